@@ -1,0 +1,57 @@
+/**
+ * Every default of the bridge configuration, in one place, each with the reason for its value.
+ * The zod schema (schema.ts) reads these; the README's configuration reference is written from them.
+ */
+export const DEFAULTS = {
+  server: {
+    /** Loopback by default: exposing the bridge is a deliberate choice made in the config file. */
+    host: '127.0.0.1',
+    port: 8080,
+    /** Absolute browser-session lifetime, seconds (NIST SP 800-63B AAL2: 12 h). */
+    sessionMaxAgeSeconds: 12 * 3600,
+    /** Idle timeout, seconds (NIST SP 800-63B AAL2: 30 min). */
+    sessionIdleSeconds: 30 * 60,
+    /** Sign-in round trips (state, nonce, PKCE verifier) expire after this many seconds. */
+    loginFlowTtlSeconds: 10 * 60,
+    /** Trust X-Forwarded-* only behind a reverse proxy that sets them. */
+    trustProxy: false,
+  },
+  idp: {
+    /** openid-client's 30 s tolerance for ID-token times. */
+    clockToleranceSeconds: 30,
+    /** Plain-http issuers are refused unless this is set (loopback development IdPs only). */
+    insecureAllowHttp: false,
+  },
+  alibaba: {
+    site: 'intl' as const,
+  },
+  role: {
+    /** One hour, the STS default for AssumeRoleWith{SAML,OIDC}. */
+    maxSessionDuration: 3600,
+  },
+  store: {
+    type: 'memory' as const,
+  },
+  log: {
+    level: 'info',
+  },
+} as const;
+
+/** Per-site Alibaba Cloud endpoints (../shared/reference/alibaba-federation.md §4, §6). */
+export const SITES = {
+  intl: {
+    stsEndpoint: 'sts.aliyuncs.com',
+    signinUrl: 'https://signin.alibabacloud.com',
+    consoleUrl: 'https://home.console.alibabacloud.com',
+    samlAudience: 'urn:alibaba:cloudcomputing:international',
+  },
+  cn: {
+    stsEndpoint: 'sts.aliyuncs.com',
+    signinUrl: 'https://signin.aliyun.com',
+    consoleUrl: 'https://home.console.aliyun.com',
+    samlAudience: 'urn:alibaba:cloudcomputing',
+  },
+} as const;
+
+/** Limits of AssumeRoleWith{SAML,OIDC} DurationSeconds and RAM MaxSessionDuration. */
+export const DURATION_BOUNDS = { min: 900, max: 43200 } as const;

@@ -1,0 +1,53 @@
+import type { ClaimNames } from './presets.js';
+import type { AccountConfig, GrantConfig, OidcIdpConfig, RawConfig, RoleConfig } from './schema.js';
+
+/**
+ * The configuration after validation, with everything derived once: ARNs, provider ARNs, claim
+ * names from presets, site endpoints. The rest of the code reads only this.
+ */
+export interface BridgeConfig {
+  server: RawConfig['server'] & { publicUrl: string };
+  idps: OidcIdp[];
+  alibaba: AlibabaSettings;
+  accounts: AccountConfig[];
+  roles: Role[];
+  grants: Grant[];
+  store: RawConfig['store'];
+  log: RawConfig['log'];
+  /** Settings that weaken security, one sentence each, printed at start-up. */
+  warnings: string[];
+}
+
+export interface OidcIdp extends Omit<OidcIdpConfig, 'claims' | 'scopes' | 'displayName'> {
+  displayName: string;
+  claims: ClaimNames;
+  scopes: string[];
+  /** Our redirect URI for this IdP: `${publicUrl}/oidc/${id}/callback`. */
+  redirectUri: string;
+}
+
+export interface AlibabaSettings {
+  site: 'intl' | 'cn';
+  stsEndpoint: string;
+  signinUrl: string;
+  consoleUrl: string;
+  /** The SAML Audience the sign-in service expects for this site. */
+  samlAudience: string;
+  /** The role-SSO ACS: the Recipient of assertions minted for RAM. */
+  roleSsoUrl: string;
+}
+
+export interface Role extends RoleConfig {
+  arn: string;
+  roleName: string;
+  accountId: string;
+  accountAlias: string;
+  accountName: string;
+  /** The bridge's provider in this account that RAM trusts for this role (per `via`). */
+  providerArn: string;
+}
+
+export interface Grant extends GrantConfig {
+  /** `id` from the file, or `grants[N]` when it has none: reasons name it. */
+  id: string;
+}

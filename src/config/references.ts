@@ -1,0 +1,99 @@
+import type { ConfigProblem } from './problems.js';
+
+/**
+ * Cross-reference checks: duplicate ids, roles naming unknown accounts, grants naming unknown
+ * roles, ARNs that contradict their account. They read the raw parsed YAML defensively so they run
+ * even when the schema check failed elsewhere, and every problem is reported in one go.
+ */
+export function checkReferences(raw: unknown): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const idps = entries(raw, 'idps');
+  const accounts = entries(raw, 'accounts');
+  const roles = entries(raw, 'roles');
+  const grants = entries(raw, 'grants');
+
+  problems.push(...duplicates('idps', idps, 'id'));
+  problems.push(...duplicates('accounts', accounts, 'alias'));
+  problems.push(...duplicates('accounts', accounts, 'id'));
+  problems.push(...duplicates('roles', roles, 'id'));
+  problems.push(...duplicates('grants', grants, 'id'));
+
+  const accountIds = new Map<string, string>();
+  for (const a of accounts) {
+    const alias = str(a.value.alias);
+    const id = str(a.value.id);
+    if (alias && id) accountIds.set(alias, id);
+  }
+  for (const r of roles) {
+    const account = str(r.value.account);
+    if (account === undefined) continue;
+    if (!accountIds.has(account)) {
+      problems.push({ path: `roles[${r.index}].account`, message: `unknown account "${account}"` });
+      continue;
+    }
+    const role = str(r.value.role);
+    if (role?.startsWith('acs:')) {
+      const parsed = parseRoleArn(role);
+      if (!parsed) {
+        problems.push({ path: `roles[${r.index}].role`, message: 'malformed role ARN (acs:ram::<16-digit account>:role/<name>)' });
+      } else if (parsed.accountId !== accountIds.get(account)) {
+        problems.push({
+          path: `roles[${r.index}].role`,
+          message: `ARN is in account ${parsed.accountId}, but account "${account}" is ${accountIds.get(account)}`,
+        });
+      }
+    } else if (role !== undefined && !ROLE_NAME.test(role)) {
+      problems.push({ path: `roles[${r.index}].role`, message: 'a RAM role name is 1–64 letters, digits, "." and "-"' });
+    }
+  }
+
+  const roleIds = new Set(roles.map((r) => str(r.value.id)).filter((id): id is string => id !== undefined));
+  for (const g of grants) {
+    const list = Array.isArray(g.value.roles) ? g.value.roles : [];
+    list.forEach((roleId, j) => {
+      if (typeof roleId === 'string' && !roleIds.has(roleId)) {
+        problems.push({ path: `grants[${g.index}].roles[${j}]`, message: `unknown role "${roleId}"` });
+      }
+    });
+  }
+  return problems;
+}
+
+const ROLE_NAME = /^[A-Za-z0-9.-]{1,64}$/;
+const ROLE_ARN = /^acs:ram::(\d{16}):role\/([A-Za-z0-9.-]{1,64})$/;
+
+export function parseRoleArn(arn: string): { accountId: string; roleName: string } | undefined {
+  const m = ROLE_ARN.exec(arn);
+  return m ? { accountId: m[1]!, roleName: m[2]! } : undefined;
+}
+
+interface Entry {
+  index: number;
+  value: Record<string, unknown>;
+}
+
+function entries(raw: unknown, key: string): Entry[] {
+  if (!isRecord(raw) || !Array.isArray(raw[key])) return [];
+  return (raw[key] as unknown[]).flatMap((value, index) => (isRecord(value) ? [{ index, value }] : []));
+}
+
+function duplicates(section: string, list: Entry[], field: string): ConfigProblem[] {
+  const seen = new Map<string, number>();
+  const problems: ConfigProblem[] = [];
+  for (const { index, value } of list) {
+    const v = str(value[field]);
+    if (v === undefined) continue;
+    const first = seen.get(v);
+    if (first === undefined) seen.set(v, index);
+    else problems.push({ path: `${section}[${index}].${field}`, message: `duplicate ${field} "${v}" (also ${section}[${first}])` });
+  }
+  return problems;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}

@@ -1,0 +1,151 @@
+import { z } from 'zod';
+import { DEFAULTS, DURATION_BOUNDS } from './defaults.js';
+import { OIDC_PRESETS } from './presets.js';
+import { isLoopbackUrl } from './urls.js';
+
+/**
+ * The shape of one bridge configuration file. Objects are strict: an unknown key is a typo until
+ * proven otherwise, and a silently ignored security setting is worse than a refusal to start.
+ * Cross-references (a role naming an unknown account…) are checked in validate.ts.
+ */
+
+const slug = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'use 1–63 lower-case letters, digits and dashes');
+
+const accountId = z.string().regex(/^\d{16}$/, 'an Alibaba Cloud account id is 16 digits (quote it in YAML)');
+
+const ramName = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,126}[A-Za-z0-9]$|^[A-Za-z0-9]$/, 'letters, digits, ".", "_" and "-"');
+
+const duration = z
+  .number()
+  .int()
+  .min(DURATION_BOUNDS.min, `at least ${DURATION_BOUNDS.min} seconds`)
+  .max(DURATION_BOUNDS.max, `at most ${DURATION_BOUNDS.max} seconds`);
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'an absolute http(s) URL' });
+
+const serverSchema = z.strictObject({
+  /** The URL users and IdPs reach the bridge at; redirect URIs and issuer are derived from it. */
+  publicUrl: httpUrl,
+  host: z.string().default(DEFAULTS.server.host),
+  /** A number, or a string of digits (what `${PORT}` expands to). */
+  port: z.preprocess(
+    (v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v),
+    z.number().int().min(0).max(65535).default(DEFAULTS.server.port),
+  ),
+  /** Cookie signing keys, newest first (older ones still verify, for rotation). */
+  sessionSecrets: z.array(z.string().min(32, 'session secrets need at least 32 characters')).min(1),
+  sessionMaxAgeSeconds: z.number().int().positive().default(DEFAULTS.server.sessionMaxAgeSeconds),
+  sessionIdleSeconds: z.number().int().positive().default(DEFAULTS.server.sessionIdleSeconds),
+  loginFlowTtlSeconds: z.number().int().min(60).max(3600).default(DEFAULTS.server.loginFlowTtlSeconds),
+  trustProxy: z.boolean().default(DEFAULTS.server.trustProxy),
+});
+
+const oidcIdpSchema = z.strictObject({
+  id: slug,
+  type: z.literal('oidc'),
+  displayName: z.string().min(1).optional(),
+  preset: z.enum(Object.keys(OIDC_PRESETS) as [keyof typeof OIDC_PRESETS]).default('generic'),
+  /** Exact issuer; for Entra use the tenant-specific v2.0 issuer, never /common. */
+  issuer: httpUrl,
+  clientId: z.string().min(1),
+  /** Omit for a public client (PKCE still protects the code). */
+  clientSecret: z.string().min(1).optional(),
+  scopes: z.array(z.string().min(1)).optional(),
+  claims: z
+    .strictObject({
+      groups: z.array(z.string().min(1)).min(1).optional(),
+      email: z.string().min(1).optional(),
+      name: z.string().min(1).optional(),
+    })
+    .optional(),
+  /** Entra: only ID tokens whose `tid` is listed are accepted. */
+  allowedTenants: z.array(z.string().min(1)).optional(),
+  idTokenSigningAlg: z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA']).default('RS256'),
+  clockToleranceSeconds: z.number().int().min(0).max(300).default(DEFAULTS.idp.clockToleranceSeconds),
+  /** Allow a plain-http issuer. Loopback development IdPs only; warns at start-up. */
+  insecureAllowHttp: z.boolean().default(DEFAULTS.idp.insecureAllowHttp),
+}).superRefine((idp, ctx) => {
+  if (!idp.issuer.startsWith('http:')) return;
+  if (!idp.insecureAllowHttp) {
+    ctx.addIssue({ code: 'custom', path: ['issuer'], message: 'plain-http issuer; use https (or insecureAllowHttp: true for a loopback development IdP)' });
+  } else if (!isLoopbackUrl(idp.issuer)) {
+    ctx.addIssue({ code: 'custom', path: ['insecureAllowHttp'], message: 'plain http is only allowed for loopback issuers (127.0.0.1, localhost)' });
+  }
+});
+
+const idpSchema = z.discriminatedUnion('type', [oidcIdpSchema]);
+
+const alibabaSchema = z.strictObject({
+  site: z.enum(['intl', 'cn']).default(DEFAULTS.alibaba.site),
+  /** STS endpoint host (e.g. sts.cn-hangzhou.aliyuncs.com, sts-vpc.…) or a full URL (the emulator). */
+  stsEndpoint: z.string().min(1).optional(),
+  /** Base URL of the sign-in service (federation, saml-role/sso). */
+  signinUrl: httpUrl.optional(),
+  /** Where "Open console" lands when a role has no destination of its own. */
+  consoleUrl: httpUrl.optional(),
+});
+
+const accountSchema = z.strictObject({
+  alias: slug,
+  id: accountId,
+  displayName: z.string().min(1).optional(),
+  /** Names of the bridge's providers registered in this account's RAM. */
+  samlProvider: ramName.default('rambridge'),
+  oidcProvider: ramName.default('rambridge'),
+});
+
+const roleSchema = z.strictObject({
+  id: slug,
+  account: slug,
+  /** A RAM role name, or its full ARN `acs:ram::<account>:role/<name>`. */
+  role: z.string().min(1),
+  via: z.enum(['saml', 'oidc']).default('saml'),
+  maxSessionDuration: duration.default(DEFAULTS.role.maxSessionDuration),
+  description: z.string().optional(),
+  /** A RAM policy document passed as STS `Policy` to narrow the session. */
+  sessionPolicy: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
+  consoleDestination: httpUrl.optional(),
+});
+
+const grantConditionsSchema = z.strictObject({
+  /** The user's email must be in one of these domains. */
+  emailDomains: z.array(z.string().min(1)).min(1).optional(),
+  /** The IdP must report a second factor in `amr` (mfa, otp, hwk, swk, fido…). */
+  mfa: z.boolean().optional(),
+});
+
+const grantSchema = z.strictObject({
+  id: slug.optional(),
+  /** IdP group names; `*` and `?` are globs (`team-*`). */
+  groups: z.array(z.string().min(1)).min(1),
+  roles: z.array(slug).min(1),
+  when: grantConditionsSchema.optional(),
+});
+
+const storeSchema = z.discriminatedUnion('type', [z.strictObject({ type: z.literal('memory') })]);
+
+const logSchema = z.strictObject({
+  level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export const configSchema = z.strictObject({
+  server: serverSchema,
+  idps: z.array(idpSchema).min(1, 'configure at least one identity provider'),
+  alibaba: alibabaSchema.default({ site: DEFAULTS.alibaba.site }),
+  accounts: z.array(accountSchema).default([]),
+  roles: z.array(roleSchema).default([]),
+  grants: z.array(grantSchema).default([]),
+  store: storeSchema.default({ type: DEFAULTS.store.type }),
+  log: logSchema.default({ level: DEFAULTS.log.level }),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;
+export type OidcIdpConfig = z.infer<typeof oidcIdpSchema>;
+export type IdpConfig = z.infer<typeof idpSchema>;
+export type AccountConfig = z.infer<typeof accountSchema>;
+export type RoleConfig = z.infer<typeof roleSchema>;
+export type GrantConfig = z.infer<typeof grantSchema>;

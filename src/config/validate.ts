@@ -1,0 +1,95 @@
+import { SITES } from './defaults.js';
+import type { AlibabaSettings, BridgeConfig, Grant, OidcIdp, Role } from './model.js';
+import { OIDC_PRESETS } from './presets.js';
+import { problemsFromZod, type ConfigProblem } from './problems.js';
+import { checkReferences, parseRoleArn } from './references.js';
+import { configSchema, type RawConfig } from './schema.js';
+import { isLoopbackUrl } from './urls.js';
+
+export type ValidationResult = { ok: true; config: BridgeConfig } | { ok: false; problems: ConfigProblem[] };
+
+/** Validates parsed (and env-expanded) YAML: schema and cross-references, all problems at once. */
+export function validateConfig(input: unknown): ValidationResult {
+  const parsed = configSchema.safeParse(input);
+  const problems = [...(parsed.success ? [] : problemsFromZod(parsed.error.issues)), ...checkReferences(input)];
+  if (!parsed.success || problems.length > 0) return { ok: false, problems: dedupe(problems) };
+  return { ok: true, config: resolve(parsed.data) };
+}
+
+function resolve(raw: RawConfig): BridgeConfig {
+  const publicUrl = raw.server.publicUrl.replace(/\/+$/, '');
+  const warnings: string[] = [];
+  const idps = raw.idps.map((idp) => resolveIdp(idp, publicUrl, warnings));
+  if (publicUrl.startsWith('http:') && !isLoopbackUrl(publicUrl)) {
+    warnings.push(`server.publicUrl is plain http on a non-loopback host: session cookies travel unencrypted`);
+  }
+  return {
+    server: { ...raw.server, publicUrl },
+    idps,
+    alibaba: resolveAlibaba(raw.alibaba),
+    accounts: raw.accounts,
+    roles: raw.roles.map((r) => resolveRole(r, raw)),
+    grants: raw.grants.map((g, i): Grant => ({ ...g, id: g.id ?? `grants[${i}]` })),
+    store: raw.store,
+    log: raw.log,
+    warnings,
+  };
+}
+
+function resolveIdp(idp: RawConfig['idps'][number], publicUrl: string, warnings: string[]): OidcIdp {
+  const preset = OIDC_PRESETS[idp.preset];
+  if (idp.insecureAllowHttp) {
+    warnings.push(`idps.${idp.id}.insecureAllowHttp is on: ID tokens may be fetched over plain http`);
+  }
+  return {
+    ...idp,
+    displayName: idp.displayName ?? idp.id,
+    scopes: idp.scopes ?? [...preset.scopes],
+    claims: {
+      groups: idp.claims?.groups ?? [...preset.claims.groups],
+      email: idp.claims?.email ?? preset.claims.email,
+      name: idp.claims?.name ?? preset.claims.name,
+    },
+    redirectUri: `${publicUrl}/oidc/${idp.id}/callback`,
+  };
+}
+
+function resolveAlibaba(a: RawConfig['alibaba']): AlibabaSettings {
+  const site = SITES[a.site];
+  const signinUrl = (a.signinUrl ?? site.signinUrl).replace(/\/+$/, '');
+  return {
+    site: a.site,
+    stsEndpoint: a.stsEndpoint ?? site.stsEndpoint,
+    signinUrl,
+    consoleUrl: a.consoleUrl ?? site.consoleUrl,
+    samlAudience: site.samlAudience,
+    roleSsoUrl: `${signinUrl}/saml-role/sso`,
+  };
+}
+
+function resolveRole(role: RawConfig['roles'][number], raw: RawConfig): Role {
+  // checkReferences has proven the account exists and the ARN (if any) is well-formed.
+  const account = raw.accounts.find((a) => a.alias === role.account)!;
+  const roleName = role.role.startsWith('acs:') ? parseRoleArn(role.role)!.roleName : role.role;
+  const providerKind = role.via === 'saml' ? 'saml-provider' : 'oidc-provider';
+  const providerName = role.via === 'saml' ? account.samlProvider : account.oidcProvider;
+  return {
+    ...role,
+    roleName,
+    accountId: account.id,
+    accountAlias: account.alias,
+    accountName: account.displayName ?? account.alias,
+    arn: `acs:ram::${account.id}:role/${roleName}`,
+    providerArn: `acs:ram::${account.id}:${providerKind}/${providerName}`,
+  };
+}
+
+function dedupe(problems: ConfigProblem[]): ConfigProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const key = `${p.path}\u0000${p.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

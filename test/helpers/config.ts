@@ -1,0 +1,30 @@
+import { fileURLToPath } from 'node:url';
+import { loadConfigFile, parseConfigText, type BridgeConfig } from '../../src/config/index.js';
+
+/** The demo configuration with fixed test secrets and the given IdP / public URLs. */
+export async function demoConfig(overrides: { publicUrl?: string; idpUrl?: string; clientSecret?: string } = {}): Promise<BridgeConfig> {
+  const file = fileURLToPath(new URL('../../config/demo.yaml', import.meta.url));
+  const config = await loadConfigFile(file, {
+    RAMBRIDGE_SESSION_SECRET: 'test-session-secret-'.padEnd(48, 'x'),
+    RAMBRIDGE_DEMO_CLIENT_SECRET: overrides.clientSecret ?? 'test-client-secret',
+    RAMBRIDGE_DEMO_IDP_URL: overrides.idpUrl ?? 'http://127.0.0.1:8081',
+  });
+  if (overrides.publicUrl) {
+    const publicUrl = overrides.publicUrl.replace(/\/+$/, '');
+    config.server.publicUrl = publicUrl;
+    for (const idp of config.idps) idp.redirectUri = `${publicUrl}/oidc/${idp.id}/callback`;
+  }
+  return config;
+}
+
+/** A small configuration from inline YAML (server and one IdP are filled in). */
+export function configFromYaml(body: string): BridgeConfig {
+  return parseConfigText(
+    [
+      'server: {publicUrl: "https://bridge.example.com", sessionSecrets: ["' + 'k'.repeat(32) + '"]}',
+      'idps: [{id: corp, type: oidc, issuer: "https://idp.example.com", clientId: rambridge}]',
+      body,
+    ].join('\n'),
+    {},
+  );
+}

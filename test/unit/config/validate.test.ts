@@ -1,0 +1,122 @@
+import { fileURLToPath } from 'node:url';
+import { ConfigInvalid, loadConfigFile, parseConfigText } from '../../../src/config/index.js';
+
+const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/config/${name}`, import.meta.url));
+const env = { SESSION_SECRET: 'x'.repeat(40), OKTA_SECRET: 'okta-secret' };
+
+async function problemsOf(file: string, e: Record<string, string> = env): Promise<string[]> {
+  try {
+    await loadConfigFile(fixture(file), e);
+  } catch (err) {
+    if (err instanceof ConfigInvalid) return err.problems.map((p) => `${p.path}: ${p.message}`);
+    throw err;
+  }
+  throw new Error('expected the config to be invalid');
+}
+
+describe('loading a valid configuration', () => {
+  test('expands ${ENV} references and derives ARNs, provider ARNs and presets', async () => {
+    const config = await loadConfigFile(fixture('valid.yaml'), env);
+    expect(config.server.sessionSecrets).toEqual(['x'.repeat(40)]);
+    expect(config.server.port).toBe(8080);
+    expect(config.idps[0]).toMatchObject({
+      clientSecret: 'okta-secret',
+      claims: { groups: ['groups'], email: 'email', name: 'name' },
+      scopes: ['openid', 'email', 'profile', 'groups'],
+      redirectUri: 'https://rambridge.example.com/oidc/okta/callback',
+    });
+    expect(config.roles[0]).toMatchObject({
+      arn: 'acs:ram::1111222233334444:role/admin',
+      roleName: 'admin',
+      via: 'saml',
+      providerArn: 'acs:ram::1111222233334444:saml-provider/rambridge',
+      accountName: 'Development',
+    });
+    expect(config.grants[0]!.id).toBe('grants[0]');
+    expect(config.alibaba).toMatchObject({
+      site: 'intl',
+      samlAudience: 'urn:alibaba:cloudcomputing:international',
+      roleSsoUrl: 'https://signin.alibabacloud.com/saml-role/sso',
+    });
+    expect(config.warnings).toEqual([]);
+  });
+
+  test('the demo configuration is valid', async () => {
+    const demo = fileURLToPath(new URL('../../../config/demo.yaml', import.meta.url));
+    const config = await loadConfigFile(demo, { RAMBRIDGE_SESSION_SECRET: 's'.repeat(43), RAMBRIDGE_DEMO_CLIENT_SECRET: 'c' });
+    expect(config.roles.map((r) => r.id)).toEqual(['dev-admin', 'dev-readonly', 'prod-ops', 'prod-readonly']);
+    expect(config.warnings).toEqual(['idps.demo.insecureAllowHttp is on: ID tokens may be fetched over plain http']);
+  });
+
+  test('an entra preset reads groups and app roles', () => {
+    const config = parseConfigText(
+      [
+        'server: {publicUrl: "https://b.example.com", sessionSecrets: ["' + 'k'.repeat(32) + '"]}',
+        'idps: [{id: entra, type: oidc, preset: entra, issuer: "https://login.microsoftonline.com/t/v2.0", clientId: c}]',
+      ].join('\n'),
+      {},
+    );
+    expect(config.idps[0]!.claims.groups).toEqual(['groups', 'roles']);
+  });
+});
+
+describe('an invalid configuration', () => {
+  test('reports every problem at once, each at its path', async () => {
+    expect(await problemsOf('invalid-many.yaml')).toEqual(
+      expect.arrayContaining([
+        'server.publicUrl: an absolute http(s) URL',
+        'server.sessionSecrets[0]: session secrets need at least 32 characters',
+        'server.colour: unknown key',
+        'idps[0].issuer: plain-http issuer; use https (or insecureAllowHttp: true for a loopback development IdP)',
+        'accounts[0].id: expected string, received number',
+        'roles[0].maxSessionDuration: at least 900 seconds',
+        'idps[1].id: duplicate id "corp" (also idps[0])',
+        'roles[1].id: duplicate id "a" (also roles[0])',
+        'roles[2].account: unknown account "prod"',
+        'roles[3].role: ARN is in account 1111222233334444, but account "prd" is 5555666677778888',
+        'roles[4].role: malformed role ARN (acs:ram::<16-digit account>:role/<name>)',
+        'grants[0].roles[1]: unknown role "missing"',
+      ]),
+    );
+  });
+
+  test('an unknown IdP type is named', async () => {
+    const problems = await problemsOf('invalid-many.yaml');
+    expect(problems.some((p) => p.startsWith('idps[1].type'))).toBe(true);
+  });
+
+  test('a missing environment variable is a problem at its path, not an empty secret', async () => {
+    expect(await problemsOf('valid.yaml', { SESSION_SECRET: 'x'.repeat(40) })).toEqual([
+      'idps[0].clientSecret: environment variable OKTA_SECRET is not set',
+    ]);
+  });
+
+  test('${VAR:-default} uses the default when unset', () => {
+    const config = parseConfigText(
+      'server: {publicUrl: "${URL:-https://d.example.com}", sessionSecrets: ["' + 'k'.repeat(32) + '"]}\n' +
+        'idps: [{id: x, type: oidc, issuer: "https://i.example.com", clientId: c}]',
+      {},
+    );
+    expect(config.server.publicUrl).toBe('https://d.example.com');
+  });
+
+  test('plain http is refused for a non-loopback issuer even when insecureAllowHttp is set', () => {
+    expect(() =>
+      parseConfigText(
+        'server: {publicUrl: "https://b.example.com", sessionSecrets: ["' + 'k'.repeat(32) + '"]}\n' +
+          'idps: [{id: x, type: oidc, issuer: "http://idp.example.com", clientId: c, insecureAllowHttp: true}]',
+        {},
+      ),
+    ).toThrow(/idps\[0\]\.insecureAllowHttp: plain http is only allowed for loopback issuers/);
+  });
+
+  test('YAML syntax errors and duplicate keys are reported with a line', () => {
+    expect(() => parseConfigText('server:\n  port: 1\n  port: 2\n', {})).toThrow(ConfigInvalid);
+  });
+
+  test('a file that cannot be read is one clear problem', async () => {
+    await expect(loadConfigFile('/nonexistent/rambridge.yaml', {})).rejects.toMatchObject({
+      problems: [{ path: '(file)', message: 'cannot read: ENOENT' }],
+    });
+  });
+});
