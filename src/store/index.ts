@@ -1,0 +1,15 @@
+import type { Clock } from '../clock.js';
+import type { BridgeConfig } from '../config/index.js';
+import { MemoryStore } from './memory.js';
+import type { Store } from './store.js';
+
+export type { Store } from './store.js';
+export { MemoryStore } from './memory.js';
+
+/** Builds the store the configuration names. */
+export function createStore(config: BridgeConfig['store'], clock: Clock): Store {
+  switch (config.type) {
+    case 'memory':
+      return new MemoryStore(clock);
+  }
+}

@@ -1,0 +1,76 @@
+import type { Clock } from '../clock.js';
+import type { Store, StoredEntry } from './store.js';
+
+/**
+ * The in-process reference implementation. Single-threaded JavaScript makes every method atomic
+ * as long as it does not await between reading and writing, which none of them does.
+ */
+export class MemoryStore implements Store {
+  private readonly entries = new Map<string, StoredEntry>();
+  private writesSinceSweep = 0;
+
+  constructor(private readonly clock: Clock) {}
+
+  async upsert(key: string, value: unknown, ttlSeconds: number): Promise<void> {
+    this.write(key, value, ttlSeconds);
+  }
+
+  async insert(key: string, value: unknown, ttlSeconds: number): Promise<boolean> {
+    if (this.live(key)) return false;
+    this.write(key, value, ttlSeconds);
+    return true;
+  }
+
+  async find<T>(key: string): Promise<T | undefined> {
+    const entry = this.live(key);
+    return entry ? (JSON.parse(entry.v) as T) : undefined;
+  }
+
+  async update<T>(key: string, updater: (current: T) => T, ttlSeconds?: number): Promise<T | undefined> {
+    const entry = this.live(key);
+    if (!entry) return undefined;
+    const next = updater(JSON.parse(entry.v) as T);
+    const exp = ttlSeconds === undefined ? entry.exp : this.clock.now() + ttlSeconds * 1000;
+    this.entries.set(key, { v: JSON.stringify(next), exp });
+    return next;
+  }
+
+  async consume<T>(key: string): Promise<T | undefined> {
+    const entry = this.live(key);
+    if (!entry) return undefined;
+    this.entries.delete(key);
+    return JSON.parse(entry.v) as T;
+  }
+
+  async destroy(key: string): Promise<void> {
+    this.entries.delete(key);
+  }
+
+  async ping(): Promise<void> {}
+
+  async close(): Promise<void> {
+    this.entries.clear();
+  }
+
+  private live(key: string): StoredEntry | undefined {
+    const entry = this.entries.get(key);
+    if (entry && entry.exp <= this.clock.now()) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  private write(key: string, value: unknown, ttlSeconds: number): void {
+    if (!(ttlSeconds > 0)) throw new TypeError(`ttlSeconds must be positive, got ${ttlSeconds}`);
+    this.entries.set(key, { v: JSON.stringify(value), exp: this.clock.now() + ttlSeconds * 1000 });
+    // Expired entries nobody reads again would pile up; sweep now and then rather than per write.
+    if (++this.writesSinceSweep >= 1000) this.sweep();
+  }
+
+  private sweep(): void {
+    this.writesSinceSweep = 0;
+    const now = this.clock.now();
+    for (const [key, entry] of this.entries) if (entry.exp <= now) this.entries.delete(key);
+  }
+}
