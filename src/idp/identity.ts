@@ -1,0 +1,31 @@
+/**
+ * The one shape every upstream IdP is normalised to (dex's connector.Identity). Users are keyed on
+ * (issuer, subject) — never on email, which IdPs let users or admins change.
+ */
+export interface Identity {
+  /** Config id of the IdP that authenticated the user. */
+  idp: string;
+  /** The IdP's issuer (OIDC `iss`, SAML entityID). */
+  issuer: string;
+  /** The IdP's stable user id (OIDC `sub`, SAML NameID). */
+  subject: string;
+  email?: string;
+  name?: string;
+  groups: string[];
+  /** Authentication methods (RFC 8176), e.g. `pwd`, `mfa`, `otp`. */
+  amr: string[];
+  /** When the user authenticated at the IdP (epoch seconds). */
+  authTime?: number;
+}
+
+/** A stable key for per-user state. */
+export function identityKey(identity: Pick<Identity, 'issuer' | 'subject'>): string {
+  return `${identity.issuer}\u0000${identity.subject}`;
+}
+
+/** RFC 8176 methods that count as a factor beyond a password. */
+const SECOND_FACTORS = new Set(['mfa', 'otp', 'hwk', 'swk', 'sms', 'tel', 'fpt', 'face', 'iris', 'retina', 'vbm', 'sc']);
+
+export function hasMfa(identity: Pick<Identity, 'amr'>): boolean {
+  return identity.amr.some((m) => SECOND_FACTORS.has(m));
+}

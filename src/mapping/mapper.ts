@@ -1,0 +1,104 @@
+import type { Grant, Role } from '../config/index.js';
+import { hasMfa, type Identity } from '../idp/identity.js';
+import { compileGlob } from './glob.js';
+
+/** Why a role was granted: which grant, and which of the user's groups matched which pattern. */
+export interface GrantReason {
+  grant: string;
+  group: string;
+  pattern: string;
+}
+
+export interface RoleChoice {
+  role: Role;
+  reasons: GrantReason[];
+}
+
+/** Why a grant naming a role did not apply to this user. */
+export interface DeniedGrant {
+  grant: string;
+  why: 'no-matching-group' | 'email-domain' | 'mfa-required';
+  /** The patterns, domains or methods that were needed. */
+  needed: string[];
+}
+
+export type Explanation =
+  | { granted: true; choice: RoleChoice }
+  | { granted: false; role: Role | undefined; denials: DeniedGrant[] };
+
+interface CompiledGrant {
+  grant: Grant;
+  patterns: Array<{ pattern: string; matches: (group: string) => boolean }>;
+}
+
+/**
+ * Pure group → role mapping. Built once from the validated config; `rolesFor` is deterministic
+ * and explains itself, so `rambridge explain` and the picker say the same thing.
+ */
+export class RoleMapper {
+  private readonly grants: CompiledGrant[];
+  private readonly roles: Role[];
+
+  constructor(roles: Role[], grants: Grant[]) {
+    this.roles = roles;
+    this.grants = grants.map((grant) => ({
+      grant,
+      patterns: grant.groups.map((pattern) => ({ pattern, matches: compileGlob(pattern) })),
+    }));
+  }
+
+  /** The roles this identity may use, in config order, each with every reason that grants it. */
+  rolesFor(identity: Identity): RoleChoice[] {
+    const reasons = new Map<string, GrantReason[]>();
+    for (const compiled of this.grants) {
+      const match = this.firstMatch(compiled, identity);
+      if (!match || this.denial(compiled.grant, identity)) continue;
+      for (const roleId of compiled.grant.roles) {
+        const list = reasons.get(roleId) ?? [];
+        list.push({ grant: compiled.grant.id, ...match });
+        reasons.set(roleId, list);
+      }
+    }
+    return this.roles.filter((r) => reasons.has(r.id)).map((role) => ({ role, reasons: reasons.get(role.id)! }));
+  }
+
+  /** Whether the identity holds `roleId`, and if not, what each grant naming it was missing. */
+  explain(identity: Identity, roleId: string): Explanation {
+    const choice = this.rolesFor(identity).find((c) => c.role.id === roleId);
+    if (choice) return { granted: true, choice };
+    const denials = this.grants
+      .filter((g) => g.grant.roles.includes(roleId))
+      .map((compiled): DeniedGrant => {
+        if (!this.firstMatch(compiled, identity)) {
+          return { grant: compiled.grant.id, why: 'no-matching-group', needed: compiled.grant.groups };
+        }
+        return this.denial(compiled.grant, identity)!;
+      });
+    return { granted: false, role: this.roles.find((r) => r.id === roleId), denials };
+  }
+
+  private firstMatch(compiled: CompiledGrant, identity: Identity): { group: string; pattern: string } | undefined {
+    for (const { pattern, matches } of compiled.patterns) {
+      const group = identity.groups.find(matches);
+      if (group !== undefined) return { group, pattern };
+    }
+    return undefined;
+  }
+
+  /** The condition of `grant` this identity fails, if any. */
+  private denial(grant: Grant, identity: Identity): DeniedGrant | undefined {
+    const domains = grant.when?.emailDomains;
+    if (domains && !domains.some((d) => emailDomain(identity.email) === d.toLowerCase())) {
+      return { grant: grant.id, why: 'email-domain', needed: domains };
+    }
+    if (grant.when?.mfa && !hasMfa(identity)) {
+      return { grant: grant.id, why: 'mfa-required', needed: ['mfa'] };
+    }
+    return undefined;
+  }
+}
+
+function emailDomain(email: string | undefined): string | undefined {
+  const at = email?.lastIndexOf('@') ?? -1;
+  return at > 0 ? email!.slice(at + 1).toLowerCase() : undefined;
+}

@@ -1,0 +1,119 @@
+import type { Identity } from '../../../src/idp/identity.js';
+import { RoleMapper, compileGlob } from '../../../src/mapping/index.js';
+import { configFromYaml } from '../../helpers/config.js';
+
+const config = configFromYaml(`
+accounts:
+  - {alias: dev, id: "1111222233334444", displayName: Development}
+  - {alias: prod, id: "5555666677778888", displayName: Production}
+roles:
+  - {id: dev-admin, account: dev, role: admin}
+  - {id: dev-read, account: dev, role: reader, via: oidc}
+  - {id: prod-admin, account: prod, role: admin}
+  - {id: prod-break-glass, account: prod, role: breakglass}
+grants:
+  - {id: devs, groups: ["eng-*"], roles: [dev-admin, dev-read]}
+  - {id: readers, groups: [readers, "team-?"], roles: [dev-read]}
+  - {id: sre, groups: [sre], roles: [prod-admin], when: {emailDomains: [example.com]}}
+  - {id: glass, groups: [sre], roles: [prod-break-glass], when: {mfa: true}}
+`);
+const mapper = new RoleMapper(config.roles, config.grants);
+
+const user = (groups: string[], extra: Partial<Identity> = {}): Identity => ({
+  idp: 'corp',
+  issuer: 'https://idp.example.com',
+  subject: 'u1',
+  email: 'u@example.com',
+  groups,
+  amr: ['pwd'],
+  ...extra,
+});
+
+const ids = (groups: string[], extra?: Partial<Identity>) => mapper.rolesFor(user(groups, extra)).map((c) => c.role.id);
+
+describe('RoleMapper.rolesFor', () => {
+  test.each([
+    [['eng-platform'], ['dev-admin', 'dev-read']],
+    [['readers'], ['dev-read']],
+    [['team-a'], ['dev-read']],
+    [['team-ab'], []],
+    [['ENG-platform'], []],
+    [['eng-'], ['dev-admin', 'dev-read']],
+    [['eng'], []],
+    [[], []],
+    [['sre'], ['prod-admin']],
+  ])('groups %j → roles %j', (groups, expected) => {
+    expect(ids(groups)).toEqual(expected);
+  });
+
+  test('a role granted twice lists both reasons, in config order', () => {
+    const [, devRead] = mapper.rolesFor(user(['eng-x', 'readers']));
+    expect(devRead!.role.id).toBe('dev-read');
+    expect(devRead!.reasons).toEqual([
+      { grant: 'devs', group: 'eng-x', pattern: 'eng-*' },
+      { grant: 'readers', group: 'readers', pattern: 'readers' },
+    ]);
+  });
+
+  test('email domain conditions compare case-insensitively and refuse other domains', () => {
+    expect(ids(['sre'], { email: 'u@EXAMPLE.com' })).toEqual(['prod-admin']);
+    expect(ids(['sre'], { email: 'u@example.com.evil.io' })).toEqual([]);
+    expect(ids(['sre'], { email: undefined })).toEqual([]);
+  });
+
+  test('an MFA condition needs a second factor in amr', () => {
+    expect(ids(['sre'], { amr: ['pwd', 'mfa'] })).toEqual(['prod-admin', 'prod-break-glass']);
+    expect(ids(['sre'], { amr: ['pwd', 'otp'] })).toContain('prod-break-glass');
+    expect(ids(['sre'], { amr: ['pwd'] })).not.toContain('prod-break-glass');
+  });
+
+  test('the resolved role carries its ARN and account', () => {
+    const [choice] = mapper.rolesFor(user(['sre']));
+    expect(choice!.role).toMatchObject({ arn: 'acs:ram::5555666677778888:role/admin', accountName: 'Production' });
+  });
+});
+
+describe('RoleMapper.explain', () => {
+  test('says which grant gives a role', () => {
+    expect(mapper.explain(user(['eng-a']), 'dev-admin')).toMatchObject({ granted: true, choice: { reasons: [{ grant: 'devs' }] } });
+  });
+
+  test('says what each grant naming a denied role was missing', () => {
+    const result = mapper.explain(user(['sre'], { amr: ['pwd'] }), 'prod-break-glass');
+    expect(result).toEqual({
+      granted: false,
+      role: expect.objectContaining({ id: 'prod-break-glass' }),
+      denials: [{ grant: 'glass', why: 'mfa-required', needed: ['mfa'] }],
+    });
+    expect(mapper.explain(user(['nobody']), 'dev-read')).toMatchObject({
+      granted: false,
+      denials: [
+        { grant: 'devs', why: 'no-matching-group', needed: ['eng-*'] },
+        { grant: 'readers', why: 'no-matching-group', needed: ['readers', 'team-?'] },
+      ],
+    });
+    expect(mapper.explain(user(['sre'], { email: 'x@other.org' }), 'prod-admin')).toMatchObject({
+      denials: [{ why: 'email-domain', needed: ['example.com'] }],
+    });
+  });
+
+  test('an unknown role is reported as such', () => {
+    expect(mapper.explain(user(['eng-a']), 'nope')).toEqual({ granted: false, role: undefined, denials: [] });
+  });
+});
+
+describe('compileGlob', () => {
+  test.each([
+    ['a.b', 'a.b', true],
+    ['a.b', 'axb', false],
+    ['team-*', 'team-', true],
+    ['*-admins', 'cloud-admins', true],
+    ['g?', 'g1', true],
+    ['g?', 'g', false],
+    ['(x)|y', '(x)|y', true],
+    ['(x)|y', 'y', false],
+    ['a*', 'a\nb', true],
+  ])('%s matches %j: %s', (pattern, value, expected) => {
+    expect(compileGlob(pattern)(value)).toBe(expected);
+  });
+});
