@@ -14,7 +14,7 @@ export const REDACT_PATHS = [
     'SAMLResponse',
     'SAMLAssertion',
     'RelayState',
-    'code',
+    'authorization_code',
     'code_verifier',
     'state',
     'nonce',

@@ -99,7 +99,8 @@ const accountSchema = z.strictObject({
 });
 
 const roleSchema = z.strictObject({
-  id: slug,
+  /** Also the role's deep link, `/roles/<id>`; the action paths are reserved. */
+  id: slug.refine((id) => !['console', 'credentials'].includes(id), 'reserved (used by /roles/console and /roles/credentials)'),
   account: slug,
   /** A RAM role name, or its full ARN `acs:ram::<account>:role/<name>`. */
   role: z.string().min(1),

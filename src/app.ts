@@ -1,0 +1,69 @@
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import Koa from 'koa';
+import type { Clock } from './clock.js';
+import type { BridgeConfig } from './config/index.js';
+import type { Connector } from './idp/connector.js';
+import { OidcConnector } from './idp/oidc/connector.js';
+import type { Logger } from './log.js';
+import { RoleMapper } from './mapping/index.js';
+import type { Store } from './store/index.js';
+import { serveAssets } from './web/assets.js';
+import type { WebDeps } from './web/deps.js';
+import { LoginFlows } from './web/login-flow.js';
+import { Metrics } from './web/metrics.js';
+import { handleErrors } from './web/middleware/errors.js';
+import { requestContext } from './web/middleware/request-context.js';
+import { securityHeaders } from './web/middleware/security-headers.js';
+import { loadUser, sessionMiddleware } from './web/middleware/session.js';
+import type { RoleActions } from './web/role-actions.js';
+import { authRoutes } from './web/routes/auth.js';
+import { opsRoutes } from './web/routes/ops.js';
+import { roleRoutes } from './web/routes/roles.js';
+import { createViews, type Views } from './web/views.js';
+
+export interface AppDeps {
+  config: BridgeConfig;
+  store: Store;
+  logger: Logger;
+  clock: Clock;
+  /** Defaults to one connector per configured IdP. Tests may pass their own. */
+  connectors?: Map<string, Connector>;
+  metrics?: Metrics;
+  views?: Views;
+  actions?: RoleActions;
+}
+
+/** Builds the bridge's Koa app without listening (tests drive it through `app.callback()`). */
+export function createApp(deps: AppDeps): Koa {
+  const { config } = deps;
+  const web: WebDeps = {
+    config,
+    store: deps.store,
+    logger: deps.logger,
+    clock: deps.clock,
+    connectors: deps.connectors ?? new Map(config.idps.map((idp) => [idp.id, new OidcConnector(idp)])),
+    mapper: new RoleMapper(config.roles, config.grants),
+    metrics: deps.metrics ?? new Metrics(),
+    views: deps.views ?? createViews(),
+    flows: new LoginFlows(deps.store, config),
+    actions: deps.actions ?? {},
+  };
+
+  const app = new Koa({ proxy: config.server.trustProxy });
+  app.keys = config.server.sessionSecrets;
+  app.silent = true; // errors are logged once, by handleErrors, with redaction
+
+  const router = new Router();
+  for (const routes of [opsRoutes(web), authRoutes(web), roleRoutes(web)]) router.use(routes.routes());
+  app.use(requestContext(web.logger, web.metrics));
+  app.use(securityHeaders({ https: config.server.publicUrl.startsWith('https:') }));
+  app.use(handleErrors(web.views));
+  app.use(serveAssets());
+  app.use(sessionMiddleware(app, config, deps.store));
+  app.use(loadUser(config, deps.clock));
+  app.use(bodyParser({ enableTypes: ['form', 'json'], formLimit: '64kb', jsonLimit: '64kb' }));
+  app.use(router.routes());
+  app.use(router.allowedMethods({ throw: true }));
+  return app;
+}

@@ -1,0 +1,27 @@
+import type { Identity } from './identity.js';
+
+/**
+ * An upstream corporate IdP behind one small interface (dex's connector): start a login, finish it,
+ * get an Identity. Connectors know nothing of roles, sessions or HTTP frameworks.
+ */
+export interface Connector {
+  readonly id: string;
+  readonly displayName: string;
+  readonly type: 'oidc';
+  /**
+   * Begins a sign-in: where to send the browser, and the secrets (state, nonce, PKCE verifier…)
+   * that must come back bound to this browser's flow cookie.
+   */
+  startLogin(): Promise<LoginStart>;
+  /** Verifies the IdP's answer against the secrets from `startLogin`. Throws a BridgeError on any refusal. */
+  finishLogin(callbackUrl: URL, secrets: FlowSecrets): Promise<Identity>;
+  /** Resolves when the IdP's metadata can be loaded (readiness). */
+  ready(): Promise<void>;
+}
+
+export type FlowSecrets = Record<string, string>;
+
+export interface LoginStart {
+  redirectTo: string;
+  secrets: FlowSecrets;
+}

@@ -1,0 +1,64 @@
+import { BridgeError } from '../../errors.js';
+import type { OidcIdp } from '../../config/index.js';
+import type { Identity } from '../identity.js';
+
+type Claims = Record<string, unknown>;
+
+/**
+ * Normalises verified ID-token claims into an Identity. Groups come from every configured claim
+ * (Entra sends `groups` and app `roles`), single strings and arrays alike.
+ */
+export function identityFromClaims(idp: OidcIdp, claims: Claims): Identity {
+  rejectGroupsOverage(claims);
+  checkTenant(idp, claims);
+  const groups = new Set<string>();
+  for (const name of idp.claims.groups) {
+    for (const g of stringList(claims[name])) groups.add(g);
+  }
+  return {
+    idp: idp.id,
+    issuer: String(claims.iss),
+    subject: String(claims.sub),
+    email: optionalString(claims[idp.claims.email]),
+    name: optionalString(claims[idp.claims.name]),
+    groups: [...groups],
+    amr: stringList(claims.amr),
+    authTime: typeof claims.auth_time === 'number' ? claims.auth_time : undefined,
+  };
+}
+
+/**
+ * Entra replaces `groups` by a pointer to Graph when a user is in more than 200 groups (150 in
+ * SAML). Silently treating that user as group-less would hide roles they should have.
+ */
+function rejectGroupsOverage(claims: Claims): void {
+  const names = claims._claim_names as Record<string, unknown> | undefined;
+  if (claims.hasgroups === true || (names && typeof names === 'object' && 'groups' in names)) {
+    throw new BridgeError('ERR_AUTH_GROUPS_OVERAGE', {
+      userMessage: 'Your account is in too many groups for the identity provider to list them in the sign-in token.',
+      hint:
+        'Admin: in Entra ID, set the app registration\'s groups claim to "Groups assigned to the application" ' +
+        '(and assign the rambridge groups to the app), or emit app roles instead of groups.',
+    });
+  }
+}
+
+function checkTenant(idp: OidcIdp, claims: Claims): void {
+  if (!idp.allowedTenants) return;
+  if (typeof claims.tid !== 'string' || !idp.allowedTenants.includes(claims.tid)) {
+    throw new BridgeError('ERR_AUTH_TENANT_NOT_ALLOWED', {
+      userMessage: 'Accounts from your organisation are not allowed to sign in here.',
+      detail: { tid: claims.tid },
+    });
+  }
+}
+
+function stringList(value: unknown): string[] {
+  if (typeof value === 'string') return value ? [value] : [];
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string' && v.length > 0);
+  return [];
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}

@@ -1,0 +1,61 @@
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp, type AppDeps } from './app.js';
+import { systemClock, type Clock } from './clock.js';
+import { loadConfigFile, type BridgeConfig, type Env } from './config/index.js';
+import { createLogger, type Logger } from './log.js';
+import { createStore } from './store/index.js';
+import { Metrics } from './web/metrics.js';
+
+export interface RunningBridge {
+  url: string;
+  config: BridgeConfig;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  config: BridgeConfig;
+  logger?: Logger;
+  clock?: Clock;
+  /** Overrides config.server.port (0 = any free port). */
+  port?: number;
+  actions?: AppDeps['actions'];
+}
+
+/**
+ * The composition root: builds every dependency from the config and listens. The CLI is the only
+ * caller that reads process.env, and passes what it read in.
+ */
+export async function startBridge(options: StartOptions): Promise<RunningBridge> {
+  const { config } = options;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger({ level: config.log.level });
+  for (const warning of config.warnings) logger.warn({ event: 'insecure-setting' }, warning);
+  const store = createStore(config.store, clock);
+  const app = createApp({ config, store, logger, clock, metrics: new Metrics({ processMetrics: true }), actions: options.actions });
+  const server = await listen(app.callback(), config.server.host, options.port ?? config.server.port);
+  const { port } = server.address() as AddressInfo;
+  logger.info({ event: 'listening', host: config.server.host, port, publicUrl: config.server.publicUrl }, 'rambridge listening');
+  return {
+    url: `http://${config.server.host}:${port}`,
+    config,
+    close: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await store.close();
+    },
+  };
+}
+
+export async function startBridgeFromFile(file: string, env: Env): Promise<RunningBridge> {
+  return startBridge({ config: await loadConfigFile(file, env) });
+}
+
+export async function listen(handler: RequestListener, host: string, port: number): Promise<Server> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return server;
+}

@@ -1,0 +1,24 @@
+import type { Clock } from '../clock.js';
+import type { BridgeConfig } from '../config/index.js';
+import type { Connector } from '../idp/connector.js';
+import type { RoleMapper } from '../mapping/index.js';
+import type { Store } from '../store/index.js';
+import type { Logger } from '../log.js';
+import type { LoginFlows } from './login-flow.js';
+import type { Metrics } from './metrics.js';
+import type { RoleActions } from './role-actions.js';
+import type { Views } from './views.js';
+
+/** Everything routes need, built once by createApp. */
+export interface WebDeps {
+  config: BridgeConfig;
+  store: Store;
+  logger: Logger;
+  clock: Clock;
+  connectors: Map<string, Connector>;
+  mapper: RoleMapper;
+  metrics: Metrics;
+  views: Views;
+  flows: LoginFlows;
+  actions: RoleActions;
+}

@@ -1,0 +1,44 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Context, Middleware } from 'koa';
+import { BridgeError } from '../../errors.js';
+
+/** The session's synchronizer token, created on first use. Rendered into every POST form. */
+export function csrfToken(ctx: Context): string {
+  const session = ctx.session as { csrf?: string } | null;
+  if (!session) throw new TypeError('csrfToken needs a session');
+  session.csrf ??= randomBytes(32).toString('base64url');
+  return session.csrf;
+}
+
+/**
+ * Refuses a state-changing POST unless it carries the session's token and, when the browser says
+ * where it comes from, comes from our own origin (security.md §5: token + Origin, both).
+ */
+export function checkCsrf(publicOrigin: string): Middleware {
+  return async (ctx, next) => {
+    const origin = ctx.get('Origin');
+    const fetchSite = ctx.get('Sec-Fetch-Site');
+    if ((origin && origin !== publicOrigin) || (fetchSite && !['same-origin', 'none'].includes(fetchSite))) {
+      throw new BridgeError('ERR_CSRF', {
+        userMessage: 'This form was sent from another site and was refused.',
+        detail: { origin, fetchSite },
+      });
+    }
+    const expected = (ctx.session as { csrf?: string } | null)?.csrf;
+    const body = ctx.request.body as Record<string, unknown> | undefined;
+    const given = typeof body?._csrf === 'string' ? body._csrf : '';
+    if (!expected || !safeEqual(given, expected)) {
+      throw new BridgeError('ERR_CSRF', {
+        userMessage: 'This form has expired or was not sent by rambridge.',
+        hint: 'Reload the page and try again.',
+      });
+    }
+    await next();
+  };
+}
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}

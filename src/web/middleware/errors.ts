@@ -1,0 +1,69 @@
+import type { Middleware } from 'koa';
+import { BridgeError, toBridgeError } from '../../errors.js';
+import type { Views } from '../views.js';
+
+const HEADINGS: Record<number, string> = {
+  400: 'That did not work',
+  401: 'Sign-in did not succeed',
+  403: 'Not allowed',
+  404: 'Not found',
+  429: 'Slow down',
+  501: 'Not configured',
+};
+
+/**
+ * The one place that decides what a client sees when something fails (oidc-provider's
+ * error_handler). Browsers get a page, API and CLI clients get OAuth-style JSON; both carry the
+ * stable code and the request id. Details (library messages, attacker input) go to the log only.
+ */
+export function handleErrors(views: Views): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) throw new BridgeError('ERR_NOT_FOUND');
+    } catch (thrown) {
+      const err = toBridgeError(koaHttpError(thrown) ?? thrown);
+      const log = ctx.state.log ?? console;
+      const fields = { code: err.code, status: err.status, detail: err.detail, err: err.cause ?? undefined };
+      if (err.status >= 500) log.error(fields, 'request failed');
+      else log.warn(fields, 'request refused');
+
+      ctx.status = err.status;
+      ctx.set('Cache-Control', 'no-store');
+      if (err.status === 429) ctx.set('Retry-After', '60');
+      const wantsHtml = ctx.accepts('json', 'html') === 'html' && !ctx.path.startsWith('/api/') && !ctx.path.startsWith('/oauth/');
+      if (wantsHtml) {
+        ctx.type = 'html';
+        ctx.body = views.render('error', {
+          title: HEADINGS[err.status] ?? 'Something went wrong',
+          heading: HEADINGS[err.status] ?? 'Something went wrong',
+          message: err.userMessage,
+          hint: err.hint,
+          code: err.code,
+          requestId: ctx.state.requestId,
+          retryHref: '/roles',
+          user: ctx.state.user,
+          csrf: ctx.session?.csrf,
+        });
+      } else {
+        ctx.body = {
+          error: err.oauthError,
+          error_description: err.userMessage,
+          code: err.code,
+          ...(err.hint ? { hint: err.hint } : {}),
+          request_id: ctx.state.requestId,
+        };
+      }
+    }
+  };
+}
+
+/** Errors thrown by Koa itself or body parsing (ctx.throw, payload too large…) carry a status. */
+function koaHttpError(err: unknown): BridgeError | undefined {
+  const status = (err as { status?: unknown })?.status;
+  if (err instanceof BridgeError || typeof status !== 'number') return undefined;
+  if (status === 404) return new BridgeError('ERR_NOT_FOUND', { cause: err });
+  if (status === 405) return new BridgeError('ERR_METHOD_NOT_ALLOWED', { cause: err });
+  if (status >= 400 && status < 500) return new BridgeError('ERR_BAD_REQUEST', { cause: err, detail: { status } });
+  return undefined;
+}

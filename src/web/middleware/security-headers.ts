@@ -1,0 +1,31 @@
+import type { Middleware } from 'koa';
+
+/**
+ * Headers every response carries (security.md §5): a strict CSP with no inline script, no framing,
+ * no referrer (callback URLs carry codes), and no caching of anything personal. Routes that need a
+ * wider `form-action` (the console auto-post form) extend `ctx.state.formActions`.
+ */
+export function securityHeaders(options: { https: boolean }): Middleware {
+  return async (ctx, next) => {
+    ctx.state.formActions = ["'self'"];
+    try {
+      await next();
+    } finally {
+      const formAction = (ctx.state.formActions as string[]).join(' ');
+      ctx.set(
+        'Content-Security-Policy',
+        `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; ` +
+          `form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'; object-src 'none'`,
+      );
+      ctx.set('X-Content-Type-Options', 'nosniff');
+      ctx.set('X-Frame-Options', 'DENY');
+      ctx.set('Referrer-Policy', 'no-referrer');
+      ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
+      if (options.https) ctx.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+      if (!ctx.response.get('Cache-Control')) {
+        ctx.set('Cache-Control', 'no-store');
+        ctx.set('Pragma', 'no-cache');
+      }
+    }
+  };
+}

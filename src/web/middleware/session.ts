@@ -1,0 +1,63 @@
+import { randomBytes } from 'node:crypto';
+import type Koa from 'koa';
+import session from 'koa-session';
+import type { Clock } from '../../clock.js';
+import type { BridgeConfig } from '../../config/index.js';
+import type { Store } from '../../store/index.js';
+import type { BrowserSession } from '../state.js';
+
+/**
+ * Browser sessions live in the server-side store; the cookie holds only a 256-bit random id
+ * (koa-session's cookie store would put the identity in the browser, unencrypted). On https the
+ * cookie is `__Host-` prefixed: Secure, Path=/, no Domain.
+ */
+export function sessionMiddleware(app: Koa, config: BridgeConfig, store: Store): Koa.Middleware {
+  const https = config.server.publicUrl.startsWith('https:');
+  return session(
+    {
+      key: https ? '__Host-rambridge' : 'rambridge.sid',
+      maxAge: config.server.sessionMaxAgeSeconds * 1000,
+      httpOnly: true,
+      secure: https,
+      sameSite: 'lax',
+      signed: true,
+      rolling: false,
+      renew: false,
+      genid: () => randomBytes(32).toString('base64url'),
+      store: {
+        get: (key: string) => store.find(sessionKey(key)),
+        set: async (key: string, value: unknown, maxAge: number | 'session' | undefined) => {
+          const ttl = typeof maxAge === 'number' ? Math.ceil(maxAge / 1000) : config.server.sessionMaxAgeSeconds;
+          await store.upsert(sessionKey(key), value, ttl);
+        },
+        destroy: (key: string) => store.destroy(sessionKey(key)),
+      },
+    },
+    app,
+  );
+}
+
+const sessionKey = (id: string) => `session:${id}`;
+
+/**
+ * Applies the absolute and idle timeouts on the injected clock and exposes the signed-in user as
+ * `ctx.state.user`. `seenAt` is written at most once a minute so reads stay reads.
+ */
+export function loadUser(config: BridgeConfig, clock: Clock): Koa.Middleware {
+  return async (ctx, next) => {
+    const s = ctx.session as (BrowserSession & object) | null;
+    if (s?.identity && s.loginAt !== undefined) {
+      const now = clock.now();
+      const expired =
+        now - s.loginAt >= config.server.sessionMaxAgeSeconds * 1000 ||
+        now - (s.seenAt ?? s.loginAt) >= config.server.sessionIdleSeconds * 1000;
+      if (expired) {
+        ctx.session = null;
+      } else {
+        ctx.state.user = s.identity;
+        if (now - (s.seenAt ?? 0) >= 60_000) s.seenAt = now;
+      }
+    }
+    await next();
+  };
+}

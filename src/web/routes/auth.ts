@@ -1,0 +1,77 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { BridgeError, toBridgeError } from '../../errors.js';
+import type { Connector } from '../../idp/connector.js';
+import { checkCsrf } from '../middleware/csrf.js';
+import { safeReturnTo } from '../return-to.js';
+import type { BrowserSession } from '../state.js';
+import type { WebDeps } from '../deps.js';
+
+/** Sign-in and sign-out: `/login`, the OIDC callback, `/logout`. */
+export function authRoutes(deps: WebDeps): Router {
+  const router = new Router();
+  const { config, connectors, flows, clock, metrics, views } = deps;
+
+  router.get('/login', async function startLogin(ctx) {
+    const returnTo = safeReturnTo(ctx.query.return_to);
+    const requested = typeof ctx.query.idp === 'string' ? ctx.query.idp : undefined;
+    if (requested === undefined && connectors.size > 1) {
+      ctx.type = 'html';
+      ctx.body = views.render('chooser', {
+        title: 'Sign in',
+        idps: [...connectors.values()].map((c) => ({
+          id: c.id,
+          displayName: c.displayName,
+          href: `/login?${new URLSearchParams({ idp: c.id, return_to: returnTo })}`,
+        })),
+      });
+      return;
+    }
+    const connector = requested === undefined ? [...connectors.values()][0]! : findConnector(connectors, requested);
+    const start = await connector.startLogin();
+    await flows.begin(ctx, { idp: connector.id, returnTo, secrets: start.secrets, startedAt: clock.now() });
+    ctx.redirect(start.redirectTo);
+  });
+
+  router.get('/oidc/:idp/callback', async function finishOidcLogin(ctx) {
+    const connector = findConnector(connectors, ctx.params.idp!);
+    try {
+      const flow = await flows.take(ctx, connector.id);
+      const identity = await connector.finishLogin(new URL(ctx.originalUrl, config.server.publicUrl), flow.secrets);
+      // A fresh session id at every sign-in defeats session fixation (ASVS 7.2.4).
+      await ctx.session!.regenerate();
+      const now = clock.now();
+      Object.assign(ctx.session!, { identity, loginAt: now, seenAt: now } satisfies BrowserSession);
+      metrics.observeLogin(connector.id, 'ok');
+      ctx.state.log.info(
+        { event: 'login', idp: connector.id, issuer: identity.issuer, subject: identity.subject, email: identity.email, groups: identity.groups },
+        'signed in',
+      );
+      ctx.redirect(flow.returnTo);
+    } catch (err) {
+      metrics.observeLogin(connector.id, toBridgeError(err).code);
+      throw err;
+    }
+  });
+
+  router.post('/logout', checkCsrf(new URL(config.server.publicUrl).origin), async function logout(ctx) {
+    const user = ctx.state.user;
+    ctx.session = null;
+    if (user) ctx.state.log.info({ event: 'logout', issuer: user.issuer, subject: user.subject }, 'signed out');
+    ctx.type = 'html';
+    ctx.body = views.render('signed-out', { title: 'Signed out' });
+  });
+
+  return router;
+}
+
+function findConnector(connectors: Map<string, Connector>, id: string): Connector {
+  const connector = connectors.get(id);
+  if (!connector) throw new BridgeError('ERR_IDP_UNKNOWN', { userMessage: 'There is no such sign-in method.' });
+  return connector;
+}
+
+/** Sends a browser that is not signed in to `/login`, remembering where it wanted to go. */
+export function redirectToLogin(ctx: Context): void {
+  ctx.redirect(`/login?${new URLSearchParams({ return_to: safeReturnTo(ctx.originalUrl) })}`);
+}

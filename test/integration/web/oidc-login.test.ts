@@ -1,0 +1,158 @@
+import { FakeOp } from '../../helpers/fake-op.js';
+import { followOp, loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
+
+/**
+ * The OIDC relying party against crafted ID tokens (security.md §3.2, openid-client's conformance
+ * list): every refusal shows an error page with its code, creates no session and consumes the flow.
+ */
+let op: FakeOp;
+beforeAll(async () => {
+  op = await FakeOp.start();
+});
+afterAll(async () => {
+  await op.close();
+});
+
+const cookieNames = (res: { headers: Record<string, unknown> }) =>
+  ((res.headers['set-cookie'] as string[] | undefined) ?? []).map((c) => c.split('=')[0]);
+
+describe('OIDC sign-in', () => {
+  test('a normal sign-in lands on the role picker with a fresh session', async () => {
+    const { agent } = await testBridge(op);
+    const browser = agent();
+    const res = await loginThroughFakeOp(browser, op);
+    expect(res.status).toBe(302);
+    expect(res.headers.location).toBe('/roles');
+    const roles = await browser.get('/roles').expect(200);
+    expect(roles.text).toContain('dev-admin');
+  });
+
+  test('the authorization request always carries PKCE S256, state and nonce, and the exact redirect URI', async () => {
+    const { agent } = await testBridge(op);
+    const start = await agent().get('/login').expect(302);
+    const q = new URL(start.headers.location!).searchParams;
+    expect(q.get('code_challenge_method')).toBe('S256');
+    expect(q.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(q.get('state')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(q.get('nonce')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(q.get('redirect_uri')).toBe('http://127.0.0.1:8080/oidc/demo/callback');
+    expect(q.get('scope')).toBe('openid email profile groups');
+    expect(cookieNames(start)).toContain('rambridge.flow');
+  });
+
+  test('return_to survives the round trip, and only when it is safe', async () => {
+    const { agent } = await testBridge(op);
+    expect((await loginThroughFakeOp(agent(), op, '/roles/dev-admin')).headers.location).toBe('/roles/dev-admin');
+    expect((await loginThroughFakeOp(agent(), op, '//evil.example.com/')).headers.location).toBe('/roles');
+  });
+
+  test.each([
+    ['ID token for another audience', { claims: { aud: 'someone-else' } }],
+    ['extra audience without azp', { claims: { aud: ['rambridge', 'other'] } }],
+    ['wrong issuer', { claims: { iss: 'https://evil.example.com' } }],
+    ['nonce mismatch', { claims: { nonce: 'not-the-nonce' } }],
+    ['expired ID token', { claims: { exp: Math.floor(Date.now() / 1000) - 120 } }],
+    ['alg none', { alg: 'none' as const }],
+    ['HS256 with the public key as secret', { alg: 'HS256' as const }],
+    ['signed by a key that is not in the JWKS', { foreignKey: true }],
+    ['missing sub', { claims: { sub: undefined } }],
+  ])('%s → ERR_AUTH_TOKEN_INVALID, no session', async (_name, next) => {
+    const { agent, logLines } = await testBridge(op);
+    const browser = agent();
+    op.next = next;
+    const res = await loginThroughFakeOp(browser, op);
+    expect(res.status).toBe(401);
+    expect(res.text).toContain('ERR_AUTH_TOKEN_INVALID');
+    expect(cookieNames(res)).not.toContain('rambridge.sid');
+    await browser.get('/roles').expect(302).expect('location', /^\/login/);
+    expect(logLines.join('')).not.toMatch(/"id_token":"ey/);
+  });
+
+  test('an IdP error response is shown as the IdP refusing, with its own code', async () => {
+    const { agent } = await testBridge(op);
+    op.next = { authorizeError: 'access_denied' };
+    const res = await loginThroughFakeOp(agent(), op);
+    expect(res.status).toBe(401);
+    expect(res.text).toContain('ERR_AUTH_IDP_ERROR');
+    expect(res.text).toContain('not be assigned to rambridge');
+  });
+
+  test('a wrong state is refused and the flow is consumed', async () => {
+    const { agent } = await testBridge(op);
+    const browser = agent();
+    op.next = { state: 'attacker-state' };
+    const res = await loginThroughFakeOp(browser, op);
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('ERR_AUTH_STATE_MISMATCH');
+  });
+
+  test('a replayed callback finds no flow: ERR_AUTH_FLOW_MISSING', async () => {
+    const { agent } = await testBridge(op);
+    const browser = agent();
+    const start = await browser.get('/login').expect(302);
+    const callback = await followOp(start.headers.location!);
+    const path = callback.pathname + callback.search;
+    const flowCookie = (start.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('rambridge.flow='))!.split(';')[0]!;
+    await browser.get(path).expect(302);
+    // Replay with the original flow cookie re-attached, as an attacker holding both would.
+    const replay = await agent().get(path).set('Cookie', flowCookie).expect(400);
+    expect(replay.text).toContain('ERR_AUTH_FLOW_MISSING');
+  });
+
+  test('a callback in another browser (no flow cookie) is refused: login CSRF', async () => {
+    const { agent } = await testBridge(op);
+    const start = await agent().get('/login').expect(302);
+    const callback = await followOp(start.headers.location!);
+    const victim = agent();
+    const res = await victim.get(callback.pathname + callback.search).expect(400);
+    expect(res.text).toContain('ERR_AUTH_FLOW_MISSING');
+    await victim.get('/roles').expect(302);
+  });
+
+  test('a flow cookie older than its TTL is refused', async () => {
+    const { agent, clock } = await testBridge(op);
+    const browser = agent();
+    const start = await browser.get('/login').expect(302);
+    const callback = await followOp(start.headers.location!);
+    clock.advance(10 * 60 * 1000);
+    const res = await browser.get(callback.pathname + callback.search).expect(400);
+    expect(res.text).toContain('ERR_AUTH_FLOW_MISSING');
+  });
+
+  test('an answer for one IdP at another IdP\'s callback is refused (mix-up)', async () => {
+    const { agent } = await testBridge(op, {
+      config: (c) => {
+        c.idps.push({ ...c.idps[0]!, id: 'other', redirectUri: 'http://127.0.0.1:8080/oidc/other/callback' });
+      },
+    });
+    const browser = agent();
+    const start = await browser.get('/login?idp=demo').expect(302);
+    const callback = await followOp(start.headers.location!);
+    const res = await browser.get(`/oidc/other/callback${callback.search}`).expect(400);
+    expect(res.text).toContain('ERR_AUTH_STATE_MISMATCH');
+  });
+
+  test('an Entra groups overage claim gives an admin-facing error instead of a user without groups', async () => {
+    const { agent } = await testBridge(op);
+    op.next = { claims: { groups: undefined, _claim_names: { groups: 'src1' }, _claim_sources: { src1: { endpoint: 'https://graph' } } } };
+    const res = await loginThroughFakeOp(agent(), op);
+    expect(res.status).toBe(401);
+    expect(res.text).toContain('ERR_AUTH_GROUPS_OVERAGE');
+    expect(res.text).toContain('Groups assigned to the application');
+  });
+
+  test('an unknown IdP id is a 404 with its code', async () => {
+    const { agent } = await testBridge(op);
+    const res = await agent().get('/login?idp=nope').expect(404);
+    expect(res.text).toContain('ERR_IDP_UNKNOWN');
+  });
+
+  test('users are keyed on (issuer, sub): the session holds the identity from the verified token', async () => {
+    const { agent, logLines } = await testBridge(op);
+    op.user = { ...op.user, sub: 'stable-sub-42' };
+    await loginThroughFakeOp(agent(), op);
+    const login = logLines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.event === 'login')!;
+    expect(login).toMatchObject({ issuer: op.issuer, subject: 'stable-sub-42', groups: ['rambridge-dev'] });
+    op.user = { ...op.user, sub: 'user-1' };
+  });
+});

@@ -1,0 +1,21 @@
+import { durationOptions, formatDuration, parseDuration } from '../../../src/web/durations.js';
+
+describe('session durations', () => {
+  test('options are clamped to the role maximum and include it', () => {
+    expect(durationOptions(3600).map((o) => o.seconds)).toEqual([900, 1800, 3600]);
+    expect(durationOptions(5400).map((o) => o.seconds)).toEqual([900, 1800, 3600, 5400]);
+    expect(durationOptions(43200).find((o) => o.selected)?.seconds).toBe(3600);
+    expect(durationOptions(900).find((o) => o.selected)?.seconds).toBe(900);
+  });
+
+  test('a posted duration outside 900 s … max is refused, not clamped', () => {
+    expect(parseDuration('3600', 3600)).toBe(3600);
+    for (const bad of ['899', '3601', '-1', '1e4', '', '3600.5', undefined, ['3600']]) {
+      expect(() => parseDuration(bad, 3600)).toThrow(expect.objectContaining({ code: 'ERR_DURATION_INVALID' }));
+    }
+  });
+
+  test('labels read naturally', () => {
+    expect([900, 3600, 5400, 43200].map(formatDuration)).toEqual(['15 min', '1 h', '1 h 30 min', '12 h']);
+  });
+});
