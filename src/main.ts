@@ -19,6 +19,8 @@ export interface StartOptions {
   clock?: Clock;
   /** Overrides config.server.port (0 = any free port). */
   port?: number;
+  /** A server already listening (the demo binds first, to learn its port). Its handler is replaced. */
+  server?: Server;
   actions?: AppDeps['actions'];
 }
 
@@ -33,7 +35,9 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
   for (const warning of config.warnings) logger.warn({ event: 'insecure-setting' }, warning);
   const store = createStore(config.store, clock);
   const app = createApp({ config, store, logger, clock, metrics: new Metrics({ processMetrics: true }), actions: options.actions });
-  const server = await listen(app.callback(), config.server.host, options.port ?? config.server.port);
+  const server = options.server ?? (await listen(() => undefined, config.server.host, options.port ?? config.server.port));
+  server.removeAllListeners('request');
+  server.on('request', app.callback());
   const { port } = server.address() as AddressInfo;
   logger.info({ event: 'listening', host: config.server.host, port, publicUrl: config.server.publicUrl }, 'rambridge listening');
   return {

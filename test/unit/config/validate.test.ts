@@ -48,6 +48,14 @@ describe('loading a valid configuration', () => {
     expect(config.warnings).toEqual(['idps.demo.insecureAllowHttp is on: ID tokens may be fetched over plain http']);
   });
 
+  test.each(['okta-oidc.yaml', 'entra-oidc.yaml'])('the example %s is valid', async (name) => {
+    const file = fileURLToPath(new URL(`../../../config/${name}`, import.meta.url));
+    const secrets = { RAMBRIDGE_SESSION_SECRET: 's'.repeat(43), OKTA_CLIENT_ID: 'id', OKTA_CLIENT_SECRET: 'x', ENTRA_TENANT_ID: 't', ENTRA_CLIENT_ID: 'id', ENTRA_CLIENT_SECRET: 'x' };
+    const config = await loadConfigFile(file, secrets);
+    expect(config.roles.length).toBeGreaterThan(0);
+    expect(config.warnings).toEqual([]);
+  });
+
   test('an entra preset reads groups and app roles', () => {
     const config = parseConfigText(
       [

@@ -1,0 +1,81 @@
+import type { Command } from 'commander';
+import { loadConfigFile, type BridgeConfig } from '../../config/index.js';
+import type { Identity } from '../../idp/identity.js';
+import { RoleMapper, type DeniedGrant } from '../../mapping/index.js';
+import { exitOnConfigProblems } from '../config-errors.js';
+
+interface ExplainOptions {
+  config: string;
+  groups: string;
+  email?: string;
+  amr?: string;
+  role?: string;
+  json?: boolean;
+}
+
+export function registerExplain(program: Command): void {
+  program
+    .command('explain')
+    .description('show which roles a user with these groups gets, and why (or why not)')
+    .requiredOption('-c, --config <file>', 'YAML configuration')
+    .option('-g, --groups <list>', 'comma-separated IdP groups', '')
+    .option('-e, --email <email>', "the user's email (for emailDomains conditions)")
+    .option('--amr <list>', 'comma-separated authentication methods, e.g. pwd,mfa')
+    .option('-r, --role <id>', 'explain this one role, granted or not')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: ExplainOptions) => {
+      const config = await loadConfigFile(opts.config, process.env).catch(exitOnConfigProblems);
+      process.stdout.write(explain(config, opts));
+    });
+}
+
+/** The text (or JSON) `rambridge explain` prints; pure so tests can call it. */
+export function explain(config: BridgeConfig, opts: Omit<ExplainOptions, 'config'>): string {
+  const identity: Identity = {
+    idp: 'explain',
+    issuer: 'explain',
+    subject: 'explain',
+    email: opts.email,
+    groups: splitList(opts.groups),
+    amr: splitList(opts.amr ?? ''),
+  };
+  const mapper = new RoleMapper(config.roles, config.grants);
+  const choices = mapper.rolesFor(identity);
+  if (opts.role !== undefined) {
+    const explanation = mapper.explain(identity, opts.role);
+    if (opts.json) return `${JSON.stringify(explanation, null, 2)}\n`;
+    if (explanation.granted) {
+      return `GRANTED ${opts.role} (${explanation.choice.role.arn})\n${explanation.choice.reasons
+        .map((r) => `  by grant ${r.grant}: group "${r.group}" matches "${r.pattern}"\n`)
+        .join('')}`;
+    }
+    if (!explanation.role) return `NOT GRANTED ${opts.role}: no role with this id is configured\n`;
+    if (explanation.denials.length === 0) return `NOT GRANTED ${opts.role}: no grant names this role\n`;
+    return `NOT GRANTED ${opts.role} (${explanation.role.arn})\n${explanation.denials.map(describeDenial).join('')}`;
+  }
+  if (opts.json) {
+    return `${JSON.stringify(choices.map((c) => ({ role: c.role.id, arn: c.role.arn, reasons: c.reasons })), null, 2)}\n`;
+  }
+  if (choices.length === 0) return `No roles for groups [${identity.groups.join(', ')}].\n`;
+  return choices
+    .map((c) => `${c.role.id}  ${c.role.arn}\n${c.reasons.map((r) => `  by grant ${r.grant}: group "${r.group}" matches "${r.pattern}"\n`).join('')}`)
+    .join('');
+}
+
+function describeDenial(d: DeniedGrant): string {
+  switch (d.why) {
+    case 'no-matching-group':
+      return `  grant ${d.grant}: needs one of the groups ${d.needed.map((n) => `"${n}"`).join(', ')}\n`;
+    case 'email-domain':
+      return `  grant ${d.grant}: groups match, but the email must be in ${d.needed.join(', ')}\n`;
+    case 'mfa-required':
+      return `  grant ${d.grant}: groups match, but it requires MFA (amr)\n`;
+  }
+}
+
+function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}

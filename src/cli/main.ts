@@ -1,0 +1,11 @@
+import { Command } from 'commander';
+import { registerCommands } from './commands/index.js';
+
+/** Entry point of the `rambridge` command (bin/rambridge.js). */
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command('rambridge')
+    .description('Corporate sign-in to Alibaba Cloud RAM roles: console and CLI credentials')
+    .showHelpAfterError();
+  registerCommands(program);
+  await program.parseAsync(argv);
+}

@@ -1,0 +1,70 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+/** The built `rambridge` command, as an admin runs it (npm test builds dist/ first). */
+const bin = fileURLToPath(new URL('../../../bin/rambridge.js', import.meta.url));
+const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/config/${name}`, import.meta.url));
+const demoFile = fileURLToPath(new URL('../../../config/demo.yaml', import.meta.url));
+
+async function run(args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH, ...env } });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const demoEnv = { RAMBRIDGE_SESSION_SECRET: 's'.repeat(40), RAMBRIDGE_DEMO_CLIENT_SECRET: 'c' };
+
+describe('rambridge check-config', () => {
+  test('a valid file: exit 0 with a summary and its warnings', async () => {
+    const r = await run(['check-config', demoFile], demoEnv);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('valid — 1 IdP(s), 2 account(s), 4 role(s), 3 grant(s)');
+    expect(r.stdout).toContain('warning: idps.demo.insecureAllowHttp is on');
+  });
+
+  test('an invalid file: exit 2, every problem on its own line with its path', async () => {
+    const r = await run(['check-config', fixture('invalid-many.yaml')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('roles[2].account: unknown account "prod"');
+    expect(r.stderr).toContain('grants[0].roles[1]: unknown role "missing"');
+    expect(r.stderr).toContain('server.colour: unknown key');
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('  ')).length).toBeGreaterThanOrEqual(12);
+  });
+
+  test('serve with an invalid file exits 2 and starts nothing', async () => {
+    const r = await run(['serve', '--config', fixture('invalid-many.yaml')]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).not.toContain('listening');
+  });
+});
+
+describe('rambridge explain', () => {
+  test('lists the roles and the grant behind each', async () => {
+    const r = await run(['explain', '--config', demoFile, '--groups', 'rambridge-readonly'], demoEnv);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      [
+        'dev-readonly  acs:ram::1111222233334444:role/rambridge-dev-readonly',
+        '  by grant readers: group "rambridge-readonly" matches "rambridge-readonly"',
+        'prod-readonly  acs:ram::5555666677778888:role/rambridge-prod-readonly',
+        '  by grant readers: group "rambridge-readonly" matches "rambridge-readonly"',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('says why a role is not granted', async () => {
+    const r = await run(['explain', '--config', demoFile, '--groups', 'rambridge-readonly', '--role', 'prod-ops'], demoEnv);
+    expect(r.stdout).toBe(['NOT GRANTED prod-ops (acs:ram::5555666677778888:role/rambridge-prod-ops)', '  grant operators: needs one of the groups "rambridge-ops"', ''].join('\n'));
+  });
+
+  test('--json is machine-readable', async () => {
+    const r = await run(['explain', '--config', demoFile, '--groups', 'rambridge-dev', '--json'], demoEnv);
+    expect(JSON.parse(r.stdout).map((c: { role: string }) => c.role)).toEqual(['dev-admin', 'dev-readonly']);
+  });
+});
