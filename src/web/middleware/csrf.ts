@@ -18,7 +18,11 @@ export function checkCsrf(publicOrigin: string): Middleware {
   return async (ctx, next) => {
     const origin = ctx.get('Origin');
     const fetchSite = ctx.get('Sec-Fetch-Site');
-    if ((origin && origin !== publicOrigin) || (fetchSite && !['same-origin', 'none'].includes(fetchSite))) {
+    // Our pages send `Referrer-Policy: no-referrer`, under which browsers post `Origin: null`;
+    // Sec-Fetch-Site still tells same-origin from cross-site, so `null` alone proves nothing either way.
+    const foreignOrigin = origin !== '' && origin !== 'null' && origin !== publicOrigin;
+    const crossSite = fetchSite !== '' && fetchSite !== 'same-origin' && fetchSite !== 'none';
+    if (foreignOrigin || crossSite) {
       throw new BridgeError('ERR_CSRF', {
         userMessage: 'This form was sent from another site and was refused.',
         detail: { origin, fetchSite },
