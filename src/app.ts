@@ -4,7 +4,7 @@ import Koa from 'koa';
 import type { Clock } from './clock.js';
 import type { BridgeConfig } from './config/index.js';
 import type { Connector } from './idp/connector.js';
-import { OidcConnector } from './idp/oidc/connector.js';
+import { createConnector } from './idp/index.js';
 import type { Logger } from './log.js';
 import { RoleMapper } from './mapping/index.js';
 import type { Store } from './store/index.js';
@@ -42,7 +42,7 @@ export function createApp(deps: AppDeps): Koa {
     store: deps.store,
     logger: deps.logger,
     clock: deps.clock,
-    connectors: deps.connectors ?? new Map(config.idps.map((idp) => [idp.id, new OidcConnector(idp)])),
+    connectors: deps.connectors ?? new Map(config.idps.map((idp) => [idp.id, createConnector(idp)])),
     mapper: new RoleMapper(config.roles, config.grants),
     metrics: deps.metrics ?? new Metrics(),
     views: deps.views ?? createViews(),

@@ -1,4 +1,5 @@
 import type { ClaimNames } from './presets.js';
+import type { SamlIdpConfig } from './saml.js';
 import type { AccountConfig, GrantConfig, OidcIdpConfig, RawConfig, RoleConfig } from './schema.js';
 
 /**
@@ -7,7 +8,7 @@ import type { AccountConfig, GrantConfig, OidcIdpConfig, RawConfig, RoleConfig }
  */
 export interface BridgeConfig {
   server: RawConfig['server'] & { publicUrl: string };
-  idps: OidcIdp[];
+  idps: Idp[];
   alibaba: AlibabaSettings;
   accounts: AccountConfig[];
   roles: Role[];
@@ -25,6 +26,17 @@ export interface OidcIdp extends Omit<OidcIdpConfig, 'claims' | 'scopes' | 'disp
   /** Our redirect URI for this IdP: `${publicUrl}/oidc/${id}/callback`. */
   redirectUri: string;
 }
+
+export interface SamlIdp extends Omit<SamlIdpConfig, 'attributes' | 'displayName' | 'spEntityId'> {
+  displayName: string;
+  /** Attribute names after applying the preset and overrides. */
+  attributes: { email?: string; groups: string[]; name?: string; firstName?: string; lastName?: string };
+  spEntityId: string;
+  /** Our assertion consumer service: `${publicUrl}/saml/${id}/acs`. */
+  acsUrl: string;
+}
+
+export type Idp = OidcIdp | SamlIdp;
 
 export interface AlibabaSettings {
   site: 'intl' | 'cn';

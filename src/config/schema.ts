@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULTS, DURATION_BOUNDS } from './defaults.js';
 import { OIDC_PRESETS } from './presets.js';
+import { samlIdpSchema } from './saml.js';
 import { isLoopbackUrl } from './urls.js';
 
 /**
@@ -77,7 +78,7 @@ const oidcIdpSchema = z.strictObject({
   }
 });
 
-const idpSchema = z.discriminatedUnion('type', [oidcIdpSchema]);
+const idpSchema = z.discriminatedUnion('type', [oidcIdpSchema, samlIdpSchema]);
 
 const alibabaSchema = z.strictObject({
   site: z.enum(['intl', 'cn']).default(DEFAULTS.alibaba.site),

@@ -1,9 +1,10 @@
 import { SITES } from './defaults.js';
-import type { AlibabaSettings, BridgeConfig, Grant, OidcIdp, Role } from './model.js';
+import type { AlibabaSettings, BridgeConfig, Grant, Idp, OidcIdp, Role, SamlIdp } from './model.js';
 import { OIDC_PRESETS } from './presets.js';
 import { problemsFromZod, type ConfigProblem } from './problems.js';
 import { checkReferences, parseRoleArn } from './references.js';
-import { configSchema, type RawConfig } from './schema.js';
+import { SAML_PRESETS, type SamlIdpConfig } from './saml.js';
+import { configSchema, type OidcIdpConfig, type RawConfig } from './schema.js';
 import { isLoopbackUrl } from './urls.js';
 
 export type ValidationResult = { ok: true; config: BridgeConfig } | { ok: false; problems: ConfigProblem[] };
@@ -36,7 +37,29 @@ function resolve(raw: RawConfig): BridgeConfig {
   };
 }
 
-function resolveIdp(idp: RawConfig['idps'][number], publicUrl: string, warnings: string[]): OidcIdp {
+function resolveIdp(idp: RawConfig['idps'][number], publicUrl: string, warnings: string[]): Idp {
+  return idp.type === 'saml' ? resolveSamlIdp(idp, publicUrl) : resolveOidcIdp(idp, publicUrl, warnings);
+}
+
+function resolveSamlIdp(idp: SamlIdpConfig, publicUrl: string): SamlIdp {
+  const preset = SAML_PRESETS[idp.preset];
+  const a = idp.attributes ?? {};
+  return {
+    ...idp,
+    displayName: idp.displayName ?? idp.id,
+    attributes: {
+      email: a.email ?? preset.email,
+      groups: a.groups ?? [...preset.groups],
+      name: a.name ?? preset.name,
+      firstName: a.firstName ?? preset.firstName,
+      lastName: a.lastName ?? preset.lastName,
+    },
+    spEntityId: idp.spEntityId ?? `${publicUrl}/saml/${idp.id}/metadata`,
+    acsUrl: `${publicUrl}/saml/${idp.id}/acs`,
+  };
+}
+
+function resolveOidcIdp(idp: OidcIdpConfig, publicUrl: string, warnings: string[]): OidcIdp {
   const preset = OIDC_PRESETS[idp.preset];
   if (idp.insecureAllowHttp) {
     warnings.push(`idps.${idp.id}.insecureAllowHttp is on: ID tokens may be fetched over plain http`);

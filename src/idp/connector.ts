@@ -7,7 +7,7 @@ import type { Identity } from './identity.js';
 export interface Connector {
   readonly id: string;
   readonly displayName: string;
-  readonly type: 'oidc';
+  readonly type: 'oidc' | 'saml';
   /**
    * Begins a sign-in: where to send the browser, and the secrets (state, nonce, PKCE verifier…)
    * that must come back bound to this browser's flow cookie.

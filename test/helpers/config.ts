@@ -12,7 +12,7 @@ export async function demoConfig(overrides: { publicUrl?: string; idpUrl?: strin
   if (overrides.publicUrl) {
     const publicUrl = overrides.publicUrl.replace(/\/+$/, '');
     config.server.publicUrl = publicUrl;
-    for (const idp of config.idps) idp.redirectUri = `${publicUrl}/oidc/${idp.id}/callback`;
+    for (const idp of config.idps) if (idp.type === 'oidc') idp.redirectUri = `${publicUrl}/oidc/${idp.id}/callback`;
   }
   return config;
 }

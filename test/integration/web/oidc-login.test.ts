@@ -122,7 +122,8 @@ describe('OIDC sign-in', () => {
   test('an answer for one IdP at another IdP\'s callback is refused (mix-up)', async () => {
     const { agent } = await testBridge(op, {
       config: (c) => {
-        c.idps.push({ ...c.idps[0]!, id: 'other', redirectUri: 'http://127.0.0.1:8080/oidc/other/callback' });
+        const demo = c.idps[0]!;
+        if (demo.type === 'oidc') c.idps.push({ ...demo, id: 'other', redirectUri: 'http://127.0.0.1:8080/oidc/other/callback' });
       },
     });
     const browser = agent();

@@ -56,6 +56,24 @@ describe('loading a valid configuration', () => {
     expect(config.warnings).toEqual([]);
   });
 
+  test('a SAML IdP gets its preset attribute names, SP entityID and ACS URL', () => {
+    const config = parseConfigText(
+      [
+        'server: {publicUrl: "https://b.example.com", sessionSecrets: ["' + 'k'.repeat(32) + '"]}',
+        'idps: [{id: entra-saml, type: saml, preset: entra, entryPoint: "https://login.microsoftonline.com/t/saml2", issuer: "https://sts.windows.net/t/", certificates: [cert.pem]}]',
+      ].join('\n'),
+      {},
+    );
+    expect(config.idps[0]).toMatchObject({
+      type: 'saml',
+      attributes: { groups: ['http://schemas.microsoft.com/ws/2008/06/identity/claims/groups'] },
+      spEntityId: 'https://b.example.com/saml/entra-saml/metadata',
+      acsUrl: 'https://b.example.com/saml/entra-saml/acs',
+      allowIdpInitiated: false,
+      clockSkewSeconds: 60,
+    });
+  });
+
   test('an entra preset reads groups and app roles', () => {
     const config = parseConfigText(
       [
@@ -64,7 +82,7 @@ describe('loading a valid configuration', () => {
       ].join('\n'),
       {},
     );
-    expect(config.idps[0]!.claims.groups).toEqual(['groups', 'roles']);
+    expect(config.idps[0]).toMatchObject({ claims: { groups: ['groups', 'roles'] } });
   });
 });
 
