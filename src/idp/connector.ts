@@ -14,12 +14,15 @@ export interface Connector {
    */
   startLogin(): Promise<LoginStart>;
   /** Verifies the IdP's answer against the secrets from `startLogin`. Throws a BridgeError on any refusal. */
-  finishLogin(callbackUrl: URL, secrets: FlowSecrets): Promise<Identity>;
+  finishLogin(answer: IdpAnswer, secrets: FlowSecrets): Promise<Identity>;
   /** Resolves when the IdP's metadata can be loaded (readiness). */
   ready(): Promise<void>;
 }
 
 export type FlowSecrets = Record<string, string>;
+
+/** How the IdP's answer reached us: a redirect (OIDC query) or a form POST (SAML HTTP-POST binding). */
+export type IdpAnswer = { kind: 'redirect'; url: URL } | { kind: 'post'; form: Record<string, unknown> };
 
 export interface LoginStart {
   redirectTo: string;

@@ -2,7 +2,7 @@ import type { Idp } from '../config/index.js';
 import type { Connector } from './connector.js';
 import { OidcConnector } from './oidc/connector.js';
 
-export type { Connector, FlowSecrets, LoginStart } from './connector.js';
+export type { Connector, FlowSecrets, IdpAnswer, LoginStart } from './connector.js';
 export type { Identity } from './identity.js';
 
 /** One connector per configured IdP, by type. */

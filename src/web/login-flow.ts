@@ -37,8 +37,10 @@ export class LoginFlows {
     ctx.cookies.set(this.cookieName, id, {
       httpOnly: true,
       secure: this.secure,
-      // The OIDC callback is a top-level GET navigation, which Lax cookies accompany.
-      sameSite: 'lax',
+      // A SAML answer is a cross-site POST from the IdP, which Lax cookies do not accompany; on
+      // https the flow cookie is therefore SameSite=None (and Secure). Plain http is loopback
+      // development only, where IdP and bridge are same-site and Lax suffices.
+      sameSite: this.secure ? 'none' : 'lax',
       path: '/',
       maxAge: ttl * 1000,
       overwrite: true,

@@ -1,7 +1,7 @@
 import * as client from 'openid-client';
 import type { OidcIdp } from '../../config/index.js';
 import { BridgeError } from '../../errors.js';
-import type { Connector, FlowSecrets, LoginStart } from '../connector.js';
+import type { Connector, FlowSecrets, IdpAnswer, LoginStart } from '../connector.js';
 import type { Identity } from '../identity.js';
 import { identityFromClaims } from './claims.js';
 
@@ -41,7 +41,9 @@ export class OidcConnector implements Connector {
     return { redirectTo: url.href, secrets: { state, nonce, codeVerifier } };
   }
 
-  async finishLogin(callbackUrl: URL, secrets: FlowSecrets): Promise<Identity> {
+  async finishLogin(answer: IdpAnswer, secrets: FlowSecrets): Promise<Identity> {
+    if (answer.kind !== 'redirect') throw new BridgeError('ERR_BAD_REQUEST', { detail: { reason: 'OIDC answers arrive as redirects' } });
+    const callbackUrl = answer.url;
     const idpError = callbackUrl.searchParams.get('error');
     if (idpError !== null) {
       throw new BridgeError('ERR_AUTH_IDP_ERROR', {

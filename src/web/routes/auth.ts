@@ -1,16 +1,16 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { BridgeError, toBridgeError } from '../../errors.js';
+import { BridgeError } from '../../errors.js';
 import type { Connector } from '../../idp/connector.js';
 import { checkCsrf } from '../middleware/csrf.js';
 import { safeReturnTo } from '../return-to.js';
-import type { BrowserSession } from '../state.js';
+import { completeLogin } from '../complete-login.js';
 import type { WebDeps } from '../deps.js';
 
 /** Sign-in and sign-out: `/login`, the OIDC callback, `/logout`. */
 export function authRoutes(deps: WebDeps): Router {
   const router = new Router();
-  const { config, connectors, flows, clock, metrics, views } = deps;
+  const { config, connectors, flows, clock, views } = deps;
 
   router.get('/login', async function startLogin(ctx) {
     const returnTo = safeReturnTo(ctx.query.return_to);
@@ -35,23 +35,7 @@ export function authRoutes(deps: WebDeps): Router {
 
   router.get('/oidc/:idp/callback', async function finishOidcLogin(ctx) {
     const connector = findConnector(connectors, ctx.params.idp!);
-    try {
-      const flow = await flows.take(ctx, connector.id);
-      const identity = await connector.finishLogin(new URL(ctx.originalUrl, config.server.publicUrl), flow.secrets);
-      // A fresh session id at every sign-in defeats session fixation (ASVS 7.2.4).
-      await ctx.session!.regenerate();
-      const now = clock.now();
-      Object.assign(ctx.session!, { identity, loginAt: now, seenAt: now } satisfies BrowserSession);
-      metrics.observeLogin(connector.id, 'ok');
-      ctx.state.log.info(
-        { event: 'login', idp: connector.id, issuer: identity.issuer, subject: identity.subject, email: identity.email, groups: identity.groups },
-        'signed in',
-      );
-      ctx.redirect(flow.returnTo);
-    } catch (err) {
-      metrics.observeLogin(connector.id, toBridgeError(err).code);
-      throw err;
-    }
+    await completeLogin(ctx, deps, connector, { kind: 'redirect', url: new URL(ctx.originalUrl, config.server.publicUrl) });
   });
 
   router.post('/logout', checkCsrf(new URL(config.server.publicUrl).origin), async function logout(ctx) {
@@ -65,7 +49,7 @@ export function authRoutes(deps: WebDeps): Router {
   return router;
 }
 
-function findConnector(connectors: Map<string, Connector>, id: string): Connector {
+export function findConnector(connectors: Map<string, Connector>, id: string): Connector {
   const connector = connectors.get(id);
   if (!connector) throw new BridgeError('ERR_IDP_UNKNOWN', { userMessage: 'There is no such sign-in method.' });
   return connector;

@@ -1,0 +1,29 @@
+import type { Context } from 'koa';
+import { toBridgeError } from '../errors.js';
+import type { Connector, IdpAnswer } from '../idp/index.js';
+import type { WebDeps } from './deps.js';
+import type { BrowserSession } from './state.js';
+
+/**
+ * The end of every sign-in, whatever the protocol: take this browser's flow (once), let the
+ * connector verify the IdP's answer, start a fresh session and go where the user was headed.
+ */
+export async function completeLogin(ctx: Context, deps: WebDeps, connector: Connector, answer: IdpAnswer): Promise<void> {
+  try {
+    const flow = await deps.flows.take(ctx, connector.id);
+    const identity = await connector.finishLogin(answer, flow.secrets);
+    // A fresh session id at every sign-in defeats session fixation (ASVS 7.2.4).
+    await ctx.session!.regenerate();
+    const now = deps.clock.now();
+    Object.assign(ctx.session!, { identity, loginAt: now, seenAt: now } satisfies BrowserSession);
+    deps.metrics.observeLogin(connector.id, 'ok');
+    ctx.state.log.info(
+      { event: 'login', idp: connector.id, issuer: identity.issuer, subject: identity.subject, email: identity.email, groups: identity.groups, amr: identity.amr },
+      'signed in',
+    );
+    ctx.redirect(flow.returnTo);
+  } catch (err) {
+    deps.metrics.observeLogin(connector.id, toBridgeError(err).code);
+    throw err;
+  }
+}
