@@ -5,6 +5,7 @@ import type { Clock } from './clock.js';
 import type { BridgeConfig } from './config/index.js';
 import type { Connector } from './idp/connector.js';
 import { createConnector } from './idp/index.js';
+import type { BridgeIssuer } from './issuer/index.js';
 import type { Logger } from './log.js';
 import { RoleMapper } from './mapping/index.js';
 import type { Store } from './store/index.js';
@@ -18,6 +19,7 @@ import { securityHeaders } from './web/middleware/security-headers.js';
 import { loadUser, sessionMiddleware } from './web/middleware/session.js';
 import type { RoleActions } from './web/role-actions.js';
 import { authRoutes } from './web/routes/auth.js';
+import { issuerRoutes } from './web/routes/issuer.js';
 import { opsRoutes } from './web/routes/ops.js';
 import { roleRoutes } from './web/routes/roles.js';
 import { createViews, type Views } from './web/views.js';
@@ -32,6 +34,7 @@ export interface AppDeps {
   metrics?: Metrics;
   views?: Views;
   actions?: RoleActions;
+  issuer?: BridgeIssuer;
 }
 
 /** Builds the bridge's Koa app without listening (tests drive it through `app.callback()`). */
@@ -48,6 +51,7 @@ export function createApp(deps: AppDeps): Koa {
     views: deps.views ?? createViews(),
     flows: new LoginFlows(deps.store, config),
     actions: deps.actions ?? {},
+    issuer: deps.issuer,
   };
 
   const app = new Koa({ proxy: config.server.trustProxy });
@@ -55,7 +59,7 @@ export function createApp(deps: AppDeps): Koa {
   app.silent = true; // errors are logged once, by handleErrors, with redaction
 
   const router = new Router();
-  for (const routes of [opsRoutes(web), authRoutes(web), roleRoutes(web)]) router.use(routes.routes());
+  for (const routes of [opsRoutes(web), issuerRoutes(web), authRoutes(web), roleRoutes(web)]) router.use(routes.routes());
   app.use(requestContext(web.logger, web.metrics));
   app.use(securityHeaders({ https: config.server.publicUrl.startsWith('https:') }));
   app.use(handleErrors(web.views));

@@ -28,6 +28,20 @@ export const DEFAULTS = {
   role: {
     /** One hour, the STS default for AssumeRoleWith{SAML,OIDC}. */
     maxSessionDuration: 3600,
+    /** Works for both `via` kinds and lands on any console page. */
+    console: 'federation' as const,
+  },
+  issuer: {
+    /** The client id Alibaba recommends registering for OIDC providers (and ACK RRSA requires). */
+    oidcAudience: 'sts.aliyuncs.com',
+    /** Minted assertions and ID tokens are used within seconds; 5 minutes is the ceiling. */
+    tokenLifetimeSeconds: 300,
+  },
+  elevation: {
+    maxSessionDuration: 3600,
+    /** A second factor within the last 15 minutes counts as recent. */
+    mfaMaxAgeSeconds: 15 * 60,
+    minJustificationLength: 10,
   },
   store: {
     type: 'memory' as const,

@@ -1,6 +1,6 @@
 import type { ClaimNames } from './presets.js';
 import type { SamlIdpConfig } from './saml.js';
-import type { AccountConfig, GrantConfig, OidcIdpConfig, RawConfig, RoleConfig } from './schema.js';
+import type { AccountConfig, GrantConfig, IssuerConfig, OidcIdpConfig, RawConfig, RoleConfig } from './schema.js';
 
 /**
  * The configuration after validation, with everything derived once: ARNs, provider ARNs, claim
@@ -13,6 +13,8 @@ export interface BridgeConfig {
   accounts: AccountConfig[];
   roles: Role[];
   grants: Grant[];
+  issuer?: IssuerSettings;
+  elevation: RawConfig['elevation'];
   store: RawConfig['store'];
   log: RawConfig['log'];
   /** Settings that weaken security, one sentence each, printed at start-up. */
@@ -49,14 +51,23 @@ export interface AlibabaSettings {
   roleSsoUrl: string;
 }
 
-export interface Role extends RoleConfig {
+export interface Role extends Omit<RoleConfig, 'via'> {
+  /** `chain`: assume `chainFrom` first, then AssumeRole into this role. */
+  via: 'saml' | 'oidc' | 'chain';
+  chainFrom?: string;
   arn: string;
   roleName: string;
   accountId: string;
   accountAlias: string;
   accountName: string;
-  /** The bridge's provider in this account that RAM trusts for this role (per `via`). */
-  providerArn: string;
+  /** The bridge's provider in this account that RAM trusts for this role (saml/oidc only). */
+  providerArn?: string;
+}
+
+export interface IssuerSettings extends Omit<IssuerConfig, 'samlEntityId'> {
+  samlEntityId: string;
+  /** The bridge as OIDC issuer: its public URL. */
+  oidcIssuer: string;
 }
 
 export interface Grant extends GrantConfig {

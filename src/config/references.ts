@@ -48,6 +48,7 @@ export function checkReferences(raw: unknown): ConfigProblem[] {
   }
 
   const roleIds = new Set(roles.map((r) => str(r.value.id)).filter((id): id is string => id !== undefined));
+  problems.push(...checkRoleModes(roles));
   for (const g of grants) {
     const list = Array.isArray(g.value.roles) ? g.value.roles : [];
     list.forEach((roleId, j) => {
@@ -55,6 +56,30 @@ export function checkReferences(raw: unknown): ConfigProblem[] {
         problems.push({ path: `grants[${g.index}].roles[${j}]`, message: `unknown role "${roleId}"` });
       }
     });
+  }
+  return problems;
+}
+
+/** Chains name an existing, directly federated role; console and pass-through modes fit `via`. */
+function checkRoleModes(roles: Entry[]): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const byId = new Map(roles.map((r) => [str(r.value.id), r.value]));
+  for (const { index, value } of roles) {
+    const via = value.via ?? 'saml';
+    const chainFrom = isRecord(via) ? str(via.chainFrom) : undefined;
+    if (chainFrom !== undefined) {
+      const source = byId.get(chainFrom);
+      if (!source) problems.push({ path: `roles[${index}].via.chainFrom`, message: `unknown role "${chainFrom}"` });
+      else if (isRecord(source.via)) {
+        problems.push({ path: `roles[${index}].via.chainFrom`, message: `role "${chainFrom}" is itself chained; chain from a directly federated role` });
+      }
+    }
+    if (value.console === 'saml-post' && via !== 'saml') {
+      problems.push({ path: `roles[${index}].console`, message: 'saml-post needs via: saml' });
+    }
+    if (value.oidcPassThrough === true && via !== 'oidc') {
+      problems.push({ path: `roles[${index}].oidcPassThrough`, message: 'pass-through needs via: oidc' });
+    }
   }
   return problems;
 }

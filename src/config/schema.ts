@@ -88,6 +88,12 @@ const alibabaSchema = z.strictObject({
   signinUrl: httpUrl.optional(),
   /** Where "Open console" lands when a role has no destination of its own. */
   consoleUrl: httpUrl.optional(),
+  /** Console pages a user may pick as destination (exact URLs or prefixes ending in `/`). */
+  consoleDestinations: z.array(z.strictObject({ label: z.string().min(1), url: httpUrl })).default([]),
+  /** STS client timeouts and retries. */
+  stsConnectTimeoutMs: z.number().int().positive().default(5000),
+  stsReadTimeoutMs: z.number().int().positive().default(10000),
+  stsMaxAttempts: z.number().int().min(1).max(5).default(3),
 });
 
 const accountSchema = z.strictObject({
@@ -105,12 +111,55 @@ const roleSchema = z.strictObject({
   account: slug,
   /** A RAM role name, or its full ARN `acs:ram::<account>:role/<name>`. */
   role: z.string().min(1),
-  via: z.enum(['saml', 'oidc']).default('saml'),
+  /**
+   * How the bridge vouches for the user toward RAM: a minted SAML Response, a minted OIDC ID token,
+   * or `{chainFrom: <role id>}`: assume that role first, then AssumeRole into this one.
+   */
+  via: z.union([z.enum(['saml', 'oidc']), z.strictObject({ chainFrom: slug })]).default('saml'),
   maxSessionDuration: duration.default(DEFAULTS.role.maxSessionDuration),
   description: z.string().optional(),
-  /** A RAM policy document passed as STS `Policy` to narrow the session. */
+  /** A RAM policy document passed as STS `Policy` on every assumption, to narrow the session. */
   sessionPolicy: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
+  /** "Open console": `federation` (STS + sign-in token) or `saml-post` (POST to role SSO; via saml only). */
+  console: z.enum(['federation', 'saml-post']).default(DEFAULTS.role.console),
+  /** Where the console opens; default the site's console home. */
   consoleDestination: httpUrl.optional(),
+  /** Temporary elevated access: needs a recent MFA and a written justification; duration capped. */
+  elevated: z.boolean().default(false),
+  /** oidc roles only: hand the corporate IdP's own ID token to STS instead of a bridge-minted one. */
+  oidcPassThrough: z.boolean().default(false),
+});
+
+const keyPairSchema = z.strictObject({
+  /** PEM text, or a path to a PEM file. */
+  privateKey: z.string().min(1),
+  /** X.509 certificate (PEM text or path); required for SAML keys, which RAM trusts by certificate. */
+  certificate: z.string().min(1).optional(),
+});
+
+const issuerSchema = z.strictObject({
+  /** Signing keys of the bridge's SAML IdP, newest first: the first signs, all are published. */
+  samlKeys: z.array(keyPairSchema).min(1),
+  /** Signing keys of the bridge's OIDC issuer (and CLI access tokens), newest first. */
+  oidcKeys: z.array(keyPairSchema).min(1),
+  /** Our SAML IdP entityID; default `${publicUrl}/saml/idp/metadata`. */
+  samlEntityId: z.string().min(1).optional(),
+  /** Also sign the SAML Response element, not only the Assertion. */
+  signSamlResponse: z.boolean().default(true),
+  /** `aud` of ID tokens minted for AssumeRoleWithOIDC (the client id registered in RAM). */
+  oidcAudience: z.string().min(1).default(DEFAULTS.issuer.oidcAudience),
+  /** Lifetime of minted ID tokens and assertions, seconds (at most 5 minutes). */
+  tokenLifetimeSeconds: z.number().int().min(30).max(300).default(DEFAULTS.issuer.tokenLifetimeSeconds),
+  /** Secret for the stable pseudonymous `sub` and RoleSessionName suffix; never rotate it casually. */
+  subjectSecret: z.string().min(32, 'at least 32 characters'),
+});
+
+const elevationSchema = z.strictObject({
+  /** Longest session an elevated role may get, seconds. */
+  maxSessionDuration: duration.default(DEFAULTS.elevation.maxSessionDuration),
+  /** The IdP sign-in with MFA must be at most this old, seconds. */
+  mfaMaxAgeSeconds: z.number().int().positive().default(DEFAULTS.elevation.mfaMaxAgeSeconds),
+  minJustificationLength: z.number().int().min(1).max(200).default(DEFAULTS.elevation.minJustificationLength),
 });
 
 const grantConditionsSchema = z.strictObject({
@@ -137,12 +186,15 @@ const logSchema = z.strictObject({
 export const configSchema = z.strictObject({
   server: serverSchema,
   idps: z.array(idpSchema).min(1, 'configure at least one identity provider'),
-  alibaba: alibabaSchema.default({ site: DEFAULTS.alibaba.site }),
+  alibaba: alibabaSchema.prefault({}),
+  /** The bridge as SAML IdP / OIDC issuer toward RAM. Without it, roles can be picked but not used. */
+  issuer: issuerSchema.optional(),
+  elevation: elevationSchema.prefault({}),
   accounts: z.array(accountSchema).default([]),
   roles: z.array(roleSchema).default([]),
   grants: z.array(grantSchema).default([]),
-  store: storeSchema.default({ type: DEFAULTS.store.type }),
-  log: logSchema.default({ level: DEFAULTS.log.level }),
+  store: storeSchema.prefault({ type: DEFAULTS.store.type }),
+  log: logSchema.prefault({}),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -151,3 +203,5 @@ export type IdpConfig = z.infer<typeof idpSchema>;
 export type AccountConfig = z.infer<typeof accountSchema>;
 export type RoleConfig = z.infer<typeof roleSchema>;
 export type GrantConfig = z.infer<typeof grantSchema>;
+export type IssuerConfig = z.infer<typeof issuerSchema>;
+export type KeyPairConfig = z.infer<typeof keyPairSchema>;

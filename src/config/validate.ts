@@ -30,6 +30,12 @@ function resolve(raw: RawConfig): BridgeConfig {
     alibaba: resolveAlibaba(raw.alibaba),
     accounts: raw.accounts,
     roles: raw.roles.map((r) => resolveRole(r, raw)),
+    issuer: raw.issuer && {
+      ...raw.issuer,
+      samlEntityId: raw.issuer.samlEntityId ?? `${publicUrl}/saml/idp/metadata`,
+      oidcIssuer: publicUrl,
+    },
+    elevation: raw.elevation,
     grants: raw.grants.map((g, i): Grant => ({ ...g, id: g.id ?? `grants[${i}]` })),
     store: raw.store,
     log: raw.log,
@@ -94,16 +100,21 @@ function resolveRole(role: RawConfig['roles'][number], raw: RawConfig): Role {
   // checkReferences has proven the account exists and the ARN (if any) is well-formed.
   const account = raw.accounts.find((a) => a.alias === role.account)!;
   const roleName = role.role.startsWith('acs:') ? parseRoleArn(role.role)!.roleName : role.role;
-  const providerKind = role.via === 'saml' ? 'saml-provider' : 'oidc-provider';
-  const providerName = role.via === 'saml' ? account.samlProvider : account.oidcProvider;
+  const base = { ...role, roleName };
+  const resolved = typeof role.via === 'object' ? { ...base, via: 'chain' as const, chainFrom: role.via.chainFrom } : { ...base, via: role.via };
+  const providerArn =
+    resolved.via === 'saml'
+      ? `acs:ram::${account.id}:saml-provider/${account.samlProvider}`
+      : resolved.via === 'oidc'
+        ? `acs:ram::${account.id}:oidc-provider/${account.oidcProvider}`
+        : undefined;
   return {
-    ...role,
-    roleName,
+    ...resolved,
     accountId: account.id,
     accountAlias: account.alias,
     accountName: account.displayName ?? account.alias,
     arn: `acs:ram::${account.id}:role/${roleName}`,
-    providerArn: `acs:ram::${account.id}:${providerKind}/${providerName}`,
+    providerArn,
   };
 }
 

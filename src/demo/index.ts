@@ -5,6 +5,7 @@ import { loadConfigFile } from '../config/index.js';
 import { DEMO_USERS, startDevIdp } from '../devidp/index.js';
 import type { Logger } from '../log.js';
 import { listen, startBridge } from '../main.js';
+import { ensureDemoKeys } from './keys.js';
 
 export interface DemoOptions {
   host?: string;
@@ -12,6 +13,8 @@ export interface DemoOptions {
   port?: number;
   /** Development IdP port (default 8081; 0 = any free port). */
   idpPort?: number;
+  /** Where the demo keeps its generated keys (default data/demo in the checkout). */
+  dataDir?: string;
   logger?: Logger;
 }
 
@@ -22,6 +25,7 @@ export interface RunningDemo {
 }
 
 export const DEMO_CONFIG_FILE = fileURLToPath(new URL('../../config/demo.yaml', import.meta.url));
+const DEMO_DATA_DIR = fileURLToPath(new URL('../../data/demo/', import.meta.url));
 
 /**
  * The whole product on one machine: the bridge on config/demo.yaml and the development OIDC IdP.
@@ -40,7 +44,12 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     logger: options.logger,
   });
   try {
+    const keys = await ensureDemoKeys(options.dataDir ?? DEMO_DATA_DIR);
     const config = await loadConfigFile(DEMO_CONFIG_FILE, {
+      RAMBRIDGE_DEMO_SAML_KEY: keys.samlKey,
+      RAMBRIDGE_DEMO_SAML_CERT: keys.samlCertificate,
+      RAMBRIDGE_DEMO_OIDC_KEY: keys.oidcKey,
+      RAMBRIDGE_DEMO_SUBJECT_SECRET: keys.subjectSecret,
       PORT: String((bridgeServer.address() as AddressInfo).port),
       RAMBRIDGE_SESSION_SECRET: randomBytes(32).toString('base64url'),
       RAMBRIDGE_DEMO_CLIENT_SECRET: clientSecret,

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { BridgeConfig } from '../config/index.js';
 import type { Connector } from '../idp/connector.js';
+import type { BridgeIssuer } from '../issuer/index.js';
 import type { RoleMapper } from '../mapping/index.js';
 import type { Store } from '../store/index.js';
 import type { Logger } from '../log.js';
@@ -21,4 +22,8 @@ export interface WebDeps {
   views: Views;
   flows: LoginFlows;
   actions: RoleActions;
+  /** The bridge as issuer toward RAM; absent when `issuer` is not configured. */
+  issuer?: BridgeIssuer;
+  /** Endpoints other parts add to the discovery document (the device flow). */
+  discoveryExtras?: Record<string, unknown>;
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startDemo, type RunningDemo } from '../../src/demo/index.js';
 import { silentLogger } from '../../src/log.js';
@@ -10,7 +13,7 @@ let demo: RunningDemo;
 let browser: Browser;
 
 beforeAll(async () => {
-  demo = await startDemo({ port: 0, idpPort: 0, logger: silentLogger() });
+  demo = await startDemo({ port: 0, idpPort: 0, logger: silentLogger(), dataDir: mkdtempSync(join(tmpdir(), 'rambridge-demo-')) });
   browser = await launchChromium();
 });
 afterAll(async () => {

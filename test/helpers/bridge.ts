@@ -4,6 +4,7 @@ import { Writable } from 'node:stream';
 import { createApp } from '../../src/app.js';
 import { ManualClock } from '../../src/clock.js';
 import type { BridgeConfig } from '../../src/config/index.js';
+import { BridgeIssuer } from '../../src/issuer/index.js';
 import { createLogger } from '../../src/log.js';
 import { MemoryStore } from '../../src/store/index.js';
 import type { RoleActions } from '../../src/web/role-actions.js';
@@ -26,8 +27,9 @@ export async function testBridge(op: { issuer: string; clientSecret: string }, o
       },
     }),
   });
-  const app = createApp({ config, store, logger, clock, actions: options.actions });
-  return { app, config, clock, store, logLines, agent: () => request.agent(app.callback()) };
+  const issuer = config.issuer && (await BridgeIssuer.create(config.issuer, config.alibaba, config.server.publicUrl));
+  const app = createApp({ config, store, logger, clock, issuer, actions: options.actions });
+  return { app, config, clock, store, logLines, issuer, agent: () => request.agent(app.callback()) };
 }
 
 /** Drives a full browser sign-in: /login → fake OP → callback. Returns the callback response. */

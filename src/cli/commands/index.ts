@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerCheckConfig } from './check-config.js';
 import { registerDemo } from './demo.js';
 import { registerExplain } from './explain.js';
+import { registerKeys } from './keys.js';
 import { registerServe } from './serve.js';
 
 /** Each sub-command lives in its own file and registers itself here. */
@@ -10,4 +11,5 @@ export function registerCommands(program: Command): void {
   registerDemo(program);
   registerCheckConfig(program);
   registerExplain(program);
+  registerKeys(program);
 }

@@ -17,7 +17,14 @@ async function run(args: string[], env: Record<string, string> = {}) {
   }
 }
 
-const demoEnv = { RAMBRIDGE_SESSION_SECRET: 's'.repeat(40), RAMBRIDGE_DEMO_CLIENT_SECRET: 'c' };
+const demoEnv = {
+  RAMBRIDGE_SESSION_SECRET: 's'.repeat(40),
+  RAMBRIDGE_DEMO_CLIENT_SECRET: 'c',
+  RAMBRIDGE_DEMO_SAML_KEY: 'saml.key',
+  RAMBRIDGE_DEMO_SAML_CERT: 'saml.crt',
+  RAMBRIDGE_DEMO_OIDC_KEY: 'oidc.key',
+  RAMBRIDGE_DEMO_SUBJECT_SECRET: 'x'.repeat(32),
+};
 
 describe('rambridge check-config', () => {
   test('a valid file: exit 0 with a summary and its warnings', async () => {

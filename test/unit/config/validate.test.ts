@@ -43,7 +43,14 @@ describe('loading a valid configuration', () => {
 
   test('the demo configuration is valid', async () => {
     const demo = fileURLToPath(new URL('../../../config/demo.yaml', import.meta.url));
-    const config = await loadConfigFile(demo, { RAMBRIDGE_SESSION_SECRET: 's'.repeat(43), RAMBRIDGE_DEMO_CLIENT_SECRET: 'c' });
+    const config = await loadConfigFile(demo, {
+      RAMBRIDGE_SESSION_SECRET: 's'.repeat(43),
+      RAMBRIDGE_DEMO_CLIENT_SECRET: 'c',
+      RAMBRIDGE_DEMO_SAML_KEY: 'saml.key',
+      RAMBRIDGE_DEMO_SAML_CERT: 'saml.crt',
+      RAMBRIDGE_DEMO_OIDC_KEY: 'oidc.key',
+      RAMBRIDGE_DEMO_SUBJECT_SECRET: 'x'.repeat(32),
+    });
     expect(config.roles.map((r) => r.id)).toEqual(['dev-admin', 'dev-readonly', 'prod-ops', 'prod-readonly']);
     expect(config.warnings).toEqual(['idps.demo.insecureAllowHttp is on: ID tokens may be fetched over plain http']);
   });

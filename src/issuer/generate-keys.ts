@@ -1,0 +1,60 @@
+import { randomBytes, webcrypto } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+// @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata API.
+import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
+
+export interface GeneratedKeyFiles {
+  privateKey: string;
+  certificate?: string;
+}
+
+/**
+ * Writes a new signing key (mode 0600) and, for SAML, a self-signed certificate to upload in the
+ * RAM SAML provider's metadata. File names carry the date so several can sit side by side during a
+ * rotation.
+ */
+export async function generateKeyFiles(options: {
+  dir: string;
+  purpose: 'saml' | 'oidc';
+  alg?: 'RS256' | 'ES256';
+  commonName?: string;
+  now?: Date;
+}): Promise<GeneratedKeyFiles> {
+  const now = options.now ?? new Date();
+  const alg = options.purpose === 'saml' ? 'RS256' : (options.alg ?? 'RS256');
+  const algorithm =
+    alg === 'ES256'
+      ? { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' }
+      : { name: 'RSASSA-PKCS1-v1_5', modulusLength: 3072, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' };
+  const keys = await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify']);
+  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
+  const stamp = now.toISOString().slice(0, 10).replace(/-/g, '');
+  const base = join(options.dir, `${options.purpose}-${stamp}-${randomBytes(3).toString('hex')}`);
+  await mkdir(options.dir, { recursive: true, mode: 0o700 });
+  const files: GeneratedKeyFiles = { privateKey: `${base}.key` };
+  await writeFile(files.privateKey, toPem('PRIVATE KEY', pkcs8), { mode: 0o600, flag: 'wx' });
+  if (options.purpose === 'saml') {
+    const cert = await x509.X509CertificateGenerator.createSelfSigned(
+      {
+        serialNumber: randomBytes(16).toString('hex').replace(/^[89a-f]/, '1'),
+        name: `CN=${options.commonName ?? 'rambridge SAML signing'}`,
+        notBefore: new Date(now.getTime() - 60_000),
+        notAfter: new Date(now.getTime() + 3 * 365 * 24 * 3600 * 1000),
+        signingAlgorithm: algorithm,
+        keys,
+        extensions: [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true)],
+      },
+      webcrypto,
+    );
+    files.certificate = `${base}.crt`;
+    await writeFile(files.certificate, cert.toString('pem') + '\n', { flag: 'wx' });
+  }
+  return files;
+}
+
+function toPem(label: string, der: Buffer): string {
+  const body = der.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n');
+  return `-----BEGIN ${label}-----\n${body}-----END ${label}-----\n`;
+}

@@ -1,0 +1,70 @@
+import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { calculateJwkThumbprint, exportJWK, type JWK } from 'jose';
+import type { KeyPairConfig } from '../config/schema.js';
+
+/** One signing key of the bridge, ready to sign and to publish. */
+export interface SigningKey {
+  /** RFC 7638 thumbprint: stable, so a JWKS `kid` never changes for the same key. */
+  kid: string;
+  alg: 'RS256' | 'ES256';
+  privateKey: KeyObject;
+  publicJwk: JWK;
+  /** PEM certificate (SAML keys). */
+  certificatePem?: string;
+  /** The certificate body in base64, as it appears in metadata `<ds:X509Certificate>`. */
+  certificateBase64?: string;
+}
+
+/**
+ * Keys newest first: the first one signs, every one is published, so a rotation is "add the new
+ * key first, keep the old one listed until RAM and every verifier know the new one, then drop it".
+ */
+export interface KeySet {
+  signing: SigningKey;
+  published: SigningKey[];
+}
+
+/** Loads keys from PEM text or files. A SAML key without a matching certificate is refused. */
+export async function loadKeySet(pairs: KeyPairConfig[], purpose: 'saml' | 'oidc'): Promise<KeySet> {
+  const keys = await Promise.all(pairs.map((pair, i) => loadKey(pair, `issuer.${purpose}Keys[${i}]`, purpose)));
+  return { signing: keys[0]!, published: keys };
+}
+
+async function loadKey(pair: KeyPairConfig, where: string, purpose: 'saml' | 'oidc'): Promise<SigningKey> {
+  const privateKey = createPrivateKey(await pemOrFile(pair.privateKey, `${where}.privateKey`));
+  const publicKey = createPublicKey(privateKey);
+  const alg = algorithmOf(privateKey, where);
+  const publicJwk = await exportJWK(publicKey);
+  const kid = await calculateJwkThumbprint(publicJwk);
+  const key: SigningKey = { kid, alg, privateKey, publicJwk: { ...publicJwk, kid, alg, use: 'sig' } };
+  if (pair.certificate) {
+    const pem = await pemOrFile(pair.certificate, `${where}.certificate`);
+    const cert = new X509Certificate(pem);
+    if (!cert.publicKey.equals(publicKey)) throw new Error(`${where}: the certificate does not belong to the private key`);
+    key.certificatePem = cert.toString();
+    key.certificateBase64 = cert.raw.toString('base64');
+  } else if (purpose === 'saml') {
+    throw new Error(`${where}: a SAML signing key needs its certificate (RAM trusts the certificate in the metadata)`);
+  }
+  return key;
+}
+
+function algorithmOf(key: KeyObject, where: string): SigningKey['alg'] {
+  if (key.asymmetricKeyType === 'rsa') {
+    if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) throw new Error(`${where}: RSA keys need at least 2048 bits`);
+    return 'RS256';
+  }
+  if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return 'ES256';
+  throw new Error(`${where}: use an RSA (2048+ bits) or EC P-256 key`);
+}
+
+/** PEM text as is (env-expanded config values), anything else is a file path. */
+async function pemOrFile(value: string, where: string): Promise<string> {
+  if (value.includes('-----BEGIN ')) return value;
+  try {
+    return await readFile(value, 'utf8');
+  } catch (err) {
+    throw new Error(`${where}: cannot read ${value}: ${(err as NodeJS.ErrnoException).code ?? err}`);
+  }
+}

@@ -1,0 +1,33 @@
+import { randomBytes } from 'node:crypto';
+import { SignJWT } from 'jose';
+import type { SigningKey } from '../keys.js';
+
+export interface IdTokenInput {
+  issuer: string;
+  audience: string;
+  /** Stable pseudonymous user id. */
+  subject: string;
+  lifetimeSeconds: number;
+  now: number;
+  key: SigningKey;
+  /** Extra claims that make the token explainable in STS's OIDCTokenInfo and in audits. */
+  claims: Record<string, unknown>;
+}
+
+/**
+ * Mints the ID token the bridge hands to AssumeRoleWithOIDC. Short-lived, single purpose (`aud` is
+ * the client id registered in RAM, never our API's audience), with a `jti` for audits.
+ */
+export function mintIdToken(input: IdTokenInput): Promise<string> {
+  const iat = Math.floor(input.now / 1000);
+  return new SignJWT(input.claims)
+    .setProtectedHeader({ alg: input.key.alg, kid: input.key.kid, typ: 'JWT' })
+    .setIssuer(input.issuer)
+    .setAudience(input.audience)
+    .setSubject(input.subject)
+    .setIssuedAt(iat)
+    .setNotBefore(iat)
+    .setExpirationTime(iat + input.lifetimeSeconds)
+    .setJti(randomBytes(16).toString('base64url'))
+    .sign(input.key.privateKey);
+}

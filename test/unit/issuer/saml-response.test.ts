@@ -1,0 +1,130 @@
+import { DOMParser, type Document } from '@xmldom/xmldom';
+import { SignedXml } from 'xml-crypto';
+import { BridgeIssuer } from '../../../src/issuer/index.js';
+import type { Identity } from '../../../src/idp/identity.js';
+import { freshIssuerKeys } from '../../helpers/issuer-keys.js';
+import { demoConfig } from '../../helpers/config.js';
+
+const NOW = Date.UTC(2026, 5, 1, 12, 0, 0);
+const alice: Identity = { idp: 'demo', issuer: 'https://idp.example.com', subject: 'alice-1', email: 'alice@example.com', name: 'Alice', groups: [], amr: ['pwd'] };
+
+async function setup(signSamlResponse = true) {
+  const config = await demoConfig();
+  const keys = await freshIssuerKeys();
+  const issuer = await BridgeIssuer.create(
+    { ...keys, samlEntityId: 'http://127.0.0.1:8080/saml/idp/metadata', oidcIssuer: 'http://127.0.0.1:8080', signSamlResponse, oidcAudience: 'sts.aliyuncs.com', tokenLifetimeSeconds: 300, subjectSecret: 's'.repeat(40) },
+    config.alibaba,
+    'http://127.0.0.1:8080',
+  );
+  const role = config.roles.find((r) => r.id === 'dev-admin')!;
+  return { issuer, role, config };
+}
+
+const parse = (xml: string) => new DOMParser().parseFromString(xml, 'text/xml');
+const SAML = 'urn:oasis:names:tc:SAML:2.0:assertion';
+const all = (doc: Document, name: string) => Array.from(doc.getElementsByTagNameNS(SAML, name));
+const one = (doc: Document, name: string) => {
+  const found = all(doc, name);
+  expect(found).toHaveLength(1);
+  return found[0]!;
+};
+
+describe('minted SAML Response', () => {
+  test('has every element RAM checks, for exactly the chosen role', async () => {
+    const { issuer, role, config } = await setup();
+    const doc = parse(issuer.samlResponse(alice, role, 3600, NOW));
+    const response = doc.documentElement!;
+    expect(response.getAttribute('Destination')).toBe(config.alibaba.roleSsoUrl);
+    expect(response.getAttribute('ID')).toMatch(/^_[0-9a-f]{40}$/);
+    expect(one(doc, 'Assertion').getAttribute('ID')).toMatch(/^_[0-9a-f]{40}$/);
+    expect(all(doc, 'Issuer').map((e) => e.textContent)).toEqual(['http://127.0.0.1:8080/saml/idp/metadata', 'http://127.0.0.1:8080/saml/idp/metadata']);
+    expect(one(doc, 'SubjectConfirmation').getAttribute('Method')).toBe('urn:oasis:names:tc:SAML:2.0:cm:bearer');
+    const data = one(doc, 'SubjectConfirmationData');
+    expect(data.getAttribute('Recipient')).toBe(config.alibaba.roleSsoUrl);
+    expect(data.getAttribute('NotOnOrAfter')).toBe('2026-06-01T12:05:00Z');
+    expect(one(doc, 'Audience').textContent).toBe('urn:alibaba:cloudcomputing:international');
+    expect(one(doc, 'AuthnStatement').getAttribute('SessionNotOnOrAfter')).toBe('2026-06-01T13:00:00Z');
+    const attributes = Object.fromEntries(
+      all(doc, 'Attribute').map((a) => [a.getAttribute('Name'), Array.from(a.getElementsByTagNameNS(SAML, 'AttributeValue')).map((v) => v.textContent)]),
+    );
+    expect(attributes).toEqual({
+      'https://www.aliyun.com/SAML-Role/Attributes/Role': [`${role.arn},${role.providerArn}`],
+      'https://www.aliyun.com/SAML-Role/Attributes/RoleSessionName': [issuer.names.roleSessionName(alice)],
+      'https://www.aliyun.com/SAML-Role/Attributes/SessionDuration': ['3600'],
+    });
+    expect(one(doc, 'NameID').textContent).toBe(issuer.names.pseudonym(alice));
+  });
+
+  test('both signatures verify with RSA-SHA256 / SHA-256 / exclusive c14n against the published metadata certificate', async () => {
+    const { issuer, role } = await setup();
+    const xml = issuer.samlResponse(alice, role, 3600, NOW);
+    const cert = /<ds:X509Certificate>([^<]+)</.exec(issuer.samlMetadata())![1]!;
+    const pem = `-----BEGIN CERTIFICATE-----\n${cert.replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`;
+    const doc = parse(xml);
+    const signatures = Array.from(doc.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'Signature'));
+    expect(signatures).toHaveLength(2);
+    const signedIds: string[] = [];
+    for (const signature of signatures) {
+      const verifier = new SignedXml({ publicCert: pem, getCertFromKeyInfo: () => null });
+      verifier.loadSignature(signature);
+      expect(verifier.checkSignature(xml)).toBe(true);
+      expect(signature.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'SignatureMethod')[0]!.getAttribute('Algorithm')).toBe('http://www.w3.org/2001/04/xmldsig-more#rsa-sha256');
+      expect(signature.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'DigestMethod')[0]!.getAttribute('Algorithm')).toBe('http://www.w3.org/2001/04/xmlenc#sha256');
+      expect(signature.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'CanonicalizationMethod')[0]!.getAttribute('Algorithm')).toBe('http://www.w3.org/2001/10/xml-exc-c14n#');
+      signedIds.push(signature.parentNode!.nodeName);
+    }
+    expect(signedIds.sort()).toEqual(['saml:Assertion', 'samlp:Response']);
+  });
+
+  test('a tampered assertion no longer verifies', async () => {
+    const { issuer, role } = await setup(false);
+    const xml = issuer.samlResponse(alice, role, 3600, NOW).replace('rambridge-dev-admin', 'rambridge-dev-adminx');
+    const cert = issuer.samlKeys.signing.certificatePem!;
+    const doc = parse(xml);
+    const [signature] = Array.from(doc.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'Signature'));
+    const verifier = new SignedXml({ publicCert: cert, getCertFromKeyInfo: () => null });
+    verifier.loadSignature(signature!);
+    let verified: boolean;
+    try {
+      verified = verifier.checkSignature(xml);
+    } catch {
+      verified = false;
+    }
+    expect(verified).toBe(false);
+  });
+
+  test('the Response signature is optional; the Assertion is always signed', async () => {
+    const { issuer, role } = await setup(false);
+    const doc = parse(issuer.samlResponse(alice, role, 3600, NOW));
+    const signatures = Array.from(doc.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'Signature'));
+    expect(signatures.map((s) => s.parentNode!.nodeName)).toEqual(['saml:Assertion']);
+  });
+
+  test('IDs are unique per mint', async () => {
+    const { issuer, role } = await setup();
+    const ids = new Set(Array.from({ length: 20 }, () => parse(issuer.samlResponse(alice, role, 900, NOW)).documentElement!.getAttribute('ID')));
+    expect(ids.size).toBe(20);
+  });
+
+  test('metadata lists every published certificate and our entityID', async () => {
+    const { issuer } = await setup();
+    const doc = parse(issuer.samlMetadata());
+    expect(doc.documentElement!.getAttribute('entityID')).toBe('http://127.0.0.1:8080/saml/idp/metadata');
+    expect(doc.getElementsByTagNameNS('urn:oasis:names:tc:SAML:2.0:metadata', 'KeyDescriptor')).toHaveLength(1);
+    expect(issuer.samlMetadata()).not.toContain('PRIVATE');
+  });
+});
+
+describe('RoleSessionName and pseudonym', () => {
+  test('readable, within 2–32 allowed characters, stable, and different for two people sharing an email', async () => {
+    const { issuer } = await setup();
+    const name = issuer.names.roleSessionName(alice);
+    expect(name).toMatch(/^alice@example\.com-[0-9a-f]{8}$/);
+    expect(issuer.names.roleSessionName({ ...alice })).toBe(name);
+    expect(issuer.names.roleSessionName({ ...alice, subject: 'alice-2' })).not.toBe(name);
+    const long = issuer.names.roleSessionName({ ...alice, email: 'very.long.name+tag/with spaces@subdomain.example.com' });
+    expect(long).toMatch(/^[A-Za-z0-9\-_.@=,+]{2,32}$/);
+    expect(issuer.names.pseudonym(alice)).toMatch(/^rb-[0-9a-f]{32}$/);
+    expect(issuer.names.pseudonym(alice)).not.toContain('alice');
+  });
+});
