@@ -1,0 +1,56 @@
+import { readFile } from 'node:fs/promises';
+import { InvalidArgumentError, type Command } from 'commander';
+import { loadEmulatorConfig } from '../../emulator/config.js';
+import { startEmulator } from '../../emulator/server.js';
+import { isLoopbackHost } from '../../emulator/url-rules.js';
+import { createLogger } from '../../log.js';
+import { exitOnConfigProblems } from '../config-errors.js';
+import { stopOnSignals } from './serve.js';
+
+interface EmulatorOptions {
+  config: string;
+  host: string;
+  port: number;
+  tlsCert?: string;
+  tlsKey?: string;
+  logLevel: string;
+}
+
+/** `rambridge emulator --config FILE [--host 127.0.0.1] [--port 9090]`: the local Alibaba Cloud stand-in. */
+export function registerEmulator(program: Command): void {
+  program
+    .command('emulator')
+    .description('run the local Alibaba Cloud emulator: STS, console sign-in, role SSO and a console page')
+    .requiredOption('-c, --config <file>', 'emulator YAML (${ENV} references are expanded)')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('-p, --port <port>', 'port to listen on', parsePort, 9090)
+    .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (for clients that only speak https)')
+    .option('--tls-key <file>', 'the PEM private key of --tls-cert')
+    .option('--log-level <level>', 'log level', 'info')
+    .action(async (opts: EmulatorOptions) => {
+      if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey)) {
+        throw new InvalidArgumentError('give both --tls-cert and --tls-key, or neither');
+      }
+      const config = await loadEmulatorConfig(opts.config, process.env).catch(exitOnConfigProblems);
+      const logger = createLogger({ level: opts.logLevel });
+      if (!isLoopbackHost(opts.host)) {
+        // Anyone who can reach it gets credentials the emulator makes up; /debug/session is off.
+        logger.warn({ host: opts.host }, 'the emulator is listening beyond loopback');
+      }
+      const tls =
+        opts.tlsCert && opts.tlsKey
+          ? { cert: await readFile(opts.tlsCert, 'utf8'), key: await readFile(opts.tlsKey, 'utf8') }
+          : undefined;
+      const emulator = await startEmulator({ config, host: opts.host, port: opts.port, logger, tls });
+      process.stdout.write(
+        `rambridge Alibaba Cloud emulator on ${emulator.url}: STS at /, sign-in at /federation, console at /console\n`,
+      );
+      stopOnSignals(emulator.close);
+    });
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('a port is 0–65535');
+  return port;
+}

@@ -1,0 +1,68 @@
+import { AlibabaCloudError } from '@alicloud/openapi-core';
+import { BridgeError, type ErrorCode } from '../errors.js';
+
+/**
+ * Turning whatever the STS SDK throws into a BridgeError with a stable code. STS's own Code,
+ * Message and RequestId stay in `detail` (log-only); the code and request id — safe, and what
+ * Alibaba support asks for — also go into `hint` so the admin page can show them.
+ */
+
+/** What STS said, as kept on the BridgeError's detail. */
+export interface StsErrorDetail {
+  action: string;
+  stsCode: string;
+  stsMessage: string;
+  requestId: string | undefined;
+  httpStatus: number | undefined;
+}
+
+/** First match wins; anything unmatched is DENIED below 500 and UNAVAILABLE from 500. */
+const RULES: [RegExp, ErrorCode][] = [
+  [/^Throttling/, 'ERR_STS_THROTTLED'],
+  [/^(InvalidSecurityToken|AuthenticationFail\.SAMLAssertion|AuthenticationFail\.OIDCToken)\.Expired$/, 'ERR_STS_EXPIRED'],
+  [/^(MissingParameter|InvalidParameter|EntityNotExist|InvalidAction|InvalidVersion)(\.|$)/, 'ERR_STS_INVALID_INPUT'],
+];
+
+const USER_MESSAGES: Partial<Record<ErrorCode, string>> = {
+  ERR_STS_DENIED: 'Alibaba Cloud refused to issue credentials for this role.',
+  ERR_STS_EXPIRED: 'The sign-in proof or credentials expired before Alibaba Cloud accepted them. Please try again.',
+  ERR_STS_INVALID_INPUT: 'Alibaba Cloud rejected the request for this role; the role or its provider may be misconfigured.',
+  ERR_STS_THROTTLED: 'Alibaba Cloud is limiting credential requests right now. Please try again shortly.',
+};
+
+/** Whether a failure is worth retrying: STS throttling, or a 5xx from STS. */
+export function isRetryableStsError(err: unknown): boolean {
+  return err instanceof AlibabaCloudError && (/^Throttling/.test(err.code) || (err.statusCode ?? 0) >= 500);
+}
+
+/** The BridgeError for a failed STS call: mapped by STS Code first, HTTP status second. */
+export function toStsBridgeError(err: unknown, action: string): BridgeError {
+  if (err instanceof BridgeError) return err;
+  if (!(err instanceof AlibabaCloudError)) {
+    // Connection refused, timeouts, a proxy's HTML error page: STS never answered as STS.
+    return new BridgeError('ERR_STS_UNAVAILABLE', { detail: { action, error: String(err) }, cause: err });
+  }
+  const status = err.statusCode;
+  const data = (err as { data?: Record<string, unknown> }).data ?? {};
+  const detail: StsErrorDetail = {
+    action,
+    stsCode: err.code,
+    stsMessage: typeof data.Message === 'string' ? data.Message : err.message,
+    requestId: err.requestId && err.requestId !== 'undefined' ? err.requestId : undefined,
+    httpStatus: status,
+  };
+  const fallback: ErrorCode = (status ?? 500) >= 500 ? 'ERR_STS_UNAVAILABLE' : 'ERR_STS_DENIED';
+  const code = RULES.find(([pattern]) => pattern.test(err.code))?.[1] ?? fallback;
+  return new BridgeError(code, {
+    userMessage: USER_MESSAGES[code],
+    hint: `Alibaba Cloud STS answered ${detail.stsCode}${detail.requestId ? ` (RequestId ${detail.requestId})` : ''}.`,
+    detail: { ...detail },
+    cause: err,
+  });
+}
+
+/** The STS specifics of a BridgeError from the STS client, for the admin view; undefined otherwise. */
+export function stsErrorDetail(err: BridgeError): StsErrorDetail | undefined {
+  const d = err.detail;
+  return d && typeof d.stsCode === 'string' && typeof d.action === 'string' ? (d as unknown as StsErrorDetail) : undefined;
+}
