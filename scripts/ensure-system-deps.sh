@@ -3,13 +3,19 @@
 # Runs before `npm test`; a no-op once they are there.
 set -euo pipefail
 
+# A file (or glob) each package installs → the package.
 declare -A needed=(
   [/usr/bin/chromium]=chromium
+  # SAML interop tests: SimpleSAMLphp as a real IdP, run by PHP's built-in server. php-cli is only
+  # recommended by simplesamlphp and php-xml (DOM) not even that; mbstring is polyfilled.
+  [/usr/share/simplesamlphp/www/saml2/idp/SSOService.php]=simplesamlphp
+  [/usr/bin/php]=php-cli
+  ['/etc/php/*/mods-available/dom.ini']=php-xml
 )
 
 missing=()
 for path in "${!needed[@]}"; do
-  [ -x "$path" ] || missing+=("${needed[$path]}")
+  compgen -G "$path" >/dev/null || missing+=("${needed[$path]}")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 

@@ -1,16 +1,24 @@
 import type { Idp } from '../config/index.js';
 import type { Connector } from './connector.js';
 import { OidcConnector } from './oidc/connector.js';
+import { SamlConnector, type SamlConnectorDeps } from './saml/connector.js';
 
 export type { Connector, FlowSecrets, IdpAnswer, LoginStart } from './connector.js';
 export type { Identity } from './identity.js';
+export { SamlConnector } from './saml/connector.js';
+
+/** What connectors may keep state in and read the time from: SAML remembers request and assertion IDs. */
+export type ConnectorDeps = SamlConnectorDeps & {
+  /** Keep the IdP's raw ID token on the Identity (a role uses `oidcPassThrough`). */
+  keepIdToken?: boolean;
+};
 
 /** One connector per configured IdP, by type. */
-export function createConnector(idp: Idp): Connector {
+export function createConnector(idp: Idp, deps: ConnectorDeps): Connector {
   switch (idp.type) {
     case 'oidc':
-      return new OidcConnector(idp);
+      return new OidcConnector(idp, { keepIdToken: deps.keepIdToken });
     case 'saml':
-      throw new TypeError(`SAML IdP "${idp.id}": the SAML connector is not available in this build`);
+      return new SamlConnector(idp, deps);
   }
 }

@@ -1,0 +1,160 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { SAML, type Profile } from '@node-saml/node-saml';
+import type { Clock } from '../../clock.js';
+import type { SamlIdp } from '../../config/index.js';
+import { BridgeError } from '../../errors.js';
+import type { Store } from '../../store/index.js';
+import type { Connector, FlowSecrets, IdpAnswer, LoginStart } from '../connector.js';
+import type { Identity } from '../identity.js';
+import { checkAssertion, type CheckedAssertion } from './assertion-checks.js';
+import { identityFromProfile } from './attributes.js';
+import { classifyNodeSamlError, nodeSamlConfig } from './node-saml.js';
+import { loadSpKeys, type SpKeys } from './pem.js';
+import { prefilterPost } from './prefilter.js';
+import { samlRefusal } from './refusal.js';
+import { StoreRequestIds } from './request-ids.js';
+import { checkResponse, isUnsolicited } from './response-checks.js';
+import { spMetadataXml } from './sp-metadata.js';
+import { configuredTrust, loadIdpTrust, type IdpTrust } from './trust.js';
+import { parseXml, type XmlElement } from './xml.js';
+
+/** How long IdP metadata is used before it is read again. */
+const METADATA_REFRESH_MS = 24 * 3600 * 1000;
+
+interface Trusted {
+  trust: IdpTrust;
+  validator: SAML;
+}
+
+export interface SamlConnectorDeps {
+  store: Store;
+  clock: Clock;
+}
+
+/**
+ * The bridge as SAML 2.0 Service Provider, on node-saml wrapped in the checks it leaves open
+ * (security.md §1.5): raw-text and raw-document checks before it, checks on the signed assertion
+ * after it, and the assertion ID spent in the store last. SP-initiated only: the AuthnRequest ID
+ * travels in this browser's flow and must come back in InResponseTo.
+ */
+export class SamlConnector implements Connector {
+  readonly type = 'saml' as const;
+  readonly id: string;
+  readonly displayName: string;
+  private readonly sp: SpKeys | undefined;
+  private readonly configured: Partial<IdpTrust>;
+  private readonly requestIds: StoreRequestIds;
+  private trusted: { at: number; value: Promise<Trusted> } | undefined;
+
+  constructor(
+    readonly idp: SamlIdp,
+    private readonly deps: SamlConnectorDeps,
+  ) {
+    this.id = idp.id;
+    this.displayName = idp.displayName;
+    this.sp = loadSpKeys(idp);
+    this.configured = configuredTrust(idp);
+    this.requestIds = new StoreRequestIds(deps.store, deps.clock, idp.id);
+  }
+
+  async ready(): Promise<void> {
+    await this.load();
+  }
+
+  async startLogin(): Promise<LoginStart> {
+    const { trust } = await this.load();
+    const requestId = `_${randomBytes(20).toString('hex')}`;
+    // A fresh node-saml instance per request: it is how we learn the ID it puts in the request.
+    const saml = new SAML({ ...nodeSamlConfig(this.idp, trust, this.sp, this.requestIds), generateUniqueId: () => requestId });
+    const redirectTo = await saml.getAuthorizeUrlAsync('', undefined, {});
+    return { redirectTo, secrets: { requestId } };
+  }
+
+  async finishLogin(answer: IdpAnswer, secrets: FlowSecrets): Promise<Identity> {
+    if (answer.kind !== 'post') throw new BridgeError('ERR_BAD_REQUEST', { detail: { reason: 'SAML answers arrive as form posts' } });
+    const posted = prefilterPost(answer.form);
+    const { trust, validator } = await this.load();
+    checkResponse(await parse(posted.xml), { issuer: trust.entityId, acsUrl: this.idp.acsUrl, requestId: secrets.requestId, canDecrypt: this.sp !== undefined });
+    const requestId = secrets.requestId!; // checkResponse proved it is set and answered
+
+    let profile: Profile | null;
+    try {
+      ({ profile } = await validator.validatePostResponseAsync({ SAMLResponse: posted.base64 }));
+    } catch (err) {
+      throw classifyNodeSamlError(err);
+    }
+    if (!profile?.getAssertionXml) throw samlRefusal('ERR_SAML_INVALID', { reason: 'node-saml returned no profile' });
+    const assertion = checkAssertion(await parse(profile.getAssertionXml()), {
+      issuer: trust.entityId,
+      acsUrl: this.idp.acsUrl,
+      requestId,
+      now: this.deps.clock.now(),
+      skewMs: this.idp.clockSkewSeconds * 1000,
+      maxAgeMs: this.idp.maxAssertionAgeSeconds * 1000,
+    });
+    const identity = identityFromProfile(this.idp, trust.entityId, profile, assertion);
+    await this.spend(trust.entityId, assertion);
+    return identity;
+  }
+
+  /**
+   * Whether this is an IdP-initiated response (no InResponseTo) from an IdP that allows them. The
+   * web layer answers it by starting an SP-initiated sign-in, so it only ever leads to our own
+   * login page and reading the unsigned envelope is enough. Anything else, refusals included, is
+   * left to `finishLogin`, which reports it against this browser's flow.
+   */
+  async isAllowedIdpInitiated(form: Record<string, unknown>): Promise<boolean> {
+    if (!this.idp.allowIdpInitiated) return false;
+    try {
+      return isUnsolicited(await parseXml(prefilterPost(form).xml));
+    } catch {
+      return false;
+    }
+  }
+
+  spMetadata(): string {
+    return spMetadataXml(this.idp, this.sp);
+  }
+
+  /**
+   * Each assertion is accepted once (ASVS 6.8.3), remembered until its acceptance window closes.
+   * Written only now, after every check passed, so forged responses cannot fill the cache, and with
+   * an atomic create-if-absent, so two concurrent posts of one assertion cannot both pass.
+   */
+  private async spend(issuer: string, assertion: CheckedAssertion): Promise<void> {
+    const key = `saml-assertion:${createHash('sha256').update(`${issuer}\u0000${assertion.id}`).digest('base64url')}`;
+    const ttlSeconds = Math.max(1, Math.ceil((assertion.acceptableUntil - this.deps.clock.now()) / 1000));
+    if (!(await this.deps.store.insert(key, 1, ttlSeconds))) {
+      throw samlRefusal('ERR_SAML_REPLAY', { reason: 'assertion ID already used', assertionId: assertion.id.slice(0, 100) });
+    }
+  }
+
+  /**
+   * IdP trust and the node-saml instance validating with it. Metadata is read again once a day, so
+   * a certificate the IdP publishes ahead of a rollover is trusted in time; when a refresh fails the
+   * previous trust stays in use and the next sign-in tries again.
+   */
+  private load(): Promise<Trusted> {
+    const now = this.deps.clock.now();
+    const current = this.trusted;
+    if (current && (!this.idp.metadata || now - current.at < METADATA_REFRESH_MS)) return current.value;
+    const value = loadIdpTrust(this.idp, this.configured).then(
+      (trust) => ({ trust, validator: new SAML(nodeSamlConfig(this.idp, trust, this.sp, this.requestIds)) }),
+      (err: unknown) => {
+        this.trusted = current; // still stale: the next call tries again
+        if (current) return current.value;
+        throw err;
+      },
+    );
+    this.trusted = { at: now, value };
+    return value;
+  }
+}
+
+async function parse(xml: string): Promise<XmlElement> {
+  try {
+    return await parseXml(xml);
+  } catch (err) {
+    throw samlRefusal('ERR_SAML_MALFORMED', { reason: 'not well-formed XML', error: err instanceof Error ? err.message.slice(0, 200) : String(err) });
+  }
+}

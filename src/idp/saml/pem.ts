@@ -1,0 +1,58 @@
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { SamlIdp } from '../../config/index.js';
+import { ConfigInvalid } from '../../config/index.js';
+
+/** Our SP key pair: signs AuthnRequests and decrypts assertions. */
+export interface SpKeys {
+  privateKey: string;
+  certificate: string;
+}
+
+/**
+ * Certificates and keys in the config are PEM text or the path of a file holding it. They are read
+ * when the connector is built, so a wrong path or a key that does not fit its certificate stops the
+ * bridge at start-up instead of failing the first sign-in.
+ */
+export function readCertificate(value: string, path: string): string {
+  try {
+    return new X509Certificate(readPemOrFile(value)).toString();
+  } catch (err) {
+    throw problem(path, err);
+  }
+}
+
+/** A certificate as IdP metadata carries it: base64 DER without PEM armour. */
+export function certificateFromBase64(der: string): string {
+  return new X509Certificate(Buffer.from(der.replace(/\s+/g, ''), 'base64')).toString();
+}
+
+export function loadSpKeys(idp: SamlIdp): SpKeys | undefined {
+  if (!idp.spPrivateKey || !idp.spCertificate) return undefined;
+  const base = `idps.${idp.id}`;
+  const certificate = readCertificate(idp.spCertificate, `${base}.spCertificate`);
+  let privateKey: string;
+  try {
+    privateKey = readPemOrFile(idp.spPrivateKey);
+    if (!new X509Certificate(certificate).checkPrivateKey(createPrivateKey(privateKey))) {
+      throw new Error('the key does not belong to spCertificate');
+    }
+  } catch (err) {
+    throw problem(`${base}.spPrivateKey`, err);
+  }
+  return { privateKey, certificate };
+}
+
+/** The base64 DER inside a PEM certificate (what metadata's X509Certificate holds). */
+export function pemBody(pem: string): string {
+  return pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
+}
+
+function readPemOrFile(value: string): string {
+  return value.includes('-----BEGIN ') ? value : readFileSync(value, 'utf8');
+}
+
+function problem(path: string, err: unknown): ConfigInvalid {
+  const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : err instanceof Error ? err.message : String(err);
+  return new ConfigInvalid('config', [{ path, message: `not a usable PEM value or file: ${reason}` }]);
+}

@@ -1,0 +1,68 @@
+import { samlRefusal } from './refusal.js';
+
+/**
+ * The largest SAMLResponse field (base64) we read; ruby-saml's message_max_bytesize is 250,000. The
+ * ACS route's body limit is the same, so over HTTP the body parser refuses first.
+ */
+export const MAX_SAML_RESPONSE_BYTES = 256 * 1024;
+
+/** SAML bindings §3.5.3: RelayState MUST NOT exceed 80 bytes. */
+const MAX_RELAY_STATE_BYTES = 80;
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+const XML_DECLARATION = /^<\?xml\s[^<>?]*\?>/;
+
+/** A SAMLResponse form field that passed the checks before parsing. */
+export interface PostedResponse {
+  /** The base64 text exactly as posted (whitespace removed), what node-saml decodes again. */
+  base64: string;
+  xml: string;
+}
+
+/**
+ * Checks done on the raw text, before any XML parser sees it (security.md §1.5 "pre"). They can only
+ * refuse. Real IdP responses contain no DOCTYPE, no comment, no CDATA section and no processing
+ * instruction (gosaml2's corpus of 302 messages from many IdPs has none), while each of these has
+ * been the lever of a signature bypass or a parser-differential attack somewhere.
+ */
+export function prefilterPost(form: Record<string, unknown>): PostedResponse {
+  const posted = form.SAMLResponse;
+  if (typeof posted !== 'string' || posted.length === 0) {
+    throw samlRefusal('ERR_SAML_MALFORMED', { reason: 'SAMLResponse missing or not a single field' });
+  }
+  checkRelayState(form.RelayState);
+  // Some IdPs wrap base64 at 76 columns; nothing else may be in it.
+  const base64 = posted.replace(/[\r\n\t ]/g, '');
+  if (base64.length > MAX_SAML_RESPONSE_BYTES) {
+    throw samlRefusal('ERR_SAML_TOO_LARGE', { reason: 'SAMLResponse over 256 KiB', length: base64.length }, { userMessage: 'The sign-in response was too large.' });
+  }
+  if (!BASE64.test(base64)) throw samlRefusal('ERR_SAML_MALFORMED', { reason: 'SAMLResponse is not base64' });
+  let xml: string;
+  try {
+    xml = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(base64, 'base64'));
+  } catch {
+    throw samlRefusal('ERR_SAML_MALFORMED', { reason: 'SAMLResponse is not UTF-8' });
+  }
+  checkMarkup(xml);
+  return { base64, xml };
+}
+
+function checkRelayState(relayState: unknown): void {
+  if (relayState === undefined) return;
+  if (typeof relayState !== 'string' || Buffer.byteLength(relayState) > MAX_RELAY_STATE_BYTES) {
+    throw samlRefusal('ERR_SAML_MALFORMED', { reason: 'RelayState not a single field of at most 80 bytes' });
+  }
+}
+
+/**
+ * `<!` opens a DOCTYPE, ENTITY, comment or CDATA section; `<?` a processing instruction. Neither
+ * may appear in well-formed XML text or attribute values unescaped, so a plain search finds them all.
+ */
+function checkMarkup(xml: string): void {
+  const declaration = XML_DECLARATION.exec(xml)?.[0] ?? '';
+  const body = xml.slice(declaration.length);
+  const found = /<!DOCTYPE|<!ENTITY|<!--|<!\[CDATA\[|<!|<\?/i.exec(body)?.[0];
+  if (found !== undefined) {
+    throw samlRefusal('ERR_SAML_MALFORMED', { reason: `markup refused before parsing: ${found.toUpperCase()}` });
+  }
+}

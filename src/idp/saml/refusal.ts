@@ -1,0 +1,21 @@
+import { BridgeError, type BridgeErrorOptions, type ErrorCode } from '../../errors.js';
+
+export type SamlRefusalCode = Extract<ErrorCode, `ERR_SAML_${string}`>;
+
+const GENERIC_MESSAGE = 'The sign-in response from your identity provider was refused.';
+const GENERIC_HINT = 'Start the sign-in again from rambridge. If it keeps failing, give your administrator the error code and request id below.';
+
+/**
+ * A refused SAML response. Users see one fixed sentence plus the code: which check failed is for
+ * the log (`detail`), never echoed from the response (attacker input, or xml-crypto messages that
+ * embed the SignatureValue). With the response signed and only AES-GCM decrypted, distinct codes
+ * give no decryption oracle (security.md §1.4 encrypted assertions, d).
+ */
+export function samlRefusal(code: SamlRefusalCode, detail: Record<string, unknown>, options: Omit<BridgeErrorOptions, 'detail'> = {}): BridgeError {
+  return new BridgeError(code, {
+    userMessage: GENERIC_MESSAGE,
+    hint: GENERIC_HINT,
+    ...options,
+    detail,
+  });
+}

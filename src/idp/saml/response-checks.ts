@@ -1,0 +1,96 @@
+import { BridgeError } from '../../errors.js';
+import { checkEncryption, checkSignatureAlgorithms } from './algorithms.js';
+import { samlRefusal } from './refusal.js';
+import { attr, child, children, is, NS, text, type XmlElement } from './xml.js';
+
+export interface ResponseExpectations {
+  /** The IdP's entityID. */
+  issuer: string;
+  /** Our ACS URL: the only Destination we accept. */
+  acsUrl: string;
+  /** The AuthnRequest ID stored in this browser's flow. */
+  requestId: string | undefined;
+  canDecrypt: boolean;
+}
+
+const SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
+const ENTITY_FORMAT = 'urn:oasis:names:tc:SAML:2.0:nameid-format:entity';
+
+/**
+ * Checks on the Response element node-saml does not make, run on the parsed document before
+ * node-saml (security.md §1.5). Each can only refuse; nothing read here reaches the identity,
+ * which comes from the signed assertion alone.
+ */
+export function checkResponse(root: XmlElement, expected: ResponseExpectations): void {
+  if (!is(root, NS.protocol, 'Response')) throw samlRefusal('ERR_SAML_MALFORMED', { reason: 'root is not a samlp:Response', root: root.localName });
+  checkStatus(root);
+  checkIssuer(root, expected.issuer);
+  checkInResponseTo(root, expected.requestId);
+  // Signed messages MUST carry Destination (SAML bindings §3.5.5.2); a response minted for another
+  // SP's ACS is not for us even when validly signed by our IdP.
+  const destination = attr(root, 'Destination');
+  if (destination !== expected.acsUrl) throw samlRefusal('ERR_SAML_DESTINATION_MISMATCH', { expected: expected.acsUrl, got: destination });
+  checkSignatureAlgorithms(root);
+  checkEncryption(root, expected.canDecrypt);
+  if (children(root, NS.assertion, 'Assertion').length + children(root, NS.assertion, 'EncryptedAssertion').length === 0) {
+    throw samlRefusal('ERR_SAML_MALFORMED', { reason: 'Success status without an assertion' });
+  }
+}
+
+/** Is this a Response to no request of ours (IdP-initiated)? */
+export function isUnsolicited(root: XmlElement): boolean {
+  return is(root, NS.protocol, 'Response') && attr(root, 'InResponseTo') === undefined;
+}
+
+function checkInResponseTo(root: XmlElement, requestId: string | undefined): void {
+  const inResponseTo = attr(root, 'InResponseTo');
+  if (inResponseTo === undefined) {
+    throw samlRefusal('ERR_SAML_UNSOLICITED', { reason: 'no InResponseTo: an IdP-initiated response, not accepted as a sign-in' }, {
+      userMessage: 'Sign-ins started at your identity provider are not accepted here.',
+      hint: 'Open rambridge and sign in from there.',
+    });
+  }
+  // node-saml's request-id cache is shared by all browsers; only the id kept in *this* browser's
+  // flow proves the response answers a request this browser made (login CSRF, session swapping).
+  if (requestId === undefined || inResponseTo !== requestId) {
+    throw samlRefusal('ERR_SAML_IN_RESPONSE_TO', { reason: 'InResponseTo is not the request of this browser', got: inResponseTo.slice(0, 100) });
+  }
+}
+
+function checkIssuer(root: XmlElement, expected: string): void {
+  const issuer = child(root, NS.assertion, 'Issuer');
+  if (!issuer) return; // optional on a Response (SAML core §3.2.2); the assertion's is checked after
+  const format = attr(issuer, 'Format');
+  if (text(issuer) !== expected || (format !== undefined && format !== ENTITY_FORMAT)) {
+    throw samlRefusal('ERR_SAML_ISSUER_MISMATCH', { where: 'Response', expected, got: text(issuer)?.slice(0, 200), format });
+  }
+}
+
+/**
+ * A status other than Success is the IdP saying no. It is shown as such whether signed or not:
+ * refusing can do no harm, and the IdP's own words go to the log only.
+ */
+function checkStatus(root: XmlElement): void {
+  const status = child(root, NS.protocol, 'Status');
+  const code = status && child(status, NS.protocol, 'StatusCode');
+  const value = code && attr(code, 'Value');
+  if (value === SUCCESS) return;
+  const second = code && child(code, NS.protocol, 'StatusCode');
+  const subStatus = second && attr(second, 'Value');
+  throw new BridgeError('ERR_SAML_STATUS', {
+    userMessage: 'Your identity provider did not sign you in.',
+    hint: STATUS_HINTS[lastPart(subStatus)] ?? 'Try again. If it keeps failing, ask your administrator to check the identity provider\'s sign-in log.',
+    detail: { status: value?.slice(0, 200), subStatus: subStatus?.slice(0, 200), message: text(status && child(status, NS.protocol, 'StatusMessage'))?.slice(0, 300) },
+  });
+}
+
+const STATUS_HINTS: Record<string, string> = {
+  RequestDenied: 'You may not be assigned to rambridge at your identity provider.',
+  AuthnFailed: 'The identity provider could not authenticate you. You may not be assigned to rambridge there.',
+  InvalidNameIDPolicy: 'Admin: the identity provider cannot send the NameID format rambridge asks for (nameIdFormat in its configuration).',
+  NoPassive: 'Sign in at your identity provider first.',
+};
+
+function lastPart(uri: string | undefined): string {
+  return uri?.slice(uri.lastIndexOf(':') + 1) ?? '';
+}

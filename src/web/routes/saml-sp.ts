@@ -1,0 +1,69 @@
+import { bodyParser } from '@koa/bodyparser';
+import Router from '@koa/router';
+import type { Middleware } from 'koa';
+import { BridgeError } from '../../errors.js';
+import { SamlConnector } from '../../idp/index.js';
+import { MAX_SAML_RESPONSE_BYTES } from '../../idp/saml/prefilter.js';
+import { completeLogin } from '../complete-login.js';
+import type { WebDeps } from '../deps.js';
+import { safeReturnTo } from '../return-to.js';
+
+/**
+ * The bridge as SAML Service Provider, per upstream SAML IdP:
+ *   GET  /saml/:idp/metadata  our SP metadata, for the IdP admin to upload
+ *   POST /saml/:idp/acs       the assertion consumer service (HTTP-POST binding)
+ *
+ * The ACS takes a cross-site POST from the IdP, so it carries no CSRF token of ours: what binds the
+ * answer to this browser is the flow cookie plus the AuthnRequest ID it holds, which the response
+ * must name in InResponseTo (checked by the connector).
+ */
+export function samlSpRoutes(deps: WebDeps): Router {
+  const router = new Router();
+
+  router.get('/saml/:idp/metadata', async function showSpMetadata(ctx) {
+    ctx.type = 'application/samlmetadata+xml';
+    ctx.body = samlConnector(deps, ctx.params.idp!).spMetadata();
+  });
+
+  router.post('/saml/:idp/acs', async function consumeAssertion(ctx) {
+    const connector = samlConnector(deps, ctx.params.idp!);
+    const form = (ctx.request.body ?? {}) as Record<string, unknown>;
+    if (await connector.isAllowedIdpInitiated(form)) {
+      // IdP-initiated (a dashboard tile): no request of ours to bind it to, so it could be a
+      // response for someone else's account forced into this browser. Start a sign-in of our own;
+      // the IdP session makes it a quick round trip that ends bound to this browser.
+      ctx.state.log.info({ event: 'saml-idp-initiated', idp: connector.id }, 'restarting IdP-initiated sign-in as SP-initiated');
+      ctx.status = 303;
+      ctx.redirect(`/login?${new URLSearchParams({ idp: connector.id, return_to: safeReturnTo(form.RelayState) })}`);
+      return;
+    }
+    await completeLogin(ctx, deps, connector, { kind: 'post', form });
+  });
+
+  return router;
+}
+
+/**
+ * The ACS's body parser, mounted before the app's 64 KiB one (which then skips the parsed body):
+ * SAML responses with many groups or an encrypted assertion outgrow 64 KiB, so this one route
+ * takes forms up to 256 KiB and refuses anything larger before reading further (413).
+ */
+export function samlAcsBodyParser(): Middleware {
+  const parse = bodyParser({ enableTypes: ['form'], formLimit: String(MAX_SAML_RESPONSE_BYTES) });
+  return async function parseSamlAcsBody(ctx, next) {
+    if (ctx.method !== 'POST' || !/^\/saml\/[^/]+\/acs$/.test(ctx.path)) return next();
+    try {
+      await parse(ctx, async () => undefined);
+    } catch (err) {
+      if ((err as { status?: number }).status !== 413) throw err;
+      throw new BridgeError('ERR_SAML_TOO_LARGE', { userMessage: 'The sign-in response was too large.', detail: { limit: MAX_SAML_RESPONSE_BYTES } });
+    }
+    await next();
+  };
+}
+
+function samlConnector(deps: WebDeps, id: string): SamlConnector {
+  const connector = deps.connectors.get(id);
+  if (!(connector instanceof SamlConnector)) throw new BridgeError('ERR_IDP_UNKNOWN', { userMessage: 'There is no such sign-in method.' });
+  return connector;
+}

@@ -1,0 +1,30 @@
+import { randomBytes, webcrypto } from 'node:crypto';
+// @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata API.
+import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
+
+export interface TestKeyPair {
+  privateKeyPem: string;
+  certificatePem: string;
+}
+
+const RSA = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 };
+
+/** A fresh 2048-bit RSA key and self-signed certificate: no key material ever lives in the repository. */
+export async function testKeyPair(commonName: string): Promise<TestKeyPair> {
+  const keys = (await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const cert = await x509.X509CertificateGenerator.createSelfSigned(
+    {
+      serialNumber: `01${randomBytes(8).toString('hex')}`,
+      name: `CN=${commonName}`,
+      notBefore: new Date(Date.now() - 60_000),
+      notAfter: new Date(Date.now() + 86_400_000),
+      signingAlgorithm: RSA,
+      keys,
+    },
+    webcrypto as unknown as Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>[1],
+  );
+  const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
+  const body = pkcs8.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n');
+  return { privateKeyPem: `-----BEGIN PRIVATE KEY-----\n${body}-----END PRIVATE KEY-----\n`, certificatePem: cert.toString('pem') };
+}

@@ -1,0 +1,47 @@
+import { isBridgeError } from '../../../src/errors.js';
+import { MAX_SAML_RESPONSE_BYTES, prefilterPost } from '../../../src/idp/saml/prefilter.js';
+
+/** The checks on the raw text, before any parser sees it (security.md §1.5 "pre"). */
+const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64');
+const RESPONSE = '<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_1"/>';
+
+function codeOf(form: Record<string, unknown>): string | undefined {
+  try {
+    prefilterPost(form);
+    return undefined;
+  } catch (err) {
+    if (!isBridgeError(err)) throw err;
+    return err.code;
+  }
+}
+
+describe('prefilterPost', () => {
+  test('passes a plain response through, decoded, with or without the XML declaration and line-wrapped base64', () => {
+    expect(prefilterPost({ SAMLResponse: b64(RESPONSE) }).xml).toBe(RESPONSE);
+    const declared = `<?xml version="1.0" encoding="UTF-8"?>\n${RESPONSE}`;
+    const wrapped = b64(declared).replace(/.{76}/g, '$&\r\n');
+    expect(prefilterPost({ SAMLResponse: wrapped, RelayState: 'x'.repeat(80) })).toEqual({ base64: b64(declared), xml: declared });
+  });
+
+  test.each([
+    ['a missing SAMLResponse', {}],
+    ['a repeated SAMLResponse field', { SAMLResponse: [b64(RESPONSE), b64(RESPONSE)] }],
+    ['text that is not base64', { SAMLResponse: '<samlp:Response/>' }],
+    ['bytes that are not UTF-8', { SAMLResponse: b64(Buffer.from([0x3c, 0xff, 0xfe, 0x3e])) }],
+    ['a DOCTYPE', { SAMLResponse: b64(`<!DOCTYPE x>${RESPONSE}`) }],
+    ['a lower-case doctype', { SAMLResponse: b64(`<!doctype x>${RESPONSE}`) }],
+    ['an entity declaration', { SAMLResponse: b64(`<!ENTITY x "y">${RESPONSE}`) }],
+    ['a comment', { SAMLResponse: b64(RESPONSE.replace('/>', '><!-- x --></samlp:Response>')) }],
+    ['a CDATA section', { SAMLResponse: b64(RESPONSE.replace('/>', '><![CDATA[x]]></samlp:Response>')) }],
+    ['a processing instruction', { SAMLResponse: b64(`<?xml-stylesheet href="x"?>${RESPONSE}`) }],
+    ['a second XML declaration', { SAMLResponse: b64(`<?xml version="1.0"?><?xml version="1.0"?>${RESPONSE}`) }],
+    ['a RelayState over 80 bytes', { SAMLResponse: b64(RESPONSE), RelayState: 'é'.repeat(41) }],
+  ])('%s is ERR_SAML_MALFORMED', (_name, form) => {
+    expect(codeOf(form)).toBe('ERR_SAML_MALFORMED');
+  });
+
+  test('a SAMLResponse over 256 KiB is ERR_SAML_TOO_LARGE, exactly at the limit it is read', () => {
+    expect(codeOf({ SAMLResponse: 'A'.repeat(MAX_SAML_RESPONSE_BYTES + 4) })).toBe('ERR_SAML_TOO_LARGE');
+    expect(codeOf({ SAMLResponse: b64(`<x a="${'a'.repeat((MAX_SAML_RESPONSE_BYTES / 4) * 3 - 9)}"/>`) })).toBeUndefined();
+  });
+});
