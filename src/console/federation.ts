@@ -1,0 +1,59 @@
+import { BridgeError } from '../errors.js';
+
+export interface StsCredentialsForSignin {
+  accessKeyId: string;
+  accessKeySecret: string;
+  securityToken: string;
+}
+
+/**
+ * Console sign-in with STS credentials (alibaba-federation.md §6): GetSigninToken, then send the
+ * browser to Action=Login. There is no SDK for the sign-in service, so this is plain HTTP. The
+ * credentials travel in the POST body, never in a URL (the documented GET works too, but URLs end
+ * up in access logs).
+ */
+export async function getSigninToken(signinUrl: string, credentials: StsCredentialsForSignin, fetchImpl: typeof fetch = fetch): Promise<string> {
+  const body = new URLSearchParams({
+    Action: 'GetSigninToken',
+    AccessKeyId: credentials.accessKeyId,
+    AccessKeySecret: credentials.accessKeySecret,
+    SecurityToken: credentials.securityToken,
+    TicketType: 'mini',
+  });
+  let response: Response;
+  try {
+    response = await fetchImpl(`${signinUrl}/federation`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body,
+      signal: AbortSignal.timeout(10_000),
+    });
+  } catch (err) {
+    throw signinFailed({ error: (err as Error).name }, err);
+  }
+  const json = (await response.json().catch(() => ({}))) as { SigninToken?: unknown; Code?: unknown; RequestId?: unknown };
+  if (!response.ok || typeof json.SigninToken !== 'string') {
+    throw signinFailed({ status: response.status, stsCode: json.Code, requestId: json.RequestId });
+  }
+  return json.SigninToken;
+}
+
+/** The Login URL the browser goes to; it carries only the single-use, 30-second sign-in token. */
+export function consoleLoginUrl(signinUrl: string, options: { signinToken: string; destination: string; loginUrl: string }): string {
+  const params = new URLSearchParams({
+    Action: 'Login',
+    LoginUrl: options.loginUrl,
+    Destination: options.destination,
+    SigninToken: options.signinToken,
+  });
+  return `${signinUrl}/federation?${params}`;
+}
+
+function signinFailed(detail: Record<string, unknown>, cause?: unknown): BridgeError {
+  return new BridgeError('ERR_CONSOLE_SIGNIN_FAILED', {
+    userMessage: 'Alibaba Cloud sign-in did not accept the temporary credentials.',
+    hint: 'Try again. If it keeps failing, give your administrator the request id below.',
+    detail,
+    cause,
+  });
+}

@@ -1,0 +1,164 @@
+import type { Clock } from '../clock.js';
+import type { Role } from '../config/index.js';
+import { BridgeError, toBridgeError } from '../errors.js';
+import type { Identity } from '../idp/identity.js';
+import type { BridgeIssuer } from '../issuer/index.js';
+import type { RoleChoice } from '../mapping/index.js';
+import type { AssumeRoleResult, StsClient, StsCredentials } from '../sts/index.js';
+import { AuditLog, type AuditRecord } from './audit.js';
+
+export { AuditLog, type AuditRecord } from './audit.js';
+
+export interface IssueRequest {
+  identity: Identity;
+  choice: RoleChoice;
+  durationSeconds: number;
+  channel: AuditRecord['channel'];
+  clientIp: string;
+  justification?: string;
+}
+
+export interface IssuedCredentials {
+  credentials: StsCredentials;
+  roleArn: string;
+  assumedRoleArn: string;
+  roleSessionName: string;
+  requestId: string;
+}
+
+/** Role chaining sessions are limited to one hour by STS; the intermediate one lives 15 minutes. */
+const CHAIN_MAX_SECONDS = 3600;
+const CHAIN_SOURCE_SECONDS = 900;
+
+/**
+ * The one way credentials are made, for the web and the CLI alike: mint an assertion or ID token
+ * for exactly the granted role, exchange it at STS (chaining when configured), audit the outcome.
+ */
+export class CredentialIssuer {
+  constructor(
+    private readonly deps: { issuer: BridgeIssuer; sts: StsClient; roles: Role[]; clock: Clock; audit: AuditLog },
+  ) {}
+
+  async issue(request: IssueRequest): Promise<IssuedCredentials> {
+    const roleSessionName = this.deps.issuer.names.roleSessionName(request.identity);
+    const base = this.auditBase(request, roleSessionName);
+    try {
+      const issued = await this.assume(request.choice.role, request.identity, request.durationSeconds, roleSessionName);
+      this.deps.audit.record({
+        ...base,
+        delivery: 'sts',
+        assumedRoleArn: issued.assumedRoleArn,
+        accessKeyId: issued.credentials.accessKeyId,
+        expiration: issued.credentials.expiration.toISOString(),
+        stsRequestId: issued.requestId,
+      });
+      return issued;
+    } catch (err) {
+      const e = toBridgeError(err);
+      this.deps.audit.record({
+        ...base,
+        outcome: 'refused',
+        errorCode: e.code,
+        stsCode: typeof e.detail?.stsCode === 'string' ? e.detail.stsCode : undefined,
+        stsRequestId: typeof e.detail?.requestId === 'string' ? e.detail.requestId : undefined,
+      });
+      throw e;
+    }
+  }
+
+  /**
+   * A signed SAML Response the browser posts to the role-SSO endpoint itself (console mode
+   * `saml-post`): no STS call here, but audited all the same.
+   */
+  consoleAssertion(request: IssueRequest): string {
+    const { role } = request.choice;
+    if (role.via !== 'saml') throw new TypeError(`role ${role.id} is not via saml`);
+    const roleSessionName = this.deps.issuer.names.roleSessionName(request.identity);
+    const xml = this.deps.issuer.samlResponse(request.identity, role, request.durationSeconds, this.deps.clock.now());
+    this.deps.audit.record({ ...this.auditBase(request, roleSessionName), delivery: 'saml-post' });
+    return xml;
+  }
+
+  private auditBase(request: IssueRequest, roleSessionName: string): AuditRecord {
+    const { role } = request.choice;
+    return {
+      outcome: 'issued',
+      channel: request.channel,
+      user: { idp: request.identity.idp, issuer: request.identity.issuer, subject: request.identity.subject, email: request.identity.email },
+      groups: request.identity.groups,
+      grants: [...new Set(request.choice.reasons.map((r) => r.grant))],
+      roleId: role.id,
+      roleArn: role.arn,
+      chainedFrom: role.chainFrom,
+      durationSeconds: request.durationSeconds,
+      clientIp: request.clientIp,
+      justification: request.justification,
+      roleSessionName,
+    };
+  }
+
+  private async assume(role: Role, identity: Identity, durationSeconds: number, roleSessionName: string): Promise<IssuedCredentials> {
+    const policy = sessionPolicy(role);
+    if (role.via === 'chain') {
+      const source = this.deps.roles.find((r) => r.id === role.chainFrom)!;
+      const first = await this.assume(source, identity, CHAIN_SOURCE_SECONDS, roleSessionName);
+      const result = await this.deps.sts.assumeRole({
+        caller: first.credentials,
+        roleArn: role.arn,
+        roleSessionName,
+        durationSeconds: Math.min(durationSeconds, CHAIN_MAX_SECONDS),
+        policy,
+      });
+      return this.issued(result, role, roleSessionName);
+    }
+    const now = this.deps.clock.now();
+    if (role.via === 'saml') {
+      const assertion = this.deps.issuer.samlResponse(identity, role, durationSeconds, now);
+      const result = await this.deps.sts.assumeRoleWithSaml({
+        roleArn: role.arn,
+        samlProviderArn: role.providerArn!,
+        samlAssertion: Buffer.from(assertion).toString('base64'),
+        durationSeconds,
+        policy,
+      });
+      return this.issued(result, role, roleSessionName);
+    }
+    const token = role.oidcPassThrough ? upstreamToken(identity) : await this.deps.issuer.idToken(identity, role, now);
+    const result = await this.deps.sts.assumeRoleWithOidc({
+      roleArn: role.arn,
+      oidcProviderArn: role.providerArn!,
+      oidcToken: token,
+      roleSessionName,
+      durationSeconds,
+      policy,
+    });
+    return this.issued(result, role, roleSessionName);
+  }
+
+  private issued(result: AssumeRoleResult, role: Role, roleSessionName: string): IssuedCredentials {
+    return {
+      credentials: result.credentials,
+      roleArn: role.arn,
+      assumedRoleArn: result.assumedRoleUser.arn,
+      roleSessionName,
+      requestId: result.requestId,
+    };
+  }
+}
+
+/** The corporate IdP's own ID token, for pass-through roles. */
+function upstreamToken(identity: Identity): string {
+  if (!identity.upstreamIdToken) {
+    throw new BridgeError('ERR_NOT_SIGNED_IN', {
+      userMessage: 'This role needs a fresh sign-in token from your identity provider.',
+      hint: 'Sign out and sign in again, then retry.',
+    });
+  }
+  return identity.upstreamIdToken;
+}
+
+/** The role's session policy as the JSON text STS expects, or undefined. */
+function sessionPolicy(role: Role): string | undefined {
+  if (role.sessionPolicy === undefined) return undefined;
+  return typeof role.sessionPolicy === 'string' ? role.sessionPolicy : JSON.stringify(role.sessionPolicy);
+}

@@ -1,0 +1,65 @@
+import type { Context } from 'koa';
+import type { BridgeConfig, Role } from '../config/index.js';
+import { BridgeError } from '../errors.js';
+import { hasMfa, type Identity } from '../idp/identity.js';
+import type { RoleChoice } from '../mapping/index.js';
+import { parseDuration } from './durations.js';
+import type { RoleRequest } from './role-actions.js';
+
+/** The longest session a role may get: its own maximum, capped further when it is elevated. */
+export function maxDuration(role: Role, elevation: BridgeConfig['elevation']): number {
+  return role.elevated ? Math.min(role.maxSessionDuration, elevation.maxSessionDuration) : role.maxSessionDuration;
+}
+
+/**
+ * Turns a posted role choice into a checked request. Nothing posted is trusted: the role must be
+ * among those computed for this user now (a forged id or ARN is refused), the duration within the
+ * role's bounds, and an elevated role needs a recent second factor and a written justification.
+ */
+export function checkRoleRequest(
+  body: Record<string, unknown>,
+  identity: Identity,
+  choices: RoleChoice[],
+  config: BridgeConfig,
+  now: number,
+  log: { warn(obj: object, msg: string): void },
+): RoleRequest {
+  const choice = choices.find((c) => c.role.id === body.role);
+  if (!choice) {
+    log.warn({ event: 'role-refused', requested: String(body.role).slice(0, 200) }, 'role not granted');
+    throw roleNotGranted();
+  }
+  const { role } = choice;
+  const durationSeconds = parseDuration(body.duration, maxDuration(role, config.elevation));
+  const request: RoleRequest = { identity, choice, durationSeconds };
+  if (role.elevated) {
+    const authAgeSeconds = identity.authTime === undefined ? Infinity : now / 1000 - identity.authTime;
+    if (!hasMfa(identity) || authAgeSeconds > config.elevation.mfaMaxAgeSeconds) {
+      throw new BridgeError('ERR_ELEVATION_MFA_REQUIRED', {
+        userMessage: 'This role needs a recent sign-in with a second factor.',
+        hint: `Sign in again with MFA (within the last ${Math.round(config.elevation.mfaMaxAgeSeconds / 60)} minutes), then retry.`,
+        detail: { amr: identity.amr, authAgeSeconds },
+      });
+    }
+    const justification = typeof body.justification === 'string' ? body.justification.trim() : '';
+    if (justification.length < config.elevation.minJustificationLength || justification.length > 500) {
+      throw new BridgeError('ERR_JUSTIFICATION_REQUIRED', {
+        userMessage: `Say why you need this elevated role (at least ${config.elevation.minJustificationLength} characters).`,
+      });
+    }
+    request.justification = justification;
+  }
+  return request;
+}
+
+export function roleNotGranted(): BridgeError {
+  return new BridgeError('ERR_ROLE_NOT_GRANTED', {
+    userMessage: 'You do not have this role.',
+    hint: 'Pick one of the roles on your role page, or ask your administrator for access.',
+  });
+}
+
+/** The client address for audit records (behind a proxy only when `trustProxy` is on). */
+export function clientIp(ctx: Context): string {
+  return ctx.ip;
+}

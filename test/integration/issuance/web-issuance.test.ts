@@ -1,0 +1,281 @@
+import { createStsClient } from '../../../src/sts/index.js';
+import { bridgeWithEmulator, loginThroughFakeOp } from '../../helpers/bridge.js';
+import { FakeOp } from '../../helpers/fake-op.js';
+
+/**
+ * Issuance from the browser against the real emulator through the official SDK: both `via` modes,
+ * both console modes, chaining, session policies, elevation, and each failure path.
+ */
+let op: FakeOp;
+beforeAll(async () => {
+  op = await FakeOp.start();
+});
+afterAll(async () => {
+  await op.close();
+});
+
+const ALICE = { sub: 'alice-sub', email: 'alice@example.com', name: 'Alice', groups: ['rambridge-dev', 'rambridge-ops'], amr: ['pwd'] };
+
+type Bridge = Awaited<ReturnType<typeof bridgeWithEmulator>>;
+let open: Bridge[] = [];
+afterEach(async () => {
+  await Promise.all(open.map((b) => b.close()));
+  open = [];
+});
+
+async function signedIn(options: Parameters<typeof bridgeWithEmulator>[1] = {}, user: Record<string, unknown> = ALICE) {
+  const bridge = await bridgeWithEmulator(op, options);
+  open.push(bridge);
+  const browser = bridge.agent();
+  op.user = { ...ALICE, ...user } as typeof op.user;
+  await loginThroughFakeOp(browser, op);
+  const page = await browser.get('/roles').expect(200);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+  const post = (path: string, form: Record<string, string>) => browser.post(path).set('Accept', 'text/html').type('form').send({ _csrf: csrf, ...form });
+  return { ...bridge, browser, post };
+}
+
+function credentialsFrom(html: string) {
+  // The page escapes the shell quotes as HTML entities.
+  const value = (name: string) => new RegExp(`export ${name}=(?:'|&#39;)([^'&]+)`).exec(html)![1]!;
+  return {
+    accessKeyId: value('ALIBABA_CLOUD_ACCESS_KEY_ID'),
+    accessKeySecret: value('ALIBABA_CLOUD_ACCESS_KEY_SECRET'),
+    securityToken: value('ALIBABA_CLOUD_SECURITY_TOKEN'),
+  };
+}
+
+describe('web credentials', () => {
+  test.each([
+    ['dev-admin', 'saml', 'AssumeRoleWithSAML'],
+    ['dev-readonly', 'oidc', 'AssumeRoleWithOIDC'],
+  ])('%s (via %s): working credentials on a no-store page, one audit record without secrets', async (role, _via, origin) => {
+    const b = await signedIn();
+    const res = await b.post('/roles/credentials', { role, duration: '900' }).expect(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+    const creds = credentialsFrom(res.text);
+    const sts = createStsClient({ endpoint: new URL(b.emulatorUrl).host, protocol: 'http' });
+    const who = await sts.getCallerIdentity(creds);
+    expect(who.arn).toContain(`/${b.config.roles.find((r) => r.id === role)!.roleName}/`);
+    const debug = await (await fetch(`${b.emulatorUrl}/debug/session?AccessKeyId=${creds.accessKeyId}`)).json();
+    expect(debug).toMatchObject({ Origin: origin, RoleSessionName: expect.stringMatching(/^alice@example\.com-[0-9a-f]{8}$/) });
+
+    const audits = b.audits();
+    expect(audits).toHaveLength(1);
+    expect(audits[0]).toMatchObject({
+      event: 'issuance',
+      outcome: 'issued',
+      channel: 'web-credentials',
+      user: { subject: 'alice-sub', email: 'alice@example.com' },
+      groups: ['rambridge-dev', 'rambridge-ops'],
+      grants: ['developers'],
+      roleArn: b.config.roles.find((r) => r.id === role)!.arn,
+      accessKeyId: creds.accessKeyId,
+      stsRequestId: expect.any(String),
+      clientIp: expect.any(String),
+    });
+    const logs = b.logLines.join('\n');
+    expect(logs).not.toContain(creds.accessKeySecret);
+    expect(logs).not.toContain(creds.securityToken);
+  });
+});
+
+describe('console sign-in', () => {
+  test('federation: a 302 to Login with a single-use sign-in token and no credentials in the URL, landing in the console', async () => {
+    const b = await signedIn();
+    const res = await b.post('/roles/console', { role: 'dev-readonly', duration: '3600' }).expect(302);
+    const location = new URL(res.headers.location!);
+    expect(location.origin + location.pathname).toBe(`${b.emulatorUrl}/federation`);
+    expect(location.searchParams.get('Action')).toBe('Login');
+    expect(location.searchParams.get('Destination')).toBe(`${b.emulatorUrl}/console`);
+    expect(location.searchParams.get('LoginUrl')).toBe(`${b.publicUrl}/roles/dev-readonly`);
+    expect(location.searchParams.get('SigninToken')).toBeTruthy();
+    expect(res.headers.location).not.toMatch(/AccessKeySecret|SecurityToken/);
+    const login = await fetch(location, { redirect: 'manual' });
+    expect(login.status).toBe(302);
+    expect(login.headers.get('location')).toBe(`${b.emulatorUrl}/console`);
+    // The sign-in token works once.
+    expect((await fetch(location, { redirect: 'manual' })).status).not.toBe(302);
+    expect(b.audits()[0]).toMatchObject({ channel: 'web-console', delivery: 'sts' });
+  });
+
+  test('saml-post: an auto-submitting form to the role-SSO endpoint, allowed by the CSP', async () => {
+    const b = await signedIn();
+    const res = await b.post('/roles/console', { role: 'prod-ops', duration: '900' }).expect(200);
+    expect(res.text).toContain(`action="${b.emulatorUrl}/saml-role/sso"`);
+    expect(res.headers['content-security-policy']).toContain(`form-action 'self' ${b.emulatorUrl}`);
+    const samlResponse = /name="SAMLResponse" value="([^"]+)"/.exec(res.text)![1]!;
+    const sso = await fetch(`${b.emulatorUrl}/saml-role/sso`, { method: 'POST', body: new URLSearchParams({ SAMLResponse: samlResponse }), redirect: 'manual' });
+    expect(sso.status).toBe(302);
+    expect(b.audits()[0]).toMatchObject({ channel: 'web-console', delivery: 'saml-post', roleId: 'prod-ops' });
+  });
+
+  test('a destination on the allow-list is used; anything else is refused before any STS call', async () => {
+    const b = await signedIn({
+      config: (c) => {
+        c.alibaba.consoleDestinations = [{ label: 'ECS', url: `${c.alibaba.consoleUrl}/ecs/` }];
+      },
+    });
+    const ok = await b.post('/roles/console', { role: 'dev-readonly', duration: '900', destination: `${b.emulatorUrl}/console/ecs/instances` }).expect(302);
+    expect(new URL(ok.headers.location!).searchParams.get('Destination')).toBe(`${b.emulatorUrl}/console/ecs/instances`);
+    for (const destination of ['https://evil.example.com/', `${b.emulatorUrl}/consolex`, `${b.emulatorUrl}/console/ecs/../../federation`, `http://user@127.0.0.1/console`]) {
+      const res = await b.post('/roles/console', { role: 'dev-readonly', duration: '900', destination }).expect(400);
+      expect(res.text).toContain('ERR_DESTINATION_NOT_ALLOWED');
+    }
+    expect(b.audits()).toHaveLength(1);
+    // A deep link may pre-select an allowed destination, never another one.
+    const page = await b.browser.get(`/roles/dev-readonly?destination=${encodeURIComponent(`${b.emulatorUrl}/console/ecs/instances`)}`).expect(200);
+    expect(page.text).toContain(`<option value="${b.emulatorUrl}/console/ecs/instances" selected>`);
+    await b.browser.get(`/roles/dev-readonly?destination=${encodeURIComponent('https://evil.example.com/')}`).set('Accept', 'text/html').expect(400);
+  });
+});
+
+describe('least privilege, chaining and elevation', () => {
+  test('a role\'s session policy is passed on every assumption: effective permissions are the intersection', async () => {
+    const b = await signedIn({
+      config: (c) => {
+        c.roles.find((r) => r.id === 'dev-admin')!.sessionPolicy = { Version: '1', Statement: [{ Effect: 'Allow', Action: ['oss:Get*'], Resource: '*' }] };
+      },
+    });
+    const creds = credentialsFrom((await b.post('/roles/credentials', { role: 'dev-admin', duration: '900' }).expect(200)).text);
+    const check = async (action: string) =>
+      ((await (await fetch(`${b.emulatorUrl}/debug/session?AccessKeyId=${creds.accessKeyId}&Action=${action}`)).json()) as { Check: { Allowed: boolean } }).Check.Allowed;
+    await expect(check('oss:GetObject')).resolves.toBe(true);
+    await expect(check('ecs:DeleteInstance')).resolves.toBe(false);
+  });
+
+  test('chaining: the bridge assumes the source role, then AssumeRole into the target, keeping the session name', async () => {
+    const b = await signedIn();
+    const res = await b.post('/roles/credentials', { role: 'prod-auditor', duration: '900' });
+    expect(res.text).not.toContain('data-testid="error"');
+    expect(res.status).toBe(200);
+    const creds = credentialsFrom(res.text);
+    const debug = await (await fetch(`${b.emulatorUrl}/debug/session?AccessKeyId=${creds.accessKeyId}`)).json();
+    expect(debug).toMatchObject({ Origin: 'AssumeRole', RoleArn: 'acs:ram::5555666677778888:role/rambridge-prod-auditor', RoleSessionName: expect.stringMatching(/^alice@example\.com-/) });
+    expect(b.audits()[0]).toMatchObject({ roleId: 'prod-auditor', chainedFrom: 'dev-readonly', outcome: 'issued' });
+  });
+
+  test('OIDC pass-through (opt-in): the corporate IdP\'s own ID token goes to AssumeRoleWithOIDC', async () => {
+    const b = await signedIn({
+      config: (c) => {
+        c.roles.find((r) => r.id === 'dev-readonly')!.oidcPassThrough = { provider: 'corporate' };
+        c.roles.find((r) => r.id === 'dev-readonly')!.providerArn = 'acs:ram::1111222233334444:oidc-provider/corporate';
+      },
+      emulatorConfig: (e) => {
+        const dev = e.accounts.find((a) => a.id === '1111222233334444')!;
+        dev.oidcProviders.push({ name: 'corporate', issuer: op.issuer, clientIds: [op.clientId], issuanceLimitHours: 1 });
+        dev.roles
+          .find((r) => r.name === 'rambridge-dev-readonly')!
+          .trustPolicy.Statement.push({
+            Effect: 'Allow',
+            Action: ['sts:AssumeRole'],
+            Principal: { Federated: ['acs:ram::1111222233334444:oidc-provider/corporate'] },
+            Condition: { StringEquals: { 'oidc:iss': [op.issuer], 'oidc:aud': [op.clientId] } },
+          } as never);
+      },
+    });
+    const creds = credentialsFrom((await b.post('/roles/credentials', { role: 'dev-readonly', duration: '900' }).expect(200)).text);
+    const debug = await (await fetch(`${b.emulatorUrl}/debug/session?AccessKeyId=${creds.accessKeyId}`)).json();
+    expect(debug).toMatchObject({ Origin: 'AssumeRoleWithOIDC', RoleArn: 'acs:ram::1111222233334444:role/rambridge-dev-readonly' });
+    expect(b.logLines.join('')).not.toMatch(/eyJ[A-Za-z0-9_-]{20,}\./);
+  });
+
+  test('an elevated role needs a recent MFA and a justification, caps the duration, and audits the reason', async () => {
+    const elevate = (c: import('../../../src/config/index.js').BridgeConfig) => {
+      c.roles.find((r) => r.id === 'dev-admin')!.elevated = true;
+    };
+    const noMfa = await signedIn({ config: elevate });
+    const page = await noMfa.browser.get('/roles/dev-admin').expect(200);
+    expect(page.text).toContain('data-testid="justification"');
+    expect([...page.text.matchAll(/<option value="(\d+)"/g)].map((m) => m[1])).toEqual(['900', '1800', '3600']);
+    const refused = await noMfa.post('/roles/credentials', { role: 'dev-admin', duration: '900', justification: 'incident INC-42 triage' }).expect(403);
+    expect(refused.text).toContain('ERR_ELEVATION_MFA_REQUIRED');
+
+    const mfa = await signedIn({ config: elevate }, { amr: ['pwd', 'mfa'] });
+    const noReason = await mfa.post('/roles/credentials', { role: 'dev-admin', duration: '900', justification: 'x' }).expect(400);
+    expect(noReason.text).toContain('ERR_JUSTIFICATION_REQUIRED');
+    await mfa.post('/roles/credentials', { role: 'dev-admin', duration: '7200', justification: 'incident INC-42 triage' }).expect(400);
+    await mfa.post('/roles/credentials', { role: 'dev-admin', duration: '900', justification: 'incident INC-42 triage' }).expect(200);
+    expect(mfa.audits().at(-1)).toMatchObject({ outcome: 'issued', justification: 'incident INC-42 triage' });
+
+    mfa.clock.advance(16 * 60 * 1000);
+    await mfa.post('/roles/credentials', { role: 'dev-admin', duration: '900', justification: 'incident INC-42 triage' }).expect(403);
+  });
+});
+
+describe('failures an employee can understand', () => {
+  test('a trust policy that does not allow the bridge: STS code and request id for the admin, a retry link, an audit record', async () => {
+    const b = await signedIn({
+      config: (c) => {
+        // dev-admin trusts only the SAML provider; asking via OIDC is refused by RAM.
+        const role = c.roles.find((r) => r.id === 'dev-admin')!;
+        Object.assign(role, { via: 'oidc', providerArn: 'acs:ram::1111222233334444:oidc-provider/rambridge' });
+      },
+    });
+    const res = await b.post('/roles/credentials', { role: 'dev-admin', duration: '900' }).expect(403);
+    expect(res.text).toContain('ERR_STS_DENIED');
+    expect(res.text).toMatch(/Alibaba Cloud STS answered [A-Za-z.]+ \(RequestId [0-9A-F-]+\)/);
+    expect(res.text).toContain('href="/roles"');
+    expect(b.audits()[0]).toMatchObject({ outcome: 'refused', errorCode: 'ERR_STS_DENIED', stsCode: expect.any(String), stsRequestId: expect.any(String) });
+  });
+
+  test('an assertion that is already expired when it arrives (clock skew) → ERR_STS_EXPIRED', async () => {
+    const b = await signedIn({ clockOffsetMs: -10 * 60 * 1000 });
+    const res = await b.post('/roles/credentials', { role: 'dev-admin', duration: '900' });
+    expect(res.status).toBe(401);
+    expect(res.text).toContain('ERR_STS_EXPIRED');
+  });
+
+  test('STS throttling is retried with backoff, then shown as "try again shortly" with its code', async () => {
+    const { createServer } = await import('node:http');
+    let calls = 0;
+    const throttling = createServer((_req, res) => {
+      calls++;
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ RequestId: 'THROTTLED-1', HostId: 'sts.aliyuncs.com', Code: 'Throttling.User', Message: 'Request was denied due to user flow control.' }));
+    });
+    await new Promise<void>((resolve) => throttling.listen(0, '127.0.0.1', resolve));
+    try {
+      const b = await signedIn({
+        config: (c) => {
+          c.alibaba.stsEndpoint = `http://127.0.0.1:${(throttling.address() as import('node:net').AddressInfo).port}`;
+        },
+      });
+      const res = await b.post('/roles/credentials', { role: 'dev-readonly', duration: '900' }).expect(429);
+      expect(res.text).toContain('ERR_STS_THROTTLED');
+      expect(res.text).toContain('Throttling.User (RequestId THROTTLED-1)');
+      expect(calls).toBe(3);
+    } finally {
+      throttling.closeAllConnections();
+      throttling.close();
+    }
+  });
+
+  test('a role the user no longer holds (config changed since sign-in) is refused before any STS call', async () => {
+    const b = await signedIn();
+    // Roles are recomputed from the identity on every request; the grant changes after sign-in.
+    b.config.grants.find((g) => g.id === 'developers')!.roles = ['dev-readonly'];
+    const res = await b.post('/roles/credentials', { role: 'dev-admin', duration: '900' }).expect(403);
+    expect(res.text).toContain('ERR_ROLE_NOT_GRANTED');
+    expect(b.audits()).toHaveLength(0);
+  });
+
+  test('an STS that does not answer in time → ERR_STS_UNAVAILABLE, nothing issued', async () => {
+    const { createServer } = await import('node:http');
+    const blackHole = createServer(() => undefined);
+    await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
+    try {
+      const b = await signedIn({
+        config: (c) => {
+          c.alibaba.stsEndpoint = `http://127.0.0.1:${(blackHole.address() as import('node:net').AddressInfo).port}`;
+        },
+        stsOptions: { readTimeoutMs: 300, connectTimeoutMs: 300, retry: { maxAttempts: 1 } },
+      });
+      const res = await b.post('/roles/credentials', { role: 'dev-admin', duration: '900' }).expect(502);
+      expect(res.text).toContain('ERR_STS_UNAVAILABLE');
+    } finally {
+      blackHole.closeAllConnections();
+      blackHole.close();
+    }
+  });
+});
