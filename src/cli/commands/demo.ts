@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { demoBanner, startDemo } from '../../demo/index.js';
 import { createLogger } from '../../log.js';
 import { stopOnSignals } from './serve.js';
 
@@ -9,11 +8,17 @@ export function registerDemo(program: Command): void {
     .description('run the bridge with a development IdP and demo users on 127.0.0.1')
     .option('-p, --port <port>', 'bridge port (env PORT)', process.env.PORT ?? '8080')
     .option('--idp-port <port>', 'development IdP port', process.env.RAMBRIDGE_DEMO_IDP_PORT ?? '8081')
+    .option('--saml-idp-port <port>', 'SimpleSAMLphp port (when installed)', process.env.RAMBRIDGE_DEMO_SAML_IDP_PORT ?? '8082')
+    .option('--emulator-port <port>', 'Alibaba Cloud emulator port', process.env.RAMBRIDGE_DEMO_EMULATOR_PORT ?? '9090')
     .option('--log-level <level>', 'log level', process.env.LOG_LEVEL ?? 'warn')
-    .action(async (opts: { port: string; idpPort: string; logLevel: string }) => {
+    .action(async (opts: { port: string; idpPort: string; samlIdpPort: string; emulatorPort: string; logLevel: string }) => {
+      // Loaded on use: client commands must not pay for the IdP, emulator and server.
+      const { demoBanner, startDemo } = await import('../../demo/index.js');
       const demo = await startDemo({
         port: Number(opts.port),
         idpPort: Number(opts.idpPort),
+        emulatorPort: Number(opts.emulatorPort),
+        samlIdpPort: Number(opts.samlIdpPort),
         logger: createLogger({ level: opts.logLevel }),
       });
       process.stdout.write(demoBanner(demo));

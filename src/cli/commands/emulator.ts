@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import { loadEmulatorConfig } from '../../emulator/config.js';
-import { startEmulator } from '../../emulator/server.js';
 import { isLoopbackHost } from '../../emulator/url-rules.js';
 import { createLogger } from '../../log.js';
 import { exitOnConfigProblems } from '../config-errors.js';
@@ -41,6 +40,7 @@ export function registerEmulator(program: Command): void {
         opts.tlsCert && opts.tlsKey
           ? { cert: await readFile(opts.tlsCert, 'utf8'), key: await readFile(opts.tlsKey, 'utf8') }
           : undefined;
+      const { startEmulator } = await import('../../emulator/server.js');
       const emulator = await startEmulator({ config, host: opts.host, port: opts.port, logger, tls });
       process.stdout.write(
         `rambridge Alibaba Cloud emulator on ${emulator.url}: STS at /, sign-in at /federation, console at /console\n`,

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { generateKeyFiles } from '../../issuer/generate-keys.js';
 
 export function registerKeys(program: Command): void {
   const keys = program.command('keys').description('manage the signing keys of the bridge as issuer toward RAM');
@@ -12,6 +11,7 @@ export function registerKeys(program: Command): void {
     .action(async (opts: { dir: string; purpose: string; alg: string }) => {
       if (opts.purpose !== 'saml' && opts.purpose !== 'oidc') throw new Error('--purpose is saml or oidc');
       if (opts.alg !== 'RS256' && opts.alg !== 'ES256') throw new Error('--alg is RS256 or ES256');
+      const { generateKeyFiles } = await import('../../issuer/generate-keys.js');
       const files = await generateKeyFiles({ dir: opts.dir, purpose: opts.purpose, alg: opts.alg });
       process.stdout.write(`private key  ${files.privateKey}\n`);
       if (files.certificate) process.stdout.write(`certificate  ${files.certificate}\n`);

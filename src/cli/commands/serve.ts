@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { loadConfigFile } from '../../config/index.js';
-import { startBridge } from '../../main.js';
 import { exitOnConfigProblems } from '../config-errors.js';
 
 export function registerServe(program: Command): void {
@@ -10,6 +9,8 @@ export function registerServe(program: Command): void {
     .requiredOption('-c, --config <file>', 'YAML configuration (${ENV} references are expanded)')
     .action(async (opts: { config: string }) => {
       const config = await loadConfigFile(opts.config, process.env).catch(exitOnConfigProblems);
+      // Loaded on use: client commands (creds, exec…) must start fast and not load the server.
+      const { startBridge } = await import('../../main.js');
       const bridge = await startBridge({ config });
       stopOnSignals(bridge.close);
     });

@@ -1,0 +1,49 @@
+import { readJsonFile, writeJsonFile } from './secure-file.js';
+
+/** A profile of `~/.aliyun/config.json`; fields this tool does not know are kept as they are. */
+export interface AliyunProfile {
+  name: string;
+  mode?: string;
+  region_id?: string;
+  [field: string]: unknown;
+}
+
+export interface AliyunConfig {
+  current?: string;
+  profiles?: AliyunProfile[];
+  [field: string]: unknown;
+}
+
+/** The aliyun CLI refuses a profile without a region; its own default when it has to pick one. */
+export const FALLBACK_REGION = 'cn-hangzhou';
+
+/**
+ * Adds or updates one profile and leaves everything else — other profiles, their order, `current`,
+ * unknown fields, the profile's own settings such as `output_format` — exactly as it was.
+ * The region: `region` if given, else the profile's own, else the current profile's, else the fallback.
+ */
+export function upsertProfile(config: AliyunConfig | undefined, profile: AliyunProfile, region?: string): AliyunConfig {
+  const profiles = config?.profiles ?? [];
+  const existing = profiles.find((p) => p.name === profile.name);
+  const currentRegion = profiles.find((p) => p.name === config?.current)?.region_id;
+  const merged: AliyunProfile = { ...existing, ...profile, region_id: region ?? existing?.region_id ?? currentRegion ?? FALLBACK_REGION };
+  return {
+    ...config,
+    // A brand-new file gets our profile as current: there is nothing else the CLI could use.
+    current: config?.current ?? profile.name,
+    profiles: existing ? profiles.map((p) => (p === existing ? merged : p)) : [...profiles, merged],
+    meta_path: config?.meta_path ?? '',
+  };
+}
+
+/** `upsertProfile` for several profiles at once. */
+export function upsertProfiles(config: AliyunConfig | undefined, profiles: readonly [AliyunProfile, ...AliyunProfile[]], region?: string): AliyunConfig {
+  const [first, ...rest] = profiles;
+  return rest.reduce((c, p) => upsertProfile(c, p, region), upsertProfile(config, first, region));
+}
+
+/** Reads, changes and atomically rewrites the config file (0600, tab-indented like the aliyun CLI writes it). */
+export async function updateAliyunConfig(path: string, change: (config: AliyunConfig | undefined) => AliyunConfig): Promise<void> {
+  const next = change(await readJsonFile<AliyunConfig>(path));
+  await writeJsonFile(path, next, { indent: '\t', dirMode: 0o755 });
+}

@@ -1,0 +1,90 @@
+import type { Clock } from '../../clock.js';
+import { CliError, notLoggedIn } from './errors.js';
+import { requestJson, serverError, type FetchLike, type JsonResponse } from './http.js';
+import { withFileLock } from './lock.js';
+import { refreshTokens } from './oauth.js';
+import type { SessionStore, StoredSession } from './sessions.js';
+
+export interface BridgeClientDeps {
+  fetch: FetchLike;
+  sessions: SessionStore;
+  lockPath: string;
+  clock: Clock;
+}
+
+/** Refresh an access token this long before it expires, so a request never leaves with a dying one. */
+const ACCESS_TOKEN_MARGIN_MS = 60_000;
+
+/**
+ * Calls the server's `/api/*` with the stored access token, refreshing it silently with the refresh
+ * token (before expiry, and once more if the server still says 401). Users log in once per session
+ * lifetime, not once per access token.
+ */
+export class BridgeClient {
+  constructor(
+    readonly server: string,
+    private readonly deps: BridgeClientDeps,
+  ) {}
+
+  async session(): Promise<StoredSession> {
+    const session = await this.deps.sessions.get(this.server);
+    if (!session) throw notLoggedIn(this.server);
+    return session;
+  }
+
+  get<T>(path: string): Promise<T> {
+    return this.call<T>('GET', path);
+  }
+
+  post<T>(path: string, body: unknown): Promise<T> {
+    return this.call<T>('POST', path, body);
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const session = await this.session();
+    let token = session.accessTokenExpiresAt - this.deps.clock.now() > ACCESS_TOKEN_MARGIN_MS ? session.accessToken : await this.refresh(session.accessToken);
+    let response = await this.send(method, path, token, body);
+    if (response.status === 401) {
+      // Revoked or rotated server-side keys: one refresh, then give up and ask for a login.
+      token = await this.refresh(token);
+      response = await this.send(method, path, token, body);
+    }
+    if (response.status >= 200 && response.status < 300) return response.body as T;
+    throw serverError(response);
+  }
+
+  private send(method: string, path: string, token: string, body: unknown): Promise<JsonResponse> {
+    return requestJson(this.deps.fetch, `${this.server}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  }
+
+  /** Returns a fresh access token. Under the lock, and re-reading the store first: another process
+   * may have refreshed while we waited, and spending the old refresh token again would end the session. */
+  private refresh(staleAccessToken: string): Promise<string> {
+    return withFileLock(this.deps.lockPath, async () => {
+      const current = await this.session();
+      if (current.accessToken !== staleAccessToken && current.accessTokenExpiresAt - this.deps.clock.now() > ACCESS_TOKEN_MARGIN_MS) {
+        return current.accessToken;
+      }
+      try {
+        const tokens = await refreshTokens(this.deps.fetch, current.tokenEndpoint, current.refreshToken);
+        await this.deps.sessions.put(this.server, {
+          ...current,
+          accessToken: tokens.access_token,
+          accessTokenExpiresAt: this.deps.clock.now() + tokens.expires_in * 1000,
+          refreshToken: tokens.refresh_token,
+        });
+        return tokens.access_token;
+      } catch (err) {
+        if (err instanceof CliError && err.code === 'ERR_CLI_SESSION_ENDED') {
+          await this.deps.sessions.remove(this.server);
+          throw new CliError('ERR_CLI_SESSION_ENDED', 'Your rambridge session has ended.', { hint: `Run: rambridge login --server ${this.server}` });
+        }
+        throw err;
+      }
+    });
+  }
+}

@@ -1,0 +1,46 @@
+import type { Command } from 'commander';
+import { createContext, type ClientContext } from './context.js';
+import { EXIT } from './errors.js';
+import { reportError } from './report.js';
+
+/** Options every client command has. */
+export interface CommonOptions {
+  server?: string;
+  json?: boolean;
+}
+
+/**
+ * Declares a client command: `--server` and `--json` on each; a usage error prints one line and a
+ * hint rather than the whole help, and exits 2 (commander's own 1 would look like a failure).
+ */
+export function clientCommand(program: Command, name: string, description: string): Command {
+  return program
+    .command(name)
+    .description(description)
+    .option('--server <url>', 'rambridge server (default: RAMBRIDGE_SERVER, else the last one logged in to)')
+    .option('--json', 'machine-readable output, errors included')
+    .showHelpAfterError(`  hint: rambridge ${name} --help shows the usage`)
+    .exitOverride((err) => process.exit(err.exitCode === 0 ? EXIT.OK : EXIT.USAGE));
+}
+
+/** Runs a command's body with a fresh context; expected errors become one line and an exit code. */
+export async function runClient<O extends CommonOptions>(options: O, body: (ctx: ClientContext, options: O) => Promise<void>): Promise<void> {
+  const ctx = createContext();
+  try {
+    await body(ctx, options);
+  } catch (err) {
+    process.exitCode = reportError(err, { json: options.json === true, stream: process.stderr, env: ctx.env });
+  }
+}
+
+/** Options of the commands that obtain credentials (`creds`, `exec`, `credential-server`). */
+export interface CredentialOptions extends CommonOptions {
+  duration?: string;
+  justification?: string;
+}
+
+export function withCredentialOptions(command: Command): Command {
+  return command
+    .option('-d, --duration <time>', 'session length: 900, 15m, 1h, 1h30m, 12h (default 1h, or the role maximum if lower)')
+    .option('--justification <text>', 'why you need an elevated role (recorded by the server; always fetches new credentials)');
+}

@@ -1,0 +1,71 @@
+import type { Clock } from '../../clock.js';
+import type { StsCredentials } from './api.js';
+import type { ClientPaths } from './paths.js';
+import { PrivateJsonFile } from './secure-file.js';
+
+/**
+ * Credentials are reused until this long before they expire. Tools that use them (the aliyun CLI
+ * runs `creds --format process` for every call) then never see keys that die mid-command, and a
+ * second `creds` within the hour costs no network call at all.
+ */
+export const REFRESH_MARGIN_MS = 5 * 60_000;
+
+/** Credentials are cached per server + user + role + duration. */
+export interface CacheKey {
+  server: string;
+  user: string;
+  role: string;
+  durationSeconds: number;
+}
+
+interface CacheEntry extends CacheKey {
+  credentials: StsCredentials;
+}
+
+interface CacheDocument {
+  version: 1;
+  entries: Record<string, CacheEntry>;
+}
+
+export function isUsable(credentials: Pick<StsCredentials, 'expiration'>, now: number): boolean {
+  return Date.parse(credentials.expiration) - now > REFRESH_MARGIN_MS;
+}
+
+/** STS credentials in `credentials.json` (0600); expired entries are dropped at every write. */
+export class CredentialCache {
+  private readonly file: PrivateJsonFile<CacheDocument>;
+
+  constructor(
+    paths: ClientPaths,
+    private readonly clock: Clock,
+  ) {
+    this.file = new PrivateJsonFile<CacheDocument>(paths.credentials, paths.dir);
+  }
+
+  async get(key: CacheKey): Promise<StsCredentials | undefined> {
+    const entry = (await this.file.read())?.entries[entryId(key)];
+    return entry && isUsable(entry.credentials, this.clock.now()) ? entry.credentials : undefined;
+  }
+
+  async put(key: CacheKey, credentials: StsCredentials): Promise<void> {
+    await this.file.update((doc) => ({
+      version: 1,
+      entries: { ...this.usable(doc, () => true), [entryId(key)]: { ...key, credentials } },
+    }));
+  }
+
+  /** Forgets every credential obtained from `server` (logout). */
+  async removeServer(server: string): Promise<void> {
+    const doc = await this.file.read();
+    if (doc) await this.file.write({ version: 1, entries: this.usable(doc, (e) => e.server !== server) });
+  }
+
+  private usable(doc: CacheDocument | undefined, keep: (entry: CacheEntry) => boolean): Record<string, CacheEntry> {
+    const now = this.clock.now();
+    return Object.fromEntries(Object.entries(doc?.entries ?? {}).filter(([, e]) => keep(e) && isUsable(e.credentials, now)));
+  }
+}
+
+function entryId(key: CacheKey): string {
+  return JSON.stringify([key.server, key.user, key.role, key.durationSeconds]);
+}

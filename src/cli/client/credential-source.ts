@@ -1,0 +1,103 @@
+import { issueCredentials, listRoles, type RoleInfo, type StsCredentials } from './api.js';
+import { bridgeClient, type ClientContext } from './context.js';
+import type { CacheKey } from './credential-cache.js';
+import { formatDuration, parseDuration } from './duration.js';
+import { CliError, notLoggedIn } from './errors.js';
+import { withFileLock } from './lock.js';
+import { resolveRole } from './resolve-role.js';
+import { userKey } from './sessions.js';
+
+/** What `creds`, `exec` and `credential-server` ask for. */
+export interface CredentialRequest {
+  server: string;
+  /** A role id, alias or fuzzy query. */
+  role: string;
+  durationSeconds?: number;
+  /** For elevated roles. Given, it always fetches new credentials: the server audits each reason. */
+  justification?: string;
+}
+
+export interface ObtainedCredentials {
+  role: RoleInfo;
+  durationSeconds: number;
+  credentials: StsCredentials;
+  fromCache: boolean;
+}
+
+/** The request a credential command's options describe. */
+export function credentialRequest(server: string, role: string, options: { duration?: string; justification?: string }): CredentialRequest {
+  return { server, role, durationSeconds: options.duration === undefined ? undefined : parseDuration(options.duration), justification: options.justification };
+}
+
+/** Without `--duration`: one hour, or less when the role allows less. */
+const DEFAULT_DURATION_SECONDS = 3600;
+
+/**
+ * Credentials for a role, from the cache when they have more than 5 minutes left — with no network
+ * call at all: the role name resolves against the catalogue remembered from the last listing, and
+ * the user comes from the stored session. Otherwise from the server, one process at a time.
+ */
+export async function obtainCredentials(ctx: ClientContext, request: CredentialRequest): Promise<ObtainedCredentials> {
+  const session = await ctx.sessions.get(request.server);
+  if (!session) throw notLoggedIn(request.server);
+  const user = userKey(session.user);
+  const role = await findRole(ctx, request.server, user, request.role);
+  const durationSeconds = request.durationSeconds ?? Math.min(DEFAULT_DURATION_SECONDS, role.maxSessionDuration);
+  if (durationSeconds > role.maxSessionDuration) {
+    throw new CliError('ERR_CLI_DURATION_INVALID', `${role.id} allows sessions of at most ${formatDuration(role.maxSessionDuration)}.`, {
+      hint: `Use --duration ${formatDuration(role.maxSessionDuration)} or less.`,
+    });
+  }
+  const key: CacheKey = { server: request.server, user, role: role.id, durationSeconds };
+  const useCache = request.justification === undefined;
+  const cached = useCache ? await ctx.cache.get(key) : undefined;
+  if (cached) return { role, durationSeconds, credentials: cached, fromCache: true };
+
+  return withFileLock(ctx.paths.credentialsLock, async () => {
+    // Another process may have fetched them while this one waited for the lock.
+    const fetched = useCache ? await ctx.cache.get(key) : undefined;
+    if (fetched) return { role, durationSeconds, credentials: fetched, fromCache: true };
+    const ask = { role: role.id, durationSeconds, justification: request.justification };
+    const credentials = await issueCredentials(bridgeClient(ctx, request.server), ask).catch(rethrowWithCliHint);
+    await ctx.cache.put(key, credentials);
+    return { role, durationSeconds, credentials, fromCache: false };
+  });
+}
+
+/** `obtainCredentials`, remembering the role as recently used (for `rambridge roles`). */
+export async function useCredentials(ctx: ClientContext, request: CredentialRequest): Promise<ObtainedCredentials> {
+  const obtained = await obtainCredentials(ctx, request);
+  await ctx.roleBook.recordUse(request.server, obtained.role.id, ctx.clock.now());
+  return obtained;
+}
+
+/**
+ * Resolves a role name against the remembered catalogue first; when that finds nothing or is
+ * ambiguous (the catalogue may be stale), against a fresh list from the server.
+ */
+export async function findRole(ctx: ClientContext, server: string, user: string, query: string): Promise<RoleInfo> {
+  const remembered = await ctx.roleBook.catalogue(server, user);
+  if (remembered) {
+    try {
+      return resolveRole(remembered, query);
+    } catch {
+      // Fall through to a fresh list: the error the user sees is about the current roles.
+    }
+  }
+  return resolveRole(await fetchCatalogue(ctx, server, user), query);
+}
+
+/** Lists the roles from the server and remembers them for name resolution. */
+export async function fetchCatalogue(ctx: ClientContext, server: string, user: string): Promise<RoleInfo[]> {
+  const roles = await listRoles(bridgeClient(ctx, server));
+  await ctx.roleBook.saveCatalogue(server, user, roles);
+  return roles;
+}
+
+/** The server's hints speak of its web page; on the command line the answer is a flag. */
+function rethrowWithCliHint(err: unknown): never {
+  if (err instanceof CliError && err.serverCode === 'ERR_JUSTIFICATION_REQUIRED') {
+    throw new CliError(err.code, err.message, { serverCode: err.serverCode, requestId: err.requestId, hint: 'Say why with --justification "…"' });
+  }
+  throw err;
+}

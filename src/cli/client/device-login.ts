@@ -1,0 +1,91 @@
+import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { WhoAmI } from './api.js';
+import type { ClientContext } from './context.js';
+import { fetchDiscovery } from './discovery.js';
+import { requestJson, serverError } from './http.js';
+import { pollTokenEndpoint, requestDeviceAuthorization, revokeToken, type DeviceAuthorization } from './oauth.js';
+import { createPkce } from './pkce.js';
+import { pollForTokens } from './poll.js';
+import { showWaiting, type OutputStream } from './progress.js';
+import { renderQr } from './qr.js';
+import type { StoredSession } from './sessions.js';
+
+export interface LoginUi {
+  /** Where instructions and progress go (stderr: stdout is for `--json`). */
+  stream: OutputStream;
+  /** Try to open the verification page in a browser. */
+  openBrowser?: (url: string) => void;
+  /** Why no browser is opened, when none is. */
+  noBrowserReason?: string;
+  /** Injected in tests to run the polling schedule instantly. */
+  sleep?: (seconds: number) => Promise<void>;
+}
+
+export interface LoginResult {
+  server: string;
+  user: WhoAmI;
+}
+
+/**
+ * `rambridge login`: the OAuth device flow (RFC 8628) bound to PKCE, against the server's
+ * discovery document; stores the tokens and makes this server the default.
+ */
+export async function deviceLogin(ctx: ClientContext, server: string, ui: LoginUi): Promise<LoginResult> {
+  const discovery = await fetchDiscovery(ctx.fetch, server);
+  const pkce = createPkce();
+  const host = hostname();
+  const authorization = await requestDeviceAuthorization(ctx.fetch, discovery.device_authorization_endpoint, pkce, host);
+  const deadline = ctx.clock.now() + authorization.expires_in * 1000;
+
+  ui.stream.write(await instructions(authorization, host));
+  const link = authorization.verification_uri_complete ?? authorization.verification_uri;
+  if (ui.openBrowser) {
+    ui.stream.write('Opening your browser…\n');
+    ui.openBrowser(link);
+  } else if (ui.noBrowserReason) {
+    ui.stream.write(`Not opening a browser (${ui.noBrowserReason}): open the link on any device.\n`);
+  }
+
+  const waiting = showWaiting(ui.stream, deadline, ctx.clock);
+  const tokens = await pollForTokens(authorization, {
+    attempt: () => pollTokenEndpoint(ctx.fetch, discovery.token_endpoint, authorization.device_code, pkce.verifier),
+    sleep: ui.sleep ?? ((seconds) => sleep(seconds * 1000)),
+    now: () => ctx.clock.now(),
+  }).finally(() => waiting.stop());
+
+  const who = await requestJson(ctx.fetch, `${server}/api/whoami`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+  if (who.status !== 200) throw serverError(who);
+  const user = who.body as WhoAmI;
+
+  const previous = await ctx.sessions.get(server);
+  const session: StoredSession = {
+    tokenEndpoint: discovery.token_endpoint,
+    revocationEndpoint: discovery.revocation_endpoint,
+    accessToken: tokens.access_token,
+    accessTokenExpiresAt: ctx.clock.now() + tokens.expires_in * 1000,
+    refreshToken: tokens.refresh_token,
+    user: { idp: user.idp, subject: user.subject, email: user.email, name: user.name },
+    sessionExpiresAt: user.sessionExpiresAt,
+  };
+  await ctx.sessions.put(server, session);
+  await ctx.settings.update((s) => ({ ...s, server }));
+  // A new login replaces the old session: end it at the server rather than leave it alive.
+  if (previous?.revocationEndpoint) await revokeToken(ctx.fetch, previous.revocationEndpoint, previous.refreshToken, 'refresh_token');
+  return { server, user };
+}
+
+/**
+ * The code, the page, and what the page must show. Users are told to compare host names: a code
+ * that arrives in a phishing message would show another machine's name on the approval page.
+ */
+async function instructions(authorization: DeviceAuthorization, host: string): Promise<string> {
+  const lines = ['', `  Open:        ${authorization.verification_uri}`, `  Enter code:  ${authorization.user_code}`, ''];
+  if (authorization.verification_uri_complete) {
+    lines.push(`  Or open this link, which fills in the code:`, `  ${authorization.verification_uri_complete}`, '');
+    const qr = await renderQr(authorization.verification_uri_complete);
+    if (qr) lines.push(qr, '');
+  }
+  lines.push(`  Approve only if the page shows this code and the computer "${host}".`, '');
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,72 @@
+import type { RoleInfo, StsCredentials } from './api.js';
+import { formatRemaining } from './duration.js';
+import { shellQuote } from './shell-quote.js';
+
+/** What `creds --format` can print. `summary` is the TTY default: it never shows a secret. */
+export const FORMATS = ['summary', 'env', 'json', 'process', 'aliyun-profile'] as const;
+export type Format = (typeof FORMATS)[number];
+
+/**
+ * Alibaba tools want second precision: credentials-go parses `2006-01-02T15:04:05Z` exactly, and
+ * the aliyun CLI's CredentialsURI and External consumers follow it.
+ */
+export function alibabaTime(iso: string): string {
+  return new Date(iso).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** `export ALIBABA_CLOUD_…=…` lines for `eval "$(rambridge creds ROLE --format env)"`. */
+export function formatEnv(credentials: StsCredentials): string {
+  return [
+    ['ALIBABA_CLOUD_ACCESS_KEY_ID', credentials.accessKeyId],
+    ['ALIBABA_CLOUD_ACCESS_KEY_SECRET', credentials.accessKeySecret],
+    ['ALIBABA_CLOUD_SECURITY_TOKEN', credentials.securityToken],
+  ]
+    .map(([name, value]) => `export ${name}=${shellQuote(value!)}\n`)
+    .join('');
+}
+
+/** Every field the server returned, for scripts. */
+export function formatJson(credentials: StsCredentials): string {
+  return `${JSON.stringify(credentials, null, 2)}\n`;
+}
+
+/**
+ * The Alibaba Cloud CLI `External` mode output: the CLI unmarshals it into its profile struct (so
+ * the keys are profile keys), and credentials-nodejs also reads `expiration` to know when to run
+ * the command again (it refreshes when 180 s or less remain).
+ */
+export function formatProcess(credentials: StsCredentials): string {
+  return `${JSON.stringify({
+    mode: 'StsToken',
+    access_key_id: credentials.accessKeyId,
+    access_key_secret: credentials.accessKeySecret,
+    sts_token: credentials.securityToken,
+    expiration: alibabaTime(credentials.expiration),
+  })}\n`;
+}
+
+export interface SummaryInput {
+  role: RoleInfo;
+  credentials: StsCredentials;
+  fromCache: boolean;
+  now: number;
+}
+
+/** What a person sees on a terminal: which role, until when, and how to use it — no keys. */
+export function formatSummary({ role, credentials, fromCache, now }: SummaryInput): string {
+  const expires = Date.parse(credentials.expiration);
+  const uses: Array<[string, string]> = [
+    [`rambridge exec ${role.id} -- aliyun sts GetCallerIdentity`, 'run one command with them'],
+    [`eval "$(rambridge creds ${role.id} --format env)"`, 'export them in this shell'],
+    [`rambridge creds ${role.id} --format json`, 'print them (or: process, aliyun-profile)'],
+  ];
+  const width = Math.max(...uses.map(([command]) => command.length));
+  return [
+    `Credentials for ${role.id} (${role.arn}) in ${role.accountName}`,
+    `  valid until ${new Date(expires).toLocaleString()} (${formatRemaining(expires - now)} left)${fromCache ? ', from the local cache' : ''}`,
+    '',
+    'The keys are not shown on a terminal. To use them:',
+    ...uses.map(([command, what]) => `  ${command.padEnd(width)}   ${what}`),
+    '',
+  ].join('\n');
+}

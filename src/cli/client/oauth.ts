@@ -1,0 +1,106 @@
+import { CliError } from './errors.js';
+import { postForm, serverError, type FetchLike, type JsonResponse } from './http.js';
+import type { Pkce } from './pkce.js';
+import { CLIENT_VERSION } from './version.js';
+
+/** The CLI's public OAuth client id (no secret: it runs on users' machines). */
+export const CLIENT_ID = 'rambridge-cli';
+
+/** RFC 8628 §3.2 device authorization response. */
+export interface DeviceAuthorization {
+  device_code: string;
+  user_code: string;
+  verification_uri: string;
+  verification_uri_complete?: string;
+  expires_in: number;
+  interval?: number;
+}
+
+/** RFC 6749 §5.1 token response, as the bridge returns it. */
+export interface TokenSet {
+  access_token: string;
+  token_type: string;
+  expires_in: number;
+  refresh_token: string;
+}
+
+/** One answer of the token endpoint to a device-code poll. */
+export type PollAnswer =
+  | { kind: 'tokens'; tokens: TokenSet }
+  | { kind: 'error'; error: string; description?: string; retryAfterSeconds?: number }
+  /** The network or the server hiccuped: keep polling until the code expires. */
+  | { kind: 'transient'; retryAfterSeconds?: number };
+
+export async function requestDeviceAuthorization(fetchImpl: FetchLike, endpoint: string, pkce: Pkce, clientHost: string): Promise<DeviceAuthorization> {
+  const response = await postForm(fetchImpl, endpoint, {
+    client_id: CLIENT_ID,
+    code_challenge: pkce.challenge,
+    code_challenge_method: 'S256',
+    client_host: clientHost,
+    client_version: CLIENT_VERSION,
+  });
+  const body = response.body as Partial<DeviceAuthorization> | undefined;
+  if (response.status !== 200) throw serverError(response);
+  if (!body || typeof body.device_code !== 'string' || typeof body.user_code !== 'string' || typeof body.verification_uri !== 'string' || typeof body.expires_in !== 'number') {
+    throw new CliError('ERR_CLI_SERVER_ERROR', 'The server started a sign-in but its answer is incomplete.', { hint: 'Tell your administrator; the server may be a different version.' });
+  }
+  return body as DeviceAuthorization;
+}
+
+export async function pollTokenEndpoint(fetchImpl: FetchLike, endpoint: string, deviceCode: string, verifier: string): Promise<PollAnswer> {
+  let response: JsonResponse;
+  try {
+    response = await postForm(fetchImpl, endpoint, {
+      grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
+      device_code: deviceCode,
+      code_verifier: verifier,
+      client_id: CLIENT_ID,
+    });
+  } catch (err) {
+    if (err instanceof CliError && err.code === 'ERR_CLI_UNREACHABLE') return { kind: 'transient' };
+    throw err;
+  }
+  const retryAfterSeconds = parseRetryAfter(response.headers.get('retry-after'), Date.now());
+  if (response.status === 200 && isTokenSet(response.body)) return { kind: 'tokens', tokens: response.body };
+  const body = response.body as { error?: unknown; error_description?: unknown } | undefined;
+  if (response.status >= 400 && response.status < 500 && typeof body?.error === 'string') {
+    return { kind: 'error', error: body.error, description: typeof body.error_description === 'string' ? body.error_description : undefined, retryAfterSeconds };
+  }
+  if (response.status === 429 || response.status >= 500) return { kind: 'transient', retryAfterSeconds };
+  throw serverError(response);
+}
+
+/** Exchanges a refresh token for a new pair. The old refresh token is dead afterwards (rotation). */
+export async function refreshTokens(fetchImpl: FetchLike, endpoint: string, refreshToken: string): Promise<TokenSet> {
+  const response = await postForm(fetchImpl, endpoint, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID });
+  if (response.status === 200 && isTokenSet(response.body)) return response.body;
+  const error = (response.body as { error?: string } | undefined)?.error;
+  if (error === 'invalid_grant') {
+    throw new CliError('ERR_CLI_SESSION_ENDED', 'Your rambridge session has ended.', { hint: 'Run: rambridge login' });
+  }
+  throw serverError(response);
+}
+
+/** RFC 7009 revocation; best effort (logout must work offline too), so it reports instead of throwing. */
+export async function revokeToken(fetchImpl: FetchLike, endpoint: string, token: string, hint: 'refresh_token' | 'access_token'): Promise<boolean> {
+  try {
+    const response = await postForm(fetchImpl, endpoint, { token, token_type_hint: hint, client_id: CLIENT_ID });
+    return response.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+function isTokenSet(body: unknown): body is TokenSet {
+  const t = body as Partial<TokenSet> | undefined;
+  return typeof t?.access_token === 'string' && typeof t.refresh_token === 'string' && typeof t.expires_in === 'number';
+}
+
+/** `Retry-After` as seconds (RFC 9110: delay-seconds or an HTTP date); undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now: number): number | undefined {
+  if (value === null) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  return Number.isFinite(date) ? Math.max(0, Math.ceil((date - now) / 1000)) : undefined;
+}

@@ -1,0 +1,50 @@
+import { CliError } from './errors.js';
+import type { DeviceAuthorization, PollAnswer, TokenSet } from './oauth.js';
+
+export interface PollDeps {
+  /** One request to the token endpoint. */
+  attempt(): Promise<PollAnswer>;
+  sleep(seconds: number): Promise<void>;
+  /** Milliseconds since the epoch. */
+  now(): number;
+}
+
+/** RFC 8628 §3.5 says a client must not poll faster than this without an interval from the server. */
+export const DEFAULT_INTERVAL_SECONDS = 5;
+
+/**
+ * Polls until the user approves or denies, or the code expires (RFC 8628 §3.4–3.5, as openid-client
+ * does it): start at `interval ?? 5` s, add 5 s at each `slow_down` and keep it, never poll earlier
+ * than a `Retry-After` asks, ride out network errors and 5xx, and stop at `expires_in`.
+ */
+export async function pollForTokens(authorization: Pick<DeviceAuthorization, 'interval' | 'expires_in'>, deps: PollDeps): Promise<TokenSet> {
+  let interval = authorization.interval ?? DEFAULT_INTERVAL_SECONDS;
+  const deadline = deps.now() + authorization.expires_in * 1000;
+  let wait = interval;
+  for (;;) {
+    if (deps.now() + wait * 1000 > deadline) throw codeExpired();
+    await deps.sleep(wait);
+    const answer = await deps.attempt();
+    if (answer.kind === 'tokens') return answer.tokens;
+    if (answer.kind === 'error') {
+      switch (answer.error) {
+        case 'authorization_pending':
+          break;
+        case 'slow_down':
+          interval += 5;
+          break;
+        case 'access_denied':
+          throw new CliError('ERR_CLI_LOGIN_DENIED', 'The sign-in request was denied in the browser.', { hint: 'If that was a mistake, run rambridge login again.' });
+        case 'expired_token':
+          throw codeExpired();
+        default:
+          throw new CliError('ERR_CLI_SERVER_ERROR', answer.description ?? `The server refused the sign-in (${answer.error}).`, { serverCode: answer.error, hint: 'Run rambridge login again.' });
+      }
+    }
+    wait = Math.max(interval, answer.retryAfterSeconds ?? 0);
+  }
+}
+
+function codeExpired(): CliError {
+  return new CliError('ERR_CLI_LOGIN_EXPIRED', 'The code expired before the sign-in was approved.', { hint: 'Run rambridge login again and approve it in the browser.' });
+}

@@ -1,0 +1,77 @@
+import type { RoleInfo } from './api.js';
+import type { ClientPaths } from './paths.js';
+import { PrivateJsonFile } from './secure-file.js';
+
+/** How many recently used roles are remembered. */
+const RECENTS_KEPT = 10;
+
+export interface RecentUse {
+  role: string;
+  /** Milliseconds since the epoch. */
+  usedAt: number;
+}
+
+/** What the client remembers about one server's roles. */
+export interface ServerRoles {
+  /** The last role list seen, so `creds ROLE` resolves names without a network call. */
+  catalogue?: { user: string; roles: RoleInfo[] };
+  favourites: string[];
+  /** Most recent first. */
+  recents: RecentUse[];
+}
+
+interface RoleBookDocument {
+  version: 1;
+  servers: Record<string, ServerRoles>;
+}
+
+const EMPTY: ServerRoles = { favourites: [], recents: [] };
+
+/** `roles.json`: the role catalogue, favourites and recents, per server. Favourites and recents
+ * survive a logout (they are preferences); the catalogue does not. */
+export class RoleBook {
+  private readonly file: PrivateJsonFile<RoleBookDocument>;
+
+  constructor(paths: ClientPaths) {
+    this.file = new PrivateJsonFile<RoleBookDocument>(paths.roles, paths.dir);
+  }
+
+  async get(server: string): Promise<ServerRoles> {
+    return (await this.file.read())?.servers[server] ?? EMPTY;
+  }
+
+  /** The cached catalogue, if it was fetched for this user. */
+  async catalogue(server: string, user: string): Promise<RoleInfo[] | undefined> {
+    const catalogue = (await this.get(server)).catalogue;
+    return catalogue?.user === user ? catalogue.roles : undefined;
+  }
+
+  saveCatalogue(server: string, user: string, roles: RoleInfo[]): Promise<void> {
+    return this.change(server, (s) => ({ ...s, catalogue: { user, roles } }));
+  }
+
+  forgetCatalogue(server: string): Promise<void> {
+    return this.change(server, ({ catalogue: _dropped, ...rest }) => rest);
+  }
+
+  /** Adds or removes a favourite; returns whether the role is a favourite now. */
+  async toggleFavourite(server: string, role: string): Promise<boolean> {
+    let now = false;
+    await this.change(server, (s) => {
+      now = !s.favourites.includes(role);
+      return { ...s, favourites: now ? [...s.favourites, role] : s.favourites.filter((f) => f !== role) };
+    });
+    return now;
+  }
+
+  recordUse(server: string, role: string, at: number): Promise<void> {
+    return this.change(server, (s) => ({ ...s, recents: [{ role, usedAt: at }, ...s.recents.filter((r) => r.role !== role)].slice(0, RECENTS_KEPT) }));
+  }
+
+  private async change(server: string, update: (current: ServerRoles) => ServerRoles): Promise<void> {
+    await this.file.update((doc) => ({
+      version: 1,
+      servers: { ...doc?.servers, [server]: update(doc?.servers[server] ?? EMPTY) },
+    }));
+  }
+}

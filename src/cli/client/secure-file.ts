@@ -1,0 +1,100 @@
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, open, readFile, realpath, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { CliError } from './errors.js';
+
+/**
+ * Files holding tokens and keys: 0600 in a 0700 directory, replaced atomically (temp file + fsync +
+ * rename) so a crash or a concurrent reader never sees half a file.
+ */
+
+/** Reads a JSON file; `undefined` when it does not exist. A corrupt file is an error, not a reset. */
+export async function readJsonFile<T>(path: string): Promise<T | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw fileError(path, err);
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch (err) {
+    throw new CliError('ERR_CLI_FILE', `${path} is not valid JSON.`, { hint: 'Fix or delete the file and try again.', cause: err });
+  }
+}
+
+export interface WriteOptions {
+  /** Mode of the directory when this call creates it (default 0700). */
+  dirMode?: number;
+  /** Indentation of the JSON (default 2 spaces). */
+  indent?: string | number;
+}
+
+/** Writes JSON atomically with mode 0600. A symlinked target (dotfile managers) is written through. */
+export async function writeJsonFile(path: string, value: unknown, options: WriteOptions = {}): Promise<void> {
+  await writeFileAtomic(path, `${JSON.stringify(value, null, options.indent ?? 2)}\n`, options.dirMode ?? 0o700);
+}
+
+async function writeFileAtomic(path: string, content: string, dirMode: number): Promise<void> {
+  const target = await realpath(path).catch(() => path);
+  const dir = dirname(target);
+  try {
+    await mkdir(dir, { recursive: true, mode: dirMode });
+    const temp = join(dir, `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+    const handle = await open(temp, 'wx', 0o600);
+    try {
+      await handle.writeFile(content);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    // open() honours the umask; chmod makes 0600 exact whatever the umask.
+    await chmod(temp, 0o600);
+    await rename(temp, target).catch(async (err) => {
+      await rm(temp, { force: true });
+      throw err;
+    });
+  } catch (err) {
+    throw fileError(target, err);
+  }
+}
+
+/** One JSON file of the client directory, read whole and replaced whole. */
+export class PrivateJsonFile<T> {
+  constructor(
+    readonly path: string,
+    private readonly dir: string,
+  ) {}
+
+  read(): Promise<T | undefined> {
+    return readJsonFile<T>(this.path);
+  }
+
+  async write(value: T): Promise<void> {
+    await ensurePrivateDir(this.dir);
+    await writeJsonFile(this.path, value);
+  }
+
+  /** Read-modify-write. Concurrent writers are serialised by the caller's lock where it matters. */
+  async update(change: (current: T | undefined) => T): Promise<T> {
+    const next = change(await this.read());
+    await this.write(next);
+    return next;
+  }
+}
+
+/** Creates the client directory 0700, tightening it if an older version left it wider. */
+export async function ensurePrivateDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await chmod(dir, 0o700);
+  } catch (err) {
+    throw fileError(dir, err);
+  }
+}
+
+function fileError(path: string, err: unknown): CliError {
+  const code = (err as NodeJS.ErrnoException).code ?? 'error';
+  return new CliError('ERR_CLI_FILE', `Cannot use ${path} (${code}).`, { hint: 'Check that the file and its directory belong to you.', cause: err });
+}

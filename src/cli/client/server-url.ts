@@ -1,0 +1,40 @@
+import { CliError } from './errors.js';
+
+/**
+ * Normalises a server URL to the form the server uses as its issuer (no trailing slash, no query),
+ * and refuses plain HTTP except to this machine: the device flow sends bearer tokens to it.
+ */
+export function normalizeServerUrl(input: string): string {
+  let url: URL;
+  try {
+    url = new URL(input.includes('://') ? input : `https://${input}`);
+  } catch {
+    throw new CliError('ERR_CLI_USAGE', `"${input}" is not a server URL.`, { hint: 'Example: rambridge login --server https://rambridge.example.com' });
+  }
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    throw new CliError('ERR_CLI_INSECURE_SERVER', `Refusing to sign in to ${url.host} over plain HTTP.`, {
+      hint: 'Use https:// (plain http:// is accepted only for 127.0.0.1, [::1] and localhost).',
+    });
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new CliError('ERR_CLI_USAGE', `"${input}" is not an http(s) URL.`);
+  }
+  url.hash = '';
+  url.search = '';
+  return url.href.replace(/\/+$/, '');
+}
+
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}
+
+/** Which server a command talks to: the flag, then RAMBRIDGE_SERVER, then the one last logged in to. */
+export function chooseServer(flag: string | undefined, env: NodeJS.ProcessEnv, saved: string | undefined): string {
+  const chosen = flag ?? env.RAMBRIDGE_SERVER ?? saved;
+  if (!chosen) {
+    throw new CliError('ERR_CLI_NO_SERVER', 'No rambridge server is configured.', {
+      hint: 'Run: rambridge login --server https://rambridge.example.com (or set RAMBRIDGE_SERVER)',
+    });
+  }
+  return normalizeServerUrl(chosen);
+}

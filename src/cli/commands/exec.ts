@@ -1,0 +1,22 @@
+import type { Command } from 'commander';
+import { clientCommand, runClient, withCredentialOptions, type CredentialOptions } from '../client/command.js';
+import { serverFor } from '../client/context.js';
+import { credentialEnvironment } from '../client/credential-env.js';
+import { credentialRequest, useCredentials } from '../client/credential-source.js';
+import { runChild } from '../client/run-child.js';
+
+export function registerExec(program: Command): void {
+  withCredentialOptions(clientCommand(program, 'exec', "run a command with a role's credentials in its environment"))
+    .usage('[options] <role> -- <command> [args...]')
+    .showHelpAfterError('  hint: put -- before the command, e.g. rambridge exec dev-admin -- aliyun ecs DescribeRegions')
+    .argument('<role>', 'role id, alias or unique fuzzy match')
+    .argument('<command...>', 'the command and its arguments, after --')
+    .action((role: string, command: string[], options: CredentialOptions) =>
+      runClient(options, async (ctx) => {
+        const server = await serverFor(ctx, options.server);
+        const obtained = await useCredentials(ctx, credentialRequest(server, role, options));
+        const [file, ...args] = command as [string, ...string[]];
+        await runChild(file, args, credentialEnvironment(obtained.credentials, obtained.role));
+      }),
+    );
+}

@@ -1,0 +1,39 @@
+import type { Command } from 'commander';
+import { openBrowser, shouldOpenBrowser } from '../client/browser.js';
+import { clientCommand, runClient, type CommonOptions } from '../client/command.js';
+import { serverFor } from '../client/context.js';
+import { deviceLogin } from '../client/device-login.js';
+import { formatRemaining } from '../client/duration.js';
+
+interface LoginOptions extends CommonOptions {
+  browser: boolean;
+}
+
+export function registerLogin(program: Command): void {
+  clientCommand(program, 'login', 'sign in through your company login page in a browser (OAuth device flow)')
+    .option('--no-browser', 'only print the link (also: RAMBRIDGE_NO_BROWSER=1; automatic over SSH)')
+    .action((options: LoginOptions) =>
+      runClient(options, async (ctx) => {
+        const server = await serverFor(ctx, options.server);
+        const opening = shouldOpenBrowser(ctx.env, process.platform, !options.browser);
+        const { user } = await deviceLogin(ctx, server, {
+          stream: process.stderr,
+          openBrowser: opening ? (url) => openBrowser(url) : undefined,
+          noBrowserReason: opening ? undefined : noBrowserReason(ctx.env, options.browser),
+        });
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify({ server, user })}\n`);
+          return;
+        }
+        const who = user.email ?? user.name ?? user.subject;
+        const until = user.sessionExpiresAt ? ` for ${formatRemaining(Date.parse(user.sessionExpiresAt) - ctx.clock.now())}` : '';
+        process.stderr.write(`Signed in to ${server} as ${who} (via ${user.idp})${until}.\nNext: rambridge roles\n`);
+      }),
+    );
+}
+
+function noBrowserReason(env: NodeJS.ProcessEnv, browser: boolean): string {
+  if (!browser || env.RAMBRIDGE_NO_BROWSER) return 'as asked';
+  if (env.SSH_CONNECTION || env.SSH_TTY || env.SSH_CLIENT) return 'SSH session';
+  return 'no display';
+}

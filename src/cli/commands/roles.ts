@@ -1,0 +1,44 @@
+import type { Command } from 'commander';
+import { clientCommand, runClient, type CommonOptions } from '../client/command.js';
+import { serverFor, type ClientContext } from '../client/context.js';
+import { fetchCatalogue } from '../client/credential-source.js';
+import { CliError, notLoggedIn } from '../client/errors.js';
+import { resolveRole } from '../client/resolve-role.js';
+import { listRoles, renderRoles } from '../client/roles-view.js';
+import { userKey } from '../client/sessions.js';
+
+interface RolesOptions extends CommonOptions {
+  favourite?: string;
+}
+
+export function registerRoles(program: Command): void {
+  clientCommand(program, 'roles', 'list your roles by account; a filter narrows them (fuzzy: "prod read")')
+    .argument('[filter...]', 'words to look for in role, account and description')
+    .option('-f, --favourite <role>', 'mark a role as favourite, or unmark it')
+    .action((filter: string[], options: RolesOptions) =>
+      runClient(options, async (ctx) => {
+        const server = await serverFor(ctx, options.server);
+        const session = await ctx.sessions.get(server);
+        if (!session) throw notLoggedIn(server);
+        const roles = await fetchCatalogue(ctx, server, userKey(session.user));
+        if (options.favourite !== undefined) return toggleFavourite(ctx, server, resolveRole(roles, options.favourite).id, options.json);
+
+        const listed = listRoles(roles, await ctx.roleBook.get(server), filter.join(' ') || undefined);
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify({ server, roles: listed })}\n`);
+        } else if (roles.length === 0) {
+          throw new CliError('ERR_CLI_NOT_ALLOWED', 'You have no roles on this server.', { hint: 'Ask your administrator which IdP groups grant roles (rambridge whoami shows yours).' });
+        } else if (listed.length === 0) {
+          process.stderr.write(`None of your ${roles.length} roles matches "${filter.join(' ')}".\n`);
+        } else {
+          process.stdout.write(renderRoles(listed, ctx.clock.now()));
+        }
+      }),
+    );
+}
+
+async function toggleFavourite(ctx: ClientContext, server: string, role: string, json?: boolean): Promise<void> {
+  const favourite = await ctx.roleBook.toggleFavourite(server, role);
+  if (json) process.stdout.write(`${JSON.stringify({ role, favourite })}\n`);
+  else process.stderr.write(favourite ? `★ ${role} is a favourite now: listed first.\n` : `${role} is no longer a favourite.\n`);
+}

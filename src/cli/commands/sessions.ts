@@ -1,0 +1,82 @@
+import type { Command } from 'commander';
+import { systemClock, type Clock } from '../../clock.js';
+import { loadConfigFile, type BridgeConfig } from '../../config/index.js';
+import { CliSessions, type CliSession } from '../../device/index.js';
+import { createStore } from '../../store/index.js';
+import { EXIT_CONFIG, exitOnConfigProblems } from '../config-errors.js';
+
+type Action = 'list' | 'revoke';
+
+export interface SessionsOptions {
+  user: string;
+  json?: boolean;
+}
+
+export function registerSessions(program: Command): void {
+  const sessions = program.command('sessions').description("list or end users' CLI sessions (administrators)");
+  const subcommands: Array<[Action, string]> = [
+    ['list', 'list the live CLI sessions of a user'],
+    ['revoke', 'end every CLI session of a user: their access and refresh tokens stop working at once'],
+  ];
+  for (const [action, description] of subcommands) {
+    sessions
+      .command(action)
+      .description(description)
+      .requiredOption('-c, --config <file>', 'YAML configuration of the running bridge (for its store)')
+      .requiredOption('-u, --user <email-or-subject>', "the user's email or IdP subject")
+      .option('--json', 'machine-readable output')
+      .action(async (opts: SessionsOptions & { config: string }) => {
+        const config = await loadConfigFile(opts.config, process.env).catch(exitOnConfigProblems);
+        const result = await sessionsCommand(config, action, opts);
+        process.stdout.write(result.stdout);
+        process.stderr.write(result.stderr);
+        process.exitCode = result.code;
+      });
+  }
+}
+
+/** What `rambridge sessions list|revoke` prints and its exit code; callable from tests. */
+export async function sessionsCommand(
+  config: BridgeConfig,
+  action: Action,
+  opts: SessionsOptions,
+  clock: Clock = systemClock,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  if (config.store.type === 'memory') {
+    return {
+      code: EXIT_CONFIG,
+      stdout: '',
+      stderr:
+        'rambridge sessions: this configuration uses the memory store, whose CLI sessions live inside the running server ' +
+        "process, out of this command's reach.\nConfigure a shared store (Redis, coming in a later release) to list or " +
+        'revoke sessions from here. Until then, restarting the server ends every CLI session.\n',
+    };
+  }
+  const store = createStore(config.store, clock);
+  try {
+    const sessions = new CliSessions({ store, clock, maxAgeSeconds: config.device.sessionMaxAgeSeconds });
+    const found = action === 'list' ? await sessions.listForUser(opts.user) : await sessions.revokeForUser(opts.user);
+    return { code: 0, stdout: sessionsReport(found, action, opts), stderr: '' };
+  } finally {
+    await store.close();
+  }
+}
+
+/** The listing (or what was revoked), as text or JSON. No token or token hash is ever part of it. */
+export function sessionsReport(sessions: CliSession[], action: Action, opts: SessionsOptions): string {
+  const rows = sessions.map((s) => ({
+    sid: s.sid,
+    subject: s.identity.subject,
+    email: s.identity.email,
+    clientHost: s.client.host,
+    clientIp: s.client.ip,
+    clientVersion: s.client.version,
+    createdAt: new Date(s.createdAt).toISOString(),
+    expiresAt: new Date(s.expiresAt).toISOString(),
+    refreshedAt: s.refreshedAt === undefined ? undefined : new Date(s.refreshedAt).toISOString(),
+  }));
+  if (opts.json) return `${JSON.stringify(action === 'list' ? rows : { revoked: rows }, null, 2)}\n`;
+  const noun = `${action === 'list' ? 'live ' : ''}CLI session${rows.length === 1 ? '' : 's'}`;
+  const head = `${rows.length} ${noun}${action === 'revoke' ? ' revoked' : ''} for ${opts.user}\n`;
+  return head + rows.map((r) => `  ${r.sid}  ${r.email ?? r.subject}  ${r.clientHost ?? '(no host)'}  ${r.clientIp}  since ${r.createdAt}  until ${r.expiresAt}\n`).join('');
+}

@@ -1,0 +1,69 @@
+import { obtainCredentials } from '../../../src/cli/client/credential-source.js';
+import { ROLES } from '../../unit/cli/fixtures.js';
+import { SERVER } from './fake-bridge.js';
+import { fakeSetup, loggedIn } from './setup.js';
+
+async function ready() {
+  const setup = fakeSetup();
+  setup.bridge.roles = ROLES;
+  await loggedIn(setup.context(), setup.bridge, setup.clock);
+  return setup;
+}
+
+test('first call: roles and credentials from the server; second: no request at all', async () => {
+  const { bridge, context } = await ready();
+  const first = await obtainCredentials(context(), { server: SERVER, role: 'admin' });
+  expect(first).toMatchObject({ role: { id: 'dev-admin' }, durationSeconds: 3600, fromCache: false });
+  expect(bridge.calls).toEqual(['GET /api/roles', 'POST /api/credentials']);
+
+  bridge.calls.length = 0;
+  const second = await obtainCredentials(context(), { server: SERVER, role: 'dev-adm' });
+  expect(second).toMatchObject({ fromCache: true, credentials: { accessKeyId: first.credentials.accessKeyId } });
+  expect(bridge.calls).toEqual([]);
+});
+
+test('the default duration is capped by the role; longer than the role allows is refused locally', async () => {
+  const { bridge, context } = await ready();
+  await expect(obtainCredentials(context(), { server: SERVER, role: 'prod-ops' })).resolves.toMatchObject({ durationSeconds: 3600 });
+  await expect(obtainCredentials(context(), { server: SERVER, role: 'prod-ops', durationSeconds: 7200 })).rejects.toMatchObject({
+    code: 'ERR_CLI_DURATION_INVALID',
+    message: 'prod-ops allows sessions of at most 1h.',
+  });
+  expect(bridge.count('POST /api/credentials')).toBe(1);
+});
+
+test('a justification always asks the server (it audits each reason)', async () => {
+  const { bridge, context } = await ready();
+  await obtainCredentials(context(), { server: SERVER, role: 'prod-ops' });
+  await obtainCredentials(context(), { server: SERVER, role: 'prod-ops', justification: 'incident 42' });
+  expect(bridge.count('POST /api/credentials')).toBe(2);
+});
+
+test('parallel cache misses cost one issuance', async () => {
+  const { bridge, context } = await ready();
+  const all = await Promise.all(Array.from({ length: 4 }, () => obtainCredentials(context(), { server: SERVER, role: 'dev-readonly' })));
+  expect(new Set(all.map((a) => a.credentials.accessKeyId)).size).toBe(1);
+  expect(bridge.count('POST /api/credentials')).toBe(1);
+});
+
+test('a role added since the last listing is found by asking the server again', async () => {
+  const { bridge, context } = await ready();
+  bridge.roles = ROLES.slice(0, 1);
+  await obtainCredentials(context(), { server: SERVER, role: 'dev-admin' });
+  bridge.roles = ROLES;
+  await expect(obtainCredentials(context(), { server: SERVER, role: 'prod-readonly' })).resolves.toMatchObject({ role: { id: 'prod-readonly' } });
+  expect(bridge.count('GET /api/roles')).toBe(2);
+});
+
+test('the server refusing a role: exit 4 with its message and request id', async () => {
+  const { bridge, context } = await ready();
+  await obtainCredentials(context(), { server: SERVER, role: 'dev-admin' });
+  bridge.roles = ROLES.slice(1);
+  await expect(obtainCredentials(context(), { server: SERVER, role: 'dev-admin', durationSeconds: 900 })).rejects.toMatchObject({
+    code: 'ERR_CLI_NOT_ALLOWED',
+    exitCode: 4,
+    message: 'You may not use this role.',
+    serverCode: 'ERR_ROLE_NOT_GRANTED',
+    requestId: 'req-9',
+  });
+});

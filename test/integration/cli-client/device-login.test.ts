@@ -1,0 +1,56 @@
+import { hostname } from 'node:os';
+import { deviceLogin, type LoginUi } from '../../../src/cli/client/device-login.js';
+import { SERVER } from './fake-bridge.js';
+import { fakeSetup } from './setup.js';
+
+function ui(): LoginUi & { output: () => string; sleeps: number[]; opened: string[] } {
+  let text = '';
+  const sleeps: number[] = [];
+  const opened: string[] = [];
+  return {
+    stream: { write: (t: string) => (text += t), isTTY: false },
+    sleep: async (s) => void sleeps.push(s),
+    openBrowser: (url) => opened.push(url),
+    output: () => text,
+    sleeps,
+    opened,
+  };
+}
+
+test('device flow with PKCE: instructions, browser, RFC 8628 polling, tokens stored, server remembered', async () => {
+  const { bridge, context } = fakeSetup();
+  bridge.pollScript = ['authorization_pending', 'slow_down', 'authorization_pending'];
+  const screen = ui();
+  const { user } = await deviceLogin(context(), SERVER, screen);
+
+  expect(user.email).toBe('alice@example.com');
+  expect(screen.sleeps).toEqual([5, 5, 10, 10]);
+  expect(screen.opened).toEqual([`${SERVER}/device?user_code=BCDF-GHJK`]);
+  expect(screen.output()).toContain('Enter code:  BCDF-GHJK');
+  expect(screen.output()).toContain(`Approve only if the page shows this code and the computer "${hostname()}"`);
+  expect(screen.output()).toContain('Waiting for approval (the code expires in 10 min)');
+  const session = await context().sessions.get(SERVER);
+  expect(session).toMatchObject({ user: { idp: 'okta', subject: 'u-1' }, sessionExpiresAt: '2030-01-01T00:00:00Z', tokenEndpoint: `${SERVER}/oauth/token` });
+  await expect(context().settings.read()).resolves.toEqual({ server: SERVER });
+});
+
+test('a new login ends the previous session at the server', async () => {
+  const { bridge, context } = fakeSetup();
+  await deviceLogin(context(), SERVER, ui());
+  const first = (await context().sessions.get(SERVER))!;
+  await deviceLogin(context(), SERVER, ui());
+  expect(bridge.revoked).toEqual([first.refreshToken]);
+});
+
+test('denied in the browser: exit 6, nothing stored', async () => {
+  const { bridge, context } = fakeSetup();
+  bridge.pollScript = ['authorization_pending', 'access_denied'];
+  await expect(deviceLogin(context(), SERVER, ui())).rejects.toMatchObject({ code: 'ERR_CLI_LOGIN_DENIED', exitCode: 6 });
+  await expect(context().sessions.get(SERVER)).resolves.toBeUndefined();
+});
+
+test('a server whose discovery names another issuer is refused before a sign-in starts', async () => {
+  const { bridge, context } = fakeSetup();
+  await expect(deviceLogin(context(), 'https://bridge.example/sub', ui())).rejects.toMatchObject({ code: 'ERR_CLI_NOT_A_BRIDGE', hint: `Use: rambridge login --server ${SERVER}` });
+  expect(bridge.calls).toEqual(['GET /sub/.well-known/openid-configuration']);
+});

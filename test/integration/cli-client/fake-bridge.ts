@@ -1,0 +1,141 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { RoleInfo } from '../../../src/cli/client/api.js';
+import type { FetchLike } from '../../../src/cli/client/http.js';
+
+export const SERVER = 'https://bridge.example';
+
+/**
+ * An in-memory stand-in for the bridge's OAuth and API endpoints, per the contract the CLI codes
+ * against: rotating refresh tokens whose reuse ends the session, RFC 8628 polling answers scripted
+ * by the test, and counters of every request. Used where the real bridge cannot easily be made
+ * to misbehave (expired tokens, reuse, concurrency).
+ */
+export class FakeBridge {
+  /** Every request, as `METHOD path`. */
+  readonly calls: string[] = [];
+  /** What the next polls of a device code answer before the tokens. */
+  pollScript: Array<'authorization_pending' | 'slow_down' | 'access_denied'> = [];
+  accessTokenTtl = 600;
+  roles: RoleInfo[] = [];
+  revoked: string[] = [];
+  /** Set to make /api/* answer 401 to the current access tokens (e.g. the server rotated its keys). */
+  rejectAccessTokens = false;
+
+  private readonly deviceCodes = new Map<string, { challenge: string; host: string }>();
+  private readonly access = new Set<string>();
+  private liveRefresh: string | undefined;
+  private readonly spentRefresh = new Set<string>();
+  private credentialCount = 0;
+
+  readonly fetch: FetchLike = async (input, init) => {
+    const url = new URL(input);
+    const method = init?.method ?? 'GET';
+    this.calls.push(`${method} ${url.pathname}`);
+    const form = new URLSearchParams(typeof init?.body === 'string' ? init.body : '');
+    const headers = new Headers(init?.headers);
+    // Discovery under any path answers with this server's issuer (a mistyped --server).
+    const route = url.pathname.endsWith('/.well-known/openid-configuration') ? '/.well-known/openid-configuration' : url.pathname;
+    switch (`${method} ${route}`) {
+      case 'GET /.well-known/openid-configuration':
+        return json(200, {
+          issuer: SERVER,
+          device_authorization_endpoint: `${SERVER}/oauth/device_authorization`,
+          token_endpoint: `${SERVER}/oauth/token`,
+          revocation_endpoint: `${SERVER}/oauth/revoke`,
+        });
+      case 'POST /oauth/device_authorization':
+        return this.authorize(form);
+      case 'POST /oauth/token':
+        return form.get('grant_type') === 'refresh_token' ? this.refresh(form) : this.poll(form);
+      case 'POST /oauth/revoke':
+        this.revoked.push(form.get('token')!);
+        if (form.get('token') === this.liveRefresh) this.liveRefresh = undefined;
+        return new Response('', { status: 200 });
+      default:
+        return this.api(method, url.pathname, headers, init?.body);
+    }
+  };
+
+  /** Issues tokens directly, as if a device login had just completed. */
+  login(): { accessToken: string; refreshToken: string } {
+    return this.issue();
+  }
+
+  private authorize(form: URLSearchParams): Response {
+    if (form.get('client_id') !== 'rambridge-cli' || form.get('code_challenge_method') !== 'S256') return json(400, { error: 'invalid_request' });
+    const deviceCode = randomBytes(16).toString('hex');
+    this.deviceCodes.set(deviceCode, { challenge: form.get('code_challenge')!, host: form.get('client_host')! });
+    return json(200, {
+      device_code: deviceCode,
+      user_code: 'BCDF-GHJK',
+      verification_uri: `${SERVER}/device`,
+      verification_uri_complete: `${SERVER}/device?user_code=BCDF-GHJK`,
+      expires_in: 600,
+      interval: 5,
+    });
+  }
+
+  private poll(form: URLSearchParams): Response {
+    const grant = this.deviceCodes.get(form.get('device_code') ?? '');
+    if (!grant) return json(400, { error: 'invalid_grant' });
+    const next = this.pollScript.shift();
+    if (next) return json(400, { error: next });
+    const verifier = form.get('code_verifier') ?? '';
+    if (createHash('sha256').update(verifier).digest('base64url') !== grant.challenge) return json(400, { error: 'invalid_grant', error_description: 'PKCE' });
+    this.deviceCodes.delete(form.get('device_code')!);
+    const { accessToken, refreshToken } = this.issue();
+    return json(200, { access_token: accessToken, token_type: 'Bearer', expires_in: this.accessTokenTtl, refresh_token: refreshToken });
+  }
+
+  private refresh(form: URLSearchParams): Response {
+    const presented = form.get('refresh_token') ?? '';
+    if (this.spentRefresh.has(presented)) {
+      // Reuse of a rotated token: the whole session ends (what the real bridge does).
+      this.liveRefresh = undefined;
+      return json(400, { error: 'invalid_grant', error_description: 'refresh token reused' });
+    }
+    if (presented !== this.liveRefresh) return json(400, { error: 'invalid_grant' });
+    this.spentRefresh.add(presented);
+    this.rejectAccessTokens = false;
+    const { accessToken, refreshToken } = this.issue();
+    return json(200, { access_token: accessToken, token_type: 'Bearer', expires_in: this.accessTokenTtl, refresh_token: refreshToken });
+  }
+
+  private issue(): { accessToken: string; refreshToken: string } {
+    const accessToken = `at-${randomBytes(8).toString('hex')}`;
+    const refreshToken = `rt-${randomBytes(8).toString('hex')}`;
+    this.access.add(accessToken);
+    this.liveRefresh = refreshToken;
+    return { accessToken, refreshToken };
+  }
+
+  private api(method: string, path: string, headers: Headers, body: unknown): Response {
+    const token = headers.get('authorization')?.replace(/^Bearer /, '') ?? '';
+    if (!this.access.has(token) || this.rejectAccessTokens) {
+      return json(401, { error: 'invalid_token', code: 'ERR_NOT_SIGNED_IN' }, { 'www-authenticate': 'Bearer error="invalid_token"' });
+    }
+    if (path === '/api/whoami') return json(200, { idp: 'okta', issuer: 'https://okta.example', subject: 'u-1', email: 'alice@example.com', groups: ['dev'], sessionExpiresAt: '2030-01-01T00:00:00Z' });
+    if (path === '/api/roles') return json(200, { roles: this.roles });
+    if (method === 'POST' && path === '/api/credentials') {
+      const request = JSON.parse(String(body)) as { role: string; durationSeconds: number };
+      if (!this.roles.some((r) => r.id === request.role)) return json(403, { error: 'access_denied', error_description: 'You may not use this role.', code: 'ERR_ROLE_NOT_GRANTED', request_id: 'req-9' });
+      this.credentialCount += 1;
+      return json(200, {
+        accessKeyId: `STS.${request.role}.${this.credentialCount}`,
+        accessKeySecret: 'secret',
+        securityToken: 'token',
+        expiration: new Date(Date.now() + request.durationSeconds * 1000).toISOString(),
+        roleArn: `acs:ram::1:role/${request.role}`,
+      });
+    }
+    return json(404, { error: 'not_found' });
+  }
+
+  count(call: string): number {
+    return this.calls.filter((c) => c === call).length;
+  }
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+}

@@ -1,0 +1,71 @@
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FALLBACK_REGION, updateAliyunConfig, upsertProfile, upsertProfiles, type AliyunConfig } from '../../../src/cli/client/aliyun-config.js';
+
+const personal = { name: 'personal', mode: 'AK', access_key_id: 'LTAI', access_key_secret: 's', region_id: 'eu-central-1', output_format: 'json', future_field: [1] };
+const existing: AliyunConfig = { current: 'personal', profiles: [personal], meta_path: '/m', plugins_dir: 'x' };
+
+test('adds a profile: others, current and unknown fields untouched; region from the current profile', () => {
+  const next = upsertProfile(existing, { name: 'dev', mode: 'StsToken', access_key_id: 'STS.1' });
+  expect(next).toEqual({
+    current: 'personal',
+    meta_path: '/m',
+    plugins_dir: 'x',
+    profiles: [personal, { name: 'dev', mode: 'StsToken', access_key_id: 'STS.1', region_id: 'eu-central-1' }],
+  });
+});
+
+test('updates a profile in place, keeping its own extra fields and region', () => {
+  const first = upsertProfile(existing, { name: 'dev', mode: 'StsToken', access_key_id: 'STS.1' }, 'cn-shanghai');
+  const withExtra: AliyunConfig = { ...first, profiles: first.profiles!.map((p) => (p.name === 'dev' ? { ...p, language: 'zh' } : p)) };
+  const second = upsertProfile(withExtra, { name: 'dev', mode: 'StsToken', access_key_id: 'STS.2' });
+  expect(second.profiles).toEqual([personal, { name: 'dev', mode: 'StsToken', access_key_id: 'STS.2', region_id: 'cn-shanghai', language: 'zh' }]);
+});
+
+test('a new file: the profile becomes current, region falls back', () => {
+  expect(upsertProfile(undefined, { name: 'dev', mode: 'StsToken' })).toEqual({
+    current: 'dev',
+    meta_path: '',
+    profiles: [{ name: 'dev', mode: 'StsToken', region_id: FALLBACK_REGION }],
+  });
+});
+
+test('upsertProfiles keeps their order after the existing ones', () => {
+  const next = upsertProfiles(existing, [{ name: 'b', mode: 'External' }, { name: 'a', mode: 'External' }]);
+  expect(next.profiles!.map((p) => p.name)).toEqual(['personal', 'b', 'a']);
+});
+
+describe('updateAliyunConfig on disk', () => {
+  test('atomic rewrite, mode 0600, tab-indented, no temp file left', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'rambridge-aliyun-')), '.aliyun');
+    mkdirSync(dir);
+    const path = join(dir, 'config.json');
+    writeFileSync(path, JSON.stringify(existing), { mode: 0o644 });
+    await updateAliyunConfig(path, (c) => upsertProfile(c, { name: 'dev', mode: 'StsToken' }));
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const text = readFileSync(path, 'utf8');
+    expect(text).toContain('\n\t"current": "personal"');
+    expect(JSON.parse(text).profiles[0]).toEqual(personal);
+    expect(readdirSync(dir)).toEqual(['config.json']);
+  });
+
+  test('a symlinked config (dotfile managers) is written through, the link kept', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'rambridge-aliyun-'));
+    const real = join(base, 'dotfiles-config.json');
+    writeFileSync(real, JSON.stringify(existing));
+    mkdirSync(join(base, '.aliyun'));
+    const link = join(base, '.aliyun', 'config.json');
+    symlinkSync(real, link);
+    await updateAliyunConfig(link, (c) => upsertProfile(c, { name: 'dev', mode: 'StsToken' }));
+    expect(JSON.parse(readFileSync(real, 'utf8')).profiles).toHaveLength(2);
+    expect(readdirSync(join(base, '.aliyun'))).toEqual(['config.json']);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+  });
+
+  test('no file yet: created, with its directory', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'rambridge-aliyun-')), '.aliyun', 'config.json');
+    await updateAliyunConfig(path, (c) => upsertProfile(c, { name: 'dev', mode: 'External', process_command: 'rambridge creds dev --format process' }));
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ current: 'dev', profiles: [{ name: 'dev', mode: 'External' }] });
+  });
+});

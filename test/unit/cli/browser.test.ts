@@ -1,0 +1,25 @@
+import { browserCommand, shouldOpenBrowser } from '../../../src/cli/client/browser.js';
+
+test('opens a browser on a desktop', () => {
+  expect(shouldOpenBrowser({ DISPLAY: ':0' }, 'linux', false)).toBe(true);
+  expect(shouldOpenBrowser({ WAYLAND_DISPLAY: 'wayland-0' }, 'linux', false)).toBe(true);
+  expect(shouldOpenBrowser({}, 'darwin', false)).toBe(true);
+  expect(shouldOpenBrowser({}, 'win32', false)).toBe(true);
+});
+
+test.each([
+  ['--no-browser', { DISPLAY: ':0' }, 'linux', true],
+  ['RAMBRIDGE_NO_BROWSER', { DISPLAY: ':0', RAMBRIDGE_NO_BROWSER: '1' }, 'linux', false],
+  ['SSH_CONNECTION', { DISPLAY: 'localhost:10.0', SSH_CONNECTION: '10.0.0.1 5000 10.0.0.2 22' }, 'linux', false],
+  ['SSH_TTY', { SSH_TTY: '/dev/pts/1' }, 'darwin', false],
+  ['no display on Linux', {}, 'linux', false],
+] as const)('never with %s', (_why, env, platform, flag) => {
+  expect(shouldOpenBrowser(env, platform, flag)).toBe(false);
+});
+
+test('the URL is one argument; cmd start needs & escaped', () => {
+  const url = 'https://bridge.example/device?user_code=BCDF-GHJK&x=1';
+  expect(browserCommand('linux', url)).toEqual(['xdg-open', [url]]);
+  expect(browserCommand('darwin', url)).toEqual(['open', [url]]);
+  expect(browserCommand('win32', url)).toEqual(['cmd', ['/c', 'start', '""', 'https://bridge.example/device?user_code=BCDF-GHJK^&x=1']]);
+});

@@ -1,0 +1,56 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ManualClock } from '../../../src/clock.js';
+import { CredentialCache, type CacheKey } from '../../../src/cli/client/credential-cache.js';
+import { clientPaths } from '../../../src/cli/client/paths.js';
+import { credentials } from './fixtures.js';
+
+const start = Date.parse('2026-01-01T10:00:00Z');
+const expiration = '2026-01-01T11:00:00Z';
+const key: CacheKey = { server: 'https://bridge.example', user: 'okta/alice', role: 'dev-admin', durationSeconds: 3600 };
+
+function setup() {
+  const home = mkdtempSync(join(tmpdir(), 'rambridge-cache-'));
+  const paths = clientPaths({ HOME: home });
+  const clock = new ManualClock(start);
+  return { paths, clock, cache: new CredentialCache(paths, clock) };
+}
+
+test('usable until 5 minutes before expiry, then gone', async () => {
+  const { cache, clock } = setup();
+  await cache.put(key, credentials(expiration));
+  clock.set(Date.parse('2026-01-01T10:55:00Z') - 1);
+  await expect(cache.get(key)).resolves.toMatchObject({ accessKeyId: 'STS.key-id' });
+  clock.set(Date.parse('2026-01-01T10:55:00Z'));
+  await expect(cache.get(key)).resolves.toBeUndefined();
+});
+
+test('keyed by server, user, role and duration', async () => {
+  const { cache } = setup();
+  await cache.put(key, credentials(expiration));
+  for (const other of [{ server: 'https://other.example' }, { user: 'okta/bob' }, { role: 'dev-readonly' }, { durationSeconds: 7200 }]) {
+    await expect(cache.get({ ...key, ...other })).resolves.toBeUndefined();
+  }
+});
+
+test('stored 0600 in a 0700 directory; expired entries are pruned at the next write', async () => {
+  const { cache, clock, paths } = setup();
+  await cache.put(key, credentials(expiration, 'old'));
+  expect(statSync(paths.credentials).mode & 0o777).toBe(0o600);
+  expect(statSync(paths.dir).mode & 0o777).toBe(0o700);
+  clock.set(Date.parse('2026-01-01T11:30:00Z'));
+  const next = { ...key, role: 'dev-readonly' };
+  await cache.put(next, credentials('2026-01-01T12:30:00Z', 'new'));
+  expect(readFileSync(paths.credentials, 'utf8')).not.toContain('"old"');
+});
+
+test('logout removes one server and keeps the others', async () => {
+  const { cache } = setup();
+  const other = { ...key, server: 'https://other.example' };
+  await cache.put(key, credentials(expiration));
+  await cache.put(other, credentials(expiration));
+  await cache.removeServer(key.server);
+  await expect(cache.get(key)).resolves.toBeUndefined();
+  await expect(cache.get(other)).resolves.toBeDefined();
+});

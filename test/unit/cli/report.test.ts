@@ -1,0 +1,37 @@
+import { CliError, EXIT } from '../../../src/cli/client/errors.js';
+import { reportError } from '../../../src/cli/client/report.js';
+
+function report(err: unknown, json: boolean, env: NodeJS.ProcessEnv = {}) {
+  let text = '';
+  const code = reportError(err, { json, env, stream: { write: (t: string) => (text += t) } });
+  return { code, text };
+}
+
+const refused = new CliError('ERR_CLI_NOT_ALLOWED', 'You may not use prod-admin.', { hint: 'Ask for the group.', serverCode: 'ERR_ROLE_NOT_GRANTED', requestId: 'req-1' });
+
+test('one line, a hint, the request id; the exit code of the kind of failure', () => {
+  expect(report(refused, false)).toEqual({ code: EXIT.NOT_ALLOWED, text: 'rambridge: You may not use prod-admin.\n  hint: Ask for the group.\n  request id: req-1\n' });
+});
+
+test('--json: one object with stable codes', () => {
+  const { code, text } = report(refused, true);
+  expect(code).toBe(4);
+  expect(JSON.parse(text)).toEqual({
+    error: { code: 'ERR_CLI_NOT_ALLOWED', message: 'You may not use prod-admin.', hint: 'Ask for the group.', serverCode: 'ERR_ROLE_NOT_GRANTED', requestId: 'req-1', exitCode: 4 },
+  });
+});
+
+test('a bug: exit 1, no stack trace unless RAMBRIDGE_DEBUG', () => {
+  const bug = new TypeError('x is undefined');
+  const quiet = report(bug, false);
+  expect(quiet.code).toBe(EXIT.GENERIC);
+  expect(quiet.text).toBe('rambridge: Unexpected error: x is undefined\n  hint: This is a bug in rambridge; set RAMBRIDGE_DEBUG=1 for details and report it.\n');
+  expect(report(bug, false, { RAMBRIDGE_DEBUG: '1' }).text).toContain('at ');
+});
+
+test('distinct exit codes per kind', () => {
+  expect(new CliError('ERR_CLI_USAGE', '').exitCode).toBe(2);
+  expect(new CliError('ERR_CLI_SESSION_ENDED', '').exitCode).toBe(3);
+  expect(new CliError('ERR_CLI_UNREACHABLE', '').exitCode).toBe(5);
+  expect(new CliError('ERR_CLI_LOGIN_EXPIRED', '').exitCode).toBe(6);
+});

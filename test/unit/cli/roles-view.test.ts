@@ -1,0 +1,33 @@
+import { listRoles, renderRoles } from '../../../src/cli/client/roles-view.js';
+import { ROLES } from './fixtures.js';
+
+const now = Date.parse('2026-01-01T12:00:00Z');
+
+test('favourites first, then recents (most recent first), then the server order', () => {
+  const listed = listRoles(ROLES, { favourites: ['prod-readonly'], recents: [{ role: 'dev-readonly', usedAt: now - 60_000 }, { role: 'prod-ops', usedAt: now - 3600_000 }] });
+  expect(listed.map((r) => r.id)).toEqual(['prod-readonly', 'dev-readonly', 'prod-ops', 'dev-admin']);
+  expect(listed[0]).toMatchObject({ favourite: true, lastUsedAt: undefined });
+});
+
+test('a fuzzy filter over id, role name, account and description', () => {
+  const none = { favourites: [], recents: [] };
+  expect(listRoles(ROLES, none, 'production').map((r) => r.id)).toEqual(['prod-ops', 'prod-readonly']);
+  expect(listRoles(ROLES, none, 'prd ops').map((r) => r.id)).toEqual(['prod-ops']);
+  expect(listRoles(ROLES, none, '5555').map((r) => r.id)).toEqual(['prod-ops', 'prod-readonly']);
+  expect(listRoles(ROLES, none, 'full access').map((r) => r.id)).toEqual(['dev-admin']);
+  expect(listRoles(ROLES, none, 'billing')).toEqual([]);
+});
+
+test('rendered grouped by account, with favourite and recent marks', () => {
+  const out = renderRoles(listRoles(ROLES, { favourites: ['dev-admin'], recents: [{ role: 'prod-ops', usedAt: now - 5 * 60_000 }] }), now);
+  expect(out.split('\n').slice(0, 8)).toEqual([
+    'Development  1111222233334444',
+    '  ★ dev-admin      Full access to the development account.  (up to 4h)',
+    '    dev-readonly   Read-only access to ECS and OSS in development.  (up to 12h)',
+    '',
+    'Production  5555666677778888',
+    '    prod-ops       Operate ECS and OSS in production.  (up to 1h, elevated: needs --justification, used 5 min ago)',
+    '    prod-readonly  Read-only access to ECS and OSS in production.  (up to 12h)',
+    '',
+  ]);
+});
