@@ -5,7 +5,11 @@ import type { Clock } from './clock.js';
 import type { BridgeConfig } from './config/index.js';
 import type { Connector } from './idp/connector.js';
 import { createConnector } from './idp/index.js';
+import { createDeviceFlow, deviceDiscovery } from './device/index.js';
+import { createRoleActions } from './console/actions.js';
+import { AuditLog, CredentialIssuer } from './issuance/index.js';
 import type { BridgeIssuer } from './issuer/index.js';
+import type { StsClient } from './sts/index.js';
 import type { Logger } from './log.js';
 import { RoleMapper } from './mapping/index.js';
 import type { Store } from './store/index.js';
@@ -18,10 +22,15 @@ import { requestContext } from './web/middleware/request-context.js';
 import { securityHeaders } from './web/middleware/security-headers.js';
 import { loadUser, sessionMiddleware } from './web/middleware/session.js';
 import type { RoleActions } from './web/role-actions.js';
+import { apiRoutes } from './web/routes/api.js';
 import { authRoutes } from './web/routes/auth.js';
+import { deviceRoutes } from './web/routes/device.js';
+import { deviceUnconfiguredRoutes } from './web/routes/device-unconfigured.js';
 import { issuerRoutes } from './web/routes/issuer.js';
+import { oauthRoutes } from './web/routes/oauth.js';
 import { opsRoutes } from './web/routes/ops.js';
 import { roleRoutes } from './web/routes/roles.js';
+import { samlAcsBodyParser, samlSpRoutes } from './web/routes/saml-sp.js';
 import { createViews, type Views } from './web/views.js';
 
 export interface AppDeps {
@@ -33,39 +42,56 @@ export interface AppDeps {
   connectors?: Map<string, Connector>;
   metrics?: Metrics;
   views?: Views;
+  /** Replaces the console/credentials actions built from `issuer` + `sts` (tests of the web layer). */
   actions?: RoleActions;
   issuer?: BridgeIssuer;
+  /** STS client; with `issuer`, enables "Open console" and "Get CLI credentials". */
+  sts?: StsClient;
+  fetch?: typeof fetch;
 }
 
 /** Builds the bridge's Koa app without listening (tests drive it through `app.callback()`). */
 export function createApp(deps: AppDeps): Koa {
   const { config } = deps;
+  const views = deps.views ?? createViews();
+  const credentials =
+    deps.issuer && deps.sts
+      ? new CredentialIssuer({ issuer: deps.issuer, sts: deps.sts, roles: config.roles, clock: deps.clock, audit: new AuditLog(deps.logger) })
+      : undefined;
   const web: WebDeps = {
     config,
     store: deps.store,
     logger: deps.logger,
     clock: deps.clock,
-    connectors: deps.connectors ?? new Map(config.idps.map((idp) => [idp.id, createConnector(idp)])),
+    connectors:
+      deps.connectors ??
+      new Map(config.idps.map((idp) => [idp.id, createConnector(idp, { ...deps, keepIdToken: config.roles.some((r) => r.oidcPassThrough) })])),
     mapper: new RoleMapper(config.roles, config.grants),
     metrics: deps.metrics ?? new Metrics(),
-    views: deps.views ?? createViews(),
+    views,
     flows: new LoginFlows(deps.store, config),
-    actions: deps.actions ?? {},
+    actions: deps.actions ?? (credentials ? createRoleActions({ config, credentials, views, fetch: deps.fetch }) : {}),
+    credentials,
     issuer: deps.issuer,
+    discoveryExtras: deps.issuer && deviceDiscovery(config.server.publicUrl),
   };
+  // CLI sign-in signs its access tokens with the issuer's OIDC key, so it exists only with an issuer.
+  const device = deps.issuer && createDeviceFlow({ config, store: deps.store, clock: deps.clock, issuer: deps.issuer });
+  const cliRoutes = device ? [oauthRoutes(web, device), deviceRoutes(web, device), apiRoutes(web, device)] : [deviceUnconfiguredRoutes()];
 
   const app = new Koa({ proxy: config.server.trustProxy });
   app.keys = config.server.sessionSecrets;
   app.silent = true; // errors are logged once, by handleErrors, with redaction
 
   const router = new Router();
-  for (const routes of [opsRoutes(web), issuerRoutes(web), authRoutes(web), roleRoutes(web)]) router.use(routes.routes());
+  for (const routes of [opsRoutes(web), issuerRoutes(web), authRoutes(web), samlSpRoutes(web), roleRoutes(web), ...cliRoutes]) router.use(routes.routes());
   app.use(requestContext(web.logger, web.metrics));
   app.use(securityHeaders({ https: config.server.publicUrl.startsWith('https:') }));
   app.use(handleErrors(web.views));
   app.use(serveAssets());
   app.use(sessionMiddleware(app, config, deps.store));
   app.use(loadUser(config, deps.clock));
+  app.use(samlAcsBodyParser()); // the SAML ACS alone takes forms up to 256 KiB: see saml-sp.ts
   app.use(bodyParser({ enableTypes: ['form', 'json'], formLimit: '64kb', jsonLimit: '64kb' }));
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: true }));

@@ -30,10 +30,51 @@ export const ERROR_STATUS = {
   ERR_AUTH_CLAIM_MISSING: 401,
   ERR_AUTH_GROUPS_OVERAGE: 401,
   ERR_AUTH_TENANT_NOT_ALLOWED: 401,
+  // upstream sign-in (SAML): one code per refusal, so logs and metrics tell attacks from misconfiguration
+  ERR_SAML_TOO_LARGE: 413,
+  ERR_SAML_MALFORMED: 400,
+  ERR_SAML_STATUS: 401,
+  ERR_SAML_UNSOLICITED: 401,
+  ERR_SAML_IN_RESPONSE_TO: 401,
+  ERR_SAML_DESTINATION_MISMATCH: 401,
+  ERR_SAML_ISSUER_MISMATCH: 401,
+  ERR_SAML_ALGORITHM_REFUSED: 401,
+  ERR_SAML_ENCRYPTION_REFUSED: 401,
+  ERR_SAML_DECRYPTION_FAILED: 401,
+  ERR_SAML_SIGNATURE_INVALID: 401,
+  ERR_SAML_AUDIENCE_MISMATCH: 401,
+  ERR_SAML_RECIPIENT_MISMATCH: 401,
+  ERR_SAML_SUBJECT_CONFIRMATION: 401,
+  ERR_SAML_EXPIRED: 401,
+  ERR_SAML_REPLAY: 401,
+  ERR_SAML_NAMEID_UNSUITABLE: 401,
+  ERR_SAML_ATTRIBUTE_MISSING: 401,
+  ERR_SAML_INVALID: 401,
   // roles
   ERR_ROLE_NOT_GRANTED: 403,
   ERR_NO_ROLES: 403,
   ERR_DURATION_INVALID: 400,
+  ERR_ELEVATION_MFA_REQUIRED: 403,
+  ERR_JUSTIFICATION_REQUIRED: 400,
+  ERR_DESTINATION_NOT_ALLOWED: 400,
+  ERR_CONSOLE_SIGNIN_FAILED: 502,
+  // device flow (RFC 8628), refresh (RFC 6749 §6) and the bearer API: each OAuth answer has its own code
+  ERR_OAUTH_INVALID_CLIENT: 401,
+  ERR_OAUTH_UNSUPPORTED_GRANT_TYPE: 400,
+  ERR_DEVICE_AUTHORIZATION_PENDING: 400,
+  ERR_DEVICE_SLOW_DOWN: 400,
+  ERR_DEVICE_ACCESS_DENIED: 400,
+  ERR_DEVICE_CODE_EXPIRED: 400,
+  ERR_DEVICE_CODE_INVALID: 400,
+  ERR_DEVICE_PKCE_MISMATCH: 400,
+  ERR_DEVICE_USER_CODE_INVALID: 400,
+  ERR_DEVICE_USER_CODE_EXPIRED: 400,
+  ERR_DEVICE_USER_CODE_USED: 400,
+  ERR_DEVICE_TOO_MANY_ATTEMPTS: 429,
+  ERR_REFRESH_TOKEN_INVALID: 400,
+  ERR_REFRESH_TOKEN_REUSED: 400,
+  ERR_TOKEN_MISSING: 401,
+  ERR_TOKEN_INVALID: 401,
   // STS and the emulator-facing client
   ERR_STS_DENIED: 403,
   ERR_STS_INVALID_INPUT: 400,
@@ -43,6 +84,12 @@ export const ERROR_STATUS = {
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/**
+ * Refusals that are the normal course of a protocol rather than a problem: a CLI polling the token
+ * endpoint hears `authorization_pending` every few seconds until the user approves. Logged at debug.
+ */
+export const ROUTINE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['ERR_DEVICE_AUTHORIZATION_PENDING']);
 
 export interface BridgeErrorOptions {
   /** Safe sentence for the person in front of the screen. Defaults to a generic one per status. */
@@ -80,6 +127,22 @@ const DEFAULT_OAUTH_ERROR: Record<number, string> = {
   429: 'slow_down',
 };
 
+/** Codes whose OAuth wire error is fixed by a spec, whatever their HTTP status (RFC 6749 §5.2, RFC 8628 §3.5, RFC 6750 §3.1). */
+const CODE_OAUTH_ERROR: Partial<Record<ErrorCode, string>> = {
+  ERR_OAUTH_INVALID_CLIENT: 'invalid_client',
+  ERR_OAUTH_UNSUPPORTED_GRANT_TYPE: 'unsupported_grant_type',
+  ERR_DEVICE_AUTHORIZATION_PENDING: 'authorization_pending',
+  ERR_DEVICE_SLOW_DOWN: 'slow_down',
+  ERR_DEVICE_ACCESS_DENIED: 'access_denied',
+  ERR_DEVICE_CODE_EXPIRED: 'expired_token',
+  ERR_DEVICE_CODE_INVALID: 'invalid_grant',
+  ERR_DEVICE_PKCE_MISMATCH: 'invalid_grant',
+  ERR_REFRESH_TOKEN_INVALID: 'invalid_grant',
+  ERR_REFRESH_TOKEN_REUSED: 'invalid_grant',
+  ERR_TOKEN_MISSING: 'invalid_token',
+  ERR_TOKEN_INVALID: 'invalid_token',
+};
+
 export class BridgeError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
@@ -100,7 +163,7 @@ export class BridgeError extends Error {
     this.userMessage = this.expose ? message : (GENERIC_MESSAGES[status] ?? GENERIC_MESSAGES[500]!);
     this.hint = options.hint;
     this.detail = options.detail;
-    this.oauthError = options.oauthError ?? DEFAULT_OAUTH_ERROR[status] ?? 'server_error';
+    this.oauthError = options.oauthError ?? CODE_OAUTH_ERROR[code] ?? DEFAULT_OAUTH_ERROR[status] ?? 'server_error';
   }
 }
 

@@ -31,6 +31,7 @@ export const REDACT_PATHS = [
     'securityToken',
     'SigninToken',
     'OIDCToken',
+    'upstreamIdToken',
     'password',
     'privateKey',
   ].flatMap((k) => [k, `*.${k}`, `*.*.${k}`]),

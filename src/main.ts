@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp, type AppDeps } from './app.js';
 import { systemClock, type Clock } from './clock.js';
 import { loadConfigFile, type BridgeConfig, type Env } from './config/index.js';
+import { stsClientFromConfig } from './issuance/sts-from-config.js';
 import { BridgeIssuer } from './issuer/index.js';
 import { createLogger, type Logger } from './log.js';
 import { createStore } from './store/index.js';
@@ -36,7 +37,8 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
   for (const warning of config.warnings) logger.warn({ event: 'insecure-setting' }, warning);
   const store = createStore(config.store, clock);
   const issuer = config.issuer && (await BridgeIssuer.create(config.issuer, config.alibaba, config.server.publicUrl));
-  const app = createApp({ config, store, logger, clock, issuer, metrics: new Metrics({ processMetrics: true }), actions: options.actions });
+  const sts = issuer && stsClientFromConfig(config.alibaba);
+  const app = createApp({ config, store, logger, clock, issuer, sts, metrics: new Metrics({ processMetrics: true }), actions: options.actions });
   const server = options.server ?? (await listen(() => undefined, config.server.host, options.port ?? config.server.port));
   server.removeAllListeners('request');
   server.on('request', app.callback());

@@ -43,6 +43,24 @@ export const DEFAULTS = {
     mfaMaxAgeSeconds: 15 * 60,
     minJustificationLength: 10,
   },
+  device: {
+    /** Lifetime of a device_code/user_code pair, seconds (RFC 8628 §3.2; security.md §4: 600). */
+    userCodeTtlSeconds: 600,
+    /** Minimum seconds between two polls (RFC 8628 §3.2 default); each `slow_down` adds 5. */
+    interval: 5,
+    /** Lifetime of a CLI access token, seconds: short, because it is a bearer token that is not revocable once copied. */
+    accessTokenTtlSeconds: 600,
+    /** Absolute lifetime of a CLI session, seconds: refresh stops here and the user runs `rambridge login` again (NIST AAL2: 12 h). */
+    sessionMaxAgeSeconds: 12 * 3600,
+    /** A browser session older than this must sign in again before it may approve a device (RFC 8628 §5.4 remote phishing). */
+    reauthenticateAfterSeconds: 3600,
+    /** Wrong user codes one user may enter per window (RFC 8628 §5.1: 5 attempts keep guessing at about 2^-32). */
+    maxFailedUserCodes: 5,
+    /** The window for `maxFailedUserCodes`, seconds. */
+    failedUserCodesWindowSeconds: 15 * 60,
+    /** Wrong user codes per minute across all users, against guessing spread over many accounts. */
+    globalFailedUserCodesPerMinute: 100,
+  },
   store: {
     type: 'memory' as const,
   },

@@ -1,5 +1,5 @@
 import type { ClaimNames } from './presets.js';
-import type { SamlIdpConfig } from './saml.js';
+import type { NameIdFormat, SamlIdpConfig } from './saml.js';
 import type { AccountConfig, GrantConfig, IssuerConfig, OidcIdpConfig, RawConfig, RoleConfig } from './schema.js';
 
 /**
@@ -15,6 +15,7 @@ export interface BridgeConfig {
   grants: Grant[];
   issuer?: IssuerSettings;
   elevation: RawConfig['elevation'];
+  device: RawConfig['device'];
   store: RawConfig['store'];
   log: RawConfig['log'];
   /** Settings that weaken security, one sentence each, printed at start-up. */
@@ -29,10 +30,11 @@ export interface OidcIdp extends Omit<OidcIdpConfig, 'claims' | 'scopes' | 'disp
   redirectUri: string;
 }
 
-export interface SamlIdp extends Omit<SamlIdpConfig, 'attributes' | 'displayName' | 'spEntityId'> {
+export interface SamlIdp extends Omit<SamlIdpConfig, 'attributes' | 'displayName' | 'spEntityId' | 'nameIdFormat'> {
   displayName: string;
   /** Attribute names after applying the preset and overrides. */
   attributes: { email?: string; groups: string[]; name?: string; firstName?: string; lastName?: string };
+  nameIdFormat: NameIdFormat;
   spEntityId: string;
   /** Our assertion consumer service: `${publicUrl}/saml/${id}/acs`. */
   acsUrl: string;
@@ -47,8 +49,15 @@ export interface AlibabaSettings {
   consoleUrl: string;
   /** The SAML Audience the sign-in service expects for this site. */
   samlAudience: string;
-  /** The role-SSO ACS: the Recipient of assertions minted for RAM. */
+  /** The site's canonical role-SSO URL: Destination and Recipient of assertions minted for RAM. */
+  samlRecipient: string;
+  /** Where the browser posts those assertions (`${signinUrl}/saml-role/sso`; differs from
+   * `samlRecipient` only when sign-in is pointed elsewhere, e.g. at the emulator). */
   roleSsoUrl: string;
+  consoleDestinations: Array<{ label: string; url: string }>;
+  stsConnectTimeoutMs: number;
+  stsReadTimeoutMs: number;
+  stsMaxAttempts: number;
 }
 
 export interface Role extends Omit<RoleConfig, 'via'> {

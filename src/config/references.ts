@@ -77,7 +77,7 @@ function checkRoleModes(roles: Entry[]): ConfigProblem[] {
     if (value.console === 'saml-post' && via !== 'saml') {
       problems.push({ path: `roles[${index}].console`, message: 'saml-post needs via: saml' });
     }
-    if (value.oidcPassThrough === true && via !== 'oidc') {
+    if (value.oidcPassThrough !== undefined && via !== 'oidc') {
       problems.push({ path: `roles[${index}].oidcPassThrough`, message: 'pass-through needs via: oidc' });
     }
   }

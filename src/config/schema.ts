@@ -126,8 +126,12 @@ const roleSchema = z.strictObject({
   consoleDestination: httpUrl.optional(),
   /** Temporary elevated access: needs a recent MFA and a written justification; duration capped. */
   elevated: z.boolean().default(false),
-  /** oidc roles only: hand the corporate IdP's own ID token to STS instead of a bridge-minted one. */
-  oidcPassThrough: z.boolean().default(false),
+  /**
+   * oidc roles only, off by default: hand the corporate IdP's own ID token to AssumeRoleWithOIDC
+   * instead of a bridge-minted one. `provider` names the RAM OIDC provider registered for the
+   * corporate IdP. The token lives as long as the IdP made it (often an hour after sign-in).
+   */
+  oidcPassThrough: z.strictObject({ provider: ramName }).optional(),
 });
 
 const keyPairSchema = z.strictObject({
@@ -177,6 +181,24 @@ const grantSchema = z.strictObject({
   when: grantConditionsSchema.optional(),
 });
 
+const deviceSchema = z.strictObject({
+  /** Lifetime of a device_code/user_code pair, seconds. */
+  userCodeTtlSeconds: z.number().int().min(60).max(1800).default(DEFAULTS.device.userCodeTtlSeconds),
+  /** Minimum seconds between polls, as told to the CLI; `slow_down` adds 5 for that code. */
+  interval: z.number().int().min(1).max(60).default(DEFAULTS.device.interval),
+  /** Lifetime of CLI access tokens, seconds. */
+  accessTokenTtlSeconds: z.number().int().min(60).max(3600).default(DEFAULTS.device.accessTokenTtlSeconds),
+  /** Absolute lifetime of a CLI session (refresh ends here), seconds. */
+  sessionMaxAgeSeconds: z.number().int().min(300).max(30 * 86400).default(DEFAULTS.device.sessionMaxAgeSeconds),
+  /** A browser session older than this signs in again before approving a device, seconds. */
+  reauthenticateAfterSeconds: z.number().int().min(60).default(DEFAULTS.device.reauthenticateAfterSeconds),
+  /** Wrong user codes per user per window before the code page answers 429. */
+  maxFailedUserCodes: z.number().int().min(1).max(20).default(DEFAULTS.device.maxFailedUserCodes),
+  failedUserCodesWindowSeconds: z.number().int().min(60).max(86400).default(DEFAULTS.device.failedUserCodesWindowSeconds),
+  /** Wrong user codes per minute across all users before the code page answers 429. */
+  globalFailedUserCodesPerMinute: z.number().int().min(1).default(DEFAULTS.device.globalFailedUserCodesPerMinute),
+});
+
 const storeSchema = z.discriminatedUnion('type', [z.strictObject({ type: z.literal('memory') })]);
 
 const logSchema = z.strictObject({
@@ -193,6 +215,8 @@ export const configSchema = z.strictObject({
   accounts: z.array(accountSchema).default([]),
   roles: z.array(roleSchema).default([]),
   grants: z.array(grantSchema).default([]),
+  /** CLI sign-in through the device flow, and the sessions it starts. */
+  device: deviceSchema.prefault({}),
   store: storeSchema.prefault({ type: DEFAULTS.store.type }),
   log: logSchema.prefault({}),
 });

@@ -36,6 +36,7 @@ function resolve(raw: RawConfig): BridgeConfig {
       oidcIssuer: publicUrl,
     },
     elevation: raw.elevation,
+    device: raw.device,
     grants: raw.grants.map((g, i): Grant => ({ ...g, id: g.id ?? `grants[${i}]` })),
     store: raw.store,
     log: raw.log,
@@ -47,7 +48,8 @@ function resolveIdp(idp: RawConfig['idps'][number], publicUrl: string, warnings:
   return idp.type === 'saml' ? resolveSamlIdp(idp, publicUrl) : resolveOidcIdp(idp, publicUrl, warnings);
 }
 
-function resolveSamlIdp(idp: SamlIdpConfig, publicUrl: string): SamlIdp {
+/** A SAML IdP with its preset applied and our endpoints derived (also used by the demo's SimpleSAMLphp). */
+export function resolveSamlIdp(idp: SamlIdpConfig, publicUrl: string): SamlIdp {
   const preset = SAML_PRESETS[idp.preset];
   const a = idp.attributes ?? {};
   return {
@@ -60,9 +62,15 @@ function resolveSamlIdp(idp: SamlIdpConfig, publicUrl: string): SamlIdp {
       firstName: a.firstName ?? preset.firstName,
       lastName: a.lastName ?? preset.lastName,
     },
-    spEntityId: idp.spEntityId ?? `${publicUrl}/saml/${idp.id}/metadata`,
-    acsUrl: `${publicUrl}/saml/${idp.id}/acs`,
+    nameIdFormat: idp.nameIdFormat ?? preset.nameIdFormat,
+    spEntityId: idp.spEntityId ?? samlSpEndpoints(publicUrl, idp.id).entityId,
+    acsUrl: samlSpEndpoints(publicUrl, idp.id).acsUrl,
   };
+}
+
+/** Our SP endpoints for SAML IdP `id`: the default entityID (where our metadata is) and the ACS. */
+export function samlSpEndpoints(publicUrl: string, id: string): { entityId: string; acsUrl: string } {
+  return { entityId: `${publicUrl}/saml/${id}/metadata`, acsUrl: `${publicUrl}/saml/${id}/acs` };
 }
 
 function resolveOidcIdp(idp: OidcIdpConfig, publicUrl: string, warnings: string[]): OidcIdp {
@@ -92,7 +100,12 @@ function resolveAlibaba(a: RawConfig['alibaba']): AlibabaSettings {
     signinUrl,
     consoleUrl: a.consoleUrl ?? site.consoleUrl,
     samlAudience: site.samlAudience,
+    samlRecipient: `${site.signinUrl}/saml-role/sso`,
     roleSsoUrl: `${signinUrl}/saml-role/sso`,
+    consoleDestinations: a.consoleDestinations,
+    stsConnectTimeoutMs: a.stsConnectTimeoutMs,
+    stsReadTimeoutMs: a.stsReadTimeoutMs,
+    stsMaxAttempts: a.stsMaxAttempts,
   };
 }
 
@@ -106,7 +119,7 @@ function resolveRole(role: RawConfig['roles'][number], raw: RawConfig): Role {
     resolved.via === 'saml'
       ? `acs:ram::${account.id}:saml-provider/${account.samlProvider}`
       : resolved.via === 'oidc'
-        ? `acs:ram::${account.id}:oidc-provider/${account.oidcProvider}`
+        ? `acs:ram::${account.id}:oidc-provider/${role.oidcPassThrough?.provider ?? account.oidcProvider}`
         : undefined;
   return {
     ...resolved,

@@ -3,8 +3,12 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { loadConfigFile } from '../config/index.js';
 import { DEMO_USERS, startDevIdp } from '../devidp/index.js';
+import { loadEmulatorConfig } from '../emulator/config.js';
+import { startEmulator, type RunningEmulator } from '../emulator/server.js';
 import type { Logger } from '../log.js';
 import { listen, startBridge } from '../main.js';
+import { samlSpEndpoints } from '../config/validate.js';
+import { simpleSamlPhpIdp, simpleSamlPhpInstalled, startSimpleSamlPhp, type RunningSimpleSamlPhp } from '../idp/saml/simplesamlphp/index.js';
 import { ensureDemoKeys } from './keys.js';
 
 export interface DemoOptions {
@@ -13,6 +17,10 @@ export interface DemoOptions {
   port?: number;
   /** Development IdP port (default 8081; 0 = any free port). */
   idpPort?: number;
+  /** SimpleSAMLphp (SAML IdP) port when Debian's simplesamlphp is installed (default 8082; 0 = any). */
+  samlIdpPort?: number;
+  /** Alibaba Cloud emulator port (default 9090; 0 = any free port). */
+  emulatorPort?: number;
   /** Where the demo keeps its generated keys (default data/demo in the checkout). */
   dataDir?: string;
   logger?: Logger;
@@ -21,14 +29,19 @@ export interface DemoOptions {
 export interface RunningDemo {
   bridgeUrl: string;
   idpUrl: string;
+  /** The SAML IdP, when SimpleSAMLphp is installed. */
+  samlIdpUrl?: string;
+  emulatorUrl: string;
   close(): Promise<void>;
 }
 
 export const DEMO_CONFIG_FILE = fileURLToPath(new URL('../../config/demo.yaml', import.meta.url));
+export const EMULATOR_DEMO_FILE = fileURLToPath(new URL('../../config/emulator-demo.yaml', import.meta.url));
 const DEMO_DATA_DIR = fileURLToPath(new URL('../../data/demo/', import.meta.url));
 
 /**
- * The whole product on one machine: the bridge on config/demo.yaml and the development OIDC IdP.
+ * The whole product on one machine: the bridge on config/demo.yaml, the development OIDC IdP and
+ * the Alibaba Cloud emulator on config/emulator-demo.yaml.
  * Secrets are fresh random values at every start; sessions do not survive a restart (memory store).
  */
 export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo> {
@@ -43,7 +56,12 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     clients: [{ clientId: 'rambridge', clientSecret, redirectUris: [`${bridgeUrl}/oidc/demo/callback`] }],
     logger: options.logger,
   });
+  let emulator: RunningEmulator | undefined;
+  let ssp: RunningSimpleSamlPhp | undefined;
   try {
+    // The emulated RAM trusts the bridge's SAML metadata and OIDC issuer at the bridge's URL.
+    const emulatorConfig = await loadEmulatorConfig(EMULATOR_DEMO_FILE, { RAMBRIDGE_DEMO_BRIDGE_URL: bridgeUrl });
+    emulator = await startEmulator({ config: emulatorConfig, host, port: options.emulatorPort ?? 9090, logger: options.logger });
     const keys = await ensureDemoKeys(options.dataDir ?? DEMO_DATA_DIR);
     const config = await loadConfigFile(DEMO_CONFIG_FILE, {
       RAMBRIDGE_DEMO_SAML_KEY: keys.samlKey,
@@ -54,20 +72,33 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       RAMBRIDGE_SESSION_SECRET: randomBytes(32).toString('base64url'),
       RAMBRIDGE_DEMO_CLIENT_SECRET: clientSecret,
       RAMBRIDGE_DEMO_IDP_URL: idp.issuer,
+      RAMBRIDGE_DEMO_EMULATOR_URL: emulator.url,
     });
     config.server.host = host;
+    if (simpleSamlPhpInstalled()) {
+      // The same demo users, as a SAML 2.0 IdP: the second way to sign in.
+      ssp = await startSimpleSamlPhp({
+        port: options.samlIdpPort ?? 8082,
+        sp: samlSpEndpoints(config.server.publicUrl, 'demo-saml'),
+        users: DEMO_USERS,
+      });
+      config.idps.push(simpleSamlPhpIdp(ssp, 'demo-saml', config.server.publicUrl));
+    }
     const bridge = await startBridge({ config, server: bridgeServer, logger: options.logger });
+    const running = { emulator, ssp };
     return {
       bridgeUrl,
       idpUrl: idp.url,
+      samlIdpUrl: ssp?.url,
+      emulatorUrl: emulator.url,
       close: async () => {
         await bridge.close();
-        await idp.close();
+        await Promise.all([idp.close(), running.emulator.close(), running.ssp?.close()]);
       },
     };
   } catch (err) {
     bridgeServer.close();
-    await idp.close();
+    await Promise.all([idp.close(), emulator?.close(), ssp?.close()]);
     throw err;
   }
 }
@@ -81,6 +112,8 @@ export function demoBanner(demo: RunningDemo): string {
     '',
     `    Open        ${demo.bridgeUrl}/roles`,
     `    Demo IdP    ${demo.idpUrl}  (OpenID Connect, development only)`,
+    ...(demo.samlIdpUrl ? [`    SAML IdP    ${demo.samlIdpUrl}  (SimpleSAMLphp, same users)`] : []),
+    `    Emulator    ${demo.emulatorUrl}  (Alibaba Cloud RAM/STS/sign-in stand-in; console at /console)`,
     '',
     '  Demo users (user / password):',
     ...users,

@@ -16,6 +16,11 @@ export interface Identity {
   amr: string[];
   /** When the user authenticated at the IdP (epoch seconds). */
   authTime?: number;
+  /**
+   * The corporate IdP's raw ID token, kept (server-side only) when a role hands it to STS as is
+   * (`oidcPassThrough`). Never logged, never shown.
+   */
+  upstreamIdToken?: string;
 }
 
 /** A stable key for per-user state. */

@@ -53,7 +53,7 @@ export class BridgeIssuer {
     if (!role.providerArn) throw new TypeError(`role ${role.id} has no SAML provider`);
     return mintSamlResponse({
       issuer: this.settings.samlEntityId,
-      recipient: this.alibaba.roleSsoUrl,
+      recipient: this.alibaba.samlRecipient,
       audience: this.alibaba.samlAudience,
       nameId: this.names.pseudonym(identity),
       roleArn: role.arn,

@@ -4,6 +4,7 @@ import type { Middleware } from 'koa';
 const FILES: Record<string, string> = {
   '/assets/app.css': 'text/css; charset=utf-8',
   '/assets/picker.js': 'text/javascript; charset=utf-8',
+  '/assets/page.js': 'text/javascript; charset=utf-8',
 };
 
 /** Serves the few static files from memory; read once at start-up, not per request. */

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { BridgeConfig } from '../config/index.js';
 import type { Connector } from '../idp/connector.js';
+import type { CredentialIssuer } from '../issuance/index.js';
 import type { BridgeIssuer } from '../issuer/index.js';
 import type { RoleMapper } from '../mapping/index.js';
 import type { Store } from '../store/index.js';
@@ -22,6 +23,8 @@ export interface WebDeps {
   views: Views;
   flows: LoginFlows;
   actions: RoleActions;
+  /** Makes STS credentials for a checked role request; absent without issuer and STS. */
+  credentials?: CredentialIssuer;
   /** The bridge as issuer toward RAM; absent when `issuer` is not configured. */
   issuer?: BridgeIssuer;
   /** Endpoints other parts add to the discovery document (the device flow). */

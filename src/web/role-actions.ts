@@ -7,6 +7,8 @@ export interface RoleRequest {
   identity: Identity;
   choice: RoleChoice;
   durationSeconds: number;
+  /** Required for elevated roles; kept in the audit record. */
+  justification?: string;
 }
 
 /**

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfigFile, parseConfigText, type BridgeConfig } from '../../src/config/index.js';
 import { freshIssuerKeys } from './issuer-keys.js';
 
-/** The demo configuration with fixed test secrets and the given IdP / public URLs. */
+/** The demo configuration with fixed test secrets and the given IdP / public URL (http://127.0.0.1:PORT). */
 export async function demoConfig(overrides: { publicUrl?: string; idpUrl?: string; clientSecret?: string } = {}): Promise<BridgeConfig> {
   const file = fileURLToPath(new URL('../../config/demo.yaml', import.meta.url));
   const keys = await freshIssuerKeys();
@@ -11,12 +11,9 @@ export async function demoConfig(overrides: { publicUrl?: string; idpUrl?: strin
     RAMBRIDGE_SESSION_SECRET: 'test-session-secret-'.padEnd(48, 'x'),
     RAMBRIDGE_DEMO_CLIENT_SECRET: overrides.clientSecret ?? 'test-client-secret',
     RAMBRIDGE_DEMO_IDP_URL: overrides.idpUrl ?? 'http://127.0.0.1:8081',
+    // Everything public (redirect URIs, issuer, entityID) derives from the port, as in the demo.
+    PORT: overrides.publicUrl ? new URL(overrides.publicUrl).port : '8080',
   });
-  if (overrides.publicUrl) {
-    const publicUrl = overrides.publicUrl.replace(/\/+$/, '');
-    config.server.publicUrl = publicUrl;
-    for (const idp of config.idps) if (idp.type === 'oidc') idp.redirectUri = `${publicUrl}/oidc/${idp.id}/callback`;
-  }
   return config;
 }
 

@@ -15,7 +15,11 @@ export class OidcConnector implements Connector {
   readonly displayName: string;
   private configuration: Promise<client.Configuration> | undefined;
 
-  constructor(private readonly idp: OidcIdp) {
+  /** `keepIdToken`: some role passes the IdP's own ID token through to STS. */
+  constructor(
+    private readonly idp: OidcIdp,
+    private readonly options: { keepIdToken?: boolean } = {},
+  ) {
     this.id = idp.id;
     this.displayName = idp.displayName;
   }
@@ -70,7 +74,9 @@ export class OidcConnector implements Connector {
     }
     const claims = tokens.claims();
     if (!claims) throw new BridgeError('ERR_AUTH_TOKEN_INVALID', { detail: { reason: 'no id_token' } });
-    return identityFromClaims(this.idp, claims);
+    const identity = identityFromClaims(this.idp, claims);
+    if (this.options.keepIdToken && tokens.id_token) identity.upstreamIdToken = tokens.id_token;
+    return identity;
   }
 
   /** Discovery once, cached; a failure is not cached so the next sign-in tries again. */

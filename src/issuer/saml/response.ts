@@ -52,7 +52,7 @@ export function mintSamlResponse(input: SamlResponseInput): string {
     `<saml:AttributeStatement>` +
     attr(ROLE_ATTRIBUTE, `${input.roleArn},${input.providerArn}`) +
     attr(SESSION_NAME_ATTRIBUTE, input.roleSessionName) +
-    attr(SESSION_DURATION_ATTRIBUTE, String(input.sessionDurationSeconds)) +
+    attr(SESSION_DURATION_ATTRIBUTE, String(consoleSessionSeconds(input.sessionDurationSeconds))) +
     `</saml:AttributeStatement></saml:Assertion>`;
 
   const response =
@@ -63,6 +63,14 @@ export function mintSamlResponse(input: SamlResponseInput): string {
     signElement(assertion, assertionId, 'Assertion', input.key) +
     `</samlp:Response>`;
   return input.signResponse ? signElement(response, responseId, 'Response', input.key) : response;
+}
+
+/**
+ * The SessionDuration attribute is documented for 900–3,600 s and governs console sessions only;
+ * longer STS sessions come from DurationSeconds, bounded by SessionNotOnOrAfter (reference §4).
+ */
+function consoleSessionSeconds(seconds: number): number {
+  return Math.min(3600, Math.max(900, seconds));
 }
 
 /** Signs the root element `id`, placing the signature right after its Issuer (schema order). */

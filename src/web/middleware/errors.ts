@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import { BridgeError, toBridgeError } from '../../errors.js';
+import { BridgeError, ROUTINE_CODES, toBridgeError } from '../../errors.js';
 import type { Views } from '../views.js';
 
 const HEADINGS: Record<number, string> = {
@@ -26,6 +26,7 @@ export function handleErrors(views: Views): Middleware {
       const log = ctx.state.log ?? console;
       const fields = { code: err.code, status: err.status, detail: err.detail, err: err.cause ?? undefined };
       if (err.status >= 500) log.error(fields, 'request failed');
+      else if (ROUTINE_CODES.has(err.code)) log.debug(fields, 'request answered');
       else log.warn(fields, 'request refused');
 
       ctx.status = err.status;

@@ -1,10 +1,13 @@
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
+import type { BridgeConfig } from '../../config/index.js';
 import { BridgeError } from '../../errors.js';
 import type { Identity } from '../../idp/identity.js';
 import type { RoleChoice } from '../../mapping/index.js';
 import { checkCsrf, csrfToken } from '../middleware/csrf.js';
-import { durationOptions, formatDuration, parseDuration } from '../durations.js';
+import { durationOptions, formatDuration } from '../durations.js';
+import { resolveDestination } from '../../console/destinations.js';
+import { checkRoleRequest, maxDuration, roleNotGranted } from '../role-request.js';
 import type { WebDeps } from '../deps.js';
 import type { RoleRequest } from '../role-actions.js';
 import { redirectToLogin } from './auth.js';
@@ -16,8 +19,18 @@ export function roleRoutes(deps: WebDeps): Router {
   const { mapper, views, actions, config } = deps;
   const csrf = checkCsrf(new URL(config.server.publicUrl).origin);
 
-  const renderPicker = (ctx: Context, choices: RoleChoice[], highlight?: string) => {
+  // "Open console" answers with a redirect chain through the sign-in service to the console, and
+  // CSP form-action governs redirects after a form submission too.
+  const consoleOrigins = [
+    config.alibaba.signinUrl,
+    config.alibaba.consoleUrl,
+    ...config.alibaba.consoleDestinations.map((d) => d.url),
+    ...config.roles.flatMap((r) => (r.consoleDestination ? [r.consoleDestination] : [])),
+  ].map((url) => new URL(url).origin);
+
+  const renderPicker = (ctx: Context, choices: RoleChoice[], highlight?: string, destination?: string) => {
     const user = ctx.state.user as Identity;
+    (ctx.state.formActions as string[]).push(...new Set(consoleOrigins));
     ctx.type = 'html';
     if (choices.length === 0) {
       ctx.status = 403;
@@ -28,7 +41,13 @@ export function roleRoutes(deps: WebDeps): Router {
       title: 'Your roles',
       user,
       csrf: csrfToken(ctx),
-      accounts: groupByAccount(choices, highlight),
+      accounts: groupByAccount(choices, config.elevation, highlight),
+      // A deep link may name a console page (`rambridge console ROLE --destination URL`): offered
+      // pre-selected, but only when the allow-list accepts it.
+      destinations: destination
+        ? [{ label: destination, url: destination, selected: true }, ...config.alibaba.consoleDestinations.filter((d) => d.url !== destination)]
+        : config.alibaba.consoleDestinations,
+      minJustification: config.elevation.minJustificationLength,
       scripts: ['/assets/picker.js'],
     });
   };
@@ -41,17 +60,22 @@ export function roleRoutes(deps: WebDeps): Router {
     const choices = mapper.rolesFor(ctx.state.user);
     const choice = choices.find((c) => c.role.id === ctx.params.alias);
     if (!choice) throw roleNotGranted();
-    renderPicker(ctx, [choice], choice.role.id);
+    const requested = typeof ctx.query.destination === 'string' ? ctx.query.destination : undefined;
+    const destination = requested && resolveDestination(requested, choice.role, config.alibaba);
+    renderPicker(ctx, [choice], choice.role.id, destination);
   });
 
+  const roleRequest = (ctx: Context): RoleRequest =>
+    checkRoleRequest((ctx.request.body ?? {}) as Record<string, unknown>, ctx.state.user, mapper.rolesFor(ctx.state.user), config, deps.clock.now(), ctx.state.log);
+
   router.post('/roles/console', requirePostUser, csrf, async function openConsole(ctx) {
-    const request = roleRequest(ctx, mapper.rolesFor(ctx.state.user));
+    const request = roleRequest(ctx);
     if (!actions.openConsole) return notConfigured(ctx, request, 'Opening the console is not configured');
     await actions.openConsole(ctx, request);
   });
 
   router.post('/roles/credentials', requirePostUser, csrf, async function showCredentials(ctx) {
-    const request = roleRequest(ctx, mapper.rolesFor(ctx.state.user));
+    const request = roleRequest(ctx);
     if (!actions.showCredentials) return notConfigured(ctx, request, 'CLI credentials are not configured');
     await actions.showCredentials(ctx, request);
   });
@@ -84,29 +108,7 @@ async function requirePostUser(ctx: Context, next: Next): Promise<void> {
   await next();
 }
 
-/** Re-checks the posted role against the roles computed for this user: a forged id or ARN is refused. */
-function roleRequest(ctx: Context, choices: RoleChoice[]): RoleRequest {
-  const body = (ctx.request.body ?? {}) as Record<string, unknown>;
-  const choice = choices.find((c) => c.role.id === body.role);
-  if (!choice) {
-    ctx.state.log.warn({ event: 'role-refused', requested: String(body.role).slice(0, 200) }, 'role not granted');
-    throw roleNotGranted();
-  }
-  return {
-    identity: ctx.state.user,
-    choice,
-    durationSeconds: parseDuration(body.duration, choice.role.maxSessionDuration),
-  };
-}
-
-function roleNotGranted(): BridgeError {
-  return new BridgeError('ERR_ROLE_NOT_GRANTED', {
-    userMessage: 'You do not have this role.',
-    hint: 'Pick one of the roles on your role page, or ask your administrator for access.',
-  });
-}
-
-function groupByAccount(choices: RoleChoice[], highlight?: string) {
+function groupByAccount(choices: RoleChoice[], elevation: BridgeConfig['elevation'], highlight?: string) {
   const accounts = new Map<string, { id: string; name: string; roles: unknown[] }>();
   for (const { role, reasons } of choices) {
     const account = accounts.get(role.accountId) ?? { id: role.accountId, name: role.accountName, roles: [] };
@@ -114,10 +116,11 @@ function groupByAccount(choices: RoleChoice[], highlight?: string) {
     account.roles.push({
       id: role.id,
       arn: role.arn,
-      via: role.via,
+      viaLabel: role.via === 'chain' ? `chained from ${role.chainFrom}` : `via ${role.via.toUpperCase()}`,
+      elevated: role.elevated,
       description: role.description,
-      maxLabel: formatDuration(role.maxSessionDuration),
-      durations: durationOptions(role.maxSessionDuration),
+      maxLabel: formatDuration(maxDuration(role, elevation)),
+      durations: durationOptions(maxDuration(role, elevation)),
       reasons: reasons.map((r) => `${r.grant} (group ${r.group})`).join(', '),
       search: [role.id, role.roleName, role.accountName, role.accountId, role.description ?? ''].join(' ').toLowerCase(),
       highlighted: role.id === highlight,

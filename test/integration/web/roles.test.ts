@@ -30,7 +30,7 @@ describe('role picker', () => {
     const accounts = [...page.text.matchAll(/data-testid="account" data-account-id="(\d+)"/g)].map((m) => m[1]);
     expect(accounts).toEqual(['1111222233334444', '5555666677778888']);
     const roles = [...page.text.matchAll(/data-testid="role" data-role-id="([^"]+)"/g)].map((m) => m[1]);
-    expect(roles).toEqual(['dev-admin', 'dev-readonly', 'prod-ops', 'prod-readonly']);
+    expect(roles).toEqual(['dev-admin', 'dev-readonly', 'prod-ops', 'prod-readonly', 'prod-auditor']);
     expect(page.text).toContain('acs:ram::1111222233334444:role/rambridge-dev-admin');
     expect(page.text).toContain('Full access to the development account.');
     // prod-ops allows at most 1 h: no longer option is offered.

@@ -31,16 +31,16 @@ const one = (doc: Document, name: string) => {
 
 describe('minted SAML Response', () => {
   test('has every element RAM checks, for exactly the chosen role', async () => {
-    const { issuer, role, config } = await setup();
+    const { issuer, role } = await setup();
     const doc = parse(issuer.samlResponse(alice, role, 3600, NOW));
     const response = doc.documentElement!;
-    expect(response.getAttribute('Destination')).toBe(config.alibaba.roleSsoUrl);
+    expect(response.getAttribute('Destination')).toBe('https://signin.alibabacloud.com/saml-role/sso');
     expect(response.getAttribute('ID')).toMatch(/^_[0-9a-f]{40}$/);
     expect(one(doc, 'Assertion').getAttribute('ID')).toMatch(/^_[0-9a-f]{40}$/);
     expect(all(doc, 'Issuer').map((e) => e.textContent)).toEqual(['http://127.0.0.1:8080/saml/idp/metadata', 'http://127.0.0.1:8080/saml/idp/metadata']);
     expect(one(doc, 'SubjectConfirmation').getAttribute('Method')).toBe('urn:oasis:names:tc:SAML:2.0:cm:bearer');
     const data = one(doc, 'SubjectConfirmationData');
-    expect(data.getAttribute('Recipient')).toBe(config.alibaba.roleSsoUrl);
+    expect(data.getAttribute('Recipient')).toBe('https://signin.alibabacloud.com/saml-role/sso');
     expect(data.getAttribute('NotOnOrAfter')).toBe('2026-06-01T12:05:00Z');
     expect(one(doc, 'Audience').textContent).toBe('urn:alibaba:cloudcomputing:international');
     expect(one(doc, 'AuthnStatement').getAttribute('SessionNotOnOrAfter')).toBe('2026-06-01T13:00:00Z');
@@ -98,6 +98,14 @@ describe('minted SAML Response', () => {
     const doc = parse(issuer.samlResponse(alice, role, 3600, NOW));
     const signatures = Array.from(doc.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'Signature'));
     expect(signatures.map((s) => s.parentNode!.nodeName)).toEqual(['saml:Assertion']);
+  });
+
+  test('SessionDuration stays within its documented 900–3600 s; longer sessions ride on SessionNotOnOrAfter', async () => {
+    const { issuer, role } = await setup();
+    const doc = parse(issuer.samlResponse(alice, role, 7200, NOW));
+    const duration = all(doc, 'Attribute').find((a) => a.getAttribute('Name')!.endsWith('/SessionDuration'))!;
+    expect(duration.textContent).toBe('3600');
+    expect(one(doc, 'AuthnStatement').getAttribute('SessionNotOnOrAfter')).toBe('2026-06-01T14:00:00Z');
   });
 
   test('IDs are unique per mint', async () => {

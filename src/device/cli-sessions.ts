@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../clock.js';
+import { BridgeError } from '../errors.js';
+import type { Identity } from '../idp/identity.js';
+import type { Store } from '../store/index.js';
+import type { DeviceClient } from './client.js';
+import { newSecret, secretHash } from './secrets.js';
+import { queryNames, SessionIndex, userNames } from './session-index.js';
+
+/**
+ * A CLI session: what one approved device login grants, until it expires (absolute lifetime, no
+ * extension by use) or is revoked. It is the refresh-token family of OAuth 2.0 Security BCP
+ * §4.14.2: exactly one refresh token is valid at a time, each refresh rotates it, and presenting
+ * an earlier one (someone holds a copy) revokes the whole session.
+ */
+export interface CliSession {
+  sid: string;
+  identity: Identity;
+  client: DeviceClient;
+  createdAt: number;
+  expiresAt: number;
+  /** Hash of the one refresh token valid now. */
+  refreshHash: string;
+  refreshedAt?: number;
+}
+
+/** Which session a refresh token (current or rotated) belongs to. Kept until the session ends. */
+interface RefreshEntry {
+  sid: string;
+}
+
+const sessionKey = (sid: string) => `cli:session:${sid}`;
+const refreshKey = (hash: string) => `cli:refresh:${hash}`;
+
+export class CliSessions {
+  private readonly index: SessionIndex;
+
+  constructor(private readonly deps: { store: Store; clock: Clock; maxAgeSeconds: number }) {
+    this.index = new SessionIndex(deps);
+  }
+
+  /** Starts a session for an approved device login; the refresh token is returned once, stored hashed. */
+  async start(identity: Identity, client: DeviceClient): Promise<{ session: CliSession; refreshToken: string }> {
+    const { store, clock, maxAgeSeconds } = this.deps;
+    const refreshToken = newSecret();
+    const now = clock.now();
+    const session: CliSession = {
+      sid: randomBytes(16).toString('base64url'),
+      identity,
+      client,
+      createdAt: now,
+      expiresAt: now + maxAgeSeconds * 1000,
+      refreshHash: secretHash(refreshToken),
+    };
+    await store.upsert(refreshKey(session.refreshHash), { sid: session.sid } satisfies RefreshEntry, maxAgeSeconds);
+    await store.upsert(sessionKey(session.sid), session, maxAgeSeconds);
+    await this.index.add(userNames(identity), { sid: session.sid, expiresAt: session.expiresAt });
+    return { session, refreshToken };
+  }
+
+  /** The session, while it is live. */
+  async find(sid: string): Promise<CliSession | undefined> {
+    const session = await this.deps.store.find<CliSession>(sessionKey(sid));
+    return session && this.deps.clock.now() < session.expiresAt ? session : undefined;
+  }
+
+  /**
+   * Rotates a refresh token (RFC 6749 §6, BCP §4.14.2): the presented token must be the session's
+   * current one; it dies and a new one is returned. A rotated token presented again means two
+   * parties hold the family, so the session ends for both (ERR_REFRESH_TOKEN_REUSED).
+   */
+  async refresh(refreshToken: string, clientId: string): Promise<{ session: CliSession; refreshToken: string }> {
+    const { store, clock } = this.deps;
+    const hash = secretHash(refreshToken);
+    const entry = await store.find<RefreshEntry>(refreshKey(hash));
+    const current = entry && (await this.find(entry.sid));
+    if (!current || current.client.clientId !== clientId) throw refreshInvalid();
+
+    const now = clock.now();
+    const next = newSecret();
+    const nextHash = secretHash(next);
+    // Indexed before the session names it, so the new token resolves the moment it is valid.
+    await store.upsert(refreshKey(nextHash), { sid: current.sid } satisfies RefreshEntry, Math.ceil((current.expiresAt - now) / 1000));
+    let reused = false as boolean;
+    // Compare-and-swap on the session: of two refreshes racing with the same token, one rotates
+    // and the other is, by construction, a reuse.
+    const rotated = await store.update<CliSession>(sessionKey(current.sid), (s) => {
+      reused = s.refreshHash !== hash;
+      return reused ? s : { ...s, refreshHash: nextHash, refreshedAt: now };
+    });
+    if (!rotated) throw refreshInvalid();
+    if (reused) {
+      await this.revoke(current.sid);
+      throw new BridgeError('ERR_REFRESH_TOKEN_REUSED', {
+        userMessage: 'This refresh token was already used, so the CLI session was ended for safety.',
+        hint: 'Run `rambridge login` again. If you did not use this session twice, tell your security team.',
+        detail: { sid: current.sid, subject: current.identity.subject, email: current.identity.email },
+      });
+    }
+    return { session: rotated, refreshToken: next };
+  }
+
+  /** The session a refresh token belongs to, current or rotated (revocation accepts either). */
+  async sidOfRefreshToken(refreshToken: string): Promise<string | undefined> {
+    return (await this.deps.store.find<RefreshEntry>(refreshKey(secretHash(refreshToken))))?.sid;
+  }
+
+  /** Ends a session: its access tokens stop working at once, its refresh tokens resolve to nothing. */
+  async revoke(sid: string): Promise<void> {
+    await this.deps.store.destroy(sessionKey(sid));
+  }
+
+  /** Live sessions of a user, named by IdP subject or email, oldest first. */
+  async listForUser(user: string): Promise<CliSession[]> {
+    const wanted = queryNames(user);
+    const sessions = await Promise.all((await this.index.sidsFor(user)).map((sid) => this.find(sid)));
+    return sessions
+      .filter((s): s is CliSession => s !== undefined && userNames(s.identity).some((n) => wanted.includes(n)))
+      .sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  /** Ends every live session of a user; returns the ones ended. */
+  async revokeForUser(user: string): Promise<CliSession[]> {
+    const sessions = await this.listForUser(user);
+    await Promise.all(sessions.map((s) => this.revoke(s.sid)));
+    return sessions;
+  }
+}
+
+function refreshInvalid(): BridgeError {
+  return new BridgeError('ERR_REFRESH_TOKEN_INVALID', {
+    userMessage: 'This CLI session has ended (expired, signed out or revoked).',
+    hint: 'Run `rambridge login` again.',
+  });
+}

@@ -1,0 +1,147 @@
+import type { Clock } from '../clock.js';
+import type { BridgeConfig } from '../config/index.js';
+import { BridgeError } from '../errors.js';
+import type { Identity } from '../idp/identity.js';
+import type { Store } from '../store/index.js';
+import type { DeviceClient } from './client.js';
+import { judgeDecision, judgePoll, type DecisionRefusal, type DeviceGrant, type PollVerdict } from './grant.js';
+import { pkceMatches } from './pkce.js';
+import { newSecret, secretHash } from './secrets.js';
+import { newUserCode } from './user-code.js';
+
+/**
+ * Stored grants outlive their codes by this much, so a CLI polling just after expiry hears
+ * `expired_token` (and stops) rather than the puzzling `invalid_grant`.
+ */
+const EXPIRED_GRACE_SECONDS = 300;
+const USER_CODE_TRIES = 5;
+
+const grantKey = (deviceCodeHash: string) => `device:grant:${deviceCodeHash}`;
+const userCodeKey = (userCodeHash: string) => `device:user-code:${userCodeHash}`;
+
+/** The user code's entry: which grant it names (by the device code's hash, never the code). */
+interface UserCodeEntry {
+  deviceCodeHash: string;
+}
+
+export type ApprovedGrant = DeviceGrant & { status: 'approved'; identity: Identity };
+
+/** What the CLI is told once (RFC 8628 §3.2); only hashes of the two codes are stored. */
+export interface StartedAuthorization {
+  deviceCode: string;
+  userCode: string;
+  expiresIn: number;
+  interval: number;
+}
+
+export type UserCodeOutcome = { ok: true; grant: DeviceGrant } | { ok: false; why: 'unknown' | DecisionRefusal };
+
+/** Device authorizations over the store: started by the CLI, decided in the browser, redeemed once. */
+export class DeviceGrants {
+  constructor(private readonly deps: { store: Store; clock: Clock; settings: BridgeConfig['device'] }) {}
+
+  async start(client: DeviceClient, codeChallenge: string | undefined): Promise<StartedAuthorization> {
+    const { store, clock, settings } = this.deps;
+    const deviceCode = newSecret();
+    const deviceCodeHash = secretHash(deviceCode);
+    const ttl = settings.userCodeTtlSeconds + EXPIRED_GRACE_SECONDS;
+    // Two live grants must never share a user code; `insert` claims one atomically.
+    for (let i = 0; i < USER_CODE_TRIES; i++) {
+      const userCode = newUserCode();
+      const userCodeHash = secretHash(userCode);
+      if (!(await store.insert(userCodeKey(userCodeHash), { deviceCodeHash } satisfies UserCodeEntry, ttl))) continue;
+      const now = clock.now();
+      const grant: DeviceGrant = {
+        client,
+        codeChallenge,
+        userCodeHash,
+        createdAt: now,
+        expiresAt: now + settings.userCodeTtlSeconds * 1000,
+        interval: settings.interval,
+        status: 'pending',
+      };
+      await store.upsert(grantKey(deviceCodeHash), grant, ttl);
+      return { deviceCode, userCode, expiresIn: settings.userCodeTtlSeconds, interval: settings.interval };
+    }
+    // Only reachable when a large share of all codes is live at once: a flood, not a user.
+    throw new BridgeError('ERR_UNAVAILABLE', { detail: { reason: 'no free user code' } });
+  }
+
+  /** The pending grant a (canonical) user code names, for the confirmation page. */
+  async lookup(userCode: string): Promise<UserCodeOutcome> {
+    const grant = await this.grantOf(userCode);
+    if (!grant) return { ok: false, why: 'unknown' };
+    if (this.deps.clock.now() >= grant.expiresAt) return { ok: false, why: 'expired' };
+    if (grant.status !== 'pending') return { ok: false, why: 'already-decided' };
+    return { ok: true, grant };
+  }
+
+  /** Records the signed-in user's approval (binding their identity to the grant) or denial. */
+  async decide(userCode: string, decision: { approve: true; identity: Identity } | { approve: false }): Promise<UserCodeOutcome> {
+    const entry = await this.deps.store.find<UserCodeEntry>(userCodeKey(secretHash(userCode)));
+    if (!entry) return { ok: false, why: 'unknown' };
+    const now = this.deps.clock.now();
+    let refusal: DecisionRefusal | undefined;
+    const grant = await this.deps.store.update<DeviceGrant>(grantKey(entry.deviceCodeHash), (current) => {
+      const judged = judgeDecision(current, decision, now);
+      refusal = typeof judged === 'string' ? judged : undefined;
+      return typeof judged === 'string' ? current : judged;
+    });
+    if (!grant) return { ok: false, why: 'unknown' };
+    return refusal ? { ok: false, why: refusal } : { ok: true, grant };
+  }
+
+  /**
+   * One poll of the token endpoint. Returns the approved grant to exactly one caller (the store's
+   * atomic consume decides between concurrent polls); every other outcome throws its RFC 8628 error.
+   */
+  async redeem(input: { deviceCode: string; clientId: string; codeVerifier?: string }): Promise<ApprovedGrant> {
+    const key = grantKey(secretHash(input.deviceCode));
+    const stored = await this.deps.store.find<DeviceGrant>(key);
+    if (!stored || stored.client.clientId !== input.clientId) throw deviceCodeInvalid();
+    // Checked before anything is recorded: a poller without the verifier cannot even slow the real one down.
+    if (!pkceMatches(stored.codeChallenge, input.codeVerifier)) {
+      throw new BridgeError('ERR_DEVICE_PKCE_MISMATCH', { userMessage: 'The code_verifier does not match the code_challenge.' });
+    }
+    const now = this.deps.clock.now();
+    let verdict = 'authorization_pending' as PollVerdict;
+    const polled = await this.deps.store.update<DeviceGrant>(key, (current) => {
+      const judged = judgePoll(current, now);
+      verdict = judged.verdict;
+      return judged.next;
+    });
+    if (!polled) throw deviceCodeInvalid();
+    if (verdict !== 'approved') throw pollError(verdict, polled.interval);
+    const consumed = await this.deps.store.consume<DeviceGrant>(key);
+    if (consumed?.status !== 'approved' || !consumed.identity) throw deviceCodeInvalid();
+    return consumed as ApprovedGrant;
+  }
+
+  private async grantOf(userCode: string): Promise<DeviceGrant | undefined> {
+    const entry = await this.deps.store.find<UserCodeEntry>(userCodeKey(secretHash(userCode)));
+    return entry && this.deps.store.find<DeviceGrant>(grantKey(entry.deviceCodeHash));
+  }
+}
+
+function deviceCodeInvalid(): BridgeError {
+  return new BridgeError('ERR_DEVICE_CODE_INVALID', {
+    userMessage: 'This device code is unknown or was already used.',
+    hint: 'Run `rambridge login` again.',
+  });
+}
+
+function pollError(verdict: Exclude<PollVerdict, 'approved'>, interval: number): BridgeError {
+  switch (verdict) {
+    case 'authorization_pending':
+      return new BridgeError('ERR_DEVICE_AUTHORIZATION_PENDING', { userMessage: 'Waiting for the sign-in to be approved in the browser.' });
+    case 'slow_down':
+      return new BridgeError('ERR_DEVICE_SLOW_DOWN', { userMessage: `Polling too fast: wait at least ${interval} seconds between requests.` });
+    case 'access_denied':
+      return new BridgeError('ERR_DEVICE_ACCESS_DENIED', { userMessage: 'The sign-in was denied in the browser.' });
+    case 'expired_token':
+      return new BridgeError('ERR_DEVICE_CODE_EXPIRED', {
+        userMessage: 'The code expired before it was approved.',
+        hint: 'Run `rambridge login` again.',
+      });
+  }
+}

@@ -1,0 +1,57 @@
+import type { Clock } from '../clock.js';
+import type { Store } from '../store/index.js';
+
+/** One indexed session: enough to drop it from the index once it has ended. */
+interface Entry {
+  sid: string;
+  expiresAt: number;
+}
+
+interface IndexRecord {
+  sessions: Entry[];
+}
+
+/** The names a user's sessions are indexed under: their IdP subject, and their email in lower case. */
+export function userNames(identity: { subject: string; email?: string }): string[] {
+  return [`subject:${identity.subject}`, ...(identity.email ? [`email:${identity.email.toLowerCase()}`] : [])];
+}
+
+/** The names an administrator's `--user X` may mean: a subject, or an email in any case. */
+export function queryNames(user: string): string[] {
+  return [`subject:${user}`, `email:${user.toLowerCase()}`];
+}
+
+/**
+ * CLI sessions by user, so `rambridge sessions list|revoke --user X` can find them in a key-value
+ * store that cannot be scanned. Each user name keys a small list, changed only by compare-and-swap;
+ * ended sessions are dropped from it whenever it is written.
+ */
+export class SessionIndex {
+  constructor(private readonly deps: { store: Store; clock: Clock; maxAgeSeconds: number }) {}
+
+  async add(names: string[], entry: Entry): Promise<void> {
+    for (const name of names) await this.addOne(indexKey(name), entry);
+  }
+
+  /** Session ids indexed under `user` as a subject or as an email; some may have ended since. */
+  async sidsFor(user: string): Promise<string[]> {
+    const records = await Promise.all(queryNames(user).map((n) => this.deps.store.find<IndexRecord>(indexKey(n))));
+    return [...new Set(records.flatMap((r) => r?.sessions.map((s) => s.sid) ?? []))];
+  }
+
+  private async addOne(key: string, entry: Entry): Promise<void> {
+    const { store, clock, maxAgeSeconds } = this.deps;
+    if (await store.insert(key, { sessions: [entry] } satisfies IndexRecord, maxAgeSeconds)) return;
+    const now = clock.now();
+    const updated = await store.update<IndexRecord>(
+      key,
+      (r) => ({ sessions: [...r.sessions.filter((s) => s.expiresAt > now), entry] }),
+      // The newest session decides how long the index must live.
+      maxAgeSeconds,
+    );
+    // The record expired between insert and update: create it afresh.
+    if (!updated) await this.addOne(key, entry);
+  }
+}
+
+const indexKey = (name: string) => `cli:user:${name}`;

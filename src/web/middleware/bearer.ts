@@ -1,0 +1,35 @@
+import type { Middleware } from 'koa';
+import { tokenInvalid, type DeviceFlow } from '../../device/index.js';
+import { BridgeError } from '../../errors.js';
+
+/** RFC 6750 §2.1 `b64token`. */
+const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
+
+/**
+ * Admits a request carrying a valid CLI access token whose session is still live, and puts the
+ * session on `ctx.state.cliSession`. Cookies play no part here, so there is nothing to forge
+ * cross-site (no CSRF token needed). Refusals are 401 with the RFC 6750 §3 challenge.
+ */
+export function requireAccessToken(device: DeviceFlow): Middleware {
+  return async function authenticateBearer(ctx, next) {
+    const match = BEARER.exec(ctx.get('Authorization'));
+    if (!match) {
+      // §3.1: a request without credentials gets the bare challenge, no error code.
+      ctx.set('WWW-Authenticate', 'Bearer');
+      throw new BridgeError('ERR_TOKEN_MISSING', {
+        userMessage: 'This API needs an access token (Authorization: Bearer …).',
+        hint: 'Run `rambridge login`.',
+      });
+    }
+    try {
+      const sid = await device.accessTokens.verify(match[1]!);
+      const session = await device.sessions.find(sid);
+      if (!session) throw tokenInvalid({ reason: 'session-ended', sid });
+      ctx.state.cliSession = session;
+    } catch (err) {
+      ctx.set('WWW-Authenticate', 'Bearer error="invalid_token"');
+      throw err;
+    }
+    await next();
+  };
+}

@@ -1,0 +1,87 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { CliSession, DeviceFlow } from '../../device/index.js';
+import { BridgeError } from '../../errors.js';
+import type { WebDeps } from '../deps.js';
+import { requireAccessToken } from '../middleware/bearer.js';
+import { checkRoleRequest, clientIp, maxDuration } from '../role-request.js';
+
+/**
+ * The bearer-token API the CLI uses. The session's identity is mapped to roles afresh on every
+ * call, so a changed mapping applies at once, and credentials come from the same issuer, checks
+ * and audit as the web's "Get CLI credentials".
+ */
+export function apiRoutes(deps: WebDeps, device: DeviceFlow): Router {
+  const router = new Router();
+  const { config, mapper } = deps;
+  const bearer = requireAccessToken(device);
+  const sessionOf = (ctx: Context) => ctx.state.cliSession as CliSession;
+
+  router.get('/api/whoami', bearer, async function whoami(ctx) {
+    const { identity, expiresAt } = sessionOf(ctx);
+    ctx.body = {
+      idp: identity.idp,
+      issuer: identity.issuer,
+      subject: identity.subject,
+      email: identity.email,
+      name: identity.name,
+      groups: identity.groups,
+      amr: identity.amr,
+      sessionExpiresAt: isoSeconds(new Date(expiresAt)),
+    };
+  });
+
+  router.get('/api/roles', bearer, async function listRoles(ctx) {
+    ctx.body = {
+      roles: mapper.rolesFor(sessionOf(ctx).identity).map(({ role }) => ({
+        id: role.id,
+        arn: role.arn,
+        accountId: role.accountId,
+        accountName: role.accountName,
+        description: role.description,
+        via: role.via,
+        maxSessionDuration: maxDuration(role, config.elevation),
+        elevated: role.elevated,
+      })),
+    };
+  });
+
+  router.post('/api/credentials', bearer, async function issueCredentials(ctx) {
+    if (!ctx.is('application/json')) throw new BridgeError('ERR_BAD_REQUEST', { userMessage: 'Send a JSON body {role, durationSeconds, justification?}.' });
+    const { identity } = sessionOf(ctx);
+    const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+    const request = checkRoleRequest(
+      // The web form posts `duration` as text; the API takes a JSON number of seconds.
+      { role: body.role, duration: typeof body.durationSeconds === 'number' ? String(body.durationSeconds) : undefined, justification: body.justification },
+      identity,
+      mapper.rolesFor(identity),
+      config,
+      deps.clock.now(),
+      ctx.state.log,
+    );
+    if (!deps.credentials) {
+      throw new BridgeError('ERR_NOT_CONFIGURED', { userMessage: 'This rambridge cannot issue credentials yet (no STS issuer configured).' });
+    }
+    const issued = await deps.credentials.issue({ ...request, channel: 'cli', clientIp: clientIp(ctx) });
+    const { credentials } = issued;
+    ctx.set('Cache-Control', 'no-store');
+    ctx.set('Pragma', 'no-cache');
+    ctx.body = {
+      accessKeyId: credentials.accessKeyId,
+      accessKeySecret: credentials.accessKeySecret,
+      securityToken: credentials.securityToken,
+      expiration: isoSeconds(credentials.expiration),
+      roleArn: issued.roleArn,
+      assumedRoleArn: issued.assumedRoleArn,
+      roleSessionName: issued.roleSessionName,
+      requestId: issued.requestId,
+    };
+  });
+
+  return router;
+}
+
+/** ISO 8601 without milliseconds, the form Alibaba Cloud tools print and parse. */
+function isoSeconds(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

@@ -1,0 +1,20 @@
+import Router from '@koa/router';
+import { BridgeError } from '../../errors.js';
+
+/**
+ * Without the `issuer` section there is no key to sign CLI access tokens, so there is no CLI
+ * sign-in: its paths answer 501 with a reason rather than a bare 404 the CLI could not explain.
+ */
+export function deviceUnconfiguredRoutes(): Router {
+  const router = new Router();
+  const notConfigured = async () => {
+    throw new BridgeError('ERR_NOT_CONFIGURED', {
+      userMessage: 'CLI sign-in is not configured on this rambridge.',
+      hint: 'An administrator must configure the issuer section (its OIDC key signs CLI access tokens).',
+    });
+  };
+  for (const path of ['/oauth/device_authorization', '/oauth/token', '/oauth/revoke', '/device']) router.post(path, notConfigured);
+  for (const path of ['/device', '/api/whoami', '/api/roles']) router.get(path, notConfigured);
+  router.post('/api/credentials', notConfigured);
+  return router;
+}

@@ -1,0 +1,119 @@
+import Router from '@koa/router';
+import type { Context, Middleware } from 'koa';
+import { formatUserCode, normalizeUserCode, type DeviceFlow, type DeviceGrant, type UserCodeOutcome } from '../../device/index.js';
+import { BridgeError } from '../../errors.js';
+import { identityKey, type Identity } from '../../idp/identity.js';
+import { formatDuration } from '../durations.js';
+import type { WebDeps } from '../deps.js';
+import { checkCsrf, csrfToken } from '../middleware/csrf.js';
+import type { BrowserSession } from '../state.js';
+
+type Refusal = Exclude<UserCodeOutcome, { ok: true }>['why'];
+
+/** What the code form says for each refused code; `unknown` covers wrong and malformed alike. */
+const REFUSALS: Record<Refusal, { code: string; message: string }> = {
+  unknown: { code: 'ERR_DEVICE_USER_CODE_INVALID', message: 'That code is not valid. Check it against your terminal and try again.' },
+  expired: { code: 'ERR_DEVICE_USER_CODE_EXPIRED', message: 'That code has expired. Run `rambridge login` again for a new one.' },
+  'already-decided': { code: 'ERR_DEVICE_USER_CODE_USED', message: 'That code was already approved or denied and cannot be used again.' },
+};
+
+/**
+ * The verification page (RFC 8628 §3.3): a signed-in user, recently authenticated, enters the code
+ * (or finds it prefilled from `verification_uri_complete`), sees who asked, and approves or denies
+ * with an explicit POST. Nothing is ever approved by a GET, and every code submitted, on the entry
+ * form or with a decision, goes through the same guessing limit.
+ */
+export function deviceRoutes(deps: WebDeps, device: DeviceFlow): Router {
+  const router = new Router();
+  const { config, clock, views } = deps;
+  const csrf = checkCsrf(new URL(config.server.publicUrl).origin);
+
+  /**
+   * Approving hands the device a session as this user, so the sign-in behind it must be recent
+   * (RFC 8628 §5.4, security.md §4.3.6); otherwise through the IdP and back, keeping the code.
+   */
+  const requireRecentSignIn: Middleware = async function requireRecentSignIn(ctx, next) {
+    const loginAt = (ctx.session as BrowserSession | null)?.loginAt;
+    if (ctx.state.user && loginAt !== undefined && clock.now() - loginAt < config.device.reauthenticateAfterSeconds * 1000) return next();
+    const typed = ctx.method === 'GET' ? ctx.query.user_code : (ctx.request.body as Record<string, unknown> | undefined)?.user_code;
+    const code = normalizeUserCode(typed);
+    const back = code ? `/device?${new URLSearchParams({ user_code: formatUserCode(code) })}` : '/device';
+    ctx.redirect(`/login?${new URLSearchParams({ return_to: back })}`);
+    if (ctx.method === 'POST') ctx.status = 303;
+  };
+
+  const renderCodeForm = (ctx: Context, value: string, refusal?: { code: string; message: string }) => {
+    ctx.type = 'html';
+    ctx.body = views.render('device-code', { title: 'Sign in a device', user: ctx.state.user, csrf: csrfToken(ctx), value, error: refusal });
+  };
+
+  router.get('/device', requireRecentSignIn, async function showCodeForm(ctx) {
+    // Prefilled only: the user still submits it and then confirms on the next page.
+    const code = normalizeUserCode(ctx.query.user_code);
+    renderCodeForm(ctx, code ? formatUserCode(code) : '');
+  });
+
+  router.post('/device', requireRecentSignIn, csrf, async function submitCode(ctx) {
+    const user = ctx.state.user as Identity;
+    const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+    const decision = body.decision;
+    if (decision !== undefined && decision !== 'approve' && decision !== 'deny') throw new BridgeError('ERR_BAD_REQUEST');
+
+    const slots = await device.attempts.reserve(identityKey(user));
+    const code = normalizeUserCode(body.user_code);
+    if (!code) return refuse(ctx, 'unknown');
+    const outcome =
+      decision === undefined
+        ? await device.grants.lookup(code)
+        : await device.grants.decide(code, decision === 'approve' ? { approve: true, identity: user } : { approve: false });
+    // Only a code that names no grant was a guess; a real one gives its attempt back.
+    if (outcome.ok || outcome.why !== 'unknown') await device.attempts.release(slots);
+    if (!outcome.ok) return refuse(ctx, outcome.why);
+
+    const { grant } = outcome;
+    if (decision === undefined) return renderConfirmation(ctx, grant, formatUserCode(code));
+
+    const approved = decision === 'approve';
+    ctx.state.log.info(
+      { event: approved ? 'device-approved' : 'device-denied', subject: user.subject, email: user.email, clientHost: grant.client.host, clientIp: grant.client.ip },
+      approved ? 'device approved' : 'device denied',
+    );
+    ctx.type = 'html';
+    ctx.body = views.render('device-done', {
+      title: approved ? 'Device signed in' : 'Sign-in denied',
+      user,
+      csrf: csrfToken(ctx),
+      approved,
+      client: grant.client,
+      sessionLifetime: formatDuration(config.device.sessionMaxAgeSeconds),
+    });
+  });
+
+  /** Re-renders the form with what was typed and why it was refused (a 200: wrong input is no error). */
+  function refuse(ctx: Context, why: Refusal): void {
+    const user = ctx.state.user as Identity;
+    ctx.state.log.warn({ event: 'device-code-refused', why, subject: user.subject, email: user.email }, 'user code refused');
+    const typed = (ctx.request.body as Record<string, unknown>).user_code;
+    renderCodeForm(ctx, typeof typed === 'string' ? typed.slice(0, 20) : '', REFUSALS[why]);
+  }
+
+  function renderConfirmation(ctx: Context, grant: DeviceGrant, userCode: string): void {
+    const askedAt = new Date(grant.createdAt).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const minutesAgo = Math.floor((clock.now() - grant.createdAt) / 60_000);
+    ctx.type = 'html';
+    ctx.body = views.render('device-confirm', {
+      title: 'Approve CLI sign-in?',
+      user: ctx.state.user,
+      csrf: csrfToken(ctx),
+      userCode,
+      client: grant.client,
+      browserIp: ctx.ip,
+      askedAt,
+      askedAtUtc: `${askedAt.replace('T', ' ').replace('Z', '')} UTC`,
+      askedAgo: minutesAgo < 1 ? 'less than a minute ago' : `${minutesAgo} min ago`,
+      scripts: ['/assets/page.js'],
+    });
+  }
+
+  return router;
+}

@@ -1,0 +1,101 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { cleanClientText, formatUserCode, isS256Challenge, type CliSession, type DeviceClient, type DeviceFlow } from '../../device/index.js';
+import { BridgeError } from '../../errors.js';
+import type { WebDeps } from '../deps.js';
+import { authenticateClient, oauthParams, requiredParam, type OAuthParam } from '../oauth-params.js';
+
+const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+
+/**
+ * The bridge as OAuth authorization server for the CLI: device authorization (RFC 8628 §3.1–3.2),
+ * the token endpoint for the device_code and refresh_token grants (RFC 8628 §3.4–3.5, RFC 6749 §6)
+ * and revocation (RFC 7009). Errors are RFC 6749 §5.2 JSON, written by the error middleware.
+ */
+export function oauthRoutes(deps: WebDeps, device: DeviceFlow): Router {
+  const router = new Router();
+  const { publicUrl } = deps.config.server;
+
+  router.post('/oauth/device_authorization', async function startDeviceAuthorization(ctx) {
+    const param = oauthParams(ctx);
+    const client: DeviceClient = {
+      clientId: authenticateClient(param),
+      host: cleanClientText(param('client_host'), 255),
+      version: cleanClientText(param('client_version'), 64),
+      ip: ctx.ip,
+      userAgent: cleanClientText(ctx.get('User-Agent'), 512),
+    };
+    const challenge = codeChallenge(param);
+    const started = await device.grants.start(client, challenge);
+    ctx.state.log.info({ event: 'device-authorization', clientHost: client.host, clientVersion: client.version, pkce: challenge !== undefined }, 'device authorization started');
+    const userCode = formatUserCode(started.userCode);
+    noStore(ctx);
+    ctx.body = {
+      device_code: started.deviceCode,
+      user_code: userCode,
+      verification_uri: `${publicUrl}/device`,
+      verification_uri_complete: `${publicUrl}/device?${new URLSearchParams({ user_code: userCode })}`,
+      expires_in: started.expiresIn,
+      interval: started.interval,
+    };
+  });
+
+  router.post('/oauth/token', async function token(ctx) {
+    const param = oauthParams(ctx);
+    const clientId = authenticateClient(param);
+    const grantType = requiredParam(param, 'grant_type');
+    if (grantType === DEVICE_CODE_GRANT) {
+      const grant = await device.grants.redeem({ deviceCode: requiredParam(param, 'device_code'), clientId, codeVerifier: param('code_verifier') });
+      const { session, refreshToken } = await device.sessions.start(grant.identity, grant.client);
+      ctx.state.log.info({ event: 'cli-session-started', sid: session.sid, subject: session.identity.subject, email: session.identity.email, clientHost: session.client.host }, 'CLI signed in');
+      return respondWithTokens(ctx, device, session, refreshToken);
+    }
+    if (grantType === 'refresh_token') {
+      const { session, refreshToken } = await device.sessions.refresh(requiredParam(param, 'refresh_token'), clientId);
+      ctx.state.log.info({ event: 'cli-session-refreshed', sid: session.sid }, 'CLI tokens refreshed');
+      return respondWithTokens(ctx, device, session, refreshToken);
+    }
+    throw new BridgeError('ERR_OAUTH_UNSUPPORTED_GRANT_TYPE', { userMessage: 'Only the device_code and refresh_token grants are supported.' });
+  });
+
+  router.post('/oauth/revoke', async function revoke(ctx) {
+    const param = oauthParams(ctx);
+    authenticateClient(param);
+    // token_type_hint is not needed (RFC 7009 §2.1 lets us ignore it): access tokens are JWTs,
+    // refresh tokens have no dots.
+    const token = requiredParam(param, 'token');
+    const sid = token.includes('.') ? await device.accessTokens.verify(token).catch(() => undefined) : await device.sessions.sidOfRefreshToken(token);
+    if (sid) {
+      await device.sessions.revoke(sid);
+      ctx.state.log.info({ event: 'cli-session-revoked', sid, by: 'client' }, 'CLI session revoked');
+    }
+    // §2.2: 200 whether or not the token was valid, so the answer tells a guesser nothing.
+    ctx.status = 200;
+    ctx.body = '';
+  });
+
+  return router;
+}
+
+/** RFC 7636 with S256 only: `plain` would put the verifier itself on the wire. */
+function codeChallenge(param: OAuthParam): string | undefined {
+  const challenge = param('code_challenge');
+  const method = param('code_challenge_method');
+  if (challenge === undefined && method === undefined) return undefined;
+  if (method !== 'S256' || challenge === undefined || !isS256Challenge(challenge)) {
+    throw new BridgeError('ERR_BAD_REQUEST', { userMessage: 'Send code_challenge with code_challenge_method=S256 (43 base64url characters), or neither.' });
+  }
+  return challenge;
+}
+
+/** RFC 6749 §5.1: the token response, never cached. */
+async function respondWithTokens(ctx: Context, device: DeviceFlow, session: CliSession, refreshToken: string): Promise<void> {
+  const access = await device.accessTokens.mint(session);
+  noStore(ctx);
+  ctx.body = { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn, refresh_token: refreshToken };
+}
+
+function noStore(ctx: Context): void {
+  ctx.set('Cache-Control', 'no-store');
+  ctx.set('Pragma', 'no-cache');
+}

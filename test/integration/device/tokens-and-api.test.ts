@@ -1,0 +1,219 @@
+import { testBridge } from '../../helpers/bridge.js';
+import { FakeOp } from '../../helpers/fake-op.js';
+import type { StsClient } from '../../../src/sts/index.js';
+import { ALICE, CLIENT_ID, loggedIn, refresh } from './flow.js';
+
+/**
+ * After the device login: refresh with rotation and reuse detection (RFC 6749 §6, BCP §4.14),
+ * the absolute session lifetime, revocation (RFC 7009), and the bearer API (RFC 6750).
+ */
+let op: FakeOp;
+beforeAll(async () => {
+  op = await FakeOp.start();
+});
+afterAll(() => op.close());
+
+const HOUR = 3600_000;
+const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+const wholeSeconds = (ms: number) => Math.floor(ms / 1000) * 1000;
+const CANARY = 'CANARY-secret-0123456789';
+
+/** An STS that answers every AssumeRoleWith* with fixed credentials whose secret is a canary. */
+function fakeSts(calls: unknown[] = []): StsClient {
+  const answer = (roleArn: string) => ({
+    credentials: { accessKeyId: 'STS.AK', accessKeySecret: CANARY, securityToken: 'CANARY-token', expiration: new Date(Date.UTC(2030, 0, 1, 12, 0, 0, 123)) },
+    assumedRoleUser: { arn: `${roleArn.replace(':role/', ':assumed-role/')}/alice`, assumedRoleId: 'id' },
+    requestId: 'req-1',
+  });
+  return {
+    assumeRoleWithSaml: async (input) => (calls.push(input), { ...answer(input.roleArn), samlAssertionInfo: { subjectType: '', subject: '', recipient: '', issuer: '' } }),
+    assumeRoleWithOidc: async (input) => (calls.push(input), { ...answer(input.roleArn), oidcTokenInfo: { issuer: '', subject: '', clientIds: [] } }),
+    assumeRole: async (input) => (calls.push(input), answer(input.roleArn)),
+    getCallerIdentity: async () => {
+      throw new Error('unused');
+    },
+  };
+}
+
+describe('refresh', () => {
+  test('rotates: each refresh token works once and the new access token works', async () => {
+    const bridge = await testBridge(op);
+    const { cli, tokens } = await loggedIn(bridge, op);
+    bridge.clock.advance(HOUR);
+    const next = await refresh(cli, tokens.refresh_token).expect(200);
+    expect(next.headers['cache-control']).toBe('no-store');
+    expect(next.body).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 600, refresh_token: expect.any(String) });
+    expect(next.body.refresh_token).not.toBe(tokens.refresh_token);
+    await cli.get('/api/whoami').set(bearer(next.body.access_token)).expect(200);
+    await refresh(cli, next.body.refresh_token).expect(200);
+  });
+
+  test('reuse of a rotated refresh token revokes the family: every token of the session stops working', async () => {
+    const bridge = await testBridge(op);
+    const { cli, tokens } = await loggedIn(bridge, op);
+    const next = (await refresh(cli, tokens.refresh_token).expect(200)).body;
+    const reuse = await refresh(cli, tokens.refresh_token).expect(400);
+    expect(reuse.body).toMatchObject({ error: 'invalid_grant', code: 'ERR_REFRESH_TOKEN_REUSED' });
+    expect((await refresh(cli, next.refresh_token).expect(400)).body).toMatchObject({ error: 'invalid_grant', code: 'ERR_REFRESH_TOKEN_INVALID' });
+    await cli.get('/api/whoami').set(bearer(next.access_token)).expect(401);
+    const warning = bridge.logLines.map((l) => JSON.parse(l)).find((l) => l.code === 'ERR_REFRESH_TOKEN_REUSED');
+    expect(warning).toMatchObject({ level: 40, detail: { subject: 'alice-sub' } });
+  });
+
+  test('the absolute session lifetime (12 h) ends refresh, however active the session', async () => {
+    const bridge = await testBridge(op);
+    const { cli, tokens } = await loggedIn(bridge, op);
+    let current = tokens;
+    for (let h = 1; h < 12; h++) {
+      bridge.clock.advance(HOUR);
+      current = (await refresh(cli, current.refresh_token).expect(200)).body;
+    }
+    bridge.clock.advance(HOUR - 300_000);
+    const last = (await refresh(cli, current.refresh_token).expect(200)).body;
+    expect(last.expires_in).toBe(300); // capped at the session's end
+    const who = await cli.get('/api/whoami').set(bearer(last.access_token)).expect(200);
+    expect(Date.parse(who.body.sessionExpiresAt)).toBe(wholeSeconds(bridge.clock.now() + 300_000));
+    bridge.clock.advance(300_000);
+    expect((await refresh(cli, last.refresh_token).expect(400)).body).toMatchObject({ error: 'invalid_grant' });
+  });
+});
+
+describe('revocation (RFC 7009)', () => {
+  test('revoking the refresh token ends the session: its access token fails at once', async () => {
+    const bridge = await testBridge(op);
+    const { cli, tokens } = await loggedIn(bridge, op);
+    const res = await cli.post('/oauth/revoke').type('form').send({ token: tokens.refresh_token, token_type_hint: 'refresh_token', client_id: CLIENT_ID }).expect(200);
+    expect(res.text).toBe('');
+    await cli.get('/api/whoami').set(bearer(tokens.access_token)).expect(401);
+    await refresh(cli, tokens.refresh_token).expect(400);
+  });
+
+  test('revoking the access token ends the session too (hint or no hint)', async () => {
+    const bridge = await testBridge(op);
+    const { cli, tokens } = await loggedIn(bridge, op);
+    await cli.post('/oauth/revoke').type('form').send({ token: tokens.access_token, token_type_hint: 'refresh_token', client_id: CLIENT_ID }).expect(200);
+    await refresh(cli, tokens.refresh_token).expect(400);
+  });
+
+  test('unknown tokens still answer 200; other clients and a missing token do not', async () => {
+    const bridge = await testBridge(op);
+    const { cli, tokens } = await loggedIn(bridge, op);
+    await cli.post('/oauth/revoke').type('form').send({ token: 'nonsense', client_id: CLIENT_ID }).expect(200);
+    await cli.post('/oauth/revoke').type('form').send({ token: 'a.b.c', client_id: CLIENT_ID }).expect(200);
+    await cli.post('/oauth/revoke').type('form').send({ token: tokens.refresh_token, client_id: 'other' }).expect(401, /invalid_client/);
+    await cli.post('/oauth/revoke').type('form').send({ client_id: CLIENT_ID }).expect(400, /invalid_request/);
+    await cli.get('/api/whoami').set(bearer(tokens.access_token)).expect(200);
+  });
+});
+
+describe('bearer API', () => {
+  test('whoami answers the identity the user approved with, and the session end', async () => {
+    const bridge = await testBridge(op);
+    const { cli, tokens } = await loggedIn(bridge, op);
+    const res = await cli.get('/api/whoami').set(bearer(tokens.access_token)).expect(200);
+    expect(res.body).toEqual({
+      idp: 'demo',
+      issuer: op.issuer,
+      subject: 'alice-sub',
+      email: 'alice@example.com',
+      name: 'Alice',
+      groups: ['rambridge-dev'],
+      amr: ['pwd'],
+      sessionExpiresAt: new Date(wholeSeconds(bridge.clock.now() + 12 * HOUR)).toISOString().replace('.000Z', 'Z'),
+    });
+  });
+
+  test('roles: the current mapping, with maximum durations capped for elevated roles', async () => {
+    const bridge = await testBridge(op, {
+      config: (c) => {
+        c.roles.find((r) => r.id === 'dev-admin')!.elevated = true;
+        c.elevation.maxSessionDuration = 1800;
+      },
+    });
+    const { cli, tokens } = await loggedIn(bridge, op);
+    const res = await cli.get('/api/roles').set(bearer(tokens.access_token)).expect(200);
+    expect(res.body.roles).toEqual([
+      { id: 'dev-admin', arn: 'acs:ram::1111222233334444:role/rambridge-dev-admin', accountId: '1111222233334444', accountName: 'Development', description: 'Full access to the development account.', via: 'saml', maxSessionDuration: 1800, elevated: true },
+      { id: 'dev-readonly', arn: 'acs:ram::1111222233334444:role/rambridge-dev-readonly', accountId: '1111222233334444', accountName: 'Development', description: 'Read-only access to ECS and OSS in development.', via: 'oidc', maxSessionDuration: 43200, elevated: false },
+    ]);
+  });
+
+  test.each([
+    ['no Authorization header', undefined, 'Bearer', 'ERR_TOKEN_MISSING'],
+    ['another scheme', 'Basic YTpi', 'Bearer', 'ERR_TOKEN_MISSING'],
+    ['garbage', 'Bearer not-a-jwt', 'Bearer error="invalid_token"', 'ERR_TOKEN_INVALID'],
+  ])('401 with the RFC 6750 challenge: %s', async (_name, header, challenge, code) => {
+    const bridge = await testBridge(op);
+    const req = bridge.agent().get('/api/roles');
+    const res = await (header ? req.set('Authorization', header) : req).expect(401);
+    expect(res.headers['www-authenticate']).toBe(challenge);
+    expect(res.body).toMatchObject({ error: 'invalid_token', code });
+  });
+
+  test('an access token expires after 10 minutes on the injected clock', async () => {
+    const bridge = await testBridge(op);
+    const { cli, tokens } = await loggedIn(bridge, op);
+    bridge.clock.advance(599_000);
+    await cli.get('/api/whoami').set(bearer(tokens.access_token)).expect(200);
+    bridge.clock.advance(1000);
+    const res = await cli.get('/api/whoami').set(bearer(tokens.access_token)).expect(401);
+    expect(res.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
+  });
+
+  test('credentials: the same checks, issuer and audit as the web, never cached, secrets never logged', async () => {
+    const calls: unknown[] = [];
+    const bridge = await testBridge(op, { sts: fakeSts(calls) });
+    const { cli, tokens } = await loggedIn(bridge, op);
+    const res = await cli.post('/api/credentials').set(bearer(tokens.access_token)).send({ role: 'dev-readonly', durationSeconds: 7200 }).expect(200);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.body).toEqual({
+      accessKeyId: 'STS.AK',
+      accessKeySecret: CANARY,
+      securityToken: 'CANARY-token',
+      expiration: '2030-01-01T12:00:00Z',
+      roleArn: 'acs:ram::1111222233334444:role/rambridge-dev-readonly',
+      assumedRoleArn: 'acs:ram::1111222233334444:assumed-role/rambridge-dev-readonly/alice',
+      roleSessionName: expect.stringMatching(/^alice@example\.com-[0-9a-f]{8}$/),
+      requestId: 'req-1',
+    });
+    expect(calls).toEqual([expect.objectContaining({ durationSeconds: 7200, roleArn: 'acs:ram::1111222233334444:role/rambridge-dev-readonly' })]);
+    const audit = bridge.logLines.map((l) => JSON.parse(l)).find((l) => l.audit === true);
+    expect(audit).toMatchObject({ channel: 'cli', roleId: 'dev-readonly', outcome: 'issued', user: { subject: 'alice-sub' } });
+    expect(bridge.logLines.join('')).not.toContain('CANARY');
+  });
+
+  test.each([
+    ['a role not granted', { role: 'prod-ops', durationSeconds: 3600 }, 403, 'ERR_ROLE_NOT_GRANTED'],
+    ['an unknown role', { role: 'acs:ram::5555666677778888:role/admin', durationSeconds: 3600 }, 403, 'ERR_ROLE_NOT_GRANTED'],
+    ['a duration over the role maximum', { role: 'dev-admin', durationSeconds: 14401 }, 400, 'ERR_DURATION_INVALID'],
+    ['a duration as text', { role: 'dev-admin', durationSeconds: '3600' }, 400, 'ERR_DURATION_INVALID'],
+    ['no duration', { role: 'dev-admin' }, 400, 'ERR_DURATION_INVALID'],
+  ])('credentials refused: %s, and STS is never called', async (_name, body, status, code) => {
+    const calls: unknown[] = [];
+    const bridge = await testBridge(op, { sts: fakeSts(calls) });
+    const { cli, tokens } = await loggedIn(bridge, op);
+    const res = await cli.post('/api/credentials').set(bearer(tokens.access_token)).send(body).expect(status);
+    expect(res.body).toMatchObject({ code });
+    expect(calls).toEqual([]);
+  });
+
+  test('credentials need MFA and a justification for elevated roles', async () => {
+    const bridge = await testBridge(op, { sts: fakeSts(), config: (c) => (c.roles.find((r) => r.id === 'dev-admin')!.elevated = true) });
+    const { cli, tokens } = await loggedIn(bridge, op, ALICE);
+    const res = await cli.post('/api/credentials').set(bearer(tokens.access_token)).send({ role: 'dev-admin', durationSeconds: 900, justification: 'incident 42 needs a fix' }).expect(403);
+    expect(res.body).toMatchObject({ code: 'ERR_ELEVATION_MFA_REQUIRED' });
+  });
+
+  test('credentials without STS configured: 501 ERR_NOT_CONFIGURED (after the role check)', async () => {
+    const bridge = await testBridge(op);
+    const { cli, tokens } = await loggedIn(bridge, op);
+    expect((await cli.post('/api/credentials').set(bearer(tokens.access_token)).send({ role: 'dev-readonly', durationSeconds: 3600 }).expect(501)).body).toMatchObject({ code: 'ERR_NOT_CONFIGURED' });
+    expect((await cli.post('/api/credentials').set(bearer(tokens.access_token)).send({ role: 'prod-ops', durationSeconds: 3600 }).expect(403)).body).toMatchObject({ code: 'ERR_ROLE_NOT_GRANTED' });
+  });
+
+  test('a form-encoded credentials request is refused (JSON only)', async () => {
+    const bridge = await testBridge(op, { sts: fakeSts() });
+    const { cli, tokens } = await loggedIn(bridge, op);
+    await cli.post('/api/credentials').set(bearer(tokens.access_token)).type('form').send({ role: 'dev-readonly', durationSeconds: '3600' }).expect(400, /invalid_request/);
+  });
+});

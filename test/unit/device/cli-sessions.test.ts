@@ -1,0 +1,101 @@
+import { ManualClock } from '../../../src/clock.js';
+import { CliSessions } from '../../../src/device/cli-sessions.js';
+import type { Identity } from '../../../src/idp/identity.js';
+import { MemoryStore } from '../../../src/store/index.js';
+import { storedEntries } from './store-entries.js';
+
+const ALICE: Identity = { idp: 'demo', issuer: 'https://idp', subject: 'alice-sub', email: 'Alice@Example.com', groups: ['dev'], amr: ['pwd'] };
+const BOB: Identity = { idp: 'demo', issuer: 'https://idp', subject: 'bob-sub', email: 'bob@example.com', groups: [], amr: ['pwd'] };
+const CLIENT = { clientId: 'rambridge-cli', host: 'laptop', ip: '10.0.0.1' };
+const HOUR = 3600_000;
+
+function setup() {
+  const clock = new ManualClock();
+  const store = new MemoryStore(clock);
+  return { clock, store, sessions: new CliSessions({ store, clock, maxAgeSeconds: 12 * 3600 }) };
+}
+
+async function expectCode(promise: Promise<unknown>, code: string) {
+  await expect(promise).rejects.toMatchObject({ code, oauthError: 'invalid_grant' });
+}
+
+describe('CLI sessions (refresh-token families)', () => {
+  test('refresh rotates: each refresh answers a new token for the same session', async () => {
+    const { sessions } = setup();
+    const { session, refreshToken: first } = await sessions.start(ALICE, CLIENT);
+    const { refreshToken: second } = await sessions.refresh(first, 'rambridge-cli');
+    expect(second).not.toBe(first);
+    const { session: after, refreshToken: third } = await sessions.refresh(second, 'rambridge-cli');
+    expect(after.sid).toBe(session.sid);
+    expect(third).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  test('presenting a rotated refresh token revokes the whole family, including the newest token', async () => {
+    const { sessions } = setup();
+    const { session, refreshToken: first } = await sessions.start(ALICE, CLIENT);
+    const { refreshToken: second } = await sessions.refresh(first, 'rambridge-cli');
+    await expectCode(sessions.refresh(first, 'rambridge-cli'), 'ERR_REFRESH_TOKEN_REUSED');
+    await expect(sessions.find(session.sid)).resolves.toBeUndefined();
+    await expectCode(sessions.refresh(second, 'rambridge-cli'), 'ERR_REFRESH_TOKEN_INVALID');
+  });
+
+  test('two refreshes racing with the same token: one rotates, the other is a reuse that ends the session', async () => {
+    const { sessions } = setup();
+    const { session, refreshToken } = await sessions.start(ALICE, CLIENT);
+    const results = await Promise.allSettled([sessions.refresh(refreshToken, 'rambridge-cli'), sessions.refresh(refreshToken, 'rambridge-cli')]);
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    await expect(sessions.find(session.sid)).resolves.toBeUndefined();
+  });
+
+  test('the absolute lifetime ends refresh however recently the session was used', async () => {
+    const { sessions, clock } = setup();
+    let { refreshToken } = await sessions.start(ALICE, CLIENT);
+    for (let h = 0; h < 11; h++) {
+      clock.advance(HOUR);
+      ({ refreshToken } = await sessions.refresh(refreshToken, 'rambridge-cli'));
+    }
+    clock.advance(HOUR);
+    await expectCode(sessions.refresh(refreshToken, 'rambridge-cli'), 'ERR_REFRESH_TOKEN_INVALID');
+  });
+
+  test('unknown tokens and other client ids are refused', async () => {
+    const { sessions } = setup();
+    const { refreshToken } = await sessions.start(ALICE, CLIENT);
+    await expectCode(sessions.refresh('x'.repeat(43), 'rambridge-cli'), 'ERR_REFRESH_TOKEN_INVALID');
+    await expectCode(sessions.refresh(refreshToken, 'other-client'), 'ERR_REFRESH_TOKEN_INVALID');
+  });
+
+  test('the store holds hashes of refresh tokens, never the tokens', async () => {
+    const { sessions, store } = setup();
+    const { refreshToken: first } = await sessions.start(ALICE, CLIENT);
+    const { refreshToken: second } = await sessions.refresh(first, 'rambridge-cli');
+    const dump = JSON.stringify(storedEntries(store));
+    expect(dump).not.toContain(first);
+    expect(dump).not.toContain(second);
+  });
+
+  test('listForUser and revokeForUser find a user by subject or by email in any case, and no one else', async () => {
+    const { sessions, clock } = setup();
+    const a1 = await sessions.start(ALICE, CLIENT);
+    clock.advance(1000);
+    const a2 = await sessions.start(ALICE, { ...CLIENT, host: 'desktop' });
+    const b = await sessions.start(BOB, CLIENT);
+    expect((await sessions.listForUser('alice@example.com')).map((s) => s.sid)).toEqual([a1.session.sid, a2.session.sid]);
+    expect((await sessions.listForUser('alice-sub')).map((s) => s.client.host)).toEqual(['laptop', 'desktop']);
+    expect(await sessions.listForUser('nobody@example.com')).toEqual([]);
+
+    const revoked = await sessions.revokeForUser('ALICE@example.com');
+    expect(revoked).toHaveLength(2);
+    await expect(sessions.listForUser('alice-sub')).resolves.toEqual([]);
+    await expectCode(sessions.refresh(a2.refreshToken, 'rambridge-cli'), 'ERR_REFRESH_TOKEN_INVALID');
+    await expect(sessions.find(b.session.sid)).resolves.toMatchObject({ sid: b.session.sid });
+  });
+
+  test('the user index drops sessions that have ended', async () => {
+    const { sessions, clock } = setup();
+    await sessions.start(ALICE, CLIENT);
+    clock.advance(13 * HOUR);
+    await sessions.start(ALICE, CLIENT);
+    await expect(sessions.listForUser('alice-sub')).resolves.toHaveLength(1);
+  });
+});

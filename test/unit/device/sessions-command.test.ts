@@ -1,0 +1,34 @@
+import { sessionsCommand, sessionsReport } from '../../../src/cli/commands/sessions.js';
+import type { CliSession } from '../../../src/device/index.js';
+import { configFromYaml } from '../../helpers/config.js';
+
+const SESSION: CliSession = {
+  sid: 'sid-1',
+  identity: { idp: 'corp', issuer: 'https://idp', subject: 'alice-sub', email: 'alice@example.com', groups: [], amr: [] },
+  client: { clientId: 'rambridge-cli', host: 'laptop', ip: '10.0.0.1', version: '0.1.0' },
+  createdAt: Date.UTC(2026, 0, 1, 8),
+  expiresAt: Date.UTC(2026, 0, 1, 20),
+  refreshHash: 'hash-never-shown',
+};
+
+describe('rambridge sessions', () => {
+  test.each(['list', 'revoke'] as const)('%s with the memory store says it needs a shared store, and exits 2', async (action) => {
+    const result = await sessionsCommand(configFromYaml(''), action, { user: 'alice@example.com' });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('memory store');
+    expect(result.stderr).toContain('shared store (Redis');
+  });
+
+  test('the report names each session by id, user, host, address and lifetime, never a token hash', () => {
+    const text = sessionsReport([SESSION], 'list', { user: 'alice@example.com' });
+    expect(text).toBe(
+      '1 live CLI session for alice@example.com\n' +
+        '  sid-1  alice@example.com  laptop  10.0.0.1  since 2026-01-01T08:00:00.000Z  until 2026-01-01T20:00:00.000Z\n',
+    );
+    const json = JSON.parse(sessionsReport([SESSION], 'revoke', { user: 'alice-sub', json: true }));
+    expect(json).toEqual({ revoked: [expect.objectContaining({ sid: 'sid-1', subject: 'alice-sub', clientHost: 'laptop', clientVersion: '0.1.0' })] });
+    expect(JSON.stringify(json)).not.toContain('hash-never-shown');
+    expect(sessionsReport([], 'revoke', { user: 'bob' })).toBe('0 CLI sessions revoked for bob\n');
+  });
+});
