@@ -111,6 +111,7 @@ const GENERIC_MESSAGES: Record<number, string> = {
   403: 'You are not allowed to do that.',
   404: 'There is nothing here.',
   405: 'That method is not allowed here.',
+  413: 'What was sent is too large.',
   429: 'Too many attempts. Please wait a moment and try again.',
   500: 'Something went wrong on our side.',
   501: 'This part of rambridge is not configured yet.',

@@ -12,7 +12,7 @@ export interface Connector {
    * Begins a sign-in: where to send the browser, and the secrets (state, nonce, PKCE verifier…)
    * that must come back bound to this browser's flow cookie.
    */
-  startLogin(): Promise<LoginStart>;
+  startLogin(options?: LoginOptions): Promise<LoginStart>;
   /** Verifies the IdP's answer against the secrets from `startLogin`. Throws a BridgeError on any refusal. */
   finishLogin(answer: IdpAnswer, secrets: FlowSecrets): Promise<Identity>;
   /** Resolves when the IdP's metadata can be loaded (readiness). */
@@ -20,6 +20,14 @@ export interface Connector {
 }
 
 export type FlowSecrets = Record<string, string>;
+
+export interface LoginOptions {
+  /**
+   * Make the IdP ask for credentials again instead of reusing its own session (OIDC `prompt=login`
+   * with `max_age=0`, checked on `auth_time`; SAML `ForceAuthn`): before approving a CLI login.
+   */
+  reauthenticate?: boolean;
+}
 
 /** How the IdP's answer reached us: a redirect (OIDC query) or a form POST (SAML HTTP-POST binding). */
 export type IdpAnswer = { kind: 'redirect'; url: URL } | { kind: 'post'; form: Record<string, unknown> };

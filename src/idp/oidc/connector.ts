@@ -1,7 +1,7 @@
 import * as client from 'openid-client';
 import type { OidcIdp } from '../../config/index.js';
 import { BridgeError } from '../../errors.js';
-import type { Connector, FlowSecrets, IdpAnswer, LoginStart } from '../connector.js';
+import type { Connector, FlowSecrets, IdpAnswer, LoginOptions, LoginStart } from '../connector.js';
 import type { Identity } from '../identity.js';
 import { identityFromClaims } from './claims.js';
 
@@ -28,7 +28,7 @@ export class OidcConnector implements Connector {
     await this.discover();
   }
 
-  async startLogin(): Promise<LoginStart> {
+  async startLogin(options: LoginOptions = {}): Promise<LoginStart> {
     const config = await this.discover();
     const codeVerifier = client.randomPKCECodeVerifier();
     const state = client.randomState();
@@ -41,8 +41,11 @@ export class OidcConnector implements Connector {
       code_challenge_method: 'S256',
       state,
       nonce,
+      ...(options.reauthenticate ? { prompt: 'login', max_age: '0' } : {}),
     });
-    return { redirectTo: url.href, secrets: { state, nonce, codeVerifier } };
+    const secrets: FlowSecrets = { state, nonce, codeVerifier };
+    if (options.reauthenticate) secrets.maxAge = '0';
+    return { redirectTo: url.href, secrets };
   }
 
   async finishLogin(answer: IdpAnswer, secrets: FlowSecrets): Promise<Identity> {
@@ -68,6 +71,8 @@ export class OidcConnector implements Connector {
         expectedState: secrets.state,
         expectedNonce: secrets.nonce,
         idTokenExpected: true,
+        // With max_age, openid-client requires auth_time and checks it is that recent.
+        ...(secrets.maxAge !== undefined ? { maxAge: Number(secrets.maxAge) } : {}),
       });
     } catch (err) {
       throw classifyGrantError(err);

@@ -4,7 +4,7 @@ import type { Clock } from '../../clock.js';
 import type { SamlIdp } from '../../config/index.js';
 import { BridgeError } from '../../errors.js';
 import type { Store } from '../../store/index.js';
-import type { Connector, FlowSecrets, IdpAnswer, LoginStart } from '../connector.js';
+import type { Connector, FlowSecrets, IdpAnswer, LoginOptions, LoginStart } from '../connector.js';
 import type { Identity } from '../identity.js';
 import { checkAssertion, type CheckedAssertion } from './assertion-checks.js';
 import { identityFromProfile } from './attributes.js';
@@ -61,11 +61,15 @@ export class SamlConnector implements Connector {
     await this.load();
   }
 
-  async startLogin(): Promise<LoginStart> {
+  async startLogin(options: LoginOptions = {}): Promise<LoginStart> {
     const { trust } = await this.load();
     const requestId = `_${randomBytes(20).toString('hex')}`;
     // A fresh node-saml instance per request: it is how we learn the ID it puts in the request.
-    const saml = new SAML({ ...nodeSamlConfig(this.idp, trust, this.sp, this.requestIds), generateUniqueId: () => requestId });
+    const saml = new SAML({
+      ...nodeSamlConfig(this.idp, trust, this.sp, this.requestIds),
+      generateUniqueId: () => requestId,
+      forceAuthn: options.reauthenticate === true,
+    });
     const redirectTo = await saml.getAuthorizeUrlAsync('', undefined, {});
     return { redirectTo, secrets: { requestId } };
   }

@@ -7,6 +7,7 @@ const HEADINGS: Record<number, string> = {
   401: 'Sign-in did not succeed',
   403: 'Not allowed',
   404: 'Not found',
+  413: 'Too large',
   429: 'Slow down',
   501: 'Not configured',
 };

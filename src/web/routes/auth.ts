@@ -22,13 +22,14 @@ export function authRoutes(deps: WebDeps): Router {
         idps: [...connectors.values()].map((c) => ({
           id: c.id,
           displayName: c.displayName,
-          href: `/login?${new URLSearchParams({ idp: c.id, return_to: returnTo })}`,
+          href: `/login?${new URLSearchParams({ idp: c.id, return_to: returnTo, ...(ctx.query.reauth === '1' ? { reauth: '1' } : {}) })}`,
         })),
       });
       return;
     }
     const connector = requested === undefined ? [...connectors.values()][0]! : findConnector(connectors, requested);
-    const start = await connector.startLogin();
+    // `reauth=1`: the IdP must ask again (approving a CLI login after a long-lived browser session).
+    const start = await connector.startLogin({ reauthenticate: ctx.query.reauth === '1' });
     await flows.begin(ctx, { idp: connector.id, returnTo, secrets: start.secrets, startedAt: clock.now() });
     ctx.redirect(start.redirectTo);
   });

@@ -38,7 +38,10 @@ export function deviceRoutes(deps: WebDeps, device: DeviceFlow): Router {
     const typed = ctx.method === 'GET' ? ctx.query.user_code : (ctx.request.body as Record<string, unknown> | undefined)?.user_code;
     const code = normalizeUserCode(typed);
     const back = code ? `/device?${new URLSearchParams({ user_code: formatUserCode(code) })}` : '/device';
-    ctx.redirect(`/login?${new URLSearchParams({ return_to: back })}`);
+    // Signed in, but too long ago: the IdP itself must ask again, not just wave the user through.
+    const query = new URLSearchParams({ return_to: back });
+    if (ctx.state.user) query.set('reauth', '1');
+    ctx.redirect(`/login?${query}`);
     if (ctx.method === 'POST') ctx.status = 303;
   };
 

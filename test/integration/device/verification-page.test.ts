@@ -1,4 +1,4 @@
-import { loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
+import { followOp, loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
 import { FakeOp } from '../../helpers/fake-op.js';
 import { ALICE, BOB, csrfOf, decide, poll, signedIn, started, submit } from './flow.js';
 
@@ -54,11 +54,18 @@ describe('signing in to approve', () => {
     bridge.clock.advance(5 * MINUTE);
     // The approval posted from the page shown before is not taken: sign in again first.
     const late = await browser.post('/device').type('form').send({ _csrf: csrfOf(confirm.text), user_code, decision: 'approve' }).expect(303);
-    expect(new URL(late.headers.location!, 'http://x').searchParams.get('return_to')).toBe(`/device?user_code=${user_code}`);
+    const relogin = new URL(late.headers.location!, 'http://x');
+    expect(relogin.searchParams.get('return_to')).toBe(`/device?user_code=${user_code}`);
+    expect(relogin.searchParams.get('reauth')).toBe('1');
     expect((await poll(cli, device_code)).body.error).toBe('authorization_pending');
     await browser.get('/device').expect(302);
-    // Signing in again (a fresh session) makes approval possible.
-    await loginThroughFakeOp(browser, op, '/device');
+    // Signing in again makes approval possible, and the IdP is told to ask for credentials again
+    // (prompt=login, max_age=0: openid-client then insists on a fresh auth_time).
+    const start = await browser.get(relogin.pathname + relogin.search).expect(302);
+    const authorize = new URL(start.headers.location!).searchParams;
+    expect([authorize.get('prompt'), authorize.get('max_age')]).toEqual(['login', '0']);
+    const callback = await followOp(start.headers.location!);
+    await browser.get(callback.pathname + callback.search).expect(302);
     await decide(browser, user_code, 'approve');
     bridge.clock.advance(5000);
     await poll(cli, device_code).expect(200);

@@ -68,6 +68,18 @@ describe('OIDC sign-in', () => {
     expect(logLines.join('')).not.toMatch(/"id_token":"ey/);
   });
 
+  test('re-authentication: prompt=login and max_age=0 are sent, and an old auth_time is refused', async () => {
+    const { agent } = await testBridge(op);
+    const browser = agent();
+    op.next = { claims: { auth_time: Math.floor(Date.now() / 1000) - 3600 } };
+    const start = await browser.get('/login?reauth=1').expect(302);
+    const q = new URL(start.headers.location!).searchParams;
+    expect([q.get('prompt'), q.get('max_age')]).toEqual(['login', '0']);
+    const callback = await followOp(start.headers.location!);
+    const res = await browser.get(callback.pathname + callback.search).expect(401);
+    expect(res.text).toContain('ERR_AUTH_TOKEN_INVALID');
+  });
+
   test('an IdP error response is shown as the IdP refusing, with its own code', async () => {
     const { agent } = await testBridge(op);
     op.next = { authorizeError: 'access_denied' };
