@@ -1,6 +1,6 @@
 import type { Grant, Role } from '../config/index.js';
 import { hasMfa, type Identity } from '../idp/identity.js';
-import { compileGlob } from './glob.js';
+import { compileGlob, isGlob } from './glob.js';
 
 /** Why a role was granted: which grant, and which of the user's groups matched which pattern. */
 export interface GrantReason {
@@ -28,7 +28,9 @@ export type Explanation =
 
 interface CompiledGrant {
   grant: Grant;
-  patterns: Array<{ pattern: string; matches: (group: string) => boolean }>;
+  /** Exact group names are looked up in a Set; only glob patterns are tried against each group. */
+  exact: string[];
+  globs: Array<{ pattern: string; matches: (group: string) => boolean }>;
 }
 
 /**
@@ -43,15 +45,17 @@ export class RoleMapper {
     this.roles = roles;
     this.grants = grants.map((grant) => ({
       grant,
-      patterns: grant.groups.map((pattern) => ({ pattern, matches: compileGlob(pattern) })),
+      exact: grant.groups.filter((p) => !isGlob(p)),
+      globs: grant.groups.filter(isGlob).map((pattern) => ({ pattern, matches: compileGlob(pattern) })),
     }));
   }
 
   /** The roles this identity may use, in config order, each with every reason that grants it. */
   rolesFor(identity: Identity): RoleChoice[] {
     const reasons = new Map<string, GrantReason[]>();
+    const groups = new Set(identity.groups);
     for (const compiled of this.grants) {
-      const match = this.firstMatch(compiled, identity);
+      const match = this.firstMatch(compiled, identity, groups);
       if (!match || this.denial(compiled.grant, identity)) continue;
       for (const roleId of compiled.grant.roles) {
         const list = reasons.get(roleId) ?? [];
@@ -69,7 +73,7 @@ export class RoleMapper {
     const denials = this.grants
       .filter((g) => g.grant.roles.includes(roleId))
       .map((compiled): DeniedGrant => {
-        if (!this.firstMatch(compiled, identity)) {
+        if (!this.firstMatch(compiled, identity, new Set(identity.groups))) {
           return { grant: compiled.grant.id, why: 'no-matching-group', needed: compiled.grant.groups };
         }
         return this.denial(compiled.grant, identity)!;
@@ -77,8 +81,11 @@ export class RoleMapper {
     return { granted: false, role: this.roles.find((r) => r.id === roleId), denials };
   }
 
-  private firstMatch(compiled: CompiledGrant, identity: Identity): { group: string; pattern: string } | undefined {
-    for (const { pattern, matches } of compiled.patterns) {
+  /** The first of the grant's patterns (in config order: exact names, then globs) a group matches. */
+  private firstMatch(compiled: CompiledGrant, identity: Identity, groups: Set<string>): { group: string; pattern: string } | undefined {
+    const exact = compiled.exact.find((name) => groups.has(name));
+    if (exact !== undefined) return { group: exact, pattern: exact };
+    for (const { pattern, matches } of compiled.globs) {
       const group = identity.groups.find(matches);
       if (group !== undefined) return { group, pattern };
     }
