@@ -37,3 +37,10 @@ describe('SAML dependencies', () => {
     expect(atLeast(packageOf('@xmldom/xmldom', dir).version, '0.8.15')).toBe(true);
   });
 });
+
+describe('web stack', () => {
+  // Koa < 3.0.3 has open-redirect and XSS fixes missing (CVE-2025-8129, CVE-2025-62595, CVE-2025-32379).
+  test('koa ≥ 3.0.3', () => {
+    expect(atLeast(packageOf('koa', import.meta.url).version, '3.0.3')).toBe(true);
+  });
+});
