@@ -11,6 +11,8 @@ declare -A needed=(
   [/usr/share/simplesamlphp/www/saml2/idp/SSOService.php]=simplesamlphp
   [/usr/bin/php]=php-cli
   ['/etc/php/*/mods-available/dom.ini']=php-xml
+  # Shared-store tests start their own redis-server on a free port (test/helpers/redis-server.ts).
+  [/usr/bin/redis-server]=redis-server
 )
 
 missing=()

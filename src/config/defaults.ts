@@ -21,6 +21,8 @@ export const DEFAULTS = {
     clockToleranceSeconds: 30,
     /** Plain-http issuers are refused unless this is set (loopback development IdPs only). */
     insecureAllowHttp: false,
+    /** Off: keeping the IdP's refresh token is a long-lived credential the operator opts into. */
+    refreshGroups: false,
   },
   alibaba: {
     site: 'intl' as const,
@@ -63,6 +65,8 @@ export const DEFAULTS = {
   },
   store: {
     type: 'memory' as const,
+    /** Redis key prefix (store.type redis). */
+    keyPrefix: 'rambridge:',
   },
   log: {
     level: 'info',

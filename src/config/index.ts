@@ -1,5 +1,5 @@
 export { loadConfigFile, parseConfigText, type Env } from './load.js';
 export { validateConfig } from './validate.js';
 export { ConfigInvalid, formatProblem, type ConfigProblem } from './problems.js';
-export type { BridgeConfig, Idp, OidcIdp, SamlIdp, Role, Grant, AlibabaSettings, IssuerSettings } from './model.js';
+export type { BridgeConfig, Idp, OidcIdp, SamlIdp, Role, Grant, AlibabaSettings, IssuerSettings, RedisStoreConfig } from './model.js';
 export { DEFAULTS, SITES, DURATION_BOUNDS } from './defaults.js';

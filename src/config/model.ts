@@ -1,6 +1,7 @@
 import type { ClaimNames } from './presets.js';
 import type { NameIdFormat, SamlIdpConfig } from './saml.js';
 import type { AccountConfig, GrantConfig, IssuerConfig, OidcIdpConfig, RawConfig, RoleConfig } from './schema.js';
+export type { RedisStoreConfig } from './schema.js';
 
 /**
  * The configuration after validation, with everything derived once: ARNs, provider ARNs, claim

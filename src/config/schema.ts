@@ -69,6 +69,15 @@ const oidcIdpSchema = z.strictObject({
   clockToleranceSeconds: z.number().int().min(0).max(300).default(DEFAULTS.idp.clockToleranceSeconds),
   /** Allow a plain-http issuer. Loopback development IdPs only; warns at start-up. */
   insecureAllowHttp: z.boolean().default(DEFAULTS.idp.insecureAllowHttp),
+  /**
+   * Re-read the user's groups (and email, name, amr) at the IdP on every CLI refresh, so a user
+   * removed from a group or disabled at the IdP loses the roles, or the CLI session, within one
+   * access-token lifetime instead of at the end of the session. The bridge then asks for
+   * `offline_access` on top of `scopes` and keeps the IdP's refresh token: a long-lived
+   * credential, kept only server-side (in the store, with the session; never in a cookie, a
+   * token or a log line). The IdP's app registration must allow the refresh_token grant.
+   */
+  refreshGroups: z.boolean().default(DEFAULTS.idp.refreshGroups),
 }).superRefine((idp, ctx) => {
   if (!idp.issuer.startsWith('http:')) return;
   if (!idp.insecureAllowHttp) {
@@ -199,7 +208,19 @@ const deviceSchema = z.strictObject({
   globalFailedUserCodesPerMinute: z.number().int().min(1).default(DEFAULTS.device.globalFailedUserCodesPerMinute),
 });
 
-const storeSchema = z.discriminatedUnion('type', [z.strictObject({ type: z.literal('memory') })]);
+/** One process only: state dies with it, and `rambridge sessions` cannot reach it. */
+const memoryStoreSchema = z.strictObject({ type: z.literal('memory') });
+
+/** Redis shared by every bridge instance (and by `rambridge sessions`). */
+const redisStoreSchema = z.strictObject({
+  type: z.literal('redis'),
+  /** `redis://[user:password@]host[:port][/db]`, or `rediss://` for TLS. Use ${VAR} for the password. */
+  url: z.url({ protocol: /^rediss?$/, error: 'a redis:// or rediss:// URL' }),
+  /** Prepended to every key, so several bridges (or other apps) can share one Redis database. */
+  keyPrefix: z.string().min(1).max(100).default(DEFAULTS.store.keyPrefix),
+});
+
+const storeSchema = z.discriminatedUnion('type', [memoryStoreSchema, redisStoreSchema]);
 
 const logSchema = z.strictObject({
   level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -229,3 +250,4 @@ export type RoleConfig = z.infer<typeof roleSchema>;
 export type GrantConfig = z.infer<typeof grantSchema>;
 export type IssuerConfig = z.infer<typeof issuerSchema>;
 export type KeyPairConfig = z.infer<typeof keyPairSchema>;
+export type RedisStoreConfig = z.infer<typeof redisStoreSchema>;

@@ -24,6 +24,9 @@ function resolve(raw: RawConfig): BridgeConfig {
   if (publicUrl.startsWith('http:') && !isLoopbackUrl(publicUrl)) {
     warnings.push(`server.publicUrl is plain http on a non-loopback host: session cookies travel unencrypted`);
   }
+  if (raw.store.type === 'redis' && raw.store.url.startsWith('redis:') && !isLoopbackUrl(raw.store.url)) {
+    warnings.push(`store.url is plain redis:// to a non-loopback host: sessions and its password travel unencrypted (use rediss://)`);
+  }
   return {
     server: { ...raw.server, publicUrl },
     idps,

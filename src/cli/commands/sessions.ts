@@ -2,10 +2,14 @@ import type { Command } from 'commander';
 import { systemClock, type Clock } from '../../clock.js';
 import { loadConfigFile, type BridgeConfig } from '../../config/index.js';
 import { CliSessions, type CliSession } from '../../device/index.js';
+import { isBridgeError } from '../../errors.js';
 import { createStore } from '../../store/index.js';
 import { EXIT_CONFIG, exitOnConfigProblems } from '../config-errors.js';
 
 type Action = 'list' | 'revoke';
+
+/** Exit code when the shared store cannot be reached: nothing was listed or revoked. */
+const EXIT_UNAVAILABLE = 1;
 
 export interface SessionsOptions {
   user: string;
@@ -48,15 +52,26 @@ export async function sessionsCommand(
       stdout: '',
       stderr:
         'rambridge sessions: this configuration uses the memory store, whose CLI sessions live inside the running server ' +
-        "process, out of this command's reach.\nConfigure a shared store (Redis, coming in a later release) to list or " +
-        'revoke sessions from here. Until then, restarting the server ends every CLI session.\n',
+        "process, out of this command's reach.\nConfigure a shared store (Redis: `store: {type: redis, url: redis://…}`, " +
+        'for the bridge and this command) to list or revoke sessions from here. Until then, restarting the server ends ' +
+        'every CLI session.\n',
     };
   }
+  // The same store, with the same key prefix, as the running bridge: its sessions are right there.
   const store = createStore(config.store, clock);
   try {
     const sessions = new CliSessions({ store, clock, maxAgeSeconds: config.device.sessionMaxAgeSeconds });
     const found = action === 'list' ? await sessions.listForUser(opts.user) : await sessions.revokeForUser(opts.user);
     return { code: 0, stdout: sessionsReport(found, action, opts), stderr: '' };
+  } catch (err) {
+    if (!isBridgeError(err, 'ERR_UNAVAILABLE')) throw err;
+    // Detail names the server (password redacted) and the reason: an administrator is reading this.
+    const { target, reason } = err.detail ?? {};
+    return {
+      code: EXIT_UNAVAILABLE,
+      stdout: '',
+      stderr: `rambridge sessions: ${err.message.replace(/^ERR_UNAVAILABLE: /, '')}${target ? ` (${String(target)}: ${String(reason)})` : ''}\n${err.hint ?? ''}\n`,
+    };
   } finally {
     await store.close();
   }

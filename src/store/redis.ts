@@ -1,0 +1,143 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Clock } from '../clock.js';
+import type { RedisStoreConfig } from '../config/index.js';
+import { BridgeError } from '../errors.js';
+import { CONSUME_LUA, INSERT_LUA, SWAP_LUA } from './redis-scripts.js';
+import type { Store, StoredEntry } from './store.js';
+
+/** The Lua commands registered with defineCommand (EVALSHA, resent as EVAL after a Redis restart). */
+interface ScriptCommands {
+  rbInsert(key: string, entry: string, now: number, px: number): Promise<number>;
+  rbConsume(key: string, now: number): Promise<string | null>;
+  rbSwap(key: string, expected: string, next: string, px: number): Promise<number>;
+}
+
+/**
+ * Compare-and-swap rounds before `update` gives up. Each round one contender wins, so this bounds
+ * how many instances may update one key at the same instant, far above what sessions ever need.
+ */
+const MAX_SWAP_ATTEMPTS = 100;
+
+/**
+ * The shared store: every bridge instance and `rambridge sessions` see the same state. Entries are
+ * StoredEntry JSON under `keyPrefix`; liveness is decided on the injected clock at every read, and
+ * Redis expiry (PX, the TTL in real time) only collects what nobody reads again.
+ */
+export class RedisStore implements Store {
+  private readonly redis: Redis & ScriptCommands;
+  /** The URL without its password: safe for logs and error details. */
+  readonly target: string;
+  private lastError: string | undefined;
+
+  constructor(
+    config: Pick<RedisStoreConfig, 'url' | 'keyPrefix'>,
+    private readonly clock: Clock,
+    options: RedisOptions = {},
+  ) {
+    this.target = redactUrl(config.url);
+    this.redis = new Redis(config.url, {
+      keyPrefix: config.keyPrefix,
+      // Fail a command after one reconnection attempt instead of queueing it for ~20 s (ioredis'
+      // default): requests answer 503 and the CLI exits, while the client keeps reconnecting.
+      maxRetriesPerRequest: 1,
+      connectTimeout: 5000,
+      retryStrategy: (times) => Math.min(times * 100, 2000),
+      ...options,
+    }) as Redis & ScriptCommands;
+    // Without a listener ioredis prints every failed reconnection; the cause reaches callers instead.
+    this.redis.on('error', (err: Error) => {
+      this.lastError = err.message;
+    });
+    this.redis.defineCommand('rbInsert', { numberOfKeys: 1, lua: INSERT_LUA });
+    this.redis.defineCommand('rbConsume', { numberOfKeys: 1, lua: CONSUME_LUA });
+    this.redis.defineCommand('rbSwap', { numberOfKeys: 1, lua: SWAP_LUA });
+  }
+
+  async upsert(key: string, value: unknown, ttlSeconds: number): Promise<void> {
+    const { raw, px } = this.entry(value, ttlSeconds);
+    await this.call(() => this.redis.set(key, raw, 'PX', px));
+  }
+
+  async insert(key: string, value: unknown, ttlSeconds: number): Promise<boolean> {
+    const { raw, px } = this.entry(value, ttlSeconds);
+    return (await this.call(() => this.redis.rbInsert(key, raw, this.clock.now(), px))) === 1;
+  }
+
+  async find<T>(key: string): Promise<T | undefined> {
+    const entry = this.live(await this.call(() => this.redis.get(key)));
+    return entry && (JSON.parse(entry.v) as T);
+  }
+
+  async update<T>(key: string, updater: (current: T) => T, ttlSeconds?: number): Promise<T | undefined> {
+    for (let attempt = 1; attempt <= MAX_SWAP_ATTEMPTS; attempt++) {
+      const raw = await this.call(() => this.redis.get(key));
+      const entry = this.live(raw);
+      if (!entry) return undefined;
+      // The updater may run more than once (after a conflict); it must be a pure function of `current`.
+      const next = updater(JSON.parse(entry.v) as T);
+      const now = this.clock.now();
+      const exp = ttlSeconds === undefined ? entry.exp : now + ttlSeconds * 1000;
+      const written: StoredEntry = { v: JSON.stringify(next), exp };
+      if ((await this.call(() => this.redis.rbSwap(key, raw!, JSON.stringify(written), Math.max(exp - now, 1)))) === 1) return next;
+      // Someone else wrote in between: back off a little (jittered) so contenders spread out.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 10)));
+    }
+    throw new BridgeError('ERR_UNAVAILABLE', {
+      userMessage: 'The shared store is too busy to update an entry.',
+      detail: { store: 'redis', key, attempts: MAX_SWAP_ATTEMPTS },
+    });
+  }
+
+  async consume<T>(key: string): Promise<T | undefined> {
+    const entry = this.live(await this.call(() => this.redis.rbConsume(key, this.clock.now())));
+    return entry && (JSON.parse(entry.v) as T);
+  }
+
+  async destroy(key: string): Promise<void> {
+    await this.call(() => this.redis.del(key));
+  }
+
+  async ping(): Promise<void> {
+    await this.call(() => this.redis.ping());
+  }
+
+  async close(): Promise<void> {
+    // QUIT lets pending replies arrive; a connection that is down has nothing to flush.
+    if (this.redis.status === 'ready') await this.redis.quit().catch(() => this.redis.disconnect());
+    else this.redis.disconnect();
+  }
+
+  private entry(value: unknown, ttlSeconds: number): { raw: string; px: number } {
+    if (!(ttlSeconds > 0)) throw new TypeError(`ttlSeconds must be positive, got ${ttlSeconds}`);
+    const exp = this.clock.now() + ttlSeconds * 1000;
+    return { raw: JSON.stringify({ v: JSON.stringify(value), exp } satisfies StoredEntry), px: Math.ceil(ttlSeconds * 1000) };
+  }
+
+  /** The entry if it is still live on our clock (Redis may not have collected it yet). */
+  private live(raw: string | null): StoredEntry | undefined {
+    if (raw === null) return undefined;
+    const entry = JSON.parse(raw) as StoredEntry;
+    return entry.exp > this.clock.now() ? entry : undefined;
+  }
+
+  /** Runs a Redis command; whatever goes wrong with Redis becomes ERR_UNAVAILABLE (503). */
+  private async call<T>(command: () => Promise<T>): Promise<T> {
+    try {
+      return await command();
+    } catch (err) {
+      throw new BridgeError('ERR_UNAVAILABLE', {
+        userMessage: 'The shared store (Redis) is unavailable.',
+        hint: 'Check that Redis is running, reachable from rambridge at store.url, and accepts its credentials.',
+        detail: { store: 'redis', target: this.target, reason: (err as Error).message, lastConnectionError: this.lastError },
+        cause: err,
+      });
+    }
+  }
+}
+
+/** The URL with any password replaced, so it can be logged. */
+export function redactUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}

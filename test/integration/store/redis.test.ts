@@ -1,0 +1,205 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
+import request from 'supertest';
+import { createApp } from '../../../src/app.js';
+import { ManualClock, systemClock } from '../../../src/clock.js';
+import { CliSessions } from '../../../src/device/index.js';
+import { isBridgeError } from '../../../src/errors.js';
+import { createLogger } from '../../../src/log.js';
+import { createStore, RedisStore } from '../../../src/store/index.js';
+import { demoConfig } from '../../helpers/config.js';
+import { startRedisServer, type RunningRedis } from '../../helpers/redis-server.js';
+import { describeStoreConformance } from '../../helpers/store-conformance.js';
+
+let redis: RunningRedis;
+/** A plain client (no prefix) to look at what the store really wrote. */
+let raw: Redis;
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+  raw = new Redis(redis.url);
+});
+afterAll(async () => {
+  await raw?.quit();
+  await redis?.stop();
+});
+
+describeStoreConformance('redis', (clock) => new RedisStore({ url: redis.url, keyPrefix: 'conformance:' }, clock));
+
+describe('RedisStore specifics', () => {
+  const clock = new ManualClock();
+  const stores: RedisStore[] = [];
+  const open = (keyPrefix: string, url = redis.url) => {
+    const store = new RedisStore({ url, keyPrefix }, clock);
+    stores.push(store);
+    return store;
+  };
+  afterEach(async () => {
+    await Promise.all(stores.splice(0).map((s) => s.close()));
+  });
+
+  test('keys live under the prefix: two prefixes never see each other', async () => {
+    const a = open('bridge-a:');
+    const b = open('bridge-b:');
+    await a.upsert('shared', 'from-a', 60);
+    expect(await b.find('shared')).toBeUndefined();
+    expect(await b.insert('shared', 'from-b', 60)).toBe(true);
+    expect(await a.find('shared')).toBe('from-a');
+    expect(await raw.exists('bridge-a:shared', 'bridge-b:shared')).toBe(2);
+    expect(await raw.exists('shared')).toBe(0);
+  });
+
+  test('the stored form is StoredEntry JSON, exp on the injected clock; Redis expiry is the TTL in real time', async () => {
+    const store = open('raw:');
+    await store.upsert('k', { user: 'alice' }, 90);
+    expect(JSON.parse((await raw.get('raw:k'))!)).toEqual({ v: '{"user":"alice"}', exp: clock.now() + 90_000 });
+    const pttl = await raw.pttl('raw:k');
+    expect(pttl).toBeGreaterThan(85_000);
+    expect(pttl).toBeLessThanOrEqual(90_000);
+  });
+
+  test('an entry expired on the injected clock is absent even while Redis still holds it', async () => {
+    const store = open('clock:');
+    await store.upsert('k', 'v', 10);
+    clock.advance(10_000);
+    expect(await raw.exists('clock:k')).toBe(1);
+    expect(await store.find('k')).toBeUndefined();
+    expect(await store.update('k', () => 'changed')).toBeUndefined();
+    expect(await store.consume('k')).toBeUndefined();
+  });
+
+  test('two instances (two connections) share state: a consume on one is seen by the other', async () => {
+    const first = open('multi:');
+    const second = open('multi:');
+    await first.upsert('code', 'once', 60);
+    const results = await Promise.all([first.consume('code'), second.consume('code')]);
+    expect(results.filter((r) => r === 'once')).toHaveLength(1);
+    await first.upsert('n', 0, 60);
+    await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? first : second).update<number>('n', (c) => c + 1)));
+    expect(await second.find('n')).toBe(10);
+  });
+
+  test('an unreachable Redis is ERR_UNAVAILABLE, and its password appears nowhere', async () => {
+    const store = open('down:', 'redis://admin:s3cret-pw@127.0.0.1:1');
+    const err = await store.ping().catch((e: unknown) => e);
+    expect(isBridgeError(err, 'ERR_UNAVAILABLE')).toBe(true);
+    const e = err as { message: string; detail: Record<string, unknown>; status: number };
+    expect(e.status).toBe(503);
+    expect(e.detail.target).toBe('redis://admin:***@127.0.0.1:1');
+    expect(JSON.stringify({ message: e.message, detail: e.detail })).not.toContain('s3cret-pw');
+    await expect(store.find('k')).rejects.toMatchObject({ code: 'ERR_UNAVAILABLE' });
+  });
+});
+
+describe('/readyz with a Redis store', () => {
+  test.each([
+    ['reachable', true],
+    ['unreachable', false],
+  ])('%s Redis: the store check says so', async (_name, up) => {
+    const config = await demoConfig();
+    const store = new RedisStore({ url: up ? redis.url : 'redis://127.0.0.1:1', keyPrefix: 'readyz:' }, systemClock);
+    const logger = createLogger({ level: 'silent', destination: new Writable({ write: (_c, _e, done) => done() }) });
+    try {
+      const app = createApp({ config, store, logger, clock: systemClock });
+      const res = await request(app.callback()).get('/readyz');
+      expect(res.body.checks.store).toBe(up ? 'ok' : 'failing');
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+/** The built `rambridge` command, as an admin runs it (npm test builds dist/ first). */
+const bin = fileURLToPath(new URL('../../../bin/rambridge.js', import.meta.url));
+
+describe('rambridge sessions against a shared Redis store', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'rambridge-sessions-'));
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const configFile = async (name: string, store: string) => {
+    const file = join(dir, name);
+    await writeFile(
+      file,
+      [
+        `server: {publicUrl: "https://bridge.example.com", sessionSecrets: ["${'k'.repeat(32)}"]}`,
+        'idps: [{id: corp, type: oidc, issuer: "https://idp.example.com", clientId: rambridge}]',
+        `store: ${store}`,
+      ].join('\n'),
+    );
+    return file;
+  };
+
+  async function run(args: string[]) {
+    try {
+      const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH } });
+      return { code: 0, stdout, stderr };
+    } catch (err) {
+      const e = err as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  }
+
+  test('list shows what the bridge stored, revoke ends it for the bridge too', async () => {
+    const keyPrefix = 'cli-e2e:';
+    const file = await configFile('redis.yaml', `{type: redis, url: "${redis.url}", keyPrefix: "${keyPrefix}"}`);
+    // What a running bridge does when a device login is approved (same store, same prefix).
+    const store = createStore({ type: 'redis', url: redis.url, keyPrefix }, systemClock);
+    try {
+      const bridge = new CliSessions({ store, clock: systemClock, maxAgeSeconds: 3600 });
+      const identity = { idp: 'corp', issuer: 'https://idp.example.com', subject: 'alice-sub', email: 'Alice@Example.com', groups: [], amr: [] };
+      const client = { clientId: 'rambridge-cli', host: 'alice-laptop', ip: '10.0.0.7', version: '0.1.0' };
+      const { session: first, refreshToken } = await bridge.start(identity, client);
+      const { session: second } = await bridge.start(identity, { ...client, host: 'alice-desktop' });
+      await bridge.start({ ...identity, subject: 'bob-sub', email: 'bob@example.com' }, client);
+
+      const listed = await run(['sessions', 'list', '--config', file, '--user', 'alice@example.com']);
+      expect(listed).toMatchObject({ code: 0, stderr: '' });
+      expect(listed.stdout).toContain('2 live CLI sessions for alice@example.com');
+      expect(listed.stdout).toContain(`  ${first.sid}  Alice@Example.com  alice-laptop  10.0.0.7`);
+      expect(listed.stdout).toContain(`  ${second.sid}  Alice@Example.com  alice-desktop`);
+      expect(listed.stdout).not.toContain(first.refreshHash);
+
+      const json = await run(['sessions', 'list', '--config', file, '--user', 'alice-sub', '--json']);
+      expect(JSON.parse(json.stdout).map((r: { sid: string }) => r.sid)).toEqual([first.sid, second.sid]);
+
+      const revoked = await run(['sessions', 'revoke', '--config', file, '--user', 'alice-sub']);
+      expect(revoked).toMatchObject({ code: 0, stderr: '' });
+      expect(revoked.stdout).toContain('2 CLI sessions revoked for alice-sub');
+
+      // The bridge's own view: the sessions are gone and their refresh token no longer works.
+      expect(await bridge.find(first.sid)).toBeUndefined();
+      await expect(bridge.refresh(refreshToken, 'rambridge-cli')).rejects.toMatchObject({ code: 'ERR_REFRESH_TOKEN_INVALID' });
+      expect((await run(['sessions', 'list', '--config', file, '--user', 'alice@example.com'])).stdout).toBe(
+        '0 live CLI sessions for alice@example.com\n',
+      );
+      expect((await bridge.listForUser('bob@example.com')).length).toBe(1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('an unreachable Redis: exit 1 with a clear message and no password', async () => {
+    const file = await configFile('down.yaml', '{type: redis, url: "redis://:pw-not-shown@127.0.0.1:1"}');
+    const r = await run(['sessions', 'list', '--config', file, '--user', 'alice@example.com']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('rambridge sessions: The shared store (Redis) is unavailable. (redis://:***@127.0.0.1:1');
+    expect(r.stderr).not.toContain('pw-not-shown');
+  });
+
+  test('the memory store still explains why it cannot work (exit 2)', async () => {
+    const r = await run(['sessions', 'list', '--config', await configFile('memory.yaml', '{type: memory}'), '--user', 'alice@example.com']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('memory store');
+  });
+});
