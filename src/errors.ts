@@ -30,6 +30,8 @@ export const ERROR_STATUS = {
   ERR_AUTH_CLAIM_MISSING: 401,
   ERR_AUTH_GROUPS_OVERAGE: 401,
   ERR_AUTH_TENANT_NOT_ALLOWED: 401,
+  /** A CLI refresh re-read the user at the IdP (`refreshGroups`) and the IdP refused them. */
+  ERR_UPSTREAM_REFRESH_DENIED: 400,
   // upstream sign-in (SAML): one code per refusal, so logs and metrics tell attacks from misconfiguration
   ERR_SAML_TOO_LARGE: 413,
   ERR_SAML_MALFORMED: 400,
@@ -140,6 +142,7 @@ const CODE_OAUTH_ERROR: Partial<Record<ErrorCode, string>> = {
   ERR_DEVICE_PKCE_MISMATCH: 'invalid_grant',
   ERR_REFRESH_TOKEN_INVALID: 'invalid_grant',
   ERR_REFRESH_TOKEN_REUSED: 'invalid_grant',
+  ERR_UPSTREAM_REFRESH_DENIED: 'invalid_grant',
   ERR_TOKEN_MISSING: 'invalid_token',
   ERR_TOKEN_INVALID: 'invalid_token',
 };

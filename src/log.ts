@@ -32,6 +32,7 @@ export const REDACT_PATHS = [
     'SigninToken',
     'OIDCToken',
     'upstreamIdToken',
+    'upstreamRefreshToken',
     'password',
     'privateKey',
   ].flatMap((k) => [k, `*.${k}`, `*.*.${k}`]),

@@ -100,6 +100,22 @@ export class CliSessions {
     return { session: rotated, refreshToken: next };
   }
 
+  /**
+   * Stores the identity re-read at the IdP during a refresh (`refreshGroups`). Undefined when the
+   * session ended meanwhile. A changed email is indexed too, so `sessions --user` finds it.
+   */
+  async replaceIdentity(sid: string, identity: Identity): Promise<CliSession | undefined> {
+    let before: string[] = [];
+    const updated = await this.deps.store.update<CliSession>(sessionKey(sid), (s) => {
+      before = userNames(s.identity);
+      return { ...s, identity };
+    });
+    if (!updated) return undefined;
+    const added = userNames(identity).filter((n) => !before.includes(n));
+    if (added.length > 0) await this.index.add(added, { sid, expiresAt: updated.expiresAt });
+    return updated;
+  }
+
   /** The session a refresh token belongs to, current or rotated (revocation accepts either). */
   async sidOfRefreshToken(refreshToken: string): Promise<string | undefined> {
     return (await this.deps.store.find<RefreshEntry>(refreshKey(secretHash(refreshToken))))?.sid;

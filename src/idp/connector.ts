@@ -17,6 +17,14 @@ export interface Connector {
   finishLogin(answer: IdpAnswer, secrets: FlowSecrets): Promise<Identity>;
   /** Resolves when the IdP's metadata can be loaded (readiness). */
   ready(): Promise<void>;
+  /**
+   * Re-reads the user at the IdP with `identity.upstreamRefreshToken` (OIDC only; SAML has no
+   * refresh). Returns the fresh identity, carrying the IdP's rotated refresh token if it rotated.
+   * Throws ERR_UPSTREAM_REFRESH_DENIED when the IdP refuses the user (`invalid_grant`: disabled,
+   * grant revoked) or now names someone else; any other BridgeError means the IdP could not be
+   * asked properly, which says nothing about the user.
+   */
+  refresh?(identity: Identity): Promise<Identity>;
 }
 
 export type FlowSecrets = Record<string, string>;

@@ -15,7 +15,8 @@ export async function completeLogin(ctx: Context, deps: WebDeps, connector: Conn
     // A fresh session id at every sign-in defeats session fixation (ASVS 7.2.4).
     await ctx.session!.regenerate();
     const now = deps.clock.now();
-    Object.assign(ctx.session!, { identity, loginAt: now, seenAt: now } satisfies BrowserSession);
+    // regenerate() keeps the session's fields: reset those that belong to the previous sign-in.
+    Object.assign(ctx.session!, { identity, loginAt: now, seenAt: now, upstreamRefreshTokenTaken: false } satisfies BrowserSession);
     deps.metrics.observeLogin(connector.id, 'ok');
     ctx.state.log.info(
       { event: 'login', idp: connector.id, issuer: identity.issuer, subject: identity.subject, email: identity.email, groups: identity.groups, amr: identity.amr },

@@ -16,6 +16,11 @@ export interface BrowserSession {
   loginAt?: number;
   /** Last request (ms), for the idle timeout. */
   seenAt?: number;
+  /**
+   * A CLI approval took this sign-in's IdP refresh token (`refreshGroups`): the next approval goes
+   * through the IdP again for a token of its own (routes/device.ts).
+   */
+  upstreamRefreshTokenTaken?: boolean;
   /** Synchronizer token for every POST form. */
   csrf?: string;
 }

@@ -32,13 +32,28 @@ export interface NextResponse {
   state?: string;
 }
 
+/** How the token endpoint answers the refresh_token grant. */
+export type RefreshBehaviour = 'ok' | 'invalid_grant' | 'server_error' | 'down';
+
 export class FakeOp {
   readonly issuer: string;
   user: FakeOpUser = { sub: 'user-1', email: 'alice@example.com', name: 'Alice', groups: ['rambridge-dev'], amr: ['pwd'] };
   next: NextResponse = {};
   /** Authorization requests as received, for assertions on PKCE/state/nonce. */
   readonly authorizeRequests: URLSearchParams[] = [];
-  private readonly codes = new Map<string, { nonce: string | null; challenge: string | null; clientId: string | null; next: NextResponse }>();
+  /**
+   * The refresh_token grant: `ok` answers with a new ID token carrying the current `user`;
+   * `invalid_grant` as when the user is disabled or the grant revoked; `server_error` a 503 JSON
+   * error; `down` drops the connection, as an unreachable IdP.
+   */
+  refreshBehaviour: RefreshBehaviour = 'ok';
+  /** Issue a new refresh token at every refresh and invalidate the presented one (Okta, Auth0). */
+  rotateRefreshTokens = true;
+  /** Grant types received at /token, for assertions. */
+  readonly tokenGrants: string[] = [];
+  private readonly codes = new Map<string, { nonce: string | null; challenge: string | null; clientId: string | null; scope: string; next: NextResponse }>();
+  /** Live refresh tokens, each for the user it was issued to (by `sub`). */
+  private readonly refreshTokens = new Map<string, string>();
 
   private constructor(
     private readonly server: Server,
@@ -96,7 +111,7 @@ export class FakeOp {
         back.searchParams.set('state', q.get('state') ?? '');
       } else {
         const code = randomBytes(16).toString('base64url');
-        this.codes.set(code, { nonce: q.get('nonce'), challenge: q.get('code_challenge'), clientId: q.get('client_id'), next });
+        this.codes.set(code, { nonce: q.get('nonce'), challenge: q.get('code_challenge'), clientId: q.get('client_id'), scope: q.get('scope') ?? '', next });
         back.searchParams.set('code', code);
         back.searchParams.set('state', next.state ?? q.get('state') ?? '');
       }
@@ -106,6 +121,8 @@ export class FakeOp {
     if (url.pathname === '/token' && req.method === 'POST') {
       const body = new URLSearchParams(await readBody(req));
       const auth = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString();
+      this.tokenGrants.push(body.get('grant_type') ?? '');
+      if (body.get('grant_type') === 'refresh_token') return this.refresh(body, auth, res, json);
       const grant = this.codes.get(body.get('code') ?? '');
       this.codes.delete(body.get('code') ?? '');
       const verifier = body.get('code_verifier') ?? '';
@@ -119,9 +136,49 @@ export class FakeOp {
         token_type: 'Bearer',
         expires_in: 300,
         id_token: await this.idToken(grant.nonce, grant.next),
+        ...(grant.scope.split(' ').includes('offline_access') ? { refresh_token: this.newRefreshToken() } : {}),
       });
     }
     json(404, { error: 'not_found' });
+  }
+
+  /** Refresh tokens currently valid (for tests that look at what the bridge kept). */
+  liveRefreshTokens(): string[] {
+    return [...this.refreshTokens.keys()];
+  }
+
+  /** Answers for `user` whatever it is now: a group change at the IdP shows at the next refresh. */
+  private async refresh(
+    body: URLSearchParams,
+    auth: string,
+    res: import('node:http').ServerResponse,
+    json: (status: number, body: unknown) => void,
+  ): Promise<void> {
+    if (this.refreshBehaviour === 'down') return void res.socket?.destroy();
+    if (this.refreshBehaviour === 'server_error') return json(503, { error: 'temporarily_unavailable' });
+    const [id, secret] = auth.split(':').map((part) => decodeURIComponent(part.replace(/\+/g, ' ')));
+    if (id !== this.clientId || secret !== this.clientSecret) return json(401, { error: 'invalid_client' });
+    const presented = body.get('refresh_token') ?? '';
+    if (this.refreshBehaviour === 'invalid_grant' || this.refreshTokens.get(presented) !== this.user.sub) return json(400, { error: 'invalid_grant' });
+    let refreshToken: string | undefined;
+    if (this.rotateRefreshTokens) {
+      this.refreshTokens.delete(presented);
+      refreshToken = this.newRefreshToken();
+    }
+    return json(200, {
+      access_token: randomBytes(16).toString('base64url'),
+      token_type: 'Bearer',
+      expires_in: 300,
+      // OIDC Core §12.2: no nonce on a refreshed ID token.
+      id_token: await this.idToken(null, { claims: { nonce: undefined } }),
+      ...(refreshToken ? { refresh_token: refreshToken } : {}),
+    });
+  }
+
+  private newRefreshToken(): string {
+    const token = randomBytes(24).toString('base64url');
+    this.refreshTokens.set(token, this.user.sub);
+    return token;
   }
 
   private async idToken(nonce: string | null, next: NextResponse): Promise<string> {

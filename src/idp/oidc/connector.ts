@@ -6,14 +6,22 @@ import type { Identity } from '../identity.js';
 import { identityFromClaims } from './claims.js';
 
 /**
+ * How long a CLI refresh waits for the IdP's token endpoint. Short: the CLI is waiting, and an IdP
+ * that does not answer only means the groups stay as they were (see `refresh`).
+ */
+const REFRESH_TIMEOUT_SECONDS = 5;
+
+/**
  * OpenID Connect relying party on openid-client v6: authorization code + PKCE (S256) + state +
  * nonce, always all three (security.md §3.2: a server that ignores PKCE cannot be detected).
+ * With `refreshGroups`, also the refresh_token grant, to re-read the user for CLI refreshes.
  */
 export class OidcConnector implements Connector {
   readonly type = 'oidc' as const;
   readonly id: string;
   readonly displayName: string;
   private configuration: Promise<client.Configuration> | undefined;
+  private refreshConfiguration: client.Configuration | undefined;
 
   /** `keepIdToken`: some role passes the IdP's own ID token through to STS. */
   constructor(
@@ -35,7 +43,7 @@ export class OidcConnector implements Connector {
     const nonce = client.randomNonce();
     const url = client.buildAuthorizationUrl(config, {
       redirect_uri: this.idp.redirectUri,
-      scope: this.idp.scopes.join(' '),
+      scope: this.scopes().join(' '),
       response_type: 'code',
       code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
       code_challenge_method: 'S256',
@@ -81,31 +89,85 @@ export class OidcConnector implements Connector {
     if (!claims) throw new BridgeError('ERR_AUTH_TOKEN_INVALID', { detail: { reason: 'no id_token' } });
     const identity = identityFromClaims(this.idp, claims);
     if (this.options.keepIdToken && tokens.id_token) identity.upstreamIdToken = tokens.id_token;
+    if (this.idp.refreshGroups && tokens.refresh_token) identity.upstreamRefreshToken = tokens.refresh_token;
     return identity;
+  }
+
+  /**
+   * The refresh_token grant at the IdP (OIDC Core §12): the new ID token must name the same user
+   * (§12.2), and its claims replace groups, email, name and amr. Refusals that concern the user
+   * (invalid_grant, another subject, claims a sign-in would refuse now) become
+   * ERR_UPSTREAM_REFRESH_DENIED; anything else (IdP down, slow, misconfigured) keeps its own code.
+   */
+  async refresh(identity: Identity): Promise<Identity> {
+    const refreshToken = identity.upstreamRefreshToken;
+    if (!refreshToken) throw new BridgeError('ERR_INTERNAL', { detail: { reason: 'no upstream refresh token' } });
+    const config = await this.refreshConfig();
+    let tokens: Awaited<ReturnType<typeof client.refreshTokenGrant>>;
+    let claims: Record<string, unknown>;
+    try {
+      tokens = await client.refreshTokenGrant(config, refreshToken);
+      // Most IdPs send a new ID token when `openid` was granted; the others answer on userinfo,
+      // which openid-client only accepts for the expected subject.
+      claims =
+        tokens.claims() ??
+        { ...(await client.fetchUserInfo(config, tokens.access_token, identity.subject)), iss: identity.issuer };
+    } catch (err) {
+      if (err instanceof client.ResponseBodyError && err.error === 'invalid_grant') throw refreshDenied(this.idp.id, { idpError: err.error, error: errorSummary(err) });
+      throw classifyGrantError(err);
+    }
+    if (claims.sub !== identity.subject || claims.iss !== identity.issuer) {
+      throw refreshDenied(this.idp.id, { reason: 'refreshed token names another user', sub: claims.sub, iss: claims.iss });
+    }
+    let fresh: Identity;
+    try {
+      fresh = identityFromClaims(this.idp, claims);
+    } catch (err) {
+      // Groups overage or a tenant no longer allowed: a sign-in now would be refused, so is this.
+      throw refreshDenied(this.idp.id, { reason: 'refreshed claims refused', refusal: (err as BridgeError).code }, err);
+    }
+    // Roles passing the IdP's ID token to STS get the fresh one: the old one expires soon.
+    const upstreamIdToken = (this.options.keepIdToken && tokens.id_token) || identity.upstreamIdToken;
+    return {
+      ...fresh,
+      // A refresh is no new authentication: what the IdP leaves out, the original sign-in still
+      // says, and the sign-in time never moves (elevation counts MFA recency from it).
+      amr: fresh.amr.length > 0 ? fresh.amr : identity.amr,
+      authTime: identity.authTime ?? fresh.authTime,
+      ...(upstreamIdToken ? { upstreamIdToken } : {}),
+      // IdPs that rotate refresh tokens (Okta, Auth0, Keycloak with rotation) kill the old one now.
+      upstreamRefreshToken: tokens.refresh_token ?? refreshToken,
+    };
+  }
+
+  /** `offline_access` (OIDC Core §11) asks for the refresh token `refreshGroups` needs. */
+  private scopes(): string[] {
+    const scopes = [...this.idp.scopes];
+    if (this.idp.refreshGroups && !scopes.includes('offline_access')) scopes.push('offline_access');
+    return scopes;
+  }
+
+  /**
+   * The discovered configuration with a shorter timeout for refreshes. A copy: openid-client's
+   * timeout is per configuration, and sign-ins keep the longer one.
+   */
+  private async refreshConfig(): Promise<client.Configuration> {
+    if (this.refreshConfiguration) return this.refreshConfiguration;
+    const discovered = await this.discover();
+    const config = new client.Configuration(discovered.serverMetadata(), this.idp.clientId, this.clientMetadata(), this.clientAuth());
+    for (const option of this.executeOptions()) option(config);
+    config.timeout = REFRESH_TIMEOUT_SECONDS;
+    this.refreshConfiguration = config;
+    return config;
   }
 
   /** Discovery once, cached; a failure is not cached so the next sign-in tries again. */
   private discover(): Promise<client.Configuration> {
     this.configuration ??= client
-      .discovery(
-        new URL(this.idp.issuer),
-        this.idp.clientId,
-        {
-          // Pinned: never let the IdP's metadata talk us into `none` or HS256 (security.md §3.2).
-          id_token_signed_response_alg: this.idp.idTokenSigningAlg,
-          [client.clockTolerance]: this.idp.clockToleranceSeconds,
-          ...(this.idp.clientSecret ? { client_secret: this.idp.clientSecret } : {}),
-        },
-        this.idp.clientSecret ? client.ClientSecretBasic(this.idp.clientSecret) : client.None(),
-        {
-          timeout: 10,
-          execute: [
-            ...(this.idp.insecureAllowHttp ? [client.allowInsecureRequests] : []),
-            // Verify the ID token signature against the IdP's JWKS too, not only TLS to /token.
-            client.enableNonRepudiationChecks,
-          ],
-        },
-      )
+      .discovery(new URL(this.idp.issuer), this.idp.clientId, this.clientMetadata(), this.clientAuth(), {
+        timeout: 10,
+        execute: this.executeOptions(),
+      })
       .catch((err: unknown) => {
         this.configuration = undefined;
         throw new BridgeError('ERR_IDP_UNREACHABLE', {
@@ -117,6 +179,36 @@ export class OidcConnector implements Connector {
       });
     return this.configuration;
   }
+
+  private clientMetadata(): Partial<client.ClientMetadata> {
+    return {
+      // Pinned: never let the IdP's metadata talk us into `none` or HS256 (security.md §3.2).
+      id_token_signed_response_alg: this.idp.idTokenSigningAlg,
+      [client.clockTolerance]: this.idp.clockToleranceSeconds,
+      ...(this.idp.clientSecret ? { client_secret: this.idp.clientSecret } : {}),
+    };
+  }
+
+  private clientAuth(): client.ClientAuth {
+    return this.idp.clientSecret ? client.ClientSecretBasic(this.idp.clientSecret) : client.None();
+  }
+
+  private executeOptions(): Array<(config: client.Configuration) => void> {
+    return [
+      ...(this.idp.insecureAllowHttp ? [client.allowInsecureRequests] : []),
+      // Verify the ID token signature against the IdP's JWKS too, not only TLS to /token.
+      client.enableNonRepudiationChecks,
+    ];
+  }
+}
+
+function refreshDenied(idp: string, detail: Record<string, unknown>, cause?: unknown): BridgeError {
+  return new BridgeError('ERR_UPSTREAM_REFRESH_DENIED', {
+    userMessage: 'Your identity provider no longer accepts this sign-in, so the CLI session has ended.',
+    hint: 'Run `rambridge login` again. If that fails too, ask your administrator whether your account is still enabled.',
+    detail: { idp, ...detail },
+    cause,
+  });
 }
 
 /** Maps openid-client failures to stable codes; the library's message goes to the log only. */

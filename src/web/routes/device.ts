@@ -33,14 +33,19 @@ export function deviceRoutes(deps: WebDeps, device: DeviceFlow): Router {
    * (RFC 8628 §5.4, security.md §4.3.6); otherwise through the IdP and back, keeping the code.
    */
   const requireRecentSignIn: Middleware = async function requireRecentSignIn(ctx, next) {
-    const loginAt = (ctx.session as BrowserSession | null)?.loginAt;
-    if (ctx.state.user && loginAt !== undefined && clock.now() - loginAt < config.device.reauthenticateAfterSeconds * 1000) return next();
+    const session = ctx.session as BrowserSession | null;
+    const loginAt = session?.loginAt;
+    const recent = ctx.state.user !== undefined && loginAt !== undefined && clock.now() - loginAt < config.device.reauthenticateAfterSeconds * 1000;
+    // Each CLI session needs an IdP refresh token of its own: IdPs that rotate them take a shared
+    // one, used twice, for a stolen one and revoke it. A recent sign-in whose token an earlier
+    // approval took makes a round trip through the IdP (no new prompt) for a new one.
+    if (recent && !session?.upstreamRefreshTokenTaken) return next();
     const typed = ctx.method === 'GET' ? ctx.query.user_code : (ctx.request.body as Record<string, unknown> | undefined)?.user_code;
     const code = normalizeUserCode(typed);
     const back = code ? `/device?${new URLSearchParams({ user_code: formatUserCode(code) })}` : '/device';
     // Signed in, but too long ago: the IdP itself must ask again, not just wave the user through.
     const query = new URLSearchParams({ return_to: back });
-    if (ctx.state.user) query.set('reauth', '1');
+    if (ctx.state.user && !recent) query.set('reauth', '1');
     ctx.redirect(`/login?${query}`);
     if (ctx.method === 'POST') ctx.status = 303;
   };
@@ -77,6 +82,12 @@ export function deviceRoutes(deps: WebDeps, device: DeviceFlow): Router {
     if (decision === undefined) return renderConfirmation(ctx, grant, formatUserCode(code));
 
     const approved = decision === 'approve';
+    if (approved && user.upstreamRefreshToken) {
+      // The grant holds the IdP refresh token now; it leaves the browser session for good.
+      const session = ctx.session as BrowserSession;
+      delete session.identity?.upstreamRefreshToken;
+      session.upstreamRefreshTokenTaken = true;
+    }
     ctx.state.log.info(
       { event: approved ? 'device-approved' : 'device-denied', subject: user.subject, email: user.email, clientHost: grant.client.host, clientIp: grant.client.ip },
       approved ? 'device approved' : 'device denied',

@@ -1,7 +1,8 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { cleanClientText, formatUserCode, isS256Challenge, type CliSession, type DeviceClient, type DeviceFlow } from '../../device/index.js';
-import { BridgeError } from '../../errors.js';
+import { BridgeError, isBridgeError } from '../../errors.js';
+import type { Identity } from '../../idp/identity.js';
 import type { WebDeps } from '../deps.js';
 import { authenticateClient, oauthParams, requiredParam, type OAuthParam } from '../oauth-params.js';
 
@@ -51,7 +52,10 @@ export function oauthRoutes(deps: WebDeps, device: DeviceFlow): Router {
       return respondWithTokens(ctx, device, session, refreshToken);
     }
     if (grantType === 'refresh_token') {
-      const { session, refreshToken } = await device.sessions.refresh(requiredParam(param, 'refresh_token'), clientId);
+      const rotated = await device.sessions.refresh(requiredParam(param, 'refresh_token'), clientId);
+      // After rotation, so only the holder of the current bridge token makes the bridge call the IdP.
+      const session = await reReadAtIdp(ctx, deps, device, rotated.session);
+      const { refreshToken } = rotated;
       ctx.state.log.info({ event: 'cli-session-refreshed', sid: session.sid }, 'CLI tokens refreshed');
       return respondWithTokens(ctx, device, session, refreshToken);
     }
@@ -75,6 +79,38 @@ export function oauthRoutes(deps: WebDeps, device: DeviceFlow): Router {
   });
 
   return router;
+}
+
+/**
+ * Issue 6: a refresh re-evaluates the user. Roles are mapped from the stored identity on every
+ * API call; for IdPs with `refreshGroups` the identity itself is re-read here, with the IdP's
+ * refresh token. The IdP refusing the user ends the session (the CLI hears invalid_grant); an IdP
+ * that cannot be asked (down, slow, misconfigured) leaves the identity as it was, so an outage
+ * at the IdP does not lock everyone out of Alibaba Cloud.
+ */
+async function reReadAtIdp(ctx: Context, deps: WebDeps, device: DeviceFlow, session: CliSession): Promise<CliSession> {
+  const before = session.identity;
+  const connector = deps.connectors.get(before.idp);
+  if (!before.upstreamRefreshToken || !connector?.refresh) return session;
+  const who = { sid: session.sid, idp: before.idp, subject: before.subject, email: before.email };
+  let identity: Identity;
+  try {
+    identity = await connector.refresh(before);
+  } catch (err) {
+    if (isBridgeError(err, 'ERR_UPSTREAM_REFRESH_DENIED')) {
+      await device.sessions.revoke(session.sid);
+      ctx.state.log.warn({ event: 'cli-session-revoked', by: 'idp', ...who, detail: err.detail }, 'CLI session ended: the IdP refused the user on refresh');
+      throw err;
+    }
+    const code = isBridgeError(err) ? err.code : 'ERR_INTERNAL';
+    ctx.state.log.warn({ event: 'upstream-refresh-failed', ...who, code, detail: isBridgeError(err) ? err.detail : undefined }, 'IdP refresh failed; keeping the identity from the last sign-in or refresh');
+    return session;
+  }
+  const updated = await device.sessions.replaceIdentity(session.sid, identity);
+  // Revoked while the IdP was being asked: nothing to hand out.
+  if (!updated) throw new BridgeError('ERR_REFRESH_TOKEN_INVALID', { userMessage: 'This CLI session has ended (expired, signed out or revoked).', hint: 'Run `rambridge login` again.' });
+  ctx.state.log.info({ event: 'upstream-refreshed', ...who, groupsBefore: before.groups, groups: identity.groups, amr: identity.amr }, 'identity re-read at the IdP');
+  return updated;
 }
 
 /** RFC 7636 with S256 only: `plain` would put the verifier itself on the wire. */

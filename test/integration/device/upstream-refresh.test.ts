@@ -1,0 +1,145 @@
+import type { BridgeConfig, OidcIdp } from '../../../src/config/index.js';
+import type { CliSession } from '../../../src/device/index.js';
+import { loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
+import { FakeOp, type FakeOpUser } from '../../helpers/fake-op.js';
+import { storedEntries } from '../../unit/device/store-entries.js';
+import { BOB, decide, loggedIn, poll, refresh, signedIn, started, type Bridge } from './flow.js';
+
+/**
+ * Issue 6: with `refreshGroups`, a CLI refresh re-reads the user at the IdP (refresh_token grant)
+ * so group changes reach the roles at once, an IdP refusing the user ends the CLI session, and an
+ * IdP that cannot be reached changes nothing.
+ */
+let op: FakeOp;
+beforeEach(async () => {
+  op = await FakeOp.start();
+});
+afterEach(() => op.close());
+
+const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+const withRefreshGroups = (c: BridgeConfig) => void ((c.idps[0] as OidcIdp).refreshGroups = true);
+const READER: FakeOpUser = { ...BOB, groups: ['rambridge-readonly'] };
+const MOVED_TO_DEV: FakeOpUser = { ...READER, groups: ['rambridge-dev'] };
+
+async function roleIds(bridge: Bridge, accessToken: string): Promise<string[]> {
+  const res = await bridge.agent().get('/api/roles').set(bearer(accessToken)).expect(200);
+  return (res.body as { roles: Array<{ id: string }> }).roles.map((r) => r.id).sort();
+}
+
+/** The stored CLI sessions, as the store holds them. */
+function cliSessions(bridge: Bridge): CliSession[] {
+  return storedEntries(bridge.store)
+    .filter(([key]) => key.startsWith('cli:session:'))
+    .map(([, value]) => JSON.parse(value) as CliSession);
+}
+
+const logs = (bridge: Bridge) => bridge.logLines.map((l) => JSON.parse(l) as Record<string, unknown>);
+
+describe('refreshGroups: a CLI refresh re-reads the user at the IdP', () => {
+  test('groups changed at the IdP change the roles after the next refresh; the rotated IdP token is kept', async () => {
+    const bridge = await testBridge(op, { config: withRefreshGroups });
+    const { cli, tokens } = await loggedIn(bridge, op, READER);
+    expect(op.authorizeRequests.at(-1)!.get('scope')!.split(' ')).toContain('offline_access');
+    expect(await roleIds(bridge, tokens.access_token)).toEqual(['dev-readonly', 'prod-readonly']);
+    const issuedAtSignIn = op.liveRefreshTokens();
+    expect(cliSessions(bridge).map((s) => s.identity.upstreamRefreshToken)).toEqual(issuedAtSignIn);
+
+    op.user = MOVED_TO_DEV;
+    const next = (await refresh(cli, tokens.refresh_token).expect(200)).body as typeof tokens;
+    const roles = await roleIds(bridge, next.access_token);
+    expect(roles).toContain('dev-admin');
+    expect(roles).not.toContain('prod-readonly');
+    const whoami = await cli.get('/api/whoami').set(bearer(next.access_token)).expect(200);
+    expect(whoami.body).toMatchObject({ subject: READER.sub, groups: ['rambridge-dev'] });
+    expect(whoami.body).not.toHaveProperty('upstreamRefreshToken');
+
+    // The IdP rotated its token: the session holds the new one, so the next refresh works too.
+    const [rotated] = op.liveRefreshTokens();
+    expect(rotated).not.toBe(issuedAtSignIn[0]);
+    expect(cliSessions(bridge)[0]!.identity.upstreamRefreshToken).toBe(rotated);
+    await refresh(cli, next.refresh_token).expect(200);
+    expect(op.tokenGrants.filter((g) => g === 'refresh_token')).toHaveLength(2);
+
+    expect(logs(bridge).find((l) => l.event === 'upstream-refreshed')).toMatchObject({ groupsBefore: ['rambridge-readonly'], groups: ['rambridge-dev'] });
+    for (const token of [...issuedAtSignIn, rotated!, ...op.liveRefreshTokens()]) expect(bridge.logLines.join('')).not.toContain(token);
+  });
+
+  test('the IdP answering invalid_grant (user disabled, grant revoked) ends the CLI session', async () => {
+    const bridge = await testBridge(op, { config: withRefreshGroups });
+    const { cli, tokens } = await loggedIn(bridge, op, READER);
+    op.refreshBehaviour = 'invalid_grant';
+    const res = await refresh(cli, tokens.refresh_token).expect(400);
+    expect(res.body).toMatchObject({ error: 'invalid_grant', code: 'ERR_UPSTREAM_REFRESH_DENIED' });
+    await cli.get('/api/whoami').set(bearer(tokens.access_token)).expect(401);
+    expect(cliSessions(bridge)).toEqual([]);
+    expect(logs(bridge).find((l) => l.event === 'cli-session-revoked')).toMatchObject({ level: 40, by: 'idp', subject: READER.sub });
+  });
+
+  test('a refreshed ID token for another subject is refused like invalid_grant', async () => {
+    const bridge = await testBridge(op, { config: withRefreshGroups });
+    const { cli, tokens } = await loggedIn(bridge, op, READER);
+    // The fake OP answers for whoever `user` is now, as long as the token was issued to that sub.
+    const token = op.liveRefreshTokens()[0]!;
+    (op as unknown as { refreshTokens: Map<string, string> }).refreshTokens.set(token, 'mallory');
+    op.user = { ...READER, sub: 'mallory' };
+    const res = await refresh(cli, tokens.refresh_token).expect(400);
+    expect(res.body).toMatchObject({ error: 'invalid_grant', code: 'ERR_UPSTREAM_REFRESH_DENIED' });
+    await cli.get('/api/whoami').set(bearer(tokens.access_token)).expect(401);
+    expect(logs(bridge).find((l) => l.event === 'cli-session-revoked')).toMatchObject({ detail: { reason: 'refreshed token names another user', sub: 'mallory' } });
+  });
+
+  test.each(['down', 'server_error'] as const)('an IdP that is %s keeps the identity: the refresh succeeds, the next one catches up', async (behaviour) => {
+    const bridge = await testBridge(op, { config: withRefreshGroups });
+    const { cli, tokens } = await loggedIn(bridge, op, READER);
+    op.user = MOVED_TO_DEV;
+    op.refreshBehaviour = behaviour;
+    const next = (await refresh(cli, tokens.refresh_token).expect(200)).body as typeof tokens;
+    expect(await roleIds(bridge, next.access_token)).toEqual(['dev-readonly', 'prod-readonly']);
+    expect(logs(bridge).find((l) => l.event === 'upstream-refresh-failed')).toMatchObject({ level: 40, subject: READER.sub });
+
+    op.refreshBehaviour = 'ok';
+    const after = (await refresh(cli, next.refresh_token).expect(200)).body as typeof tokens;
+    expect(await roleIds(bridge, after.access_token)).toContain('dev-admin');
+  });
+
+  test('each CLI session gets an IdP refresh token of its own: a second approval signs in at the IdP again', async () => {
+    const bridge = await testBridge(op, { config: withRefreshGroups });
+    const browser = await signedIn(bridge, op, READER);
+    const first = bridge.agent();
+    const one = await started(first);
+    await decide(browser, one.user_code, 'approve');
+    const firstTokens = (await poll(first, one.device_code).expect(200)).body as { refresh_token: string };
+    // The browser session gave its token away: it no longer holds it.
+    const stored = JSON.stringify(storedEntries(bridge.store).filter(([key]) => key.startsWith('session:')));
+    expect(stored).not.toContain(op.liveRefreshTokens()[0]!);
+
+    // Recent sign-in, so no forced prompt (no reauth), but a round trip through the IdP.
+    const again = await browser.get('/device').expect(302);
+    expect(again.headers.location).toMatch(/^\/login\?/);
+    expect(new URLSearchParams(again.headers.location!.split('?')[1]).get('reauth')).toBeNull();
+    expect((await loginThroughFakeOp(browser, op, '/device')).status).toBe(302);
+
+    const second = bridge.agent();
+    const two = await started(second);
+    await decide(browser, two.user_code, 'approve');
+    const secondTokens = (await poll(second, two.device_code).expect(200)).body as { refresh_token: string };
+    const upstream = cliSessions(bridge).map((s) => s.identity.upstreamRefreshToken);
+    expect(new Set(upstream).size).toBe(2);
+
+    // With rotation at the IdP, both sessions keep refreshing.
+    await refresh(first, firstTokens.refresh_token).expect(200);
+    await refresh(second, secondTokens.refresh_token).expect(200);
+  });
+});
+
+describe('without refreshGroups', () => {
+  test('offline_access is not asked for, no IdP refresh token is kept, and a refresh does not call the IdP', async () => {
+    const bridge = await testBridge(op);
+    const { cli, tokens } = await loggedIn(bridge, op, READER);
+    expect(op.authorizeRequests.at(-1)!.get('scope')!.split(' ')).not.toContain('offline_access');
+    const [session] = cliSessions(bridge);
+    expect(session!.identity).not.toHaveProperty('upstreamRefreshToken');
+    await refresh(cli, tokens.refresh_token).expect(200);
+    expect(op.tokenGrants).not.toContain('refresh_token');
+  });
+});
