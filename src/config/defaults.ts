@@ -56,6 +56,8 @@ export const DEFAULTS = {
     sessionMaxAgeSeconds: 12 * 3600,
     /** A browser session older than this must sign in again before it may approve a device (RFC 8628 §5.4 remote phishing). */
     reauthenticateAfterSeconds: 3600,
+    /** Device logins one client IP may start per 10 minutes: a CLI starts one at a time; this stops filling the store. */
+    maxStartsPerIpPer10Minutes: 30,
     /** Wrong user codes one user may enter per window (RFC 8628 §5.1: 5 attempts keep guessing at about 2^-32). */
     maxFailedUserCodes: 5,
     /** The window for `maxFailedUserCodes`, seconds. */

@@ -201,6 +201,8 @@ const deviceSchema = z.strictObject({
   sessionMaxAgeSeconds: z.number().int().min(300).max(30 * 86400).default(DEFAULTS.device.sessionMaxAgeSeconds),
   /** A browser session older than this signs in again before approving a device, seconds. */
   reauthenticateAfterSeconds: z.number().int().min(60).default(DEFAULTS.device.reauthenticateAfterSeconds),
+  /** Device logins one client IP may start per 10 minutes before device_authorization answers 429. */
+  maxStartsPerIpPer10Minutes: z.number().int().min(1).default(DEFAULTS.device.maxStartsPerIpPer10Minutes),
   /** Wrong user codes per user per window before the code page answers 429. */
   maxFailedUserCodes: z.number().int().min(1).max(20).default(DEFAULTS.device.maxFailedUserCodes),
   failedUserCodesWindowSeconds: z.number().int().min(60).max(86400).default(DEFAULTS.device.failedUserCodesWindowSeconds),

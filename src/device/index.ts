@@ -4,6 +4,7 @@ import type { BridgeIssuer } from '../issuer/index.js';
 import type { Store } from '../store/index.js';
 import { AccessTokens } from './access-tokens.js';
 import { UserCodeAttempts } from './attempts.js';
+import { DeviceStartLimit } from './start-limit.js';
 import { CliSessions } from './cli-sessions.js';
 import { DeviceGrants } from './grants.js';
 
@@ -28,6 +29,7 @@ import { DeviceGrants } from './grants.js';
 export interface DeviceFlow {
   grants: DeviceGrants;
   attempts: UserCodeAttempts;
+  startLimit: DeviceStartLimit;
   sessions: CliSessions;
   accessTokens: AccessTokens;
 }
@@ -38,6 +40,7 @@ export function createDeviceFlow(deps: { config: BridgeConfig; store: Store; clo
   return {
     grants: new DeviceGrants({ store, clock, settings }),
     attempts: new UserCodeAttempts({ store, clock, settings }),
+    startLimit: new DeviceStartLimit({ store, clock, settings }),
     sessions: new CliSessions({ store, clock, maxAgeSeconds: settings.sessionMaxAgeSeconds }),
     accessTokens: new AccessTokens({ issuer, clock, ttlSeconds: settings.accessTokenTtlSeconds }),
   };

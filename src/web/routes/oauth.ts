@@ -27,6 +27,7 @@ export function oauthRoutes(deps: WebDeps, device: DeviceFlow): Router {
       userAgent: cleanClientText(ctx.get('User-Agent'), 512),
     };
     const challenge = codeChallenge(param);
+    await device.startLimit.admit(ctx.ip);
     const started = await device.grants.start(client, challenge);
     ctx.state.log.info({ event: 'device-authorization', clientHost: client.host, clientVersion: client.version, pkce: challenge !== undefined }, 'device authorization started');
     const userCode = formatUserCode(started.userCode);

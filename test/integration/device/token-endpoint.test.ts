@@ -33,6 +33,16 @@ describe('device authorization endpoint', () => {
     });
   });
 
+  test('one address may start a bounded number of logins per 10 minutes (the endpoint needs no sign-in)', async () => {
+    const bridge = await testBridge(op, { config: (c) => (c.device.maxStartsPerIpPer10Minutes = 3) });
+    const cli = bridge.agent();
+    for (let i = 0; i < 3; i++) await authorize(cli).expect(200);
+    const refused = await authorize(cli).expect(429);
+    expect(refused.body).toMatchObject({ code: 'ERR_RATE_LIMITED' });
+    bridge.clock.advance(600 * SECOND);
+    await authorize(cli).expect(200);
+  });
+
   test('the discovery document leads a standard client to every endpoint', async () => {
     const bridge = await testBridge(op);
     const res = await bridge.agent().get('/.well-known/openid-configuration').expect(200);
