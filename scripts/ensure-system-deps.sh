@@ -29,4 +29,5 @@ fi
 echo "Installing Debian packages for the tests: ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# With recommends, as on the machines the suite was developed on (fonts for Chromium, PHP modules).
+apt-get install -y -qq "${missing[@]}" >/dev/null
