@@ -1,29 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Browser } from 'playwright-core';
-import type { RunningDemo } from '../../src/demo/index.js';
 import { createStsClient } from '../../src/sts/index.js';
-import { artifactPath, launchChromium } from '../helpers/browser.js';
-import { signInAs, startTestDemo } from '../helpers/demo.js';
+import { artifactPath } from '../helpers/browser.js';
+import { demoInBrowser, signInAs } from '../helpers/demo.js';
 
 /**
  * The CLI sign-in against the whole demo, the browser half in real Chromium: a device asks, alice
  * opens verification_uri_complete, signs in through the development IdP, checks who asked and
  * approves; the device gets tokens, then credentials that the Alibaba emulator recognises.
  */
-let demo: RunningDemo;
-let browser: Browser;
-
-beforeAll(async () => {
-  demo = await startTestDemo();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
-});
+const env = demoInBrowser();
 
 async function post(path: string, form: Record<string, string>, headers: Record<string, string> = {}) {
-  const res = await fetch(`${demo.bridgeUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(form) });
+  const res = await fetch(`${env.demo.bridgeUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(form) });
   return { status: res.status, body: (await res.json()) as Record<string, string> };
 }
 
@@ -40,7 +28,7 @@ test('device login: approve in Chromium as alice, then credentials for dev-reado
   const poll = () => post('/oauth/token', { grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: device_code!, code_verifier: verifier, client_id: 'rambridge-cli' });
 
   const path = new URL(verification_uri_complete!).pathname + new URL(verification_uri_complete!).search;
-  const page = await signInAs(browser, demo, 'alice', path);
+  const page = await signInAs(env.browser, env.demo, 'alice', path);
   await expect(page.getByTestId('device-code-input').inputValue()).resolves.toBe(user_code);
   // Signed in, the code prefilled: still nothing is approved.
   await expect(poll()).resolves.toMatchObject({ status: 400, body: { error: 'authorization_pending' } });
@@ -58,7 +46,7 @@ test('device login: approve in Chromium as alice, then credentials for dev-reado
 
   const tokens = await poll();
   expect(tokens).toMatchObject({ status: 200, body: { token_type: 'Bearer' } });
-  const res = await fetch(`${demo.bridgeUrl}/api/credentials`, {
+  const res = await fetch(`${env.demo.bridgeUrl}/api/credentials`, {
     method: 'POST',
     headers: { authorization: `Bearer ${tokens.body.access_token}`, 'content-type': 'application/json' },
     body: JSON.stringify({ role: 'dev-readonly', durationSeconds: 3600 }),
@@ -68,7 +56,7 @@ test('device login: approve in Chromium as alice, then credentials for dev-reado
   const creds = (await res.json()) as Record<string, string>;
   expect(creds.expiration).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
 
-  const sts = createStsClient({ endpoint: new URL(demo.emulatorUrl).host, protocol: 'http' });
+  const sts = createStsClient({ endpoint: new URL(env.demo.emulatorUrl).host, protocol: 'http' });
   const who = await sts.getCallerIdentity({ accessKeyId: creds.accessKeyId!, accessKeySecret: creds.accessKeySecret!, securityToken: creds.securityToken! });
   expect(who).toMatchObject({ accountId: '1111222233334444', identityType: 'AssumedRoleUser' });
   expect(who.arn).toContain('rambridge-dev-readonly');

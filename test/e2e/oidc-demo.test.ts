@@ -1,25 +1,13 @@
-import type { Browser } from 'playwright-core';
-import type { RunningDemo } from '../../src/demo/index.js';
-import { artifactPath, launchChromium } from '../helpers/browser.js';
-import { signInAs, startTestDemo } from '../helpers/demo.js';
+import { artifactPath } from '../helpers/browser.js';
+import { demoInBrowser, signInAs } from '../helpers/demo.js';
 
 /**
  * The demo as a person uses it: real Chromium, the real oidc-provider based IdP, the real bridge.
  * Signing in goes through /login to the IdP's form and back.
  */
-let demo: RunningDemo;
-let browser: Browser;
+const env = demoInBrowser();
 
-beforeAll(async () => {
-  demo = await startTestDemo();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await demo?.close();
-});
-
-const signIn = (user: string) => signInAs(browser, demo, user);
+const signIn = (user: string) => signInAs(env.browser, env.demo, user);
 
 test('alice signs in through the IdP and sees her roles grouped by account', async () => {
   const page = await signIn('alice');

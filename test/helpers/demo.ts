@@ -4,6 +4,21 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startDemo, type RunningDemo } from '../../src/demo/index.js';
 import { silentLogger } from '../../src/log.js';
+import { launchChromium } from './browser.js';
+
+/** Starts the demo and Chromium once for a test file, and stops both after it. */
+export function demoInBrowser(): { readonly demo: RunningDemo; readonly browser: Browser } {
+  const env = {} as { demo: RunningDemo; browser: Browser };
+  beforeAll(async () => {
+    env.demo = await startTestDemo();
+    env.browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await env.browser?.close();
+    await env.demo?.close();
+  });
+  return env;
+}
 
 /** The whole demo on free ports, with keys in a temp dir. */
 export function startTestDemo(): Promise<RunningDemo> {
