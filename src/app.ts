@@ -56,7 +56,13 @@ export function createApp(deps: AppDeps): Koa {
   const views = deps.views ?? createViews();
   const credentials =
     deps.issuer && deps.sts
-      ? new CredentialIssuer({ issuer: deps.issuer, sts: deps.sts, roles: config.roles, clock: deps.clock, audit: new AuditLog(deps.logger) })
+      ? new CredentialIssuer({
+          issuer: deps.issuer,
+          sts: deps.sts,
+          roles: config.roles,
+          clock: deps.clock,
+          audit: new AuditLog(deps.logger),
+        })
       : undefined;
   const web: WebDeps = {
     config,
@@ -65,7 +71,9 @@ export function createApp(deps: AppDeps): Koa {
     clock: deps.clock,
     connectors:
       deps.connectors ??
-      new Map(config.idps.map((idp) => [idp.id, createConnector(idp, { ...deps, keepIdToken: config.roles.some((r) => r.oidcPassThrough) })])),
+      new Map(
+        config.idps.map((idp) => [idp.id, createConnector(idp, { ...deps, keepIdToken: config.roles.some((r) => r.oidcPassThrough) })]),
+      ),
     mapper: new RoleMapper(config.roles, config.grants),
     metrics: deps.metrics ?? new Metrics(),
     views,
@@ -84,7 +92,8 @@ export function createApp(deps: AppDeps): Koa {
   app.silent = true; // errors are logged once, by handleErrors, with redaction
 
   const router = new Router();
-  for (const routes of [opsRoutes(web), issuerRoutes(web), authRoutes(web), samlSpRoutes(web), roleRoutes(web), ...cliRoutes]) router.use(routes.routes());
+  for (const routes of [opsRoutes(web), issuerRoutes(web), authRoutes(web), samlSpRoutes(web), roleRoutes(web), ...cliRoutes])
+    router.use(routes.routes());
   app.use(requestContext(web.logger, web.metrics));
   app.use(securityHeaders({ https: config.server.publicUrl.startsWith('https:') }));
   app.use(handleErrors(web.views));

@@ -38,7 +38,16 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
   const store = createStore(config.store, clock);
   const issuer = config.issuer && (await BridgeIssuer.create(config.issuer, config.alibaba, config.server.publicUrl));
   const sts = issuer && stsClientFromConfig(config.alibaba);
-  const app = createApp({ config, store, logger, clock, issuer, sts, metrics: new Metrics({ processMetrics: true }), actions: options.actions });
+  const app = createApp({
+    config,
+    store,
+    logger,
+    clock,
+    issuer,
+    sts,
+    metrics: new Metrics({ processMetrics: true }),
+    actions: options.actions,
+  });
   const server = options.server ?? (await listen(() => undefined, config.server.host, options.port ?? config.server.port));
   server.removeAllListeners('request');
   server.on('request', app.callback());

@@ -6,7 +6,9 @@ export const EXIT_CONFIG = 2;
 /** Prints every configuration problem and exits 2; rethrows anything else. */
 export function exitOnConfigProblems(err: unknown): never {
   if (err instanceof ConfigInvalid) {
-    process.stderr.write(`rambridge: ${err.source} is not a valid configuration (${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}):\n`);
+    process.stderr.write(
+      `rambridge: ${err.source} is not a valid configuration (${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}):\n`,
+    );
     process.stderr.write(`${err.problems.map(formatProblem).join('\n')}\n`);
     process.exit(EXIT_CONFIG);
   }

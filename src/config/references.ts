@@ -71,7 +71,10 @@ function checkRoleModes(roles: Entry[]): ConfigProblem[] {
       const source = byId.get(chainFrom);
       if (!source) problems.push({ path: `roles[${index}].via.chainFrom`, message: `unknown role "${chainFrom}"` });
       else if (isRecord(source.via)) {
-        problems.push({ path: `roles[${index}].via.chainFrom`, message: `role "${chainFrom}" is itself chained; chain from a directly federated role` });
+        problems.push({
+          path: `roles[${index}].via.chainFrom`,
+          message: `role "${chainFrom}" is itself chained; chain from a directly federated role`,
+        });
       }
     }
     if (value.console === 'saml-post' && via !== 'saml') {

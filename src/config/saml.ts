@@ -58,7 +58,7 @@ export const samlIdpSchema = z
       .string()
       .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'use 1–63 lower-case letters, digits and dashes')
       // /saml/idp/metadata is the bridge's own IdP metadata (toward RAM), not an upstream IdP's.
-      .refine((id) => id !== 'idp', 'reserved (/saml/idp/ is the bridge\'s own IdP metadata)'),
+      .refine((id) => id !== 'idp', "reserved (/saml/idp/ is the bridge's own IdP metadata)"),
     type: z.literal('saml'),
     displayName: z.string().min(1).optional(),
     preset: z.enum(['okta', 'entra', 'generic']).default('generic'),

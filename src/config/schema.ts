@@ -10,15 +10,11 @@ import { isLoopbackUrl } from './urls.js';
  * Cross-references (a role naming an unknown account…) are checked in validate.ts.
  */
 
-const slug = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'use 1–63 lower-case letters, digits and dashes');
+const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'use 1–63 lower-case letters, digits and dashes');
 
 const accountId = z.string().regex(/^\d{16}$/, 'an Alibaba Cloud account id is 16 digits (quote it in YAML)');
 
-const ramName = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,126}[A-Za-z0-9]$|^[A-Za-z0-9]$/, 'letters, digits, ".", "_" and "-"');
+const ramName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,126}[A-Za-z0-9]$|^[A-Za-z0-9]$/, 'letters, digits, ".", "_" and "-"');
 
 const duration = z
   .number()
@@ -45,47 +41,57 @@ const serverSchema = z.strictObject({
   trustProxy: z.boolean().default(DEFAULTS.server.trustProxy),
 });
 
-const oidcIdpSchema = z.strictObject({
-  id: slug,
-  type: z.literal('oidc'),
-  displayName: z.string().min(1).optional(),
-  preset: z.enum(Object.keys(OIDC_PRESETS) as [keyof typeof OIDC_PRESETS]).default('generic'),
-  /** Exact issuer; for Entra use the tenant-specific v2.0 issuer, never /common. */
-  issuer: httpUrl,
-  clientId: z.string().min(1),
-  /** Omit for a public client (PKCE still protects the code). */
-  clientSecret: z.string().min(1).optional(),
-  scopes: z.array(z.string().min(1)).optional(),
-  claims: z
-    .strictObject({
-      groups: z.array(z.string().min(1)).min(1).optional(),
-      email: z.string().min(1).optional(),
-      name: z.string().min(1).optional(),
-    })
-    .optional(),
-  /** Entra: only ID tokens whose `tid` is listed are accepted. */
-  allowedTenants: z.array(z.string().min(1)).optional(),
-  idTokenSigningAlg: z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA']).default('RS256'),
-  clockToleranceSeconds: z.number().int().min(0).max(300).default(DEFAULTS.idp.clockToleranceSeconds),
-  /** Allow a plain-http issuer. Loopback development IdPs only; warns at start-up. */
-  insecureAllowHttp: z.boolean().default(DEFAULTS.idp.insecureAllowHttp),
-  /**
-   * Re-read the user's groups (and email, name, amr) at the IdP on every CLI refresh, so a user
-   * removed from a group or disabled at the IdP loses the roles, or the CLI session, within one
-   * access-token lifetime instead of at the end of the session. The bridge then asks for
-   * `offline_access` on top of `scopes` and keeps the IdP's refresh token: a long-lived
-   * credential, kept only server-side (in the store, with the session; never in a cookie, a
-   * token or a log line). The IdP's app registration must allow the refresh_token grant.
-   */
-  refreshGroups: z.boolean().default(DEFAULTS.idp.refreshGroups),
-}).superRefine((idp, ctx) => {
-  if (!idp.issuer.startsWith('http:')) return;
-  if (!idp.insecureAllowHttp) {
-    ctx.addIssue({ code: 'custom', path: ['issuer'], message: 'plain-http issuer; use https (or insecureAllowHttp: true for a loopback development IdP)' });
-  } else if (!isLoopbackUrl(idp.issuer)) {
-    ctx.addIssue({ code: 'custom', path: ['insecureAllowHttp'], message: 'plain http is only allowed for loopback issuers (127.0.0.1, localhost)' });
-  }
-});
+const oidcIdpSchema = z
+  .strictObject({
+    id: slug,
+    type: z.literal('oidc'),
+    displayName: z.string().min(1).optional(),
+    preset: z.enum(Object.keys(OIDC_PRESETS) as [keyof typeof OIDC_PRESETS]).default('generic'),
+    /** Exact issuer; for Entra use the tenant-specific v2.0 issuer, never /common. */
+    issuer: httpUrl,
+    clientId: z.string().min(1),
+    /** Omit for a public client (PKCE still protects the code). */
+    clientSecret: z.string().min(1).optional(),
+    scopes: z.array(z.string().min(1)).optional(),
+    claims: z
+      .strictObject({
+        groups: z.array(z.string().min(1)).min(1).optional(),
+        email: z.string().min(1).optional(),
+        name: z.string().min(1).optional(),
+      })
+      .optional(),
+    /** Entra: only ID tokens whose `tid` is listed are accepted. */
+    allowedTenants: z.array(z.string().min(1)).optional(),
+    idTokenSigningAlg: z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA']).default('RS256'),
+    clockToleranceSeconds: z.number().int().min(0).max(300).default(DEFAULTS.idp.clockToleranceSeconds),
+    /** Allow a plain-http issuer. Loopback development IdPs only; warns at start-up. */
+    insecureAllowHttp: z.boolean().default(DEFAULTS.idp.insecureAllowHttp),
+    /**
+     * Re-read the user's groups (and email, name, amr) at the IdP on every CLI refresh, so a user
+     * removed from a group or disabled at the IdP loses the roles, or the CLI session, within one
+     * access-token lifetime instead of at the end of the session. The bridge then asks for
+     * `offline_access` on top of `scopes` and keeps the IdP's refresh token: a long-lived
+     * credential, kept only server-side (in the store, with the session; never in a cookie, a
+     * token or a log line). The IdP's app registration must allow the refresh_token grant.
+     */
+    refreshGroups: z.boolean().default(DEFAULTS.idp.refreshGroups),
+  })
+  .superRefine((idp, ctx) => {
+    if (!idp.issuer.startsWith('http:')) return;
+    if (!idp.insecureAllowHttp) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['issuer'],
+        message: 'plain-http issuer; use https (or insecureAllowHttp: true for a loopback development IdP)',
+      });
+    } else if (!isLoopbackUrl(idp.issuer)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['insecureAllowHttp'],
+        message: 'plain http is only allowed for loopback issuers (127.0.0.1, localhost)',
+      });
+    }
+  });
 
 const idpSchema = z.discriminatedUnion('type', [oidcIdpSchema, samlIdpSchema]);
 
@@ -198,7 +204,12 @@ const deviceSchema = z.strictObject({
   /** Lifetime of CLI access tokens, seconds. */
   accessTokenTtlSeconds: z.number().int().min(60).max(3600).default(DEFAULTS.device.accessTokenTtlSeconds),
   /** Absolute lifetime of a CLI session (refresh ends here), seconds. */
-  sessionMaxAgeSeconds: z.number().int().min(300).max(30 * 86400).default(DEFAULTS.device.sessionMaxAgeSeconds),
+  sessionMaxAgeSeconds: z
+    .number()
+    .int()
+    .min(300)
+    .max(30 * 86400)
+    .default(DEFAULTS.device.sessionMaxAgeSeconds),
   /** A browser session older than this signs in again before approving a device, seconds. */
   reauthenticateAfterSeconds: z.number().int().min(60).default(DEFAULTS.device.reauthenticateAfterSeconds),
   /** Device logins one client IP may start per 10 minutes before device_authorization answers 429. */

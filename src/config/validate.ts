@@ -117,7 +117,8 @@ function resolveRole(role: RawConfig['roles'][number], raw: RawConfig): Role {
   const account = raw.accounts.find((a) => a.alias === role.account)!;
   const roleName = role.role.startsWith('acs:') ? parseRoleArn(role.role)!.roleName : role.role;
   const base = { ...role, roleName };
-  const resolved = typeof role.via === 'object' ? { ...base, via: 'chain' as const, chainFrom: role.via.chainFrom } : { ...base, via: role.via };
+  const resolved =
+    typeof role.via === 'object' ? { ...base, via: 'chain' as const, chainFrom: role.via.chainFrom } : { ...base, via: role.via };
   const providerArn =
     resolved.via === 'saml'
       ? `acs:ram::${account.id}:saml-provider/${account.samlProvider}`

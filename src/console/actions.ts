@@ -12,7 +12,12 @@ import { consoleLoginUrl, getSigninToken } from './federation.js';
  * "Open console" and "Get CLI credentials" for the browser. Each posts once and does its STS work
  * once: nothing here is retried on the user's behalf (STS's own throttling retries aside).
  */
-export function createRoleActions(deps: { config: BridgeConfig; credentials: CredentialIssuer; views: Views; fetch?: typeof fetch }): RoleActions {
+export function createRoleActions(deps: {
+  config: BridgeConfig;
+  credentials: CredentialIssuer;
+  views: Views;
+  fetch?: typeof fetch;
+}): RoleActions {
   const { config, credentials, views } = deps;
   const { alibaba } = config;
 

@@ -12,7 +12,11 @@ export interface StsCredentialsForSignin {
  * credentials travel in the POST body, never in a URL (the documented GET works too, but URLs end
  * up in access logs).
  */
-export async function getSigninToken(signinUrl: string, credentials: StsCredentialsForSignin, fetchImpl: typeof fetch = fetch): Promise<string> {
+export async function getSigninToken(
+  signinUrl: string,
+  credentials: StsCredentialsForSignin,
+  fetchImpl: typeof fetch = fetch,
+): Promise<string> {
   const body = new URLSearchParams({
     Action: 'GetSigninToken',
     AccessKeyId: credentials.accessKeyId,

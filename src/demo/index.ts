@@ -8,7 +8,12 @@ import { startEmulator, type RunningEmulator } from '../emulator/server.js';
 import type { Logger } from '../log.js';
 import { listen, startBridge } from '../main.js';
 import { samlSpEndpoints } from '../config/validate.js';
-import { simpleSamlPhpIdp, simpleSamlPhpInstalled, startSimpleSamlPhp, type RunningSimpleSamlPhp } from '../idp/saml/simplesamlphp/index.js';
+import {
+  simpleSamlPhpIdp,
+  simpleSamlPhpInstalled,
+  startSimpleSamlPhp,
+  type RunningSimpleSamlPhp,
+} from '../idp/saml/simplesamlphp/index.js';
 import { ensureDemoKeys } from './keys.js';
 
 export interface DemoOptions {
@@ -105,7 +110,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
 
 /** What `rambridge demo` prints once everything listens. */
 export function demoBanner(demo: RunningDemo): string {
-  const users = DEMO_USERS.map((u) => `    ${u.username.padEnd(8)} / ${u.password.padEnd(8)} groups: ${u.groups.length ? u.groups.join(', ') : '(none)'}`);
+  const users = DEMO_USERS.map(
+    (u) => `    ${u.username.padEnd(8)} / ${u.password.padEnd(8)} groups: ${u.groups.length ? u.groups.join(', ') : '(none)'}`,
+  );
   return [
     '',
     '  rambridge demo is running',

@@ -22,7 +22,11 @@ export class UserCodeAttempts {
   /** Takes a slot for one attempt by `user`, or throws ERR_DEVICE_TOO_MANY_ATTEMPTS (429). */
   async reserve(userKey: string): Promise<Slot[]> {
     const { settings } = this.deps;
-    const mine = await this.window.take(`device:attempts:user:${secretHash(userKey)}`, settings.maxFailedUserCodes, settings.failedUserCodesWindowSeconds);
+    const mine = await this.window.take(
+      `device:attempts:user:${secretHash(userKey)}`,
+      settings.maxFailedUserCodes,
+      settings.failedUserCodesWindowSeconds,
+    );
     if (!mine) throw tooMany('user');
     const everyone = await this.window.take('device:attempts:global', settings.globalFailedUserCodesPerMinute, 60);
     if (!everyone) {

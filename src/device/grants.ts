@@ -135,7 +135,9 @@ function pollError(verdict: Exclude<PollVerdict, 'approved'>, interval: number):
     case 'authorization_pending':
       return new BridgeError('ERR_DEVICE_AUTHORIZATION_PENDING', { userMessage: 'Waiting for the sign-in to be approved in the browser.' });
     case 'slow_down':
-      return new BridgeError('ERR_DEVICE_SLOW_DOWN', { userMessage: `Polling too fast: wait at least ${interval} seconds between requests.` });
+      return new BridgeError('ERR_DEVICE_SLOW_DOWN', {
+        userMessage: `Polling too fast: wait at least ${interval} seconds between requests.`,
+      });
     case 'access_denied':
       return new BridgeError('ERR_DEVICE_ACCESS_DENIED', { userMessage: 'The sign-in was denied in the browser.' });
     case 'expired_token':

@@ -61,13 +61,16 @@ export function interactionRoutes({ provider, directory, send, logger }: Interac
 
   function showLogin(ctx: RouterContext, interaction: Interaction, error?: string, login?: string): void {
     const hint = interaction.params.login_hint;
-    send(ctx, loginPage({
-      uid: interaction.uid,
-      clientId: interaction.params.client_id,
-      error,
-      login: login ?? (typeof hint === 'string' ? hint : undefined),
-      users: directory.users,
-    }));
+    send(
+      ctx,
+      loginPage({
+        uid: interaction.uid,
+        clientId: interaction.params.client_id,
+        error,
+        login: login ?? (typeof hint === 'string' ? hint : undefined),
+        users: directory.users,
+      }),
+    );
   }
 
   router.get('/interaction/:uid', renderSessionErrors, async function showPrompt(ctx, next) {

@@ -22,21 +22,20 @@ export const STYLESHEET_CSP_SOURCE = `'sha256-${createHash('sha256').update(STYL
 
 function layout(title: string, body: SafeHtml): SafeHtml {
   return html`<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${title} · rambridge development IdP</title>
-<style>${new SafeHtml(STYLESHEET)}</style>
-</head>
-<body>
-<header class="banner">rambridge development IdP — not for production</header>
-<main>
-${body}
-</main>
-</body>
-</html>
-`;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${title} · rambridge development IdP</title>
+        <style>
+          ${new SafeHtml(STYLESHEET)}
+        </style>
+      </head>
+      <body>
+        <header class="banner">rambridge development IdP — not for production</header>
+        <main>${body}</main>
+      </body>
+    </html> `;
 }
 
 export interface LoginPageModel {
@@ -51,26 +50,41 @@ export interface LoginPageModel {
 
 export function loginPage(model: LoginPageModel): SafeHtml {
   const demoUsers = model.users.map(
-    (u) => html`<tr><td>${u.username}</td><td>${u.password}</td><td>${u.groups.join(', ') || '—'}</td><td>${u.mfa ? 'yes' : 'no'}</td></tr>`,
+    (u) =>
+      html`<tr>
+        <td>${u.username}</td>
+        <td>${u.password}</td>
+        <td>${u.groups.join(', ') || '—'}</td>
+        <td>${u.mfa ? 'yes' : 'no'}</td>
+      </tr>`,
   );
   // The button is the page's only "Sign in" text, so `text=Sign in` in a browser test finds just it.
   return layout(
     'Log in',
     html`<h1>Log in</h1>
-<p>to continue to <strong>${model.clientId}</strong></p>
-${model.error !== undefined && html`<p class="error" role="alert">${model.error}</p>`}
-<form method="post" action="/interaction/${encodeURIComponent(model.uid)}/login">
-<label for="login">Username</label>
-<input id="login" name="login" type="text" autocomplete="username" required autofocus value="${model.login ?? ''}">
-<label for="password">Password</label>
-<input id="password" name="password" type="password" autocomplete="current-password" required>
-<button type="submit">Sign in</button>
-</form>
-<h2>Demo users</h2>
-<table>
-<thead><tr><th>Username</th><th>Password</th><th>Groups</th><th>MFA</th></tr></thead>
-<tbody>${demoUsers}</tbody>
-</table>`,
+      <p>to continue to <strong>${model.clientId}</strong></p>
+      ${model.error !== undefined && html`<p class="error" role="alert">${model.error}</p>`}
+      <form method="post" action="/interaction/${encodeURIComponent(model.uid)}/login">
+        <label for="login">Username</label>
+        <input id="login" name="login" type="text" autocomplete="username" required autofocus value="${model.login ?? ''}" />
+        <label for="password">Password</label>
+        <input id="password" name="password" type="password" autocomplete="current-password" required />
+        <button type="submit">Sign in</button>
+      </form>
+      <h2>Demo users</h2>
+      <table>
+        <thead>
+          <tr>
+            <th>Username</th>
+            <th>Password</th>
+            <th>Groups</th>
+            <th>MFA</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${demoUsers}
+        </tbody>
+      </table>`,
   );
 }
 
@@ -78,8 +92,8 @@ export function errorPage(error: string, description: string | undefined): SafeH
   return layout(
     'Error',
     html`<h1>Sign-in failed</h1>
-<p class="error" role="alert"><strong>${error}</strong>${description !== undefined && html`: ${description}`}</p>
-<p>Go back to the application and start again.</p>`,
+      <p class="error" role="alert"><strong>${error}</strong>${description !== undefined && html`: ${description}`}</p>
+      <p>Go back to the application and start again.</p>`,
   );
 }
 
@@ -88,9 +102,9 @@ export function logoutPage(host: string, form: SafeHtml): SafeHtml {
   return layout(
     'Sign out',
     html`<h1>Sign out of ${host}?</h1>
-${form}
-<button type="submit" form="op.logoutForm" name="logout" value="yes" autofocus>Yes, sign me out</button>
-<button type="submit" form="op.logoutForm">No, stay signed in</button>`,
+      ${form}
+      <button type="submit" form="op.logoutForm" name="logout" value="yes" autofocus>Yes, sign me out</button>
+      <button type="submit" form="op.logoutForm">No, stay signed in</button>`,
   );
 }
 
@@ -98,6 +112,6 @@ export function signedOutPage(clientId: string | undefined): SafeHtml {
   return layout(
     'Signed out',
     html`<h1>Signed out</h1>
-<p>Your sign-out${clientId !== undefined && html` from <strong>${clientId}</strong>`} was successful.</p>`,
+      <p>Your sign-out${clientId !== undefined && html` from <strong>${clientId}</strong>`} was successful.</p>`,
   );
 }

@@ -1,14 +1,7 @@
 import type { UserEntry } from './directory.js';
 import * as errors from './errors.js';
 import type { ActionContext, RpcRequest } from './rpc-types.js';
-import {
-  ACS3_HMAC_SHA256,
-  parseV3Authorization,
-  rpcSignature,
-  safeEqual,
-  sha256Hex,
-  v3Signature,
-} from './signature.js';
+import { ACS3_HMAC_SHA256, parseV3Authorization, rpcSignature, safeEqual, sha256Hex, v3Signature } from './signature.js';
 import type { StsCredential } from './state.js';
 
 /**
@@ -82,14 +75,7 @@ function v1Parts(req: RpcRequest): SignedParts {
 }
 
 /** Headers a V3 signature must cover for the request to mean what it says. */
-const V3_REQUIRED_SIGNED = [
-  'host',
-  'x-acs-action',
-  'x-acs-version',
-  'x-acs-date',
-  'x-acs-signature-nonce',
-  'x-acs-content-sha256',
-];
+const V3_REQUIRED_SIGNED = ['host', 'x-acs-action', 'x-acs-version', 'x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256'];
 
 function v3Parts(req: RpcRequest): SignedParts {
   const auth = parseV3Authorization(req.headers.authorization!);

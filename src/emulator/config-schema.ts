@@ -60,7 +60,10 @@ const oidcProvider = z.strictObject({
 
 const account = z.strictObject({
   id: z.string().regex(ACCOUNT_ID, 'an account id is 16 digits'),
-  alias: z.string().regex(/^[a-z0-9][a-z0-9-]{0,61}[a-z0-9]?$/, 'an alias is lower-case letters, digits and -').optional(),
+  alias: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,61}[a-z0-9]?$/, 'an alias is lower-case letters, digits and -')
+    .optional(),
   users: z.array(user).default([]),
   roles: z.array(role).default([]),
   samlProviders: z.array(samlProvider).default([]),

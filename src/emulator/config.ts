@@ -45,9 +45,7 @@ export function parseEmulatorConfig(text: string, env: Env, source = 'emulator c
 }
 
 /** Validates an already-parsed configuration object (tests build them in code). */
-export function validateEmulatorConfig(
-  value: unknown,
-): { ok: true; config: EmulatorConfig } | { ok: false; problems: ConfigProblem[] } {
+export function validateEmulatorConfig(value: unknown): { ok: true; config: EmulatorConfig } | { ok: false; problems: ConfigProblem[] } {
   const parsed = emulatorConfigSchema.safeParse(value);
   if (!parsed.success) return { ok: false, problems: problemsFromZod(parsed.error.issues) };
   const problems = crossCheck(parsed.data);
@@ -62,7 +60,11 @@ function crossCheck(config: EmulatorConfig): ConfigProblem[] {
       if (names.indexOf(n) !== i) problem([...path, i], `duplicate ${what} ${n}`);
     });
 
-  duplicates(['accounts'], config.accounts.map((a) => a.id), 'account id');
+  duplicates(
+    ['accounts'],
+    config.accounts.map((a) => a.id),
+    'account id',
+  );
   const keyIds = config.accounts.flatMap((a) => a.users.flatMap((u) => u.accessKeys.map((k) => k.id)));
   keyIds.forEach((id, i) => {
     if (keyIds.indexOf(id) !== i) problem(['accounts'], `AccessKeyId ${id} is declared twice`);
@@ -77,10 +79,26 @@ function crossCheck(config: EmulatorConfig): ConfigProblem[] {
 
   config.accounts.forEach((account, a) => {
     const at = (...rest: PropertyKey[]) => ['accounts', a, ...rest];
-    duplicates(at('roles'), account.roles.map((r) => r.name), 'role');
-    duplicates(at('users'), account.users.map((u) => u.name), 'user');
-    duplicates(at('samlProviders'), account.samlProviders.map((p) => p.name), 'SAML provider');
-    duplicates(at('oidcProviders'), account.oidcProviders.map((p) => p.name), 'OIDC provider');
+    duplicates(
+      at('roles'),
+      account.roles.map((r) => r.name),
+      'role',
+    );
+    duplicates(
+      at('users'),
+      account.users.map((u) => u.name),
+      'user',
+    );
+    duplicates(
+      at('samlProviders'),
+      account.samlProviders.map((p) => p.name),
+      'SAML provider',
+    );
+    duplicates(
+      at('oidcProviders'),
+      account.oidcProviders.map((p) => p.name),
+      'OIDC provider',
+    );
 
     account.samlProviders.forEach((p, i) => {
       const why = p.metadataUrl === undefined ? undefined : fetchUrlProblem(p.metadataUrl, config.allowInsecureLoopbackIssuers);

@@ -42,19 +42,27 @@ export function consolePage(deps: EmulatorDeps) {
       ctx,
       'Alibaba Cloud console',
       html`${expired ? html`<p data-testid="console-expired">This session has expired.${again}</p>` : ''}
-<dl>
-<dt>Account</dt><dd data-testid="console-account-id">${role.accountId}</dd>
-<dt>Account alias</dt><dd data-testid="console-account-alias">${deps.directory.accountAlias(role.accountId) ?? ''}</dd>
-<dt>Role ARN</dt><dd data-testid="console-role-arn">${role.arn}</dd>
-<dt>RoleSessionName</dt><dd data-testid="console-session-name">${session.sessionName}</dd>
-<dt>Assumed-role ARN</dt><dd data-testid="console-assumed-role-arn">${callerArn(session)}</dd>
-<dt>Signed in through</dt><dd data-testid="console-origin">${session.origin}</dd>
-<dt>Session expires</dt><dd data-testid="console-expiration">${isoSeconds(session.expiresAt)}</dd>
-<dt>Page</dt><dd data-testid="console-path">${ctx.path}</dd>
-</dl>
-<h2>Effective permissions</h2>
-<p>The role's policies intersected with the session policy.</p>
-<pre data-testid="console-effective-policy">${JSON.stringify(session.permissions.toDocument(), null, 2)}</pre>`,
+        <dl>
+          <dt>Account</dt>
+          <dd data-testid="console-account-id">${role.accountId}</dd>
+          <dt>Account alias</dt>
+          <dd data-testid="console-account-alias">${deps.directory.accountAlias(role.accountId) ?? ''}</dd>
+          <dt>Role ARN</dt>
+          <dd data-testid="console-role-arn">${role.arn}</dd>
+          <dt>RoleSessionName</dt>
+          <dd data-testid="console-session-name">${session.sessionName}</dd>
+          <dt>Assumed-role ARN</dt>
+          <dd data-testid="console-assumed-role-arn">${callerArn(session)}</dd>
+          <dt>Signed in through</dt>
+          <dd data-testid="console-origin">${session.origin}</dd>
+          <dt>Session expires</dt>
+          <dd data-testid="console-expiration">${isoSeconds(session.expiresAt)}</dd>
+          <dt>Page</dt>
+          <dd data-testid="console-path">${ctx.path}</dd>
+        </dl>
+        <h2>Effective permissions</h2>
+        <p>The role's policies intersected with the session policy.</p>
+        <pre data-testid="console-effective-policy">${JSON.stringify(session.permissions.toDocument(), null, 2)}</pre>`,
     );
   };
 }

@@ -16,8 +16,7 @@ export class AlibabaError extends Error {
   }
 }
 
-const e = (code: string, status: number, message: string) => (reason?: string) =>
-  new AlibabaError(code, status, message, reason);
+const e = (code: string, status: number, message: string) => (reason?: string) => new AlibabaError(code, status, message, reason);
 
 // Documented in reference §1–§3 and §6 (code, status and message as the docs give them).
 export const samlProviderNotFound = e('EntityNotExist.SAMLProvider', 404, 'Can not find SAML provider.');
@@ -49,11 +48,7 @@ export const oidcIssuerConfigurationBroken = (issuer: string, reason?: string) =
   );
 export const roleNotFound = (roleArn: string, reason?: string) =>
   new AlibabaError('EntityNotExist.Role', 404, `The role not exists: ${roleArn}.`, reason);
-export const noPermission = e(
-  'NoPermission',
-  403,
-  'You are not authorized to do this action. You should be authorized by RAM.',
-);
+export const noPermission = e('NoPermission', 403, 'You are not authorized to do this action. You should be authorized by RAM.');
 export const invalidRoleArn = e('InvalidParameter.RoleArn', 400, 'The parameter RoleArn is wrongly formed.');
 export const invalidRoleSessionName = e('InvalidParameter.RoleSessionName', 400, 'The RoleSessionName is invalid.');
 export const invalidPolicyGrammar = e('InvalidParameter.PolicyGrammar', 400, 'Invalid Policy.');
@@ -68,8 +63,7 @@ export const invalidDuration = (maxSeconds: number, reason?: string) =>
     `The Min/Max value of DurationSeconds is 15min/${maxSeconds / 3600}hr.`,
     reason,
   );
-export const missingParameter = (name: string) =>
-  new AlibabaError(`MissingParameter.${name}`, 400, `Parameter ${name} is required.`);
+export const missingParameter = (name: string) => new AlibabaError(`MissingParameter.${name}`, 400, `Parameter ${name} is required.`);
 export const invalidAction = e('InvalidAction', 400, 'The specified Action is not valid.');
 export const credentialInvalid = e('InvalidCredential.AuthenticateFail', 401, 'The credential you provided is invalid.');
 
@@ -84,28 +78,12 @@ export const unreadableRequest = (status: number, reason?: string) =>
   new AlibabaError('InvalidRequest', status, 'The request body could not be read.', reason);
 
 // Alibaba Cloud's common OpenAPI errors for signed calls (the public error centre, not the reference).
-export const actionNotFound = e(
-  'InvalidAction.NotFound',
-  404,
-  'Specified api is not found, please check your url and method.',
-);
+export const actionNotFound = e('InvalidAction.NotFound', 404, 'Specified api is not found, please check your url and method.');
 export const invalidVersion = e('InvalidVersion', 400, 'Specified parameter Version is not valid.');
-export const incompleteSignature = e(
-  'IncompleteSignature',
-  400,
-  'The request signature does not conform to Aliyun standards.',
-);
-export const signatureDoesNotMatch = e(
-  'SignatureDoesNotMatch',
-  400,
-  'Specified signature is not matched with our calculation.',
-);
+export const incompleteSignature = e('IncompleteSignature', 400, 'The request signature does not conform to Aliyun standards.');
+export const signatureDoesNotMatch = e('SignatureDoesNotMatch', 400, 'Specified signature is not matched with our calculation.');
 export const signatureNonceUsed = e('SignatureNonceUsed', 400, 'Specified signature nonce was used already.');
-export const timestampMalformed = e(
-  'InvalidTimeStamp.Format',
-  400,
-  'Specified time stamp or date value is not well formatted.',
-);
+export const timestampMalformed = e('InvalidTimeStamp.Format', 400, 'Specified time stamp or date value is not well formatted.');
 export const timestampExpired = e('InvalidTimeStamp.Expired', 400, 'Specified time stamp or date value is expired.');
 export const accessKeyNotFound = e('InvalidAccessKeyId.NotFound', 404, 'Specified access key is not found.');
 export const missingSecurityToken = e('MissingSecurityToken', 400, 'SecurityToken is required for STS credentials.');

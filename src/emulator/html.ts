@@ -49,9 +49,18 @@ export const PAGE_CSP = [
 /** A complete page. The banner says plainly that this is not Alibaba Cloud. */
 export function page(title: string, body: Html): string {
   return html`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${title} · rambridge emulator</title><style>${new Html(STYLE)}</style></head>
-<body><div class="banner">rambridge Alibaba Cloud emulator: local stand-in, not Alibaba Cloud</div>
-<h1>${title}</h1>
-${body}
-</body></html>`.value;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <title>${title} · rambridge emulator</title>
+        <style>
+          ${new Html(STYLE)}
+        </style>
+      </head>
+      <body>
+        <div class="banner">rambridge Alibaba Cloud emulator: local stand-in, not Alibaba Cloud</div>
+        <h1>${title}</h1>
+        ${body}
+      </body>
+    </html>`.value;
 }

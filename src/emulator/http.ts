@@ -57,9 +57,17 @@ function sendError(ctx: Context, err: AlibabaError): void {
   if (ctx.accepts('json', 'html') === 'html') {
     ctx.set('Content-Security-Policy', PAGE_CSP);
     ctx.type = 'html';
-    ctx.body = page('Request refused', html`<dl><dt>Code</dt><dd data-testid="error-code">${err.code}</dd>
-<dt>Message</dt><dd data-testid="error-message">${err.message}</dd>
-<dt>RequestId</dt><dd>${requestIdOf(ctx)}</dd></dl>`);
+    ctx.body = page(
+      'Request refused',
+      html`<dl>
+        <dt>Code</dt>
+        <dd data-testid="error-code">${err.code}</dd>
+        <dt>Message</dt>
+        <dd data-testid="error-message">${err.message}</dd>
+        <dt>RequestId</dt>
+        <dd>${requestIdOf(ctx)}</dd>
+      </dl>`,
+    );
     return;
   }
   sendJson(ctx, errorBody(err, requestIdOf(ctx), ctx.host));

@@ -9,8 +9,7 @@ import { wildcard, type Wildcard } from './wildcard.js';
  * silently ignored, so a policy the emulator cannot evaluate never looks broader than it is.
  */
 
-const stringOrList = (item: z.ZodString) =>
-  z.union([item, z.array(item).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]));
+const stringOrList = (item: z.ZodString) => z.union([item, z.array(item).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]));
 
 const action = z.string().regex(/^(\*|[A-Za-z0-9-]+:[A-Za-z0-9*?]+)$/, 'an action is `*` or `service:Name` (wildcards allowed)');
 const resource = z.string().regex(/^(\*|acs:\S+)$/, 'a resource is `*` or an `acs:` ARN (wildcards allowed)');
@@ -20,9 +19,7 @@ const statementSchema = z.strictObject({
   Effect: z.enum(['Allow', 'Deny']),
   Action: stringOrList(action),
   Resource: stringOrList(resource),
-  Condition: z
-    .record(z.string(), z.record(z.string(), z.union([conditionValue, z.array(conditionValue)])))
-    .optional(),
+  Condition: z.record(z.string(), z.record(z.string(), z.union([conditionValue, z.array(conditionValue)]))).optional(),
 });
 
 export const policyDocumentSchema = z.strictObject({

@@ -126,9 +126,16 @@ function chooser(deps: EmulatorDeps, roles: RolePair[]) {
   const items = roles.map((pair) => {
     const role = deps.directory.role(pair.roleArn)!;
     const alias = deps.directory.accountAlias(role.accountId);
-    return html`<li><button type="submit" name="role" value="${pairValue(pair)}" data-testid="role-choice">
-<span data-testid="role-choice-name">${role.name}</span> in account
-<span data-testid="role-choice-account">${alias ? `${alias} (${role.accountId})` : role.accountId}</span></button></li>`;
+    return html`<li>
+      <button type="submit" name="role" value="${pairValue(pair)}" data-testid="role-choice">
+        <span data-testid="role-choice-name">${role.name}</span> in account
+        <span data-testid="role-choice-account">${alias ? `${alias} (${role.accountId})` : role.accountId}</span>
+      </button>
+    </li>`;
   });
-  return html`<form method="post" action="/saml-role/sso/choose" data-testid="role-chooser"><ul>${items}</ul></form>`;
+  return html`<form method="post" action="/saml-role/sso/choose" data-testid="role-chooser">
+    <ul>
+      ${items}
+    </ul>
+  </form>`;
 }

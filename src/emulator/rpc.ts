@@ -27,9 +27,7 @@ const VERSION = '2015-04-01';
 export function stsRpc(deps: EmulatorDeps) {
   return async function handleRpc(ctx: Context): Promise<void> {
     const { params, query } = collectParams(ctx);
-    const headers = Object.fromEntries(
-      Object.entries(ctx.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]),
-    );
+    const headers = Object.fromEntries(Object.entries(ctx.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : (v ?? '')]));
     const action = agreeing('Action', params.Action, headers['x-acs-action']);
     const version = agreeing('Version', params.Version, headers['x-acs-version']);
     const handler = action === undefined ? undefined : Object.hasOwn(ACTIONS, action) ? ACTIONS[action] : undefined;

@@ -61,9 +61,7 @@ export function v3Signature(request: V3Request, secret: string): string {
 }
 
 /** The parts of `Authorization: ACS3-HMAC-SHA256 Credential=…,SignedHeaders=…,Signature=…`. */
-export function parseV3Authorization(
-  header: string,
-): { accessKeyId: string; signedHeaders: string[]; signature: string } | undefined {
+export function parseV3Authorization(header: string): { accessKeyId: string; signedHeaders: string[]; signature: string } | undefined {
   const m = /^ACS3-HMAC-SHA256 Credential=([^,\s]+),SignedHeaders=([a-z0-9;-]+),Signature=([0-9a-f]{64})$/.exec(header.trim());
   return m ? { accessKeyId: m[1]!, signedHeaders: m[2]!.split(';'), signature: m[3]! } : undefined;
 }

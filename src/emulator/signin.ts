@@ -36,11 +36,7 @@ function getSigninToken(deps: EmulatorDeps, ctx: Context, p: Record<string, stri
 
 function stsCredential(deps: EmulatorDeps, accessKeyId: string, secret: string, token: string): StsCredential {
   const credential = deps.state.credential(accessKeyId);
-  if (
-    !credential ||
-    !safeEqual(credential.accessKeySecret, secret) ||
-    !safeEqual(credential.securityToken, token)
-  ) {
+  if (!credential || !safeEqual(credential.accessKeySecret, secret) || !safeEqual(credential.securityToken, token)) {
     throw errors.credentialInvalid('unknown STS credentials, or secret/token do not match');
   }
   if (credential.session.expiresAt <= deps.clock.now()) throw errors.securityTokenExpired();

@@ -23,9 +23,7 @@ const ramPrincipal = z
 const federatedPrincipal = z
   .string()
   .regex(/^acs:ram::\d{16}:(saml-provider|oidc-provider)\/[\w.-]+$/, 'a Federated principal is a provider ARN');
-const servicePrincipal = z
-  .string()
-  .regex(/^[a-z0-9-]+(\.[a-z0-9-]+)*\.aliyuncs\.com$/, 'a Service principal is <service>.aliyuncs.com');
+const servicePrincipal = z.string().regex(/^[a-z0-9-]+(\.[a-z0-9-]+)*\.aliyuncs\.com$/, 'a Service principal is <service>.aliyuncs.com');
 
 const conditionValues = z.partialRecord(z.enum(TRUST_CONDITION_KEYS), list(z.string().min(1)));
 
@@ -97,8 +95,7 @@ function entries(values: Partial<Record<TrustConditionKey, string[]>> | undefine
 
 function applies(s: CompiledStatement, r: TrustRequest): boolean {
   if (!s.actions.some((a) => a.matches('sts:AssumeRole'))) return false;
-  const principal =
-    (r.federated !== undefined && s.federated.includes(r.federated)) || (r.ram ?? []).some((arn) => s.ram.includes(arn));
+  const principal = (r.federated !== undefined && s.federated.includes(r.federated)) || (r.ram ?? []).some((arn) => s.ram.includes(arn));
   if (!principal) return false;
   const values = (key: TrustConditionKey) => r.context[key] ?? [];
   return (

@@ -20,9 +20,7 @@ export interface WildcardOptions {
 
 export function wildcard(text: string, options: WildcardOptions = {}): Wildcard {
   const flags = options.ignoreCase ? 'isu' : 'su';
-  const source = [...text]
-    .map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-    .join('');
+  const source = [...text].map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
   const re = new RegExp(`^${source}$`, flags);
   const hasSingle = text.includes('?');
   return {

@@ -35,9 +35,7 @@ const CHAIN_SOURCE_SECONDS = 900;
  * for exactly the granted role, exchange it at STS (chaining when configured), audit the outcome.
  */
 export class CredentialIssuer {
-  constructor(
-    private readonly deps: { issuer: BridgeIssuer; sts: StsClient; roles: Role[]; clock: Clock; audit: AuditLog },
-  ) {}
+  constructor(private readonly deps: { issuer: BridgeIssuer; sts: StsClient; roles: Role[]; clock: Clock; audit: AuditLog }) {}
 
   async issue(request: IssueRequest): Promise<IssuedCredentials> {
     const roleSessionName = this.deps.issuer.names.roleSessionName(request.identity);
@@ -84,7 +82,12 @@ export class CredentialIssuer {
     return {
       outcome: 'issued',
       channel: request.channel,
-      user: { idp: request.identity.idp, issuer: request.identity.issuer, subject: request.identity.subject, email: request.identity.email },
+      user: {
+        idp: request.identity.idp,
+        issuer: request.identity.issuer,
+        subject: request.identity.subject,
+        email: request.identity.email,
+      },
       groups: request.identity.groups,
       grants: [...new Set(request.choice.reasons.map((r) => r.grant))],
       roleId: role.id,

@@ -38,7 +38,9 @@ export async function generateKeyFiles(options: {
   if (options.purpose === 'saml') {
     const cert = await x509.X509CertificateGenerator.createSelfSigned(
       {
-        serialNumber: randomBytes(16).toString('hex').replace(/^[89a-f]/, '1'),
+        serialNumber: randomBytes(16)
+          .toString('hex')
+          .replace(/^[89a-f]/, '1'),
         name: `CN=${options.commonName ?? 'rambridge SAML signing'}`,
         notBefore: new Date(now.getTime() - 60_000),
         notAfter: new Date(now.getTime() + 3 * 365 * 24 * 3600 * 1000),

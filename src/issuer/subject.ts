@@ -27,8 +27,6 @@ export class SubjectNames {
 
   private digest(identity: Pick<Identity, 'issuer' | 'subject'>): string {
     // Hex keeps the result inside every RAM character rule.
-    return createHmac('sha256', this.secret)
-      .update(`${identity.issuer}\u0000${identity.subject}`)
-      .digest('hex');
+    return createHmac('sha256', this.secret).update(`${identity.issuer}\u0000${identity.subject}`).digest('hex');
   }
 }

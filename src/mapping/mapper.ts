@@ -22,9 +22,7 @@ export interface DeniedGrant {
   needed: string[];
 }
 
-export type Explanation =
-  | { granted: true; choice: RoleChoice }
-  | { granted: false; role: Role | undefined; denials: DeniedGrant[] };
+export type Explanation = { granted: true; choice: RoleChoice } | { granted: false; role: Role | undefined; denials: DeniedGrant[] };
 
 interface CompiledGrant {
   grant: Grant;

@@ -19,7 +19,15 @@ export async function completeLogin(ctx: Context, deps: WebDeps, connector: Conn
     Object.assign(ctx.session!, { identity, loginAt: now, seenAt: now, upstreamRefreshTokenTaken: false } satisfies BrowserSession);
     deps.metrics.observeLogin(connector.id, 'ok');
     ctx.state.log.info(
-      { event: 'login', idp: connector.id, issuer: identity.issuer, subject: identity.subject, email: identity.email, groups: identity.groups, amr: identity.amr },
+      {
+        event: 'login',
+        idp: connector.id,
+        issuer: identity.issuer,
+        subject: identity.subject,
+        email: identity.email,
+        groups: identity.groups,
+        amr: identity.amr,
+      },
       'signed in',
     );
     ctx.redirect(flow.returnTo);

@@ -17,7 +17,8 @@ export function oauthParams(ctx: Context): OAuthParam {
   return (name) => {
     const value = Object.hasOwn(body, name) ? body[name] : undefined;
     if (value === undefined || value === '') return undefined;
-    if (typeof value !== 'string') throw new BridgeError('ERR_BAD_REQUEST', { userMessage: `The ${name} parameter is repeated or malformed.` });
+    if (typeof value !== 'string')
+      throw new BridgeError('ERR_BAD_REQUEST', { userMessage: `The ${name} parameter is repeated or malformed.` });
     return value;
   };
 }

@@ -44,9 +44,14 @@ interface Run {
 
 function cli(args: string[], options: { env?: NodeJS.ProcessEnv; nodeArgs?: string[] } = {}): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [...(options.nodeArgs ?? []), bin, ...args], { env: options.env ?? env, cwd: tmpdir() }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr: withoutRuntimeWarning(stderr) });
-    });
+    execFile(
+      process.execPath,
+      [...(options.nodeArgs ?? []), bin, ...args],
+      { env: options.env ?? env, cwd: tmpdir() },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr: withoutRuntimeWarning(stderr) });
+      },
+    );
   });
 }
 
@@ -172,7 +177,14 @@ test('creds in every format: the emulated STS accepts them', async () => {
 test('aliyun-profile writes one StsToken profile and keeps the others and unknown fields', async () => {
   const aliyunDir = join(home, '.aliyun');
   mkdirSync(aliyunDir, { recursive: true });
-  const personal = { name: 'personal', mode: 'AK', access_key_id: 'LTAIpersonal', access_key_secret: 'x', region_id: 'eu-central-1', plugin_thing: { keep: true } };
+  const personal = {
+    name: 'personal',
+    mode: 'AK',
+    access_key_id: 'LTAIpersonal',
+    access_key_secret: 'x',
+    region_id: 'eu-central-1',
+    plugin_thing: { keep: true },
+  };
   writeFileSync(join(aliyunDir, 'config.json'), JSON.stringify({ current: 'personal', profiles: [personal], meta_path: '', extra: 1 }));
 
   const result = await cli(['creds', 'dev-readonly', '--format', 'aliyun-profile', '--profile', 'dev']);
@@ -180,7 +192,13 @@ test('aliyun-profile writes one StsToken profile and keeps the others and unknow
   const config = JSON.parse(readFileSync(join(aliyunDir, 'config.json'), 'utf8'));
   expect(config).toMatchObject({ current: 'personal', extra: 1 });
   expect(config.profiles[0]).toEqual(personal);
-  expect(config.profiles[1]).toMatchObject({ name: 'dev', mode: 'StsToken', access_key_id: first.accessKeyId, sts_token: first.securityToken, region_id: 'eu-central-1' });
+  expect(config.profiles[1]).toMatchObject({
+    name: 'dev',
+    mode: 'StsToken',
+    access_key_id: first.accessKeyId,
+    sts_token: first.securityToken,
+    region_id: 'eu-central-1',
+  });
   expect(statSync(join(aliyunDir, 'config.json')).mode & 0o777).toBe(0o600);
 });
 
@@ -196,12 +214,21 @@ test('a second creds within the hour makes no network call at all', async () => 
 });
 
 test('exec runs the command with the credentials and passes its exit code through', async () => {
-  const script = 'console.log(JSON.stringify({id:process.env.ALIBABA_CLOUD_ACCESS_KEY_ID,secret:process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET,token:process.env.ALIBABA_CLOUD_SECURITY_TOKEN,alias:process.env.ALICLOUD_ACCESS_KEY_ID,role:process.env.RAMBRIDGE_ROLE}))';
+  const script =
+    'console.log(JSON.stringify({id:process.env.ALIBABA_CLOUD_ACCESS_KEY_ID,secret:process.env.ALIBABA_CLOUD_ACCESS_KEY_SECRET,token:process.env.ALIBABA_CLOUD_SECURITY_TOKEN,alias:process.env.ALICLOUD_ACCESS_KEY_ID,role:process.env.RAMBRIDGE_ROLE}))';
   const run = await cli(['exec', 'dev-readonly', '--', process.execPath, '-e', script]);
   expect(run.code).toBe(0);
   const seen = JSON.parse(run.stdout);
-  expect(seen).toEqual({ id: first.accessKeyId, secret: first.accessKeySecret, token: first.securityToken, alias: first.accessKeyId, role: 'dev-readonly' });
-  expect(await callerArn({ accessKeyId: seen.id, accessKeySecret: seen.secret, securityToken: seen.token })).toContain('rambridge-dev-readonly');
+  expect(seen).toEqual({
+    id: first.accessKeyId,
+    secret: first.accessKeySecret,
+    token: first.securityToken,
+    alias: first.accessKeyId,
+    role: 'dev-readonly',
+  });
+  expect(await callerArn({ accessKeyId: seen.id, accessKeySecret: seen.secret, securityToken: seen.token })).toContain(
+    'rambridge-dev-readonly',
+  );
 
   expect((await cli(['exec', 'dev-readonly', '--', process.execPath, '-e', 'process.exit(7)'])).code).toBe(7);
   expect((await cli(['exec', 'dev-readonly', '--', 'no-such-command-rambridge'])).code).toBe(127);
@@ -224,9 +251,21 @@ test('configure-aliyun: @alicloud/credentials runs the External profile and gets
   expect(result.code).toBe(0);
   const config = JSON.parse(readFileSync(join(home, '.aliyun', 'config.json'), 'utf8'));
   const names = config.profiles.map((p: { name: string }) => p.name);
-  expect(names).toEqual(expect.arrayContaining(['personal', 'dev', 'rambridge-dev-admin', 'rambridge-dev-readonly', 'rambridge-prod-ops', 'rambridge-prod-readonly']));
+  expect(names).toEqual(
+    expect.arrayContaining([
+      'personal',
+      'dev',
+      'rambridge-dev-admin',
+      'rambridge-dev-readonly',
+      'rambridge-prod-ops',
+      'rambridge-prod-readonly',
+    ]),
+  );
   const profile = config.profiles.find((p: { name: string }) => p.name === 'rambridge-dev-readonly');
-  expect(profile).toMatchObject({ mode: 'External', process_command: `${process.execPath} ${bin} creds dev-readonly --format process --server ${demo.bridgeUrl}` });
+  expect(profile).toMatchObject({
+    mode: 'External',
+    process_command: `${process.execPath} ${bin} creds dev-readonly --format process --server ${demo.bridgeUrl}`,
+  });
 
   const consumed = await sdkConsumer({ ALIBABA_CLOUD_PROFILE: 'rambridge-dev-readonly' });
   expect(consumed.stderr).toBe('');

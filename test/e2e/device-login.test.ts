@@ -11,7 +11,11 @@ import { demoInBrowser, signInAs } from '../helpers/demo.js';
 const env = demoInBrowser();
 
 async function post(path: string, form: Record<string, string>, headers: Record<string, string> = {}) {
-  const res = await fetch(`${env.demo.bridgeUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(form) });
+  const res = await fetch(`${env.demo.bridgeUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(form),
+  });
   return { status: res.status, body: (await res.json()) as Record<string, string> };
 }
 
@@ -25,7 +29,13 @@ test('device login: approve in Chromium as alice, then credentials for dev-reado
   });
   expect(started.status).toBe(200);
   const { device_code, user_code, verification_uri_complete } = started.body as Record<string, string>;
-  const poll = () => post('/oauth/token', { grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: device_code!, code_verifier: verifier, client_id: 'rambridge-cli' });
+  const poll = () =>
+    post('/oauth/token', {
+      grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
+      device_code: device_code!,
+      code_verifier: verifier,
+      client_id: 'rambridge-cli',
+    });
 
   const path = new URL(verification_uri_complete!).pathname + new URL(verification_uri_complete!).search;
   const page = await signInAs(env.browser, env.demo, 'alice', path);
@@ -57,7 +67,11 @@ test('device login: approve in Chromium as alice, then credentials for dev-reado
   expect(creds.expiration).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
 
   const sts = createStsClient({ endpoint: new URL(env.demo.emulatorUrl).host, protocol: 'http' });
-  const who = await sts.getCallerIdentity({ accessKeyId: creds.accessKeyId!, accessKeySecret: creds.accessKeySecret!, securityToken: creds.securityToken! });
+  const who = await sts.getCallerIdentity({
+    accessKeyId: creds.accessKeyId!,
+    accessKeySecret: creds.accessKeySecret!,
+    securityToken: creds.securityToken!,
+  });
   expect(who).toMatchObject({ accountId: '1111222233334444', identityType: 'AssumedRoleUser' });
   expect(who.arn).toContain('rambridge-dev-readonly');
   expect(who.arn).toContain(creds.roleSessionName);

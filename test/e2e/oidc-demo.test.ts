@@ -37,7 +37,10 @@ test('a forged role in the form is refused with 403', async () => {
   const page = await signIn('bob');
   const form = page.locator('[data-role-id="dev-readonly"] form');
   await form.locator('input[name="role"]').evaluate((el) => el.setAttribute('value', 'dev-admin'));
-  const [response] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/roles/console')), form.getByTestId('open-console').click()]);
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/roles/console')),
+    form.getByTestId('open-console').click(),
+  ]);
   expect(response.status()).toBe(403);
   await expect(page.getByTestId('error-code').textContent()).resolves.toBe('ERR_ROLE_NOT_GRANTED');
   await page.context().close();
@@ -47,7 +50,10 @@ test('a form without its CSRF token is refused', async () => {
   const page = await signIn('bob');
   const form = page.locator('[data-role-id="dev-readonly"] form');
   await form.locator('input[name="_csrf"]').evaluate((el) => el.remove());
-  const [response] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/roles/console')), form.getByTestId('open-console').click()]);
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/roles/console')),
+    form.getByTestId('open-console').click(),
+  ]);
   expect(response.status()).toBe(403);
   await expect(page.getByTestId('error-code').textContent()).resolves.toBe('ERR_CSRF');
   await page.context().close();

@@ -34,7 +34,14 @@ const onRoles = (url: URL) => url.pathname === '/roles';
 /** The roles the demo grants to `username`'s groups: what the picker must show if the groups arrived intact. */
 function rolesGranted(interop: SamlInterop, username: string): string[] {
   const user = DEMO_USERS.find((u) => u.username === username)!;
-  const identity = { idp: 'ssp', issuer: interop.ssp.entityId, subject: user.email, email: user.email, groups: [...user.groups], amr: ['pwd'] };
+  const identity = {
+    idp: 'ssp',
+    issuer: interop.ssp.entityId,
+    subject: user.email,
+    email: user.email,
+    groups: [...user.groups],
+    amr: ['pwd'],
+  };
   return new RoleMapper(interop.config.roles, interop.config.grants).rolesFor(identity).map((c) => c.role.id);
 }
 
@@ -62,7 +69,12 @@ describe('SAML sign-in through SimpleSAMLphp', () => {
     await page.screenshot({ path: artifactPath('saml-roles-alice.png'), fullPage: true });
     // Keyed on (IdP entityID, NameID): SimpleSAMLphp sends the email as NameID.
     const login = interop.logLines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.event === 'login');
-    expect(login).toMatchObject({ idp: 'ssp', issuer: interop.ssp.entityId, subject: 'alice@example.com', groups: ['rambridge-dev', 'rambridge-ops'] });
+    expect(login).toMatchObject({
+      idp: 'ssp',
+      issuer: interop.ssp.entityId,
+      subject: 'alice@example.com',
+      groups: ['rambridge-dev', 'rambridge-ops'],
+    });
     await page.context().close();
   });
 
@@ -93,8 +105,14 @@ describe('SimpleSAMLphp with our SP key: signed AuthnRequests, encrypted asserti
     // SimpleSAMLphp 1.19 always encrypts with AES-128-CBC under RSA-OAEP: the algorithm rambridge refuses.
     const page = await signIn(interop, 'alice', (url) => url.pathname === '/saml/ssp/acs');
     await expect(page.getByTestId('error-code').textContent()).resolves.toBe('ERR_SAML_ENCRYPTION_REFUSED');
-    const refusal = interop.logLines.map((l) => JSON.parse(l) as { code?: string; detail?: unknown }).find((l) => l.code === 'ERR_SAML_ENCRYPTION_REFUSED');
-    expect(refusal?.detail).toEqual({ reason: 'EncryptedData algorithm not allowed', algorithm: 'http://www.w3.org/2001/04/xmlenc#aes128-cbc', methods: 1 });
+    const refusal = interop.logLines
+      .map((l) => JSON.parse(l) as { code?: string; detail?: unknown })
+      .find((l) => l.code === 'ERR_SAML_ENCRYPTION_REFUSED');
+    expect(refusal?.detail).toEqual({
+      reason: 'EncryptedData algorithm not allowed',
+      algorithm: 'http://www.w3.org/2001/04/xmlenc#aes128-cbc',
+      methods: 1,
+    });
     await page.screenshot({ path: artifactPath('saml-encryption-refused.png'), fullPage: true });
     await page.context().close();
   });

@@ -91,7 +91,10 @@ export async function bridgeWithEmulator(
   const clock = new ManualClock(Date.now() + (options.clockOffsetMs ?? 0));
   const store = new MemoryStore(clock);
   const logLines: string[] = [];
-  const logger = createLogger({ level: 'debug', destination: new Writable({ write: (chunk: Buffer, _e, done) => (logLines.push(chunk.toString()), done()) }) });
+  const logger = createLogger({
+    level: 'debug',
+    destination: new Writable({ write: (chunk: Buffer, _e, done) => (logLines.push(chunk.toString()), done()) }),
+  });
   const issuer = await BridgeIssuer.create(config.issuer!, config.alibaba, publicUrl);
   const sts = stsClientFromConfig(config.alibaba, { retryDeps: { sleep: async () => undefined, random: () => 0 }, ...options.stsOptions });
   const app = createApp({ config, store, logger, clock, issuer, sts });

@@ -22,7 +22,14 @@ export function demoInBrowser(): { readonly demo: RunningDemo; readonly browser:
 
 /** The whole demo on free ports, with keys in a temp dir. */
 export function startTestDemo(): Promise<RunningDemo> {
-  return startDemo({ port: 0, idpPort: 0, emulatorPort: 0, samlIdpPort: 0, logger: silentLogger(), dataDir: mkdtempSync(join(tmpdir(), 'rambridge-demo-')) });
+  return startDemo({
+    port: 0,
+    idpPort: 0,
+    emulatorPort: 0,
+    samlIdpPort: 0,
+    logger: silentLogger(),
+    dataDir: mkdtempSync(join(tmpdir(), 'rambridge-demo-')),
+  });
 }
 
 /**

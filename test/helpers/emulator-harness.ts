@@ -18,7 +18,8 @@ export const roleArn = (account: string, name: string) => `acs:ram::${account}:r
 export const samlProviderArn = (account: string, name = 'test-idp') => `acs:ram::${account}:saml-provider/${name}`;
 export const oidcProviderArn = (account: string, name = 'test-oidc') => `acs:ram::${account}:oidc-provider/${name}`;
 /** `roleArn,providerArn`, one value of the SAML Role attribute. */
-export const rolePair = (account: string, role: string, provider = 'test-idp') => `${roleArn(account, role)},${samlProviderArn(account, provider)}`;
+export const rolePair = (account: string, role: string, provider = 'test-idp') =>
+  `${roleArn(account, role)},${samlProviderArn(account, provider)}`;
 
 export const RAM_USER = {
   arn: `acs:ram::${DEV}:user/ci`,
@@ -64,7 +65,12 @@ function testConfig(idp: TestIdp, issuer: TestIssuer): EmulatorConfig {
           {
             name: 'ci',
             accessKeys: [{ id: RAM_USER.accessKeyId, secret: RAM_USER.accessKeySecret }],
-            policies: [{ name: 'assume', document: { Version: '1', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: 'acs:ram::*:role/*' }] } }],
+            policies: [
+              {
+                name: 'assume',
+                document: { Version: '1', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: 'acs:ram::*:role/*' }] },
+              },
+            ],
           },
         ],
         samlProviders: [
@@ -85,13 +91,26 @@ function testConfig(idp: TestIdp, issuer: TestIssuer): EmulatorConfig {
             name: 'ci-target',
             trustPolicy: {
               Version: '1',
-              Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { RAM: RAM_USER.arn }, Condition: { StringEquals: { 'sts:ExternalId': 'ci-external-id' } } }],
+              Statement: [
+                {
+                  Effect: 'Allow',
+                  Action: 'sts:AssumeRole',
+                  Principal: { RAM: RAM_USER.arn },
+                  Condition: { StringEquals: { 'sts:ExternalId': 'ci-external-id' } },
+                },
+              ],
             },
-            policies: [{ name: 'readonly', document: READONLY }, { name: 'assume', document: { Version: '1', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }] } }],
+            policies: [
+              { name: 'readonly', document: READONLY },
+              { name: 'assume', document: { Version: '1', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Resource: '*' }] } },
+            ],
           },
           {
             name: 'chained',
-            trustPolicy: { Version: '1', Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { RAM: roleArn(DEV, 'ci-target') } }] },
+            trustPolicy: {
+              Version: '1',
+              Statement: [{ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { RAM: roleArn(DEV, 'ci-target') } }],
+            },
             policies: [{ name: 'readonly', document: READONLY }],
           },
         ],
@@ -101,7 +120,13 @@ function testConfig(idp: TestIdp, issuer: TestIssuer): EmulatorConfig {
         alias: 'prod',
         samlProviders: [{ name: 'test-idp', metadataXml: idp.metadataXml }],
         roles: [
-          { name: 'prod-ops', trustPolicy: samlTrust(PROD), policies: [{ name: 'ops', document: { Version: '1', Statement: [{ Effect: 'Allow', Action: ['ecs:*', 'oss:*'], Resource: '*' }] } }] },
+          {
+            name: 'prod-ops',
+            trustPolicy: samlTrust(PROD),
+            policies: [
+              { name: 'ops', document: { Version: '1', Statement: [{ Effect: 'Allow', Action: ['ecs:*', 'oss:*'], Resource: '*' }] } },
+            ],
+          },
         ],
       },
     ],
@@ -122,7 +147,11 @@ export interface SdkCredentials {
  * An official STS SDK client for the emulator. By default it signs the way @alicloud/sts20150401
  * 1.2.0 does out of the box (V3, ACS3-HMAC-SHA256); `v1` selects RPC signature v1 (HMAC-SHA1).
  */
-export function sdkClient(url: string, credentials?: SdkCredentials | { credential: unknown }, options: { v1?: boolean; ca?: string } = {}): SdkClient {
+export function sdkClient(
+  url: string,
+  credentials?: SdkCredentials | { credential: unknown },
+  options: { v1?: boolean; ca?: string } = {},
+): SdkClient {
   return new Sts.default(
     new OpenApi.$OpenApiUtil.Config({
       endpoint: new URL(url).host,
@@ -136,7 +165,9 @@ export function sdkClient(url: string, credentials?: SdkCredentials | { credenti
 }
 
 /** The error an SDK call rejected with, as the fields tests assert on. */
-export async function sdkError(call: Promise<unknown>): Promise<{ code: string; statusCode: number; message: string; requestId: string; data: Record<string, unknown> }> {
+export async function sdkError(
+  call: Promise<unknown>,
+): Promise<{ code: string; statusCode: number; message: string; requestId: string; data: Record<string, unknown> }> {
   try {
     await call;
   } catch (err) {

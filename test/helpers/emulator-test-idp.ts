@@ -31,7 +31,12 @@ export async function startTestIssuer(saml: TestIdp): Promise<TestIssuer> {
   const rsa = await generateKeyPair('RS256');
   const ec = await generateKeyPair('ES256');
   const forged = await generateKeyPair('RS256');
-  const jwks = { keys: [{ ...(await exportJWK(rsa.publicKey)), kid: 'rsa-1', alg: 'RS256', use: 'sig' }, { ...(await exportJWK(ec.publicKey)), kid: 'ec-1', alg: 'ES256', use: 'sig' }] };
+  const jwks = {
+    keys: [
+      { ...(await exportJWK(rsa.publicKey)), kid: 'rsa-1', alg: 'RS256', use: 'sig' },
+      { ...(await exportJWK(ec.publicKey)), kid: 'ec-1', alg: 'ES256', use: 'sig' },
+    ],
+  };
   const fetched: string[] = [];
   let issuer = '';
 
@@ -39,7 +44,10 @@ export async function startTestIssuer(saml: TestIdp): Promise<TestIssuer> {
     fetched.push(req.url ?? '');
     const send = (type: string, body: string) => res.writeHead(200, { 'content-type': type }).end(body);
     if (req.url === '/.well-known/openid-configuration') {
-      send('application/json', JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks.json`, id_token_signing_alg_values_supported: ['RS256', 'ES256'] }));
+      send(
+        'application/json',
+        JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks.json`, id_token_signing_alg_values_supported: ['RS256', 'ES256'] }),
+      );
     } else if (req.url === '/jwks.json') send('application/json', JSON.stringify(jwks));
     else if (req.url === '/saml/metadata') send('application/samlmetadata+xml', saml.metadataXml);
     else res.writeHead(404).end();

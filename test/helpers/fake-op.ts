@@ -51,7 +51,10 @@ export class FakeOp {
   rotateRefreshTokens = true;
   /** Grant types received at /token, for assertions. */
   readonly tokenGrants: string[] = [];
-  private readonly codes = new Map<string, { nonce: string | null; challenge: string | null; clientId: string | null; scope: string; next: NextResponse }>();
+  private readonly codes = new Map<
+    string,
+    { nonce: string | null; challenge: string | null; clientId: string | null; scope: string; next: NextResponse }
+  >();
   /** Live refresh tokens, each for the user it was issued to (by `sub`). */
   private readonly refreshTokens = new Map<string, string>();
 
@@ -111,7 +114,13 @@ export class FakeOp {
         back.searchParams.set('state', q.get('state') ?? '');
       } else {
         const code = randomBytes(16).toString('base64url');
-        this.codes.set(code, { nonce: q.get('nonce'), challenge: q.get('code_challenge'), clientId: q.get('client_id'), scope: q.get('scope') ?? '', next });
+        this.codes.set(code, {
+          nonce: q.get('nonce'),
+          challenge: q.get('code_challenge'),
+          clientId: q.get('client_id'),
+          scope: q.get('scope') ?? '',
+          next,
+        });
         back.searchParams.set('code', code);
         back.searchParams.set('state', next.state ?? q.get('state') ?? '');
       }
@@ -159,7 +168,8 @@ export class FakeOp {
     const [id, secret] = auth.split(':').map((part) => decodeURIComponent(part.replace(/\+/g, ' ')));
     if (id !== this.clientId || secret !== this.clientSecret) return json(401, { error: 'invalid_client' });
     const presented = body.get('refresh_token') ?? '';
-    if (this.refreshBehaviour === 'invalid_grant' || this.refreshTokens.get(presented) !== this.user.sub) return json(400, { error: 'invalid_grant' });
+    if (this.refreshBehaviour === 'invalid_grant' || this.refreshTokens.get(presented) !== this.user.sub)
+      return json(400, { error: 'invalid_grant' });
     let refreshToken: string | undefined;
     if (this.rotateRefreshTokens) {
       this.refreshTokens.delete(presented);
@@ -192,7 +202,11 @@ export class FakeOp {
     const aud = 'aud' in (next.claims ?? {}) ? claims.aud : this.clientId;
     delete claims.iss;
     delete claims.aud;
-    if (next.alg === 'none') return new UnsecuredJWT(claims).setIssuer(iss).setAudience(aud as string).encode();
+    if (next.alg === 'none')
+      return new UnsecuredJWT(claims)
+        .setIssuer(iss)
+        .setAudience(aud as string)
+        .encode();
     const jwt = new SignJWT(claims).setIssuer(iss);
     if (aud !== undefined) jwt.setAudience(aud as string | string[]);
     if (next.alg === 'HS256') {

@@ -41,8 +41,19 @@ const ACCESS = {
  */
 export async function samlBridge(idp: Record<string, unknown> = {}, otherIdps: Record<string, unknown>[] = []) {
   const keys = await testIdpKeys();
-  const corp = { id: 'corp', type: 'saml', entryPoint: 'https://idp.example.com/sso', issuer: IDP_ENTITY_ID, certificates: [keys.certificatePem], ...idp };
-  const result = validateConfig({ server: { publicUrl: 'http://127.0.0.1:8080', sessionSecrets: ['s'.repeat(32)] }, idps: [corp, ...otherIdps], ...ACCESS });
+  const corp = {
+    id: 'corp',
+    type: 'saml',
+    entryPoint: 'https://idp.example.com/sso',
+    issuer: IDP_ENTITY_ID,
+    certificates: [keys.certificatePem],
+    ...idp,
+  };
+  const result = validateConfig({
+    server: { publicUrl: 'http://127.0.0.1:8080', sessionSecrets: ['s'.repeat(32)] },
+    idps: [corp, ...otherIdps],
+    ...ACCESS,
+  });
   if (!result.ok) throw new Error(`test config invalid: ${JSON.stringify(result.problems)}`);
   const config = result.config;
   const clock = new ManualClock(Date.now());
@@ -61,7 +72,10 @@ export async function samlBridge(idp: Record<string, unknown> = {}, otherIdps: R
 export type SamlBridge = Awaited<ReturnType<typeof samlBridge>>;
 
 /** Starts a sign-in at the bridge; returns the AuthnRequest's ID and the redirect URL to the IdP. */
-export async function startSamlLogin(agent: TestAgent, returnTo?: string): Promise<{ requestId: string; location: URL; authnRequest: string }> {
+export async function startSamlLogin(
+  agent: TestAgent,
+  returnTo?: string,
+): Promise<{ requestId: string; location: URL; authnRequest: string }> {
   const query = new URLSearchParams({ idp: 'corp', ...(returnTo ? { return_to: returnTo } : {}) });
   const res = await agent.get(`/login?${query}`).expect(302);
   return { location: new URL(res.headers.location!), ...authnRequestOf(res.headers.location!) };
@@ -75,7 +89,13 @@ export function authnRequestOf(location: string): { requestId: string; authnRequ
 
 /** A valid, signed response to `requestId` for the bridge's `corp` IdP, with `overrides` applied. */
 export function answer(bridge: SamlBridge, requestId: string | null, overrides: Partial<ResponseOptions> = {}): string {
-  return responseXml({ idpEntityId: IDP_ENTITY_ID, spEntityId: bridge.idp.spEntityId, acsUrl: bridge.idp.acsUrl, inResponseTo: requestId, ...overrides });
+  return responseXml({
+    idpEntityId: IDP_ENTITY_ID,
+    spEntityId: bridge.idp.spEntityId,
+    acsUrl: bridge.idp.acsUrl,
+    inResponseTo: requestId,
+    ...overrides,
+  });
 }
 
 export function signedAnswer(bridge: SamlBridge, requestId: string | null, overrides: Partial<ResponseOptions> = {}): string {
@@ -96,9 +116,15 @@ export const cookieNames = (res: { headers: Record<string, unknown> }): string[]
 
 /** The refusal contract: the error page with this code, and no session for this browser. */
 export async function expectRefused(agent: TestAgent, res: Response, code: string): Promise<void> {
-  expect({ status: res.status >= 400 && res.status < 500, code: /data-testid="error-code">([A-Z_]+)</.exec(res.text)?.[1] }).toEqual({ status: true, code });
+  expect({ status: res.status >= 400 && res.status < 500, code: /data-testid="error-code">([A-Z_]+)</.exec(res.text)?.[1] }).toEqual({
+    status: true,
+    code,
+  });
   expect(cookieNames(res)).not.toContain('rambridge.sid');
-  await agent.get('/roles').expect(302).expect('location', /^\/login/);
+  await agent
+    .get('/roles')
+    .expect(302)
+    .expect('location', /^\/login/);
 }
 
 /** The test IdP's SAML metadata, as an IdP publishes it. */

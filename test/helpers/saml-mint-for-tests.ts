@@ -67,7 +67,8 @@ const newId = () => `_${randomBytes(20).toString('hex')}`;
 export function mintSamlResponse(idp: TestIdp, o: MintOptions): string {
   const issuer = escapeXml(o.issuer ?? idp.entityId);
   const notOnOrAfter = iso(o.now + (o.validForSeconds ?? 300) * 1000);
-  const sessionEnd = o.sessionValidForSeconds === null ? '' : ` SessionNotOnOrAfter="${iso(o.now + (o.sessionValidForSeconds ?? 3600) * 1000)}"`;
+  const sessionEnd =
+    o.sessionValidForSeconds === null ? '' : ` SessionNotOnOrAfter="${iso(o.now + (o.sessionValidForSeconds ?? 3600) * 1000)}"`;
   const destination = o.destination === null ? '' : ` Destination="${escapeXml(o.destination ?? SITE_INTL.recipient)}"`;
   const attribute = (name: string, values: string[]) =>
     `<saml:Attribute Name="${name}">${values.map((v) => `<saml:AttributeValue>${escapeXml(v)}</saml:AttributeValue>`).join('')}</saml:Attribute>`;
@@ -100,7 +101,8 @@ export function mintSamlResponse(idp: TestIdp, o: MintOptions): string {
 export function sign(xml: string, xpath: string, privateKeyPem: string, algorithm: 'sha256' | 'sha1' = 'sha256'): string {
   const sig = new SignedXml({
     privateKey: privateKeyPem,
-    signatureAlgorithm: algorithm === 'sha1' ? 'http://www.w3.org/2000/09/xmldsig#rsa-sha1' : 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
+    signatureAlgorithm:
+      algorithm === 'sha1' ? 'http://www.w3.org/2000/09/xmldsig#rsa-sha1' : 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
     canonicalizationAlgorithm: 'http://www.w3.org/2001/10/xml-exc-c14n#',
   });
   sig.addReference({

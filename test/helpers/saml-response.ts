@@ -44,12 +44,18 @@ const SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
 export function responseXml(o: ResponseOptions): string {
   const now = o.now ?? Date.now();
   const t = (ms: number) => new Date(ms).toISOString();
-  const attr = (name: string, value: string | null | undefined) => (value === null || value === undefined ? '' : ` ${name}="${esc(value)}"`);
+  const attr = (name: string, value: string | null | undefined) =>
+    value === null || value === undefined ? '' : ` ${name}="${esc(value)}"`;
   const inResponseTo = o.inResponseTo;
   const confirmationIrt = o.confirmationInResponseTo === undefined ? inResponseTo : o.confirmationInResponseTo;
   const status = o.status ?? SUCCESS;
-  const attributes = Object.entries(o.attributes ?? { email: ['alice@example.com'], groups: ['rambridge-dev', 'rambridge-ops'], name: ['Alice Example'] })
-    .map(([name, values]) => `<saml:Attribute Name="${esc(name)}">${values.map((v) => `<saml:AttributeValue>${esc(v)}</saml:AttributeValue>`).join('')}</saml:Attribute>`)
+  const attributes = Object.entries(
+    o.attributes ?? { email: ['alice@example.com'], groups: ['rambridge-dev', 'rambridge-ops'], name: ['Alice Example'] },
+  )
+    .map(
+      ([name, values]) =>
+        `<saml:Attribute Name="${esc(name)}">${values.map((v) => `<saml:AttributeValue>${esc(v)}</saml:AttributeValue>`).join('')}</saml:Attribute>`,
+    )
     .join('');
   const assertion =
     status !== SUCCESS
@@ -84,7 +90,10 @@ export interface SignOptions {
   keyInfo?: boolean;
 }
 
-const SHA256 = { signatureAlgorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256', digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256' };
+const SHA256 = {
+  signatureAlgorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
+  digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
+};
 const EXC_C14N = 'http://www.w3.org/2001/10/xml-exc-c14n#';
 
 /** Signs the Assertion or the Response, enveloped, the signature right after its Issuer. */
@@ -96,7 +105,11 @@ export function sign(xml: string, key: TestKeyPair, target: 'Assertion' | 'Respo
     canonicalizationAlgorithm: EXC_C14N,
   });
   const xpath = target === 'Response' ? "/*[local-name(.)='Response']" : "/*[local-name(.)='Response']/*[local-name(.)='Assertion']";
-  signer.addReference({ xpath, transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', EXC_C14N], digestAlgorithm: options.digestAlgorithm ?? SHA256.digestAlgorithm });
+  signer.addReference({
+    xpath,
+    transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', EXC_C14N],
+    digestAlgorithm: options.digestAlgorithm ?? SHA256.digestAlgorithm,
+  });
   signer.computeSignature(xml, { location: { reference: `${xpath}/*[local-name(.)='Issuer']`, action: 'after' } });
   return signer.getSignedXml();
 }

@@ -27,7 +27,11 @@ export async function startSamlInterop(options: { sp?: TestKeyPair; encryptAsser
   const bridgeUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   let ssp: RunningSimpleSamlPhp | undefined;
   try {
-    const sp = { ...samlSpEndpoints(bridgeUrl, 'ssp'), certificatePem: options.sp?.certificatePem, encryptAssertions: options.encryptAssertions };
+    const sp = {
+      ...samlSpEndpoints(bridgeUrl, 'ssp'),
+      certificatePem: options.sp?.certificatePem,
+      encryptAssertions: options.encryptAssertions,
+    };
     ssp = await startSimpleSamlPhp({ sp, users: DEMO_USERS });
     const config = await demoConfig({ publicUrl: bridgeUrl });
     config.idps = [simpleSamlPhpIdp(ssp, 'ssp', bridgeUrl, options.sp)];

@@ -3,7 +3,14 @@ import { BridgeError, ERROR_STATUS, toBridgeError } from '../../src/errors.js';
 describe('BridgeError', () => {
   test('carries a stable code, its status and a safe message', () => {
     const err = new BridgeError('ERR_ROLE_NOT_GRANTED', { userMessage: 'You do not have this role.', hint: 'Ask.' });
-    expect(err).toMatchObject({ code: 'ERR_ROLE_NOT_GRANTED', status: 403, expose: true, userMessage: 'You do not have this role.', hint: 'Ask.', oauthError: 'access_denied' });
+    expect(err).toMatchObject({
+      code: 'ERR_ROLE_NOT_GRANTED',
+      status: 403,
+      expose: true,
+      userMessage: 'You do not have this role.',
+      hint: 'Ask.',
+      oauthError: 'access_denied',
+    });
   });
 
   test('server errors never expose their message', () => {

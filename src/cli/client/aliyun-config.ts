@@ -37,7 +37,11 @@ export function upsertProfile(config: AliyunConfig | undefined, profile: AliyunP
 }
 
 /** `upsertProfile` for several profiles at once. */
-export function upsertProfiles(config: AliyunConfig | undefined, profiles: readonly [AliyunProfile, ...AliyunProfile[]], region?: string): AliyunConfig {
+export function upsertProfiles(
+  config: AliyunConfig | undefined,
+  profiles: readonly [AliyunProfile, ...AliyunProfile[]],
+  region?: string,
+): AliyunConfig {
   const [first, ...rest] = profiles;
   return rest.reduce((c, p) => upsertProfile(c, p, region), upsertProfile(config, first, region));
 }

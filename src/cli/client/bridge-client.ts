@@ -42,7 +42,10 @@ export class BridgeClient {
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
     const session = await this.session();
-    let token = session.accessTokenExpiresAt - this.deps.clock.now() > ACCESS_TOKEN_MARGIN_MS ? session.accessToken : await this.refresh(session.accessToken);
+    let token =
+      session.accessTokenExpiresAt - this.deps.clock.now() > ACCESS_TOKEN_MARGIN_MS
+        ? session.accessToken
+        : await this.refresh(session.accessToken);
     let response = await this.send(method, path, token, body);
     if (response.status === 401) {
       // Revoked or rotated server-side keys: one refresh, then give up and ask for a login.
@@ -81,7 +84,9 @@ export class BridgeClient {
       } catch (err) {
         if (err instanceof CliError && err.code === 'ERR_CLI_SESSION_ENDED') {
           await this.deps.sessions.remove(this.server);
-          throw new CliError('ERR_CLI_SESSION_ENDED', 'Your rambridge session has ended.', { hint: `Run: rambridge login --server ${this.server}` });
+          throw new CliError('ERR_CLI_SESSION_ENDED', 'Your rambridge session has ended.', {
+            hint: `Run: rambridge login --server ${this.server}`,
+          });
         }
         throw err;
       }

@@ -24,7 +24,10 @@ export function clientCommand(program: Command, name: string, description: strin
 }
 
 /** Runs a command's body with a fresh context; expected errors become one line and an exit code. */
-export async function runClient<O extends CommonOptions>(options: O, body: (ctx: ClientContext, options: O) => Promise<void>): Promise<void> {
+export async function runClient<O extends CommonOptions>(
+  options: O,
+  body: (ctx: ClientContext, options: O) => Promise<void>,
+): Promise<void> {
   const ctx = createContext();
   try {
     await body(ctx, options);

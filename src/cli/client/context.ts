@@ -22,7 +22,10 @@ export interface ClientContext {
   roleBook: RoleBook;
 }
 
-export function createContext(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Pick<ClientContext, 'clock' | 'fetch'>> = {}): ClientContext {
+export function createContext(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Partial<Pick<ClientContext, 'clock' | 'fetch'>> = {},
+): ClientContext {
   const paths = clientPaths(env);
   const clock = overrides.clock ?? systemClock;
   return {

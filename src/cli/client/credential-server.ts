@@ -38,7 +38,10 @@ export interface Refusal {
  *    request, so refusing it would lock out Node tools while stopping no browser.
  *  - a Host other than 127.0.0.1:<port>: a rebinding attacker's page has its own host name there.
  */
-export function refusal(request: { method?: string; url?: string; headers: IncomingHttpHeaders }, expected: { host: string; path: string }): Refusal | undefined {
+export function refusal(
+  request: { method?: string; url?: string; headers: IncomingHttpHeaders },
+  expected: { host: string; path: string },
+): Refusal | undefined {
   const { headers } = request;
   if (BROWSER_ONLY_HEADERS.some((h) => headers[h] !== undefined)) {
     return { status: 403, reason: 'a browser request' };

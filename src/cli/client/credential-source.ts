@@ -26,7 +26,12 @@ export interface ObtainedCredentials {
 
 /** The request a credential command's options describe. */
 export function credentialRequest(server: string, role: string, options: { duration?: string; justification?: string }): CredentialRequest {
-  return { server, role, durationSeconds: options.duration === undefined ? undefined : parseDuration(options.duration), justification: options.justification };
+  return {
+    server,
+    role,
+    durationSeconds: options.duration === undefined ? undefined : parseDuration(options.duration),
+    justification: options.justification,
+  };
 }
 
 /** Without `--duration`: one hour, or less when the role allows less. */
@@ -97,7 +102,11 @@ export async function fetchCatalogue(ctx: ClientContext, server: string, user: s
 /** The server's hints speak of its web page; on the command line the answer is a flag. */
 function rethrowWithCliHint(err: unknown): never {
   if (err instanceof CliError && err.serverCode === 'ERR_JUSTIFICATION_REQUIRED') {
-    throw new CliError(err.code, err.message, { serverCode: err.serverCode, requestId: err.requestId, hint: 'Say why with --justification "…"' });
+    throw new CliError(err.code, err.message, {
+      serverCode: err.serverCode,
+      requestId: err.requestId,
+      hint: 'Say why with --justification "…"',
+    });
   }
   throw err;
 }

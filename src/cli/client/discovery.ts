@@ -23,7 +23,9 @@ export async function fetchDiscovery(fetchImpl: FetchLike, server: string): Prom
     throw notABridge(server, 'its discovery document has no device_authorization_endpoint');
   }
   if (doc.issuer !== server) {
-    throw new CliError('ERR_CLI_NOT_A_BRIDGE', `${server} calls itself ${String(doc.issuer)}.`, { hint: `Use: rambridge login --server ${String(doc.issuer)}` });
+    throw new CliError('ERR_CLI_NOT_A_BRIDGE', `${server} calls itself ${String(doc.issuer)}.`, {
+      hint: `Use: rambridge login --server ${String(doc.issuer)}`,
+    });
   }
   return {
     issuer: doc.issuer,

@@ -15,7 +15,9 @@ export function parseDuration(input: string): number {
   else if (match && text !== '') seconds = Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60 + Number(match[3] ?? 0);
   else throw new CliError('ERR_CLI_DURATION_INVALID', `"${input}" is not a duration.`, { hint: EXAMPLES });
   if (seconds < MIN_DURATION_SECONDS || seconds > MAX_DURATION_SECONDS) {
-    throw new CliError('ERR_CLI_DURATION_INVALID', `${formatDuration(seconds)} is outside what Alibaba Cloud STS allows.`, { hint: EXAMPLES });
+    throw new CliError('ERR_CLI_DURATION_INVALID', `${formatDuration(seconds)} is outside what Alibaba Cloud STS allows.`, {
+      hint: EXAMPLES,
+    });
   }
   return seconds;
 }

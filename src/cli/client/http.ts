@@ -36,7 +36,12 @@ export async function requestJson(fetchImpl: FetchLike, url: string, init: Reque
 }
 
 /** POSTs an `application/x-www-form-urlencoded` body, as OAuth endpoints require. */
-export function postForm(fetchImpl: FetchLike, url: string, params: Record<string, string>, headers: Record<string, string> = {}): Promise<JsonResponse> {
+export function postForm(
+  fetchImpl: FetchLike,
+  url: string,
+  params: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<JsonResponse> {
   return requestJson(fetchImpl, url, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },

@@ -33,7 +33,9 @@ export async function withFileLock<T>(path: string, task: () => Promise<T>, opti
         continue;
       }
       if (Date.now() > deadline) {
-        throw new CliError('ERR_CLI_FILE', 'Another rambridge process has been busy for too long.', { hint: `If none is running, delete ${path}.` });
+        throw new CliError('ERR_CLI_FILE', 'Another rambridge process has been busy for too long.', {
+          hint: `If none is running, delete ${path}.`,
+        });
       }
       await sleep(50 + Math.random() * 50);
     }

@@ -31,7 +31,12 @@ export type PollAnswer =
   /** The network or the server hiccuped: keep polling until the code expires. */
   | { kind: 'transient'; retryAfterSeconds?: number };
 
-export async function requestDeviceAuthorization(fetchImpl: FetchLike, endpoint: string, pkce: Pkce, clientHost: string): Promise<DeviceAuthorization> {
+export async function requestDeviceAuthorization(
+  fetchImpl: FetchLike,
+  endpoint: string,
+  pkce: Pkce,
+  clientHost: string,
+): Promise<DeviceAuthorization> {
   const response = await postForm(fetchImpl, endpoint, {
     client_id: CLIENT_ID,
     code_challenge: pkce.challenge,
@@ -41,8 +46,16 @@ export async function requestDeviceAuthorization(fetchImpl: FetchLike, endpoint:
   });
   const body = response.body as Partial<DeviceAuthorization> | undefined;
   if (response.status !== 200) throw serverError(response);
-  if (!body || typeof body.device_code !== 'string' || typeof body.user_code !== 'string' || typeof body.verification_uri !== 'string' || typeof body.expires_in !== 'number') {
-    throw new CliError('ERR_CLI_SERVER_ERROR', 'The server started a sign-in but its answer is incomplete.', { hint: 'Tell your administrator; the server may be a different version.' });
+  if (
+    !body ||
+    typeof body.device_code !== 'string' ||
+    typeof body.user_code !== 'string' ||
+    typeof body.verification_uri !== 'string' ||
+    typeof body.expires_in !== 'number'
+  ) {
+    throw new CliError('ERR_CLI_SERVER_ERROR', 'The server started a sign-in but its answer is incomplete.', {
+      hint: 'Tell your administrator; the server may be a different version.',
+    });
   }
   return body as DeviceAuthorization;
 }
@@ -64,7 +77,12 @@ export async function pollTokenEndpoint(fetchImpl: FetchLike, endpoint: string, 
   if (response.status === 200 && isTokenSet(response.body)) return { kind: 'tokens', tokens: response.body };
   const body = response.body as { error?: unknown; error_description?: unknown } | undefined;
   if (response.status >= 400 && response.status < 500 && typeof body?.error === 'string') {
-    return { kind: 'error', error: body.error, description: typeof body.error_description === 'string' ? body.error_description : undefined, retryAfterSeconds };
+    return {
+      kind: 'error',
+      error: body.error,
+      description: typeof body.error_description === 'string' ? body.error_description : undefined,
+      retryAfterSeconds,
+    };
   }
   if (response.status === 429 || response.status >= 500) return { kind: 'transient', retryAfterSeconds };
   throw serverError(response);
@@ -82,7 +100,12 @@ export async function refreshTokens(fetchImpl: FetchLike, endpoint: string, refr
 }
 
 /** RFC 7009 revocation; best effort (logout must work offline too), so it reports instead of throwing. */
-export async function revokeToken(fetchImpl: FetchLike, endpoint: string, token: string, hint: 'refresh_token' | 'access_token'): Promise<boolean> {
+export async function revokeToken(
+  fetchImpl: FetchLike,
+  endpoint: string,
+  token: string,
+  hint: 'refresh_token' | 'access_token',
+): Promise<boolean> {
   try {
     const response = await postForm(fetchImpl, endpoint, { token, token_type_hint: hint, client_id: CLIENT_ID });
     return response.status === 200;

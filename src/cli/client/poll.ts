@@ -17,7 +17,10 @@ export const DEFAULT_INTERVAL_SECONDS = 5;
  * does it): start at `interval ?? 5` s, add 5 s at each `slow_down` and keep it, never poll earlier
  * than a `Retry-After` asks, ride out network errors and 5xx, and stop at `expires_in`.
  */
-export async function pollForTokens(authorization: Pick<DeviceAuthorization, 'interval' | 'expires_in'>, deps: PollDeps): Promise<TokenSet> {
+export async function pollForTokens(
+  authorization: Pick<DeviceAuthorization, 'interval' | 'expires_in'>,
+  deps: PollDeps,
+): Promise<TokenSet> {
   let interval = authorization.interval ?? DEFAULT_INTERVAL_SECONDS;
   const deadline = deps.now() + authorization.expires_in * 1000;
   let wait = interval;
@@ -34,11 +37,16 @@ export async function pollForTokens(authorization: Pick<DeviceAuthorization, 'in
           interval += 5;
           break;
         case 'access_denied':
-          throw new CliError('ERR_CLI_LOGIN_DENIED', 'The sign-in request was denied in the browser.', { hint: 'If that was a mistake, run rambridge login again.' });
+          throw new CliError('ERR_CLI_LOGIN_DENIED', 'The sign-in request was denied in the browser.', {
+            hint: 'If that was a mistake, run rambridge login again.',
+          });
         case 'expired_token':
           throw codeExpired();
         default:
-          throw new CliError('ERR_CLI_SERVER_ERROR', answer.description ?? `The server refused the sign-in (${answer.error}).`, { serverCode: answer.error, hint: 'Run rambridge login again.' });
+          throw new CliError('ERR_CLI_SERVER_ERROR', answer.description ?? `The server refused the sign-in (${answer.error}).`, {
+            serverCode: answer.error,
+            hint: 'Run rambridge login again.',
+          });
       }
     }
     wait = Math.max(interval, answer.retryAfterSeconds ?? 0);
@@ -46,5 +54,7 @@ export async function pollForTokens(authorization: Pick<DeviceAuthorization, 'in
 }
 
 function codeExpired(): CliError {
-  return new CliError('ERR_CLI_LOGIN_EXPIRED', 'The code expired before the sign-in was approved.', { hint: 'Run rambridge login again and approve it in the browser.' });
+  return new CliError('ERR_CLI_LOGIN_EXPIRED', 'The code expired before the sign-in was approved.', {
+    hint: 'Run rambridge login again and approve it in the browser.',
+  });
 }

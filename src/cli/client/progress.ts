@@ -25,7 +25,9 @@ export function showWaiting(stream: OutputStream, deadline: number, clock: Clock
   let frame = 0;
   const draw = () => {
     frame = (frame + 1) % FRAMES.length;
-    stream.write(`\r\x1b[2K${FRAMES[frame]} Waiting for approval in the browser… ${countdown(deadline - clock.now())} left (Ctrl+C to cancel)`);
+    stream.write(
+      `\r\x1b[2K${FRAMES[frame]} Waiting for approval in the browser… ${countdown(deadline - clock.now())} left (Ctrl+C to cancel)`,
+    );
   };
   draw();
   const timer = setInterval(draw, 100);

@@ -12,7 +12,14 @@ export function reportError(err: unknown, options: { json: boolean; stream: Outp
   const hint = known ? err.hint : 'This is a bug in rambridge; set RAMBRIDGE_DEBUG=1 for details and report it.';
   const exitCode = known ? err.exitCode : EXIT.GENERIC;
   if (options.json) {
-    const error = { code: known ? err.code : 'ERR_CLI_INTERNAL', message, hint, serverCode: known ? err.serverCode : undefined, requestId: known ? err.requestId : undefined, exitCode };
+    const error = {
+      code: known ? err.code : 'ERR_CLI_INTERNAL',
+      message,
+      hint,
+      serverCode: known ? err.serverCode : undefined,
+      requestId: known ? err.requestId : undefined,
+      exitCode,
+    };
     options.stream.write(`${JSON.stringify({ error })}\n`);
   } else {
     options.stream.write(`rambridge: ${message}\n`);

@@ -25,9 +25,15 @@ export function resolveRole(roles: readonly RoleInfo[], query: string): RoleInfo
     .filter((m): m is { role: RoleInfo; score: number } => m.score !== undefined)
     .sort((a, b) => b.score - a.score);
   if (fuzzy.length === 1) return fuzzy[0]!.role;
-  if (fuzzy.length > 1) throw ambiguous(query, fuzzy.map((m) => m.role));
+  if (fuzzy.length > 1)
+    throw ambiguous(
+      query,
+      fuzzy.map((m) => m.role),
+    );
 
-  throw new CliError('ERR_CLI_ROLE_UNKNOWN', `None of your ${roles.length} roles matches "${query}".`, { hint: 'Run rambridge roles to see them.' });
+  throw new CliError('ERR_CLI_ROLE_UNKNOWN', `None of your ${roles.length} roles matches "${query}".`, {
+    hint: 'Run rambridge roles to see them.',
+  });
 }
 
 function aliases(role: RoleInfo): string[] {

@@ -65,7 +65,10 @@ export class RoleBook {
   }
 
   recordUse(server: string, role: string, at: number): Promise<void> {
-    return this.change(server, (s) => ({ ...s, recents: [{ role, usedAt: at }, ...s.recents.filter((r) => r.role !== role)].slice(0, RECENTS_KEPT) }));
+    return this.change(server, (s) => ({
+      ...s,
+      recents: [{ role, usedAt: at }, ...s.recents.filter((r) => r.role !== role)].slice(0, RECENTS_KEPT),
+    }));
   }
 
   private async change(server: string, update: (current: ServerRoles) => ServerRoles): Promise<void> {

@@ -14,9 +14,15 @@ export interface ListedRole extends RoleInfo {
  * Filters (fuzzy, over id, RAM role name, account name and id, description) and orders the roles:
  * favourites first, then the recently used, most recent first, then the server's order.
  */
-export function listRoles(roles: readonly RoleInfo[], remembered: Pick<ServerRoles, 'favourites' | 'recents'>, filter?: string): ListedRole[] {
+export function listRoles(
+  roles: readonly RoleInfo[],
+  remembered: Pick<ServerRoles, 'favourites' | 'recents'>,
+  filter?: string,
+): ListedRole[] {
   const lastUse = new Map(remembered.recents.map((r) => [r.role, r.usedAt]));
-  const matching = filter ? roles.filter((r) => fuzzyScore(filter, [r.id, roleName(r), r.accountName, r.accountId, r.description ?? '']) !== undefined) : roles;
+  const matching = filter
+    ? roles.filter((r) => fuzzyScore(filter, [r.id, roleName(r), r.accountName, r.accountId, r.description ?? '']) !== undefined)
+    : roles;
   const listed = matching.map((r) => ({ ...r, favourite: remembered.favourites.includes(r.id), lastUsedAt: lastUse.get(r.id) }));
   const rank = (r: ListedRole) => (r.favourite ? 2 : 0) + (r.lastUsedAt !== undefined ? 1 : 0);
   // Array.prototype.sort is stable: equal ranks keep the server's order.

@@ -26,7 +26,11 @@ export function runChild(command: string, args: readonly string[], extraEnv: Rec
       restore();
       reject(
         err.code === 'ENOENT' || err.code === 'EACCES'
-          ? new CliError('ERR_CLI_COMMAND_NOT_FOUND', `Cannot run "${command}" (${err.code === 'ENOENT' ? 'not found' : 'permission denied'}).`, { hint: 'Check the command name and your PATH.' })
+          ? new CliError(
+              'ERR_CLI_COMMAND_NOT_FOUND',
+              `Cannot run "${command}" (${err.code === 'ENOENT' ? 'not found' : 'permission denied'}).`,
+              { hint: 'Check the command name and your PATH.' },
+            )
           : err,
       );
     });

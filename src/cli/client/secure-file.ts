@@ -96,5 +96,8 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
 
 function fileError(path: string, err: unknown): CliError {
   const code = (err as NodeJS.ErrnoException).code ?? 'error';
-  return new CliError('ERR_CLI_FILE', `Cannot use ${path} (${code}).`, { hint: 'Check that the file and its directory belong to you.', cause: err });
+  return new CliError('ERR_CLI_FILE', `Cannot use ${path} (${code}).`, {
+    hint: 'Check that the file and its directory belong to you.',
+    cause: err,
+  });
 }

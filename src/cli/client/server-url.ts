@@ -9,7 +9,9 @@ export function normalizeServerUrl(input: string): string {
   try {
     url = new URL(input.includes('://') ? input : `https://${input}`);
   } catch {
-    throw new CliError('ERR_CLI_USAGE', `"${input}" is not a server URL.`, { hint: 'Example: rambridge login --server https://rambridge.example.com' });
+    throw new CliError('ERR_CLI_USAGE', `"${input}" is not a server URL.`, {
+      hint: 'Example: rambridge login --server https://rambridge.example.com',
+    });
   }
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
     throw new CliError('ERR_CLI_INSECURE_SERVER', `Refusing to sign in to ${url.host} over plain HTTP.`, {

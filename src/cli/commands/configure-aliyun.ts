@@ -32,7 +32,10 @@ export function registerConfigureAliyun(program: Command): void {
         const all = await fetchCatalogue(ctx, server, userKey(session.user));
         const roles = only.length ? only.map((q) => resolveRole(all, q)) : all;
         const profiles = roles.map((role) => externalProfile(server, role, duration));
-        if (!isNonEmpty(profiles)) throw new CliError('ERR_CLI_NOT_ALLOWED', 'You have no roles on this server: no profile to write.', { hint: 'rambridge whoami shows your groups.' });
+        if (!isNonEmpty(profiles))
+          throw new CliError('ERR_CLI_NOT_ALLOWED', 'You have no roles on this server: no profile to write.', {
+            hint: 'rambridge whoami shows your groups.',
+          });
         await updateAliyunConfig(ctx.paths.aliyunConfig, (config) => upsertProfiles(config, profiles, options.region));
 
         if (options.json) {

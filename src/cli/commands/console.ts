@@ -33,7 +33,10 @@ export function registerConsole(program: Command): void {
         const opening = shouldOpenBrowser(ctx.env, process.platform, !options.browser);
         if (opening) openBrowser(url.href);
         if (options.json) process.stdout.write(`${JSON.stringify({ role: role.id, url: url.href, opened: opening })}\n`);
-        else process.stdout.write(`${opening ? 'Opening' : 'Open'} ${url.href}\nand click "Open console" for ${role.id} (${role.accountName}).\n`);
+        else
+          process.stdout.write(
+            `${opening ? 'Opening' : 'Open'} ${url.href}\nand click "Open console" for ${role.id} (${role.accountName}).\n`,
+          );
       }),
     );
 }

@@ -13,13 +13,16 @@ interface ServerOptions extends CredentialOptions {
 }
 
 export function registerCredentialServer(program: Command): void {
-  withCredentialOptions(clientCommand(program, 'credential-server', 'serve one role\'s credentials on 127.0.0.1 for ALIBABA_CLOUD_CREDENTIALS_URI'))
+  withCredentialOptions(
+    clientCommand(program, 'credential-server', "serve one role's credentials on 127.0.0.1 for ALIBABA_CLOUD_CREDENTIALS_URI"),
+  )
     .requiredOption('-r, --role <role>', 'role id, alias or unique fuzzy match')
     .option('-p, --port <port>', 'port on 127.0.0.1 (0: any free port)', '0')
     .action((options: ServerOptions) =>
       runClient(options, async (ctx) => {
         const port = Number(options.port);
-        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('ERR_CLI_USAGE', `"${options.port}" is not a port number.`);
+        if (!Number.isInteger(port) || port < 0 || port > 65535)
+          throw new CliError('ERR_CLI_USAGE', `"${options.port}" is not a port number.`);
         const server = await serverFor(ctx, options.server);
         const request = credentialRequest(server, options.role, options);
         // Fail now, not at the first tool's request, if the role or the login is wrong.
@@ -30,12 +33,18 @@ export function registerCredentialServer(program: Command): void {
           port,
           credentials: async () => {
             const obtained = await obtainCredentials(ctx, later);
-            process.stderr.write(`served ${obtained.role.id} (${formatRemaining(Date.parse(obtained.credentials.expiration) - ctx.clock.now())} left${obtained.fromCache ? ', cached' : ', new'})\n`);
+            process.stderr.write(
+              `served ${obtained.role.id} (${formatRemaining(Date.parse(obtained.credentials.expiration) - ctx.clock.now())} left${obtained.fromCache ? ', cached' : ', new'})\n`,
+            );
             return obtained.credentials;
           },
           log: (line) => process.stderr.write(`${line}\n`),
         });
-        process.stdout.write(options.json ? `${JSON.stringify({ uri: running.uri, role: first.role.id })}\n` : `export ALIBABA_CLOUD_CREDENTIALS_URI=${shellQuote(running.uri)}\n`);
+        process.stdout.write(
+          options.json
+            ? `${JSON.stringify({ uri: running.uri, role: first.role.id })}\n`
+            : `export ALIBABA_CLOUD_CREDENTIALS_URI=${shellQuote(running.uri)}\n`,
+        );
         process.stderr.write(`Serving ${first.role.id} to this machine only. Keep this running; Ctrl+C stops it.\n`);
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);

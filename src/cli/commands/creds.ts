@@ -17,9 +17,14 @@ interface CredsOptions extends CredentialOptions {
 export function registerCreds(program: Command): void {
   withCredentialOptions(clientCommand(program, 'creds', 'temporary credentials for a role, cached until 5 minutes before they expire'))
     .argument('<role>', 'role id, alias (RAM role name, name without the account) or a unique fuzzy match')
-    .addOption(new Option('-F, --format <format>', 'output: summary (the default on a terminal) never shows secrets; env is the default otherwise').choices(FORMATS))
+    .addOption(
+      new Option(
+        '-F, --format <format>',
+        'output: summary (the default on a terminal) never shows secrets; env is the default otherwise',
+      ).choices(FORMATS),
+    )
     .option('--profile <name>', 'aliyun-profile: the profile to write (default: the role id)')
-    .option('--region <id>', 'aliyun-profile: region_id of a new profile (default: the current profile\'s)')
+    .option('--region <id>', "aliyun-profile: region_id of a new profile (default: the current profile's)")
     .action((role: string, options: CredsOptions) =>
       runClient(options, async (ctx) => {
         const server = await serverFor(ctx, options.server);
@@ -63,7 +68,9 @@ async function writeProfile(ctx: ClientContext, { role, credentials }: ObtainedC
     ),
   );
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ profile: name, path: ctx.paths.aliyunConfig, role: role.id, expiration: alibabaTime(credentials.expiration) })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ profile: name, path: ctx.paths.aliyunConfig, role: role.id, expiration: alibabaTime(credentials.expiration) })}\n`,
+    );
     return;
   }
   process.stderr.write(

@@ -37,14 +37,10 @@ export function registerEmulator(program: Command): void {
         logger.warn({ host: opts.host }, 'the emulator is listening beyond loopback');
       }
       const tls =
-        opts.tlsCert && opts.tlsKey
-          ? { cert: await readFile(opts.tlsCert, 'utf8'), key: await readFile(opts.tlsKey, 'utf8') }
-          : undefined;
+        opts.tlsCert && opts.tlsKey ? { cert: await readFile(opts.tlsCert, 'utf8'), key: await readFile(opts.tlsKey, 'utf8') } : undefined;
       const { startEmulator } = await import('../../emulator/server.js');
       const emulator = await startEmulator({ config, host: opts.host, port: opts.port, logger, tls });
-      process.stdout.write(
-        `rambridge Alibaba Cloud emulator on ${emulator.url}: STS at /, sign-in at /federation, console at /console\n`,
-      );
+      process.stdout.write(`rambridge Alibaba Cloud emulator on ${emulator.url}: STS at /, sign-in at /federation, console at /console\n`);
       stopOnSignals(emulator.close);
     });
 }

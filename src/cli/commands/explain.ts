@@ -54,11 +54,18 @@ export function explain(config: BridgeConfig, opts: Omit<ExplainOptions, 'config
     return `NOT GRANTED ${opts.role} (${explanation.role.arn})\n${explanation.denials.map(describeDenial).join('')}`;
   }
   if (opts.json) {
-    return `${JSON.stringify(choices.map((c) => ({ role: c.role.id, arn: c.role.arn, reasons: c.reasons })), null, 2)}\n`;
+    return `${JSON.stringify(
+      choices.map((c) => ({ role: c.role.id, arn: c.role.arn, reasons: c.reasons })),
+      null,
+      2,
+    )}\n`;
   }
   if (choices.length === 0) return `No roles for groups [${identity.groups.join(', ')}].\n`;
   return choices
-    .map((c) => `${c.role.id}  ${c.role.arn}\n${c.reasons.map((r) => `  by grant ${r.grant}: group "${r.group}" matches "${r.pattern}"\n`).join('')}`)
+    .map(
+      (c) =>
+        `${c.role.id}  ${c.role.arn}\n${c.reasons.map((r) => `  by grant ${r.grant}: group "${r.group}" matches "${r.pattern}"\n`).join('')}`,
+    )
     .join('');
 }
 

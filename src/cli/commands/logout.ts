@@ -4,23 +4,26 @@ import { serverFor } from '../client/context.js';
 import { revokeToken } from '../client/oauth.js';
 
 export function registerLogout(program: Command): void {
-  clientCommand(program, 'logout', 'end the session at the server and delete local tokens and cached credentials').action((options: CommonOptions) =>
-    runClient(options, async (ctx) => {
-      const server = await serverFor(ctx, options.server);
-      const session = await ctx.sessions.get(server);
-      // Revoking the refresh token ends the whole session server-side; the access token dies with it.
-      const revoked = session?.revocationEndpoint ? await revokeToken(ctx.fetch, session.revocationEndpoint, session.refreshToken, 'refresh_token') : false;
-      await ctx.sessions.remove(server);
-      await ctx.cache.removeServer(server);
-      await ctx.roleBook.forgetCatalogue(server);
-      if (options.json) {
-        process.stdout.write(`${JSON.stringify({ server, wasLoggedIn: session !== undefined, revoked })}\n`);
-      } else if (!session) {
-        process.stderr.write(`You were not logged in to ${server}; nothing to do.\n`);
-      } else {
-        const note = revoked ? '' : ' (the server could not be told; the session ends by itself)';
-        process.stderr.write(`Logged out of ${server}: tokens and cached credentials deleted${note}.\n`);
-      }
-    }),
+  clientCommand(program, 'logout', 'end the session at the server and delete local tokens and cached credentials').action(
+    (options: CommonOptions) =>
+      runClient(options, async (ctx) => {
+        const server = await serverFor(ctx, options.server);
+        const session = await ctx.sessions.get(server);
+        // Revoking the refresh token ends the whole session server-side; the access token dies with it.
+        const revoked = session?.revocationEndpoint
+          ? await revokeToken(ctx.fetch, session.revocationEndpoint, session.refreshToken, 'refresh_token')
+          : false;
+        await ctx.sessions.remove(server);
+        await ctx.cache.removeServer(server);
+        await ctx.roleBook.forgetCatalogue(server);
+        if (options.json) {
+          process.stdout.write(`${JSON.stringify({ server, wasLoggedIn: session !== undefined, revoked })}\n`);
+        } else if (!session) {
+          process.stderr.write(`You were not logged in to ${server}; nothing to do.\n`);
+        } else {
+          const note = revoked ? '' : ' (the server could not be told; the session ends by itself)';
+          process.stderr.write(`Logged out of ${server}: tokens and cached credentials deleted${note}.\n`);
+        }
+      }),
   );
 }

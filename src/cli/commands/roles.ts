@@ -27,7 +27,9 @@ export function registerRoles(program: Command): void {
         if (options.json) {
           process.stdout.write(`${JSON.stringify({ server, roles: listed })}\n`);
         } else if (roles.length === 0) {
-          throw new CliError('ERR_CLI_NOT_ALLOWED', 'You have no roles on this server.', { hint: 'Ask your administrator which IdP groups grant roles (rambridge whoami shows yours).' });
+          throw new CliError('ERR_CLI_NOT_ALLOWED', 'You have no roles on this server.', {
+            hint: 'Ask your administrator which IdP groups grant roles (rambridge whoami shows yours).',
+          });
         } else if (listed.length === 0) {
           process.stderr.write(`None of your ${roles.length} roles matches "${filter.join(' ')}".\n`);
         } else {

@@ -93,5 +93,13 @@ export function sessionsReport(sessions: CliSession[], action: Action, opts: Ses
   if (opts.json) return `${JSON.stringify(action === 'list' ? rows : { revoked: rows }, null, 2)}\n`;
   const noun = `${action === 'list' ? 'live ' : ''}CLI session${rows.length === 1 ? '' : 's'}`;
   const head = `${rows.length} ${noun}${action === 'revoke' ? ' revoked' : ''} for ${opts.user}\n`;
-  return head + rows.map((r) => `  ${r.sid}  ${r.email ?? r.subject}  ${r.clientHost ?? '(no host)'}  ${r.clientIp}  since ${r.createdAt}  until ${r.expiresAt}\n`).join('');
+  return (
+    head +
+    rows
+      .map(
+        (r) =>
+          `  ${r.sid}  ${r.email ?? r.subject}  ${r.clientHost ?? '(no host)'}  ${r.clientIp}  since ${r.createdAt}  until ${r.expiresAt}\n`,
+      )
+      .join('')
+  );
 }

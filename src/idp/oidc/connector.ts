@@ -109,11 +109,10 @@ export class OidcConnector implements Connector {
       tokens = await client.refreshTokenGrant(config, refreshToken);
       // Most IdPs send a new ID token when `openid` was granted; the others answer on userinfo,
       // which openid-client only accepts for the expected subject.
-      claims =
-        tokens.claims() ??
-        { ...(await client.fetchUserInfo(config, tokens.access_token, identity.subject)), iss: identity.issuer };
+      claims = tokens.claims() ?? { ...(await client.fetchUserInfo(config, tokens.access_token, identity.subject)), iss: identity.issuer };
     } catch (err) {
-      if (err instanceof client.ResponseBodyError && err.error === 'invalid_grant') throw refreshDenied(this.idp.id, { idpError: err.error, error: errorSummary(err) });
+      if (err instanceof client.ResponseBodyError && err.error === 'invalid_grant')
+        throw refreshDenied(this.idp.id, { idpError: err.error, error: errorSummary(err) });
       throw classifyGrantError(err);
     }
     if (claims.sub !== identity.subject || claims.iss !== identity.issuer) {

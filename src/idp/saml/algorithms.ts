@@ -56,7 +56,11 @@ export function checkEncryption(root: XmlElement, canDecrypt: boolean): void {
     const allowed = data.localName === 'EncryptedData' ? CONTENT_ENCRYPTION_ALGORITHMS : KEY_TRANSPORT_ALGORITHMS;
     const algorithm = methods.length === 1 ? attr(methods[0]!, 'Algorithm') : undefined;
     if (!algorithm || !allowed.has(algorithm)) {
-      throw samlRefusal('ERR_SAML_ENCRYPTION_REFUSED', { reason: `${data.localName} algorithm not allowed`, algorithm, methods: methods.length });
+      throw samlRefusal('ERR_SAML_ENCRYPTION_REFUSED', {
+        reason: `${data.localName} algorithm not allowed`,
+        algorithm,
+        methods: methods.length,
+      });
     }
   }
 }

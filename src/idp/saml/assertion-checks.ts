@@ -33,14 +33,20 @@ const SAML_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
  * node-saml reads the system clock.
  */
 export function checkAssertion(assertion: XmlElement, expected: AssertionExpectations): CheckedAssertion {
-  if (!is(assertion, NS.assertion, 'Assertion')) throw samlRefusal('ERR_SAML_MALFORMED', { reason: 'signed content is not a saml:Assertion' });
+  if (!is(assertion, NS.assertion, 'Assertion'))
+    throw samlRefusal('ERR_SAML_MALFORMED', { reason: 'signed content is not a saml:Assertion' });
   const id = attr(assertion, 'ID');
   if (!id) throw samlRefusal('ERR_SAML_MALFORMED', { reason: 'assertion without ID' });
 
   const issuerEl = child(assertion, NS.assertion, 'Issuer');
   const format = issuerEl && attr(issuerEl, 'Format');
   if (text(issuerEl) !== expected.issuer || (format !== undefined && format !== ENTITY_FORMAT)) {
-    throw samlRefusal('ERR_SAML_ISSUER_MISMATCH', { where: 'Assertion', expected: expected.issuer, got: text(issuerEl)?.slice(0, 200), format });
+    throw samlRefusal('ERR_SAML_ISSUER_MISMATCH', {
+      where: 'Assertion',
+      expected: expected.issuer,
+      got: text(issuerEl)?.slice(0, 200),
+      format,
+    });
   }
 
   const bounds = new TimeWindow(expected.now, expected.skewMs);
@@ -49,7 +55,8 @@ export function checkAssertion(assertion: XmlElement, expected: AssertionExpecta
   bounds.check('IssueInstant', issuedAt, undefined);
   const confirmationEnd = checkBearerConfirmation(assertion, expected, bounds);
   const conditions = children(assertion, NS.assertion, 'Conditions');
-  if (conditions.length !== 1) throw samlRefusal('ERR_SAML_MALFORMED', { reason: 'assertion needs exactly one Conditions', count: conditions.length });
+  if (conditions.length !== 1)
+    throw samlRefusal('ERR_SAML_MALFORMED', { reason: 'assertion needs exactly one Conditions', count: conditions.length });
   const notOnOrAfter = instant(conditions[0]!, 'NotOnOrAfter');
   bounds.check('Conditions', instant(conditions[0]!, 'NotBefore'), notOnOrAfter);
 
@@ -81,12 +88,16 @@ function checkBearerConfirmation(assertion: XmlElement, expected: AssertionExpec
   if (recipient !== expected.acsUrl) throw samlRefusal('ERR_SAML_RECIPIENT_MISMATCH', { expected: expected.acsUrl, got: recipient });
   const inResponseTo = attr(data!, 'InResponseTo');
   if (inResponseTo !== expected.requestId) {
-    throw samlRefusal('ERR_SAML_IN_RESPONSE_TO', { reason: 'SubjectConfirmationData InResponseTo is not this browser\'s request', got: inResponseTo?.slice(0, 100) });
+    throw samlRefusal('ERR_SAML_IN_RESPONSE_TO', {
+      reason: "SubjectConfirmationData InResponseTo is not this browser's request",
+      got: inResponseTo?.slice(0, 100),
+    });
   }
   // The bearer profile (SAML profiles §4.1.4.2) requires NotOnOrAfter: an assertion without one
   // would be usable forever by whoever holds it.
   const notOnOrAfter = instant(data!, 'NotOnOrAfter');
-  if (notOnOrAfter === undefined) throw samlRefusal('ERR_SAML_SUBJECT_CONFIRMATION', { reason: 'bearer confirmation without NotOnOrAfter' });
+  if (notOnOrAfter === undefined)
+    throw samlRefusal('ERR_SAML_SUBJECT_CONFIRMATION', { reason: 'bearer confirmation without NotOnOrAfter' });
   bounds.check('SubjectConfirmationData', instant(data!, 'NotBefore'), notOnOrAfter);
   return notOnOrAfter;
 }
@@ -100,10 +111,20 @@ class TimeWindow {
 
   check(where: string, notBefore: number | undefined, notOnOrAfter: number | undefined): void {
     if (notBefore !== undefined && this.now + this.skewMs < notBefore) {
-      throw samlRefusal('ERR_SAML_EXPIRED', { reason: 'not yet valid', where, notBefore: new Date(notBefore).toISOString(), now: new Date(this.now).toISOString() });
+      throw samlRefusal('ERR_SAML_EXPIRED', {
+        reason: 'not yet valid',
+        where,
+        notBefore: new Date(notBefore).toISOString(),
+        now: new Date(this.now).toISOString(),
+      });
     }
     if (notOnOrAfter !== undefined && this.now - this.skewMs >= notOnOrAfter) {
-      throw samlRefusal('ERR_SAML_EXPIRED', { reason: 'expired', where, notOnOrAfter: new Date(notOnOrAfter).toISOString(), now: new Date(this.now).toISOString() });
+      throw samlRefusal('ERR_SAML_EXPIRED', {
+        reason: 'expired',
+        where,
+        notOnOrAfter: new Date(notOnOrAfter).toISOString(),
+        now: new Date(this.now).toISOString(),
+      });
     }
   }
 }

@@ -20,9 +20,13 @@ export function identityFromProfile(idp: SamlIdp, issuer: string, profile: Profi
   const nameId = typeof profile.nameID === 'string' ? profile.nameID : '';
   if (!nameId.trim() || profile.nameIDFormat === TRANSIENT) {
     // A transient NameID changes at every sign-in: it cannot key a user, their sessions or audit trail.
-    throw samlRefusal('ERR_SAML_NAMEID_UNSUITABLE', { nameIdFormat: profile.nameIDFormat, empty: !nameId.trim() }, {
-      hint: 'Admin: configure the identity provider to send a persistent or email NameID for rambridge.',
-    });
+    throw samlRefusal(
+      'ERR_SAML_NAMEID_UNSUITABLE',
+      { nameIdFormat: profile.nameIDFormat, empty: !nameId.trim() },
+      {
+        hint: 'Admin: configure the identity provider to send a persistent or email NameID for rambridge.',
+      },
+    );
   }
   const attributes = (profile.attributes ?? {}) as Record<string, unknown>;
   if (ENTRA_GROUPS_OVERAGE in attributes) throw groupsOverage();

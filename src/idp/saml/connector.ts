@@ -78,7 +78,12 @@ export class SamlConnector implements Connector {
     if (answer.kind !== 'post') throw new BridgeError('ERR_BAD_REQUEST', { detail: { reason: 'SAML answers arrive as form posts' } });
     const posted = prefilterPost(answer.form);
     const { trust, validator } = await this.load();
-    checkResponse(await parse(posted.xml), { issuer: trust.entityId, acsUrl: this.idp.acsUrl, requestId: secrets.requestId, canDecrypt: this.sp !== undefined });
+    checkResponse(await parse(posted.xml), {
+      issuer: trust.entityId,
+      acsUrl: this.idp.acsUrl,
+      requestId: secrets.requestId,
+      canDecrypt: this.sp !== undefined,
+    });
     const requestId = secrets.requestId!; // checkResponse proved it is set and answered
 
     let profile: Profile | null;
@@ -159,6 +164,9 @@ async function parse(xml: string): Promise<XmlElement> {
   try {
     return await parseXml(xml);
   } catch (err) {
-    throw samlRefusal('ERR_SAML_MALFORMED', { reason: 'not well-formed XML', error: err instanceof Error ? err.message.slice(0, 200) : String(err) });
+    throw samlRefusal('ERR_SAML_MALFORMED', {
+      reason: 'not well-formed XML',
+      error: err instanceof Error ? err.message.slice(0, 200) : String(err),
+    });
   }
 }

@@ -28,10 +28,14 @@ export async function parseIdpMetadata(xml: string, entityId?: string): Promise<
     return is(e, NS.metadata, 'EntityDescriptor') && id !== undefined && (entityId === undefined || id === entityId);
   });
   if (entities.length !== 1) {
-    throw new Error(entityId ? `no EntityDescriptor for ${entityId}` : `expected one EntityDescriptor, found ${entities.length} (set issuer to choose)`);
+    throw new Error(
+      entityId ? `no EntityDescriptor for ${entityId}` : `expected one EntityDescriptor, found ${entities.length} (set issuer to choose)`,
+    );
   }
   const entity = entities[0]!;
-  const idp = children(entity, NS.metadata, 'IDPSSODescriptor').find((d) => (attr(d, 'protocolSupportEnumeration') ?? '').split(/\s+/).includes(PROTOCOL));
+  const idp = children(entity, NS.metadata, 'IDPSSODescriptor').find((d) =>
+    (attr(d, 'protocolSupportEnumeration') ?? '').split(/\s+/).includes(PROTOCOL),
+  );
   if (!idp) throw new Error('no SAML 2.0 IDPSSODescriptor');
   const certificates = signingCertificates(idp);
   if (certificates.length === 0) throw new Error('no signing certificate in IDPSSODescriptor');

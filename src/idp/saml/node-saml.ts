@@ -56,6 +56,8 @@ export function classifyNodeSamlError(err: unknown): BridgeError {
   // OpenSSL failures reach us only from RSA-OAEP key transport (a key that is not ours, a tampered
   // key): signature checks report false instead of throwing.
   const openssl = String((err as { code?: unknown } | null)?.code).startsWith('ERR_OSSL_');
-  const code = openssl ? 'ERR_SAML_DECRYPTION_FAILED' : (NODE_SAML_REFUSALS.find(([pattern]) => pattern.test(message))?.[1] ?? 'ERR_SAML_INVALID');
+  const code = openssl
+    ? 'ERR_SAML_DECRYPTION_FAILED'
+    : (NODE_SAML_REFUSALS.find(([pattern]) => pattern.test(message))?.[1] ?? 'ERR_SAML_INVALID');
   return samlRefusal(code, { library: 'node-saml', error: message.slice(0, 300) });
 }

@@ -34,7 +34,11 @@ export function prefilterPost(form: Record<string, unknown>): PostedResponse {
   // Some IdPs wrap base64 at 76 columns; nothing else may be in it.
   const base64 = posted.replace(/[\r\n\t ]/g, '');
   if (base64.length > MAX_SAML_RESPONSE_BYTES) {
-    throw samlRefusal('ERR_SAML_TOO_LARGE', { reason: 'SAMLResponse over 256 KiB', length: base64.length }, { userMessage: 'The sign-in response was too large.' });
+    throw samlRefusal(
+      'ERR_SAML_TOO_LARGE',
+      { reason: 'SAMLResponse over 256 KiB', length: base64.length },
+      { userMessage: 'The sign-in response was too large.' },
+    );
   }
   if (!BASE64.test(base64)) throw samlRefusal('ERR_SAML_MALFORMED', { reason: 'SAMLResponse is not base64' });
   let xml: string;

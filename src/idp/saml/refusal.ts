@@ -3,7 +3,8 @@ import { BridgeError, type BridgeErrorOptions, type ErrorCode } from '../../erro
 export type SamlRefusalCode = Extract<ErrorCode, `ERR_SAML_${string}`>;
 
 const GENERIC_MESSAGE = 'The sign-in response from your identity provider was refused.';
-const GENERIC_HINT = 'Start the sign-in again from rambridge. If it keeps failing, give your administrator the error code and request id below.';
+const GENERIC_HINT =
+  'Start the sign-in again from rambridge. If it keeps failing, give your administrator the error code and request id below.';
 
 /**
  * A refused SAML response. Users see one fixed sentence plus the code: which check failed is for
@@ -11,7 +12,11 @@ const GENERIC_HINT = 'Start the sign-in again from rambridge. If it keeps failin
  * embed the SignatureValue). With the response signed and only AES-GCM decrypted, distinct codes
  * give no decryption oracle (security.md §1.4 encrypted assertions, d).
  */
-export function samlRefusal(code: SamlRefusalCode, detail: Record<string, unknown>, options: Omit<BridgeErrorOptions, 'detail'> = {}): BridgeError {
+export function samlRefusal(
+  code: SamlRefusalCode,
+  detail: Record<string, unknown>,
+  options: Omit<BridgeErrorOptions, 'detail'> = {},
+): BridgeError {
   return new BridgeError(code, {
     userMessage: GENERIC_MESSAGE,
     hint: GENERIC_HINT,

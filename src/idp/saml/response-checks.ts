@@ -22,7 +22,8 @@ const ENTITY_FORMAT = 'urn:oasis:names:tc:SAML:2.0:nameid-format:entity';
  * which comes from the signed assertion alone.
  */
 export function checkResponse(root: XmlElement, expected: ResponseExpectations): void {
-  if (!is(root, NS.protocol, 'Response')) throw samlRefusal('ERR_SAML_MALFORMED', { reason: 'root is not a samlp:Response', root: root.localName });
+  if (!is(root, NS.protocol, 'Response'))
+    throw samlRefusal('ERR_SAML_MALFORMED', { reason: 'root is not a samlp:Response', root: root.localName });
   checkStatus(root);
   checkIssuer(root, expected.issuer);
   checkInResponseTo(root, expected.requestId);
@@ -45,15 +46,22 @@ export function isUnsolicited(root: XmlElement): boolean {
 function checkInResponseTo(root: XmlElement, requestId: string | undefined): void {
   const inResponseTo = attr(root, 'InResponseTo');
   if (inResponseTo === undefined) {
-    throw samlRefusal('ERR_SAML_UNSOLICITED', { reason: 'no InResponseTo: an IdP-initiated response, not accepted as a sign-in' }, {
-      userMessage: 'Sign-ins started at your identity provider are not accepted here.',
-      hint: 'Open rambridge and sign in from there.',
-    });
+    throw samlRefusal(
+      'ERR_SAML_UNSOLICITED',
+      { reason: 'no InResponseTo: an IdP-initiated response, not accepted as a sign-in' },
+      {
+        userMessage: 'Sign-ins started at your identity provider are not accepted here.',
+        hint: 'Open rambridge and sign in from there.',
+      },
+    );
   }
   // node-saml's request-id cache is shared by all browsers; only the id kept in *this* browser's
   // flow proves the response answers a request this browser made (login CSRF, session swapping).
   if (requestId === undefined || inResponseTo !== requestId) {
-    throw samlRefusal('ERR_SAML_IN_RESPONSE_TO', { reason: 'InResponseTo is not the request of this browser', got: inResponseTo.slice(0, 100) });
+    throw samlRefusal('ERR_SAML_IN_RESPONSE_TO', {
+      reason: 'InResponseTo is not the request of this browser',
+      got: inResponseTo.slice(0, 100),
+    });
   }
 }
 
@@ -79,8 +87,14 @@ function checkStatus(root: XmlElement): void {
   const subStatus = second && attr(second, 'Value');
   throw new BridgeError('ERR_SAML_STATUS', {
     userMessage: 'Your identity provider did not sign you in.',
-    hint: STATUS_HINTS[lastPart(subStatus)] ?? 'Try again. If it keeps failing, ask your administrator to check the identity provider\'s sign-in log.',
-    detail: { status: value?.slice(0, 200), subStatus: subStatus?.slice(0, 200), message: text(status && child(status, NS.protocol, 'StatusMessage'))?.slice(0, 300) },
+    hint:
+      STATUS_HINTS[lastPart(subStatus)] ??
+      "Try again. If it keeps failing, ask your administrator to check the identity provider's sign-in log.",
+    detail: {
+      status: value?.slice(0, 200),
+      subStatus: subStatus?.slice(0, 200),
+      message: text(status && child(status, NS.protocol, 'StatusMessage'))?.slice(0, 300),
+    },
   });
 }
 

@@ -10,7 +10,9 @@
     let shown = 0;
     for (const role of roles) {
       const text = role.getAttribute('data-search') || '';
-      const match = words.every(function (w) { return text.includes(w); });
+      const match = words.every(function (w) {
+        return text.includes(w);
+      });
       role.hidden = !match;
       if (match) shown++;
     }

@@ -47,12 +47,17 @@ export function apiRoutes(deps: WebDeps, device: DeviceFlow): Router {
   });
 
   router.post('/api/credentials', bearer, async function issueCredentials(ctx) {
-    if (!ctx.is('application/json')) throw new BridgeError('ERR_BAD_REQUEST', { userMessage: 'Send a JSON body {role, durationSeconds, justification?}.' });
+    if (!ctx.is('application/json'))
+      throw new BridgeError('ERR_BAD_REQUEST', { userMessage: 'Send a JSON body {role, durationSeconds, justification?}.' });
     const { identity } = sessionOf(ctx);
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;
     const request = checkRoleRequest(
       // The web form posts `duration` as text; the API takes a JSON number of seconds.
-      { role: body.role, duration: typeof body.durationSeconds === 'number' ? String(body.durationSeconds) : undefined, justification: body.justification },
+      {
+        role: body.role,
+        duration: typeof body.durationSeconds === 'number' ? String(body.durationSeconds) : undefined,
+        justification: body.justification,
+      },
       identity,
       mapper.rolesFor(identity),
       config,
@@ -60,7 +65,9 @@ export function apiRoutes(deps: WebDeps, device: DeviceFlow): Router {
       ctx.state.log,
     );
     if (!deps.credentials) {
-      throw new BridgeError('ERR_NOT_CONFIGURED', { userMessage: 'This rambridge cannot issue credentials yet (no STS issuer configured).' });
+      throw new BridgeError('ERR_NOT_CONFIGURED', {
+        userMessage: 'This rambridge cannot issue credentials yet (no STS issuer configured).',
+      });
     }
     const issued = await deps.credentials.issue({ ...request, channel: 'cli', clientIp: clientIp(ctx) });
     const { credentials } = issued;

@@ -35,7 +35,8 @@ export function deviceRoutes(deps: WebDeps, device: DeviceFlow): Router {
   const requireRecentSignIn: Middleware = async function requireRecentSignIn(ctx, next) {
     const session = ctx.session as BrowserSession | null;
     const loginAt = session?.loginAt;
-    const recent = ctx.state.user !== undefined && loginAt !== undefined && clock.now() - loginAt < config.device.reauthenticateAfterSeconds * 1000;
+    const recent =
+      ctx.state.user !== undefined && loginAt !== undefined && clock.now() - loginAt < config.device.reauthenticateAfterSeconds * 1000;
     // Each CLI session needs an IdP refresh token of its own: IdPs that rotate them take a shared
     // one, used twice, for a stolen one and revoke it. A recent sign-in whose token an earlier
     // approval took makes a round trip through the IdP (no new prompt) for a new one.
@@ -52,7 +53,13 @@ export function deviceRoutes(deps: WebDeps, device: DeviceFlow): Router {
 
   const renderCodeForm = (ctx: Context, value: string, refusal?: { code: string; message: string }) => {
     ctx.type = 'html';
-    ctx.body = views.render('device-code', { title: 'Sign in a device', user: ctx.state.user, csrf: csrfToken(ctx), value, error: refusal });
+    ctx.body = views.render('device-code', {
+      title: 'Sign in a device',
+      user: ctx.state.user,
+      csrf: csrfToken(ctx),
+      value,
+      error: refusal,
+    });
   };
 
   router.get('/device', requireRecentSignIn, async function showCodeForm(ctx) {
@@ -89,7 +96,13 @@ export function deviceRoutes(deps: WebDeps, device: DeviceFlow): Router {
       session.upstreamRefreshTokenTaken = true;
     }
     ctx.state.log.info(
-      { event: approved ? 'device-approved' : 'device-denied', subject: user.subject, email: user.email, clientHost: grant.client.host, clientIp: grant.client.ip },
+      {
+        event: approved ? 'device-approved' : 'device-denied',
+        subject: user.subject,
+        email: user.email,
+        clientHost: grant.client.host,
+        clientIp: grant.client.ip,
+      },
       approved ? 'device approved' : 'device denied',
     );
     ctx.type = 'html';

@@ -1,6 +1,13 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { cleanClientText, formatUserCode, isS256Challenge, type CliSession, type DeviceClient, type DeviceFlow } from '../../device/index.js';
+import {
+  cleanClientText,
+  formatUserCode,
+  isS256Challenge,
+  type CliSession,
+  type DeviceClient,
+  type DeviceFlow,
+} from '../../device/index.js';
 import { BridgeError, isBridgeError } from '../../errors.js';
 import type { Identity } from '../../idp/identity.js';
 import type { WebDeps } from '../deps.js';
@@ -29,7 +36,10 @@ export function oauthRoutes(deps: WebDeps, device: DeviceFlow): Router {
     const challenge = codeChallenge(param);
     await device.startLimit.admit(ctx.ip);
     const started = await device.grants.start(client, challenge);
-    ctx.state.log.info({ event: 'device-authorization', clientHost: client.host, clientVersion: client.version, pkce: challenge !== undefined }, 'device authorization started');
+    ctx.state.log.info(
+      { event: 'device-authorization', clientHost: client.host, clientVersion: client.version, pkce: challenge !== undefined },
+      'device authorization started',
+    );
     const userCode = formatUserCode(started.userCode);
     noStore(ctx);
     ctx.body = {
@@ -47,9 +57,22 @@ export function oauthRoutes(deps: WebDeps, device: DeviceFlow): Router {
     const clientId = authenticateClient(param);
     const grantType = requiredParam(param, 'grant_type');
     if (grantType === DEVICE_CODE_GRANT) {
-      const grant = await device.grants.redeem({ deviceCode: requiredParam(param, 'device_code'), clientId, codeVerifier: param('code_verifier') });
+      const grant = await device.grants.redeem({
+        deviceCode: requiredParam(param, 'device_code'),
+        clientId,
+        codeVerifier: param('code_verifier'),
+      });
       const { session, refreshToken } = await device.sessions.start(grant.identity, grant.client);
-      ctx.state.log.info({ event: 'cli-session-started', sid: session.sid, subject: session.identity.subject, email: session.identity.email, clientHost: session.client.host }, 'CLI signed in');
+      ctx.state.log.info(
+        {
+          event: 'cli-session-started',
+          sid: session.sid,
+          subject: session.identity.subject,
+          email: session.identity.email,
+          clientHost: session.client.host,
+        },
+        'CLI signed in',
+      );
       return respondWithTokens(ctx, device, session, refreshToken);
     }
     if (grantType === 'refresh_token') {
@@ -60,7 +83,9 @@ export function oauthRoutes(deps: WebDeps, device: DeviceFlow): Router {
       ctx.state.log.info({ event: 'cli-session-refreshed', sid: session.sid }, 'CLI tokens refreshed');
       return respondWithTokens(ctx, device, session, refreshToken);
     }
-    throw new BridgeError('ERR_OAUTH_UNSUPPORTED_GRANT_TYPE', { userMessage: 'Only the device_code and refresh_token grants are supported.' });
+    throw new BridgeError('ERR_OAUTH_UNSUPPORTED_GRANT_TYPE', {
+      userMessage: 'Only the device_code and refresh_token grants are supported.',
+    });
   });
 
   router.post('/oauth/revoke', async function revoke(ctx) {
@@ -69,7 +94,9 @@ export function oauthRoutes(deps: WebDeps, device: DeviceFlow): Router {
     // token_type_hint is not needed (RFC 7009 §2.1 lets us ignore it): access tokens are JWTs,
     // refresh tokens have no dots.
     const token = requiredParam(param, 'token');
-    const sid = token.includes('.') ? await device.accessTokens.verify(token).catch(() => undefined) : await device.sessions.sidOfRefreshToken(token);
+    const sid = token.includes('.')
+      ? await device.accessTokens.verify(token).catch(() => undefined)
+      : await device.sessions.sidOfRefreshToken(token);
     if (sid) {
       await device.sessions.revoke(sid);
       ctx.state.log.info({ event: 'cli-session-revoked', sid, by: 'client' }, 'CLI session revoked');
@@ -100,17 +127,30 @@ async function reReadAtIdp(ctx: Context, deps: WebDeps, device: DeviceFlow, sess
   } catch (err) {
     if (isBridgeError(err, 'ERR_UPSTREAM_REFRESH_DENIED')) {
       await device.sessions.revoke(session.sid);
-      ctx.state.log.warn({ event: 'cli-session-revoked', by: 'idp', ...who, detail: err.detail }, 'CLI session ended: the IdP refused the user on refresh');
+      ctx.state.log.warn(
+        { event: 'cli-session-revoked', by: 'idp', ...who, detail: err.detail },
+        'CLI session ended: the IdP refused the user on refresh',
+      );
       throw err;
     }
     const code = isBridgeError(err) ? err.code : 'ERR_INTERNAL';
-    ctx.state.log.warn({ event: 'upstream-refresh-failed', ...who, code, detail: isBridgeError(err) ? err.detail : undefined }, 'IdP refresh failed; keeping the identity from the last sign-in or refresh');
+    ctx.state.log.warn(
+      { event: 'upstream-refresh-failed', ...who, code, detail: isBridgeError(err) ? err.detail : undefined },
+      'IdP refresh failed; keeping the identity from the last sign-in or refresh',
+    );
     return session;
   }
   const updated = await device.sessions.replaceIdentity(session.sid, identity);
   // Revoked while the IdP was being asked: nothing to hand out.
-  if (!updated) throw new BridgeError('ERR_REFRESH_TOKEN_INVALID', { userMessage: 'This CLI session has ended (expired, signed out or revoked).', hint: 'Run `rambridge login` again.' });
-  ctx.state.log.info({ event: 'upstream-refreshed', ...who, groupsBefore: before.groups, groups: identity.groups, amr: identity.amr }, 'identity re-read at the IdP');
+  if (!updated)
+    throw new BridgeError('ERR_REFRESH_TOKEN_INVALID', {
+      userMessage: 'This CLI session has ended (expired, signed out or revoked).',
+      hint: 'Run `rambridge login` again.',
+    });
+  ctx.state.log.info(
+    { event: 'upstream-refreshed', ...who, groupsBefore: before.groups, groups: identity.groups, amr: identity.amr },
+    'identity re-read at the IdP',
+  );
   return updated;
 }
 
@@ -120,7 +160,9 @@ function codeChallenge(param: OAuthParam): string | undefined {
   const method = param('code_challenge_method');
   if (challenge === undefined && method === undefined) return undefined;
   if (method !== 'S256' || challenge === undefined || !isS256Challenge(challenge)) {
-    throw new BridgeError('ERR_BAD_REQUEST', { userMessage: 'Send code_challenge with code_challenge_method=S256 (43 base64url characters), or neither.' });
+    throw new BridgeError('ERR_BAD_REQUEST', {
+      userMessage: 'Send code_challenge with code_challenge_method=S256 (43 base64url characters), or neither.',
+    });
   }
   return challenge;
 }

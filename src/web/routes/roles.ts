@@ -45,7 +45,10 @@ export function roleRoutes(deps: WebDeps): Router {
       // A deep link may name a console page (`rambridge console ROLE --destination URL`): offered
       // pre-selected, but only when the allow-list accepts it.
       destinations: destination
-        ? [{ label: destination, url: destination, selected: true }, ...config.alibaba.consoleDestinations.filter((d) => d.url !== destination)]
+        ? [
+            { label: destination, url: destination, selected: true },
+            ...config.alibaba.consoleDestinations.filter((d) => d.url !== destination),
+          ]
         : config.alibaba.consoleDestinations,
       minJustification: config.elevation.minJustificationLength,
       scripts: ['/assets/picker.js'],
@@ -66,7 +69,14 @@ export function roleRoutes(deps: WebDeps): Router {
   });
 
   const roleRequest = (ctx: Context): RoleRequest =>
-    checkRoleRequest((ctx.request.body ?? {}) as Record<string, unknown>, ctx.state.user, mapper.rolesFor(ctx.state.user), config, deps.clock.now(), ctx.state.log);
+    checkRoleRequest(
+      (ctx.request.body ?? {}) as Record<string, unknown>,
+      ctx.state.user,
+      mapper.rolesFor(ctx.state.user),
+      config,
+      deps.clock.now(),
+      ctx.state.log,
+    );
 
   router.post('/roles/console', requirePostUser, csrf, async function openConsole(ctx) {
     const request = roleRequest(ctx);

@@ -56,7 +56,10 @@ export function samlAcsBodyParser(): Middleware {
       await parse(ctx, async () => undefined);
     } catch (err) {
       if ((err as { status?: number }).status !== 413) throw err;
-      throw new BridgeError('ERR_SAML_TOO_LARGE', { userMessage: 'The sign-in response was too large.', detail: { limit: MAX_SAML_RESPONSE_BYTES } });
+      throw new BridgeError('ERR_SAML_TOO_LARGE', {
+        userMessage: 'The sign-in response was too large.',
+        detail: { limit: MAX_SAML_RESPONSE_BYTES },
+      });
     }
     await next();
   };

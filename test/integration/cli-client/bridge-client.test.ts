@@ -38,7 +38,11 @@ test('a refresh token the server no longer accepts: session ended (exit 3), loca
   await whoami(bridgeClient(context(), SERVER));
   // Someone puts back the old tokens (a restored backup): reusing a rotated token ends the session.
   await context().sessions.put(SERVER, stale);
-  await expect(whoami(bridgeClient(context(), SERVER))).rejects.toMatchObject({ code: 'ERR_CLI_SESSION_ENDED', exitCode: 3, hint: `Run: rambridge login --server ${SERVER}` });
+  await expect(whoami(bridgeClient(context(), SERVER))).rejects.toMatchObject({
+    code: 'ERR_CLI_SESSION_ENDED',
+    exitCode: 3,
+    hint: `Run: rambridge login --server ${SERVER}`,
+  });
   await expect(context().sessions.get(SERVER)).resolves.toBeUndefined();
 });
 
@@ -54,5 +58,9 @@ test('concurrent processes with an expired token refresh once, and all succeed',
 
 test('not logged in: exit 3 with the login command to run', async () => {
   const { context } = fakeSetup();
-  await expect(whoami(bridgeClient(context(), SERVER))).rejects.toMatchObject({ code: 'ERR_CLI_NOT_LOGGED_IN', exitCode: 3, hint: `Run: rambridge login --server ${SERVER}` });
+  await expect(whoami(bridgeClient(context(), SERVER))).rejects.toMatchObject({
+    code: 'ERR_CLI_NOT_LOGGED_IN',
+    exitCode: 3,
+    hint: `Run: rambridge login --server ${SERVER}`,
+  });
 });

@@ -51,7 +51,9 @@ test('a role added since the last listing is found by asking the server again', 
   bridge.roles = ROLES.slice(0, 1);
   await obtainCredentials(context(), { server: SERVER, role: 'dev-admin' });
   bridge.roles = ROLES;
-  await expect(obtainCredentials(context(), { server: SERVER, role: 'prod-readonly' })).resolves.toMatchObject({ role: { id: 'prod-readonly' } });
+  await expect(obtainCredentials(context(), { server: SERVER, role: 'prod-readonly' })).resolves.toMatchObject({
+    role: { id: 'prod-readonly' },
+  });
   expect(bridge.count('GET /api/roles')).toBe(2);
 });
 

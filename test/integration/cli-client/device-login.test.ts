@@ -30,7 +30,11 @@ test('device flow with PKCE: instructions, browser, RFC 8628 polling, tokens sto
   expect(screen.output()).toContain(`Approve only if the page shows this code and the computer "${hostname()}"`);
   expect(screen.output()).toContain('Waiting for approval (the code expires in 10 min)');
   const session = await context().sessions.get(SERVER);
-  expect(session).toMatchObject({ user: { idp: 'okta', subject: 'u-1' }, sessionExpiresAt: '2030-01-01T00:00:00Z', tokenEndpoint: `${SERVER}/oauth/token` });
+  expect(session).toMatchObject({
+    user: { idp: 'okta', subject: 'u-1' },
+    sessionExpiresAt: '2030-01-01T00:00:00Z',
+    tokenEndpoint: `${SERVER}/oauth/token`,
+  });
   await expect(context().settings.read()).resolves.toEqual({ server: SERVER });
 });
 
@@ -51,6 +55,9 @@ test('denied in the browser: exit 6, nothing stored', async () => {
 
 test('a server whose discovery names another issuer is refused before a sign-in starts', async () => {
   const { bridge, context } = fakeSetup();
-  await expect(deviceLogin(context(), 'https://bridge.example/sub', ui())).rejects.toMatchObject({ code: 'ERR_CLI_NOT_A_BRIDGE', hint: `Use: rambridge login --server ${SERVER}` });
+  await expect(deviceLogin(context(), 'https://bridge.example/sub', ui())).rejects.toMatchObject({
+    code: 'ERR_CLI_NOT_A_BRIDGE',
+    hint: `Use: rambridge login --server ${SERVER}`,
+  });
   expect(bridge.calls).toEqual(['GET /sub/.well-known/openid-configuration']);
 });

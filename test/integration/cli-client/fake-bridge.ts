@@ -62,7 +62,8 @@ export class FakeBridge {
   }
 
   private authorize(form: URLSearchParams): Response {
-    if (form.get('client_id') !== 'rambridge-cli' || form.get('code_challenge_method') !== 'S256') return json(400, { error: 'invalid_request' });
+    if (form.get('client_id') !== 'rambridge-cli' || form.get('code_challenge_method') !== 'S256')
+      return json(400, { error: 'invalid_request' });
     const deviceCode = randomBytes(16).toString('hex');
     this.deviceCodes.set(deviceCode, { challenge: form.get('code_challenge')!, host: form.get('client_host')! });
     return json(200, {
@@ -81,7 +82,8 @@ export class FakeBridge {
     const next = this.pollScript.shift();
     if (next) return json(400, { error: next });
     const verifier = form.get('code_verifier') ?? '';
-    if (createHash('sha256').update(verifier).digest('base64url') !== grant.challenge) return json(400, { error: 'invalid_grant', error_description: 'PKCE' });
+    if (createHash('sha256').update(verifier).digest('base64url') !== grant.challenge)
+      return json(400, { error: 'invalid_grant', error_description: 'PKCE' });
     this.deviceCodes.delete(form.get('device_code')!);
     const { accessToken, refreshToken } = this.issue();
     return json(200, { access_token: accessToken, token_type: 'Bearer', expires_in: this.accessTokenTtl, refresh_token: refreshToken });
@@ -114,11 +116,25 @@ export class FakeBridge {
     if (!this.access.has(token) || this.rejectAccessTokens) {
       return json(401, { error: 'invalid_token', code: 'ERR_NOT_SIGNED_IN' }, { 'www-authenticate': 'Bearer error="invalid_token"' });
     }
-    if (path === '/api/whoami') return json(200, { idp: 'okta', issuer: 'https://okta.example', subject: 'u-1', email: 'alice@example.com', groups: ['dev'], sessionExpiresAt: '2030-01-01T00:00:00Z' });
+    if (path === '/api/whoami')
+      return json(200, {
+        idp: 'okta',
+        issuer: 'https://okta.example',
+        subject: 'u-1',
+        email: 'alice@example.com',
+        groups: ['dev'],
+        sessionExpiresAt: '2030-01-01T00:00:00Z',
+      });
     if (path === '/api/roles') return json(200, { roles: this.roles });
     if (method === 'POST' && path === '/api/credentials') {
       const request = JSON.parse(String(body)) as { role: string; durationSeconds: number };
-      if (!this.roles.some((r) => r.id === request.role)) return json(403, { error: 'access_denied', error_description: 'You may not use this role.', code: 'ERR_ROLE_NOT_GRANTED', request_id: 'req-9' });
+      if (!this.roles.some((r) => r.id === request.role))
+        return json(403, {
+          error: 'access_denied',
+          error_description: 'You may not use this role.',
+          code: 'ERR_ROLE_NOT_GRANTED',
+          request_id: 'req-9',
+        });
       this.credentialCount += 1;
       return json(200, {
         accessKeyId: `STS.${request.role}.${this.credentialCount}`,

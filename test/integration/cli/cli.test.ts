@@ -67,7 +67,13 @@ describe('rambridge explain', () => {
 
   test('says why a role is not granted', async () => {
     const r = await run(['explain', '--config', demoFile, '--groups', 'rambridge-readonly', '--role', 'prod-ops'], demoEnv);
-    expect(r.stdout).toBe(['NOT GRANTED prod-ops (acs:ram::5555666677778888:role/rambridge-prod-ops)', '  grant operators: needs one of the groups "rambridge-ops"', ''].join('\n'));
+    expect(r.stdout).toBe(
+      [
+        'NOT GRANTED prod-ops (acs:ram::5555666677778888:role/rambridge-prod-ops)',
+        '  grant operators: needs one of the groups "rambridge-ops"',
+        '',
+      ].join('\n'),
+    );
   });
 
   test('--json is machine-readable', async () => {

@@ -12,17 +12,30 @@ export const BOB: FakeOpUser = { sub: 'bob-sub', email: 'bob@example.com', name:
 export type Bridge = Awaited<ReturnType<typeof testBridge>>;
 
 export function authorize(cli: TestAgent, params: Record<string, string> = {}) {
-  return cli.post('/oauth/device_authorization').type('form').send({ client_id: CLIENT_ID, client_host: 'alice-laptop', client_version: '0.1.0', ...params });
+  return cli
+    .post('/oauth/device_authorization')
+    .type('form')
+    .send({ client_id: CLIENT_ID, client_host: 'alice-laptop', client_version: '0.1.0', ...params });
 }
 
 /** Starts a device authorization that must succeed; returns its body. */
 export async function started(cli: TestAgent, params: Record<string, string> = {}) {
   const res = await authorize(cli, params).expect(200);
-  return res.body as { device_code: string; user_code: string; verification_uri: string; verification_uri_complete: string; expires_in: number; interval: number };
+  return res.body as {
+    device_code: string;
+    user_code: string;
+    verification_uri: string;
+    verification_uri_complete: string;
+    expires_in: number;
+    interval: number;
+  };
 }
 
 export function poll(cli: TestAgent, deviceCode: string, extra: Record<string, string> = {}) {
-  return cli.post('/oauth/token').type('form').send({ grant_type: DEVICE_GRANT, device_code: deviceCode, client_id: CLIENT_ID, ...extra });
+  return cli
+    .post('/oauth/token')
+    .type('form')
+    .send({ grant_type: DEVICE_GRANT, device_code: deviceCode, client_id: CLIENT_ID, ...extra });
 }
 
 export function refresh(cli: TestAgent, refreshToken: string) {
@@ -43,14 +56,21 @@ export const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html
 /** Posts the code form (and, with `decision`, the confirmation form) the way the pages do. */
 export async function submit(browser: TestAgent, userCode: string, decision?: 'approve' | 'deny') {
   const form = await browser.get('/device').expect(200);
-  return browser.post('/device').type('form').send({ _csrf: csrfOf(form.text), user_code: userCode, ...(decision ? { decision } : {}) });
+  return browser
+    .post('/device')
+    .type('form')
+    .send({ _csrf: csrfOf(form.text), user_code: userCode, ...(decision ? { decision } : {}) });
 }
 
 /** Enters the code, checks the confirmation page, then approves or denies there. */
 export async function decide(browser: TestAgent, userCode: string, decision: 'approve' | 'deny') {
   const confirm = await submit(browser, userCode);
   if (!confirm.text.includes('data-testid="device-confirm"')) throw new Error(`no confirmation page: ${confirm.status}`);
-  return browser.post('/device').type('form').send({ _csrf: csrfOf(confirm.text), user_code: userCode, decision }).expect(200);
+  return browser
+    .post('/device')
+    .type('form')
+    .send({ _csrf: csrfOf(confirm.text), user_code: userCode, decision })
+    .expect(200);
 }
 
 /** A full login: authorize, approve as `user`, redeem. Returns the token response. */

@@ -64,13 +64,28 @@ test('openid-client: discovery, device authorization with PKCE, polling, refresh
   expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
 
   const api = (path: string, method = 'GET', body?: object) =>
-    client.fetchProtectedResource(config, refreshed.access_token, new URL(path, bridge.publicUrl), method, body && JSON.stringify(body), new Headers({ 'content-type': 'application/json' }));
+    client.fetchProtectedResource(
+      config,
+      refreshed.access_token,
+      new URL(path, bridge.publicUrl),
+      method,
+      body && JSON.stringify(body),
+      new Headers({ 'content-type': 'application/json' }),
+    );
   const who = await (await api('/api/whoami')).json();
   expect(who).toMatchObject({ subject: 'alice-sub', email: 'alice@example.com' });
 
-  const creds = (await (await api('/api/credentials', 'POST', { role: 'dev-readonly', durationSeconds: 900 })).json()) as { accessKeyId: string; accessKeySecret: string; securityToken: string };
+  const creds = (await (await api('/api/credentials', 'POST', { role: 'dev-readonly', durationSeconds: 900 })).json()) as {
+    accessKeyId: string;
+    accessKeySecret: string;
+    securityToken: string;
+  };
   const sts = createStsClient({ endpoint: new URL(bridge.emulatorUrl).host, protocol: 'http' });
-  const caller = await sts.getCallerIdentity({ accessKeyId: creds.accessKeyId, accessKeySecret: creds.accessKeySecret, securityToken: creds.securityToken });
+  const caller = await sts.getCallerIdentity({
+    accessKeyId: creds.accessKeyId,
+    accessKeySecret: creds.accessKeySecret,
+    securityToken: creds.securityToken,
+  });
   expect(caller).toMatchObject({ accountId: '1111222233334444', identityType: 'AssumedRoleUser' });
   expect(caller.arn).toContain('rambridge-dev-readonly');
 

@@ -70,8 +70,17 @@ describe('device authorization endpoint', () => {
 
   test('refuses JSON bodies and repeated parameters (RFC 6749 §3.1, §3.2)', async () => {
     const bridge = await testBridge(op);
-    await bridge.agent().post('/oauth/device_authorization').send({ client_id: CLIENT_ID }).expect(400, /invalid_request/);
-    await bridge.agent().post('/oauth/device_authorization').type('form').send('client_id=rambridge-cli&client_id=rambridge-cli').expect(400, /invalid_request/);
+    await bridge
+      .agent()
+      .post('/oauth/device_authorization')
+      .send({ client_id: CLIENT_ID })
+      .expect(400, /invalid_request/);
+    await bridge
+      .agent()
+      .post('/oauth/device_authorization')
+      .type('form')
+      .send('client_id=rambridge-cli&client_id=rambridge-cli')
+      .expect(400, /invalid_request/);
   });
 
   test('without an issuer configured, CLI sign-in answers 501 with a reason', async () => {
@@ -92,7 +101,12 @@ describe('token endpoint, device_code grant', () => {
     const tokens = await poll(cli, device_code).expect(200);
     expect(tokens.headers['cache-control']).toBe('no-store');
     expect(tokens.headers.pragma).toBe('no-cache');
-    expect(tokens.body).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 600, refresh_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+    expect(tokens.body).toEqual({
+      access_token: expect.any(String),
+      token_type: 'Bearer',
+      expires_in: 600,
+      refresh_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+    });
     bridge.clock.advance(5 * SECOND);
     expect(await poll(cli, device_code)).toMatchObject({ status: 400, body: { error: 'invalid_grant', code: 'ERR_DEVICE_CODE_INVALID' } });
   });
@@ -183,7 +197,11 @@ describe('token endpoint, device_code grant', () => {
     const { device_code } = await started(cli);
     expect(await poll(cli, 'x'.repeat(43))).toMatchObject(oauthError('invalid_grant'));
     expect(await poll(cli, device_code, { client_id: 'other' })).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
-    const token = (form: Record<string, string>) => cli.post('/oauth/token').type('form').send({ client_id: CLIENT_ID, ...form });
+    const token = (form: Record<string, string>) =>
+      cli
+        .post('/oauth/token')
+        .type('form')
+        .send({ client_id: CLIENT_ID, ...form });
     expect(await token({ grant_type: 'authorization_code', code: 'x' })).toMatchObject(oauthError('unsupported_grant_type'));
     expect(await token({ grant_type: 'password', username: 'a', password: 'b' })).toMatchObject(oauthError('unsupported_grant_type'));
     expect(await token({ device_code })).toMatchObject(oauthError('invalid_request'));

@@ -21,13 +21,24 @@ const CANARY = 'CANARY-secret-0123456789';
 /** An STS that answers every AssumeRoleWith* with fixed credentials whose secret is a canary. */
 function fakeSts(calls: unknown[] = []): StsClient {
   const answer = (roleArn: string) => ({
-    credentials: { accessKeyId: 'STS.AK', accessKeySecret: CANARY, securityToken: 'CANARY-token', expiration: new Date(Date.UTC(2030, 0, 1, 12, 0, 0, 123)) },
+    credentials: {
+      accessKeyId: 'STS.AK',
+      accessKeySecret: CANARY,
+      securityToken: 'CANARY-token',
+      expiration: new Date(Date.UTC(2030, 0, 1, 12, 0, 0, 123)),
+    },
     assumedRoleUser: { arn: `${roleArn.replace(':role/', ':assumed-role/')}/alice`, assumedRoleId: 'id' },
     requestId: 'req-1',
   });
   return {
-    assumeRoleWithSaml: async (input) => (calls.push(input), { ...answer(input.roleArn), samlAssertionInfo: { subjectType: '', subject: '', recipient: '', issuer: '' } }),
-    assumeRoleWithOidc: async (input) => (calls.push(input), { ...answer(input.roleArn), oidcTokenInfo: { issuer: '', subject: '', clientIds: [] } }),
+    assumeRoleWithSaml: async (input) => (
+      calls.push(input),
+      { ...answer(input.roleArn), samlAssertionInfo: { subjectType: '', subject: '', recipient: '', issuer: '' } }
+    ),
+    assumeRoleWithOidc: async (input) => (
+      calls.push(input),
+      { ...answer(input.roleArn), oidcTokenInfo: { issuer: '', subject: '', clientIds: [] } }
+    ),
     assumeRole: async (input) => (calls.push(input), answer(input.roleArn)),
     getCallerIdentity: async () => {
       throw new Error('unused');
@@ -42,7 +53,12 @@ describe('refresh', () => {
     bridge.clock.advance(HOUR);
     const next = await refresh(cli, tokens.refresh_token).expect(200);
     expect(next.headers['cache-control']).toBe('no-store');
-    expect(next.body).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 600, refresh_token: expect.any(String) });
+    expect(next.body).toEqual({
+      access_token: expect.any(String),
+      token_type: 'Bearer',
+      expires_in: 600,
+      refresh_token: expect.any(String),
+    });
     expect(next.body.refresh_token).not.toBe(tokens.refresh_token);
     await cli.get('/api/whoami').set(bearer(next.body.access_token)).expect(200);
     await refresh(cli, next.body.refresh_token).expect(200);
@@ -54,7 +70,10 @@ describe('refresh', () => {
     const next = (await refresh(cli, tokens.refresh_token).expect(200)).body;
     const reuse = await refresh(cli, tokens.refresh_token).expect(400);
     expect(reuse.body).toMatchObject({ error: 'invalid_grant', code: 'ERR_REFRESH_TOKEN_REUSED' });
-    expect((await refresh(cli, next.refresh_token).expect(400)).body).toMatchObject({ error: 'invalid_grant', code: 'ERR_REFRESH_TOKEN_INVALID' });
+    expect((await refresh(cli, next.refresh_token).expect(400)).body).toMatchObject({
+      error: 'invalid_grant',
+      code: 'ERR_REFRESH_TOKEN_INVALID',
+    });
     await cli.get('/api/whoami').set(bearer(next.access_token)).expect(401);
     const warning = bridge.logLines.map((l) => JSON.parse(l)).find((l) => l.code === 'ERR_REFRESH_TOKEN_REUSED');
     expect(warning).toMatchObject({ level: 40, detail: { subject: 'alice-sub' } });
@@ -82,7 +101,11 @@ describe('revocation (RFC 7009)', () => {
   test('revoking the refresh token ends the session: its access token fails at once', async () => {
     const bridge = await testBridge(op);
     const { cli, tokens } = await loggedIn(bridge, op);
-    const res = await cli.post('/oauth/revoke').type('form').send({ token: tokens.refresh_token, token_type_hint: 'refresh_token', client_id: CLIENT_ID }).expect(200);
+    const res = await cli
+      .post('/oauth/revoke')
+      .type('form')
+      .send({ token: tokens.refresh_token, token_type_hint: 'refresh_token', client_id: CLIENT_ID })
+      .expect(200);
     expect(res.text).toBe('');
     await cli.get('/api/whoami').set(bearer(tokens.access_token)).expect(401);
     await refresh(cli, tokens.refresh_token).expect(400);
@@ -91,7 +114,11 @@ describe('revocation (RFC 7009)', () => {
   test('revoking the access token ends the session too (hint or no hint)', async () => {
     const bridge = await testBridge(op);
     const { cli, tokens } = await loggedIn(bridge, op);
-    await cli.post('/oauth/revoke').type('form').send({ token: tokens.access_token, token_type_hint: 'refresh_token', client_id: CLIENT_ID }).expect(200);
+    await cli
+      .post('/oauth/revoke')
+      .type('form')
+      .send({ token: tokens.access_token, token_type_hint: 'refresh_token', client_id: CLIENT_ID })
+      .expect(200);
     await refresh(cli, tokens.refresh_token).expect(400);
   });
 
@@ -100,8 +127,16 @@ describe('revocation (RFC 7009)', () => {
     const { cli, tokens } = await loggedIn(bridge, op);
     await cli.post('/oauth/revoke').type('form').send({ token: 'nonsense', client_id: CLIENT_ID }).expect(200);
     await cli.post('/oauth/revoke').type('form').send({ token: 'a.b.c', client_id: CLIENT_ID }).expect(200);
-    await cli.post('/oauth/revoke').type('form').send({ token: tokens.refresh_token, client_id: 'other' }).expect(401, /invalid_client/);
-    await cli.post('/oauth/revoke').type('form').send({ client_id: CLIENT_ID }).expect(400, /invalid_request/);
+    await cli
+      .post('/oauth/revoke')
+      .type('form')
+      .send({ token: tokens.refresh_token, client_id: 'other' })
+      .expect(401, /invalid_client/);
+    await cli
+      .post('/oauth/revoke')
+      .type('form')
+      .send({ client_id: CLIENT_ID })
+      .expect(400, /invalid_request/);
     await cli.get('/api/whoami').set(bearer(tokens.access_token)).expect(200);
   });
 });
@@ -133,8 +168,26 @@ describe('bearer API', () => {
     const { cli, tokens } = await loggedIn(bridge, op);
     const res = await cli.get('/api/roles').set(bearer(tokens.access_token)).expect(200);
     expect(res.body.roles).toEqual([
-      { id: 'dev-admin', arn: 'acs:ram::1111222233334444:role/rambridge-dev-admin', accountId: '1111222233334444', accountName: 'Development', description: 'Full access to the development account.', via: 'saml', maxSessionDuration: 1800, elevated: true },
-      { id: 'dev-readonly', arn: 'acs:ram::1111222233334444:role/rambridge-dev-readonly', accountId: '1111222233334444', accountName: 'Development', description: 'Read-only access to ECS and OSS in development.', via: 'oidc', maxSessionDuration: 43200, elevated: false },
+      {
+        id: 'dev-admin',
+        arn: 'acs:ram::1111222233334444:role/rambridge-dev-admin',
+        accountId: '1111222233334444',
+        accountName: 'Development',
+        description: 'Full access to the development account.',
+        via: 'saml',
+        maxSessionDuration: 1800,
+        elevated: true,
+      },
+      {
+        id: 'dev-readonly',
+        arn: 'acs:ram::1111222233334444:role/rambridge-dev-readonly',
+        accountId: '1111222233334444',
+        accountName: 'Development',
+        description: 'Read-only access to ECS and OSS in development.',
+        via: 'oidc',
+        maxSessionDuration: 43200,
+        elevated: false,
+      },
     ]);
   });
 
@@ -164,7 +217,11 @@ describe('bearer API', () => {
     const calls: unknown[] = [];
     const bridge = await testBridge(op, { sts: fakeSts(calls) });
     const { cli, tokens } = await loggedIn(bridge, op);
-    const res = await cli.post('/api/credentials').set(bearer(tokens.access_token)).send({ role: 'dev-readonly', durationSeconds: 7200 }).expect(200);
+    const res = await cli
+      .post('/api/credentials')
+      .set(bearer(tokens.access_token))
+      .send({ role: 'dev-readonly', durationSeconds: 7200 })
+      .expect(200);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.body).toEqual({
       accessKeyId: 'STS.AK',
@@ -176,7 +233,9 @@ describe('bearer API', () => {
       roleSessionName: expect.stringMatching(/^alice@example\.com-[0-9a-f]{8}$/),
       requestId: 'req-1',
     });
-    expect(calls).toEqual([expect.objectContaining({ durationSeconds: 7200, roleArn: 'acs:ram::1111222233334444:role/rambridge-dev-readonly' })]);
+    expect(calls).toEqual([
+      expect.objectContaining({ durationSeconds: 7200, roleArn: 'acs:ram::1111222233334444:role/rambridge-dev-readonly' }),
+    ]);
     const audit = bridge.logLines.map((l) => JSON.parse(l)).find((l) => l.audit === true);
     expect(audit).toMatchObject({ channel: 'cli', roleId: 'dev-readonly', outcome: 'issued', user: { subject: 'alice-sub' } });
     expect(bridge.logLines.join('')).not.toContain('CANARY');
@@ -200,20 +259,40 @@ describe('bearer API', () => {
   test('credentials need MFA and a justification for elevated roles', async () => {
     const bridge = await testBridge(op, { sts: fakeSts(), config: (c) => (c.roles.find((r) => r.id === 'dev-admin')!.elevated = true) });
     const { cli, tokens } = await loggedIn(bridge, op, ALICE);
-    const res = await cli.post('/api/credentials').set(bearer(tokens.access_token)).send({ role: 'dev-admin', durationSeconds: 900, justification: 'incident 42 needs a fix' }).expect(403);
+    const res = await cli
+      .post('/api/credentials')
+      .set(bearer(tokens.access_token))
+      .send({ role: 'dev-admin', durationSeconds: 900, justification: 'incident 42 needs a fix' })
+      .expect(403);
     expect(res.body).toMatchObject({ code: 'ERR_ELEVATION_MFA_REQUIRED' });
   });
 
   test('credentials without STS configured: 501 ERR_NOT_CONFIGURED (after the role check)', async () => {
     const bridge = await testBridge(op);
     const { cli, tokens } = await loggedIn(bridge, op);
-    expect((await cli.post('/api/credentials').set(bearer(tokens.access_token)).send({ role: 'dev-readonly', durationSeconds: 3600 }).expect(501)).body).toMatchObject({ code: 'ERR_NOT_CONFIGURED' });
-    expect((await cli.post('/api/credentials').set(bearer(tokens.access_token)).send({ role: 'prod-ops', durationSeconds: 3600 }).expect(403)).body).toMatchObject({ code: 'ERR_ROLE_NOT_GRANTED' });
+    expect(
+      (
+        await cli
+          .post('/api/credentials')
+          .set(bearer(tokens.access_token))
+          .send({ role: 'dev-readonly', durationSeconds: 3600 })
+          .expect(501)
+      ).body,
+    ).toMatchObject({ code: 'ERR_NOT_CONFIGURED' });
+    expect(
+      (await cli.post('/api/credentials').set(bearer(tokens.access_token)).send({ role: 'prod-ops', durationSeconds: 3600 }).expect(403))
+        .body,
+    ).toMatchObject({ code: 'ERR_ROLE_NOT_GRANTED' });
   });
 
   test('a form-encoded credentials request is refused (JSON only)', async () => {
     const bridge = await testBridge(op, { sts: fakeSts() });
     const { cli, tokens } = await loggedIn(bridge, op);
-    await cli.post('/api/credentials').set(bearer(tokens.access_token)).type('form').send({ role: 'dev-readonly', durationSeconds: '3600' }).expect(400, /invalid_request/);
+    await cli
+      .post('/api/credentials')
+      .set(bearer(tokens.access_token))
+      .type('form')
+      .send({ role: 'dev-readonly', durationSeconds: '3600' })
+      .expect(400, /invalid_request/);
   });
 });

@@ -60,7 +60,10 @@ describe('refreshGroups: a CLI refresh re-reads the user at the IdP', () => {
     await refresh(cli, next.refresh_token).expect(200);
     expect(op.tokenGrants.filter((g) => g === 'refresh_token')).toHaveLength(2);
 
-    expect(logs(bridge).find((l) => l.event === 'upstream-refreshed')).toMatchObject({ groupsBefore: ['rambridge-readonly'], groups: ['rambridge-dev'] });
+    expect(logs(bridge).find((l) => l.event === 'upstream-refreshed')).toMatchObject({
+      groupsBefore: ['rambridge-readonly'],
+      groups: ['rambridge-dev'],
+    });
     for (const token of [...issuedAtSignIn, rotated!, ...op.liveRefreshTokens()]) expect(bridge.logLines.join('')).not.toContain(token);
   });
 
@@ -85,22 +88,27 @@ describe('refreshGroups: a CLI refresh re-reads the user at the IdP', () => {
     const res = await refresh(cli, tokens.refresh_token).expect(400);
     expect(res.body).toMatchObject({ error: 'invalid_grant', code: 'ERR_UPSTREAM_REFRESH_DENIED' });
     await cli.get('/api/whoami').set(bearer(tokens.access_token)).expect(401);
-    expect(logs(bridge).find((l) => l.event === 'cli-session-revoked')).toMatchObject({ detail: { reason: 'refreshed token names another user', sub: 'mallory' } });
+    expect(logs(bridge).find((l) => l.event === 'cli-session-revoked')).toMatchObject({
+      detail: { reason: 'refreshed token names another user', sub: 'mallory' },
+    });
   });
 
-  test.each(['down', 'server_error'] as const)('an IdP that is %s keeps the identity: the refresh succeeds, the next one catches up', async (behaviour) => {
-    const bridge = await testBridge(op, { config: withRefreshGroups });
-    const { cli, tokens } = await loggedIn(bridge, op, READER);
-    op.user = MOVED_TO_DEV;
-    op.refreshBehaviour = behaviour;
-    const next = (await refresh(cli, tokens.refresh_token).expect(200)).body as typeof tokens;
-    expect(await roleIds(bridge, next.access_token)).toEqual(['dev-readonly', 'prod-readonly']);
-    expect(logs(bridge).find((l) => l.event === 'upstream-refresh-failed')).toMatchObject({ level: 40, subject: READER.sub });
+  test.each(['down', 'server_error'] as const)(
+    'an IdP that is %s keeps the identity: the refresh succeeds, the next one catches up',
+    async (behaviour) => {
+      const bridge = await testBridge(op, { config: withRefreshGroups });
+      const { cli, tokens } = await loggedIn(bridge, op, READER);
+      op.user = MOVED_TO_DEV;
+      op.refreshBehaviour = behaviour;
+      const next = (await refresh(cli, tokens.refresh_token).expect(200)).body as typeof tokens;
+      expect(await roleIds(bridge, next.access_token)).toEqual(['dev-readonly', 'prod-readonly']);
+      expect(logs(bridge).find((l) => l.event === 'upstream-refresh-failed')).toMatchObject({ level: 40, subject: READER.sub });
 
-    op.refreshBehaviour = 'ok';
-    const after = (await refresh(cli, next.refresh_token).expect(200)).body as typeof tokens;
-    expect(await roleIds(bridge, after.access_token)).toContain('dev-admin');
-  });
+      op.refreshBehaviour = 'ok';
+      const after = (await refresh(cli, next.refresh_token).expect(200)).body as typeof tokens;
+      expect(await roleIds(bridge, after.access_token)).toContain('dev-admin');
+    },
+  );
 
   test('each CLI session gets an IdP refresh token of its own: a second approval signs in at the IdP again', async () => {
     const bridge = await testBridge(op, { config: withRefreshGroups });

@@ -53,7 +53,11 @@ describe('signing in to approve', () => {
     expect(confirm.text).toContain('data-testid="device-confirm"');
     bridge.clock.advance(5 * MINUTE);
     // The approval posted from the page shown before is not taken: sign in again first.
-    const late = await browser.post('/device').type('form').send({ _csrf: csrfOf(confirm.text), user_code, decision: 'approve' }).expect(303);
+    const late = await browser
+      .post('/device')
+      .type('form')
+      .send({ _csrf: csrfOf(confirm.text), user_code, decision: 'approve' })
+      .expect(303);
     const relogin = new URL(late.headers.location!, 'http://x');
     expect(relogin.searchParams.get('return_to')).toBe(`/device?user_code=${user_code}`);
     expect(relogin.searchParams.get('reauth')).toBe('1');
@@ -101,7 +105,10 @@ describe('the confirmation page', () => {
 
   test('self-reported client metadata is shown escaped, without control or bidi characters', async () => {
     const bridge = await testBridge(op);
-    const { user_code } = await started(bridge.agent(), { client_host: '<img src=x onerror=alert(1)>\u202Eexe.\r\nlaptop', client_version: '"><script>' });
+    const { user_code } = await started(bridge.agent(), {
+      client_host: '<img src=x onerror=alert(1)>\u202Eexe.\r\nlaptop',
+      client_version: '"><script>',
+    });
     const page = await submit(await signedIn(bridge, op), user_code);
     expect(page.text).not.toContain('<img src=x');
     expect(page.text).not.toContain('"><script>');
@@ -113,7 +120,8 @@ describe('the confirmation page', () => {
     const bridge = await testBridge(op);
     const { user_code } = await started(bridge.agent());
     const [a, b] = user_code.split('-') as [string, string];
-    const typed = shape === 'abcd wxyz' ? `${a.toLowerCase()} ${b.toLowerCase()}` : shape === 'abcdwxyz' ? (a + b).toLowerCase() : user_code;
+    const typed =
+      shape === 'abcd wxyz' ? `${a.toLowerCase()} ${b.toLowerCase()}` : shape === 'abcdwxyz' ? (a + b).toLowerCase() : user_code;
     const page = await submit(await signedIn(bridge, op), typed);
     expect(page.text).toContain('data-testid="device-confirm"');
   });
@@ -138,8 +146,18 @@ describe('the confirmation page', () => {
     const csrf = csrfOf(confirm.text);
     const noToken = await browser.post('/device').type('form').send({ user_code, decision: 'approve' }).expect(403);
     expect(noToken.text).toContain('ERR_CSRF');
-    await browser.post('/device').type('form').set('Origin', 'https://evil.example').send({ _csrf: csrf, user_code, decision: 'approve' }).expect(403);
-    await browser.post('/device').type('form').set('Sec-Fetch-Site', 'cross-site').send({ _csrf: csrf, user_code, decision: 'deny' }).expect(403);
+    await browser
+      .post('/device')
+      .type('form')
+      .set('Origin', 'https://evil.example')
+      .send({ _csrf: csrf, user_code, decision: 'approve' })
+      .expect(403);
+    await browser
+      .post('/device')
+      .type('form')
+      .set('Sec-Fetch-Site', 'cross-site')
+      .send({ _csrf: csrf, user_code, decision: 'deny' })
+      .expect(403);
     expect((await poll(cli, device_code)).body.error).toBe('authorization_pending');
     await browser.get(`/device?user_code=${user_code}&decision=approve`).expect(200);
     bridge.clock.advance(5000);

@@ -4,9 +4,7 @@
  * sends the browser to another origin, i.e. back to the relying party.
  */
 
-export type Landing =
-  | { kind: 'page'; url: string; status: number; headers: Headers; html: string }
-  | { kind: 'left'; location: URL };
+export type Landing = { kind: 'page'; url: string; status: number; headers: Headers; html: string } | { kind: 'left'; location: URL };
 
 export class TinyBrowser {
   readonly #cookies = new Map<string, string>();

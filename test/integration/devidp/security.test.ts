@@ -2,17 +2,7 @@ import { decodeProtectedHeader } from 'jose';
 import * as client from 'openid-client';
 
 import { TinyBrowser, type Landing } from './browser.js';
-import {
-  authorizationRequest,
-  BRIDGE,
-  discover,
-  redeem,
-  REDIRECT_URI,
-  SCOPE,
-  signIn,
-  startTestIdp,
-  type TestIdp,
-} from './fixture.js';
+import { authorizationRequest, BRIDGE, discover, redeem, REDIRECT_URI, SCOPE, signIn, startTestIdp, type TestIdp } from './fixture.js';
 
 let t: TestIdp;
 beforeAll(async () => {
@@ -54,9 +44,7 @@ describe('what the development IdP advertises', () => {
       code_challenge_methods_supported: ['S256'],
       id_token_signing_alg_values_supported: ['RS256'],
     });
-    expect(meta.token_endpoint_auth_methods_supported).toEqual(
-      expect.arrayContaining(['client_secret_basic', 'client_secret_post']),
-    );
+    expect(meta.token_endpoint_auth_methods_supported).toEqual(expect.arrayContaining(['client_secret_basic', 'client_secret_post']));
     expect(meta.token_endpoint_auth_methods_supported).toHaveLength(2);
     expect(meta.claims_supported).toEqual(expect.arrayContaining(['email', 'name', 'groups', 'amr']));
   });
@@ -176,9 +164,11 @@ describe('the sign-in pages', () => {
   });
 
   test('an unknown client_id gets an error page and is not redirected anywhere', async () => {
-    const landing = page(await new TinyBrowser(t.idp.issuer).visit(
-      `${t.idp.issuer}/auth?client_id=nobody&response_type=code&scope=openid&redirect_uri=${encodeURIComponent(REDIRECT_URI)}`,
-    ));
+    const landing = page(
+      await new TinyBrowser(t.idp.issuer).visit(
+        `${t.idp.issuer}/auth?client_id=nobody&response_type=code&scope=openid&redirect_uri=${encodeURIComponent(REDIRECT_URI)}`,
+      ),
+    );
 
     expect(landing.status).toBe(400);
     expect(landing.html).toContain('invalid_client');
@@ -190,13 +180,21 @@ describe('logout', () => {
   test('RP-initiated logout ends the IdP session and returns to the bridge with its state', async () => {
     const browser = new TinyBrowser(t.idp.issuer);
     const pending = await authorizationRequest(t.config);
-    const tokens = await redeem(t.config, pending, await browser.submit(await browser.visit(pending.url), { login: 'bob', password: 'bob' }));
+    const tokens = await redeem(
+      t.config,
+      pending,
+      await browser.submit(await browser.visit(pending.url), { login: 'bob', password: 'bob' }),
+    );
 
-    const confirm = page(await browser.visit(client.buildEndSessionUrl(t.config, {
-      id_token_hint: tokens.id_token ?? '',
-      post_logout_redirect_uri: 'http://localhost:8080/signed-out',
-      state: 'bye',
-    })));
+    const confirm = page(
+      await browser.visit(
+        client.buildEndSessionUrl(t.config, {
+          id_token_hint: tokens.id_token ?? '',
+          post_logout_redirect_uri: 'http://localhost:8080/signed-out',
+          state: 'bye',
+        }),
+      ),
+    );
     const back = await browser.submit(confirm, { logout: 'yes' });
 
     expect(back.kind === 'left' && back.location.href).toBe('http://localhost:8080/signed-out?state=bye');

@@ -37,7 +37,11 @@ afterAll(async () => {
 const credentialsClient = (config: Record<string, unknown>) => new Credential.default(new CredentialConfig(config));
 
 async function stsSession() {
-  const res = await sdkClient(h.url, { accessKeyId: RAM_USER.accessKeyId, accessKeySecret: RAM_USER.accessKeySecret }, { ca: caPem }).assumeRole(
+  const res = await sdkClient(
+    h.url,
+    { accessKeyId: RAM_USER.accessKeyId, accessKeySecret: RAM_USER.accessKeySecret },
+    { ca: caPem },
+  ).assumeRole(
     new $Sts.AssumeRoleRequest({ roleArn: roleArn(DEV, 'ci-target'), roleSessionName: 'via-credentials', externalId: 'ci-external-id' }),
   );
   return res.body!.credentials!;
@@ -49,20 +53,36 @@ async function callerArnWith(credential: unknown): Promise<string | undefined> {
 
 it('type sts: static STS credentials sign GetCallerIdentity', async () => {
   const c = await stsSession();
-  const credential = credentialsClient({ type: 'sts', accessKeyId: c.accessKeyId, accessKeySecret: c.accessKeySecret, securityToken: c.securityToken });
+  const credential = credentialsClient({
+    type: 'sts',
+    accessKeyId: c.accessKeyId,
+    accessKeySecret: c.accessKeySecret,
+    securityToken: c.securityToken,
+  });
   expect(await callerArnWith(credential)).toBe(`acs:ram::${DEV}:assumed-role/ci-target/via-credentials`);
 });
 
 it('type credentials_uri: a loopback credentials server feeds the SDK', async () => {
   const c = await stsSession();
   const server: Server = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/json' }).end(
-      JSON.stringify({ Code: 'Success', AccessKeyId: c.accessKeyId, AccessKeySecret: c.accessKeySecret, SecurityToken: c.securityToken, Expiration: c.expiration }),
-    );
+    res
+      .writeHead(200, { 'content-type': 'application/json' })
+      .end(
+        JSON.stringify({
+          Code: 'Success',
+          AccessKeyId: c.accessKeyId,
+          AccessKeySecret: c.accessKeySecret,
+          SecurityToken: c.securityToken,
+          Expiration: c.expiration,
+        }),
+      );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
-    const credential = credentialsClient({ type: 'credentials_uri', credentialsURI: `http://127.0.0.1:${(server.address() as AddressInfo).port}/creds` });
+    const credential = credentialsClient({
+      type: 'credentials_uri',
+      credentialsURI: `http://127.0.0.1:${(server.address() as AddressInfo).port}/creds`,
+    });
     expect(await callerArnWith(credential)).toBe(`acs:ram::${DEV}:assumed-role/ci-target/via-credentials`);
   } finally {
     await new Promise((resolve) => server.close(resolve));
@@ -70,7 +90,9 @@ it('type credentials_uri: a loopback credentials server feeds the SDK', async ()
 });
 
 /** Runs @alicloud/credentials in a child process that trusts the emulator's certificate. */
-async function credentialsInChild(config: Record<string, unknown>): Promise<{ accessKeyId: string; accessKeySecret: string; securityToken: string }> {
+async function credentialsInChild(
+  config: Record<string, unknown>,
+): Promise<{ accessKeyId: string; accessKeySecret: string; securityToken: string }> {
   const caFile = join(dir, 'emulator-ca.pem');
   await writeFile(caFile, caPem);
   const script = `
@@ -97,7 +119,12 @@ it('type ram_role_arn: a RAM user key assumes a role over HTTPS', async () => {
     stsEndpoint: new URL(h.url).host,
   });
   expect(c.accessKeyId).toMatch(/^STS\./);
-  const credential = credentialsClient({ type: 'sts', accessKeyId: c.accessKeyId, accessKeySecret: c.accessKeySecret, securityToken: c.securityToken });
+  const credential = credentialsClient({
+    type: 'sts',
+    accessKeyId: c.accessKeyId,
+    accessKeySecret: c.accessKeySecret,
+    securityToken: c.securityToken,
+  });
   expect(await callerArnWith(credential)).toBe(`acs:ram::${DEV}:assumed-role/ci-target/from-ram-role-arn`);
 });
 
@@ -112,6 +139,11 @@ it('type oidc_role_arn: a token file is exchanged over HTTPS', async () => {
     roleSessionName: 'from-oidc-role-arn',
     stsEndpoint: new URL(h.url).host,
   });
-  const credential = credentialsClient({ type: 'sts', accessKeyId: c.accessKeyId, accessKeySecret: c.accessKeySecret, securityToken: c.securityToken });
+  const credential = credentialsClient({
+    type: 'sts',
+    accessKeyId: c.accessKeyId,
+    accessKeySecret: c.accessKeySecret,
+    securityToken: c.securityToken,
+  });
   expect(await callerArnWith(credential)).toBe(`acs:ram::${DEV}:assumed-role/oidc-reader/from-oidc-role-arn`);
 });

@@ -25,7 +25,13 @@ const federation = (params: Record<string, string>, headers: Record<string, stri
   fetch(`${h.url}/federation?${new URLSearchParams(params)}`, { redirect: 'manual', headers });
 
 async function signinToken(c: $Sts.AssumeRoleWithSAMLResponseBodyCredentials): Promise<string> {
-  const res = await federation({ Action: 'GetSigninToken', AccessKeyId: c.accessKeyId!, AccessKeySecret: c.accessKeySecret!, SecurityToken: c.securityToken!, TicketType: 'mini' });
+  const res = await federation({
+    Action: 'GetSigninToken',
+    AccessKeyId: c.accessKeyId!,
+    AccessKeySecret: c.accessKeySecret!,
+    SecurityToken: c.securityToken!,
+    TicketType: 'mini',
+  });
   const body = (await res.json()) as { RequestId: string; SigninToken: string };
   expect(res.status).toBe(200);
   expect(Object.keys(body).sort()).toEqual(['RequestId', 'SigninToken']);
@@ -97,8 +103,14 @@ describe('GET /federation', () => {
 
   it('refuses a Destination outside the emulator console, as JSON or as a page', async () => {
     const token = await signinToken(await stsCredentials());
-    expect(await errorOf(await login(token, 'https://evil.example/console'))).toMatchObject({ status: 400, Code: 'InvalidParameter.Destination' });
-    const page = await federation({ Action: 'Login', LoginUrl: 'http://x/', Destination: `${h.url}/elsewhere`, SigninToken: token }, { accept: 'text/html' });
+    expect(await errorOf(await login(token, 'https://evil.example/console'))).toMatchObject({
+      status: 400,
+      Code: 'InvalidParameter.Destination',
+    });
+    const page = await federation(
+      { Action: 'Login', LoginUrl: 'http://x/', Destination: `${h.url}/elsewhere`, SigninToken: token },
+      { accept: 'text/html' },
+    );
     expect(page.headers.get('content-type')).toMatch(/text\/html/);
     expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(testId(await page.text(), 'error-code')).toBe('InvalidParameter.Destination');
@@ -106,12 +118,30 @@ describe('GET /federation', () => {
 
   it('refuses wrong credentials, missing parameters and unknown actions', async () => {
     const c = await stsCredentials();
-    const base = { Action: 'GetSigninToken', AccessKeyId: c.accessKeyId!, AccessKeySecret: c.accessKeySecret!, SecurityToken: c.securityToken!, TicketType: 'mini' };
-    expect(await errorOf(await federation({ ...base, AccessKeySecret: 'wrong' }))).toMatchObject({ status: 401, Code: 'InvalidCredential.AuthenticateFail' });
-    expect(await errorOf(await federation({ ...base, SecurityToken: '' }))).toMatchObject({ status: 400, Code: 'MissingParameter.SecurityToken' });
-    expect(await errorOf(await federation({ ...base, TicketType: 'normal' }))).toMatchObject({ status: 400, Code: 'InvalidParameter.TicketType' });
+    const base = {
+      Action: 'GetSigninToken',
+      AccessKeyId: c.accessKeyId!,
+      AccessKeySecret: c.accessKeySecret!,
+      SecurityToken: c.securityToken!,
+      TicketType: 'mini',
+    };
+    expect(await errorOf(await federation({ ...base, AccessKeySecret: 'wrong' }))).toMatchObject({
+      status: 401,
+      Code: 'InvalidCredential.AuthenticateFail',
+    });
+    expect(await errorOf(await federation({ ...base, SecurityToken: '' }))).toMatchObject({
+      status: 400,
+      Code: 'MissingParameter.SecurityToken',
+    });
+    expect(await errorOf(await federation({ ...base, TicketType: 'normal' }))).toMatchObject({
+      status: 400,
+      Code: 'InvalidParameter.TicketType',
+    });
     expect(await errorOf(await federation({ Action: 'getSigninToken' }))).toMatchObject({ status: 400, Code: 'InvalidAction' });
-    expect(await errorOf(await federation({ Action: 'Login', Destination: `${h.url}/console`, SigninToken: 'x' }))).toMatchObject({ status: 400, Code: 'MissingParameter.LoginUrl' });
+    expect(await errorOf(await federation({ Action: 'Login', Destination: `${h.url}/console`, SigninToken: 'x' }))).toMatchObject({
+      status: 400,
+      Code: 'MissingParameter.LoginUrl',
+    });
   });
 });
 
@@ -143,13 +173,19 @@ describe('POST /saml-role/sso', () => {
     expect(chooser).toContain('prod (5555666677778888)');
     const choiceCookie = cookiePair(cookieOf(res, 'emulator_role_choice'));
 
-    expect(testId(await (await post('/saml-role/sso/choose', { role: rolePair(PROD, 'saml-admin') }, choiceCookie)).text(), 'error-code')).toBe('InvalidParameter.role');
+    expect(
+      testId(await (await post('/saml-role/sso/choose', { role: rolePair(PROD, 'saml-admin') }, choiceCookie)).text(), 'error-code'),
+    ).toBe('InvalidParameter.role');
     // A pending choice is spent by any attempt, the refused one above included.
     const spent = await post('/saml-role/sso/choose', { role: rolePair(PROD, 'prod-ops') }, choiceCookie);
     expect([spent.status, testId(await spent.text(), 'error-code')]).toEqual([401, 'AuthenticationFail.SAMLAssertion.Expired']);
 
     const again = await post('/saml-role/sso', { SAMLResponse: h.saml([rolePair(DEV, 'saml-admin'), rolePair(PROD, 'prod-ops')]) });
-    const picked = await post('/saml-role/sso/choose', { role: rolePair(PROD, 'prod-ops') }, cookiePair(cookieOf(again, 'emulator_role_choice')));
+    const picked = await post(
+      '/saml-role/sso/choose',
+      { role: rolePair(PROD, 'prod-ops') },
+      cookiePair(cookieOf(again, 'emulator_role_choice')),
+    );
     expect(picked.status).toBe(302);
     const page = await consoleAs(picked);
     expect(testId(page, 'console-account-alias')).toBe('prod');
@@ -159,8 +195,13 @@ describe('POST /saml-role/sso', () => {
   it('refuses a replayed Response, a foreign RelayState and a choice without its cookie', async () => {
     const response = h.saml([rolePair(DEV, 'saml-admin')]);
     expect((await post('/saml-role/sso', { SAMLResponse: response })).status).toBe(302);
-    expect(testId(await (await post('/saml-role/sso', { SAMLResponse: response })).text(), 'error-code')).toBe('AuthenticationFail.SAMLAssertion.Invalid');
-    const foreign = await post('/saml-role/sso', { SAMLResponse: h.saml([rolePair(DEV, 'saml-admin')]), RelayState: 'https://evil.example/' });
+    expect(testId(await (await post('/saml-role/sso', { SAMLResponse: response })).text(), 'error-code')).toBe(
+      'AuthenticationFail.SAMLAssertion.Invalid',
+    );
+    const foreign = await post('/saml-role/sso', {
+      SAMLResponse: h.saml([rolePair(DEV, 'saml-admin')]),
+      RelayState: 'https://evil.example/',
+    });
     expect([foreign.status, testId(await foreign.text(), 'error-code')]).toEqual([400, 'InvalidParameter.RelayState']);
     const orphan = await post('/saml-role/sso/choose', { role: rolePair(PROD, 'prod-ops') });
     expect([orphan.status, testId(await orphan.text(), 'error-code')]).toEqual([401, 'AuthenticationFail.SAMLAssertion.Expired']);

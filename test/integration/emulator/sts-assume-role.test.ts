@@ -58,7 +58,11 @@ describe('AssumeRole and GetCallerIdentity', () => {
 
   it('chains: STS credentials assume a role that trusts the first role', async () => {
     const first = (await assumeRole(asUser)).body!.credentials!;
-    const second = (await sdkClient(h.url, asSession(first)).assumeRole(new $Sts.AssumeRoleRequest({ roleArn: roleArn(DEV, 'chained'), roleSessionName: 'hop-2' }))).body!;
+    const second = (
+      await sdkClient(h.url, asSession(first)).assumeRole(
+        new $Sts.AssumeRoleRequest({ roleArn: roleArn(DEV, 'chained'), roleSessionName: 'hop-2' }),
+      )
+    ).body!;
     const who = (await sdkClient(h.url, asSession(second.credentials!)).getCallerIdentity()).body!;
     expect(who.arn).toBe(`acs:ram::${DEV}:assumed-role/chained/hop-2`);
   });
@@ -74,7 +78,11 @@ describe('AssumeRole and GetCallerIdentity', () => {
 
     it('a chained session longer than one hour', async () => {
       const first = (await assumeRole(asUser)).body!.credentials!;
-      const err = await sdkError(sdkClient(h.url, asSession(first)).assumeRole(new $Sts.AssumeRoleRequest({ roleArn: roleArn(DEV, 'chained'), roleSessionName: 'hop-2', durationSeconds: 3601 })));
+      const err = await sdkError(
+        sdkClient(h.url, asSession(first)).assumeRole(
+          new $Sts.AssumeRoleRequest({ roleArn: roleArn(DEV, 'chained'), roleSessionName: 'hop-2', durationSeconds: 3601 }),
+        ),
+      );
       expect([err.statusCode, err.code]).toEqual([400, 'InvalidParameter.DurationSeconds']);
     });
 
@@ -89,7 +97,11 @@ describe('AssumeRole and GetCallerIdentity', () => {
         )
       ).body!.credentials!;
       const err = await sdkError(assumeRole(asSession(samlSession), { roleArn: roleArn(DEV, 'chained') }));
-      expect([err.statusCode, err.code, err.message]).toEqual([403, 'NoPermission', 'You are not authorized to do this action. You should be authorized by RAM.']);
+      expect([err.statusCode, err.code, err.message]).toEqual([
+        403,
+        'NoPermission',
+        'You are not authorized to do this action. You should be authorized by RAM.',
+      ]);
       expect(h.lastReason()).toContain('may not sts:AssumeRole');
     });
 
@@ -107,7 +119,9 @@ describe('AssumeRole and GetCallerIdentity', () => {
     });
 
     it.each([false, true])('a wrong secret and an unknown AccessKeyId (v1 signature: %s)', async (v1) => {
-      const wrongSecret = await sdkError(sdkClient(h.url, { ...asUser, accessKeySecret: 'not-the-secret-at-all' }, { v1 }).getCallerIdentity());
+      const wrongSecret = await sdkError(
+        sdkClient(h.url, { ...asUser, accessKeySecret: 'not-the-secret-at-all' }, { v1 }).getCallerIdentity(),
+      );
       expect([wrongSecret.statusCode, wrongSecret.code]).toEqual([400, 'SignatureDoesNotMatch']);
       const unknown = await sdkError(sdkClient(h.url, { ...asUser, accessKeyId: 'LTAI5tNobodyHasThisKey00' }, { v1 }).getCallerIdentity());
       expect([unknown.statusCode, unknown.code]).toEqual([404, 'InvalidAccessKeyId.NotFound']);
@@ -121,7 +135,9 @@ describe('AssumeRole and GetCallerIdentity', () => {
       expect([malformed.statusCode, malformed.code]).toEqual([400, 'InvalidSecurityToken.Malformed']);
       const foreign = await sdkError(sdkClient(h.url, { ...mine, securityToken: other.securityToken }, { v1 }).getCallerIdentity());
       expect([foreign.statusCode, foreign.code]).toEqual([400, 'InvalidSecurityToken.MismatchWithAccessKey']);
-      const none = await sdkError(sdkClient(h.url, { accessKeyId: mine.accessKeyId, accessKeySecret: mine.accessKeySecret }, { v1 }).getCallerIdentity());
+      const none = await sdkError(
+        sdkClient(h.url, { accessKeyId: mine.accessKeyId, accessKeySecret: mine.accessKeySecret }, { v1 }).getCallerIdentity(),
+      );
       expect([none.statusCode, none.code]).toEqual([400, 'MissingSecurityToken']);
     });
 
@@ -131,7 +147,11 @@ describe('AssumeRole and GetCallerIdentity', () => {
       try {
         for (const v1 of [false, true]) {
           const err = await sdkError(sdkClient(h.url, creds, { v1 }).getCallerIdentity());
-          expect([err.statusCode, err.code, err.message]).toEqual([400, 'InvalidSecurityToken.Expired', 'Specified SecurityToken is expired.']);
+          expect([err.statusCode, err.code, err.message]).toEqual([
+            400,
+            'InvalidSecurityToken.Expired',
+            'Specified SecurityToken is expired.',
+          ]);
         }
       } finally {
         h.clock.advance(-900_000);

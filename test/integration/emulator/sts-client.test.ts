@@ -1,6 +1,15 @@
 import { BridgeError } from '../../../src/errors.js';
 import { createStsClient, stsErrorDetail, type StsClient } from '../../../src/sts/index.js';
-import { DEV, RAM_USER, oidcProviderArn, rolePair, roleArn, samlProviderArn, startHarness, type Harness } from '../../helpers/emulator-harness.js';
+import {
+  DEV,
+  RAM_USER,
+  oidcProviderArn,
+  rolePair,
+  roleArn,
+  samlProviderArn,
+  startHarness,
+  type Harness,
+} from '../../helpers/emulator-harness.js';
 
 /** The bridge's StsClient (form-body parameters, v1 signature) against the emulator. */
 
@@ -22,11 +31,20 @@ it('assumes a role with SAML, then GetCallerIdentity with the result', async () 
   expect(result.credentials.expiration.getTime()).toBe(Math.floor(h.clock.now() / 1000) * 1000 + 900_000);
   expect(result.samlAssertionInfo.issuer).toBe(h.idp.entityId);
   const who = await sts.getCallerIdentity(result.credentials);
-  expect(who).toMatchObject({ accountId: DEV, identityType: 'AssumedRoleUser', arn: `acs:ram::${DEV}:assumed-role/saml-admin/alice@example.com` });
+  expect(who).toMatchObject({
+    accountId: DEV,
+    identityType: 'AssumedRoleUser',
+    arn: `acs:ram::${DEV}:assumed-role/saml-admin/alice@example.com`,
+  });
 });
 
 it('assumes a role with OIDC', async () => {
-  const result = await sts.assumeRoleWithOidc({ roleArn: roleArn(DEV, 'oidc-reader'), oidcProviderArn: oidcProviderArn(DEV), oidcToken: await h.oidc(), roleSessionName: 'alice' });
+  const result = await sts.assumeRoleWithOidc({
+    roleArn: roleArn(DEV, 'oidc-reader'),
+    oidcProviderArn: oidcProviderArn(DEV),
+    oidcToken: await h.oidc(),
+    roleSessionName: 'alice',
+  });
   expect(result.oidcTokenInfo).toMatchObject({ issuer: h.issuer.issuer, subject: 'user-alice', clientIds: ['sts.aliyuncs.com'] });
 });
 
@@ -43,10 +61,18 @@ it('assumes a role with a RAM user key (v1 signature over a form body)', async (
 
 it('maps an emulator refusal to a BridgeError that keeps the STS code and RequestId', async () => {
   const err = await sts
-    .assumeRoleWithSaml({ roleArn: roleArn(DEV, 'nope'), samlProviderArn: samlProviderArn(DEV), samlAssertion: h.saml([rolePair(DEV, 'saml-admin')]) })
+    .assumeRoleWithSaml({
+      roleArn: roleArn(DEV, 'nope'),
+      samlProviderArn: samlProviderArn(DEV),
+      samlAssertion: h.saml([rolePair(DEV, 'saml-admin')]),
+    })
     .catch((e: unknown) => e);
   expect(err).toBeInstanceOf(BridgeError);
   expect((err as BridgeError).code).toBe('ERR_STS_INVALID_INPUT');
-  expect(stsErrorDetail(err as BridgeError)).toMatchObject({ stsCode: 'EntityNotExist.RoleArn', stsMessage: 'The specified Role does not exists.', httpStatus: 404 });
+  expect(stsErrorDetail(err as BridgeError)).toMatchObject({
+    stsCode: 'EntityNotExist.RoleArn',
+    stsMessage: 'The specified Role does not exists.',
+    httpStatus: 404,
+  });
   expect(stsErrorDetail(err as BridgeError)!.requestId).toMatch(/^[0-9A-F-]{36}$/);
 });

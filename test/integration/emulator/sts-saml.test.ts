@@ -1,5 +1,15 @@
 import * as $Sts from '@alicloud/sts20150401';
-import { DEV, PROD, rolePair, roleArn, samlProviderArn, sdkClient, sdkError, startHarness, type Harness } from '../../helpers/emulator-harness.js';
+import {
+  DEV,
+  PROD,
+  rolePair,
+  roleArn,
+  samlProviderArn,
+  sdkClient,
+  sdkError,
+  startHarness,
+  type Harness,
+} from '../../helpers/emulator-harness.js';
 import { selfSignedCertificate } from '../../helpers/emulator-x509.js';
 
 /** AssumeRoleWithSAML through the official SDK, success and every refusal it can produce. */
@@ -66,7 +76,10 @@ describe('AssumeRoleWithSAML', () => {
   });
 
   it('caps the lifetime at the assertion SessionNotOnOrAfter', async () => {
-    const res = await assume({ SAMLAssertion: h.saml([rolePair(DEV, 'saml-admin')], { sessionValidForSeconds: 1000 }), durationSeconds: 7200 });
+    const res = await assume({
+      SAMLAssertion: h.saml([rolePair(DEV, 'saml-admin')], { sessionValidForSeconds: 1000 }),
+      durationSeconds: 7200,
+    });
     const expires = Date.parse(res.body!.credentials!.expiration!);
     expect(expires - h.clock.now()).toBeLessThanOrEqual(1000_000);
     expect(expires - h.clock.now()).toBeGreaterThan(998_000);
@@ -101,33 +114,159 @@ describe('AssumeRoleWithSAML', () => {
   describe('refuses', () => {
     const granted = () => [rolePair(DEV, 'saml-admin')];
     const cases: [string, () => Promise<unknown>, number, string, string | undefined][] = [
-      ['a Response signed by another key', async () => assume({ SAMLAssertion: h.saml(granted(), { signingKeyPem: (await selfSignedCertificate('attacker')).privateKeyPem }) }), 401, 'AuthenticationFail.SAMLAssertion.Invalid', 'does not verify'],
-      ['a wrong audience', async () => assume({ SAMLAssertion: h.saml(granted(), { audience: 'urn:alibaba:cloudcomputing' }) }), 401, 'AuthenticationFail.SAMLAssertion.Invalid', 'Audience is not'],
-      ['a wrong recipient', async () => assume({ SAMLAssertion: h.saml(granted(), { recipient: 'https://evil.example/acs' }) }), 401, 'AuthenticationFail.SAMLAssertion.Invalid', 'Recipient https://evil.example/acs'],
-      ['a wrong Response Destination', async () => assume({ SAMLAssertion: h.saml(granted(), { destination: 'https://evil.example/acs' }) }), 401, 'AuthenticationFail.SAMLAssertion.Invalid', 'Destination'],
-      ['another issuer', async () => assume({ SAMLAssertion: h.saml(granted(), { issuer: 'https://other-idp.example' }) }), 401, 'AuthenticationFail.SAMLAssertion.Invalid', 'Issuer'],
-      ['an RSA-SHA1 signature', async () => assume({ SAMLAssertion: h.saml(granted(), { algorithm: 'sha1' }) }), 401, 'AuthenticationFail.SAMLAssertion.Invalid', 'rsa-sha1 is not allowed'],
-      ['an unsigned assertion in a signed Response', async () => assume({ SAMLAssertion: h.saml(granted(), { signAssertion: false, signResponse: true }) }), 401, 'AuthenticationFail.SAMLAssertion.Invalid', 'Assertion has 0 signatures'],
-      ['a holder-of-key confirmation', async () => assume({ SAMLAssertion: h.saml(granted(), { confirmationMethod: 'urn:oasis:names:tc:SAML:2.0:cm:holder-of-key' }) }), 401, 'AuthenticationFail.SAMLAssertion.Invalid', 'not bearer'],
-      ['a role the assertion does not grant', async () => assume({ SAMLAssertion: h.saml([rolePair(DEV, 'saml-via-url')]) }), 401, 'AuthenticationFail.SAMLAssertion.Invalid', 'does not pair'],
+      [
+        'a Response signed by another key',
+        async () =>
+          assume({ SAMLAssertion: h.saml(granted(), { signingKeyPem: (await selfSignedCertificate('attacker')).privateKeyPem }) }),
+        401,
+        'AuthenticationFail.SAMLAssertion.Invalid',
+        'does not verify',
+      ],
+      [
+        'a wrong audience',
+        async () => assume({ SAMLAssertion: h.saml(granted(), { audience: 'urn:alibaba:cloudcomputing' }) }),
+        401,
+        'AuthenticationFail.SAMLAssertion.Invalid',
+        'Audience is not',
+      ],
+      [
+        'a wrong recipient',
+        async () => assume({ SAMLAssertion: h.saml(granted(), { recipient: 'https://evil.example/acs' }) }),
+        401,
+        'AuthenticationFail.SAMLAssertion.Invalid',
+        'Recipient https://evil.example/acs',
+      ],
+      [
+        'a wrong Response Destination',
+        async () => assume({ SAMLAssertion: h.saml(granted(), { destination: 'https://evil.example/acs' }) }),
+        401,
+        'AuthenticationFail.SAMLAssertion.Invalid',
+        'Destination',
+      ],
+      [
+        'another issuer',
+        async () => assume({ SAMLAssertion: h.saml(granted(), { issuer: 'https://other-idp.example' }) }),
+        401,
+        'AuthenticationFail.SAMLAssertion.Invalid',
+        'Issuer',
+      ],
+      [
+        'an RSA-SHA1 signature',
+        async () => assume({ SAMLAssertion: h.saml(granted(), { algorithm: 'sha1' }) }),
+        401,
+        'AuthenticationFail.SAMLAssertion.Invalid',
+        'rsa-sha1 is not allowed',
+      ],
+      [
+        'an unsigned assertion in a signed Response',
+        async () => assume({ SAMLAssertion: h.saml(granted(), { signAssertion: false, signResponse: true }) }),
+        401,
+        'AuthenticationFail.SAMLAssertion.Invalid',
+        'Assertion has 0 signatures',
+      ],
+      [
+        'a holder-of-key confirmation',
+        async () => assume({ SAMLAssertion: h.saml(granted(), { confirmationMethod: 'urn:oasis:names:tc:SAML:2.0:cm:holder-of-key' }) }),
+        401,
+        'AuthenticationFail.SAMLAssertion.Invalid',
+        'not bearer',
+      ],
+      [
+        'a role the assertion does not grant',
+        async () => assume({ SAMLAssertion: h.saml([rolePair(DEV, 'saml-via-url')]) }),
+        401,
+        'AuthenticationFail.SAMLAssertion.Invalid',
+        'does not pair',
+      ],
       ['an unknown role', async () => assume({ roleArn: roleArn(DEV, 'no-such-role') }), 404, 'EntityNotExist.RoleArn', undefined],
-      ['an unknown provider', async () => assume({ SAMLProviderArn: samlProviderArn(PROD, 'nope') }), 404, 'EntityNotExist.SAMLProvider', undefined],
+      [
+        'an unknown provider',
+        async () => assume({ SAMLProviderArn: samlProviderArn(PROD, 'nope') }),
+        404,
+        'EntityNotExist.SAMLProvider',
+        undefined,
+      ],
       ['a malformed RoleArn', async () => assume({ roleArn: 'acs:ram::123:role/x' }), 400, 'InvalidParameter.RoleArn', undefined],
-      ['a role whose trust policy names another provider', async () => assume({ roleArn: roleArn(DEV, 'saml-via-url'), SAMLAssertion: h.saml([rolePair(DEV, 'saml-via-url')]) }), 401, 'AuthenticationFail.NoPermission', 'does not admit'],
-      ['DurationSeconds below 900', async () => assume({ durationSeconds: 899 }), 400, 'InvalidParameter.DurationSeconds', 'DurationSeconds 899'],
-      ['DurationSeconds above the role maximum', async () => assume({ durationSeconds: 14401 }), 400, 'InvalidParameter.DurationSeconds', 'DurationSeconds 14401'],
-      ['a RoleSessionName longer than 32', async () => assume({ SAMLAssertion: h.saml(granted(), { roleSessionName: 'a'.repeat(33) }) }), 400, 'InvalidParameter.RoleSessionName', 'RoleSessionName'],
-      ['a SessionDuration above 3,600', async () => assume({ SAMLAssertion: h.saml(granted(), { sessionDuration: '3601' }) }), 401, 'AuthenticationFail.SAMLAssertion.Invalid', 'SessionDuration 3601'],
-      ['a policy over 2,048 characters', async () => assume({ policy: JSON.stringify({ Version: '1', Statement: [{ Effect: 'Allow', Action: '*', Resource: `acs:oss:*:*:${'x'.repeat(2048)}` }] }) }), 400, 'InvalidParameter.PolicySize', undefined],
-      ['a policy that is not policy grammar', async () => assume({ policy: '{"Version":"1","Statement":[{"Effect":"Maybe"}]}' }), 400, 'InvalidParameter.PolicyGrammar', 'Invalid option'],
+      [
+        'a role whose trust policy names another provider',
+        async () => assume({ roleArn: roleArn(DEV, 'saml-via-url'), SAMLAssertion: h.saml([rolePair(DEV, 'saml-via-url')]) }),
+        401,
+        'AuthenticationFail.NoPermission',
+        'does not admit',
+      ],
+      [
+        'DurationSeconds below 900',
+        async () => assume({ durationSeconds: 899 }),
+        400,
+        'InvalidParameter.DurationSeconds',
+        'DurationSeconds 899',
+      ],
+      [
+        'DurationSeconds above the role maximum',
+        async () => assume({ durationSeconds: 14401 }),
+        400,
+        'InvalidParameter.DurationSeconds',
+        'DurationSeconds 14401',
+      ],
+      [
+        'a RoleSessionName longer than 32',
+        async () => assume({ SAMLAssertion: h.saml(granted(), { roleSessionName: 'a'.repeat(33) }) }),
+        400,
+        'InvalidParameter.RoleSessionName',
+        'RoleSessionName',
+      ],
+      [
+        'a SessionDuration above 3,600',
+        async () => assume({ SAMLAssertion: h.saml(granted(), { sessionDuration: '3601' }) }),
+        401,
+        'AuthenticationFail.SAMLAssertion.Invalid',
+        'SessionDuration 3601',
+      ],
+      [
+        'a policy over 2,048 characters',
+        async () =>
+          assume({
+            policy: JSON.stringify({
+              Version: '1',
+              Statement: [{ Effect: 'Allow', Action: '*', Resource: `acs:oss:*:*:${'x'.repeat(2048)}` }],
+            }),
+          }),
+        400,
+        'InvalidParameter.PolicySize',
+        undefined,
+      ],
+      [
+        'a policy that is not policy grammar',
+        async () => assume({ policy: '{"Version":"1","Statement":[{"Effect":"Maybe"}]}' }),
+        400,
+        'InvalidParameter.PolicyGrammar',
+        'Invalid option',
+      ],
       ['a missing SAMLAssertion', async () => assume({ SAMLAssertion: undefined }), 400, 'MissingParameter.SAMLAssertion', undefined],
-      ['metadata that cannot be fetched', async () => assume({ roleArn: roleArn(DEV, 'saml-via-gone'), SAMLProviderArn: samlProviderArn(DEV, 'gone-idp'), SAMLAssertion: h.saml([rolePair(DEV, 'saml-via-gone', 'gone-idp')]) }), 401, 'AuthenticationFail.IDPMetadata.Invalid', 'gone-idp'],
+      [
+        'metadata that cannot be fetched',
+        async () =>
+          assume({
+            roleArn: roleArn(DEV, 'saml-via-gone'),
+            SAMLProviderArn: samlProviderArn(DEV, 'gone-idp'),
+            SAMLAssertion: h.saml([rolePair(DEV, 'saml-via-gone', 'gone-idp')]),
+          }),
+        401,
+        'AuthenticationFail.IDPMetadata.Invalid',
+        'gone-idp',
+      ],
     ];
     it.each(cases)('%s', async (_name, call, status, code, reason) => {
       const err = await sdkError(call());
       expect(err.code).toBe(code);
       expect(err.statusCode).toBe(status);
-      expect(err.data).toEqual({ RequestId: err.requestId, HostId: new URL(h.url).host, Code: code, Message: err.message, Recommend: expect.stringContaining(code) });
+      expect(err.data).toEqual({
+        RequestId: err.requestId,
+        HostId: new URL(h.url).host,
+        Code: code,
+        Message: err.message,
+        Recommend: expect.stringContaining(code),
+      });
       if (reason) expect(h.lastReason()).toContain(reason);
     });
 
@@ -136,7 +275,11 @@ describe('AssumeRoleWithSAML', () => {
       h.clock.advance(60_000);
       try {
         const err = await sdkError(assume({ SAMLAssertion: assertion }));
-        expect([err.statusCode, err.code, err.message]).toEqual([401, 'AuthenticationFail.SAMLAssertion.Expired', 'The SAML Assertion is expired.']);
+        expect([err.statusCode, err.code, err.message]).toEqual([
+          401,
+          'AuthenticationFail.SAMLAssertion.Expired',
+          'The SAML Assertion is expired.',
+        ]);
       } finally {
         h.clock.advance(-60_000);
       }

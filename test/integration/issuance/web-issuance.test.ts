@@ -31,7 +31,12 @@ async function signedIn(options: Parameters<typeof bridgeWithEmulator>[1] = {}, 
   await loginThroughFakeOp(browser, op);
   const page = await browser.get('/roles').expect(200);
   const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
-  const post = (path: string, form: Record<string, string>) => browser.post(path).set('Accept', 'text/html').type('form').send({ _csrf: csrf, ...form });
+  const post = (path: string, form: Record<string, string>) =>
+    browser
+      .post(path)
+      .set('Accept', 'text/html')
+      .type('form')
+      .send({ _csrf: csrf, ...form });
   return { ...bridge, browser, post };
 }
 
@@ -105,7 +110,11 @@ describe('console sign-in', () => {
     expect(res.text).toContain(`action="${b.emulatorUrl}/saml-role/sso"`);
     expect(res.headers['content-security-policy']).toContain(`form-action 'self' ${b.emulatorUrl}`);
     const samlResponse = /name="SAMLResponse" value="([^"]+)"/.exec(res.text)![1]!;
-    const sso = await fetch(`${b.emulatorUrl}/saml-role/sso`, { method: 'POST', body: new URLSearchParams({ SAMLResponse: samlResponse }), redirect: 'manual' });
+    const sso = await fetch(`${b.emulatorUrl}/saml-role/sso`, {
+      method: 'POST',
+      body: new URLSearchParams({ SAMLResponse: samlResponse }),
+      redirect: 'manual',
+    });
     expect(sso.status).toBe(302);
     expect(b.audits()[0]).toMatchObject({ channel: 'web-console', delivery: 'saml-post', roleId: 'prod-ops' });
   });
@@ -116,30 +125,49 @@ describe('console sign-in', () => {
         c.alibaba.consoleDestinations = [{ label: 'ECS', url: `${c.alibaba.consoleUrl}/ecs/` }];
       },
     });
-    const ok = await b.post('/roles/console', { role: 'dev-readonly', duration: '900', destination: `${b.emulatorUrl}/console/ecs/instances` }).expect(302);
+    const ok = await b
+      .post('/roles/console', { role: 'dev-readonly', duration: '900', destination: `${b.emulatorUrl}/console/ecs/instances` })
+      .expect(302);
     expect(new URL(ok.headers.location!).searchParams.get('Destination')).toBe(`${b.emulatorUrl}/console/ecs/instances`);
-    for (const destination of ['https://evil.example.com/', `${b.emulatorUrl}/consolex`, `${b.emulatorUrl}/console/ecs/../../federation`, `http://user@127.0.0.1/console`]) {
+    for (const destination of [
+      'https://evil.example.com/',
+      `${b.emulatorUrl}/consolex`,
+      `${b.emulatorUrl}/console/ecs/../../federation`,
+      `http://user@127.0.0.1/console`,
+    ]) {
       const res = await b.post('/roles/console', { role: 'dev-readonly', duration: '900', destination }).expect(400);
       expect(res.text).toContain('ERR_DESTINATION_NOT_ALLOWED');
     }
     expect(b.audits()).toHaveLength(1);
     // A deep link may pre-select an allowed destination, never another one.
-    const page = await b.browser.get(`/roles/dev-readonly?destination=${encodeURIComponent(`${b.emulatorUrl}/console/ecs/instances`)}`).expect(200);
+    const page = await b.browser
+      .get(`/roles/dev-readonly?destination=${encodeURIComponent(`${b.emulatorUrl}/console/ecs/instances`)}`)
+      .expect(200);
     expect(page.text).toContain(`<option value="${b.emulatorUrl}/console/ecs/instances" selected>`);
-    await b.browser.get(`/roles/dev-readonly?destination=${encodeURIComponent('https://evil.example.com/')}`).set('Accept', 'text/html').expect(400);
+    await b.browser
+      .get(`/roles/dev-readonly?destination=${encodeURIComponent('https://evil.example.com/')}`)
+      .set('Accept', 'text/html')
+      .expect(400);
   });
 });
 
 describe('least privilege, chaining and elevation', () => {
-  test('a role\'s session policy is passed on every assumption: effective permissions are the intersection', async () => {
+  test("a role's session policy is passed on every assumption: effective permissions are the intersection", async () => {
     const b = await signedIn({
       config: (c) => {
-        c.roles.find((r) => r.id === 'dev-admin')!.sessionPolicy = { Version: '1', Statement: [{ Effect: 'Allow', Action: ['oss:Get*'], Resource: '*' }] };
+        c.roles.find((r) => r.id === 'dev-admin')!.sessionPolicy = {
+          Version: '1',
+          Statement: [{ Effect: 'Allow', Action: ['oss:Get*'], Resource: '*' }],
+        };
       },
     });
     const creds = credentialsFrom((await b.post('/roles/credentials', { role: 'dev-admin', duration: '900' }).expect(200)).text);
     const check = async (action: string) =>
-      ((await (await fetch(`${b.emulatorUrl}/debug/session?AccessKeyId=${creds.accessKeyId}&Action=${action}`)).json()) as { Check: { Allowed: boolean } }).Check.Allowed;
+      (
+        (await (await fetch(`${b.emulatorUrl}/debug/session?AccessKeyId=${creds.accessKeyId}&Action=${action}`)).json()) as {
+          Check: { Allowed: boolean };
+        }
+      ).Check.Allowed;
     await expect(check('oss:GetObject')).resolves.toBe(true);
     await expect(check('ecs:DeleteInstance')).resolves.toBe(false);
   });
@@ -151,11 +179,15 @@ describe('least privilege, chaining and elevation', () => {
     expect(res.status).toBe(200);
     const creds = credentialsFrom(res.text);
     const debug = await (await fetch(`${b.emulatorUrl}/debug/session?AccessKeyId=${creds.accessKeyId}`)).json();
-    expect(debug).toMatchObject({ Origin: 'AssumeRole', RoleArn: 'acs:ram::5555666677778888:role/rambridge-prod-auditor', RoleSessionName: expect.stringMatching(/^alice@example\.com-/) });
+    expect(debug).toMatchObject({
+      Origin: 'AssumeRole',
+      RoleArn: 'acs:ram::5555666677778888:role/rambridge-prod-auditor',
+      RoleSessionName: expect.stringMatching(/^alice@example\.com-/),
+    });
     expect(b.audits()[0]).toMatchObject({ roleId: 'prod-auditor', chainedFrom: 'dev-readonly', outcome: 'issued' });
   });
 
-  test('OIDC pass-through (opt-in): the corporate IdP\'s own ID token goes to AssumeRoleWithOIDC', async () => {
+  test("OIDC pass-through (opt-in): the corporate IdP's own ID token goes to AssumeRoleWithOIDC", async () => {
     const b = await signedIn({
       config: (c) => {
         c.roles.find((r) => r.id === 'dev-readonly')!.oidcPassThrough = { provider: 'corporate' };
@@ -188,7 +220,9 @@ describe('least privilege, chaining and elevation', () => {
     const page = await noMfa.browser.get('/roles/dev-admin').expect(200);
     expect(page.text).toContain('data-testid="justification"');
     expect([...page.text.matchAll(/<option value="(\d+)"/g)].map((m) => m[1])).toEqual(['900', '1800', '3600']);
-    const refused = await noMfa.post('/roles/credentials', { role: 'dev-admin', duration: '900', justification: 'incident INC-42 triage' }).expect(403);
+    const refused = await noMfa
+      .post('/roles/credentials', { role: 'dev-admin', duration: '900', justification: 'incident INC-42 triage' })
+      .expect(403);
     expect(refused.text).toContain('ERR_ELEVATION_MFA_REQUIRED');
 
     const mfa = await signedIn({ config: elevate }, { amr: ['pwd', 'mfa'] });
@@ -216,7 +250,12 @@ describe('failures an employee can understand', () => {
     expect(res.text).toContain('ERR_STS_DENIED');
     expect(res.text).toMatch(/Alibaba Cloud STS answered [A-Za-z.]+ \(RequestId [0-9A-F-]+\)/);
     expect(res.text).toContain('href="/roles"');
-    expect(b.audits()[0]).toMatchObject({ outcome: 'refused', errorCode: 'ERR_STS_DENIED', stsCode: expect.any(String), stsRequestId: expect.any(String) });
+    expect(b.audits()[0]).toMatchObject({
+      outcome: 'refused',
+      errorCode: 'ERR_STS_DENIED',
+      stsCode: expect.any(String),
+      stsRequestId: expect.any(String),
+    });
   });
 
   test('an assertion that is already expired when it arrives (clock skew) → ERR_STS_EXPIRED', async () => {
@@ -232,7 +271,14 @@ describe('failures an employee can understand', () => {
     const throttling = createServer((_req, res) => {
       calls++;
       res.writeHead(400, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ RequestId: 'THROTTLED-1', HostId: 'sts.aliyuncs.com', Code: 'Throttling.User', Message: 'Request was denied due to user flow control.' }));
+      res.end(
+        JSON.stringify({
+          RequestId: 'THROTTLED-1',
+          HostId: 'sts.aliyuncs.com',
+          Code: 'Throttling.User',
+          Message: 'Request was denied due to user flow control.',
+        }),
+      );
     });
     await new Promise<void>((resolve) => throttling.listen(0, '127.0.0.1', resolve));
     try {

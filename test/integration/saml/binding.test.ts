@@ -1,4 +1,14 @@
-import { answer, authnRequestOf, expectRefused, IDP_ENTITY_ID, postToAcs, samlBridge, signedAnswer, startSamlLogin, testIdpKeys } from '../../helpers/saml-bridge.js';
+import {
+  answer,
+  authnRequestOf,
+  expectRefused,
+  IDP_ENTITY_ID,
+  postToAcs,
+  samlBridge,
+  signedAnswer,
+  startSamlLogin,
+  testIdpKeys,
+} from '../../helpers/saml-bridge.js';
 import { base64, signBoth } from '../../helpers/saml-response.js';
 
 /**
@@ -34,7 +44,11 @@ describe('SAML response binding', () => {
     const xml = signedAnswer(bridge, requestId);
     expect((await postToAcs(browser, xml)).status).toBe(302);
     const replay = bridge.agent();
-    const res = await replay.post('/saml/corp/acs').set({ Cookie: flowCookie, Accept: 'text/html' }).type('form').send({ SAMLResponse: base64(xml) });
+    const res = await replay
+      .post('/saml/corp/acs')
+      .set({ Cookie: flowCookie, Accept: 'text/html' })
+      .type('form')
+      .send({ SAMLResponse: base64(xml) });
     await expectRefused(replay, res, 'ERR_AUTH_FLOW_MISSING');
   });
 
@@ -71,7 +85,10 @@ describe('SAML response binding', () => {
     const res = await postToAcs(browser, signedAnswer(bridge, null), { RelayState: '/roles/prod-ops' });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/login?idp=corp&return_to=%2Froles%2Fprod-ops');
-    await browser.get('/roles').expect(302).expect('location', /^\/login/);
+    await browser
+      .get('/roles')
+      .expect(302)
+      .expect('location', /^\/login/);
     // The restarted sign-in completes normally and goes where the IdP's RelayState pointed.
     const start = await browser.get(res.headers.location!).expect(302);
     const { requestId } = authnRequestOf(start.headers.location!);
@@ -85,18 +102,33 @@ describe('SAML response binding', () => {
     expect(res.headers.location).toBe('/login?idp=corp&return_to=%2Froles');
   });
 
-  test('a response for one SAML IdP posted to another IdP\'s ACS is refused (mix-up)', async () => {
-    const other = { id: 'other', type: 'saml', entryPoint: 'https://other.example.com/sso', issuer: IDP_ENTITY_ID, certificates: [(await testIdpKeys()).certificatePem] };
+  test("a response for one SAML IdP posted to another IdP's ACS is refused (mix-up)", async () => {
+    const other = {
+      id: 'other',
+      type: 'saml',
+      entryPoint: 'https://other.example.com/sso',
+      issuer: IDP_ENTITY_ID,
+      certificates: [(await testIdpKeys()).certificatePem],
+    };
     const bridge = await samlBridge({}, [other]);
     const browser = bridge.agent();
     const { requestId } = await startSamlLogin(browser);
-    const res = await browser.post('/saml/other/acs').set('Accept', 'text/html').type('form').send({ SAMLResponse: base64(signedAnswer(bridge, requestId)) });
+    const res = await browser
+      .post('/saml/other/acs')
+      .set('Accept', 'text/html')
+      .type('form')
+      .send({ SAMLResponse: base64(signedAnswer(bridge, requestId)) });
     await expectRefused(browser, res, 'ERR_AUTH_STATE_MISMATCH');
   });
 
   test('the ACS and metadata of an unknown or OIDC IdP are 404s', async () => {
     const bridge = await samlBridge({}, [{ id: 'oidc', type: 'oidc', issuer: 'https://op.example.com', clientId: 'rambridge' }]);
-    const res = await bridge.agent().post('/saml/oidc/acs').set('Accept', 'text/html').type('form').send({ SAMLResponse: base64(answer(bridge, null)) });
+    const res = await bridge
+      .agent()
+      .post('/saml/oidc/acs')
+      .set('Accept', 'text/html')
+      .type('form')
+      .send({ SAMLResponse: base64(answer(bridge, null)) });
     expect(res.status).toBe(404);
     expect(res.text).toContain('ERR_IDP_UNKNOWN');
     await bridge.agent().get('/saml/nope/metadata').expect(404);

@@ -16,7 +16,11 @@ async function post(options: EncryptOptions & { to?: TestKeyPair; signResponse?:
   const bridge = await samlBridge(options.spKey === false ? {} : { spPrivateKey: sp.privateKeyPem, spCertificate: sp.certificatePem });
   const browser = bridge.agent();
   const { requestId } = await startSamlLogin(browser);
-  const encrypted = await encryptAssertion(sign(answer(bridge, requestId), bridge.idpKeys, 'Assertion'), (options.to ?? sp).certificatePem, options);
+  const encrypted = await encryptAssertion(
+    sign(answer(bridge, requestId), bridge.idpKeys, 'Assertion'),
+    (options.to ?? sp).certificatePem,
+    options,
+  );
   const res = await postToAcs(browser, options.signResponse === false ? encrypted : sign(encrypted, bridge.idpKeys, 'Response'));
   return { browser, res };
 }

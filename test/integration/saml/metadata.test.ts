@@ -25,7 +25,10 @@ describe('SP metadata', () => {
       'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',
     ]);
     const acs = sp.getElementsByTagNameNS(MD, 'AssertionConsumerService')[0]!;
-    expect([acs.getAttribute('Binding'), acs.getAttribute('Location')]).toEqual(['urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST', 'http://127.0.0.1:8080/saml/corp/acs']);
+    expect([acs.getAttribute('Binding'), acs.getAttribute('Location')]).toEqual([
+      'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST',
+      'http://127.0.0.1:8080/saml/corp/acs',
+    ]);
   });
 
   test('with an SP key: signing and encryption certificates, offering only the algorithms we decrypt', async () => {
@@ -37,7 +40,8 @@ describe('SP metadata', () => {
     const descriptors = Array.from(sp.getElementsByTagNameNS(MD, 'KeyDescriptor'));
     expect(descriptors.map((d) => d.getAttribute('use'))).toEqual(['signing', 'encryption']);
     const der = key.certificatePem.replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, '');
-    for (const d of descriptors) expect(d.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'X509Certificate')[0]!.textContent).toBe(der);
+    for (const d of descriptors)
+      expect(d.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'X509Certificate')[0]!.textContent).toBe(der);
     expect(Array.from(descriptors[1]!.getElementsByTagNameNS(MD, 'EncryptionMethod')).map((m) => m.getAttribute('Algorithm'))).toEqual([
       'http://www.w3.org/2009/xmlenc11#aes128-gcm',
       'http://www.w3.org/2009/xmlenc11#aes256-gcm',
@@ -82,7 +86,7 @@ describe('IdP metadata from a URL', () => {
     await bridge.agent().get('/login?idp=corp').expect(302);
   });
 
-  test('metadata is read again after a day: the IdP\'s next certificate is trusted; a failed refresh keeps the last one', async () => {
+  test("metadata is read again after a day: the IdP's next certificate is trusted; a failed refresh keeps the last one", async () => {
     const bridge = await samlBridge({ metadata: metadataUrl, entryPoint: undefined, issuer: undefined, certificates: undefined });
     // Starting a sign-in a day later refreshes; the response is then checked back on today's clock,
     // because its timestamps are real ones (node-saml reads the system clock).

@@ -1,6 +1,15 @@
 import { createPublicKey, verify } from 'node:crypto';
 import { testKeyPair } from '../../helpers/saml-keys.js';
-import { answer, cookieNames, IDP_ENTITY_ID, postToAcs, samlBridge, signedAnswer, startSamlLogin, testIdpKeys } from '../../helpers/saml-bridge.js';
+import {
+  answer,
+  cookieNames,
+  IDP_ENTITY_ID,
+  postToAcs,
+  samlBridge,
+  signedAnswer,
+  startSamlLogin,
+  testIdpKeys,
+} from '../../helpers/saml-bridge.js';
 import { encryptAssertion, sign, signBoth } from '../../helpers/saml-response.js';
 
 /**
@@ -8,7 +17,7 @@ import { encryptAssertion, sign, signBoth } from '../../helpers/saml-response.js
  * response landing on the role picker, and what the session holds.
  */
 describe('SAML sign-in', () => {
-  test('a signed response to this browser\'s request signs in and lands on the role picker', async () => {
+  test("a signed response to this browser's request signs in and lands on the role picker", async () => {
     const bridge = await samlBridge();
     const browser = bridge.agent();
     const { requestId } = await startSamlLogin(browser, '/roles/dev-admin');
@@ -22,7 +31,13 @@ describe('SAML sign-in', () => {
 
     // Keyed on (IdP entityID, NameID), with groups and amr from the signed assertion.
     const login = bridge.logLines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.event === 'login');
-    expect(login).toMatchObject({ idp: 'corp', issuer: IDP_ENTITY_ID, subject: 'alice@example.com', groups: ['rambridge-dev', 'rambridge-ops'], amr: ['pwd'] });
+    expect(login).toMatchObject({
+      idp: 'corp',
+      issuer: IDP_ENTITY_ID,
+      subject: 'alice@example.com',
+      groups: ['rambridge-dev', 'rambridge-ops'],
+      amr: ['pwd'],
+    });
     expect(bridge.logLines.join('')).not.toContain('PHNhbWxw'); // no SAMLResponse (base64 of "<samlp") in logs
   });
 
@@ -46,7 +61,11 @@ describe('SAML sign-in', () => {
     expect(location.searchParams.get('SigAlg')).toBe('http://www.w3.org/2001/04/xmldsig-more#rsa-sha256');
     expect(authnRequest).toContain('Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress"');
     // SAML bindings §3.4.4.1: the signature covers the query string as sent, minus Signature.
-    const signedPart = location.search.slice(1).split('&').filter((p) => !p.startsWith('Signature=')).join('&');
+    const signedPart = location.search
+      .slice(1)
+      .split('&')
+      .filter((p) => !p.startsWith('Signature='))
+      .join('&');
     const signature = Buffer.from(location.searchParams.get('Signature')!, 'base64');
     expect(verify('RSA-SHA256', Buffer.from(signedPart), createPublicKey(sp.certificatePem), signature)).toBe(true);
   });
@@ -62,7 +81,7 @@ describe('SAML sign-in', () => {
     await browser.get('/roles').expect(200);
   });
 
-  test('the IdP\'s previous certificate still verifies during a rollover (several pinned)', async () => {
+  test("the IdP's previous certificate still verifies during a rollover (several pinned)", async () => {
     const next = await testKeyPair('next IdP key');
     const bridge = await samlBridge({ certificates: [(await testIdpKeys()).certificatePem, next.certificatePem] });
     const browser = bridge.agent();
@@ -77,18 +96,25 @@ describe('SAML sign-in', () => {
     const padding = (size: number) => `SAMLResponse=${'A'.repeat(size - 'SAMLResponse='.length)}`;
     const atLimit = await bridge.agent().post('/saml/corp/acs').type('form').send(padding(limit));
     expect(atLimit.text).not.toContain('ERR_SAML_TOO_LARGE');
-    const over = await bridge.agent().post('/saml/corp/acs').type('form').send(padding(limit + 1));
+    const over = await bridge
+      .agent()
+      .post('/saml/corp/acs')
+      .type('form')
+      .send(padding(limit + 1));
     expect(over.status).toBe(413);
     expect(over.text).toContain('ERR_SAML_TOO_LARGE');
   });
 
-  test('the ACS takes the IdP\'s cross-site POST without our CSRF token; other forms keep the 64 KiB limit', async () => {
+  test("the ACS takes the IdP's cross-site POST without our CSRF token; other forms keep the 64 KiB limit", async () => {
     const bridge = await samlBridge();
     const browser = bridge.agent();
     const { requestId } = await startSamlLogin(browser);
     const res = await postToAcs(browser, signedAnswer(bridge, requestId)); // Origin: the IdP, Sec-Fetch-Site: cross-site
     expect(res.status).toBe(302);
-    const big = await browser.post('/logout').type('form').send(`_csrf=${'x'.repeat(70 * 1024)}`);
+    const big = await browser
+      .post('/logout')
+      .type('form')
+      .send(`_csrf=${'x'.repeat(70 * 1024)}`);
     expect(big.status).toBe(400);
   });
 });

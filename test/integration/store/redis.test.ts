@@ -157,7 +157,14 @@ describe('rambridge sessions against a shared Redis store', () => {
     const store = createStore({ type: 'redis', url: redis.url, keyPrefix }, systemClock);
     try {
       const bridge = new CliSessions({ store, clock: systemClock, maxAgeSeconds: 3600 });
-      const identity = { idp: 'corp', issuer: 'https://idp.example.com', subject: 'alice-sub', email: 'Alice@Example.com', groups: [], amr: [] };
+      const identity = {
+        idp: 'corp',
+        issuer: 'https://idp.example.com',
+        subject: 'alice-sub',
+        email: 'Alice@Example.com',
+        groups: [],
+        amr: [],
+      };
       const client = { clientId: 'rambridge-cli', host: 'alice-laptop', ip: '10.0.0.7', version: '0.1.0' };
       const { session: first, refreshToken } = await bridge.start(identity, client);
       const { session: second } = await bridge.start(identity, { ...client, host: 'alice-desktop' });

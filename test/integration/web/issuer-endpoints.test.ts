@@ -21,6 +21,8 @@ describe('the bridge as issuer toward RAM', () => {
     expect(jwks.text).not.toMatch(/"d"|"p"|"q"/);
     const role = config.roles.find((r) => r.via === 'oidc')!;
     const token = await issuer!.idToken({ idp: 'demo', issuer: 'x', subject: 'y', groups: [], amr: [] }, role, Date.now());
-    await expect(jwtVerify(token, createLocalJWKSet(jwks.body as JSONWebKeySet), { issuer: 'http://127.0.0.1:8080', audience: 'sts.aliyuncs.com' })).resolves.toBeTruthy();
+    await expect(
+      jwtVerify(token, createLocalJWKSet(jwks.body as JSONWebKeySet), { issuer: 'http://127.0.0.1:8080', audience: 'sts.aliyuncs.com' }),
+    ).resolves.toBeTruthy();
   });
 });

@@ -64,7 +64,10 @@ describe('OIDC sign-in', () => {
     expect(res.status).toBe(401);
     expect(res.text).toContain('ERR_AUTH_TOKEN_INVALID');
     expect(cookieNames(res)).not.toContain('rambridge.sid');
-    await browser.get('/roles').expect(302).expect('location', /^\/login/);
+    await browser
+      .get('/roles')
+      .expect(302)
+      .expect('location', /^\/login/);
     expect(logLines.join('')).not.toMatch(/"id_token":"ey/);
   });
 
@@ -131,7 +134,7 @@ describe('OIDC sign-in', () => {
     expect(res.text).toContain('ERR_AUTH_FLOW_MISSING');
   });
 
-  test('an answer for one IdP at another IdP\'s callback is refused (mix-up)', async () => {
+  test("an answer for one IdP at another IdP's callback is refused (mix-up)", async () => {
     const { agent } = await testBridge(op, {
       config: (c) => {
         const demo = c.idps[0]!;

@@ -79,19 +79,29 @@ describe('role actions', () => {
       },
     });
     await browser.post('/roles/console').type('form').send({ _csrf: csrf, role: 'prod-ops', duration: '1800' }).expect(200, 'console!');
-    expect(seen[0]).toMatchObject({ durationSeconds: 1800, choice: { role: { arn: 'acs:ram::5555666677778888:role/rambridge-prod-ops' } } });
+    expect(seen[0]).toMatchObject({
+      durationSeconds: 1800,
+      choice: { role: { arn: 'acs:ram::5555666677778888:role/rambridge-prod-ops' } },
+    });
   });
 
   test('without an issuer configured, the actions answer a clear "not configured" page', async () => {
     const { browser, csrf } = await signedIn();
-    const res = await browser.post('/roles/credentials').type('form').send({ _csrf: csrf, role: 'dev-admin', duration: '3600' }).expect(501);
+    const res = await browser
+      .post('/roles/credentials')
+      .type('form')
+      .send({ _csrf: csrf, role: 'dev-admin', duration: '3600' })
+      .expect(501);
     expect(res.text).toContain('data-testid="not-configured"');
     expect(res.text).toContain('acs:ram::1111222233334444:role/rambridge-dev-admin');
   });
 
-  test('a forged role (another account\'s ARN, or an id not granted) is refused with 403 and no action', async () => {
+  test("a forged role (another account's ARN, or an id not granted) is refused with 403 and no action", async () => {
     const calls: unknown[] = [];
-    const { browser, csrf, logLines } = await signedIn({ ...ALICE, groups: ['rambridge-readonly'] }, { actions: { openConsole: async () => void calls.push(1) } });
+    const { browser, csrf, logLines } = await signedIn(
+      { ...ALICE, groups: ['rambridge-readonly'] },
+      { actions: { openConsole: async () => void calls.push(1) } },
+    );
     for (const role of ['dev-admin', 'acs:ram::5555666677778888:role/rambridge-prod-ops', '']) {
       const res = await browser.post('/roles/console').type('form').send({ _csrf: csrf, role, duration: '900' }).expect(403);
       expect(res.text).toContain('ERR_ROLE_NOT_GRANTED');
@@ -104,13 +114,27 @@ describe('role actions', () => {
     const { browser, csrf } = await signedIn();
     const missing = await browser.post('/roles/console').type('form').send({ role: 'dev-admin', duration: '3600' }).expect(403);
     expect(missing.text).toContain('ERR_CSRF');
-    await browser.post('/roles/console').type('form').send({ _csrf: `${csrf}x`, role: 'dev-admin', duration: '3600' }).expect(403);
+    await browser
+      .post('/roles/console')
+      .type('form')
+      .send({ _csrf: `${csrf}x`, role: 'dev-admin', duration: '3600' })
+      .expect(403);
   });
 
   test('a cross-site POST is refused even with the token', async () => {
     const { browser, csrf } = await signedIn();
-    await browser.post('/roles/console').set('Origin', 'https://evil.example.com').type('form').send({ _csrf: csrf, role: 'dev-admin', duration: '3600' }).expect(403);
-    await browser.post('/roles/console').set('Sec-Fetch-Site', 'cross-site').type('form').send({ _csrf: csrf, role: 'dev-admin', duration: '3600' }).expect(403);
+    await browser
+      .post('/roles/console')
+      .set('Origin', 'https://evil.example.com')
+      .type('form')
+      .send({ _csrf: csrf, role: 'dev-admin', duration: '3600' })
+      .expect(403);
+    await browser
+      .post('/roles/console')
+      .set('Sec-Fetch-Site', 'cross-site')
+      .type('form')
+      .send({ _csrf: csrf, role: 'dev-admin', duration: '3600' })
+      .expect(403);
   });
 
   test('a duration above the role maximum is refused, not clamped', async () => {
@@ -192,12 +216,21 @@ describe('web hardening', () => {
   test('API clients get OAuth-style JSON errors with the code and request id', async () => {
     const { agent } = await testBridge(op);
     const res = await agent().get('/nope').set('Accept', 'application/json').expect(404);
-    expect(res.body).toEqual({ error: 'invalid_request', error_description: 'There is nothing here.', code: 'ERR_NOT_FOUND', request_id: res.headers['x-request-id'] });
+    expect(res.body).toEqual({
+      error: 'invalid_request',
+      error_description: 'There is nothing here.',
+      code: 'ERR_NOT_FOUND',
+      request_id: res.headers['x-request-id'],
+    });
   });
 
   test('an oversized form body is refused before any handler runs', async () => {
     const { browser, csrf } = await signedIn();
-    await browser.post('/roles/console').type('form').send({ _csrf: csrf, role: 'x'.repeat(100_000) }).expect(400);
+    await browser
+      .post('/roles/console')
+      .type('form')
+      .send({ _csrf: csrf, role: 'x'.repeat(100_000) })
+      .expect(400);
   });
 
   test('health, readiness and metrics', async () => {

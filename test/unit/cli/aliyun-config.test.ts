@@ -1,9 +1,23 @@
 import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FALLBACK_REGION, updateAliyunConfig, upsertProfile, upsertProfiles, type AliyunConfig } from '../../../src/cli/client/aliyun-config.js';
+import {
+  FALLBACK_REGION,
+  updateAliyunConfig,
+  upsertProfile,
+  upsertProfiles,
+  type AliyunConfig,
+} from '../../../src/cli/client/aliyun-config.js';
 
-const personal = { name: 'personal', mode: 'AK', access_key_id: 'LTAI', access_key_secret: 's', region_id: 'eu-central-1', output_format: 'json', future_field: [1] };
+const personal = {
+  name: 'personal',
+  mode: 'AK',
+  access_key_id: 'LTAI',
+  access_key_secret: 's',
+  region_id: 'eu-central-1',
+  output_format: 'json',
+  future_field: [1],
+};
 const existing: AliyunConfig = { current: 'personal', profiles: [personal], meta_path: '/m', plugins_dir: 'x' };
 
 test('adds a profile: others, current and unknown fields untouched; region from the current profile', () => {
@@ -20,7 +34,10 @@ test('updates a profile in place, keeping its own extra fields and region', () =
   const first = upsertProfile(existing, { name: 'dev', mode: 'StsToken', access_key_id: 'STS.1' }, 'cn-shanghai');
   const withExtra: AliyunConfig = { ...first, profiles: first.profiles!.map((p) => (p.name === 'dev' ? { ...p, language: 'zh' } : p)) };
   const second = upsertProfile(withExtra, { name: 'dev', mode: 'StsToken', access_key_id: 'STS.2' });
-  expect(second.profiles).toEqual([personal, { name: 'dev', mode: 'StsToken', access_key_id: 'STS.2', region_id: 'cn-shanghai', language: 'zh' }]);
+  expect(second.profiles).toEqual([
+    personal,
+    { name: 'dev', mode: 'StsToken', access_key_id: 'STS.2', region_id: 'cn-shanghai', language: 'zh' },
+  ]);
 });
 
 test('a new file: the profile becomes current, region falls back', () => {
@@ -32,7 +49,10 @@ test('a new file: the profile becomes current, region falls back', () => {
 });
 
 test('upsertProfiles keeps their order after the existing ones', () => {
-  const next = upsertProfiles(existing, [{ name: 'b', mode: 'External' }, { name: 'a', mode: 'External' }]);
+  const next = upsertProfiles(existing, [
+    { name: 'b', mode: 'External' },
+    { name: 'a', mode: 'External' },
+  ]);
   expect(next.profiles!.map((p) => p.name)).toEqual(['personal', 'b', 'a']);
 });
 
@@ -65,7 +85,9 @@ describe('updateAliyunConfig on disk', () => {
 
   test('no file yet: created, with its directory', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'rambridge-aliyun-')), '.aliyun', 'config.json');
-    await updateAliyunConfig(path, (c) => upsertProfile(c, { name: 'dev', mode: 'External', process_command: 'rambridge creds dev --format process' }));
+    await updateAliyunConfig(path, (c) =>
+      upsertProfile(c, { name: 'dev', mode: 'External', process_command: 'rambridge creds dev --format process' }),
+    );
     expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ current: 'dev', profiles: [{ name: 'dev', mode: 'External' }] });
   });
 });

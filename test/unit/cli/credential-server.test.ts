@@ -1,6 +1,11 @@
 import { request } from 'node:http';
 import type { StsCredentials } from '../../../src/cli/client/api.js';
-import { credentialsUriBody, refusal, startCredentialServer, type RunningCredentialServer } from '../../../src/cli/client/credential-server.js';
+import {
+  credentialsUriBody,
+  refusal,
+  startCredentialServer,
+  type RunningCredentialServer,
+} from '../../../src/cli/client/credential-server.js';
 import { credentials } from './fixtures.js';
 
 const expected = { host: '127.0.0.1:4567', path: '/s3cr3t' };

@@ -12,12 +12,17 @@ test('process: exactly the Alibaba CLI External-mode JSON, expiration to the sec
 
 test('env: export lines that a POSIX shell evaluates back to the exact values', () => {
   const out = formatEnv(creds);
-  expect(out.split('\n').filter(Boolean).map((l) => l.split('=')[0])).toEqual([
-    'export ALIBABA_CLOUD_ACCESS_KEY_ID',
-    'export ALIBABA_CLOUD_ACCESS_KEY_SECRET',
-    'export ALIBABA_CLOUD_SECURITY_TOKEN',
-  ]);
-  const printed = execFileSync('sh', ['-c', `${out} printf '%s\\n' "$ALIBABA_CLOUD_ACCESS_KEY_ID" "$ALIBABA_CLOUD_ACCESS_KEY_SECRET" "$ALIBABA_CLOUD_SECURITY_TOKEN"`], { encoding: 'utf8' });
+  expect(
+    out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split('=')[0]),
+  ).toEqual(['export ALIBABA_CLOUD_ACCESS_KEY_ID', 'export ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'export ALIBABA_CLOUD_SECURITY_TOKEN']);
+  const printed = execFileSync(
+    'sh',
+    ['-c', `${out} printf '%s\\n' "$ALIBABA_CLOUD_ACCESS_KEY_ID" "$ALIBABA_CLOUD_ACCESS_KEY_SECRET" "$ALIBABA_CLOUD_SECURITY_TOKEN"`],
+    { encoding: 'utf8' },
+  );
   expect(printed).toBe(`${creds.accessKeyId}\n${creds.accessKeySecret}\n${creds.securityToken}\n`);
 });
 

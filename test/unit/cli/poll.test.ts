@@ -8,7 +8,10 @@ const pending: PollAnswer = { kind: 'error', error: 'authorization_pending' };
 const slowDown: PollAnswer = { kind: 'error', error: 'slow_down' };
 
 /** Runs the poller against scripted answers with a clock that moves only by the sleeps. */
-async function schedule(answers: PollAnswer[], authorization: { interval?: number; expires_in: number } = { interval: 5, expires_in: 600 }) {
+async function schedule(
+  answers: PollAnswer[],
+  authorization: { interval?: number; expires_in: number } = { interval: 5, expires_in: 600 },
+) {
   const clock = new ManualClock();
   const sleeps: number[] = [];
   const queue = [...answers];
@@ -72,7 +75,9 @@ test('expired_token from the server, or the local deadline, end the login', asyn
 });
 
 test('an unexpected OAuth error is reported with its code', async () => {
-  expect((await schedule([{ kind: 'error', error: 'invalid_grant', description: 'PKCE mismatch' }])).outcome).toEqual({ error: 'ERR_CLI_SERVER_ERROR' });
+  expect((await schedule([{ kind: 'error', error: 'invalid_grant', description: 'PKCE mismatch' }])).outcome).toEqual({
+    error: 'ERR_CLI_SERVER_ERROR',
+  });
 });
 
 test('parseRetryAfter: seconds or an HTTP date', () => {

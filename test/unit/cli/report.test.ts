@@ -7,17 +7,31 @@ function report(err: unknown, json: boolean, env: NodeJS.ProcessEnv = {}) {
   return { code, text };
 }
 
-const refused = new CliError('ERR_CLI_NOT_ALLOWED', 'You may not use prod-admin.', { hint: 'Ask for the group.', serverCode: 'ERR_ROLE_NOT_GRANTED', requestId: 'req-1' });
+const refused = new CliError('ERR_CLI_NOT_ALLOWED', 'You may not use prod-admin.', {
+  hint: 'Ask for the group.',
+  serverCode: 'ERR_ROLE_NOT_GRANTED',
+  requestId: 'req-1',
+});
 
 test('one line, a hint, the request id; the exit code of the kind of failure', () => {
-  expect(report(refused, false)).toEqual({ code: EXIT.NOT_ALLOWED, text: 'rambridge: You may not use prod-admin.\n  hint: Ask for the group.\n  request id: req-1\n' });
+  expect(report(refused, false)).toEqual({
+    code: EXIT.NOT_ALLOWED,
+    text: 'rambridge: You may not use prod-admin.\n  hint: Ask for the group.\n  request id: req-1\n',
+  });
 });
 
 test('--json: one object with stable codes', () => {
   const { code, text } = report(refused, true);
   expect(code).toBe(4);
   expect(JSON.parse(text)).toEqual({
-    error: { code: 'ERR_CLI_NOT_ALLOWED', message: 'You may not use prod-admin.', hint: 'Ask for the group.', serverCode: 'ERR_ROLE_NOT_GRANTED', requestId: 'req-1', exitCode: 4 },
+    error: {
+      code: 'ERR_CLI_NOT_ALLOWED',
+      message: 'You may not use prod-admin.',
+      hint: 'Ask for the group.',
+      serverCode: 'ERR_ROLE_NOT_GRANTED',
+      requestId: 'req-1',
+      exitCode: 4,
+    },
   });
 });
 
@@ -25,7 +39,9 @@ test('a bug: exit 1, no stack trace unless RAMBRIDGE_DEBUG', () => {
   const bug = new TypeError('x is undefined');
   const quiet = report(bug, false);
   expect(quiet.code).toBe(EXIT.GENERIC);
-  expect(quiet.text).toBe('rambridge: Unexpected error: x is undefined\n  hint: This is a bug in rambridge; set RAMBRIDGE_DEBUG=1 for details and report it.\n');
+  expect(quiet.text).toBe(
+    'rambridge: Unexpected error: x is undefined\n  hint: This is a bug in rambridge; set RAMBRIDGE_DEBUG=1 for details and report it.\n',
+  );
   expect(report(bug, false, { RAMBRIDGE_DEBUG: '1' }).text).toContain('at ');
 });
 

@@ -4,7 +4,13 @@ import { ROLES } from './fixtures.js';
 const now = Date.parse('2026-01-01T12:00:00Z');
 
 test('favourites first, then recents (most recent first), then the server order', () => {
-  const listed = listRoles(ROLES, { favourites: ['prod-readonly'], recents: [{ role: 'dev-readonly', usedAt: now - 60_000 }, { role: 'prod-ops', usedAt: now - 3600_000 }] });
+  const listed = listRoles(ROLES, {
+    favourites: ['prod-readonly'],
+    recents: [
+      { role: 'dev-readonly', usedAt: now - 60_000 },
+      { role: 'prod-ops', usedAt: now - 3600_000 },
+    ],
+  });
   expect(listed.map((r) => r.id)).toEqual(['prod-readonly', 'dev-readonly', 'prod-ops', 'dev-admin']);
   expect(listed[0]).toMatchObject({ favourite: true, lastUsedAt: undefined });
 });

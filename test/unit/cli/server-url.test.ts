@@ -9,7 +9,9 @@ test('normalises to the issuer form', () => {
 });
 
 test('plain HTTP to another machine is refused (exit 2): tokens would cross the network in clear', () => {
-  expect(() => normalizeServerUrl('http://bridge.example')).toThrow(expect.objectContaining({ code: 'ERR_CLI_INSECURE_SERVER', exitCode: 2 }));
+  expect(() => normalizeServerUrl('http://bridge.example')).toThrow(
+    expect.objectContaining({ code: 'ERR_CLI_INSECURE_SERVER', exitCode: 2 }),
+  );
   expect(() => normalizeServerUrl('ftp://bridge.example')).toThrow(expect.objectContaining({ code: 'ERR_CLI_USAGE' }));
   expect(() => normalizeServerUrl('https://')).toThrow(expect.objectContaining({ code: 'ERR_CLI_USAGE' }));
 });
@@ -19,5 +21,7 @@ test('flag, then RAMBRIDGE_SERVER, then the saved server', () => {
   expect(chooseServer('https://flag.example', env, 'https://saved.example')).toBe('https://flag.example');
   expect(chooseServer(undefined, env, 'https://saved.example')).toBe('https://env.example');
   expect(chooseServer(undefined, {}, 'https://saved.example')).toBe('https://saved.example');
-  expect(() => chooseServer(undefined, {}, undefined)).toThrow(expect.objectContaining({ code: 'ERR_CLI_NO_SERVER', hint: expect.stringContaining('rambridge login --server') }));
+  expect(() => chooseServer(undefined, {}, undefined)).toThrow(
+    expect.objectContaining({ code: 'ERR_CLI_NO_SERVER', hint: expect.stringContaining('rambridge login --server') }),
+  );
 });

@@ -57,7 +57,14 @@ describe('loading a valid configuration', () => {
 
   test.each(['okta-oidc.yaml', 'entra-oidc.yaml'])('the example %s is valid', async (name) => {
     const file = fileURLToPath(new URL(`../../../config/${name}`, import.meta.url));
-    const secrets = { RAMBRIDGE_SESSION_SECRET: 's'.repeat(43), OKTA_CLIENT_ID: 'id', OKTA_CLIENT_SECRET: 'x', ENTRA_TENANT_ID: 't', ENTRA_CLIENT_ID: 'id', ENTRA_CLIENT_SECRET: 'x' };
+    const secrets = {
+      RAMBRIDGE_SESSION_SECRET: 's'.repeat(43),
+      OKTA_CLIENT_ID: 'id',
+      OKTA_CLIENT_SECRET: 'x',
+      ENTRA_TENANT_ID: 't',
+      ENTRA_CLIENT_ID: 'id',
+      ENTRA_CLIENT_SECRET: 'x',
+    };
     const config = await loadConfigFile(file, secrets);
     expect(config.roles.length).toBeGreaterThan(0);
     expect(config.warnings).toEqual([]);
@@ -126,7 +133,9 @@ describe('an invalid configuration', () => {
 
   test('${VAR:-default} uses the default when unset', () => {
     const config = parseConfigText(
-      'server: {publicUrl: "${URL:-https://d.example.com}", sessionSecrets: ["' + 'k'.repeat(32) + '"]}\n' +
+      'server: {publicUrl: "${URL:-https://d.example.com}", sessionSecrets: ["' +
+        'k'.repeat(32) +
+        '"]}\n' +
         'idps: [{id: x, type: oidc, issuer: "https://i.example.com", clientId: c}]',
       {},
     );
@@ -136,7 +145,9 @@ describe('an invalid configuration', () => {
   test('plain http is refused for a non-loopback issuer even when insecureAllowHttp is set', () => {
     expect(() =>
       parseConfigText(
-        'server: {publicUrl: "https://b.example.com", sessionSecrets: ["' + 'k'.repeat(32) + '"]}\n' +
+        'server: {publicUrl: "https://b.example.com", sessionSecrets: ["' +
+          'k'.repeat(32) +
+          '"]}\n' +
           'idps: [{id: x, type: oidc, issuer: "http://idp.example.com", clientId: c, insecureAllowHttp: true}]',
         {},
       ),

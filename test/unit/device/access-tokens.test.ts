@@ -27,7 +27,16 @@ async function setup() {
 async function forge(issuer: BridgeIssuer, change: { header?: object; claims?: object; key?: CryptoKey } = {}) {
   const key = issuer.oidcKeys.signing;
   const iat = Math.floor(T0 / 1000);
-  const claims = { iss: ISSUER, aud: 'rambridge-api', sub: 'pseudonym', iat, exp: iat + 600, jti: 'j', client_id: 'rambridge-cli', sid: 'sid-1' };
+  const claims = {
+    iss: ISSUER,
+    aud: 'rambridge-api',
+    sub: 'pseudonym',
+    iat,
+    exp: iat + 600,
+    jti: 'j',
+    client_id: 'rambridge-cli',
+    sid: 'sid-1',
+  };
   return new SignJWT({ ...claims, ...change.claims })
     .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: 'at+jwt', ...change.header })
     .sign(change.key ?? key.privateKey);
@@ -38,9 +47,18 @@ describe('CLI access tokens', () => {
     const { tokens, issuer } = await setup();
     const { token, expiresIn } = await tokens.mint(SESSION);
     expect(expiresIn).toBe(600);
-    const [header, payload] = token.split('.').slice(0, 2).map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()));
+    const [header, payload] = token
+      .split('.')
+      .slice(0, 2)
+      .map((p) => JSON.parse(Buffer.from(p, 'base64url').toString()));
     expect(header).toEqual({ alg: issuer.oidcKeys.signing.alg, kid: issuer.oidcKeys.signing.kid, typ: 'at+jwt' });
-    expect(payload).toMatchObject({ iss: ISSUER, aud: 'rambridge-api', sub: issuer.names.pseudonym(SESSION.identity), client_id: 'rambridge-cli', sid: 'sid-1' });
+    expect(payload).toMatchObject({
+      iss: ISSUER,
+      aud: 'rambridge-api',
+      sub: issuer.names.pseudonym(SESSION.identity),
+      client_id: 'rambridge-cli',
+      sid: 'sid-1',
+    });
     expect(JSON.stringify(payload)).not.toContain('alice');
     await expect(tokens.verify(token)).resolves.toBe('sid-1');
     await expect(tokens.verify(await forge(issuer))).resolves.toBe('sid-1');
@@ -58,7 +76,11 @@ describe('CLI access tokens', () => {
     clock.advance(599_000);
     await expect(tokens.verify(token)).resolves.toBe('sid-1');
     clock.advance(1000);
-    await expect(tokens.verify(token)).rejects.toMatchObject({ code: 'ERR_TOKEN_INVALID', oauthError: 'invalid_token', detail: { reason: 'ERR_JWT_EXPIRED' } });
+    await expect(tokens.verify(token)).rejects.toMatchObject({
+      code: 'ERR_TOKEN_INVALID',
+      oauthError: 'invalid_token',
+      detail: { reason: 'ERR_JWT_EXPIRED' },
+    });
   });
 
   test.each([
@@ -77,21 +99,32 @@ describe('CLI access tokens', () => {
   test('refused: signed by another key, with or without our kid', async () => {
     const { tokens, issuer } = await setup();
     const other = (await generateKeyPair(issuer.oidcKeys.signing.alg)).privateKey;
-    await expect(tokens.verify(await forge(issuer, { key: other }))).rejects.toMatchObject({ detail: { reason: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' } });
-    await expect(tokens.verify(await forge(issuer, { key: other, header: { kid: 'other' } }))).rejects.toMatchObject({ detail: { reason: 'ERR_JWKS_NO_MATCHING_KEY' } });
+    await expect(tokens.verify(await forge(issuer, { key: other }))).rejects.toMatchObject({
+      detail: { reason: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' },
+    });
+    await expect(tokens.verify(await forge(issuer, { key: other, header: { kid: 'other' } }))).rejects.toMatchObject({
+      detail: { reason: 'ERR_JWKS_NO_MATCHING_KEY' },
+    });
   });
 
   test('refused: alg none and HS256 keyed with the public key', async () => {
     const { tokens, issuer } = await setup();
     const unsigned = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'at+jwt' })).toString('base64url')}.${(await forge(issuer)).split('.')[1]}.`;
     await expect(tokens.verify(unsigned)).rejects.toMatchObject({ code: 'ERR_TOKEN_INVALID' });
-    const hs = await forge(issuer, { header: { alg: 'HS256' }, key: new TextEncoder().encode(JSON.stringify(issuer.oidcKeys.signing.publicJwk)) as unknown as CryptoKey });
+    const hs = await forge(issuer, {
+      header: { alg: 'HS256' },
+      key: new TextEncoder().encode(JSON.stringify(issuer.oidcKeys.signing.publicJwk)) as unknown as CryptoKey,
+    });
     await expect(tokens.verify(hs)).rejects.toMatchObject({ code: 'ERR_TOKEN_INVALID' });
   });
 
   test('an ID token the bridge mints for STS (same key) is no access token', async () => {
     const { tokens, issuer, config } = await setup();
-    const idToken = await issuer.idToken(SESSION.identity, config.roles.find((r) => r.via === 'oidc')!, T0);
+    const idToken = await issuer.idToken(
+      SESSION.identity,
+      config.roles.find((r) => r.via === 'oidc')!,
+      T0,
+    );
     await expect(tokens.verify(idToken)).rejects.toMatchObject({ code: 'ERR_TOKEN_INVALID' });
   });
 });

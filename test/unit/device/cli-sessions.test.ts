@@ -4,7 +4,14 @@ import type { Identity } from '../../../src/idp/identity.js';
 import { MemoryStore } from '../../../src/store/index.js';
 import { storedEntries } from './store-entries.js';
 
-const ALICE: Identity = { idp: 'demo', issuer: 'https://idp', subject: 'alice-sub', email: 'Alice@Example.com', groups: ['dev'], amr: ['pwd'] };
+const ALICE: Identity = {
+  idp: 'demo',
+  issuer: 'https://idp',
+  subject: 'alice-sub',
+  email: 'Alice@Example.com',
+  groups: ['dev'],
+  amr: ['pwd'],
+};
 const BOB: Identity = { idp: 'demo', issuer: 'https://idp', subject: 'bob-sub', email: 'bob@example.com', groups: [], amr: ['pwd'] };
 const CLIENT = { clientId: 'rambridge-cli', host: 'laptop', ip: '10.0.0.1' };
 const HOUR = 3600_000;
@@ -42,7 +49,10 @@ describe('CLI sessions (refresh-token families)', () => {
   test('two refreshes racing with the same token: one rotates, the other is a reuse that ends the session', async () => {
     const { sessions } = setup();
     const { session, refreshToken } = await sessions.start(ALICE, CLIENT);
-    const results = await Promise.allSettled([sessions.refresh(refreshToken, 'rambridge-cli'), sessions.refresh(refreshToken, 'rambridge-cli')]);
+    const results = await Promise.allSettled([
+      sessions.refresh(refreshToken, 'rambridge-cli'),
+      sessions.refresh(refreshToken, 'rambridge-cli'),
+    ]);
     expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     await expect(sessions.find(session.sid)).resolves.toBeUndefined();
   });

@@ -27,7 +27,9 @@ describe('rambridge sessions', () => {
         '  sid-1  alice@example.com  laptop  10.0.0.1  since 2026-01-01T08:00:00.000Z  until 2026-01-01T20:00:00.000Z\n',
     );
     const json = JSON.parse(sessionsReport([SESSION], 'revoke', { user: 'alice-sub', json: true }));
-    expect(json).toEqual({ revoked: [expect.objectContaining({ sid: 'sid-1', subject: 'alice-sub', clientHost: 'laptop', clientVersion: '0.1.0' })] });
+    expect(json).toEqual({
+      revoked: [expect.objectContaining({ sid: 'sid-1', subject: 'alice-sub', clientHost: 'laptop', clientVersion: '0.1.0' })],
+    });
     expect(JSON.stringify(json)).not.toContain('hash-never-shown');
     expect(sessionsReport([], 'revoke', { user: 'bob' })).toBe('0 CLI sessions revoked for bob\n');
   });

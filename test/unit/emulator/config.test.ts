@@ -74,8 +74,12 @@ accounts:
   - id: "1111222233334444"
     users: [{ name: ci, accessKeys: [{ id: LTAI5tExampleExample01, secret: "\${CI_SECRET}" }] }]
 `;
-    expect(parseEmulatorConfig(text, { CI_SECRET: 'from-the-environment-123' }).accounts[0]!.users[0]!.accessKeys[0]!.secret).toBe('from-the-environment-123');
-    expect(problemsOf(text)).toEqual([{ path: 'accounts[0].users[0].accessKeys[0].secret', message: 'environment variable CI_SECRET is not set' }]);
+    expect(parseEmulatorConfig(text, { CI_SECRET: 'from-the-environment-123' }).accounts[0]!.users[0]!.accessKeys[0]!.secret).toBe(
+      'from-the-environment-123',
+    );
+    expect(problemsOf(text)).toEqual([
+      { path: 'accounts[0].users[0].accessKeys[0].secret', message: 'environment variable CI_SECRET is not set' },
+    ]);
   });
 });
 
@@ -97,17 +101,34 @@ describe('config/emulator-demo.yaml', () => {
     ]);
     for (const account of config.accounts) {
       expect(account.samlProviders).toEqual([{ name: 'rambridge', metadataUrl: 'http://127.0.0.1:8080/saml/idp/metadata' }]);
-      expect(account.oidcProviders).toEqual([{ name: 'rambridge', issuer: 'http://127.0.0.1:8080', clientIds: ['sts.aliyuncs.com'], issuanceLimitHours: 12 }]);
+      expect(account.oidcProviders).toEqual([
+        { name: 'rambridge', issuer: 'http://127.0.0.1:8080', clientIds: ['sts.aliyuncs.com'], issuanceLimitHours: 12 },
+      ]);
     }
     const trusts = (role: string, account: string, kind: 'saml' | 'oidc') => {
       const federated = `acs:ram::${account}:${kind}-provider/rambridge`;
-      const context = kind === 'saml' ? { 'saml:recipient': ['https://signin.alibabacloud.com/saml-role/sso'] } : { 'oidc:iss': ['http://127.0.0.1:8080'], 'oidc:aud': ['sts.aliyuncs.com'] };
+      const context =
+        kind === 'saml'
+          ? { 'saml:recipient': ['https://signin.alibabacloud.com/saml-role/sso'] }
+          : { 'oidc:iss': ['http://127.0.0.1:8080'], 'oidc:aud': ['sts.aliyuncs.com'] };
       return directory.role(`acs:ram::${account}:role/${role}`)!.trust.allows({ federated, context });
     };
-    expect([trusts('rambridge-dev-admin', '1111222233334444', 'saml'), trusts('rambridge-dev-admin', '1111222233334444', 'oidc')]).toEqual([true, false]);
-    expect([trusts('rambridge-dev-readonly', '1111222233334444', 'saml'), trusts('rambridge-dev-readonly', '1111222233334444', 'oidc')]).toEqual([false, true]);
-    expect([trusts('rambridge-prod-ops', '5555666677778888', 'saml'), trusts('rambridge-prod-ops', '5555666677778888', 'oidc')]).toEqual([true, false]);
-    expect([trusts('rambridge-prod-readonly', '5555666677778888', 'saml'), trusts('rambridge-prod-readonly', '5555666677778888', 'oidc')]).toEqual([true, true]);
+    expect([trusts('rambridge-dev-admin', '1111222233334444', 'saml'), trusts('rambridge-dev-admin', '1111222233334444', 'oidc')]).toEqual([
+      true,
+      false,
+    ]);
+    expect([
+      trusts('rambridge-dev-readonly', '1111222233334444', 'saml'),
+      trusts('rambridge-dev-readonly', '1111222233334444', 'oidc'),
+    ]).toEqual([false, true]);
+    expect([trusts('rambridge-prod-ops', '5555666677778888', 'saml'), trusts('rambridge-prod-ops', '5555666677778888', 'oidc')]).toEqual([
+      true,
+      false,
+    ]);
+    expect([
+      trusts('rambridge-prod-readonly', '5555666677778888', 'saml'),
+      trusts('rambridge-prod-readonly', '5555666677778888', 'oidc'),
+    ]).toEqual([true, true]);
     expect(directory.accessKey('LTAI5tRambridgeDemoKey01')?.user.arn).toBe('acs:ram::1111222233334444:user/rambridge-demo-ci');
   });
 });

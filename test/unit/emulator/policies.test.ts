@@ -57,7 +57,9 @@ describe('parseSessionPolicy', () => {
 
   it('accepts the policy grammar and refuses anything else with the documented codes', () => {
     expect(code(JSON.stringify(policy(allow('ecs:Describe*'))))).toBe('accepted');
-    expect(code('{"Version":"1","Statement":[{"Effect":"Allow","NotAction":"ecs:*","Resource":"*"}]}')).toBe('InvalidParameter.PolicyGrammar');
+    expect(code('{"Version":"1","Statement":[{"Effect":"Allow","NotAction":"ecs:*","Resource":"*"}]}')).toBe(
+      'InvalidParameter.PolicyGrammar',
+    );
     expect(code('{"Version":"2","Statement":[]}')).toBe('InvalidParameter.PolicyGrammar');
     expect(code('not json')).toBe('InvalidParameter.PolicyGrammar');
     expect(code(' '.repeat(2049))).toBe('InvalidParameter.PolicySize');
@@ -69,11 +71,18 @@ describe('trust policies', () => {
   const recipient = 'https://signin.alibabacloud.com/saml-role/sso';
 
   it('admit a federated principal only when every condition holds', () => {
-    const t = trust({ Effect: 'Allow', Action: 'sts:AssumeRole', Principal: { Federated: saml }, Condition: { StringEquals: { 'saml:recipient': recipient } } });
+    const t = trust({
+      Effect: 'Allow',
+      Action: 'sts:AssumeRole',
+      Principal: { Federated: saml },
+      Condition: { StringEquals: { 'saml:recipient': recipient } },
+    });
     expect(t.allows({ federated: saml, context: { 'saml:recipient': [recipient] } })).toBe(true);
     expect(t.allows({ federated: saml, context: { 'saml:recipient': ['https://signin.aliyun.com/saml-role/sso'] } })).toBe(false);
     expect(t.allows({ federated: saml, context: {} })).toBe(false);
-    expect(t.allows({ federated: 'acs:ram::1111222233334444:saml-provider/other', context: { 'saml:recipient': [recipient] } })).toBe(false);
+    expect(t.allows({ federated: 'acs:ram::1111222233334444:saml-provider/other', context: { 'saml:recipient': [recipient] } })).toBe(
+      false,
+    );
   });
 
   it('match StringLike wildcards and any of several values', () => {

@@ -24,7 +24,8 @@ beforeAll(async () => {
   metadata = parseIdpMetadata(idp.metadataXml);
 });
 
-const mint = (options: Partial<Parameters<typeof mintSamlResponse>[1]> = {}) => mintSamlResponse(idp, { now: NOW, roles: [PAIR], ...options });
+const mint = (options: Partial<Parameters<typeof mintSamlResponse>[1]> = {}) =>
+  mintSamlResponse(idp, { now: NOW, roles: [PAIR], ...options });
 const verify = (xml: string) => verifySamlResponse(parseSamlResponse(base64(xml)), metadata, SITES.intl, NOW);
 
 function refusal(xml: string): { code: string; reason: string } {
@@ -57,7 +58,12 @@ function evilCopy(assertion: Element, id: string): Element {
 
 it('accepts a well-formed Response and reads its signed values', () => {
   const facts = verify(mint());
-  expect(facts).toMatchObject({ issuer: idp.entityId, subject: 'alice@example.com', subjectType: 'persistent', roles: [{ roleArn: PAIR.split(',')[0], providerArn: PAIR.split(',')[1] }] });
+  expect(facts).toMatchObject({
+    issuer: idp.entityId,
+    subject: 'alice@example.com',
+    subjectType: 'persistent',
+    roles: [{ roleArn: PAIR.split(',')[0], providerArn: PAIR.split(',')[1] }],
+  });
 });
 
 it('reads the full signed NameID through an injected comment (CVE-2017-11427 class)', () => {
@@ -68,7 +74,10 @@ it('reads the full signed NameID through an injected comment (CVE-2017-11427 cla
 describe('refuses', () => {
   it('XSW: an unsigned evil assertion before the signed one', () => {
     const xml = mutate(mint(), (_d, response, assertion) => response.insertBefore(evilCopy(assertion, '_evil'), assertion));
-    expect(refusal(xml)).toMatchObject({ code: 'AuthenticationFail.SAMLAssertion.Invalid', reason: expect.stringContaining('expected one Assertion') });
+    expect(refusal(xml)).toMatchObject({
+      code: 'AuthenticationFail.SAMLAssertion.Invalid',
+      reason: expect.stringContaining('expected one Assertion'),
+    });
   });
 
   it('XSW: an evil assertion wrapping the signed one', () => {
@@ -88,7 +97,10 @@ describe('refuses', () => {
       evil.getElementsByTagNameNS(DSIG, 'Signature')[0]!.appendChild(original);
       response.replaceChild(evil, assertion);
     });
-    expect(refusal(xml)).toMatchObject({ code: 'AuthenticationFail.SAMLAssertion.Invalid', reason: expect.stringContaining('expected one Assertion') });
+    expect(refusal(xml)).toMatchObject({
+      code: 'AuthenticationFail.SAMLAssertion.Invalid',
+      reason: expect.stringContaining('expected one Assertion'),
+    });
   });
 
   it('a signature whose Reference points at another element', () => {
@@ -112,7 +124,9 @@ describe('refuses', () => {
   });
 
   it('a NameID changed after signing', () => {
-    expect(refusal(mint().replace('alice@example.com</saml:NameID>', 'admin@example.com</saml:NameID>')).reason).toContain('does not verify');
+    expect(refusal(mint().replace('alice@example.com</saml:NameID>', 'admin@example.com</saml:NameID>')).reason).toContain(
+      'does not verify',
+    );
   });
 
   it('a DOCTYPE, even without entities', () => {
@@ -125,7 +139,9 @@ describe('refuses', () => {
   });
 
   it('a second root element', () => {
-    expect(refusal(`${mint()}<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"/>`).code).toBe('AuthenticationFail.SAMLAssertion.Invalid');
+    expect(refusal(`${mint()}<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"/>`).code).toBe(
+      'AuthenticationFail.SAMLAssertion.Invalid',
+    );
   });
 
   it('SHA-1 anywhere in the signature', () => {
@@ -157,6 +173,8 @@ describe('refuses', () => {
   });
 
   it('text that is not base64', () => {
-    expect(() => parseSamlResponse('<samlp:Response/>')).toThrow(expect.objectContaining({ code: 'AuthenticationFail.SAMLAssertion.Invalid', reason: 'not base64' }));
+    expect(() => parseSamlResponse('<samlp:Response/>')).toThrow(
+      expect.objectContaining({ code: 'AuthenticationFail.SAMLAssertion.Invalid', reason: 'not base64' }),
+    );
   });
 });

@@ -1,5 +1,12 @@
 import * as OpenApi from '@alicloud/openapi-core';
-import { parseV3Authorization, percentEncode, rpcSignature, rpcStringToSign, sha256Hex, v3Signature } from '../../../src/emulator/signature.js';
+import {
+  parseV3Authorization,
+  percentEncode,
+  rpcSignature,
+  rpcStringToSign,
+  sha256Hex,
+  v3Signature,
+} from '../../../src/emulator/signature.js';
 
 describe('RPC signature v1 (HMAC-SHA1)', () => {
   it('reproduces the documented test vector', () => {
@@ -25,7 +32,12 @@ describe('RPC signature v1 (HMAC-SHA1)', () => {
   });
 
   it('agrees with the SDK signer on a parameter full of reserved characters', () => {
-    const params = { Action: 'AssumeRole', Policy: '{"Statement":[{"Action":"*"}]}', RoleSessionName: 'a.b@c-d_e', Timestamp: '2026-01-01T00:00:00Z' };
+    const params = {
+      Action: 'AssumeRole',
+      Policy: '{"Statement":[{"Action":"*"}]}',
+      RoleSessionName: 'a.b@c-d_e',
+      Timestamp: '2026-01-01T00:00:00Z',
+    };
     expect(rpcSignature('POST', params, 'secret')).toBe(OpenApi.OpenApiUtil.getRPCSignature(params, 'POST', 'secret'));
   });
 });
@@ -44,14 +56,31 @@ describe('V3 signature (ACS3-HMAC-SHA256)', () => {
       'user-agent': 'not signed',
     };
     const query = { RoleSessionName: 'alice cli*', DurationSeconds: '3600' };
-    const request = { method: 'POST', pathname: '/', query, headers } as unknown as Parameters<typeof OpenApi.OpenApiUtil.getAuthorization>[0];
+    const request = { method: 'POST', pathname: '/', query, headers } as unknown as Parameters<
+      typeof OpenApi.OpenApiUtil.getAuthorization
+    >[0];
     const authorization = OpenApi.OpenApiUtil.getAuthorization(request, 'ACS3-HMAC-SHA256', sha256Hex(body), 'LTAIexample', 'secret');
     const parsed = parseV3Authorization(authorization)!;
     expect(parsed.accessKeyId).toBe('LTAIexample');
     expect(parsed.signedHeaders).not.toContain('user-agent');
-    const ours = v3Signature({ method: 'POST', path: '/', query, headers, signedHeaders: parsed.signedHeaders, payloadHash: sha256Hex(body) }, 'secret');
+    const ours = v3Signature(
+      { method: 'POST', path: '/', query, headers, signedHeaders: parsed.signedHeaders, payloadHash: sha256Hex(body) },
+      'secret',
+    );
     expect(ours).toBe(parsed.signature);
-    expect(v3Signature({ method: 'POST', path: '/', query: { ...query, DurationSeconds: '43200' }, headers, signedHeaders: parsed.signedHeaders, payloadHash: sha256Hex(body) }, 'secret')).not.toBe(parsed.signature);
+    expect(
+      v3Signature(
+        {
+          method: 'POST',
+          path: '/',
+          query: { ...query, DurationSeconds: '43200' },
+          headers,
+          signedHeaders: parsed.signedHeaders,
+          payloadHash: sha256Hex(body),
+        },
+        'secret',
+      ),
+    ).not.toBe(parsed.signature);
   });
 
   it('parses only well-formed Authorization headers', () => {

@@ -4,14 +4,31 @@ import type { Identity } from '../../../src/idp/identity.js';
 import { freshIssuerKeys } from '../../helpers/issuer-keys.js';
 import { demoConfig } from '../../helpers/config.js';
 
-const alice: Identity = { idp: 'demo', issuer: 'https://idp.example.com', subject: 'alice-1', email: 'alice@example.com', name: 'Alice', groups: ['g'], amr: ['pwd', 'mfa'] };
+const alice: Identity = {
+  idp: 'demo',
+  issuer: 'https://idp.example.com',
+  subject: 'alice-1',
+  email: 'alice@example.com',
+  name: 'Alice',
+  groups: ['g'],
+  amr: ['pwd', 'mfa'],
+};
 
 async function setup(oidcAlg?: 'RS256' | 'ES256', extraKey = false) {
   const config = await demoConfig();
   const keys = await freshIssuerKeys({ oidcAlg });
   const older = extraKey ? (await freshIssuerKeys({ unique: true })).oidcKeys : [];
   return BridgeIssuer.create(
-    { ...keys, oidcKeys: [...keys.oidcKeys, ...older], samlEntityId: 'x', oidcIssuer: 'http://127.0.0.1:8080', signSamlResponse: true, oidcAudience: 'sts.aliyuncs.com', tokenLifetimeSeconds: 300, subjectSecret: 's'.repeat(40) },
+    {
+      ...keys,
+      oidcKeys: [...keys.oidcKeys, ...older],
+      samlEntityId: 'x',
+      oidcIssuer: 'http://127.0.0.1:8080',
+      signSamlResponse: true,
+      oidcAudience: 'sts.aliyuncs.com',
+      tokenLifetimeSeconds: 300,
+      subjectSecret: 's'.repeat(40),
+    },
     config.alibaba,
     'http://127.0.0.1:8080',
   ).then((issuer) => ({ issuer, role: config.roles.find((r) => r.id === 'dev-readonly')! }));
@@ -28,7 +45,12 @@ describe('minted ID token', () => {
       algorithms: [alg],
     });
     expect(protectedHeader).toMatchObject({ alg, kid: issuer.oidcKeys.signing.kid, typ: 'JWT' });
-    expect(payload).toMatchObject({ sub: issuer.names.pseudonym(alice), email: 'alice@example.com', amr: ['pwd', 'mfa'], role_arn: role.arn });
+    expect(payload).toMatchObject({
+      sub: issuer.names.pseudonym(alice),
+      email: 'alice@example.com',
+      amr: ['pwd', 'mfa'],
+      role_arn: role.arn,
+    });
     expect(payload.exp! - payload.iat!).toBe(300);
     expect(payload.jti).toMatch(/^[A-Za-z0-9_-]{22}$/);
   });
@@ -45,6 +67,10 @@ describe('minted ID token', () => {
 
   test('discovery names the issuer, JWKS and algorithms', async () => {
     const { issuer } = await setup('ES256');
-    expect(issuer.discovery()).toMatchObject({ issuer: 'http://127.0.0.1:8080', jwks_uri: 'http://127.0.0.1:8080/jwks.json', id_token_signing_alg_values_supported: ['ES256'] });
+    expect(issuer.discovery()).toMatchObject({
+      issuer: 'http://127.0.0.1:8080',
+      jwks_uri: 'http://127.0.0.1:8080/jwks.json',
+      id_token_signing_alg_values_supported: ['ES256'],
+    });
   });
 });

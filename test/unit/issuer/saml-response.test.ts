@@ -6,13 +6,29 @@ import { freshIssuerKeys } from '../../helpers/issuer-keys.js';
 import { demoConfig } from '../../helpers/config.js';
 
 const NOW = Date.UTC(2026, 5, 1, 12, 0, 0);
-const alice: Identity = { idp: 'demo', issuer: 'https://idp.example.com', subject: 'alice-1', email: 'alice@example.com', name: 'Alice', groups: [], amr: ['pwd'] };
+const alice: Identity = {
+  idp: 'demo',
+  issuer: 'https://idp.example.com',
+  subject: 'alice-1',
+  email: 'alice@example.com',
+  name: 'Alice',
+  groups: [],
+  amr: ['pwd'],
+};
 
 async function setup(signSamlResponse = true) {
   const config = await demoConfig();
   const keys = await freshIssuerKeys();
   const issuer = await BridgeIssuer.create(
-    { ...keys, samlEntityId: 'http://127.0.0.1:8080/saml/idp/metadata', oidcIssuer: 'http://127.0.0.1:8080', signSamlResponse, oidcAudience: 'sts.aliyuncs.com', tokenLifetimeSeconds: 300, subjectSecret: 's'.repeat(40) },
+    {
+      ...keys,
+      samlEntityId: 'http://127.0.0.1:8080/saml/idp/metadata',
+      oidcIssuer: 'http://127.0.0.1:8080',
+      signSamlResponse,
+      oidcAudience: 'sts.aliyuncs.com',
+      tokenLifetimeSeconds: 300,
+      subjectSecret: 's'.repeat(40),
+    },
     config.alibaba,
     'http://127.0.0.1:8080',
   );
@@ -37,7 +53,10 @@ describe('minted SAML Response', () => {
     expect(response.getAttribute('Destination')).toBe('https://signin.alibabacloud.com/saml-role/sso');
     expect(response.getAttribute('ID')).toMatch(/^_[0-9a-f]{40}$/);
     expect(one(doc, 'Assertion').getAttribute('ID')).toMatch(/^_[0-9a-f]{40}$/);
-    expect(all(doc, 'Issuer').map((e) => e.textContent)).toEqual(['http://127.0.0.1:8080/saml/idp/metadata', 'http://127.0.0.1:8080/saml/idp/metadata']);
+    expect(all(doc, 'Issuer').map((e) => e.textContent)).toEqual([
+      'http://127.0.0.1:8080/saml/idp/metadata',
+      'http://127.0.0.1:8080/saml/idp/metadata',
+    ]);
     expect(one(doc, 'SubjectConfirmation').getAttribute('Method')).toBe('urn:oasis:names:tc:SAML:2.0:cm:bearer');
     const data = one(doc, 'SubjectConfirmationData');
     expect(data.getAttribute('Recipient')).toBe('https://signin.alibabacloud.com/saml-role/sso');
@@ -45,7 +64,10 @@ describe('minted SAML Response', () => {
     expect(one(doc, 'Audience').textContent).toBe('urn:alibaba:cloudcomputing:international');
     expect(one(doc, 'AuthnStatement').getAttribute('SessionNotOnOrAfter')).toBe('2026-06-01T13:00:00Z');
     const attributes = Object.fromEntries(
-      all(doc, 'Attribute').map((a) => [a.getAttribute('Name'), Array.from(a.getElementsByTagNameNS(SAML, 'AttributeValue')).map((v) => v.textContent)]),
+      all(doc, 'Attribute').map((a) => [
+        a.getAttribute('Name'),
+        Array.from(a.getElementsByTagNameNS(SAML, 'AttributeValue')).map((v) => v.textContent),
+      ]),
     );
     expect(attributes).toEqual({
       'https://www.aliyun.com/SAML-Role/Attributes/Role': [`${role.arn},${role.providerArn}`],
@@ -68,9 +90,15 @@ describe('minted SAML Response', () => {
       const verifier = new SignedXml({ publicCert: pem, getCertFromKeyInfo: () => null });
       verifier.loadSignature(signature);
       expect(verifier.checkSignature(xml)).toBe(true);
-      expect(signature.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'SignatureMethod')[0]!.getAttribute('Algorithm')).toBe('http://www.w3.org/2001/04/xmldsig-more#rsa-sha256');
-      expect(signature.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'DigestMethod')[0]!.getAttribute('Algorithm')).toBe('http://www.w3.org/2001/04/xmlenc#sha256');
-      expect(signature.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'CanonicalizationMethod')[0]!.getAttribute('Algorithm')).toBe('http://www.w3.org/2001/10/xml-exc-c14n#');
+      expect(signature.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'SignatureMethod')[0]!.getAttribute('Algorithm')).toBe(
+        'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
+      );
+      expect(signature.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'DigestMethod')[0]!.getAttribute('Algorithm')).toBe(
+        'http://www.w3.org/2001/04/xmlenc#sha256',
+      );
+      expect(
+        signature.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'CanonicalizationMethod')[0]!.getAttribute('Algorithm'),
+      ).toBe('http://www.w3.org/2001/10/xml-exc-c14n#');
       signedIds.push(signature.parentNode!.nodeName);
     }
     expect(signedIds.sort()).toEqual(['saml:Assertion', 'samlp:Response']);
@@ -110,7 +138,9 @@ describe('minted SAML Response', () => {
 
   test('IDs are unique per mint', async () => {
     const { issuer, role } = await setup();
-    const ids = new Set(Array.from({ length: 20 }, () => parse(issuer.samlResponse(alice, role, 900, NOW)).documentElement!.getAttribute('ID')));
+    const ids = new Set(
+      Array.from({ length: 20 }, () => parse(issuer.samlResponse(alice, role, 900, NOW)).documentElement!.getAttribute('ID')),
+    );
     expect(ids.size).toBe(20);
   });
 

@@ -9,10 +9,24 @@ import { responseXml, type ResponseOptions } from '../../helpers/saml-response.j
  */
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 const ACS = 'https://bridge.example.com/saml/corp/acs';
-const expected: AssertionExpectations = { issuer: 'https://idp.example.com', acsUrl: ACS, requestId: '_req', now: T0, skewMs: 60_000, maxAgeMs: 300_000 };
+const expected: AssertionExpectations = {
+  issuer: 'https://idp.example.com',
+  acsUrl: ACS,
+  requestId: '_req',
+  now: T0,
+  skewMs: 60_000,
+  maxAgeMs: 300_000,
+};
 
 async function assertion(options: Partial<ResponseOptions> = {}, edit: (xml: string) => string = (x) => x) {
-  const xml = responseXml({ idpEntityId: 'https://idp.example.com', spEntityId: 'sp', acsUrl: ACS, inResponseTo: '_req', now: T0, ...options });
+  const xml = responseXml({
+    idpEntityId: 'https://idp.example.com',
+    spEntityId: 'sp',
+    acsUrl: ACS,
+    inResponseTo: '_req',
+    now: T0,
+    ...options,
+  });
   return parseXml(edit(/<saml:Assertion[\s\S]*<\/saml:Assertion>/.exec(xml)![0]));
 }
 
@@ -44,9 +58,19 @@ describe('checkAssertion', () => {
     ['NotBefore 61 s ahead with 60 s skew', 'ERR_SAML_EXPIRED', { notBefore: T0 + 61_000 }, {}],
     ['NotBefore 59 s ahead with 60 s skew', 'accepted', { notBefore: T0 + 59_000 }, {}],
     ['no skew at all', 'ERR_SAML_EXPIRED', { notBefore: T0 + 1 }, { skewMs: 0 }],
-    ['issued longer ago than the maximum age', 'ERR_SAML_EXPIRED', { issueInstant: T0 - 300_000 - 60_000, notOnOrAfter: T0 + 600_000, confirmationNotOnOrAfter: T0 + 600_000 }, {}],
+    [
+      'issued longer ago than the maximum age',
+      'ERR_SAML_EXPIRED',
+      { issueInstant: T0 - 300_000 - 60_000, notOnOrAfter: T0 + 600_000, confirmationNotOnOrAfter: T0 + 600_000 },
+      {},
+    ],
     ['issued in the future beyond the skew', 'ERR_SAML_EXPIRED', { issueInstant: T0 + 61_000 }, {}],
-    ['confirmation expired while Conditions still run', 'ERR_SAML_EXPIRED', { confirmationNotOnOrAfter: T0 - 60_000, notOnOrAfter: T0 + 600_000 }, {}],
+    [
+      'confirmation expired while Conditions still run',
+      'ERR_SAML_EXPIRED',
+      { confirmationNotOnOrAfter: T0 - 60_000, notOnOrAfter: T0 + 600_000 },
+      {},
+    ],
     ['no confirmation NotOnOrAfter', 'ERR_SAML_SUBJECT_CONFIRMATION', { confirmationNotOnOrAfter: null }, {}],
     ['holder-of-key', 'ERR_SAML_SUBJECT_CONFIRMATION', { method: 'urn:oasis:names:tc:SAML:2.0:cm:holder-of-key' }, {}],
     ['another Recipient', 'ERR_SAML_RECIPIENT_MISMATCH', { recipient: 'https://evil.example.com/acs' }, {}],
@@ -61,6 +85,10 @@ describe('checkAssertion', () => {
     const twice = (xml: string) => xml.replace(/(<saml:SubjectConfirmation [\s\S]*<\/saml:SubjectConfirmation>)/, '$1$1');
     expect(await codeOf({}, {}, twice)).toBe('ERR_SAML_SUBJECT_CONFIRMATION');
     expect(await codeOf({}, {}, (xml) => xml.replace(/IssueInstant="([^"]+)Z"/, 'IssueInstant="$1+00:00"'))).toBe('ERR_SAML_MALFORMED');
-    expect(await codeOf({}, {}, (xml) => xml.replace('<saml:Issuer>', '<saml:Issuer Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">'))).toBe('ERR_SAML_ISSUER_MISMATCH');
+    expect(
+      await codeOf({}, {}, (xml) =>
+        xml.replace('<saml:Issuer>', '<saml:Issuer Format="urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress">'),
+      ),
+    ).toBe('ERR_SAML_ISSUER_MISMATCH');
   });
 });

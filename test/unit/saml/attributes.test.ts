@@ -12,8 +12,12 @@ const ENTRA = 'http://schemas.microsoft.com/ws/2008/06/identity/claims/groups';
 const checked: CheckedAssertion = { id: '_a', acceptableUntil: 0, authnInstant: 1_767_268_800_000, authnContextClassRefs: [] };
 
 const idp = (raw: Record<string, unknown>) =>
-  resolveSamlIdp(samlIdpSchema.parse({ id: 'corp', type: 'saml', entryPoint: 'https://idp/sso', issuer: 'https://idp', certificates: ['c'], ...raw }), 'https://b');
-const profile = (p: Partial<Profile>): Profile => ({ issuer: 'https://idp', nameID: 'alice@example.com', nameIDFormat: EMAIL, ...p }) as Profile;
+  resolveSamlIdp(
+    samlIdpSchema.parse({ id: 'corp', type: 'saml', entryPoint: 'https://idp/sso', issuer: 'https://idp', certificates: ['c'], ...raw }),
+    'https://b',
+  );
+const profile = (p: Partial<Profile>): Profile =>
+  ({ issuer: 'https://idp', nameID: 'alice@example.com', nameIDFormat: EMAIL, ...p }) as Profile;
 
 function refusal(fn: () => unknown): { code?: string; userMessage?: string; detail?: unknown } {
   try {
@@ -27,7 +31,12 @@ function refusal(fn: () => unknown): { code?: string; userMessage?: string; deta
 
 describe('identityFromProfile', () => {
   test('Okta: email NameID, groups, name from firstName + lastName, keyed on (entityID, NameID)', () => {
-    const identity = identityFromProfile(idp({ preset: 'okta' }), 'https://idp', profile({ attributes: { groups: ['a', 'b'], firstName: 'Alice', lastName: 'Example' } }), checked);
+    const identity = identityFromProfile(
+      idp({ preset: 'okta' }),
+      'https://idp',
+      profile({ attributes: { groups: ['a', 'b'], firstName: 'Alice', lastName: 'Example' } }),
+      checked,
+    );
     expect(identity).toEqual({
       idp: 'corp',
       issuer: 'https://idp',
@@ -49,17 +58,30 @@ describe('identityFromProfile', () => {
         attributes: {
           [ENTRA]: ['0b1e-ops', '77aa-unknown'],
           'http://schemas.microsoft.com/identity/claims/displayname': 'Alice Example',
-          'http://schemas.microsoft.com/claims/authnmethodsreferences': ['http://schemas.microsoft.com/ws/2008/06/identity/authenticationmethod/password', 'http://schemas.microsoft.com/claims/multipleauthn'],
+          'http://schemas.microsoft.com/claims/authnmethodsreferences': [
+            'http://schemas.microsoft.com/ws/2008/06/identity/authenticationmethod/password',
+            'http://schemas.microsoft.com/claims/multipleauthn',
+          ],
         },
       }),
       checked,
     );
-    expect(identity).toMatchObject({ groups: ['rambridge-ops', '77aa-unknown'], name: 'Alice Example', email: 'alice@example.com', amr: ['pwd', 'mfa'] });
+    expect(identity).toMatchObject({
+      groups: ['rambridge-ops', '77aa-unknown'],
+      name: 'Alice Example',
+      email: 'alice@example.com',
+      amr: ['pwd', 'mfa'],
+    });
   });
 
   test('generic: a single delimited value is split, a single value arrives as a string, duplicates collapse', () => {
     const generic = idp({ groupsDelimiter: ',', attributes: { groups: ['groups', 'roles'] } });
-    const identity = identityFromProfile(generic, 'https://idp', profile({ attributes: { email: 'a@example.com', groups: 'dev, ops,,dev', roles: 'ops' } }), checked);
+    const identity = identityFromProfile(
+      generic,
+      'https://idp',
+      profile({ attributes: { email: 'a@example.com', groups: 'dev, ops,,dev', roles: 'ops' } }),
+      checked,
+    );
     expect(identity.groups).toEqual(['dev', 'ops']);
     expect(identity.email).toBe('a@example.com');
   });
@@ -69,12 +91,26 @@ describe('identityFromProfile', () => {
   });
 
   test('authentication context references map to amr; unknown ones map to nothing', () => {
-    const refs = ['https://refeds.org/profile/mfa', 'urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport', 'urn:example:unknown'];
-    expect(identityFromProfile(idp({}), 'https://idp', profile({ attributes: { email: 'a@b' } }), { ...checked, authnContextClassRefs: refs }).amr).toEqual(['mfa', 'pwd']);
+    const refs = [
+      'https://refeds.org/profile/mfa',
+      'urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport',
+      'urn:example:unknown',
+    ];
+    expect(
+      identityFromProfile(idp({}), 'https://idp', profile({ attributes: { email: 'a@b' } }), { ...checked, authnContextClassRefs: refs })
+        .amr,
+    ).toEqual(['mfa', 'pwd']);
   });
 
   test('the email attribute is required unless the NameID is an email: the page names it, the log lists what came', () => {
-    const err = refusal(() => identityFromProfile(idp({}), 'https://idp', profile({ nameID: 'u-1', nameIDFormat: PERSISTENT, attributes: { mail: 'x', groups: ['g'] } }), checked));
+    const err = refusal(() =>
+      identityFromProfile(
+        idp({}),
+        'https://idp',
+        profile({ nameID: 'u-1', nameIDFormat: PERSISTENT, attributes: { mail: 'x', groups: ['g'] } }),
+        checked,
+      ),
+    );
     expect(err).toEqual({
       code: 'ERR_SAML_ATTRIBUTE_MISSING',
       userMessage: 'Your identity provider did not send the attribute "email" that rambridge needs.',
@@ -84,9 +120,13 @@ describe('identityFromProfile', () => {
 
   test('Entra groups overage and unusable NameIDs are refused with their codes', () => {
     const overage = profile({ attributes: { 'http://schemas.microsoft.com/claims/groups.link': 'https://graph' } });
-    expect(refusal(() => identityFromProfile(idp({ preset: 'entra' }), 'https://idp', overage, checked)).code).toBe('ERR_AUTH_GROUPS_OVERAGE');
+    expect(refusal(() => identityFromProfile(idp({ preset: 'entra' }), 'https://idp', overage, checked)).code).toBe(
+      'ERR_AUTH_GROUPS_OVERAGE',
+    );
     const transient = profile({ nameID: '_x', nameIDFormat: 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient' });
     expect(refusal(() => identityFromProfile(idp({}), 'https://idp', transient, checked)).code).toBe('ERR_SAML_NAMEID_UNSUITABLE');
-    expect(refusal(() => identityFromProfile(idp({}), 'https://idp', profile({ nameID: ' ' }), checked)).code).toBe('ERR_SAML_NAMEID_UNSUITABLE');
+    expect(refusal(() => identityFromProfile(idp({}), 'https://idp', profile({ nameID: ' ' }), checked)).code).toBe(
+      'ERR_SAML_NAMEID_UNSUITABLE',
+    );
   });
 });

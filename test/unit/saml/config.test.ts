@@ -36,15 +36,27 @@ describe('SAML IdP configuration', () => {
   test('insecure or ambiguous settings are refused with their paths', () => {
     expect(problems({ ...pinned, id: 'idp' })).toEqual(["idps[0].id: reserved (/saml/idp/ is the bridge's own IdP metadata)"]);
     expect(problems({ ...pinned, spPrivateKey: 'sp.key' })).toEqual(['idps[0].spCertificate: spPrivateKey and spCertificate go together']);
-    expect(problems({ metadata: 'http://idp.example.com/metadata' })).toEqual(['idps[0].metadata: fetch IdP metadata over https (plain http only on loopback)']);
-    expect(problems({ ...pinned, entryPoint: 'http://idp.example.com/sso' })).toEqual(['idps[0].entryPoint: use an https entry point (plain http only on loopback)']);
+    expect(problems({ metadata: 'http://idp.example.com/metadata' })).toEqual([
+      'idps[0].metadata: fetch IdP metadata over https (plain http only on loopback)',
+    ]);
+    expect(problems({ ...pinned, entryPoint: 'http://idp.example.com/sso' })).toEqual([
+      'idps[0].entryPoint: use an https entry point (plain http only on loopback)',
+    ]);
     expect(problems({ ...pinned, clockSkewSeconds: 61 })).toEqual(['idps[0].clockSkewSeconds: Too big: expected number to be <=60']);
     expect(problems({ metadata: 'http://127.0.0.1:8082/saml2/idp/metadata.php' })).toEqual([]);
   });
 
   test('presets choose attribute names and the NameID format; config overrides them', () => {
-    expect(resolved({ ...pinned, preset: 'okta' })).toMatchObject({ nameIdFormat: 'emailAddress', attributes: { email: 'email', groups: ['groups'], firstName: 'firstName' } });
-    expect(resolved({ ...pinned })).toMatchObject({ nameIdFormat: 'unspecified', allowIdpInitiated: false, clockSkewSeconds: 60, maxAssertionAgeSeconds: 300 });
+    expect(resolved({ ...pinned, preset: 'okta' })).toMatchObject({
+      nameIdFormat: 'emailAddress',
+      attributes: { email: 'email', groups: ['groups'], firstName: 'firstName' },
+    });
+    expect(resolved({ ...pinned })).toMatchObject({
+      nameIdFormat: 'unspecified',
+      allowIdpInitiated: false,
+      clockSkewSeconds: 60,
+      maxAssertionAgeSeconds: 300,
+    });
     expect(resolved({ ...pinned, preset: 'entra', nameIdFormat: 'persistent', attributes: { groups: ['roles'] } })).toMatchObject({
       nameIdFormat: 'persistent',
       attributes: { groups: ['roles'], email: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress' },
@@ -60,10 +72,12 @@ describe('SAML IdP configuration', () => {
     const connector = (idp: Record<string, unknown>) => () => new SamlConnector(resolved({ ...pinned, ...idp }), deps);
 
     expect(connector({ certificates: [join(dir, 'idp.pem')] })).not.toThrow();
-    expect(pathOf(connector({ certificates: [join(dir, 'idp.pem'), join(dir, 'missing.pem')] }))).toEqual(['idps.corp.certificates[1]: not a usable PEM value or file: file not found']);
-    expect(pathOf(connector({ certificates: [idpKey.certificatePem], spPrivateKey: other.privateKeyPem, spCertificate: idpKey.certificatePem }))).toEqual([
-      'idps.corp.spPrivateKey: not a usable PEM value or file: the key does not belong to spCertificate',
+    expect(pathOf(connector({ certificates: [join(dir, 'idp.pem'), join(dir, 'missing.pem')] }))).toEqual([
+      'idps.corp.certificates[1]: not a usable PEM value or file: file not found',
     ]);
+    expect(
+      pathOf(connector({ certificates: [idpKey.certificatePem], spPrivateKey: other.privateKeyPem, spCertificate: idpKey.certificatePem })),
+    ).toEqual(['idps.corp.spPrivateKey: not a usable PEM value or file: the key does not belong to spCertificate']);
   });
 });
 

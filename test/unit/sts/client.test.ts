@@ -57,7 +57,11 @@ function client(sleeps: number[] = []): StsClient {
 }
 
 const saml = (c: StsClient) =>
-  c.assumeRoleWithSaml({ roleArn: 'acs:ram::1111222233334444:role/r', samlProviderArn: 'acs:ram::1111222233334444:saml-provider/p', samlAssertion: 'PHNhbWxwOlJlc3BvbnNlLz4=' });
+  c.assumeRoleWithSaml({
+    roleArn: 'acs:ram::1111222233334444:role/r',
+    samlProviderArn: 'acs:ram::1111222233334444:saml-provider/p',
+    samlAssertion: 'PHNhbWxwOlJlc3BvbnNlLz4=',
+  });
 
 async function failure(call: Promise<unknown>): Promise<BridgeError> {
   try {
@@ -71,7 +75,12 @@ async function failure(call: Promise<unknown>): Promise<BridgeError> {
 
 describe('StsClient transport', () => {
   it('sends the assertion in the form body, never in the URL', async () => {
-    script = [{ status: 200, body: { ...CREDENTIALS_BODY, SAMLAssertionInfo: { SubjectType: 'persistent', Subject: 'a', Recipient: 'r', Issuer: 'i' } } }];
+    script = [
+      {
+        status: 200,
+        body: { ...CREDENTIALS_BODY, SAMLAssertionInfo: { SubjectType: 'persistent', Subject: 'a', Recipient: 'r', Issuer: 'i' } },
+      },
+    ];
     const result = await saml(client());
     expect(result.credentials.expiration).toEqual(new Date('2026-01-01T01:00:00Z'));
     expect(seen[0]!.url).toContain('Action=AssumeRoleWithSAML');
@@ -82,7 +91,11 @@ describe('StsClient transport', () => {
   it('retries throttling with jittered backoff, then succeeds', async () => {
     const sleeps: number[] = [];
     script = [stsError(400, 'Throttling.User'), stsError(400, 'Throttling.User'), { status: 200, body: CREDENTIALS_BODY }];
-    await client(sleeps).assumeRole({ caller: { accessKeyId: 'LTAIaaaaaaaaaaaaaaaa', accessKeySecret: 's' }, roleArn: 'acs:ram::1111222233334444:role/r', roleSessionName: 'x' });
+    await client(sleeps).assumeRole({
+      caller: { accessKeyId: 'LTAIaaaaaaaaaaaaaaaa', accessKeySecret: 's' },
+      roleArn: 'acs:ram::1111222233334444:role/r',
+      roleSessionName: 'x',
+    });
     expect(seen).toHaveLength(3);
     expect(sleeps).toEqual([50, 100]); // random 0.5 × min(1000, 100·2^(n-1))
   });
@@ -130,7 +143,11 @@ describe('StsClient transport', () => {
 
   it('maps an unreachable endpoint to ERR_STS_UNAVAILABLE without retrying', async () => {
     const sleeps: number[] = [];
-    const unreachable = createStsClient({ endpoint: '127.0.0.1:9', protocol: 'http', retryDeps: { sleep: async (ms) => void sleeps.push(ms), random: () => 0 } });
+    const unreachable = createStsClient({
+      endpoint: '127.0.0.1:9',
+      protocol: 'http',
+      retryDeps: { sleep: async (ms) => void sleeps.push(ms), random: () => 0 },
+    });
     const err = await failure(unreachable.getCallerIdentity({ accessKeyId: 'LTAIaaaaaaaaaaaaaaaa', accessKeySecret: 's' }));
     expect(err.code).toBe('ERR_STS_UNAVAILABLE');
     expect(sleeps).toEqual([]);

@@ -4,7 +4,10 @@ describe('resolveStsEndpoint', () => {
   it('derives global, regional and VPC endpoints over https', () => {
     expect(resolveStsEndpoint({})).toEqual({ endpoint: 'sts.aliyuncs.com', protocol: 'https' });
     expect(resolveStsEndpoint({ regionId: 'ap-southeast-1' })).toEqual({ endpoint: 'sts.ap-southeast-1.aliyuncs.com', protocol: 'https' });
-    expect(resolveStsEndpoint({ regionId: 'cn-hangzhou', vpc: true })).toEqual({ endpoint: 'sts-vpc.cn-hangzhou.aliyuncs.com', protocol: 'https' });
+    expect(resolveStsEndpoint({ regionId: 'cn-hangzhou', vpc: true })).toEqual({
+      endpoint: 'sts-vpc.cn-hangzhou.aliyuncs.com',
+      protocol: 'https',
+    });
   });
 
   it('takes an explicit host, plain http only for loopback', () => {

@@ -68,7 +68,14 @@ export async function startSimpleSamlPhp(options: SimpleSamlPhpOptions): Promise
     await writeSettings(ws, url, options.sp, options.users);
     const entityId = `${url}/saml2/idp/metadata.php`;
     await waitUntilServing(entityId);
-    return { url, entityId, ssoUrl: `${url}/saml2/idp/SSOService.php`, certificatePem: await readFile(ws.certificateFile, 'utf8'), logFile: join(ws.dir, 'log/simplesamlphp.log'), close };
+    return {
+      url,
+      entityId,
+      ssoUrl: `${url}/saml2/idp/SSOService.php`,
+      certificatePem: await readFile(ws.certificateFile, 'utf8'),
+      logFile: join(ws.dir, 'log/simplesamlphp.log'),
+      close,
+    };
   } catch (err) {
     await close();
     throw err;
@@ -80,7 +87,12 @@ export async function startSimpleSamlPhp(options: SimpleSamlPhpOptions): Promise
  * entityID and certificate, NameID as email (what the instance sends). Register the instance with
  * `samlSpEndpoints(publicUrl, id)` as its SP.
  */
-export function simpleSamlPhpIdp(ssp: RunningSimpleSamlPhp, id: string, publicUrl: string, sp?: { privateKeyPem: string; certificatePem: string }): SamlIdp {
+export function simpleSamlPhpIdp(
+  ssp: RunningSimpleSamlPhp,
+  id: string,
+  publicUrl: string,
+  sp?: { privateKeyPem: string; certificatePem: string },
+): SamlIdp {
   const entry = {
     id,
     type: 'saml',

@@ -52,9 +52,15 @@ export async function prepareWorkspace(): Promise<Workspace> {
  * This run's values, as JSON the PHP config reads on every request (so no value is ever spliced
  * into PHP source). Written once the server listens: its port is part of every URL.
  */
-export async function writeSettings(ws: Workspace, baseUrl: string, sp: SimpleSamlPhpSp, users: readonly SimpleSamlPhpUser[]): Promise<void> {
+export async function writeSettings(
+  ws: Workspace,
+  baseUrl: string,
+  sp: SimpleSamlPhpSp,
+  users: readonly SimpleSamlPhpUser[],
+): Promise<void> {
   for (const u of users) {
-    if (u.username.includes(':')) throw new TypeError(`SimpleSAMLphp user "${u.username}": no ":" in usernames (exampleauth:UserPass splits on it)`);
+    if (u.username.includes(':'))
+      throw new TypeError(`SimpleSAMLphp user "${u.username}": no ":" in usernames (exampleauth:UserPass splits on it)`);
   }
   const settings = {
     dir: ws.dir,
