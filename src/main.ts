@@ -50,7 +50,8 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
   });
   const server = options.server ?? (await listen(() => undefined, config.server.host, options.port ?? config.server.port));
   server.removeAllListeners('request');
-  server.on('request', app.callback());
+  const handle = app.callback(); // Koa settles its own errors: the promise never rejects
+  server.on('request', (req, res) => void handle(req, res));
   const { port } = server.address() as AddressInfo;
   logger.info({ event: 'listening', host: config.server.host, port, publicUrl: config.server.publicUrl }, 'rambridge listening');
   return {

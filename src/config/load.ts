@@ -12,7 +12,7 @@ export async function loadConfigFile(file: string, env: Env): Promise<BridgeConf
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new ConfigInvalid(file, [{ path: '(file)', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? err}` }]);
+    throw new ConfigInvalid(file, [{ path: '(file)', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }]);
   }
   return parseConfigText(text, env, file);
 }

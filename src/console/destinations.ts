@@ -14,7 +14,7 @@ export function resolveDestination(requested: unknown, role: Role, alibaba: Alib
     throw new BridgeError('ERR_DESTINATION_NOT_ALLOWED', {
       userMessage: 'That console page is not on the list of places rambridge may send you.',
       hint: 'Pick a destination from the role page, or ask your administrator to add it.',
-      detail: { requested: String(requested).slice(0, 300) },
+      detail: { requested: typeof requested === 'string' ? requested.slice(0, 300) : typeof requested },
     });
   }
   return requested;

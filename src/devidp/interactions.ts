@@ -82,7 +82,7 @@ export function interactionRoutes({ provider, directory, send, logger }: Interac
         // Safe on a GET: it only grants what this session's own pending request asked for.
         return resume(ctx, await grantFirstPartyConsent(provider, interaction), true);
       default:
-        return next();
+        await next();
     }
   });
 

@@ -40,7 +40,8 @@ export async function startDevIdp(options: DevIdpOptions): Promise<RunningDevIdp
 
   const issuer = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   try {
-    server.on('request', buildDevIdp({ ...options, issuer }, keys).callback());
+    const handle = buildDevIdp({ ...options, issuer }, keys).callback(); // Koa settles its own errors
+    server.on('request', (req, res) => void handle(req, res));
   } catch (err) {
     server.close();
     throw err;

@@ -20,7 +20,7 @@ export async function loadEmulatorConfig(file: string, env: Env): Promise<Emulat
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new ConfigInvalid(file, [{ path: '(file)', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? err}` }]);
+    throw new ConfigInvalid(file, [{ path: '(file)', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }]);
   }
   return parseEmulatorConfig(text, env, file);
 }

@@ -24,7 +24,9 @@ export function html(strings: TemplateStringsArray, ...values: unknown[]): Html 
   const render = (v: unknown): string => {
     if (v instanceof Html) return v.value;
     if (Array.isArray(v)) return v.map(render).join('');
-    return v === undefined || v === null ? '' : escapeHtml(String(v));
+    if (v === undefined || v === null) return '';
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return escapeHtml(String(v));
+    return escapeHtml(JSON.stringify(v) ?? '');
   };
   return new Html(strings.reduce((out, s, i) => out + s + (i < values.length ? render(values[i]) : ''), ''));
 }

@@ -86,7 +86,7 @@ async function verifyForRoles(
   const parsed = parseSamlResponse(samlResponse);
   const verifiedBy = new Set<string>();
   let facts: AssertionFacts | undefined;
-  let firstError: unknown;
+  let firstError: Error | undefined;
   for (const arn of unverifiedProviderArns(parsed)) {
     const provider = deps.directory.samlProvider(arn);
     if (!provider) continue;
@@ -94,7 +94,7 @@ async function verifyForRoles(
       facts = verifySamlResponse(parsed, await providerMetadata(provider, deps.documents), deps.directory.site, now);
       verifiedBy.add(arn);
     } catch (err) {
-      firstError ??= err;
+      firstError ??= err instanceof Error ? err : new Error(String(err));
     }
   }
   if (!facts) throw firstError ?? errors.samlProviderNotFound('no Role value names a known SAML provider');

@@ -113,7 +113,8 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
   const { port } = server.address() as AddressInfo;
   const url = `${options.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const app = createEmulatorApp({ ...options, logger, origin: url, debugEndpoints: isLoopbackHost(host) });
-  server.on('request', app.callback());
+  const handle = app.callback(); // Koa settles its own errors: the promise never rejects
+  server.on('request', (req, res) => void handle(req, res));
   logger.info({ url }, 'emulator listening');
   return {
     url,

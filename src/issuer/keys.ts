@@ -65,6 +65,6 @@ async function pemOrFile(value: string, where: string): Promise<string> {
   try {
     return await readFile(value, 'utf8');
   } catch (err) {
-    throw new Error(`${where}: cannot read ${value}: ${(err as NodeJS.ErrnoException).code ?? err}`, { cause: err });
+    throw new Error(`${where}: cannot read ${value}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
   }
 }

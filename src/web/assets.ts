@@ -15,7 +15,10 @@ export function serveAssets(): Middleware {
   );
   return async (ctx, next) => {
     const asset = ctx.method === 'GET' ? bodies.get(ctx.path) : undefined;
-    if (!asset) return next();
+    if (!asset) {
+      await next();
+      return;
+    }
     ctx.type = asset.type;
     ctx.set('Cache-Control', 'public, max-age=3600');
     ctx.body = asset.body;

@@ -1,5 +1,6 @@
 import type { Logger } from '../log.js';
 import type { Identity } from '../idp/identity.js';
+import type { CliSession } from '../device/cli-sessions.js';
 
 /** What middleware puts on `ctx.state` for later steps. */
 export interface RequestState {
@@ -7,6 +8,25 @@ export interface RequestState {
   log: Logger;
   /** The signed-in user, when the browser session holds one that is still valid. */
   user?: Identity;
+  /** The CLI session behind a valid bearer token (middleware/bearer.ts). */
+  cliSession?: CliSession;
+  /** Extra `form-action` sources for this response's CSP (middleware/security-headers.ts). */
+  formActions?: string[];
+}
+
+/** The part of koa-session 7's `ctx.session` the bridge calls (the package does not declare it on Koa). */
+interface SessionControls {
+  regenerate(): Promise<void> | undefined;
+}
+
+// Every Koa context of the bridge carries this state and session; typing them here keeps `ctx.state`
+// and `ctx.session` from being `any`.
+declare module 'koa' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface DefaultState extends RequestState {}
+  interface DefaultContext {
+    session: (BrowserSession & SessionControls) | null;
+  }
 }
 
 /** The server-side browser session (koa-session with an external store: the cookie holds only an id). */

@@ -74,7 +74,7 @@ function startLogin(): Promise<{ link: string; code: string; done: Promise<Run> 
       const code = /Enter code:\s+([A-Z]{4}-[A-Z]{4})/.exec(stderr)?.[1];
       if (link && code) resolve({ link, code, done });
     });
-    done.then((r) => reject(new Error(`login ended before printing a link: ${r.stderr}`)));
+    void done.then((r) => reject(new Error(`login ended before printing a link: ${r.stderr}`)));
   });
 }
 

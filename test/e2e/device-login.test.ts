@@ -28,7 +28,7 @@ test('device login: approve in Chromium as alice, then credentials for dev-reado
     code_challenge_method: 'S256',
   });
   expect(started.status).toBe(200);
-  const { device_code, user_code, verification_uri_complete } = started.body as Record<string, string>;
+  const { device_code, user_code, verification_uri_complete } = started.body;
   const poll = () =>
     post('/oauth/token', {
       grant_type: 'urn:ietf:params:oauth:grant-type:device_code',

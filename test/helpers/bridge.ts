@@ -98,7 +98,8 @@ export async function bridgeWithEmulator(
   const issuer = await BridgeIssuer.create(config.issuer!, config.alibaba, publicUrl);
   const sts = stsClientFromConfig(config.alibaba, { retryDeps: { sleep: async () => undefined, random: () => 0 }, ...options.stsOptions });
   const app = createApp({ config, store, logger, clock, issuer, sts });
-  server.on('request', app.callback());
+  const handle = app.callback();
+  server.on('request', (req, res) => void handle(req, res));
   return {
     app,
     config,

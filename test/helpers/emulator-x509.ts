@@ -19,7 +19,7 @@ const RSA = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Ui
 export async function selfSignedCertificate(commonName: string, options: { ipAddress?: string } = {}): Promise<TestCertificate> {
   const x509 = await import('@peculiar/x509');
   x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
-  const keys = (await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const keys = await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify']);
   const extensions: InstanceType<typeof x509.Extension>[] = [new x509.BasicConstraintsExtension(true, undefined, true)];
   if (options.ipAddress) extensions.push(new x509.SubjectAlternativeNameExtension([{ type: 'ip', value: options.ipAddress }]));
   const cert = await x509.X509CertificateGenerator.createSelfSigned({

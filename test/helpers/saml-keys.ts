@@ -12,7 +12,7 @@ const RSA = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Ui
 
 /** A fresh 2048-bit RSA key and self-signed certificate: no key material ever lives in the repository. */
 export async function testKeyPair(commonName: string): Promise<TestKeyPair> {
-  const keys = (await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const keys = await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify']);
   const cert = await x509.X509CertificateGenerator.createSelfSigned(
     {
       serialNumber: `01${randomBytes(8).toString('hex')}`,
@@ -22,7 +22,7 @@ export async function testKeyPair(commonName: string): Promise<TestKeyPair> {
       signingAlgorithm: RSA,
       keys,
     },
-    webcrypto as unknown as Parameters<typeof x509.X509CertificateGenerator.createSelfSigned>[1],
+    webcrypto,
   );
   const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
   const body = pkcs8.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n');

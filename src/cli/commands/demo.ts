@@ -22,6 +22,6 @@ export function registerDemo(program: Command): void {
         logger: createLogger({ level: opts.logLevel }),
       });
       process.stdout.write(demoBanner(demo));
-      stopOnSignals(demo.close);
+      stopOnSignals(() => demo.close());
     });
 }

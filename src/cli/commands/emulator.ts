@@ -41,7 +41,7 @@ export function registerEmulator(program: Command): void {
       const { startEmulator } = await import('../../emulator/server.js');
       const emulator = await startEmulator({ config, host: opts.host, port: opts.port, logger, tls });
       process.stdout.write(`rambridge Alibaba Cloud emulator on ${emulator.url}: STS at /, sign-in at /federation, console at /console\n`);
-      stopOnSignals(emulator.close);
+      stopOnSignals(() => emulator.close());
     });
 }
 

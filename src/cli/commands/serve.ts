@@ -12,7 +12,7 @@ export function registerServe(program: Command): void {
       // Loaded on use: client commands (creds, exec…) must start fast and not load the server.
       const { startBridge } = await import('../../main.js');
       const bridge = await startBridge({ config });
-      stopOnSignals(bridge.close);
+      stopOnSignals(() => bridge.close());
     });
 }
 

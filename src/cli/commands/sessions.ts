@@ -66,11 +66,11 @@ export async function sessionsCommand(
   } catch (err) {
     if (!isBridgeError(err, 'ERR_UNAVAILABLE')) throw err;
     // Detail names the server (password redacted) and the reason: an administrator is reading this.
-    const { target, reason } = err.detail ?? {};
+    const { target, reason } = (err.detail ?? {}) as { target?: string; reason?: string };
     return {
       code: EXIT_UNAVAILABLE,
       stdout: '',
-      stderr: `rambridge sessions: ${err.message.replace(/^ERR_UNAVAILABLE: /, '')}${target ? ` (${String(target)}: ${String(reason)})` : ''}\n${err.hint ?? ''}\n`,
+      stderr: `rambridge sessions: ${err.message.replace(/^ERR_UNAVAILABLE: /, '')}${target ? ` (${target}: ${reason})` : ''}\n${err.hint ?? ''}\n`,
     };
   } finally {
     await store.close();

@@ -11,7 +11,7 @@ export function securityHeaders(options: { https: boolean }): Middleware {
     try {
       await next();
     } finally {
-      const formAction = (ctx.state.formActions as string[]).join(' ');
+      const formAction = (ctx.state.formActions ?? []).join(' ');
       ctx.set(
         'Content-Security-Policy',
         `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; ` +

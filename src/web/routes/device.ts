@@ -40,7 +40,10 @@ export function deviceRoutes(deps: WebDeps, device: DeviceFlow): Router {
     // Each CLI session needs an IdP refresh token of its own: IdPs that rotate them take a shared
     // one, used twice, for a stolen one and revoke it. A recent sign-in whose token an earlier
     // approval took makes a round trip through the IdP (no new prompt) for a new one.
-    if (recent && !session?.upstreamRefreshTokenTaken) return next();
+    if (recent && !session?.upstreamRefreshTokenTaken) {
+      await next();
+      return;
+    }
     const typed = ctx.method === 'GET' ? ctx.query.user_code : (ctx.request.body as Record<string, unknown> | undefined)?.user_code;
     const code = normalizeUserCode(typed);
     const back = code ? `/device?${new URLSearchParams({ user_code: formatUserCode(code) })}` : '/device';

@@ -29,8 +29,8 @@ export function roleRoutes(deps: WebDeps): Router {
   ].map((url) => new URL(url).origin);
 
   const renderPicker = (ctx: Context, choices: RoleChoice[], highlight?: string, destination?: string) => {
-    const user = ctx.state.user as Identity;
-    (ctx.state.formActions as string[]).push(...new Set(consoleOrigins));
+    const user = signedInUser(ctx);
+    ctx.state.formActions?.push(...new Set(consoleOrigins));
     ctx.type = 'html';
     if (choices.length === 0) {
       ctx.status = 403;
@@ -56,11 +56,11 @@ export function roleRoutes(deps: WebDeps): Router {
   };
 
   router.get('/roles', requireBrowserUser, async function showRoles(ctx) {
-    renderPicker(ctx, mapper.rolesFor(ctx.state.user));
+    renderPicker(ctx, mapper.rolesFor(signedInUser(ctx)));
   });
 
   router.get('/roles/:alias', requireBrowserUser, async function showOneRole(ctx) {
-    const choices = mapper.rolesFor(ctx.state.user);
+    const choices = mapper.rolesFor(signedInUser(ctx));
     const choice = choices.find((c) => c.role.id === ctx.params.alias);
     if (!choice) throw roleNotGranted();
     const requested = typeof ctx.query.destination === 'string' ? ctx.query.destination : undefined;
@@ -71,8 +71,8 @@ export function roleRoutes(deps: WebDeps): Router {
   const roleRequest = (ctx: Context): RoleRequest =>
     checkRoleRequest(
       (ctx.request.body ?? {}) as Record<string, unknown>,
-      ctx.state.user,
-      mapper.rolesFor(ctx.state.user),
+      signedInUser(ctx),
+      mapper.rolesFor(signedInUser(ctx)),
       config,
       deps.clock.now(),
       ctx.state.log,
@@ -112,10 +112,15 @@ async function requireBrowserUser(ctx: Context, next: Next): Promise<void> {
 }
 
 async function requirePostUser(ctx: Context, next: Next): Promise<void> {
-  if (!ctx.state.user) {
-    throw new BridgeError('ERR_NOT_SIGNED_IN', { userMessage: 'Your rambridge session has ended.', hint: 'Sign in again.' });
-  }
+  signedInUser(ctx);
   await next();
+}
+
+/** The signed-in user of a route behind requireBrowserUser / requirePostUser. */
+function signedInUser(ctx: Context): Identity {
+  const user = ctx.state.user;
+  if (!user) throw new BridgeError('ERR_NOT_SIGNED_IN', { userMessage: 'Your rambridge session has ended.', hint: 'Sign in again.' });
+  return user;
 }
 
 function groupByAccount(choices: RoleChoice[], elevation: BridgeConfig['elevation'], highlight?: string) {

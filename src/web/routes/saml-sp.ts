@@ -51,7 +51,10 @@ export function samlSpRoutes(deps: WebDeps): Router {
 export function samlAcsBodyParser(): Middleware {
   const parse = bodyParser({ enableTypes: ['form'], formLimit: String(MAX_SAML_RESPONSE_BYTES) });
   return async function parseSamlAcsBody(ctx, next) {
-    if (ctx.method !== 'POST' || !/^\/saml\/[^/]+\/acs$/.test(ctx.path)) return next();
+    if (ctx.method !== 'POST' || !/^\/saml\/[^/]+\/acs$/.test(ctx.path)) {
+      await next();
+      return;
+    }
     try {
       await parse(ctx, async () => undefined);
     } catch (err) {

@@ -28,7 +28,7 @@ const tokenAnswers: number[] = [];
 const followRealTime: typeof fetch = async (input, init) => {
   bridge.clock.set(Date.now());
   const res = await fetch(input, init);
-  if (String(input).endsWith('/oauth/token')) tokenAnswers.push(res.status);
+  if (new Request(input).url.endsWith('/oauth/token')) tokenAnswers.push(res.status);
   return res;
 };
 

@@ -16,7 +16,7 @@ describe('RemoteDocuments', () => {
     const clock = new ManualClock();
     const calls: { url: string; init: RequestInit | undefined }[] = [];
     const fetch: Fetch = async (url, init) => {
-      calls.push({ url: String(url), init });
+      calls.push({ url: new Request(url).url, init });
       return new Response(`body ${calls.length}`, { status: 200 });
     };
     return { clock, calls, docs: new RemoteDocuments({ clock, fetch, allowInsecureLoopback }) };

@@ -16,8 +16,7 @@ const idp = (raw: Record<string, unknown>) =>
     samlIdpSchema.parse({ id: 'corp', type: 'saml', entryPoint: 'https://idp/sso', issuer: 'https://idp', certificates: ['c'], ...raw }),
     'https://b',
   );
-const profile = (p: Partial<Profile>): Profile =>
-  ({ issuer: 'https://idp', nameID: 'alice@example.com', nameIDFormat: EMAIL, ...p }) as Profile;
+const profile = (p: Partial<Profile>): Profile => ({ issuer: 'https://idp', nameID: 'alice@example.com', nameIDFormat: EMAIL, ...p });
 
 function refusal(fn: () => unknown): { code?: string; userMessage?: string; detail?: unknown } {
   try {
