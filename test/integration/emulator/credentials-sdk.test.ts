@@ -65,17 +65,15 @@ it('type sts: static STS credentials sign GetCallerIdentity', async () => {
 it('type credentials_uri: a loopback credentials server feeds the SDK', async () => {
   const c = await stsSession();
   const server: Server = createServer((_req, res) => {
-    res
-      .writeHead(200, { 'content-type': 'application/json' })
-      .end(
-        JSON.stringify({
-          Code: 'Success',
-          AccessKeyId: c.accessKeyId,
-          AccessKeySecret: c.accessKeySecret,
-          SecurityToken: c.securityToken,
-          Expiration: c.expiration,
-        }),
-      );
+    res.writeHead(200, { 'content-type': 'application/json' }).end(
+      JSON.stringify({
+        Code: 'Success',
+        AccessKeyId: c.accessKeyId,
+        AccessKeySecret: c.accessKeySecret,
+        SecurityToken: c.securityToken,
+        Expiration: c.expiration,
+      }),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
