@@ -75,7 +75,7 @@ export const DEFAULTS = {
   },
 } as const;
 
-/** Per-site Alibaba Cloud endpoints (../shared/reference/alibaba-federation.md §4, §6). */
+/** Per-site Alibaba Cloud endpoints (docs/alibaba-cloud-reference.md §4, §6). */
 export const SITES = {
   intl: {
     stsEndpoint: 'sts.aliyuncs.com',
