@@ -46,7 +46,7 @@ export const DEFAULTS = {
     minJustificationLength: 10,
   },
   device: {
-    /** Lifetime of a device_code/user_code pair, seconds (RFC 8628 §3.2; security.md §4: 600). */
+    /** Lifetime of a device_code/user_code pair, seconds (RFC 8628 §3.2; SECURITY.md, CLI sign-in: 600). */
     userCodeTtlSeconds: 600,
     /** Minimum seconds between two polls (RFC 8628 §3.2 default); each `slow_down` adds 5. */
     interval: 5,
@@ -75,7 +75,7 @@ export const DEFAULTS = {
   },
 } as const;
 
-/** Per-site Alibaba Cloud endpoints (../shared/reference/alibaba-federation.md §4, §6). */
+/** Per-site Alibaba Cloud endpoints (docs/alibaba-cloud-reference.md §4, §6). */
 export const SITES = {
   intl: {
     stsEndpoint: 'sts.aliyuncs.com',
