@@ -3,7 +3,7 @@ import { pino, type Logger, type DestinationStream } from 'pino';
 export type { Logger };
 
 /**
- * Paths that must never reach a log line: credentials, tokens, codes and cookies (DESIGN.md §5).
+ * Paths that must never reach a log line: credentials, tokens, codes and cookies (SECURITY.md, "The secrets and what each protects").
  * pino's redaction matches these at any depth listed; `*.x` covers one level of nesting.
  */
 export const REDACT_PATHS = [

@@ -7,7 +7,7 @@ export interface StsCredentialsForSignin {
 }
 
 /**
- * Console sign-in with STS credentials (alibaba-federation.md §6): GetSigninToken, then send the
+ * Console sign-in with STS credentials (docs/alibaba-cloud-reference.md §6): GetSigninToken, then send the
  * browser to Action=Login. There is no SDK for the sign-in service, so this is plain HTTP. The
  * credentials travel in the POST body, never in a URL (the documented GET works too, but URLs end
  * up in access logs).

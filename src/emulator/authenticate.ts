@@ -15,7 +15,7 @@ import type { StsCredential } from './state.js';
 
 export type Caller = { kind: 'user'; user: UserEntry } | { kind: 'session'; credential: StsCredential };
 
-/** Timestamps within this distance of now are accepted (reference §3: "within 15 minutes"). */
+/** Timestamps within this distance of now are accepted (docs/alibaba-cloud-reference.md §3: "within 15 minutes"). */
 const TIMESTAMP_WINDOW_MS = 15 * 60_000;
 
 interface SignedParts {

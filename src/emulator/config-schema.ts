@@ -32,7 +32,7 @@ const user = z.strictObject({
 const role = z.strictObject({
   name: name(ROLE_NAME, 'RAM role'),
   description: z.string().max(1024).optional(),
-  /** Seconds; RAM allows 3,600–43,200 and defaults to 3,600 (reference §1, CreateRole). */
+  /** Seconds; RAM allows 3,600–43,200 and defaults to 3,600 (docs/alibaba-cloud-reference.md §1, CreateRole). */
   maxSessionDuration: z.int().min(3600).max(43200).default(3600),
   trustPolicy: trustPolicySchema,
   policies: z.array(attachedPolicy).default([]),

@@ -121,7 +121,7 @@ function crossCheck(config: EmulatorConfig): ConfigProblem[] {
   return problems;
 }
 
-/** RAM's IssuerUrl rules beyond the scheme: no query, fragment or `@` (reference §5). */
+/** RAM's IssuerUrl rules beyond the scheme: no query, fragment or `@` (docs/alibaba-cloud-reference.md §5). */
 function issuerShapeProblem(issuer: string): string | undefined {
   const url = new URL(issuer);
   return url.search || url.hash || issuer.includes('@') ? 'an issuer has no query, fragment or @' : undefined;

@@ -1,6 +1,6 @@
 /**
  * Alibaba Cloud wire errors. Every refusal the emulator makes is one of the errors below, answered
- * as `{RequestId, HostId, Code, Message, Recommend}` with its HTTP status (reference §1 "Error body
+ * as `{RequestId, HostId, Code, Message, Recommend}` with its HTTP status (docs/alibaba-cloud-reference.md §1 "Error body
  * shape"). `reason` says what exactly failed; it goes to the emulator log only, like the real
  * service keeps its diagnosis to itself.
  */
@@ -18,7 +18,7 @@ export class AlibabaError extends Error {
 
 const e = (code: string, status: number, message: string) => (reason?: string) => new AlibabaError(code, status, message, reason);
 
-// Documented in reference §1–§3 and §6 (code, status and message as the docs give them).
+// Documented in docs/alibaba-cloud-reference.md §1–§3 and §6 (code, status and message as the docs give them).
 export const samlProviderNotFound = e('EntityNotExist.SAMLProvider', 404, 'Can not find SAML provider.');
 export const samlRoleNotFound = e('EntityNotExist.RoleArn', 404, 'The specified Role does not exists.');
 export const samlExpired = e('AuthenticationFail.SAMLAssertion.Expired', 401, 'The SAML Assertion is expired.');

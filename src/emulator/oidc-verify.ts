@@ -4,7 +4,7 @@ import * as errors from './errors.js';
 import type { RemoteDocuments } from './remote-documents.js';
 
 /**
- * Verifying an OIDC token for AssumeRoleWithOIDC (reference §2 "Token requirements"), with the
+ * Verifying an OIDC token for AssumeRoleWithOIDC (docs/alibaba-cloud-reference.md §2 "Token requirements"), with the
  * documented error for each failure: structure, `alg` (RS256 and ES256 only: the full accepted
  * list is unconfirmed, and HS* is documented as refused), `iss` = the provider's issuer,
  * signature by a key from the issuer's discovery → JWKS, `aud` ∈ client ids, `exp`, and `iat`

@@ -46,7 +46,7 @@ export function newRoleSession(s: NewRoleSession): RoleSession {
 
 /**
  * `AssumedRoleUser.Arn` as each action's documentation shows it. The docs disagree
- * (reference §1: `acs:sts::…:assumed-role/…` for SAML, `acs:ram::…:role/<role>/<session>` for
+ * (docs/alibaba-cloud-reference.md §1: `acs:sts::…:assumed-role/…` for SAML, `acs:ram::…:role/<role>/<session>` for
  * AssumeRole and OIDC); the emulator reproduces the disagreement so no client comes to rely on
  * parsing one form.
  */
@@ -57,7 +57,7 @@ export function issuedArn(session: RoleSession): string {
     : `acs:ram::${accountId}:role/${name}/${session.sessionName}`;
 }
 
-/** The caller ARN of a role session, as GetCallerIdentity returns it (reference §1, RRSA doc). */
+/** The caller ARN of a role session, as GetCallerIdentity returns it (docs/alibaba-cloud-reference.md §1, RRSA doc). */
 export function callerArn(session: RoleSession): string {
   return `acs:ram::${session.role.accountId}:assumed-role/${session.role.name}/${session.sessionName}`;
 }

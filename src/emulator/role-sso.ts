@@ -12,7 +12,7 @@ import { consoleUrl } from './signin.js';
 import type { PendingRoleChoice } from './state.js';
 
 /**
- * Role-based SSO, IdP-initiated POST binding (reference §6): `POST /saml-role/sso` with form
+ * Role-based SSO, IdP-initiated POST binding (docs/alibaba-cloud-reference.md §6): `POST /saml-role/sso` with form
  * fields `SAMLResponse` and optional `RelayState`. Validated like AssumeRoleWithSAML; with one
  * usable role the browser lands on the console, with several it first picks one
  * (`POST /saml-role/sso/choose`). RelayState must be a page of this emulator's console, standing
@@ -20,7 +20,7 @@ import type { PendingRoleChoice } from './state.js';
  */
 
 const CHOICE_COOKIE = 'emulator_role_choice';
-/** Console sessions without a SessionDuration attribute last an hour (reference §4). */
+/** Console sessions without a SessionDuration attribute last an hour (docs/alibaba-cloud-reference.md §4). */
 const DEFAULT_SESSION_SECONDS = 3600;
 
 /** `POST /saml-role/sso`: verifies the Response, then signs in or shows the role chooser. */

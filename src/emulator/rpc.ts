@@ -9,7 +9,7 @@ import { collectParams, requestIdOf, sendJson } from './http.js';
 import type { ActionHandler, RpcRequest } from './rpc-types.js';
 
 /**
- * STS on the RPC wire protocol (reference §1–§3): `Action` and `Version` from the parameters
+ * STS on the RPC wire protocol (docs/alibaba-cloud-reference.md §1–§3): `Action` and `Version` from the parameters
  * (query or form body), or from the `x-acs-action` / `x-acs-version` headers of a V3-signed call,
  * which carries no Action parameter. Answers JSON `{RequestId, …}`.
  */

@@ -3,7 +3,7 @@ import { parseProviderArn, parseRoleArn } from './arn.js';
 import { NS, children, onlyChild, parseXml, text, timeAttribute } from './saml-xml.js';
 
 /**
- * Reading an assertion for role-based SSO (reference §4 "Required structure" and "Rules").
+ * Reading an assertion for role-based SSO (docs/alibaba-cloud-reference.md §4 "Required structure" and "Rules").
  * Input is the canonical XML returned by signature verification, so every value here is signed.
  * Structure problems throw; judging the values (issuer, audience, time…) is saml-verify.ts's job.
  */

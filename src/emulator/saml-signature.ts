@@ -6,7 +6,7 @@ import { NS, children, descendants } from './saml-xml.js';
  * XML signature checks for SAML, done the way that survives the known attacks:
  *
  * - only the algorithms below, anywhere in the document. Which algorithms STS accepts is
- *   unconfirmed (reference §10: `rsa-sha1` appears only as a provider's `AuthnSignAlgo`), so the
+ *   unconfirmed (docs/alibaba-cloud-reference.md §10: `rsa-sha1` appears only as a provider's `AuthnSignAlgo`), so the
  *   stricter choice refuses SHA-1 outright;
  * - exactly one enveloped signature on the element, with one Reference to that element's own,
  *   document-unique ID — which defeats signature wrapping (XSW1–8) that moves a signed copy

@@ -8,7 +8,7 @@ import type { Site } from './site.js';
 
 /**
  * Validating a SAML Response the way RAM does for AssumeRoleWithSAML and role-based SSO
- * (reference §1 and §4): signature by the provider's metadata certificate, Issuer = its entityID,
+ * (docs/alibaba-cloud-reference.md §1 and §4): signature by the provider's metadata certificate, Issuer = its entityID,
  * exactly one assertion, bearer confirmation for the site's role-SSO URL, the site's audience,
  * time bounds, and the RoleSessionName / SessionDuration attribute rules.
  *
@@ -20,7 +20,7 @@ const SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
 
 /**
  * The RoleSessionName attribute: 2–32 characters of letters, digits and `. @ _ = , + -`. The
- * intl docs allow up to 64, the China docs 32 (reference §10); the stricter 32 applies.
+ * intl docs allow up to 64, the China docs 32 (docs/alibaba-cloud-reference.md §10); the stricter 32 applies.
  */
 const SAML_ROLE_SESSION_NAME = /^[A-Za-z0-9.@_=,+-]{2,32}$/;
 
@@ -90,7 +90,7 @@ export function verifySamlResponse(parsed: ParsedSamlResponse, metadata: IdpMeta
     if (destination && destination !== site.samlRecipient) throw new Error(`Response Destination is ${destination}`);
     const responseIssuer = children(response, NS.assertion, 'Issuer')[0];
     if (responseIssuer && text(responseIssuer) !== metadata.entityId) throw new Error('Response Issuer is not the provider');
-    // The assertion must be signed itself (reference §4); a signed Response around it must verify too.
+    // The assertion must be signed itself (docs/alibaba-cloud-reference.md §4); a signed Response around it must verify too.
     if (isSigned(response)) verifiedXmlOf(xml, doc, response, metadata.signingCertificates);
     const id = assertion.getAttribute('ID') ?? '';
     facts = readAssertion(verifiedXmlOf(xml, doc, assertion, metadata.signingCertificates), id);

@@ -10,7 +10,7 @@ import type { Wildcard } from './wildcard.js';
 
 /**
  * Longest `Policy` accepted. The newer docs say 2,048 characters, the older ones (and the
- * documented error text) 1,024 (reference §10). The issue fixes 2,048; it is counted in
+ * documented error text) 1,024 (docs/alibaba-cloud-reference.md §10). The issue fixes 2,048; it is counted in
  * characters, as the newer docs count it.
  */
 const POLICY_MAX_CHARS = 2048;

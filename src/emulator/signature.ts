@@ -3,9 +3,9 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 /**
  * Request signatures of Alibaba Cloud OpenAPI, as pure functions.
  *
- * - RPC signature v1, HMAC-SHA1 (reference §3 "RPC signature v1"): what `@alicloud/credentials`
+ * - RPC signature v1, HMAC-SHA1 (docs/alibaba-cloud-reference.md §3 "RPC signature v1"): what `@alicloud/credentials`
  *   sends, and what `@alicloud/sts20150401` sends with `signatureAlgorithm: 'v2'`.
- * - V3, ACS3-HMAC-SHA256 (reference §3 "V3 signature"): what `@alicloud/sts20150401` 1.2.0 sends
+ * - V3, ACS3-HMAC-SHA256 (docs/alibaba-cloud-reference.md §3 "V3 signature"): what `@alicloud/sts20150401` 1.2.0 sends
  *   for AssumeRole and GetCallerIdentity by default. The reference marks "STS accepts V3" as
  *   unconfirmed and says the SDK uses v1; the installed SDK contradicts that (its 1.2.0 client no
  *   longer sets `_signatureAlgorithm = "v2"`, so `callApi` takes the V3 path). An SDK Alibaba

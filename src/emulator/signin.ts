@@ -7,7 +7,7 @@ import { safeEqual } from './signature.js';
 import type { StsCredential } from './state.js';
 
 /**
- * The console federation endpoint (reference §6): `GET|POST /federation`.
+ * The console federation endpoint (docs/alibaba-cloud-reference.md §6): `GET|POST /federation`.
  *
  * - `Action=GetSigninToken` trades STS credentials (AccessKeyId, AccessKeySecret, SecurityToken,
  *   `TicketType=mini`) for a SigninToken that is single-use and lives 30 seconds. Its query

@@ -1,5 +1,5 @@
 /**
- * The two Alibaba Cloud sites differ in the SAML values RAM expects (reference §4 "Site-specific
+ * The two Alibaba Cloud sites differ in the SAML values RAM expects (docs/alibaba-cloud-reference.md §4 "Site-specific
  * values"). The emulator checks assertions against the real values, not against its own address:
  * the bridge mints exactly what production needs and only the POST target changes in the demo.
  */

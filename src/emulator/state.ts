@@ -39,7 +39,7 @@ export interface PendingRoleChoice {
 const EXPIRED_RETENTION_MS = 24 * 3600_000;
 /** A nonce must stay unique for as long as its Timestamp is acceptable: 15 minutes either way. */
 const NONCE_RETENTION_MS = 30 * 60_000;
-/** GetSigninToken: "expires after 30 s by default and is single-use" (reference §6). */
+/** GetSigninToken: "expires after 30 s by default and is single-use" (docs/alibaba-cloud-reference.md §6). */
 const SIGNIN_TOKEN_TTL_MS = 30_000;
 const ROLE_CHOICE_TTL_MS = 5 * 60_000;
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { wildcard, type Wildcard } from './wildcard.js';
 
 /**
- * Role trust policies: who may assume a role (reference §4 and §5 "Trust policy").
+ * Role trust policies: who may assume a role (docs/alibaba-cloud-reference.md §4 and §5 "Trust policy").
  *
  * A statement applies when its Action covers `sts:AssumeRole`, its Principal names the caller and
  * every Condition holds. Any applying Deny refuses; otherwise any applying Allow permits.

@@ -1,6 +1,6 @@
 /**
  * Where the emulator may fetch IdP metadata, OIDC discovery and JWKS from. RAM only accepts
- * https issuers (reference §5 `IssuerUrl`); plain http is allowed for loopback addresses only,
+ * https issuers (docs/alibaba-cloud-reference.md §5 `IssuerUrl`); plain http is allowed for loopback addresses only,
  * and only when the configuration opts in with `allowInsecureLoopbackIssuers` (the demo bridge
  * serves its issuer on http://127.0.0.1:8080).
  */

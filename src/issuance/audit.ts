@@ -1,6 +1,6 @@
 import type { Logger } from '../log.js';
 
-/** One record per issuance attempt (DESIGN.md §5): who, why, which role, where from — never secrets. */
+/** One record per issuance attempt (SECURITY.md, "The secrets and what each protects"): who, why, which role, where from — never secrets. */
 export interface AuditRecord {
   outcome: 'issued' | 'refused';
   channel: 'web-console' | 'web-credentials' | 'cli';

@@ -1,5 +1,5 @@
 /**
- * Where the STS client sends requests (reference §1 "Endpoints"): the global `sts.aliyuncs.com`,
+ * Where the STS client sends requests (docs/alibaba-cloud-reference.md §1 "Endpoints"): the global `sts.aliyuncs.com`,
  * a regional `sts.<region>.aliyuncs.com`, its VPC twin `sts-vpc.<region>.aliyuncs.com`, or an
  * explicit host such as the local emulator.
  */

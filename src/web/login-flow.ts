@@ -60,7 +60,7 @@ export class LoginFlows {
       });
     }
     if (flow.idp !== idp) {
-      // An answer for IdP A arriving at IdP B's callback: a mix-up attempt (security.md §3.2).
+      // An answer for IdP A arriving at IdP B's callback: a mix-up attempt (docs/security-reference.md §3.2).
       throw new BridgeError('ERR_AUTH_STATE_MISMATCH', { detail: { expected: flow.idp, got: idp } });
     }
     return flow;

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { SignJWT, UnsecuredJWT, exportJWK, generateKeyPair, type JWK } from 'jose';
 
 /**
- * A tiny OpenID provider that issues deliberately crafted ID tokens (security.md §3.2), to prove the
+ * A tiny OpenID provider that issues deliberately crafted ID tokens (docs/security-reference.md §3.2), to prove the
  * bridge's relying party refuses each of them. The happy path of real IdPs is covered by the
  * oidc-provider based dev IdP; this one exists for the tokens a real IdP would never send.
  */

@@ -4,7 +4,7 @@ import { selfSignedCertificate, type TestCertificate } from './emulator-x509.js'
 
 /**
  * TEST-ONLY SAML minting: an IdP with a fresh key, and signed SAML Responses for role-based SSO
- * shaped the way Alibaba Cloud requires (reference §4). RSA-SHA256 / SHA-256 / exclusive c14n
+ * shaped the way Alibaba Cloud requires (docs/alibaba-cloud-reference.md §4). RSA-SHA256 / SHA-256 / exclusive c14n
  * unless a test asks for a weaker algorithm on purpose. The bridge's real minting is not this.
  */
 

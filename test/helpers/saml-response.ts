@@ -6,7 +6,7 @@ import type { TestKeyPair } from './saml-keys.js';
 
 /**
  * A test IdP's SAML Responses, built from one template and signed at test time with xml-crypto
- * (security.md §1.4 "Generator"): the assertion first, then the Response. Options default to a
+ * (docs/security-reference.md §1.4 "Generator"): the assertion first, then the Response. Options default to a
  * valid answer for `inResponseTo`; `null` leaves an attribute or element out.
  */
 export interface ResponseOptions {

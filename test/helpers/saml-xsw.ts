@@ -2,7 +2,7 @@ import { DOMParser, XMLSerializer, type Document, type Element } from '@xmldom/x
 
 /**
  * XML Signature Wrapping permutations, the DOM operations of SAML Raider's `XSWHelpers.java`
- * (security.md §1.4). "Evil" means the NameID is changed to a victim's. XSW1–2 attack a signed
+ * (docs/security-reference.md §1.4). "Evil" means the NameID is changed to a victim's. XSW1–2 attack a signed
  * Response, XSW3–8 a signed Assertion.
  */
 const SAMLP = 'urn:oasis:names:tc:SAML:2.0:protocol';

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 
 /**
- * The SAML stack at versions with the known signature bypasses and parser DoS fixed (security.md
+ * The SAML stack at versions with the known signature bypasses and parser DoS fixed (docs/security-reference.md
  * §1.1): node-saml ≥ 5.1.0 (CVE-2025-54419/54369), xml-crypto ≥ 6.1.2 (getSignedReferences;
  * CVE-2025-29774/29775), and every xmldom copy they load ≥ 0.8.15 (forced through `overrides`).
  * Resolved the way Node resolves them at run time, so a nested older copy is caught too.

@@ -7,7 +7,7 @@ import { assumedRoleUserBody, credentialsBody } from './bodies.js';
 import * as param from './params.js';
 
 /**
- * AssumeRoleWithOIDC (anonymous; reference §2). The raw JWT is verified against the named
+ * AssumeRoleWithOIDC (anonymous; docs/alibaba-cloud-reference.md §2). The raw JWT is verified against the named
  * provider, then the role's trust policy must admit the provider with its `oidc:iss`, `oidc:aud`
  * and `oidc:sub` conditions. `oidc:iss` is compared with the full issuer URL, scheme included:
  * whether RAM also accepts it without `https://` is unconfirmed (§10), and the exact form is the

@@ -8,7 +8,7 @@ import { assumedRoleUserBody, credentialsBody } from './bodies.js';
 import * as param from './params.js';
 
 /**
- * AssumeRoleWithSAML (anonymous; reference §1). The SAML Response is verified against the named
+ * AssumeRoleWithSAML (anonymous; docs/alibaba-cloud-reference.md §1). The SAML Response is verified against the named
  * provider's metadata, must list the requested (RoleArn, SAMLProviderArn) pair in its Role
  * attribute, and the role's trust policy must admit the provider. The token lives
  * min(DurationSeconds, role maximum, SessionNotOnOrAfter).

@@ -8,12 +8,12 @@ import * as param from './params.js';
 
 /**
  * A chained session's lifetime cap. AWS documents one hour for role chaining; no Alibaba document
- * does (reference §10), so this is the stricter reading, not a confirmed rule.
+ * does (docs/alibaba-cloud-reference.md §10), so this is the stricter reading, not a confirmed rule.
  */
 const CHAINED_MAX_SECONDS = 3600;
 
 /**
- * AssumeRole (signed; reference §3), by a RAM user's AccessKey or by STS credentials (role
+ * AssumeRole (signed; docs/alibaba-cloud-reference.md §3), by a RAM user's AccessKey or by STS credentials (role
  * chaining). The caller's own permissions must allow `sts:AssumeRole` on the role and the role's
  * trust policy must name the caller; either refusal is the documented NoPermission.
  */

@@ -1,7 +1,7 @@
 import { isoSeconds, issuedArn, type RoleSession } from '../role-session.js';
 import type { StsCredential } from '../state.js';
 
-/** Response fragments every AssumeRole* action returns (reference §1 "Response JSON"). */
+/** Response fragments every AssumeRole* action returns (docs/alibaba-cloud-reference.md §1 "Response JSON"). */
 
 export function credentialsBody(credential: StsCredential) {
   return {

@@ -13,7 +13,7 @@ const REFRESH_TIMEOUT_SECONDS = 5;
 
 /**
  * OpenID Connect relying party on openid-client v6: authorization code + PKCE (S256) + state +
- * nonce, always all three (security.md §3.2: a server that ignores PKCE cannot be detected).
+ * nonce, always all three (docs/security-reference.md §3.2: a server that ignores PKCE cannot be detected).
  * With `refreshGroups`, also the refresh_token grant, to re-read the user for CLI refreshes.
  */
 export class OidcConnector implements Connector {
@@ -181,7 +181,7 @@ export class OidcConnector implements Connector {
 
   private clientMetadata(): Partial<client.ClientMetadata> {
     return {
-      // Pinned: never let the IdP's metadata talk us into `none` or HS256 (security.md §3.2).
+      // Pinned: never let the IdP's metadata talk us into `none` or HS256 (docs/security-reference.md §3.2).
       id_token_signed_response_alg: this.idp.idTokenSigningAlg,
       [client.clockTolerance]: this.idp.clockToleranceSeconds,
       ...(this.idp.clientSecret ? { client_secret: this.idp.clientSecret } : {}),

@@ -3,7 +3,7 @@ import { anyDescendants, attr, children, NS, type XmlElement } from './xml.js';
 
 /**
  * Algorithm allowlists, checked on the raw document before node-saml runs (reject-only). xml-crypto
- * verifies RSA-SHA1 and SHA-1 digests and node-saml accepts them (security.md §1.3 #60);
+ * verifies RSA-SHA1 and SHA-1 digests and node-saml accepts them (docs/security-reference.md §1.3 #60);
  * xml-encryption decrypts AES-CBC and 3DES, open to padding oracles when anything is unsigned (#76, #77).
  */
 export const SIGNATURE_ALGORITHMS: ReadonlySet<string> = new Set([

@@ -33,7 +33,7 @@ export interface SamlConnectorDeps {
 
 /**
  * The bridge as SAML 2.0 Service Provider, on node-saml wrapped in the checks it leaves open
- * (security.md §1.5): raw-text and raw-document checks before it, checks on the signed assertion
+ * (docs/security-reference.md §1.5): raw-text and raw-document checks before it, checks on the signed assertion
  * after it, and the assertion ID spent in the store last. SP-initiated only: the AuthnRequest ID
  * travels in this browser's flow and must come back in InResponseTo.
  */

@@ -9,7 +9,7 @@ import type { IdpTrust } from './trust.js';
 
 /**
  * node-saml's options, every security-relevant one set explicitly: its defaults accept unsolicited
- * and replayed responses, sign with SHA-1 and apply no clock skew or age bound (security.md §1.2).
+ * and replayed responses, sign with SHA-1 and apply no clock skew or age bound (docs/security-reference.md §1.2).
  */
 export function nodeSamlConfig(idp: SamlIdp, trust: IdpTrust, sp: SpKeys | undefined, requestIds: CacheProvider): SamlConfig {
   return {

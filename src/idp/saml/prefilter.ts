@@ -20,7 +20,7 @@ export interface PostedResponse {
 }
 
 /**
- * Checks done on the raw text, before any XML parser sees it (security.md §1.5 "pre"). They can only
+ * Checks done on the raw text, before any XML parser sees it (docs/security-reference.md §1.5 "pre"). They can only
  * refuse. Real IdP responses contain no DOCTYPE, no comment, no CDATA section and no processing
  * instruction (gosaml2's corpus of 302 messages from many IdPs has none), while each of these has
  * been the lever of a signature bypass or a parser-differential attack somewhere.

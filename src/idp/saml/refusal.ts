@@ -10,7 +10,7 @@ const GENERIC_HINT =
  * A refused SAML response. Users see one fixed sentence plus the code: which check failed is for
  * the log (`detail`), never echoed from the response (attacker input, or xml-crypto messages that
  * embed the SignatureValue). With the response signed and only AES-GCM decrypted, distinct codes
- * give no decryption oracle (security.md §1.4 encrypted assertions, d).
+ * give no decryption oracle (docs/security-reference.md §1.4 encrypted assertions, d).
  */
 export function samlRefusal(
   code: SamlRefusalCode,

@@ -2,7 +2,7 @@ import type { CacheItem, CacheProvider } from '@node-saml/node-saml';
 import type { Clock } from '../../clock.js';
 import type { Store } from '../../store/index.js';
 
-/** How long an AuthnRequest may be answered (security.md §1.2: about ten minutes, not node-saml's 8 h). */
+/** How long an AuthnRequest may be answered (docs/security-reference.md §1.2: about ten minutes, not node-saml's 8 h). */
 export const REQUEST_ID_TTL_SECONDS = 600;
 
 /**

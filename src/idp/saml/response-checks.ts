@@ -18,7 +18,7 @@ const ENTITY_FORMAT = 'urn:oasis:names:tc:SAML:2.0:nameid-format:entity';
 
 /**
  * Checks on the Response element node-saml does not make, run on the parsed document before
- * node-saml (security.md §1.5). Each can only refuse; nothing read here reaches the identity,
+ * node-saml (docs/security-reference.md §1.5). Each can only refuse; nothing read here reaches the identity,
  * which comes from the signed assertion alone.
  */
 export function checkResponse(root: XmlElement, expected: ResponseExpectations): void {

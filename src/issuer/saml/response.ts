@@ -25,7 +25,7 @@ export interface SamlResponseInput {
 }
 
 /**
- * Mints the SAML Response RAM accepts for role-based SSO (alibaba-federation.md §4): one signed
+ * Mints the SAML Response RAM accepts for role-based SSO (docs/alibaba-cloud-reference.md §4): one signed
  * assertion for exactly one (role, provider) pair, a bearer confirmation for the site's role-SSO
  * URL, RSA-SHA256 over SHA-256 digests with exclusive canonicalisation.
  */
@@ -67,7 +67,7 @@ export function mintSamlResponse(input: SamlResponseInput): string {
 
 /**
  * The SessionDuration attribute is documented for 900–3,600 s and governs console sessions only;
- * longer STS sessions come from DurationSeconds, bounded by SessionNotOnOrAfter (reference §4).
+ * longer STS sessions come from DurationSeconds, bounded by SessionNotOnOrAfter (docs/alibaba-cloud-reference.md §4).
  */
 function consoleSessionSeconds(seconds: number): number {
   return Math.min(3600, Math.max(900, seconds));

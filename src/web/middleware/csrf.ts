@@ -12,7 +12,7 @@ export function csrfToken(ctx: Context): string {
 
 /**
  * Refuses a state-changing POST unless it carries the session's token and, when the browser says
- * where it comes from, comes from our own origin (security.md §5: token + Origin, both).
+ * where it comes from, comes from our own origin (docs/security-reference.md §5: token + Origin, both).
  */
 export function checkCsrf(publicOrigin: string): Middleware {
   return async (ctx, next) => {

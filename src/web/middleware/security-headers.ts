@@ -1,7 +1,7 @@
 import type { Middleware } from 'koa';
 
 /**
- * Headers every response carries (security.md §5): a strict CSP with no inline script, no framing,
+ * Headers every response carries (docs/security-reference.md §5): a strict CSP with no inline script, no framing,
  * no referrer (callback URLs carry codes), and no caching of anything personal. Routes that need a
  * wider `form-action` (the console auto-post form) extend `ctx.state.formActions`.
  */

@@ -30,7 +30,7 @@ export function deviceRoutes(deps: WebDeps, device: DeviceFlow): Router {
 
   /**
    * Approving hands the device a session as this user, so the sign-in behind it must be recent
-   * (RFC 8628 §5.4, security.md §4.3.6); otherwise through the IdP and back, keeping the code.
+   * (RFC 8628 §5.4, docs/security-reference.md §4.3.6); otherwise through the IdP and back, keeping the code.
    */
   const requireRecentSignIn: Middleware = async function requireRecentSignIn(ctx, next) {
     const session = ctx.session as BrowserSession | null;

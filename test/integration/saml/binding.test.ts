@@ -13,7 +13,7 @@ import { base64, signBoth } from '../../helpers/saml-response.js';
 
 /**
  * What binds a SAML response to one browser and one use: the AuthnRequest ID kept in this
- * browser's flow cookie, consumed once, and the assertion ID spent in the store (security.md §1.4
+ * browser's flow cookie, consumed once, and the assertion ID spent in the store (docs/security-reference.md §1.4
  * "Replay" and "Unsolicited").
  */
 describe('SAML response binding', () => {

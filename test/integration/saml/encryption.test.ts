@@ -4,7 +4,7 @@ import { encryptAssertion, sign, type EncryptOptions } from '../../helpers/saml-
 
 /**
  * Encrypted assertions: decrypted only with our configured key, only AES-GCM content encryption
- * and RSA-OAEP key transport, and only inside a response the IdP signed (security.md §1.3 #72–77).
+ * and RSA-OAEP key transport, and only inside a response the IdP signed (docs/security-reference.md §1.3 #72–77).
  */
 const CBC = 'http://www.w3.org/2001/04/xmlenc#aes256-cbc';
 let sp: TestKeyPair;

@@ -3,7 +3,7 @@ import { answer, expectRefused, postToAcs, samlBridge, signedAnswer, startSamlLo
 import { sign, signBoth } from '../../helpers/saml-response.js';
 
 /**
- * One test per refusal (security.md §1.4 recipes): a response generated and signed at test time,
+ * One test per refusal (docs/security-reference.md §1.4 recipes): a response generated and signed at test time,
  * mutated, posted to the ACS. Each must show the error page with its own code and create no session.
  */
 type Build = (bridge: SamlBridge, requestId: string) => string | Promise<string>;

@@ -2,7 +2,7 @@ import { FakeOp } from '../../helpers/fake-op.js';
 import { followOp, loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
 
 /**
- * The OIDC relying party against crafted ID tokens (security.md §3.2, openid-client's conformance
+ * The OIDC relying party against crafted ID tokens (docs/security-reference.md §3.2, openid-client's conformance
  * list): every refusal shows an error page with its code, creates no session and consumes the flow.
  */
 let op: FakeOp;

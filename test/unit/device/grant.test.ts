@@ -30,7 +30,7 @@ describe('the device grant state machine', () => {
     expect(grant).toMatchObject({ lastPollAt: T0 + 10_000, interval: 5 });
   });
 
-  test('security.md §4.3.3: t=0 pending, t=2 slow_down (10 s), t=7 slow_down (15 s), t=22 pending again', () => {
+  test('docs/security-reference.md §4.3.3: t=0 pending, t=2 slow_down (10 s), t=7 slow_down (15 s), t=22 pending again', () => {
     const { verdicts, grant } = pollAt([0, 2, 7, 22]);
     expect(verdicts).toEqual(['authorization_pending', 'slow_down', 'slow_down', 'authorization_pending']);
     expect(grant.interval).toBe(15);

@@ -7,7 +7,7 @@ import { selfSignedCertificate } from '../../helpers/emulator-x509.js';
 import { base64, createTestIdp, mintSamlResponse, sign, type TestIdp } from '../../helpers/saml-mint-for-tests.js';
 
 /**
- * The SAML verifier against the known attacks (security reference §1.4): signature wrapping,
+ * The SAML verifier against the known attacks (docs/security-reference.md §1.4): signature wrapping,
  * comment injection, DOCTYPE, KeyInfo substitution, weak algorithms. Each test mutates a freshly
  * signed Response and asserts both the documented code and why it was refused.
  */

@@ -1,7 +1,7 @@
 import { isBridgeError } from '../../../src/errors.js';
 import { MAX_SAML_RESPONSE_BYTES, prefilterPost } from '../../../src/idp/saml/prefilter.js';
 
-/** The checks on the raw text, before any parser sees it (security.md §1.5 "pre"). */
+/** The checks on the raw text, before any parser sees it (docs/security-reference.md §1.5 "pre"). */
 const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64');
 const RESPONSE = '<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_1"/>';
 

@@ -5,7 +5,7 @@ describe('safeReturnTo', () => {
     expect(safeReturnTo(path)).toBe(path);
   });
 
-  // oauth2-proxy's open-redirect table and CVE cases (security.md §5), plus paths outside the allow-list.
+  // oauth2-proxy's open-redirect table and CVE cases (docs/security-reference.md §5), plus paths outside the allow-list.
   test.each([
     '//evil.com',
     '/\\evil.com',
