@@ -13,6 +13,8 @@ afterAll(async () => {
   await op.close();
 });
 
+const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+
 const cookieNames = (res: { headers: Record<string, unknown> }) =>
   ((res.headers['set-cookie'] as string[] | undefined) ?? []).map((c) => c.split('=')[0]);
 
@@ -81,6 +83,20 @@ describe('OIDC sign-in', () => {
     const callback = await followOp(start.headers.location!);
     const res = await browser.get(callback.pathname + callback.search).expect(401);
     expect(res.text).toContain('ERR_AUTH_TOKEN_INVALID');
+  });
+
+  test('a signed-in session starts empty: a CSRF token planted before sign-in is refused after it', async () => {
+    const { agent } = await testBridge(op);
+    const browser = agent();
+    // The attacker's own session and its token, then planted in the victim's browser (the same agent).
+    await loginThroughFakeOp(browser, op);
+    const planted = csrfOf((await browser.get('/roles').expect(200)).text);
+    expect((await loginThroughFakeOp(browser, op)).status).toBe(302);
+    const refused = await browser.post('/logout').type('form').send({ _csrf: planted }).expect(403);
+    expect(refused.text).toContain('ERR_CSRF');
+    const fresh = csrfOf((await browser.get('/roles').expect(200)).text);
+    expect(fresh).not.toBe(planted);
+    await browser.post('/logout').type('form').send({ _csrf: fresh }).expect(200);
   });
 
   test('an IdP error response is shown as the IdP refusing, with its own code', async () => {
