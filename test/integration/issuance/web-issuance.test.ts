@@ -259,6 +259,9 @@ describe('failures an employee can understand', () => {
   });
 
   test('an assertion that is already expired when it arrives (clock skew) → ERR_STS_EXPIRED', async () => {
+    // The IdP dates its token on the bridge's clock too: a token from 10 minutes "ahead" is refused at sign-in.
+    const bridgeNow = Math.floor((Date.now() - 10 * 60 * 1000) / 1000);
+    op.next = { claims: { iat: bridgeNow, auth_time: bridgeNow } };
     const b = await signedIn({ clockOffsetMs: -10 * 60 * 1000 });
     const res = await b.post('/roles/credentials', { role: 'dev-admin', duration: '900' });
     expect(res.status).toBe(401);

@@ -58,6 +58,8 @@ describe('OIDC sign-in', () => {
     ['HS256 with the public key as secret', { alg: 'HS256' as const }],
     ['signed by a key that is not in the JWKS', { foreignKey: true }],
     ['missing sub', { claims: { sub: undefined } }],
+    ['iat an hour in the future', { claims: { iat: Math.floor(Date.now() / 1000) + 3600 } }],
+    ['auth_time an hour in the future', { claims: { auth_time: Math.floor(Date.now() / 1000) + 3600 } }],
   ])('%s → ERR_AUTH_TOKEN_INVALID, no session', async (_name, next) => {
     const { agent, logLines } = await testBridge(op);
     const browser = agent();
