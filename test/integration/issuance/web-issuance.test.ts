@@ -27,7 +27,7 @@ async function signedIn(options: Parameters<typeof bridgeWithEmulator>[1] = {}, 
   const bridge = await bridgeWithEmulator(op, options);
   open.push(bridge);
   const browser = bridge.agent();
-  op.user = { ...ALICE, ...user } as typeof op.user;
+  op.user = { ...ALICE, ...user };
   await loginThroughFakeOp(browser, op);
   const page = await browser.get('/roles').expect(200);
   const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
