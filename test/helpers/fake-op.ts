@@ -197,7 +197,9 @@ export class FakeOp {
 
   private async idToken(nonce: string | null, next: NextResponse): Promise<string> {
     const now = Math.floor(this.now() / 1000);
-    const claims: Record<string, unknown> = { ...this.user, nonce, iat: now, exp: now + 300, auth_time: now };
+    // A verifying IdP unless the user says otherwise (`email_verified: false`).
+    const verified = this.user.email === undefined ? {} : { email_verified: true };
+    const claims: Record<string, unknown> = { ...verified, ...this.user, nonce, iat: now, exp: now + 300, auth_time: now };
     for (const [k, v] of Object.entries(next.claims ?? {})) {
       if (v === undefined) delete claims[k];
       else claims[k] = v;
