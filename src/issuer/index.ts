@@ -58,7 +58,7 @@ export class BridgeIssuer {
       nameId: this.names.pseudonym(identity),
       roleArn: role.arn,
       providerArn: role.providerArn,
-      roleSessionName: this.names.roleSessionName(identity),
+      roleSessionName: this.names.roleSessionName(identity, 'AssumeRoleWithSAML'),
       sessionDurationSeconds,
       lifetimeSeconds: this.settings.tokenLifetimeSeconds,
       now,

@@ -85,6 +85,26 @@ describe('web credentials', () => {
   });
 });
 
+describe('a plus-addressed user (a+b@example.com)', () => {
+  test.each([
+    ['dev-admin', 'AssumeRoleWithSAML', /^a\+b@example\.com-[0-9a-f]{8}$/],
+    ['dev-readonly', 'AssumeRoleWithOIDC', /^a_b@example\.com-[0-9a-f]{8}$/],
+    ['prod-auditor', 'AssumeRole', /^a_b@example\.com-[0-9a-f]{8}$/],
+  ])("%s: %s accepts the session name, which keeps only that API's characters", async (role, origin, sessionName) => {
+    const b = await signedIn({}, { email: 'a+b@example.com' });
+    const res = await b.post('/roles/credentials', { role, duration: '900' });
+    expect(/data-code="([A-Z_]+)"|data-testid="error-code">([A-Z_]+)/.exec(res.text)).toBeNull();
+    expect(res.status).toBe(200);
+    const creds = credentialsFrom(res.text);
+    const debug = (await (await fetch(`${b.emulatorUrl}/debug/session?AccessKeyId=${creds.accessKeyId}`)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(debug).toMatchObject({ Origin: origin, RoleSessionName: expect.stringMatching(sessionName) });
+    expect(b.audits()[0]).toMatchObject({ outcome: 'issued', roleId: role, roleSessionName: debug.RoleSessionName });
+  });
+});
+
 describe('console sign-in', () => {
   test('federation: a 302 to Login with a single-use sign-in token and no credentials in the URL, landing in the console', async () => {
     const b = await signedIn();
