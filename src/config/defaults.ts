@@ -36,8 +36,14 @@ export const DEFAULTS = {
   issuer: {
     /** The client id Alibaba recommends registering for OIDC providers (and ACK RRSA requires). */
     oidcAudience: 'sts.aliyuncs.com',
-    /** Minted assertions and ID tokens are used within seconds; 5 minutes is the ceiling. */
+    /** Minted SAML assertions: the console's saml-post form travels through the browser; 5 minutes is the ceiling. */
     tokenLifetimeSeconds: 300,
+    /**
+     * Minted ID tokens for AssumeRoleWithOIDC go from the bridge straight to STS within a second;
+     * a minute leaves room for clock differences and keeps a token that leaked (a proxy log, a
+     * dump) useless almost at once. The bridge's clock must be NTP-synchronised.
+     */
+    oidcTokenLifetimeSeconds: 60,
   },
   elevation: {
     maxSessionDuration: 3600,

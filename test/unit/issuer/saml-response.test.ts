@@ -27,6 +27,7 @@ async function setup(signSamlResponse = true) {
       signSamlResponse,
       oidcAudience: 'sts.aliyuncs.com',
       tokenLifetimeSeconds: 300,
+      oidcTokenLifetimeSeconds: 60,
       subjectSecret: 's'.repeat(40),
     },
     config.alibaba,
