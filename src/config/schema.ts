@@ -219,7 +219,7 @@ const deviceSchema = z.strictObject({
     .min(300)
     .max(30 * 86400)
     .default(DEFAULTS.device.sessionMaxAgeSeconds),
-  /** A browser session older than this signs in again before approving a device, seconds. */
+  /** Approving a device needs an authentication at the IdP (its `auth_time` / `AuthnInstant`) at most this old, seconds. */
   reauthenticateAfterSeconds: z.number().int().min(60).default(DEFAULTS.device.reauthenticateAfterSeconds),
   /** Device logins one client IP may start per 10 minutes before device_authorization answers 429. */
   maxStartsPerIpPer10Minutes: z.number().int().min(1).default(DEFAULTS.device.maxStartsPerIpPer10Minutes),
