@@ -12,7 +12,11 @@ export interface RequestState {
 /** The server-side browser session (koa-session with an external store: the cookie holds only an id). */
 export interface BrowserSession {
   identity?: Identity;
-  /** When the user signed in to rambridge (ms). Absolute lifetime counts from here. */
+  /**
+   * When the user signed in to rambridge (ms). Absolute lifetime counts from here. It says nothing
+   * about when the user last authenticated (a sign-in can be silent SSO): decisions that need a
+   * recent authentication read the IdP's own `identity.authTime`.
+   */
   loginAt?: number;
   /** Last request (ms), for the idle timeout. */
   seenAt?: number;
