@@ -134,7 +134,7 @@ export function deviceRoutes(deps: WebDeps, device: DeviceFlow): Router {
 
   function renderConfirmation(ctx: Context, grant: DeviceGrant, userCode: string): void {
     const askedAt = new Date(grant.createdAt).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    const minutesAgo = Math.floor((clock.now() - grant.createdAt) / 60_000);
+    const minutesAgo = Math.max(0, Math.floor((clock.now() - grant.createdAt) / 60_000));
     ctx.type = 'html';
     ctx.body = views.render('device-confirm', {
       title: 'Approve CLI sign-in?',
