@@ -1,4 +1,5 @@
 import { FakeOp } from '../../helpers/fake-op.js';
+import { storedEntries } from '../../unit/device/store-entries.js';
 import { followOp, loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
 
 /**
@@ -88,12 +89,17 @@ describe('OIDC sign-in', () => {
   });
 
   test('a signed-in session starts empty: a CSRF token planted before sign-in is refused after it', async () => {
-    const { agent } = await testBridge(op);
+    const { agent, store } = await testBridge(op);
     const browser = agent();
     // The attacker's own session and its token, then planted in the victim's browser (the same agent).
     await loginThroughFakeOp(browser, op);
     const planted = csrfOf((await browser.get('/roles').expect(200)).text);
     expect((await loginThroughFakeOp(browser, op)).status).toBe(302);
+    // One session left, holding only what this sign-in wrote.
+    const sessions = storedEntries(store).filter(([key]) => key.startsWith('session:'));
+    expect(sessions.map(([, json]) => Object.keys(JSON.parse(json) as object).filter((k) => !k.startsWith('_')))).toEqual([
+      ['identity', 'loginAt', 'seenAt'],
+    ]);
     const refused = await browser.post('/logout').type('form').send({ _csrf: planted }).expect(403);
     expect(refused.text).toContain('ERR_CSRF');
     const fresh = csrfOf((await browser.get('/roles').expect(200)).text);
