@@ -57,10 +57,13 @@ function checkTenant(idp: OidcIdp, claims: Claims): void {
  * The email, only when the IdP says it verified it (OIDC Core §5.1 `email_verified`). At many IdPs
  * users or other tenants' admins can set an address they do not own (Entra's `email` claim: nOAuth),
  * and an email satisfies `emailDomains` grants and names the user toward Alibaba Cloud: an
- * unverified one is left out entirely. Some IdPs (Cognito) send the flag as a string.
+ * unverified one is left out entirely. Some IdPs (Cognito) send the flag as a string. Entra sends
+ * no `email_verified`; its optional claim `xms_edov` says the address's domain is verified by the
+ * tenant that owns it, which is what an `emailDomains` grant relies on.
  */
 function verifiedEmail(idp: OidcIdp, claims: Claims): string | undefined {
-  const verified = claims.email_verified === true || claims.email_verified === 'true';
+  const verified =
+    claims.email_verified === true || claims.email_verified === 'true' || (idp.preset === 'entra' && claims.xms_edov === true);
   return verified ? optionalString(claims[idp.claims.email]) : undefined;
 }
 
