@@ -10,7 +10,7 @@ import type { Identity } from './identity.js';
  */
 
 /** The secret a connector keeps in the flow when it asked for re-authentication: when it asked (ms). */
-export const REAUTH_SINCE = 'reauthenticateSince';
+const REAUTH_SINCE = 'reauthenticateSince';
 
 export function reauthenticationSecrets(now: number): FlowSecrets {
   return { [REAUTH_SINCE]: String(now) };
