@@ -30,6 +30,8 @@ export const ERROR_STATUS = {
   ERR_AUTH_CLAIM_MISSING: 401,
   ERR_AUTH_GROUPS_OVERAGE: 401,
   ERR_AUTH_TENANT_NOT_ALLOWED: 401,
+  /** Told to ask for credentials again (`prompt=login`, `ForceAuthn`), the IdP answered from an older sign-in. */
+  ERR_AUTH_NOT_REAUTHENTICATED: 401,
   /** A CLI refresh re-read the user at the IdP (`refreshGroups`) and the IdP refused them. */
   ERR_UPSTREAM_REFRESH_DENIED: 400,
   // upstream sign-in (SAML): one code per refusal, so logs and metrics tell attacks from misconfiguration

@@ -36,8 +36,14 @@ export const DEFAULTS = {
   issuer: {
     /** The client id Alibaba recommends registering for OIDC providers (and ACK RRSA requires). */
     oidcAudience: 'sts.aliyuncs.com',
-    /** Minted assertions and ID tokens are used within seconds; 5 minutes is the ceiling. */
+    /** Minted SAML assertions: the console's saml-post form travels through the browser; 5 minutes is the ceiling. */
     tokenLifetimeSeconds: 300,
+    /**
+     * Minted ID tokens for AssumeRoleWithOIDC go from the bridge straight to STS within a second;
+     * a minute leaves room for clock differences and keeps a token that leaked (a proxy log, a
+     * dump) useless almost at once. The bridge's clock must be NTP-synchronised.
+     */
+    oidcTokenLifetimeSeconds: 60,
   },
   elevation: {
     maxSessionDuration: 3600,
@@ -54,7 +60,10 @@ export const DEFAULTS = {
     accessTokenTtlSeconds: 600,
     /** Absolute lifetime of a CLI session, seconds: refresh stops here and the user runs `rambridge login` again (NIST AAL2: 12 h). */
     sessionMaxAgeSeconds: 12 * 3600,
-    /** A browser session older than this must sign in again before it may approve a device (RFC 8628 §5.4 remote phishing). */
+    /**
+     * Approving a device needs the IdP to say the user authenticated at most this long ago (`auth_time`,
+     * `AuthnInstant`); otherwise the IdP is told to ask again (RFC 8628 §5.4 remote phishing).
+     */
     reauthenticateAfterSeconds: 3600,
     /** Device logins one client IP may start per 10 minutes: a CLI starts one at a time; this stops filling the store. */
     maxStartsPerIpPer10Minutes: 30,

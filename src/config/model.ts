@@ -31,8 +31,10 @@ export interface OidcIdp extends Omit<OidcIdpConfig, 'claims' | 'scopes' | 'disp
   redirectUri: string;
 }
 
-export interface SamlIdp extends Omit<SamlIdpConfig, 'attributes' | 'displayName' | 'spEntityId' | 'nameIdFormat'> {
+export interface SamlIdp extends Omit<SamlIdpConfig, 'attributes' | 'displayName' | 'spEntityId' | 'nameIdFormat' | 'emailVerified'> {
   displayName: string;
+  /** The IdP's email is used (preset default or the config's `emailVerified`). */
+  emailVerified: boolean;
   /** Attribute names after applying the preset and overrides. */
   attributes: { email?: string; groups: string[]; name?: string; firstName?: string; lastName?: string };
   nameIdFormat: NameIdFormat;

@@ -80,6 +80,9 @@ function checkRoleModes(roles: Entry[]): ConfigProblem[] {
     if (value.console === 'saml-post' && via !== 'saml') {
       problems.push({ path: `roles[${index}].console`, message: 'saml-post needs via: saml' });
     }
+    if (value.oidcAudience !== undefined && (via !== 'oidc' || value.oidcPassThrough !== undefined)) {
+      problems.push({ path: `roles[${index}].oidcAudience`, message: 'only for via: oidc roles with bridge-minted tokens' });
+    }
     if (value.oidcPassThrough !== undefined && via !== 'oidc') {
       problems.push({ path: `roles[${index}].oidcPassThrough`, message: 'pass-through needs via: oidc' });
     }

@@ -17,6 +17,8 @@ export type NameIdFormat = keyof typeof NAMEID_FORMATS;
 
 interface SamlPreset {
   email?: string;
+  /** Whether the IdP only ever sends addresses it has verified (see `emailVerified` in the schema). */
+  emailVerified: boolean;
   groups: readonly string[];
   name?: string;
   firstName?: string;
@@ -29,6 +31,8 @@ export const SAML_PRESETS = {
   /** Okta app integration defaults; NameID is the email. */
   okta: {
     email: 'email',
+    /** Okta's `user.email` is the primary address, confirmed by the user before it is used. */
+    emailVerified: true,
     groups: ['groups'],
     name: undefined,
     firstName: 'firstName',
@@ -38,6 +42,8 @@ export const SAML_PRESETS = {
   /** Entra ID enterprise app defaults; NameID is the UPN, sent as emailAddress when asked for it. */
   entra: {
     email: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress',
+    /** Entra's `user.mail` is not verified (nOAuth): admins, and guests' home tenants, set any address. */
+    emailVerified: false,
     groups: ['http://schemas.microsoft.com/ws/2008/06/identity/claims/groups'],
     name: 'http://schemas.microsoft.com/identity/claims/displayname',
     firstName: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname',
@@ -45,7 +51,15 @@ export const SAML_PRESETS = {
     nameIdFormat: 'emailAddress',
   },
   /** Any IdP: asks for no particular NameID format, so the IdP's own setting decides. */
-  generic: { email: 'email', groups: ['groups'], name: 'name', firstName: undefined, lastName: undefined, nameIdFormat: 'unspecified' },
+  generic: {
+    email: 'email',
+    emailVerified: false,
+    groups: ['groups'],
+    name: 'name',
+    firstName: undefined,
+    lastName: undefined,
+    nameIdFormat: 'unspecified',
+  },
 } as const satisfies Record<string, SamlPreset>;
 
 export type SamlPresetName = keyof typeof SAML_PRESETS;
@@ -79,6 +93,13 @@ export const samlIdpSchema = z
         lastName: z.string().min(1).optional(),
       })
       .optional(),
+    /**
+     * The IdP vouches for the email it sends (attribute, or an emailAddress NameID): only then is
+     * it used, to match `emailDomains` grants and to name the user toward Alibaba Cloud. Default
+     * from the preset: okta true, entra and generic false. Set it only when users cannot choose
+     * their own address at the IdP.
+     */
+    emailVerified: z.boolean().optional(),
     /** The NameID format asked for; the NameID keys the user, so it must be stable (never transient). */
     nameIdFormat: z.enum(Object.keys(NAMEID_FORMATS) as [NameIdFormat]).optional(),
     /** Split single group values on this delimiter (IdPs that send "a,b,c"). */

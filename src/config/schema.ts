@@ -147,6 +147,13 @@ const roleSchema = z.strictObject({
    * corporate IdP. The token lives as long as the IdP made it (often an hour after sign-in).
    */
   oidcPassThrough: z.strictObject({ provider: ramName }).optional(),
+  /**
+   * via oidc only: the `aud` of ID tokens minted for this role, instead of `issuer.oidcAudience`.
+   * Give each role its own, register them all as client ids of the RAM OIDC provider and require
+   * the role's own with `oidc:aud` in its trust policy: RAM then refuses a token minted for one
+   * role (leaked, or replayed within its lifetime) for every other role.
+   */
+  oidcAudience: z.string().min(1).max(128).optional(),
 });
 
 const keyPairSchema = z.strictObject({
@@ -167,8 +174,10 @@ const issuerSchema = z.strictObject({
   signSamlResponse: z.boolean().default(true),
   /** `aud` of ID tokens minted for AssumeRoleWithOIDC (the client id registered in RAM). */
   oidcAudience: z.string().min(1).default(DEFAULTS.issuer.oidcAudience),
-  /** Lifetime of minted ID tokens and assertions, seconds (at most 5 minutes). */
+  /** Lifetime of minted SAML assertions, seconds (at most 5 minutes). */
   tokenLifetimeSeconds: z.number().int().min(30).max(300).default(DEFAULTS.issuer.tokenLifetimeSeconds),
+  /** Lifetime of minted ID tokens for AssumeRoleWithOIDC, seconds: only as long as the STS call needs. */
+  oidcTokenLifetimeSeconds: z.number().int().min(10).max(300).default(DEFAULTS.issuer.oidcTokenLifetimeSeconds),
   /** Secret for the stable pseudonymous `sub` and RoleSessionName suffix; never rotate it casually. */
   subjectSecret: z.string().min(32, 'at least 32 characters'),
 });
@@ -210,7 +219,7 @@ const deviceSchema = z.strictObject({
     .min(300)
     .max(30 * 86400)
     .default(DEFAULTS.device.sessionMaxAgeSeconds),
-  /** A browser session older than this signs in again before approving a device, seconds. */
+  /** Approving a device needs an authentication at the IdP (its `auth_time` / `AuthnInstant`) at most this old, seconds. */
   reauthenticateAfterSeconds: z.number().int().min(60).default(DEFAULTS.device.reauthenticateAfterSeconds),
   /** Device logins one client IP may start per 10 minutes before device_authorization answers 429. */
   maxStartsPerIpPer10Minutes: z.number().int().min(1).default(DEFAULTS.device.maxStartsPerIpPer10Minutes),

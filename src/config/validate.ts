@@ -66,6 +66,7 @@ export function resolveSamlIdp(idp: SamlIdpConfig, publicUrl: string): SamlIdp {
       lastName: a.lastName ?? preset.lastName,
     },
     nameIdFormat: idp.nameIdFormat ?? preset.nameIdFormat,
+    emailVerified: idp.emailVerified ?? preset.emailVerified,
     spEntityId: idp.spEntityId ?? samlSpEndpoints(publicUrl, idp.id).entityId,
     acsUrl: samlSpEndpoints(publicUrl, idp.id).acsUrl,
   };

@@ -32,7 +32,8 @@ export type FlowSecrets = Record<string, string>;
 export interface LoginOptions {
   /**
    * Make the IdP ask for credentials again instead of reusing its own session (OIDC `prompt=login`
-   * with `max_age=0`, checked on `auth_time`; SAML `ForceAuthn`): before approving a CLI login.
+   * with `max_age=0`; SAML `ForceAuthn`): before approving a CLI login. The answer is refused
+   * unless the IdP's `auth_time` / `AuthnInstant` is after this sign-in started (reauthentication.ts).
    */
   reauthenticate?: boolean;
 }

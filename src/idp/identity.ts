@@ -37,6 +37,15 @@ export function identityKey(identity: Pick<Identity, 'issuer' | 'subject'>): str
   return `${identity.issuer}\u0000${identity.subject}`;
 }
 
+/**
+ * Seconds since the user authenticated at the IdP, as the IdP asserts it; Infinity when it did not
+ * say. Never negative: a time slightly ahead (within the clock tolerance) is "just now", not a
+ * credit of extra recency.
+ */
+export function authAgeSeconds(identity: Pick<Identity, 'authTime'>, now: number): number {
+  return identity.authTime === undefined ? Infinity : Math.max(0, now / 1000 - identity.authTime);
+}
+
 /** RFC 8176 methods that count as a factor beyond a password. */
 const SECOND_FACTORS = new Set(['mfa', 'otp', 'hwk', 'swk', 'sms', 'tel', 'fpt', 'face', 'iris', 'retina', 'vbm', 'sc']);
 

@@ -17,7 +17,7 @@ export type ConnectorDeps = SamlConnectorDeps & {
 export function createConnector(idp: Idp, deps: ConnectorDeps): Connector {
   switch (idp.type) {
     case 'oidc':
-      return new OidcConnector(idp, { keepIdToken: deps.keepIdToken });
+      return new OidcConnector(idp, { clock: deps.clock, keepIdToken: deps.keepIdToken });
     case 'saml':
       return new SamlConnector(idp, deps);
   }

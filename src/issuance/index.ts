@@ -3,6 +3,7 @@ import type { Role } from '../config/index.js';
 import { BridgeError, toBridgeError } from '../errors.js';
 import type { Identity } from '../idp/identity.js';
 import type { BridgeIssuer } from '../issuer/index.js';
+import type { SessionNameApi } from '../issuer/subject.js';
 import type { RoleChoice } from '../mapping/index.js';
 import type { AssumeRoleResult, StsClient, StsCredentials } from '../sts/index.js';
 import { AuditLog, type AuditRecord } from './audit.js';
@@ -38,7 +39,7 @@ export class CredentialIssuer {
   constructor(private readonly deps: { issuer: BridgeIssuer; sts: StsClient; roles: Role[]; clock: Clock; audit: AuditLog }) {}
 
   async issue(request: IssueRequest): Promise<IssuedCredentials> {
-    const roleSessionName = this.deps.issuer.names.roleSessionName(request.identity);
+    const roleSessionName = this.deps.issuer.names.roleSessionName(request.identity, sessionNameApi(request.choice.role));
     const base = this.auditBase(request, roleSessionName);
     try {
       const issued = await this.assume(request.choice.role, request.identity, request.durationSeconds, roleSessionName);
@@ -71,7 +72,7 @@ export class CredentialIssuer {
   consoleAssertion(request: IssueRequest): string {
     const { role } = request.choice;
     if (role.via !== 'saml') throw new TypeError(`role ${role.id} is not via saml`);
-    const roleSessionName = this.deps.issuer.names.roleSessionName(request.identity);
+    const roleSessionName = this.deps.issuer.names.roleSessionName(request.identity, 'AssumeRoleWithSAML');
     const xml = this.deps.issuer.samlResponse(request.identity, role, request.durationSeconds, this.deps.clock.now());
     this.deps.audit.record({ ...this.auditBase(request, roleSessionName), delivery: 'saml-post' });
     return xml;
@@ -147,6 +148,16 @@ export class CredentialIssuer {
       requestId: result.requestId,
     };
   }
+}
+
+/**
+ * The API whose RoleSessionName rule applies to the session handed out for `role`. A chain's first
+ * hop, when SAML, carries its own name in the assertion; every name passed as a parameter (OIDC,
+ * and AssumeRole for the chain's last hop) follows the stricter parameter rule.
+ */
+function sessionNameApi(role: Role): SessionNameApi {
+  if (role.via === 'saml') return 'AssumeRoleWithSAML';
+  return role.via === 'oidc' ? 'AssumeRoleWithOIDC' : 'AssumeRole';
 }
 
 /** The corporate IdP's own ID token, for pass-through roles. */

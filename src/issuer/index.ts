@@ -58,7 +58,7 @@ export class BridgeIssuer {
       nameId: this.names.pseudonym(identity),
       roleArn: role.arn,
       providerArn: role.providerArn,
-      roleSessionName: this.names.roleSessionName(identity),
+      roleSessionName: this.names.roleSessionName(identity, 'AssumeRoleWithSAML'),
       sessionDurationSeconds,
       lifetimeSeconds: this.settings.tokenLifetimeSeconds,
       now,
@@ -67,13 +67,16 @@ export class BridgeIssuer {
     });
   }
 
-  /** A signed ID token for AssumeRoleWithOIDC into `role`. */
+  /**
+   * A signed ID token for AssumeRoleWithOIDC into `role`: short-lived (`oidcTokenLifetimeSeconds`)
+   * and, with a per-role `oidcAudience` required by the role's trust policy, good for this role only.
+   */
   idToken(identity: Identity, role: Role, now: number): Promise<string> {
     return mintIdToken({
       issuer: this.settings.oidcIssuer,
-      audience: this.settings.oidcAudience,
+      audience: role.oidcAudience ?? this.settings.oidcAudience,
       subject: this.names.pseudonym(identity),
-      lifetimeSeconds: this.settings.tokenLifetimeSeconds,
+      lifetimeSeconds: this.settings.oidcTokenLifetimeSeconds,
       now,
       key: this.oidcKeys.signing,
       claims: {

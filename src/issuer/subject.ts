@@ -1,6 +1,21 @@
 import { createHmac } from 'node:crypto';
 import type { Identity } from '../idp/identity.js';
 
+/** The STS APIs a RoleSessionName goes to; each has its own character rule. */
+export type SessionNameApi = 'AssumeRoleWithSAML' | 'AssumeRoleWithOIDC' | 'AssumeRole';
+
+/**
+ * Characters each API refuses in a RoleSessionName, and the length every site accepts. The SAML
+ * attribute allows `=,+` (2–32 on the China site, the strictest documented); the AssumeRole and
+ * AssumeRoleWithOIDC parameters allow only `A-Za-z0-9.@_-` (2–64, older docs 2–32), so a
+ * plus-addressed user's name must lose its `+` there or STS refuses the call.
+ */
+const SESSION_NAME_RULES: Record<SessionNameApi, { refused: RegExp; maxLength: number }> = {
+  AssumeRoleWithSAML: { refused: /[^A-Za-z0-9\-_.@=,+]/g, maxLength: 32 },
+  AssumeRoleWithOIDC: { refused: /[^A-Za-z0-9.@_-]/g, maxLength: 32 },
+  AssumeRole: { refused: /[^A-Za-z0-9.@_-]/g, maxLength: 32 },
+};
+
 /**
  * Names the bridge gives a user toward Alibaba Cloud. Both derive from (issuer, subject) through a
  * keyed hash, so they are stable for a person, distinct for two people who ever shared an email
@@ -15,13 +30,13 @@ export class SubjectNames {
   }
 
   /**
-   * RoleSessionName: readable (from the email or name) and collision-free (a hash suffix). Uses the
-   * strictest documented rule — 2–32 characters of `A-Za-z0-9-_.@=,+` (China site) — so it is valid
-   * on both sites.
+   * RoleSessionName for `api`: readable (from the email or name) and collision-free (a hash
+   * suffix), in that API's characters and within the length both sites accept.
    */
-  roleSessionName(identity: Pick<Identity, 'issuer' | 'subject' | 'email' | 'name'>): string {
+  roleSessionName(identity: Pick<Identity, 'issuer' | 'subject' | 'email' | 'name'>, api: SessionNameApi): string {
+    const rule = SESSION_NAME_RULES[api];
     const suffix = this.digest(identity).slice(0, 8);
-    const readable = (identity.email ?? identity.name ?? 'user').replace(/[^A-Za-z0-9\-_.@=,+]/g, '_').slice(0, 32 - 1 - suffix.length);
+    const readable = (identity.email ?? identity.name ?? 'user').replace(rule.refused, '_').slice(0, rule.maxLength - 1 - suffix.length);
     return `${readable}-${suffix}`;
   }
 

@@ -2,7 +2,8 @@ import type { Context } from 'koa';
 import { toBridgeError } from '../errors.js';
 import type { Connector, IdpAnswer } from '../idp/index.js';
 import type { WebDeps } from './deps.js';
-import type { BrowserSession } from './state.js';
+import { startSignedInSession } from './middleware/session.js';
+import type { RequestState } from './state.js';
 
 /**
  * The end of every sign-in, whatever the protocol: take this browser's flow (once), let the
@@ -12,13 +13,10 @@ export async function completeLogin(ctx: Context, deps: WebDeps, connector: Conn
   try {
     const flow = await deps.flows.take(ctx, connector.id);
     const identity = await connector.finishLogin(answer, flow.secrets);
-    // A fresh session id at every sign-in defeats session fixation (ASVS 7.2.4).
-    await ctx.session!.regenerate();
     const now = deps.clock.now();
-    // regenerate() keeps the session's fields: reset those that belong to the previous sign-in.
-    Object.assign(ctx.session!, { identity, loginAt: now, seenAt: now, upstreamRefreshTokenTaken: false } satisfies BrowserSession);
+    await startSignedInSession(ctx, { identity, loginAt: now, seenAt: now });
     deps.metrics.observeLogin(connector.id, 'ok');
-    ctx.state.log.info(
+    (ctx.state as RequestState).log.info(
       {
         event: 'login',
         idp: connector.id,

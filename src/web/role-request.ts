@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import type { BridgeConfig, Role } from '../config/index.js';
 import { BridgeError } from '../errors.js';
-import { hasMfa, type Identity } from '../idp/identity.js';
+import { authAgeSeconds, hasMfa, type Identity } from '../idp/identity.js';
 import type { RoleChoice } from '../mapping/index.js';
 import { parseDuration } from './durations.js';
 import type { RoleRequest } from './role-actions.js';
@@ -33,12 +33,12 @@ export function checkRoleRequest(
   const durationSeconds = parseDuration(body.duration, maxDuration(role, config.elevation));
   const request: RoleRequest = { identity, choice, durationSeconds };
   if (role.elevated) {
-    const authAgeSeconds = identity.authTime === undefined ? Infinity : now / 1000 - identity.authTime;
-    if (!hasMfa(identity) || authAgeSeconds > config.elevation.mfaMaxAgeSeconds) {
+    const authAge = authAgeSeconds(identity, now);
+    if (!hasMfa(identity) || authAge > config.elevation.mfaMaxAgeSeconds) {
       throw new BridgeError('ERR_ELEVATION_MFA_REQUIRED', {
         userMessage: 'This role needs a recent sign-in with a second factor.',
         hint: `Sign in again with MFA (within the last ${Math.round(config.elevation.mfaMaxAgeSeconds / 60)} minutes), then retry.`,
-        detail: { amr: identity.amr, authAgeSeconds },
+        detail: { amr: identity.amr, authAgeSeconds: authAge },
       });
     }
     const justification = typeof body.justification === 'string' ? body.justification.trim() : '';

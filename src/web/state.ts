@@ -17,6 +17,8 @@ export interface RequestState {
 /** The part of koa-session 7's `ctx.session` the bridge calls (the package does not declare it on Koa). */
 interface SessionControls {
   regenerate(): Promise<void> | undefined;
+  /** The session's own fields, without koa-session's internals. */
+  toJSON(): Record<string, unknown>;
 }
 
 // Every Koa context of the bridge carries this state and session; typing them here keeps `ctx.state`
@@ -32,7 +34,11 @@ declare module 'koa' {
 /** The server-side browser session (koa-session with an external store: the cookie holds only an id). */
 export interface BrowserSession {
   identity?: Identity;
-  /** When the user signed in to rambridge (ms). Absolute lifetime counts from here. */
+  /**
+   * When the user signed in to rambridge (ms). Absolute lifetime counts from here. It says nothing
+   * about when the user last authenticated (a sign-in can be silent SSO): decisions that need a
+   * recent authentication read the IdP's own `identity.authTime`.
+   */
   loginAt?: number;
   /** Last request (ms), for the idle timeout. */
   seenAt?: number;

@@ -47,6 +47,10 @@ export class FakeOp {
    * error; `down` drops the connection, as an unreachable IdP.
    */
   refreshBehaviour: RefreshBehaviour = 'ok';
+  /** The OP's clock (ms): tests whose bridge clock moves make the OP's follow it. */
+  now: () => number = Date.now;
+  /** Claims merged over every refreshed ID token's (use `undefined` values to delete). */
+  refreshClaims: Record<string, unknown> = {};
   /** Issue a new refresh token at every refresh and invalidate the presented one (Okta, Auth0). */
   rotateRefreshTokens = true;
   /** Grant types received at /token, for assertions. */
@@ -180,7 +184,7 @@ export class FakeOp {
       token_type: 'Bearer',
       expires_in: 300,
       // OIDC Core §12.2: no nonce on a refreshed ID token.
-      id_token: await this.idToken(null, { claims: { nonce: undefined } }),
+      id_token: await this.idToken(null, { claims: { nonce: undefined, ...this.refreshClaims } }),
       ...(refreshToken ? { refresh_token: refreshToken } : {}),
     });
   }
@@ -192,8 +196,10 @@ export class FakeOp {
   }
 
   private async idToken(nonce: string | null, next: NextResponse): Promise<string> {
-    const now = Math.floor(Date.now() / 1000);
-    const claims: Record<string, unknown> = { ...this.user, nonce, iat: now, exp: now + 300, auth_time: now };
+    const now = Math.floor(this.now() / 1000);
+    // A verifying IdP unless the user says otherwise (`email_verified: false`).
+    const verified = this.user.email === undefined ? {} : { email_verified: true };
+    const claims: Record<string, unknown> = { ...verified, ...this.user, nonce, iat: now, exp: now + 300, auth_time: now };
     for (const [k, v] of Object.entries(next.claims ?? {})) {
       if (v === undefined) delete claims[k];
       else claims[k] = v;

@@ -47,6 +47,8 @@ export async function samlBridge(idp: Record<string, unknown> = {}, otherIdps: R
     entryPoint: 'https://idp.example.com/sso',
     issuer: IDP_ENTITY_ID,
     certificates: [keys.certificatePem],
+    // The test IdP's addresses are its own records (the generic preset trusts none by default).
+    emailVerified: true,
     ...idp,
   };
   const result = validateConfig({
@@ -77,7 +79,7 @@ export async function startSamlLogin(
   returnTo?: string,
 ): Promise<{ requestId: string; location: URL; authnRequest: string }> {
   const query = new URLSearchParams({ idp: 'corp', ...(returnTo ? { return_to: returnTo } : {}) });
-  const res = await agent.get(`/login?${query}`).expect(302);
+  const res = await agent.get(`/login?${query.toString()}`).expect(302);
   return { location: new URL(res.headers.location!), ...authnRequestOf(res.headers.location!) };
 }
 

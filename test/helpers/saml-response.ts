@@ -27,6 +27,8 @@ export interface ResponseOptions {
   /** Base instant (ms) for every timestamp below; defaults to Date.now() (node-saml reads the real clock). */
   now?: number;
   issueInstant?: number;
+  /** AuthnStatement/@AuthnInstant (ms); defaults to 5 s before `now`. */
+  authnInstant?: number;
   notBefore?: number;
   notOnOrAfter?: number;
   confirmationNotOnOrAfter?: number | null;
@@ -69,7 +71,7 @@ export function responseXml(o: ResponseOptions): string {
         `</saml:SubjectConfirmation></saml:Subject>` +
         `<saml:Conditions NotBefore="${t(o.notBefore ?? now - 30_000)}" NotOnOrAfter="${t(o.notOnOrAfter ?? now + 300_000)}">` +
         `<saml:AudienceRestriction><saml:Audience>${esc(o.audience ?? o.spEntityId)}</saml:Audience></saml:AudienceRestriction></saml:Conditions>` +
-        `<saml:AuthnStatement AuthnInstant="${t(now - 5_000)}" SessionIndex="${id()}"><saml:AuthnContext>` +
+        `<saml:AuthnStatement AuthnInstant="${t(o.authnInstant ?? now - 5_000)}" SessionIndex="${id()}"><saml:AuthnContext>` +
         `<saml:AuthnContextClassRef>${o.authnContext ?? 'urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport'}</saml:AuthnContextClassRef>` +
         `</saml:AuthnContext></saml:AuthnStatement>` +
         `<saml:AttributeStatement>${attributes}</saml:AttributeStatement></saml:Assertion>`;

@@ -19,7 +19,7 @@ export function identityFromClaims(idp: OidcIdp, claims: Claims): Identity {
     idp: idp.id,
     issuer: String(claims.iss),
     subject: String(claims.sub),
-    email: optionalString(claims[idp.claims.email]),
+    email: verifiedEmail(idp, claims),
     name: optionalString(claims[idp.claims.name]),
     groups: [...groups],
     amr: stringList(claims.amr),
@@ -51,6 +51,20 @@ function checkTenant(idp: OidcIdp, claims: Claims): void {
       detail: { tid: claims.tid },
     });
   }
+}
+
+/**
+ * The email, only when the IdP says it verified it (OIDC Core §5.1 `email_verified`). At many IdPs
+ * users or other tenants' admins can set an address they do not own (Entra's `email` claim: nOAuth),
+ * and an email satisfies `emailDomains` grants and names the user toward Alibaba Cloud: an
+ * unverified one is left out entirely. Some IdPs (Cognito) send the flag as a string. Entra sends
+ * no `email_verified`; its optional claim `xms_edov` says the address's domain is verified by the
+ * tenant that owns it, which is what an `emailDomains` grant relies on.
+ */
+function verifiedEmail(idp: OidcIdp, claims: Claims): string | undefined {
+  const verified =
+    claims.email_verified === true || claims.email_verified === 'true' || (idp.preset === 'entra' && claims.xms_edov === true);
+  return verified ? optionalString(claims[idp.claims.email]) : undefined;
 }
 
 function stringList(value: unknown): string[] {

@@ -1,9 +1,12 @@
 import * as client from 'openid-client';
+import type { Clock } from '../../clock.js';
 import type { OidcIdp } from '../../config/index.js';
 import { BridgeError } from '../../errors.js';
 import type { Connector, FlowSecrets, IdpAnswer, LoginOptions, LoginStart } from '../connector.js';
 import type { Identity } from '../identity.js';
+import { checkReauthentication, reauthenticationSecrets } from '../reauthentication.js';
 import { identityFromClaims } from './claims.js';
+import { refuseFutureTimes } from './token-times.js';
 
 /**
  * How long a CLI refresh waits for the IdP's token endpoint. Short: the CLI is waiting, and an IdP
@@ -23,10 +26,10 @@ export class OidcConnector implements Connector {
   private configuration: Promise<client.Configuration> | undefined;
   private refreshConfiguration: client.Configuration | undefined;
 
-  /** `keepIdToken`: some role passes the IdP's own ID token through to STS. */
+  /** `keepIdToken`: some role passes the IdP's own ID token through to STS. `clock`: the bridge's. */
   constructor(
     private readonly idp: OidcIdp,
-    private readonly options: { keepIdToken?: boolean } = {},
+    private readonly options: { clock: Clock; keepIdToken?: boolean },
   ) {
     this.id = idp.id;
     this.displayName = idp.displayName;
@@ -52,7 +55,7 @@ export class OidcConnector implements Connector {
       ...(options.reauthenticate ? { prompt: 'login', max_age: '0' } : {}),
     });
     const secrets: FlowSecrets = { state, nonce, codeVerifier };
-    if (options.reauthenticate) secrets.maxAge = '0';
+    if (options.reauthenticate) Object.assign(secrets, { maxAge: '0' }, reauthenticationSecrets(this.options.clock.now()));
     return { redirectTo: url.href, secrets };
   }
 
@@ -87,7 +90,9 @@ export class OidcConnector implements Connector {
     }
     const claims = tokens.claims();
     if (!claims) throw new BridgeError('ERR_AUTH_TOKEN_INVALID', { detail: { reason: 'no id_token' } });
+    refuseFutureTimes(claims, this.options.clock.now(), this.idp.clockToleranceSeconds);
     const identity = identityFromClaims(this.idp, claims);
+    checkReauthentication(identity, secrets, this.idp.clockToleranceSeconds);
     if (this.options.keepIdToken && tokens.id_token) identity.upstreamIdToken = tokens.id_token;
     if (this.idp.refreshGroups && tokens.refresh_token) identity.upstreamRefreshToken = tokens.refresh_token;
     return identity;
@@ -109,8 +114,12 @@ export class OidcConnector implements Connector {
       tokens = await client.refreshTokenGrant(config, refreshToken);
       // Most IdPs send a new ID token when `openid` was granted; the others answer on userinfo,
       // which openid-client only accepts for the expected subject.
-      claims = tokens.claims() ?? { ...(await client.fetchUserInfo(config, tokens.access_token, identity.subject)), iss: identity.issuer };
+      const idTokenClaims = tokens.claims();
+      // A refreshed ID token is held to the times of a sign-in one; refusing it keeps the identity as it was.
+      if (idTokenClaims) refuseFutureTimes(idTokenClaims, this.options.clock.now(), this.idp.clockToleranceSeconds);
+      claims = idTokenClaims ?? { ...(await client.fetchUserInfo(config, tokens.access_token, identity.subject)), iss: identity.issuer };
     } catch (err) {
+      if (err instanceof BridgeError) throw err;
       if (err instanceof client.ResponseBodyError && err.error === 'invalid_grant')
         throw refreshDenied(this.idp.id, { idpError: err.error, error: errorSummary(err) });
       throw classifyGrantError(err);

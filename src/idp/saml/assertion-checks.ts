@@ -62,10 +62,13 @@ export function checkAssertion(assertion: XmlElement, expected: AssertionExpecta
 
   const authn = child(assertion, NS.assertion, 'AuthnStatement');
   const context = authn && child(authn, NS.assertion, 'AuthnContext');
+  const authnInstant = authn && instant(authn, 'AuthnInstant');
+  // A sign-in "in the future" would make every age computed from it negative (MFA recency).
+  bounds.check('AuthnInstant', authnInstant, undefined);
   return {
     id,
     acceptableUntil: Math.min(issuedAt + expected.maxAgeMs, confirmationEnd, notOnOrAfter ?? Infinity) + expected.skewMs,
-    authnInstant: authn && instant(authn, 'AuthnInstant'),
+    authnInstant,
     authnContextClassRefs: context ? children(context, NS.assertion, 'AuthnContextClassRef').flatMap((r) => text(r) ?? []) : [],
   };
 }

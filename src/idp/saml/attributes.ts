@@ -33,12 +33,14 @@ export function identityFromProfile(idp: SamlIdp, issuer: string, profile: Profi
   const value = (name: string | undefined) => (name === undefined ? undefined : values(attributes[name])[0]);
   const email = value(idp.attributes.email) ?? (profile.nameIDFormat === NAMEID_FORMATS.emailAddress ? nameId : undefined);
   if (idp.attributes.email !== undefined && email === undefined) throw attributeMissing(idp.attributes.email, attributes);
+  // Unverified addresses are never used: they could match `emailDomains` grants (config: emailVerified).
+  const verifiedEmail = idp.emailVerified ? email : undefined;
   const fullName = [value(idp.attributes.firstName), value(idp.attributes.lastName)].filter(Boolean).join(' ');
   return {
     idp: idp.id,
     issuer,
     subject: nameId,
-    email,
+    email: verifiedEmail,
     name: value(idp.attributes.name) ?? (fullName || undefined),
     groups: groupsOf(idp, attributes),
     amr: amrFromReferences([...assertion.authnContextClassRefs, ...values(attributes[ENTRA_AUTHN_METHODS_ATTRIBUTE])]),

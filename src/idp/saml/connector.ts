@@ -6,6 +6,7 @@ import { BridgeError } from '../../errors.js';
 import type { Store } from '../../store/index.js';
 import type { Connector, FlowSecrets, IdpAnswer, LoginOptions, LoginStart } from '../connector.js';
 import type { Identity } from '../identity.js';
+import { checkReauthentication, reauthenticationSecrets } from '../reauthentication.js';
 import { checkAssertion, type CheckedAssertion } from './assertion-checks.js';
 import { identityFromProfile } from './attributes.js';
 import { classifyNodeSamlError, nodeSamlConfig } from './node-saml.js';
@@ -71,7 +72,8 @@ export class SamlConnector implements Connector {
       forceAuthn: options.reauthenticate === true,
     });
     const redirectTo = await saml.getAuthorizeUrlAsync('', undefined, {});
-    return { redirectTo, secrets: { requestId } };
+    const reauthentication = options.reauthenticate ? reauthenticationSecrets(this.deps.clock.now()) : {};
+    return { redirectTo, secrets: { requestId, ...reauthentication } };
   }
 
   async finishLogin(answer: IdpAnswer, secrets: FlowSecrets): Promise<Identity> {
@@ -102,6 +104,8 @@ export class SamlConnector implements Connector {
       maxAgeMs: this.idp.maxAssertionAgeSeconds * 1000,
     });
     const identity = identityFromProfile(this.idp, trust.entityId, profile, assertion);
+    // ForceAuthn is a request: only an AuthnInstant after the sign-in started shows it was honoured.
+    checkReauthentication(identity, secrets, this.idp.clockSkewSeconds);
     await this.spend(trust.entityId, assertion);
     return identity;
   }

@@ -40,12 +40,25 @@ export function sessionMiddleware(app: Koa, config: BridgeConfig, store: Store):
 const sessionKey = (id: string) => `session:${id}`;
 
 /**
+ * Starts a signed-in session: a fresh id (session fixation, ASVS 7.2.4) and nothing else from the
+ * session the browser brought. koa-session's regenerate() keeps every field, so a session planted
+ * before sign-in would hand its CSRF token (known to whoever planted it) to the signed-in user.
+ */
+export async function startSignedInSession(ctx: Koa.Context, fields: BrowserSession): Promise<void> {
+  const session = ctx.session!;
+  for (const key of Object.keys(session.toJSON())) Reflect.deleteProperty(session, key);
+  // koa-session 7 returns the commit's promise, which must finish before the new fields are set.
+  await session.regenerate();
+  Object.assign(session, fields);
+}
+
+/**
  * Applies the absolute and idle timeouts on the injected clock and exposes the signed-in user as
  * `ctx.state.user`. `seenAt` is written at most once a minute so reads stay reads.
  */
 export function loadUser(config: BridgeConfig, clock: Clock): Koa.Middleware {
   return async (ctx, next) => {
-    const s = ctx.session as (BrowserSession & object) | null;
+    const s = ctx.session;
     if (s?.identity && s.loginAt !== undefined) {
       const now = clock.now();
       const expired =

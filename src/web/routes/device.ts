@@ -2,11 +2,11 @@ import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { formatUserCode, normalizeUserCode, type DeviceFlow, type DeviceGrant, type UserCodeOutcome } from '../../device/index.js';
 import { BridgeError } from '../../errors.js';
-import { identityKey, type Identity } from '../../idp/identity.js';
+import { authAgeSeconds, identityKey, type Identity } from '../../idp/identity.js';
 import { formatDuration } from '../durations.js';
 import type { WebDeps } from '../deps.js';
 import { checkCsrf, csrfToken } from '../middleware/csrf.js';
-import type { BrowserSession } from '../state.js';
+import type { BrowserSession, RequestState } from '../state.js';
 
 type Refusal = Exclude<UserCodeOutcome, { ok: true }>['why'];
 
@@ -29,14 +29,15 @@ export function deviceRoutes(deps: WebDeps, device: DeviceFlow): Router {
   const csrf = checkCsrf(new URL(config.server.publicUrl).origin);
 
   /**
-   * Approving hands the device a session as this user, so the sign-in behind it must be recent
-   * (RFC 8628 §5.4, docs/security-reference.md §4.3.6); otherwise through the IdP and back, keeping the code.
+   * Approving hands the device a session as this user, so the user must have authenticated
+   * recently (RFC 8628 §5.4, docs/security-reference.md §4.3.6); otherwise through the IdP and back, keeping the
+   * code. Recent is what the IdP asserts (`auth_time`, `AuthnInstant`), never when the bridge
+   * session began: a link to /login can sign a browser in silently on the IdP's old session.
    */
   const requireRecentSignIn: Middleware = async function requireRecentSignIn(ctx, next) {
     const session = ctx.session as BrowserSession | null;
-    const loginAt = session?.loginAt;
-    const recent =
-      ctx.state.user !== undefined && loginAt !== undefined && clock.now() - loginAt < config.device.reauthenticateAfterSeconds * 1000;
+    const user = ctx.state.user;
+    const recent = user !== undefined && authAgeSeconds(user, clock.now()) < config.device.reauthenticateAfterSeconds;
     // Each CLI session needs an IdP refresh token of its own: IdPs that rotate them take a shared
     // one, used twice, for a stolen one and revoke it. A recent sign-in whose token an earlier
     // approval took makes a round trip through the IdP (no new prompt) for a new one.
@@ -46,11 +47,12 @@ export function deviceRoutes(deps: WebDeps, device: DeviceFlow): Router {
     }
     const typed = ctx.method === 'GET' ? ctx.query.user_code : (ctx.request.body as Record<string, unknown> | undefined)?.user_code;
     const code = normalizeUserCode(typed);
-    const back = code ? `/device?${new URLSearchParams({ user_code: formatUserCode(code) })}` : '/device';
-    // Signed in, but too long ago: the IdP itself must ask again, not just wave the user through.
+    const back = code ? `/device?${new URLSearchParams({ user_code: formatUserCode(code) }).toString()}` : '/device';
+    // Not signed in, or authenticated too long ago: the IdP itself must ask again (prompt=login,
+    // ForceAuthn), and the connector refuses an answer from before this sign-in started.
     const query = new URLSearchParams({ return_to: back });
-    if (ctx.state.user && !recent) query.set('reauth', '1');
-    ctx.redirect(`/login?${query}`);
+    if (!recent) query.set('reauth', '1');
+    ctx.redirect(`/login?${query.toString()}`);
     if (ctx.method === 'POST') ctx.status = 303;
   };
 
@@ -65,7 +67,7 @@ export function deviceRoutes(deps: WebDeps, device: DeviceFlow): Router {
     });
   };
 
-  router.get('/device', requireRecentSignIn, async function showCodeForm(ctx) {
+  router.get('/device', requireRecentSignIn, function showCodeForm(ctx) {
     // Prefilled only: the user still submits it and then confirms on the next page.
     const code = normalizeUserCode(ctx.query.user_code);
     renderCodeForm(ctx, code ? formatUserCode(code) : '');
@@ -98,7 +100,7 @@ export function deviceRoutes(deps: WebDeps, device: DeviceFlow): Router {
       delete session.identity?.upstreamRefreshToken;
       session.upstreamRefreshTokenTaken = true;
     }
-    ctx.state.log.info(
+    (ctx.state as RequestState).log.info(
       {
         event: approved ? 'device-approved' : 'device-denied',
         subject: user.subject,
@@ -122,14 +124,17 @@ export function deviceRoutes(deps: WebDeps, device: DeviceFlow): Router {
   /** Re-renders the form with what was typed and why it was refused (a 200: wrong input is no error). */
   function refuse(ctx: Context, why: Refusal): void {
     const user = ctx.state.user as Identity;
-    ctx.state.log.warn({ event: 'device-code-refused', why, subject: user.subject, email: user.email }, 'user code refused');
+    (ctx.state as RequestState).log.warn(
+      { event: 'device-code-refused', why, subject: user.subject, email: user.email },
+      'user code refused',
+    );
     const typed = (ctx.request.body as Record<string, unknown>).user_code;
     renderCodeForm(ctx, typeof typed === 'string' ? typed.slice(0, 20) : '', REFUSALS[why]);
   }
 
   function renderConfirmation(ctx: Context, grant: DeviceGrant, userCode: string): void {
     const askedAt = new Date(grant.createdAt).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    const minutesAgo = Math.floor((clock.now() - grant.createdAt) / 60_000);
+    const minutesAgo = Math.max(0, Math.floor((clock.now() - grant.createdAt) / 60_000));
     ctx.type = 'html';
     ctx.body = views.render('device-confirm', {
       title: 'Approve CLI sign-in?',

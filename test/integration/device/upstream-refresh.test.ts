@@ -67,6 +67,16 @@ describe('refreshGroups: a CLI refresh re-reads the user at the IdP', () => {
     for (const token of [...issuedAtSignIn, rotated!, ...op.liveRefreshTokens()]) expect(bridge.logLines.join('')).not.toContain(token);
   });
 
+  test.each(['iat', 'auth_time'])('a refreshed ID token with %s in the future is refused: the identity stays as it was', async (claim) => {
+    const bridge = await testBridge(op, { config: withRefreshGroups });
+    const { cli, tokens } = await loggedIn(bridge, op, READER);
+    op.user = MOVED_TO_DEV;
+    op.refreshClaims = { [claim]: Math.floor(bridge.clock.now() / 1000) + 3600 };
+    const next = (await refresh(cli, tokens.refresh_token).expect(200)).body as typeof tokens;
+    expect(await roleIds(bridge, next.access_token)).toEqual(['dev-readonly', 'prod-readonly']);
+    expect(logs(bridge).find((l) => l.event === 'upstream-refresh-failed')).toMatchObject({ code: 'ERR_AUTH_TOKEN_INVALID' });
+  });
+
   test('the IdP answering invalid_grant (user disabled, grant revoked) ends the CLI session', async () => {
     const bridge = await testBridge(op, { config: withRefreshGroups });
     const { cli, tokens } = await loggedIn(bridge, op, READER);

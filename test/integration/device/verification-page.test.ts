@@ -11,6 +11,7 @@ beforeAll(async () => {
   op = await FakeOp.start();
 });
 afterAll(() => op.close());
+afterEach(() => (op.now = Date.now));
 
 const MINUTE = 60_000;
 const refusalCode = (html: string) => /data-testid="device-code-error" data-code="([A-Z_]+)"/.exec(html)?.[1];
@@ -26,6 +27,7 @@ describe('signing in to approve', () => {
     const first = await browser.get(new URL(verification_uri_complete).pathname + new URL(verification_uri_complete).search).expect(302);
     const returnTo = new URL(first.headers.location!, 'http://x').searchParams.get('return_to');
     expect(returnTo).toBe(`/device?user_code=${user_code}`);
+    expect(new URL(first.headers.location!, 'http://x').searchParams.get('reauth')).toBe('1');
     op.user = ALICE;
     const back = await loginThroughFakeOp(browser, op, returnTo!);
     expect(back.headers.location).toBe(returnTo);
@@ -44,8 +46,9 @@ describe('signing in to approve', () => {
     expect((await poll(cli, device_code)).body.error).toBe('authorization_pending');
   });
 
-  test('a browser session older than reauthenticateAfterSeconds signs in again before it may approve', async () => {
+  test('a sign-in at the IdP older than reauthenticateAfterSeconds signs in again before it may approve', async () => {
     const bridge = await testBridge(op, { config: (c) => (c.device.reauthenticateAfterSeconds = 300) });
+    op.now = () => bridge.clock.now();
     const cli = bridge.agent();
     const { device_code, user_code } = await started(cli);
     const browser = await signedIn(bridge, op);
@@ -73,6 +76,24 @@ describe('signing in to approve', () => {
     await decide(browser, user_code, 'approve');
     bridge.clock.advance(5000);
     await poll(cli, device_code).expect(200);
+  });
+
+  test('a silent SSO sign-in (the IdP did not ask, auth_time hours old) is not recent enough to approve', async () => {
+    const bridge = await testBridge(op);
+    const cli = bridge.agent();
+    const { device_code, user_code } = await started(cli);
+    const browser = bridge.agent();
+    op.user = ALICE;
+    // The link a phisher sends: /login straight back to the prefilled code, answered from the IdP's old session.
+    op.next = { claims: { auth_time: Math.floor(bridge.clock.now() / 1000) - 2 * 3600 } };
+    const back = await loginThroughFakeOp(browser, op, `/device?user_code=${user_code}`);
+    expect(back.headers.location).toBe(`/device?user_code=${user_code}`);
+    const page = await browser.get(back.headers.location!).expect(302);
+    const relogin = new URL(page.headers.location!, 'http://x');
+    expect([relogin.pathname, relogin.searchParams.get('reauth')]).toEqual(['/login', '1']);
+    const csrf = csrfOf((await browser.get('/roles').expect(200)).text);
+    await browser.post('/device').type('form').send({ _csrf: csrf, user_code, decision: 'approve' }).expect(303);
+    expect((await poll(cli, device_code)).body.error).toBe('authorization_pending');
   });
 });
 

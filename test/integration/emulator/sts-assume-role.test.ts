@@ -108,6 +108,10 @@ describe('AssumeRole and GetCallerIdentity', () => {
     it('an unknown role and a bad RoleSessionName', async () => {
       expect((await sdkError(assumeRole(asUser, { roleArn: roleArn(DEV, 'nope') }))).code).toBe('EntityNotExist.Role');
       expect((await sdkError(assumeRole(asUser, { roleSessionName: 'x' }))).code).toBe('InvalidParameter.RoleSessionName');
+      // `=,+` are the SAML attribute's characters, not the AssumeRole parameter's.
+      for (const name of ['a+b@corp.example', 'a=b', 'a,b']) {
+        expect((await sdkError(assumeRole(asUser, { roleSessionName: name }))).code).toBe('InvalidParameter.RoleSessionName');
+      }
     });
 
     it.each([false, true])('a replayed SignatureNonce (v1 signature: %s)', async (v1) => {

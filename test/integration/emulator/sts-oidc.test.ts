@@ -165,6 +165,13 @@ describe('AssumeRoleWithOIDC', () => {
         'InvalidParameter.RoleSessionName',
         'The RoleSessionName is invalid.',
       ],
+      ...['a+b@corp.example', 'a=b', 'a,b'].map((name): (typeof cases)[number] => [
+        `a RoleSessionName with a character only the SAML attribute allows: ${name}`,
+        async () => assume({ roleSessionName: name }),
+        400,
+        'InvalidParameter.RoleSessionName',
+        'The RoleSessionName is invalid.',
+      ]),
       [
         'a missing RoleSessionName',
         async () => assume({ roleSessionName: undefined }),

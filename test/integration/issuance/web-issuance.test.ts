@@ -1,3 +1,4 @@
+import { decodeJwt } from 'jose';
 import { createStsClient } from '../../../src/sts/index.js';
 import { bridgeWithEmulator, loginThroughFakeOp } from '../../helpers/bridge.js';
 import { FakeOp } from '../../helpers/fake-op.js';
@@ -82,6 +83,69 @@ describe('web credentials', () => {
     const logs = b.logLines.join('\n');
     expect(logs).not.toContain(creds.accessKeySecret);
     expect(logs).not.toContain(creds.securityToken);
+  });
+});
+
+describe('a plus-addressed user (a+b@example.com)', () => {
+  test.each([
+    ['dev-admin', 'AssumeRoleWithSAML', /^a\+b@example\.com-[0-9a-f]{8}$/],
+    ['dev-readonly', 'AssumeRoleWithOIDC', /^a_b@example\.com-[0-9a-f]{8}$/],
+    ['prod-auditor', 'AssumeRole', /^a_b@example\.com-[0-9a-f]{8}$/],
+  ])("%s: %s accepts the session name, which keeps only that API's characters", async (role, origin, sessionName) => {
+    const b = await signedIn({}, { email: 'a+b@example.com' });
+    const res = await b.post('/roles/credentials', { role, duration: '900' });
+    expect(/data-code="([A-Z_]+)"|data-testid="error-code">([A-Z_]+)/.exec(res.text)).toBeNull();
+    expect(res.status).toBe(200);
+    const creds = credentialsFrom(res.text);
+    const debug = (await (await fetch(`${b.emulatorUrl}/debug/session?AccessKeyId=${creds.accessKeyId}`)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(debug).toMatchObject({ Origin: origin, RoleSessionName: expect.stringMatching(sessionName) });
+    expect(b.audits()[0]).toMatchObject({ outcome: 'issued', roleId: role, roleSessionName: debug.RoleSessionName });
+  });
+});
+
+describe('ID tokens minted for AssumeRoleWithOIDC', () => {
+  /** Each OIDC role's own `aud`, registered as a client id and required by that role's trust policy. */
+  const AUDIENCES: Record<string, string> = {
+    'rambridge-dev-readonly': 'rambridge-dev-readonly',
+    'rambridge-prod-readonly': 'rambridge-prod-readonly',
+  };
+
+  test('live a minute and, with per-role audiences, are refused by every other role', async () => {
+    const b = await signedIn({
+      config: (c) => {
+        for (const role of c.roles) role.oidcAudience = AUDIENCES[role.roleName];
+      },
+      emulatorConfig: (e) => {
+        for (const account of e.accounts) {
+          for (const provider of account.oidcProviders) provider.clientIds.push(...Object.values(AUDIENCES));
+          for (const role of account.roles) {
+            const equals = role.trustPolicy.Statement[0]!.Condition?.StringEquals;
+            if (AUDIENCES[role.name] && equals) equals['oidc:aud'] = [AUDIENCES[role.name]!];
+          }
+        }
+      },
+    });
+    // The role's own token works end to end.
+    const res = await b.post('/roles/credentials', { role: 'dev-readonly', duration: '900' });
+    expect(res.status).toBe(200);
+    // A token minted for prod-readonly (same bridge, same user) presented for dev-readonly: refused.
+    const [dev, prod] = ['dev-readonly', 'prod-readonly'].map((id) => b.config.roles.find((r) => r.id === id)!);
+    const alice = { idp: 'demo', issuer: op.issuer, subject: 'alice-sub', groups: [], amr: ['pwd'] };
+    const token = await b.issuer.idToken(alice, prod!, b.clock.now());
+    const claims = decodeJwt(token);
+    expect(claims.exp! - claims.iat!).toBe(60);
+    const sts = createStsClient({ endpoint: new URL(b.emulatorUrl).host, protocol: 'http' });
+    const stolen = {
+      roleArn: dev!.arn,
+      oidcProviderArn: dev!.providerArn!,
+      oidcToken: token,
+      roleSessionName: 'replay',
+      durationSeconds: 900,
+    };
+    await expect(sts.assumeRoleWithOidc(stolen)).rejects.toMatchObject({ code: 'ERR_STS_DENIED' });
   });
 });
 
@@ -259,6 +323,9 @@ describe('failures an employee can understand', () => {
   });
 
   test('an assertion that is already expired when it arrives (clock skew) → ERR_STS_EXPIRED', async () => {
+    // The IdP dates its token on the bridge's clock too: a token from 10 minutes "ahead" is refused at sign-in.
+    const bridgeNow = Math.floor((Date.now() - 10 * 60 * 1000) / 1000);
+    op.next = { claims: { iat: bridgeNow, auth_time: bridgeNow } };
     const b = await signedIn({ clockOffsetMs: -10 * 60 * 1000 });
     const res = await b.post('/roles/credentials', { role: 'dev-admin', duration: '900' });
     expect(res.status).toBe(401);

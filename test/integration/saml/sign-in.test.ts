@@ -2,7 +2,9 @@ import { createPublicKey, verify } from 'node:crypto';
 import { testKeyPair } from '../../helpers/saml-keys.js';
 import {
   answer,
+  authnRequestOf,
   cookieNames,
+  expectRefused,
   IDP_ENTITY_ID,
   postToAcs,
   samlBridge,
@@ -39,6 +41,27 @@ describe('SAML sign-in', () => {
       amr: ['pwd'],
     });
     expect(bridge.logLines.join('')).not.toContain('PHNhbWxw'); // no SAMLResponse (base64 of "<samlp") in logs
+  });
+
+  test('re-authentication: ForceAuthn is asked for, and an AuthnInstant from before the sign-in started is refused', async () => {
+    const bridge = await samlBridge();
+    const reauth = async () => {
+      const browser = bridge.agent();
+      const res = await browser.get('/login?idp=corp&reauth=1').expect(302);
+      const { requestId, authnRequest } = authnRequestOf(res.headers.location!);
+      expect(authnRequest).toContain('ForceAuthn="true"');
+      return { browser, requestId };
+    };
+    // The IdP ignored ForceAuthn and answered from its session of an hour ago.
+    const ignored = await reauth();
+    const stale = await postToAcs(
+      ignored.browser,
+      signedAnswer(bridge, ignored.requestId, { authnInstant: bridge.clock.now() - 3600_000 }),
+    );
+    await expectRefused(ignored.browser, stale, 'ERR_AUTH_NOT_REAUTHENTICATED');
+    const honoured = await reauth();
+    const fresh = await postToAcs(honoured.browser, signedAnswer(bridge, honoured.requestId, { authnInstant: bridge.clock.now() + 2_000 }));
+    expect(fresh.status).toBe(302);
   });
 
   test('the AuthnRequest: Redirect binding to the entry point, our ACS and entityID, no AuthnContext, unsigned without an SP key', async () => {

@@ -1,4 +1,5 @@
 import { FakeOp } from '../../helpers/fake-op.js';
+import { storedEntries } from '../../unit/device/store-entries.js';
 import { followOp, loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
 
 /**
@@ -12,6 +13,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await op.close();
 });
+
+const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
 
 const cookieNames = (res: { headers: Record<string, unknown> }) =>
   ((res.headers['set-cookie'] as string[] | undefined) ?? []).map((c) => c.split('=')[0]);
@@ -56,6 +59,8 @@ describe('OIDC sign-in', () => {
     ['HS256 with the public key as secret', { alg: 'HS256' as const }],
     ['signed by a key that is not in the JWKS', { foreignKey: true }],
     ['missing sub', { claims: { sub: undefined } }],
+    ['iat an hour in the future', { claims: { iat: Math.floor(Date.now() / 1000) + 3600 } }],
+    ['auth_time an hour in the future', { claims: { auth_time: Math.floor(Date.now() / 1000) + 3600 } }],
   ])('%s → ERR_AUTH_TOKEN_INVALID, no session', async (_name, next) => {
     const { agent, logLines } = await testBridge(op);
     const browser = agent();
@@ -81,6 +86,25 @@ describe('OIDC sign-in', () => {
     const callback = await followOp(start.headers.location!);
     const res = await browser.get(callback.pathname + callback.search).expect(401);
     expect(res.text).toContain('ERR_AUTH_TOKEN_INVALID');
+  });
+
+  test('a signed-in session starts empty: a CSRF token planted before sign-in is refused after it', async () => {
+    const { agent, store } = await testBridge(op);
+    const browser = agent();
+    // The attacker's own session and its token, then planted in the victim's browser (the same agent).
+    await loginThroughFakeOp(browser, op);
+    const planted = csrfOf((await browser.get('/roles').expect(200)).text);
+    expect((await loginThroughFakeOp(browser, op)).status).toBe(302);
+    // One session left, holding only what this sign-in wrote.
+    const sessions = storedEntries(store).filter(([key]) => key.startsWith('session:'));
+    expect(sessions.map(([, json]) => Object.keys(JSON.parse(json) as object).filter((k) => !k.startsWith('_')))).toEqual([
+      ['identity', 'loginAt', 'seenAt'],
+    ]);
+    const refused = await browser.post('/logout').type('form').send({ _csrf: planted }).expect(403);
+    expect(refused.text).toContain('ERR_CSRF');
+    const fresh = csrfOf((await browser.get('/roles').expect(200)).text);
+    expect(fresh).not.toBe(planted);
+    await browser.post('/logout').type('form').send({ _csrf: fresh }).expect(200);
   });
 
   test('an IdP error response is shown as the IdP refusing, with its own code', async () => {

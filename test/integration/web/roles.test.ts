@@ -1,5 +1,6 @@
 import { FakeOp } from '../../helpers/fake-op.js';
 import { loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
+import type { BridgeConfig } from '../../../src/config/index.js';
 import type { RoleRequest } from '../../../src/web/role-actions.js';
 
 let op: FakeOp;
@@ -46,6 +47,21 @@ describe('role picker', () => {
     expect(page.text).toContain('<code>marketing</code>');
   });
 
+  test.each([
+    [false, []],
+    [true, ['dev-admin', 'dev-readonly']],
+  ])('email_verified %s: an emailDomains grant matches only a verified address', async (verified, roles) => {
+    const onlyExampleCom = (c: BridgeConfig) => {
+      for (const grant of c.grants) grant.when = { emailDomains: ['example.com'] };
+    };
+    const { page } = await signedIn({ ...ALICE, groups: ['rambridge-dev'], email_verified: verified } as typeof ALICE, {
+      config: onlyExampleCom,
+    });
+    expect([...page.text.matchAll(/data-testid="role" data-role-id="([^"]+)"/g)].map((m) => m[1])).toEqual(roles);
+    // An address nobody verified is not shown as the user's either.
+    expect(page.text.includes('alice@example.com')).toBe(verified);
+  });
+
   test('a user with no groups at all is told so', async () => {
     const { page } = await signedIn(MALLORY);
     expect(page.text).toContain('data-testid="groups-empty"');
@@ -72,9 +88,10 @@ describe('role actions', () => {
     const seen: RoleRequest[] = [];
     const { browser, csrf } = await signedIn(ALICE, {
       actions: {
-        openConsole: async (ctx, request) => {
+        openConsole: (ctx, request) => {
           seen.push(request);
           ctx.body = 'console!';
+          return Promise.resolve();
         },
       },
     });
@@ -100,7 +117,7 @@ describe('role actions', () => {
     const calls: unknown[] = [];
     const { browser, csrf, logLines } = await signedIn(
       { ...ALICE, groups: ['rambridge-readonly'] },
-      { actions: { openConsole: async () => void calls.push(1) } },
+      { actions: { openConsole: () => Promise.resolve(void calls.push(1)) } },
     );
     for (const role of ['dev-admin', 'acs:ram::5555666677778888:role/rambridge-prod-ops', '']) {
       const res = await browser.post('/roles/console').type('form').send({ _csrf: csrf, role, duration: '900' }).expect(403);
@@ -145,7 +162,7 @@ describe('role actions', () => {
 
   test('a GET never triggers an action; a POST without a session is 401', async () => {
     const calls: unknown[] = [];
-    const { browser, agent } = await signedIn(ALICE, { actions: { openConsole: async () => void calls.push(1) } });
+    const { browser, agent } = await signedIn(ALICE, { actions: { openConsole: () => Promise.resolve(void calls.push(1)) } });
     await browser.get('/roles/console?role=dev-admin&duration=3600').expect(403);
     await browser.put('/roles/console').expect(405);
     expect(calls).toHaveLength(0);

@@ -154,6 +154,18 @@ describe('an invalid configuration', () => {
     ).toThrow(/idps\[0\]\.insecureAllowHttp: plain http is only allowed for loopback issuers/);
   });
 
+  test('oidcAudience is only for via: oidc roles whose tokens the bridge mints', () => {
+    const text = (role: string) =>
+      `server: {publicUrl: "https://b.example.com", sessionSecrets: ["${'k'.repeat(32)}"]}\n` +
+      'idps: [{id: x, type: oidc, issuer: "https://idp.example.com", clientId: c}]\n' +
+      'accounts: [{alias: a, id: "1111222233334444"}]\n' +
+      `roles: [${role}]\n`;
+    expect(() => parseConfigText(text('{id: r, account: a, role: r1, via: saml, oidcAudience: aud-r}'), {})).toThrow(
+      /roles\[0\]\.oidcAudience: only for via: oidc/,
+    );
+    expect(parseConfigText(text('{id: r, account: a, role: r1, via: oidc, oidcAudience: aud-r}'), {}).roles[0]!.oidcAudience).toBe('aud-r');
+  });
+
   test('YAML syntax errors and duplicate keys are reported with a line', () => {
     expect(() => parseConfigText('server:\n  port: 1\n  port: 2\n', {})).toThrow(ConfigInvalid);
   });

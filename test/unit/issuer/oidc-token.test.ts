@@ -27,6 +27,7 @@ async function setup(oidcAlg?: 'RS256' | 'ES256', extraKey = false) {
       signSamlResponse: true,
       oidcAudience: 'sts.aliyuncs.com',
       tokenLifetimeSeconds: 300,
+      oidcTokenLifetimeSeconds: 60,
       subjectSecret: 's'.repeat(40),
     },
     config.alibaba,
@@ -51,8 +52,17 @@ describe('minted ID token', () => {
       amr: ['pwd', 'mfa'],
       role_arn: role.arn,
     });
-    expect(payload.exp! - payload.iat!).toBe(300);
+    // Only as long as the STS call needs (issue 9 item 4), not the assertions' 5 minutes.
+    expect(payload.exp! - payload.iat!).toBe(60);
     expect(payload.jti).toMatch(/^[A-Za-z0-9_-]{22}$/);
+  });
+
+  test("a role's own oidcAudience becomes the token's aud, binding it to that role's trust policy", async () => {
+    const { issuer, role } = await setup('RS256');
+    const bound = { ...role, oidcAudience: 'rambridge-dev-readonly' };
+    const token = await issuer.idToken(alice, bound, Date.now());
+    const { payload } = await jwtVerify(token, createLocalJWKSet(issuer.jwks() as JSONWebKeySet), { audience: 'rambridge-dev-readonly' });
+    expect(payload).toMatchObject({ aud: 'rambridge-dev-readonly', role_arn: role.arn });
   });
 
   test('during a rotation both keys are published and the first one signs', async () => {

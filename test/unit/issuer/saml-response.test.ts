@@ -27,6 +27,7 @@ async function setup(signSamlResponse = true) {
       signSamlResponse,
       oidcAudience: 'sts.aliyuncs.com',
       tokenLifetimeSeconds: 300,
+      oidcTokenLifetimeSeconds: 60,
       subjectSecret: 's'.repeat(40),
     },
     config.alibaba,
@@ -71,7 +72,7 @@ describe('minted SAML Response', () => {
     );
     expect(attributes).toEqual({
       'https://www.aliyun.com/SAML-Role/Attributes/Role': [`${role.arn},${role.providerArn}`],
-      'https://www.aliyun.com/SAML-Role/Attributes/RoleSessionName': [issuer.names.roleSessionName(alice)],
+      'https://www.aliyun.com/SAML-Role/Attributes/RoleSessionName': [issuer.names.roleSessionName(alice, 'AssumeRoleWithSAML')],
       'https://www.aliyun.com/SAML-Role/Attributes/SessionDuration': ['3600'],
     });
     expect(one(doc, 'NameID').textContent).toBe(issuer.names.pseudonym(alice));
@@ -156,13 +157,25 @@ describe('minted SAML Response', () => {
 describe('RoleSessionName and pseudonym', () => {
   test('readable, within 2–32 allowed characters, stable, and different for two people sharing an email', async () => {
     const { issuer } = await setup();
-    const name = issuer.names.roleSessionName(alice);
+    const name = issuer.names.roleSessionName(alice, 'AssumeRoleWithSAML');
     expect(name).toMatch(/^alice@example\.com-[0-9a-f]{8}$/);
-    expect(issuer.names.roleSessionName({ ...alice })).toBe(name);
-    expect(issuer.names.roleSessionName({ ...alice, subject: 'alice-2' })).not.toBe(name);
-    const long = issuer.names.roleSessionName({ ...alice, email: 'very.long.name+tag/with spaces@subdomain.example.com' });
+    expect(issuer.names.roleSessionName({ ...alice }, 'AssumeRoleWithSAML')).toBe(name);
+    expect(issuer.names.roleSessionName({ ...alice, subject: 'alice-2' }, 'AssumeRoleWithSAML')).not.toBe(name);
+    const long = issuer.names.roleSessionName(
+      { ...alice, email: 'very.long.name+tag/with spaces@subdomain.example.com' },
+      'AssumeRoleWithSAML',
+    );
     expect(long).toMatch(/^[A-Za-z0-9\-_.@=,+]{2,32}$/);
     expect(issuer.names.pseudonym(alice)).toMatch(/^rb-[0-9a-f]{32}$/);
     expect(issuer.names.pseudonym(alice)).not.toContain('alice');
+  });
+
+  test.each([
+    ['AssumeRoleWithSAML', /^a\+b=c,d@example\.com-[0-9a-f]{8}$/],
+    ['AssumeRoleWithOIDC', /^a_b_c_d@example\.com-[0-9a-f]{8}$/],
+    ['AssumeRole', /^a_b_c_d@example\.com-[0-9a-f]{8}$/],
+  ] as const)('%s: only the characters that API accepts (a+b=c,d@…)', async (api, expected) => {
+    const { issuer } = await setup();
+    expect(issuer.names.roleSessionName({ ...alice, email: 'a+b=c,d@example.com' }, api)).toMatch(expected);
   });
 });

@@ -81,6 +81,13 @@ describe('checkAssertion', () => {
     expect(await codeOf(options, at)).toBe(code);
   });
 
+  test('an AuthnInstant ahead of now by more than the skew is refused (it would make MFA age negative)', async () => {
+    const authnAt = (ms: number) => (xml: string) => xml.replace(/AuthnInstant="[^"]+"/, `AuthnInstant="${new Date(ms).toISOString()}"`);
+    expect(await codeOf({}, {}, authnAt(T0 + 3600_000))).toBe('ERR_SAML_EXPIRED');
+    expect(await codeOf({}, {}, authnAt(T0 + 61_000))).toBe('ERR_SAML_EXPIRED');
+    expect(await codeOf({}, {}, authnAt(T0 + 59_000))).toBe('accepted');
+  });
+
   test('two SubjectConfirmations, a local time, or an Issuer Format other than entity are refused', async () => {
     const twice = (xml: string) => xml.replace(/(<saml:SubjectConfirmation [\s\S]*<\/saml:SubjectConfirmation>)/, '$1$1');
     expect(await codeOf({}, {}, twice)).toBe('ERR_SAML_SUBJECT_CONFIRMATION');

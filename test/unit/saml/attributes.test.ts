@@ -68,13 +68,26 @@ describe('identityFromProfile', () => {
     expect(identity).toMatchObject({
       groups: ['rambridge-ops', '77aa-unknown'],
       name: 'Alice Example',
-      email: 'alice@example.com',
       amr: ['pwd', 'mfa'],
     });
+    // Entra does not verify `mail` (nOAuth): no email unless the config vouches for it.
+    expect(identity.email).toBeUndefined();
+  });
+
+  test.each([
+    ['okta', {}, 'alice@example.com'],
+    ['entra', {}, undefined],
+    ['generic', {}, undefined],
+    ['entra', { emailVerified: true }, 'alice@example.com'],
+    ['okta', { emailVerified: false }, undefined],
+  ])('preset %s with %j: the email is used only when the IdP vouches for it', (preset, extra, email) => {
+    const config = idp({ preset, attributes: { email: 'mail' }, ...extra });
+    const identity = identityFromProfile(config, 'https://idp', profile({ attributes: { mail: 'alice@example.com' } }), checked);
+    expect(identity.email).toBe(email);
   });
 
   test('generic: a single delimited value is split, a single value arrives as a string, duplicates collapse', () => {
-    const generic = idp({ groupsDelimiter: ',', attributes: { groups: ['groups', 'roles'] } });
+    const generic = idp({ groupsDelimiter: ',', attributes: { groups: ['groups', 'roles'] }, emailVerified: true });
     const identity = identityFromProfile(
       generic,
       'https://idp',
