@@ -13,6 +13,7 @@ import {
   type Harness,
   type SdkCredentials,
 } from '../../helpers/emulator-harness.js';
+import { sha256Hex, v3Signature } from '../../../src/emulator/signature.js';
 
 /**
  * The signed actions through the official SDK: AssumeRole (RAM user keys, role chaining,
@@ -139,6 +140,28 @@ describe('AssumeRole and GetCallerIdentity', () => {
         sdkClient(h.url, { accessKeyId: mine.accessKeyId, accessKeySecret: mine.accessKeySecret }, { v1 }).getCallerIdentity(),
       );
       expect([none.statusCode, none.code]).toEqual([400, 'MissingSecurityToken']);
+    });
+
+    it('a V3 signature that leaves Content-Type unsigned', async () => {
+      const body = `RoleArn=${encodeURIComponent(TARGET)}&RoleSessionName=ci&ExternalId=ci-external-id`;
+      const headers: Record<string, string> = {
+        host: new URL(h.url).host,
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-acs-action': 'AssumeRole',
+        'x-acs-version': '2015-04-01',
+        'x-acs-date': OpenApi.OpenApiUtil.getTimestamp(),
+        'x-acs-signature-nonce': 'unsigned-content-type',
+        'x-acs-content-sha256': sha256Hex(body),
+      };
+      const signedHeaders = Object.keys(headers)
+        .filter((name) => name !== 'content-type')
+        .sort();
+      const payloadHash = headers['x-acs-content-sha256']!;
+      const signature = v3Signature({ method: 'POST', path: '/', query: {}, headers, signedHeaders, payloadHash }, asUser.accessKeySecret);
+      const authorization = `ACS3-HMAC-SHA256 Credential=${asUser.accessKeyId},SignedHeaders=${signedHeaders.join(';')},Signature=${signature}`;
+      const res = await fetch(`${h.url}/`, { method: 'POST', headers: { ...headers, authorization }, body });
+      expect([res.status, ((await res.json()) as { Code: string }).Code]).toEqual([400, 'IncompleteSignature']);
+      expect(h.lastReason()).toContain('content-type');
     });
 
     it('expired STS credentials', async () => {
