@@ -17,6 +17,7 @@ import { serveAssets } from './web/assets.js';
 import type { WebDeps } from './web/deps.js';
 import { LoginFlows } from './web/login-flow.js';
 import { Metrics } from './web/metrics.js';
+import { refuseEncodedBodies } from './web/middleware/body-encoding.js';
 import { handleErrors } from './web/middleware/errors.js';
 import { requestContext } from './web/middleware/request-context.js';
 import { securityHeaders } from './web/middleware/security-headers.js';
@@ -100,6 +101,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(serveAssets());
   app.use(sessionMiddleware(app, config, deps.store));
   app.use(loadUser(config, deps.clock));
+  app.use(refuseEncodedBodies());
   app.use(samlAcsBodyParser()); // the SAML ACS alone takes forms up to 256 KiB: see saml-sp.ts
   app.use(bodyParser({ enableTypes: ['form', 'json'], formLimit: '64kb', jsonLimit: '64kb' }));
   app.use(router.routes());

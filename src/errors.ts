@@ -12,6 +12,8 @@ export const ERROR_STATUS = {
   ERR_CONFIG_INVALID: 500,
   // request shape and web layer
   ERR_BAD_REQUEST: 400,
+  /** A request body sent compressed (Content-Encoding): no client of the bridge does that. */
+  ERR_BODY_ENCODING: 400,
   ERR_NOT_FOUND: 404,
   ERR_METHOD_NOT_ALLOWED: 405,
   ERR_CSRF: 403,

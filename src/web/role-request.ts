@@ -24,9 +24,13 @@ export function checkRoleRequest(
   now: number,
   log: { warn(obj: object, msg: string): void },
 ): RoleRequest {
-  const choice = choices.find((c) => c.role.id === body.role);
+  // A JSON body can send anything as `role`; only a string names a role (String() of an object
+  // can throw, and would make a 500 of a bad request).
+  if (typeof body.role !== 'string') throw new BridgeError('ERR_BAD_REQUEST', { userMessage: 'Say which role you want.' });
+  const requested = body.role;
+  const choice = choices.find((c) => c.role.id === requested);
   if (!choice) {
-    log.warn({ event: 'role-refused', requested: String(body.role).slice(0, 200) }, 'role not granted');
+    log.warn({ event: 'role-refused', requested: requested.slice(0, 200) }, 'role not granted');
     throw roleNotGranted();
   }
   const { role } = choice;
