@@ -93,3 +93,9 @@ export const SITES = {
 
 /** Limits of AssumeRoleWith{SAML,OIDC} DurationSeconds and RAM MaxSessionDuration. */
 export const DURATION_BOUNDS = { min: 900, max: 43200 } as const;
+
+/**
+ * STS caps a chained AssumeRole (STS credentials assuming another role) at one hour, whatever the
+ * target role's MaxSessionDuration: a chained role is offered, and granted, at most this long.
+ */
+export const CHAIN_MAX_SECONDS = 3600;

@@ -1,14 +1,21 @@
 import type { Context } from 'koa';
-import type { BridgeConfig, Role } from '../config/index.js';
+import { CHAIN_MAX_SECONDS, type BridgeConfig, type Role } from '../config/index.js';
 import { BridgeError } from '../errors.js';
 import { hasMfa, type Identity } from '../idp/identity.js';
 import type { RoleChoice } from '../mapping/index.js';
 import { parseDuration } from './durations.js';
 import type { RoleRequest } from './role-actions.js';
 
-/** The longest session a role may get: its own maximum, capped further when it is elevated. */
+/**
+ * The longest session a role can get — what the picker and `/api/roles` offer, and what a request
+ * is checked against: its own maximum, capped by STS for a chained role and by policy when elevated.
+ */
 export function maxDuration(role: Role, elevation: BridgeConfig['elevation']): number {
-  return role.elevated ? Math.min(role.maxSessionDuration, elevation.maxSessionDuration) : role.maxSessionDuration;
+  return Math.min(
+    role.maxSessionDuration,
+    role.via === 'chain' ? CHAIN_MAX_SECONDS : Infinity,
+    role.elevated ? elevation.maxSessionDuration : Infinity,
+  );
 }
 
 /**
