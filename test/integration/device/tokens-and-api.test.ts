@@ -1,6 +1,7 @@
 import { testBridge } from '../../helpers/bridge.js';
 import { FakeOp } from '../../helpers/fake-op.js';
 import type { StsClient } from '../../../src/sts/index.js';
+import { BridgeError } from '../../../src/errors.js';
 import { ALICE, CLIENT_ID, loggedIn, refresh } from './flow.js';
 
 /**
@@ -31,18 +32,14 @@ function fakeSts(calls: unknown[] = []): StsClient {
     requestId: 'req-1',
   });
   return {
-    assumeRoleWithSaml: async (input) => (
-      calls.push(input),
-      { ...answer(input.roleArn), samlAssertionInfo: { subjectType: '', subject: '', recipient: '', issuer: '' } }
-    ),
-    assumeRoleWithOidc: async (input) => (
-      calls.push(input),
-      { ...answer(input.roleArn), oidcTokenInfo: { issuer: '', subject: '', clientIds: [] } }
-    ),
-    assumeRole: async (input) => (calls.push(input), answer(input.roleArn)),
-    getCallerIdentity: async () => {
-      throw new Error('unused');
-    },
+    assumeRoleWithSaml: (input) =>
+      Promise.resolve(
+        (calls.push(input), { ...answer(input.roleArn), samlAssertionInfo: { subjectType: '', subject: '', recipient: '', issuer: '' } }),
+      ),
+    assumeRoleWithOidc: (input) =>
+      Promise.resolve((calls.push(input), { ...answer(input.roleArn), oidcTokenInfo: { issuer: '', subject: '', clientIds: [] } })),
+    assumeRole: (input) => Promise.resolve((calls.push(input), answer(input.roleArn))),
+    getCallerIdentity: () => Promise.reject(new Error('unused')),
   };
 }
 
@@ -211,6 +208,25 @@ describe('bearer API', () => {
     bridge.clock.advance(1000);
     const res = await cli.get('/api/whoami').set(bearer(tokens.access_token)).expect(401);
     expect(res.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
+  });
+
+  test('only a refused token gets the invalid_token challenge: not an STS 401, not a store outage', async () => {
+    const sts = fakeSts();
+    sts.assumeRoleWithOidc = () => Promise.reject(new BridgeError('ERR_STS_EXPIRED'));
+    const bridge = await testBridge(op, { sts });
+    const { cli, tokens } = await loggedIn(bridge, op);
+    const expired = await cli
+      .post('/api/credentials')
+      .set(bearer(tokens.access_token))
+      .send({ role: 'dev-readonly', durationSeconds: 900 });
+    expect([expired.status, expired.body.code]).toEqual([401, 'ERR_STS_EXPIRED']);
+    expect(expired.body.error).not.toBe('invalid_token');
+    expect(expired.headers['www-authenticate'] ?? '').not.toContain('invalid_token');
+
+    bridge.store.find = () => Promise.reject(new Error('store down'));
+    const outage = await cli.get('/api/whoami').set(bearer(tokens.access_token));
+    expect(outage.status).toBeGreaterThanOrEqual(500);
+    expect(outage.headers['www-authenticate']).toBeUndefined();
   });
 
   test('credentials: the same checks, issuer and audit as the web, never cached, secrets never logged', async () => {
