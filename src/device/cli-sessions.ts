@@ -77,10 +77,14 @@ export class CliSessions {
     if (!current || current.client.clientId !== clientId) throw refreshInvalid();
 
     const now = clock.now();
+    // The session may have run out since it was read: then there is nothing left to rotate into
+    // (and a store refuses a lifetime of 0).
+    const remainingSeconds = Math.ceil((current.expiresAt - now) / 1000);
+    if (remainingSeconds <= 0) throw refreshInvalid();
     const next = newSecret();
     const nextHash = secretHash(next);
     // Indexed before the session names it, so the new token resolves the moment it is valid.
-    await store.upsert(refreshKey(nextHash), { sid: current.sid } satisfies RefreshEntry, Math.ceil((current.expiresAt - now) / 1000));
+    await store.upsert(refreshKey(nextHash), { sid: current.sid } satisfies RefreshEntry, remainingSeconds);
     let reused = false as boolean;
     // Compare-and-swap on the session: of two refreshes racing with the same token, one rotates
     // and the other is, by construction, a reuse.

@@ -68,6 +68,19 @@ describe('CLI sessions (refresh-token families)', () => {
     await expectCode(sessions.refresh(refreshToken, 'rambridge-cli'), 'ERR_REFRESH_TOKEN_INVALID');
   });
 
+  test('a session that runs out while a refresh is under way ends it with invalid_grant, not a store error', async () => {
+    // The sessions read a clock that moves 1 ms per reading; the store keeps its own, frozen one.
+    let t = 0;
+    const ticking = { now: () => t++ };
+    const store = new MemoryStore(new ManualClock());
+    const sessions = new CliSessions({ store, clock: ticking, maxAgeSeconds: 3600 });
+    t = new ManualClock().now();
+    const { session, refreshToken } = await sessions.start(ALICE, CLIENT);
+    // Live when read (expiresAt − 1), over by the next reading (expiresAt): the TTL left is 0.
+    t = session.expiresAt - 1;
+    await expectCode(sessions.refresh(refreshToken, 'rambridge-cli'), 'ERR_REFRESH_TOKEN_INVALID');
+  });
+
   test('unknown tokens and other client ids are refused', async () => {
     const { sessions } = setup();
     const { refreshToken } = await sessions.start(ALICE, CLIENT);
