@@ -99,3 +99,6 @@ export const DURATION_BOUNDS = { min: 900, max: 43200 } as const;
  * target role's MaxSessionDuration: a chained role is offered, and granted, at most this long.
  */
 export const CHAIN_MAX_SECONDS = 3600;
+
+/** The longest justification an elevated request may carry: it goes into every audit record. */
+export const JUSTIFICATION_MAX_LENGTH = 500;

@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import { CHAIN_MAX_SECONDS, type BridgeConfig, type Role } from '../config/index.js';
+import { CHAIN_MAX_SECONDS, JUSTIFICATION_MAX_LENGTH, type BridgeConfig, type Role } from '../config/index.js';
 import { BridgeError } from '../errors.js';
 import { hasMfa, type Identity } from '../idp/identity.js';
 import type { RoleChoice } from '../mapping/index.js';
@@ -53,9 +53,15 @@ export function checkRoleRequest(
       });
     }
     const justification = typeof body.justification === 'string' ? body.justification.trim() : '';
-    if (justification.length < config.elevation.minJustificationLength || justification.length > 500) {
+    if (justification.length < config.elevation.minJustificationLength) {
       throw new BridgeError('ERR_JUSTIFICATION_REQUIRED', {
         userMessage: `Say why you need this elevated role (at least ${config.elevation.minJustificationLength} characters).`,
+      });
+    }
+    if (justification.length > JUSTIFICATION_MAX_LENGTH) {
+      throw new BridgeError('ERR_JUSTIFICATION_TOO_LONG', {
+        userMessage: `Keep the reason for this elevated role to at most ${JUSTIFICATION_MAX_LENGTH} characters.`,
+        detail: { length: justification.length },
       });
     }
     request.justification = justification;

@@ -283,6 +283,23 @@ describe('bearer API', () => {
     expect(res.body).toMatchObject({ code: 'ERR_ELEVATION_MFA_REQUIRED' });
   });
 
+  test('an elevated role: a justification too short and one too long are refused, each with its own code', async () => {
+    const calls: unknown[] = [];
+    const bridge = await testBridge(op, {
+      sts: fakeSts(calls),
+      config: (c) => (c.roles.find((r) => r.id === 'dev-admin')!.elevated = true),
+    });
+    const { cli, tokens } = await loggedIn(bridge, op, { ...ALICE, amr: ['pwd', 'mfa'] });
+    const ask = (justification: string) =>
+      cli.post('/api/credentials').set(bearer(tokens.access_token)).send({ role: 'dev-admin', durationSeconds: 900, justification });
+    expect((await ask('short').expect(400)).body).toMatchObject({ code: 'ERR_JUSTIFICATION_REQUIRED' });
+    const long = (await ask('x'.repeat(501)).expect(400)).body as { code: string; error_description: string };
+    expect(long.code).toBe('ERR_JUSTIFICATION_TOO_LONG');
+    expect(long.error_description).toContain('at most 500');
+    expect(calls).toEqual([]);
+    await ask('x'.repeat(500)).expect(200);
+  });
+
   test('credentials without STS configured: 501 ERR_NOT_CONFIGURED (after the role check)', async () => {
     const bridge = await testBridge(op);
     const { cli, tokens } = await loggedIn(bridge, op);
