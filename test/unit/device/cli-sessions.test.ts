@@ -114,6 +114,20 @@ describe('CLI sessions (refresh-token families)', () => {
     await expect(sessions.find(b.session.sid)).resolves.toMatchObject({ sid: b.session.sid });
   });
 
+  test('the same subject at two IdPs is two users: exact lookups never cross, --user lookups can name the IdP', async () => {
+    const { sessions } = setup();
+    const other: Identity = { ...ALICE, idp: 'partner', issuer: 'https://partner-idp', email: 'mallory@partner.example' };
+    const mine = await sessions.start(ALICE, CLIENT);
+    const theirs = await sessions.start(other, CLIENT);
+
+    expect((await sessions.listForIdentity(ALICE)).map((s) => s.sid)).toEqual([mine.session.sid]);
+    expect((await sessions.listForUser('alice-sub')).map((s) => s.sid)).toEqual([mine.session.sid, theirs.session.sid]);
+    expect((await sessions.listForUser('alice-sub', 'partner')).map((s) => s.sid)).toEqual([theirs.session.sid]);
+
+    expect((await sessions.revokeForIdentity(ALICE)).map((s) => s.sid)).toEqual([mine.session.sid]);
+    await expect(sessions.find(theirs.session.sid)).resolves.toMatchObject({ sid: theirs.session.sid });
+  });
+
   test('the user index drops sessions that have ended', async () => {
     const { sessions, clock } = setup();
     await sessions.start(ALICE, CLIENT);
