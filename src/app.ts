@@ -32,6 +32,7 @@ import { oauthRoutes } from './web/routes/oauth.js';
 import { opsRoutes } from './web/routes/ops.js';
 import { roleRoutes } from './web/routes/roles.js';
 import { samlAcsBodyParser, samlSpRoutes } from './web/routes/saml-sp.js';
+import { signOutRoutes } from './web/routes/sign-out.js';
 import { createViews, type Views } from './web/views.js';
 
 export interface AppDeps {
@@ -93,7 +94,8 @@ export function createApp(deps: AppDeps): Koa {
   app.silent = true; // errors are logged once, by handleErrors, with redaction
 
   const router = new Router();
-  for (const routes of [opsRoutes(web), issuerRoutes(web), authRoutes(web), samlSpRoutes(web), roleRoutes(web), ...cliRoutes])
+  const signOut = signOutRoutes(web, device?.sessions);
+  for (const routes of [opsRoutes(web), issuerRoutes(web), authRoutes(web), signOut, samlSpRoutes(web), roleRoutes(web), ...cliRoutes])
     router.use(routes.routes());
   app.use(requestContext(web.logger, web.metrics));
   app.use(securityHeaders({ https: config.server.publicUrl.startsWith('https:') }));

@@ -102,3 +102,6 @@ export const CHAIN_MAX_SECONDS = 3600;
 
 /** The longest justification an elevated request may carry: it goes into every audit record. */
 export const JUSTIFICATION_MAX_LENGTH = 500;
+
+/** How long the signed-out page's offer to end the user's CLI sessions too stays good (one use). */
+export const SIGN_OUT_OFFER_TTL_SECONDS = 10 * 60;
