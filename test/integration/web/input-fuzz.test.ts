@@ -122,6 +122,7 @@ const ROUTES: Route[] = [
   { path: '/roles/credentials', agent: () => browser, fields: ROLE, pass: () => ({ _csrf: csrf }) },
   { path: '/device', agent: () => browser, fields: ['user_code', 'decision', '_csrf'], pass: () => ({ _csrf: csrf }) },
   { path: '/saml/corp/acs', agent: () => samlBrowser, fields: ['SAMLResponse', 'RelayState'] },
+  { path: '/logout/cli-sessions', agent: () => browser, fields: ['token'] },
   // Last: a body that passes its checks signs the browser out.
   { path: '/logout', agent: () => browser, fields: ['_csrf', 'cli_sessions'], pass: () => ({ _csrf: csrf }) },
 ];
