@@ -75,8 +75,9 @@ export function createStsClient(options: StsClientOptions = {}): StsClient {
     const request = new OpenApi.$OpenApiUtil.OpenApiRequest({ body });
     // Runtime options only override the Config; there is nothing to override per call.
     const runtime = {} as RuntimeOptions;
-    const send = caller
-      ? () => sdk(caller).doRequest(signedCall(action), request, runtime)
+    const signer = caller && sdk(caller);
+    const send = signer
+      ? () => signer.doRequest(signedCall(action), request, runtime)
       : () => anonymous.doRPCRequest(action, VERSION, 'HTTPS', 'POST', 'Anonymous', 'json', request, runtime);
     try {
       const response = await withRetry(send, isRetryableStsError, policy, retryDeps);
