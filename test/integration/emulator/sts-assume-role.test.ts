@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { jest } from '@jest/globals';
 import * as $Sts from '@alicloud/sts20150401';
 import * as OpenApi from '@alicloud/openapi-core';
@@ -163,6 +164,20 @@ describe('AssumeRole and GetCallerIdentity', () => {
       expect([res.status, ((await res.json()) as { Code: string }).Code]).toEqual([400, 'IncompleteSignature']);
       expect(h.lastReason()).toContain('content-type');
     });
+
+    it.each(['gzip', 'deflate', 'br'])(
+      'a body with Content-Encoding %s (corrupt or not): InvalidRequest 400, not a 500',
+      async (encoding) => {
+        for (const body of ['not compressed at all', gzipSync('Action=GetCallerIdentity')]) {
+          const res = await fetch(`${h.url}/`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': encoding },
+            body,
+          });
+          expect([res.status, ((await res.json()) as { Code: string }).Code]).toEqual([400, 'InvalidRequest']);
+        }
+      },
+    );
 
     it('expired STS credentials', async () => {
       const creds = asSession((await assumeRole(asUser, { durationSeconds: 900 })).body!.credentials!);
