@@ -17,6 +17,7 @@ import { serveAssets } from './web/assets.js';
 import type { WebDeps } from './web/deps.js';
 import { LoginFlows } from './web/login-flow.js';
 import { Metrics } from './web/metrics.js';
+import { refuseEncodedBodies } from './web/middleware/body-encoding.js';
 import { handleErrors } from './web/middleware/errors.js';
 import { requestContext } from './web/middleware/request-context.js';
 import { securityHeaders } from './web/middleware/security-headers.js';
@@ -31,6 +32,7 @@ import { oauthRoutes } from './web/routes/oauth.js';
 import { opsRoutes } from './web/routes/ops.js';
 import { roleRoutes } from './web/routes/roles.js';
 import { samlAcsBodyParser, samlSpRoutes } from './web/routes/saml-sp.js';
+import { signOutRoutes } from './web/routes/sign-out.js';
 import { createViews, type Views } from './web/views.js';
 
 export interface AppDeps {
@@ -92,7 +94,8 @@ export function createApp(deps: AppDeps): Koa {
   app.silent = true; // errors are logged once, by handleErrors, with redaction
 
   const router = new Router();
-  for (const routes of [opsRoutes(web), issuerRoutes(web), authRoutes(web), samlSpRoutes(web), roleRoutes(web), ...cliRoutes])
+  const signOut = signOutRoutes(web, device?.sessions);
+  for (const routes of [opsRoutes(web), issuerRoutes(web), authRoutes(web), signOut, samlSpRoutes(web), roleRoutes(web), ...cliRoutes])
     router.use(routes.routes());
   app.use(requestContext(web.logger, web.metrics));
   app.use(securityHeaders({ https: config.server.publicUrl.startsWith('https:') }));
@@ -100,6 +103,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(serveAssets());
   app.use(sessionMiddleware(app, config, deps.store));
   app.use(loadUser(config, deps.clock));
+  app.use(refuseEncodedBodies());
   app.use(samlAcsBodyParser()); // the SAML ACS alone takes forms up to 256 KiB: see saml-sp.ts
   app.use(bodyParser({ enableTypes: ['form', 'json'], formLimit: '64kb', jsonLimit: '64kb' }));
   app.use(router.routes());

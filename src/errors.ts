@@ -12,6 +12,8 @@ export const ERROR_STATUS = {
   ERR_CONFIG_INVALID: 500,
   // request shape and web layer
   ERR_BAD_REQUEST: 400,
+  /** A request body sent compressed (Content-Encoding): no client of the bridge does that. */
+  ERR_BODY_ENCODING: 400,
   ERR_NOT_FOUND: 404,
   ERR_METHOD_NOT_ALLOWED: 405,
   ERR_CSRF: 403,
@@ -60,6 +62,7 @@ export const ERROR_STATUS = {
   ERR_DURATION_INVALID: 400,
   ERR_ELEVATION_MFA_REQUIRED: 403,
   ERR_JUSTIFICATION_REQUIRED: 400,
+  ERR_JUSTIFICATION_TOO_LONG: 400,
   ERR_DESTINATION_NOT_ALLOWED: 400,
   ERR_CONSOLE_SIGNIN_FAILED: 502,
   // device flow (RFC 8628), refresh (RFC 6749 §6) and the bearer API: each OAuth answer has its own code

@@ -102,3 +102,15 @@ export const SITES = {
 
 /** Limits of AssumeRoleWith{SAML,OIDC} DurationSeconds and RAM MaxSessionDuration. */
 export const DURATION_BOUNDS = { min: 900, max: 43200 } as const;
+
+/**
+ * STS caps a chained AssumeRole (STS credentials assuming another role) at one hour, whatever the
+ * target role's MaxSessionDuration: a chained role is offered, and granted, at most this long.
+ */
+export const CHAIN_MAX_SECONDS = 3600;
+
+/** The longest justification an elevated request may carry: it goes into every audit record. */
+export const JUSTIFICATION_MAX_LENGTH = 500;
+
+/** How long the signed-out page's offer to end the user's CLI sessions too stays good (one use). */
+export const SIGN_OUT_OFFER_TTL_SECONDS = 10 * 60;

@@ -2,4 +2,4 @@ export { loadConfigFile, parseConfigText, type Env } from './load.js';
 export { validateConfig } from './validate.js';
 export { ConfigInvalid, formatProblem, type ConfigProblem } from './problems.js';
 export type { BridgeConfig, Idp, OidcIdp, SamlIdp, Role, Grant, AlibabaSettings, IssuerSettings, RedisStoreConfig } from './model.js';
-export { DEFAULTS, SITES, DURATION_BOUNDS } from './defaults.js';
+export { CHAIN_MAX_SECONDS, DEFAULTS, SITES, DURATION_BOUNDS, JUSTIFICATION_MAX_LENGTH, SIGN_OUT_OFFER_TTL_SECONDS } from './defaults.js';

@@ -1,3 +1,4 @@
+import { CHAIN_MAX_SECONDS } from './defaults.js';
 import type { ConfigProblem } from './problems.js';
 
 /**
@@ -74,6 +75,13 @@ function checkRoleModes(roles: Entry[]): ConfigProblem[] {
         problems.push({
           path: `roles[${index}].via.chainFrom`,
           message: `role "${chainFrom}" is itself chained; chain from a directly federated role`,
+        });
+      }
+      // Refused rather than quietly shortened: users would be offered a session STS never grants.
+      if (typeof value.maxSessionDuration === 'number' && value.maxSessionDuration > CHAIN_MAX_SECONDS) {
+        problems.push({
+          path: `roles[${index}].maxSessionDuration`,
+          message: `a chained role's session is at most ${CHAIN_MAX_SECONDS} seconds (an STS limit of role chaining)`,
         });
       }
     }

@@ -58,7 +58,15 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
   const idp = await startDevIdp({
     host,
     port: options.idpPort ?? 8081,
-    clients: [{ clientId: 'rambridge', clientSecret, redirectUris: [`${bridgeUrl}/oidc/demo/callback`] }],
+    clients: [
+      {
+        clientId: 'rambridge',
+        clientSecret,
+        redirectUris: [`${bridgeUrl}/oidc/demo/callback`],
+        // Where "Sign out of the IdP too" (RP-initiated logout) comes back to.
+        postLogoutRedirectUris: [`${bridgeUrl}/signed-out`],
+      },
+    ],
     logger: options.logger,
   });
   let emulator: RunningEmulator | undefined;

@@ -5,7 +5,7 @@ import type { Identity } from '../idp/identity.js';
 import type { Store } from '../store/index.js';
 import type { DeviceClient } from './client.js';
 import { newSecret, secretHash } from './secrets.js';
-import { queryNames, SessionIndex, userNames } from './session-index.js';
+import { identityName, queryNames, SessionIndex, userNames } from './session-index.js';
 
 /**
  * A CLI session: what one approved device login grants, until it expires (absolute lifetime, no
@@ -77,10 +77,14 @@ export class CliSessions {
     if (!current || current.client.clientId !== clientId) throw refreshInvalid();
 
     const now = clock.now();
+    // The session may have run out since it was read: then there is nothing left to rotate into
+    // (and a store refuses a lifetime of 0).
+    const remainingSeconds = Math.ceil((current.expiresAt - now) / 1000);
+    if (remainingSeconds <= 0) throw refreshInvalid();
     const next = newSecret();
     const nextHash = secretHash(next);
     // Indexed before the session names it, so the new token resolves the moment it is valid.
-    await store.upsert(refreshKey(nextHash), { sid: current.sid } satisfies RefreshEntry, Math.ceil((current.expiresAt - now) / 1000));
+    await store.upsert(refreshKey(nextHash), { sid: current.sid } satisfies RefreshEntry, remainingSeconds);
     let reused = false as boolean;
     // Compare-and-swap on the session: of two refreshes racing with the same token, one rotates
     // and the other is, by construction, a reuse.
@@ -126,20 +130,40 @@ export class CliSessions {
     await this.deps.store.destroy(sessionKey(sid));
   }
 
-  /** Live sessions of a user, named by IdP subject or email, oldest first. */
-  async listForUser(user: string): Promise<CliSession[]> {
-    const wanted = queryNames(user);
-    const sessions = await Promise.all((await this.index.sidsFor(user)).map((sid) => this.find(sid)));
-    return sessions
-      .filter((s): s is CliSession => s !== undefined && userNames(s.identity).some((n) => wanted.includes(n)))
-      .sort((a, b) => a.createdAt - b.createdAt);
+  /**
+   * Live sessions of a user named by IdP subject or email, oldest first; of one IdP (config id)
+   * when `idp` is given. Without it the same subject or email at two IdPs finds both users.
+   */
+  async listForUser(user: string, idp?: string): Promise<CliSession[]> {
+    const sessions = await this.live(queryNames(user));
+    return sessions.filter((s) => idp === undefined || s.identity.idp === idp);
   }
 
-  /** Ends every live session of a user; returns the ones ended. */
-  async revokeForUser(user: string): Promise<CliSession[]> {
-    const sessions = await this.listForUser(user);
+  /** Ends every live session of a user (see listForUser); returns the ones ended. */
+  async revokeForUser(user: string, idp?: string): Promise<CliSession[]> {
+    const sessions = await this.listForUser(user, idp);
     await Promise.all(sessions.map((s) => this.revoke(s.sid)));
     return sessions;
+  }
+
+  /** Live sessions of exactly this user (issuer and subject), oldest first. */
+  listForIdentity(identity: Pick<Identity, 'issuer' | 'subject'>): Promise<CliSession[]> {
+    return this.live([identityName(identity)]);
+  }
+
+  /** Ends every live session of exactly this user — their own sign-out; returns the ones ended. */
+  async revokeForIdentity(identity: Pick<Identity, 'issuer' | 'subject'>): Promise<CliSession[]> {
+    const sessions = await this.listForIdentity(identity);
+    await Promise.all(sessions.map((s) => this.revoke(s.sid)));
+    return sessions;
+  }
+
+  /** The live sessions indexed under one of `names` that still carry one of them, oldest first. */
+  private async live(names: string[]): Promise<CliSession[]> {
+    const sessions = await Promise.all((await this.index.sidsFor(names)).map((sid) => this.find(sid)));
+    return sessions
+      .filter((s): s is CliSession => s !== undefined && userNames(s.identity).some((n) => names.includes(n)))
+      .sort((a, b) => a.createdAt - b.createdAt);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import { identityKey } from '../idp/identity.js';
 import type { Store } from '../store/index.js';
 
 /** One indexed session: enough to drop it from the index once it has ended. */
@@ -11,9 +12,19 @@ interface IndexRecord {
   sessions: Entry[];
 }
 
-/** The names a user's sessions are indexed under: their IdP subject, and their email in lower case. */
-export function userNames(identity: { subject: string; email?: string }): string[] {
-  return [`subject:${identity.subject}`, ...(identity.email ? [`email:${identity.email.toLowerCase()}`] : [])];
+/**
+ * The names a user's sessions are indexed under: the exact user (IdP issuer and subject — a subject
+ * is unique only within its IdP), and, for an administrator's `--user`, the bare subject and the
+ * email in lower case. A lookup by the bare names may find users of several IdPs; callers that act
+ * on one person use `identityName`, or check who they found.
+ */
+export function userNames(identity: { issuer: string; subject: string; email?: string }): string[] {
+  return [identityName(identity), `subject:${identity.subject}`, ...(identity.email ? [`email:${identity.email.toLowerCase()}`] : [])];
+}
+
+/** The index name of exactly one user: issuer and subject. */
+export function identityName(identity: { issuer: string; subject: string }): string {
+  return `user:${identityKey(identity)}`;
 }
 
 /** The names an administrator's `--user X` may mean: a subject, or an email in any case. */
@@ -33,9 +44,9 @@ export class SessionIndex {
     for (const name of names) await this.addOne(indexKey(name), entry);
   }
 
-  /** Session ids indexed under `user` as a subject or as an email; some may have ended since. */
-  async sidsFor(user: string): Promise<string[]> {
-    const records = await Promise.all(queryNames(user).map((n) => this.deps.store.find<IndexRecord>(indexKey(n))));
+  /** Session ids indexed under any of `names`; some may have ended since. */
+  async sidsFor(names: string[]): Promise<string[]> {
+    const records = await Promise.all(names.map((n) => this.deps.store.find<IndexRecord>(indexKey(n))));
     return [...new Set(records.flatMap((r) => r?.sessions.map((s) => s.sid) ?? []))];
   }
 

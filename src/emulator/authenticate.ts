@@ -82,9 +82,12 @@ function v3Parts(req: RpcRequest): SignedParts {
   if (!auth) throw errors.incompleteSignature(`Authorization is not ${ACS3_HMAC_SHA256}`);
   const missing = V3_REQUIRED_SIGNED.filter((h) => !req.headers[h]);
   if (missing.length > 0) throw errors.incompleteSignature(`missing headers: ${missing.join(', ')}`);
-  // Every x-acs-* header sent must be signed too, or a relay could slip in a SecurityToken.
+  // Every x-acs-* header sent must be signed too, or a relay could slip in a SecurityToken; and
+  // so must Content-Type when there is one (V3 canonical headers: host, content-type, x-acs-*),
+  // or the same signed bytes could be re-read as another kind of body.
   const signed = new Set(auth.signedHeaders);
-  const mustSign = [...V3_REQUIRED_SIGNED, ...Object.keys(req.headers).filter((h) => h.startsWith('x-acs-'))];
+  const sent = Object.keys(req.headers).filter((h) => h.startsWith('x-acs-') || h === 'content-type');
+  const mustSign = [...V3_REQUIRED_SIGNED, ...sent];
   const unsigned = mustSign.filter((h) => !signed.has(h));
   if (unsigned.length > 0) throw errors.incompleteSignature(`unsigned headers: ${unsigned.join(', ')}`);
   const keyHeader = req.headers['x-acs-accesskey-id'];

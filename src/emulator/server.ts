@@ -3,7 +3,7 @@ import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { bodyParser } from '@koa/bodyparser';
 import { Router } from '@koa/router';
-import Koa from 'koa';
+import Koa, { type Context, type Next } from 'koa';
 import { systemClock, type Clock } from '../clock.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { EmulatorConfig } from './config-schema.js';
@@ -12,6 +12,7 @@ import { debugSession } from './debug.js';
 import type { EmulatorDeps } from './deps.js';
 import { Directory } from './directory.js';
 import { handleRequests } from './http.js';
+import { unreadableRequest } from './errors.js';
 import { cryptoRandom, type Random } from './random.js';
 import { RemoteDocuments, type Fetch } from './remote-documents.js';
 import { roleChoice, roleSso } from './role-sso.js';
@@ -72,6 +73,7 @@ export function createEmulatorApp(options: EmulatorAppOptions): Koa {
 
   const app = new Koa();
   app.use(handleRequests(deps));
+  app.use(refuseEncodedBodies);
   // Forms only: the SAML assertion alone may be 100,000 characters, percent-encoded on top.
   app.use(bodyParser({ enableTypes: ['form'], formLimit: '512kb' }));
   app.use(router.routes()).use(router.allowedMethods());
@@ -124,4 +126,14 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
         server.close((err) => (err ? reject(err) : resolve()));
       }),
   };
+}
+
+/**
+ * No client compresses what it posts to STS; a body with a Content-Encoding is refused before the
+ * body parser inflates it (a corrupt stream would otherwise surface as an InternalError 500).
+ */
+async function refuseEncodedBodies(ctx: Context, next: Next): Promise<void> {
+  const encoding = ctx.get('Content-Encoding').trim().toLowerCase();
+  if (encoding !== '' && encoding !== 'identity') throw unreadableRequest(400, `Content-Encoding ${encoding.slice(0, 40)}`);
+  await next();
 }

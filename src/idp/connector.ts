@@ -25,6 +25,11 @@ export interface Connector {
    * asked properly, which says nothing about the user.
    */
   refresh?(identity: Identity): Promise<Identity>;
+  /**
+   * Where to send the browser to sign out at the IdP too, coming back to `postLogoutRedirectUri`
+   * (OIDC RP-Initiated Logout 1.0); undefined when the IdP advertises no way to.
+   */
+  endSessionUrl?(postLogoutRedirectUri: string): Promise<string | undefined>;
 }
 
 export type FlowSecrets = Record<string, string>;

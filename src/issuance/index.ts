@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import type { Role } from '../config/index.js';
+import { CHAIN_MAX_SECONDS, type Role } from '../config/index.js';
 import { BridgeError, toBridgeError } from '../errors.js';
 import type { Identity } from '../idp/identity.js';
 import type { BridgeIssuer } from '../issuer/index.js';
@@ -27,8 +27,7 @@ export interface IssuedCredentials {
   requestId: string;
 }
 
-/** Role chaining sessions are limited to one hour by STS; the intermediate one lives 15 minutes. */
-const CHAIN_MAX_SECONDS = 3600;
+/** The intermediate session of a chain lives the shortest time STS allows: it only signs one call. */
 const CHAIN_SOURCE_SECONDS = 900;
 
 /**
@@ -104,13 +103,20 @@ export class CredentialIssuer {
   private async assume(role: Role, identity: Identity, durationSeconds: number, roleSessionName: string): Promise<IssuedCredentials> {
     const policy = sessionPolicy(role);
     if (role.via === 'chain') {
+      // Refused, never shortened: the caller (and the audit record) must get the duration asked for.
+      if (durationSeconds > CHAIN_MAX_SECONDS) {
+        throw new BridgeError('ERR_DURATION_INVALID', {
+          userMessage: `A chained role's session lasts at most ${CHAIN_MAX_SECONDS / 60} minutes.`,
+          detail: { roleId: role.id, durationSeconds },
+        });
+      }
       const source = this.deps.roles.find((r) => r.id === role.chainFrom)!;
       const first = await this.assume(source, identity, CHAIN_SOURCE_SECONDS, roleSessionName);
       const result = await this.deps.sts.assumeRole({
         caller: first.credentials,
         roleArn: role.arn,
         roleSessionName,
-        durationSeconds: Math.min(durationSeconds, CHAIN_MAX_SECONDS),
+        durationSeconds,
         policy,
       });
       return this.issued(result, role, roleSessionName);

@@ -35,14 +35,20 @@ const VERSION = '2015-04-01';
  * The StsClient on the official SDK (`@alicloud/sts20150401` and its `@alicloud/openapi-core`
  * transport and signer).
  *
- * Every action goes through the SDK's `doRPCRequest` with the parameters in a form body, rather
- * than through the generated `assumeRoleWithSAML()`-style methods, for two reasons:
- * - the generated methods put every parameter in the URL query, SAMLAssertion and OIDCToken
- *   included. Those are bearer credentials and must not sit in URLs, where proxies and access
- *   logs keep them (DESIGN §5). STS takes them from a form body too: the old docs ask for POST
- *   because assertions are large, and @alicloud/credentials sends its OIDC calls that way.
- * - `doRPCRequest` signs with RPC signature v1 (HMAC-SHA1), the one STS documents, whatever
- *   signature the SDK's generated code defaults to (1.2.0 switched those to V3).
+ * Every action puts its parameters in a form body rather than going through the generated
+ * `assumeRoleWithSAML()`-style methods, which put every parameter in the URL query, SAMLAssertion
+ * and OIDCToken included. Those are bearer credentials and must not sit in URLs, where proxies
+ * and access logs keep them (DESIGN §5). STS takes them from a form body too: the old docs ask
+ * for POST because assertions are large, and @alicloud/credentials sends its OIDC calls that way.
+ *
+ * How a call is signed decides where the caller's own credentials travel:
+ * - anonymous calls (AssumeRoleWithSAML/OIDC) go through `doRPCRequest`: nothing to sign, and the
+ *   query holds only Action, Version, Timestamp and a nonce.
+ * - signed calls (AssumeRole, GetCallerIdentity — the chained path, where the caller is a live
+ *   STS session) go through `doRequest`, the V3 signature `ACS3-HMAC-SHA256`: the AccessKeyId
+ *   and SecurityToken ride in `x-acs-*` headers and the signature in `Authorization`. RPC v1
+ *   would put all three in the query string, and a URL is what every transport error message,
+ *   proxy and access log repeats. V3 is what the SDK's own generated STS methods sign with.
  */
 export function createStsClient(options: StsClientOptions = {}): StsClient {
   const { endpoint, protocol } = resolveStsEndpoint(options);
@@ -57,26 +63,24 @@ export function createStsClient(options: StsClientOptions = {}): StsClient {
         connectTimeout: options.connectTimeoutMs ?? 5_000,
         readTimeout: options.readTimeoutMs ?? 10_000,
         userAgent: 'rambridge',
-        ...caller,
+        // Pinned rather than left to the SDK's default: the credentials must stay in headers.
+        ...(caller ? { ...caller, signatureAlgorithm: 'ACS3-HMAC-SHA256' } : {}),
       }),
     );
   const anonymous = sdk();
 
   /** One STS call: parameters in the form body, signed when there is a caller, retried when worth it. */
   async function call(action: string, params: Params, caller?: CallerCredentials): Promise<Body> {
-    const client = caller ? sdk(caller) : anonymous;
     const body = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined));
     const request = new OpenApi.$OpenApiUtil.OpenApiRequest({ body });
-    const authType = caller ? 'AK' : 'Anonymous';
     // Runtime options only override the Config; there is nothing to override per call.
     const runtime = {} as RuntimeOptions;
+    const signer = caller && sdk(caller);
+    const send = signer
+      ? () => signer.doRequest(signedCall(action), request, runtime)
+      : () => anonymous.doRPCRequest(action, VERSION, 'HTTPS', 'POST', 'Anonymous', 'json', request, runtime);
     try {
-      const response = await withRetry(
-        () => client.doRPCRequest(action, VERSION, 'HTTPS', 'POST', authType, 'json', request, runtime),
-        isRetryableStsError,
-        policy,
-        retryDeps,
-      );
+      const response = await withRetry(send, isRetryableStsError, policy, retryDeps);
       return object(response.body, 'response body');
     } catch (err) {
       throw toStsBridgeError(err, action);
@@ -154,6 +158,21 @@ export function createStsClient(options: StsClientOptions = {}): StsClient {
       };
     },
   };
+}
+
+/** A V3-signed RPC call: the credentials in headers, the parameters in a form body, JSON back. */
+function signedCall(action: string): InstanceType<typeof OpenApi.$OpenApiUtil.Params> {
+  return new OpenApi.$OpenApiUtil.Params({
+    action,
+    version: VERSION,
+    protocol: 'HTTPS',
+    pathname: '/',
+    method: 'POST',
+    authType: 'AK',
+    style: 'RPC',
+    reqBodyType: 'formData',
+    bodyType: 'json',
+  });
 }
 
 function assumeRoleResult(body: Body, action: string): AssumeRoleResult {

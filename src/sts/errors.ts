@@ -39,15 +39,17 @@ export function isRetryableStsError(err: unknown): boolean {
 export function toStsBridgeError(err: unknown, action: string): BridgeError {
   if (err instanceof BridgeError) return err;
   if (!(err instanceof AlibabaCloudError)) {
-    // Connection refused, timeouts, a proxy's HTML error page: STS never answered as STS.
-    return new BridgeError('ERR_STS_UNAVAILABLE', { detail: { action, error: String(err) }, cause: err });
+    // Connection refused, timeouts, a proxy's HTML error page: STS never answered as STS. The
+    // SDK appends the full request URL to transport errors, so neither the error nor its message
+    // is kept: only its code and a message without query strings reach `detail` (and the log).
+    return new BridgeError('ERR_STS_UNAVAILABLE', { detail: { action, ...transportFailure(err) } });
   }
   const status = err.statusCode;
   const data = (err as { data?: Record<string, unknown> }).data ?? {};
   const detail: StsErrorDetail = {
     action,
     stsCode: err.code,
-    stsMessage: typeof data.Message === 'string' ? data.Message : err.message,
+    stsMessage: withoutQueryStrings(typeof data.Message === 'string' ? data.Message : err.message),
     requestId: err.requestId && err.requestId !== 'undefined' ? err.requestId : undefined,
     httpStatus: status,
   };
@@ -56,9 +58,24 @@ export function toStsBridgeError(err: unknown, action: string): BridgeError {
   return new BridgeError(code, {
     userMessage: USER_MESSAGES[code],
     hint: `Alibaba Cloud STS answered ${detail.stsCode}${detail.requestId ? ` (RequestId ${detail.requestId})` : ''}.`,
+    // No `cause`: the SDK error carries the request it answered; `detail` has all that is safe.
     detail: { ...detail },
-    cause: err,
   });
+}
+
+/** What may be logged of an error STS never answered: its code (ECONNREFUSED…) and a URL-free message. */
+function transportFailure(err: unknown): { error: string; errorCode?: string } {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  const message = err instanceof Error ? err.message : String(err);
+  return { error: withoutQueryStrings(message), ...(typeof code === 'string' ? { errorCode: code } : {}) };
+}
+
+/**
+ * Text with every URL's query string (and fragment) replaced: on a v1-signed call the query holds
+ * the AccessKeyId, SecurityToken and Signature, and the SDK quotes the URL in its errors.
+ */
+export function withoutQueryStrings(text: string): string {
+  return text.replace(/(\b[a-z][a-z0-9+.-]*:\/\/[^\s?#]*)[?#]\S*/gi, '$1?[redacted]');
 }
 
 /** The STS specifics of a BridgeError from the STS client, for the admin view; undefined otherwise. */

@@ -1,14 +1,21 @@
 import type { Context } from 'koa';
-import type { BridgeConfig, Role } from '../config/index.js';
+import { CHAIN_MAX_SECONDS, JUSTIFICATION_MAX_LENGTH, type BridgeConfig, type Role } from '../config/index.js';
 import { BridgeError } from '../errors.js';
 import { authAgeSeconds, hasMfa, type Identity } from '../idp/identity.js';
 import type { RoleChoice } from '../mapping/index.js';
 import { parseDuration } from './durations.js';
 import type { RoleRequest } from './role-actions.js';
 
-/** The longest session a role may get: its own maximum, capped further when it is elevated. */
+/**
+ * The longest session a role can get — what the picker and `/api/roles` offer, and what a request
+ * is checked against: its own maximum, capped by STS for a chained role and by policy when elevated.
+ */
 export function maxDuration(role: Role, elevation: BridgeConfig['elevation']): number {
-  return role.elevated ? Math.min(role.maxSessionDuration, elevation.maxSessionDuration) : role.maxSessionDuration;
+  return Math.min(
+    role.maxSessionDuration,
+    role.via === 'chain' ? CHAIN_MAX_SECONDS : Infinity,
+    role.elevated ? elevation.maxSessionDuration : Infinity,
+  );
 }
 
 /**
@@ -24,9 +31,13 @@ export function checkRoleRequest(
   now: number,
   log: { warn(obj: object, msg: string): void },
 ): RoleRequest {
-  const choice = choices.find((c) => c.role.id === body.role);
+  // A JSON body can send anything as `role`; only a string names a role (String() of an object
+  // can throw, and would make a 500 of a bad request).
+  if (typeof body.role !== 'string') throw new BridgeError('ERR_BAD_REQUEST', { userMessage: 'Say which role you want.' });
+  const requested = body.role;
+  const choice = choices.find((c) => c.role.id === requested);
   if (!choice) {
-    log.warn({ event: 'role-refused', requested: String(body.role).slice(0, 200) }, 'role not granted');
+    log.warn({ event: 'role-refused', requested: requested.slice(0, 200) }, 'role not granted');
     throw roleNotGranted();
   }
   const { role } = choice;
@@ -42,9 +53,15 @@ export function checkRoleRequest(
       });
     }
     const justification = typeof body.justification === 'string' ? body.justification.trim() : '';
-    if (justification.length < config.elevation.minJustificationLength || justification.length > 500) {
+    if (justification.length < config.elevation.minJustificationLength) {
       throw new BridgeError('ERR_JUSTIFICATION_REQUIRED', {
         userMessage: `Say why you need this elevated role (at least ${config.elevation.minJustificationLength} characters).`,
+      });
+    }
+    if (justification.length > JUSTIFICATION_MAX_LENGTH) {
+      throw new BridgeError('ERR_JUSTIFICATION_TOO_LONG', {
+        userMessage: `Keep the reason for this elevated role to at most ${JUSTIFICATION_MAX_LENGTH} characters.`,
+        detail: { length: justification.length },
       });
     }
     request.justification = justification;

@@ -29,11 +29,17 @@ export function upsertProfile(config: AliyunConfig | undefined, profile: AliyunP
   const merged: AliyunProfile = { ...existing, ...profile, region_id: region ?? existing?.region_id ?? currentRegion ?? FALLBACK_REGION };
   return {
     ...config,
-    // A brand-new file gets our profile as current: there is nothing else the CLI could use.
-    current: config?.current ?? profile.name,
+    // `current` is never set here, not even in a new file: the aliyun CLI's default profile is the
+    // user's choice (`withCurrent`), and `aliyun --profile NAME` works without it.
     profiles: existing ? profiles.map((p) => (p === existing ? merged : p)) : [...profiles, merged],
     meta_path: config?.meta_path ?? '',
   };
+}
+
+/** The config with `name` as the aliyun CLI's default profile (it must be one of its profiles). */
+export function withCurrent(config: AliyunConfig, name: string): AliyunConfig {
+  if (!config.profiles?.some((p) => p.name === name)) throw new TypeError(`no profile named ${name}`);
+  return { ...config, current: name };
 }
 
 /** `upsertProfile` for several profiles at once. */

@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock.js';
 import { CliError, notLoggedIn } from './errors.js';
-import { requestJson, serverError, type FetchLike, type JsonResponse } from './http.js';
+import { isInvalidToken, requestJson, serverError, type FetchLike, type JsonResponse } from './http.js';
 import { withFileLock } from './lock.js';
 import { refreshTokens } from './oauth.js';
 import type { SessionStore, StoredSession } from './sessions.js';
@@ -17,8 +17,8 @@ const ACCESS_TOKEN_MARGIN_MS = 60_000;
 
 /**
  * Calls the server's `/api/*` with the stored access token, refreshing it silently with the refresh
- * token (before expiry, and once more if the server still says 401). Users log in once per session
- * lifetime, not once per access token.
+ * token (before expiry, and once more if the server says the token is invalid — RFC 6750
+ * `invalid_token`, not any 401). Users log in once per session lifetime, not once per access token.
  */
 export class BridgeClient {
   constructor(
@@ -47,8 +47,9 @@ export class BridgeClient {
         ? session.accessToken
         : await this.refresh(session.accessToken);
     let response = await this.send(method, path, token, body);
-    if (response.status === 401) {
-      // Revoked or rotated server-side keys: one refresh, then give up and ask for a login.
+    if (isInvalidToken(response)) {
+      // Revoked or rotated server-side keys: one refresh, then give up and ask for a login. Any
+      // other 401 is about the request, not the token, and is reported as it is.
       token = await this.refresh(token);
       response = await this.send(method, path, token, body);
     }

@@ -101,7 +101,7 @@ export async function fetchCatalogue(ctx: ClientContext, server: string, user: s
 
 /** The server's hints speak of its web page; on the command line the answer is a flag. */
 function rethrowWithCliHint(err: unknown): never {
-  if (err instanceof CliError && err.serverCode === 'ERR_JUSTIFICATION_REQUIRED') {
+  if (err instanceof CliError && (err.serverCode === 'ERR_JUSTIFICATION_REQUIRED' || err.serverCode === 'ERR_JUSTIFICATION_TOO_LONG')) {
     throw new CliError(err.code, err.message, {
       serverCode: err.serverCode,
       requestId: err.requestId,

@@ -65,15 +65,39 @@ export interface ServerErrorBody {
 export function serverError(response: JsonResponse): CliError {
   const body = (typeof response.body === 'object' && response.body !== null ? response.body : {}) as ServerErrorBody;
   const message = body.error_description ?? `The server answered HTTP ${response.status}.`;
-  return new CliError(codeFor(response.status, body.code), message, {
-    hint: body.hint ?? defaultHint(response.status),
+  const invalidToken = isInvalidToken(response);
+  return new CliError(codeFor(response.status, body.code, invalidToken), message, {
+    hint: body.hint ?? defaultHint(response.status, invalidToken),
     serverCode: body.code ?? body.error,
     requestId: body.request_id,
   });
 }
 
-function codeFor(status: number, serverCode: string | undefined): CliErrorCode {
-  if (status === 401) return 'ERR_CLI_SESSION_ENDED';
+/**
+ * Whether the server refused the access token itself (expired, revoked, unknown): a 401 with the
+ * RFC 6750 §3.1 challenge `Bearer error="invalid_token"`. Only that is worth a refresh. Other 401s
+ * — STS finding a sign-in proof expired, a role needing a fresh IdP sign-in — say nothing about
+ * the token: refreshing would rotate the refresh token for nothing and misreport a live session
+ * as ended.
+ */
+export function isInvalidToken(response: JsonResponse): boolean {
+  if (response.status !== 401) return false;
+  const challenge = response.headers.get('www-authenticate') ?? '';
+  return /^\s*Bearer\b/i.test(challenge) && /\berror\s*=\s*"?invalid_token"?/i.test(challenge);
+}
+
+/** What a 401 that is not about the access token means, by the server's code. */
+const OTHER_401: Record<string, CliErrorCode> = {
+  // STS found the bridge's sign-in proof (or a pass-through ID token) expired: asking again may work.
+  ERR_STS_EXPIRED: 'ERR_CLI_SERVER_UNAVAILABLE',
+  // A pass-through role needs a fresh ID token from the IdP: only a new login brings one.
+  ERR_NOT_SIGNED_IN: 'ERR_CLI_REAUTH_REQUIRED',
+};
+
+function codeFor(status: number, serverCode: string | undefined, invalidToken: boolean): CliErrorCode {
+  if (invalidToken) return 'ERR_CLI_SESSION_ENDED';
+  if (status === 401)
+    return (serverCode !== undefined && Object.hasOwn(OTHER_401, serverCode) && OTHER_401[serverCode]) || 'ERR_CLI_SERVER_ERROR';
   if (status === 403) return 'ERR_CLI_NOT_ALLOWED';
   if (status === 429 || status >= 500) return 'ERR_CLI_SERVER_UNAVAILABLE';
   if (serverCode === 'ERR_DURATION_INVALID') return 'ERR_CLI_DURATION_INVALID';
@@ -81,8 +105,8 @@ function codeFor(status: number, serverCode: string | undefined): CliErrorCode {
   return 'ERR_CLI_SERVER_ERROR';
 }
 
-function defaultHint(status: number): string | undefined {
-  if (status === 401) return 'Run: rambridge login';
+function defaultHint(status: number, invalidToken: boolean): string | undefined {
+  if (invalidToken) return 'Run: rambridge login';
   if (status === 429 || status >= 500) return 'Try again in a minute; if it persists, tell your administrator (quote the request id).';
   return undefined;
 }

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { upsertProfiles, updateAliyunConfig, type AliyunProfile } from '../client/aliyun-config.js';
+import { upsertProfiles, updateAliyunConfig, withCurrent, type AliyunProfile } from '../client/aliyun-config.js';
 import type { RoleInfo } from '../client/api.js';
 import { clientCommand, runClient, type CommonOptions } from '../client/command.js';
-import { serverFor } from '../client/context.js';
+import { serverFor, type ClientContext } from '../client/context.js';
 import { fetchCatalogue } from '../client/credential-source.js';
 import { formatDuration, parseDuration } from '../client/duration.js';
 import { CliError, notLoggedIn } from '../client/errors.js';
@@ -10,9 +10,11 @@ import { processCommand } from '../client/process-command.js';
 import { resolveRole } from '../client/resolve-role.js';
 import { userKey } from '../client/sessions.js';
 
-interface ConfigureOptions extends CommonOptions {
+export interface ConfigureOptions extends CommonOptions {
   region?: string;
   duration?: string;
+  /** The role whose profile becomes the aliyun CLI's `current` one; without it `current` is left alone. */
+  setCurrent?: string;
 }
 
 /** Profiles this command owns are named `rambridge-<role id>`. */
@@ -23,23 +25,12 @@ export function registerConfigureAliyun(program: Command): void {
     .argument('[roles...]', 'only these roles (default: all of yours)')
     .option('--region <id>', "region_id of new profiles (default: the current profile's, else cn-hangzhou)")
     .option('-d, --duration <time>', 'session length the profiles ask for (default 1h, or the role maximum if lower)')
+    .option('--set-current <role>', "make this role's profile the aliyun CLI's default (`current`); otherwise it is left as it is")
     .action((only: string[], options: ConfigureOptions) =>
       runClient(options, async (ctx) => {
-        const server = await serverFor(ctx, options.server);
-        const session = await ctx.sessions.get(server);
-        if (!session) throw notLoggedIn(server);
-        const duration = options.duration === undefined ? undefined : formatDuration(parseDuration(options.duration));
-        const all = await fetchCatalogue(ctx, server, userKey(session.user));
-        const roles = only.length ? only.map((q) => resolveRole(all, q)) : all;
-        const profiles = roles.map((role) => externalProfile(server, role, duration));
-        if (!isNonEmpty(profiles))
-          throw new CliError('ERR_CLI_NOT_ALLOWED', 'You have no roles on this server: no profile to write.', {
-            hint: 'rambridge whoami shows your groups.',
-          });
-        await updateAliyunConfig(ctx.paths.aliyunConfig, (config) => upsertProfiles(config, profiles, options.region));
-
+        const { roles, profiles, current } = await configureAliyun(ctx, only, options);
         if (options.json) {
-          process.stdout.write(`${JSON.stringify({ path: ctx.paths.aliyunConfig, profiles })}\n`);
+          process.stdout.write(`${JSON.stringify({ path: ctx.paths.aliyunConfig, profiles, current })}\n`);
           return;
         }
         const width = Math.max(...profiles.map((p) => p.name.length));
@@ -47,10 +38,41 @@ export function registerConfigureAliyun(program: Command): void {
           `Wrote ${profiles.length} profile${profiles.length === 1 ? '' : 's'} to ${ctx.paths.aliyunConfig} (other profiles unchanged):\n` +
             roles.map((r, i) => `  ${profiles[i]!.name.padEnd(width)}  ${r.accountName}: ${r.description ?? r.arn}\n`).join('') +
             `Each runs "rambridge creds ROLE --format process", so credentials renew by themselves.\n` +
+            (current ? `The aliyun CLI now uses ${current} by default.\n` : '') +
             `Try: aliyun --profile ${profiles[0].name} sts GetCallerIdentity\n`,
         );
       }),
     );
+}
+
+/**
+ * Writes the profiles. The aliyun CLI's `current` profile is what every `aliyun` command without
+ * `--profile` runs as; making a role (the first one is often the most powerful) the default
+ * behind the user's back would turn every routine command into one with that role's rights. So
+ * `current` changes only when `setCurrent` names a role.
+ */
+export async function configureAliyun(
+  ctx: ClientContext,
+  only: string[],
+  options: ConfigureOptions,
+): Promise<{ roles: RoleInfo[]; profiles: [AliyunProfile, ...AliyunProfile[]]; current?: string }> {
+  const server = await serverFor(ctx, options.server);
+  const session = await ctx.sessions.get(server);
+  if (!session) throw notLoggedIn(server);
+  const duration = options.duration === undefined ? undefined : formatDuration(parseDuration(options.duration));
+  const all = await fetchCatalogue(ctx, server, userKey(session.user));
+  const roles = only.length ? only.map((q) => resolveRole(all, q)) : all;
+  const profiles = roles.map((role) => externalProfile(server, role, duration));
+  if (!isNonEmpty(profiles))
+    throw new CliError('ERR_CLI_NOT_ALLOWED', 'You have no roles on this server: no profile to write.', {
+      hint: 'rambridge whoami shows your groups.',
+    });
+  const current = options.setCurrent === undefined ? undefined : `${PROFILE_PREFIX}${resolveRole(roles, options.setCurrent).id}`;
+  await updateAliyunConfig(ctx.paths.aliyunConfig, (config) => {
+    const next = upsertProfiles(config, profiles, options.region);
+    return current ? withCurrent(next, current) : next;
+  });
+  return { roles, profiles, current };
 }
 
 function isNonEmpty<T>(items: T[]): items is [T, ...T[]] {

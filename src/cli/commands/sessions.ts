@@ -13,8 +13,13 @@ const EXIT_UNAVAILABLE = 1;
 
 export interface SessionsOptions {
   user: string;
+  /** Only users of this IdP (config id): a subject is unique within its IdP, not across IdPs. */
+  idp?: string;
   json?: boolean;
 }
+
+/** Exit code of a revoke that would reach users of more than one IdP: nothing was revoked. */
+const EXIT_AMBIGUOUS = 2;
 
 export function registerSessions(program: Command): void {
   const sessions = program.command('sessions').description("list or end users' CLI sessions (administrators)");
@@ -28,6 +33,7 @@ export function registerSessions(program: Command): void {
       .description(description)
       .requiredOption('-c, --config <file>', 'YAML configuration of the running bridge (for its store)')
       .requiredOption('-u, --user <email-or-subject>', "the user's email or IdP subject")
+      .option('--idp <id>', 'only users of this IdP (its id in the configuration)')
       .option('--json', 'machine-readable output')
       .action(async (opts: SessionsOptions & { config: string }) => {
         const config = await loadConfigFile(opts.config, process.env).catch(exitOnConfigProblems);
@@ -45,6 +51,7 @@ export async function sessionsCommand(
   action: Action,
   opts: SessionsOptions,
   clock: Clock = systemClock,
+  openStore: typeof createStore = createStore,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   if (config.store.type === 'memory') {
     return {
@@ -58,10 +65,21 @@ export async function sessionsCommand(
     };
   }
   // The same store, with the same key prefix, as the running bridge: its sessions are right there.
-  const store = createStore(config.store, clock);
+  const store = openStore(config.store, clock);
   try {
     const sessions = new CliSessions({ store, clock, maxAgeSeconds: config.device.sessionMaxAgeSeconds });
-    const found = action === 'list' ? await sessions.listForUser(opts.user) : await sessions.revokeForUser(opts.user);
+    if (action === 'revoke') {
+      // The same subject (or email) at two IdPs is two people: revoke for one, chosen by name.
+      const idps = [...new Set((await sessions.listForUser(opts.user, opts.idp)).map((s) => s.identity.idp))];
+      if (idps.length > 1) {
+        return {
+          code: EXIT_AMBIGUOUS,
+          stdout: '',
+          stderr: `rambridge sessions: ${opts.user} names users of ${idps.length} IdPs (${idps.join(', ')}); nothing was revoked.\nSay which with --idp ${idps[0]}.\n`,
+        };
+      }
+    }
+    const found = action === 'list' ? await sessions.listForUser(opts.user, opts.idp) : await sessions.revokeForUser(opts.user, opts.idp);
     return { code: 0, stdout: sessionsReport(found, action, opts), stderr: '' };
   } catch (err) {
     if (!isBridgeError(err, 'ERR_UNAVAILABLE')) throw err;
@@ -81,6 +99,8 @@ export async function sessionsCommand(
 export function sessionsReport(sessions: CliSession[], action: Action, opts: SessionsOptions): string {
   const rows = sessions.map((s) => ({
     sid: s.sid,
+    idp: s.identity.idp,
+    issuer: s.identity.issuer,
     subject: s.identity.subject,
     email: s.identity.email,
     clientHost: s.client.host,

@@ -148,6 +148,17 @@ export class OidcConnector implements Connector {
     };
   }
 
+  /**
+   * RP-Initiated Logout 1.0, when the IdP's discovery document has an `end_session_endpoint`. The
+   * client is named by `client_id`, not `id_token_hint`: an ID token does not belong in a URL,
+   * where browser history and the IdP's access log keep it.
+   */
+  async endSessionUrl(postLogoutRedirectUri: string): Promise<string | undefined> {
+    const config = await this.discover();
+    if (!config.serverMetadata().end_session_endpoint) return undefined;
+    return client.buildEndSessionUrl(config, { client_id: this.idp.clientId, post_logout_redirect_uri: postLogoutRedirectUri }).href;
+  }
+
   /** `offline_access` (OIDC Core §11) asks for the refresh token `refreshGroups` needs. */
   private scopes(): string[] {
     const scopes = [...this.idp.scopes];

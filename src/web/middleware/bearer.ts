@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import { tokenInvalid, type DeviceFlow } from '../../device/index.js';
-import { BridgeError } from '../../errors.js';
+import { BridgeError, isBridgeError } from '../../errors.js';
 
 /** RFC 6750 §2.1 `b64token`. */
 const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
@@ -8,7 +8,9 @@ const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
 /**
  * Admits a request carrying a valid CLI access token whose session is still live, and puts the
  * session on `ctx.state.cliSession`. Cookies play no part here, so there is nothing to forge
- * cross-site (no CSRF token needed). Refusals are 401 with the RFC 6750 §3 challenge.
+ * cross-site (no CSRF token needed). Refusals are 401 with the RFC 6750 §3 challenge; it is the
+ * only 401 of the API that carries `error="invalid_token"`, so a client refreshes on that and on
+ * nothing else (a 401 from STS, say, is about the request, not the token).
  */
 export function requireAccessToken(device: DeviceFlow): Middleware {
   return async function authenticateBearer(ctx, next) {
@@ -27,7 +29,9 @@ export function requireAccessToken(device: DeviceFlow): Middleware {
       if (!session) throw tokenInvalid({ reason: 'session-ended', sid });
       ctx.state.cliSession = session;
     } catch (err) {
-      ctx.set('WWW-Authenticate', 'Bearer error="invalid_token"');
+      // The challenge is what tells a client to refresh its token (§3.1), so only a refused token
+      // gets it: a store outage while checking must not send every CLI into a refresh.
+      if (isBridgeError(err, 'ERR_TOKEN_INVALID')) ctx.set('WWW-Authenticate', 'Bearer error="invalid_token"');
       throw err;
     }
     await next();

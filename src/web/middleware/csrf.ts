@@ -16,18 +16,7 @@ export function csrfToken(ctx: Context): string {
  */
 export function checkCsrf(publicOrigin: string): Middleware {
   return async (ctx, next) => {
-    const origin = ctx.get('Origin');
-    const fetchSite = ctx.get('Sec-Fetch-Site');
-    // Our pages send `Referrer-Policy: no-referrer`, under which browsers post `Origin: null`;
-    // Sec-Fetch-Site still tells same-origin from cross-site, so `null` alone proves nothing either way.
-    const foreignOrigin = origin !== '' && origin !== 'null' && origin !== publicOrigin;
-    const crossSite = fetchSite !== '' && fetchSite !== 'same-origin' && fetchSite !== 'none';
-    if (foreignOrigin || crossSite) {
-      throw new BridgeError('ERR_CSRF', {
-        userMessage: 'This form was sent from another site and was refused.',
-        detail: { origin, fetchSite },
-      });
-    }
+    refuseCrossSite(ctx, publicOrigin);
     const expected = (ctx.session as { csrf?: string } | null)?.csrf;
     const body = ctx.request.body as Record<string, unknown> | undefined;
     const given = typeof body?._csrf === 'string' ? body._csrf : '';
@@ -39,6 +28,22 @@ export function checkCsrf(publicOrigin: string): Middleware {
     }
     await next();
   };
+}
+
+/** Refuses a POST the browser says comes from another site (the Origin half of `checkCsrf`). */
+export function refuseCrossSite(ctx: Context, publicOrigin: string): void {
+  const origin = ctx.get('Origin');
+  const fetchSite = ctx.get('Sec-Fetch-Site');
+  // Our pages send `Referrer-Policy: no-referrer`, under which browsers post `Origin: null`;
+  // Sec-Fetch-Site still tells same-origin from cross-site, so `null` alone proves nothing either way.
+  const foreignOrigin = origin !== '' && origin !== 'null' && origin !== publicOrigin;
+  const crossSite = fetchSite !== '' && fetchSite !== 'same-origin' && fetchSite !== 'none';
+  if (foreignOrigin || crossSite) {
+    throw new BridgeError('ERR_CSRF', {
+      userMessage: 'This form was sent from another site and was refused.',
+      detail: { origin, fetchSite },
+    });
+  }
 }
 
 function safeEqual(a: string, b: string): boolean {

@@ -2,12 +2,11 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { BridgeError } from '../../errors.js';
 import type { Connector } from '../../idp/connector.js';
-import { checkCsrf } from '../middleware/csrf.js';
 import { safeReturnTo } from '../return-to.js';
 import { completeLogin } from '../complete-login.js';
 import type { WebDeps } from '../deps.js';
 
-/** Sign-in and sign-out: `/login`, the OIDC callback, `/logout`. */
+/** Sign-in: `/login` and the OIDC callback (sign-out is in sign-out.ts). */
 export function authRoutes(deps: WebDeps): Router {
   const router = new Router();
   const { config, connectors, flows, clock, views } = deps;
@@ -37,14 +36,6 @@ export function authRoutes(deps: WebDeps): Router {
   router.get('/oidc/:idp/callback', async function finishOidcLogin(ctx) {
     const connector = findConnector(connectors, ctx.params.idp!);
     await completeLogin(ctx, deps, connector, { kind: 'redirect', url: new URL(ctx.originalUrl, config.server.publicUrl) });
-  });
-
-  router.post('/logout', checkCsrf(new URL(config.server.publicUrl).origin), async function logout(ctx) {
-    const user = ctx.state.user;
-    ctx.session = null;
-    if (user) ctx.state.log.info({ event: 'logout', issuer: user.issuer, subject: user.subject }, 'signed out');
-    ctx.type = 'html';
-    ctx.body = views.render('signed-out', { title: 'Signed out' });
   });
 
   return router;

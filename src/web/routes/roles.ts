@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
-import type { BridgeConfig } from '../../config/index.js';
+import { JUSTIFICATION_MAX_LENGTH, type BridgeConfig } from '../../config/index.js';
 import { BridgeError } from '../../errors.js';
 import type { Identity } from '../../idp/identity.js';
 import type { RoleChoice } from '../../mapping/index.js';
@@ -51,6 +51,7 @@ export function roleRoutes(deps: WebDeps): Router {
           ]
         : config.alibaba.consoleDestinations,
       minJustification: config.elevation.minJustificationLength,
+      maxJustification: JUSTIFICATION_MAX_LENGTH,
       scripts: ['/assets/picker.js'],
     });
   };

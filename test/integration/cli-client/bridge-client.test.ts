@@ -1,6 +1,6 @@
-import { whoami } from '../../../src/cli/client/api.js';
+import { issueCredentials, whoami } from '../../../src/cli/client/api.js';
 import { bridgeClient } from '../../../src/cli/client/context.js';
-import { SERVER } from './fake-bridge.js';
+import { SERVER, json } from './fake-bridge.js';
 import { fakeSetup, loggedIn } from './setup.js';
 
 test('a valid access token is used as is', async () => {
@@ -28,6 +28,26 @@ test('a 401 to a token that looked valid: one refresh, one retry', async () => {
   bridge.rejectAccessTokens = true;
   await expect(whoami(bridgeClient(context(), SERVER))).resolves.toMatchObject({ subject: 'u-1' });
   expect(bridge.calls).toEqual(['GET /api/whoami', 'POST /oauth/token', 'GET /api/whoami']);
+});
+
+test.each([
+  // STS found the sign-in proof expired: the CLI session is fine, asking again may work.
+  ['ERR_STS_EXPIRED', 'ERR_CLI_SERVER_UNAVAILABLE', 5],
+  // A pass-through role needs a fresh IdP token: only a new login helps, but nothing ended.
+  ['ERR_NOT_SIGNED_IN', 'ERR_CLI_REAUTH_REQUIRED', 3],
+])('a 401 %s without the invalid_token challenge: no refresh, no second call, the session kept', async (serverCode, code, exitCode) => {
+  const { bridge, clock, context } = fakeSetup();
+  await loggedIn(context(), bridge, clock);
+  const before = (await context().sessions.get(SERVER))!;
+  bridge.apiScript = [json(401, { error: 'access_denied', error_description: 'Try again.', code: serverCode, request_id: 'req-7' })];
+  await expect(issueCredentials(bridgeClient(context(), SERVER), { role: 'dev', durationSeconds: 900 })).rejects.toMatchObject({
+    code,
+    exitCode,
+    serverCode,
+    requestId: 'req-7',
+  });
+  expect(bridge.calls).toEqual(['POST /api/credentials']);
+  await expect(context().sessions.get(SERVER)).resolves.toEqual(before);
 });
 
 test('a refresh token the server no longer accepts: session ended (exit 3), local tokens deleted', async () => {

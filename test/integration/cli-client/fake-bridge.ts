@@ -20,6 +20,8 @@ export class FakeBridge {
   revoked: string[] = [];
   /** Set to make /api/* answer 401 to the current access tokens (e.g. the server rotated its keys). */
   rejectAccessTokens = false;
+  /** Answers the next /api/* calls give instead of the real ones (after the token check). */
+  apiScript: Response[] = [];
 
   private readonly deviceCodes = new Map<string, { challenge: string; host: string }>();
   private readonly access = new Set<string>();
@@ -27,7 +29,9 @@ export class FakeBridge {
   private readonly spentRefresh = new Set<string>();
   private credentialCount = 0;
 
-  readonly fetch: FetchLike = async (input, init) => {
+  readonly fetch: FetchLike = (input, init) => Promise.resolve(this.route(input, init));
+
+  private route(input: string, init: RequestInit | undefined): Response {
     const url = new URL(input);
     const method = init?.method ?? 'GET';
     this.calls.push(`${method} ${url.pathname}`);
@@ -54,7 +58,7 @@ export class FakeBridge {
       default:
         return this.api(method, url.pathname, headers, init?.body);
     }
-  };
+  }
 
   /** Issues tokens directly, as if a device login had just completed. */
   login(): { accessToken: string; refreshToken: string } {
@@ -114,8 +118,10 @@ export class FakeBridge {
   private api(method: string, path: string, headers: Headers, body: unknown): Response {
     const token = headers.get('authorization')?.replace(/^Bearer /, '') ?? '';
     if (!this.access.has(token) || this.rejectAccessTokens) {
-      return json(401, { error: 'invalid_token', code: 'ERR_NOT_SIGNED_IN' }, { 'www-authenticate': 'Bearer error="invalid_token"' });
+      return json(401, { error: 'invalid_token', code: 'ERR_TOKEN_INVALID' }, { 'www-authenticate': 'Bearer error="invalid_token"' });
     }
+    const scripted = this.apiScript.shift();
+    if (scripted) return scripted;
     if (path === '/api/whoami')
       return json(200, {
         idp: 'okta',
@@ -152,6 +158,6 @@ export class FakeBridge {
   }
 }
 
-function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
 }

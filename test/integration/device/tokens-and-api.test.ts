@@ -1,6 +1,7 @@
 import { testBridge } from '../../helpers/bridge.js';
 import { FakeOp } from '../../helpers/fake-op.js';
 import type { StsClient } from '../../../src/sts/index.js';
+import { BridgeError } from '../../../src/errors.js';
 import { ALICE, CLIENT_ID, loggedIn, refresh } from './flow.js';
 
 /**
@@ -31,18 +32,14 @@ function fakeSts(calls: unknown[] = []): StsClient {
     requestId: 'req-1',
   });
   return {
-    assumeRoleWithSaml: async (input) => (
-      calls.push(input),
-      { ...answer(input.roleArn), samlAssertionInfo: { subjectType: '', subject: '', recipient: '', issuer: '' } }
-    ),
-    assumeRoleWithOidc: async (input) => (
-      calls.push(input),
-      { ...answer(input.roleArn), oidcTokenInfo: { issuer: '', subject: '', clientIds: [] } }
-    ),
-    assumeRole: async (input) => (calls.push(input), answer(input.roleArn)),
-    getCallerIdentity: async () => {
-      throw new Error('unused');
-    },
+    assumeRoleWithSaml: (input) =>
+      Promise.resolve(
+        (calls.push(input), { ...answer(input.roleArn), samlAssertionInfo: { subjectType: '', subject: '', recipient: '', issuer: '' } }),
+      ),
+    assumeRoleWithOidc: (input) =>
+      Promise.resolve((calls.push(input), { ...answer(input.roleArn), oidcTokenInfo: { issuer: '', subject: '', clientIds: [] } })),
+    assumeRole: (input) => Promise.resolve((calls.push(input), answer(input.roleArn))),
+    getCallerIdentity: () => Promise.reject(new Error('unused')),
   };
 }
 
@@ -213,6 +210,25 @@ describe('bearer API', () => {
     expect(res.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
   });
 
+  test('only a refused token gets the invalid_token challenge: not an STS 401, not a store outage', async () => {
+    const sts = fakeSts();
+    sts.assumeRoleWithOidc = () => Promise.reject(new BridgeError('ERR_STS_EXPIRED'));
+    const bridge = await testBridge(op, { sts });
+    const { cli, tokens } = await loggedIn(bridge, op);
+    const expired = await cli
+      .post('/api/credentials')
+      .set(bearer(tokens.access_token))
+      .send({ role: 'dev-readonly', durationSeconds: 900 });
+    expect([expired.status, expired.body.code]).toEqual([401, 'ERR_STS_EXPIRED']);
+    expect(expired.body.error).not.toBe('invalid_token');
+    expect(expired.headers['www-authenticate'] ?? '').not.toContain('invalid_token');
+
+    bridge.store.find = () => Promise.reject(new Error('store down'));
+    const outage = await cli.get('/api/whoami').set(bearer(tokens.access_token));
+    expect(outage.status).toBeGreaterThanOrEqual(500);
+    expect(outage.headers['www-authenticate']).toBeUndefined();
+  });
+
   test('credentials: the same checks, issuer and audit as the web, never cached, secrets never logged', async () => {
     const calls: unknown[] = [];
     const bridge = await testBridge(op, { sts: fakeSts(calls) });
@@ -265,6 +281,23 @@ describe('bearer API', () => {
       .send({ role: 'dev-admin', durationSeconds: 900, justification: 'incident 42 needs a fix' })
       .expect(403);
     expect(res.body).toMatchObject({ code: 'ERR_ELEVATION_MFA_REQUIRED' });
+  });
+
+  test('an elevated role: a justification too short and one too long are refused, each with its own code', async () => {
+    const calls: unknown[] = [];
+    const bridge = await testBridge(op, {
+      sts: fakeSts(calls),
+      config: (c) => (c.roles.find((r) => r.id === 'dev-admin')!.elevated = true),
+    });
+    const { cli, tokens } = await loggedIn(bridge, op, { ...ALICE, amr: ['pwd', 'mfa'] });
+    const ask = (justification: string) =>
+      cli.post('/api/credentials').set(bearer(tokens.access_token)).send({ role: 'dev-admin', durationSeconds: 900, justification });
+    expect((await ask('short').expect(400)).body).toMatchObject({ code: 'ERR_JUSTIFICATION_REQUIRED' });
+    const long = (await ask('x'.repeat(501)).expect(400)).body as { code: string; error_description: string };
+    expect(long.code).toBe('ERR_JUSTIFICATION_TOO_LONG');
+    expect(long.error_description).toContain('at most 500');
+    expect(calls).toEqual([]);
+    await ask('x'.repeat(500)).expect(200);
   });
 
   test('credentials without STS configured: 501 ERR_NOT_CONFIGURED (after the role check)', async () => {

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { jest } from '@jest/globals';
 import * as $Sts from '@alicloud/sts20150401';
 import * as OpenApi from '@alicloud/openapi-core';
@@ -13,6 +14,7 @@ import {
   type Harness,
   type SdkCredentials,
 } from '../../helpers/emulator-harness.js';
+import { sha256Hex, v3Signature } from '../../../src/emulator/signature.js';
 
 /**
  * The signed actions through the official SDK: AssumeRole (RAM user keys, role chaining,
@@ -144,6 +146,42 @@ describe('AssumeRole and GetCallerIdentity', () => {
       );
       expect([none.statusCode, none.code]).toEqual([400, 'MissingSecurityToken']);
     });
+
+    it('a V3 signature that leaves Content-Type unsigned', async () => {
+      const body = `RoleArn=${encodeURIComponent(TARGET)}&RoleSessionName=ci&ExternalId=ci-external-id`;
+      const headers: Record<string, string> = {
+        host: new URL(h.url).host,
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-acs-action': 'AssumeRole',
+        'x-acs-version': '2015-04-01',
+        'x-acs-date': OpenApi.OpenApiUtil.getTimestamp(),
+        'x-acs-signature-nonce': 'unsigned-content-type',
+        'x-acs-content-sha256': sha256Hex(body),
+      };
+      const signedHeaders = Object.keys(headers)
+        .filter((name) => name !== 'content-type')
+        .sort();
+      const payloadHash = headers['x-acs-content-sha256']!;
+      const signature = v3Signature({ method: 'POST', path: '/', query: {}, headers, signedHeaders, payloadHash }, asUser.accessKeySecret);
+      const authorization = `ACS3-HMAC-SHA256 Credential=${asUser.accessKeyId},SignedHeaders=${signedHeaders.join(';')},Signature=${signature}`;
+      const res = await fetch(`${h.url}/`, { method: 'POST', headers: { ...headers, authorization }, body });
+      expect([res.status, ((await res.json()) as { Code: string }).Code]).toEqual([400, 'IncompleteSignature']);
+      expect(h.lastReason()).toContain('content-type');
+    });
+
+    it.each(['gzip', 'deflate', 'br'])(
+      'a body with Content-Encoding %s (corrupt or not): InvalidRequest 400, not a 500',
+      async (encoding) => {
+        for (const body of ['not compressed at all', gzipSync('Action=GetCallerIdentity')]) {
+          const res = await fetch(`${h.url}/`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-encoding': encoding },
+            body,
+          });
+          expect([res.status, ((await res.json()) as { Code: string }).Code]).toEqual([400, 'InvalidRequest']);
+        }
+      },
+    );
 
     it('expired STS credentials', async () => {
       const creds = asSession((await assumeRole(asUser, { durationSeconds: 900 })).body!.credentials!);

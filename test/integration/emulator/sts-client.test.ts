@@ -11,7 +11,7 @@ import {
   type Harness,
 } from '../../helpers/emulator-harness.js';
 
-/** The bridge's StsClient (form-body parameters, v1 signature) against the emulator. */
+/** The bridge's StsClient (form-body parameters; signed calls V3 with the token in a header) against the emulator. */
 
 let h: Harness;
 let sts: StsClient;
@@ -48,7 +48,7 @@ it('assumes a role with OIDC', async () => {
   expect(result.oidcTokenInfo).toMatchObject({ issuer: h.issuer.issuer, subject: 'user-alice', clientIds: ['sts.aliyuncs.com'] });
 });
 
-it('assumes a role with a RAM user key (v1 signature over a form body)', async () => {
+it('assumes a role with a RAM user key (V3 signature over a form body)', async () => {
   const result = await sts.assumeRole({
     caller: { accessKeyId: RAM_USER.accessKeyId, accessKeySecret: RAM_USER.accessKeySecret },
     roleArn: roleArn(DEV, 'ci-target'),

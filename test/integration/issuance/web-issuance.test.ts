@@ -364,6 +364,46 @@ describe('failures an employee can understand', () => {
     }
   });
 
+  test('chained: a transport error on AssumeRole puts no intermediate credential in a URL or a log line', async () => {
+    const { createServer } = await import('node:http');
+    const CANARY = { AccessKeyId: 'STS.CanaryKeyId0001', AccessKeySecret: 'CanarySecret0001', SecurityToken: 'CanaryToken0001' };
+    const urls: string[] = [];
+    const sts = createServer((req, res) => {
+      urls.push(req.url ?? '');
+      if (req.headers['x-acs-action'] === 'AssumeRole') {
+        expect(req.headers['x-acs-security-token']).toBe(CANARY.SecurityToken);
+        req.socket.destroy(); // the transport error: STS never answers
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          RequestId: 'FIRST-HOP',
+          Credentials: { ...CANARY, Expiration: new Date(Date.now() + 900_000).toISOString().replace(/\.\d+Z$/, 'Z') },
+          AssumedRoleUser: { Arn: 'acs:ram::1111222233334444:assumed-role/rambridge-dev-readonly/a', AssumedRoleId: '1:a' },
+          OIDCTokenInfo: { Issuer: 'i', Subject: 's', ClientIds: 'sts.aliyuncs.com' },
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => sts.listen(0, '127.0.0.1', resolve));
+    try {
+      const b = await signedIn({
+        config: (c) => {
+          c.alibaba.stsEndpoint = `http://127.0.0.1:${(sts.address() as import('node:net').AddressInfo).port}`;
+        },
+      });
+      const res = await b.post('/roles/credentials', { role: 'prod-auditor', duration: '900' }).expect(502);
+      expect(res.text).toContain('ERR_STS_UNAVAILABLE');
+      expect(urls).toHaveLength(2);
+      const everything = [...urls, ...b.logLines, res.text].join('\n');
+      for (const secret of [...Object.values(CANARY), 'Signature=']) expect(everything).not.toContain(secret);
+      expect(b.logLines.some((l) => l.includes('"ERR_STS_UNAVAILABLE"'))).toBe(true);
+    } finally {
+      sts.closeAllConnections();
+      sts.close();
+    }
+  });
+
   test('a role the user no longer holds (config changed since sign-in) is refused before any STS call', async () => {
     const b = await signedIn();
     // Roles are recomputed from the identity on every request; the grant changes after sign-in.

@@ -6,6 +6,7 @@ import {
   updateAliyunConfig,
   upsertProfile,
   upsertProfiles,
+  withCurrent,
   type AliyunConfig,
 } from '../../../src/cli/client/aliyun-config.js';
 
@@ -40,12 +41,17 @@ test('updates a profile in place, keeping its own extra fields and region', () =
   ]);
 });
 
-test('a new file: the profile becomes current, region falls back', () => {
+test("a new file: the profile is added but not made current (that is the user's choice), region falls back", () => {
   expect(upsertProfile(undefined, { name: 'dev', mode: 'StsToken' })).toEqual({
-    current: 'dev',
     meta_path: '',
     profiles: [{ name: 'dev', mode: 'StsToken', region_id: FALLBACK_REGION }],
   });
+});
+
+test('withCurrent sets the default profile, and only to one that exists', () => {
+  expect(withCurrent(existing, 'personal')).toMatchObject({ current: 'personal' });
+  expect(withCurrent(upsertProfile(existing, { name: 'dev' }), 'dev')).toMatchObject({ current: 'dev' });
+  expect(() => withCurrent(existing, 'nope')).toThrow(TypeError);
 });
 
 test('upsertProfiles keeps their order after the existing ones', () => {
@@ -88,6 +94,8 @@ describe('updateAliyunConfig on disk', () => {
     await updateAliyunConfig(path, (c) =>
       upsertProfile(c, { name: 'dev', mode: 'External', process_command: 'rambridge creds dev --format process' }),
     );
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ current: 'dev', profiles: [{ name: 'dev', mode: 'External' }] });
+    const written = JSON.parse(readFileSync(path, 'utf8')) as AliyunConfig;
+    expect(written).toMatchObject({ profiles: [{ name: 'dev', mode: 'External' }] });
+    expect(written.current).toBeUndefined();
   });
 });

@@ -68,6 +68,19 @@ describe('CLI sessions (refresh-token families)', () => {
     await expectCode(sessions.refresh(refreshToken, 'rambridge-cli'), 'ERR_REFRESH_TOKEN_INVALID');
   });
 
+  test('a session that runs out while a refresh is under way ends it with invalid_grant, not a store error', async () => {
+    // The sessions read a clock that moves 1 ms per reading; the store keeps its own, frozen one.
+    let t = 0;
+    const ticking = { now: () => t++ };
+    const store = new MemoryStore(new ManualClock());
+    const sessions = new CliSessions({ store, clock: ticking, maxAgeSeconds: 3600 });
+    t = new ManualClock().now();
+    const { session, refreshToken } = await sessions.start(ALICE, CLIENT);
+    // Live when read (expiresAt − 1), over by the next reading (expiresAt): the TTL left is 0.
+    t = session.expiresAt - 1;
+    await expectCode(sessions.refresh(refreshToken, 'rambridge-cli'), 'ERR_REFRESH_TOKEN_INVALID');
+  });
+
   test('unknown tokens and other client ids are refused', async () => {
     const { sessions } = setup();
     const { refreshToken } = await sessions.start(ALICE, CLIENT);
@@ -99,6 +112,20 @@ describe('CLI sessions (refresh-token families)', () => {
     await expect(sessions.listForUser('alice-sub')).resolves.toEqual([]);
     await expectCode(sessions.refresh(a2.refreshToken, 'rambridge-cli'), 'ERR_REFRESH_TOKEN_INVALID');
     await expect(sessions.find(b.session.sid)).resolves.toMatchObject({ sid: b.session.sid });
+  });
+
+  test('the same subject at two IdPs is two users: exact lookups never cross, --user lookups can name the IdP', async () => {
+    const { sessions } = setup();
+    const other: Identity = { ...ALICE, idp: 'partner', issuer: 'https://partner-idp', email: 'mallory@partner.example' };
+    const mine = await sessions.start(ALICE, CLIENT);
+    const theirs = await sessions.start(other, CLIENT);
+
+    expect((await sessions.listForIdentity(ALICE)).map((s) => s.sid)).toEqual([mine.session.sid]);
+    expect((await sessions.listForUser('alice-sub')).map((s) => s.sid)).toEqual([mine.session.sid, theirs.session.sid]);
+    expect((await sessions.listForUser('alice-sub', 'partner')).map((s) => s.sid)).toEqual([theirs.session.sid]);
+
+    expect((await sessions.revokeForIdentity(ALICE)).map((s) => s.sid)).toEqual([mine.session.sid]);
+    await expect(sessions.find(theirs.session.sid)).resolves.toMatchObject({ sid: theirs.session.sid });
   });
 
   test('the user index drops sessions that have ended', async () => {

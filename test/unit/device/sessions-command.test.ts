@@ -1,5 +1,8 @@
 import { sessionsCommand, sessionsReport } from '../../../src/cli/commands/sessions.js';
 import type { CliSession } from '../../../src/device/index.js';
+import { ManualClock } from '../../../src/clock.js';
+import { CliSessions } from '../../../src/device/index.js';
+import { MemoryStore } from '../../../src/store/index.js';
 import { configFromYaml } from '../../helpers/config.js';
 
 const SESSION: CliSession = {
@@ -32,5 +35,26 @@ describe('rambridge sessions', () => {
     });
     expect(JSON.stringify(json)).not.toContain('hash-never-shown');
     expect(sessionsReport([], 'revoke', { user: 'bob' })).toBe('0 CLI sessions revoked for bob\n');
+  });
+
+  test('revoke refuses a --user that names users of two IdPs, and --idp picks one', async () => {
+    const clock = new ManualClock();
+    const store = new MemoryStore(clock);
+    const sessions = new CliSessions({ store, clock, maxAgeSeconds: 3600 });
+    const alice = SESSION.identity;
+    await sessions.start(alice, SESSION.client);
+    await sessions.start({ ...alice, idp: 'partner', issuer: 'https://partner-idp', email: undefined }, SESSION.client);
+    const config = configFromYaml('store: {type: redis, url: "redis://127.0.0.1:1"}');
+    // The command closes its store when done; this one must outlive each run.
+    const unclosable = Object.assign(Object.create(store) as MemoryStore, { close: () => Promise.resolve() });
+    const run = (opts: { user: string; idp?: string }) => sessionsCommand(config, 'revoke', opts, clock, () => unclosable);
+
+    const refused = await run({ user: 'alice-sub' });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--idp');
+    expect(await sessions.listForUser('alice-sub')).toHaveLength(2);
+
+    expect((await run({ user: 'alice-sub', idp: 'partner' })).code).toBe(0);
+    expect((await sessions.listForUser('alice-sub')).map((s) => s.identity.idp)).toEqual(['corp']);
   });
 });

@@ -25,7 +25,7 @@ const stsError = (status: number, Code: string, RequestId = 'REQ-ERR') => ({
 
 let server: Server;
 let script: Scripted[] = [];
-let seen: { url: string; body: string }[] = [];
+let seen: { url: string; body: string; headers: NodeJS.Dict<string | string[]> }[] = [];
 let endpoint = '';
 
 beforeAll(async () => {
@@ -33,7 +33,7 @@ beforeAll(async () => {
     let body = '';
     req.on('data', (c) => (body += c));
     req.on('end', () => {
-      seen.push({ url: req.url ?? '', body });
+      seen.push({ url: req.url ?? '', body, headers: req.headers });
       const next = script.shift() ?? { status: 500, body: { Code: 'ScriptExhausted' } };
       res.writeHead(next.status, { 'content-type': 'application/json' }).end(JSON.stringify(next.body));
     });
@@ -52,7 +52,7 @@ function client(sleeps: number[] = []): StsClient {
     endpoint,
     protocol: 'http',
     retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000 },
-    retryDeps: { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 },
+    retryDeps: { sleep: (ms) => Promise.resolve(void sleeps.push(ms)), random: () => 0.5 },
   });
 }
 
@@ -146,11 +146,35 @@ describe('StsClient transport', () => {
     const unreachable = createStsClient({
       endpoint: '127.0.0.1:9',
       protocol: 'http',
-      retryDeps: { sleep: async (ms) => void sleeps.push(ms), random: () => 0 },
+      retryDeps: { sleep: (ms) => Promise.resolve(void sleeps.push(ms)), random: () => 0 },
     });
     const err = await failure(unreachable.getCallerIdentity({ accessKeyId: 'LTAIaaaaaaaaaaaaaaaa', accessKeySecret: 's' }));
     expect(err.code).toBe('ERR_STS_UNAVAILABLE');
     expect(sleeps).toEqual([]);
+  });
+
+  it('signs a call with STS credentials by V3: key, token and signature in headers, none in the URL', async () => {
+    script = [{ status: 200, body: CREDENTIALS_BODY }];
+    await client().assumeRole({
+      caller: { accessKeyId: 'STS.CanaryKeyId', accessKeySecret: 'CanarySecret', securityToken: 'CanaryToken' },
+      roleArn: 'acs:ram::1111222233334444:role/r',
+      roleSessionName: 'x',
+    });
+    const { url, body, headers } = seen[0]!;
+    expect(url).toBe('/');
+    for (const secret of ['STS.CanaryKeyId', 'CanarySecret', 'CanaryToken', 'Signature']) expect(url + body).not.toContain(secret);
+    expect(headers['x-acs-security-token']).toBe('CanaryToken');
+    expect(headers.authorization).toMatch(/^ACS3-HMAC-SHA256 Credential=STS\.CanaryKeyId,SignedHeaders=[^,]*x-acs-security-token/);
+    expect(new URLSearchParams(body).get('RoleArn')).toBe('acs:ram::1111222233334444:role/r');
+  });
+
+  it('keeps no URL query and no SDK error object from a transport failure', async () => {
+    const unreachable = createStsClient({ endpoint: '127.0.0.1:9', protocol: 'http' });
+    const err = await failure(saml(unreachable));
+    expect(err.code).toBe('ERR_STS_UNAVAILABLE');
+    expect(err.cause).toBeUndefined();
+    expect(err.detail).toMatchObject({ action: 'AssumeRoleWithSAML', errorCode: 'ECONNREFUSED' });
+    expect(JSON.stringify(err.detail)).not.toMatch(/SignatureNonce|Timestamp=/);
   });
 
   it('treats a 200 without credentials as a broken answer', async () => {

@@ -1,0 +1,21 @@
+import type { Middleware } from 'koa';
+import { BridgeError } from '../../errors.js';
+
+/**
+ * Refuses request bodies sent with a Content-Encoding (gzip, deflate, br…). No client of the
+ * bridge compresses what it posts — browsers never do, the CLI does not — so accepting it would
+ * only hand attackers a decompressor to feed: a corrupt stream used to surface as a 500 with a
+ * zlib stack, and a small bomb expands before any size limit can look at it.
+ */
+export function refuseEncodedBodies(): Middleware {
+  return async function checkBodyEncoding(ctx, next) {
+    const encoding = ctx.get('Content-Encoding').trim().toLowerCase();
+    if (encoding !== '' && encoding !== 'identity') {
+      throw new BridgeError('ERR_BODY_ENCODING', {
+        userMessage: 'Send the request body without a Content-Encoding.',
+        detail: { contentEncoding: encoding.slice(0, 40) },
+      });
+    }
+    await next();
+  };
+}

@@ -1,0 +1,118 @@
+import { startDevIdp, type RunningDevIdp } from '../../../src/devidp/index.js';
+import { CliSessions } from '../../../src/device/index.js';
+import { testBridge } from '../../helpers/bridge.js';
+import { FakeOp } from '../../helpers/fake-op.js';
+import { TinyBrowser } from '../devidp/browser.js';
+import { ALICE, csrfOf, loggedIn, signedIn, type Bridge } from '../device/flow.js';
+
+/**
+ * Browser sign-out: it offers to end the user's CLI sessions too — exactly this user's (issuer and
+ * subject), with a one-time offer standing in for the ended session — and, where the IdP advertises
+ * an end_session_endpoint, to sign out there as well (OIDC RP-Initiated Logout).
+ */
+let op: FakeOp;
+beforeAll(async () => {
+  op = await FakeOp.start();
+});
+afterAll(() => op.close());
+
+const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+const offerToken = (html: string) => /name="token" value="([^"]+)"/.exec(html)?.[1];
+
+/** A signed-in browser and a CLI session of Alice, plus a CLI session of a same-subject user at another IdP. */
+async function aliceWithCliSession(bridge: Bridge) {
+  const { cli, tokens } = await loggedIn(bridge, op);
+  const sessions = new CliSessions({ store: bridge.store, clock: bridge.clock, maxAgeSeconds: 3600 });
+  const namesake = await sessions.start(
+    { idp: 'partner', issuer: 'https://partner-idp.example', subject: ALICE.sub, email: ALICE.email, groups: [], amr: ['pwd'] },
+    { clientId: 'rambridge-cli', host: 'elsewhere', ip: '10.0.0.9' },
+  );
+  const browser = await signedIn(bridge, op);
+  const csrf = csrfOf((await browser.get('/roles').expect(200)).text);
+  return { cli, accessToken: tokens.access_token, browser, csrf, sessions, namesake: namesake.session };
+}
+
+test('sign-out offers to end the CLI sessions; the offer ends exactly this user’s, once', async () => {
+  const bridge = await testBridge(op);
+  const { cli, accessToken, browser, csrf, sessions, namesake } = await aliceWithCliSession(bridge);
+
+  const out = await browser.post('/logout').type('form').send({ _csrf: csrf }).expect(200);
+  expect(out.text).toContain('data-testid="signed-out"');
+  expect(out.text).toContain('data-testid="cli-sessions-offer"');
+  expect(out.text).toContain('1 CLI session ');
+  // Signing out of the browser alone leaves the CLI working.
+  await cli.get('/api/whoami').set(bearer(accessToken)).expect(200);
+
+  const token = offerToken(out.text)!;
+  const crossSite = await browser.post('/logout/cli-sessions').set('Sec-Fetch-Site', 'cross-site').type('form').send({ token });
+  expect(crossSite.status).toBe(403);
+
+  const ended = await browser.post('/logout/cli-sessions').type('form').send({ token }).expect(200);
+  expect(ended.text).toContain('data-testid="cli-sessions-ended"');
+  await cli.get('/api/whoami').set(bearer(accessToken)).expect(401);
+  // The same subject at another IdP is someone else.
+  await expect(sessions.find(namesake.sid)).resolves.toMatchObject({ sid: namesake.sid });
+
+  const replay = await browser.post('/logout/cli-sessions').set('Accept', 'application/json').type('form').send({ token });
+  expect([replay.status, replay.body.code]).toEqual([403, 'ERR_CSRF']);
+});
+
+test('cli_sessions=end on the sign-out form ends them at once; no offer without CLI sessions', async () => {
+  const bridge = await testBridge(op);
+  const { cli, accessToken, browser, csrf } = await aliceWithCliSession(bridge);
+  const out = await browser.post('/logout').type('form').send({ _csrf: csrf, cli_sessions: 'end' }).expect(200);
+  expect(out.text).toContain('data-testid="cli-sessions-ended"');
+  await cli.get('/api/whoami').set(bearer(accessToken)).expect(401);
+
+  const again = await signedIn(bridge, op);
+  const page = await again
+    .post('/logout')
+    .type('form')
+    .send({ _csrf: csrfOf((await again.get('/roles').expect(200)).text) });
+  expect(page.text).not.toContain('data-testid="cli-sessions-offer"');
+  expect(page.text).not.toContain('data-testid="idp-logout"'); // the fake IdP advertises no end_session_endpoint
+});
+
+describe('RP-initiated logout at the development IdP (oidc-provider)', () => {
+  let idp: RunningDevIdp;
+  const clientSecret = 'sign-out-test-secret-0123456789abcdef';
+  beforeAll(async () => {
+    idp = await startDevIdp({
+      clients: [
+        {
+          clientId: 'rambridge',
+          clientSecret,
+          redirectUris: ['http://127.0.0.1:8080/oidc/demo/callback'],
+          postLogoutRedirectUris: ['http://127.0.0.1:8080/signed-out'],
+        },
+      ],
+    });
+  });
+  afterAll(() => idp.close());
+
+  test('the signed-out page links to the IdP’s end_session_endpoint, which ends the IdP session and comes back', async () => {
+    const bridge = await testBridge({ issuer: idp.issuer, clientSecret });
+    const agent = bridge.agent();
+    const atIdp = new TinyBrowser(new URL(idp.issuer).origin);
+    const start = await agent.get('/login').expect(302);
+    const back = await atIdp.submit(await atIdp.visit(start.headers.location!), { login: 'alice', password: 'alice' });
+    if (back.kind !== 'left') throw new Error('the IdP did not send the browser back');
+    await agent.get(back.location.pathname + back.location.search).expect(302);
+
+    const csrf = csrfOf((await agent.get('/roles').expect(200)).text);
+    const out = await agent.post('/logout').type('form').send({ _csrf: csrf }).expect(200);
+    const href = /href="([^"]+)" data-testid="idp-logout"/.exec(out.text)?.[1]?.replaceAll('&amp;', '&');
+    expect(href).toBeDefined();
+    const url = new URL(href!);
+    expect(url.searchParams.get('client_id')).toBe('rambridge');
+    expect(url.searchParams.get('post_logout_redirect_uri')).toBe('http://127.0.0.1:8080/signed-out');
+    expect(url.searchParams.has('id_token_hint')).toBe(false);
+
+    const confirmed = await atIdp.submit(await atIdp.visit(url), { logout: 'yes' });
+    expect(confirmed.kind === 'left' && confirmed.location.href).toBe('http://127.0.0.1:8080/signed-out');
+    expect((await agent.get('/signed-out').expect(200)).text).toContain('data-testid="signed-out"');
+    // The IdP session is gone: the next sign-in asks for the password again.
+    const next = await atIdp.visit((await agent.get('/login').expect(302)).headers.location!);
+    expect(next.kind === 'page' && next.html).toContain('name="password"');
+  });
+});
