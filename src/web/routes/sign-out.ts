@@ -29,7 +29,7 @@ export function signOutRoutes(deps: WebDeps, cliSessions?: CliSessions): Router 
   const signedOutUrl = `${config.server.publicUrl}/signed-out`;
 
   router.post('/logout', checkCsrf(publicOrigin), async function signOut(ctx) {
-    const user = ctx.state.user as Identity | undefined;
+    const user = ctx.state.user;
     const endCliSessions = (ctx.request.body as Record<string, unknown> | undefined)?.cli_sessions === 'end';
     ctx.session = null;
     if (!user) return render(ctx, {});
