@@ -15,6 +15,12 @@ export const DEFAULTS = {
     loginFlowTtlSeconds: 10 * 60,
     /** Trust X-Forwarded-* only behind a reverse proxy that sets them. */
     trustProxy: false,
+    /**
+     * On SIGTERM/SIGINT, requests in flight get this many seconds to finish before every remaining
+     * connection is closed (idle ones close at once). Below the 30 s Kubernetes and systemd give
+     * before SIGKILL.
+     */
+    shutdownGraceSeconds: 10,
   },
   idp: {
     /** openid-client's 30 s tolerance for ID-token times. */

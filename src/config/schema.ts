@@ -39,6 +39,8 @@ const serverSchema = z.strictObject({
   sessionIdleSeconds: z.number().int().positive().default(DEFAULTS.server.sessionIdleSeconds),
   loginFlowTtlSeconds: z.number().int().min(60).max(3600).default(DEFAULTS.server.loginFlowTtlSeconds),
   trustProxy: z.boolean().default(DEFAULTS.server.trustProxy),
+  /** Seconds requests in flight may take to finish once a stop is asked for; then connections are cut. */
+  shutdownGraceSeconds: z.number().int().min(0).max(300).default(DEFAULTS.server.shutdownGraceSeconds),
 });
 
 const oidcIdpSchema = z

@@ -11,7 +11,7 @@ import { EMULATOR_DEMO_FILE } from '../../src/demo/index.js';
 import { loadEmulatorConfig, type EmulatorConfig } from '../../src/emulator/config.js';
 import { startEmulator } from '../../src/emulator/server.js';
 import { stsClientFromConfig } from '../../src/issuance/sts-from-config.js';
-import { listen } from '../../src/main.js';
+import { listenStartingUp } from '../../src/http-server.js';
 import type { StsClient, StsClientOptions } from '../../src/sts/index.js';
 import { MemoryStore } from '../../src/store/index.js';
 import type { RoleActions } from '../../src/web/role-actions.js';
@@ -69,7 +69,7 @@ export async function bridgeWithEmulator(
     stsOptions?: Partial<StsClientOptions>;
   } = {},
 ) {
-  const server = await listen(() => undefined, '127.0.0.1', 0);
+  const server = await listenStartingUp('127.0.0.1', 0);
   const publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const emulator = await loadEmulatorConfig(EMULATOR_DEMO_FILE, { RAMBRIDGE_DEMO_BRIDGE_URL: publicUrl })
     .then((emulatorConfig) => {

@@ -5,7 +5,8 @@ import { DEMO_USERS } from '../../src/devidp/index.js';
 import { startSimpleSamlPhp, simpleSamlPhpIdp, type RunningSimpleSamlPhp } from '../../src/idp/saml/simplesamlphp/index.js';
 import { Writable } from 'node:stream';
 import { createLogger } from '../../src/log.js';
-import { listen, startBridge } from '../../src/main.js';
+import { listenStartingUp } from '../../src/http-server.js';
+import { startBridge } from '../../src/main.js';
 import { demoConfig } from './config.js';
 import type { TestKeyPair } from './saml-keys.js';
 
@@ -23,7 +24,7 @@ export interface SamlInterop {
  * first: SimpleSAMLphp must know our entityID and ACS, which carry the port.
  */
 export async function startSamlInterop(options: { sp?: TestKeyPair; encryptAssertions?: boolean } = {}): Promise<SamlInterop> {
-  const server = await listen(() => undefined, '127.0.0.1', 0);
+  const server = await listenStartingUp('127.0.0.1', 0);
   const bridgeUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   let ssp: RunningSimpleSamlPhp | undefined;
   try {

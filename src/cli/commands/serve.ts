@@ -12,14 +12,28 @@ export function registerServe(program: Command): void {
       // Loaded on use: client commands (creds, exec…) must start fast and not load the server.
       const { startBridge } = await import('../../main.js');
       const bridge = await startBridge({ config });
-      stopOnSignals(bridge.close);
+      stopOnSignals(() => bridge.close());
     });
 }
 
+/**
+ * Stops cleanly on the first SIGTERM or SIGINT: `close` is bounded (connections still open after
+ * the grace period are cut), and the exit status is 0 when it finished. A second signal stops at
+ * once; `process.exit` still runs the 'exit' hooks that kill child processes (SimpleSAMLphp).
+ */
 export function stopOnSignals(close: () => Promise<void>): void {
+  let stopping = false;
   const stop = () => {
-    void close().finally(() => process.exit(0));
+    if (stopping) process.exit(1);
+    stopping = true;
+    close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`rambridge: stopping failed: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exit(1);
+      },
+    );
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
