@@ -24,6 +24,12 @@ function resolve(raw: RawConfig): BridgeConfig {
   if (publicUrl.startsWith('http:') && !isLoopbackUrl(publicUrl)) {
     warnings.push(`server.publicUrl is plain http on a non-loopback host: session cookies travel unencrypted`);
   }
+  if (publicUrl.startsWith('https:') && raw.server.trustProxy === 0) {
+    warnings.push(
+      'server.publicUrl is https but server.trustProxy is 0: the bridge itself serves plain http, so behind a TLS-terminating proxy ' +
+        'every sign-in fails (ERR_TRANSPORT_INSECURE); set trustProxy to the number of proxies in front of it',
+    );
+  }
   if (raw.store.type === 'redis' && raw.store.url.startsWith('redis:') && !isLoopbackUrl(raw.store.url)) {
     warnings.push(`store.url is plain redis:// to a non-loopback host: sessions and its password travel unencrypted (use rediss://)`);
   }
