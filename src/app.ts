@@ -78,7 +78,7 @@ export function createApp(deps: AppDeps): Koa {
     mapper: new RoleMapper(config.roles, config.grants),
     metrics: deps.metrics ?? new Metrics(),
     views,
-    flows: new LoginFlows(deps.store, config),
+    flows: new LoginFlows(config, deps.store, deps.clock),
     actions: deps.actions ?? (credentials ? createRoleActions({ config, credentials, views, fetch: deps.fetch }) : {}),
     credentials,
     issuer: deps.issuer,

@@ -12,6 +12,7 @@ export async function completeLogin(ctx: Context, deps: WebDeps, connector: Conn
   try {
     const flow = await deps.flows.take(ctx, connector.id);
     const identity = await connector.finishLogin(answer, flow.secrets);
+    await deps.flows.spend(flow);
     // A fresh session id at every sign-in defeats session fixation (ASVS 7.2.4).
     await ctx.session!.regenerate();
     const now = deps.clock.now();

@@ -12,7 +12,6 @@ import { classifyNodeSamlError, nodeSamlConfig } from './node-saml.js';
 import { loadSpKeys, type SpKeys } from './pem.js';
 import { prefilterPost } from './prefilter.js';
 import { samlRefusal } from './refusal.js';
-import { StoreRequestIds } from './request-ids.js';
 import { checkResponse, isUnsolicited } from './response-checks.js';
 import { spMetadataXml } from './sp-metadata.js';
 import { configuredTrust, loadIdpTrust, type IdpTrust } from './trust.js';
@@ -43,7 +42,6 @@ export class SamlConnector implements Connector {
   readonly displayName: string;
   private readonly sp: SpKeys | undefined;
   private readonly configured: Partial<IdpTrust>;
-  private readonly requestIds: StoreRequestIds;
   private trusted: { at: number; value: Promise<Trusted> } | undefined;
 
   constructor(
@@ -54,7 +52,6 @@ export class SamlConnector implements Connector {
     this.displayName = idp.displayName;
     this.sp = loadSpKeys(idp);
     this.configured = configuredTrust(idp);
-    this.requestIds = new StoreRequestIds(deps.store, deps.clock, idp.id);
   }
 
   async ready(): Promise<void> {
@@ -66,7 +63,7 @@ export class SamlConnector implements Connector {
     const requestId = `_${randomBytes(20).toString('hex')}`;
     // A fresh node-saml instance per request: it is how we learn the ID it puts in the request.
     const saml = new SAML({
-      ...nodeSamlConfig(this.idp, trust, this.sp, this.requestIds),
+      ...nodeSamlConfig(this.idp, trust, this.sp),
       generateUniqueId: () => requestId,
       forceAuthn: options.reauthenticate === true,
     });
@@ -148,7 +145,7 @@ export class SamlConnector implements Connector {
     const current = this.trusted;
     if (current && (!this.idp.metadata || now - current.at < METADATA_REFRESH_MS)) return current.value;
     const value = loadIdpTrust(this.idp, this.configured).then(
-      (trust) => ({ trust, validator: new SAML(nodeSamlConfig(this.idp, trust, this.sp, this.requestIds)) }),
+      (trust) => ({ trust, validator: new SAML(nodeSamlConfig(this.idp, trust, this.sp)) }),
       (err: unknown) => {
         this.trusted = current; // still stale: the next call tries again
         if (current) return current.value;

@@ -1,17 +1,16 @@
-import { ValidateInResponseTo, type CacheProvider, type SamlConfig } from '@node-saml/node-saml';
+import { ValidateInResponseTo, type SamlConfig } from '@node-saml/node-saml';
 import type { SamlIdp } from '../../config/index.js';
 import { NAMEID_FORMATS } from '../../config/saml.js';
 import type { BridgeError } from '../../errors.js';
 import type { SpKeys } from './pem.js';
 import { samlRefusal, type SamlRefusalCode } from './refusal.js';
-import { REQUEST_ID_TTL_SECONDS } from './request-ids.js';
 import type { IdpTrust } from './trust.js';
 
 /**
  * node-saml's options, every security-relevant one set explicitly: its defaults accept unsolicited
  * and replayed responses, sign with SHA-1 and apply no clock skew or age bound (security.md §1.2).
  */
-export function nodeSamlConfig(idp: SamlIdp, trust: IdpTrust, sp: SpKeys | undefined, requestIds: CacheProvider): SamlConfig {
+export function nodeSamlConfig(idp: SamlIdp, trust: IdpTrust, sp: SpKeys | undefined): SamlConfig {
   return {
     entryPoint: trust.entryPoint,
     idpCert: trust.certificates,
@@ -21,9 +20,12 @@ export function nodeSamlConfig(idp: SamlIdp, trust: IdpTrust, sp: SpKeys | undef
     audience: idp.spEntityId,
     wantAuthnResponseSigned: true,
     wantAssertionsSigned: true,
-    validateInResponseTo: ValidateInResponseTo.always,
-    requestIdExpirationPeriodMs: REQUEST_ID_TTL_SECONDS * 1000,
-    cacheProvider: requestIds,
+    // InResponseTo is checked by us, stricter than node-saml can: the AuthnRequest ID travels in
+    // this browser's sealed flow cookie and must be the Response's InResponseTo (response-checks.ts)
+    // and that of the one bearer SubjectConfirmation (assertion-checks.ts), within the flow's
+    // lifetime. node-saml's own check needs a server-side cache written at every `GET /login`,
+    // which is unbounded state before authentication (issue 9, item 7); it stays off.
+    validateInResponseTo: ValidateInResponseTo.never,
     acceptedClockSkewMs: idp.clockSkewSeconds * 1000,
     maxAssertionAgeMs: idp.maxAssertionAgeSeconds * 1000,
     identifierFormat: idp.nameIdFormat === 'unspecified' ? null : NAMEID_FORMATS[idp.nameIdFormat],
