@@ -23,6 +23,13 @@ function resolve(raw: RawConfig): BridgeConfig {
   const idps = raw.idps.map((idp) => resolveIdp(idp, publicUrl, warnings));
   if (publicUrl.startsWith('http:') && !isLoopbackUrl(publicUrl)) {
     warnings.push(`server.publicUrl is plain http on a non-loopback host: session cookies travel unencrypted`);
+    if (raw.idps.some((idp) => idp.type === 'saml')) {
+      // SameSite=None needs Secure, which browsers keep on plain http only for loopback.
+      warnings.push(
+        'server.publicUrl is plain http on a non-loopback host: the sign-in cookie cannot be SameSite=None, so a SAML IdP on ' +
+          'another site posts its answer without it and every SAML sign-in ends in ERR_AUTH_FLOW_MISSING; use https',
+      );
+    }
   }
   if (publicUrl.startsWith('https:') && raw.server.trustProxy === 0) {
     warnings.push(

@@ -23,7 +23,9 @@ export interface SamlInterop {
  * A listening bridge whose only IdP is a real SimpleSAMLphp with the demo users. The bridge binds
  * first: SimpleSAMLphp must know our entityID and ACS, which carry the port.
  */
-export async function startSamlInterop(options: { sp?: TestKeyPair; encryptAssertions?: boolean } = {}): Promise<SamlInterop> {
+export async function startSamlInterop(
+  options: { sp?: TestKeyPair; encryptAssertions?: boolean; idpUrlHost?: '127.0.0.1' | 'localhost' } = {},
+): Promise<SamlInterop> {
   const server = await listenStartingUp('127.0.0.1', 0);
   const bridgeUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   let ssp: RunningSimpleSamlPhp | undefined;
@@ -33,7 +35,7 @@ export async function startSamlInterop(options: { sp?: TestKeyPair; encryptAsser
       certificatePem: options.sp?.certificatePem,
       encryptAssertions: options.encryptAssertions,
     };
-    ssp = await startSimpleSamlPhp({ sp, users: DEMO_USERS });
+    ssp = await startSimpleSamlPhp({ sp, users: DEMO_USERS, urlHost: options.idpUrlHost });
     const config = await demoConfig({ publicUrl: bridgeUrl });
     config.idps = [simpleSamlPhpIdp(ssp, 'ssp', bridgeUrl, options.sp)];
     const logLines: string[] = [];

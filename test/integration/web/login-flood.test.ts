@@ -69,7 +69,7 @@ describe('a flood of sign-in starts', () => {
     test(`${FLOOD} starts write no key`, async () => {
       const { config } = await samlBridge();
       const clock = new ManualClock(Date.now());
-      const store = new RedisStore({ type: 'redis', url: redis.url, keyPrefix: 'flood:' }, clock);
+      const store = new RedisStore({ url: redis.url, keyPrefix: 'flood:' }, clock);
       try {
         const app = createApp({ config, store, clock, logger: silentLogger() });
         await flood(request(app.callback()), FLOOD);
