@@ -1,5 +1,5 @@
 import type { ClaimNames } from './presets.js';
-import type { NameIdFormat, SamlIdpConfig } from './saml.js';
+import type { NameIdFormat, SamlIdpConfig, SignatureRequirement } from './saml.js';
 import type { AccountConfig, GrantConfig, IssuerConfig, OidcIdpConfig, RawConfig, RoleConfig } from './schema.js';
 export type { RedisStoreConfig } from './schema.js';
 
@@ -31,8 +31,10 @@ export interface OidcIdp extends Omit<OidcIdpConfig, 'claims' | 'scopes' | 'disp
   redirectUri: string;
 }
 
-export interface SamlIdp extends Omit<SamlIdpConfig, 'attributes' | 'displayName' | 'spEntityId' | 'nameIdFormat'> {
+export interface SamlIdp extends Omit<SamlIdpConfig, 'attributes' | 'displayName' | 'spEntityId' | 'nameIdFormat' | 'requireSigned'> {
   displayName: string;
+  /** The signatures an answer must carry, after applying the preset. */
+  requireSigned: SignatureRequirement;
   /** Attribute names after applying the preset and overrides. */
   attributes: { email?: string; groups: string[]; name?: string; firstName?: string; lastName?: string };
   nameIdFormat: NameIdFormat;

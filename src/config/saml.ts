@@ -15,6 +15,18 @@ export const NAMEID_FORMATS = {
 
 export type NameIdFormat = keyof typeof NAMEID_FORMATS;
 
+/**
+ * Which signatures a SAML answer must carry. Any signature that is present must verify, whatever
+ * this says; an answer with neither is always refused.
+ * - `both`: the Response and the Assertion (what Okta sends by default).
+ * - `assertion`: the Assertion; the Response may be unsigned (Entra ID's default "Sign SAML
+ *   assertion", SimpleSAMLphp's default). The identity comes from the signed Assertion alone.
+ * - `response`: the Response; its Assertion may be unsigned, covered by the Response signature
+ *   (Entra's "Sign SAML response" option). Opt-in only: no preset chooses it.
+ */
+export const SIGNATURE_REQUIREMENTS = ['both', 'assertion', 'response'] as const;
+export type SignatureRequirement = (typeof SIGNATURE_REQUIREMENTS)[number];
+
 interface SamlPreset {
   email?: string;
   groups: readonly string[];
@@ -22,6 +34,8 @@ interface SamlPreset {
   firstName?: string;
   lastName?: string;
   nameIdFormat: NameIdFormat;
+  /** The signatures the IdP sends by default. */
+  requireSigned: SignatureRequirement;
 }
 
 /** Attribute names used by well-known IdPs' SAML apps; `attributes` in the config overrides entries. */
@@ -34,6 +48,8 @@ export const SAML_PRESETS = {
     firstName: 'firstName',
     lastName: 'lastName',
     nameIdFormat: 'emailAddress',
+    /** Okta signs the Response and (Assertion Signature: Signed) the Assertion by default. */
+    requireSigned: 'both',
   },
   /** Entra ID enterprise app defaults; NameID is the UPN, sent as emailAddress when asked for it. */
   entra: {
@@ -43,9 +59,23 @@ export const SAML_PRESETS = {
     firstName: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname',
     lastName: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname',
     nameIdFormat: 'emailAddress',
+    /** Entra's default signing option is "Sign SAML assertion": the Response is not signed. */
+    requireSigned: 'assertion',
   },
-  /** Any IdP: asks for no particular NameID format, so the IdP's own setting decides. */
-  generic: { email: 'email', groups: ['groups'], name: 'name', firstName: undefined, lastName: undefined, nameIdFormat: 'unspecified' },
+  /**
+   * Any IdP: asks for no particular NameID format, so the IdP's own setting decides. A signed
+   * Assertion is what the Web SSO profile asks of every IdP (SimpleSAMLphp signs only that by
+   * default); a Response-only signature must be chosen explicitly.
+   */
+  generic: {
+    email: 'email',
+    groups: ['groups'],
+    name: 'name',
+    firstName: undefined,
+    lastName: undefined,
+    nameIdFormat: 'unspecified',
+    requireSigned: 'assertion',
+  },
 } as const satisfies Record<string, SamlPreset>;
 
 export type SamlPresetName = keyof typeof SAML_PRESETS;
@@ -81,6 +111,8 @@ export const samlIdpSchema = z
       .optional(),
     /** The NameID format asked for; the NameID keys the user, so it must be stable (never transient). */
     nameIdFormat: z.enum(Object.keys(NAMEID_FORMATS) as [NameIdFormat]).optional(),
+    /** Which signatures an answer must carry (both | assertion | response); default from the preset. */
+    requireSigned: z.enum(SIGNATURE_REQUIREMENTS).optional(),
     /** Split single group values on this delimiter (IdPs that send "a,b,c"). */
     groupsDelimiter: z.string().min(1).optional(),
     /** Entra sends group object ids; map them to names used in grants. */

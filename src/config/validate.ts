@@ -79,6 +79,7 @@ export function resolveSamlIdp(idp: SamlIdpConfig, publicUrl: string): SamlIdp {
       lastName: a.lastName ?? preset.lastName,
     },
     nameIdFormat: idp.nameIdFormat ?? preset.nameIdFormat,
+    requireSigned: idp.requireSigned ?? preset.requireSigned,
     spEntityId: idp.spEntityId ?? samlSpEndpoints(publicUrl, idp.id).entityId,
     acsUrl: samlSpEndpoints(publicUrl, idp.id).acsUrl,
   };

@@ -13,6 +13,7 @@ import { loadSpKeys, type SpKeys } from './pem.js';
 import { prefilterPost } from './prefilter.js';
 import { samlRefusal } from './refusal.js';
 import { checkResponse, isUnsolicited } from './response-checks.js';
+import { signaturePlan } from './signatures.js';
 import { spMetadataXml } from './sp-metadata.js';
 import { configuredTrust, loadIdpTrust, type IdpTrust } from './trust.js';
 import { parseXml, type XmlElement } from './xml.js';
@@ -22,7 +23,6 @@ const METADATA_REFRESH_MS = 24 * 3600 * 1000;
 
 interface Trusted {
   trust: IdpTrust;
-  validator: SAML;
 }
 
 export interface SamlConnectorDeps {
@@ -74,14 +74,17 @@ export class SamlConnector implements Connector {
   async finishLogin(answer: IdpAnswer, secrets: FlowSecrets): Promise<Identity> {
     if (answer.kind !== 'post') throw new BridgeError('ERR_BAD_REQUEST', { detail: { reason: 'SAML answers arrive as form posts' } });
     const posted = prefilterPost(answer.form);
-    const { trust, validator } = await this.load();
-    checkResponse(await parse(posted.xml), {
+    const { trust } = await this.load();
+    const root = await parse(posted.xml);
+    checkResponse(root, {
       issuer: trust.entityId,
       acsUrl: this.idp.acsUrl,
       requestId: secrets.requestId,
       canDecrypt: this.sp !== undefined,
     });
     const requestId = secrets.requestId!; // checkResponse proved it is set and answered
+    // The signatures node-saml must verify on this answer: those `requireSigned` demands and any other present.
+    const validator = new SAML(nodeSamlConfig(this.idp, trust, this.sp, signaturePlan(root, this.idp.requireSigned)));
 
     let profile: Profile | null;
     try {
@@ -136,7 +139,7 @@ export class SamlConnector implements Connector {
   }
 
   /**
-   * IdP trust and the node-saml instance validating with it. Metadata is read again once a day, so
+   * IdP trust (entityID, entry point, certificates). Metadata is read again once a day, so
    * a certificate the IdP publishes ahead of a rollover is trusted in time; when a refresh fails the
    * previous trust stays in use and the next sign-in tries again.
    */
@@ -145,7 +148,7 @@ export class SamlConnector implements Connector {
     const current = this.trusted;
     if (current && (!this.idp.metadata || now - current.at < METADATA_REFRESH_MS)) return current.value;
     const value = loadIdpTrust(this.idp, this.configured).then(
-      (trust) => ({ trust, validator: new SAML(nodeSamlConfig(this.idp, trust, this.sp)) }),
+      (trust) => ({ trust }),
       (err: unknown) => {
         this.trusted = current; // still stale: the next call tries again
         if (current) return current.value;
