@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 
 /**
  * Binds `host:port` before the app exists, answering every request `503` with `Retry-After` until
@@ -13,6 +13,12 @@ export async function listenStartingUp(host: string, port: number): Promise<Serv
     server.listen(port, host, () => resolve());
   });
   return server;
+}
+
+/** Replaces the start-up answer (or any earlier handler) with the app: from now on it answers. */
+export function serveWith(server: Server, handler: RequestListener): void {
+  server.removeAllListeners('request');
+  server.on('request', handler);
 }
 
 /** The start-up answer: short, uncached, and closing the connection so a retry meets the real app. */

@@ -5,7 +5,7 @@ import { systemClock, type Clock } from './clock.js';
 import { loadConfigFile, type BridgeConfig, type Env } from './config/index.js';
 import { stsClientFromConfig } from './issuance/sts-from-config.js';
 import { BridgeIssuer } from './issuer/index.js';
-import { closeGracefully, listenStartingUp } from './http-server.js';
+import { closeGracefully, listenStartingUp, serveWith } from './http-server.js';
 import { createLogger, type Logger } from './log.js';
 import { createStore } from './store/index.js';
 import { Metrics } from './web/metrics.js';
@@ -53,9 +53,8 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     actions: options.actions,
   });
   const server = options.server ?? (await listenStartingUp(config.server.host, options.port ?? config.server.port));
-  server.removeAllListeners('request');
   const handle = app.callback();
-  server.on('request', (req, res) => void handle(req, res));
+  serveWith(server, (req, res) => void handle(req, res));
   const { port } = server.address() as AddressInfo;
   logger.info({ event: 'listening', host: config.server.host, port, publicUrl: config.server.publicUrl }, 'rambridge listening');
   return {

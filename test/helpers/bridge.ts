@@ -11,7 +11,7 @@ import { EMULATOR_DEMO_FILE } from '../../src/demo/index.js';
 import { loadEmulatorConfig, type EmulatorConfig } from '../../src/emulator/config.js';
 import { startEmulator } from '../../src/emulator/server.js';
 import { stsClientFromConfig } from '../../src/issuance/sts-from-config.js';
-import { listenStartingUp } from '../../src/http-server.js';
+import { listenStartingUp, serveWith } from '../../src/http-server.js';
 import type { StsClient, StsClientOptions } from '../../src/sts/index.js';
 import { MemoryStore } from '../../src/store/index.js';
 import type { RoleActions } from '../../src/web/role-actions.js';
@@ -98,7 +98,7 @@ export async function bridgeWithEmulator(
   const issuer = await BridgeIssuer.create(config.issuer!, config.alibaba, publicUrl);
   const sts = stsClientFromConfig(config.alibaba, { retryDeps: { sleep: async () => undefined, random: () => 0 }, ...options.stsOptions });
   const app = createApp({ config, store, logger, clock, issuer, sts });
-  server.on('request', app.callback());
+  serveWith(server, app.callback());
   return {
     app,
     config,
