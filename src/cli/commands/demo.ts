@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { DEFAULTS } from '../../config/defaults.js';
 import { createLogger } from '../../log.js';
-import { stopOnSignals } from './serve.js';
+import { handleStopSignals } from './serve.js';
 
 export function registerDemo(program: Command): void {
   program
@@ -27,6 +27,8 @@ export function registerDemo(program: Command): void {
         logLevel: string;
         shutdownGrace: number;
       }) => {
+        // From the start: a stop during start-up must still take SimpleSAMLphp down with it.
+        const signals = handleStopSignals();
         // Loaded on use: client commands must not pay for the IdP, emulator and server.
         const { demoBanner, startDemo } = await import('../../demo/index.js');
         const demo = await startDemo({
@@ -38,7 +40,7 @@ export function registerDemo(program: Command): void {
           shutdownGraceSeconds: opts.shutdownGrace,
         });
         process.stdout.write(demoBanner(demo));
-        stopOnSignals(() => demo.close());
+        signals.started(() => demo.close());
       },
     );
 }

@@ -10,9 +10,9 @@ import { fileURLToPath } from 'node:url';
 const bin = fileURLToPath(new URL('../../../bin/rambridge.js', import.meta.url));
 const GRACE_SECONDS = 2;
 
-/** Starts `rambridge demo` on free ports and waits for its banner. */
-async function startDemoProcess(): Promise<{ child: ChildProcess; bridgeUrl: string; samlIdpUrl: string }> {
-  const child = spawn(
+/** `rambridge demo` on free ports. */
+function spawnDemo() {
+  return spawn(
     process.execPath,
     [
       bin,
@@ -30,6 +30,11 @@ async function startDemoProcess(): Promise<{ child: ChildProcess; bridgeUrl: str
     ],
     { env: { PATH: process.env.PATH, HOME: mkdtempSync(join(tmpdir(), 'rambridge-home-')) }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
+}
+
+/** Starts `rambridge demo` on free ports and waits for its banner. */
+async function startDemoProcess(): Promise<{ child: ChildProcess; bridgeUrl: string; samlIdpUrl: string }> {
+  const child = spawnDemo();
   let out = '';
   child.stderr.resume();
   return new Promise((resolve, reject) => {
@@ -118,4 +123,21 @@ describe('graceful shutdown', () => {
     },
     30_000,
   );
+
+  test('SIGTERM during start-up, once SimpleSAMLphp runs: exit 0, SimpleSAMLphp gone', async () => {
+    const starting = spawnDemo();
+    child = starting;
+    php = undefined;
+    starting.stdout.resume();
+    starting.stderr.resume();
+    // The PHP server is spawned before the demo is ready (it still has to serve its metadata).
+    while (php === undefined && starting.exitCode === null) {
+      php = phpGroupOf(starting.pid!);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(php).toBeDefined();
+    starting.kill('SIGTERM');
+    expect(await exitWithin(starting, 15_000)).toBe(0);
+    expect(membersOf(php!)).toEqual([]);
+  }, 30_000);
 });
