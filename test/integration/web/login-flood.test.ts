@@ -6,6 +6,8 @@ import { createApp } from '../../../src/app.js';
 import { ManualClock } from '../../../src/clock.js';
 import { silentLogger } from '../../../src/log.js';
 import { MemoryStore, RedisStore } from '../../../src/store/index.js';
+import { testBridge } from '../../helpers/bridge.js';
+import { FakeOp } from '../../helpers/fake-op.js';
 import { startRedisServer, type RunningRedis } from '../../helpers/redis-server.js';
 import { postToAcs, samlBridge, signedAnswer, startSamlLogin } from '../../helpers/saml-bridge.js';
 
@@ -30,8 +32,8 @@ function retainedHeap(): number {
 /** Entries in a MemoryStore, expired or not (the reference implementation keeps them in one Map). */
 const entriesOf = (store: MemoryStore) => (store as unknown as { entries: Map<string, unknown> }).entries.size;
 
-async function flood(agent: request.Agent | ReturnType<typeof request>, n: number): Promise<void> {
-  for (let i = 0; i < n; i++) await agent.get('/login?idp=corp').expect(302);
+async function flood(agent: request.Agent | ReturnType<typeof request>, n: number, path = '/login?idp=corp'): Promise<void> {
+  for (let i = 0; i < n; i++) await agent.get(path).expect(302);
 }
 
 describe('a flood of sign-in starts', () => {
@@ -52,6 +54,17 @@ describe('a flood of sign-in starts', () => {
     const browser = request.agent(app.callback());
     const { requestId } = await startSamlLogin(browser);
     expect((await postToAcs(browser, signedAnswer(bridge, requestId))).headers.location).toBe('/roles');
+  }, 60_000);
+
+  test(`OIDC: ${FLOOD} starts leave the store empty`, async () => {
+    const op = await FakeOp.start();
+    try {
+      const bridge = await testBridge(op);
+      await flood(request(bridge.app.callback()), FLOOD, '/login');
+      expect(entriesOf(bridge.store)).toBe(0);
+    } finally {
+      await op.close();
+    }
   }, 60_000);
 
   describe('Redis store', () => {
