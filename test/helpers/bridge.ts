@@ -96,9 +96,13 @@ export async function bridgeWithEmulator(
     destination: new Writable({ write: (chunk: Buffer, _e, done) => (logLines.push(chunk.toString()), done()) }),
   });
   const issuer = await BridgeIssuer.create(config.issuer!, config.alibaba, publicUrl);
-  const sts = stsClientFromConfig(config.alibaba, { retryDeps: { sleep: async () => undefined, random: () => 0 }, ...options.stsOptions });
+  const sts = stsClientFromConfig(config.alibaba, {
+    retryDeps: { sleep: () => Promise.resolve(), random: () => 0 },
+    ...options.stsOptions,
+  });
   const app = createApp({ config, store, logger, clock, issuer, sts });
-  serveWith(server, app.callback());
+  const handle = app.callback();
+  serveWith(server, (req, res) => void handle(req, res));
   return {
     app,
     config,
