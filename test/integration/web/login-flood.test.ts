@@ -43,7 +43,7 @@ describe('a flood of sign-in starts', () => {
     const store = new MemoryStore(bridge.clock);
     const app = createApp({ config: bridge.config, store, clock: bridge.clock, logger: silentLogger() });
     const server = request(app.callback());
-    await flood(server, 1000); // warm up: code paths compiled, caches (node-saml, views, metrics) filled
+    await flood(server, 3000); // warm up: code paths compiled, caches (node-saml, views, metrics) filled
     const before = retainedHeap();
     await flood(server, FLOOD);
     const grown = retainedHeap() - before;
