@@ -20,6 +20,7 @@ import { Metrics } from './web/metrics.js';
 import { refuseEncodedBodies } from './web/middleware/body-encoding.js';
 import { handleErrors } from './web/middleware/errors.js';
 import { requestContext } from './web/middleware/request-context.js';
+import { explainInsecureTransport } from './web/middleware/secure-transport.js';
 import { securityHeaders } from './web/middleware/security-headers.js';
 import { loadUser, sessionMiddleware } from './web/middleware/session.js';
 import type { RoleActions } from './web/role-actions.js';
@@ -79,7 +80,7 @@ export function createApp(deps: AppDeps): Koa {
     mapper: new RoleMapper(config.roles, config.grants),
     metrics: deps.metrics ?? new Metrics(),
     views,
-    flows: new LoginFlows(deps.store, config),
+    flows: new LoginFlows(config, deps.store, deps.clock),
     actions: deps.actions ?? (credentials ? createRoleActions({ config, credentials, views, fetch: deps.fetch }) : {}),
     credentials,
     issuer: deps.issuer,
@@ -89,7 +90,9 @@ export function createApp(deps: AppDeps): Koa {
   const device = deps.issuer && createDeviceFlow({ config, store: deps.store, clock: deps.clock, issuer: deps.issuer });
   const cliRoutes = device ? [oauthRoutes(web, device), deviceRoutes(web, device), apiRoutes(web, device)] : [deviceUnconfiguredRoutes()];
 
-  const app = new Koa({ proxy: config.server.trustProxy });
+  // Koa's `ips` keeps the last `maxIpsCount` X-Forwarded-For entries and `ip` is the first of them:
+  // the address the outermost trusted proxy saw. Entries left of it are the client's own words.
+  const app = new Koa({ proxy: config.server.trustProxy > 0, maxIpsCount: config.server.trustProxy });
   app.keys = config.server.sessionSecrets;
   app.silent = true; // errors are logged once, by handleErrors, with redaction
 
@@ -101,6 +104,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(securityHeaders({ https: config.server.publicUrl.startsWith('https:') }));
   app.use(handleErrors(web.views));
   app.use(serveAssets());
+  app.use(explainInsecureTransport(config.server.publicUrl.startsWith('https:')));
   app.use(sessionMiddleware(app, config, deps.store));
   app.use(loadUser(config, deps.clock));
   app.use(refuseEncodedBodies());

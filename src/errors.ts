@@ -22,6 +22,8 @@ export const ERROR_STATUS = {
   ERR_NOT_CONFIGURED: 501,
   ERR_INTERNAL: 500,
   ERR_UNAVAILABLE: 503,
+  /** publicUrl is https but the request came over plain http (a proxy not trusted: server.trustProxy). */
+  ERR_TRANSPORT_INSECURE: 500,
   // upstream sign-in (OIDC)
   ERR_IDP_UNKNOWN: 404,
   ERR_IDP_UNREACHABLE: 502,

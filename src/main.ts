@@ -1,10 +1,11 @@
-import { createServer, type RequestListener, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp, type AppDeps } from './app.js';
 import { systemClock, type Clock } from './clock.js';
 import { loadConfigFile, type BridgeConfig, type Env } from './config/index.js';
 import { stsClientFromConfig } from './issuance/sts-from-config.js';
 import { BridgeIssuer } from './issuer/index.js';
+import { closeGracefully, listenStartingUp, serveWith } from './http-server.js';
 import { createLogger, type Logger } from './log.js';
 import { createStore } from './store/index.js';
 import { Metrics } from './web/metrics.js';
@@ -21,7 +22,10 @@ export interface StartOptions {
   clock?: Clock;
   /** Overrides config.server.port (0 = any free port). */
   port?: number;
-  /** A server already listening (the demo binds first, to learn its port). Its handler is replaced. */
+  /**
+   * A server already listening (the demo binds first, to learn its port), made by
+   * `listenStartingUp`: it answers 503 until its handler is replaced here.
+   */
   server?: Server;
   actions?: AppDeps['actions'];
 }
@@ -48,32 +52,22 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     metrics: new Metrics({ processMetrics: true }),
     actions: options.actions,
   });
-  const server = options.server ?? (await listen(() => undefined, config.server.host, options.port ?? config.server.port));
-  server.removeAllListeners('request');
-  const handle = app.callback(); // Koa settles its own errors: the promise never rejects
-  server.on('request', (req, res) => void handle(req, res));
+  const server = options.server ?? (await listenStartingUp(config.server.host, options.port ?? config.server.port));
+  const handle = app.callback();
+  serveWith(server, (req, res) => void handle(req, res));
   const { port } = server.address() as AddressInfo;
   logger.info({ event: 'listening', host: config.server.host, port, publicUrl: config.server.publicUrl }, 'rambridge listening');
   return {
     url: `http://${config.server.host}:${port}`,
     config,
     close: async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
+      await closeGracefully(server, config.server.shutdownGraceSeconds * 1000);
       await store.close();
+      logger.info({ event: 'stopped' }, 'rambridge stopped');
     },
   };
 }
 
 export async function startBridgeFromFile(file: string, env: Env): Promise<RunningBridge> {
   return startBridge({ config: await loadConfigFile(file, env) });
-}
-
-export async function listen(handler: RequestListener, host: string, port: number): Promise<Server> {
-  const server = createServer(handler);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve());
-  });
-  return server;
 }

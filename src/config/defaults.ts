@@ -13,8 +13,18 @@ export const DEFAULTS = {
     sessionIdleSeconds: 30 * 60,
     /** Sign-in round trips (state, nonce, PKCE verifier) expire after this many seconds. */
     loginFlowTtlSeconds: 10 * 60,
-    /** Trust X-Forwarded-* only behind a reverse proxy that sets them. */
-    trustProxy: false,
+    /**
+     * Reverse proxies in front of the bridge whose X-Forwarded-* headers are trusted: 0 = none,
+     * the connection is the client. X-Forwarded-For is read this many entries from the right; the
+     * entries further left are written by the client and are never used.
+     */
+    trustProxy: 0,
+    /**
+     * On SIGTERM/SIGINT, requests in flight get this many seconds to finish before every remaining
+     * connection is closed (idle ones close at once). Below the 30 s Kubernetes and systemd give
+     * before SIGKILL.
+     */
+    shutdownGraceSeconds: 10,
   },
   idp: {
     /** openid-client's 30 s tolerance for ID-token times. */

@@ -1,5 +1,5 @@
 import type { ClaimNames } from './presets.js';
-import type { NameIdFormat, SamlIdpConfig } from './saml.js';
+import type { NameIdFormat, SamlIdpConfig, SignatureRequirement } from './saml.js';
 import type { AccountConfig, GrantConfig, IssuerConfig, OidcIdpConfig, RawConfig, RoleConfig } from './schema.js';
 export type { RedisStoreConfig } from './schema.js';
 
@@ -31,10 +31,15 @@ export interface OidcIdp extends Omit<OidcIdpConfig, 'claims' | 'scopes' | 'disp
   redirectUri: string;
 }
 
-export interface SamlIdp extends Omit<SamlIdpConfig, 'attributes' | 'displayName' | 'spEntityId' | 'nameIdFormat' | 'emailVerified'> {
+export interface SamlIdp extends Omit<
+  SamlIdpConfig,
+  'attributes' | 'displayName' | 'spEntityId' | 'nameIdFormat' | 'emailVerified' | 'requireSigned'
+> {
   displayName: string;
   /** The IdP's email is used (preset default or the config's `emailVerified`). */
   emailVerified: boolean;
+  /** The signatures an answer must carry, after applying the preset. */
+  requireSigned: SignatureRequirement;
   /** Attribute names after applying the preset and overrides. */
   attributes: { email?: string; groups: string[]; name?: string; firstName?: string; lastName?: string };
   nameIdFormat: NameIdFormat;

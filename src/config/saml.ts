@@ -15,6 +15,18 @@ export const NAMEID_FORMATS = {
 
 export type NameIdFormat = keyof typeof NAMEID_FORMATS;
 
+/**
+ * Which signatures a SAML answer must carry. Any signature that is present must verify, whatever
+ * this says; an answer with neither is always refused.
+ * - `both`: the Response and the Assertion (what Okta sends by default).
+ * - `assertion`: the Assertion; the Response may be unsigned (Entra ID's default "Sign SAML
+ *   assertion", SimpleSAMLphp's default). The identity comes from the signed Assertion alone.
+ * - `response`: the Response; its Assertion may be unsigned, covered by the Response signature
+ *   (Entra's "Sign SAML response" option). Opt-in only: no preset chooses it.
+ */
+export const SIGNATURE_REQUIREMENTS = ['both', 'assertion', 'response'] as const;
+export type SignatureRequirement = (typeof SIGNATURE_REQUIREMENTS)[number];
+
 interface SamlPreset {
   email?: string;
   /** Whether the IdP only ever sends addresses it has verified (see `emailVerified` in the schema). */
@@ -24,6 +36,8 @@ interface SamlPreset {
   firstName?: string;
   lastName?: string;
   nameIdFormat: NameIdFormat;
+  /** The signatures the IdP sends by default. */
+  requireSigned: SignatureRequirement;
 }
 
 /** Attribute names used by well-known IdPs' SAML apps; `attributes` in the config overrides entries. */
@@ -38,6 +52,8 @@ export const SAML_PRESETS = {
     firstName: 'firstName',
     lastName: 'lastName',
     nameIdFormat: 'emailAddress',
+    /** Okta signs the Response and (Assertion Signature: Signed) the Assertion by default. */
+    requireSigned: 'both',
   },
   /** Entra ID enterprise app defaults; NameID is the UPN, sent as emailAddress when asked for it. */
   entra: {
@@ -49,8 +65,14 @@ export const SAML_PRESETS = {
     firstName: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname',
     lastName: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname',
     nameIdFormat: 'emailAddress',
+    /** Entra's default signing option is "Sign SAML assertion": the Response is not signed. */
+    requireSigned: 'assertion',
   },
-  /** Any IdP: asks for no particular NameID format, so the IdP's own setting decides. */
+  /**
+   * Any IdP: asks for no particular NameID format, so the IdP's own setting decides. A signed
+   * Assertion is what the Web SSO profile asks of every IdP (SimpleSAMLphp signs only that by
+   * default); a Response-only signature must be chosen explicitly.
+   */
   generic: {
     email: 'email',
     emailVerified: false,
@@ -59,6 +81,7 @@ export const SAML_PRESETS = {
     firstName: undefined,
     lastName: undefined,
     nameIdFormat: 'unspecified',
+    requireSigned: 'assertion',
   },
 } as const satisfies Record<string, SamlPreset>;
 
@@ -102,6 +125,8 @@ export const samlIdpSchema = z
     emailVerified: z.boolean().optional(),
     /** The NameID format asked for; the NameID keys the user, so it must be stable (never transient). */
     nameIdFormat: z.enum(Object.keys(NAMEID_FORMATS) as [NameIdFormat]).optional(),
+    /** Which signatures an answer must carry (both | assertion | response); default from the preset. */
+    requireSigned: z.enum(SIGNATURE_REQUIREMENTS).optional(),
     /** Split single group values on this delimiter (IdPs that send "a,b,c"). */
     groupsDelimiter: z.string().min(1).optional(),
     /** Entra sends group object ids; map them to names used in grants. */

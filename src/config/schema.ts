@@ -38,7 +38,14 @@ const serverSchema = z.strictObject({
   sessionMaxAgeSeconds: z.number().int().positive().default(DEFAULTS.server.sessionMaxAgeSeconds),
   sessionIdleSeconds: z.number().int().positive().default(DEFAULTS.server.sessionIdleSeconds),
   loginFlowTtlSeconds: z.number().int().min(60).max(3600).default(DEFAULTS.server.loginFlowTtlSeconds),
-  trustProxy: z.boolean().default(DEFAULTS.server.trustProxy),
+  /**
+   * How many reverse proxies stand in front of the bridge (0: none). The client address is the
+   * X-Forwarded-For entry that many hops from the right; X-Forwarded-Proto is trusted. `true` is
+   * read as 1 and `false` as 0 (older files).
+   */
+  trustProxy: z.union([z.boolean().transform((on) => (on ? 1 : 0)), z.number().int().min(0).max(10)]).default(DEFAULTS.server.trustProxy),
+  /** Seconds requests in flight may take to finish once a stop is asked for; then connections are cut. */
+  shutdownGraceSeconds: z.number().int().min(0).max(300).default(DEFAULTS.server.shutdownGraceSeconds),
 });
 
 const oidcIdpSchema = z

@@ -23,6 +23,19 @@ function resolve(raw: RawConfig): BridgeConfig {
   const idps = raw.idps.map((idp) => resolveIdp(idp, publicUrl, warnings));
   if (publicUrl.startsWith('http:') && !isLoopbackUrl(publicUrl)) {
     warnings.push(`server.publicUrl is plain http on a non-loopback host: session cookies travel unencrypted`);
+    if (raw.idps.some((idp) => idp.type === 'saml')) {
+      // SameSite=None needs Secure, which browsers keep on plain http only for loopback.
+      warnings.push(
+        'server.publicUrl is plain http on a non-loopback host: the sign-in cookie cannot be SameSite=None, so a SAML IdP on ' +
+          'another site posts its answer without it and every SAML sign-in ends in ERR_AUTH_FLOW_MISSING; use https',
+      );
+    }
+  }
+  if (publicUrl.startsWith('https:') && raw.server.trustProxy === 0) {
+    warnings.push(
+      'server.publicUrl is https but server.trustProxy is 0: the bridge itself serves plain http, so behind a TLS-terminating proxy ' +
+        'every sign-in fails (ERR_TRANSPORT_INSECURE); set trustProxy to the number of proxies in front of it',
+    );
   }
   if (raw.store.type === 'redis' && raw.store.url.startsWith('redis:') && !isLoopbackUrl(raw.store.url)) {
     warnings.push(`store.url is plain redis:// to a non-loopback host: sessions and its password travel unencrypted (use rediss://)`);
@@ -67,6 +80,7 @@ export function resolveSamlIdp(idp: SamlIdpConfig, publicUrl: string): SamlIdp {
     },
     nameIdFormat: idp.nameIdFormat ?? preset.nameIdFormat,
     emailVerified: idp.emailVerified ?? preset.emailVerified,
+    requireSigned: idp.requireSigned ?? preset.requireSigned,
     spEntityId: idp.spEntityId ?? samlSpEndpoints(publicUrl, idp.id).entityId,
     acsUrl: samlSpEndpoints(publicUrl, idp.id).acsUrl,
   };

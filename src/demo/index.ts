@@ -6,7 +6,8 @@ import { DEMO_USERS, startDevIdp } from '../devidp/index.js';
 import { loadEmulatorConfig } from '../emulator/config.js';
 import { startEmulator, type RunningEmulator } from '../emulator/server.js';
 import type { Logger } from '../log.js';
-import { listen, startBridge } from '../main.js';
+import { listenStartingUp } from '../http-server.js';
+import { startBridge } from '../main.js';
 import { samlSpEndpoints } from '../config/validate.js';
 import {
   simpleSamlPhpIdp,
@@ -26,6 +27,8 @@ export interface DemoOptions {
   samlIdpPort?: number;
   /** Alibaba Cloud emulator port (default 9090; 0 = any free port). */
   emulatorPort?: number;
+  /** Seconds requests in flight get to finish when the demo stops (default server.shutdownGraceSeconds). */
+  shutdownGraceSeconds?: number;
   /** Where the demo keeps its generated keys (default data/demo in the checkout). */
   dataDir?: string;
   logger?: Logger;
@@ -51,8 +54,9 @@ const DEMO_DATA_DIR = fileURLToPath(new URL('../../data/demo/', import.meta.url)
  */
 export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo> {
   const host = options.host ?? '127.0.0.1';
-  // Bind the bridge first: its port is part of the redirect URI the IdP must know.
-  const bridgeServer = await listen(() => undefined, host, options.port ?? 8080);
+  // Bind the bridge first: its port is part of the redirect URI the IdP must know. Until the bridge
+  // is ready, the port answers 503 with Retry-After.
+  const bridgeServer = await listenStartingUp(host, options.port ?? 8080);
   const bridgeUrl = `http://${host}:${(bridgeServer.address() as AddressInfo).port}`;
   const clientSecret = randomBytes(32).toString('base64url');
   const idp = await startDevIdp({
@@ -88,6 +92,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       RAMBRIDGE_DEMO_EMULATOR_URL: emulator.url,
     });
     config.server.host = host;
+    if (options.shutdownGraceSeconds !== undefined) config.server.shutdownGraceSeconds = options.shutdownGraceSeconds;
     if (simpleSamlPhpInstalled()) {
       // The same demo users, as a SAML 2.0 IdP: the second way to sign in.
       ssp = await startSimpleSamlPhp({
@@ -104,9 +109,14 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       idpUrl: idp.url,
       samlIdpUrl: ssp?.url,
       emulatorUrl: emulator.url,
+      // The bridge first (requests in flight may still need the IdP and the emulator), and the rest
+      // even when it fails: SimpleSAMLphp is a child process that must not outlive the demo.
       close: async () => {
-        await bridge.close();
-        await Promise.all([idp.close(), running.emulator.close(), running.ssp?.close()]);
+        try {
+          await bridge.close();
+        } finally {
+          await settleAll([idp.close(), running.emulator.close(), running.ssp?.close() ?? Promise.resolve()]);
+        }
       },
     };
   } catch (err) {
@@ -114,6 +124,12 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     await Promise.all([idp.close(), emulator?.close(), ssp?.close()]);
     throw err;
   }
+}
+
+/** Waits for every promise; then rethrows the first failure, if any. */
+async function settleAll(closing: Array<Promise<void>>): Promise<void> {
+  const failed = (await Promise.allSettled(closing)).find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** What `rambridge demo` prints once everything listens. */

@@ -3,7 +3,6 @@ import { toBridgeError } from '../errors.js';
 import type { Connector, IdpAnswer } from '../idp/index.js';
 import type { WebDeps } from './deps.js';
 import { startSignedInSession } from './middleware/session.js';
-import type { RequestState } from './state.js';
 
 /**
  * The end of every sign-in, whatever the protocol: take this browser's flow (once), let the
@@ -13,10 +12,11 @@ export async function completeLogin(ctx: Context, deps: WebDeps, connector: Conn
   try {
     const flow = await deps.flows.take(ctx, connector.id);
     const identity = await connector.finishLogin(answer, flow.secrets);
+    await deps.flows.spend(flow);
     const now = deps.clock.now();
     await startSignedInSession(ctx, { identity, loginAt: now, seenAt: now });
     deps.metrics.observeLogin(connector.id, 'ok');
-    (ctx.state as RequestState).log.info(
+    ctx.state.log.info(
       {
         event: 'login',
         idp: connector.id,

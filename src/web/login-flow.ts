@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Context } from 'koa';
+import type { Clock } from '../clock.js';
 import type { BridgeConfig } from '../config/index.js';
+import { isLoopbackUrl } from '../config/urls.js';
 import { BridgeError } from '../errors.js';
 import type { FlowSecrets } from '../idp/connector.js';
 import type { Store } from '../store/index.js';
+import { SealedBox } from './sealed-box.js';
 
 /** A sign-in in progress: which IdP, where to go afterwards, and the secrets to check the answer with. */
 export interface LoginFlow {
@@ -13,58 +16,138 @@ export interface LoginFlow {
   startedAt: number;
 }
 
+/** A flow as `take` returns it: with the id and expiry `spend` needs. */
+export interface TakenFlow extends LoginFlow {
+  id: string;
+  /** Expiry (ms, on the injected clock): the cookie's Max-Age is the browser's word, this is ours. */
+  exp: number;
+}
+
+interface SealedFlow {
+  id: string;
+  flow: LoginFlow;
+  exp: number;
+}
+
 /**
- * Binds each sign-in to the browser that started it: the flow lives in the store under a random id
- * kept in a short-lived cookie, and is consumed (deleted) by the first callback that presents it,
- * whatever the outcome. A callback from another browser, or a replayed one, finds nothing.
+ * How the flow cookie travels, decided once from `publicUrl`:
+ * - `https`: one `__Host-` cookie, Secure and SameSite=None, because a SAML answer is a cross-site
+ *   POST from the IdP, which Lax cookies do not accompany.
+ * - `loopback-http` (http://127.0.0.1, http://localhost): Chromium and Firefox count loopback as a
+ *   secure context and keep Secure cookies on it, so a SameSite=None copy works there too, with an
+ *   IdP on another site (even `localhost` against `127.0.0.1`). A Lax copy is set alongside for
+ *   browsers that refuse Secure cookies on plain http; it serves same-site IdPs.
+ * - `http` elsewhere: Lax only (a SameSite=None cookie must be Secure); cross-site SAML IdPs cannot
+ *   work, and start-up warns.
+ */
+type CookieMode = 'https' | 'loopback-http' | 'http';
+
+const HTTPS_COOKIE = '__Host-rambridge-flow';
+const LAX_COOKIE = 'rambridge.flow';
+const CROSS_SITE_COOKIE = 'rambridge.flow-xsite';
+
+/**
+ * Binds each sign-in to the browser that started it. The flow (IdP, return path, state, nonce, PKCE
+ * verifier or AuthnRequest ID) travels sealed (AES-256-GCM) in a short-lived HttpOnly cookie, so
+ * starting a sign-in stores nothing on the server: no number of `GET /login` requests can fill the
+ * store or the heap. The first callback that presents the cookie clears it, whatever the outcome; a
+ * callback from another browser finds nothing. A flow that led to a sign-in is `spend`-marked in
+ * the store until it expires, so replaying it, even with a copy of the cookie, finds nothing: the
+ * only state written is for answers the IdP really gave, never for what a client can send alone.
  */
 export class LoginFlows {
-  private readonly cookieName: string;
-  private readonly secure: boolean;
+  private readonly box: SealedBox;
+  private readonly mode: CookieMode;
 
   constructor(
-    private readonly store: Store,
     private readonly config: BridgeConfig,
+    private readonly store: Store,
+    private readonly clock: Clock,
   ) {
-    this.secure = config.server.publicUrl.startsWith('https:');
-    this.cookieName = this.secure ? '__Host-rambridge-flow' : 'rambridge.flow';
+    this.box = new SealedBox(config.server.sessionSecrets, 'login-flow');
+    const publicUrl = config.server.publicUrl;
+    this.mode = publicUrl.startsWith('https:') ? 'https' : isLoopbackUrl(publicUrl) ? 'loopback-http' : 'http';
   }
 
   async begin(ctx: Context, flow: LoginFlow): Promise<void> {
-    const id = randomBytes(32).toString('base64url');
     const ttl = this.config.server.loginFlowTtlSeconds;
-    await this.store.upsert(flowKey(id), flow, ttl);
-    ctx.cookies.set(this.cookieName, id, {
-      httpOnly: true,
-      secure: this.secure,
-      // A SAML answer is a cross-site POST from the IdP, which Lax cookies do not accompany; on
-      // https the flow cookie is therefore SameSite=None (and Secure). Plain http is loopback
-      // development only, where IdP and bridge are same-site and Lax suffices.
-      sameSite: this.secure ? 'none' : 'lax',
-      path: '/',
-      maxAge: ttl * 1000,
-      overwrite: true,
-      signed: false,
-    });
+    const id = randomBytes(16).toString('base64url');
+    const sealed = this.box.seal({ id, flow, exp: this.clock.now() + ttl * 1000 } satisfies SealedFlow);
+    this.setCookies(ctx, sealed, ttl);
+    return Promise.resolve();
   }
 
   /** Takes the flow of this browser for `idp`, once. Throws ERR_AUTH_FLOW_MISSING when there is none. */
-  async take(ctx: Context, idp: string): Promise<LoginFlow> {
-    const id = ctx.cookies.get(this.cookieName, { signed: false });
-    ctx.cookies.set(this.cookieName, null, { path: '/', secure: this.secure, httpOnly: true, overwrite: true });
-    const flow = id && /^[A-Za-z0-9_-]{43}$/.test(id) ? await this.store.consume<LoginFlow>(flowKey(id)) : undefined;
-    if (!flow) {
+  async take(ctx: Context, idp: string): Promise<TakenFlow> {
+    const presented = this.cookieNames().map((name) => ({ name, value: ctx.cookies.get(name, { signed: false }) }));
+    this.setCookies(ctx, null, 0);
+    const value = presented.find((c) => c.value)?.value;
+    const opened = value === undefined ? undefined : this.box.open<SealedFlow>(value);
+    const live = opened && opened.exp > this.clock.now() ? opened : undefined;
+    const spent = live !== undefined && (await this.store.find(spentKey(live.id))) !== undefined;
+    if (!live || spent) {
       throw new BridgeError('ERR_AUTH_FLOW_MISSING', {
         userMessage: 'This sign-in was not started in this browser, has expired, or was already used.',
         hint: 'Start the sign-in again from rambridge.',
+        // Which cookies came tells a cross-site cookie problem (none arrived on the IdP's POST)
+        // from an expired or foreign flow.
+        detail: {
+          reason:
+            value === undefined
+              ? 'no flow cookie'
+              : !opened
+                ? 'flow cookie not ours or altered'
+                : !live
+                  ? 'flow expired'
+                  : 'flow already used',
+          cookies: Object.fromEntries(presented.map((c) => [c.name, c.value === undefined ? 'absent' : 'present'])),
+          method: ctx.method,
+          fetchSite: ctx.get('Sec-Fetch-Site') || undefined,
+        },
       });
     }
-    if (flow.idp !== idp) {
+    if (live.flow.idp !== idp) {
       // An answer for IdP A arriving at IdP B's callback: a mix-up attempt (docs/security-reference.md §3.2).
-      throw new BridgeError('ERR_AUTH_STATE_MISMATCH', { detail: { expected: flow.idp, got: idp } });
+      throw new BridgeError('ERR_AUTH_STATE_MISMATCH', { detail: { expected: live.flow.idp, got: idp } });
     }
-    return flow;
+    return { ...live.flow, id: live.id, exp: live.exp };
+  }
+
+  /**
+   * Marks a flow that led to a sign-in as used, atomically: of two callbacks presenting the same
+   * flow, only one signs in. Call it after the IdP's answer is verified and before the session starts.
+   */
+  async spend(flow: TakenFlow): Promise<void> {
+    const ttlSeconds = Math.max(1, Math.ceil((flow.exp - this.clock.now()) / 1000));
+    if (!(await this.store.insert(spentKey(flow.id), 1, ttlSeconds))) {
+      throw new BridgeError('ERR_AUTH_FLOW_MISSING', {
+        userMessage: 'This sign-in was already used.',
+        hint: 'Start the sign-in again from rambridge.',
+        detail: { reason: 'flow already used (concurrent callbacks)' },
+      });
+    }
+  }
+
+  /** The cross-site cookie first: when both arrive they carry the same flow. */
+  private cookieNames(): string[] {
+    if (this.mode === 'https') return [HTTPS_COOKIE];
+    return this.mode === 'loopback-http' ? [CROSS_SITE_COOKIE, LAX_COOKIE] : [LAX_COOKIE];
+  }
+
+  /** Sets (or, with `value` null, clears) every flow cookie of this mode. */
+  private setCookies(ctx: Context, value: string | null, ttlSeconds: number): void {
+    const common = { httpOnly: true, path: '/', overwrite: true, signed: false, maxAge: value === null ? undefined : ttlSeconds * 1000 };
+    if (this.mode === 'https') {
+      ctx.cookies.set(HTTPS_COOKIE, value, { ...common, secure: true, sameSite: 'none' });
+      return;
+    }
+    ctx.cookies.set(LAX_COOKIE, value, { ...common, secure: false, sameSite: 'lax' });
+    if (this.mode === 'loopback-http') {
+      // Written by hand: Koa refuses Secure cookies on a request that is not https, even on loopback.
+      const attributes = `Path=/; Max-Age=${value === null ? 0 : ttlSeconds}; HttpOnly; Secure; SameSite=None`;
+      ctx.append('Set-Cookie', `${CROSS_SITE_COOKIE}=${value ?? ''}; ${attributes}`);
+    }
   }
 }
 
-const flowKey = (id: string) => `loginflow:${id}`;
+const spentKey = (id: string) => `loginflow-spent:${id}`;

@@ -11,7 +11,7 @@ import { EMULATOR_DEMO_FILE } from '../../src/demo/index.js';
 import { loadEmulatorConfig, type EmulatorConfig } from '../../src/emulator/config.js';
 import { startEmulator } from '../../src/emulator/server.js';
 import { stsClientFromConfig } from '../../src/issuance/sts-from-config.js';
-import { listen } from '../../src/main.js';
+import { listenStartingUp, serveWith } from '../../src/http-server.js';
 import type { StsClient, StsClientOptions } from '../../src/sts/index.js';
 import { MemoryStore } from '../../src/store/index.js';
 import type { RoleActions } from '../../src/web/role-actions.js';
@@ -69,7 +69,7 @@ export async function bridgeWithEmulator(
     stsOptions?: Partial<StsClientOptions>;
   } = {},
 ) {
-  const server = await listen(() => undefined, '127.0.0.1', 0);
+  const server = await listenStartingUp('127.0.0.1', 0);
   const publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const emulator = await loadEmulatorConfig(EMULATOR_DEMO_FILE, { RAMBRIDGE_DEMO_BRIDGE_URL: publicUrl })
     .then((emulatorConfig) => {
@@ -96,10 +96,13 @@ export async function bridgeWithEmulator(
     destination: new Writable({ write: (chunk: Buffer, _e, done) => (logLines.push(chunk.toString()), done()) }),
   });
   const issuer = await BridgeIssuer.create(config.issuer!, config.alibaba, publicUrl);
-  const sts = stsClientFromConfig(config.alibaba, { retryDeps: { sleep: async () => undefined, random: () => 0 }, ...options.stsOptions });
+  const sts = stsClientFromConfig(config.alibaba, {
+    retryDeps: { sleep: () => Promise.resolve(), random: () => 0 },
+    ...options.stsOptions,
+  });
   const app = createApp({ config, store, logger, clock, issuer, sts });
   const handle = app.callback();
-  server.on('request', (req, res) => void handle(req, res));
+  serveWith(server, (req, res) => void handle(req, res));
   return {
     app,
     config,

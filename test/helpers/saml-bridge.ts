@@ -36,10 +36,14 @@ const ACCESS = {
 
 /**
  * The bridge app (not listening) with one SAML IdP `corp` trusting the test IdP's certificate, on a
- * manual clock, with captured log lines. `idp` overrides entries as in YAML; the whole config goes
+ * manual clock, with captured log lines. `idp` and `server` override entries as in YAML; the whole config goes
  * through validation like a file would.
  */
-export async function samlBridge(idp: Record<string, unknown> = {}, otherIdps: Record<string, unknown>[] = []) {
+export async function samlBridge(
+  idp: Record<string, unknown> = {},
+  otherIdps: Record<string, unknown>[] = [],
+  server: Record<string, unknown> = {},
+) {
   const keys = await testIdpKeys();
   const corp = {
     id: 'corp',
@@ -52,7 +56,7 @@ export async function samlBridge(idp: Record<string, unknown> = {}, otherIdps: R
     ...idp,
   };
   const result = validateConfig({
-    server: { publicUrl: 'http://127.0.0.1:8080', sessionSecrets: ['s'.repeat(32)] },
+    server: { publicUrl: 'http://127.0.0.1:8080', sessionSecrets: ['s'.repeat(32)], ...server },
     idps: [corp, ...otherIdps],
     ...ACCESS,
   });

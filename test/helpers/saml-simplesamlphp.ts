@@ -5,7 +5,8 @@ import { DEMO_USERS } from '../../src/devidp/index.js';
 import { startSimpleSamlPhp, simpleSamlPhpIdp, type RunningSimpleSamlPhp } from '../../src/idp/saml/simplesamlphp/index.js';
 import { Writable } from 'node:stream';
 import { createLogger } from '../../src/log.js';
-import { listen, startBridge } from '../../src/main.js';
+import { listenStartingUp } from '../../src/http-server.js';
+import { startBridge } from '../../src/main.js';
 import { demoConfig } from './config.js';
 import type { TestKeyPair } from './saml-keys.js';
 
@@ -22,8 +23,10 @@ export interface SamlInterop {
  * A listening bridge whose only IdP is a real SimpleSAMLphp with the demo users. The bridge binds
  * first: SimpleSAMLphp must know our entityID and ACS, which carry the port.
  */
-export async function startSamlInterop(options: { sp?: TestKeyPair; encryptAssertions?: boolean } = {}): Promise<SamlInterop> {
-  const server = await listen(() => undefined, '127.0.0.1', 0);
+export async function startSamlInterop(
+  options: { sp?: TestKeyPair; encryptAssertions?: boolean; idpUrlHost?: '127.0.0.1' | 'localhost' } = {},
+): Promise<SamlInterop> {
+  const server = await listenStartingUp('127.0.0.1', 0);
   const bridgeUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   let ssp: RunningSimpleSamlPhp | undefined;
   try {
@@ -32,7 +35,7 @@ export async function startSamlInterop(options: { sp?: TestKeyPair; encryptAsser
       certificatePem: options.sp?.certificatePem,
       encryptAssertions: options.encryptAssertions,
     };
-    ssp = await startSimpleSamlPhp({ sp, users: DEMO_USERS });
+    ssp = await startSimpleSamlPhp({ sp, users: DEMO_USERS, urlHost: options.idpUrlHost });
     const config = await demoConfig({ publicUrl: bridgeUrl });
     config.idps = [simpleSamlPhpIdp(ssp, 'ssp', bridgeUrl, options.sp)];
     const logLines: string[] = [];

@@ -1,7 +1,8 @@
 <?php
 /*
- * rambridge as the one SP. The Response is signed as well as the assertion (SimpleSAMLphp signs
- * only the assertion by default; rambridge requires both), the NameID is the email.
+ * rambridge as the one SP, with SimpleSAMLphp's default signing: the assertion only, which
+ * rambridge's generic preset accepts (requireSigned: assertion). An encrypted assertion comes in a
+ * signed Response: rambridge decrypts nothing that no signature vouches for. The NameID is the email.
  */
 $settings = json_decode(file_get_contents(dirname(__DIR__) . '/settings.json'), true, 16, JSON_THROW_ON_ERROR);
 $sp = $settings['sp'];
@@ -11,7 +12,7 @@ $metadata[$sp['entityId']] = [
     'NameIDFormat' => 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress',
     'simplesaml.nameidattribute' => 'email',
     'simplesaml.attributes' => true,
-    'saml20.sign.response' => true,
+    'saml20.sign.response' => !empty($sp['encryptAssertions']),
     'saml20.sign.assertion' => true,
     'signature.algorithm' => 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
 ];

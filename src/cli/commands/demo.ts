@@ -1,6 +1,7 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
+import { DEFAULTS } from '../../config/defaults.js';
 import { createLogger } from '../../log.js';
-import { stopOnSignals } from './serve.js';
+import { handleStopSignals } from './serve.js';
 
 export function registerDemo(program: Command): void {
   program
@@ -11,17 +12,41 @@ export function registerDemo(program: Command): void {
     .option('--saml-idp-port <port>', 'SimpleSAMLphp port (when installed)', process.env.RAMBRIDGE_DEMO_SAML_IDP_PORT ?? '8082')
     .option('--emulator-port <port>', 'Alibaba Cloud emulator port', process.env.RAMBRIDGE_DEMO_EMULATOR_PORT ?? '9090')
     .option('--log-level <level>', 'log level', process.env.LOG_LEVEL ?? 'warn')
-    .action(async (opts: { port: string; idpPort: string; samlIdpPort: string; emulatorPort: string; logLevel: string }) => {
-      // Loaded on use: client commands must not pay for the IdP, emulator and server.
-      const { demoBanner, startDemo } = await import('../../demo/index.js');
-      const demo = await startDemo({
-        port: Number(opts.port),
-        idpPort: Number(opts.idpPort),
-        emulatorPort: Number(opts.emulatorPort),
-        samlIdpPort: Number(opts.samlIdpPort),
-        logger: createLogger({ level: opts.logLevel }),
-      });
-      process.stdout.write(demoBanner(demo));
-      stopOnSignals(() => demo.close());
-    });
+    .option(
+      '--shutdown-grace <seconds>',
+      'seconds requests in flight get to finish on Ctrl+C',
+      parseGrace,
+      DEFAULTS.server.shutdownGraceSeconds,
+    )
+    .action(
+      async (opts: {
+        port: string;
+        idpPort: string;
+        samlIdpPort: string;
+        emulatorPort: string;
+        logLevel: string;
+        shutdownGrace: number;
+      }) => {
+        // From the start: a stop during start-up must still take SimpleSAMLphp down with it.
+        const signals = handleStopSignals();
+        // Loaded on use: client commands must not pay for the IdP, emulator and server.
+        const { demoBanner, startDemo } = await import('../../demo/index.js');
+        const demo = await startDemo({
+          port: Number(opts.port),
+          idpPort: Number(opts.idpPort),
+          emulatorPort: Number(opts.emulatorPort),
+          samlIdpPort: Number(opts.samlIdpPort),
+          logger: createLogger({ level: opts.logLevel }),
+          shutdownGraceSeconds: opts.shutdownGrace,
+        });
+        process.stdout.write(demoBanner(demo));
+        signals.started(() => demo.close());
+      },
+    );
+}
+
+function parseGrace(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > 300) throw new InvalidArgumentError('0–300 seconds');
+  return seconds;
 }

@@ -13,8 +13,8 @@ import { classifyNodeSamlError, nodeSamlConfig } from './node-saml.js';
 import { loadSpKeys, type SpKeys } from './pem.js';
 import { prefilterPost } from './prefilter.js';
 import { samlRefusal } from './refusal.js';
-import { StoreRequestIds } from './request-ids.js';
 import { checkResponse, isUnsolicited } from './response-checks.js';
+import { signaturePlan } from './signatures.js';
 import { spMetadataXml } from './sp-metadata.js';
 import { configuredTrust, loadIdpTrust, type IdpTrust } from './trust.js';
 import { parseXml, type XmlElement } from './xml.js';
@@ -24,7 +24,6 @@ const METADATA_REFRESH_MS = 24 * 3600 * 1000;
 
 interface Trusted {
   trust: IdpTrust;
-  validator: SAML;
 }
 
 export interface SamlConnectorDeps {
@@ -44,7 +43,6 @@ export class SamlConnector implements Connector {
   readonly displayName: string;
   private readonly sp: SpKeys | undefined;
   private readonly configured: Partial<IdpTrust>;
-  private readonly requestIds: StoreRequestIds;
   private trusted: { at: number; value: Promise<Trusted> } | undefined;
 
   constructor(
@@ -55,7 +53,6 @@ export class SamlConnector implements Connector {
     this.displayName = idp.displayName;
     this.sp = loadSpKeys(idp);
     this.configured = configuredTrust(idp);
-    this.requestIds = new StoreRequestIds(deps.store, deps.clock, idp.id);
   }
 
   async ready(): Promise<void> {
@@ -67,7 +64,7 @@ export class SamlConnector implements Connector {
     const requestId = `_${randomBytes(20).toString('hex')}`;
     // A fresh node-saml instance per request: it is how we learn the ID it puts in the request.
     const saml = new SAML({
-      ...nodeSamlConfig(this.idp, trust, this.sp, this.requestIds),
+      ...nodeSamlConfig(this.idp, trust, this.sp),
       generateUniqueId: () => requestId,
       forceAuthn: options.reauthenticate === true,
     });
@@ -79,14 +76,17 @@ export class SamlConnector implements Connector {
   async finishLogin(answer: IdpAnswer, secrets: FlowSecrets): Promise<Identity> {
     if (answer.kind !== 'post') throw new BridgeError('ERR_BAD_REQUEST', { detail: { reason: 'SAML answers arrive as form posts' } });
     const posted = prefilterPost(answer.form);
-    const { trust, validator } = await this.load();
-    checkResponse(await parse(posted.xml), {
+    const { trust } = await this.load();
+    const root = await parse(posted.xml);
+    checkResponse(root, {
       issuer: trust.entityId,
       acsUrl: this.idp.acsUrl,
       requestId: secrets.requestId,
       canDecrypt: this.sp !== undefined,
     });
     const requestId = secrets.requestId!; // checkResponse proved it is set and answered
+    // The signatures node-saml must verify on this answer: those `requireSigned` demands and any other present.
+    const validator = new SAML(nodeSamlConfig(this.idp, trust, this.sp, signaturePlan(root, this.idp.requireSigned)));
 
     let profile: Profile | null;
     try {
@@ -143,7 +143,7 @@ export class SamlConnector implements Connector {
   }
 
   /**
-   * IdP trust and the node-saml instance validating with it. Metadata is read again once a day, so
+   * IdP trust (entityID, entry point, certificates). Metadata is read again once a day, so
    * a certificate the IdP publishes ahead of a rollover is trusted in time; when a refresh fails the
    * previous trust stays in use and the next sign-in tries again.
    */
@@ -152,7 +152,7 @@ export class SamlConnector implements Connector {
     const current = this.trusted;
     if (current && (!this.idp.metadata || now - current.at < METADATA_REFRESH_MS)) return current.value;
     const value = loadIdpTrust(this.idp, this.configured).then(
-      (trust) => ({ trust, validator: new SAML(nodeSamlConfig(this.idp, trust, this.sp, this.requestIds)) }),
+      (trust) => ({ trust }),
       (err: unknown) => {
         this.trusted = current; // still stale: the next call tries again
         if (current) return current.value;

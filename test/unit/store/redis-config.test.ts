@@ -2,7 +2,7 @@ import { validateConfig } from '../../../src/config/index.js';
 import { redactUrl } from '../../../src/store/index.js';
 
 const base = {
-  server: { publicUrl: 'https://bridge.example.com', sessionSecrets: ['k'.repeat(32)] },
+  server: { publicUrl: 'https://bridge.example.com', sessionSecrets: ['k'.repeat(32)], trustProxy: 1 },
   idps: [{ id: 'corp', type: 'oidc', issuer: 'https://idp.example.com', clientId: 'rambridge' }],
 };
 const withStore = (store: unknown) => validateConfig({ ...base, store });

@@ -21,6 +21,11 @@ export interface SimpleSamlPhpOptions {
   port?: number;
   sp: SimpleSamlPhpSp;
   users: readonly SimpleSamlPhpUser[];
+  /**
+   * The host name in its URLs (it listens on 127.0.0.1 either way). `localhost` makes it another
+   * site than a bridge on 127.0.0.1, as a production IdP is: its answer is then a cross-site POST.
+   */
+  urlHost?: '127.0.0.1' | 'localhost';
 }
 
 export interface RunningSimpleSamlPhp {
@@ -64,7 +69,7 @@ export async function startSimpleSamlPhp(options: SimpleSamlPhpOptions): Promise
     await rm(ws.dir, { recursive: true, force: true });
   };
   try {
-    const url = await listeningUrl(php);
+    const url = (await listeningUrl(php)).replace('//127.0.0.1:', `//${options.urlHost ?? '127.0.0.1'}:`);
     await writeSettings(ws, url, options.sp, options.users);
     const entityId = `${url}/saml2/idp/metadata.php`;
     await waitUntilServing(entityId);

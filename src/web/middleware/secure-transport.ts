@@ -1,0 +1,31 @@
+import type { Middleware } from 'koa';
+import { BridgeError } from '../../errors.js';
+
+/**
+ * With an https `publicUrl` every cookie the bridge sets is Secure, and Koa refuses to send one on a
+ * request it believes arrived over plain http: behind a TLS-terminating proxy whose
+ * X-Forwarded-Proto is not trusted (`server.trustProxy: 0`), every sign-in would fail with a bare
+ * 500. This turns that failure into a coded error that names the setting. Requests that set no
+ * cookie (health checks from the proxy, metrics) are untouched.
+ */
+export function explainInsecureTransport(https: boolean): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+    } catch (err) {
+      // The `cookies` package's refusal has no code; the message is its only mark.
+      if (https && !ctx.secure && err instanceof Error && /secure cookie/i.test(err.message)) {
+        throw new BridgeError('ERR_TRANSPORT_INSECURE', {
+          expose: true,
+          userMessage: 'rambridge cannot sign you in over this connection.',
+          hint:
+            'Admin: publicUrl is https but this request reached rambridge over plain http. Behind a TLS-terminating proxy, ' +
+            'set server.trustProxy to the number of proxies in front of rambridge and have them send X-Forwarded-Proto.',
+          detail: { protocol: ctx.protocol, forwardedProto: ctx.get('X-Forwarded-Proto') || undefined },
+          cause: err,
+        });
+      }
+      throw err;
+    }
+  };
+}
