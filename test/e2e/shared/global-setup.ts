@@ -51,8 +51,18 @@ export interface SharedServices {
 }
 export const SERVICES_KEY = '__rambridgeE2eServices';
 
-function built<T>(path: string): Promise<T> {
-  return import(new URL(`../../../dist/${path}`, import.meta.url).href) as Promise<T>;
+/** A module of the build; a missing build says what to run instead of ERR_MODULE_NOT_FOUND. */
+async function built<T>(path: string): Promise<T> {
+  const url = new URL(`../../../dist/${path}`, import.meta.url);
+  try {
+    return (await import(url.href)) as T;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw err;
+    throw new Error(
+      `The e2e tests run the build in dist/, which is missing or out of date: run npm run build (npm run test:e2e builds first).`,
+      { cause: err },
+    );
+  }
 }
 
 /**
