@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
@@ -40,14 +40,11 @@ function npm(args: string[], cwd: string) {
 }
 
 let work: string;
-beforeAll(() => {
-  work = mkdtempSync(join(tmpdir(), 'rambridge-package-'));
-});
-afterAll(() => {
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+let files: string[];
+let prefix: string;
 
-test('npm pack of an unbuilt checkout installs a rambridge that runs --version and explain', async () => {
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'rambridge-package-'));
   const checkout = join(work, 'checkout');
   cpSync(root, checkout, { recursive: true, filter: (path) => !NOT_COPIED.has(relative(root, path).split(sep)[0]!) });
   // The build needs the type packages; nothing from node_modules goes into the tarball.
@@ -57,23 +54,62 @@ test('npm pack of an unbuilt checkout installs a rambridge that runs --version a
     filename: string;
     files: Array<{ path: string }>;
   }>;
-  const files = packed[0]!.files.map((f) => f.path);
-  expect(files).toEqual(expect.arrayContaining(['bin/rambridge.js', 'dist/cli/main.js', 'views/layout.eta', 'config/demo.yaml']));
-  expect(files.filter((path) => !PACKAGED.test(path))).toEqual([]);
+  files = packed[0]!.files.map((f) => f.path);
 
   // Dependencies from the npm cache when it has them (offline CI keeps one), else the registry.
-  const prefix = join(work, 'prefix');
+  prefix = join(work, 'prefix');
   await npm(
     ['install', '--prefix', prefix, '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', join(work, packed[0]!.filename)],
     work,
   );
+}, 120_000);
 
-  // As an employee runs it: the linked command, from a directory that is not the checkout.
-  const rambridge = (args: string[]) =>
-    run(join(prefix, 'node_modules', '.bin', 'rambridge'), args, { cwd: work, env: { PATH: process.env.PATH, HOME: work, ...demoEnv } });
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+/** The installed command as an employee runs it: the linked bin, from a directory that is not the checkout. */
+const installed = () => join(prefix, 'node_modules', '.bin', 'rambridge');
+const rambridge = (args: string[]) => run(installed(), args, { cwd: work, env: { PATH: process.env.PATH, HOME: work, ...demoEnv } });
+
+test('the tarball holds the build and what it reads at run time, and nothing else', () => {
+  expect(files).toEqual(expect.arrayContaining(['bin/rambridge.js', 'dist/cli/main.js', 'views/layout.eta', 'config/demo.yaml']));
+  expect(files.filter((path) => !PACKAGED.test(path))).toEqual([]);
+});
+
+test('the installed rambridge runs --version and explain', async () => {
   await expect(rambridge(['--version'])).resolves.toMatchObject({ stdout: `${version}\n` });
   const installedDemo = join(prefix, 'node_modules', 'rambridge', 'config', 'demo.yaml');
   const explained = await rambridge(['explain', '--config', installedDemo, '--groups', 'rambridge-readonly']);
   expect(explained.stdout).toMatch(/^dev-readonly {2}acs:ram::1111222233334444:role\/rambridge-dev-readonly$/m);
   expect(explained.stdout).toMatch(/^prod-readonly {2}acs:ram::5555666677778888:role\/rambridge-prod-readonly$/m);
-}, 120_000);
+});
+
+test('the installed rambridge demo serves its pages and assets from the package', async () => {
+  const ports = ['--port', '0', '--idp-port', '0', '--saml-idp-port', '0', '--emulator-port', '0', '--log-level', 'error'];
+  const demo = spawn(installed(), ['demo', ...ports], { cwd: work, env: { PATH: process.env.PATH, HOME: work } });
+  const exited = new Promise((resolve) => demo.on('close', resolve));
+  try {
+    const bridgeUrl = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      let err = '';
+      demo.stdout.on('data', (d) => {
+        out += d;
+        const url = /Open\s+(http:\/\/127\.0\.0\.1:\d+)\/roles/.exec(out)?.[1];
+        if (url) resolve(url);
+      });
+      demo.stderr.on('data', (d) => (err += d));
+      void exited.then(() => reject(new Error(`rambridge demo exited: ${err}`)));
+    });
+    // The IdP chooser is a view (views/), and the stylesheet a static asset (src/web/assets/).
+    const login = await fetch(`${bridgeUrl}/login`);
+    expect(login.status).toBe(200);
+    expect(await login.text()).toContain('data-testid="idp-demo"');
+    const css = await fetch(`${bridgeUrl}/assets/app.css`);
+    expect(css.status).toBe(200);
+    expect(css.headers.get('content-type')).toContain('text/css');
+  } finally {
+    demo.kill('SIGTERM');
+    await exited;
+  }
+});
