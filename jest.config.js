@@ -6,10 +6,18 @@ const shared = {
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: false }] },
 };
 
-const project = (name) => ({ ...shared, displayName: name, testMatch: [`<rootDir>/test/${name}/**/*.test.ts`] });
+const project = (name, extra = {}) => ({ ...shared, displayName: name, testMatch: [`<rootDir>/test/${name}/**/*.test.ts`], ...extra });
 
 export default {
-  projects: [project('unit'), project('integration'), project('e2e')],
+  projects: [
+    project('unit'),
+    project('integration'),
+    // One demo and one Chromium for all e2e files, started only when an e2e test is selected.
+    project('e2e', {
+      globalSetup: '<rootDir>/test/e2e/shared/global-setup.ts',
+      globalTeardown: '<rootDir>/test/e2e/shared/global-teardown.ts',
+    }),
+  ],
   // Real browsers, IdPs and Redis servers start in these tests: generous, and never a speed assertion.
   testTimeout: 30000,
 };

@@ -6,18 +6,36 @@ import type { BridgeConfig } from './model.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-/** Reads, expands and validates one YAML config file. Throws ConfigInvalid with every problem. */
-export async function loadConfigFile(file: string, env: Env): Promise<BridgeConfig> {
+/** What a validator makes of an expanded document: the typed configuration, or every problem. */
+export type Validated<T> = { ok: true; config: T } | { ok: false; problems: ConfigProblem[] };
+
+/** Reads, expands and validates the bridge's YAML config file. Throws ConfigInvalid with every problem. */
+export function loadConfigFile(file: string, env: Env): Promise<BridgeConfig> {
+  return loadYamlConfig(file, env, validateConfig);
+}
+
+/** The bridge's config from YAML text; `source` names it in the error. */
+export function parseConfigText(text: string, env: Env, source = 'config'): BridgeConfig {
+  return parseYamlConfig(text, env, validateConfig, source);
+}
+
+/**
+ * The one way rambridge loads a YAML configuration (the bridge's and the emulator's): read the file,
+ * parse it (duplicate keys are errors), expand `${VAR}` / `${VAR:-default}` in string values, then
+ * validate; every problem is reported at once with its path. Throws ConfigInvalid.
+ */
+export async function loadYamlConfig<T>(file: string, env: Env, validate: (value: unknown) => Validated<T>): Promise<T> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
     throw new ConfigInvalid(file, [{ path: '(file)', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }]);
   }
-  return parseConfigText(text, env, file);
+  return parseYamlConfig(text, env, validate, file);
 }
 
-export function parseConfigText(text: string, env: Env, source = 'config'): BridgeConfig {
+/** `loadYamlConfig` for text in hand; `source` names it in the error. */
+export function parseYamlConfig<T>(text: string, env: Env, validate: (value: unknown) => Validated<T>, source: string): T {
   const doc = parseDocument(text, { uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new ConfigInvalid(
@@ -25,16 +43,14 @@ export function parseConfigText(text: string, env: Env, source = 'config'): Brid
       doc.errors.map((e) => ({ path: `(line ${e.linePos?.[0]?.line ?? '?'})`, message: e.message.split('\n')[0]! })),
     );
   }
-  const problems: ConfigProblem[] = [];
-  const expanded = expandEnv(doc.toJS(), env, [], problems);
-  const result = validateConfig(expanded);
-  if (!result.ok || problems.length > 0) {
-    // A missing variable already explains why the value at its path is empty or invalid.
-    const unset = new Set(problems.map((p) => p.path));
-    const rest = result.ok ? [] : result.problems.filter((p) => !unset.has(p.path));
-    throw new ConfigInvalid(source, [...problems, ...rest]);
-  }
-  return result.config;
+  const envProblems: ConfigProblem[] = [];
+  const expanded = expandEnv(doc.toJS(), env, [], envProblems);
+  const result = validate(expanded);
+  if (result.ok && envProblems.length === 0) return result.config;
+  // A missing variable already explains why the value at its path is empty or invalid.
+  const unset = new Set(envProblems.map((p) => p.path));
+  const rest = result.ok ? [] : result.problems.filter((p) => !unset.has(p.path));
+  throw new ConfigInvalid(source, [...envProblems, ...rest]);
 }
 
 const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;

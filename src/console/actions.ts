@@ -5,6 +5,8 @@ import type { RoleActions, RoleRequest } from '../web/role-actions.js';
 import { clientIp } from '../web/role-request.js';
 import type { Views } from '../web/views.js';
 import { csrfToken } from '../web/middleware/csrf.js';
+import { isoSeconds } from '../iso-time.js';
+import { shellQuote } from '../shell-quote.js';
 import { resolveDestination } from './destinations.js';
 import { consoleLoginUrl, getSigninToken } from './federation.js';
 
@@ -77,7 +79,7 @@ export function createRoleActions(deps: {
 /** The three ways the page offers the credentials: shell exports, an Alibaba CLI profile, the expiry. */
 export function credentialsView(issued: IssuedCredentials, roleId: string) {
   const { credentials } = issued;
-  const expiration = credentials.expiration.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const expiration = isoSeconds(credentials.expiration);
   const profileName = `rambridge-${roleId}`;
   return {
     roleSessionName: issued.roleSessionName,
@@ -104,8 +106,4 @@ export function credentialsView(issued: IssuedCredentials, roleId: string) {
       2,
     ),
   };
-}
-
-function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
 }

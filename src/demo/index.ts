@@ -32,6 +32,8 @@ export interface DemoOptions {
   /** Where the demo keeps its generated keys (default data/demo in the checkout). */
   dataDir?: string;
   logger?: Logger;
+  /** Seconds the CLI waits between device-flow polls (default device.interval); tests use 1 to wait less. */
+  deviceIntervalSeconds?: number;
 }
 
 export interface RunningDemo {
@@ -91,6 +93,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       RAMBRIDGE_DEMO_IDP_URL: idp.issuer,
       RAMBRIDGE_DEMO_EMULATOR_URL: emulator.url,
     });
+    if (options.deviceIntervalSeconds !== undefined) config.device.interval = options.deviceIntervalSeconds;
     config.server.host = host;
     if (options.shutdownGraceSeconds !== undefined) config.server.shutdownGraceSeconds = options.shutdownGraceSeconds;
     if (simpleSamlPhpInstalled()) {

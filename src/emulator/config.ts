@@ -1,51 +1,23 @@
-import { readFile } from 'node:fs/promises';
-import { parseDocument } from 'yaml';
-import { expandEnv, type Env } from '../config/load.js';
-import { ConfigInvalid, formatPath, problemsFromZod, type ConfigProblem } from '../config/problems.js';
+import { loadYamlConfig, parseYamlConfig, type Env, type Validated } from '../config/load.js';
+import { formatPath, problemsFromZod, type ConfigProblem } from '../config/problems.js';
 import { parseProviderArn, providerArn } from './arn.js';
 import { emulatorConfigSchema, type EmulatorConfig } from './config-schema.js';
 import { fetchUrlProblem } from './url-rules.js';
 
 export type { EmulatorConfig } from './config-schema.js';
 
-/**
- * Loading the emulator's YAML the way the bridge loads its own: `${VAR}` / `${VAR:-default}`
- * expanded in string values, then every problem reported at once with its path
- * (`accounts[0].roles[2].trustPolicy.Statement[0].Effect: …`).
- */
-
-/** Reads, expands and validates one emulator config file. Throws ConfigInvalid with every problem. */
-export async function loadEmulatorConfig(file: string, env: Env): Promise<EmulatorConfig> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new ConfigInvalid(file, [{ path: '(file)', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }]);
-  }
-  return parseEmulatorConfig(text, env, file);
+/** Reads, expands and validates one emulator config file, as the bridge loads its own (config/load.ts). */
+export function loadEmulatorConfig(file: string, env: Env): Promise<EmulatorConfig> {
+  return loadYamlConfig(file, env, validateEmulatorConfig);
 }
 
-/** Parses, expands and validates YAML text; `source` names it in the error. */
+/** The emulator's config from YAML text; `source` names it in the error. */
 export function parseEmulatorConfig(text: string, env: Env, source = 'emulator config'): EmulatorConfig {
-  const doc = parseDocument(text, { uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    throw new ConfigInvalid(
-      source,
-      doc.errors.map((e) => ({ path: `(line ${e.linePos?.[0]?.line ?? '?'})`, message: e.message.split('\n')[0]! })),
-    );
-  }
-  const envProblems: ConfigProblem[] = [];
-  const expanded = expandEnv(doc.toJS(), env, [], envProblems);
-  const result = validateEmulatorConfig(expanded);
-  if (result.ok && envProblems.length === 0) return result.config;
-  // A missing variable already explains why the value at its path is empty or invalid.
-  const unset = new Set(envProblems.map((p) => p.path));
-  const rest = result.ok ? [] : result.problems.filter((p) => !unset.has(p.path));
-  throw new ConfigInvalid(source, [...envProblems, ...rest]);
+  return parseYamlConfig(text, env, validateEmulatorConfig, source);
 }
 
 /** Validates an already-parsed configuration object (tests build them in code). */
-export function validateEmulatorConfig(value: unknown): { ok: true; config: EmulatorConfig } | { ok: false; problems: ConfigProblem[] } {
+export function validateEmulatorConfig(value: unknown): Validated<EmulatorConfig> {
   const parsed = emulatorConfigSchema.safeParse(value);
   if (!parsed.success) return { ok: false, problems: problemsFromZod(parsed.error.issues) };
   const problems = crossCheck(parsed.data);

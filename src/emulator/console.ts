@@ -2,7 +2,8 @@ import type { Context } from 'koa';
 import type { EmulatorDeps } from './deps.js';
 import { html } from './html.js';
 import { sendPage } from './http.js';
-import { callerArn, isoSeconds } from './role-session.js';
+import { isoSeconds } from '../iso-time.js';
+import { callerArn } from './role-session.js';
 import type { ConsoleSession } from './state.js';
 
 /**

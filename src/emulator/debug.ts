@@ -2,7 +2,8 @@ import type { Context } from 'koa';
 import type { EmulatorDeps } from './deps.js';
 import * as errors from './errors.js';
 import { collectParams, requestIdOf, sendJson } from './http.js';
-import { callerArn, isoSeconds, issuedArn } from './role-session.js';
+import { isoSeconds } from '../iso-time.js';
+import { callerArn, issuedArn } from './role-session.js';
 import { isLoopbackHost } from './url-rules.js';
 
 /**

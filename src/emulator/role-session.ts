@@ -61,8 +61,3 @@ export function issuedArn(session: RoleSession): string {
 export function callerArn(session: RoleSession): string {
   return `acs:ram::${session.role.accountId}:assumed-role/${session.role.name}/${session.sessionName}`;
 }
-
-/** UTC ISO-8601 without milliseconds: `2026-01-01T01:00:00Z`. */
-export function isoSeconds(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}

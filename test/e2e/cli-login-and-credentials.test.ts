@@ -3,10 +3,10 @@ import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'n
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { RunningDemo } from '../../src/demo/index.js';
 import { createStsClient } from '../../src/sts/index.js';
-import { artifactPath, launchChromium } from '../helpers/browser.js';
+import { artifactPath, chromiumForFile } from '../helpers/browser.js';
 import { completeSignIn, startTestDemo } from '../helpers/demo.js';
 
 /**
@@ -18,21 +18,20 @@ import { completeSignIn, startTestDemo } from '../helpers/demo.js';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const bin = join(root, 'bin/rambridge.js');
 
+// A demo of this file's own: its last test stops the bridge. The browser is the shared one.
 let demo: RunningDemo;
 let demoClosed = false;
-let browser: Browser;
+const chromium = chromiumForFile();
 let home: string;
 let env: NodeJS.ProcessEnv;
 
 beforeAll(async () => {
   demo = await startTestDemo();
-  browser = await launchChromium();
   home = mkdtempSync(join(tmpdir(), 'rambridge-cli-home-'));
   // No DISPLAY and RAMBRIDGE_NO_BROWSER: the CLI must never start a browser of its own here.
   env = { PATH: process.env.PATH, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), RAMBRIDGE_NO_BROWSER: '1', LANG: 'C' };
 });
 afterAll(async () => {
-  await browser?.close();
   if (!demoClosed) await demo?.close();
 });
 
@@ -81,7 +80,7 @@ function startLogin(): Promise<{ link: string; code: string; done: Promise<Run> 
 /** Opens the link in a fresh browser, signs in at the development IdP as `user`, checks what the
  * confirmation page says about the requester, and clicks `decision`. */
 async function decideInBrowser(link: string, code: string, user: string, decision: 'device-approve' | 'device-deny'): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
+  const page = await (await chromium.browser.newContext()).newPage();
   await page.goto(link);
   await completeSignIn(page, demo, user);
   await page.waitForURL((url) => url.href.startsWith(`${demo.bridgeUrl}/device`));
@@ -298,7 +297,7 @@ test('credential-server: @alicloud/credentials reads ALIBABA_CLOUD_CREDENTIALS_U
     expect(log).toContain('served dev-readonly');
 
     // A web page that learnt the URL (or a rebinding attacker's) gets nothing: a browser sends Sec-Fetch-*.
-    const page = await (await browser.newContext()).newPage();
+    const page = await (await chromium.browser.newContext()).newPage();
     const answer = await page.goto(uri);
     expect(answer?.status()).toBe(403);
     expect(await page.content()).not.toContain(keys.accessKeyId);

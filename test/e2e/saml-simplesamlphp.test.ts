@@ -1,8 +1,8 @@
 import { copyFile } from 'node:fs/promises';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { DEMO_USERS } from '../../src/devidp/index.js';
 import { RoleMapper } from '../../src/mapping/index.js';
-import { artifactPath, launchChromium } from '../helpers/browser.js';
+import { artifactPath, chromiumForFile } from '../helpers/browser.js';
 import { testKeyPair } from '../helpers/saml-keys.js';
 import { startSamlInterop, type SamlInterop } from '../helpers/saml-simplesamlphp.js';
 
@@ -10,16 +10,11 @@ import { startSamlInterop, type SamlInterop } from '../helpers/saml-simplesamlph
  * Interop with a real SAML IdP: Debian's SimpleSAMLphp (exampleauth:UserPass with the demo users),
  * real Chromium typing into its login form, its auto-posting form reaching our ACS cross-origin.
  */
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+// The shared Chromium; the bridges are this file's own, each configured for SimpleSAMLphp.
+const chromium = chromiumForFile();
 
 async function signIn(interop: SamlInterop, user: string, landsOn: (url: URL) => boolean): Promise<Page> {
-  const page = await (await browser.newContext()).newPage();
+  const page = await (await chromium.browser.newContext()).newPage();
   await page.goto(`${interop.bridgeUrl}/roles`);
   await page.waitForURL((url) => url.href.startsWith(interop.ssp.url));
   await page.fill('#username', user);

@@ -1,5 +1,5 @@
 import type { RoleInfo, StsCredentials } from './api.js';
-import { alibabaTime } from './formats.js';
+import { isoSeconds } from '../../iso-time.js';
 
 /**
  * Every name the Alibaba Cloud tools read credentials from. `exec` sets all of them, not just the
@@ -34,6 +34,6 @@ export function credentialEnvironment(credentials: StsCredentials, role: RoleInf
   // For shell prompts and scripts that want to show or check what they run as.
   env.RAMBRIDGE_ROLE = role.id;
   env.RAMBRIDGE_ROLE_ARN = role.arn;
-  env.RAMBRIDGE_CREDENTIALS_EXPIRATION = alibabaTime(credentials.expiration);
+  env.RAMBRIDGE_CREDENTIALS_EXPIRATION = isoSeconds(credentials.expiration);
   return env;
 }

@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { StsCredentials } from './api.js';
-import { alibabaTime } from './formats.js';
+import { isoSeconds } from '../../iso-time.js';
 
 /** The only address it listens on: never reachable from the network. */
 export const LOOPBACK = '127.0.0.1';
@@ -66,7 +66,7 @@ export function credentialsUriBody(credentials: StsCredentials): Record<string, 
     AccessKeyId: credentials.accessKeyId,
     AccessKeySecret: credentials.accessKeySecret,
     SecurityToken: credentials.securityToken,
-    Expiration: alibabaTime(credentials.expiration),
+    Expiration: isoSeconds(credentials.expiration),
   };
 }
 

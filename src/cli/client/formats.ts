@@ -1,18 +1,11 @@
+import { isoSeconds } from '../../iso-time.js';
+import { shellQuote } from '../../shell-quote.js';
 import type { RoleInfo, StsCredentials } from './api.js';
 import { formatRemaining } from './duration.js';
-import { shellQuote } from './shell-quote.js';
 
 /** What `creds --format` can print. `summary` is the TTY default: it never shows a secret. */
 export const FORMATS = ['summary', 'env', 'json', 'process', 'aliyun-profile'] as const;
 export type Format = (typeof FORMATS)[number];
-
-/**
- * Alibaba tools want second precision: credentials-go parses `2006-01-02T15:04:05Z` exactly, and
- * the aliyun CLI's CredentialsURI and External consumers follow it.
- */
-export function alibabaTime(iso: string): string {
-  return new Date(iso).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 /** `export ALIBABA_CLOUD_…=…` lines for `eval "$(rambridge creds ROLE --format env)"`. */
 export function formatEnv(credentials: StsCredentials): string {
@@ -41,7 +34,7 @@ export function formatProcess(credentials: StsCredentials): string {
     access_key_id: credentials.accessKeyId,
     access_key_secret: credentials.accessKeySecret,
     sts_token: credentials.securityToken,
-    expiration: alibabaTime(credentials.expiration),
+    expiration: isoSeconds(credentials.expiration),
   })}\n`;
 }
 

@@ -1,10 +1,8 @@
+import { CLI_CLIENT_ID } from '../../device/client.js';
 import { CliError } from './errors.js';
 import { postForm, serverError, type FetchLike, type JsonResponse } from './http.js';
 import type { Pkce } from './pkce.js';
 import { CLIENT_VERSION } from './version.js';
-
-/** The CLI's public OAuth client id (no secret: it runs on users' machines). */
-export const CLIENT_ID = 'rambridge-cli';
 
 /** RFC 8628 §3.2 device authorization response. */
 export interface DeviceAuthorization {
@@ -38,7 +36,7 @@ export async function requestDeviceAuthorization(
   clientHost: string,
 ): Promise<DeviceAuthorization> {
   const response = await postForm(fetchImpl, endpoint, {
-    client_id: CLIENT_ID,
+    client_id: CLI_CLIENT_ID,
     code_challenge: pkce.challenge,
     code_challenge_method: 'S256',
     client_host: clientHost,
@@ -67,7 +65,7 @@ export async function pollTokenEndpoint(fetchImpl: FetchLike, endpoint: string, 
       grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
       device_code: deviceCode,
       code_verifier: verifier,
-      client_id: CLIENT_ID,
+      client_id: CLI_CLIENT_ID,
     });
   } catch (err) {
     if (err instanceof CliError && err.code === 'ERR_CLI_UNREACHABLE') return { kind: 'transient' };
@@ -90,7 +88,11 @@ export async function pollTokenEndpoint(fetchImpl: FetchLike, endpoint: string, 
 
 /** Exchanges a refresh token for a new pair. The old refresh token is dead afterwards (rotation). */
 export async function refreshTokens(fetchImpl: FetchLike, endpoint: string, refreshToken: string): Promise<TokenSet> {
-  const response = await postForm(fetchImpl, endpoint, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID });
+  const response = await postForm(fetchImpl, endpoint, {
+    grant_type: 'refresh_token',
+    refresh_token: refreshToken,
+    client_id: CLI_CLIENT_ID,
+  });
   if (response.status === 200 && isTokenSet(response.body)) return response.body;
   const error = (response.body as { error?: string } | undefined)?.error;
   if (error === 'invalid_grant') {
@@ -107,7 +109,7 @@ export async function revokeToken(
   hint: 'refresh_token' | 'access_token',
 ): Promise<boolean> {
   try {
-    const response = await postForm(fetchImpl, endpoint, { token, token_type_hint: hint, client_id: CLIENT_ID });
+    const response = await postForm(fetchImpl, endpoint, { token, token_type_hint: hint, client_id: CLI_CLIENT_ID });
     return response.status === 200;
   } catch {
     return false;

@@ -5,7 +5,7 @@ import { credentialRequest, obtainCredentials, useCredentials } from '../client/
 import { formatRemaining } from '../client/duration.js';
 import { startCredentialServer } from '../client/credential-server.js';
 import { CliError } from '../client/errors.js';
-import { shellQuote } from '../client/shell-quote.js';
+import { shellQuote } from '../../shell-quote.js';
 
 interface ServerOptions extends CredentialOptions {
   role: string;

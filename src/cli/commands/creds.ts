@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
+import { isoSeconds } from '../../iso-time.js';
 import { upsertProfile, updateAliyunConfig } from '../client/aliyun-config.js';
 import { clientCommand, runClient, withCredentialOptions, type CredentialOptions } from '../client/command.js';
 import { serverFor } from '../client/context.js';
 import { credentialRequest, useCredentials, type ObtainedCredentials } from '../client/credential-source.js';
 import { formatRemaining } from '../client/duration.js';
-import { FORMATS, alibabaTime, formatEnv, formatJson, formatProcess, formatSummary, type Format } from '../client/formats.js';
+import { FORMATS, formatEnv, formatJson, formatProcess, formatSummary, type Format } from '../client/formats.js';
 import type { ClientContext } from '../client/context.js';
 
 interface CredsOptions extends CredentialOptions {
@@ -69,7 +70,7 @@ async function writeProfile(ctx: ClientContext, { role, credentials }: ObtainedC
   );
   if (options.json) {
     process.stdout.write(
-      `${JSON.stringify({ profile: name, path: ctx.paths.aliyunConfig, role: role.id, expiration: alibabaTime(credentials.expiration) })}\n`,
+      `${JSON.stringify({ profile: name, path: ctx.paths.aliyunConfig, role: role.id, expiration: isoSeconds(credentials.expiration) })}\n`,
     );
     return;
   }

@@ -1,7 +1,8 @@
 import { parseProviderArn } from '../arn.js';
 import * as errors from '../errors.js';
 import { verifyOidcToken } from '../oidc-verify.js';
-import { isoSeconds, newRoleSession } from '../role-session.js';
+import { isoSeconds } from '../../iso-time.js';
+import { newRoleSession } from '../role-session.js';
 import type { ActionHandler } from '../rpc-types.js';
 import { assumedRoleUserBody, credentialsBody } from './bodies.js';
 import * as param from './params.js';

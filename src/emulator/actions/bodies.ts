@@ -1,4 +1,5 @@
-import { isoSeconds, issuedArn, type RoleSession } from '../role-session.js';
+import { isoSeconds } from '../../iso-time.js';
+import { issuedArn, type RoleSession } from '../role-session.js';
 import type { StsCredential } from '../state.js';
 
 /** Response fragments every AssumeRole* action returns (docs/alibaba-cloud-reference.md §1 "Response JSON"). */

@@ -1,6 +1,7 @@
 import { SignedXml } from 'xml-crypto';
 import type { SigningKey } from '../keys.js';
-import { ALGORITHMS, NS, samlId, samlInstant, xmlEscape } from './xml.js';
+import { isoSeconds } from '../../iso-time.js';
+import { ALGORITHMS, NS, samlId, xmlEscape } from './xml.js';
 
 const ROLE_ATTRIBUTE = 'https://www.aliyun.com/SAML-Role/Attributes/Role';
 const SESSION_NAME_ATTRIBUTE = 'https://www.aliyun.com/SAML-Role/Attributes/RoleSessionName';
@@ -32,9 +33,9 @@ export interface SamlResponseInput {
 export function mintSamlResponse(input: SamlResponseInput): string {
   const responseId = samlId();
   const assertionId = samlId();
-  const issueInstant = samlInstant(input.now);
-  const notOnOrAfter = samlInstant(input.now + input.lifetimeSeconds * 1000);
-  const sessionNotOnOrAfter = samlInstant(input.now + input.sessionDurationSeconds * 1000);
+  const issueInstant = isoSeconds(input.now);
+  const notOnOrAfter = isoSeconds(input.now + input.lifetimeSeconds * 1000);
+  const sessionNotOnOrAfter = isoSeconds(input.now + input.sessionDurationSeconds * 1000);
   const attr = (name: string, value: string) =>
     `<saml:Attribute Name="${name}" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:uri"><saml:AttributeValue>${xmlEscape(value)}</saml:AttributeValue></saml:Attribute>`;
 

@@ -10,11 +10,6 @@ export function samlId(): string {
   return `_${randomBytes(20).toString('hex')}`;
 }
 
-/** SAML dateTime: UTC, seconds precision. */
-export function samlInstant(ms: number): string {
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
-}
-
 export const NS = {
   protocol: 'urn:oasis:names:tc:SAML:2.0:protocol',
   assertion: 'urn:oasis:names:tc:SAML:2.0:assertion',

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { alibabaTime, formatEnv, formatJson, formatProcess, formatSummary } from '../../../src/cli/client/formats.js';
+import { formatEnv, formatJson, formatProcess, formatSummary } from '../../../src/cli/client/formats.js';
 import { credentials, ROLES } from './fixtures.js';
 
 const creds = credentials('2026-01-01T12:00:00.000Z');
@@ -38,9 +38,4 @@ test('summary: role, expiry and how to use them, and no secret', () => {
   expect(out).toContain('rambridge exec dev-admin -- ');
   expect(out).toContain('--format env');
   for (const secret of [creds.accessKeySecret, creds.securityToken]) expect(out).not.toContain(secret);
-});
-
-test('alibabaTime drops milliseconds and normalises offsets to Z', () => {
-  expect(alibabaTime('2026-01-01T12:00:00.123Z')).toBe('2026-01-01T12:00:00Z');
-  expect(alibabaTime('2026-01-01T20:00:00+08:00')).toBe('2026-01-01T12:00:00Z');
 });
