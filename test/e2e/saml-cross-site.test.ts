@@ -1,5 +1,4 @@
-import type { Browser } from 'playwright-core';
-import { artifactPath, launchChromium } from '../helpers/browser.js';
+import { artifactPath, chromiumForFile } from '../helpers/browser.js';
 import { startSamlInterop, type SamlInterop } from '../helpers/saml-simplesamlphp.js';
 
 /**
@@ -8,21 +7,20 @@ import { startSamlInterop, type SamlInterop } from '../helpers/saml-simplesamlph
  * `localhost` and the bridge as `127.0.0.1` (two sites) on a plain-http loopback publicUrl: the
  * flow cookie must still arrive (Chromium keeps Secure; SameSite=None cookies on loopback http).
  */
-let browser: Browser;
+// The shared Chromium; the bridge and SimpleSAMLphp are this file's own.
+const chromium = chromiumForFile();
 let interop: SamlInterop;
 beforeAll(async () => {
-  browser = await launchChromium();
   interop = await startSamlInterop({ idpUrlHost: 'localhost' });
 });
 afterAll(async () => {
-  await browser?.close();
   await interop?.close();
 });
 
 test('sign-in through an IdP on another site (localhost → 127.0.0.1) reaches the role picker', async () => {
   expect(new URL(interop.ssp.url).hostname).toBe('localhost');
   expect(new URL(interop.bridgeUrl).hostname).toBe('127.0.0.1');
-  const page = await (await browser.newContext()).newPage();
+  const page = await (await chromium.browser.newContext()).newPage();
   await page.goto(`${interop.bridgeUrl}/roles`);
   await page.waitForURL((url) => url.href.startsWith(interop.ssp.url));
   await page.fill('#username', 'alice');
