@@ -13,20 +13,29 @@ import { startEmulator } from '../../src/emulator/server.js';
 import { stsClientFromConfig } from '../../src/issuance/sts-from-config.js';
 import { listen } from '../../src/main.js';
 import type { StsClient, StsClientOptions } from '../../src/sts/index.js';
-import { MemoryStore } from '../../src/store/index.js';
+import { MemoryStore, type Store } from '../../src/store/index.js';
 import type { RoleActions } from '../../src/web/role-actions.js';
 import { demoConfig } from './config.js';
 import type { FakeOp } from './fake-op.js';
 
 /** A bridge app on the demo config pointed at `op`, with a manual clock and captured log lines. */
-export async function testBridge(
+export async function testBridge<S extends Store = MemoryStore>(
   op: { issuer: string; clientSecret: string },
-  options: { actions?: RoleActions; config?: (c: BridgeConfig) => void; sts?: StsClient } = {},
+  options: {
+    actions?: RoleActions;
+    config?: (c: BridgeConfig) => void;
+    sts?: StsClient;
+    /** A shared clock, for several instances of one bridge. */
+    clock?: ManualClock;
+    /** Default: a MemoryStore of its own. */
+    store?: (clock: ManualClock) => S;
+  } = {},
 ) {
   const config = await demoConfig({ idpUrl: op.issuer, clientSecret: op.clientSecret, publicUrl: 'http://127.0.0.1:8080' });
   options.config?.(config);
-  const clock = new ManualClock(Date.now());
-  const store = new MemoryStore(clock);
+  const clock = options.clock ?? new ManualClock(Date.now());
+  // Without a factory S is its default, MemoryStore.
+  const store = options.store?.(clock) ?? (new MemoryStore(clock) as Store as S);
   const logLines: string[] = [];
   const logger = createLogger({
     level: 'debug',
@@ -96,9 +105,13 @@ export async function bridgeWithEmulator(
     destination: new Writable({ write: (chunk: Buffer, _e, done) => (logLines.push(chunk.toString()), done()) }),
   });
   const issuer = await BridgeIssuer.create(config.issuer!, config.alibaba, publicUrl);
-  const sts = stsClientFromConfig(config.alibaba, { retryDeps: { sleep: async () => undefined, random: () => 0 }, ...options.stsOptions });
+  const sts = stsClientFromConfig(config.alibaba, {
+    retryDeps: { sleep: () => Promise.resolve(), random: () => 0 },
+    ...options.stsOptions,
+  });
   const app = createApp({ config, store, logger, clock, issuer, sts });
-  server.on('request', app.callback());
+  const handle = app.callback();
+  server.on('request', (req, res) => void handle(req, res));
   return {
     app,
     config,

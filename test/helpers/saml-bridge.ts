@@ -6,7 +6,7 @@ import { createApp } from '../../src/app.js';
 import { ManualClock } from '../../src/clock.js';
 import { validateConfig, type SamlIdp } from '../../src/config/index.js';
 import { createLogger } from '../../src/log.js';
-import { MemoryStore } from '../../src/store/index.js';
+import { MemoryStore, type Store } from '../../src/store/index.js';
 import { testKeyPair, type TestKeyPair } from './saml-keys.js';
 import { base64, responseXml, signBoth, type ResponseOptions } from './saml-response.js';
 
@@ -39,7 +39,11 @@ const ACCESS = {
  * manual clock, with captured log lines. `idp` overrides entries as in YAML; the whole config goes
  * through validation like a file would.
  */
-export async function samlBridge(idp: Record<string, unknown> = {}, otherIdps: Record<string, unknown>[] = []) {
+export async function samlBridge(
+  idp: Record<string, unknown> = {},
+  otherIdps: Record<string, unknown>[] = [],
+  options: { clock?: ManualClock; store?: (clock: ManualClock) => Store } = {},
+) {
   const keys = await testIdpKeys();
   const corp = {
     id: 'corp',
@@ -56,8 +60,8 @@ export async function samlBridge(idp: Record<string, unknown> = {}, otherIdps: R
   });
   if (!result.ok) throw new Error(`test config invalid: ${JSON.stringify(result.problems)}`);
   const config = result.config;
-  const clock = new ManualClock(Date.now());
-  const store = new MemoryStore(clock);
+  const clock = options.clock ?? new ManualClock(Date.now());
+  const store = options.store?.(clock) ?? new MemoryStore(clock);
   const logLines: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -77,7 +81,7 @@ export async function startSamlLogin(
   returnTo?: string,
 ): Promise<{ requestId: string; location: URL; authnRequest: string }> {
   const query = new URLSearchParams({ idp: 'corp', ...(returnTo ? { return_to: returnTo } : {}) });
-  const res = await agent.get(`/login?${query}`).expect(302);
+  const res = await agent.get(`/login?${query.toString()}`).expect(302);
   return { location: new URL(res.headers.location!), ...authnRequestOf(res.headers.location!) };
 }
 
