@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULTS, DURATION_BOUNDS } from './defaults.js';
 import { OIDC_PRESETS } from './presets.js';
+import { redisStoreSchema } from './redis.js';
 import { samlIdpSchema } from './saml.js';
 import { isLoopbackUrl } from './urls.js';
 
@@ -224,15 +225,7 @@ const deviceSchema = z.strictObject({
 /** One process only: state dies with it, and `rambridge sessions` cannot reach it. */
 const memoryStoreSchema = z.strictObject({ type: z.literal('memory') });
 
-/** Redis shared by every bridge instance (and by `rambridge sessions`). */
-const redisStoreSchema = z.strictObject({
-  type: z.literal('redis'),
-  /** `redis://[user:password@]host[:port][/db]`, or `rediss://` for TLS. Use ${VAR} for the password. */
-  url: z.url({ protocol: /^rediss?$/, error: 'a redis:// or rediss:// URL' }),
-  /** Prepended to every key, so several bridges (or other apps) can share one Redis database. */
-  keyPrefix: z.string().min(1).max(100).default(DEFAULTS.store.keyPrefix),
-});
-
+/** Redis shared by every bridge instance (and by `rambridge sessions`): see redis.ts. */
 const storeSchema = z.discriminatedUnion('type', [memoryStoreSchema, redisStoreSchema]);
 
 const logSchema = z.strictObject({
@@ -263,4 +256,4 @@ export type RoleConfig = z.infer<typeof roleSchema>;
 export type GrantConfig = z.infer<typeof grantSchema>;
 export type IssuerConfig = z.infer<typeof issuerSchema>;
 export type KeyPairConfig = z.infer<typeof keyPairSchema>;
-export type RedisStoreConfig = z.infer<typeof redisStoreSchema>;
+export type { RedisStoreConfig } from './redis.js';
