@@ -53,6 +53,11 @@ export const redisStoreSchema = z
     password: z.string().min(1).optional(),
     /** TLS to Redis (and to the Sentinels); with `url`, write rediss://. An empty object uses the system CAs. */
     tls: tlsSchema.optional(),
+    /**
+     * Replicas that must have a write before it counts (Redis WAIT); default 1 with sentinel or
+     * cluster, 0 with url. 0 trades the failover guarantee for one round trip less per write.
+     */
+    replicaAcks: z.number().int().min(0).max(5).optional(),
     /** Prepended to every key, so several bridges (or other apps) can share one Redis database. */
     keyPrefix: z.string().min(1).max(100).default(DEFAULTS.store.keyPrefix),
     /**

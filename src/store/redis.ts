@@ -1,4 +1,5 @@
-import type { RedisOptions } from 'ioredis';
+import type { ChainableCommander, Redis, RedisOptions } from 'ioredis';
+import { DEFAULTS } from '../config/defaults.js';
 import type { Clock } from '../clock.js';
 import type { RedisStoreConfig } from '../config/index.js';
 import { BridgeError } from '../errors.js';
@@ -8,6 +9,9 @@ import { ValueSealer } from './sealed-values.js';
 import type { Store, StoredEntry } from './store.js';
 
 /** The Lua commands registered with defineCommand (EVALSHA, resent as EVAL after a Redis restart). */
+/** The writes the store makes, on a client or queued on a pipeline. */
+type WriteCommands = Pick<Redis, 'set' | 'del'> & ScriptCommands;
+
 interface ScriptCommands {
   rbInsert(key: string, entry: string, now: number, px: number): Promise<number>;
   rbConsume(key: string, now: number): Promise<string | null>;
@@ -30,17 +34,20 @@ const MAX_SWAP_ATTEMPTS = 100;
 export class RedisStore implements Store {
   private readonly redis: RedisClient & ScriptCommands;
   private readonly sealer: ValueSealer | undefined;
+  private readonly replicaAcks: number;
+  private readonly replicaAckTimeoutMs: number = DEFAULTS.store.replicaAckTimeoutMs;
   /** Where the store connects, without its password: safe for logs and error details. */
   readonly target: string;
   private lastError: string | undefined;
 
   constructor(
-    config: RedisConnectionConfig & Pick<RedisStoreConfig, 'encryptionKeys'>,
+    config: RedisConnectionConfig & Pick<RedisStoreConfig, 'encryptionKeys' | 'replicaAcks'>,
     private readonly clock: Clock,
     options: RedisOptions = {},
   ) {
     this.target = describeTarget(config);
     this.sealer = config.encryptionKeys && new ValueSealer(config.encryptionKeys);
+    this.replicaAcks = config.replicaAcks ?? (config.sentinel || config.cluster ? DEFAULTS.store.replicaAcksReplicated : 0);
     this.redis = connectRedis(config, options) as RedisClient & ScriptCommands;
     // Without a listener ioredis prints every failed reconnection; the cause reaches callers instead.
     this.redis.on('error', (err: Error) => {
@@ -53,12 +60,12 @@ export class RedisStore implements Store {
 
   async upsert(key: string, value: unknown, ttlSeconds: number): Promise<void> {
     const { raw, px } = this.entry(key, value, ttlSeconds);
-    await this.call(() => this.redis.set(key, raw, 'PX', px));
+    await this.write((c) => c.set(key, raw, 'PX', px));
   }
 
   async insert(key: string, value: unknown, ttlSeconds: number): Promise<boolean> {
     const { raw, px } = this.entry(key, value, ttlSeconds);
-    return (await this.call(() => this.redis.rbInsert(key, raw, this.clock.now(), px))) === 1;
+    return (await this.write((c) => c.rbInsert(key, raw, this.clock.now(), px))) === 1;
   }
 
   async find<T>(key: string): Promise<T | undefined> {
@@ -76,7 +83,7 @@ export class RedisStore implements Store {
       const now = this.clock.now();
       const exp = ttlSeconds === undefined ? entry.exp : now + ttlSeconds * 1000;
       const written: StoredEntry = { v: this.seal(key, JSON.stringify(next)), exp };
-      if ((await this.call(() => this.redis.rbSwap(key, raw!, JSON.stringify(written), Math.max(exp - now, 1)))) === 1) return next;
+      if ((await this.write((c) => c.rbSwap(key, raw!, JSON.stringify(written), Math.max(exp - now, 1)))) === 1) return next;
       // Someone else wrote in between: back off a little (jittered) so contenders spread out.
       await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 10)));
     }
@@ -87,11 +94,11 @@ export class RedisStore implements Store {
   }
 
   async consume<T>(key: string): Promise<T | undefined> {
-    return this.valueOf<T>(key, this.live(await this.call(() => this.redis.rbConsume(key, this.clock.now()))));
+    return this.valueOf<T>(key, this.live(await this.write((c) => c.rbConsume(key, this.clock.now()))));
   }
 
   async destroy(key: string): Promise<void> {
-    await this.call(() => this.redis.del(key));
+    await this.write((c) => c.del(key));
   }
 
   async ping(): Promise<void> {
@@ -127,6 +134,29 @@ export class RedisStore implements Store {
     if (raw === null) return undefined;
     const entry = JSON.parse(raw) as StoredEntry;
     return entry.exp > this.clock.now() ? entry : undefined;
+  }
+
+  /**
+   * Runs one write. With `replicaAcks`, the write and a WAIT go in one pipeline (same node, also
+   * in a Cluster), and the write counts only once that many replicas have it: a primary cut off by
+   * a failover cannot acknowledge a session, or a spent device code, that the new primary lacks.
+   * The caller then sees ERR_UNAVAILABLE (503) instead of a success that a failover undoes.
+   */
+  private async write<T>(command: (c: WriteCommands) => Promise<T>): Promise<T> {
+    const acks = this.replicaAcks;
+    if (acks === 0) return this.call(() => command(this.redis));
+    return this.call(async () => {
+      const pipeline = this.redis.pipeline() as unknown as WriteCommands & ChainableCommander;
+      void command(pipeline); // queued, not sent: a pipeline command returns the pipeline
+      pipeline.wait(acks, this.replicaAckTimeoutMs);
+      const [[error, result], [, acked]] = (await pipeline.exec()) as Array<[Error | null, unknown]> as [
+        [Error | null, T],
+        [Error | null, number],
+      ];
+      if (error) throw error;
+      if (acked < acks) throw new Error(`the write reached ${acked} of ${acks} replicas within ${this.replicaAckTimeoutMs} ms`);
+      return result;
+    });
   }
 
   /** Runs a Redis command; whatever goes wrong with Redis becomes ERR_UNAVAILABLE (503). */
