@@ -22,13 +22,13 @@ export interface RunningRedis {
  * first (Sentinel needs one it can rewrite).
  */
 export async function startRedisServer(
-  options: { args?: string[]; configFile?: (dir: string, port: number) => Promise<string> } = {},
+  options: { args?: string[]; configFile?: (dir: string, port: number) => Promise<string>; binary?: string } = {},
 ): Promise<RunningRedis> {
   const dir = await mkdtemp(join(tmpdir(), 'rambridge-redis-'));
   const port = await freePort();
   const file = options.configFile ? [await options.configFile(dir, port)] : [];
   const child = spawn(
-    REDIS_SERVER,
+    options.binary ?? REDIS_SERVER,
     [...file, '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...(options.args ?? [])],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );

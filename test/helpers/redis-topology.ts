@@ -11,7 +11,9 @@ import { freePort, startRedisServer, type RunningRedis } from './redis-server.js
  * failover takes about a second or two instead of the production defaults' 15–30 s.
  */
 
+/** Installed by scripts/ensure-system-deps.sh (redis-tools, redis-sentinel). */
 const REDIS_CLI = '/usr/bin/redis-cli';
+const REDIS_SENTINEL = '/usr/bin/redis-sentinel';
 
 export interface RunningCluster {
   /** `127.0.0.1:port` of every node (primaries first). */
@@ -125,7 +127,7 @@ export async function startRedisSentinels(masterName = 'rambridge'): Promise<Run
             );
             return file;
           },
-          args: ['--sentinel'],
+          binary: REDIS_SENTINEL,
         }),
       );
     }
