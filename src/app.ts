@@ -10,7 +10,7 @@ import { createRoleActions } from './console/actions.js';
 import { AuditLog, CredentialIssuer } from './issuance/index.js';
 import type { BridgeIssuer } from './issuer/index.js';
 import type { StsClient } from './sts/index.js';
-import type { Logger } from './log.js';
+import { createAuditLogger, type Logger } from './log.js';
 import { RoleMapper } from './mapping/index.js';
 import type { Store } from './store/index.js';
 import { serveAssets } from './web/assets.js';
@@ -48,12 +48,15 @@ export interface AppDeps {
   /** STS client; with `issuer`, enables "Open console" and "Get CLI credentials". */
   sts?: StsClient;
   fetch?: typeof fetch;
+  /** The audit stream's logger; default built from config.audit (see createAuditLogger). */
+  auditLogger?: Logger;
 }
 
 /** Builds the bridge's Koa app without listening (tests drive it through `app.callback()`). */
 export function createApp(deps: AppDeps): Koa {
   const { config } = deps;
   const views = deps.views ?? createViews();
+  const audit = new AuditLog(deps.auditLogger ?? createAuditLogger(deps.logger, config.audit.destination));
   const credentials =
     deps.issuer && deps.sts
       ? new CredentialIssuer({
@@ -61,7 +64,7 @@ export function createApp(deps: AppDeps): Koa {
           sts: deps.sts,
           roles: config.roles,
           clock: deps.clock,
-          audit: new AuditLog(deps.logger),
+          audit,
         })
       : undefined;
   const web: WebDeps = {
@@ -96,7 +99,7 @@ export function createApp(deps: AppDeps): Koa {
     router.use(routes.routes());
   app.use(requestContext(web.logger, web.metrics));
   app.use(securityHeaders({ https: config.server.publicUrl.startsWith('https:') }));
-  app.use(handleErrors(web.views));
+  app.use(handleErrors(web.views, audit));
   app.use(serveAssets());
   app.use(sessionMiddleware(app, config, deps.store));
   app.use(loadUser(config, deps.clock));

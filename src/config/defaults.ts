@@ -81,6 +81,10 @@ export const DEFAULTS = {
   log: {
     level: 'info',
   },
+  audit: {
+    /** With the main log, so a default install loses nothing; a file of its own is one setting away. */
+    destination: 'log',
+  },
 } as const;
 
 /** Per-site Alibaba Cloud endpoints (../shared/reference/alibaba-federation.md §4, §6). */

@@ -19,6 +19,7 @@ export interface BridgeConfig {
   device: RawConfig['device'];
   store: RawConfig['store'];
   log: RawConfig['log'];
+  audit: RawConfig['audit'];
   /** Settings that weaken security, one sentence each, printed at start-up. */
   warnings: string[];
 }

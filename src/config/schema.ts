@@ -232,6 +232,17 @@ const logSchema = z.strictObject({
   level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
+const auditSchema = z.strictObject({
+  /**
+   * Where the audit stream goes: `log` (the main log's stream, at level info whatever log.level
+   * says), `stdout`, `stderr`, or an absolute file path (appended to).
+   */
+  destination: z
+    .string()
+    .refine((d) => ['log', 'stdout', 'stderr'].includes(d) || d.startsWith('/'), 'log, stdout, stderr or an absolute file path')
+    .default(DEFAULTS.audit.destination),
+});
+
 export const configSchema = z.strictObject({
   server: serverSchema,
   idps: z.array(idpSchema).min(1, 'configure at least one identity provider'),
@@ -246,6 +257,8 @@ export const configSchema = z.strictObject({
   device: deviceSchema.prefault({}),
   store: storeSchema.prefault({ type: DEFAULTS.store.type }),
   log: logSchema.prefault({}),
+  /** One record per issuance and per refusal (README "Audit stream"). */
+  audit: auditSchema.prefault({}),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;

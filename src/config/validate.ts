@@ -41,6 +41,7 @@ function resolve(raw: RawConfig): BridgeConfig {
     grants: raw.grants.map((g, i): Grant => ({ ...g, id: g.id ?? `grants[${i}]` })),
     store: raw.store,
     log: raw.log,
+    audit: raw.audit,
     warnings,
   };
 }
