@@ -16,6 +16,7 @@ import type { Store } from './store/index.js';
 import { serveAssets } from './web/assets.js';
 import type { WebDeps } from './web/deps.js';
 import { LoginFlows } from './web/login-flow.js';
+import { meteredDeviceFlow, meteredStore, meteredSts } from './web/metered.js';
 import { Metrics } from './web/metrics.js';
 import { handleErrors } from './web/middleware/errors.js';
 import { requestContext } from './web/middleware/request-context.js';
@@ -56,12 +57,18 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Koa {
   const { config } = deps;
   const views = deps.views ?? createViews();
-  const audit = new AuditLog(deps.auditLogger ?? createAuditLogger(deps.logger, config.audit.destination));
+  const metrics = deps.metrics ?? new Metrics();
+  const audit = new AuditLog(deps.auditLogger ?? createAuditLogger(deps.logger, config.audit.destination), (r) =>
+    metrics.observeIssuance(r.roleId, r.channel, r.outcome),
+  );
+  // Everything below reaches the store and STS through these, so their latency and errors are measured.
+  const store = meteredStore(deps.store, metrics);
+  const sts = deps.sts && meteredSts(deps.sts, metrics);
   const credentials =
-    deps.issuer && deps.sts
+    deps.issuer && sts
       ? new CredentialIssuer({
           issuer: deps.issuer,
-          sts: deps.sts,
+          sts,
           roles: config.roles,
           clock: deps.clock,
           audit,
@@ -69,25 +76,28 @@ export function createApp(deps: AppDeps): Koa {
       : undefined;
   const web: WebDeps = {
     config,
-    store: deps.store,
+    store,
     logger: deps.logger,
     clock: deps.clock,
     connectors:
       deps.connectors ??
       new Map(
-        config.idps.map((idp) => [idp.id, createConnector(idp, { ...deps, keepIdToken: config.roles.some((r) => r.oidcPassThrough) })]),
+        config.idps.map((idp) => [
+          idp.id,
+          createConnector(idp, { ...deps, store, keepIdToken: config.roles.some((r) => r.oidcPassThrough) }),
+        ]),
       ),
     mapper: new RoleMapper(config.roles, config.grants),
-    metrics: deps.metrics ?? new Metrics(),
+    metrics,
     views,
-    flows: new LoginFlows(deps.store, config),
+    flows: new LoginFlows(store, config),
     actions: deps.actions ?? (credentials ? createRoleActions({ config, credentials, views, fetch: deps.fetch }) : {}),
     credentials,
     issuer: deps.issuer,
     discoveryExtras: deps.issuer && deviceDiscovery(config.server.publicUrl),
   };
   // CLI sign-in signs its access tokens with the issuer's OIDC key, so it exists only with an issuer.
-  const device = deps.issuer && createDeviceFlow({ config, store: deps.store, clock: deps.clock, issuer: deps.issuer });
+  const device = deps.issuer && meteredDeviceFlow(createDeviceFlow({ config, store, clock: deps.clock, issuer: deps.issuer }), metrics);
   const cliRoutes = device ? [oauthRoutes(web, device), deviceRoutes(web, device), apiRoutes(web, device)] : [deviceUnconfiguredRoutes()];
 
   const app = new Koa({ proxy: config.server.trustProxy });
@@ -99,9 +109,9 @@ export function createApp(deps: AppDeps): Koa {
     router.use(routes.routes());
   app.use(requestContext(web.logger, web.metrics));
   app.use(securityHeaders({ https: config.server.publicUrl.startsWith('https:') }));
-  app.use(handleErrors(web.views, audit));
+  app.use(handleErrors(web.views, { audit, metrics }));
   app.use(serveAssets());
-  app.use(sessionMiddleware(app, config, deps.store));
+  app.use(sessionMiddleware(app, config, store));
   app.use(loadUser(config, deps.clock));
   app.use(samlAcsBodyParser()); // the SAML ACS alone takes forms up to 256 KiB: see saml-sp.ts
   app.use(bodyParser({ enableTypes: ['form', 'json'], formLimit: '64kb', jsonLimit: '64kb' }));

@@ -20,6 +20,7 @@ export interface BridgeConfig {
   store: RawConfig['store'];
   log: RawConfig['log'];
   audit: RawConfig['audit'];
+  metrics: RawConfig['metrics'];
   /** Settings that weaken security, one sentence each, printed at start-up. */
   warnings: string[];
 }

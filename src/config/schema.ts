@@ -232,6 +232,15 @@ const logSchema = z.strictObject({
   level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
+const metricsSchema = z.strictObject({
+  /**
+   * When set, GET /metrics answers only `Authorization: Bearer <token>` (Prometheus
+   * `authorization: {credentials: …}`). Without it /metrics is open, like /healthz: bind the
+   * bridge where only the load balancer and Prometheus reach it, or set a token.
+   */
+  token: z.string().min(32, 'at least 32 characters').optional(),
+});
+
 const auditSchema = z.strictObject({
   /**
    * Where the audit stream goes: `log` (the main log's stream, at level info whatever log.level
@@ -257,6 +266,7 @@ export const configSchema = z.strictObject({
   device: deviceSchema.prefault({}),
   store: storeSchema.prefault({ type: DEFAULTS.store.type }),
   log: logSchema.prefault({}),
+  metrics: metricsSchema.prefault({}),
   /** One record per issuance and per refusal (README "Audit stream"). */
   audit: auditSchema.prefault({}),
 });

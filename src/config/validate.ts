@@ -42,6 +42,7 @@ function resolve(raw: RawConfig): BridgeConfig {
     store: raw.store,
     log: raw.log,
     audit: raw.audit,
+    metrics: raw.metrics,
     warnings,
   };
 }

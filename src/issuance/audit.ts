@@ -45,9 +45,14 @@ export interface RefusalRecord {
  * carry `audit: true`, to route them apart when they share a stream with the main log.
  */
 export class AuditLog {
-  constructor(private readonly log: Logger) {}
+  /** `onIssuance` sees each issuance record too (metrics count them by role and channel). */
+  constructor(
+    private readonly log: Logger,
+    private readonly onIssuance?: (entry: AuditRecord) => void,
+  ) {}
 
   record(entry: AuditRecord): void {
+    this.onIssuance?.(entry);
     this.log.info(
       { audit: true, event: 'issuance', requestId: currentRequestId(), ...entry },
       entry.outcome === 'issued' ? 'credentials issued' : 'issuance refused',

@@ -2,6 +2,7 @@ import type { Middleware } from 'koa';
 import { BridgeError, ROUTINE_CODES, toBridgeError } from '../../errors.js';
 import type { AuditLog } from '../../issuance/audit.js';
 import type { Logger } from '../../log.js';
+import type { Metrics } from '../metrics.js';
 import type { Views } from '../views.js';
 
 const HEADINGS: Record<number, string> = {
@@ -19,7 +20,7 @@ const HEADINGS: Record<number, string> = {
  * error_handler). Browsers get a page, API and CLI clients get OAuth-style JSON; both carry the
  * stable code and the request id. Details (library messages, attacker input) go to the log only.
  */
-export function handleErrors(views: Views, audit?: AuditLog): Middleware {
+export function handleErrors(views: Views, record: { audit?: AuditLog; metrics?: Metrics } = {}): Middleware {
   return async (ctx, next) => {
     try {
       await next();
@@ -31,9 +32,10 @@ export function handleErrors(views: Views, audit?: AuditLog): Middleware {
       if (err.status >= 500) log.error(fields, 'request failed');
       else if (ROUTINE_CODES.has(err.code)) log.debug(fields, 'request answered');
       else log.warn(fields, 'request refused');
-      if (audit && isRefusal(err)) {
+      if (isRefusal(err)) {
+        record.metrics?.observeRefusal(err.code);
         const user = ctx.state.user as { idp: string; subject: string; email?: string } | undefined;
-        audit.refusal({
+        record.audit?.refusal({
           code: err.code,
           status: err.status,
           method: ctx.method,
