@@ -210,3 +210,42 @@ describe('rambridge sessions against a shared Redis store', () => {
     expect(r.stderr).toContain('memory store');
   });
 });
+
+describe('Redis ACL users', () => {
+  let acl: RunningRedis;
+  beforeAll(async () => {
+    // The default user is off: only `rambridge` with its password may connect.
+    acl = await startRedisServer({ args: ['--user', 'default', 'off', '--user', 'rambridge', 'on', '>acl-s3cret', '~*', '+@all'] });
+  });
+  afterAll(() => acl?.stop());
+
+  test.each([
+    ['in the URL', { url: `redis://rambridge:acl-s3cret@127.0.0.1:PORT` }],
+    ['as username and password', { url: 'redis://127.0.0.1:PORT', username: 'rambridge', password: 'acl-s3cret' }],
+  ])('credentials %s work', async (_how, settings) => {
+    const store = new RedisStore(
+      { ...settings, url: settings.url.replace('PORT', String(acl.port)), keyPrefix: 'acl:' },
+      new ManualClock(),
+    );
+    try {
+      await store.upsert('k', 'v', 60);
+      expect(await store.find('k')).toBe('v');
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('a wrong password is ERR_UNAVAILABLE without the password', async () => {
+    const store = new RedisStore(
+      { url: `redis://127.0.0.1:${acl.port}`, username: 'rambridge', password: 'wrong-pw-x', keyPrefix: 'acl:' },
+      new ManualClock(),
+    );
+    try {
+      const err = (await store.ping().catch((e: unknown) => e)) as { code: string; detail: unknown; message: string };
+      expect(err.code).toBe('ERR_UNAVAILABLE');
+      expect(JSON.stringify([err.message, err.detail])).not.toContain('wrong-pw-x');
+    } finally {
+      await store.close();
+    }
+  });
+});
