@@ -106,9 +106,11 @@ export class RedisStore implements Store {
   }
 
   async close(): Promise<void> {
-    // QUIT lets pending replies arrive; a connection that is down has nothing to flush.
-    if (this.redis.status === 'ready') await this.redis.quit().catch(() => this.redis.disconnect());
-    else this.redis.disconnect();
+    // QUIT lets pending replies arrive; a connection that is down has nothing to flush. Then
+    // disconnect in any case: it also ends the Sentinel subscriptions and reconnection timers,
+    // which would otherwise keep the process alive.
+    if (this.redis.status === 'ready') await this.redis.quit().catch(() => undefined);
+    this.redis.disconnect();
   }
 
   private entry(key: string, value: unknown, ttlSeconds: number): { raw: string; px: number } {
