@@ -13,6 +13,9 @@ declare -A needed=(
   ['/etc/php/*/mods-available/dom.ini']=php-xml
   # Shared-store tests start their own redis-server on a free port (test/helpers/redis-server.ts).
   [/usr/bin/redis-server]=redis-server
+  # Sentinel tests run three Sentinels next to a primary and a replica (test/helpers/redis-topology.ts);
+  # Cluster tests need only redis-server and redis-cli (from redis-tools, a dependency of redis-server).
+  [/usr/bin/redis-sentinel]=redis-sentinel
 )
 
 missing=()

@@ -10,12 +10,13 @@ import { createRoleActions } from './console/actions.js';
 import { AuditLog, CredentialIssuer } from './issuance/index.js';
 import type { BridgeIssuer } from './issuer/index.js';
 import type { StsClient } from './sts/index.js';
-import type { Logger } from './log.js';
+import { createAuditLogger, type Logger } from './log.js';
 import { RoleMapper } from './mapping/index.js';
 import type { Store } from './store/index.js';
 import { serveAssets } from './web/assets.js';
 import type { WebDeps } from './web/deps.js';
 import { LoginFlows } from './web/login-flow.js';
+import { meteredDeviceFlow, meteredStore, meteredSts } from './web/metered.js';
 import { Metrics } from './web/metrics.js';
 import { refuseEncodedBodies } from './web/middleware/body-encoding.js';
 import { handleErrors } from './web/middleware/errors.js';
@@ -51,43 +52,55 @@ export interface AppDeps {
   /** STS client; with `issuer`, enables "Open console" and "Get CLI credentials". */
   sts?: StsClient;
   fetch?: typeof fetch;
+  /** The audit stream's logger; default built from config.audit (see createAuditLogger). */
+  auditLogger?: Logger;
 }
 
 /** Builds the bridge's Koa app without listening (tests drive it through `app.callback()`). */
 export function createApp(deps: AppDeps): Koa {
   const { config } = deps;
   const views = deps.views ?? createViews();
+  const metrics = deps.metrics ?? new Metrics();
+  const audit = new AuditLog(deps.auditLogger ?? createAuditLogger(deps.logger, config.audit.destination), (r) =>
+    metrics.observeIssuance(r.roleId, r.channel, r.outcome),
+  );
+  // Everything below reaches the store and STS through these, so their latency and errors are measured.
+  const store = meteredStore(deps.store, metrics);
+  const sts = deps.sts && meteredSts(deps.sts, metrics);
   const credentials =
-    deps.issuer && deps.sts
+    deps.issuer && sts
       ? new CredentialIssuer({
           issuer: deps.issuer,
-          sts: deps.sts,
+          sts,
           roles: config.roles,
           clock: deps.clock,
-          audit: new AuditLog(deps.logger),
+          audit,
         })
       : undefined;
   const web: WebDeps = {
     config,
-    store: deps.store,
+    store,
     logger: deps.logger,
     clock: deps.clock,
     connectors:
       deps.connectors ??
       new Map(
-        config.idps.map((idp) => [idp.id, createConnector(idp, { ...deps, keepIdToken: config.roles.some((r) => r.oidcPassThrough) })]),
+        config.idps.map((idp) => [
+          idp.id,
+          createConnector(idp, { ...deps, store, keepIdToken: config.roles.some((r) => r.oidcPassThrough) }),
+        ]),
       ),
     mapper: new RoleMapper(config.roles, config.grants),
-    metrics: deps.metrics ?? new Metrics(),
+    metrics,
     views,
-    flows: new LoginFlows(config, deps.store, deps.clock),
+    flows: new LoginFlows(config, store, deps.clock),
     actions: deps.actions ?? (credentials ? createRoleActions({ config, credentials, views, fetch: deps.fetch }) : {}),
     credentials,
     issuer: deps.issuer,
     discoveryExtras: deps.issuer && deviceDiscovery(config.server.publicUrl),
   };
   // CLI sign-in signs its access tokens with the issuer's OIDC key, so it exists only with an issuer.
-  const device = deps.issuer && createDeviceFlow({ config, store: deps.store, clock: deps.clock, issuer: deps.issuer });
+  const device = deps.issuer && meteredDeviceFlow(createDeviceFlow({ config, store, clock: deps.clock, issuer: deps.issuer }), metrics);
   const cliRoutes = device ? [oauthRoutes(web, device), deviceRoutes(web, device), apiRoutes(web, device)] : [deviceUnconfiguredRoutes()];
 
   // Koa's `ips` keeps the last `maxIpsCount` X-Forwarded-For entries and `ip` is the first of them:
@@ -102,10 +115,10 @@ export function createApp(deps: AppDeps): Koa {
     router.use(routes.routes());
   app.use(requestContext(web.logger, web.metrics));
   app.use(securityHeaders({ https: config.server.publicUrl.startsWith('https:') }));
-  app.use(handleErrors(web.views));
+  app.use(handleErrors(web.views, { audit, metrics }));
   app.use(serveAssets());
   app.use(explainInsecureTransport(config.server.publicUrl.startsWith('https:')));
-  app.use(sessionMiddleware(app, config, deps.store));
+  app.use(sessionMiddleware(app, config, store));
   app.use(loadUser(config, deps.clock));
   app.use(refuseEncodedBodies());
   app.use(samlAcsBodyParser()); // the SAML ACS alone takes forms up to 256 KiB: see saml-sp.ts

@@ -20,6 +20,7 @@ export const ERROR_STATUS = {
   ERR_RATE_LIMITED: 429,
   ERR_NOT_SIGNED_IN: 401,
   ERR_NOT_CONFIGURED: 501,
+  ERR_METRICS_UNAUTHORIZED: 401,
   ERR_INTERNAL: 500,
   ERR_UNAVAILABLE: 503,
   /** publicUrl is https but the request came over plain http (a proxy not trusted: server.trustProxy). */

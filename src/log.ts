@@ -56,6 +56,19 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   );
 }
 
+/**
+ * The audit stream's logger (`audit.destination`): `log` writes into the main log's stream, but at
+ * level info whatever `log.level` says; `stdout`, `stderr` or a file path give it a stream of its
+ * own. Same redaction as the main log.
+ */
+export function createAuditLogger(main: Logger, destination: string, stream?: DestinationStream): Logger {
+  if (destination === 'log' && !stream) return main.child({}, { level: 'info' });
+  const dest =
+    stream ??
+    pino.destination({ dest: destination === 'stdout' ? 1 : destination === 'stderr' ? 2 : destination, mkdir: true, sync: true });
+  return createLogger({ level: 'info', destination: dest }).child({ stream: 'audit' });
+}
+
 /** A logger that drops everything (tests that do not look at logs). */
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });

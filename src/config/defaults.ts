@@ -88,9 +88,21 @@ export const DEFAULTS = {
     type: 'memory' as const,
     /** Redis key prefix (store.type redis). */
     keyPrefix: 'rambridge:',
+    /**
+     * With Sentinel or Cluster, a write counts once one replica has it (WAIT 1), so a failover
+     * cannot bring back a spent device code or lose a session it acknowledged. One Redis has no
+     * replica to wait for (0).
+     */
+    replicaAcksReplicated: 1,
+    /** How long a write waits for replica acknowledgements before the request answers 503. */
+    replicaAckTimeoutMs: 500,
   },
   log: {
     level: 'info',
+  },
+  audit: {
+    /** With the main log, so a default install loses nothing; a file of its own is one setting away. */
+    destination: 'log',
   },
 } as const;
 

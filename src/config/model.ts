@@ -19,6 +19,8 @@ export interface BridgeConfig {
   device: RawConfig['device'];
   store: RawConfig['store'];
   log: RawConfig['log'];
+  audit: RawConfig['audit'];
+  metrics: RawConfig['metrics'];
   /** Settings that weaken security, one sentence each, printed at start-up. */
   warnings: string[];
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULTS, DURATION_BOUNDS } from './defaults.js';
 import { OIDC_PRESETS } from './presets.js';
+import { redisStoreSchema } from './redis.js';
 import { samlIdpSchema } from './saml.js';
 import { isLoopbackUrl } from './urls.js';
 
@@ -240,19 +241,31 @@ const deviceSchema = z.strictObject({
 /** One process only: state dies with it, and `rambridge sessions` cannot reach it. */
 const memoryStoreSchema = z.strictObject({ type: z.literal('memory') });
 
-/** Redis shared by every bridge instance (and by `rambridge sessions`). */
-const redisStoreSchema = z.strictObject({
-  type: z.literal('redis'),
-  /** `redis://[user:password@]host[:port][/db]`, or `rediss://` for TLS. Use ${VAR} for the password. */
-  url: z.url({ protocol: /^rediss?$/, error: 'a redis:// or rediss:// URL' }),
-  /** Prepended to every key, so several bridges (or other apps) can share one Redis database. */
-  keyPrefix: z.string().min(1).max(100).default(DEFAULTS.store.keyPrefix),
-});
-
+/** Redis shared by every bridge instance (and by `rambridge sessions`): see redis.ts. */
 const storeSchema = z.discriminatedUnion('type', [memoryStoreSchema, redisStoreSchema]);
 
 const logSchema = z.strictObject({
   level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+const metricsSchema = z.strictObject({
+  /**
+   * When set, GET /metrics answers only `Authorization: Bearer <token>` (Prometheus
+   * `authorization: {credentials: …}`). Without it /metrics is open, like /healthz: bind the
+   * bridge where only the load balancer and Prometheus reach it, or set a token.
+   */
+  token: z.string().min(32, 'at least 32 characters').optional(),
+});
+
+const auditSchema = z.strictObject({
+  /**
+   * Where the audit stream goes: `log` (the main log's stream, at level info whatever log.level
+   * says), `stdout`, `stderr`, or an absolute file path (appended to).
+   */
+  destination: z
+    .string()
+    .refine((d) => ['log', 'stdout', 'stderr'].includes(d) || d.startsWith('/'), 'log, stdout, stderr or an absolute file path')
+    .default(DEFAULTS.audit.destination),
 });
 
 export const configSchema = z.strictObject({
@@ -269,6 +282,9 @@ export const configSchema = z.strictObject({
   device: deviceSchema.prefault({}),
   store: storeSchema.prefault({ type: DEFAULTS.store.type }),
   log: logSchema.prefault({}),
+  metrics: metricsSchema.prefault({}),
+  /** One record per issuance and per refusal (README "Audit stream"). */
+  audit: auditSchema.prefault({}),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -279,4 +295,4 @@ export type RoleConfig = z.infer<typeof roleSchema>;
 export type GrantConfig = z.infer<typeof grantSchema>;
 export type IssuerConfig = z.infer<typeof issuerSchema>;
 export type KeyPairConfig = z.infer<typeof keyPairSchema>;
-export type RedisStoreConfig = z.infer<typeof redisStoreSchema>;
+export type { RedisStoreConfig } from './redis.js';

@@ -4,7 +4,7 @@ import { OIDC_PRESETS } from './presets.js';
 import { problemsFromZod, type ConfigProblem } from './problems.js';
 import { checkReferences, parseRoleArn } from './references.js';
 import { SAML_PRESETS, type SamlIdpConfig } from './saml.js';
-import { configSchema, type OidcIdpConfig, type RawConfig } from './schema.js';
+import { configSchema, type OidcIdpConfig, type RawConfig, type RedisStoreConfig } from './schema.js';
 import { isLoopbackUrl } from './urls.js';
 
 export type ValidationResult = { ok: true; config: BridgeConfig } | { ok: false; problems: ConfigProblem[] };
@@ -37,9 +37,7 @@ function resolve(raw: RawConfig): BridgeConfig {
         'every sign-in fails (ERR_TRANSPORT_INSECURE); set trustProxy to the number of proxies in front of it',
     );
   }
-  if (raw.store.type === 'redis' && raw.store.url.startsWith('redis:') && !isLoopbackUrl(raw.store.url)) {
-    warnings.push(`store.url is plain redis:// to a non-loopback host: sessions and its password travel unencrypted (use rediss://)`);
-  }
+  if (raw.store.type === 'redis') warnings.push(...redisWarnings(raw.store));
   return {
     server: { ...raw.server, publicUrl },
     idps,
@@ -56,8 +54,25 @@ function resolve(raw: RawConfig): BridgeConfig {
     grants: raw.grants.map((g, i): Grant => ({ ...g, id: g.id ?? `grants[${i}]` })),
     store: raw.store,
     log: raw.log,
+    audit: raw.audit,
+    metrics: raw.metrics,
     warnings,
   };
+}
+
+function redisWarnings(store: RedisStoreConfig): string[] {
+  const warnings: string[] = [];
+  if (store.url?.startsWith('redis:') && !isLoopbackUrl(store.url)) {
+    warnings.push(`store.url is plain redis:// to a non-loopback host: sessions and its password travel unencrypted (use rediss://)`);
+  }
+  const nodes = store.sentinel?.sentinels ?? store.cluster?.nodes ?? [];
+  if (!store.tls && nodes.some((n) => !isLoopbackUrl(`redis://${n}`))) {
+    warnings.push(`store: Redis nodes on other hosts without tls: sessions and the password travel unencrypted (add store.tls)`);
+  }
+  if (!store.encryptionKeys) {
+    warnings.push(`store.encryptionKeys is not set: identities, sessions and IdP refresh tokens are stored in Redis in plain text`);
+  }
+  return warnings;
 }
 
 function resolveIdp(idp: RawConfig['idps'][number], publicUrl: string, warnings: string[]): Idp {

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import { identityKey } from '../idp/identity.js';
 import type { Store } from '../store/index.js';
+import { secretHash } from './secrets.js';
 
 /** One indexed session: enough to drop it from the index once it has ended. */
 interface Entry {
@@ -65,4 +66,8 @@ export class SessionIndex {
   }
 }
 
-const indexKey = (name: string) => `cli:user:${name}`;
+/**
+ * Hashed like the other secrets' keys: key names are not encrypted at rest (store.encryptionKeys
+ * seals values only), and an email in a key name would tell anyone reading Redis who signed in.
+ */
+const indexKey = (name: string) => `cli:user:${secretHash(name)}`;

@@ -1,4 +1,5 @@
 import type { Logger } from '../log.js';
+import { currentRequestId } from '../request-scope.js';
 
 /** One record per issuance attempt (SECURITY.md, "The secrets and what each protects"): who, why, which role, where from — never secrets. */
 export interface AuditRecord {
@@ -26,14 +27,39 @@ export interface AuditRecord {
   stsCode?: string;
 }
 
-/** Writes audit records as their own structured log stream (`audit: true`) so they can be routed apart. */
+/** One record per refused request (a coded 4xx): what was refused, for whom if known, never the input. */
+export interface RefusalRecord {
+  code: string;
+  status: number;
+  method: string;
+  /** The route template (`/oidc/:idp/callback`), never the raw path or its query. */
+  route: string;
+  clientIp: string;
+  user?: { idp: string; subject: string; email?: string };
+}
+
+/**
+ * The audit stream: one record per issuance (`event: issuance`) and per refusal (`event:
+ * refusal`), each with the request id, written at level info to its own logger (see
+ * createAuditLogger), so neither the main log level nor a noisy access log can hide it. Records
+ * carry `audit: true`, to route them apart when they share a stream with the main log.
+ */
 export class AuditLog {
-  private readonly log: Logger;
-  constructor(logger: Logger) {
-    this.log = logger.child({ audit: true });
-  }
+  /** `onIssuance` sees each issuance record too (metrics count them by role and channel). */
+  constructor(
+    private readonly log: Logger,
+    private readonly onIssuance?: (entry: AuditRecord) => void,
+  ) {}
 
   record(entry: AuditRecord): void {
-    this.log.info({ event: 'issuance', ...entry }, entry.outcome === 'issued' ? 'credentials issued' : 'issuance refused');
+    this.onIssuance?.(entry);
+    this.log.info(
+      { audit: true, event: 'issuance', requestId: currentRequestId(), ...entry },
+      entry.outcome === 'issued' ? 'credentials issued' : 'issuance refused',
+    );
+  }
+
+  refusal(entry: RefusalRecord): void {
+    this.log.info({ audit: true, event: 'refusal', requestId: currentRequestId(), ...entry }, 'request refused');
   }
 }

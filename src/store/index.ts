@@ -6,7 +6,8 @@ import type { Store } from './store.js';
 
 export type { Store } from './store.js';
 export { MemoryStore } from './memory.js';
-export { RedisStore, redactUrl } from './redis.js';
+export { RedisStore } from './redis.js';
+export { redactUrl } from './redis-connection.js';
 
 /** Builds the store the configuration names. */
 export function createStore(config: BridgeConfig['store'], clock: Clock): Store {

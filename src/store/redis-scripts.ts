@@ -2,6 +2,9 @@
  * Lua run inside Redis, where each script is atomic. Values are StoredEntry JSON; `exp` is on the
  * bridge's clock (passed in as `now`), so Redis's own expiry (PX) is only garbage collection and an
  * entry is live exactly when `exp > now`, the same rule as the memory store.
+ *
+ * Each script touches KEYS[1] and nothing else, so in a Redis Cluster it always runs on one slot
+ * and needs no hash tags (test/unit/store/redis-scripts.test.ts keeps it so).
  */
 
 /** Reads `exp` of a stored entry; a value that is not ours counts as expired. */

@@ -1,11 +1,17 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import type { ChainableCommander, Redis, RedisOptions } from 'ioredis';
+import { DEFAULTS } from '../config/defaults.js';
 import type { Clock } from '../clock.js';
 import type { RedisStoreConfig } from '../config/index.js';
 import { BridgeError } from '../errors.js';
+import { connectRedis, describeTarget, type RedisClient, type RedisConnectionConfig } from './redis-connection.js';
 import { CONSUME_LUA, INSERT_LUA, SWAP_LUA } from './redis-scripts.js';
+import { ValueSealer } from './sealed-values.js';
 import type { Store, StoredEntry } from './store.js';
 
 /** The Lua commands registered with defineCommand (EVALSHA, resent as EVAL after a Redis restart). */
+/** The writes the store makes, on a client or queued on a pipeline. */
+type WriteCommands = Pick<Redis, 'set' | 'del'> & ScriptCommands;
+
 interface ScriptCommands {
   rbInsert(key: string, entry: string, now: number, px: number): Promise<number>;
   rbConsume(key: string, now: number): Promise<string | null>;
@@ -21,29 +27,28 @@ const MAX_SWAP_ATTEMPTS = 100;
 /**
  * The shared store: every bridge instance and `rambridge sessions` see the same state. Entries are
  * StoredEntry JSON under `keyPrefix`; liveness is decided on the injected clock at every read, and
- * Redis expiry (PX, the TTL in real time) only collects what nobody reads again.
+ * Redis expiry (PX, the TTL in real time) only collects what nobody reads again. With
+ * `encryptionKeys`, the value inside each entry is sealed (sealed-values.ts); `exp` stays plain
+ * for the Lua scripts.
  */
 export class RedisStore implements Store {
-  private readonly redis: Redis & ScriptCommands;
-  /** The URL without its password: safe for logs and error details. */
+  private readonly redis: RedisClient & ScriptCommands;
+  private readonly sealer: ValueSealer | undefined;
+  private readonly replicaAcks: number;
+  private readonly replicaAckTimeoutMs: number = DEFAULTS.store.replicaAckTimeoutMs;
+  /** Where the store connects, without its password: safe for logs and error details. */
   readonly target: string;
   private lastError: string | undefined;
 
   constructor(
-    config: Pick<RedisStoreConfig, 'url' | 'keyPrefix'>,
+    config: RedisConnectionConfig & Pick<RedisStoreConfig, 'encryptionKeys' | 'replicaAcks'>,
     private readonly clock: Clock,
     options: RedisOptions = {},
   ) {
-    this.target = redactUrl(config.url);
-    this.redis = new Redis(config.url, {
-      keyPrefix: config.keyPrefix,
-      // Fail a command after one reconnection attempt instead of queueing it for ~20 s (ioredis'
-      // default): requests answer 503 and the CLI exits, while the client keeps reconnecting.
-      maxRetriesPerRequest: 1,
-      connectTimeout: 5000,
-      retryStrategy: (times) => Math.min(times * 100, 2000),
-      ...options,
-    }) as Redis & ScriptCommands;
+    this.target = describeTarget(config);
+    this.sealer = config.encryptionKeys && new ValueSealer(config.encryptionKeys);
+    this.replicaAcks = config.replicaAcks ?? (config.sentinel || config.cluster ? DEFAULTS.store.replicaAcksReplicated : 0);
+    this.redis = connectRedis(config, options) as RedisClient & ScriptCommands;
     // Without a listener ioredis prints every failed reconnection; the cause reaches callers instead.
     this.redis.on('error', (err: Error) => {
       this.lastError = err.message;
@@ -54,31 +59,31 @@ export class RedisStore implements Store {
   }
 
   async upsert(key: string, value: unknown, ttlSeconds: number): Promise<void> {
-    const { raw, px } = this.entry(value, ttlSeconds);
-    await this.call(() => this.redis.set(key, raw, 'PX', px));
+    const { raw, px } = this.entry(key, value, ttlSeconds);
+    await this.write((c) => c.set(key, raw, 'PX', px));
   }
 
   async insert(key: string, value: unknown, ttlSeconds: number): Promise<boolean> {
-    const { raw, px } = this.entry(value, ttlSeconds);
-    return (await this.call(() => this.redis.rbInsert(key, raw, this.clock.now(), px))) === 1;
+    const { raw, px } = this.entry(key, value, ttlSeconds);
+    return (await this.write((c) => c.rbInsert(key, raw, this.clock.now(), px))) === 1;
   }
 
   async find<T>(key: string): Promise<T | undefined> {
-    const entry = this.live(await this.call(() => this.redis.get(key)));
-    return entry && (JSON.parse(entry.v) as T);
+    return this.valueOf<T>(key, this.live(await this.call(() => this.redis.get(key))));
   }
 
   async update<T>(key: string, updater: (current: T) => T, ttlSeconds?: number): Promise<T | undefined> {
     for (let attempt = 1; attempt <= MAX_SWAP_ATTEMPTS; attempt++) {
       const raw = await this.call(() => this.redis.get(key));
       const entry = this.live(raw);
-      if (!entry) return undefined;
+      const current = this.valueOf<T>(key, entry);
+      if (!entry || current === undefined) return undefined;
       // The updater may run more than once (after a conflict); it must be a pure function of `current`.
-      const next = updater(JSON.parse(entry.v) as T);
+      const next = updater(current);
       const now = this.clock.now();
       const exp = ttlSeconds === undefined ? entry.exp : now + ttlSeconds * 1000;
-      const written: StoredEntry = { v: JSON.stringify(next), exp };
-      if ((await this.call(() => this.redis.rbSwap(key, raw!, JSON.stringify(written), Math.max(exp - now, 1)))) === 1) return next;
+      const written: StoredEntry = { v: this.seal(key, JSON.stringify(next)), exp };
+      if ((await this.write((c) => c.rbSwap(key, raw!, JSON.stringify(written), Math.max(exp - now, 1)))) === 1) return next;
       // Someone else wrote in between: back off a little (jittered) so contenders spread out.
       await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 10)));
     }
@@ -89,12 +94,11 @@ export class RedisStore implements Store {
   }
 
   async consume<T>(key: string): Promise<T | undefined> {
-    const entry = this.live(await this.call(() => this.redis.rbConsume(key, this.clock.now())));
-    return entry && (JSON.parse(entry.v) as T);
+    return this.valueOf<T>(key, this.live(await this.write((c) => c.rbConsume(key, this.clock.now()))));
   }
 
   async destroy(key: string): Promise<void> {
-    await this.call(() => this.redis.del(key));
+    await this.write((c) => c.del(key));
   }
 
   async ping(): Promise<void> {
@@ -102,15 +106,29 @@ export class RedisStore implements Store {
   }
 
   async close(): Promise<void> {
-    // QUIT lets pending replies arrive; a connection that is down has nothing to flush.
-    if (this.redis.status === 'ready') await this.redis.quit().catch(() => this.redis.disconnect());
-    else this.redis.disconnect();
+    // QUIT lets pending replies arrive; a connection that is down has nothing to flush. Then
+    // disconnect in any case: it also ends the Sentinel subscriptions and reconnection timers,
+    // which would otherwise keep the process alive.
+    if (this.redis.status === 'ready') await this.redis.quit().catch(() => undefined);
+    this.redis.disconnect();
   }
 
-  private entry(value: unknown, ttlSeconds: number): { raw: string; px: number } {
+  private entry(key: string, value: unknown, ttlSeconds: number): { raw: string; px: number } {
     if (!(ttlSeconds > 0)) throw new TypeError(`ttlSeconds must be positive, got ${ttlSeconds}`);
     const exp = this.clock.now() + ttlSeconds * 1000;
-    return { raw: JSON.stringify({ v: JSON.stringify(value), exp } satisfies StoredEntry), px: Math.ceil(ttlSeconds * 1000) };
+    const v = this.seal(key, JSON.stringify(value));
+    return { raw: JSON.stringify({ v, exp } satisfies StoredEntry), px: Math.ceil(ttlSeconds * 1000) };
+  }
+
+  private seal(key: string, json: string): string {
+    return this.sealer ? this.sealer.seal(key, json) : json;
+  }
+
+  /** The value of a live entry; a sealed value that does not open (see ValueSealer.open) counts as absent. */
+  private valueOf<T>(key: string, entry: StoredEntry | undefined): T | undefined {
+    if (!entry) return undefined;
+    const json = this.sealer ? this.sealer.open(key, entry.v) : entry.v.startsWith('$') ? undefined : entry.v;
+    return json === undefined ? undefined : (JSON.parse(json) as T);
   }
 
   /** The entry if it is still live on our clock (Redis may not have collected it yet). */
@@ -120,6 +138,29 @@ export class RedisStore implements Store {
     return entry.exp > this.clock.now() ? entry : undefined;
   }
 
+  /**
+   * Runs one write. With `replicaAcks`, the write and a WAIT go in one pipeline (same node, also
+   * in a Cluster), and the write counts only once that many replicas have it: a primary cut off by
+   * a failover cannot acknowledge a session, or a spent device code, that the new primary lacks.
+   * The caller then sees ERR_UNAVAILABLE (503) instead of a success that a failover undoes.
+   */
+  private async write<T>(command: (c: WriteCommands) => Promise<T>): Promise<T> {
+    const acks = this.replicaAcks;
+    if (acks === 0) return this.call(() => command(this.redis));
+    return this.call(async () => {
+      const pipeline = this.redis.pipeline() as unknown as WriteCommands & ChainableCommander;
+      void command(pipeline); // queued, not sent: a pipeline command returns the pipeline
+      pipeline.wait(acks, this.replicaAckTimeoutMs);
+      const [[error, result], [, acked]] = (await pipeline.exec()) as Array<[Error | null, unknown]> as [
+        [Error | null, T],
+        [Error | null, number],
+      ];
+      if (error) throw error;
+      if (acked < acks) throw new Error(`the write reached ${acked} of ${acks} replicas within ${this.replicaAckTimeoutMs} ms`);
+      return result;
+    });
+  }
+
   /** Runs a Redis command; whatever goes wrong with Redis becomes ERR_UNAVAILABLE (503). */
   private async call<T>(command: () => Promise<T>): Promise<T> {
     try {
@@ -127,17 +168,10 @@ export class RedisStore implements Store {
     } catch (err) {
       throw new BridgeError('ERR_UNAVAILABLE', {
         userMessage: 'The shared store (Redis) is unavailable.',
-        hint: 'Check that Redis is running, reachable from rambridge at store.url, and accepts its credentials.',
+        hint: 'Check that Redis is running, reachable from rambridge (store.url, store.sentinel or store.cluster), and accepts its credentials.',
         detail: { store: 'redis', target: this.target, reason: (err as Error).message, lastConnectionError: this.lastError },
         cause: err,
       });
     }
   }
-}
-
-/** The URL with any password replaced, so it can be logged. */
-export function redactUrl(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password) parsed.password = '***';
-  return parsed.toString();
 }

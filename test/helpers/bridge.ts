@@ -6,27 +6,36 @@ import { createApp } from '../../src/app.js';
 import { ManualClock } from '../../src/clock.js';
 import type { BridgeConfig } from '../../src/config/index.js';
 import { BridgeIssuer } from '../../src/issuer/index.js';
-import { createLogger } from '../../src/log.js';
+import { createAuditLogger, createLogger } from '../../src/log.js';
 import { EMULATOR_DEMO_FILE } from '../../src/demo/index.js';
 import { loadEmulatorConfig, type EmulatorConfig } from '../../src/emulator/config.js';
 import { startEmulator } from '../../src/emulator/server.js';
 import { stsClientFromConfig } from '../../src/issuance/sts-from-config.js';
 import { listenStartingUp, serveWith } from '../../src/http-server.js';
 import type { StsClient, StsClientOptions } from '../../src/sts/index.js';
-import { MemoryStore } from '../../src/store/index.js';
+import { MemoryStore, type Store } from '../../src/store/index.js';
 import type { RoleActions } from '../../src/web/role-actions.js';
 import { demoConfig } from './config.js';
 import type { FakeOp } from './fake-op.js';
 
 /** A bridge app on the demo config pointed at `op`, with a manual clock and captured log lines. */
-export async function testBridge(
+export async function testBridge<S extends Store = MemoryStore>(
   op: { issuer: string; clientSecret: string },
-  options: { actions?: RoleActions; config?: (c: BridgeConfig) => void; sts?: StsClient } = {},
+  options: {
+    actions?: RoleActions;
+    config?: (c: BridgeConfig) => void;
+    sts?: StsClient;
+    /** A shared clock, for several instances of one bridge. */
+    clock?: ManualClock;
+    /** Default: a MemoryStore of its own. */
+    store?: (clock: ManualClock) => S;
+  } = {},
 ) {
   const config = await demoConfig({ idpUrl: op.issuer, clientSecret: op.clientSecret, publicUrl: 'http://127.0.0.1:8080' });
   options.config?.(config);
-  const clock = new ManualClock(Date.now());
-  const store = new MemoryStore(clock);
+  const clock = options.clock ?? new ManualClock(Date.now());
+  // Without a factory S is its default, MemoryStore.
+  const store = options.store?.(clock) ?? (new MemoryStore(clock) as Store as S);
   const logLines: string[] = [];
   const logger = createLogger({
     level: 'debug',
@@ -67,6 +76,10 @@ export async function bridgeWithEmulator(
     emulatorConfig?: (c: EmulatorConfig) => void;
     clockOffsetMs?: number;
     stsOptions?: Partial<StsClientOptions>;
+    /** Main log level (default debug). */
+    logLevel?: string;
+    /** Give the audit stream its own destination, captured in `auditLines`. */
+    separateAudit?: boolean;
   } = {},
 ) {
   const server = await listenStartingUp('127.0.0.1', 0);
@@ -91,16 +104,16 @@ export async function bridgeWithEmulator(
   const clock = new ManualClock(Date.now() + (options.clockOffsetMs ?? 0));
   const store = new MemoryStore(clock);
   const logLines: string[] = [];
-  const logger = createLogger({
-    level: 'debug',
-    destination: new Writable({ write: (chunk: Buffer, _e, done) => (logLines.push(chunk.toString()), done()) }),
-  });
+  const auditLines: string[] = [];
+  const capture = (lines: string[]) => new Writable({ write: (chunk: Buffer, _e, done) => (lines.push(chunk.toString()), done()) });
+  const logger = createLogger({ level: options.logLevel ?? 'debug', destination: capture(logLines) });
+  const auditLogger = options.separateAudit ? createAuditLogger(logger, 'stdout', capture(auditLines)) : undefined;
   const issuer = await BridgeIssuer.create(config.issuer!, config.alibaba, publicUrl);
   const sts = stsClientFromConfig(config.alibaba, {
     retryDeps: { sleep: () => Promise.resolve(), random: () => 0 },
     ...options.stsOptions,
   });
-  const app = createApp({ config, store, logger, clock, issuer, sts });
+  const app = createApp({ config, store, logger, clock, issuer, sts, auditLogger });
   const handle = app.callback();
   serveWith(server, (req, res) => void handle(req, res));
   return {
@@ -109,12 +122,13 @@ export async function bridgeWithEmulator(
     clock,
     store,
     logLines,
+    auditLines,
     issuer,
     publicUrl,
     emulatorUrl: emulator.url,
     agent: () => request.agent(app.callback()),
-    /** The audit records written so far. */
-    audits: () => logLines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.audit === true),
+    /** The issuance audit records written so far (refusals are recorded too, as `event: refusal`). */
+    audits: () => logLines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.audit === true && l.event === 'issuance'),
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

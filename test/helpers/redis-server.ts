@@ -10,19 +10,28 @@ const REDIS_SERVER = '/usr/bin/redis-server';
 export interface RunningRedis {
   port: number;
   url: string;
+  /** Ends the process (SIGTERM) but keeps its directory: a crash, for failover tests. */
+  kill(): Promise<void>;
   stop(): Promise<void>;
 }
 
 /**
  * A private redis-server on 127.0.0.1 and a free port, persisting nothing, in a temp dir. It never
- * touches a system Redis on 6379. Resolves once it answers PING.
+ * touches a system Redis on 6379. Resolves once it answers PING. `args` are more
+ * `--option value` pairs (cluster, replication); `configFile` writes a file the server reads
+ * first (Sentinel needs one it can rewrite).
  */
-export async function startRedisServer(): Promise<RunningRedis> {
+export async function startRedisServer(
+  options: { args?: string[]; configFile?: (dir: string, port: number) => Promise<string>; binary?: string } = {},
+): Promise<RunningRedis> {
   const dir = await mkdtemp(join(tmpdir(), 'rambridge-redis-'));
   const port = await freePort();
-  const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const file = options.configFile ? [await options.configFile(dir, port)] : [];
+  const child = spawn(
+    options.binary ?? REDIS_SERVER,
+    [...file, '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...(options.args ?? [])],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -36,10 +45,10 @@ export async function startRedisServer(): Promise<RunningRedis> {
     await stop();
     throw err;
   }
-  return { port, url: `redis://127.0.0.1:${port}`, stop };
+  return { port, url: `redis://127.0.0.1:${port}`, kill: () => kill(child), stop };
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -68,7 +77,8 @@ function pong(port: number): Promise<boolean> {
     socket.setTimeout(500, () => done(false));
     socket.on('error', () => done(false));
     socket.on('connect', () => socket.write('PING\r\n'));
-    socket.on('data', (d: Buffer) => done(d.toString().startsWith('+PONG')));
+    // A server that demands a password (ACL tests) is up too.
+    socket.on('data', (d: Buffer) => done(/^(\+PONG|-NOAUTH)/.test(d.toString())));
   });
 }
 

@@ -6,7 +6,7 @@ import { createApp } from '../../src/app.js';
 import { ManualClock } from '../../src/clock.js';
 import { validateConfig, type SamlIdp } from '../../src/config/index.js';
 import { createLogger } from '../../src/log.js';
-import { MemoryStore } from '../../src/store/index.js';
+import { MemoryStore, type Store } from '../../src/store/index.js';
 import { testKeyPair, type TestKeyPair } from './saml-keys.js';
 import { base64, responseXml, signBoth, type ResponseOptions } from './saml-response.js';
 
@@ -43,6 +43,7 @@ export async function samlBridge(
   idp: Record<string, unknown> = {},
   otherIdps: Record<string, unknown>[] = [],
   server: Record<string, unknown> = {},
+  options: { clock?: ManualClock; store?: (clock: ManualClock) => Store } = {},
 ) {
   const keys = await testIdpKeys();
   const corp = {
@@ -62,8 +63,8 @@ export async function samlBridge(
   });
   if (!result.ok) throw new Error(`test config invalid: ${JSON.stringify(result.problems)}`);
   const config = result.config;
-  const clock = new ManualClock(Date.now());
-  const store = new MemoryStore(clock);
+  const clock = options.clock ?? new ManualClock(Date.now());
+  const store = options.store?.(clock) ?? new MemoryStore(clock);
   const logLines: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, done) {

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
-import { loadConfigFile } from '../../config/index.js';
+import { ConfigInvalid, loadConfigFile } from '../../config/index.js';
+import { checkConfigFiles } from '../../config/files.js';
+import { checkIdpsOnline } from '../../config/online.js';
 import { exitOnConfigProblems } from '../config-errors.js';
 
 export function registerCheckConfig(program: Command): void {
@@ -7,11 +9,16 @@ export function registerCheckConfig(program: Command): void {
     .command('check-config')
     .description('validate a configuration file and report every problem at once (exit 2 when invalid)')
     .argument('<file>', 'YAML configuration')
-    .action(async (file: string) => {
+    .option('--online', 'also run OIDC discovery and fetch SAML metadata of every IdP')
+    .action(async (file: string, options: { online?: boolean }) => {
       const config = await loadConfigFile(file, process.env).catch(exitOnConfigProblems);
+      // Files named by the config (keys, certificates, metadata) are opened too, and with --online
+      // the IdPs are asked: "valid" means serve will not stop on any of them.
+      const problems = [...(await checkConfigFiles(config)), ...(options.online ? await checkIdpsOnline(config) : [])];
+      if (problems.length > 0) exitOnConfigProblems(new ConfigInvalid(file, problems));
       process.stdout.write(
         `${file}: valid — ${config.idps.length} IdP(s), ${config.accounts.length} account(s), ` +
-          `${config.roles.length} role(s), ${config.grants.length} grant(s)\n`,
+          `${config.roles.length} role(s), ${config.grants.length} grant(s)${options.online ? ', every IdP answered' : ''}\n`,
       );
       for (const warning of config.warnings) process.stdout.write(`warning: ${warning}\n`);
     });

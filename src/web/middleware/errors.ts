@@ -1,5 +1,8 @@
 import type { Middleware } from 'koa';
 import { BridgeError, ROUTINE_CODES, toBridgeError } from '../../errors.js';
+import type { AuditLog } from '../../issuance/audit.js';
+import type { Logger } from '../../log.js';
+import type { Metrics } from '../metrics.js';
 import type { Views } from '../views.js';
 
 const HEADINGS: Record<number, string> = {
@@ -17,18 +20,30 @@ const HEADINGS: Record<number, string> = {
  * error_handler). Browsers get a page, API and CLI clients get OAuth-style JSON; both carry the
  * stable code and the request id. Details (library messages, attacker input) go to the log only.
  */
-export function handleErrors(views: Views): Middleware {
+export function handleErrors(views: Views, record: { audit?: AuditLog; metrics?: Metrics } = {}): Middleware {
   return async (ctx, next) => {
     try {
       await next();
       if (ctx.status === 404 && ctx.body === undefined) throw new BridgeError('ERR_NOT_FOUND');
     } catch (thrown) {
       const err = toBridgeError(koaHttpError(thrown) ?? thrown);
-      const log = ctx.state.log ?? console;
+      const log = (ctx.state.log as Logger | undefined) ?? console;
       const fields = { code: err.code, status: err.status, detail: err.detail, err: err.cause ?? undefined };
       if (err.status >= 500) log.error(fields, 'request failed');
       else if (ROUTINE_CODES.has(err.code)) log.debug(fields, 'request answered');
       else log.warn(fields, 'request refused');
+      if (isRefusal(err)) {
+        record.metrics?.observeRefusal(err.code);
+        const user = ctx.state.user as { idp: string; subject: string; email?: string } | undefined;
+        record.audit?.refusal({
+          code: err.code,
+          status: err.status,
+          method: ctx.method,
+          route: String((ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched'),
+          clientIp: ctx.ip,
+          ...(user ? { user: { idp: user.idp, subject: user.subject, email: user.email } } : {}),
+        });
+      }
 
       ctx.status = err.status;
       ctx.set('Cache-Control', 'no-store');
@@ -58,6 +73,20 @@ export function handleErrors(views: Views): Middleware {
       }
     }
   };
+}
+
+/**
+ * Refusals the audit stream records: every coded 4xx except the routine ones (a CLI polling for
+ * approval) and unknown paths or methods (scanners, favicons), which would drown the rest.
+ */
+function isRefusal(err: BridgeError): boolean {
+  return (
+    err.status >= 400 &&
+    err.status < 500 &&
+    !ROUTINE_CODES.has(err.code) &&
+    err.code !== 'ERR_NOT_FOUND' &&
+    err.code !== 'ERR_METHOD_NOT_ALLOWED'
+  );
 }
 
 /** Errors thrown by Koa itself or body parsing (ctx.throw, payload too large…) carry a status. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type { Logger } from '../../log.js';
+import { withRequestId } from '../../request-scope.js';
 import type { Metrics } from '../metrics.js';
 
 /**
@@ -13,15 +14,16 @@ export function requestContext(logger: Logger, metrics: Metrics): Middleware {
     const started = process.hrtime.bigint();
     const requestId = randomBytes(9).toString('base64url');
     ctx.state.requestId = requestId;
-    ctx.state.log = logger.child({ requestId });
+    const log = logger.child({ requestId });
+    ctx.state.log = log;
     ctx.set('X-Request-Id', requestId);
     try {
-      await next();
+      await withRequestId(requestId, next);
     } finally {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const route = (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
       metrics.observeRequest(ctx.method, String(route), ctx.status, seconds);
-      ctx.state.log.info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(seconds * 1000), ip: ctx.ip }, 'request');
+      log.info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(seconds * 1000), ip: ctx.ip }, 'request');
     }
   };
 }

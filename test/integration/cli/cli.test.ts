@@ -1,6 +1,10 @@
 import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { generateKeyFiles } from '../../../src/issuer/generate-keys.js';
 
 /** The built `rambridge` command, as an admin runs it (npm test builds dist/ first). */
 const bin = fileURLToPath(new URL('../../../bin/rambridge.js', import.meta.url));
@@ -17,14 +21,24 @@ async function run(args: string[], env: Record<string, string> = {}) {
   }
 }
 
-const demoEnv = {
+/** The demo config's variables, with real key files: check-config opens the files it names. */
+const demoEnv: Record<string, string> = {
   RAMBRIDGE_SESSION_SECRET: 's'.repeat(40),
   RAMBRIDGE_DEMO_CLIENT_SECRET: 'c',
-  RAMBRIDGE_DEMO_SAML_KEY: 'saml.key',
-  RAMBRIDGE_DEMO_SAML_CERT: 'saml.crt',
-  RAMBRIDGE_DEMO_OIDC_KEY: 'oidc.key',
   RAMBRIDGE_DEMO_SUBJECT_SECRET: 'x'.repeat(32),
 };
+let keyDir: string;
+beforeAll(async () => {
+  keyDir = await mkdtemp(join(tmpdir(), 'rambridge-cli-keys-'));
+  const saml = await generateKeyFiles({ dir: keyDir, purpose: 'saml' });
+  const oidc = await generateKeyFiles({ dir: keyDir, purpose: 'oidc', alg: 'ES256' });
+  Object.assign(demoEnv, {
+    RAMBRIDGE_DEMO_SAML_KEY: saml.privateKey,
+    RAMBRIDGE_DEMO_SAML_CERT: saml.certificate!,
+    RAMBRIDGE_DEMO_OIDC_KEY: oidc.privateKey,
+  });
+});
+afterAll(() => rm(keyDir, { recursive: true, force: true }));
 
 describe('rambridge check-config', () => {
   test('a valid file: exit 0 with a summary and its warnings', async () => {

@@ -1,4 +1,5 @@
 import type TestAgent from 'supertest/lib/agent.js';
+import type { MemoryStore } from '../../../src/store/index.js';
 import { loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
 import type { FakeOp, FakeOpUser } from '../../helpers/fake-op.js';
 
@@ -9,7 +10,7 @@ export const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 export const ALICE: FakeOpUser = { sub: 'alice-sub', email: 'alice@example.com', name: 'Alice', groups: ['rambridge-dev'], amr: ['pwd'] };
 export const BOB: FakeOpUser = { sub: 'bob-sub', email: 'bob@example.com', name: 'Bob', groups: ['rambridge-readonly'], amr: ['pwd'] };
 
-export type Bridge = Awaited<ReturnType<typeof testBridge>>;
+export type Bridge = Awaited<ReturnType<typeof testBridge<MemoryStore>>>;
 
 export function authorize(cli: TestAgent, params: Record<string, string> = {}) {
   return cli
@@ -43,7 +44,7 @@ export function refresh(cli: TestAgent, refreshToken: string) {
 }
 
 /** A browser agent signed in as `user` through the fake OP. */
-export async function signedIn(bridge: Bridge, op: FakeOp, user: FakeOpUser = ALICE): Promise<TestAgent> {
+export async function signedIn(bridge: Pick<Bridge, 'agent'>, op: FakeOp, user: FakeOpUser = ALICE): Promise<TestAgent> {
   const browser = bridge.agent();
   op.user = user;
   const res = await loginThroughFakeOp(browser, op);
@@ -74,7 +75,7 @@ export async function decide(browser: TestAgent, userCode: string, decision: 'ap
 }
 
 /** A full login: authorize, approve as `user`, redeem. Returns the token response. */
-export async function loggedIn(bridge: Bridge, op: FakeOp, user: FakeOpUser = ALICE) {
+export async function loggedIn(bridge: Pick<Bridge, 'agent'>, op: FakeOp, user: FakeOpUser = ALICE) {
   const cli = bridge.agent();
   const { device_code, user_code } = await started(cli);
   await decide(await signedIn(bridge, op, user), user_code, 'approve');

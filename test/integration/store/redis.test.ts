@@ -14,7 +14,7 @@ import { isBridgeError } from '../../../src/errors.js';
 import { createLogger } from '../../../src/log.js';
 import { createStore, RedisStore } from '../../../src/store/index.js';
 import { demoConfig } from '../../helpers/config.js';
-import { startRedisServer, type RunningRedis } from '../../helpers/redis-server.js';
+import { freePort, startRedisServer, type RunningRedis } from '../../helpers/redis-server.js';
 import { describeStoreConformance } from '../../helpers/store-conformance.js';
 
 let redis: RunningRedis;
@@ -208,5 +208,155 @@ describe('rambridge sessions against a shared Redis store', () => {
     const r = await run(['sessions', 'list', '--config', await configFile('memory.yaml', '{type: memory}'), '--user', 'alice@example.com']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('memory store');
+  });
+});
+
+describe('Redis ACL users', () => {
+  let acl: RunningRedis;
+  beforeAll(async () => {
+    // The default user is off: only `rambridge` with its password may connect.
+    acl = await startRedisServer({ args: ['--user', 'default', 'off', '--user', 'rambridge', 'on', '>acl-s3cret', '~*', '+@all'] });
+  });
+  afterAll(() => acl?.stop());
+
+  test.each([
+    ['in the URL', { url: `redis://rambridge:acl-s3cret@127.0.0.1:PORT` }],
+    ['as username and password', { url: 'redis://127.0.0.1:PORT', username: 'rambridge', password: 'acl-s3cret' }],
+  ])('credentials %s work', async (_how, settings) => {
+    const store = new RedisStore(
+      { ...settings, url: settings.url.replace('PORT', String(acl.port)), keyPrefix: 'acl:' },
+      new ManualClock(),
+    );
+    try {
+      await store.upsert('k', 'v', 60);
+      expect(await store.find('k')).toBe('v');
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('a wrong password is ERR_UNAVAILABLE without the password', async () => {
+    const store = new RedisStore(
+      { url: `redis://127.0.0.1:${acl.port}`, username: 'rambridge', password: 'wrong-pw-x', keyPrefix: 'acl:' },
+      new ManualClock(),
+    );
+    try {
+      const err = (await store.ping().catch((e: unknown) => e)) as { code: string; detail: unknown; message: string };
+      expect(err.code).toBe('ERR_UNAVAILABLE');
+      expect(JSON.stringify([err.message, err.detail])).not.toContain('wrong-pw-x');
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('Redis over TLS', () => {
+  let tls: RunningRedis;
+  let tlsPort: number;
+  let certs: string;
+  const openssl = (...args: string[]) => promisify(execFile)('openssl', args, { cwd: certs });
+  beforeAll(async () => {
+    // A private CA and a server certificate for 127.0.0.1, made for this run (nothing committed).
+    certs = await mkdtemp(join(tmpdir(), 'rambridge-redis-tls-'));
+    await openssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.crt',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=rambridge test CA',
+    );
+    await openssl(
+      'req',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-keyout',
+      'server.key',
+      '-out',
+      'server.csr',
+      '-subj',
+      '/CN=127.0.0.1',
+    );
+    await writeFile(join(certs, 'san.ext'), 'subjectAltName=IP:127.0.0.1\n');
+    await openssl(
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      'server.crt',
+      '-days',
+      '1',
+      '-extfile',
+      'san.ext',
+    );
+    tlsPort = await freePort();
+    tls = await startRedisServer({
+      args: [
+        '--tls-port',
+        String(tlsPort),
+        '--tls-cert-file',
+        join(certs, 'server.crt'),
+        '--tls-key-file',
+        join(certs, 'server.key'),
+        '--tls-ca-cert-file',
+        join(certs, 'ca.crt'),
+        '--tls-auth-clients',
+        'no',
+      ],
+    });
+  });
+  afterAll(async () => {
+    await tls?.stop();
+    await rm(certs, { recursive: true, force: true });
+  });
+
+  test('rediss:// with the CA from store.tls.caFile connects and works', async () => {
+    const store = new RedisStore(
+      { url: `rediss://127.0.0.1:${tlsPort}`, tls: { caFile: join(certs, 'ca.crt') }, keyPrefix: 'tls:' },
+      new ManualClock(),
+    );
+    try {
+      await store.upsert('k', 'v', 60);
+      expect(await store.find('k')).toBe('v');
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('without that CA the server certificate is refused: ERR_UNAVAILABLE, nothing sent', async () => {
+    const store = new RedisStore({ url: `rediss://127.0.0.1:${tlsPort}`, keyPrefix: 'tls:' }, new ManualClock());
+    try {
+      await expect(store.ping()).rejects.toMatchObject({ code: 'ERR_UNAVAILABLE' });
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('a CA file that is not there stops start-up with its config path', () => {
+    expect(
+      () =>
+        new RedisStore(
+          { url: `rediss://127.0.0.1:${tlsPort}`, tls: { caFile: join(certs, 'missing.crt') }, keyPrefix: 'tls:' },
+          new ManualClock(),
+        ),
+    ).toThrow(expect.objectContaining({ code: 'ERR_CONFIG_INVALID', problems: [expect.objectContaining({ path: 'store.tls.caFile' })] }));
   });
 });

@@ -13,17 +13,44 @@ describe('store: redis configuration', () => {
     expect(r.ok && r.config.store).toEqual({ type: 'memory' });
   });
 
+  const KEY = Buffer.alloc(32, 7).toString('base64');
+  const encryptionKeys = [{ id: 'k1', key: KEY }];
+
   test('a redis store gets the default key prefix', () => {
-    const r = withStore({ type: 'redis', url: 'rediss://:pw@redis.internal:6380/2' });
-    expect(r.ok && r.config.store).toEqual({ type: 'redis', url: 'rediss://:pw@redis.internal:6380/2', keyPrefix: 'rambridge:' });
+    const r = withStore({ type: 'redis', url: 'rediss://:pw@redis.internal:6380/2', encryptionKeys });
+    expect(r.ok && r.config.store).toEqual({
+      type: 'redis',
+      url: 'rediss://:pw@redis.internal:6380/2',
+      keyPrefix: 'rambridge:',
+      encryptionKeys,
+    });
     expect(r.ok && r.config.warnings).toEqual([]);
   });
 
+  test('without encryption keys, values at rest in plain text are a warning', () => {
+    const r = withStore({ type: 'redis', url: 'rediss://:pw@redis.internal:6380/2' });
+    expect(r.ok && r.config.warnings).toEqual([expect.stringContaining('store.encryptionKeys is not set')]);
+  });
+
   test('plain redis:// to another host is a warning; to loopback it is not', () => {
-    const remote = withStore({ type: 'redis', url: 'redis://redis.internal:6379', keyPrefix: 'prod:' });
+    const remote = withStore({ type: 'redis', url: 'redis://redis.internal:6379', keyPrefix: 'prod:', encryptionKeys });
     expect(remote.ok && remote.config.warnings).toEqual([expect.stringContaining('store.url is plain redis://')]);
-    const local = withStore({ type: 'redis', url: 'redis://127.0.0.1:6379' });
+    const local = withStore({ type: 'redis', url: 'redis://127.0.0.1:6379', encryptionKeys });
     expect(local.ok && local.config.warnings).toEqual([]);
+  });
+
+  test('Sentinel and Cluster are configured by their nodes; remote nodes without tls are a warning', () => {
+    const sentinel = withStore({
+      type: 'redis',
+      sentinel: { masterName: 'rambridge', sentinels: ['10.0.0.1:26379', '10.0.0.2:26379'], password: 'sp' },
+      username: 'rambridge',
+      password: 'pw',
+      tls: { caFile: '/etc/rambridge/redis-ca.pem' },
+      encryptionKeys,
+    });
+    expect(sentinel.ok && sentinel.config.warnings).toEqual([]);
+    const cluster = withStore({ type: 'redis', cluster: { nodes: ['10.0.0.1:6379'] }, encryptionKeys });
+    expect(cluster.ok && cluster.config.warnings).toEqual([expect.stringContaining('without tls')]);
   });
 
   test.each([
@@ -32,6 +59,23 @@ describe('store: redis configuration', () => {
     [{ type: 'redis', url: 'redis://localhost', keyPrefix: '' }, 'store.keyPrefix'],
     [{ type: 'redis', url: 'redis://localhost', db: 1 }, 'store.db'],
     [{ type: 'memcached' }, 'store.type'],
+    [{ type: 'redis', url: 'redis://localhost', cluster: { nodes: ['127.0.0.1:7000'] } }, 'store.cluster'],
+    [{ type: 'redis', cluster: { nodes: ['127.0.0.1'] } }, 'store.cluster.nodes[0]'],
+    [{ type: 'redis', sentinel: { sentinels: ['127.0.0.1:26379'] } }, 'store.sentinel.masterName'],
+    [{ type: 'redis', url: 'redis://redis.internal', tls: {} }, 'store.url'],
+    [{ type: 'redis', url: 'rediss://redis.internal', tls: { certFile: '/c.pem' } }, 'store.tls'],
+    [{ type: 'redis', url: 'redis://localhost', encryptionKeys: [{ id: 'k1', key: 'short' }] }, 'store.encryptionKeys[0].key'],
+    [
+      {
+        type: 'redis',
+        url: 'redis://localhost',
+        encryptionKeys: [
+          { id: 'k1', key: Buffer.alloc(32).toString('base64') },
+          { id: 'k1', key: Buffer.alloc(32).toString('base64') },
+        ],
+      },
+      'store.encryptionKeys[1].id',
+    ],
   ])('%j is refused at %s', (store, path) => {
     const r = withStore(store);
     expect(r.ok).toBe(false);

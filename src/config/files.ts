@@ -1,0 +1,86 @@
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { BridgeConfig } from './model.js';
+import type { ConfigProblem } from './problems.js';
+
+/**
+ * Opens every key, certificate and metadata file the configuration names, and parses what it
+ * finds, so `check-config` reports a missing, unreadable or malformed file with its path instead of
+ * saying "valid" and letting `serve` die on it. PEM text given inline (from ${ENV}) is parsed too.
+ */
+export async function checkConfigFiles(config: BridgeConfig): Promise<ConfigProblem[]> {
+  const checks: Array<Promise<ConfigProblem | undefined>> = [];
+  const key = (value: string | undefined, path: string) => value !== undefined && checks.push(checkPem(value, path, 'key'));
+  const cert = (value: string | undefined, path: string) => value !== undefined && checks.push(checkPem(value, path, 'certificate'));
+  const file = (value: string | undefined, path: string, looksRight?: (text: string) => boolean, what?: string) =>
+    value !== undefined && checks.push(checkFile(value, path, looksRight, what));
+
+  for (const purpose of ['samlKeys', 'oidcKeys'] as const) {
+    config.issuer?.[purpose].forEach((pair, i) => {
+      key(pair.privateKey, `issuer.${purpose}[${i}].privateKey`);
+      cert(pair.certificate, `issuer.${purpose}[${i}].certificate`);
+    });
+  }
+  for (const idp of config.idps) {
+    if (idp.type !== 'saml') continue;
+    const base = `idps.${idp.id}`;
+    idp.certificates?.forEach((c, i) => cert(c, `${base}.certificates[${i}]`));
+    key(idp.spPrivateKey, `${base}.spPrivateKey`);
+    cert(idp.spCertificate, `${base}.spCertificate`);
+    if (idp.metadata && !/^https?:\/\//i.test(idp.metadata)) {
+      file(idp.metadata, `${base}.metadata`, (t) => /<(\w+:)?EntityDescriptor[\s>]/.test(t), 'SAML metadata (an EntityDescriptor)');
+    }
+  }
+  if (config.store.type === 'redis') {
+    const tls = config.store.tls;
+    cert(tls?.caFile, 'store.tls.caFile');
+    cert(tls?.certFile, 'store.tls.certFile');
+    key(tls?.keyFile, 'store.tls.keyFile');
+  }
+  return (await Promise.all(checks)).filter((p): p is ConfigProblem => p !== undefined);
+}
+
+async function checkPem(value: string, path: string, kind: 'key' | 'certificate'): Promise<ConfigProblem | undefined> {
+  const inline = value.includes('-----BEGIN ');
+  let text = value;
+  if (!inline) {
+    const read = await readText(value, path);
+    if (typeof read !== 'string') return read;
+    text = read;
+  }
+  try {
+    if (kind === 'key') createPrivateKey(text);
+    else new X509Certificate(text);
+    return undefined;
+  } catch {
+    return { path, message: `${inline ? 'the PEM text' : value} is not a readable PEM ${kind === 'key' ? 'private key' : 'certificate'}` };
+  }
+}
+
+async function checkFile(
+  file: string,
+  path: string,
+  looksRight?: (text: string) => boolean,
+  what?: string,
+): Promise<ConfigProblem | undefined> {
+  const text = await readText(file, path);
+  if (typeof text !== 'string') return text;
+  return looksRight && !looksRight(text) ? { path, message: `${file} is not ${what}` } : undefined;
+}
+
+async function readText(file: string, path: string): Promise<string | ConfigProblem> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : code === 'EISDIR'
+            ? 'is a directory'
+            : (code ?? String(err));
+    return { path, message: `cannot read ${file}: ${why}` };
+  }
+}

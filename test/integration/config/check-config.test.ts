@@ -1,0 +1,159 @@
+import { execFile } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { validateConfig, type BridgeConfig } from '../../../src/config/index.js';
+import { checkConfigFiles } from '../../../src/config/files.js';
+import { checkIdpsOnline } from '../../../src/config/online.js';
+import { FakeOp } from '../../helpers/fake-op.js';
+import { testKeyPair, type TestKeyPair } from '../../helpers/saml-keys.js';
+import { idpMetadataXml, IDP_ENTITY_ID } from '../../helpers/saml-bridge.js';
+
+/** check-config opens what the configuration names, and with --online asks the IdPs. */
+let dir: string;
+let keys: TestKeyPair;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'rambridge-check-'));
+  keys = await testKeyPair('check-config');
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+const base = {
+  server: { publicUrl: 'https://bridge.example.com', sessionSecrets: ['k'.repeat(32)] },
+};
+
+function config(extra: Record<string, unknown>): BridgeConfig {
+  const r = validateConfig({ ...base, ...extra });
+  if (!r.ok) throw new Error(JSON.stringify(r.problems));
+  return r.config;
+}
+
+const samlIdp = (over: Record<string, unknown>) => ({
+  id: 'corp',
+  type: 'saml',
+  entryPoint: 'https://idp.example.com/sso',
+  issuer: IDP_ENTITY_ID,
+  ...over,
+});
+
+describe('checkConfigFiles', () => {
+  test('every missing, unreadable or malformed file is a problem at its path; good files and inline PEM pass', async () => {
+    const goodCert = join(dir, 'idp.crt');
+    const goodKey = join(dir, 'saml.key');
+    const notPem = join(dir, 'not-pem.crt');
+    const unreadable = join(dir, 'unreadable.key');
+    const notMetadata = join(dir, 'metadata.xml');
+    await writeFile(goodCert, keys.certificatePem);
+    await writeFile(goodKey, keys.privateKeyPem);
+    await writeFile(notPem, 'hello');
+    await writeFile(unreadable, keys.privateKeyPem);
+    await chmod(unreadable, 0o000);
+    await writeFile(notMetadata, '<html/>');
+    const c = config({
+      idps: [
+        samlIdp({ certificates: [goodCert, join(dir, 'missing.crt'), keys.certificatePem] }),
+        { ...samlIdp({ id: 'other', certificates: undefined, entryPoint: undefined, issuer: undefined }), metadata: notMetadata },
+      ],
+      issuer: {
+        samlKeys: [{ privateKey: goodKey, certificate: notPem }],
+        oidcKeys: [{ privateKey: unreadable }],
+        subjectSecret: 's'.repeat(32),
+      },
+      store: { type: 'redis', url: 'rediss://redis.example.com', tls: { caFile: join(dir, 'no-ca.pem') } },
+    });
+    const problems = await checkConfigFiles(c);
+    const root = process.getuid?.() === 0; // root reads a file whatever its mode
+    expect(problems.sort((a, b) => a.path.localeCompare(b.path))).toEqual(
+      [
+        { path: 'idps.corp.certificates[1]', message: `cannot read ${join(dir, 'missing.crt')}: no such file` },
+        { path: 'idps.other.metadata', message: `${notMetadata} is not SAML metadata (an EntityDescriptor)` },
+        { path: 'issuer.samlKeys[0].certificate', message: `${notPem} is not a readable PEM certificate` },
+        ...(root ? [] : [{ path: 'issuer.oidcKeys[0].privateKey', message: `cannot read ${unreadable}: permission denied` }]),
+        { path: 'store.tls.caFile', message: `cannot read ${join(dir, 'no-ca.pem')}: no such file` },
+      ].sort((a, b) => a.path.localeCompare(b.path)),
+    );
+  });
+});
+
+describe('checkIdpsOnline', () => {
+  let op: FakeOp;
+  let server: Server;
+  let url: string;
+  beforeAll(async () => {
+    op = await FakeOp.start();
+    server = createServer((req, res) => {
+      if (req.url === '/wrong/.well-known/openid-configuration') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ issuer: `${url}/wrong/` }));
+      } else if (req.url === '/metadata.xml') {
+        res.writeHead(200, { 'content-type': 'application/xml' });
+        res.end(idpMetadataXml(keys.certificatePem));
+      } else {
+        res.writeHead(404).end();
+      }
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await op.close();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const oidc = (id: string, issuer: string) => ({ id, type: 'oidc', issuer, clientId: 'rambridge', insecureAllowHttp: true });
+
+  test('reports an unreachable issuer, a 404, a differing issuer (both shown) and a differing SAML entityID; a good IdP passes', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const c = config({
+      idps: [
+        oidc('good', op.issuer),
+        oidc('down', `http://127.0.0.1:${closedPort}`),
+        oidc('missing', `${url}/nothing`),
+        oidc('wrong', `${url}/wrong`),
+        { id: 'saml-ok', type: 'saml', metadata: `${url}/metadata.xml` },
+        { id: 'saml-other', type: 'saml', metadata: `${url}/metadata.xml`, issuer: 'https://someone-else.example.com' },
+        { id: 'saml-404', type: 'saml', metadata: `${url}/gone.xml` },
+      ],
+    });
+    const problems = await checkIdpsOnline(c);
+    expect(Object.fromEntries(problems.map((p) => [p.path, p.message]))).toEqual({
+      'idps.down.issuer': `OIDC discovery at http://127.0.0.1:${closedPort}/.well-known/openid-configuration: unreachable (ECONNREFUSED)`,
+      'idps.missing.issuer': `OIDC discovery at ${url}/nothing/.well-known/openid-configuration: HTTP 404`,
+      'idps.wrong.issuer': `the IdP's discovery names issuer "${url}/wrong/" but the configuration says "${url}/wrong"`,
+      'idps.saml-other.issuer': `the IdP's metadata names entityID "${IDP_ENTITY_ID}" but the configuration says "https://someone-else.example.com"`,
+      'idps.saml-404.metadata': `SAML metadata at ${url}/gone.xml: HTTP 404`,
+    });
+  });
+});
+
+describe('rambridge check-config (built command)', () => {
+  const bin = fileURLToPath(new URL('../../../bin/rambridge.js', import.meta.url));
+  test('a key file that is not there: exit 2 naming the path, not "valid"', async () => {
+    const file = join(dir, 'bridge.yaml');
+    await writeFile(
+      file,
+      [
+        `server: {publicUrl: "https://bridge.example.com", sessionSecrets: ["${'k'.repeat(32)}"]}`,
+        'idps: [{id: corp, type: oidc, issuer: "https://idp.example.com", clientId: rambridge}]',
+        `issuer: {samlKeys: [{privateKey: "${dir}/gone.key", certificate: "${dir}/gone.crt"}], oidcKeys: [{privateKey: "${dir}/gone-oidc.key"}], subjectSecret: "${'s'.repeat(32)}"}`,
+      ].join('\n'),
+    );
+    const r = await promisify(execFile)(process.execPath, [bin, 'check-config', file], { env: { PATH: process.env.PATH } }).then(
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+    expect(r.code).toBe(2);
+    expect(r.stdout).not.toContain('valid');
+    expect(r.stderr).toContain(`issuer.samlKeys[0].privateKey: cannot read ${dir}/gone.key: no such file`);
+    expect(r.stderr).toContain(`issuer.oidcKeys[0].privateKey: cannot read ${dir}/gone-oidc.key: no such file`);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack
+  });
+});
