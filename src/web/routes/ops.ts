@@ -1,7 +1,19 @@
 import Router from '@koa/router';
+import { BridgeError } from '../../errors.js';
 import type { WebDeps } from '../deps.js';
 
-/** Liveness, readiness and metrics. Readiness fails while the store or an IdP cannot be reached. */
+/** How long one readiness check may take: a probe that hangs is worse than one that says "failing". */
+const CHECK_TIMEOUT_MS = 3000;
+
+/**
+ * Liveness, readiness and metrics.
+ *
+ * Readiness is 503 only for what every request needs: the store. An IdP that cannot be reached is
+ * reported (`idps.<id>` with its error code) and makes the status `degraded`, still 200: taking
+ * every instance out of rotation for one bad IdP would stop the other IdPs' users, and CLI
+ * refreshes, while no other instance would do better. Alert on `degraded` instead.
+ * Each IdP is checked again on its own schedule (discovery, metadata), with backoff after a failure.
+ */
 export function opsRoutes(deps: WebDeps): Router {
   const router = new Router();
 
@@ -11,21 +23,29 @@ export function opsRoutes(deps: WebDeps): Router {
 
   router.get('/readyz', async function readiness(ctx) {
     const checks: Record<string, string> = {};
-    const probe = async (name: string, fn: () => Promise<void>) => {
+    const idps: Record<string, { status: string; code?: string }> = {};
+    const probe = async (fn: () => Promise<void>): Promise<{ status: string; code?: string }> => {
       try {
-        await withTimeout(fn(), 3000);
-        checks[name] = 'ok';
-      } catch {
-        checks[name] = 'failing';
+        await withTimeout(fn(), CHECK_TIMEOUT_MS);
+        return { status: 'ok' };
+      } catch (err) {
+        // A check that timed out has no code: it is still running and has not said why yet.
+        return err instanceof BridgeError ? { status: 'failing', code: err.code } : { status: 'failing' };
       }
     };
-    await Promise.all([
-      probe('store', () => deps.store.ping()),
-      ...[...deps.connectors.values()].map((c) => probe(`idp:${c.id}`, () => c.ready())),
+    const [store] = await Promise.all([
+      probe(() => deps.store.ping()),
+      ...[...deps.connectors.values()].map(async (c) => {
+        idps[c.id] = await probe(() => c.ready());
+        checks[`idp:${c.id}`] = idps[c.id]!.status;
+      }),
     ]);
-    const ready = Object.values(checks).every((v) => v === 'ok');
+    checks.store = store.status;
+    const ready = store.status === 'ok';
+    const degraded = Object.values(idps).some((i) => i.status !== 'ok');
     ctx.status = ready ? 200 : 503;
-    ctx.body = { status: ready ? 'ready' : 'not-ready', checks };
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { status: ready ? (degraded ? 'degraded' : 'ready') : 'not-ready', checks, idps };
   });
 
   router.get('/metrics', async function metrics(ctx) {

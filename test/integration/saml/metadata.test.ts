@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DOMParser, type Element } from '@xmldom/xmldom';
+import { DEFAULTS } from '../../../src/config/defaults.js';
 import { testKeyPair, type TestKeyPair } from '../../helpers/saml-keys.js';
 import { answer, idpMetadataXml, postToAcs, samlBridge, signedAnswer, startSamlLogin, testIdpKeys } from '../../helpers/saml-bridge.js';
 import { signBoth } from '../../helpers/saml-response.js';
@@ -81,8 +82,9 @@ describe('IdP metadata from a URL', () => {
     available = false;
     const res = await bridge.agent().get('/login?idp=corp').set('Accept', 'text/html').expect(502);
     expect(res.text).toContain('ERR_IDP_UNREACHABLE');
-    expect((await bridge.agent().get('/readyz').expect(503)).body.checks['idp:corp']).toBe('failing');
+    expect((await bridge.agent().get('/readyz').expect(200)).body.idps.corp).toEqual({ status: 'failing', code: 'ERR_IDP_UNREACHABLE' });
     available = true;
+    bridge.clock.advance(DEFAULTS.idp.loadRetryMaxSeconds * 1000); // past the retry backoff
     await bridge.agent().get('/login?idp=corp').expect(302);
   });
 
