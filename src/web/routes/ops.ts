@@ -48,6 +48,13 @@ export function opsRoutes(deps: WebDeps): Router {
     ctx.body = { status: ready ? (degraded ? 'degraded' : 'ready') : 'not-ready', checks, idps };
   });
 
+  // Browsers ask for it on every first visit: an empty answer they may keep for a day, rather than
+  // a 404 page and a "request refused" warning in the log for each new browser.
+  router.get('/favicon.ico', async function favicon(ctx) {
+    ctx.status = 204;
+    ctx.set('Cache-Control', 'public, max-age=86400');
+  });
+
   router.get('/metrics', async function metrics(ctx) {
     ctx.type = deps.metrics.registry.contentType;
     ctx.body = await deps.metrics.registry.metrics();
