@@ -94,6 +94,8 @@ export const ERROR_STATUS = {
   ERR_STS_EXPIRED: 401,
   ERR_STS_THROTTLED: 429,
   ERR_STS_UNAVAILABLE: 502,
+  /** STS did not connect or answer within alibaba.stsConnectTimeoutMs / stsReadTimeoutMs. */
+  ERR_STS_TIMEOUT: 504,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -134,6 +136,7 @@ const GENERIC_MESSAGES: Record<number, string> = {
   501: 'This part of rambridge is not configured yet.',
   502: 'A service rambridge depends on did not answer properly.',
   503: 'rambridge is not ready yet. Please try again shortly.',
+  504: 'A service rambridge depends on did not answer in time.',
 };
 
 const DEFAULT_OAUTH_ERROR: Record<number, string> = {
