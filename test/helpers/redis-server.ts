@@ -17,9 +17,10 @@ export interface RunningRedis {
  * A private redis-server on 127.0.0.1 and a free port, persisting nothing, in a temp dir. It never
  * touches a system Redis on 6379. Resolves once it answers PING.
  */
-export async function startRedisServer(): Promise<RunningRedis> {
+export async function startRedisServer(options: { port?: number } = {}): Promise<RunningRedis> {
   const dir = await mkdtemp(join(tmpdir(), 'rambridge-redis-'));
-  const port = await freePort();
+  // A given port: a Redis "restarted" where clients already point (outage tests).
+  const port = options.port ?? (await freePort());
   const child = spawn(REDIS_SERVER, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
