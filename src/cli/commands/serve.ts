@@ -16,9 +16,10 @@ export function registerServe(program: Command): void {
       // Loaded on use: client commands (creds, exec…) must start fast and not load the server.
       const { startBridge } = await import('../../main.js');
       const logger = createLogger({ level: config.log.level });
+      const hangups = reloadOnHangup(() => loadConfigFile(opts.config, process.env), logger);
       const bridge = await startBridge({ config, logger, port: opts.port });
       signals.started(() => bridge.close());
-      reloadOnHangup(bridge, () => loadConfigFile(opts.config, process.env), logger);
+      hangups.started(bridge);
     });
 }
 
@@ -32,19 +33,23 @@ function parsePort(value: string): number {
  * SIGHUP reads the configuration file again and, when it is valid, serves it without a restart
  * (sessions and sign-ins in progress carry on: main.ts `reload`); IdP discovery and SAML metadata
  * are read again with it. An invalid file is logged with its problems and the running
- * configuration stays. Reloads run one at a time; a SIGHUP during one runs another after it.
+ * configuration stays. Handled from the start, so a SIGHUP during start-up does not kill the
+ * process (the default action); it is ignored then, the file having just been read. Reloads run
+ * one at a time.
  */
 export function reloadOnHangup(
-  bridge: RunningBridge,
   load: () => ReturnType<typeof loadConfigFile>,
   logger: ReturnType<typeof createLogger>,
-): void {
+): { started(bridge: RunningBridge): void } {
+  let bridge: RunningBridge | undefined;
   let running: Promise<void> = Promise.resolve();
   process.on('SIGHUP', () => {
+    const target = bridge;
+    if (!target) return void logger.warn({ event: 'config-reload' }, 'SIGHUP during start-up: ignored');
     running = running.then(async () => {
       logger.info({ event: 'config-reload' }, 'SIGHUP: reloading the configuration');
       try {
-        await bridge.reload(await load());
+        await target.reload(await load());
       } catch (err) {
         const problems = (err as { problems?: unknown }).problems;
         logger.error(
@@ -54,6 +59,7 @@ export function reloadOnHangup(
       }
     });
   });
+  return { started: (b) => void (bridge = b) };
 }
 
 export interface StopHandle {
