@@ -82,7 +82,10 @@ test('Redis down mid-use: coded 503 on pages and JSON, nothing half-written; Red
     if (Date.now() > deadline) throw new Error('the store did not come back');
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  await late.get('/roles').expect(302).expect('location', /^\/login/); // nothing half-written
+  await late
+    .get('/roles')
+    .expect(302)
+    .expect('location', /^\/login/); // nothing half-written
   const again = await signIn();
   await again.get('/roles').expect(200);
   expect(logLines.join('')).not.toContain(op.clientSecret);
