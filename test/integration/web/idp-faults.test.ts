@@ -60,6 +60,21 @@ describe('an IdP that is down', () => {
       .expect('location', '/roles');
   });
 
+  test('an IdP that goes down between its sign-in page and the callback: ERR_IDP_UNREACHABLE naming it, no session', async () => {
+    const { agent } = await twoIdps();
+    const browser = agent();
+    const start = await browser.get('/login?idp=backup').expect(302);
+    const callback = await followOp(start.headers.location!);
+    backup.down = true; // the token endpoint does not answer
+    const res = await browser
+      .get(callback.pathname + callback.search)
+      .set('Accept', 'text/html')
+      .expect(502);
+    expect(res.text).toContain('ERR_IDP_UNREACHABLE');
+    expect(res.text).toContain('Backup SSO');
+    await browser.get('/roles').expect(302);
+  });
+
   test('/readyz stays 200 "degraded", listing the failing IdP with its code; the store decides readiness', async () => {
     const { agent } = await twoIdps();
     backup.down = true;
