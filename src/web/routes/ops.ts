@@ -1,6 +1,12 @@
 import Router from '@koa/router';
+import type { Context } from 'koa';
 import { BridgeError } from '../../errors.js';
 import type { WebDeps } from '../deps.js';
+
+interface Outcome {
+  status: 'ok' | 'failing';
+  code?: string;
+}
 
 /** How long one readiness check may take: a probe that hangs is worse than one that says "failing". */
 const CHECK_TIMEOUT_MS = 3000;
@@ -16,6 +22,20 @@ const CHECK_TIMEOUT_MS = 3000;
  */
 export function opsRoutes(deps: WebDeps): Router {
   const router = new Router();
+  // Each check's last outcome: a change is logged once, with the reason, rather than at every probe.
+  const lastOutcome = new Map<string, string>();
+  const logChange = (ctx: Context, check: string, outcome: Outcome, err?: unknown) => {
+    const key = outcome.code ?? outcome.status;
+    if (lastOutcome.get(check) === key) return;
+    const first = !lastOutcome.has(check);
+    lastOutcome.set(check, key);
+    if (outcome.status === 'ok') {
+      if (!first) ctx.state.log.info({ event: 'readiness', check, status: 'ok' }, `${check} is back`);
+      return;
+    }
+    const detail = err instanceof BridgeError ? err.detail : { reason: `no answer within ${CHECK_TIMEOUT_MS} ms` };
+    ctx.state.log.warn({ event: 'readiness', check, status: outcome.status, code: outcome.code, detail }, `${check} is failing`);
+  };
 
   router.get('/healthz', async function liveness(ctx) {
     ctx.body = { status: 'ok' };
@@ -23,20 +43,24 @@ export function opsRoutes(deps: WebDeps): Router {
 
   router.get('/readyz', async function readiness(ctx) {
     const checks: Record<string, string> = {};
-    const idps: Record<string, { status: string; code?: string }> = {};
-    const probe = async (fn: () => Promise<void>): Promise<{ status: string; code?: string }> => {
+    const idps: Record<string, Outcome> = {};
+    const probe = async (check: string, fn: () => Promise<void>): Promise<Outcome> => {
+      let outcome: Outcome;
       try {
         await withTimeout(fn(), CHECK_TIMEOUT_MS);
-        return { status: 'ok' };
+        outcome = { status: 'ok' };
+        logChange(ctx, check, outcome);
       } catch (err) {
         // A check that timed out has no code: it is still running and has not said why yet.
-        return err instanceof BridgeError ? { status: 'failing', code: err.code } : { status: 'failing' };
+        outcome = err instanceof BridgeError ? { status: 'failing', code: err.code } : { status: 'failing' };
+        logChange(ctx, check, outcome, err);
       }
+      return outcome;
     };
     const [store] = await Promise.all([
-      probe(() => deps.store.ping()),
+      probe('store', () => deps.store.ping()),
       ...[...deps.connectors.values()].map(async (c) => {
-        idps[c.id] = await probe(() => c.ready());
+        idps[c.id] = await probe(`idp:${c.id}`, () => c.ready());
         checks[`idp:${c.id}`] = idps[c.id]!.status;
       }),
     ]);

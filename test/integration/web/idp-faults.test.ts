@@ -87,17 +87,30 @@ describe('an IdP that is down', () => {
   });
 
   test('/readyz checks again: an IdP that goes down after its discovery is reported, and again when it is back', async () => {
-    const { agent, clock } = await twoIdps();
+    const { agent, clock, logLines } = await twoIdps();
     expect((await agent().get('/readyz').expect(200)).body.status).toBe('ready');
     backup.down = true;
     clock.advance(DEFAULTS.idp.discoveryRefreshSeconds * 1000);
     expect((await agent().get('/readyz').expect(200)).body.idps.backup).toEqual({ status: 'failing', code: 'ERR_IDP_UNREACHABLE' });
+    expect((await agent().get('/readyz').expect(200)).body.status).toBe('degraded');
     // While down, its sign-in fails at once with the code rather than sending users to a dead IdP.
     expect((await agent().get('/login?idp=backup').expect(502)).body.code).toBe('ERR_IDP_UNREACHABLE');
     backup.down = false;
     clock.advance(RETRY_MIN_MS);
     expect((await agent().get('/readyz').expect(200)).body.status).toBe('ready');
     await agent().get('/login?idp=backup').expect(302);
+
+    // The log says it once per change, with the reason: not at every probe.
+    const readiness = logLines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.event === 'readiness');
+    expect(readiness).toEqual([
+      expect.objectContaining({
+        check: 'idp:backup',
+        status: 'failing',
+        code: 'ERR_IDP_UNREACHABLE',
+        detail: expect.objectContaining({ idp: 'backup', error: expect.any(String) }),
+      }),
+      expect.objectContaining({ check: 'idp:backup', status: 'ok' }),
+    ]);
   });
 
   test('a failed discovery is retried after a backoff, not by every sign-in; then the IdP is used again', async () => {
