@@ -28,6 +28,10 @@ export const ERROR_STATUS = {
   // upstream sign-in (OIDC)
   ERR_IDP_UNKNOWN: 404,
   ERR_IDP_UNREACHABLE: 502,
+  /** The IdP answered, but refused the bridge's client id/secret (`invalid_client`, a 401 challenge): a config mistake, not the user's. */
+  ERR_IDP_CLIENT_REJECTED: 502,
+  /** The IdP's discovery document names another issuer than the configured one: a config mistake (or the wrong URL), not an outage. */
+  ERR_IDP_ISSUER_MISMATCH: 502,
   ERR_AUTH_FLOW_MISSING: 400,
   ERR_AUTH_STATE_MISMATCH: 400,
   ERR_AUTH_IDP_ERROR: 401,
@@ -91,6 +95,8 @@ export const ERROR_STATUS = {
   ERR_STS_EXPIRED: 401,
   ERR_STS_THROTTLED: 429,
   ERR_STS_UNAVAILABLE: 502,
+  /** STS did not connect or answer within alibaba.stsConnectTimeoutMs / stsReadTimeoutMs. */
+  ERR_STS_TIMEOUT: 504,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;
@@ -110,7 +116,11 @@ export interface BridgeErrorOptions {
   detail?: Record<string, unknown>;
   /** The OAuth wire error (`invalid_request`, `access_denied`…) for API clients. */
   oauthError?: string;
-  /** Whether `userMessage` may be shown. False for internal errors: they get a generic message. */
+  /**
+   * Whether `userMessage` may be shown. By default it is, when one is set: a userMessage is a fixed
+   * sentence written for the user, whatever the status. ERR_INTERNAL never shows one: it wraps the
+   * unexpected, whose words nobody checked.
+   */
   expose?: boolean;
   cause?: unknown;
 }
@@ -127,6 +137,7 @@ const GENERIC_MESSAGES: Record<number, string> = {
   501: 'This part of rambridge is not configured yet.',
   502: 'A service rambridge depends on did not answer properly.',
   503: 'rambridge is not ready yet. Please try again shortly.',
+  504: 'A service rambridge depends on did not answer in time.',
 };
 
 const DEFAULT_OAUTH_ERROR: Record<number, string> = {
@@ -171,7 +182,7 @@ export class BridgeError extends Error {
     this.name = 'BridgeError';
     this.code = code;
     this.status = status;
-    this.expose = options.expose ?? status < 500;
+    this.expose = options.expose ?? (status < 500 || (options.userMessage !== undefined && code !== 'ERR_INTERNAL'));
     this.userMessage = this.expose ? message : (GENERIC_MESSAGES[status] ?? GENERIC_MESSAGES[500]!);
     this.hint = options.hint;
     this.detail = options.detail;

@@ -6,13 +6,24 @@ import { loadConfigFile, type BridgeConfig, type Env } from './config/index.js';
 import { stsClientFromConfig } from './issuance/sts-from-config.js';
 import { BridgeIssuer } from './issuer/index.js';
 import { closeGracefully, listenStartingUp, serveWith } from './http-server.js';
+import { toBridgeError } from './errors.js';
+import { createConnectors, type Connector } from './idp/index.js';
 import { createLogger, type Logger } from './log.js';
 import { createStore } from './store/index.js';
 import { Metrics } from './web/metrics.js';
 
 export interface RunningBridge {
   url: string;
+  /** The configuration in use: the latest one `reload` accepted. */
   config: BridgeConfig;
+  /**
+   * Serves `config` from now on (SIGHUP): a new app and new connectors (so IdP metadata and
+   * discovery are read again) on the same listening socket and the same store, so sessions,
+   * sign-ins in progress and CLI sessions carry on. Everything is built before the switch: if
+   * anything fails (a key file missing…) this throws and the running configuration stays.
+   * Settings that live with the process (host, port, store) need a restart; they are kept, with a warning.
+   */
+  reload(config: BridgeConfig): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -40,32 +51,69 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
   const logger = options.logger ?? createLogger({ level: config.log.level });
   for (const warning of config.warnings) logger.warn({ event: 'insecure-setting' }, warning);
   const store = createStore(config.store, clock);
-  const issuer = config.issuer && (await BridgeIssuer.create(config.issuer, config.alibaba, config.server.publicUrl));
-  const sts = issuer && stsClientFromConfig(config.alibaba);
-  const app = createApp({
-    config,
-    store,
-    logger,
-    clock,
-    issuer,
-    sts,
-    metrics: new Metrics({ processMetrics: true }),
-    actions: options.actions,
-  });
+  const metrics = new Metrics({ processMetrics: true });
+  const build = async (next: BridgeConfig) => {
+    const issuer = next.issuer && (await BridgeIssuer.create(next.issuer, next.alibaba, next.server.publicUrl));
+    const sts = issuer && stsClientFromConfig(next.alibaba);
+    const connectors = createConnectors(next, { store, clock });
+    const app = createApp({ config: next, store, logger, clock, issuer, sts, metrics, connectors, actions: options.actions });
+    return { app, connectors };
+  };
+  const { app, connectors } = await build(config);
   const server = options.server ?? (await listenStartingUp(config.server.host, options.port ?? config.server.port));
   const handle = app.callback();
   serveWith(server, (req, res) => void handle(req, res));
   const { port } = server.address() as AddressInfo;
   logger.info({ event: 'listening', host: config.server.host, port, publicUrl: config.server.publicUrl }, 'rambridge listening');
-  return {
+  void warmUp(connectors, logger);
+  const running: RunningBridge = {
     url: `http://${config.server.host}:${port}`,
     config,
+    reload: async (next) => {
+      for (const setting of restartOnly(running.config, next))
+        logger.warn({ event: 'config-reload', setting }, `${setting} changes take effect at the next restart`);
+      const built = await build(next);
+      logger.level = next.log.level;
+      const nextHandle = built.app.callback();
+      serveWith(server, (req, res) => void nextHandle(req, res));
+      running.config = next;
+      for (const warning of next.warnings) logger.warn({ event: 'insecure-setting' }, warning);
+      logger.info({ event: 'config-reloaded', idps: next.idps.map((i) => i.id) }, 'configuration reloaded');
+      await warmUp(built.connectors, logger);
+    },
     close: async () => {
       await closeGracefully(server, config.server.shutdownGraceSeconds * 1000);
       await store.close();
       logger.info({ event: 'stopped' }, 'rambridge stopped');
     },
   };
+  return running;
+}
+
+/** Reads every IdP's discovery or metadata now, so a problem shows in the log at start-up or reload, not at a user's sign-in. */
+async function warmUp(connectors: Map<string, Connector>, logger: Logger): Promise<void> {
+  await Promise.all(
+    [...connectors.values()].map((c) =>
+      c.reload().then(
+        () => logger.info({ event: 'idp-loaded', idp: c.id }, 'IdP metadata loaded'),
+        (err: unknown) => {
+          const e = toBridgeError(err);
+          logger.warn(
+            { event: 'idp-load-failed', idp: c.id, code: e.code, detail: e.detail },
+            'IdP metadata could not be loaded; retrying later',
+          );
+        },
+      ),
+    ),
+  );
+}
+
+/** Settings a reload cannot apply to a running process: the socket it listens on and the store it keeps state in. */
+function restartOnly(current: BridgeConfig, next: BridgeConfig): string[] {
+  const changed: string[] = [];
+  if (current.server.host !== next.server.host || current.server.port !== next.server.port) changed.push('server.host/port');
+  if (JSON.stringify(current.store) !== JSON.stringify(next.store)) changed.push('store');
+  return changed;
 }
 
 export async function startBridgeFromFile(file: string, env: Env): Promise<RunningBridge> {

@@ -33,9 +33,36 @@ export const DEFAULTS = {
     insecureAllowHttp: false,
     /** Off: keeping the IdP's refresh token is a long-lived credential the operator opts into. */
     refreshGroups: false,
+    /**
+     * OIDC discovery is fetched again after this many seconds (on the next sign-in or `/readyz`):
+     * often enough that readiness notices an IdP gone down within a probe period or two, rarely
+     * enough to be one small GET a minute per instance.
+     */
+    discoveryRefreshSeconds: 60,
+    /**
+     * SAML IdP metadata (`metadata:` file or URL) is read again after this many seconds: a day
+     * picks up a certificate the IdP publishes ahead of a rollover (they announce weeks ahead).
+     */
+    metadataRefreshSeconds: 24 * 3600,
+    /**
+     * After a failed discovery or metadata load, the next attempt waits this long, doubling up to
+     * `loadRetryMaxSeconds`: sign-ins meanwhile get the failure at once instead of each waiting
+     * for a timeout, and a down IdP is not hammered by every user retrying.
+     */
+    loadRetryMinSeconds: 1,
+    loadRetryMaxSeconds: 60,
   },
   alibaba: {
     site: 'intl' as const,
+    /** STS TCP+TLS connect timeout, ms: a reachable endpoint connects in well under a second. */
+    stsConnectTimeoutMs: 5000,
+    /** STS answer timeout, ms: AssumeRole answers in about 100 ms; a user is waiting on a page. */
+    stsReadTimeoutMs: 10000,
+    /**
+     * Attempts per STS call, the first included. Only throttling, 5xx and transport failures
+     * before an answer are retried: an AssumeRole has no side effect to repeat.
+     */
+    stsMaxAttempts: 3,
   },
   role: {
     /** One hour, the STS default for AssumeRoleWith{SAML,OIDC}. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULTS } from './defaults.js';
 import { isLoopbackUrl } from './urls.js';
 
 /**
@@ -107,6 +108,13 @@ export const samlIdpSchema = z
     certificates: z.array(pemOrFile).min(1).optional(),
     /** IdP metadata XML file or https URL, read for entryPoint, issuer and certificates not set above. */
     metadata: z.string().min(1).optional(),
+    /** Seconds after which `metadata` is read again (next sign-in or /readyz; also on SIGHUP). */
+    metadataRefreshSeconds: z
+      .number()
+      .int()
+      .min(60)
+      .max(30 * 86400)
+      .default(DEFAULTS.idp.metadataRefreshSeconds),
     attributes: z
       .strictObject({
         email: z.string().min(1).optional(),

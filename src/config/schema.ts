@@ -83,6 +83,8 @@ const oidcIdpSchema = z
      * token or a log line). The IdP's app registration must allow the refresh_token grant.
      */
     refreshGroups: z.boolean().default(DEFAULTS.idp.refreshGroups),
+    /** Seconds after which discovery is fetched again (next sign-in or /readyz). */
+    discoveryRefreshSeconds: z.number().int().min(10).max(86400).default(DEFAULTS.idp.discoveryRefreshSeconds),
   })
   .superRefine((idp, ctx) => {
     if (!idp.issuer.startsWith('http:')) return;
@@ -114,9 +116,9 @@ const alibabaSchema = z.strictObject({
   /** Console pages a user may pick as destination (exact URLs or prefixes ending in `/`). */
   consoleDestinations: z.array(z.strictObject({ label: z.string().min(1), url: httpUrl })).default([]),
   /** STS client timeouts and retries. */
-  stsConnectTimeoutMs: z.number().int().positive().default(5000),
-  stsReadTimeoutMs: z.number().int().positive().default(10000),
-  stsMaxAttempts: z.number().int().min(1).max(5).default(3),
+  stsConnectTimeoutMs: z.number().int().min(100).max(60_000).default(DEFAULTS.alibaba.stsConnectTimeoutMs),
+  stsReadTimeoutMs: z.number().int().min(100).max(120_000).default(DEFAULTS.alibaba.stsReadTimeoutMs),
+  stsMaxAttempts: z.number().int().min(1).max(5).default(DEFAULTS.alibaba.stsMaxAttempts),
 });
 
 const accountSchema = z.strictObject({

@@ -15,8 +15,13 @@ export interface Connector {
   startLogin(options?: LoginOptions): Promise<LoginStart>;
   /** Verifies the IdP's answer against the secrets from `startLogin`. Throws a BridgeError on any refusal. */
   finishLogin(answer: IdpAnswer, secrets: FlowSecrets): Promise<Identity>;
-  /** Resolves when the IdP's metadata can be loaded (readiness). */
+  /**
+   * Readiness: loads the IdP's metadata (OIDC discovery, SAML metadata) again when due and throws
+   * the BridgeError of the last failure, if the last attempt failed.
+   */
   ready(): Promise<void>;
+  /** Loads the IdP's metadata now, whatever the schedule (SIGHUP). */
+  reload(): Promise<void>;
   /**
    * Re-reads the user at the IdP with `identity.upstreamRefreshToken` (OIDC only; SAML has no
    * refresh). Returns the fresh identity, carrying the IdP's rotated refresh token if it rotated.

@@ -1,4 +1,4 @@
-import type { Idp } from '../config/index.js';
+import type { BridgeConfig, Idp } from '../config/index.js';
 import type { Connector } from './connector.js';
 import { OidcConnector } from './oidc/connector.js';
 import { SamlConnector, type SamlConnectorDeps } from './saml/connector.js';
@@ -21,4 +21,10 @@ export function createConnector(idp: Idp, deps: ConnectorDeps): Connector {
     case 'saml':
       return new SamlConnector(idp, deps);
   }
+}
+
+/** One connector per configured IdP, by id. Roles passing the IdP's own ID token to STS make the OIDC connectors keep it. */
+export function createConnectors(config: BridgeConfig, deps: SamlConnectorDeps): Map<string, Connector> {
+  const keepIdToken = config.roles.some((r) => r.oidcPassThrough);
+  return new Map(config.idps.map((idp) => [idp.id, createConnector(idp, { ...deps, keepIdToken })]));
 }

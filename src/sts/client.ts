@@ -1,5 +1,6 @@
 import * as OpenApi from '@alicloud/openapi-core';
 import Sts from '@alicloud/sts20150401';
+import { DEFAULTS } from '../config/defaults.js';
 import { BridgeError } from '../errors.js';
 import { resolveStsEndpoint, type StsEndpointOptions } from './endpoint.js';
 import { isRetryableStsError, toStsBridgeError } from './errors.js';
@@ -60,8 +61,8 @@ export function createStsClient(options: StsClientOptions = {}): StsClient {
       new OpenApi.$OpenApiUtil.Config({
         endpoint,
         protocol,
-        connectTimeout: options.connectTimeoutMs ?? 5_000,
-        readTimeout: options.readTimeoutMs ?? 10_000,
+        connectTimeout: options.connectTimeoutMs ?? DEFAULTS.alibaba.stsConnectTimeoutMs,
+        readTimeout: options.readTimeoutMs ?? DEFAULTS.alibaba.stsReadTimeoutMs,
         userAgent: 'rambridge',
         // Pinned rather than left to the SDK's default: the credentials must stay in headers.
         ...(caller ? { ...caller, signatureAlgorithm: 'ACS3-HMAC-SHA256' } : {}),

@@ -28,11 +28,22 @@ const USER_MESSAGES: Partial<Record<ErrorCode, string>> = {
   ERR_STS_EXPIRED: 'The sign-in proof or credentials expired before Alibaba Cloud accepted them. Please try again.',
   ERR_STS_INVALID_INPUT: 'Alibaba Cloud rejected the request for this role; the role or its provider may be misconfigured.',
   ERR_STS_THROTTLED: 'Alibaba Cloud is limiting credential requests right now. Please try again shortly.',
+  ERR_STS_TIMEOUT: 'Alibaba Cloud STS did not answer in time. Please try again in a moment.',
+  ERR_STS_UNAVAILABLE: 'Alibaba Cloud STS could not be reached or did not answer properly. Please try again in a moment.',
 };
 
-/** Whether a failure is worth retrying: STS throttling, or a 5xx from STS. */
+/**
+ * Whether a failure is worth retrying: STS throttling, or a 5xx from STS. Transport failures are
+ * not: after a timeout STS may have acted on the call (a SAML assertion is then spent), and the
+ * user on the page has already waited the whole timeout, which bounds the time to the error.
+ */
 export function isRetryableStsError(err: unknown): boolean {
   return err instanceof AlibabaCloudError && (/^Throttling/.test(err.code) || (err.statusCode ?? 0) >= 500);
+}
+
+/** httpx (the SDK's transport) names both its connect and its read timeout `RequestTimeoutError`. */
+function isTimeout(err: unknown): boolean {
+  return err instanceof Error && (err.name === 'RequestTimeoutError' || /^(ReadTimeout|ConnectTimeout)\b/.test(err.message));
 }
 
 /** The BridgeError for a failed STS call: mapped by STS Code first, HTTP status second. */
@@ -42,7 +53,8 @@ export function toStsBridgeError(err: unknown, action: string): BridgeError {
     // Connection refused, timeouts, a proxy's HTML error page: STS never answered as STS. The
     // SDK appends the full request URL to transport errors, so neither the error nor its message
     // is kept: only its code and a message without query strings reach `detail` (and the log).
-    return new BridgeError('ERR_STS_UNAVAILABLE', { detail: { action, ...transportFailure(err) } });
+    const code = isTimeout(err) ? 'ERR_STS_TIMEOUT' : 'ERR_STS_UNAVAILABLE';
+    return new BridgeError(code, { userMessage: USER_MESSAGES[code], detail: { action, ...transportFailure(err) } });
   }
   const status = err.statusCode;
   const data = (err as { data?: Record<string, unknown> }).data ?? {};

@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import { toBridgeError } from '../errors.js';
 import type { Connector, IdpAnswer } from '../idp/index.js';
 import type { WebDeps } from './deps.js';
+import { groupClaimNames } from './group-claims.js';
 import { startSignedInSession } from './middleware/session.js';
 
 /**
@@ -28,6 +29,13 @@ export async function completeLogin(ctx: Context, deps: WebDeps, connector: Conn
       },
       'signed in',
     );
+    // The usual cause of "no roles": the IdP app does not send the claim the config names.
+    if (identity.groups.length === 0) {
+      ctx.state.log.warn(
+        { event: 'groups-missing', idp: connector.id, expectedClaims: groupClaimNames(deps.config, connector.id) },
+        'the IdP sent no groups in the configured claim(s)',
+      );
+    }
     ctx.redirect(flow.returnTo);
   } catch (err) {
     deps.metrics.observeLogin(connector.id, toBridgeError(err).code);

@@ -53,6 +53,14 @@ export class FakeOp {
   refreshClaims: Record<string, unknown> = {};
   /** Issue a new refresh token at every refresh and invalidate the presented one (Okta, Auth0). */
   rotateRefreshTokens = true;
+  /** Drop every connection, as an IdP that is down (discovery included). */
+  down = false;
+  /** The issuer the discovery document names (a misconfigured or wrong-URL IdP); default the real one. */
+  discoveryIssuer: string | undefined;
+  /** Answer a wrong client secret with a `WWW-Authenticate: Basic` challenge too (RFC 6749 §5.2, oidc-provider). */
+  challengeInvalidClient = false;
+  /** Discovery requests received (answered or dropped), for assertions on how often the bridge asks. */
+  discoveryRequests = 0;
   /** Grant types received at /token, for assertions. */
   readonly tokenGrants: string[] = [];
   private readonly codes = new Map<
@@ -93,9 +101,11 @@ export class FakeOp {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
     };
+    if (url.pathname === '/.well-known/openid-configuration') this.discoveryRequests++;
+    if (this.down) return void res.socket?.destroy();
     if (url.pathname === '/.well-known/openid-configuration') {
       return json(200, {
-        issuer: this.issuer,
+        issuer: this.discoveryIssuer ?? this.issuer,
         authorization_endpoint: `${this.issuer}/authorize`,
         token_endpoint: `${this.issuer}/token`,
         jwks_uri: `${this.issuer}/jwks`,
@@ -142,7 +152,10 @@ export class FakeOp {
       const challenge = createHash('sha256').update(verifier).digest('base64url');
       // client_secret_basic form-urlencodes both parts before base64 (RFC 6749 §2.3.1).
       const [id, secret] = auth.split(':').map((part) => decodeURIComponent(part.replace(/\+/g, ' ')));
-      if (id !== this.clientId || secret !== this.clientSecret) return json(401, { error: 'invalid_client' });
+      if (id !== this.clientId || secret !== this.clientSecret) {
+        if (this.challengeInvalidClient) res.setHeader('WWW-Authenticate', 'Basic realm="fake-op", error="invalid_client"');
+        return json(401, { error: 'invalid_client' });
+      }
       if (!grant || grant.challenge !== challenge) return json(400, { error: 'invalid_grant' });
       return json(200, {
         access_token: randomBytes(16).toString('base64url'),

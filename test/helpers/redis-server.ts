@@ -22,10 +22,11 @@ export interface RunningRedis {
  * first (Sentinel needs one it can rewrite).
  */
 export async function startRedisServer(
-  options: { args?: string[]; configFile?: (dir: string, port: number) => Promise<string>; binary?: string } = {},
+  options: { args?: string[]; configFile?: (dir: string, port: number) => Promise<string>; binary?: string; port?: number } = {},
 ): Promise<RunningRedis> {
   const dir = await mkdtemp(join(tmpdir(), 'rambridge-redis-'));
-  const port = await freePort();
+  // A given port: a Redis "restarted" where clients already point (outage tests).
+  const port = options.port ?? (await freePort());
   const file = options.configFile ? [await options.configFile(dir, port)] : [];
   const child = spawn(
     options.binary ?? REDIS_SERVER,

@@ -19,6 +19,13 @@ describe('BridgeError', () => {
     expect(err.userMessage).toBe('Something went wrong on our side.');
   });
 
+  test('a userMessage set on any other 5xx error is shown, not replaced by the generic sentence', () => {
+    const err = new BridgeError('ERR_UNAVAILABLE', { userMessage: 'The shared store (Redis) is unavailable.' });
+    expect(err).toMatchObject({ status: 503, expose: true, userMessage: 'The shared store (Redis) is unavailable.' });
+    // Without one, the generic sentence for its status.
+    expect(new BridgeError('ERR_IDP_UNREACHABLE').userMessage).toBe(new BridgeError('ERR_STS_UNAVAILABLE').userMessage);
+  });
+
   test('unknown throwables become a non-exposed ERR_INTERNAL keeping the cause', () => {
     const cause = new Error('boom');
     const err = toBridgeError(cause);

@@ -1,5 +1,7 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { loadConfigFile } from '../../config/index.js';
+import { createLogger } from '../../log.js';
+import type { RunningBridge } from '../../main.js';
 import { exitOnConfigProblems } from '../config-errors.js';
 
 export function registerServe(program: Command): void {
@@ -7,14 +9,57 @@ export function registerServe(program: Command): void {
     .command('serve')
     .description('run the bridge with a configuration file')
     .requiredOption('-c, --config <file>', 'YAML configuration (${ENV} references are expanded)')
-    .action(async (opts: { config: string }) => {
+    .option('-p, --port <port>', 'listen on this port instead of server.port (0: any free port)', parsePort)
+    .action(async (opts: { config: string; port?: number }) => {
       const config = await loadConfigFile(opts.config, process.env).catch(exitOnConfigProblems);
       const signals = handleStopSignals();
       // Loaded on use: client commands (creds, exec…) must start fast and not load the server.
       const { startBridge } = await import('../../main.js');
-      const bridge = await startBridge({ config });
+      const logger = createLogger({ level: config.log.level });
+      const hangups = reloadOnHangup(() => loadConfigFile(opts.config, process.env), logger);
+      const bridge = await startBridge({ config, logger, port: opts.port });
       signals.started(() => bridge.close());
+      hangups.started(bridge);
     });
+}
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new InvalidArgumentError('a port number (0-65535)');
+  return port;
+}
+
+/**
+ * SIGHUP reads the configuration file again and, when it is valid, serves it without a restart
+ * (sessions and sign-ins in progress carry on: main.ts `reload`); IdP discovery and SAML metadata
+ * are read again with it. An invalid file is logged with its problems and the running
+ * configuration stays. Handled from the start, so a SIGHUP during start-up does not kill the
+ * process (the default action); it is ignored then, the file having just been read. Reloads run
+ * one at a time.
+ */
+export function reloadOnHangup(
+  load: () => ReturnType<typeof loadConfigFile>,
+  logger: ReturnType<typeof createLogger>,
+): { started(bridge: RunningBridge): void } {
+  let bridge: RunningBridge | undefined;
+  let running: Promise<void> = Promise.resolve();
+  process.on('SIGHUP', () => {
+    const target = bridge;
+    if (!target) return void logger.warn({ event: 'config-reload' }, 'SIGHUP during start-up: ignored');
+    running = running.then(async () => {
+      logger.info({ event: 'config-reload' }, 'SIGHUP: reloading the configuration');
+      try {
+        await target.reload(await load());
+      } catch (err) {
+        const problems = (err as { problems?: unknown }).problems;
+        logger.error(
+          { event: 'config-reload-refused', problems, error: err instanceof Error ? err.message : String(err) },
+          'the new configuration was refused; the running one stays',
+        );
+      }
+    });
+  });
+  return { started: (b) => void (bridge = b) };
 }
 
 export interface StopHandle {

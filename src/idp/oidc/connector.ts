@@ -5,7 +5,10 @@ import { BridgeError } from '../../errors.js';
 import type { Connector, FlowSecrets, IdpAnswer, LoginOptions, LoginStart } from '../connector.js';
 import type { Identity } from '../identity.js';
 import { checkReauthentication, reauthenticationSecrets } from '../reauthentication.js';
+import { DEFAULTS } from '../../config/defaults.js';
+import { Reloading } from '../reloading.js';
 import { identityFromClaims } from './claims.js';
+import { discoveryError, grantError, oidcFailure } from './errors.js';
 import { refuseFutureTimes } from './token-times.js';
 
 /**
@@ -23,8 +26,8 @@ export class OidcConnector implements Connector {
   readonly type = 'oidc' as const;
   readonly id: string;
   readonly displayName: string;
-  private configuration: Promise<client.Configuration> | undefined;
-  private refreshConfiguration: client.Configuration | undefined;
+  private readonly discovery: Reloading<client.Configuration>;
+  private refreshConfiguration: { from: client.Configuration; config: client.Configuration } | undefined;
 
   /** `keepIdToken`: some role passes the IdP's own ID token through to STS. `clock`: the bridge's. */
   constructor(
@@ -33,10 +36,23 @@ export class OidcConnector implements Connector {
   ) {
     this.id = idp.id;
     this.displayName = idp.displayName;
+    // Keeping a discovered configuration while the IdP fails to answer would only send users to
+    // a dead IdP: while discovery fails, sign-ins get the coded failure naming this IdP instead.
+    this.discovery = new Reloading(() => this.fetchDiscovery(), options.clock, {
+      refreshMs: idp.discoveryRefreshSeconds * 1000,
+      minRetryMs: DEFAULTS.idp.loadRetryMinSeconds * 1000,
+      maxRetryMs: DEFAULTS.idp.loadRetryMaxSeconds * 1000,
+      keepLastGood: false,
+    });
   }
 
+  /** Discovery again when due: readiness follows the IdP's state, not the first answer. */
   async ready(): Promise<void> {
-    await this.discover();
+    await this.discovery.check();
+  }
+
+  async reload(): Promise<void> {
+    await this.discovery.reload();
   }
 
   async startLogin(options: LoginOptions = {}): Promise<LoginStart> {
@@ -86,7 +102,7 @@ export class OidcConnector implements Connector {
         ...(secrets.maxAge !== undefined ? { maxAge: Number(secrets.maxAge) } : {}),
       });
     } catch (err) {
-      throw classifyGrantError(err);
+      throw grantError(err, this.idp);
     }
     const claims = tokens.claims();
     if (!claims) throw new BridgeError('ERR_AUTH_TOKEN_INVALID', { detail: { reason: 'no id_token' } });
@@ -120,9 +136,8 @@ export class OidcConnector implements Connector {
       claims = idTokenClaims ?? { ...(await client.fetchUserInfo(config, tokens.access_token, identity.subject)), iss: identity.issuer };
     } catch (err) {
       if (err instanceof BridgeError) throw err;
-      if (err instanceof client.ResponseBodyError && err.error === 'invalid_grant')
-        throw refreshDenied(this.idp.id, { idpError: err.error, error: errorSummary(err) });
-      throw classifyGrantError(err);
+      if (err instanceof client.ResponseBodyError && err.error === 'invalid_grant') throw refreshDenied(this.idp.id, oidcFailure(err));
+      throw grantError(err, this.idp);
     }
     if (claims.sub !== identity.subject || claims.iss !== identity.issuer) {
       throw refreshDenied(this.idp.id, { reason: 'refreshed token names another user', sub: claims.sub, iss: claims.iss });
@@ -171,32 +186,29 @@ export class OidcConnector implements Connector {
    * timeout is per configuration, and sign-ins keep the longer one.
    */
   private async refreshConfig(): Promise<client.Configuration> {
-    if (this.refreshConfiguration) return this.refreshConfiguration;
     const discovered = await this.discover();
+    if (this.refreshConfiguration?.from === discovered) return this.refreshConfiguration.config;
     const config = new client.Configuration(discovered.serverMetadata(), this.idp.clientId, this.clientMetadata(), this.clientAuth());
     for (const option of this.executeOptions()) option(config);
     config.timeout = REFRESH_TIMEOUT_SECONDS;
-    this.refreshConfiguration = config;
+    this.refreshConfiguration = { from: discovered, config };
     return config;
   }
 
-  /** Discovery once, cached; a failure is not cached so the next sign-in tries again. */
+  /** The discovered configuration: fetched again every `discoveryRefreshSeconds`, retried with backoff after a failure. */
   private discover(): Promise<client.Configuration> {
-    this.configuration ??= client
+    return this.discovery.get();
+  }
+
+  private fetchDiscovery(): Promise<client.Configuration> {
+    return client
       .discovery(new URL(this.idp.issuer), this.idp.clientId, this.clientMetadata(), this.clientAuth(), {
         timeout: 10,
         execute: this.executeOptions(),
       })
       .catch((err: unknown) => {
-        this.configuration = undefined;
-        throw new BridgeError('ERR_IDP_UNREACHABLE', {
-          userMessage: 'The identity provider could not be reached.',
-          hint: 'Try again in a moment. Admin: check the IdP issuer URL and network access.',
-          detail: { idp: this.idp.id, issuer: this.idp.issuer, error: errorSummary(err) },
-          cause: err,
-        });
+        throw discoveryError(err, this.idp);
       });
-    return this.configuration;
   }
 
   private clientMetadata(): Partial<client.ClientMetadata> {
@@ -228,25 +240,4 @@ function refreshDenied(idp: string, detail: Record<string, unknown>, cause?: unk
     detail: { idp, ...detail },
     cause,
   });
-}
-
-/** Maps openid-client failures to stable codes; the library's message goes to the log only. */
-function classifyGrantError(err: unknown): BridgeError {
-  const detail = { error: errorSummary(err) };
-  if (err instanceof client.AuthorizationResponseError) {
-    return new BridgeError('ERR_AUTH_IDP_ERROR', { detail: { ...detail, idpError: err.error } });
-  }
-  const code = (err as { code?: string }).code;
-  if (err instanceof client.ResponseBodyError) {
-    return new BridgeError('ERR_AUTH_IDP_ERROR', { detail: { ...detail, idpError: err.error, status: err.status } });
-  }
-  if (code?.startsWith('OAUTH_') || code?.startsWith('ERR_JW')) {
-    return new BridgeError('ERR_AUTH_TOKEN_INVALID', { detail });
-  }
-  return new BridgeError('ERR_IDP_UNREACHABLE', { detail, cause: err });
-}
-
-function errorSummary(err: unknown): string {
-  if (err instanceof Error) return `${(err as { code?: string }).code ?? err.name}: ${err.message}`;
-  return String(err);
 }

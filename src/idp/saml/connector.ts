@@ -1,11 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { SAML, type Profile } from '@node-saml/node-saml';
 import type { Clock } from '../../clock.js';
+import { DEFAULTS } from '../../config/defaults.js';
 import type { SamlIdp } from '../../config/index.js';
 import { BridgeError } from '../../errors.js';
 import type { Store } from '../../store/index.js';
 import type { Connector, FlowSecrets, IdpAnswer, LoginOptions, LoginStart } from '../connector.js';
 import type { Identity } from '../identity.js';
+import { Reloading } from '../reloading.js';
 import { checkReauthentication, reauthenticationSecrets } from '../reauthentication.js';
 import { checkAssertion, type CheckedAssertion } from './assertion-checks.js';
 import { identityFromProfile } from './attributes.js';
@@ -18,13 +20,6 @@ import { signaturePlan } from './signatures.js';
 import { spMetadataXml } from './sp-metadata.js';
 import { configuredTrust, loadIdpTrust, type IdpTrust } from './trust.js';
 import { parseXml, type XmlElement } from './xml.js';
-
-/** How long IdP metadata is used before it is read again. */
-const METADATA_REFRESH_MS = 24 * 3600 * 1000;
-
-interface Trusted {
-  trust: IdpTrust;
-}
 
 export interface SamlConnectorDeps {
   store: Store;
@@ -43,7 +38,7 @@ export class SamlConnector implements Connector {
   readonly displayName: string;
   private readonly sp: SpKeys | undefined;
   private readonly configured: Partial<IdpTrust>;
-  private trusted: { at: number; value: Promise<Trusted> } | undefined;
+  private readonly trust: Reloading<IdpTrust>;
 
   constructor(
     readonly idp: SamlIdp,
@@ -53,14 +48,31 @@ export class SamlConnector implements Connector {
     this.displayName = idp.displayName;
     this.sp = loadSpKeys(idp);
     this.configured = configuredTrust(idp);
+    /*
+     * IdP trust (entityID, entry point, certificates). Metadata is read again every
+     * `metadataRefreshSeconds`, so a certificate the IdP publishes ahead of a rollover is trusted in
+     * time; when a reload fails the previous trust stays in use (its certificates are still right)
+     * and readiness reports the failure. Without metadata, it is the config and never changes.
+     */
+    this.trust = new Reloading(() => loadIdpTrust(idp, this.configured), deps.clock, {
+      refreshMs: idp.metadata ? idp.metadataRefreshSeconds * 1000 : Infinity,
+      minRetryMs: DEFAULTS.idp.loadRetryMinSeconds * 1000,
+      maxRetryMs: DEFAULTS.idp.loadRetryMaxSeconds * 1000,
+      keepLastGood: true,
+    });
   }
 
   async ready(): Promise<void> {
-    await this.load();
+    await this.trust.check();
+  }
+
+  /** Reads the IdP metadata now (SIGHUP), whatever the schedule; a failure keeps the trust in use. */
+  async reload(): Promise<void> {
+    await this.trust.reload();
   }
 
   async startLogin(options: LoginOptions = {}): Promise<LoginStart> {
-    const { trust } = await this.load();
+    const trust = await this.trust.get();
     const requestId = `_${randomBytes(20).toString('hex')}`;
     // A fresh node-saml instance per request: it is how we learn the ID it puts in the request.
     const saml = new SAML({
@@ -76,7 +88,7 @@ export class SamlConnector implements Connector {
   async finishLogin(answer: IdpAnswer, secrets: FlowSecrets): Promise<Identity> {
     if (answer.kind !== 'post') throw new BridgeError('ERR_BAD_REQUEST', { detail: { reason: 'SAML answers arrive as form posts' } });
     const posted = prefilterPost(answer.form);
-    const { trust } = await this.load();
+    const trust = await this.trust.get();
     const root = await parse(posted.xml);
     checkResponse(root, {
       issuer: trust.entityId,
@@ -140,27 +152,6 @@ export class SamlConnector implements Connector {
     if (!(await this.deps.store.insert(key, 1, ttlSeconds))) {
       throw samlRefusal('ERR_SAML_REPLAY', { reason: 'assertion ID already used', assertionId: assertion.id.slice(0, 100) });
     }
-  }
-
-  /**
-   * IdP trust (entityID, entry point, certificates). Metadata is read again once a day, so
-   * a certificate the IdP publishes ahead of a rollover is trusted in time; when a refresh fails the
-   * previous trust stays in use and the next sign-in tries again.
-   */
-  private load(): Promise<Trusted> {
-    const now = this.deps.clock.now();
-    const current = this.trusted;
-    if (current && (!this.idp.metadata || now - current.at < METADATA_REFRESH_MS)) return current.value;
-    const value = loadIdpTrust(this.idp, this.configured).then(
-      (trust) => ({ trust }),
-      (err: unknown) => {
-        this.trusted = current; // still stale: the next call tries again
-        if (current) return current.value;
-        throw err;
-      },
-    );
-    this.trusted = { at: now, value };
-    return value;
   }
 }
 

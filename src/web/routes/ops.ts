@@ -1,11 +1,42 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import Router from '@koa/router';
+import type { Context } from 'koa';
 import { BridgeError } from '../../errors.js';
 import type { WebDeps } from '../deps.js';
 
-/** Liveness, readiness and metrics. Readiness fails while the store or an IdP cannot be reached. */
+interface Outcome {
+  status: 'ok' | 'failing';
+  code?: string;
+}
+
+/** How long one readiness check may take: a probe that hangs is worse than one that says "failing". */
+const CHECK_TIMEOUT_MS = 3000;
+
+/**
+ * Liveness, readiness and metrics.
+ *
+ * Readiness is 503 only for what every request needs: the store. An IdP that cannot be reached is
+ * reported (`idps.<id>` with its error code) and makes the status `degraded`, still 200: taking
+ * every instance out of rotation for one bad IdP would stop the other IdPs' users, and CLI
+ * refreshes, while no other instance would do better. Alert on `degraded` instead.
+ * Each IdP is checked again on its own schedule (discovery, metadata), with backoff after a failure.
+ */
 export function opsRoutes(deps: WebDeps): Router {
   const router = new Router();
+  // Each check's last outcome: a change is logged once, with the reason, rather than at every probe.
+  const lastOutcome = new Map<string, string>();
+  const logChange = (ctx: Context, check: string, outcome: Outcome, err?: unknown) => {
+    const key = outcome.code ?? outcome.status;
+    if (lastOutcome.get(check) === key) return;
+    const first = !lastOutcome.has(check);
+    lastOutcome.set(check, key);
+    if (outcome.status === 'ok') {
+      if (!first) ctx.state.log.info({ event: 'readiness', check, status: 'ok' }, `${check} is back`);
+      return;
+    }
+    const detail = err instanceof BridgeError ? err.detail : { reason: `no answer within ${CHECK_TIMEOUT_MS} ms` };
+    ctx.state.log.warn({ event: 'readiness', check, status: outcome.status, code: outcome.code, detail }, `${check} is failing`);
+  };
 
   router.get('/healthz', function liveness(ctx) {
     ctx.body = { status: 'ok' };
@@ -13,21 +44,40 @@ export function opsRoutes(deps: WebDeps): Router {
 
   router.get('/readyz', async function readiness(ctx) {
     const checks: Record<string, string> = {};
-    const probe = async (name: string, fn: () => Promise<void>) => {
+    const idps: Record<string, Outcome> = {};
+    const probe = async (check: string, fn: () => Promise<void>): Promise<Outcome> => {
+      let outcome: Outcome;
       try {
-        await withTimeout(fn(), 3000);
-        checks[name] = 'ok';
-      } catch {
-        checks[name] = 'failing';
+        await withTimeout(fn(), CHECK_TIMEOUT_MS);
+        outcome = { status: 'ok' };
+        logChange(ctx, check, outcome);
+      } catch (err) {
+        // A check that timed out has no code: it is still running and has not said why yet.
+        outcome = err instanceof BridgeError ? { status: 'failing', code: err.code } : { status: 'failing' };
+        logChange(ctx, check, outcome, err);
       }
+      return outcome;
     };
-    await Promise.all([
+    const [store] = await Promise.all([
       probe('store', () => deps.store.ping()),
-      ...[...deps.connectors.values()].map((c) => probe(`idp:${c.id}`, () => c.ready())),
+      ...[...deps.connectors.values()].map(async (c) => {
+        idps[c.id] = await probe(`idp:${c.id}`, () => c.ready());
+        checks[`idp:${c.id}`] = idps[c.id]!.status;
+      }),
     ]);
-    const ready = Object.values(checks).every((v) => v === 'ok');
+    checks.store = store.status;
+    const ready = store.status === 'ok';
+    const degraded = Object.values(idps).some((i) => i.status !== 'ok');
     ctx.status = ready ? 200 : 503;
-    ctx.body = { status: ready ? 'ready' : 'not-ready', checks };
+    ctx.set('Cache-Control', 'no-store');
+    ctx.body = { status: ready ? (degraded ? 'degraded' : 'ready') : 'not-ready', checks, idps };
+  });
+
+  // Browsers ask for it on every first visit: an empty answer they may keep for a day, rather than
+  // a 404 page and a "request refused" warning in the log for each new browser.
+  router.get('/favicon.ico', async function favicon(ctx) {
+    ctx.status = 204;
+    ctx.set('Cache-Control', 'public, max-age=86400');
   });
 
   router.get('/metrics', async function metrics(ctx) {

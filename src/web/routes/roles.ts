@@ -9,6 +9,7 @@ import { durationOptions, formatDuration } from '../durations.js';
 import { resolveDestination } from '../../console/destinations.js';
 import { checkRoleRequest, maxDuration, roleNotGranted } from '../role-request.js';
 import type { WebDeps } from '../deps.js';
+import { groupClaimNames } from '../group-claims.js';
 import type { RoleRequest } from '../role-actions.js';
 import { redirectToLogin } from './auth.js';
 
@@ -34,7 +35,12 @@ export function roleRoutes(deps: WebDeps): Router {
     ctx.type = 'html';
     if (choices.length === 0) {
       ctx.status = 403;
-      ctx.body = views.render('no-roles', { title: 'No roles', user, csrf: csrfToken(ctx) });
+      ctx.body = views.render('no-roles', {
+        title: 'No roles',
+        user,
+        csrf: csrfToken(ctx),
+        groupClaims: groupClaimNames(config, user.idp),
+      });
       return;
     }
     ctx.body = views.render('roles', {

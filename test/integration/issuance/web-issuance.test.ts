@@ -413,19 +413,24 @@ describe('failures an employee can understand', () => {
     expect(b.audits()).toHaveLength(0);
   });
 
-  test('an STS that does not answer in time → ERR_STS_UNAVAILABLE, nothing issued', async () => {
+  test('an STS that does not answer in time → ERR_STS_TIMEOUT after one attempt (not retried), nothing issued', async () => {
     const { createServer } = await import('node:http');
-    const blackHole = createServer(() => undefined);
+    let requests = 0;
+    const blackHole = createServer(() => void requests++);
     await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
     try {
       const b = await signedIn({
         config: (c) => {
           c.alibaba.stsEndpoint = `http://127.0.0.1:${(blackHole.address() as import('node:net').AddressInfo).port}`;
+          c.alibaba.stsMaxAttempts = 3;
         },
-        stsOptions: { readTimeoutMs: 300, connectTimeoutMs: 300, retry: { maxAttempts: 1 } },
+        stsOptions: { readTimeoutMs: 300, connectTimeoutMs: 300 },
       });
-      const res = await b.post('/roles/credentials', { role: 'dev-admin', duration: '900' }).expect(502);
-      expect(res.text).toContain('ERR_STS_UNAVAILABLE');
+      const res = await b.post('/roles/credentials', { role: 'dev-admin', duration: '900' }).expect(504);
+      expect(res.text).toContain('ERR_STS_TIMEOUT');
+      expect(res.text).toContain('did not answer in time');
+      expect(requests).toBe(1);
+      expect(b.audits().filter((a) => a.event === 'issued')).toHaveLength(0);
     } finally {
       blackHole.closeAllConnections();
       blackHole.close();

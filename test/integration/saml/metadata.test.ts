@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DOMParser, type Element } from '@xmldom/xmldom';
+import { DEFAULTS } from '../../../src/config/defaults.js';
 import { testKeyPair, type TestKeyPair } from '../../helpers/saml-keys.js';
 import { answer, idpMetadataXml, postToAcs, samlBridge, signedAnswer, startSamlLogin, testIdpKeys } from '../../helpers/saml-bridge.js';
 import { signBoth } from '../../helpers/saml-response.js';
@@ -56,10 +57,12 @@ describe('IdP metadata from a URL', () => {
   let server: Server;
   let metadataUrl: string;
   let available = true;
+  let requests = 0;
   let certificatePem: string;
   beforeAll(async () => {
     certificatePem = (await testIdpKeys()).certificatePem;
     server = createServer((_req, res) => {
+      requests++;
       const xml = idpMetadataXml(certificatePem, 'https://idp.example.com/from-metadata');
       res.writeHead(available ? 200 : 503, { 'content-type': 'application/samlmetadata+xml' }).end(available ? xml : '');
     });
@@ -81,9 +84,29 @@ describe('IdP metadata from a URL', () => {
     available = false;
     const res = await bridge.agent().get('/login?idp=corp').set('Accept', 'text/html').expect(502);
     expect(res.text).toContain('ERR_IDP_UNREACHABLE');
-    expect((await bridge.agent().get('/readyz').expect(503)).body.checks['idp:corp']).toBe('failing');
+    expect((await bridge.agent().get('/readyz').expect(200)).body.idps.corp).toEqual({ status: 'failing', code: 'ERR_IDP_UNREACHABLE' });
     available = true;
+    bridge.clock.advance(DEFAULTS.idp.loadRetryMaxSeconds * 1000); // past the retry backoff
     await bridge.agent().get('/login?idp=corp').expect(302);
+  });
+
+  test('metadataRefreshSeconds sets how often the metadata is read again', async () => {
+    const bridge = await samlBridge({
+      metadata: metadataUrl,
+      entryPoint: undefined,
+      issuer: undefined,
+      certificates: undefined,
+      metadataRefreshSeconds: 3600,
+    });
+    const before = requests;
+    await startSamlLogin(bridge.agent());
+    expect(requests).toBe(before + 1);
+    bridge.clock.advance(3600_000 - 1);
+    await startSamlLogin(bridge.agent());
+    expect(requests).toBe(before + 1);
+    bridge.clock.advance(1);
+    await startSamlLogin(bridge.agent());
+    expect(requests).toBe(before + 2);
   });
 
   test("metadata is read again after a day: the IdP's next certificate is trusted; a failed refresh keeps the last one", async () => {

@@ -43,6 +43,19 @@ describe('SAML sign-in', () => {
     expect(bridge.logLines.join('')).not.toContain('PHNhbWxw'); // no SAMLResponse (base64 of "<samlp") in logs
   });
 
+  test('no groups attribute: logged as such, and the no-roles page names the attribute that was expected', async () => {
+    const bridge = await samlBridge();
+    const browser = bridge.agent();
+    const { requestId } = await startSamlLogin(browser);
+    const res = await postToAcs(browser, signedAnswer(bridge, requestId, { attributes: { email: ['alice@example.com'] } }));
+    expect(res.status).toBe(302);
+    const page = await browser.get('/roles').expect(403);
+    expect(page.text).toContain('data-testid="groups-claim"');
+    expect(page.text).toContain('<code>groups</code>');
+    const warning = bridge.logLines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.event === 'groups-missing');
+    expect(warning).toMatchObject({ idp: 'corp', expectedClaims: ['groups'] });
+  });
+
   test('re-authentication: ForceAuthn is asked for, and an AuthnInstant from before the sign-in started is refused', async () => {
     const bridge = await samlBridge();
     const reauth = async () => {

@@ -74,6 +74,29 @@ async function failure(call: Promise<unknown>): Promise<BridgeError> {
 }
 
 describe('StsClient transport', () => {
+  it('an STS that never answers: ERR_STS_TIMEOUT after the read timeout, one attempt only', async () => {
+    let requests = 0;
+    const blackHole = createServer(() => void requests++);
+    await new Promise<void>((resolve) => blackHole.listen(0, '127.0.0.1', resolve));
+    const sleeps: number[] = [];
+    try {
+      const c = createStsClient({
+        endpoint: `127.0.0.1:${(blackHole.address() as AddressInfo).port}`,
+        protocol: 'http',
+        readTimeoutMs: 200,
+        retry: { maxAttempts: 3 },
+        retryDeps: { sleep: (ms) => Promise.resolve(void sleeps.push(ms)), random: () => 0.5 },
+      });
+      const err = await failure(saml(c));
+      expect(err).toMatchObject({ code: 'ERR_STS_TIMEOUT', status: 504, expose: true });
+      expect(requests).toBe(1);
+      expect(sleeps).toEqual([]);
+    } finally {
+      blackHole.closeAllConnections();
+      blackHole.close();
+    }
+  });
+
   it('sends the assertion in the form body, never in the URL', async () => {
     script = [
       {

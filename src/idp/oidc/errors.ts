@@ -1,0 +1,110 @@
+import * as client from 'openid-client';
+import { BridgeError } from '../../errors.js';
+
+/**
+ * openid-client failures turned into stable codes that name their cause. The library wraps the
+ * real reason: `ClientError('invalid response encountered')` has the specific check that failed
+ * (`unexpected JWT "aud" claim value`…) as its `cause`, so the log gets the whole chain, never
+ * only the outer sentence, which is the same for half a dozen different refusals.
+ */
+
+/** Who the error is about, for the page (display name, set by the admin) and the log (id). */
+export interface IdpNames {
+  id: string;
+  displayName: string;
+  issuer: string;
+}
+
+/** What an openid-client error says, for the log: codes and messages down the cause chain, no token or claim values. */
+export function oidcFailure(err: unknown): Record<string, unknown> {
+  const reasons: string[] = [];
+  const fields: Record<string, unknown> = {};
+  let current: unknown = err;
+  for (let depth = 0; depth < 4 && current !== undefined && current !== null; depth++) {
+    if (current instanceof Error) {
+      const code = (current as { code?: unknown }).code;
+      reasons.push(`${typeof code === 'string' ? code : current.name}: ${current.message}`);
+      current = current.cause;
+    } else if (typeof current === 'object') {
+      // oauth4webapi's check details: which claim or attribute; the values may be personal or secret.
+      const { claim, attribute, reason } = current as Record<string, unknown>;
+      Object.assign(fields, definedStrings({ claim, attribute, reason }));
+      break;
+    } else break;
+  }
+  if (err instanceof client.ResponseBodyError || err instanceof client.AuthorizationResponseError) {
+    Object.assign(fields, definedStrings({ idpError: err.error, idpErrorDescription: err.error_description ?? undefined }));
+  }
+  if (err instanceof client.ResponseBodyError || err instanceof client.WWWAuthenticateChallengeError) fields.httpStatus = err.status;
+  if (err instanceof client.WWWAuthenticateChallengeError) fields.challenges = err.cause.map((c) => c.scheme).join(',');
+  return { error: reasons.join(' <- '), ...fields };
+}
+
+/** The failure of a token-endpoint call (code or refresh grant), by cause. */
+export function grantError(err: unknown, idp: IdpNames): BridgeError {
+  const detail = { idp: idp.id, ...oidcFailure(err) };
+  if (err instanceof client.AuthorizationResponseError) return new BridgeError('ERR_AUTH_IDP_ERROR', { detail });
+  if (clientRejected(err)) return clientRejectedError(idp, detail, err);
+  if (err instanceof client.ResponseBodyError) return new BridgeError('ERR_AUTH_IDP_ERROR', { detail });
+  const code = (err as { code?: unknown } | undefined)?.code;
+  if (typeof code === 'string' && (code.startsWith('OAUTH_') || code.startsWith('ERR_JW')) && code !== 'OAUTH_TIMEOUT') {
+    return new BridgeError('ERR_AUTH_TOKEN_INVALID', { detail });
+  }
+  return unreachableError(idp, detail, err);
+}
+
+/** The failure of discovery: an issuer that names itself differently is a config mistake, anything else an outage. */
+export function discoveryError(err: unknown, idp: IdpNames): BridgeError {
+  const failure = oidcFailure(err);
+  const discovered = discoveredIssuer(err);
+  if (discovered !== undefined) {
+    return new BridgeError('ERR_IDP_ISSUER_MISMATCH', {
+      userMessage: `${idp.displayName} is not set up correctly in rambridge.`,
+      hint: 'Admin: the issuer in the IdP discovery document differs from the configured one; see the log for both.',
+      detail: { idp: idp.id, configuredIssuer: idp.issuer, discoveredIssuer: discovered, ...failure },
+    });
+  }
+  return unreachableError(idp, { idp: idp.id, issuer: idp.issuer, ...failure }, err);
+}
+
+export function unreachableError(idp: IdpNames, detail: Record<string, unknown>, cause?: unknown): BridgeError {
+  return new BridgeError('ERR_IDP_UNREACHABLE', {
+    userMessage: `${idp.displayName} could not be reached.`,
+    hint: 'Try again in a moment, or sign in with another identity provider. Admin: check the IdP issuer URL and network access.',
+    detail,
+    cause,
+  });
+}
+
+/**
+ * RFC 6749 §5.2: a wrong client secret is `invalid_client`, answered 401, often with a
+ * WWW-Authenticate challenge (which openid-client raises as its own error type, before the body).
+ */
+function clientRejected(err: unknown): boolean {
+  if (err instanceof client.WWWAuthenticateChallengeError) return err.status === 401;
+  return err instanceof client.ResponseBodyError && (err.error === 'invalid_client' || err.status === 401);
+}
+
+function clientRejectedError(idp: IdpNames, detail: Record<string, unknown>, cause: unknown): BridgeError {
+  return new BridgeError('ERR_IDP_CLIENT_REJECTED', {
+    userMessage: `${idp.displayName} refused rambridge's client credentials, so sign-in cannot finish.`,
+    hint: 'This is a rambridge configuration problem, not yours. Admin: check the clientId and clientSecret of this IdP.',
+    detail,
+    cause,
+  });
+}
+
+/** The `issuer` a discovery document named when it was not the expected one (oauth4webapi's JSON attribute check). */
+function discoveredIssuer(err: unknown): string | undefined {
+  let current: unknown = err;
+  for (let depth = 0; depth < 4 && current; depth++) {
+    const c = current as { attribute?: unknown; body?: { issuer?: unknown }; cause?: unknown };
+    if (c.attribute === 'issuer') return typeof c.body?.issuer === 'string' ? c.body.issuer.slice(0, 300) : '(none)';
+    current = c.cause;
+  }
+  return undefined;
+}
+
+function definedStrings(values: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}

@@ -1,0 +1,82 @@
+import { FakeOp } from '../../helpers/fake-op.js';
+import { loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
+
+/**
+ * OIDC failures that name their cause, for the admin reading the log and the user reading the
+ * page: a refused client secret, a discovery document for another issuer, the library's real
+ * reason for a refused ID token, and a groups claim the IdP did not send.
+ */
+let op: FakeOp;
+beforeAll(async () => {
+  op = await FakeOp.start();
+});
+afterAll(async () => {
+  await op.close();
+});
+afterEach(() => {
+  op.challengeInvalidClient = false;
+  op.discoveryIssuer = undefined;
+});
+
+type LogLine = Record<string, unknown> & { detail?: Record<string, unknown> };
+const parsed = (lines: string[]): LogLine[] => lines.map((l) => JSON.parse(l) as LogLine);
+const refusal = (lines: string[], code: string) => parsed(lines).find((l) => l.code === code);
+
+describe('errors that name their cause', () => {
+  test.each([
+    ['a JSON invalid_client', false],
+    ['a WWW-Authenticate challenge', true],
+  ])('a wrong client secret (%s) is ERR_IDP_CLIENT_REJECTED, saying the IdP refused the client credentials', async (_name, challenge) => {
+    op.challengeInvalidClient = challenge;
+    const { agent, logLines } = await testBridge({ issuer: op.issuer, clientSecret: 'not-the-secret' });
+    const res = await loginThroughFakeOp(agent().set('Accept', 'text/html'), op);
+    expect(res.status).toBe(502);
+    expect(res.text).toContain('ERR_IDP_CLIENT_REJECTED');
+    expect(res.text).toContain('refused rambridge&#39;s client credentials');
+    const line = refusal(logLines, 'ERR_IDP_CLIENT_REJECTED')!;
+    expect(line.detail).toMatchObject({ idp: 'demo', httpStatus: 401 });
+    if (!challenge) expect(line.detail!.idpError).toBe('invalid_client');
+    expect(logLines.join('')).not.toContain('not-the-secret');
+  });
+
+  test('a discovery document naming another issuer is ERR_IDP_ISSUER_MISMATCH, with both issuers in the log', async () => {
+    op.discoveryIssuer = 'https://login.example.com/tenant-a';
+    const { agent, logLines } = await testBridge(op);
+    const res = await agent().get('/login').expect(502);
+    expect(res.body.code).toBe('ERR_IDP_ISSUER_MISMATCH');
+    expect(refusal(logLines, 'ERR_IDP_ISSUER_MISMATCH')!.detail).toMatchObject({
+      idp: 'demo',
+      configuredIssuer: op.issuer,
+      discoveredIssuer: 'https://login.example.com/tenant-a',
+    });
+    expect((await agent().get('/readyz').expect(200)).body.idps.demo).toEqual({ status: 'failing', code: 'ERR_IDP_ISSUER_MISMATCH' });
+  });
+
+  test("a refused ID token logs the library's real reason, different for each refusal", async () => {
+    const reasons: string[] = [];
+    for (const claims of [{ aud: 'someone-else' }, { nonce: 'not-the-nonce' }, { iss: 'https://evil.example.com' }]) {
+      const { agent, logLines } = await testBridge(op);
+      op.next = { claims };
+      expect((await loginThroughFakeOp(agent(), op)).status).toBe(401);
+      const detail = refusal(logLines, 'ERR_AUTH_TOKEN_INVALID')!.detail!;
+      reasons.push(String(detail.error));
+      expect(detail.claim).toBe(Object.keys(claims)[0]);
+    }
+    expect(new Set(reasons).size).toBe(3);
+    // The outer sentence is openid-client's generic one; the cause after it names the check.
+    for (const [i, reason] of reasons.entries()) expect(reason).toMatch(new RegExp(` <- OAUTH_.*"${['aud', 'nonce', 'iss'][i]}"`));
+    expect(reasons.join()).not.toMatch(/not-the-nonce|someone-else|evil\.example/);
+  });
+
+  test('a groups claim the IdP did not send is logged as such, and the no-roles page names the expected claim', async () => {
+    const { agent, logLines } = await testBridge(op);
+    const browser = agent();
+    op.next = { claims: { groups: undefined } };
+    await loginThroughFakeOp(browser, op);
+    const page = await browser.get('/roles').expect(403);
+    expect(page.text).toContain('data-testid="groups-claim"');
+    expect(page.text).toMatch(/<code>groups<\/code>/);
+    const warning = parsed(logLines).find((l) => l.event === 'groups-missing');
+    expect(warning).toMatchObject({ idp: 'demo', expectedClaims: ['groups'] });
+  });
+});
