@@ -62,7 +62,11 @@ export async function startRedisCluster(): Promise<RunningCluster> {
     return {
       nodes,
       async failover(key: string) {
-        const { replica, primary } = await shardOf(key, servers);
+        // After an earlier failover, a shard's replica is listed in CLUSTER SLOTS again only once it
+        // has resynced: wait for the shard to have both before failing it over.
+        let shard: Shard | undefined;
+        await waitFor(async () => (shard = await shardOf(key, servers)) !== undefined, `a primary and a replica serving ${key}`);
+        const { replica, primary } = shard!;
         const client = new Redis(replica.port, '127.0.0.1');
         try {
           // A coordinated failover may be abandoned by a busy node (it then times out): ask again.
@@ -199,8 +203,13 @@ async function shardsWithReplica(port: number): Promise<number> {
   return new Set(shards.filter((s) => s.length >= 4).map((s) => JSON.stringify(s[2]))).size;
 }
 
-/** The primary that serves `key`'s slot, and its replica. */
-async function shardOf(key: string, servers: RunningRedis[]): Promise<{ primary: RunningRedis; replica: RunningRedis }> {
+interface Shard {
+  primary: RunningRedis;
+  replica: RunningRedis;
+}
+
+/** The primary that serves `key`'s slot, and its replica (undefined while either is not listed). */
+async function shardOf(key: string, servers: RunningRedis[]): Promise<Shard | undefined> {
   const slot = await withClient(servers[0]!.port, (r) => r.call('CLUSTER', 'KEYSLOT', key) as Promise<number>);
   const shards = await withClient(
     servers[0]!.port,
@@ -209,8 +218,7 @@ async function shardOf(key: string, servers: RunningRedis[]): Promise<{ primary:
   const shard = shards.find(([from, to]) => slot >= from && slot <= to);
   const primary = servers.find((s) => s.port === shard?.[2]?.[1]);
   const replica = servers.find((s) => s.port === shard?.[3]?.[1]);
-  if (!primary || !replica) throw new Error(`no primary and replica serve slot ${slot}`);
-  return { primary, replica };
+  return primary && replica ? { primary, replica } : undefined;
 }
 
 async function waitFor(check: () => Promise<boolean>, what: string, ms = 30_000): Promise<void> {

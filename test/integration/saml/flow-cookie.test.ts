@@ -12,9 +12,11 @@ async function flowCookies(bridge: Bridge, headers: Record<string, string> = {})
   return Object.fromEntries(cookies);
 }
 
-/** Parsed JSON log lines of a refusal with `code`. */
+/** Parsed JSON log lines of a refusal with `code` (not its audit record, which names the code only). */
 const refusals = (bridge: Bridge, code: string) =>
-  bridge.logLines.map((l) => JSON.parse(l) as { code?: string; detail?: Record<string, unknown> }).filter((l) => l.code === code);
+  bridge.logLines
+    .map((l) => JSON.parse(l) as { audit?: boolean; code?: string; detail?: Record<string, unknown> })
+    .filter((l) => !l.audit && l.code === code);
 
 /**
  * The flow cookie must come back on the IdP's answer, which for SAML is a cross-site POST: only a

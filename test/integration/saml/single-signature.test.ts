@@ -20,8 +20,9 @@ function signed(bridge: SamlBridge, requestId: string, signing: Signing): string
 
 /** The log line of the refusal, parsed. */
 function refusalDetail(bridge: SamlBridge): Record<string, unknown> | undefined {
-  const lines = bridge.logLines.map((l) => JSON.parse(l) as { code?: string; detail?: Record<string, unknown> });
-  return lines.filter((l) => l.code?.startsWith('ERR_SAML_')).at(-1)?.detail;
+  const lines = bridge.logLines.map((l) => JSON.parse(l) as { audit?: boolean; code?: string; detail?: Record<string, unknown> });
+  // The refusal's log line, not its audit record (which names the code only).
+  return lines.filter((l) => !l.audit && l.code?.startsWith('ERR_SAML_')).at(-1)?.detail;
 }
 
 async function post(bridge: SamlBridge, build: (requestId: string) => string) {
