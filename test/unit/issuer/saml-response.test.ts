@@ -16,13 +16,13 @@ const alice: Identity = {
   amr: ['pwd'],
 };
 
-async function setup(signSamlResponse = true) {
+async function setup(signSamlResponse = true, samlEntityId = 'http://127.0.0.1:8080/saml/idp/metadata') {
   const config = await demoConfig();
   const keys = await freshIssuerKeys();
   const issuer = await BridgeIssuer.create(
     {
       ...keys,
-      samlEntityId: 'http://127.0.0.1:8080/saml/idp/metadata',
+      samlEntityId,
       oidcIssuer: 'http://127.0.0.1:8080',
       signSamlResponse,
       oidcAudience: 'sts.aliyuncs.com',
@@ -103,6 +103,21 @@ describe('minted SAML Response', () => {
       signedIds.push(signature.parentNode!.nodeName);
     }
     expect(signedIds.sort()).toEqual(['saml:Assertion', 'samlp:Response']);
+  });
+
+  test('values with XML special characters are escaped so that both signatures still verify (the XML is written in canonical form)', async () => {
+    const entityId = `https://idp.example.com/saml?a=1&b="2"<'3'>\tend`;
+    const { issuer, role } = await setup(true, entityId);
+    const xml = issuer.samlResponse({ ...alice, email: `o'neil&co@example.com` }, role, 3600, NOW);
+    const doc = parse(xml);
+    expect(all(doc, 'Issuer').map((e) => e.textContent)).toEqual([entityId, entityId]);
+    const signatures = Array.from(doc.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'Signature'));
+    expect(signatures).toHaveLength(2);
+    for (const signature of signatures) {
+      const verifier = new SignedXml({ publicCert: issuer.samlKeys.signing.certificatePem!, getCertFromKeyInfo: () => null });
+      verifier.loadSignature(signature);
+      expect(verifier.checkSignature(xml)).toBe(true);
+    }
   });
 
   test('a tampered assertion no longer verifies', async () => {
