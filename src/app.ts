@@ -20,7 +20,7 @@ import { Metrics } from './web/metrics.js';
 import { handleErrors } from './web/middleware/errors.js';
 import { requestContext } from './web/middleware/request-context.js';
 import { securityHeaders } from './web/middleware/security-headers.js';
-import { loadUser, sessionMiddleware } from './web/middleware/session.js';
+import { forBrowserSessions, loadUser, sessionMiddleware } from './web/middleware/session.js';
 import type { RoleActions } from './web/role-actions.js';
 import { apiRoutes } from './web/routes/api.js';
 import { authRoutes } from './web/routes/auth.js';
@@ -98,8 +98,8 @@ export function createApp(deps: AppDeps): Koa {
   app.use(securityHeaders({ https: config.server.publicUrl.startsWith('https:') }));
   app.use(handleErrors(web.views));
   app.use(serveAssets());
-  app.use(sessionMiddleware(app, config, deps.store));
-  app.use(loadUser(config, deps.clock));
+  app.use(forBrowserSessions(sessionMiddleware(app, config, deps.store)));
+  app.use(forBrowserSessions(loadUser(config, deps.clock)));
   app.use(samlAcsBodyParser()); // the SAML ACS alone takes forms up to 256 KiB: see saml-sp.ts
   app.use(bodyParser({ enableTypes: ['form', 'json'], formLimit: '64kb', jsonLimit: '64kb' }));
   app.use(router.routes());
