@@ -61,7 +61,9 @@ export async function startEnvironment() {
 /** The bridge child binds first: the emulator must know the bridge's URL (it trusts its issuer). */
 async function startBridgeChild() {
   const { spawn } = await import('node:child_process');
-  const child = spawn(process.execPath, [here('../servers/bridge.mjs')], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  // BENCH_CPU_PROF=dir profiles the bridge (node --cpu-prof); bench/profile.mjs summarises the result.
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
+  const child = spawn(process.execPath, [...prof, here('../servers/bridge.mjs')], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   const url = await new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`bench bridge exited with ${code}`)));
     child.on('message', (m) => m.type === 'listening' && resolve(m.url));
