@@ -2,7 +2,8 @@
 // the upstream OIDC provider, the bridge, the Alibaba Cloud emulator (STS, via the real CLI
 // command `rambridge emulator`), and the bare Koa bound. CPU spent in them is not the bridge's.
 import { ask, startChild, stopChild } from './children.mjs';
-import { BENCH_USER, EMULATOR_CONFIG, benchKeys } from './fixture.mjs';
+import { BENCH_USER, EMULATOR_CONFIG } from './fixture.mjs';
+import { benchKeys } from './keys.mjs';
 
 const here = (path) => new URL(path, import.meta.url).pathname;
 

@@ -1,34 +1,13 @@
 // The configuration every benchmark runs on: config/demo.yaml with fresh keys, plus an upstream
 // SAML IdP `corp` (for the ACS) whose key the benchmark holds, so it can answer sign-ins itself.
+// (Keys are made by keys.mjs, which the bridge process does not load: it holds the key generator's
+// X.509 library, which the bridge itself never loads.)
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { loadConfigFile, validateConfig } from '../../dist/config/index.js';
-import { generateKeyFiles } from '../../dist/issuer/generate-keys.js';
 
 export const DEMO_CONFIG = new URL('../../config/demo.yaml', import.meta.url).pathname;
 export const EMULATOR_CONFIG = new URL('../../config/emulator-demo.yaml', import.meta.url).pathname;
 export const CORP_ENTITY_ID = 'https://idp.bench.example/saml';
-
-/** Keys for the bridge (SAML + OIDC issuer) and for the upstream SAML IdP, in a fresh temp dir. */
-export async function benchKeys() {
-  const dir = mkdtempSync(join(tmpdir(), 'rambridge-bench-'));
-  const [saml, oidc, upstream] = await Promise.all([
-    generateKeyFiles({ dir, purpose: 'saml' }),
-    generateKeyFiles({ dir, purpose: 'oidc' }),
-    generateKeyFiles({ dir, purpose: 'saml', commonName: 'bench upstream IdP' }),
-  ]);
-  return {
-    dir,
-    samlKey: saml.privateKey,
-    samlCert: saml.certificate,
-    oidcKey: oidc.privateKey,
-    upstreamKeyPem: readFileSync(upstream.privateKey, 'utf8'),
-    upstreamCertPem: readFileSync(upstream.certificate, 'utf8'),
-    subjectSecret: randomBytes(32).toString('base64url'),
-  };
-}
 
 /**
  * The demo configuration at `publicUrl`, STS and sign-in at `emulatorUrl`, the demo OIDC IdP at
