@@ -13,13 +13,21 @@ const { load } = await import('./lib/load.mjs');
 const env = await startEnvironment();
 try {
   const c = httpCases(env).find((x) => x.id === which);
-  const result = await load(env.bridgeUrl + c.path, { ...c.options, seconds: Number(seconds) });
+  const result = await load((c.bridge ?? env.bridgeUrl) + c.path, { ...c.options, seconds: Number(seconds) });
   console.log(`${which}: ${Math.round(result.rps)} req/s, p99 ${result.p99} ms, ${result.errors} errors`);
 } finally {
   await env.close();
 }
-const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-const profile = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+// Both bridges are profiled; the one that worked is the one with the least idle time.
+const idleShare = (p) => {
+  const idle = new Set(p.nodes.filter((n) => n.callFrame.functionName === '(idle)').map((n) => n.id));
+  return p.samples.filter((s) => idle.has(s)).length / p.samples.length;
+};
+const profiles = readdirSync(dir)
+  .filter((f) => f.endsWith('.cpuprofile'))
+  .map((f) => ({ file: f, profile: JSON.parse(readFileSync(join(dir, f), 'utf8')) }))
+  .sort((a, b) => idleShare(a.profile) - idleShare(b.profile));
+const { file, profile } = profiles[0];
 const dt = new Map();
 for (let i = 0; i < profile.samples.length; i++) dt.set(profile.samples[i], (dt.get(profile.samples[i]) ?? 0) + (profile.timeDeltas[i] ?? 0));
 const byFn = new Map();

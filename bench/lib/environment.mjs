@@ -17,7 +17,7 @@ export async function startEnvironment() {
     const bridge = await startBridgeChild();
     children.push(bridge.child);
     const emulator = await startChild(
-      [here('../../bin/rambridge.js'), 'emulator', '--config', EMULATOR_CONFIG, '--port', '0', '--log-level', 'warn'],
+      [...(process.env.BENCH_EMULATOR_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_EMULATOR_CPU_PROF] : []), here('../../bin/rambridge.js'), 'emulator', '--config', EMULATOR_CONFIG, '--port', '0', '--log-level', 'warn'],
       { env: { RAMBRIDGE_DEMO_BRIDGE_URL: bridge.url }, urlPattern: /emulator on (http:\/\/[\d.]+:\d+)/ },
     );
     children.push(emulator.child);
@@ -32,6 +32,14 @@ export async function startEnvironment() {
     if (!sampleCredentials.ok) throw new Error(`POST /api/credentials answered ${sampleCredentials.status}: ${await sampleCredentials.text()}`);
     const credentials = await sampleCredentials.json();
 
+    // A second bridge whose STS is a stand-in that verifies nothing: the bridge's own ceiling.
+    const fakeSts = await startChild([here('../servers/fake-sts.mjs')]);
+    children.push(fakeSts.child);
+    const bridgeFake = await startBridgeChild();
+    children.push(bridgeFake.child);
+    await ask(bridgeFake.child, { type: 'configure', keys, emulatorUrl: fakeSts.info.url, op: op.info });
+    const { token: fakeToken } = await ask(bridgeFake.child, { type: 'token' });
+
     const bare = await startChild([here('../servers/bare-koa.mjs')], {
       env: {
         BENCH_BODIES: JSON.stringify({ '/healthz': { status: 'ok' }, '/api/roles': rolesBody, '/api/credentials': credentials }),
@@ -43,6 +51,8 @@ export async function startEnvironment() {
       op: op.info,
       bridgeUrl: bridge.url,
       bridgePid: bridge.child.pid,
+      bridgeFakeUrl: bridgeFake.url,
+      fakeJson: { authorization: `Bearer ${fakeToken}`, 'content-type': 'application/json' },
       emulatorUrl: emulator.info.url,
       bareUrl: bare.info.url,
       token,

@@ -21,3 +21,29 @@ export async function timeOnce(fn) {
   const value = await fn();
   return { ms: performance.now() - start, value };
 }
+
+/**
+ * Rates of `a` and `b` (ops/s) measured in alternating slices of about 20 ms over `ms` in total,
+ * so a change in machine load during the measurement affects both alike.
+ */
+export async function pairedRates(a, b, ms) {
+  for (let i = 0; i < 5; i++) {
+    await a();
+    await b();
+  }
+  const spent = { a: 0, b: 0 };
+  const calls = { a: 0, b: 0 };
+  while (spent.a + spent.b < ms) {
+    for (const [name, fn] of [['a', a], ['b', b]]) {
+      const start = performance.now();
+      let elapsed = 0;
+      while (elapsed < 20) {
+        await fn();
+        calls[name]++;
+        elapsed = performance.now() - start;
+      }
+      spent[name] += elapsed;
+    }
+  }
+  return { a: (calls.a * 1000) / spent.a, b: (calls.b * 1000) / spent.b };
+}

@@ -20,6 +20,22 @@ export function httpCases(env) {
       options: post('dev-admin'),
       goal: { rps: 400, p99: 50, errors: 0 },
     },
+    {
+      id: 'credentials-oidc-fake',
+      label: 'POST /api/credentials, OIDC role, STS stand-in that verifies nothing (bridge ceiling)',
+      path: '/api/credentials',
+      bridge: env.bridgeFakeUrl,
+      options: { ...post('dev-readonly'), headers: env.fakeJson },
+      goal: { rps: 1500, p99: 50, errors: 0 },
+    },
+    {
+      id: 'credentials-saml-fake',
+      label: 'POST /api/credentials, SAML role, STS stand-in that verifies nothing (bridge ceiling)',
+      path: '/api/credentials',
+      bridge: env.bridgeFakeUrl,
+      options: { ...post('dev-admin'), headers: env.fakeJson },
+      goal: { rps: 400, p99: 50, errors: 0 },
+    },
   ];
 }
 
@@ -30,7 +46,7 @@ export async function httpRun(env, run, seconds) {
     const targets = run % 2 ? ['bridge', 'bare'] : ['bare', 'bridge'];
     const result = {};
     for (const target of targets) {
-      const base = target === 'bridge' ? env.bridgeUrl : env.bareUrl;
+      const base = target === 'bridge' ? (c.bridge ?? env.bridgeUrl) : env.bareUrl;
       result[target] = await load(base + c.path, { ...c.options, seconds });
     }
     out[c.id] = result;
@@ -41,7 +57,7 @@ export async function httpRun(env, run, seconds) {
 /** A short load on every route, so the first measured run is not the JIT's warm-up. */
 export async function httpWarmUp(env) {
   for (const c of httpCases(env)) {
-    await load(env.bridgeUrl + c.path, { ...c.options, seconds: 1 });
+    await load((c.bridge ?? env.bridgeUrl) + c.path, { ...c.options, seconds: 1 });
     await load(env.bareUrl + c.path, { ...c.options, seconds: 1 });
   }
 }

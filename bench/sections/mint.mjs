@@ -1,7 +1,7 @@
 // Minting vs the raw signatures it contains, with the same KeyObjects, in this process.
 import { sign } from 'node:crypto';
 import { BridgeIssuer } from '../../dist/issuer/index.js';
-import { rate } from '../lib/timing.mjs';
+import { pairedRates } from '../lib/timing.mjs';
 
 export async function mintSetup(config) {
   const issuer = await BridgeIssuer.create(config.issuer, config.alibaba, config.server.publicUrl);
@@ -33,8 +33,10 @@ export async function mintSetup(config) {
 }
 
 export async function mintRun(m, ms) {
+  const idToken = await pairedRates(m.idToken, m.rawJws, 2 * ms);
+  const samlResponse = await pairedRates(m.samlResponse, m.rawSaml, 2 * ms);
   return {
-    idToken: { mint: await rate(m.idToken, ms), raw: await rate(m.rawJws, ms) },
-    samlResponse: { mint: await rate(m.samlResponse, ms), raw: await rate(m.rawSaml, ms) },
+    idToken: { mint: idToken.a, raw: idToken.b },
+    samlResponse: { mint: samlResponse.a, raw: samlResponse.b },
   };
 }

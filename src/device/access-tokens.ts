@@ -41,7 +41,7 @@ export class AccessTokens {
     const key = issuer.oidcKeys.signing;
     const iat = Math.floor(clock.now() / 1000);
     const exp = Math.min(iat + ttlSeconds, Math.floor(session.expiresAt / 1000));
-    const token = signJwt(
+    const token = await signJwt(
       key,
       { typ: ACCESS_TOKEN_TYPE },
       {

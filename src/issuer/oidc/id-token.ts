@@ -20,20 +20,18 @@ export interface IdTokenInput {
  */
 export function mintIdToken(input: IdTokenInput): Promise<string> {
   const iat = Math.floor(input.now / 1000);
-  return Promise.resolve(
-    signJwt(
-      input.key,
-      { typ: 'JWT' },
-      {
-        ...input.claims,
-        iss: input.issuer,
-        aud: input.audience,
-        sub: input.subject,
-        iat,
-        nbf: iat,
-        exp: iat + input.lifetimeSeconds,
-        jti: randomBytes(16).toString('base64url'),
-      },
-    ),
+  return signJwt(
+    input.key,
+    { typ: 'JWT' },
+    {
+      ...input.claims,
+      iss: input.issuer,
+      aud: input.audience,
+      sub: input.subject,
+      iat,
+      nbf: iat,
+      exp: iat + input.lifetimeSeconds,
+      jti: randomBytes(16).toString('base64url'),
+    },
   );
 }

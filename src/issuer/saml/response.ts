@@ -29,7 +29,7 @@ export interface SamlResponseInput {
  * assertion for exactly one (role, provider) pair, a bearer confirmation for the site's role-SSO
  * URL, RSA-SHA256 over SHA-256 digests with exclusive canonicalisation.
  */
-export function mintSamlResponse(input: SamlResponseInput): string {
+export async function mintSamlResponse(input: SamlResponseInput): Promise<string> {
   const responseId = samlId();
   const assertionId = samlId();
   const issueInstant = samlInstant(input.now);
@@ -59,7 +59,7 @@ export function mintSamlResponse(input: SamlResponseInput): string {
   const assertion =
     assertionOpen +
     assertionIssuer +
-    envelopedSignature(assertionOpen + assertionIssuer + assertionBody, assertionId, input.key) +
+    (await envelopedSignature(assertionOpen + assertionIssuer + assertionBody, assertionId, input.key)) +
     assertionBody;
 
   // The Response element uses only the samlp prefix; saml is declared by the elements that use it.
@@ -71,7 +71,7 @@ export function mintSamlResponse(input: SamlResponseInput): string {
     `<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"></samlp:StatusCode></samlp:Status>` +
     assertion +
     `</samlp:Response>`;
-  const signature = input.signResponse ? envelopedSignature(responseOpen + responseIssuer + responseBody, responseId, input.key) : '';
+  const signature = input.signResponse ? await envelopedSignature(responseOpen + responseIssuer + responseBody, responseId, input.key) : '';
   return responseOpen + responseIssuer + signature + responseBody;
 }
 

@@ -1,4 +1,5 @@
-import { createHash, sign } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { signAsync } from '../jws.js';
 import type { SigningKey } from '../keys.js';
 import { ALGORITHMS, NS } from './xml.js';
 
@@ -29,7 +30,7 @@ const ATTRIBUTE_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '
  * whose ID is `id`: RSA-SHA256 over a SHA-256 digest, enveloped-signature + exc-c14n transforms,
  * and the signing certificate in KeyInfo.
  */
-export function envelopedSignature(canonical: string, id: string, key: SigningKey): string {
+export async function envelopedSignature(canonical: string, id: string, key: SigningKey): Promise<string> {
   if (key.alg !== 'RS256' || !key.certificateBase64) throw new TypeError('SAML signing needs an RSA key with its certificate');
   const digest = createHash('sha256').update(canonical).digest('base64');
   const signedInfo =
@@ -41,7 +42,11 @@ export function envelopedSignature(canonical: string, id: string, key: SigningKe
     `</ds:Transforms><ds:DigestMethod Algorithm="${ALGORITHMS.sha256}"></ds:DigestMethod>` +
     `<ds:DigestValue>${digest}</ds:DigestValue></ds:Reference>`;
   // SignedInfo is canonicalised on its own, so it carries the ds namespace declaration itself.
-  const signature = sign('sha256', Buffer.from(`<ds:SignedInfo xmlns:ds="${NS.dsig}">${signedInfo}</ds:SignedInfo>`), key.privateKey);
+  const signature = await signAsync(
+    'sha256',
+    Buffer.from(`<ds:SignedInfo xmlns:ds="${NS.dsig}">${signedInfo}</ds:SignedInfo>`),
+    key.privateKey,
+  );
   return (
     `<ds:Signature xmlns:ds="${NS.dsig}"><ds:SignedInfo>${signedInfo}</ds:SignedInfo>` +
     `<ds:SignatureValue>${signature.toString('base64')}</ds:SignatureValue>` +
