@@ -29,7 +29,8 @@ const profiles = readdirSync(dir)
   .sort((a, b) => idleShare(a.profile) - idleShare(b.profile));
 const { file, profile } = profiles[0];
 const dt = new Map();
-for (let i = 0; i < profile.samples.length; i++) dt.set(profile.samples[i], (dt.get(profile.samples[i]) ?? 0) + (profile.timeDeltas[i] ?? 0));
+for (let i = 0; i < profile.samples.length; i++)
+  dt.set(profile.samples[i], (dt.get(profile.samples[i]) ?? 0) + (profile.timeDeltas[i] ?? 0));
 const byFn = new Map();
 const byPkg = new Map();
 let total = 0;
@@ -40,14 +41,21 @@ for (const node of profile.nodes) {
   const short = url.replace(/^.*node_modules\//, '').replace(/^.*\/perf\//, '');
   const key = `${functionName || '(anon)'} ${short}:${lineNumber + 1}`;
   byFn.set(key, (byFn.get(key) ?? 0) + t);
-  const pkg = url.includes('node_modules/') ? url.replace(/^.*node_modules\/((@[^/]+\/)?[^/]+).*$/, '$1') : url.startsWith('node:') ? 'node' : url.includes('/dist/') ? 'rambridge' : functionName || '(vm)';
+  const pkg = url.includes('node_modules/')
+    ? url.replace(/^.*node_modules\/((@[^/]+\/)?[^/]+).*$/, '$1')
+    : url.startsWith('node:')
+      ? 'node'
+      : url.includes('/dist/')
+        ? 'rambridge'
+        : functionName || '(vm)';
   byPkg.set(pkg, (byPkg.get(pkg) ?? 0) + t);
 }
 // Inclusive time per function (a function on the stack twice is counted once per sample path).
 const children = new Map(profile.nodes.map((n) => [n.id, n.children ?? []]));
 const nodesById = new Map(profile.nodes.map((n) => [n.id, n]));
 const inclusive = new Map();
-const keyOf = (n) => `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.replace(/^.*node_modules\//, '').replace(/^.*\/perf\//, '')}:${n.callFrame.lineNumber + 1}`;
+const keyOf = (n) =>
+  `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.replace(/^.*node_modules\//, '').replace(/^.*\/perf\//, '')}:${n.callFrame.lineNumber + 1}`;
 function walk(id, onStack) {
   const node = nodesById.get(id);
   let t = dt.get(id) ?? 0;
@@ -62,6 +70,11 @@ function walk(id, onStack) {
   return t;
 }
 walk(profile.nodes[0].id, new Set());
-const top = (m, n) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`).join('\n');
+const top = (m, n) =>
+  [...m]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, n)
+    .map(([k, v]) => `${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`)
+    .join('\n');
 console.log(`\ninclusive:\n${top(new Map([...inclusive].filter(([k]) => !k.startsWith('(root)'))), 45)}`);
 console.log(`\nby package:\n${top(byPkg, 15)}\n\nby function (self):\n${top(byFn, 40)}\n\nprofile: ${join(dir, file)}`);

@@ -1,4 +1,5 @@
 // Child processes of the benchmark: each prints one JSON line when it is ready.
+import { clearTimeout, setTimeout } from 'node:timers';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 

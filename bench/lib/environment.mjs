@@ -17,7 +17,17 @@ export async function startEnvironment() {
     const bridge = await startBridgeChild();
     children.push(bridge.child);
     const emulator = await startChild(
-      [...(process.env.BENCH_EMULATOR_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_EMULATOR_CPU_PROF] : []), here('../../bin/rambridge.js'), 'emulator', '--config', EMULATOR_CONFIG, '--port', '0', '--log-level', 'warn'],
+      [
+        ...(process.env.BENCH_EMULATOR_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_EMULATOR_CPU_PROF] : []),
+        here('../../bin/rambridge.js'),
+        'emulator',
+        '--config',
+        EMULATOR_CONFIG,
+        '--port',
+        '0',
+        '--log-level',
+        'warn',
+      ],
       { env: { RAMBRIDGE_DEMO_BRIDGE_URL: bridge.url }, urlPattern: /emulator on (http:\/\/[\d.]+:\d+)/ },
     );
     children.push(emulator.child);
@@ -27,9 +37,14 @@ export async function startEnvironment() {
     const auth = { authorization: `Bearer ${token}` };
     const json = { ...auth, 'content-type': 'application/json' };
     const credentialsBody = (role) => JSON.stringify({ role, durationSeconds: 3600 });
-    const rolesBody = await (await fetch(`${bridge.url}/api/roles`, { headers: auth })).json();
-    const sampleCredentials = await fetch(`${bridge.url}/api/credentials`, { method: 'POST', headers: json, body: credentialsBody('dev-readonly') });
-    if (!sampleCredentials.ok) throw new Error(`POST /api/credentials answered ${sampleCredentials.status}: ${await sampleCredentials.text()}`);
+    const rolesBody = await (await globalThis.fetch(`${bridge.url}/api/roles`, { headers: auth })).json();
+    const sampleCredentials = await globalThis.fetch(`${bridge.url}/api/credentials`, {
+      method: 'POST',
+      headers: json,
+      body: credentialsBody('dev-readonly'),
+    });
+    if (!sampleCredentials.ok)
+      throw new Error(`POST /api/credentials answered ${sampleCredentials.status}: ${await sampleCredentials.text()}`);
     const credentials = await sampleCredentials.json();
 
     // A second bridge whose STS is a stand-in that verifies nothing: the bridge's own ceiling.

@@ -23,4 +23,3 @@ export async function benchKeys() {
     subjectSecret: randomBytes(32).toString('base64url'),
   };
 }
-

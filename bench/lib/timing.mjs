@@ -34,7 +34,10 @@ export async function pairedRates(a, b, ms) {
   const spent = { a: 0, b: 0 };
   const calls = { a: 0, b: 0 };
   while (spent.a + spent.b < ms) {
-    for (const [name, fn] of [['a', a], ['b', b]]) {
+    for (const [name, fn] of [
+      ['a', a],
+      ['b', b],
+    ]) {
       const start = performance.now();
       let elapsed = 0;
       while (elapsed < 20) {

@@ -1,4 +1,5 @@
 // The upstream SAML IdP of the ACS benchmark: signed Responses (Assertion and Response, RSA-SHA256,
+import { Buffer } from 'node:buffer';
 // exclusive c14n) answering the bridge's AuthnRequest, as a corporate IdP sends them.
 import { randomBytes } from 'node:crypto';
 import { inflateRawSync } from 'node:zlib';

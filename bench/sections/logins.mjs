@@ -3,6 +3,8 @@
 //    validatePostResponseAsync with the bridge's own options (InResponseTo checked too);
 //  - OIDC: GET /oidc/demo/callback (token call to the OP process, ID token checks, session) vs
 //    jose's jwtVerify of the same OP's ID token.
+import { Buffer } from 'node:buffer';
+import { URLSearchParams } from 'node:url';
 import { SAML } from '@node-saml/node-saml';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { createHash, randomBytes } from 'node:crypto';
@@ -19,7 +21,7 @@ const cookiesOf = (res) =>
     .join('; ');
 
 async function startLogin(env, idp) {
-  const res = await fetch(`${env.bridgeUrl}/login?idp=${idp}`, { redirect: 'manual' });
+  const res = await globalThis.fetch(`${env.bridgeUrl}/login?idp=${idp}`, { redirect: 'manual' });
   if (res.status !== 302) throw new Error(`/login?idp=${idp} answered ${res.status}`);
   return { location: res.headers.get('location'), cookie: cookiesOf(res) };
 }
@@ -30,15 +32,28 @@ export async function acsRun(env, corp, n) {
   for (let i = 0; i < n; i++) {
     const { location, cookie } = await startLogin(env, 'corp');
     const requestId = requestIdOf(location);
-    const xml = signedResponse({ keyPem: env.keys.upstreamKeyPem, spEntityId: corp.spEntityId, acsUrl: corp.acsUrl, inResponseTo: requestId, user: BENCH_USER });
+    const xml = signedResponse({
+      keyPem: env.keys.upstreamKeyPem,
+      spEntityId: corp.spEntityId,
+      acsUrl: corp.acsUrl,
+      inResponseTo: requestId,
+      user: BENCH_USER,
+    });
     const SAMLResponse = Buffer.from(xml).toString('base64');
     const { ms, value: res } = await timeOnce(() =>
-      fetch(`${env.bridgeUrl}/saml/corp/acs`, {
-        method: 'POST',
-        redirect: 'manual',
-        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', origin: 'https://idp.bench.example', 'sec-fetch-site': 'cross-site' },
-        body: new URLSearchParams({ SAMLResponse }).toString(),
-      }).then(async (r) => (await r.arrayBuffer(), r)),
+      globalThis
+        .fetch(`${env.bridgeUrl}/saml/corp/acs`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: {
+            cookie,
+            'content-type': 'application/x-www-form-urlencoded',
+            origin: 'https://idp.bench.example',
+            'sec-fetch-site': 'cross-site',
+          },
+          body: new URLSearchParams({ SAMLResponse }).toString(),
+        })
+        .then(async (r) => (await r.arrayBuffer(), r)),
     );
     if (res.status !== 302 && res.status !== 303) throw new Error(`ACS answered ${res.status}`);
     acsMs += ms;
@@ -72,32 +87,40 @@ export async function oidcCallbackRun(env, n) {
     const verifier = randomBytes(32).toString('base64url');
     const code = Buffer.from(JSON.stringify({ nonce: q.get('nonce'), challenge: q.get('code_challenge') })).toString('base64url');
     const { ms, value: res } = await timeOnce(() =>
-      fetch(`${env.bridgeUrl}/oidc/demo/callback?${new URLSearchParams({ code, state: q.get('state') })}`, {
-        redirect: 'manual',
-        headers: { cookie },
-      }).then(async (r) => (await r.arrayBuffer(), r)),
+      globalThis
+        .fetch(`${env.bridgeUrl}/oidc/demo/callback?${new URLSearchParams({ code, state: q.get('state') })}`, {
+          redirect: 'manual',
+          headers: { cookie },
+        })
+        .then(async (r) => (await r.arrayBuffer(), r)),
     );
     if (res.status !== 302) throw new Error(`OIDC callback answered ${res.status}`);
     callbackMs += ms;
     // An ID token like the one the bridge just verified, from the same OP and key, for the bound.
-    const token = await fetch(`${env.op.issuer}/token`, {
-      method: 'POST',
-      headers: {
-        authorization: `Basic ${Buffer.from(`${env.op.clientId}:${env.op.clientSecret}`).toString('base64')}`,
-        'content-type': 'application/x-www-form-urlencoded',
-      },
-      body: new URLSearchParams({
-        grant_type: 'authorization_code',
-        code: Buffer.from(JSON.stringify({ nonce: 'n', challenge: createHash('sha256').update(verifier).digest('base64url') })).toString('base64url'),
-        code_verifier: verifier,
-      }),
-    }).then((r) => r.json());
+    const token = await globalThis
+      .fetch(`${env.op.issuer}/token`, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${env.op.clientId}:${env.op.clientSecret}`).toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code: Buffer.from(JSON.stringify({ nonce: 'n', challenge: createHash('sha256').update(verifier).digest('base64url') })).toString(
+            'base64url',
+          ),
+          code_verifier: verifier,
+        }),
+      })
+      .then((r) => r.json());
     tokens.push(token.id_token);
   }
   const keys = createLocalJWKSet({ keys: [env.op.publicJwk] });
   let bareMs = 0;
   for (const token of tokens) {
-    const { ms } = await timeOnce(() => jwtVerify(token, keys, { issuer: env.op.issuer, audience: env.op.clientId, algorithms: ['RS256'] }));
+    const { ms } = await timeOnce(() =>
+      jwtVerify(token, keys, { issuer: env.op.issuer, audience: env.op.clientId, algorithms: ['RS256'] }),
+    );
     bareMs += ms;
   }
   return { callbackPerSecond: (n * 1000) / callbackMs, barePerSecond: (n * 1000) / bareMs };

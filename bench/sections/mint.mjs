@@ -1,5 +1,7 @@
 // Minting vs the raw signatures it contains, with the same KeyObjects, in this process.
+import { Buffer } from 'node:buffer';
 import { sign } from 'node:crypto';
+import { promisify } from 'node:util';
 import { BridgeIssuer } from '../../dist/issuer/index.js';
 import { pairedRates } from '../lib/timing.mjs';
 
@@ -23,6 +25,8 @@ export async function mintSetup(config) {
     oidcSigns: issuer.oidcKeys.signing.alg,
     idToken: () => issuer.idToken(identity, oidcRole, Date.now()),
     rawJws: () => sign('sha256', jwsInput, issuer.oidcKeys.signing.privateKey),
+    // The same signature through the thread pool, as the issuer makes it (it signs off the event loop).
+    rawJwsPool: () => signAsync('sha256', jwsInput, issuer.oidcKeys.signing.privateKey),
     samlResponse: () => issuer.samlResponse(identity, samlRole, 3600, Date.now()),
     // A SAML Response carries two signatures (Assertion, Response) unless signSamlResponse is off.
     rawSaml: () => {
@@ -32,11 +36,15 @@ export async function mintSetup(config) {
   };
 }
 
+const signAsync = promisify(sign);
+
 export async function mintRun(m, ms) {
   const idToken = await pairedRates(m.idToken, m.rawJws, 2 * ms);
+  const idTokenPool = await pairedRates(m.idToken, m.rawJwsPool, 2 * ms);
   const samlResponse = await pairedRates(m.samlResponse, m.rawSaml, 2 * ms);
   return {
     idToken: { mint: idToken.a, raw: idToken.b },
+    idTokenPool: { mint: idTokenPool.a, raw: idTokenPool.b },
     samlResponse: { mint: samlResponse.a, raw: samlResponse.b },
   };
 }

@@ -1,8 +1,10 @@
 // The upstream OpenID provider of the OIDC benchmarks, in a process of its own so the ID tokens it
 // signs are not counted as the bridge's work. Its authorization codes are self-contained (the
 // nonce and PKCE challenge, base64url JSON), so the benchmark can make one without a browser.
+import { Buffer } from 'node:buffer';
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
+import { URLSearchParams } from 'node:url';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 
 const clientId = 'rambridge';

@@ -17,7 +17,12 @@ const server = createServer((req, res) => {
         Expiration: new Date(Date.now() + 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
       },
       AssumedRoleUser: { Arn: 'acs:ram::1111222233334444:role/bench/alice', AssumedRoleId: '3000:alice' },
-      SAMLAssertionInfo: { SubjectType: 'persistent', Subject: 'alice', Recipient: 'https://signin.alibabacloud.com/saml-role/sso', Issuer: 'bench' },
+      SAMLAssertionInfo: {
+        SubjectType: 'persistent',
+        Subject: 'alice',
+        Recipient: 'https://signin.alibabacloud.com/saml-role/sso',
+        Issuer: 'bench',
+      },
       OIDCTokenInfo: { Issuer: 'bench', Subject: 'alice', ClientIds: 'sts.aliyuncs.com' },
       Action: action,
     };
