@@ -12,10 +12,14 @@
  * The file layouts are those of settings.ts, sessions.ts, role-book.ts and credential-cache.ts;
  * test/unit/cli/cached-creds.test.ts writes them with those classes and reads them back here.
  */
-import { readFile } from 'node:fs/promises';
-import { isUsable } from './client/credential-cache.js';
+import { readFileSync } from 'node:fs';
 import { clientPaths, type ClientPaths } from './client/paths.js';
 
+/**
+ * credential-cache.ts REFRESH_MARGIN_MS, repeated so this path does not load that module (and,
+ * through it, node:crypto); test/unit/cli/cached-creds.test.ts checks the two are equal.
+ */
+export const CACHED_REFRESH_MARGIN_MS = 5 * 60_000;
 /** Same as credential-source.ts: one hour, or less when the role allows less. */
 const DEFAULT_DURATION_SECONDS = 3600;
 /** Recents keep the order of use; a use within this long of the last one of the same role is not rewritten. */
@@ -78,12 +82,10 @@ export async function answerFromCache(args: readonly string[], env: NodeJS.Proce
     const request = parseFastArgs(args);
     if (!request) return false;
     const paths = clientPaths(env);
-    const [settings, sessions, book, cache] = await Promise.all([
-      readJson<{ server?: string }>(paths.settings),
-      readJson<{ sessions?: Record<string, { user: { idp: string; subject: string } }> }>(paths.sessions),
-      readJson<{ servers?: Record<string, ServerRoles> }>(paths.roles),
-      readJson<{ entries?: Record<string, { credentials: Credentials }> }>(paths.credentials),
-    ]);
+    const settings = readJson<{ server?: string }>(paths.settings);
+    const sessions = readJson<{ sessions?: Record<string, { user: { idp: string; subject: string } }> }>(paths.sessions);
+    const book = readJson<{ servers?: Record<string, ServerRoles> }>(paths.roles);
+    const cache = readJson<{ entries?: Record<string, { credentials: Credentials }> }>(paths.credentials);
     const server = await serverFor(request.server ?? env.RAMBRIDGE_SERVER ?? settings?.server, sessions?.sessions ?? {});
     const sessionUser = server === undefined ? undefined : sessions?.sessions?.[server]?.user;
     if (server === undefined || !sessionUser) return false;
@@ -99,7 +101,7 @@ export async function answerFromCache(args: readonly string[], env: NodeJS.Proce
         : (await import('./client/duration.js')).parseDuration(request.duration);
     if (durationSeconds > role.maxSessionDuration) return false;
     const credentials = cache?.entries?.[JSON.stringify([server, user, role.id, durationSeconds])]?.credentials;
-    if (!credentials || !isUsable(credentials, now)) return false;
+    if (!credentials || !(Date.parse(credentials.expiration) - now > CACHED_REFRESH_MARGIN_MS)) return false;
     const last = serverRoles.recents?.[0];
     // The full command records every use (role-book.ts recordUse); so does this one, unless the
     // role is already the most recent, used within the last minute: then the file would not change
@@ -135,9 +137,10 @@ function processFormat(c: Credentials): string {
   })}\n`;
 }
 
-async function readJson<T>(path: string): Promise<T | undefined> {
+/** Small files read synchronously: a one-shot command has nothing else to do meanwhile. */
+function readJson<T>(path: string): T | undefined {
   try {
-    return JSON.parse(await readFile(path, 'utf8')) as T;
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;

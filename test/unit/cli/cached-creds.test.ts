@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { jest } from '@jest/globals';
-import { answerFromCache, parseFastArgs } from '../../../src/cli/cached-creds.js';
+import { answerFromCache, CACHED_REFRESH_MARGIN_MS, parseFastArgs } from '../../../src/cli/cached-creds.js';
+import { REFRESH_MARGIN_MS } from '../../../src/cli/client/credential-cache.js';
 import { createContext } from '../../../src/cli/client/context.js';
 import { formatProcess } from '../../../src/cli/client/formats.js';
 import { ManualClock } from '../../../src/clock.js';
@@ -75,7 +76,8 @@ describe('cached creds fast path', () => {
     await expect(answer(args, env)).resolves.toEqual({ answered: false, printed: '' });
   });
 
-  test('credentials within the 5-minute refresh margin are not served', async () => {
+  test('credentials within the 5-minute refresh margin are not served (the same margin as the cache)', async () => {
+    expect(CACHED_REFRESH_MARGIN_MS).toBe(REFRESH_MARGIN_MS);
     const { env } = await loggedIn();
     const late = Date.parse(EXPIRATION) - 5 * 60_000;
     await expect(answer(['creds', 'dev-readonly', '--format', 'process'], env, late)).resolves.toEqual({ answered: false, printed: '' });
