@@ -16,9 +16,18 @@ function fail(err) {
   process.exit(1);
 }
 
-try {
+async function run() {
+  // `creds` runs before every aliyun command: answer a cache hit before loading the whole CLI.
+  if (process.argv[2] === 'creds') {
+    const { answerFromCache } = await import('../dist/cli/cached-creds.js');
+    if (await answerFromCache(process.argv.slice(2), process.env)) return;
+  }
   const { main } = await import('../dist/cli/main.js');
   await main(process.argv);
+}
+
+try {
+  await run();
 } catch (err) {
   fail(err);
 }

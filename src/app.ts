@@ -23,7 +23,7 @@ import { handleErrors } from './web/middleware/errors.js';
 import { requestContext } from './web/middleware/request-context.js';
 import { explainInsecureTransport } from './web/middleware/secure-transport.js';
 import { securityHeaders } from './web/middleware/security-headers.js';
-import { loadUser, sessionMiddleware } from './web/middleware/session.js';
+import { forBrowserSessions, loadUser, sessionMiddleware } from './web/middleware/session.js';
 import type { RoleActions } from './web/role-actions.js';
 import { apiRoutes } from './web/routes/api.js';
 import { authRoutes } from './web/routes/auth.js';
@@ -118,8 +118,8 @@ export function createApp(deps: AppDeps): Koa {
   app.use(handleErrors(web.views, { audit, metrics }));
   app.use(serveAssets());
   app.use(explainInsecureTransport(config.server.publicUrl.startsWith('https:')));
-  app.use(sessionMiddleware(app, config, store));
-  app.use(loadUser(config, deps.clock));
+  app.use(forBrowserSessions(sessionMiddleware(app, config, store)));
+  app.use(forBrowserSessions(loadUser(config, deps.clock)));
   app.use(refuseEncodedBodies());
   app.use(samlAcsBodyParser()); // the SAML ACS alone takes forms up to 256 KiB: see saml-sp.ts
   app.use(bodyParser({ enableTypes: ['form', 'json'], formLimit: '64kb', jsonLimit: '64kb' }));

@@ -1,42 +1,7 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
+import { redact } from './log-redaction.js';
 
 export type { Logger };
-
-/**
- * Paths that must never reach a log line: credentials, tokens, codes and cookies (SECURITY.md, "The secrets and what each protects").
- * pino's redaction matches these at any depth listed; `*.x` covers one level of nesting.
- */
-export const REDACT_PATHS = [
-  'req.headers.cookie',
-  'req.headers.authorization',
-  'res.headers["set-cookie"]',
-  ...[
-    'SAMLResponse',
-    'SAMLAssertion',
-    'RelayState',
-    'authorization_code',
-    'code_verifier',
-    'state',
-    'nonce',
-    'id_token',
-    'access_token',
-    'refresh_token',
-    'device_code',
-    'user_code',
-    'client_secret',
-    'clientSecret',
-    'AccessKeySecret',
-    'accessKeySecret',
-    'SecurityToken',
-    'securityToken',
-    'SigninToken',
-    'OIDCToken',
-    'upstreamIdToken',
-    'upstreamRefreshToken',
-    'password',
-    'privateKey',
-  ].flatMap((k) => [k, `*.${k}`, `*.*.${k}`]),
-];
 
 export interface LoggerOptions {
   level?: string;
@@ -49,7 +14,8 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     {
       level: options.level ?? 'info',
       base: { service: 'rambridge' },
-      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      // Secrets are removed from every record before it is serialised (log-redaction.ts).
+      formatters: { log: (record) => redact(record) },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     options.destination,

@@ -31,7 +31,7 @@ export function createRoleActions(deps: {
 
       if (role.console === 'saml-post') {
         // The browser carries the assertion to the role-SSO endpoint; no STS call from here.
-        const samlResponse = credentials.consoleAssertion({ ...request, channel: 'web-console', clientIp: clientIp(ctx) });
+        const samlResponse = await credentials.consoleAssertion({ ...request, channel: 'web-console', clientIp: clientIp(ctx) });
         (ctx.state.formActions as string[]).push(new URL(alibaba.roleSsoUrl).origin);
         ctx.type = 'html';
         ctx.body = views.render('console-post', {

@@ -68,11 +68,11 @@ export class CredentialIssuer {
    * A signed SAML Response the browser posts to the role-SSO endpoint itself (console mode
    * `saml-post`): no STS call here, but audited all the same.
    */
-  consoleAssertion(request: IssueRequest): string {
+  async consoleAssertion(request: IssueRequest): Promise<string> {
     const { role } = request.choice;
     if (role.via !== 'saml') throw new TypeError(`role ${role.id} is not via saml`);
     const roleSessionName = this.deps.issuer.names.roleSessionName(request.identity, 'AssumeRoleWithSAML');
-    const xml = this.deps.issuer.samlResponse(request.identity, role, request.durationSeconds, this.deps.clock.now());
+    const xml = await this.deps.issuer.samlResponse(request.identity, role, request.durationSeconds, this.deps.clock.now());
     this.deps.audit.record({ ...this.auditBase(request, roleSessionName), delivery: 'saml-post' });
     return xml;
   }
@@ -123,7 +123,7 @@ export class CredentialIssuer {
     }
     const now = this.deps.clock.now();
     if (role.via === 'saml') {
-      const assertion = this.deps.issuer.samlResponse(identity, role, durationSeconds, now);
+      const assertion = await this.deps.issuer.samlResponse(identity, role, durationSeconds, now);
       const result = await this.deps.sts.assumeRoleWithSaml({
         roleArn: role.arn,
         samlProviderArn: role.providerArn!,

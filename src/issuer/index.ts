@@ -49,7 +49,7 @@ export class BridgeIssuer {
   }
 
   /** A signed SAML Response for `role` (via saml), as XML. */
-  samlResponse(identity: Identity, role: Role, sessionDurationSeconds: number, now: number): string {
+  samlResponse(identity: Identity, role: Role, sessionDurationSeconds: number, now: number): Promise<string> {
     if (!role.providerArn) throw new TypeError(`role ${role.id} has no SAML provider`);
     return mintSamlResponse({
       issuer: this.settings.samlEntityId,

@@ -60,14 +60,26 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  /**
+   * Labelled children by method, route and status, looked up once: prom-client otherwise hashes the
+   * label object on every sample. Bounded like the labels (route templates, HTTP's own methods).
+   */
+  private readonly requestSeries = new Map<string, { count: { inc(): void }; duration: { observe(value: number): void } }>();
+
   constructor(options: { processMetrics?: boolean } = {}) {
     // Heap, event-loop lag, GC, file descriptors: rambridge_process_*, rambridge_nodejs_*.
     if (options.processMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'rambridge_' });
   }
 
   observeRequest(method: string, route: string, status: number, seconds: number): void {
-    this.requests.inc({ method, route, status: String(status) });
-    this.duration.observe({ route }, seconds);
+    const key = `${method} ${status} ${route}`;
+    let series = this.requestSeries.get(key);
+    if (!series) {
+      series = { count: this.requests.labels(method, route, String(status)), duration: this.duration.labels(route) };
+      this.requestSeries.set(key, series);
+    }
+    series.count.inc();
+    series.duration.observe(seconds);
   }
 
   observeLogin(idp: string, result: string): void {

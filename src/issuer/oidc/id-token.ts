@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { SignJWT } from 'jose';
+import { signJwt } from '../jws.js';
 import type { SigningKey } from '../keys.js';
 
 export interface IdTokenInput {
@@ -20,14 +20,18 @@ export interface IdTokenInput {
  */
 export function mintIdToken(input: IdTokenInput): Promise<string> {
   const iat = Math.floor(input.now / 1000);
-  return new SignJWT(input.claims)
-    .setProtectedHeader({ alg: input.key.alg, kid: input.key.kid, typ: 'JWT' })
-    .setIssuer(input.issuer)
-    .setAudience(input.audience)
-    .setSubject(input.subject)
-    .setIssuedAt(iat)
-    .setNotBefore(iat)
-    .setExpirationTime(iat + input.lifetimeSeconds)
-    .setJti(randomBytes(16).toString('base64url'))
-    .sign(input.key.privateKey);
+  return signJwt(
+    input.key,
+    { typ: 'JWT' },
+    {
+      ...input.claims,
+      iss: input.issuer,
+      aud: input.audience,
+      sub: input.subject,
+      iat,
+      nbf: iat,
+      exp: iat + input.lifetimeSeconds,
+      jti: randomBytes(16).toString('base64url'),
+    },
+  );
 }

@@ -4,18 +4,39 @@ import type { Logger } from '../../log.js';
 import { withRequestId } from '../../request-scope.js';
 import type { Metrics } from '../metrics.js';
 
+/** Request ids are 9 random bytes; drawn from a pool refilled now and then, not one syscall each. */
+const ID_BYTES = 9;
+const POOL_IDS = 512;
+let pool = Buffer.alloc(0);
+let offset = 0;
+
+function newRequestId(): string {
+  if (offset >= pool.length) {
+    pool = randomBytes(ID_BYTES * POOL_IDS);
+    offset = 0;
+  }
+  offset += ID_BYTES;
+  return pool.toString('base64url', offset - ID_BYTES, offset);
+}
+
 /**
  * Gives each request an id (echoed in `X-Request-Id` and on error pages), a child logger, and one
  * access-log line and metric sample when it ends. The URL is logged without its query string:
- * callbacks carry `code` and `state` there.
+ * callbacks carry `code` and `state` there. The child logger is built on first use: most requests
+ * log nothing but their access line, which carries the id itself.
  */
 export function requestContext(logger: Logger, metrics: Metrics): Middleware {
   return async (ctx, next) => {
     const started = process.hrtime.bigint();
-    const requestId = randomBytes(9).toString('base64url');
+    const requestId = newRequestId();
     ctx.state.requestId = requestId;
-    const log = logger.child({ requestId });
-    ctx.state.log = log;
+    let log: Logger | undefined;
+    Object.defineProperty(ctx.state, 'log', {
+      get: () => (log ??= logger.child({ requestId })),
+      set: (value: Logger) => (log = value),
+      configurable: true,
+      enumerable: true,
+    });
     ctx.set('X-Request-Id', requestId);
     try {
       await withRequestId(requestId, next);
@@ -23,7 +44,10 @@ export function requestContext(logger: Logger, metrics: Metrics): Middleware {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const route = (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
       metrics.observeRequest(ctx.method, String(route), ctx.status, seconds);
-      log.info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(seconds * 1000), ip: ctx.ip }, 'request');
+      logger.info(
+        { requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(seconds * 1000), ip: ctx.ip },
+        'request',
+      );
     }
   };
 }

@@ -1,5 +1,12 @@
 import type { Middleware } from 'koa';
 
+const cspWith = (formAction: string) =>
+  `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; ` +
+  `form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'; object-src 'none'`;
+/** The policy of every response that does not widen `form-action`, built once. */
+const DEFAULT_FORM_ACTION = "'self'";
+const DEFAULT_CSP = cspWith(DEFAULT_FORM_ACTION);
+
 /**
  * Headers every response carries (docs/security-reference.md §5): a strict CSP with no inline script, no framing,
  * no referrer (callback URLs carry codes), and no caching of anything personal. Routes that need a
@@ -7,16 +14,12 @@ import type { Middleware } from 'koa';
  */
 export function securityHeaders(options: { https: boolean }): Middleware {
   return async (ctx, next) => {
-    ctx.state.formActions = ["'self'"];
+    ctx.state.formActions = [DEFAULT_FORM_ACTION];
     try {
       await next();
     } finally {
       const formAction = (ctx.state.formActions ?? []).join(' ');
-      ctx.set(
-        'Content-Security-Policy',
-        `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; ` +
-          `form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'; object-src 'none'`,
-      );
+      ctx.set('Content-Security-Policy', formAction === DEFAULT_FORM_ACTION ? DEFAULT_CSP : cspWith(formAction));
       ctx.set('X-Content-Type-Options', 'nosniff');
       ctx.set('X-Frame-Options', 'DENY');
       ctx.set('Referrer-Policy', 'no-referrer');

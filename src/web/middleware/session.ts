@@ -40,6 +40,33 @@ export function sessionMiddleware(app: Koa, config: BridgeConfig, store: Store):
 const sessionKey = (id: string) => `session:${id}`;
 
 /**
+ * Paths that never use the browser session: probes, the issuer's public documents, and the CLI's
+ * bearer API and OAuth endpoints (tokens, never cookies). They skip the session entirely: no
+ * store read, no new session, and a cookie sent along has no effect on them.
+ */
+const SESSIONLESS_PATHS = new Set([
+  '/healthz',
+  '/readyz',
+  '/metrics',
+  '/jwks.json',
+  '/.well-known/openid-configuration',
+  '/saml/idp/metadata',
+]);
+const SESSIONLESS_PREFIXES = ['/api/', '/oauth/'];
+
+export function usesBrowserSession(path: string): boolean {
+  return !SESSIONLESS_PATHS.has(path) && !SESSIONLESS_PREFIXES.some((prefix) => path.startsWith(prefix));
+}
+
+/** Runs `middleware` only for requests whose path uses the browser session. */
+export function forBrowserSessions(middleware: Koa.Middleware): Koa.Middleware {
+  return async (ctx, next) => {
+    if (usesBrowserSession(ctx.path)) await middleware(ctx, next);
+    else await next();
+  };
+}
+
+/**
  * Starts a signed-in session: a fresh id (session fixation, ASVS 7.2.4) and nothing else from the
  * session the browser brought. koa-session's regenerate() keeps every field, so a session planted
  * before sign-in would hand its CSRF token (known to whoever planted it) to the signed-in user.

@@ -83,6 +83,17 @@ describe('CLI access tokens', () => {
     });
   });
 
+  test('verification is remembered for the exact token only: its payload under the same signature is refused', async () => {
+    const { tokens } = await setup();
+    const { token } = await tokens.mint(SESSION);
+    await expect(tokens.verify(token)).resolves.toBe('sid-1');
+    const [header, payload, signature] = token.split('.');
+    const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as Record<string, unknown>;
+    const swapped = `${header}.${Buffer.from(JSON.stringify({ ...claims, sid: 'sid-2' })).toString('base64url')}.${signature}`;
+    await expect(tokens.verify(swapped)).rejects.toMatchObject({ code: 'ERR_TOKEN_INVALID' });
+    await expect(tokens.verify(token)).resolves.toBe('sid-1');
+  });
+
   test.each([
     ['wrong audience', { claims: { aud: 'sts.aliyuncs.com' } }],
     ['wrong issuer', { claims: { iss: 'https://evil.example' } }],

@@ -16,13 +16,13 @@ const alice: Identity = {
   amr: ['pwd'],
 };
 
-async function setup(signSamlResponse = true) {
+async function setup(signSamlResponse = true, samlEntityId = 'http://127.0.0.1:8080/saml/idp/metadata') {
   const config = await demoConfig();
   const keys = await freshIssuerKeys();
   const issuer = await BridgeIssuer.create(
     {
       ...keys,
-      samlEntityId: 'http://127.0.0.1:8080/saml/idp/metadata',
+      samlEntityId,
       oidcIssuer: 'http://127.0.0.1:8080',
       signSamlResponse,
       oidcAudience: 'sts.aliyuncs.com',
@@ -49,7 +49,7 @@ const one = (doc: Document, name: string) => {
 describe('minted SAML Response', () => {
   test('has every element RAM checks, for exactly the chosen role', async () => {
     const { issuer, role } = await setup();
-    const doc = parse(issuer.samlResponse(alice, role, 3600, NOW));
+    const doc = parse(await issuer.samlResponse(alice, role, 3600, NOW));
     const response = doc.documentElement!;
     expect(response.getAttribute('Destination')).toBe('https://signin.alibabacloud.com/saml-role/sso');
     expect(response.getAttribute('ID')).toMatch(/^_[0-9a-f]{40}$/);
@@ -80,7 +80,7 @@ describe('minted SAML Response', () => {
 
   test('both signatures verify with RSA-SHA256 / SHA-256 / exclusive c14n against the published metadata certificate', async () => {
     const { issuer, role } = await setup();
-    const xml = issuer.samlResponse(alice, role, 3600, NOW);
+    const xml = await issuer.samlResponse(alice, role, 3600, NOW);
     const cert = /<ds:X509Certificate>([^<]+)</.exec(issuer.samlMetadata())![1]!;
     const pem = `-----BEGIN CERTIFICATE-----\n${cert.replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`;
     const doc = parse(xml);
@@ -105,9 +105,24 @@ describe('minted SAML Response', () => {
     expect(signedIds.sort()).toEqual(['saml:Assertion', 'samlp:Response']);
   });
 
+  test('values with XML special characters are escaped so that both signatures still verify (the XML is written in canonical form)', async () => {
+    const entityId = `https://idp.example.com/saml?a=1&b="2"<'3'>\tend`;
+    const { issuer, role } = await setup(true, entityId);
+    const xml = await issuer.samlResponse({ ...alice, email: `o'neil&co@example.com` }, role, 3600, NOW);
+    const doc = parse(xml);
+    expect(all(doc, 'Issuer').map((e) => e.textContent)).toEqual([entityId, entityId]);
+    const signatures = Array.from(doc.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'Signature'));
+    expect(signatures).toHaveLength(2);
+    for (const signature of signatures) {
+      const verifier = new SignedXml({ publicCert: issuer.samlKeys.signing.certificatePem!, getCertFromKeyInfo: () => null });
+      verifier.loadSignature(signature);
+      expect(verifier.checkSignature(xml)).toBe(true);
+    }
+  });
+
   test('a tampered assertion no longer verifies', async () => {
     const { issuer, role } = await setup(false);
-    const xml = issuer.samlResponse(alice, role, 3600, NOW).replace('rambridge-dev-admin', 'rambridge-dev-adminx');
+    const xml = (await issuer.samlResponse(alice, role, 3600, NOW)).replace('rambridge-dev-admin', 'rambridge-dev-adminx');
     const cert = issuer.samlKeys.signing.certificatePem!;
     const doc = parse(xml);
     const [signature] = Array.from(doc.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'Signature'));
@@ -124,14 +139,14 @@ describe('minted SAML Response', () => {
 
   test('the Response signature is optional; the Assertion is always signed', async () => {
     const { issuer, role } = await setup(false);
-    const doc = parse(issuer.samlResponse(alice, role, 3600, NOW));
+    const doc = parse(await issuer.samlResponse(alice, role, 3600, NOW));
     const signatures = Array.from(doc.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'Signature'));
     expect(signatures.map((s) => s.parentNode!.nodeName)).toEqual(['saml:Assertion']);
   });
 
   test('SessionDuration stays within its documented 900–3600 s; longer sessions ride on SessionNotOnOrAfter', async () => {
     const { issuer, role } = await setup();
-    const doc = parse(issuer.samlResponse(alice, role, 7200, NOW));
+    const doc = parse(await issuer.samlResponse(alice, role, 7200, NOW));
     const duration = all(doc, 'Attribute').find((a) => a.getAttribute('Name')!.endsWith('/SessionDuration'))!;
     expect(duration.textContent).toBe('3600');
     expect(one(doc, 'AuthnStatement').getAttribute('SessionNotOnOrAfter')).toBe('2026-06-01T14:00:00Z');
@@ -139,9 +154,8 @@ describe('minted SAML Response', () => {
 
   test('IDs are unique per mint', async () => {
     const { issuer, role } = await setup();
-    const ids = new Set(
-      Array.from({ length: 20 }, () => parse(issuer.samlResponse(alice, role, 900, NOW)).documentElement!.getAttribute('ID')),
-    );
+    const minted = await Promise.all(Array.from({ length: 20 }, () => issuer.samlResponse(alice, role, 900, NOW)));
+    const ids = new Set(minted.map((xml) => parse(xml).documentElement!.getAttribute('ID')));
     expect(ids.size).toBe(20);
   });
 

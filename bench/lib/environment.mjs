@@ -1,0 +1,98 @@
+// Starts everything the benchmarks talk to, each in a process of its own on 127.0.0.1:
+// the upstream OIDC provider, the bridge, the Alibaba Cloud emulator (STS, via the real CLI
+// command `rambridge emulator`), and the bare Koa bound. CPU spent in them is not the bridge's.
+import { ask, startChild, stopChild } from './children.mjs';
+import { BENCH_USER, EMULATOR_CONFIG } from './fixture.mjs';
+import { benchKeys } from './keys.mjs';
+
+const here = (path) => new URL(path, import.meta.url).pathname;
+
+export async function startEnvironment() {
+  const children = [];
+  try {
+    const keys = await benchKeys();
+    const op = await startChild([here('../servers/fake-op.mjs')], { env: { BENCH_USER: JSON.stringify(BENCH_USER) } });
+    children.push(op.child);
+
+    const bridge = await startBridgeChild();
+    children.push(bridge.child);
+    const emulator = await startChild(
+      [
+        ...(process.env.BENCH_EMULATOR_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_EMULATOR_CPU_PROF] : []),
+        here('../../bin/rambridge.js'),
+        'emulator',
+        '--config',
+        EMULATOR_CONFIG,
+        '--port',
+        '0',
+        '--log-level',
+        'warn',
+      ],
+      { env: { RAMBRIDGE_DEMO_BRIDGE_URL: bridge.url }, urlPattern: /emulator on (http:\/\/[\d.]+:\d+)/ },
+    );
+    children.push(emulator.child);
+    await ask(bridge.child, { type: 'configure', keys, emulatorUrl: emulator.info.url, op: op.info });
+    const { token } = await ask(bridge.child, { type: 'token' });
+
+    const auth = { authorization: `Bearer ${token}` };
+    const json = { ...auth, 'content-type': 'application/json' };
+    const credentialsBody = (role) => JSON.stringify({ role, durationSeconds: 3600 });
+    const rolesBody = await (await globalThis.fetch(`${bridge.url}/api/roles`, { headers: auth })).json();
+    const sampleCredentials = await globalThis.fetch(`${bridge.url}/api/credentials`, {
+      method: 'POST',
+      headers: json,
+      body: credentialsBody('dev-readonly'),
+    });
+    if (!sampleCredentials.ok)
+      throw new Error(`POST /api/credentials answered ${sampleCredentials.status}: ${await sampleCredentials.text()}`);
+    const credentials = await sampleCredentials.json();
+
+    // A second bridge whose STS is a stand-in that verifies nothing: the bridge's own ceiling.
+    const fakeSts = await startChild([here('../servers/fake-sts.mjs')]);
+    children.push(fakeSts.child);
+    const bridgeFake = await startBridgeChild();
+    children.push(bridgeFake.child);
+    await ask(bridgeFake.child, { type: 'configure', keys, emulatorUrl: fakeSts.info.url, op: op.info });
+    const { token: fakeToken } = await ask(bridgeFake.child, { type: 'token' });
+
+    const bare = await startChild([here('../servers/bare-koa.mjs')], {
+      env: {
+        BENCH_BODIES: JSON.stringify({ '/healthz': { status: 'ok' }, '/api/roles': rolesBody, '/api/credentials': credentials }),
+      },
+    });
+    children.push(bare.child);
+    return {
+      keys,
+      op: op.info,
+      bridgeUrl: bridge.url,
+      bridgePid: bridge.child.pid,
+      bridgeFakeUrl: bridgeFake.url,
+      fakeJson: { authorization: `Bearer ${fakeToken}`, 'content-type': 'application/json' },
+      emulatorUrl: emulator.info.url,
+      bareUrl: bare.info.url,
+      token,
+      auth,
+      json,
+      credentialsBody,
+      rolesBody,
+      credentials,
+      close: () => Promise.all(children.map(stopChild)),
+    };
+  } catch (err) {
+    await Promise.all(children.map(stopChild));
+    throw err;
+  }
+}
+
+/** The bridge child binds first: the emulator must know the bridge's URL (it trusts its issuer). */
+async function startBridgeChild() {
+  const { spawn } = await import('node:child_process');
+  // BENCH_CPU_PROF=dir profiles the bridge (node --cpu-prof); bench/profile.mjs summarises the result.
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
+  const child = spawn(process.execPath, [...prof, here('../servers/bridge.mjs')], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const url = await new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`bench bridge exited with ${code}`)));
+    child.on('message', (m) => m.type === 'listening' && resolve(m.url));
+  });
+  return { child, url };
+}

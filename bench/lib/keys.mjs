@@ -1,0 +1,25 @@
+// Fresh keys for one benchmark run, in a temporary directory.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateKeyFiles } from '../../dist/issuer/generate-keys.js';
+
+/** Keys for the bridge (SAML + OIDC issuer) and for the upstream SAML IdP, in a fresh temp dir. */
+export async function benchKeys() {
+  const dir = mkdtempSync(join(tmpdir(), 'rambridge-bench-'));
+  const [saml, oidc, upstream] = await Promise.all([
+    generateKeyFiles({ dir, purpose: 'saml' }),
+    generateKeyFiles({ dir, purpose: 'oidc' }),
+    generateKeyFiles({ dir, purpose: 'saml', commonName: 'bench upstream IdP' }),
+  ]);
+  return {
+    dir,
+    samlKey: saml.privateKey,
+    samlCert: saml.certificate,
+    oidcKey: oidc.privateKey,
+    upstreamKeyPem: readFileSync(upstream.privateKey, 'utf8'),
+    upstreamCertPem: readFileSync(upstream.certificate, 'utf8'),
+    subjectSecret: randomBytes(32).toString('base64url'),
+  };
+}

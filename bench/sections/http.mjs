@@ -1,0 +1,63 @@
+// HTTP routes of the bridge vs a bare Koa process answering the same body, 16 connections.
+import { load } from '../lib/load.mjs';
+
+export function httpCases(env) {
+  const post = (role) => ({ method: 'POST', headers: env.json, body: env.credentialsBody(role) });
+  return [
+    { id: 'healthz', label: 'GET /healthz', path: '/healthz', options: {}, goal: { ratio: 0.6 } },
+    { id: 'roles', label: 'GET /api/roles (bearer)', path: '/api/roles', options: { headers: env.auth }, goal: { ratio: 0.4, p99: 10 } },
+    {
+      id: 'credentials-oidc',
+      label: 'POST /api/credentials, OIDC role (mint + STS in the emulator process)',
+      path: '/api/credentials',
+      options: post('dev-readonly'),
+      goal: { rps: 1500, p99: 50, errors: 0 },
+    },
+    {
+      id: 'credentials-saml',
+      label: 'POST /api/credentials, SAML role (mint + STS in the emulator process)',
+      path: '/api/credentials',
+      options: post('dev-admin'),
+      goal: { rps: 400, p99: 50, errors: 0 },
+    },
+    {
+      id: 'credentials-oidc-fake',
+      label: 'POST /api/credentials, OIDC role, STS stand-in that verifies nothing (bridge ceiling)',
+      path: '/api/credentials',
+      bridge: env.bridgeFakeUrl,
+      options: { ...post('dev-readonly'), headers: env.fakeJson },
+      goal: { rps: 1500, p99: 50, errors: 0 },
+    },
+    {
+      id: 'credentials-saml-fake',
+      label: 'POST /api/credentials, SAML role, STS stand-in that verifies nothing (bridge ceiling)',
+      path: '/api/credentials',
+      bridge: env.bridgeFakeUrl,
+      options: { ...post('dev-admin'), headers: env.fakeJson },
+      goal: { rps: 400, p99: 50, errors: 0 },
+    },
+  ];
+}
+
+/** One run of every route: bare and bridge back to back, in alternating order between runs. */
+export async function httpRun(env, run, seconds) {
+  const out = {};
+  for (const c of httpCases(env)) {
+    const targets = run % 2 ? ['bridge', 'bare'] : ['bare', 'bridge'];
+    const result = {};
+    for (const target of targets) {
+      const base = target === 'bridge' ? (c.bridge ?? env.bridgeUrl) : env.bareUrl;
+      result[target] = await load(base + c.path, { ...c.options, seconds });
+    }
+    out[c.id] = result;
+  }
+  return out;
+}
+
+/** A short load on every route, so the first measured run is not the JIT's warm-up. */
+export async function httpWarmUp(env) {
+  for (const c of httpCases(env)) {
+    await load((c.bridge ?? env.bridgeUrl) + c.path, { ...c.options, seconds: 1 });
+    await load(env.bareUrl + c.path, { ...c.options, seconds: 1 });
+  }
+}

@@ -1,0 +1,64 @@
+// The bridge under test, in a process of its own, composed the way startBridge (src/main.ts)
+// composes it: memory store, issuer keys, STS client to the emulator, process metrics, and access
+// logs written (to /dev/null) at the configured level. It talks to the benchmark over IPC:
+//   → {type: 'listening', url}        once its port is bound (the emulator must know it)
+//   ← {type: 'configure', …}          emulator and OP addresses, keys
+//   → {type: 'configure', ok}         serving
+//   ← {type: 'token'}                 → {type: 'token', token}: a CLI access token for the bench user
+import { createServer } from 'node:http';
+import { pino } from 'pino';
+import { createApp } from '../../dist/app.js';
+import { systemClock } from '../../dist/clock.js';
+import { createDeviceFlow } from '../../dist/device/index.js';
+import { stsClientFromConfig } from '../../dist/issuance/sts-from-config.js';
+import { BridgeIssuer } from '../../dist/issuer/index.js';
+import { createLogger } from '../../dist/log.js';
+import { createStore } from '../../dist/store/index.js';
+import { Metrics } from '../../dist/web/metrics.js';
+import { BENCH_USER, benchConfig } from '../lib/fixture.mjs';
+
+const server = createServer();
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const publicUrl = `http://127.0.0.1:${server.address().port}`;
+let device;
+let identity;
+
+process.on('message', (message) => {
+  void handle(message).then(
+    (answer) => process.send({ type: message.type, ...answer }),
+    (err) => process.send({ type: message.type, error: String(err?.stack ?? err) }),
+  );
+});
+process.send({ type: 'listening', url: publicUrl });
+process.once('SIGTERM', () => process.exit(0));
+
+async function handle(message) {
+  if (message.type === 'configure') {
+    const config = await benchConfig({ keys: message.keys, publicUrl, emulatorUrl: message.emulatorUrl, op: message.op });
+    const clock = systemClock;
+    const logger = createLogger({ level: config.log.level, destination: pino.destination({ dest: '/dev/null', sync: true }) });
+    const store = createStore(config.store, clock);
+    const issuer = await BridgeIssuer.create(config.issuer, config.alibaba, config.server.publicUrl);
+    const sts = stsClientFromConfig(config.alibaba);
+    const app = createApp({ config, store, logger, clock, issuer, sts, metrics: new Metrics({ processMetrics: true }) });
+    const handler = app.callback();
+    server.on('request', (req, res) => void handler(req, res));
+    device = createDeviceFlow({ config, store, clock, issuer });
+    identity = {
+      idp: 'demo',
+      issuer: message.op.issuer,
+      subject: BENCH_USER.sub,
+      email: BENCH_USER.email,
+      name: BENCH_USER.name,
+      groups: BENCH_USER.groups,
+      amr: ['pwd'],
+      authTime: Math.floor(Date.now() / 1000),
+    };
+    return { ok: true };
+  }
+  if (message.type === 'token') {
+    const { session } = await device.sessions.start(identity, { clientId: 'rambridge-cli', ip: '127.0.0.1', host: 'bench' });
+    return { token: (await device.accessTokens.mint(session)).token };
+  }
+  throw new Error(`unknown message ${message.type}`);
+}

@@ -1,0 +1,124 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { jest } from '@jest/globals';
+import { answerFromCache, CACHED_REFRESH_MARGIN_MS, parseFastArgs } from '../../../src/cli/cached-creds.js';
+import { REFRESH_MARGIN_MS } from '../../../src/cli/client/credential-cache.js';
+import { createContext } from '../../../src/cli/client/context.js';
+import { formatProcess } from '../../../src/cli/client/formats.js';
+import { ManualClock } from '../../../src/clock.js';
+import { credentials, ROLES } from './fixtures.js';
+
+const SERVER = 'https://bridge.example';
+const NOW = Date.parse('2026-01-01T10:00:00Z');
+const EXPIRATION = '2026-01-01T11:00:00Z';
+
+/** A logged-in client home, its files written by the client's own classes. */
+async function loggedIn(cached: { role: string; durationSeconds: number }[] = [{ role: 'dev-readonly', durationSeconds: 3600 }]) {
+  const env = { HOME: mkdtempSync(join(tmpdir(), 'rambridge-fast-')) };
+  const ctx = createContext(env, { clock: new ManualClock(NOW) });
+  await ctx.settings.write({ server: SERVER });
+  await ctx.sessions.put(SERVER, {
+    tokenEndpoint: `${SERVER}/oauth/token`,
+    accessToken: 'a',
+    accessTokenExpiresAt: NOW + 600_000,
+    refreshToken: 'r',
+    user: { idp: 'okta', subject: 'alice' },
+  });
+  await ctx.roleBook.saveCatalogue(SERVER, 'okta/alice', ROLES);
+  for (const c of cached) await ctx.cache.put({ server: SERVER, user: 'okta/alice', ...c }, credentials(EXPIRATION));
+  return { env, ctx };
+}
+
+function captureStdout() {
+  const written: string[] = [];
+  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true));
+  return { written, restore: () => spy.mockRestore() };
+}
+
+async function answer(args: string[], env: NodeJS.ProcessEnv, now = NOW) {
+  const out = captureStdout();
+  try {
+    return { answered: await answerFromCache(args, env, now), printed: out.written.join('') };
+  } finally {
+    out.restore();
+  }
+}
+
+describe('cached creds fast path', () => {
+  test('prints exactly what `creds --format process` prints, from the files the client wrote', async () => {
+    const { env } = await loggedIn();
+    const r = await answer(['creds', 'dev-readonly', '--format', 'process'], env);
+    expect(r).toEqual({ answered: true, printed: formatProcess(credentials(EXPIRATION)) });
+  });
+
+  test('the External profile command line (--server, --duration) is answered too', async () => {
+    const { env } = await loggedIn([{ role: 'dev-admin', durationSeconds: 7200 }]);
+    const r = await answer(['creds', 'dev-admin', '--format', 'process', '--server', SERVER, '--duration', '2h'], env);
+    expect(r.answered).toBe(true);
+  });
+
+  test.each([
+    ['another format', ['creds', 'dev-readonly', '--format', 'env']],
+    ['no format (the full command picks the default)', ['creds', 'dev-readonly']],
+    ['a fuzzy role name', ['creds', 'readonly', '--format', 'process']],
+    ['an option it does not know', ['creds', 'dev-readonly', '--format', 'process', '--justification', 'x']],
+    ['a role never fetched', ['creds', 'prod-readonly', '--format', 'process']],
+    ['another duration', ['creds', 'dev-readonly', '--format', 'process', '-d', '2h']],
+    ['a duration the role does not allow', ['creds', 'dev-readonly', '--format', 'process', '-d', '13h']],
+    ['another server', ['creds', 'dev-readonly', '--format', 'process', '--server', 'https://other.example']],
+    ['a plain-http server off loopback', ['creds', 'dev-readonly', '--format', 'process', '--server', 'http://bridge.example']],
+  ])('leaves %s to the full command, printing nothing', async (_what, args) => {
+    const { env } = await loggedIn();
+    await expect(answer(args, env)).resolves.toEqual({ answered: false, printed: '' });
+  });
+
+  test('credentials within the 5-minute refresh margin are not served (the same margin as the cache)', async () => {
+    expect(CACHED_REFRESH_MARGIN_MS).toBe(REFRESH_MARGIN_MS);
+    const { env } = await loggedIn();
+    const late = Date.parse(EXPIRATION) - 5 * 60_000;
+    await expect(answer(['creds', 'dev-readonly', '--format', 'process'], env, late)).resolves.toEqual({ answered: false, printed: '' });
+  });
+
+  test('not logged in, or a corrupt file: the full command reports it', async () => {
+    const env = { HOME: mkdtempSync(join(tmpdir(), 'rambridge-fast-')) };
+    await expect(answer(['creds', 'dev-readonly', '--format', 'process'], env)).resolves.toEqual({ answered: false, printed: '' });
+    const { env: corrupt, ctx } = await loggedIn();
+    writeFileSync(ctx.paths.credentials, '{not json');
+    await expect(answer(['creds', 'dev-readonly', '--format', 'process'], corrupt)).resolves.toEqual({ answered: false, printed: '' });
+  });
+
+  test('records the use like the full command, rewriting the file at most once a minute for the same role', async () => {
+    const { env, ctx } = await loggedIn();
+    await answer(['creds', 'dev-readonly', '--format', 'process'], env, NOW);
+    expect((await ctx.roleBook.get(SERVER)).recents).toEqual([{ role: 'dev-readonly', usedAt: NOW }]);
+    await answer(['creds', 'dev-readonly', '--format', 'process'], env, NOW + 30_000);
+    expect((await ctx.roleBook.get(SERVER)).recents).toEqual([{ role: 'dev-readonly', usedAt: NOW }]);
+    await answer(['creds', 'dev-readonly', '--format', 'process'], env, NOW + 60_000);
+    expect((await ctx.roleBook.get(SERVER)).recents).toEqual([{ role: 'dev-readonly', usedAt: NOW + 60_000 }]);
+  });
+
+  test('argument forms: --format=process, -F process; a repeated option is not guessed at', () => {
+    expect(parseFastArgs(['creds', 'r', '--format=process'])).toEqual({ role: 'r' });
+    expect(parseFastArgs(['creds', '-F', 'process', 'r'])).toEqual({ role: 'r' });
+    expect(parseFastArgs(['creds', 'r', '-F', 'process', '-F', 'process'])).toBeUndefined();
+    expect(parseFastArgs(['roles'])).toBeUndefined();
+  });
+});
+
+test('bin/rambridge.js answers a cache hit through the fast path', async () => {
+  const { env } = await loggedIn();
+  const bin = fileURLToPath(new URL('../../../bin/rambridge.js', import.meta.url));
+  // Credentials valid for an hour from now: the launcher reads the real clock.
+  const ctx = createContext(env);
+  const expiration = new Date(Date.now() + 3600_000).toISOString();
+  await ctx.cache.put({ server: SERVER, user: 'okta/alice', role: 'dev-readonly', durationSeconds: 3600 }, credentials(expiration));
+  const run = promisify(execFile);
+  const { stdout } = await run(process.execPath, [bin, 'creds', 'dev-readonly', '--format', 'process'], {
+    env: { ...env, PATH: process.env.PATH },
+  });
+  expect(stdout).toBe(formatProcess(credentials(expiration)));
+});

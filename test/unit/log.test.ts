@@ -1,0 +1,65 @@
+import { Writable } from 'node:stream';
+import { createLogger } from '../../src/log.js';
+import { BridgeError } from '../../src/errors.js';
+
+function capture() {
+  const lines: Record<string, unknown>[] = [];
+  const logger = createLogger({
+    level: 'debug',
+    destination: new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+        done();
+      },
+    }),
+  });
+  return { logger, lines };
+}
+
+describe('log redaction', () => {
+  test('secrets are censored at the top level and nested, in objects, arrays, headers and errors', () => {
+    const { logger, lines } = capture();
+    const cause = Object.assign(new Error('upstream said no'), { body: { refresh_token: 'rt-secret' } });
+    const err = new BridgeError('ERR_BAD_REQUEST', { detail: { state: 'st-secret', reason: 'kept' }, cause });
+    logger.info(
+      {
+        password: 'pw-secret',
+        form: { SAMLResponse: 'saml-secret', RelayState: 'rs-secret', other: 'kept' },
+        deep: { a: { clientSecret: 'cs-secret' } },
+        deeper: { a: { b: { accessKeySecret: 'ak-secret' } } },
+        list: [{ id_token: 'idt-secret' }],
+        req: { headers: { cookie: 'c-secret', Authorization: 'Bearer a-secret', accept: 'kept' } },
+        res: { headers: { 'set-cookie': ['sc-secret'] } },
+        err,
+        fine: 'kept',
+      },
+      'message',
+    );
+    const text = JSON.stringify(lines);
+    expect(text).not.toMatch(/-secret/);
+    expect(lines[0]).toMatchObject({
+      password: '[redacted]',
+      form: { SAMLResponse: '[redacted]', RelayState: '[redacted]', other: 'kept' },
+      req: { headers: { cookie: '[redacted]', Authorization: '[redacted]', accept: 'kept' } },
+      fine: 'kept',
+      msg: 'message',
+    });
+    // Errors are still logged as errors: type and message survive the redaction.
+    expect(lines[0]!.err).toMatchObject({ type: 'BridgeError', detail: { state: '[redacted]', reason: 'kept' } });
+  });
+
+  test('the logged object itself is left as it was', () => {
+    const { logger } = capture();
+    const record = { form: { SAMLResponse: 'x' }, err: Object.assign(new Error('e'), { password: 'p' }) };
+    logger.info(record, 'm');
+    expect(record.form.SAMLResponse).toBe('x');
+    expect(record.err.password).toBe('p');
+    expect(record.err).toBeInstanceOf(Error);
+  });
+
+  test('child loggers redact too', () => {
+    const { logger, lines } = capture();
+    logger.child({ requestId: 'r1' }).warn({ detail: { code_verifier: 'v-secret' } }, 'm');
+    expect(lines[0]).toMatchObject({ requestId: 'r1', detail: { code_verifier: '[redacted]' } });
+  });
+});
