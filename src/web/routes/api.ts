@@ -4,7 +4,7 @@ import type { CliSession, DeviceFlow } from '../../device/index.js';
 import { BridgeError } from '../../errors.js';
 import type { WebDeps } from '../deps.js';
 import { requireAccessToken } from '../middleware/bearer.js';
-import { checkRoleRequest, clientIp, maxDuration } from '../role-request.js';
+import { checkRoleRequest, clientIp, maxDuration } from '../../issuance/role-request.js';
 
 /**
  * The bearer-token API the CLI uses. The session's identity is mapped to roles afresh on every

@@ -7,7 +7,7 @@ import type { RoleChoice } from '../../mapping/index.js';
 import { checkCsrf, csrfToken } from '../middleware/csrf.js';
 import { durationOptions, formatDuration } from '../durations.js';
 import { resolveDestination } from '../../console/destinations.js';
-import { checkRoleRequest, maxDuration, roleNotGranted } from '../role-request.js';
+import { checkRoleRequest, maxDuration, roleNotGranted } from '../../issuance/role-request.js';
 import type { WebDeps } from '../deps.js';
 import type { RoleRequest } from '../role-actions.js';
 import { redirectToLogin } from './auth.js';

@@ -1,14 +1,14 @@
 import type { Context } from 'koa';
 import type { BridgeConfig } from '../config/index.js';
 import type { CredentialIssuer, IssuedCredentials } from '../issuance/index.js';
-import type { RoleActions, RoleRequest } from '../web/role-actions.js';
-import { clientIp } from '../web/role-request.js';
-import type { Views } from '../web/views.js';
-import { csrfToken } from '../web/middleware/csrf.js';
+import type { RoleActions, RoleRequest } from './role-actions.js';
+import { clientIp } from '../issuance/role-request.js';
+import type { Views } from './views.js';
+import { csrfToken } from './middleware/csrf.js';
 import { isoSeconds } from '../iso-time.js';
 import { shellQuote } from '../shell-quote.js';
-import { resolveDestination } from './destinations.js';
-import { consoleLoginUrl, getSigninToken } from './federation.js';
+import { resolveDestination } from '../console/destinations.js';
+import { consoleLoginUrl, getSigninToken } from '../console/federation.js';
 
 /**
  * "Open console" and "Get CLI credentials" for the browser. Each posts once and does its STS work

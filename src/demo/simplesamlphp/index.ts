@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SamlIdp } from '../../../config/index.js';
-import { samlIdpSchema } from '../../../config/saml.js';
-import { resolveSamlIdp } from '../../../config/validate.js';
+import type { SamlIdp } from '../../config/index.js';
+import { samlIdpSchema } from '../../config/saml.js';
+import { resolveSamlIdp } from '../../config/validate.js';
 import { prepareWorkspace, writeSettings, type SimpleSamlPhpSp, type SimpleSamlPhpUser } from './workspace.js';
 
 export type { SimpleSamlPhpSp, SimpleSamlPhpUser } from './workspace.js';

@@ -3,8 +3,8 @@ import { CHAIN_MAX_SECONDS, JUSTIFICATION_MAX_LENGTH, type BridgeConfig, type Ro
 import { BridgeError } from '../errors.js';
 import { authAgeSeconds, hasMfa, type Identity } from '../idp/identity.js';
 import type { RoleChoice } from '../mapping/index.js';
-import { parseDuration } from './durations.js';
-import type { RoleRequest } from './role-actions.js';
+import { parseDuration } from '../web/durations.js';
+import type { RoleRequest } from '../web/role-actions.js';
 
 /**
  * The longest session a role can get — what the picker and `/api/roles` offer, and what a request
