@@ -4,19 +4,16 @@ import { BridgeError, toBridgeError } from '../errors.js';
 import type { Identity } from '../idp/identity.js';
 import type { BridgeIssuer } from '../issuer/index.js';
 import type { SessionNameApi } from '../issuer/subject.js';
-import type { RoleChoice } from '../mapping/index.js';
 import type { AssumeRoleResult, StsClient, StsCredentials } from '../sts/index.js';
 import { AuditLog, type AuditRecord } from './audit.js';
+import type { CheckedRoleRequest } from './role-request.js';
 
 export { AuditLog, type AuditRecord } from './audit.js';
 
-export interface IssueRequest {
-  identity: Identity;
-  choice: RoleChoice;
-  durationSeconds: number;
+/** A checked role request, and who asked through which door (for the audit record). */
+export interface IssueRequest extends CheckedRoleRequest {
   channel: AuditRecord['channel'];
   clientIp: string;
-  justification?: string;
 }
 
 export interface IssuedCredentials {

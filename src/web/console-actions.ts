@@ -1,18 +1,18 @@
 import type { Context } from 'koa';
 import type { BridgeConfig } from '../config/index.js';
+import { ConsoleOpener } from '../console/open-console.js';
 import type { CredentialIssuer, IssuedCredentials } from '../issuance/index.js';
-import type { RoleActions, RoleRequest } from './role-actions.js';
-import { clientIp } from '../issuance/role-request.js';
-import type { Views } from './views.js';
-import { csrfToken } from './middleware/csrf.js';
+import type { CheckedRoleRequest } from '../issuance/role-request.js';
 import { isoSeconds } from '../iso-time.js';
 import { shellQuote } from '../shell-quote.js';
-import { resolveDestination } from '../console/destinations.js';
-import { consoleLoginUrl, getSigninToken } from '../console/federation.js';
+import { clientIp } from './client-ip.js';
+import { csrfToken } from './middleware/csrf.js';
+import type { RoleActions } from './role-actions.js';
+import type { Views } from './views.js';
 
 /**
- * "Open console" and "Get CLI credentials" for the browser. Each posts once and does its STS work
- * once: nothing here is retried on the user's behalf (STS's own throttling retries aside).
+ * "Open console" and "Get CLI credentials" for the browser: the pages and redirects around the
+ * console use case (src/console/) and the credential issuer (src/issuance/).
  */
 export function createRoleActions(deps: {
   config: BridgeConfig;
@@ -20,46 +20,30 @@ export function createRoleActions(deps: {
   views: Views;
   fetch?: typeof fetch;
 }): RoleActions {
-  const { config, credentials, views } = deps;
-  const { alibaba } = config;
+  const { credentials, views } = deps;
+  const opener = new ConsoleOpener(deps);
 
   return {
-    async openConsole(ctx: Context, request: RoleRequest) {
-      const { role } = request.choice;
+    async openConsole(ctx: Context, request: CheckedRoleRequest) {
       const body = (ctx.request.body ?? {}) as Record<string, unknown>;
-      const destination = resolveDestination(body.destination, role, alibaba);
+      const landing = await opener.open(request, body.destination, clientIp(ctx));
+      if (landing.kind === 'redirect') return ctx.redirect(landing.url);
 
-      if (role.console === 'saml-post') {
-        // The browser carries the assertion to the role-SSO endpoint; no STS call from here.
-        const samlResponse = credentials.consoleAssertion({ ...request, channel: 'web-console', clientIp: clientIp(ctx) });
-        (ctx.state.formActions as string[]).push(new URL(alibaba.roleSsoUrl).origin);
-        ctx.type = 'html';
-        ctx.body = views.render('console-post', {
-          title: 'Opening the console',
-          role,
-          action: alibaba.roleSsoUrl,
-          samlResponse: Buffer.from(samlResponse).toString('base64'),
-          relayState: destination,
-          user: ctx.state.user,
-          csrf: csrfToken(ctx),
-          scripts: ['/assets/page.js'],
-        });
-        return;
-      }
-
-      const issued = await credentials.issue({ ...request, channel: 'web-console', clientIp: clientIp(ctx) });
-      // Minted at redirect time: a sign-in token lives 30 seconds and works once.
-      const signinToken = await getSigninToken(alibaba.signinUrl, issued.credentials, deps.fetch);
-      ctx.redirect(
-        consoleLoginUrl(alibaba.signinUrl, {
-          signinToken,
-          destination,
-          loginUrl: `${config.server.publicUrl}/roles/${role.id}`,
-        }),
-      );
+      ctx.state.formActions?.push(new URL(landing.action).origin);
+      ctx.type = 'html';
+      ctx.body = views.render('console-post', {
+        title: 'Opening the console',
+        role: request.choice.role,
+        action: landing.action,
+        samlResponse: landing.samlResponse,
+        relayState: landing.relayState,
+        user: ctx.state.user,
+        csrf: csrfToken(ctx),
+        scripts: ['/assets/page.js'],
+      });
     },
 
-    async showCredentials(ctx: Context, request: RoleRequest) {
+    async showCredentials(ctx: Context, request: CheckedRoleRequest) {
       const issued = await credentials.issue({ ...request, channel: 'web-credentials', clientIp: clientIp(ctx) });
       ctx.set('Cache-Control', 'no-store');
       ctx.set('Pragma', 'no-cache');

@@ -1,4 +1,4 @@
-import { CLI_CLIENT_ID } from '../../device/client.js';
+import { CLI_CLIENT_ID } from '../../wire/oauth.js';
 import { CliError } from './errors.js';
 import { postForm, serverError, type FetchLike, type JsonResponse } from './http.js';
 import type { Pkce } from './pkce.js';

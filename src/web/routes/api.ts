@@ -4,7 +4,9 @@ import type { CliSession, DeviceFlow } from '../../device/index.js';
 import { BridgeError } from '../../errors.js';
 import type { WebDeps } from '../deps.js';
 import { requireAccessToken } from '../middleware/bearer.js';
-import { checkRoleRequest, clientIp, maxDuration } from '../../issuance/role-request.js';
+import { checkRoleRequest, maxDuration, roleNotNamed, type RoleRequest } from '../../issuance/role-request.js';
+import { isoSeconds } from '../../iso-time.js';
+import { clientIp } from '../client-ip.js';
 
 /**
  * The bearer-token API the CLI uses. The session's identity is mapped to roles afresh on every
@@ -50,17 +52,11 @@ export function apiRoutes(deps: WebDeps, device: DeviceFlow): Router {
     if (!ctx.is('application/json'))
       throw new BridgeError('ERR_BAD_REQUEST', { userMessage: 'Send a JSON body {role, durationSeconds, justification?}.' });
     const { identity } = sessionOf(ctx);
-    const body = (ctx.request.body ?? {}) as Record<string, unknown>;
     const request = checkRoleRequest(
-      // The web form posts `duration` as text; the API takes a JSON number of seconds.
-      {
-        role: body.role,
-        duration: typeof body.durationSeconds === 'number' ? String(body.durationSeconds) : undefined,
-        justification: body.justification,
-      },
+      roleRequestFromJson(ctx.request.body),
       identity,
       mapper.rolesFor(identity),
-      config,
+      config.elevation,
       deps.clock.now(),
       ctx.state.log,
     );
@@ -88,7 +84,13 @@ export function apiRoutes(deps: WebDeps, device: DeviceFlow): Router {
   return router;
 }
 
-/** ISO 8601 without milliseconds, the form Alibaba Cloud tools print and parse. */
-function isoSeconds(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+/** `{role, durationSeconds, justification?}` as a role request; only the shape is checked here. */
+function roleRequestFromJson(body: unknown): RoleRequest {
+  const json = (body ?? {}) as Record<string, unknown>;
+  if (typeof json.role !== 'string') throw roleNotNamed();
+  return {
+    roleId: json.role,
+    durationSeconds: typeof json.durationSeconds === 'number' ? json.durationSeconds : undefined,
+    justification: typeof json.justification === 'string' ? json.justification : undefined,
+  };
 }

@@ -3,7 +3,7 @@ import type { Context, Middleware } from 'koa';
 import { formatUserCode, normalizeUserCode, type DeviceFlow, type DeviceGrant, type UserCodeOutcome } from '../../device/index.js';
 import { BridgeError } from '../../errors.js';
 import { authAgeSeconds, identityKey, type Identity } from '../../idp/identity.js';
-import { formatDuration } from '../durations.js';
+import { formatDuration } from '../../issuance/durations.js';
 import type { WebDeps } from '../deps.js';
 import { checkCsrf, csrfToken } from '../middleware/csrf.js';
 import type { BrowserSession, RequestState } from '../state.js';

@@ -5,11 +5,12 @@ import { BridgeError } from '../../errors.js';
 import type { Identity } from '../../idp/identity.js';
 import type { RoleChoice } from '../../mapping/index.js';
 import { checkCsrf, csrfToken } from '../middleware/csrf.js';
-import { durationOptions, formatDuration } from '../durations.js';
+import { durationOptions } from '../durations.js';
 import { resolveDestination } from '../../console/destinations.js';
-import { checkRoleRequest, maxDuration, roleNotGranted } from '../../issuance/role-request.js';
+import { formatDuration } from '../../issuance/durations.js';
+import { checkRoleRequest, maxDuration, roleNotGranted, type CheckedRoleRequest } from '../../issuance/role-request.js';
 import type { WebDeps } from '../deps.js';
-import type { RoleRequest } from '../role-actions.js';
+import { roleRequestFromForm } from '../role-form.js';
 import { redirectToLogin } from './auth.js';
 
 /** The role picker and its two actions. Roles are recomputed from the identity on every request,
@@ -69,12 +70,12 @@ export function roleRoutes(deps: WebDeps): Router {
     renderPicker(ctx, [choice], choice.role.id, destination);
   });
 
-  const roleRequest = (ctx: Context): RoleRequest =>
+  const roleRequest = (ctx: Context): CheckedRoleRequest =>
     checkRoleRequest(
-      (ctx.request.body ?? {}) as Record<string, unknown>,
+      roleRequestFromForm(ctx.request.body),
       signedInUser(ctx),
       mapper.rolesFor(signedInUser(ctx)),
-      config,
+      config.elevation,
       deps.clock.now(),
       ctx.state.log,
     );
@@ -91,7 +92,7 @@ export function roleRoutes(deps: WebDeps): Router {
     await actions.showCredentials(ctx, request);
   });
 
-  function notConfigured(ctx: Context, request: RoleRequest, heading: string): void {
+  function notConfigured(ctx: Context, request: CheckedRoleRequest, heading: string): void {
     ctx.status = 501;
     ctx.type = 'html';
     ctx.body = views.render('not-configured', {
