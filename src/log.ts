@@ -31,8 +31,10 @@ export const REDACT_PATHS = [
     'securityToken',
     'SigninToken',
     'OIDCToken',
-    'upstreamIdToken',
-    'upstreamRefreshToken',
+    // Upstream tokens ride in the connector's data (src/idp/connector.ts), beside the identity.
+    'connectorData',
+    'idToken',
+    'refreshToken',
     'password',
     'privateKey',
   ].flatMap((k) => [k, `*.${k}`, `*.*.${k}`]),

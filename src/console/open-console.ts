@@ -1,5 +1,5 @@
 import type { BridgeConfig } from '../config/index.js';
-import type { CredentialIssuer } from '../issuance/index.js';
+import type { CredentialIssuer, IssueRequest } from '../issuance/index.js';
 import type { CheckedRoleRequest } from '../issuance/role-request.js';
 import { resolveDestination } from './destinations.js';
 import { consoleLoginUrl, getSigninToken } from './federation.js';
@@ -18,7 +18,10 @@ export type ConsoleLanding =
 export class ConsoleOpener {
   constructor(private readonly deps: { config: BridgeConfig; credentials: CredentialIssuer; fetch?: typeof fetch }) {}
 
-  async open(request: CheckedRoleRequest, requestedDestination: unknown, clientIp: string): Promise<ConsoleLanding> {
+  async open(
+    request: CheckedRoleRequest & Pick<IssueRequest, 'clientIp' | 'connectorData'>,
+    requestedDestination: unknown,
+  ): Promise<ConsoleLanding> {
     const { config, credentials } = this.deps;
     const { alibaba } = config;
     const { role } = request.choice;
@@ -26,7 +29,7 @@ export class ConsoleOpener {
 
     if (role.console === 'saml-post') {
       // The browser carries the assertion to the role-SSO endpoint; no STS call from here.
-      const samlResponse = credentials.consoleAssertion({ ...request, channel: 'web-console', clientIp });
+      const samlResponse = credentials.consoleAssertion({ ...request, channel: 'web-console' });
       return {
         kind: 'post',
         action: alibaba.roleSsoUrl,
@@ -35,7 +38,7 @@ export class ConsoleOpener {
       };
     }
 
-    const issued = await credentials.issue({ ...request, channel: 'web-console', clientIp });
+    const issued = await credentials.issue({ ...request, channel: 'web-console' });
     // Minted at redirect time: a sign-in token lives 30 seconds and works once.
     const signinToken = await getSigninToken(alibaba.signinUrl, issued.credentials, this.deps.fetch);
     return {

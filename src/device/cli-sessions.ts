@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { BridgeError } from '../errors.js';
+import type { ConnectorData } from '../idp/connector.js';
 import type { Identity } from '../idp/identity.js';
 import type { Store } from '../store/index.js';
 import type { DeviceClient } from './client.js';
@@ -16,6 +17,8 @@ import { identityName, queryNames, SessionIndex, userNames } from './session-ind
 export interface CliSession {
   sid: string;
   identity: Identity;
+  /** The connector's data (the IdP refresh token of `refreshGroups`): beside the identity, never inside it. */
+  connectorData?: ConnectorData;
   client: DeviceClient;
   createdAt: number;
   expiresAt: number;
@@ -40,13 +43,18 @@ export class CliSessions {
   }
 
   /** Starts a session for an approved device login; the refresh token is returned once, stored hashed. */
-  async start(identity: Identity, client: DeviceClient): Promise<{ session: CliSession; refreshToken: string }> {
+  async start(
+    identity: Identity,
+    client: DeviceClient,
+    connectorData?: ConnectorData,
+  ): Promise<{ session: CliSession; refreshToken: string }> {
     const { store, clock, maxAgeSeconds } = this.deps;
     const refreshToken = newSecret();
     const now = clock.now();
     const session: CliSession = {
       sid: randomBytes(16).toString('base64url'),
       identity,
+      ...(connectorData ? { connectorData } : {}),
       client,
       createdAt: now,
       expiresAt: now + maxAgeSeconds * 1000,
@@ -105,14 +113,15 @@ export class CliSessions {
   }
 
   /**
-   * Stores the identity re-read at the IdP during a refresh (`refreshGroups`). Undefined when the
-   * session ended meanwhile. A changed email is indexed too, so `sessions --user` finds it.
+   * Stores the identity (and connector data, with a rotated refresh token) re-read at the IdP during
+   * a refresh (`refreshGroups`). Undefined when the session ended meanwhile. A changed email is
+   * indexed too, so `sessions --user` finds it.
    */
-  async replaceIdentity(sid: string, identity: Identity): Promise<CliSession | undefined> {
+  async replaceIdentity(sid: string, identity: Identity, connectorData?: ConnectorData): Promise<CliSession | undefined> {
     let before: string[] = [];
     const updated = await this.deps.store.update<CliSession>(sessionKey(sid), (s) => {
       before = userNames(s.identity);
-      return { ...s, identity };
+      return { ...s, identity, ...(connectorData ? { connectorData } : {}) };
     });
     if (!updated) return undefined;
     const added = userNames(identity).filter((n) => !before.includes(n));

@@ -26,7 +26,10 @@ export function createRoleActions(deps: {
   return {
     async openConsole(ctx: Context, request: CheckedRoleRequest) {
       const body = (ctx.request.body ?? {}) as Record<string, unknown>;
-      const landing = await opener.open(request, body.destination, clientIp(ctx));
+      const landing = await opener.open(
+        { ...request, clientIp: clientIp(ctx), connectorData: ctx.session?.connectorData },
+        body.destination,
+      );
       if (landing.kind === 'redirect') return ctx.redirect(landing.url);
 
       ctx.state.formActions?.push(new URL(landing.action).origin);
@@ -44,7 +47,12 @@ export function createRoleActions(deps: {
     },
 
     async showCredentials(ctx: Context, request: CheckedRoleRequest) {
-      const issued = await credentials.issue({ ...request, channel: 'web-credentials', clientIp: clientIp(ctx) });
+      const issued = await credentials.issue({
+        ...request,
+        channel: 'web-credentials',
+        clientIp: clientIp(ctx),
+        connectorData: ctx.session?.connectorData,
+      });
       ctx.set('Cache-Control', 'no-store');
       ctx.set('Pragma', 'no-cache');
       ctx.type = 'html';

@@ -51,7 +51,7 @@ export function apiRoutes(deps: WebDeps, device: DeviceFlow): Router {
   router.post('/api/credentials', bearer, async function issueCredentials(ctx) {
     if (!ctx.is('application/json'))
       throw new BridgeError('ERR_BAD_REQUEST', { userMessage: 'Send a JSON body {role, durationSeconds, justification?}.' });
-    const { identity } = sessionOf(ctx);
+    const { identity, connectorData } = sessionOf(ctx);
     const request = checkRoleRequest(
       roleRequestFromJson(ctx.request.body),
       identity,
@@ -65,7 +65,7 @@ export function apiRoutes(deps: WebDeps, device: DeviceFlow): Router {
         userMessage: 'This rambridge cannot issue credentials yet (no STS issuer configured).',
       });
     }
-    const issued = await deps.credentials.issue({ ...request, channel: 'cli', clientIp: clientIp(ctx) });
+    const issued = await deps.credentials.issue({ ...request, channel: 'cli', clientIp: clientIp(ctx), connectorData });
     const { credentials } = issued;
     ctx.set('Cache-Control', 'no-store');
     ctx.set('Pragma', 'no-cache');

@@ -9,6 +9,7 @@ import {
   type DeviceFlow,
 } from '../../device/index.js';
 import { BridgeError, isBridgeError } from '../../errors.js';
+import type { ConnectorData } from '../../idp/connector.js';
 import type { Identity } from '../../idp/identity.js';
 import type { WebDeps } from '../deps.js';
 import { authenticateClient, oauthParams, requiredParam, type OAuthParam } from '../oauth-params.js';
@@ -62,7 +63,7 @@ export function oauthRoutes(deps: WebDeps, device: DeviceFlow): Router {
         clientId,
         codeVerifier: param('code_verifier'),
       });
-      const { session, refreshToken } = await device.sessions.start(grant.identity, grant.client);
+      const { session, refreshToken } = await device.sessions.start(grant.identity, grant.client, grant.connectorData);
       ctx.state.log.info(
         {
           event: 'cli-session-started',
@@ -119,11 +120,12 @@ export function oauthRoutes(deps: WebDeps, device: DeviceFlow): Router {
 async function reReadAtIdp(ctx: Context, deps: WebDeps, device: DeviceFlow, session: CliSession): Promise<CliSession> {
   const before = session.identity;
   const connector = deps.connectors.get(before.idp);
-  if (!before.upstreamRefreshToken || !connector?.refresh) return session;
+  if (!session.connectorData?.refreshToken || !connector?.refresh) return session;
   const who = { sid: session.sid, idp: before.idp, subject: before.subject, email: before.email };
   let identity: Identity;
+  let connectorData: ConnectorData | undefined;
   try {
-    identity = await connector.refresh(before);
+    ({ identity, connectorData } = await connector.refresh(before, session.connectorData));
   } catch (err) {
     if (isBridgeError(err, 'ERR_UPSTREAM_REFRESH_DENIED')) {
       await device.sessions.revoke(session.sid);
@@ -140,7 +142,7 @@ async function reReadAtIdp(ctx: Context, deps: WebDeps, device: DeviceFlow, sess
     );
     return session;
   }
-  const updated = await device.sessions.replaceIdentity(session.sid, identity);
+  const updated = await device.sessions.replaceIdentity(session.sid, identity, connectorData);
   // Revoked while the IdP was being asked: nothing to hand out.
   if (!updated)
     throw new BridgeError('ERR_REFRESH_TOKEN_INVALID', {
