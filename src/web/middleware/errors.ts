@@ -13,6 +13,13 @@ const HEADINGS: Record<number, string> = {
 };
 
 /**
+ * What a 429 tells the client to wait. The bridge's limits count in windows of one to fifteen
+ * minutes (device starts, user-code guesses): a minute lets a real user retry soon without
+ * inviting a tight loop.
+ */
+const RATE_LIMITED_RETRY_AFTER_SECONDS = 60;
+
+/**
  * The one place that decides what a client sees when something fails (oidc-provider's
  * error_handler). Browsers get a page, API and CLI clients get OAuth-style JSON; both carry the
  * stable code and the request id. Details (library messages, attacker input) go to the log only.
@@ -32,7 +39,7 @@ export function handleErrors(views: Views): Middleware {
 
       ctx.status = err.status;
       ctx.set('Cache-Control', 'no-store');
-      if (err.status === 429) ctx.set('Retry-After', '60');
+      if (err.status === 429) ctx.set('Retry-After', String(RATE_LIMITED_RETRY_AFTER_SECONDS));
       const wantsHtml = ctx.accepts('json', 'html') === 'html' && !ctx.path.startsWith('/api/') && !ctx.path.startsWith('/oauth/');
       if (wantsHtml) {
         ctx.type = 'html';

@@ -17,6 +17,12 @@ import { authenticateClient, oauthParams, requiredParam, type OAuthParam } from 
 const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
 /**
+ * How much of what the CLI says about itself is kept and shown on the confirmation page: a DNS
+ * name's 255 characters, a version string, and a generous User-Agent. Longer is not a real client.
+ */
+const CLIENT_TEXT_MAX = { host: 255, version: 64, userAgent: 512 } as const;
+
+/**
  * The bridge as OAuth authorization server for the CLI: device authorization (RFC 8628 §3.1–3.2),
  * the token endpoint for the device_code and refresh_token grants (RFC 8628 §3.4–3.5, RFC 6749 §6)
  * and revocation (RFC 7009). Errors are RFC 6749 §5.2 JSON, written by the error middleware.
@@ -29,10 +35,10 @@ export function oauthRoutes(deps: WebDeps, device: DeviceFlow): Router {
     const param = oauthParams(ctx);
     const client: DeviceClient = {
       clientId: authenticateClient(param),
-      host: cleanClientText(param('client_host'), 255),
-      version: cleanClientText(param('client_version'), 64),
+      host: cleanClientText(param('client_host'), CLIENT_TEXT_MAX.host),
+      version: cleanClientText(param('client_version'), CLIENT_TEXT_MAX.version),
       ip: ctx.ip,
-      userAgent: cleanClientText(ctx.get('User-Agent'), 512),
+      userAgent: cleanClientText(ctx.get('User-Agent'), CLIENT_TEXT_MAX.userAgent),
     };
     const challenge = codeChallenge(param);
     await device.startLimit.admit(ctx.ip);
