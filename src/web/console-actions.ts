@@ -7,6 +7,7 @@ import { isoSeconds } from '../iso-time.js';
 import { shellQuote } from '../shell-quote.js';
 import { clientIp } from './client-ip.js';
 import { csrfToken } from './middleware/csrf.js';
+import type { CredentialsPage } from './pages.js';
 import type { RoleActions } from './role-actions.js';
 import type { Views } from './views.js';
 
@@ -69,7 +70,7 @@ export function createRoleActions(deps: {
 }
 
 /** The three ways the page offers the credentials: shell exports, an Alibaba CLI profile, the expiry. */
-export function credentialsView(issued: IssuedCredentials, roleId: string) {
+export function credentialsView(issued: IssuedCredentials, roleId: string): CredentialsPage {
   const { credentials } = issued;
   const expiration = isoSeconds(credentials.expiration);
   const profileName = `rambridge-${roleId}`;

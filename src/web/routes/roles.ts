@@ -10,6 +10,7 @@ import { resolveDestination } from '../../console/destinations.js';
 import { formatDuration } from '../../issuance/durations.js';
 import { checkRoleRequest, maxDuration, roleNotGranted, type CheckedRoleRequest } from '../../issuance/role-request.js';
 import type { WebDeps } from '../deps.js';
+import type { PickerAccount } from '../pages.js';
 import { roleRequestFromForm } from '../role-form.js';
 import { redirectToLogin } from './auth.js';
 
@@ -125,8 +126,8 @@ function signedInUser(ctx: Context): Identity {
   return user;
 }
 
-function groupByAccount(choices: RoleChoice[], elevation: BridgeConfig['elevation'], highlight?: string) {
-  const accounts = new Map<string, { id: string; name: string; roles: unknown[] }>();
+function groupByAccount(choices: RoleChoice[], elevation: BridgeConfig['elevation'], highlight?: string): PickerAccount[] {
+  const accounts = new Map<string, PickerAccount>();
   for (const { role, reasons } of choices) {
     const account = accounts.get(role.accountId) ?? { id: role.accountId, name: role.accountName, roles: [] };
     accounts.set(role.accountId, account);
