@@ -1,4 +1,4 @@
-import { issueCredentials, listRoles, type RoleInfo, type StsCredentials } from './api.js';
+import { issueCredentials, listRoles, type RoleInfo, type CredentialsResponse } from './api.js';
 import { bridgeClient, type ClientContext } from './context.js';
 import type { CacheKey } from './credential-cache.js';
 import { formatDuration, parseDuration } from './duration.js';
@@ -20,7 +20,7 @@ export interface CredentialRequest {
 export interface ObtainedCredentials {
   role: RoleInfo;
   durationSeconds: number;
-  credentials: StsCredentials;
+  credentials: CredentialsResponse;
   fromCache: boolean;
 }
 

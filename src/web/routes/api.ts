@@ -5,6 +5,7 @@ import { BridgeError } from '../../errors.js';
 import type { WebDeps } from '../deps.js';
 import { requireAccessToken } from '../middleware/bearer.js';
 import { checkRoleRequest, maxDuration, roleNotNamed, type RoleRequest } from '../../issuance/role-request.js';
+import { credentialsRequestSchema, type CredentialsResponse, type RolesResponse, type WhoAmI } from '../../wire/api.js';
 import { isoSeconds } from '../../iso-time.js';
 import { clientIp } from '../client-ip.js';
 
@@ -30,7 +31,7 @@ export function apiRoutes(deps: WebDeps, device: DeviceFlow): Router {
       groups: identity.groups,
       amr: identity.amr,
       sessionExpiresAt: isoSeconds(new Date(expiresAt)),
-    };
+    } satisfies WhoAmI;
   });
 
   router.get('/api/roles', bearer, async function listRoles(ctx) {
@@ -45,7 +46,7 @@ export function apiRoutes(deps: WebDeps, device: DeviceFlow): Router {
         maxSessionDuration: maxDuration(role, config.elevation),
         elevated: role.elevated,
       })),
-    };
+    } satisfies RolesResponse;
   });
 
   router.post('/api/credentials', bearer, async function issueCredentials(ctx) {
@@ -78,19 +79,16 @@ export function apiRoutes(deps: WebDeps, device: DeviceFlow): Router {
       assumedRoleArn: issued.assumedRoleArn,
       roleSessionName: issued.roleSessionName,
       requestId: issued.requestId,
-    };
+    } satisfies CredentialsResponse;
   });
 
   return router;
 }
 
-/** `{role, durationSeconds, justification?}` as a role request; only the shape is checked here. */
+/** `{role, durationSeconds, justification?}` (src/wire/api.ts) as a role request; only the shape is checked here. */
 function roleRequestFromJson(body: unknown): RoleRequest {
-  const json = (body ?? {}) as Record<string, unknown>;
-  if (typeof json.role !== 'string') throw roleNotNamed();
-  return {
-    roleId: json.role,
-    durationSeconds: typeof json.durationSeconds === 'number' ? json.durationSeconds : undefined,
-    justification: typeof json.justification === 'string' ? json.justification : undefined,
-  };
+  const parsed = credentialsRequestSchema.safeParse(body ?? {});
+  if (!parsed.success) throw roleNotNamed();
+  const { role, durationSeconds, justification } = parsed.data;
+  return { roleId: role, durationSeconds, justification };
 }
