@@ -10,6 +10,7 @@ import {
 } from '../../device/index.js';
 import { BridgeError, isBridgeError } from '../../errors.js';
 import type { ConnectorData } from '../../idp/connector.js';
+import type { DeviceAuthorization, TokenResponse } from '../../wire/oauth-bodies.js';
 import type { Identity } from '../../idp/identity.js';
 import type { WebDeps } from '../deps.js';
 import { authenticateClient, oauthParams, requiredParam, type OAuthParam } from '../oauth-params.js';
@@ -56,7 +57,7 @@ export function oauthRoutes(deps: WebDeps, device: DeviceFlow): Router {
       verification_uri_complete: `${publicUrl}/device?${new URLSearchParams({ user_code: userCode })}`,
       expires_in: started.expiresIn,
       interval: started.interval,
-    };
+    } satisfies DeviceAuthorization;
   });
 
   router.post('/oauth/token', async function token(ctx) {
@@ -179,7 +180,12 @@ function codeChallenge(param: OAuthParam): string | undefined {
 async function respondWithTokens(ctx: Context, device: DeviceFlow, session: CliSession, refreshToken: string): Promise<void> {
   const access = await device.accessTokens.mint(session);
   noStore(ctx);
-  ctx.body = { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn, refresh_token: refreshToken };
+  ctx.body = {
+    access_token: access.token,
+    token_type: 'Bearer',
+    expires_in: access.expiresIn,
+    refresh_token: refreshToken,
+  } satisfies TokenResponse;
 }
 
 function noStore(ctx: Context): void {
