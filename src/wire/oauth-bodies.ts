@@ -29,9 +29,15 @@ export const tokenResponseSchema = z.object({
 });
 export type TokenResponse = z.infer<typeof tokenResponseSchema>;
 
-/** RFC 6749 §5.2: every refusal of `/oauth/*` (and of `/api/*`, which answers in the same form). */
+/**
+ * RFC 6749 §5.2: every refusal of `/oauth/*` (and of `/api/*`, which answers in the same form),
+ * with the bridge's stable error code, a hint for the user and the request id for support.
+ */
 export const oauthErrorSchema = z.object({
   error: z.string(),
   error_description: z.string().optional().catch(undefined),
+  code: z.string().optional().catch(undefined),
+  hint: z.string().optional().catch(undefined),
+  request_id: z.string().optional().catch(undefined),
 });
 export type OAuthErrorBody = z.infer<typeof oauthErrorSchema>;

@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa';
 import { BridgeError, ROUTINE_CODES, toBridgeError } from '../../errors.js';
+import type { OAuthErrorBody } from '../../wire/oauth-bodies.js';
 import type { Views } from '../views.js';
 
 const HEADINGS: Record<number, string> = {
@@ -61,7 +62,7 @@ export function handleErrors(views: Views): Middleware {
           code: err.code,
           ...(err.hint ? { hint: err.hint } : {}),
           request_id: ctx.state.requestId,
-        };
+        } satisfies OAuthErrorBody;
       }
     }
   };
