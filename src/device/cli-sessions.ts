@@ -69,7 +69,7 @@ export class CliSessions {
   /** The session, while it is live. */
   async find(sid: string): Promise<CliSession | undefined> {
     const session = await this.deps.store.find<CliSession>(sessionKey(sid));
-    return session && this.deps.clock.now() < session.expiresAt ? session : undefined;
+    return session && this.deps.clock.now() < session.expiresAt ? upgraded(session) : undefined;
   }
 
   /**
@@ -109,7 +109,7 @@ export class CliSessions {
         detail: { sid: current.sid, subject: current.identity.subject, email: current.identity.email },
       });
     }
-    return { session: rotated, refreshToken: next };
+    return { session: upgraded(rotated), refreshToken: next };
   }
 
   /**
@@ -181,4 +181,24 @@ function refreshInvalid(): BridgeError {
     userMessage: 'This CLI session has ended (expired, signed out or revoked).',
     hint: 'Run `rambridge login` again.',
   });
+}
+
+/**
+ * Sessions stored before upstream tokens became connector data held them inside the identity: read
+ * them as connector data, so `refreshGroups` keeps re-reading those users at the IdP (and a user
+ * disabled there still loses the session) instead of silently keeping the old groups.
+ */
+function upgraded(session: CliSession): CliSession {
+  const legacy = session.identity as Identity & { upstreamRefreshToken?: string; upstreamIdToken?: string };
+  const { upstreamRefreshToken, upstreamIdToken, ...identity } = legacy;
+  if (upstreamRefreshToken === undefined && upstreamIdToken === undefined) return session;
+  return {
+    ...session,
+    identity,
+    connectorData: {
+      ...(upstreamIdToken !== undefined ? { idToken: upstreamIdToken } : {}),
+      ...(upstreamRefreshToken !== undefined ? { refreshToken: upstreamRefreshToken } : {}),
+      ...session.connectorData,
+    },
+  };
 }
