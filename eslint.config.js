@@ -1,6 +1,74 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The layers of src/, top to bottom (docs/ARCHITECTURE.md#layers). A module may import its own
+ * folder and anything in a LOWER layer: never up, and never sideways within a layer, so no two
+ * modules can reach each other in a round trip. Folders are named bare, top-level files with `.ts`.
+ */
+const LAYERS = [
+  ['cli'],
+  ['demo'],
+  ['main.ts'],
+  ['app.ts'],
+  ['web'],
+  ['console'],
+  ['issuance', 'device'],
+  ['mapping', 'issuer'],
+  ['idp'],
+  ['sts', 'store', 'emulator', 'devidp'],
+  ['config'],
+  ['wire', 'errors.ts', 'log.ts', 'clock.ts', 'iso-time.ts', 'shell-quote.ts', 'http-server.ts'],
+];
+/** The CLI's client code speaks HTTP to the bridge: it may import only the bottom layer (and itself). */
+const CLI_CLIENT = 'cli/client';
+const DEEPEST = 4; // how deep under src/ the rules reach (src/a/b/c/d.ts)
+
+/** A regex for a relative import of `target` (a folder, or a top-level `.ts` file) from `depth` folders below src/. */
+function importOf(target, depth) {
+  const up = depth === 0 ? '\\./' : '\\.\\./'.repeat(depth);
+  const name = target.replace(/\.ts$/, '').replace(/\./g, '\\.');
+  return target.endsWith('.ts') ? `^${up}${name}\\.js$` : `^${up}${name}/`;
+}
+
+/** One `no-restricted-imports` block per file depth, so every relative path is matched exactly. */
+function forbid(module, targets, why) {
+  const depths = module.endsWith('.ts')
+    ? [0]
+    : Array.from({ length: DEEPEST - module.split('/').length + 1 }, (_, i) => i + module.split('/').length);
+  return depths.map((depth) => ({
+    files: [module.endsWith('.ts') ? `src/${module}` : `src/${module}/${'*/'.repeat(depth - module.split('/').length)}*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: targets.map((target) => ({
+            regex: importOf(target, depth),
+            message: `src/${module} may not import src/${target}: ${why}`,
+          })),
+        },
+      ],
+    },
+  }));
+}
+
+function layerRules() {
+  const why = 'imports point down the layers (docs/ARCHITECTURE.md#layers).';
+  const blocks = LAYERS.flatMap((layer, i) => {
+    const upOrSideways = LAYERS.slice(0, i + 1).flat();
+    return layer.flatMap((module) =>
+      forbid(
+        module,
+        upOrSideways.filter((m) => m !== module),
+        why,
+      ),
+    );
+  });
+  // After cli's own blocks, so these win for src/cli/client/.
+  const aboveBottom = LAYERS.slice(0, -1).flat();
+  return [...blocks, ...forbid(CLI_CLIENT, aboveBottom, 'the CLI client speaks HTTP to the bridge (docs/ARCHITECTURE.md#layers).')];
+}
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'data/', 'coverage/', 'test-artifacts/'] },
   js.configs.recommended,
@@ -34,5 +102,6 @@ export default tseslint.config(
     files: ['bin/**/*.js', '*.config.js', 'bench/**/*.mjs', 'scripts/**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
+  ...layerRules(),
   { files: ['src/web/assets/**/*.js'], languageOptions: { globals: { document: 'readonly', window: 'readonly', navigator: 'readonly' } } },
 );

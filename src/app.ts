@@ -6,7 +6,7 @@ import type { BridgeConfig } from './config/index.js';
 import type { Connector } from './idp/connector.js';
 import { createConnector } from './idp/index.js';
 import { createDeviceFlow, deviceDiscovery } from './device/index.js';
-import { createRoleActions } from './console/actions.js';
+import { createRoleActions } from './web/console-actions.js';
 import { AuditLog, CredentialIssuer } from './issuance/index.js';
 import type { BridgeIssuer } from './issuer/index.js';
 import type { StsClient } from './sts/index.js';

@@ -1,5 +1,11 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 
+/** Start-up takes a second or two (keys, IdP discovery): a client retrying after one second meets the app. */
+const STARTING_UP_RETRY_AFTER_SECONDS = 1;
+
+/** How often a graceful close looks for sockets that went idle, so they close soon after their last answer. */
+const IDLE_SWEEP_MS = 100;
+
 /**
  * Binds `host:port` before the app exists, answering every request `503` with `Retry-After` until
  * the caller attaches the real handler (`startBridge({ server })`). Binding first is how the demo
@@ -24,7 +30,7 @@ export function serveWith(server: Server, handler: RequestListener): void {
 /** The start-up answer: short, uncached, and closing the connection so a retry meets the real app. */
 export function answerStartingUp(_req: IncomingMessage, res: ServerResponse): void {
   res.writeHead(503, {
-    'Retry-After': '1',
+    'Retry-After': String(STARTING_UP_RETRY_AFTER_SECONDS),
     'Cache-Control': 'no-store',
     'Content-Type': 'text/plain; charset=utf-8',
     Connection: 'close',
@@ -43,7 +49,7 @@ export async function closeGracefully(server: Server, graceMs: number): Promise<
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   // Requests finishing during the grace period leave idle sockets behind: close those too.
-  const sweep = setInterval(() => server.closeIdleConnections(), 100);
+  const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
   await Promise.race([closed, deadline]);

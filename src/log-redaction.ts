@@ -27,6 +27,10 @@ export const REDACTED_KEYS: ReadonlySet<string> = new Set([
   'OIDCToken',
   'upstreamIdToken',
   'upstreamRefreshToken',
+  // Upstream tokens ride in the connector's data (src/idp/connector.ts), beside the identity.
+  'connectorData',
+  'idToken',
+  'refreshToken',
   'password',
   'privateKey',
 ]);

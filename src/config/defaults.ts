@@ -27,6 +27,10 @@ export const DEFAULTS = {
     shutdownGraceSeconds: 10,
   },
   idp: {
+    /** No vendor assumptions: issuer, scopes and claims as configured, standard OIDC otherwise. */
+    preset: 'generic' as const,
+    /** RS256 is what every OIDC provider must support (OIDC Core §15.1); others are opt-in. */
+    idTokenSigningAlg: 'RS256' as const,
     /** openid-client's 30 s tolerance for ID-token times. */
     clockToleranceSeconds: 30,
     /** Plain-http issuers are refused unless this is set (loopback development IdPs only). */
@@ -52,6 +56,16 @@ export const DEFAULTS = {
     loadRetryMinSeconds: 1,
     loadRetryMaxSeconds: 60,
   },
+  saml: {
+    /** No vendor assumptions: signatures, NameID and attributes from the generic preset. */
+    preset: 'generic' as const,
+    /** Off: an IdP-initiated answer cannot be bound to the browser that posts it (login CSRF). */
+    allowIdpInitiated: false,
+    /** Clock difference allowed on NotBefore / NotOnOrAfter: a minute, the most the schema allows. */
+    clockSkewSeconds: 60,
+    /** An assertion older than this (from its IssueInstant) is refused even inside its own validity: 5 minutes. */
+    maxAssertionAgeSeconds: 300,
+  },
   alibaba: {
     site: 'intl' as const,
     /** STS TCP+TLS connect timeout, ms: a reachable endpoint connects in well under a second. */
@@ -64,13 +78,24 @@ export const DEFAULTS = {
      */
     stsMaxAttempts: 3,
   },
+  account: {
+    /** The RAM SAML and OIDC provider names docs/setup-alibaba-ram.md registers in each account. */
+    samlProvider: 'rambridge',
+    oidcProvider: 'rambridge',
+  },
   role: {
     /** One hour, the STS default for AssumeRoleWith{SAML,OIDC}. */
     maxSessionDuration: 3600,
     /** Works for both `via` kinds and lands on any console page. */
     console: 'federation' as const,
+    /** A minted SAML Response: RAM's longest-standing federation, and the one `saml-post` needs. */
+    via: 'saml' as const,
+    /** Elevation (recent MFA, justification, shorter sessions) is opted into per role. */
+    elevated: false,
   },
   issuer: {
+    /** Sign the Response element too, not only the Assertion: both are covered, whichever RAM checks. */
+    signSamlResponse: true,
     /** The client id Alibaba recommends registering for OIDC providers (and ACK RRSA requires). */
     oidcAudience: 'sts.aliyuncs.com',
     /** Minted SAML assertions: the console's saml-post form travels through the browser; 5 minutes is the ceiling. */
@@ -125,7 +150,8 @@ export const DEFAULTS = {
     replicaAckTimeoutMs: 500,
   },
   log: {
-    level: 'info',
+    /** One line per request and per security event; `debug` adds detail for troubleshooting. */
+    level: 'info' as const,
   },
   audit: {
     /** With the main log, so a default install loses nothing; a file of its own is one setting away. */

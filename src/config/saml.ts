@@ -99,7 +99,7 @@ export const samlIdpSchema = z
       .refine((id) => id !== 'idp', "reserved (/saml/idp/ is the bridge's own IdP metadata)"),
     type: z.literal('saml'),
     displayName: z.string().min(1).optional(),
-    preset: z.enum(['okta', 'entra', 'generic']).default('generic'),
+    preset: z.enum(['okta', 'entra', 'generic']).default(DEFAULTS.saml.preset),
     /** The IdP's SSO URL (HTTP-Redirect binding). From metadata when omitted. */
     entryPoint: z.url({ protocol: /^https?$/ }).optional(),
     /** The IdP's entityID; the Response and assertion Issuer must equal it. From metadata when omitted. */
@@ -149,9 +149,9 @@ export const samlIdpSchema = z
      * ours, so it cannot be bound to the browser that posts it (login CSRF): the bridge never
      * accepts it as a sign-in, it restarts as an SP-initiated sign-in instead. Off: refused.
      */
-    allowIdpInitiated: z.boolean().default(false),
-    clockSkewSeconds: z.number().int().min(0).max(60).default(60),
-    maxAssertionAgeSeconds: z.number().int().min(60).max(86400).default(300),
+    allowIdpInitiated: z.boolean().default(DEFAULTS.saml.allowIdpInitiated),
+    clockSkewSeconds: z.number().int().min(0).max(60).default(DEFAULTS.saml.clockSkewSeconds),
+    maxAssertionAgeSeconds: z.number().int().min(60).max(86400).default(DEFAULTS.saml.maxAssertionAgeSeconds),
   })
   .superRefine((idp, ctx) => {
     const need = (key: 'entryPoint' | 'issuer' | 'certificates') => {

@@ -54,7 +54,7 @@ const oidcIdpSchema = z
     id: slug,
     type: z.literal('oidc'),
     displayName: z.string().min(1).optional(),
-    preset: z.enum(Object.keys(OIDC_PRESETS) as [keyof typeof OIDC_PRESETS]).default('generic'),
+    preset: z.enum(Object.keys(OIDC_PRESETS) as [keyof typeof OIDC_PRESETS]).default(DEFAULTS.idp.preset),
     /** Exact issuer; for Entra use the tenant-specific v2.0 issuer, never /common. */
     issuer: httpUrl,
     clientId: z.string().min(1),
@@ -70,7 +70,7 @@ const oidcIdpSchema = z
       .optional(),
     /** Entra: only ID tokens whose `tid` is listed are accepted. */
     allowedTenants: z.array(z.string().min(1)).optional(),
-    idTokenSigningAlg: z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA']).default('RS256'),
+    idTokenSigningAlg: z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA']).default(DEFAULTS.idp.idTokenSigningAlg),
     clockToleranceSeconds: z.number().int().min(0).max(300).default(DEFAULTS.idp.clockToleranceSeconds),
     /** Allow a plain-http issuer. Loopback development IdPs only; warns at start-up. */
     insecureAllowHttp: z.boolean().default(DEFAULTS.idp.insecureAllowHttp),
@@ -126,8 +126,8 @@ const accountSchema = z.strictObject({
   id: accountId,
   displayName: z.string().min(1).optional(),
   /** Names of the bridge's providers registered in this account's RAM. */
-  samlProvider: ramName.default('rambridge'),
-  oidcProvider: ramName.default('rambridge'),
+  samlProvider: ramName.default(DEFAULTS.account.samlProvider),
+  oidcProvider: ramName.default(DEFAULTS.account.oidcProvider),
 });
 
 const roleSchema = z.strictObject({
@@ -140,7 +140,7 @@ const roleSchema = z.strictObject({
    * How the bridge vouches for the user toward RAM: a minted SAML Response, a minted OIDC ID token,
    * or `{chainFrom: <role id>}`: assume that role first, then AssumeRole into this one.
    */
-  via: z.union([z.enum(['saml', 'oidc']), z.strictObject({ chainFrom: slug })]).default('saml'),
+  via: z.union([z.enum(['saml', 'oidc']), z.strictObject({ chainFrom: slug })]).default(DEFAULTS.role.via),
   maxSessionDuration: duration.default(DEFAULTS.role.maxSessionDuration),
   description: z.string().optional(),
   /** A RAM policy document passed as STS `Policy` on every assumption, to narrow the session. */
@@ -150,7 +150,7 @@ const roleSchema = z.strictObject({
   /** Where the console opens; default the site's console home. */
   consoleDestination: httpUrl.optional(),
   /** Temporary elevated access: needs a recent MFA and a written justification; duration capped. */
-  elevated: z.boolean().default(false),
+  elevated: z.boolean().default(DEFAULTS.role.elevated),
   /**
    * oidc roles only, off by default: hand the corporate IdP's own ID token to AssumeRoleWithOIDC
    * instead of a bridge-minted one. `provider` names the RAM OIDC provider registered for the
@@ -181,7 +181,7 @@ const issuerSchema = z.strictObject({
   /** Our SAML IdP entityID; default `${publicUrl}/saml/idp/metadata`. */
   samlEntityId: z.string().min(1).optional(),
   /** Also sign the SAML Response element, not only the Assertion. */
-  signSamlResponse: z.boolean().default(true),
+  signSamlResponse: z.boolean().default(DEFAULTS.issuer.signSamlResponse),
   /** `aud` of ID tokens minted for AssumeRoleWithOIDC (the client id registered in RAM). */
   oidcAudience: z.string().min(1).default(DEFAULTS.issuer.oidcAudience),
   /** Lifetime of minted SAML assertions, seconds (at most 5 minutes). */
@@ -247,7 +247,7 @@ const memoryStoreSchema = z.strictObject({ type: z.literal('memory') });
 const storeSchema = z.discriminatedUnion('type', [memoryStoreSchema, redisStoreSchema]);
 
 const logSchema = z.strictObject({
-  level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default(DEFAULTS.log.level),
 });
 
 const metricsSchema = z.strictObject({

@@ -1,5 +1,11 @@
 import { BridgeError } from '../errors.js';
 
+/**
+ * The user is waiting on "Open console" and the sign-in token lives 30 seconds: a sign-in service
+ * that has not answered in 10 is down for this click.
+ */
+const SIGNIN_TIMEOUT_MS = 10_000;
+
 export interface StsCredentialsForSignin {
   accessKeyId: string;
   accessKeySecret: string;
@@ -30,7 +36,7 @@ export async function getSigninToken(
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body,
-      signal: AbortSignal.timeout(10_000),
+      signal: AbortSignal.timeout(SIGNIN_TIMEOUT_MS),
     });
   } catch (err) {
     throw signinFailed({ error: (err as Error).name }, err);

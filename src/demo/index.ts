@@ -9,12 +9,7 @@ import type { Logger } from '../log.js';
 import { listenStartingUp } from '../http-server.js';
 import { startBridge } from '../main.js';
 import { samlSpEndpoints } from '../config/validate.js';
-import {
-  simpleSamlPhpIdp,
-  simpleSamlPhpInstalled,
-  startSimpleSamlPhp,
-  type RunningSimpleSamlPhp,
-} from '../idp/saml/simplesamlphp/index.js';
+import { simpleSamlPhpIdp, simpleSamlPhpInstalled, startSimpleSamlPhp, type RunningSimpleSamlPhp } from './simplesamlphp/index.js';
 import { ensureDemoKeys } from './keys.js';
 
 export interface DemoOptions {

@@ -4,7 +4,7 @@ import type { Clock } from '../clock.js';
 import { BridgeError } from '../errors.js';
 import type { BridgeIssuer } from '../issuer/index.js';
 import { signJwt } from '../issuer/jws.js';
-import { CLI_CLIENT_ID } from './client.js';
+import { CLI_CLIENT_ID } from '../wire/oauth.js';
 import type { CliSession } from './cli-sessions.js';
 
 /** `aud` of CLI access tokens: our own API, never STS (ASVS 9.2.4: one key, distinct audiences). */

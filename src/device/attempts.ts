@@ -5,6 +5,9 @@ import type { Store } from '../store/index.js';
 import { secretHash } from './secrets.js';
 import { SlidingWindow, type Slot } from './sliding-window.js';
 
+/** The window `device.globalFailedUserCodesPerMinute` counts in. */
+const GLOBAL_WINDOW_SECONDS = 60;
+
 /**
  * Limits how many user codes can be guessed (RFC 8628 §5.1): per user (any browser session of
  * theirs, so signing in again resets nothing) and across all users. Every submitted code first
@@ -28,7 +31,7 @@ export class UserCodeAttempts {
       settings.failedUserCodesWindowSeconds,
     );
     if (!mine) throw tooMany('user');
-    const everyone = await this.window.take('device:attempts:global', settings.globalFailedUserCodesPerMinute, 60);
+    const everyone = await this.window.take('device:attempts:global', settings.globalFailedUserCodesPerMinute, GLOBAL_WINDOW_SECONDS);
     if (!everyone) {
       await this.window.release([mine]);
       throw tooMany('global');

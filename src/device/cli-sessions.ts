@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { BridgeError } from '../errors.js';
+import type { ConnectorData } from '../idp/connector.js';
 import type { Identity } from '../idp/identity.js';
 import type { Store } from '../store/index.js';
 import type { DeviceClient } from './client.js';
@@ -16,6 +17,8 @@ import { identityName, queryNames, SessionIndex, userNames } from './session-ind
 export interface CliSession {
   sid: string;
   identity: Identity;
+  /** The connector's data (the IdP refresh token of `refreshGroups`): beside the identity, never inside it. */
+  connectorData?: ConnectorData;
   client: DeviceClient;
   createdAt: number;
   expiresAt: number;
@@ -40,13 +43,18 @@ export class CliSessions {
   }
 
   /** Starts a session for an approved device login; the refresh token is returned once, stored hashed. */
-  async start(identity: Identity, client: DeviceClient): Promise<{ session: CliSession; refreshToken: string }> {
+  async start(
+    identity: Identity,
+    client: DeviceClient,
+    connectorData?: ConnectorData,
+  ): Promise<{ session: CliSession; refreshToken: string }> {
     const { store, clock, maxAgeSeconds } = this.deps;
     const refreshToken = newSecret();
     const now = clock.now();
     const session: CliSession = {
       sid: randomBytes(16).toString('base64url'),
       identity,
+      ...(connectorData ? { connectorData } : {}),
       client,
       createdAt: now,
       expiresAt: now + maxAgeSeconds * 1000,
@@ -61,7 +69,7 @@ export class CliSessions {
   /** The session, while it is live. */
   async find(sid: string): Promise<CliSession | undefined> {
     const session = await this.deps.store.find<CliSession>(sessionKey(sid));
-    return session && this.deps.clock.now() < session.expiresAt ? session : undefined;
+    return session && this.deps.clock.now() < session.expiresAt ? upgraded(session) : undefined;
   }
 
   /**
@@ -101,18 +109,19 @@ export class CliSessions {
         detail: { sid: current.sid, subject: current.identity.subject, email: current.identity.email },
       });
     }
-    return { session: rotated, refreshToken: next };
+    return { session: upgraded(rotated), refreshToken: next };
   }
 
   /**
-   * Stores the identity re-read at the IdP during a refresh (`refreshGroups`). Undefined when the
-   * session ended meanwhile. A changed email is indexed too, so `sessions --user` finds it.
+   * Stores the identity (and connector data, with a rotated refresh token) re-read at the IdP during
+   * a refresh (`refreshGroups`). Undefined when the session ended meanwhile. A changed email is
+   * indexed too, so `sessions --user` finds it.
    */
-  async replaceIdentity(sid: string, identity: Identity): Promise<CliSession | undefined> {
+  async replaceIdentity(sid: string, identity: Identity, connectorData?: ConnectorData): Promise<CliSession | undefined> {
     let before: string[] = [];
     const updated = await this.deps.store.update<CliSession>(sessionKey(sid), (s) => {
       before = userNames(s.identity);
-      return { ...s, identity };
+      return { ...s, identity, ...(connectorData ? { connectorData } : {}) };
     });
     if (!updated) return undefined;
     const added = userNames(identity).filter((n) => !before.includes(n));
@@ -172,4 +181,24 @@ function refreshInvalid(): BridgeError {
     userMessage: 'This CLI session has ended (expired, signed out or revoked).',
     hint: 'Run `rambridge login` again.',
   });
+}
+
+/**
+ * Sessions stored before upstream tokens became connector data held them inside the identity: read
+ * them as connector data, so `refreshGroups` keeps re-reading those users at the IdP (and a user
+ * disabled there still loses the session) instead of silently keeping the old groups.
+ */
+function upgraded(session: CliSession): CliSession {
+  const legacy = session.identity as Identity & { upstreamRefreshToken?: string; upstreamIdToken?: string };
+  const { upstreamRefreshToken, upstreamIdToken, ...identity } = legacy;
+  if (upstreamRefreshToken === undefined && upstreamIdToken === undefined) return session;
+  return {
+    ...session,
+    identity,
+    connectorData: {
+      ...(upstreamIdToken !== undefined ? { idToken: upstreamIdToken } : {}),
+      ...(upstreamRefreshToken !== undefined ? { refreshToken: upstreamRefreshToken } : {}),
+      ...session.connectorData,
+    },
+  };
 }

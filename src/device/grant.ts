@@ -1,3 +1,4 @@
+import type { ConnectorData } from '../idp/connector.js';
 import type { Identity } from '../idp/identity.js';
 import type { DeviceClient } from './client.js';
 
@@ -26,8 +27,13 @@ export interface DeviceGrant {
   status: 'pending' | 'approved' | 'denied';
   /** Who approved: the identity the CLI session will act as. */
   identity?: Identity;
+  /** The connector's data from the approver's sign-in (the IdP refresh token moves to the CLI session). */
+  connectorData?: ConnectorData;
   decidedAt?: number;
 }
+
+/** The signed-in user's decision on a device grant. */
+export type Decision = { approve: true; identity: Identity; connectorData?: ConnectorData } | { approve: false };
 
 /** The answer to one poll; all but `approved` are RFC 8628 §3.5 error codes. */
 export type PollVerdict = 'authorization_pending' | 'slow_down' | 'access_denied' | 'expired_token' | 'approved';
@@ -50,14 +56,10 @@ export function judgePoll(grant: DeviceGrant, now: number): { verdict: PollVerdi
 export type DecisionRefusal = 'expired' | 'already-decided';
 
 /** Records the user's approval or denial on a pending, unexpired grant. Pure. */
-export function judgeDecision(
-  grant: DeviceGrant,
-  decision: { approve: true; identity: Identity } | { approve: false },
-  now: number,
-): DeviceGrant | DecisionRefusal {
+export function judgeDecision(grant: DeviceGrant, decision: Decision, now: number): DeviceGrant | DecisionRefusal {
   if (now >= grant.expiresAt) return 'expired';
   if (grant.status !== 'pending') return 'already-decided';
   return decision.approve
-    ? { ...grant, status: 'approved', identity: decision.identity, decidedAt: now }
+    ? { ...grant, status: 'approved', identity: decision.identity, connectorData: decision.connectorData, decidedAt: now }
     : { ...grant, status: 'denied', decidedAt: now };
 }

@@ -4,7 +4,7 @@ import { BridgeError } from '../errors.js';
 import type { Identity } from '../idp/identity.js';
 import type { Store } from '../store/index.js';
 import type { DeviceClient } from './client.js';
-import { judgeDecision, judgePoll, type DecisionRefusal, type DeviceGrant, type PollVerdict } from './grant.js';
+import { judgeDecision, judgePoll, type Decision, type DecisionRefusal, type DeviceGrant, type PollVerdict } from './grant.js';
 import { pkceMatches } from './pkce.js';
 import { newSecret, secretHash } from './secrets.js';
 import { newUserCode } from './user-code.js';
@@ -77,7 +77,7 @@ export class DeviceGrants {
   }
 
   /** Records the signed-in user's approval (binding their identity to the grant) or denial. */
-  async decide(userCode: string, decision: { approve: true; identity: Identity } | { approve: false }): Promise<UserCodeOutcome> {
+  async decide(userCode: string, decision: Decision): Promise<UserCodeOutcome> {
     const entry = await this.deps.store.find<UserCodeEntry>(userCodeKey(secretHash(userCode)));
     if (!entry) return { ok: false, why: 'unknown' };
     const now = this.deps.clock.now();

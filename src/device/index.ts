@@ -59,7 +59,7 @@ export function deviceDiscovery(publicUrl: string): Record<string, unknown> {
   };
 }
 
-export { CLI_CLIENT_ID, cleanClientText, type DeviceClient } from './client.js';
+export { cleanClientText, type DeviceClient } from './client.js';
 export { API_AUDIENCE, AccessTokens, tokenInvalid } from './access-tokens.js';
 export { CliSessions, type CliSession } from './cli-sessions.js';
 export { DeviceGrants, type ApprovedGrant, type StartedAuthorization, type UserCodeOutcome } from './grants.js';

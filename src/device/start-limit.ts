@@ -5,6 +5,9 @@ import type { Store } from '../store/index.js';
 import { secretHash } from './secrets.js';
 import { SlidingWindow } from './sliding-window.js';
 
+/** The window `device.maxStartsPerIpPer10Minutes` counts in (its name says it: ten minutes). */
+const START_WINDOW_SECONDS = 10 * 60;
+
 /**
  * `POST /oauth/device_authorization` needs no sign-in and stores a grant per call: without a cap,
  * one client could fill the store (and the user-code space) with pending grants. Counted per client
@@ -19,7 +22,11 @@ export class DeviceStartLimit {
 
   /** Counts one start from `ip`, or throws ERR_RATE_LIMITED (429). */
   async admit(ip: string): Promise<void> {
-    const slot = await this.window.take(`device:starts:ip:${secretHash(ip)}`, this.deps.settings.maxStartsPerIpPer10Minutes, 600);
+    const slot = await this.window.take(
+      `device:starts:ip:${secretHash(ip)}`,
+      this.deps.settings.maxStartsPerIpPer10Minutes,
+      START_WINDOW_SECONDS,
+    );
     if (!slot) {
       throw new BridgeError('ERR_RATE_LIMITED', {
         userMessage: 'Too many sign-ins were started from this address. Please wait a few minutes.',

@@ -16,20 +16,6 @@ export interface Identity {
   amr: string[];
   /** When the user authenticated at the IdP (epoch seconds). */
   authTime?: number;
-  /**
-   * The corporate IdP's raw ID token, kept (server-side only) when a role hands it to STS as is
-   * (`oidcPassThrough`). Never logged, never shown.
-   */
-  upstreamIdToken?: string;
-  /**
-   * The corporate IdP's refresh token, kept only when the IdP is configured with `refreshGroups`:
-   * CLI refreshes use it to re-read the user's groups, so a user removed or disabled at the IdP
-   * loses roles (or the session) at the next refresh rather than when the CLI session expires.
-   * A long-lived credential: it stays server-side (browser sessions and CLI sessions are stored
-   * in the bridge's store, never in cookies or tokens), is never logged and never shown, and
-   * belongs to exactly one CLI session (see routes/device.ts: approving moves it there).
-   */
-  upstreamRefreshToken?: string;
 }
 
 /** A stable key for per-user state. */

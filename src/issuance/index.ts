@@ -1,22 +1,21 @@
 import type { Clock } from '../clock.js';
 import { CHAIN_MAX_SECONDS, type Role } from '../config/index.js';
 import { BridgeError, toBridgeError } from '../errors.js';
-import type { Identity } from '../idp/identity.js';
+import type { ConnectorData } from '../idp/connector.js';
 import type { BridgeIssuer } from '../issuer/index.js';
 import type { SessionNameApi } from '../issuer/subject.js';
-import type { RoleChoice } from '../mapping/index.js';
 import type { AssumeRoleResult, StsClient, StsCredentials } from '../sts/index.js';
 import { AuditLog, type AuditRecord } from './audit.js';
+import type { CheckedRoleRequest } from './role-request.js';
 
 export { AuditLog, type AuditRecord } from './audit.js';
 
-export interface IssueRequest {
-  identity: Identity;
-  choice: RoleChoice;
-  durationSeconds: number;
+/** A checked role request, and who asked through which door (for the audit record). */
+export interface IssueRequest extends CheckedRoleRequest {
   channel: AuditRecord['channel'];
   clientIp: string;
-  justification?: string;
+  /** The sign-in's connector data: its ID token is what `oidcPassThrough` roles hand to STS. */
+  connectorData?: ConnectorData;
 }
 
 export interface IssuedCredentials {
@@ -41,7 +40,7 @@ export class CredentialIssuer {
     const roleSessionName = this.deps.issuer.names.roleSessionName(request.identity, sessionNameApi(request.choice.role));
     const base = this.auditBase(request, roleSessionName);
     try {
-      const issued = await this.assume(request.choice.role, request.identity, request.durationSeconds, roleSessionName);
+      const issued = await this.assume(request.choice.role, request, request.durationSeconds, roleSessionName);
       this.deps.audit.record({
         ...base,
         delivery: 'sts',
@@ -100,7 +99,13 @@ export class CredentialIssuer {
     };
   }
 
-  private async assume(role: Role, identity: Identity, durationSeconds: number, roleSessionName: string): Promise<IssuedCredentials> {
+  private async assume(
+    role: Role,
+    user: Pick<IssueRequest, 'identity' | 'connectorData'>,
+    durationSeconds: number,
+    roleSessionName: string,
+  ): Promise<IssuedCredentials> {
+    const { identity, connectorData } = user;
     const policy = sessionPolicy(role);
     if (role.via === 'chain') {
       // Refused, never shortened: the caller (and the audit record) must get the duration asked for.
@@ -111,7 +116,7 @@ export class CredentialIssuer {
         });
       }
       const source = this.deps.roles.find((r) => r.id === role.chainFrom)!;
-      const first = await this.assume(source, identity, CHAIN_SOURCE_SECONDS, roleSessionName);
+      const first = await this.assume(source, user, CHAIN_SOURCE_SECONDS, roleSessionName);
       const result = await this.deps.sts.assumeRole({
         caller: first.credentials,
         roleArn: role.arn,
@@ -133,7 +138,7 @@ export class CredentialIssuer {
       });
       return this.issued(result, role, roleSessionName);
     }
-    const token = role.oidcPassThrough ? upstreamToken(identity) : await this.deps.issuer.idToken(identity, role, now);
+    const token = role.oidcPassThrough ? upstreamIdToken(connectorData) : await this.deps.issuer.idToken(identity, role, now);
     const result = await this.deps.sts.assumeRoleWithOidc({
       roleArn: role.arn,
       oidcProviderArn: role.providerArn!,
@@ -167,14 +172,14 @@ function sessionNameApi(role: Role): SessionNameApi {
 }
 
 /** The corporate IdP's own ID token, for pass-through roles. */
-function upstreamToken(identity: Identity): string {
-  if (!identity.upstreamIdToken) {
+function upstreamIdToken(data: ConnectorData | undefined): string {
+  if (!data?.idToken) {
     throw new BridgeError('ERR_NOT_SIGNED_IN', {
       userMessage: 'This role needs a fresh sign-in token from your identity provider.',
       hint: 'Sign out and sign in again, then retry.',
     });
   }
-  return identity.upstreamIdToken;
+  return data.idToken;
 }
 
 /** The role's session policy as the JSON text STS expects, or undefined. */

@@ -12,10 +12,10 @@ import { startSignedInSession } from './middleware/session.js';
 export async function completeLogin(ctx: Context, deps: WebDeps, connector: Connector, answer: IdpAnswer): Promise<void> {
   try {
     const flow = await deps.flows.take(ctx, connector.id);
-    const identity = await connector.finishLogin(answer, flow.secrets);
+    const { identity, connectorData } = await connector.finishLogin(answer, flow.secrets);
     await deps.flows.spend(flow);
     const now = deps.clock.now();
-    await startSignedInSession(ctx, { identity, loginAt: now, seenAt: now });
+    await startSignedInSession(ctx, { identity, connectorData, loginAt: now, seenAt: now });
     deps.metrics.observeLogin(connector.id, 'ok');
     ctx.state.log.info(
       {

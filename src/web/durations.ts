@@ -1,5 +1,4 @@
-import { DURATION_BOUNDS } from '../config/index.js';
-import { BridgeError } from '../errors.js';
+import { formatDuration } from '../issuance/durations.js';
 
 const STEPS = [900, 1800, 3600, 2 * 3600, 4 * 3600, 8 * 3600, 12 * 3600];
 
@@ -17,20 +16,7 @@ export function durationOptions(maxSeconds: number): DurationOption[] {
   return values.map((seconds) => ({ seconds, label: formatDuration(seconds), selected: seconds === preferred }));
 }
 
-/** Parses a posted duration; anything outside 900 s … the role's maximum is refused, not clamped. */
-export function parseDuration(value: unknown, maxSeconds: number): number {
-  const seconds = typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : NaN;
-  if (!Number.isInteger(seconds) || seconds < DURATION_BOUNDS.min || seconds > maxSeconds) {
-    throw new BridgeError('ERR_DURATION_INVALID', {
-      userMessage: `Choose a session length between ${formatDuration(DURATION_BOUNDS.min)} and ${formatDuration(maxSeconds)}.`,
-    });
-  }
-  return seconds;
-}
-
-export function formatDuration(seconds: number): string {
-  const h = Math.floor(seconds / 3600);
-  const m = Math.round((seconds % 3600) / 60);
-  if (h === 0) return `${m} min`;
-  return m === 0 ? `${h} h` : `${h} h ${m} min`;
+/** The picker posts seconds as digits; anything else is no duration (refused by `checkDuration`). */
+export function durationFromForm(value: unknown): number | undefined {
+  return typeof value === 'string' && /^\d{1,6}$/.test(value) ? Number(value) : undefined;
 }

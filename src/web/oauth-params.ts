@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import { CLI_CLIENT_ID } from '../device/index.js';
+import { CLI_CLIENT_ID } from '../wire/oauth.js';
 import { BridgeError } from '../errors.js';
 
 /** Reads one parameter of an OAuth request; undefined when absent or empty. */

@@ -1,21 +1,11 @@
 import type { Context } from 'koa';
-import type { Identity } from '../idp/identity.js';
-import type { RoleChoice } from '../mapping/index.js';
-
-/** A role request that passed every check: signed in, CSRF, role held, duration in range. */
-export interface RoleRequest {
-  identity: Identity;
-  choice: RoleChoice;
-  durationSeconds: number;
-  /** Required for elevated roles; kept in the audit record. */
-  justification?: string;
-}
+import type { CheckedRoleRequest } from '../issuance/role-request.js';
 
 /**
- * What "Open console" and "Get CLI credentials" do. The console/issuer module supplies these; a
- * bridge without them answers a clear "not configured" page.
+ * What "Open console" and "Get CLI credentials" do with a checked request (src/web/console-actions.ts
+ * builds them from the issuer); a bridge without them answers a clear "not configured" page.
  */
 export interface RoleActions {
-  openConsole?(ctx: Context, request: RoleRequest): Promise<void>;
-  showCredentials?(ctx: Context, request: RoleRequest): Promise<void>;
+  openConsole?(ctx: Context, request: CheckedRoleRequest): Promise<void>;
+  showCredentials?(ctx: Context, request: CheckedRoleRequest): Promise<void>;
 }

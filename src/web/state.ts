@@ -1,4 +1,5 @@
 import type { Logger } from '../log.js';
+import type { ConnectorData } from '../idp/connector.js';
 import type { Identity } from '../idp/identity.js';
 import type { CliSession } from '../device/cli-sessions.js';
 
@@ -34,6 +35,8 @@ declare module 'koa' {
 /** The server-side browser session (koa-session with an external store: the cookie holds only an id). */
 export interface BrowserSession {
   identity?: Identity;
+  /** The connector's data from this sign-in (upstream tokens): beside the identity, never inside it. */
+  connectorData?: ConnectorData;
   /**
    * When the user signed in to rambridge (ms). Absolute lifetime counts from here. It says nothing
    * about when the user last authenticated (a sign-in can be silent SSO): decisions that need a

@@ -1,9 +1,13 @@
 import { Eta } from 'eta';
 import { fileURLToPath } from 'node:url';
+import type { PageData, PageName } from './pages.js';
 
-/** Server-rendered pages. Eta escapes every `<%= %>` output; raw output (`<%~`) is only used for the layout body. */
+/**
+ * Server-rendered pages, typed by the page map in pages.ts. Eta escapes every `<%= %>` output; raw
+ * output (`<%~`) is only used for the layout body.
+ */
 export interface Views {
-  render(name: string, data: Record<string, unknown>): string;
+  render<P extends PageName>(name: P, data: PageData<P>): string;
 }
 
 export const VIEWS_DIR = fileURLToPath(new URL('../../views', import.meta.url));

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { BridgeConfig } from '../../src/config/index.js';
 import { samlSpEndpoints } from '../../src/config/validate.js';
 import { DEMO_USERS } from '../../src/devidp/index.js';
-import { startSimpleSamlPhp, simpleSamlPhpIdp, type RunningSimpleSamlPhp } from '../../src/idp/saml/simplesamlphp/index.js';
+import { startSimpleSamlPhp, simpleSamlPhpIdp, type RunningSimpleSamlPhp } from '../../src/demo/simplesamlphp/index.js';
 import { Writable } from 'node:stream';
 import { createLogger } from '../../src/log.js';
 import { listenStartingUp } from '../../src/http-server.js';

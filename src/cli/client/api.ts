@@ -1,54 +1,33 @@
+import type { z } from 'zod';
+import type { CredentialsRequest, CredentialsResponse, RoleInfo, WhoAmI } from '../../wire/api.js';
 import type { BridgeClient } from './bridge-client.js';
+import { CliError } from './errors.js';
 
-/** `GET /api/whoami` */
-export interface WhoAmI {
-  idp: string;
-  issuer: string;
-  subject: string;
-  email?: string;
-  name?: string;
-  groups: string[];
-  amr?: string[];
-  sessionExpiresAt?: string;
+export type { CredentialsRequest, CredentialsResponse, RoleInfo, WhoAmI } from '../../wire/api.js';
+
+/**
+ * The server's schemas (src/wire/api.ts), loaded on first use: only calls that go to the network
+ * pay for zod, so cached credentials print as fast as ever.
+ */
+const wire = () => import('../../wire/api.js');
+
+/** An answer in the shape the server's own schema gives it, or a clear error naming the endpoint. */
+function answer<T>(schema: z.ZodType<T>, body: unknown, endpoint: string): T {
+  const parsed = schema.safeParse(body);
+  if (parsed.success) return parsed.data;
+  throw new CliError('ERR_CLI_SERVER_ERROR', `The server's answer to ${endpoint} is not what this rambridge expects.`, {
+    hint: 'Tell your administrator; the server may be a different version.',
+  });
 }
 
-/** One role of `GET /api/roles`. */
-export interface RoleInfo {
-  id: string;
-  arn: string;
-  accountId: string;
-  accountName: string;
-  description?: string;
-  via: string;
-  maxSessionDuration: number;
-  elevated: boolean;
-}
+export const whoami = async (client: BridgeClient): Promise<WhoAmI> =>
+  answer((await wire()).whoAmISchema, await client.get<unknown>('/api/whoami'), 'GET /api/whoami');
 
-/** `POST /api/credentials` */
-export interface StsCredentials {
-  accessKeyId: string;
-  accessKeySecret: string;
-  securityToken: string;
-  /** ISO 8601. */
-  expiration: string;
-  roleArn: string;
-  assumedRoleArn?: string;
-  roleSessionName?: string;
-  requestId?: string;
-}
+export const listRoles = async (client: BridgeClient): Promise<RoleInfo[]> =>
+  answer((await wire()).rolesResponseSchema, await client.get<unknown>('/api/roles'), 'GET /api/roles').roles;
 
-export interface CredentialsRequest {
-  role: string;
-  durationSeconds: number;
-  justification?: string;
-}
-
-export const whoami = (client: BridgeClient): Promise<WhoAmI> => client.get<WhoAmI>('/api/whoami');
-
-export const listRoles = async (client: BridgeClient): Promise<RoleInfo[]> => (await client.get<{ roles: RoleInfo[] }>('/api/roles')).roles;
-
-export const issueCredentials = (client: BridgeClient, request: CredentialsRequest): Promise<StsCredentials> =>
-  client.post<StsCredentials>('/api/credentials', request);
+export const issueCredentials = async (client: BridgeClient, request: CredentialsRequest): Promise<CredentialsResponse> =>
+  answer((await wire()).credentialsResponseSchema, await client.post<unknown>('/api/credentials', request), 'POST /api/credentials');
 
 /** The RAM role name: the part of the ARN after `role/`. */
 export function roleName(role: Pick<RoleInfo, 'arn'>): string {

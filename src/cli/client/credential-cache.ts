@@ -1,5 +1,5 @@
 import type { Clock } from '../../clock.js';
-import type { StsCredentials } from './api.js';
+import type { CredentialsResponse } from './api.js';
 import type { ClientPaths } from './paths.js';
 import { PrivateJsonFile } from './secure-file.js';
 
@@ -19,7 +19,7 @@ export interface CacheKey {
 }
 
 interface CacheEntry extends CacheKey {
-  credentials: StsCredentials;
+  credentials: CredentialsResponse;
 }
 
 interface CacheDocument {
@@ -27,7 +27,7 @@ interface CacheDocument {
   entries: Record<string, CacheEntry>;
 }
 
-export function isUsable(credentials: Pick<StsCredentials, 'expiration'>, now: number): boolean {
+export function isUsable(credentials: Pick<CredentialsResponse, 'expiration'>, now: number): boolean {
   return Date.parse(credentials.expiration) - now > REFRESH_MARGIN_MS;
 }
 
@@ -42,12 +42,12 @@ export class CredentialCache {
     this.file = new PrivateJsonFile<CacheDocument>(paths.credentials, paths.dir);
   }
 
-  async get(key: CacheKey): Promise<StsCredentials | undefined> {
+  async get(key: CacheKey): Promise<CredentialsResponse | undefined> {
     const entry = (await this.file.read())?.entries[entryId(key)];
     return entry && isUsable(entry.credentials, this.clock.now()) ? entry.credentials : undefined;
   }
 
-  async put(key: CacheKey, credentials: StsCredentials): Promise<void> {
+  async put(key: CacheKey, credentials: CredentialsResponse): Promise<void> {
     await this.file.update((doc) => ({
       version: 1,
       entries: { ...this.usable(doc, () => true), [entryId(key)]: { ...key, credentials } },

@@ -1,4 +1,4 @@
-import type { RoleInfo, StsCredentials } from './api.js';
+import type { RoleInfo, CredentialsResponse } from './api.js';
 import { isoSeconds } from '../../iso-time.js';
 
 /**
@@ -26,7 +26,7 @@ const NAMES = {
 } as const;
 
 /** The environment `rambridge exec` adds for the child process. */
-export function credentialEnvironment(credentials: StsCredentials, role: RoleInfo): Record<string, string> {
+export function credentialEnvironment(credentials: CredentialsResponse, role: RoleInfo): Record<string, string> {
   const env: Record<string, string> = {};
   for (const name of NAMES.accessKeyId) env[name] = credentials.accessKeyId;
   for (const name of NAMES.accessKeySecret) env[name] = credentials.accessKeySecret;

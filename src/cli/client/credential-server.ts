@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { StsCredentials } from './api.js';
+import type { CredentialsResponse } from './api.js';
 import { isoSeconds } from '../../iso-time.js';
 
 /** The only address it listens on: never reachable from the network. */
@@ -10,7 +10,7 @@ export const LOOPBACK = '127.0.0.1';
 export interface CredentialServerOptions {
   port: number;
   /** Called for every accepted request; the cache makes repeated calls cheap. */
-  credentials(): Promise<StsCredentials>;
+  credentials(): Promise<CredentialsResponse>;
   /** One line per request, for the person running the server. */
   log(line: string): void;
 }
@@ -60,7 +60,7 @@ function sameSecret(a: string, b: string): boolean {
 }
 
 /** The CredentialsURI answer the aliyun CLI (which insists on Code) and the SDKs read. */
-export function credentialsUriBody(credentials: StsCredentials): Record<string, string> {
+export function credentialsUriBody(credentials: CredentialsResponse): Record<string, string> {
   return {
     Code: 'Success',
     AccessKeyId: credentials.accessKeyId,

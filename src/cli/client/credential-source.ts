@@ -1,4 +1,4 @@
-import { issueCredentials, listRoles, type RoleInfo, type StsCredentials } from './api.js';
+import { issueCredentials, listRoles, type RoleInfo, type CredentialsResponse } from './api.js';
 import { bridgeClient, type ClientContext } from './context.js';
 import type { CacheKey } from './credential-cache.js';
 import { formatDuration, parseDuration } from './duration.js';
@@ -7,8 +7,11 @@ import { withFileLock } from './lock.js';
 import { resolveRole } from './resolve-role.js';
 import { userKey } from './sessions.js';
 
-/** What `creds`, `exec` and `credential-server` ask for. */
-export interface CredentialRequest {
+/**
+ * What `creds`, `exec` and `credential-server` ask for: a server and a role query, resolved to a
+ * role id before it becomes the wire's `CredentialsRequest` (src/wire/api.ts).
+ */
+export interface CredentialQuery {
   server: string;
   /** A role id, alias or fuzzy query. */
   role: string;
@@ -20,12 +23,12 @@ export interface CredentialRequest {
 export interface ObtainedCredentials {
   role: RoleInfo;
   durationSeconds: number;
-  credentials: StsCredentials;
+  credentials: CredentialsResponse;
   fromCache: boolean;
 }
 
 /** The request a credential command's options describe. */
-export function credentialRequest(server: string, role: string, options: { duration?: string; justification?: string }): CredentialRequest {
+export function credentialQuery(server: string, role: string, options: { duration?: string; justification?: string }): CredentialQuery {
   return {
     server,
     role,
@@ -42,7 +45,7 @@ const DEFAULT_DURATION_SECONDS = 3600;
  * call at all: the role name resolves against the catalogue remembered from the last listing, and
  * the user comes from the stored session. Otherwise from the server, one process at a time.
  */
-export async function obtainCredentials(ctx: ClientContext, request: CredentialRequest): Promise<ObtainedCredentials> {
+export async function obtainCredentials(ctx: ClientContext, request: CredentialQuery): Promise<ObtainedCredentials> {
   const session = await ctx.sessions.get(request.server);
   if (!session) throw notLoggedIn(request.server);
   const user = userKey(session.user);
@@ -70,7 +73,7 @@ export async function obtainCredentials(ctx: ClientContext, request: CredentialR
 }
 
 /** `obtainCredentials`, remembering the role as recently used (for `rambridge roles`). */
-export async function useCredentials(ctx: ClientContext, request: CredentialRequest): Promise<ObtainedCredentials> {
+export async function useCredentials(ctx: ClientContext, request: CredentialQuery): Promise<ObtainedCredentials> {
   const obtained = await obtainCredentials(ctx, request);
   await ctx.roleBook.recordUse(request.server, obtained.role.id, ctx.clock.now());
   return obtained;

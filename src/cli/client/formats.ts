@@ -1,6 +1,6 @@
 import { isoSeconds } from '../../iso-time.js';
 import { shellQuote } from '../../shell-quote.js';
-import type { RoleInfo, StsCredentials } from './api.js';
+import type { RoleInfo, CredentialsResponse } from './api.js';
 import { formatRemaining } from './duration.js';
 
 /** What `creds --format` can print. `summary` is the TTY default: it never shows a secret. */
@@ -8,7 +8,7 @@ export const FORMATS = ['summary', 'env', 'json', 'process', 'aliyun-profile'] a
 export type Format = (typeof FORMATS)[number];
 
 /** `export ALIBABA_CLOUD_…=…` lines for `eval "$(rambridge creds ROLE --format env)"`. */
-export function formatEnv(credentials: StsCredentials): string {
+export function formatEnv(credentials: CredentialsResponse): string {
   return [
     ['ALIBABA_CLOUD_ACCESS_KEY_ID', credentials.accessKeyId],
     ['ALIBABA_CLOUD_ACCESS_KEY_SECRET', credentials.accessKeySecret],
@@ -19,7 +19,7 @@ export function formatEnv(credentials: StsCredentials): string {
 }
 
 /** Every field the server returned, for scripts. */
-export function formatJson(credentials: StsCredentials): string {
+export function formatJson(credentials: CredentialsResponse): string {
   return `${JSON.stringify(credentials, null, 2)}\n`;
 }
 
@@ -28,7 +28,7 @@ export function formatJson(credentials: StsCredentials): string {
  * the keys are profile keys), and credentials-nodejs also reads `expiration` to know when to run
  * the command again (it refreshes when 180 s or less remain).
  */
-export function formatProcess(credentials: StsCredentials): string {
+export function formatProcess(credentials: CredentialsResponse): string {
   return `${JSON.stringify({
     mode: 'StsToken',
     access_key_id: credentials.accessKeyId,
@@ -40,7 +40,7 @@ export function formatProcess(credentials: StsCredentials): string {
 
 export interface SummaryInput {
   role: RoleInfo;
-  credentials: StsCredentials;
+  credentials: CredentialsResponse;
   fromCache: boolean;
   now: number;
 }

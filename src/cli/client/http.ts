@@ -1,3 +1,4 @@
+import type { OAuthErrorBody } from '../../wire/oauth-bodies.js';
 import { CliError, type CliErrorCode } from './errors.js';
 import { USER_AGENT } from './version.js';
 
@@ -49,14 +50,8 @@ export function postForm(
   });
 }
 
-/** The server's error body: `{error, error_description, code, hint?, request_id}`. */
-export interface ServerErrorBody {
-  error?: string;
-  error_description?: string;
-  code?: string;
-  hint?: string;
-  request_id?: string;
-}
+/** The server's error body (`OAuthErrorBody`, src/wire/oauth-bodies.ts), any field possibly missing. */
+export type ServerErrorBody = Partial<OAuthErrorBody>;
 
 /**
  * Turns a refusal of the server into a CliError, keeping the server's own message and hint (they

@@ -1,26 +1,16 @@
-import { CLI_CLIENT_ID } from '../../device/client.js';
+import { CLI_CLIENT_ID } from '../../wire/oauth.js';
+import type { DeviceAuthorization, TokenResponse } from '../../wire/oauth-bodies.js';
 import { CliError } from './errors.js';
 import { postForm, serverError, type FetchLike, type JsonResponse } from './http.js';
 import type { Pkce } from './pkce.js';
 import { CLIENT_VERSION } from './version.js';
 
-/** RFC 8628 §3.2 device authorization response. */
-export interface DeviceAuthorization {
-  device_code: string;
-  user_code: string;
-  verification_uri: string;
-  verification_uri_complete?: string;
-  expires_in: number;
-  interval?: number;
-}
+export type { DeviceAuthorization } from '../../wire/oauth-bodies.js';
+/** RFC 6749 §5.1 token response, as the bridge returns it (src/wire/oauth-bodies.ts). */
+export type TokenSet = TokenResponse;
 
-/** RFC 6749 §5.1 token response, as the bridge returns it. */
-export interface TokenSet {
-  access_token: string;
-  token_type: string;
-  expires_in: number;
-  refresh_token: string;
-}
+/** The server's schemas, loaded on first use (only sign-in and refresh need them). */
+const wire = () => import('../../wire/oauth-bodies.js');
 
 /** One answer of the token endpoint to a device-code poll. */
 export type PollAnswer =
@@ -42,20 +32,14 @@ export async function requestDeviceAuthorization(
     client_host: clientHost,
     client_version: CLIENT_VERSION,
   });
-  const body = response.body as Partial<DeviceAuthorization> | undefined;
   if (response.status !== 200) throw serverError(response);
-  if (
-    !body ||
-    typeof body.device_code !== 'string' ||
-    typeof body.user_code !== 'string' ||
-    typeof body.verification_uri !== 'string' ||
-    typeof body.expires_in !== 'number'
-  ) {
+  const parsed = (await wire()).deviceAuthorizationSchema.safeParse(response.body);
+  if (!parsed.success) {
     throw new CliError('ERR_CLI_SERVER_ERROR', 'The server started a sign-in but its answer is incomplete.', {
       hint: 'Tell your administrator; the server may be a different version.',
     });
   }
-  return body as DeviceAuthorization;
+  return parsed.data;
 }
 
 export async function pollTokenEndpoint(fetchImpl: FetchLike, endpoint: string, deviceCode: string, verifier: string): Promise<PollAnswer> {
@@ -72,15 +56,12 @@ export async function pollTokenEndpoint(fetchImpl: FetchLike, endpoint: string, 
     throw err;
   }
   const retryAfterSeconds = parseRetryAfter(response.headers.get('retry-after'), Date.now());
-  if (response.status === 200 && isTokenSet(response.body)) return { kind: 'tokens', tokens: response.body };
-  const body = response.body as { error?: unknown; error_description?: unknown } | undefined;
-  if (response.status >= 400 && response.status < 500 && typeof body?.error === 'string') {
-    return {
-      kind: 'error',
-      error: body.error,
-      description: typeof body.error_description === 'string' ? body.error_description : undefined,
-      retryAfterSeconds,
-    };
+  const { tokenResponseSchema, oauthErrorSchema } = await wire();
+  const tokens = tokenResponseSchema.safeParse(response.body);
+  if (response.status === 200 && tokens.success) return { kind: 'tokens', tokens: tokens.data };
+  const refusal = oauthErrorSchema.safeParse(response.body);
+  if (response.status >= 400 && response.status < 500 && refusal.success) {
+    return { kind: 'error', error: refusal.data.error, description: refusal.data.error_description, retryAfterSeconds };
   }
   if (response.status === 429 || response.status >= 500) return { kind: 'transient', retryAfterSeconds };
   throw serverError(response);
@@ -93,9 +74,11 @@ export async function refreshTokens(fetchImpl: FetchLike, endpoint: string, refr
     refresh_token: refreshToken,
     client_id: CLI_CLIENT_ID,
   });
-  if (response.status === 200 && isTokenSet(response.body)) return response.body;
-  const error = (response.body as { error?: string } | undefined)?.error;
-  if (error === 'invalid_grant') {
+  const { tokenResponseSchema, oauthErrorSchema } = await wire();
+  const tokens = tokenResponseSchema.safeParse(response.body);
+  if (response.status === 200 && tokens.success) return tokens.data;
+  const refusal = oauthErrorSchema.safeParse(response.body);
+  if (refusal.success && refusal.data.error === 'invalid_grant') {
     throw new CliError('ERR_CLI_SESSION_ENDED', 'Your rambridge session has ended.', { hint: 'Run: rambridge login' });
   }
   throw serverError(response);
@@ -114,11 +97,6 @@ export async function revokeToken(
   } catch {
     return false;
   }
-}
-
-function isTokenSet(body: unknown): body is TokenSet {
-  const t = body as Partial<TokenSet> | undefined;
-  return typeof t?.access_token === 'string' && typeof t.refresh_token === 'string' && typeof t.expires_in === 'number';
 }
 
 /** `Retry-After` as seconds (RFC 9110: delay-seconds or an HTTP date); undefined when absent or unreadable. */

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { clientCommand, runClient, withCredentialOptions, type CredentialOptions } from '../client/command.js';
 import { serverFor } from '../client/context.js';
-import { credentialRequest, obtainCredentials, useCredentials } from '../client/credential-source.js';
+import { credentialQuery, obtainCredentials, useCredentials } from '../client/credential-source.js';
 import { formatRemaining } from '../client/duration.js';
 import { startCredentialServer } from '../client/credential-server.js';
 import { CliError } from '../client/errors.js';
@@ -24,7 +24,7 @@ export function registerCredentialServer(program: Command): void {
         if (!Number.isInteger(port) || port < 0 || port > 65535)
           throw new CliError('ERR_CLI_USAGE', `"${options.port}" is not a port number.`);
         const server = await serverFor(ctx, options.server);
-        const request = credentialRequest(server, options.role, options);
+        const request = credentialQuery(server, options.role, options);
         // Fail now, not at the first tool's request, if the role or the login is wrong.
         const first = await useCredentials(ctx, request);
         // Later requests reuse the cache; the justification was recorded with the first issuance.

@@ -4,7 +4,7 @@ import { isoSeconds } from '../../iso-time.js';
 import { upsertProfile, updateAliyunConfig } from '../client/aliyun-config.js';
 import { clientCommand, runClient, withCredentialOptions, type CredentialOptions } from '../client/command.js';
 import { serverFor } from '../client/context.js';
-import { credentialRequest, useCredentials, type ObtainedCredentials } from '../client/credential-source.js';
+import { credentialQuery, useCredentials, type ObtainedCredentials } from '../client/credential-source.js';
 import { formatRemaining } from '../client/duration.js';
 import { FORMATS, formatEnv, formatJson, formatProcess, formatSummary, type Format } from '../client/formats.js';
 import type { ClientContext } from '../client/context.js';
@@ -29,7 +29,7 @@ export function registerCreds(program: Command): void {
     .action((role: string, options: CredsOptions) =>
       runClient(options, async (ctx) => {
         const server = await serverFor(ctx, options.server);
-        const obtained = await useCredentials(ctx, credentialRequest(server, role, options));
+        const obtained = await useCredentials(ctx, credentialQuery(server, role, options));
         const format = options.format ?? (options.json ? 'json' : process.stdout.isTTY ? 'summary' : 'env');
         if (format === 'aliyun-profile') return writeProfile(ctx, obtained, options);
         process.stdout.write(render(format, obtained, ctx.clock.now()));

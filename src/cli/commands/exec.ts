@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { clientCommand, runClient, withCredentialOptions, type CredentialOptions } from '../client/command.js';
 import { serverFor } from '../client/context.js';
 import { credentialEnvironment } from '../client/credential-env.js';
-import { credentialRequest, useCredentials } from '../client/credential-source.js';
+import { credentialQuery, useCredentials } from '../client/credential-source.js';
 import { runChild } from '../client/run-child.js';
 
 export function registerExec(program: Command): void {
@@ -14,7 +14,7 @@ export function registerExec(program: Command): void {
     .action((role: string, command: string[], options: CredentialOptions) =>
       runClient(options, async (ctx) => {
         const server = await serverFor(ctx, options.server);
-        const obtained = await useCredentials(ctx, credentialRequest(server, role, options));
+        const obtained = await useCredentials(ctx, credentialQuery(server, role, options));
         const [file, ...args] = command as [string, ...string[]];
         await runChild(file, args, credentialEnvironment(obtained.credentials, obtained.role));
       }),

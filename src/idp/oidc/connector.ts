@@ -1,8 +1,16 @@
 import * as client from 'openid-client';
-import type { Clock } from '../../clock.js';
 import type { OidcIdp } from '../../config/index.js';
 import { BridgeError } from '../../errors.js';
-import type { Connector, FlowSecrets, IdpAnswer, LoginOptions, LoginStart } from '../connector.js';
+import type {
+  ConnectorData,
+  ConnectorDeps,
+  FlowSecrets,
+  IdpAnswer,
+  LoginOptions,
+  LoginResult,
+  LoginStart,
+  RedirectConnector,
+} from '../connector.js';
 import type { Identity } from '../identity.js';
 import { checkReauthentication, reauthenticationSecrets } from '../reauthentication.js';
 import { DEFAULTS } from '../../config/defaults.js';
@@ -22,17 +30,16 @@ const REFRESH_TIMEOUT_SECONDS = 5;
  * nonce, always all three (docs/security-reference.md §3.2: a server that ignores PKCE cannot be detected).
  * With `refreshGroups`, also the refresh_token grant, to re-read the user for CLI refreshes.
  */
-export class OidcConnector implements Connector {
+export class OidcConnector implements RedirectConnector {
   readonly type = 'oidc' as const;
   readonly id: string;
   readonly displayName: string;
   private readonly discovery: Reloading<client.Configuration>;
   private refreshConfiguration: { from: client.Configuration; config: client.Configuration } | undefined;
 
-  /** `keepIdToken`: some role passes the IdP's own ID token through to STS. `clock`: the bridge's. */
   constructor(
     private readonly idp: OidcIdp,
-    private readonly options: { clock: Clock; keepIdToken?: boolean },
+    private readonly options: ConnectorDeps,
   ) {
     this.id = idp.id;
     this.displayName = idp.displayName;
@@ -75,7 +82,7 @@ export class OidcConnector implements Connector {
     return { redirectTo: url.href, secrets };
   }
 
-  async finishLogin(answer: IdpAnswer, secrets: FlowSecrets): Promise<Identity> {
+  async finishLogin(answer: IdpAnswer, secrets: FlowSecrets): Promise<LoginResult> {
     if (answer.kind !== 'redirect') throw new BridgeError('ERR_BAD_REQUEST', { detail: { reason: 'OIDC answers arrive as redirects' } });
     const callbackUrl = answer.url;
     const idpError = callbackUrl.searchParams.get('error');
@@ -109,9 +116,11 @@ export class OidcConnector implements Connector {
     refuseFutureTimes(claims, this.options.clock.now(), this.idp.clockToleranceSeconds);
     const identity = identityFromClaims(this.idp, claims);
     checkReauthentication(identity, secrets, this.idp.clockToleranceSeconds);
-    if (this.options.keepIdToken && tokens.id_token) identity.upstreamIdToken = tokens.id_token;
-    if (this.idp.refreshGroups && tokens.refresh_token) identity.upstreamRefreshToken = tokens.refresh_token;
-    return identity;
+    const connectorData: ConnectorData = {};
+    if (this.options.keepIdToken && tokens.id_token) connectorData.idToken = tokens.id_token;
+    if (this.idp.refreshGroups && tokens.refresh_token) connectorData.refreshToken = tokens.refresh_token;
+    // Nothing kept, nothing stored: the session then holds the identity alone.
+    return { identity, connectorData: Object.keys(connectorData).length > 0 ? connectorData : undefined };
   }
 
   /**
@@ -120,8 +129,8 @@ export class OidcConnector implements Connector {
    * (invalid_grant, another subject, claims a sign-in would refuse now) become
    * ERR_UPSTREAM_REFRESH_DENIED; anything else (IdP down, slow, misconfigured) keeps its own code.
    */
-  async refresh(identity: Identity): Promise<Identity> {
-    const refreshToken = identity.upstreamRefreshToken;
+  async refresh(identity: Identity, data: ConnectorData): Promise<LoginResult> {
+    const { refreshToken } = data;
     if (!refreshToken) throw new BridgeError('ERR_INTERNAL', { detail: { reason: 'no upstream refresh token' } });
     const config = await this.refreshConfig();
     let tokens: Awaited<ReturnType<typeof client.refreshTokenGrant>>;
@@ -150,16 +159,20 @@ export class OidcConnector implements Connector {
       throw refreshDenied(this.idp.id, { reason: 'refreshed claims refused', refusal: (err as BridgeError).code }, err);
     }
     // Roles passing the IdP's ID token to STS get the fresh one: the old one expires soon.
-    const upstreamIdToken = (this.options.keepIdToken && tokens.id_token) || identity.upstreamIdToken;
+    const idToken = (this.options.keepIdToken && tokens.id_token) || data.idToken;
     return {
-      ...fresh,
-      // A refresh is no new authentication: what the IdP leaves out, the original sign-in still
-      // says, and the sign-in time never moves (elevation counts MFA recency from it).
-      amr: fresh.amr.length > 0 ? fresh.amr : identity.amr,
-      authTime: identity.authTime ?? fresh.authTime,
-      ...(upstreamIdToken ? { upstreamIdToken } : {}),
-      // IdPs that rotate refresh tokens (Okta, Auth0, Keycloak with rotation) kill the old one now.
-      upstreamRefreshToken: tokens.refresh_token ?? refreshToken,
+      identity: {
+        ...fresh,
+        // A refresh is no new authentication: what the IdP leaves out, the original sign-in still
+        // says, and the sign-in time never moves (elevation counts MFA recency from it).
+        amr: fresh.amr.length > 0 ? fresh.amr : identity.amr,
+        authTime: identity.authTime ?? fresh.authTime,
+      },
+      connectorData: {
+        ...(idToken ? { idToken } : {}),
+        // IdPs that rotate refresh tokens (Okta, Auth0, Keycloak with rotation) kill the old one now.
+        refreshToken: tokens.refresh_token ?? refreshToken,
+      },
     };
   }
 

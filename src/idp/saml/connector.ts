@@ -1,12 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { SAML, type Profile } from '@node-saml/node-saml';
-import type { Clock } from '../../clock.js';
 import { DEFAULTS } from '../../config/defaults.js';
 import type { SamlIdp } from '../../config/index.js';
 import { BridgeError } from '../../errors.js';
-import type { Store } from '../../store/index.js';
-import type { Connector, FlowSecrets, IdpAnswer, LoginOptions, LoginStart } from '../connector.js';
-import type { Identity } from '../identity.js';
+import type {
+  ConnectorDeps,
+  FlowSecrets,
+  IdpAnswer,
+  LoginOptions,
+  LoginResult,
+  LoginStart,
+  ServiceProviderConnector,
+} from '../connector.js';
 import { Reloading } from '../reloading.js';
 import { checkReauthentication, reauthenticationSecrets } from '../reauthentication.js';
 import { checkAssertion, type CheckedAssertion } from './assertion-checks.js';
@@ -21,18 +26,13 @@ import { spMetadataXml } from './sp-metadata.js';
 import { configuredTrust, loadIdpTrust, type IdpTrust } from './trust.js';
 import { parseXml, type XmlElement } from './xml.js';
 
-export interface SamlConnectorDeps {
-  store: Store;
-  clock: Clock;
-}
-
 /**
  * The bridge as SAML 2.0 Service Provider, on node-saml wrapped in the checks it leaves open
  * (docs/security-reference.md §1.5): raw-text and raw-document checks before it, checks on the signed assertion
  * after it, and the assertion ID spent in the store last. SP-initiated only: the AuthnRequest ID
  * travels in this browser's flow and must come back in InResponseTo.
  */
-export class SamlConnector implements Connector {
+export class SamlConnector implements ServiceProviderConnector {
   readonly type = 'saml' as const;
   readonly id: string;
   readonly displayName: string;
@@ -42,7 +42,7 @@ export class SamlConnector implements Connector {
 
   constructor(
     readonly idp: SamlIdp,
-    private readonly deps: SamlConnectorDeps,
+    private readonly deps: ConnectorDeps,
   ) {
     this.id = idp.id;
     this.displayName = idp.displayName;
@@ -85,7 +85,7 @@ export class SamlConnector implements Connector {
     return { redirectTo, secrets: { requestId, ...reauthentication } };
   }
 
-  async finishLogin(answer: IdpAnswer, secrets: FlowSecrets): Promise<Identity> {
+  async finishLogin(answer: IdpAnswer, secrets: FlowSecrets): Promise<LoginResult> {
     if (answer.kind !== 'post') throw new BridgeError('ERR_BAD_REQUEST', { detail: { reason: 'SAML answers arrive as form posts' } });
     const posted = prefilterPost(answer.form);
     const trust = await this.trust.get();
@@ -119,7 +119,7 @@ export class SamlConnector implements Connector {
     // ForceAuthn is a request: only an AuthnInstant after the sign-in started shows it was honoured.
     checkReauthentication(identity, secrets, this.idp.clockSkewSeconds);
     await this.spend(trust.entityId, assertion);
-    return identity;
+    return { identity };
   }
 
   /**

@@ -3,6 +3,7 @@ import { BridgeError, ROUTINE_CODES, toBridgeError } from '../../errors.js';
 import type { AuditLog } from '../../issuance/audit.js';
 import type { Logger } from '../../log.js';
 import type { Metrics } from '../metrics.js';
+import type { OAuthErrorBody } from '../../wire/oauth-bodies.js';
 import type { Views } from '../views.js';
 
 const HEADINGS: Record<number, string> = {
@@ -14,6 +15,13 @@ const HEADINGS: Record<number, string> = {
   429: 'Slow down',
   501: 'Not configured',
 };
+
+/**
+ * What a 429 tells the client to wait. The bridge's limits count in windows of one to fifteen
+ * minutes (device starts, user-code guesses): a minute lets a real user retry soon without
+ * inviting a tight loop.
+ */
+const RATE_LIMITED_RETRY_AFTER_SECONDS = 60;
 
 /**
  * The one place that decides what a client sees when something fails (oidc-provider's
@@ -47,7 +55,7 @@ export function handleErrors(views: Views, record: { audit?: AuditLog; metrics?:
 
       ctx.status = err.status;
       ctx.set('Cache-Control', 'no-store');
-      if (err.status === 429) ctx.set('Retry-After', '60');
+      if (err.status === 429) ctx.set('Retry-After', String(RATE_LIMITED_RETRY_AFTER_SECONDS));
       const wantsHtml = ctx.accepts('json', 'html') === 'html' && !ctx.path.startsWith('/api/') && !ctx.path.startsWith('/oauth/');
       if (wantsHtml) {
         ctx.type = 'html';
@@ -69,7 +77,7 @@ export function handleErrors(views: Views, record: { audit?: AuditLog; metrics?:
           code: err.code,
           ...(err.hint ? { hint: err.hint } : {}),
           request_id: ctx.state.requestId,
-        };
+        } satisfies OAuthErrorBody;
       }
     }
   };

@@ -4,7 +4,10 @@ import type { CliSession, DeviceFlow } from '../../device/index.js';
 import { BridgeError } from '../../errors.js';
 import type { WebDeps } from '../deps.js';
 import { requireAccessToken } from '../middleware/bearer.js';
-import { checkRoleRequest, clientIp, maxDuration } from '../role-request.js';
+import { checkRoleRequest, maxDuration, roleNotNamed, type RoleRequest } from '../../issuance/role-request.js';
+import { credentialsRequestSchema, type CredentialsResponse, type RolesResponse, type WhoAmI } from '../../wire/api.js';
+import { isoSeconds } from '../../iso-time.js';
+import { clientIp } from '../client-ip.js';
 
 /**
  * The bearer-token API the CLI uses. The session's identity is mapped to roles afresh on every
@@ -28,7 +31,7 @@ export function apiRoutes(deps: WebDeps, device: DeviceFlow): Router {
       groups: identity.groups,
       amr: identity.amr,
       sessionExpiresAt: isoSeconds(new Date(expiresAt)),
-    };
+    } satisfies WhoAmI;
   });
 
   router.get('/api/roles', bearer, async function listRoles(ctx) {
@@ -43,24 +46,18 @@ export function apiRoutes(deps: WebDeps, device: DeviceFlow): Router {
         maxSessionDuration: maxDuration(role, config.elevation),
         elevated: role.elevated,
       })),
-    };
+    } satisfies RolesResponse;
   });
 
   router.post('/api/credentials', bearer, async function issueCredentials(ctx) {
     if (!ctx.is('application/json'))
       throw new BridgeError('ERR_BAD_REQUEST', { userMessage: 'Send a JSON body {role, durationSeconds, justification?}.' });
-    const { identity } = sessionOf(ctx);
-    const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+    const { identity, connectorData } = sessionOf(ctx);
     const request = checkRoleRequest(
-      // The web form posts `duration` as text; the API takes a JSON number of seconds.
-      {
-        role: body.role,
-        duration: typeof body.durationSeconds === 'number' ? String(body.durationSeconds) : undefined,
-        justification: body.justification,
-      },
+      roleRequestFromJson(ctx.request.body),
       identity,
       mapper.rolesFor(identity),
-      config,
+      config.elevation,
       deps.clock.now(),
       ctx.state.log,
     );
@@ -69,7 +66,7 @@ export function apiRoutes(deps: WebDeps, device: DeviceFlow): Router {
         userMessage: 'This rambridge cannot issue credentials yet (no STS issuer configured).',
       });
     }
-    const issued = await deps.credentials.issue({ ...request, channel: 'cli', clientIp: clientIp(ctx) });
+    const issued = await deps.credentials.issue({ ...request, channel: 'cli', clientIp: clientIp(ctx), connectorData });
     const { credentials } = issued;
     ctx.set('Cache-Control', 'no-store');
     ctx.set('Pragma', 'no-cache');
@@ -82,13 +79,16 @@ export function apiRoutes(deps: WebDeps, device: DeviceFlow): Router {
       assumedRoleArn: issued.assumedRoleArn,
       roleSessionName: issued.roleSessionName,
       requestId: issued.requestId,
-    };
+    } satisfies CredentialsResponse;
   });
 
   return router;
 }
 
-/** ISO 8601 without milliseconds, the form Alibaba Cloud tools print and parse. */
-function isoSeconds(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+/** `{role, durationSeconds, justification?}` (src/wire/api.ts) as a role request; only the shape is checked here. */
+function roleRequestFromJson(body: unknown): RoleRequest {
+  const parsed = credentialsRequestSchema.safeParse(body ?? {});
+  if (!parsed.success) throw roleNotNamed();
+  const { role, durationSeconds, justification } = parsed.data;
+  return { roleId: role, durationSeconds, justification };
 }

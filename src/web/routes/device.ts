@@ -3,7 +3,7 @@ import type { Context, Middleware } from 'koa';
 import { formatUserCode, normalizeUserCode, type DeviceFlow, type DeviceGrant, type UserCodeOutcome } from '../../device/index.js';
 import { BridgeError } from '../../errors.js';
 import { authAgeSeconds, identityKey, type Identity } from '../../idp/identity.js';
-import { formatDuration } from '../durations.js';
+import { formatDuration } from '../../issuance/durations.js';
 import type { WebDeps } from '../deps.js';
 import { checkCsrf, csrfToken } from '../middleware/csrf.js';
 import type { BrowserSession, RequestState } from '../state.js';
@@ -85,7 +85,10 @@ export function deviceRoutes(deps: WebDeps, device: DeviceFlow): Router {
     const outcome =
       decision === undefined
         ? await device.grants.lookup(code)
-        : await device.grants.decide(code, decision === 'approve' ? { approve: true, identity: user } : { approve: false });
+        : await device.grants.decide(
+            code,
+            decision === 'approve' ? { approve: true, identity: user, connectorData: ctx.session?.connectorData } : { approve: false },
+          );
     // Only a code that names no grant was a guess; a real one gives its attempt back.
     if (outcome.ok || outcome.why !== 'unknown') await device.attempts.release(slots);
     if (!outcome.ok) return refuse(ctx, outcome.why);
@@ -94,10 +97,10 @@ export function deviceRoutes(deps: WebDeps, device: DeviceFlow): Router {
     if (decision === undefined) return renderConfirmation(ctx, grant, formatUserCode(code));
 
     const approved = decision === 'approve';
-    if (approved && user.upstreamRefreshToken) {
+    const session = ctx.session as BrowserSession;
+    if (approved && session.connectorData?.refreshToken) {
       // The grant holds the IdP refresh token now; it leaves the browser session for good.
-      const session = ctx.session as BrowserSession;
-      delete session.identity?.upstreamRefreshToken;
+      delete session.connectorData.refreshToken;
       session.upstreamRefreshTokenTaken = true;
     }
     (ctx.state as RequestState).log.info(

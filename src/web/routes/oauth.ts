@@ -9,11 +9,19 @@ import {
   type DeviceFlow,
 } from '../../device/index.js';
 import { BridgeError, isBridgeError } from '../../errors.js';
+import type { ConnectorData } from '../../idp/connector.js';
+import type { DeviceAuthorization, TokenResponse } from '../../wire/oauth-bodies.js';
 import type { Identity } from '../../idp/identity.js';
 import type { WebDeps } from '../deps.js';
 import { authenticateClient, oauthParams, requiredParam, type OAuthParam } from '../oauth-params.js';
 
 const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
+
+/**
+ * How much of what the CLI says about itself is kept and shown on the confirmation page: a DNS
+ * name's 255 characters, a version string, and a generous User-Agent. Longer is not a real client.
+ */
+const CLIENT_TEXT_MAX = { host: 255, version: 64, userAgent: 512 } as const;
 
 /**
  * The bridge as OAuth authorization server for the CLI: device authorization (RFC 8628 §3.1–3.2),
@@ -28,10 +36,10 @@ export function oauthRoutes(deps: WebDeps, device: DeviceFlow): Router {
     const param = oauthParams(ctx);
     const client: DeviceClient = {
       clientId: authenticateClient(param),
-      host: cleanClientText(param('client_host'), 255),
-      version: cleanClientText(param('client_version'), 64),
+      host: cleanClientText(param('client_host'), CLIENT_TEXT_MAX.host),
+      version: cleanClientText(param('client_version'), CLIENT_TEXT_MAX.version),
       ip: ctx.ip,
-      userAgent: cleanClientText(ctx.get('User-Agent'), 512),
+      userAgent: cleanClientText(ctx.get('User-Agent'), CLIENT_TEXT_MAX.userAgent),
     };
     const challenge = codeChallenge(param);
     await device.startLimit.admit(ctx.ip);
@@ -49,7 +57,7 @@ export function oauthRoutes(deps: WebDeps, device: DeviceFlow): Router {
       verification_uri_complete: `${publicUrl}/device?${new URLSearchParams({ user_code: userCode })}`,
       expires_in: started.expiresIn,
       interval: started.interval,
-    };
+    } satisfies DeviceAuthorization;
   });
 
   router.post('/oauth/token', async function token(ctx) {
@@ -62,7 +70,7 @@ export function oauthRoutes(deps: WebDeps, device: DeviceFlow): Router {
         clientId,
         codeVerifier: param('code_verifier'),
       });
-      const { session, refreshToken } = await device.sessions.start(grant.identity, grant.client);
+      const { session, refreshToken } = await device.sessions.start(grant.identity, grant.client, grant.connectorData);
       ctx.state.log.info(
         {
           event: 'cli-session-started',
@@ -119,11 +127,12 @@ export function oauthRoutes(deps: WebDeps, device: DeviceFlow): Router {
 async function reReadAtIdp(ctx: Context, deps: WebDeps, device: DeviceFlow, session: CliSession): Promise<CliSession> {
   const before = session.identity;
   const connector = deps.connectors.get(before.idp);
-  if (!before.upstreamRefreshToken || !connector?.refresh) return session;
+  if (!session.connectorData?.refreshToken || !connector?.refresh) return session;
   const who = { sid: session.sid, idp: before.idp, subject: before.subject, email: before.email };
   let identity: Identity;
+  let connectorData: ConnectorData | undefined;
   try {
-    identity = await connector.refresh(before);
+    ({ identity, connectorData } = await connector.refresh(before, session.connectorData));
   } catch (err) {
     if (isBridgeError(err, 'ERR_UPSTREAM_REFRESH_DENIED')) {
       await device.sessions.revoke(session.sid);
@@ -140,7 +149,7 @@ async function reReadAtIdp(ctx: Context, deps: WebDeps, device: DeviceFlow, sess
     );
     return session;
   }
-  const updated = await device.sessions.replaceIdentity(session.sid, identity);
+  const updated = await device.sessions.replaceIdentity(session.sid, identity, connectorData);
   // Revoked while the IdP was being asked: nothing to hand out.
   if (!updated)
     throw new BridgeError('ERR_REFRESH_TOKEN_INVALID', {
@@ -171,7 +180,12 @@ function codeChallenge(param: OAuthParam): string | undefined {
 async function respondWithTokens(ctx: Context, device: DeviceFlow, session: CliSession, refreshToken: string): Promise<void> {
   const access = await device.accessTokens.mint(session);
   noStore(ctx);
-  ctx.body = { access_token: access.token, token_type: 'Bearer', expires_in: access.expiresIn, refresh_token: refreshToken };
+  ctx.body = {
+    access_token: access.token,
+    token_type: 'Bearer',
+    expires_in: access.expiresIn,
+    refresh_token: refreshToken,
+  } satisfies TokenResponse;
 }
 
 function noStore(ctx: Context): void {

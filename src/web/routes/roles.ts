@@ -5,12 +5,14 @@ import { BridgeError } from '../../errors.js';
 import type { Identity } from '../../idp/identity.js';
 import type { RoleChoice } from '../../mapping/index.js';
 import { checkCsrf, csrfToken } from '../middleware/csrf.js';
-import { durationOptions, formatDuration } from '../durations.js';
+import { durationOptions } from '../durations.js';
 import { resolveDestination } from '../../console/destinations.js';
-import { checkRoleRequest, maxDuration, roleNotGranted } from '../role-request.js';
+import { formatDuration } from '../../issuance/durations.js';
+import { checkRoleRequest, maxDuration, roleNotGranted, type CheckedRoleRequest } from '../../issuance/role-request.js';
 import type { WebDeps } from '../deps.js';
 import { groupClaimNames } from '../group-claims.js';
-import type { RoleRequest } from '../role-actions.js';
+import type { PickerAccount } from '../pages.js';
+import { roleRequestFromForm } from '../role-form.js';
 import { redirectToLogin } from './auth.js';
 
 /** The role picker and its two actions. Roles are recomputed from the identity on every request,
@@ -75,12 +77,12 @@ export function roleRoutes(deps: WebDeps): Router {
     renderPicker(ctx, [choice], choice.role.id, destination);
   });
 
-  const roleRequest = (ctx: Context): RoleRequest =>
+  const roleRequest = (ctx: Context): CheckedRoleRequest =>
     checkRoleRequest(
-      (ctx.request.body ?? {}) as Record<string, unknown>,
+      roleRequestFromForm(ctx.request.body),
       signedInUser(ctx),
       mapper.rolesFor(signedInUser(ctx)),
-      config,
+      config.elevation,
       deps.clock.now(),
       ctx.state.log,
     );
@@ -97,7 +99,7 @@ export function roleRoutes(deps: WebDeps): Router {
     await actions.showCredentials(ctx, request);
   });
 
-  function notConfigured(ctx: Context, request: RoleRequest, heading: string): void {
+  function notConfigured(ctx: Context, request: CheckedRoleRequest, heading: string): void {
     ctx.status = 501;
     ctx.type = 'html';
     ctx.body = views.render('not-configured', {
@@ -130,8 +132,8 @@ function signedInUser(ctx: Context): Identity {
   return user;
 }
 
-function groupByAccount(choices: RoleChoice[], elevation: BridgeConfig['elevation'], highlight?: string) {
-  const accounts = new Map<string, { id: string; name: string; roles: unknown[] }>();
+function groupByAccount(choices: RoleChoice[], elevation: BridgeConfig['elevation'], highlight?: string): PickerAccount[] {
+  const accounts = new Map<string, PickerAccount>();
   for (const { role, reasons } of choices) {
     const account = accounts.get(role.accountId) ?? { id: role.accountId, name: role.accountName, roles: [] };
     accounts.set(role.accountId, account);

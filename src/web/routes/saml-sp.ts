@@ -2,7 +2,7 @@ import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type { Middleware } from 'koa';
 import { BridgeError } from '../../errors.js';
-import { SamlConnector } from '../../idp/index.js';
+import type { ServiceProviderConnector } from '../../idp/connector.js';
 import { MAX_SAML_RESPONSE_BYTES } from '../../idp/saml/prefilter.js';
 import { completeLogin } from '../complete-login.js';
 import type { WebDeps } from '../deps.js';
@@ -68,8 +68,8 @@ export function samlAcsBodyParser(): Middleware {
   };
 }
 
-function samlConnector(deps: WebDeps, id: string): SamlConnector {
+function samlConnector(deps: WebDeps, id: string): ServiceProviderConnector {
   const connector = deps.connectors.get(id);
-  if (!(connector instanceof SamlConnector)) throw new BridgeError('ERR_IDP_UNKNOWN', { userMessage: 'There is no such sign-in method.' });
+  if (connector?.type !== 'saml') throw new BridgeError('ERR_IDP_UNKNOWN', { userMessage: 'There is no such sign-in method.' });
   return connector;
 }

@@ -7,6 +7,7 @@ import { BridgeError } from '../../errors.js';
 import type { Identity } from '../../idp/identity.js';
 import type { Logger } from '../../log.js';
 import type { WebDeps } from '../deps.js';
+import type { SignedOutPage } from '../pages.js';
 import { checkCsrf, refuseCrossSite } from '../middleware/csrf.js';
 
 /**
@@ -93,12 +94,6 @@ export function signOutRoutes(deps: WebDeps, cliSessions?: CliSessions): Router 
 
 /** Whose CLI sessions a sign-out offer may end. */
 type Owner = Pick<Identity, 'idp' | 'issuer' | 'subject'>;
-
-interface SignedOutPage {
-  offer?: { count: number; token: string };
-  ended?: number;
-  idpLogout?: { url: string; name: string };
-}
 
 /** Stored under the token's hash: a copy of the store holds no usable offer. */
 const offerKey = (token: string) => `signout:offer:${secretHash(token)}`;

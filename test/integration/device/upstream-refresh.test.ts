@@ -36,13 +36,35 @@ function cliSessions(bridge: Bridge): CliSession[] {
 const logs = (bridge: Bridge) => bridge.logLines.map((l) => JSON.parse(l) as Record<string, unknown>);
 
 describe('refreshGroups: a CLI refresh re-reads the user at the IdP', () => {
+  test('the IdP refresh token is connector data: never inside an identity, in the browser session or the CLI session', async () => {
+    const bridge = await testBridge(op, { config: withRefreshGroups });
+    const browser = await signedIn(bridge, op, READER);
+    const browserSessions = () =>
+      storedEntries(bridge.store)
+        .filter(([key]) => key.startsWith('session:'))
+        .map(([, value]) => JSON.parse(value) as { identity: object; connectorData?: { refreshToken?: string } });
+    const [atSignIn] = op.liveRefreshTokens();
+    expect(browserSessions()[0]!.connectorData?.refreshToken).toBe(atSignIn);
+    expect(JSON.stringify(browserSessions()[0]!.identity)).not.toContain(atSignIn);
+
+    const cli = bridge.agent();
+    const { device_code, user_code } = await started(cli);
+    await decide(browser, user_code, 'approve');
+    await poll(cli, device_code).expect(200);
+    // Approving moved the token: the CLI session holds it beside its identity, the browser no longer.
+    const [session] = cliSessions(bridge);
+    expect(session!.connectorData?.refreshToken).toBe(atSignIn);
+    expect(JSON.stringify(session!.identity)).not.toContain(atSignIn);
+    expect(JSON.stringify(browserSessions())).not.toContain(atSignIn);
+  });
+
   test('groups changed at the IdP change the roles after the next refresh; the rotated IdP token is kept', async () => {
     const bridge = await testBridge(op, { config: withRefreshGroups });
     const { cli, tokens } = await loggedIn(bridge, op, READER);
     expect(op.authorizeRequests.at(-1)!.get('scope')!.split(' ')).toContain('offline_access');
     expect(await roleIds(bridge, tokens.access_token)).toEqual(['dev-readonly', 'prod-readonly']);
     const issuedAtSignIn = op.liveRefreshTokens();
-    expect(cliSessions(bridge).map((s) => s.identity.upstreamRefreshToken)).toEqual(issuedAtSignIn);
+    expect(cliSessions(bridge).map((s) => s.connectorData?.refreshToken)).toEqual(issuedAtSignIn);
 
     op.user = MOVED_TO_DEV;
     const next = (await refresh(cli, tokens.refresh_token).expect(200)).body as typeof tokens;
@@ -56,7 +78,7 @@ describe('refreshGroups: a CLI refresh re-reads the user at the IdP', () => {
     // The IdP rotated its token: the session holds the new one, so the next refresh works too.
     const [rotated] = op.liveRefreshTokens();
     expect(rotated).not.toBe(issuedAtSignIn[0]);
-    expect(cliSessions(bridge)[0]!.identity.upstreamRefreshToken).toBe(rotated);
+    expect(cliSessions(bridge)[0]!.connectorData?.refreshToken).toBe(rotated);
     await refresh(cli, next.refresh_token).expect(200);
     expect(op.tokenGrants.filter((g) => g === 'refresh_token')).toHaveLength(2);
 
@@ -141,7 +163,7 @@ describe('refreshGroups: a CLI refresh re-reads the user at the IdP', () => {
     const two = await started(second);
     await decide(browser, two.user_code, 'approve');
     const secondTokens = (await poll(second, two.device_code).expect(200)).body as { refresh_token: string };
-    const upstream = cliSessions(bridge).map((s) => s.identity.upstreamRefreshToken);
+    const upstream = cliSessions(bridge).map((s) => s.connectorData?.refreshToken);
     expect(new Set(upstream).size).toBe(2);
 
     // With rotation at the IdP, both sessions keep refreshing.
@@ -156,7 +178,7 @@ describe('without refreshGroups', () => {
     const { cli, tokens } = await loggedIn(bridge, op, READER);
     expect(op.authorizeRequests.at(-1)!.get('scope')!.split(' ')).not.toContain('offline_access');
     const [session] = cliSessions(bridge);
-    expect(session!.identity).not.toHaveProperty('upstreamRefreshToken');
+    expect(session!.connectorData?.refreshToken).toBeUndefined();
     await refresh(cli, tokens.refresh_token).expect(200);
     expect(op.tokenGrants).not.toContain('refresh_token');
   });

@@ -1,7 +1,7 @@
 import { FakeOp } from '../../helpers/fake-op.js';
 import { loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
 import type { BridgeConfig } from '../../../src/config/index.js';
-import type { RoleRequest } from '../../../src/web/role-actions.js';
+import type { CheckedRoleRequest } from '../../../src/issuance/role-request.js';
 
 let op: FakeOp;
 beforeAll(async () => {
@@ -85,7 +85,7 @@ describe('role picker', () => {
 
 describe('role actions', () => {
   test('a valid choice reaches the console action with the server-side role and duration', async () => {
-    const seen: RoleRequest[] = [];
+    const seen: CheckedRoleRequest[] = [];
     const { browser, csrf } = await signedIn(ALICE, {
       actions: {
         openConsole: (ctx, request) => {

@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import type { StsCredentials } from '../../../src/cli/client/api.js';
+import type { CredentialsResponse } from '../../../src/cli/client/api.js';
 import {
   credentialsUriBody,
   refusal,
@@ -58,7 +58,7 @@ test('the body is what the aliyun CLI and the SDKs read', () => {
 describe('a running server', () => {
   let server: RunningCredentialServer;
   const log: string[] = [];
-  let next: () => Promise<StsCredentials> = async () => credentials('2026-01-01T12:00:00Z');
+  let next: () => Promise<CredentialsResponse> = async () => credentials('2026-01-01T12:00:00Z');
 
   beforeAll(async () => {
     server = await startCredentialServer({ port: 0, credentials: () => next(), log: (line) => log.push(line) });

@@ -1,4 +1,4 @@
-import type { RoleInfo, StsCredentials } from '../../../src/cli/client/api.js';
+import type { RoleInfo, CredentialsResponse } from '../../../src/cli/client/api.js';
 
 /** Roles shaped like the demo's `/api/roles`. */
 export function role(id: string, accountName: string, overrides: Partial<RoleInfo> = {}): RoleInfo {
@@ -22,7 +22,7 @@ export const ROLES: RoleInfo[] = [
   role('prod-readonly', 'Production', { description: 'Read-only access to ECS and OSS in production.' }),
 ];
 
-export function credentials(expiration: string, id = 'STS.key-id'): StsCredentials {
+export function credentials(expiration: string, id = 'STS.key-id'): CredentialsResponse {
   return {
     accessKeyId: id,
     accessKeySecret: 'secret/with+chars',

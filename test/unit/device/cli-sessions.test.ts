@@ -27,6 +27,19 @@ async function expectCode(promise: Promise<unknown>, code: string) {
 }
 
 describe('CLI sessions (refresh-token families)', () => {
+  test('a session stored with the IdP refresh token inside its identity (before connector data) reads it as connector data', async () => {
+    const { sessions, store } = setup();
+    const { session, refreshToken } = await sessions.start(ALICE, CLIENT);
+    await store.update<Record<string, unknown>>(`cli:session:${session.sid}`, (s) => ({
+      ...s,
+      identity: { ...ALICE, upstreamRefreshToken: 'idp-refresh', upstreamIdToken: 'idp-id-token' },
+    }));
+    for (const read of [await sessions.find(session.sid), (await sessions.refresh(refreshToken, 'rambridge-cli')).session]) {
+      expect(read!.connectorData).toEqual({ refreshToken: 'idp-refresh', idToken: 'idp-id-token' });
+      expect(read!.identity).toEqual(ALICE);
+    }
+  });
+
   test('refresh rotates: each refresh answers a new token for the same session', async () => {
     const { sessions } = setup();
     const { session, refreshToken: first } = await sessions.start(ALICE, CLIENT);

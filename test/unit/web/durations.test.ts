@@ -1,4 +1,5 @@
-import { durationOptions, formatDuration, parseDuration } from '../../../src/web/durations.js';
+import { checkDuration, formatDuration } from '../../../src/issuance/durations.js';
+import { durationFromForm, durationOptions } from '../../../src/web/durations.js';
 
 describe('session durations', () => {
   test('options are clamped to the role maximum and include it', () => {
@@ -9,9 +10,16 @@ describe('session durations', () => {
   });
 
   test('a posted duration outside 900 s … max is refused, not clamped', () => {
-    expect(parseDuration('3600', 3600)).toBe(3600);
+    expect(checkDuration(durationFromForm('3600'), 3600)).toBe(3600);
     for (const bad of ['899', '3601', '-1', '1e4', '', '3600.5', undefined, ['3600']]) {
-      expect(() => parseDuration(bad, 3600)).toThrow(expect.objectContaining({ code: 'ERR_DURATION_INVALID' }));
+      expect(() => checkDuration(durationFromForm(bad), 3600)).toThrow(expect.objectContaining({ code: 'ERR_DURATION_INVALID' }));
+    }
+  });
+
+  test('a JSON number of seconds is checked the same way, whole seconds only', () => {
+    expect(checkDuration(1800, 3600)).toBe(1800);
+    for (const bad of [899, 3601, -1, 1800.5, Number.NaN, undefined]) {
+      expect(() => checkDuration(bad, 3600)).toThrow(expect.objectContaining({ code: 'ERR_DURATION_INVALID' }));
     }
   });
 

@@ -3,8 +3,8 @@ import { cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateKeyFiles } from '../../../issuer/generate-keys.js';
-import { pemBody } from '../pem.js';
+import { generateKeyFiles } from '../../issuer/generate-keys.js';
+import { pemBody } from '../../idp/saml/pem.js';
 
 /** A person who can sign in at the test IdP (the demo's users fit). */
 export interface SimpleSamlPhpUser {
@@ -33,7 +33,7 @@ export interface Workspace {
 }
 
 /** The PHP configuration in the repository; each instance runs a copy of it. */
-const TEMPLATES = fileURLToPath(new URL('../../../../scripts/simplesamlphp/', import.meta.url));
+const TEMPLATES = fileURLToPath(new URL('../../../scripts/simplesamlphp/', import.meta.url));
 
 /**
  * A fresh temp dir holding everything one SimpleSAMLphp instance reads and writes: the PHP config

@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SamlIdp } from '../../../config/index.js';
-import { samlIdpSchema } from '../../../config/saml.js';
-import { resolveSamlIdp } from '../../../config/validate.js';
+import type { SamlIdp } from '../../config/index.js';
+import { samlIdpSchema } from '../../config/saml.js';
+import { resolveSamlIdp } from '../../config/validate.js';
 import { prepareWorkspace, writeSettings, type SimpleSamlPhpSp, type SimpleSamlPhpUser } from './workspace.js';
 
 export type { SimpleSamlPhpSp, SimpleSamlPhpUser } from './workspace.js';
@@ -113,11 +113,23 @@ export function simpleSamlPhpIdp(
   return resolveSamlIdp(samlIdpSchema.parse(entry), publicUrl);
 }
 
+/**
+ * PHP's built-in server starts in well under a second and SimpleSAMLphp answers its first request
+ * within a few (it compiles its templates): generous bounds, since this runs on loaded CI machines,
+ * and a clear error instead of a hang when PHP is broken.
+ */
+const START_TIMEOUT_MS = 10_000;
+const SERVING_TIMEOUT_MS = 15_000;
+const PROBE_TIMEOUT_MS = 2_000;
+const PROBE_INTERVAL_MS = 100;
+/** SIGTERM first; a PHP that has not exited after this is killed. */
+const STOP_GRACE_MS = 5_000;
+
 /** PHP prints "Development Server (http://127.0.0.1:PORT) started" once it listens, port 0 resolved. */
 function listeningUrl(php: ChildProcess): Promise<string> {
   return new Promise((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`php -S did not start: ${output.slice(-500)}`)), 10_000);
+    const timer = setTimeout(() => reject(new Error(`php -S did not start: ${output.slice(-500)}`)), START_TIMEOUT_MS);
     php.once('error', reject);
     php.once('exit', (code) => reject(new Error(`php -S exited (${code}): ${output.slice(-500)}`)));
     const onData = (chunk: Buffer) => {
@@ -135,17 +147,17 @@ function listeningUrl(php: ChildProcess): Promise<string> {
 }
 
 async function waitUntilServing(metadataUrl: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + SERVING_TIMEOUT_MS;
   let last = 'no answer';
   while (Date.now() < deadline) {
     try {
-      const res = await fetch(metadataUrl, { signal: AbortSignal.timeout(2_000) });
+      const res = await fetch(metadataUrl, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
       if (res.ok) return;
       last = `${res.status}: ${(await res.text()).slice(0, 300)}`;
     } catch (err) {
       last = String(err);
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, PROBE_INTERVAL_MS));
   }
   throw new Error(`SimpleSAMLphp did not serve its metadata: ${last}`);
 }
@@ -155,7 +167,7 @@ async function stop(php: ChildProcess): Promise<void> {
   if (php.pid === undefined || php.exitCode !== null || php.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => php.once('exit', () => resolve()));
   killGroup(php);
-  const timer = setTimeout(() => killGroup(php, 'SIGKILL'), 5_000);
+  const timer = setTimeout(() => killGroup(php, 'SIGKILL'), STOP_GRACE_MS);
   await exited;
   clearTimeout(timer);
 }

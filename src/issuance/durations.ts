@@ -1,0 +1,24 @@
+import { DURATION_BOUNDS } from '../config/index.js';
+import { BridgeError } from '../errors.js';
+
+/**
+ * Checks a requested session length: anything outside 900 s … the role's maximum is refused, not
+ * clamped (the caller and the audit record must get the duration asked for). `undefined` is a
+ * length that was missing or not a whole number of seconds.
+ */
+export function checkDuration(seconds: number | undefined, maxSeconds: number): number {
+  if (seconds === undefined || !Number.isInteger(seconds) || seconds < DURATION_BOUNDS.min || seconds > maxSeconds) {
+    throw new BridgeError('ERR_DURATION_INVALID', {
+      userMessage: `Choose a session length between ${formatDuration(DURATION_BOUNDS.min)} and ${formatDuration(maxSeconds)}.`,
+    });
+  }
+  return seconds;
+}
+
+/** `5400` → `1 h 30 min`: how pages and messages name a session length. */
+export function formatDuration(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.round((seconds % 3600) / 60);
+  if (h === 0) return `${m} min`;
+  return m === 0 ? `${h} h` : `${h} h ${m} min`;
+}

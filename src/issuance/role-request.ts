@@ -1,0 +1,98 @@
+import { CHAIN_MAX_SECONDS, JUSTIFICATION_MAX_LENGTH, type BridgeConfig, type Role } from '../config/index.js';
+import { BridgeError } from '../errors.js';
+import { authAgeSeconds, hasMfa, type Identity } from '../idp/identity.js';
+import type { RoleChoice } from '../mapping/index.js';
+import { checkDuration } from './durations.js';
+
+type ElevationSettings = BridgeConfig['elevation'];
+
+/**
+ * What a user asks for, from the picker's form (src/web/role-form.ts) or the API's JSON
+ * (src/web/routes/api.ts): typed, but not yet checked against anything.
+ */
+export interface RoleRequest {
+  roleId: string;
+  /** Missing, or not a whole number of seconds, when the caller sent no usable length. */
+  durationSeconds?: number;
+  justification?: string;
+}
+
+/** A role request that passed every check: role held now, duration in range, elevation rules met. */
+export interface CheckedRoleRequest {
+  identity: Identity;
+  choice: RoleChoice;
+  durationSeconds: number;
+  /** Required for elevated roles; kept in the audit record. */
+  justification?: string;
+}
+
+/**
+ * The longest session a role can get — what the picker and `/api/roles` offer, and what a request
+ * is checked against: its own maximum, capped by STS for a chained role and by policy when elevated.
+ */
+export function maxDuration(role: Role, elevation: ElevationSettings): number {
+  return Math.min(
+    role.maxSessionDuration,
+    role.via === 'chain' ? CHAIN_MAX_SECONDS : Infinity,
+    role.elevated ? elevation.maxSessionDuration : Infinity,
+  );
+}
+
+/**
+ * Checks a role request. Nothing sent is trusted: the role must be among those computed for this
+ * user now (a forged id or ARN is refused), the duration within the role's bounds, and an elevated
+ * role needs a recent second factor and a written justification.
+ */
+export function checkRoleRequest(
+  request: RoleRequest,
+  identity: Identity,
+  choices: RoleChoice[],
+  elevation: ElevationSettings,
+  now: number,
+  log: { warn(obj: object, msg: string): void },
+): CheckedRoleRequest {
+  const choice = choices.find((c) => c.role.id === request.roleId);
+  if (!choice) {
+    log.warn({ event: 'role-refused', requested: request.roleId.slice(0, 200) }, 'role not granted');
+    throw roleNotGranted();
+  }
+  const { role } = choice;
+  const durationSeconds = checkDuration(request.durationSeconds, maxDuration(role, elevation));
+  const checked: CheckedRoleRequest = { identity, choice, durationSeconds };
+  if (role.elevated) {
+    const authAge = authAgeSeconds(identity, now);
+    if (!hasMfa(identity) || authAge > elevation.mfaMaxAgeSeconds) {
+      throw new BridgeError('ERR_ELEVATION_MFA_REQUIRED', {
+        userMessage: 'This role needs a recent sign-in with a second factor.',
+        hint: `Sign in again with MFA (within the last ${Math.round(elevation.mfaMaxAgeSeconds / 60)} minutes), then retry.`,
+        detail: { amr: identity.amr, authAgeSeconds: authAge },
+      });
+    }
+    const justification = request.justification?.trim() ?? '';
+    if (justification.length < elevation.minJustificationLength) {
+      throw new BridgeError('ERR_JUSTIFICATION_REQUIRED', {
+        userMessage: `Say why you need this elevated role (at least ${elevation.minJustificationLength} characters).`,
+      });
+    }
+    if (justification.length > JUSTIFICATION_MAX_LENGTH) {
+      throw new BridgeError('ERR_JUSTIFICATION_TOO_LONG', {
+        userMessage: `Keep the reason for this elevated role to at most ${JUSTIFICATION_MAX_LENGTH} characters.`,
+        detail: { length: justification.length },
+      });
+    }
+    checked.justification = justification;
+  }
+  return checked;
+}
+
+/** A request that names no role (a form or JSON body without a string `role`). */
+export function roleNotNamed(): BridgeError {
+  return new BridgeError('ERR_BAD_REQUEST', { userMessage: 'Say which role you want.' });
+}
+
+export function roleNotGranted(): BridgeError {
+  return new BridgeError('ERR_ROLE_NOT_GRANTED', {
+    userMessage: 'You do not have this role.',
+    hint: 'Pick one of the roles on your role page, or ask your administrator for access.',
+  });
+}

@@ -1,0 +1,102 @@
+import type { Context } from 'koa';
+import type { BridgeConfig } from '../config/index.js';
+import { ConsoleOpener } from '../console/open-console.js';
+import type { CredentialIssuer, IssuedCredentials } from '../issuance/index.js';
+import type { CheckedRoleRequest } from '../issuance/role-request.js';
+import { isoSeconds } from '../iso-time.js';
+import { shellQuote } from '../shell-quote.js';
+import { clientIp } from './client-ip.js';
+import { csrfToken } from './middleware/csrf.js';
+import type { CredentialsPage } from './pages.js';
+import type { RoleActions } from './role-actions.js';
+import type { Views } from './views.js';
+
+/**
+ * "Open console" and "Get CLI credentials" for the browser: the pages and redirects around the
+ * console use case (src/console/) and the credential issuer (src/issuance/).
+ */
+export function createRoleActions(deps: {
+  config: BridgeConfig;
+  credentials: CredentialIssuer;
+  views: Views;
+  fetch?: typeof fetch;
+}): RoleActions {
+  const { credentials, views } = deps;
+  const opener = new ConsoleOpener(deps);
+
+  return {
+    async openConsole(ctx: Context, request: CheckedRoleRequest) {
+      const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+      const landing = await opener.open(
+        { ...request, clientIp: clientIp(ctx), connectorData: ctx.session?.connectorData },
+        body.destination,
+      );
+      if (landing.kind === 'redirect') return ctx.redirect(landing.url);
+
+      ctx.state.formActions?.push(new URL(landing.action).origin);
+      ctx.type = 'html';
+      ctx.body = views.render('console-post', {
+        title: 'Opening the console',
+        role: request.choice.role,
+        action: landing.action,
+        samlResponse: landing.samlResponse,
+        relayState: landing.relayState,
+        user: ctx.state.user,
+        csrf: csrfToken(ctx),
+        scripts: ['/assets/page.js'],
+      });
+    },
+
+    async showCredentials(ctx: Context, request: CheckedRoleRequest) {
+      const issued = await credentials.issue({
+        ...request,
+        channel: 'web-credentials',
+        clientIp: clientIp(ctx),
+        connectorData: ctx.session?.connectorData,
+      });
+      ctx.set('Cache-Control', 'no-store');
+      ctx.set('Pragma', 'no-cache');
+      ctx.type = 'html';
+      ctx.body = views.render('credentials', {
+        title: `Credentials for ${request.choice.role.id}`,
+        role: request.choice.role,
+        ...credentialsView(issued, request.choice.role.id),
+        user: ctx.state.user,
+        csrf: csrfToken(ctx),
+        scripts: ['/assets/page.js'],
+      });
+    },
+  };
+}
+
+/** The three ways the page offers the credentials: shell exports, an Alibaba CLI profile, the expiry. */
+export function credentialsView(issued: IssuedCredentials, roleId: string): CredentialsPage {
+  const { credentials } = issued;
+  const expiration = isoSeconds(credentials.expiration);
+  const profileName = `rambridge-${roleId}`;
+  return {
+    roleSessionName: issued.roleSessionName,
+    expiration,
+    expirationUtc: `${expiration.replace('T', ' ').replace('Z', '')} UTC`,
+    profileName,
+    envExports: [
+      `export ALIBABA_CLOUD_ACCESS_KEY_ID=${shellQuote(credentials.accessKeyId)}`,
+      `export ALIBABA_CLOUD_ACCESS_KEY_SECRET=${shellQuote(credentials.accessKeySecret)}`,
+      `export ALIBABA_CLOUD_SECURITY_TOKEN=${shellQuote(credentials.securityToken)}`,
+    ].join('\n'),
+    profileJson: JSON.stringify(
+      {
+        name: profileName,
+        mode: 'StsToken',
+        access_key_id: credentials.accessKeyId,
+        access_key_secret: credentials.accessKeySecret,
+        sts_token: credentials.securityToken,
+        region_id: 'cn-hangzhou',
+        output_format: 'json',
+        language: 'en',
+      },
+      null,
+      2,
+    ),
+  };
+}

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+/**
+ * The JSON bodies of the bearer-token API (`/api/*`), one schema each, shared by the server (it
+ * parses requests and builds answers of these types) and the CLI (it parses the answers). zod only:
+ * the CLI loads this lazily, on the network path, so cached credentials print without it.
+ */
+
+/** `GET /api/whoami`: who the CLI session acts as. */
+export const whoAmISchema = z.object({
+  idp: z.string(),
+  issuer: z.string(),
+  subject: z.string(),
+  email: z.string().optional(),
+  name: z.string().optional(),
+  groups: z.array(z.string()),
+  amr: z.array(z.string()).optional(),
+  /** ISO 8601, to the second. */
+  sessionExpiresAt: z.string().optional(),
+});
+export type WhoAmI = z.infer<typeof whoAmISchema>;
+
+/** One role of `GET /api/roles`. */
+export const roleInfoSchema = z.object({
+  id: z.string(),
+  arn: z.string(),
+  accountId: z.string(),
+  accountName: z.string(),
+  description: z.string().optional(),
+  via: z.string(),
+  /** The longest session this user may ask for, seconds (capped for chained and elevated roles). */
+  maxSessionDuration: z.number(),
+  elevated: z.boolean(),
+});
+export type RoleInfo = z.infer<typeof roleInfoSchema>;
+
+export const rolesResponseSchema = z.object({ roles: z.array(roleInfoSchema) });
+export type RolesResponse = z.infer<typeof rolesResponseSchema>;
+
+/**
+ * `POST /api/credentials`. Only `role` must have its type: a duration or justification of the wrong
+ * type reads as absent, so the server refuses it with its own code (ERR_DURATION_INVALID,
+ * ERR_JUSTIFICATION_REQUIRED) after checking the role, as for the web form.
+ */
+export const credentialsRequestSchema = z.object({
+  role: z.string(),
+  durationSeconds: z.number().optional().catch(undefined),
+  justification: z.string().optional().catch(undefined),
+});
+export type CredentialsRequest = z.input<typeof credentialsRequestSchema>;
+
+/** The answer to `POST /api/credentials`: STS credentials for the role, and where they came from. */
+export const credentialsResponseSchema = z.object({
+  accessKeyId: z.string(),
+  accessKeySecret: z.string(),
+  securityToken: z.string(),
+  /** ISO 8601, to the second. */
+  expiration: z.string(),
+  roleArn: z.string(),
+  assumedRoleArn: z.string().optional(),
+  roleSessionName: z.string().optional(),
+  requestId: z.string().optional(),
+});
+export type CredentialsResponse = z.infer<typeof credentialsResponseSchema>;

@@ -1,0 +1,26 @@
+import { createViews, type Views } from '../../../src/web/views.js';
+
+/**
+ * The page map is checked by the compiler (`npm run check` runs tsc over the tests too): each
+ * `@ts-expect-error` below fails the check if the mistake it marks were to compile.
+ */
+function mistakes(views: Views): void {
+  // @ts-expect-error -- a misspelt field ('acounts') on the role picker
+  views.render('roles', { title: 'Your roles', acounts: [], destinations: [], minJustification: 10, maxJustification: 500 });
+  // @ts-expect-error -- a required field missing (the error page's code)
+  views.render('error', { title: 'Error', heading: 'Error', message: 'm', requestId: 'r', retryHref: '/roles' });
+  // @ts-expect-error -- no such page
+  views.render('rolez', { title: 'Your roles' });
+}
+
+describe('views', () => {
+  test('a page renders from its typed data', () => {
+    const html = createViews().render('device-code', {
+      title: 'Sign in a device',
+      value: 'ABCD-EFGH',
+      error: { code: 'ERR_X', message: 'nope' },
+    });
+    expect(html).toContain('ABCD-EFGH');
+    expect(typeof mistakes).toBe('function');
+  });
+});
