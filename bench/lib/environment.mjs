@@ -85,7 +85,7 @@ export async function startEnvironment() {
 }
 
 /** The bridge child binds first: the emulator must know the bridge's URL (it trusts its issuer). */
-async function startBridgeChild() {
+export async function startBridgeChild() {
   const { spawn } = await import('node:child_process');
   // BENCH_CPU_PROF=dir profiles the bridge (node --cpu-prof); bench/profile.mjs summarises the result.
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];

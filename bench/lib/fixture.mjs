@@ -11,14 +11,14 @@ export const CORP_ENTITY_ID = 'https://idp.bench.example/saml';
 
 /**
  * The demo configuration at `publicUrl`, STS and sign-in at `emulatorUrl`, the demo OIDC IdP at
- * `op`, and the SAML IdP `corp`. The device start limit is raised: the memory figure starts
+ * `op`, and the SAML IdP `corp`. Instances that must accept each other's cookies pass one `sessionSecret`. The device start limit is raised: the memory figure starts
  * 10,000 device grants from one address on purpose.
  */
-export async function benchConfig({ keys, publicUrl, emulatorUrl, op }) {
+export async function benchConfig({ keys, publicUrl, emulatorUrl, op, sessionSecret }) {
   const port = new URL(publicUrl).port;
   const config = await loadConfigFile(DEMO_CONFIG, {
     PORT: port,
-    RAMBRIDGE_SESSION_SECRET: randomBytes(32).toString('base64url'),
+    RAMBRIDGE_SESSION_SECRET: sessionSecret ?? randomBytes(32).toString('base64url'),
     RAMBRIDGE_DEMO_CLIENT_SECRET: op.clientSecret,
     RAMBRIDGE_DEMO_IDP_URL: op.issuer,
     RAMBRIDGE_DEMO_EMULATOR_URL: emulatorUrl,

@@ -2,13 +2,15 @@
 // composes it: memory store, issuer keys, STS client to the emulator, process metrics, and access
 // logs written (to /dev/null) at the configured level. It talks to the benchmark over IPC:
 //   → {type: 'listening', url}        once its port is bound (the emulator must know it)
-//   ← {type: 'configure', …}          emulator and OP addresses, keys
+//   ← {type: 'configure', …}          emulator and OP addresses, keys; optionally (two-instances.mjs)
+//                                     a shared publicUrl, session secret and Redis URL
 //   → {type: 'configure', ok}         serving
 //   ← {type: 'token'}                 → {type: 'token', token}: a CLI access token for the bench user
 import { createServer } from 'node:http';
 import { pino } from 'pino';
 import { createApp } from '../../dist/app.js';
 import { systemClock } from '../../dist/clock.js';
+import { redisStoreSchema } from '../../dist/config/redis.js';
 import { createDeviceFlow } from '../../dist/device/index.js';
 import { stsClientFromConfig } from '../../dist/issuance/sts-from-config.js';
 import { BridgeIssuer } from '../../dist/issuer/index.js';
@@ -34,7 +36,15 @@ process.once('SIGTERM', () => process.exit(0));
 
 async function handle(message) {
   if (message.type === 'configure') {
-    const config = await benchConfig({ keys: message.keys, publicUrl, emulatorUrl: message.emulatorUrl, op: message.op });
+    const config = await benchConfig({
+      keys: message.keys,
+      publicUrl: message.publicUrl ?? publicUrl,
+      emulatorUrl: message.emulatorUrl,
+      op: message.op,
+      sessionSecret: message.sessionSecret,
+    });
+    // Several instances behind one address share one Redis: sessions and tokens minted by one are good at all.
+    if (message.redisUrl) config.store = redisStoreSchema.parse({ type: 'redis', url: message.redisUrl });
     const clock = systemClock;
     const logger = createLogger({ level: config.log.level, destination: pino.destination({ dest: '/dev/null', sync: true }) });
     const store = createStore(config.store, clock);
