@@ -1,13 +1,27 @@
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
+import { CliError, EXIT } from './client/errors.js';
+import { reportError } from './client/report.js';
 import { CLIENT_VERSION } from './client/version.js';
 import { registerCommands } from './commands/index.js';
+import { ERROR_PREFIX } from './error-format.js';
 
 /** Entry point of the `rambridge` command (bin/rambridge.js). */
 export async function main(argv: string[]): Promise<void> {
   const program = new Command('rambridge')
     .description('Corporate sign-in to Alibaba Cloud RAM roles: console and CLI credentials')
     .version(CLIENT_VERSION, '-V, --version', 'print the version of rambridge')
-    .showHelpAfterError();
+    // Commander's own messages ("error: unknown option…") get the prefix every other error has.
+    .configureOutput({ outputError: (text, write) => write(`${ERROR_PREFIX}${text.replace(/^error: /, '')}`) })
+    .showHelpAfterError()
+    // A usage error exits 2 like the client commands' (commander's own 1 would look like a failure).
+    .exitOverride((err) => process.exit(err.exitCode === 0 ? EXIT.OK : EXIT.USAGE));
   registerCommands(program);
-  await program.parseAsync(argv);
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    // Client commands report their own errors; this is everything else (server commands, a port in
+    // use, a bad flag value found inside an action): the same one line and hint, no stack trace.
+    const usage = err instanceof CommanderError ? new CliError('ERR_CLI_USAGE', err.message.replace(/^error: /, '')) : err;
+    process.exitCode = reportError(usage, { json: false, stream: process.stderr, env: process.env });
+  }
 }

@@ -19,7 +19,7 @@ export function clientCommand(program: Command, name: string, description: strin
     .description(description)
     .option('--server <url>', 'rambridge server (default: RAMBRIDGE_SERVER, else the last one logged in to)')
     .option('--json', 'machine-readable output, errors included')
-    .showHelpAfterError(`  hint: rambridge ${name} --help shows the usage`)
+    .showHelpAfterError(`hint: rambridge ${name} --help shows the usage`)
     .exitOverride((err) => process.exit(err.exitCode === 0 ? EXIT.OK : EXIT.USAGE));
 }
 

@@ -1,3 +1,4 @@
+import { formatError } from '../error-format.js';
 import { CliError, EXIT } from './errors.js';
 import type { OutputStream } from './progress.js';
 
@@ -22,9 +23,7 @@ export function reportError(err: unknown, options: { json: boolean; stream: Outp
     };
     options.stream.write(`${JSON.stringify({ error })}\n`);
   } else {
-    options.stream.write(`rambridge: ${message}\n`);
-    if (hint) options.stream.write(`  hint: ${hint}\n`);
-    if (known && err.requestId) options.stream.write(`  request id: ${err.requestId}\n`);
+    options.stream.write(formatError(message, { hint, requestId: known ? err.requestId : undefined }));
   }
   if (options.env.RAMBRIDGE_DEBUG && err instanceof Error) options.stream.write(`${err.stack}\n`);
   return exitCode;

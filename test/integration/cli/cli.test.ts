@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -79,5 +82,23 @@ describe('rambridge explain', () => {
   test('--json is machine-readable', async () => {
     const r = await run(['explain', '--config', demoFile, '--groups', 'rambridge-dev', '--json'], demoEnv);
     expect(JSON.parse(r.stdout).map((c: { role: string }) => c.role)).toEqual(['dev-admin', 'dev-readonly']);
+  });
+});
+
+describe('one error prefix for every command', () => {
+  const home = mkdtempSync(join(tmpdir(), 'rambridge-errors-'));
+  const cases: Array<[string, string[], number]> = [
+    ['a client command (not logged in)', ['whoami', '--server', 'http://127.0.0.1:1'], 3],
+    ["commander's usage errors", ['check-config', '--bogus'], 2],
+    ['a client command given a bad flag', ['roles', '--bogus'], 2],
+    ['an invalid configuration', ['check-config', fixture('invalid-many.yaml')], 2],
+    ['a bad value found inside an administrator command', ['keys', 'generate', '--dir', home, '--purpose', 'nope'], 2],
+  ];
+  test.each(cases)('%s: "rambridge: error: …", a "hint:" where there is one, no stack trace', async (_name, args, exit) => {
+    const r = await run(args, { HOME: home });
+    expect(r.code).toBe(exit);
+    expect(r.stderr).toMatch(/^rambridge: error: \S/);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(r.stderr).not.toMatch(/^\s+hint:/m);
   });
 });
