@@ -79,6 +79,19 @@ describe('rambridge explain', () => {
     );
   });
 
+  test('works from the mapping alone: no production secret set, the rest of the file unchecked', async () => {
+    const r = await run(['explain', '--config', demoFile, '--groups', 'rambridge-dev', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).map((c: { role: string }) => c.role)).toEqual(['dev-admin', 'dev-readonly']);
+  });
+
+  test('a mapping that is wrong is still refused, with only the mapping problems', async () => {
+    const r = await run(['explain', '--config', fixture('invalid-many.yaml'), '--groups', 'x']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('roles[2].account: unknown account "prod"');
+    expect(r.stderr).not.toContain('server.colour');
+  });
+
   test('--json is machine-readable', async () => {
     const r = await run(['explain', '--config', demoFile, '--groups', 'rambridge-dev', '--json'], demoEnv);
     expect(JSON.parse(r.stdout).map((c: { role: string }) => c.role)).toEqual(['dev-admin', 'dev-readonly']);
