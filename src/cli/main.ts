@@ -4,6 +4,7 @@ import { reportError } from './client/report.js';
 import { CLIENT_VERSION } from './client/version.js';
 import { registerCommands } from './commands/index.js';
 import { ERROR_PREFIX } from './error-format.js';
+import { portInUse } from './port-in-use.js';
 
 /** Entry point of the `rambridge` command (bin/rambridge.js). */
 export async function main(argv: string[]): Promise<void> {
@@ -21,7 +22,8 @@ export async function main(argv: string[]): Promise<void> {
   } catch (err) {
     // Client commands report their own errors; this is everything else (server commands, a port in
     // use, a bad flag value found inside an action): the same one line and hint, no stack trace.
-    const usage = err instanceof CommanderError ? new CliError('ERR_CLI_USAGE', err.message.replace(/^error: /, '')) : err;
-    process.exitCode = reportError(usage, { json: false, stream: process.stderr, env: process.env });
+    const known =
+      err instanceof CommanderError ? new CliError('ERR_CLI_USAGE', err.message.replace(/^error: /, '')) : (portInUse(err) ?? err);
+    process.exitCode = reportError(known, { json: false, stream: process.stderr, env: process.env });
   }
 }

@@ -37,6 +37,8 @@ export const CLI_ERROR_EXIT = {
   ERR_CLI_NOT_A_BRIDGE: EXIT.GENERIC,
   ERR_CLI_SERVER_ERROR: EXIT.GENERIC,
   ERR_CLI_FILE: EXIT.GENERIC,
+  /** A server command (`demo`, `serve`, `emulator`) cannot listen: the port is taken. */
+  ERR_CLI_PORT_IN_USE: EXIT.GENERIC,
   ERR_CLI_COMMAND_NOT_FOUND: EXIT.COMMAND_NOT_FOUND,
 } as const;
 
