@@ -18,6 +18,8 @@ export interface LoginUi {
   openBrowser?: (url: string) => void;
   /** Why no browser is opened, when none is. */
   noBrowserReason?: string;
+  /** Print a QR code of the link (off by default: ~20 lines that would push the code off an 80×24 terminal). */
+  qr?: boolean;
   /** Injected in tests to run the polling schedule instantly. */
   sleep?: (seconds: number) => Promise<void>;
 }
@@ -38,7 +40,7 @@ export async function deviceLogin(ctx: ClientContext, server: string, ui: LoginU
   const authorization = await requestDeviceAuthorization(ctx.fetch, discovery.device_authorization_endpoint, pkce, host);
   const deadline = ctx.clock.now() + authorization.expires_in * 1000;
 
-  ui.stream.write(await instructions(authorization, host));
+  ui.stream.write(await instructions(authorization, host, ui.qr === true));
   const link = authorization.verification_uri_complete ?? authorization.verification_uri;
   if (ui.openBrowser) {
     ui.stream.write('Opening your browser…\n');
@@ -78,14 +80,14 @@ export async function deviceLogin(ctx: ClientContext, server: string, ui: LoginU
 /**
  * The code, the page, and what the page must show. Users are told to compare host names: a code
  * that arrives in a phishing message would show another machine's name on the approval page.
+ * The QR code, when asked for, comes first: what scrolls away then is the QR's top, never the code.
  */
-async function instructions(authorization: DeviceAuthorization, host: string): Promise<string> {
-  const lines = ['', `  Open:        ${authorization.verification_uri}`, `  Enter code:  ${authorization.user_code}`, ''];
-  if (authorization.verification_uri_complete) {
-    lines.push(`  Or open this link, which fills in the code:`, `  ${authorization.verification_uri_complete}`, '');
-    const qr = await renderQr(authorization.verification_uri_complete);
-    if (qr) lines.push(qr, '');
-  }
+async function instructions(authorization: DeviceAuthorization, host: string, withQr: boolean): Promise<string> {
+  const complete = authorization.verification_uri_complete;
+  const qr = withQr && complete ? await renderQr(complete) : undefined;
+  const lines = qr ? ['', qr, '  Scan to open the link with a phone.'] : [];
+  lines.push('', `  Open:        ${authorization.verification_uri}`, `  Enter code:  ${authorization.user_code}`, '');
+  if (complete) lines.push(`  Or open this link, which fills in the code:`, `  ${complete}`, '');
   lines.push(`  Approve only if the page shows this code and the computer "${host}".`, '');
   return `${lines.join('\n')}\n`;
 }

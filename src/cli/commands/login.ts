@@ -7,17 +7,20 @@ import { formatRemaining } from '../client/duration.js';
 
 interface LoginOptions extends CommonOptions {
   browser: boolean;
+  qr?: boolean;
 }
 
 export function registerLogin(program: Command): void {
   clientCommand(program, 'login', 'sign in through your company login page in a browser (OAuth device flow)')
     .option('--no-browser', 'only print the link (also: RAMBRIDGE_NO_BROWSER=1; automatic over SSH)')
+    .option('--qr', 'also print a QR code of the link, to approve on a phone (printed above the code, which stays in view)')
     .action((options: LoginOptions) =>
       runClient(options, async (ctx) => {
         const server = await serverFor(ctx, options.server);
         const opening = shouldOpenBrowser(ctx.env, process.platform, !options.browser);
         const { user } = await deviceLogin(ctx, server, {
           stream: process.stderr,
+          qr: options.qr,
           openBrowser: opening ? (url) => openBrowser(url) : undefined,
           noBrowserReason: opening ? undefined : noBrowserReason(ctx.env, options.browser),
         });
