@@ -95,7 +95,7 @@ export async function findRole(ctx: ClientContext, server: string, user: string,
 /** Lists the roles from the server and remembers them for name resolution. */
 export async function fetchCatalogue(ctx: ClientContext, server: string, user: string): Promise<RoleInfo[]> {
   const roles = await listRoles(bridgeClient(ctx, server));
-  await ctx.roleBook.saveCatalogue(server, user, roles);
+  await ctx.roleBook.saveCatalogue(server, user, roles, ctx.clock.now());
   return roles;
 }
 

@@ -9,7 +9,7 @@ import { createPkce } from './pkce.js';
 import { pollForTokens } from './poll.js';
 import { showWaiting, type OutputStream } from './progress.js';
 import { renderQr } from './qr.js';
-import type { StoredSession } from './sessions.js';
+import { userKey, type StoredSession } from './sessions.js';
 
 export interface LoginUi {
   /** Where instructions and progress go (stderr: stdout is for `--json`). */
@@ -71,6 +71,8 @@ export async function deviceLogin(ctx: ClientContext, server: string, ui: LoginU
     sessionExpiresAt: user.sessionExpiresAt,
   };
   await ctx.sessions.put(server, session);
+  // Remembered for `whoami` while the server is down.
+  await ctx.roleBook.saveIdentity(server, userKey(session.user), user, ctx.clock.now());
   await ctx.settings.update((s) => ({ ...s, server }));
   // A new login replaces the old session: end it at the server rather than leave it alive.
   if (previous?.revocationEndpoint) await revokeToken(ctx.fetch, previous.revocationEndpoint, previous.refreshToken, 'refresh_token');
