@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { openBrowser, shouldOpenBrowser } from '../client/browser.js';
 import { clientCommand, runClient, type CommonOptions } from '../client/command.js';
 import { serverFor } from '../client/context.js';
-import { deviceLogin } from '../client/device-login.js';
+import { interactiveLogin } from '../client/interactive-login.js';
 import { formatRemaining } from '../client/duration.js';
 
 interface LoginOptions extends CommonOptions {
@@ -17,13 +16,7 @@ export function registerLogin(program: Command): void {
     .action((options: LoginOptions) =>
       runClient(options, async (ctx) => {
         const server = await serverFor(ctx, options.server);
-        const opening = shouldOpenBrowser(ctx.env, process.platform, !options.browser);
-        const { user } = await deviceLogin(ctx, server, {
-          stream: process.stderr,
-          qr: options.qr,
-          openBrowser: opening ? (url) => openBrowser(url) : undefined,
-          noBrowserReason: opening ? undefined : noBrowserReason(ctx.env, options.browser),
-        });
+        const { user } = await interactiveLogin(ctx, server, options, process.stderr);
         if (options.json) {
           process.stdout.write(`${JSON.stringify({ server, user })}\n`);
           return;
@@ -33,10 +26,4 @@ export function registerLogin(program: Command): void {
         process.stderr.write(`Signed in to ${server} as ${who} (via ${user.idp})${until}.\nNext: rambridge roles\n`);
       }),
     );
-}
-
-function noBrowserReason(env: NodeJS.ProcessEnv, browser: boolean): string {
-  if (!browser || env.RAMBRIDGE_NO_BROWSER) return 'as asked';
-  if (env.SSH_CONNECTION || env.SSH_TTY || env.SSH_CLIENT) return 'SSH session';
-  return 'no display';
 }
