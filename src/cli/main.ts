@@ -4,19 +4,12 @@ import { reportError } from './client/report.js';
 import { CLIENT_VERSION } from './client/version.js';
 import { registerCommands } from './commands/index.js';
 import { ERROR_PREFIX } from './error-format.js';
+import { addHelpExamples } from './help-examples.js';
 import { portInUse } from './port-in-use.js';
 
 /** Entry point of the `rambridge` command (bin/rambridge.js). */
 export async function main(argv: string[]): Promise<void> {
-  const program = new Command('rambridge')
-    .description('Corporate sign-in to Alibaba Cloud RAM roles: console and CLI credentials')
-    .version(CLIENT_VERSION, '-V, --version', 'print the version of rambridge')
-    // Commander's own messages ("error: unknown option…") get the prefix every other error has.
-    .configureOutput({ outputError: (text, write) => write(`${ERROR_PREFIX}${text.replace(/^error: /, '')}`) })
-    .showHelpAfterError()
-    // A usage error exits 2 like the client commands' (commander's own 1 would look like a failure).
-    .exitOverride((err) => process.exit(err.exitCode === 0 ? EXIT.OK : EXIT.USAGE));
-  registerCommands(program);
+  const program = createProgram();
   try {
     await program.parseAsync(argv);
   } catch (err) {
@@ -26,4 +19,19 @@ export async function main(argv: string[]): Promise<void> {
       err instanceof CommanderError ? new CliError('ERR_CLI_USAGE', err.message.replace(/^error: /, '')) : (portInUse(err) ?? err);
     process.exitCode = reportError(known, { json: false, stream: process.stderr, env: process.env });
   }
+}
+
+/** Every command with its options, help and examples, ready to parse (tests walk it). */
+export function createProgram(): Command {
+  const program = new Command('rambridge')
+    .description('Corporate sign-in to Alibaba Cloud RAM roles: console and CLI credentials')
+    .version(CLIENT_VERSION, '-V, --version', 'print the version of rambridge')
+    // Commander's own messages ("error: unknown option…") get the prefix every other error has.
+    .configureOutput({ outputError: (text, write) => write(`${ERROR_PREFIX}${text.replace(/^error: /, '')}`) })
+    .showHelpAfterError()
+    // A usage error exits 2 like the client commands' (commander's own 1 would look like a failure).
+    .exitOverride((err) => process.exit(err.exitCode === 0 ? EXIT.OK : EXIT.USAGE));
+  registerCommands(program);
+  addHelpExamples(program);
+  return program;
 }

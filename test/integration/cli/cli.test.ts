@@ -115,3 +115,9 @@ describe('one error prefix for every command', () => {
     expect(r.stderr).not.toMatch(/^\s+hint:/m);
   });
 });
+
+test('--help of a command ends with examples', async () => {
+  const r = await run(['creds', '--help']);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/\nExamples:\n {2}# .*\n {2}rambridge creds dev-admin\n/);
+});
