@@ -100,7 +100,28 @@ function resolve(raw: RawConfig): BridgeConfig {
 }
 
 function resolveIdp(idp: RawConfig['idps'][number], publicUrl: string, warnings: string[]): Idp {
-  return idp.type === 'saml' ? resolveSamlIdp(idp, publicUrl) : resolveOidcIdp(idp, publicUrl, warnings);
+  if (idp.type === 'oidc') return resolveOidcIdp(idp, publicUrl, warnings);
+  warnings.push(...samlWeakenings(idp));
+  return resolveSamlIdp(idp, publicUrl);
+}
+
+/** Settings of a SAML IdP that trust it further than its preset does: allowed, but said at start. */
+function samlWeakenings(idp: SamlIdpConfig): string[] {
+  const preset = SAML_PRESETS[idp.preset];
+  const found: string[] = [];
+  if (idp.requireSigned !== undefined && idp.requireSigned !== preset.requireSigned && preset.requireSigned === 'both') {
+    found.push(
+      `idps.${idp.id}.requireSigned is ${idp.requireSigned}, weaker than the ${idp.preset} preset's "both": ` +
+        'an answer with one signature is accepted',
+    );
+  }
+  if (idp.emailVerified === true && !preset.emailVerified) {
+    found.push(
+      `idps.${idp.id}.emailVerified is on: its email attribute names the user toward Alibaba Cloud and satisfies ` +
+        'emailDomains grants; make sure users cannot choose their own address at this IdP',
+    );
+  }
+  return found;
 }
 
 /** A SAML IdP with its preset applied and our endpoints derived (also used by the demo's SimpleSAMLphp). */

@@ -88,6 +88,22 @@ describe('loading a valid configuration', () => {
     });
   });
 
+  test('a SAML IdP trusted further than its preset (fewer signatures, an unverified email) is said at start', () => {
+    const samlIdp = (extra: string, preset = 'okta') =>
+      parseConfigText(
+        [
+          'server: {publicUrl: "https://b.example.com", trustProxy: 1, sessionSecrets: ["' + 'k'.repeat(32) + '"]}',
+          `idps: [{id: corp, type: saml, preset: ${preset}, entryPoint: "https://idp.example.com/sso", issuer: i, certificates: [c.pem]${extra}}]`,
+        ].join('\n'),
+        {},
+      ).warnings;
+    expect(samlIdp('')).toEqual([]);
+    expect(samlIdp(', requireSigned: assertion')).toEqual([expect.stringContaining('idps.corp.requireSigned is assertion')]);
+    expect(samlIdp(', emailVerified: true', 'generic')).toEqual([expect.stringContaining('idps.corp.emailVerified is on')]);
+    // What the preset already does is no warning.
+    expect(samlIdp(', requireSigned: assertion, emailVerified: false', 'entra')).toEqual([]);
+  });
+
   test('an entra preset reads groups and app roles', () => {
     const config = parseConfigText(
       [
