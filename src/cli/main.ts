@@ -6,9 +6,11 @@ import { registerCommands } from './commands/index.js';
 import { ERROR_PREFIX } from './error-format.js';
 import { addHelpExamples } from './help-examples.js';
 import { portInUse } from './port-in-use.js';
+import { cliLanguage, useLanguage } from './i18n/index.js';
 
 /** Entry point of the `rambridge` command (bin/rambridge.js). */
 export async function main(argv: string[]): Promise<void> {
+  useLanguage(cliLanguage(process.env));
   const program = createProgram();
   try {
     await program.parseAsync(argv);

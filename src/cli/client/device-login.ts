@@ -10,6 +10,8 @@ import { pollForTokens } from './poll.js';
 import { showWaiting, type OutputStream } from './progress.js';
 import { renderQr } from './qr.js';
 import { userKey, type StoredSession } from './sessions.js';
+import { t } from '../i18n/index.js';
+import { alignLabels } from '../i18n/width.js';
 
 export interface LoginUi {
   /** Where instructions and progress go (stderr: stdout is for `--json`). */
@@ -43,10 +45,10 @@ export async function deviceLogin(ctx: ClientContext, server: string, ui: LoginU
   ui.stream.write(await instructions(authorization, host, ui.qr === true));
   const link = authorization.verification_uri_complete ?? authorization.verification_uri;
   if (ui.openBrowser) {
-    ui.stream.write('Opening your browser…\n');
+    ui.stream.write(`${t('openingBrowser')}\n`);
     ui.openBrowser(link);
   } else if (ui.noBrowserReason) {
-    ui.stream.write(`Not opening a browser (${ui.noBrowserReason}): open the link on any device.\n`);
+    ui.stream.write(`${t('notOpeningBrowser', { reason: ui.noBrowserReason })}\n`);
   }
 
   const waiting = showWaiting(ui.stream, deadline, ctx.clock);
@@ -87,9 +89,10 @@ export async function deviceLogin(ctx: ClientContext, server: string, ui: LoginU
 async function instructions(authorization: DeviceAuthorization, host: string, withQr: boolean): Promise<string> {
   const complete = authorization.verification_uri_complete;
   const qr = withQr && complete ? await renderQr(complete) : undefined;
-  const lines = qr ? ['', qr, '  Scan to open the link with a phone.'] : [];
-  lines.push('', `  Open:        ${authorization.verification_uri}`, `  Enter code:  ${authorization.user_code}`, '');
-  if (complete) lines.push(`  Or open this link, which fills in the code:`, `  ${complete}`, '');
-  lines.push(`  Approve only if the page shows this code and the computer "${host}".`, '');
+  const lines = qr ? ['', qr, `  ${t('loginScan')}`] : [];
+  const [open, enter] = alignLabels(t('loginOpen'), t('loginEnterCode'));
+  lines.push('', `  ${open}${authorization.verification_uri}`, `  ${enter}${authorization.user_code}`, '');
+  if (complete) lines.push(`  ${t('loginOrOpen')}`, `  ${complete}`, '');
+  lines.push(`  ${t('loginApproveOnly', { host })}`, '');
   return `${lines.join('\n')}\n`;
 }

@@ -1,5 +1,6 @@
 import { CliError, type CliErrorCode } from './errors.js';
 import { USER_AGENT } from './version.js';
+import { t } from '../i18n/index.js';
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -20,8 +21,8 @@ export async function requestJson(fetchImpl: FetchLike, url: string, init: Reque
   try {
     response = await fetchImpl(url, { ...init, headers, redirect: 'manual', signal: init.signal ?? AbortSignal.timeout(30_000) });
   } catch (err) {
-    throw new CliError('ERR_CLI_UNREACHABLE', `Cannot reach ${new URL(url).origin}.`, {
-      hint: 'Check the network (VPN?) and the server URL.',
+    throw new CliError('ERR_CLI_UNREACHABLE', t('unreachable', { origin: new URL(url).origin }), {
+      hint: t('unreachableHint'),
       cause: err,
     });
   }

@@ -3,6 +3,7 @@ import { bridgeClient, type ClientContext } from './context.js';
 import { fetchCatalogue } from './credential-source.js';
 import { CliError, notLoggedIn } from './errors.js';
 import { userKey } from './sessions.js';
+import { t } from '../i18n/index.js';
 
 /**
  * `roles` and `whoami` answer from what the client remembers when the server is down (a VPN that
@@ -52,7 +53,9 @@ export async function whoamiOrCached(ctx: ClientContext, server: string): Promis
 export function offlineNote(cachedAt: number): string {
   const d = new Date(cachedAt);
   const two = (n: number) => String(n).padStart(2, '0');
-  return `(offline: from cache, ${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())})`;
+  return t('offlineNote', {
+    time: `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`,
+  });
 }
 
 /** With `--json`: `offline: true` and when the answer was fetched, so scripts can tell. */

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import { CliError } from './errors.js';
 import type { OutputStream } from './progress.js';
+import { t } from '../i18n/index.js';
 
 /** Where a question is asked and answered: stdin and stderr (stdout may be piped to a tool). */
 export interface Terminal {
@@ -47,7 +48,7 @@ export async function offerLogin(
   options: { term: Terminal; json: boolean; env: NodeJS.ProcessEnv; login: () => Promise<unknown> },
 ): Promise<boolean> {
   if (!loginFixes(err) || !canAsk(options.term, options.json, options.env)) return false;
-  if (!(await askYesNo(`${err.message} Log in again? [Y/n] `, options.term))) return false;
+  if (!(await askYesNo(`${err.message} ${t('logInAgain')}`, options.term))) return false;
   await options.login();
   return true;
 }

@@ -3,6 +3,7 @@ import { clientCommand, runClient, type CommonOptions } from '../client/command.
 import { serverFor } from '../client/context.js';
 import { interactiveLogin } from '../client/interactive-login.js';
 import { formatRemaining } from '../client/duration.js';
+import { t } from '../i18n/index.js';
 
 interface LoginOptions extends CommonOptions {
   browser: boolean;
@@ -22,8 +23,10 @@ export function registerLogin(program: Command): void {
           return;
         }
         const who = user.email ?? user.name ?? user.subject;
-        const until = user.sessionExpiresAt ? ` for ${formatRemaining(Date.parse(user.sessionExpiresAt) - ctx.clock.now())}` : '';
-        process.stderr.write(`Signed in to ${server} as ${who} (via ${user.idp})${until}.\nNext: rambridge roles\n`);
+        const until = user.sessionExpiresAt
+          ? t('signedInFor', { remaining: formatRemaining(Date.parse(user.sessionExpiresAt) - ctx.clock.now()) })
+          : '';
+        process.stderr.write(`${t('signedIn', { server, who, idp: user.idp, until })}\n${t('nextRoles')}\n`);
       }),
     );
 }

@@ -5,6 +5,7 @@ import { CliError } from '../client/errors.js';
 import { offlineJson, offlineNote, rolesOrCached } from '../client/offline.js';
 import { resolveRole } from '../client/resolve-role.js';
 import { listRoles, renderRoles } from '../client/roles-view.js';
+import { t } from '../i18n/index.js';
 
 interface RolesOptions extends CommonOptions {
   favourite?: string;
@@ -25,11 +26,9 @@ export function registerRoles(program: Command): void {
         if (options.json) {
           process.stdout.write(`${JSON.stringify({ server, roles: listed, ...offlineJson(cachedAt) })}\n`);
         } else if (roles.length === 0) {
-          throw new CliError('ERR_CLI_NOT_ALLOWED', 'You have no roles on this server.', {
-            hint: 'Ask your administrator which IdP groups grant roles (rambridge whoami shows yours).',
-          });
+          throw new CliError('ERR_CLI_NOT_ALLOWED', t('noRoles'), { hint: t('noRolesHint') });
         } else if (listed.length === 0) {
-          process.stderr.write(`None of your ${roles.length} roles matches "${filter.join(' ')}".\n`);
+          process.stderr.write(`${t('noRoleMatches', { count: roles.length, filter: filter.join(' ') })}\n`);
         } else {
           process.stdout.write(renderRoles(listed, ctx.clock.now()));
         }

@@ -121,3 +121,12 @@ test('--help of a command ends with examples', async () => {
   expect(r.code).toBe(0);
   expect(r.stdout).toMatch(/\nExamples:\n {2}# .*\n {2}rambridge creds dev-admin\n/);
 });
+
+test('LANG=zh_CN: the messages in Chinese, the prefixes as everywhere', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'rambridge-zh-'));
+  const r = await run(['whoami', '--server', 'http://127.0.0.1:1'], { HOME: home, LANG: 'zh_CN.UTF-8' });
+  expect(r.code).toBe(3);
+  expect(r.stderr).toBe('rambridge: error: 你尚未登录 http://127.0.0.1:1。\nhint: 请运行：rambridge login --server http://127.0.0.1:1\n');
+  const english = await run(['whoami', '--server', 'http://127.0.0.1:1'], { HOME: home, LANG: 'en_US.UTF-8' });
+  expect(english.stderr).toContain('You are not logged in to http://127.0.0.1:1.');
+});

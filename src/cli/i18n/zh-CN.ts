@@ -1,0 +1,32 @@
+import type { Catalogue } from './en.js';
+
+/** 简体中文. Same keys and placeholders as en.ts; commands, flags and codes stay as typed. */
+export const zhCN: Catalogue = {
+  notLoggedIn: '你尚未登录 {server}。',
+  runLogin: '请运行：rambridge login --server {server}',
+  sessionEnded: '你的 rambridge 会话已结束。',
+  logInAgain: '重新登录？[Y/n] ',
+  offlineNote: '（离线：来自缓存，{time}）',
+  unreachable: '无法连接 {origin}。',
+  unreachableHint: '请检查网络（VPN？）和服务器地址。',
+  unexpected: '意外错误：{detail}',
+  bugHint: '这是 rambridge 的缺陷；设置 RAMBRIDGE_DEBUG=1 查看详情并报告。',
+  loginOpen: '打开：',
+  loginEnterCode: '输入代码：',
+  loginOrOpen: '或打开此链接（已填好代码）：',
+  loginScan: '用手机扫码打开链接。',
+  loginApproveOnly: '仅当页面显示此代码和计算机“{host}”时才批准。',
+  openingBrowser: '正在打开浏览器…',
+  notOpeningBrowser: '不打开浏览器（{reason}）：请在任意设备上打开链接。',
+  waitingForApproval: '等待批准（代码将在 {remaining} 后过期）…',
+  signedIn: '已以 {who} 身份登录 {server}（通过 {idp}）{until}。',
+  signedInFor: '，有效期 {remaining}',
+  nextRoles: '下一步：rambridge roles',
+  noRoles: '你在此服务器上没有任何角色。',
+  noRolesHint: '请询问管理员哪些 IdP 组授予角色（rambridge whoami 显示你的组）。',
+  noRoleMatches: '你的 {count} 个角色中没有与“{filter}”匹配的。',
+  rolesLegend: '★ 收藏（切换：rambridge roles --favourite ROLE）    使用：rambridge creds ROLE、rambridge exec ROLE -- CMD',
+  notLoggedOut: '你未登录 {server}，无需操作。',
+  loggedOut: '已退出 {server}：令牌和缓存的凭证已删除{note}。',
+  loggedOutUntold: '（无法通知服务器；会话将自行结束）',
+};

@@ -1,0 +1,35 @@
+import { cliLanguage, LANGUAGES } from '../../../src/cli/i18n/index.js';
+import { en } from '../../../src/cli/i18n/en.js';
+import { alignLabels, displayWidth } from '../../../src/cli/i18n/width.js';
+
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+test.each(Object.entries(LANGUAGES))('%s has every key of the English catalogue, and no other', (_language, catalogue) => {
+  expect(Object.keys(catalogue).sort()).toEqual(Object.keys(en).sort());
+  for (const value of Object.values(catalogue)) expect(value.trim()).not.toBe('');
+});
+
+test.each(Object.entries(LANGUAGES))('%s uses the same placeholders as English in each sentence', (_language, catalogue) => {
+  for (const [key, text] of Object.entries(en))
+    expect([key, placeholders(catalogue[key as keyof typeof en])]).toEqual([key, placeholders(text)]);
+});
+
+test.each([
+  [{ LANG: 'zh_CN.UTF-8' }, 'zh-CN'],
+  [{ LANG: 'zh_SG.UTF-8' }, 'zh-CN'],
+  [{ LANG: 'zh' }, 'zh-CN'],
+  [{ LANG: 'zh_TW.UTF-8' }, 'en'],
+  [{ LANG: 'en_US.UTF-8' }, 'en'],
+  [{ LANG: 'C' }, 'en'],
+  [{}, 'en'],
+  [{ LANG: 'zh_CN.UTF-8', LC_ALL: 'C' }, 'en'],
+  [{ LANG: 'en_GB.UTF-8', LC_MESSAGES: 'zh_CN.UTF-8' }, 'zh-CN'],
+])('the language of %j is %s (LC_ALL, then LC_MESSAGES, then LANG)', (env, language) => {
+  expect(cliLanguage(env)).toBe(language);
+});
+
+test('labels line up in columns, Chinese characters taking two', () => {
+  expect(displayWidth('输入代码：')).toBe(10);
+  const [open, enter] = alignLabels('打开：', '输入代码：');
+  expect(displayWidth(open!)).toBe(displayWidth(enter!));
+});
