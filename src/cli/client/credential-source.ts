@@ -6,6 +6,7 @@ import { CliError, notLoggedIn } from './errors.js';
 import { withFileLock } from './lock.js';
 import { resolveRole } from './resolve-role.js';
 import { userKey } from './sessions.js';
+import { t } from '../i18n/index.js';
 
 /** What `creds`, `exec` and `credential-server` ask for. */
 export interface CredentialRequest {
@@ -49,8 +50,9 @@ export async function obtainCredentials(ctx: ClientContext, request: CredentialR
   const role = await findRole(ctx, request.server, user, request.role);
   const durationSeconds = request.durationSeconds ?? Math.min(DEFAULT_DURATION_SECONDS, role.maxSessionDuration);
   if (durationSeconds > role.maxSessionDuration) {
-    throw new CliError('ERR_CLI_DURATION_INVALID', `${role.id} allows sessions of at most ${formatDuration(role.maxSessionDuration)}.`, {
-      hint: `Use --duration ${formatDuration(role.maxSessionDuration)} or less.`,
+    const duration = formatDuration(role.maxSessionDuration);
+    throw new CliError('ERR_CLI_DURATION_INVALID', t('durationRoleMax', { role: role.id, duration }), {
+      hint: t('durationRoleMaxHint', { duration }),
     });
   }
   const key: CacheKey = { server: request.server, user, role: role.id, durationSeconds };
@@ -105,7 +107,7 @@ function rethrowWithCliHint(err: unknown): never {
     throw new CliError(err.code, err.message, {
       serverCode: err.serverCode,
       requestId: err.requestId,
-      hint: 'Say why with --justification "…"',
+      hint: t('justificationHint'),
     });
   }
   throw err;

@@ -3,6 +3,7 @@ import { CliError } from './errors.js';
 import { postForm, serverError, type FetchLike, type JsonResponse } from './http.js';
 import type { Pkce } from './pkce.js';
 import { CLIENT_VERSION } from './version.js';
+import { t } from '../i18n/index.js';
 
 /** RFC 8628 §3.2 device authorization response. */
 export interface DeviceAuthorization {
@@ -96,7 +97,7 @@ export async function refreshTokens(fetchImpl: FetchLike, endpoint: string, refr
   if (response.status === 200 && isTokenSet(response.body)) return response.body;
   const error = (response.body as { error?: string } | undefined)?.error;
   if (error === 'invalid_grant') {
-    throw new CliError('ERR_CLI_SESSION_ENDED', 'Your rambridge session has ended.', { hint: 'Run: rambridge login' });
+    throw new CliError('ERR_CLI_SESSION_ENDED', t('sessionEnded'), { hint: t('runLoginAny') });
   }
   throw serverError(response);
 }

@@ -26,9 +26,7 @@ export function showWaiting(stream: OutputStream, deadline: number, clock: Clock
   let frame = 0;
   const draw = () => {
     frame = (frame + 1) % FRAMES.length;
-    stream.write(
-      `\r\x1b[2K${FRAMES[frame]} Waiting for approval in the browser… ${countdown(deadline - clock.now())} left (Ctrl+C to cancel)`,
-    );
+    stream.write(`\r\x1b[2K${FRAMES[frame]} ${t('waitingSpinner', { left: countdown(deadline - clock.now()) })}`);
   };
   draw();
   const timer = setInterval(draw, 100);

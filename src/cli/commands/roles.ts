@@ -39,5 +39,5 @@ export function registerRoles(program: Command): void {
 async function toggleFavourite(ctx: ClientContext, server: string, role: string, json?: boolean): Promise<void> {
   const favourite = await ctx.roleBook.toggleFavourite(server, role);
   if (json) process.stdout.write(`${JSON.stringify({ role, favourite })}\n`);
-  else process.stderr.write(favourite ? `★ ${role} is a favourite now: listed first.\n` : `${role} is no longer a favourite.\n`);
+  else process.stderr.write(`${t(favourite ? 'favouriteOn' : 'favouriteOff', { role })}\n`);
 }

@@ -1,6 +1,9 @@
-import { cliLanguage, LANGUAGES } from '../../../src/cli/i18n/index.js';
+import { formatRemaining, parseDuration } from '../../../src/cli/client/duration.js';
+import { resolveRole } from '../../../src/cli/client/resolve-role.js';
+import { cliLanguage, LANGUAGES, useLanguage } from '../../../src/cli/i18n/index.js';
 import { en } from '../../../src/cli/i18n/en.js';
 import { alignLabels, displayWidth } from '../../../src/cli/i18n/width.js';
+import { ROLES } from './fixtures.js';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -32,4 +35,17 @@ test('labels line up in columns, Chinese characters taking two', () => {
   expect(displayWidth('输入代码：')).toBe(10);
   const [open, enter] = alignLabels('打开：', '输入代码：');
   expect(displayWidth(open!)).toBe(displayWidth(enter!));
+});
+
+describe('in zh-CN', () => {
+  beforeAll(() => useLanguage('zh-CN'));
+  afterAll(() => useLanguage('en'));
+
+  test('durations and errors are Chinese; commands and flags in them stay as typed', () => {
+    expect(formatRemaining(3 * 3_600_000 + 12 * 60_000)).toBe('3 小时 12 分钟');
+    expect(() => parseDuration('soon')).toThrow(
+      expect.objectContaining({ message: '“soon”不是有效的时长。', code: 'ERR_CLI_DURATION_INVALID' }),
+    );
+    expect(() => resolveRole(ROLES, 'nothing-like-it')).toThrow(expect.objectContaining({ hint: '运行 rambridge roles 查看它们。' }));
+  });
 });
