@@ -62,6 +62,21 @@ export const en = {
   favouriteOff: '{role} is no longer a favourite.',
   serving: 'Serving {role} to this machine only. Keep this running; Ctrl+C stops it.',
   waitingSpinner: 'Waiting for approval in the browser… {left} left (Ctrl+C to cancel)',
+  whoamiServer: 'server',
+  whoamiVia: 'via',
+  whoamiGroups: 'groups',
+  whoamiMethods: 'methods',
+  whoamiSession: 'session',
+  whoamiViaValue: '{idp} ({issuer}), subject {subject}',
+  whoamiNoGroups: '(none)',
+  whoamiUntil: 'until {time} ({remaining} left)',
+  summaryTitle: 'Credentials for {role} ({arn}) in {account}',
+  summaryValid: 'valid until {time} ({remaining} left)',
+  summaryFromCache: ', from the local cache',
+  summaryHowTo: 'The keys are not shown on a terminal. To use them:',
+  summaryExec: 'run one command with them',
+  summaryEnv: 'export them in this shell',
+  summaryJson: 'print them (or: process, aliyun-profile)',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -1,9 +1,10 @@
 import { formatRemaining, parseDuration } from '../../../src/cli/client/duration.js';
+import { formatSummary } from '../../../src/cli/client/formats.js';
 import { resolveRole } from '../../../src/cli/client/resolve-role.js';
 import { cliLanguage, LANGUAGES, useLanguage } from '../../../src/cli/i18n/index.js';
 import { en } from '../../../src/cli/i18n/en.js';
 import { alignLabels, displayWidth } from '../../../src/cli/i18n/width.js';
-import { ROLES } from './fixtures.js';
+import { credentials, ROLES } from './fixtures.js';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -46,6 +47,16 @@ describe('in zh-CN', () => {
     expect(() => parseDuration('soon')).toThrow(
       expect.objectContaining({ message: '“soon”不是有效的时长。', code: 'ERR_CLI_DURATION_INVALID' }),
     );
+    const summary = formatSummary({
+      role: ROLES[0]!,
+      credentials: credentials(new Date(3_600_000).toISOString()),
+      fromCache: true,
+      now: 0,
+    });
+    expect(summary).toContain('Development 中 dev-admin');
+    expect(summary).toContain('，来自本地缓存');
+    expect(summary).toContain('rambridge exec dev-admin -- aliyun sts GetCallerIdentity');
+    expect(summary).not.toContain('secret/with+chars');
     expect(() => resolveRole(ROLES, 'nothing-like-it')).toThrow(expect.objectContaining({ hint: '运行 rambridge roles 查看它们。' }));
   });
 });
