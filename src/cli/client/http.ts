@@ -107,7 +107,7 @@ function codeFor(status: number, serverCode: string | undefined, invalidToken: b
 }
 
 function defaultHint(status: number, invalidToken: boolean): string | undefined {
-  if (invalidToken) return 'Run: rambridge login';
-  if (status === 429 || status >= 500) return 'Try again in a minute; if it persists, tell your administrator (quote the request id).';
+  if (invalidToken) return t('runLoginAny');
+  if (status === 429 || status >= 500) return t('retryLater');
   return undefined;
 }

@@ -77,6 +77,17 @@ export const en = {
   summaryExec: 'run one command with them',
   summaryEnv: 'export them in this shell',
   summaryJson: 'print them (or: process, aliyun-profile)',
+  notABridge: '{server} does not look like a rambridge server ({why}).',
+  notABridgeHint: 'Check the URL: it is the address of the rambridge web page, e.g. https://rambridge.example.com',
+  otherIssuer: '{server} calls itself {issuer}.',
+  useServer: 'Use: rambridge login --server {server}',
+  cannotRun: 'Cannot run "{command}" ({why}).',
+  cannotRunNotFound: 'not found',
+  cannotRunDenied: 'permission denied',
+  cannotRunHint: 'Check the command name and your PATH.',
+  fileUnusable: 'Cannot use {path} ({code}).',
+  fileUnusableHint: 'Check that the file and its directory belong to you.',
+  retryLater: 'Try again in a minute; if it persists, tell your administrator (quote the request id).',
 } as const;
 
 export type MessageKey = keyof typeof en;
