@@ -21,7 +21,7 @@ export async function readJsonFile<T>(path: string): Promise<T | undefined> {
   try {
     return JSON.parse(text) as T;
   } catch (err) {
-    throw new CliError('ERR_CLI_FILE', `${path} is not valid JSON.`, { hint: 'Fix or delete the file and try again.', cause: err });
+    throw new CliError('ERR_CLI_FILE', t('fileNotJson', { path }), { hint: t('fileNotJsonHint'), cause: err });
   }
 }
 

@@ -10,15 +10,13 @@ export function normalizeServerUrl(input: string): string {
   try {
     url = new URL(input.includes('://') ? input : `https://${input}`);
   } catch {
-    throw new CliError('ERR_CLI_USAGE', `"${input}" is not a server URL.`, {
-      hint: 'Example: rambridge login --server https://rambridge.example.com',
-    });
+    throw new CliError('ERR_CLI_USAGE', t('notServerUrl', { input }), { hint: t('notServerUrlHint') });
   }
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
     throw new CliError('ERR_CLI_INSECURE_SERVER', t('insecureServer', { host: url.host }), { hint: t('insecureServerHint') });
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new CliError('ERR_CLI_USAGE', `"${input}" is not an http(s) URL.`);
+    throw new CliError('ERR_CLI_USAGE', t('notHttpUrl', { input }));
   }
   url.hash = '';
   url.search = '';

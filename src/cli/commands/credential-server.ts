@@ -22,8 +22,7 @@ export function registerCredentialServer(program: Command): void {
     .action((options: ServerOptions) =>
       runClient(options, async (ctx) => {
         const port = Number(options.port);
-        if (!Number.isInteger(port) || port < 0 || port > 65535)
-          throw new CliError('ERR_CLI_USAGE', `"${options.port}" is not a port number.`);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('ERR_CLI_USAGE', t('notPort', { port: options.port }));
         const server = await serverFor(ctx, options.server);
         const request = credentialRequest(server, options.role, options);
         // Fail now, not at the first tool's request, if the role or the login is wrong.

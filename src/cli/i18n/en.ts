@@ -88,6 +88,16 @@ export const en = {
   fileUnusable: 'Cannot use {path} ({code}).',
   fileUnusableHint: 'Check that the file and its directory belong to you.',
   retryLater: 'Try again in a minute; if it persists, tell your administrator (quote the request id).',
+  lockBusy: 'Another rambridge process has been busy for too long.',
+  lockBusyHint: 'If none is running, delete {path}.',
+  fileNotJson: '{path} is not valid JSON.',
+  fileNotJsonHint: 'Fix or delete the file and try again.',
+  notServerUrl: '"{input}" is not a server URL.',
+  notServerUrlHint: 'Example: rambridge login --server https://rambridge.example.com',
+  notHttpUrl: '"{input}" is not an http(s) URL.',
+  notPort: '"{port}" is not a port number.',
+  consoleOpening: 'Opening {url}\nand click "Open console" for {role} ({account}).',
+  consoleOpen: 'Open {url}\nand click "Open console" for {role} ({account}).',
 } as const;
 
 export type MessageKey = keyof typeof en;
