@@ -98,6 +98,16 @@ export const en = {
   notPort: '"{port}" is not a port number.',
   consoleOpening: 'Opening {url}\nand click "Open console" for {role} ({account}).',
   consoleOpen: 'Open {url}\nand click "Open console" for {role} ({account}).',
+  profileWritten: 'Wrote profile "{name}" (role {role}, valid for {remaining}) to {path}.',
+  profileUse: 'Use it with: aliyun --profile {name} …',
+  profileNoRenew: 'It does not renew itself; for profiles that do, run: rambridge configure-aliyun',
+  profilesWritten: 'Wrote {count} profiles to {path} (other profiles unchanged):',
+  profileWrittenOne: 'Wrote 1 profile to {path} (other profiles unchanged):',
+  profilesRenew: 'Each runs "rambridge creds ROLE --format process", so credentials renew by themselves.',
+  profilesCurrent: 'The aliyun CLI now uses {name} by default.',
+  profilesTry: 'Try: aliyun --profile {name} sts GetCallerIdentity',
+  noProfileRoles: 'You have no roles on this server: no profile to write.',
+  noProfileRolesHint: 'rambridge whoami shows your groups.',
 } as const;
 
 export type MessageKey = keyof typeof en;
