@@ -1,3 +1,4 @@
+import { formatError } from './error-format.js';
 import { ConfigInvalid, formatProblem } from '../config/index.js';
 
 /** Exit code for a configuration that does not validate: nothing was started. */
@@ -7,7 +8,7 @@ export const EXIT_CONFIG = 2;
 export function exitOnConfigProblems(err: unknown): never {
   if (err instanceof ConfigInvalid) {
     process.stderr.write(
-      `rambridge: ${err.source} is not a valid configuration (${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}):\n`,
+      formatError(`${err.source} is not a valid configuration (${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}):`),
     );
     process.stderr.write(`${err.problems.map(formatProblem).join('\n')}\n`);
     process.exit(EXIT_CONFIG);

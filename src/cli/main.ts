@@ -1,13 +1,39 @@
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
+import { CliError, EXIT } from './client/errors.js';
+import { reportError } from './client/report.js';
 import { CLIENT_VERSION } from './client/version.js';
 import { registerCommands } from './commands/index.js';
+import { ERROR_PREFIX } from './error-format.js';
+import { addHelpExamples } from './help-examples.js';
+import { portInUse } from './port-in-use.js';
+import { cliLanguage, useLanguage } from './i18n/index.js';
 
 /** Entry point of the `rambridge` command (bin/rambridge.js). */
 export async function main(argv: string[]): Promise<void> {
+  useLanguage(cliLanguage(process.env));
+  const program = createProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    // Client commands report their own errors; this is everything else (server commands, a port in
+    // use, a bad flag value found inside an action): the same one line and hint, no stack trace.
+    const known =
+      err instanceof CommanderError ? new CliError('ERR_CLI_USAGE', err.message.replace(/^error: /, '')) : (portInUse(err) ?? err);
+    process.exitCode = reportError(known, { json: false, stream: process.stderr, env: process.env });
+  }
+}
+
+/** Every command with its options, help and examples, ready to parse (tests walk it). */
+export function createProgram(): Command {
   const program = new Command('rambridge')
     .description('Corporate sign-in to Alibaba Cloud RAM roles: console and CLI credentials')
     .version(CLIENT_VERSION, '-V, --version', 'print the version of rambridge')
-    .showHelpAfterError();
+    // Commander's own messages ("error: unknown option…") get the prefix every other error has.
+    .configureOutput({ outputError: (text, write) => write(`${ERROR_PREFIX}${text.replace(/^error: /, '')}`) })
+    .showHelpAfterError()
+    // A usage error exits 2 like the client commands' (commander's own 1 would look like a failure).
+    .exitOverride((err) => process.exit(err.exitCode === 0 ? EXIT.OK : EXIT.USAGE));
   registerCommands(program);
-  await program.parseAsync(argv);
+  addHelpExamples(program);
+  return program;
 }

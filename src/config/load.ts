@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
 import { ConfigInvalid, formatPath, type ConfigProblem } from './problems.js';
-import { validateConfig } from './validate.js';
+import { isMappingPath, validateConfig, validateMapping, type MappingConfig } from './validate.js';
 import type { BridgeConfig } from './model.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -14,6 +14,14 @@ export function loadConfigFile(file: string, env: Env): Promise<BridgeConfig> {
   return loadYamlConfig(file, env, validateConfig);
 }
 
+/**
+ * Only the accounts, roles and grants of the bridge's config file (`rambridge explain`): a `${VAR}`
+ * unset outside them (the production secrets) is no problem here; inside them it still is.
+ */
+export function loadMappingFile(file: string, env: Env): Promise<MappingConfig> {
+  return loadYamlConfig(file, env, validateMapping, isMappingPath);
+}
+
 /** The bridge's config from YAML text; `source` names it in the error. */
 export function parseConfigText(text: string, env: Env, source = 'config'): BridgeConfig {
   return parseYamlConfig(text, env, validateConfig, source);
@@ -24,18 +32,30 @@ export function parseConfigText(text: string, env: Env, source = 'config'): Brid
  * parse it (duplicate keys are errors), expand `${VAR}` / `${VAR:-default}` in string values, then
  * validate; every problem is reported at once with its path. Throws ConfigInvalid.
  */
-export async function loadYamlConfig<T>(file: string, env: Env, validate: (value: unknown) => Validated<T>): Promise<T> {
+export async function loadYamlConfig<T>(
+  file: string,
+  env: Env,
+  validate: (value: unknown) => Validated<T>,
+  envMatters: (path: string) => boolean = () => true,
+): Promise<T> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
     throw new ConfigInvalid(file, [{ path: '(file)', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }]);
   }
-  return parseYamlConfig(text, env, validate, file);
+  return parseYamlConfig(text, env, validate, file, envMatters);
 }
 
 /** `loadYamlConfig` for text in hand; `source` names it in the error. */
-export function parseYamlConfig<T>(text: string, env: Env, validate: (value: unknown) => Validated<T>, source: string): T {
+export function parseYamlConfig<T>(
+  text: string,
+  env: Env,
+  validate: (value: unknown) => Validated<T>,
+  source: string,
+  /** Which paths a missing variable is a problem at (all, but for a validator that reads only a part). */
+  envMatters: (path: string) => boolean = () => true,
+): T {
   const doc = parseDocument(text, { uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new ConfigInvalid(
@@ -43,8 +63,9 @@ export function parseYamlConfig<T>(text: string, env: Env, validate: (value: unk
       doc.errors.map((e) => ({ path: `(line ${e.linePos?.[0]?.line ?? '?'})`, message: e.message.split('\n')[0]! })),
     );
   }
-  const envProblems: ConfigProblem[] = [];
-  const expanded = expandEnv(doc.toJS(), env, [], envProblems);
+  const allEnvProblems: ConfigProblem[] = [];
+  const expanded = expandEnv(doc.toJS(), env, [], allEnvProblems);
+  const envProblems = allEnvProblems.filter((p) => envMatters(p.path));
   const result = validate(expanded);
   if (result.ok && envProblems.length === 0) return result.config;
   // A missing variable already explains why the value at its path is empty or invalid.

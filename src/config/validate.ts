@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { SITES } from './defaults.js';
 import type { AlibabaSettings, BridgeConfig, Grant, Idp, OidcIdp, Role, SamlIdp } from './model.js';
 import { OIDC_PRESETS } from './presets.js';
@@ -15,6 +16,44 @@ export function validateConfig(input: unknown): ValidationResult {
   const problems = [...(parsed.success ? [] : problemsFromZod(parsed.error.issues)), ...checkReferences(input)];
   if (!parsed.success || problems.length > 0) return { ok: false, problems: dedupe(problems) };
   return { ok: true, config: resolve(parsed.data) };
+}
+
+/** The part of the configuration that decides who gets which role: all `explain` needs. */
+export type MappingConfig = Pick<BridgeConfig, 'accounts' | 'roles' | 'grants'>;
+
+/** The top-level keys of the mapping; their values are checked as in the full configuration. */
+export const MAPPING_KEYS = ['accounts', 'roles', 'grants'] as const;
+
+const mappingSchema = z.object({
+  accounts: configSchema.shape.accounts,
+  roles: configSchema.shape.roles,
+  grants: configSchema.shape.grants,
+});
+
+/**
+ * Validates only accounts, roles and grants (schema and cross-references between them), ignoring
+ * the rest: the server, IdPs and keys name secrets an administrator explaining a mapping — or a
+ * reviewer of a pull request — does not have, and have no say in who gets which role.
+ */
+export function validateMapping(input: unknown): { ok: true; config: MappingConfig } | { ok: false; problems: ConfigProblem[] } {
+  const parsed = mappingSchema.safeParse(input);
+  const references = checkReferences(input).filter((p) => isMappingPath(p.path));
+  const problems = [...(parsed.success ? [] : problemsFromZod(parsed.error.issues)), ...references];
+  if (!parsed.success || problems.length > 0) return { ok: false, problems: dedupe(problems) };
+  const raw = parsed.data;
+  return {
+    ok: true,
+    config: {
+      accounts: raw.accounts,
+      roles: raw.roles.map((r) => resolveRole(r, raw)),
+      grants: raw.grants.map((g, i): Grant => ({ ...g, id: g.id ?? `grants[${i}]` })),
+    },
+  };
+}
+
+/** Whether a problem's path (`roles[2].account`) lies inside the mapping. */
+export function isMappingPath(path: string): boolean {
+  return MAPPING_KEYS.some((key) => path === key || path.startsWith(`${key}[`) || path.startsWith(`${key}.`));
 }
 
 function resolve(raw: RawConfig): BridgeConfig {
@@ -163,7 +202,7 @@ function resolveAlibaba(a: RawConfig['alibaba']): AlibabaSettings {
   };
 }
 
-function resolveRole(role: RawConfig['roles'][number], raw: RawConfig): Role {
+function resolveRole(role: RawConfig['roles'][number], raw: Pick<RawConfig, 'accounts'>): Role {
   // checkReferences has proven the account exists and the ARN (if any) is well-formed.
   const account = raw.accounts.find((a) => a.alias === role.account)!;
   const roleName = role.role.startsWith('acs:') ? parseRoleArn(role.role)!.roleName : role.role;

@@ -69,6 +69,10 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       },
     ],
     logger: options.logger,
+  }).catch((err: unknown) => {
+    // The bridge's port is already bound: left open, it would keep the process alive after the error.
+    bridgeServer.close();
+    throw err;
   });
   let emulator: RunningEmulator | undefined;
   let ssp: RunningSimpleSamlPhp | undefined;

@@ -4,6 +4,7 @@ import { isInvalidToken, requestJson, serverError, type FetchLike, type JsonResp
 import { withFileLock } from './lock.js';
 import { refreshTokens } from './oauth.js';
 import type { SessionStore, StoredSession } from './sessions.js';
+import { t } from '../i18n/index.js';
 
 export interface BridgeClientDeps {
   fetch: FetchLike;
@@ -85,9 +86,7 @@ export class BridgeClient {
       } catch (err) {
         if (err instanceof CliError && err.code === 'ERR_CLI_SESSION_ENDED') {
           await this.deps.sessions.remove(this.server);
-          throw new CliError('ERR_CLI_SESSION_ENDED', 'Your rambridge session has ended.', {
-            hint: `Run: rambridge login --server ${this.server}`,
-          });
+          throw new CliError('ERR_CLI_SESSION_ENDED', t('sessionEnded'), { hint: t('runLogin', { server: this.server }) });
         }
         throw err;
       }

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
-import { createContext, type ClientContext } from './context.js';
+import { createContext, serverFor, type ClientContext } from './context.js';
+import { interactiveLogin } from './interactive-login.js';
+import { offerLogin } from './relogin.js';
 import { EXIT } from './errors.js';
 import { reportError } from './report.js';
 
@@ -19,7 +21,7 @@ export function clientCommand(program: Command, name: string, description: strin
     .description(description)
     .option('--server <url>', 'rambridge server (default: RAMBRIDGE_SERVER, else the last one logged in to)')
     .option('--json', 'machine-readable output, errors included')
-    .showHelpAfterError(`  hint: rambridge ${name} --help shows the usage`)
+    .showHelpAfterError(`hint: rambridge ${name} --help shows the usage`)
     .exitOverride((err) => process.exit(err.exitCode === 0 ? EXIT.OK : EXIT.USAGE));
 }
 
@@ -29,10 +31,22 @@ export async function runClient<O extends CommonOptions>(
   body: (ctx: ClientContext, options: O) => Promise<void>,
 ): Promise<void> {
   const ctx = createContext();
+  const json = options.json === true;
   try {
     await body(ctx, options);
   } catch (err) {
-    process.exitCode = reportError(err, { json: options.json === true, stream: process.stderr, env: ctx.env });
+    let failure = err;
+    try {
+      const login = async () => interactiveLogin(ctx, await serverFor(ctx, options.server), { browser: true }, process.stderr);
+      // A person at a terminal whose session ended: log in and carry on, rather than retype the command.
+      if (await offerLogin(err, { term: { input: process.stdin, output: process.stderr }, json, env: ctx.env, login })) {
+        await body(createContext(), options);
+        return;
+      }
+    } catch (again) {
+      failure = again;
+    }
+    process.exitCode = reportError(failure, { json, stream: process.stderr, env: ctx.env });
   }
 }
 

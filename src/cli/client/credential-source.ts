@@ -6,6 +6,7 @@ import { CliError, notLoggedIn } from './errors.js';
 import { withFileLock } from './lock.js';
 import { resolveRole } from './resolve-role.js';
 import { userKey } from './sessions.js';
+import { t } from '../i18n/index.js';
 
 /**
  * What `creds`, `exec` and `credential-server` ask for: a server and a role query, resolved to a
@@ -52,8 +53,9 @@ export async function obtainCredentials(ctx: ClientContext, request: CredentialQ
   const role = await findRole(ctx, request.server, user, request.role);
   const durationSeconds = request.durationSeconds ?? Math.min(DEFAULT_DURATION_SECONDS, role.maxSessionDuration);
   if (durationSeconds > role.maxSessionDuration) {
-    throw new CliError('ERR_CLI_DURATION_INVALID', `${role.id} allows sessions of at most ${formatDuration(role.maxSessionDuration)}.`, {
-      hint: `Use --duration ${formatDuration(role.maxSessionDuration)} or less.`,
+    const duration = formatDuration(role.maxSessionDuration);
+    throw new CliError('ERR_CLI_DURATION_INVALID', t('durationRoleMax', { role: role.id, duration }), {
+      hint: t('durationRoleMaxHint', { duration }),
     });
   }
   const key: CacheKey = { server: request.server, user, role: role.id, durationSeconds };
@@ -98,7 +100,7 @@ export async function findRole(ctx: ClientContext, server: string, user: string,
 /** Lists the roles from the server and remembers them for name resolution. */
 export async function fetchCatalogue(ctx: ClientContext, server: string, user: string): Promise<RoleInfo[]> {
   const roles = await listRoles(bridgeClient(ctx, server));
-  await ctx.roleBook.saveCatalogue(server, user, roles);
+  await ctx.roleBook.saveCatalogue(server, user, roles, ctx.clock.now());
   return roles;
 }
 
@@ -108,7 +110,7 @@ function rethrowWithCliHint(err: unknown): never {
     throw new CliError(err.code, err.message, {
       serverCode: err.serverCode,
       requestId: err.requestId,
-      hint: 'Say why with --justification "…"',
+      hint: t('justificationHint'),
     });
   }
   throw err;

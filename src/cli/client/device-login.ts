@@ -9,7 +9,9 @@ import { createPkce } from './pkce.js';
 import { pollForTokens } from './poll.js';
 import { showWaiting, type OutputStream } from './progress.js';
 import { renderQr } from './qr.js';
-import type { StoredSession } from './sessions.js';
+import { userKey, type StoredSession } from './sessions.js';
+import { t } from '../i18n/index.js';
+import { alignLabels } from '../i18n/width.js';
 
 export interface LoginUi {
   /** Where instructions and progress go (stderr: stdout is for `--json`). */
@@ -18,6 +20,8 @@ export interface LoginUi {
   openBrowser?: (url: string) => void;
   /** Why no browser is opened, when none is. */
   noBrowserReason?: string;
+  /** Print a QR code of the link (off by default: ~20 lines that would push the code off an 80×24 terminal). */
+  qr?: boolean;
   /** Injected in tests to run the polling schedule instantly. */
   sleep?: (seconds: number) => Promise<void>;
 }
@@ -38,13 +42,13 @@ export async function deviceLogin(ctx: ClientContext, server: string, ui: LoginU
   const authorization = await requestDeviceAuthorization(ctx.fetch, discovery.device_authorization_endpoint, pkce, host);
   const deadline = ctx.clock.now() + authorization.expires_in * 1000;
 
-  ui.stream.write(await instructions(authorization, host));
+  ui.stream.write(await instructions(authorization, host, ui.qr === true));
   const link = authorization.verification_uri_complete ?? authorization.verification_uri;
   if (ui.openBrowser) {
-    ui.stream.write('Opening your browser…\n');
+    ui.stream.write(`${t('openingBrowser')}\n`);
     ui.openBrowser(link);
   } else if (ui.noBrowserReason) {
-    ui.stream.write(`Not opening a browser (${ui.noBrowserReason}): open the link on any device.\n`);
+    ui.stream.write(`${t('notOpeningBrowser', { reason: ui.noBrowserReason })}\n`);
   }
 
   const waiting = showWaiting(ui.stream, deadline, ctx.clock);
@@ -69,6 +73,8 @@ export async function deviceLogin(ctx: ClientContext, server: string, ui: LoginU
     sessionExpiresAt: user.sessionExpiresAt,
   };
   await ctx.sessions.put(server, session);
+  // Remembered for `whoami` while the server is down.
+  await ctx.roleBook.saveIdentity(server, userKey(session.user), user, ctx.clock.now());
   await ctx.settings.update((s) => ({ ...s, server }));
   // A new login replaces the old session: end it at the server rather than leave it alive.
   if (previous?.revocationEndpoint) await revokeToken(ctx.fetch, previous.revocationEndpoint, previous.refreshToken, 'refresh_token');
@@ -78,14 +84,15 @@ export async function deviceLogin(ctx: ClientContext, server: string, ui: LoginU
 /**
  * The code, the page, and what the page must show. Users are told to compare host names: a code
  * that arrives in a phishing message would show another machine's name on the approval page.
+ * The QR code, when asked for, comes first: what scrolls away then is the QR's top, never the code.
  */
-async function instructions(authorization: DeviceAuthorization, host: string): Promise<string> {
-  const lines = ['', `  Open:        ${authorization.verification_uri}`, `  Enter code:  ${authorization.user_code}`, ''];
-  if (authorization.verification_uri_complete) {
-    lines.push(`  Or open this link, which fills in the code:`, `  ${authorization.verification_uri_complete}`, '');
-    const qr = await renderQr(authorization.verification_uri_complete);
-    if (qr) lines.push(qr, '');
-  }
-  lines.push(`  Approve only if the page shows this code and the computer "${host}".`, '');
+async function instructions(authorization: DeviceAuthorization, host: string, withQr: boolean): Promise<string> {
+  const complete = authorization.verification_uri_complete;
+  const qr = withQr && complete ? await renderQr(complete) : undefined;
+  const lines = qr ? ['', qr, `  ${t('loginScan')}`] : [];
+  const [open, enter] = alignLabels(t('loginOpen'), t('loginEnterCode'));
+  lines.push('', `  ${open}${authorization.verification_uri}`, `  ${enter}${authorization.user_code}`, '');
+  if (complete) lines.push(`  ${t('loginOrOpen')}`, `  ${complete}`, '');
+  lines.push(`  ${t('loginApproveOnly', { host })}`, '');
   return `${lines.join('\n')}\n`;
 }

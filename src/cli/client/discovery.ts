@@ -1,5 +1,6 @@
 import { CliError } from './errors.js';
 import { requestJson, type FetchLike } from './http.js';
+import { t } from '../i18n/index.js';
 
 /** What the client needs from the server's `/.well-known/openid-configuration`. */
 export interface Discovery {
@@ -23,8 +24,8 @@ export async function fetchDiscovery(fetchImpl: FetchLike, server: string): Prom
     throw notABridge(server, 'its discovery document has no device_authorization_endpoint');
   }
   if (doc.issuer !== server) {
-    throw new CliError('ERR_CLI_NOT_A_BRIDGE', `${server} calls itself ${String(doc.issuer)}.`, {
-      hint: `Use: rambridge login --server ${String(doc.issuer)}`,
+    throw new CliError('ERR_CLI_NOT_A_BRIDGE', t('otherIssuer', { server, issuer: String(doc.issuer) }), {
+      hint: t('useServer', { server: String(doc.issuer) }),
     });
   }
   return {
@@ -36,7 +37,5 @@ export async function fetchDiscovery(fetchImpl: FetchLike, server: string): Prom
 }
 
 function notABridge(server: string, why: string): CliError {
-  return new CliError('ERR_CLI_NOT_A_BRIDGE', `${server} does not look like a rambridge server (${why}).`, {
-    hint: 'Check the URL: it is the address of the rambridge web page, e.g. https://rambridge.example.com',
-  });
+  return new CliError('ERR_CLI_NOT_A_BRIDGE', t('notABridge', { server, why }), { hint: t('notABridgeHint') });
 }

@@ -1,10 +1,9 @@
 import { CliError } from './errors.js';
+import { t } from '../i18n/index.js';
 
 /** STS accepts 15 minutes to 12 hours; the role's MaxSessionDuration may cap it further. */
 export const MIN_DURATION_SECONDS = 900;
 export const MAX_DURATION_SECONDS = 43_200;
-
-const EXAMPLES = 'Examples: 900, 15m, 1h, 1h30m, 12h (15 minutes to 12 hours).';
 
 /** Parses `900`, `15m`, `1h`, `1h30m`, `12h` (and `s` parts) into seconds. */
 export function parseDuration(input: string): number {
@@ -13,10 +12,10 @@ export function parseDuration(input: string): number {
   let seconds: number;
   if (/^\d+$/.test(text)) seconds = Number(text);
   else if (match && text !== '') seconds = Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60 + Number(match[3] ?? 0);
-  else throw new CliError('ERR_CLI_DURATION_INVALID', `"${input}" is not a duration.`, { hint: EXAMPLES });
+  else throw new CliError('ERR_CLI_DURATION_INVALID', t('durationInvalid', { input }), { hint: t('durationExamples') });
   if (seconds < MIN_DURATION_SECONDS || seconds > MAX_DURATION_SECONDS) {
-    throw new CliError('ERR_CLI_DURATION_INVALID', `${formatDuration(seconds)} is outside what Alibaba Cloud STS allows.`, {
-      hint: EXAMPLES,
+    throw new CliError('ERR_CLI_DURATION_INVALID', t('durationOutside', { duration: formatDuration(seconds) }), {
+      hint: t('durationExamples'),
     });
   }
   return seconds;
@@ -33,8 +32,9 @@ export function formatDuration(seconds: number): string {
 /** A time left, for people: `59 min`, `3 h 12 min`, `less than a minute`. */
 export function formatRemaining(ms: number): string {
   const minutes = Math.floor(ms / 60_000);
-  if (minutes < 1) return 'less than a minute';
-  if (minutes < 60) return `${minutes} min`;
+  if (minutes < 1) return t('remainingUnderMinute');
+  if (minutes < 60) return t('remainingMinutes', { minutes });
+  const hours = Math.floor(minutes / 60);
   const rest = minutes % 60;
-  return `${Math.floor(minutes / 60)} h${rest ? ` ${rest} min` : ''}`;
+  return rest ? t('remainingHoursMinutes', { hours, minutes: rest }) : t('remainingHours', { hours });
 }

@@ -1,3 +1,5 @@
+import { t } from '../i18n/index.js';
+
 /**
  * Errors of the `rambridge` client commands. Each has a stable code (scripts switch on it with
  * `--json`), one human sentence, an optional hint, and the exit code the shell sees. Expected
@@ -37,6 +39,8 @@ export const CLI_ERROR_EXIT = {
   ERR_CLI_NOT_A_BRIDGE: EXIT.GENERIC,
   ERR_CLI_SERVER_ERROR: EXIT.GENERIC,
   ERR_CLI_FILE: EXIT.GENERIC,
+  /** A server command (`demo`, `serve`, `emulator`) cannot listen: the port is taken. */
+  ERR_CLI_PORT_IN_USE: EXIT.GENERIC,
   ERR_CLI_COMMAND_NOT_FOUND: EXIT.COMMAND_NOT_FOUND,
 } as const;
 
@@ -76,5 +80,5 @@ export class CliError extends Error {
 
 /** "Not logged in" is the one error nearly every command can raise; one wording everywhere. */
 export function notLoggedIn(server: string): CliError {
-  return new CliError('ERR_CLI_NOT_LOGGED_IN', `You are not logged in to ${server}.`, { hint: `Run: rambridge login --server ${server}` });
+  return new CliError('ERR_CLI_NOT_LOGGED_IN', t('notLoggedIn', { server }), { hint: t('runLogin', { server }) });
 }

@@ -2,6 +2,7 @@ import { isoSeconds } from '../../iso-time.js';
 import { shellQuote } from '../../shell-quote.js';
 import type { RoleInfo, CredentialsResponse } from './api.js';
 import { formatRemaining } from './duration.js';
+import { t } from '../i18n/index.js';
 
 /** What `creds --format` can print. `summary` is the TTY default: it never shows a secret. */
 export const FORMATS = ['summary', 'env', 'json', 'process', 'aliyun-profile'] as const;
@@ -49,16 +50,16 @@ export interface SummaryInput {
 export function formatSummary({ role, credentials, fromCache, now }: SummaryInput): string {
   const expires = Date.parse(credentials.expiration);
   const uses: Array<[string, string]> = [
-    [`rambridge exec ${role.id} -- aliyun sts GetCallerIdentity`, 'run one command with them'],
-    [`eval "$(rambridge creds ${role.id} --format env)"`, 'export them in this shell'],
-    [`rambridge creds ${role.id} --format json`, 'print them (or: process, aliyun-profile)'],
+    [`rambridge exec ${role.id} -- aliyun sts GetCallerIdentity`, t('summaryExec')],
+    [`eval "$(rambridge creds ${role.id} --format env)"`, t('summaryEnv')],
+    [`rambridge creds ${role.id} --format json`, t('summaryJson')],
   ];
   const width = Math.max(...uses.map(([command]) => command.length));
   return [
-    `Credentials for ${role.id} (${role.arn}) in ${role.accountName}`,
-    `  valid until ${new Date(expires).toLocaleString()} (${formatRemaining(expires - now)} left)${fromCache ? ', from the local cache' : ''}`,
+    t('summaryTitle', { role: role.id, arn: role.arn, account: role.accountName }),
+    `  ${t('summaryValid', { time: new Date(expires).toLocaleString(), remaining: formatRemaining(expires - now) })}${fromCache ? t('summaryFromCache') : ''}`,
     '',
-    'The keys are not shown on a terminal. To use them:',
+    t('summaryHowTo'),
     ...uses.map(([command, what]) => `  ${command.padEnd(width)}   ${what}`),
     '',
   ].join('\n');

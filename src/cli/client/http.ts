@@ -1,6 +1,7 @@
 import type { OAuthErrorBody } from '../../wire/oauth-bodies.js';
 import { CliError, type CliErrorCode } from './errors.js';
 import { USER_AGENT } from './version.js';
+import { t } from '../i18n/index.js';
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -21,8 +22,8 @@ export async function requestJson(fetchImpl: FetchLike, url: string, init: Reque
   try {
     response = await fetchImpl(url, { ...init, headers, redirect: 'manual', signal: init.signal ?? AbortSignal.timeout(30_000) });
   } catch (err) {
-    throw new CliError('ERR_CLI_UNREACHABLE', `Cannot reach ${new URL(url).origin}.`, {
-      hint: 'Check the network (VPN?) and the server URL.',
+    throw new CliError('ERR_CLI_UNREACHABLE', t('unreachable', { origin: new URL(url).origin }), {
+      hint: t('unreachableHint'),
       cause: err,
     });
   }
@@ -101,7 +102,7 @@ function codeFor(status: number, serverCode: string | undefined, invalidToken: b
 }
 
 function defaultHint(status: number, invalidToken: boolean): string | undefined {
-  if (invalidToken) return 'Run: rambridge login';
-  if (status === 429 || status >= 500) return 'Try again in a minute; if it persists, tell your administrator (quote the request id).';
+  if (invalidToken) return t('runLoginAny');
+  if (status === 429 || status >= 500) return t('retryLater');
   return undefined;
 }

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CliError } from './errors.js';
 import { ensurePrivateDir } from './secure-file.js';
+import { t } from '../i18n/index.js';
 
 export interface LockOptions {
   /** Give up after this long (default 30 s: a login-free refresh takes well under a second). */
@@ -33,9 +34,7 @@ export async function withFileLock<T>(path: string, task: () => Promise<T>, opti
         continue;
       }
       if (Date.now() > deadline) {
-        throw new CliError('ERR_CLI_FILE', 'Another rambridge process has been busy for too long.', {
-          hint: `If none is running, delete ${path}.`,
-        });
+        throw new CliError('ERR_CLI_FILE', t('lockBusy'), { hint: t('lockBusyHint', { path }) });
       }
       await sleep(50 + Math.random() * 50);
     }

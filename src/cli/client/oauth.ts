@@ -4,6 +4,7 @@ import { CliError } from './errors.js';
 import { postForm, serverError, type FetchLike, type JsonResponse } from './http.js';
 import type { Pkce } from './pkce.js';
 import { CLIENT_VERSION } from './version.js';
+import { t } from '../i18n/index.js';
 
 export type { DeviceAuthorization } from '../../wire/oauth-bodies.js';
 /** RFC 6749 §5.1 token response, as the bridge returns it (src/wire/oauth-bodies.ts). */
@@ -79,7 +80,7 @@ export async function refreshTokens(fetchImpl: FetchLike, endpoint: string, refr
   if (response.status === 200 && tokens.success) return tokens.data;
   const refusal = oauthErrorSchema.safeParse(response.body);
   if (refusal.success && refusal.data.error === 'invalid_grant') {
-    throw new CliError('ERR_CLI_SESSION_ENDED', 'Your rambridge session has ended.', { hint: 'Run: rambridge login' });
+    throw new CliError('ERR_CLI_SESSION_ENDED', t('sessionEnded'), { hint: t('runLoginAny') });
   }
   throw serverError(response);
 }

@@ -1,5 +1,6 @@
 import { CliError } from './errors.js';
 import type { DeviceAuthorization, PollAnswer, TokenSet } from './oauth.js';
+import { t } from '../i18n/index.js';
 
 export interface PollDeps {
   /** One request to the token endpoint. */
@@ -37,15 +38,13 @@ export async function pollForTokens(
           interval += 5;
           break;
         case 'access_denied':
-          throw new CliError('ERR_CLI_LOGIN_DENIED', 'The sign-in request was denied in the browser.', {
-            hint: 'If that was a mistake, run rambridge login again.',
-          });
+          throw new CliError('ERR_CLI_LOGIN_DENIED', t('loginDenied'), { hint: t('loginDeniedHint') });
         case 'expired_token':
           throw codeExpired();
         default:
-          throw new CliError('ERR_CLI_SERVER_ERROR', answer.description ?? `The server refused the sign-in (${answer.error}).`, {
+          throw new CliError('ERR_CLI_SERVER_ERROR', answer.description ?? t('loginRefused', { error: answer.error }), {
             serverCode: answer.error,
-            hint: 'Run rambridge login again.',
+            hint: t('loginAgainHint'),
           });
       }
     }
@@ -54,7 +53,5 @@ export async function pollForTokens(
 }
 
 function codeExpired(): CliError {
-  return new CliError('ERR_CLI_LOGIN_EXPIRED', 'The code expired before the sign-in was approved.', {
-    hint: 'Run rambridge login again and approve it in the browser.',
-  });
+  return new CliError('ERR_CLI_LOGIN_EXPIRED', t('codeExpired'), { hint: t('codeExpiredHint') });
 }

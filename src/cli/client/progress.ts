@@ -1,5 +1,6 @@
 import type { Clock } from '../../clock.js';
 import { formatRemaining } from './duration.js';
+import { t } from '../i18n/index.js';
 
 export interface Waiting {
   /** Ends the animation (if any) and leaves the cursor at the start of a clean line. */
@@ -19,15 +20,13 @@ const FRAMES = '⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏';
  */
 export function showWaiting(stream: OutputStream, deadline: number, clock: Clock): Waiting {
   if (!stream.isTTY) {
-    stream.write(`Waiting for approval (the code expires in ${formatRemaining(deadline - clock.now())})…\n`);
+    stream.write(`${t('waitingForApproval', { remaining: formatRemaining(deadline - clock.now()) })}\n`);
     return { stop: () => undefined };
   }
   let frame = 0;
   const draw = () => {
     frame = (frame + 1) % FRAMES.length;
-    stream.write(
-      `\r\x1b[2K${FRAMES[frame]} Waiting for approval in the browser… ${countdown(deadline - clock.now())} left (Ctrl+C to cancel)`,
-    );
+    stream.write(`\r\x1b[2K${FRAMES[frame]} ${t('waitingSpinner', { left: countdown(deadline - clock.now()) })}`);
   };
   draw();
   const timer = setInterval(draw, 100);

@@ -1,5 +1,7 @@
+import { formatError } from '../error-format.js';
 import { CliError, EXIT } from './errors.js';
 import type { OutputStream } from './progress.js';
+import { t } from '../i18n/index.js';
 
 /**
  * Prints an error the way every client command does: one line, a hint, the request id to quote —
@@ -8,8 +10,8 @@ import type { OutputStream } from './progress.js';
  */
 export function reportError(err: unknown, options: { json: boolean; stream: OutputStream; env: NodeJS.ProcessEnv }): number {
   const known = err instanceof CliError;
-  const message = known ? err.message : `Unexpected error: ${err instanceof Error ? err.message : String(err)}`;
-  const hint = known ? err.hint : 'This is a bug in rambridge; set RAMBRIDGE_DEBUG=1 for details and report it.';
+  const message = known ? err.message : t('unexpected', { detail: err instanceof Error ? err.message : String(err) });
+  const hint = known ? err.hint : t('bugHint');
   const exitCode = known ? err.exitCode : EXIT.GENERIC;
   if (options.json) {
     const error = {
@@ -22,9 +24,7 @@ export function reportError(err: unknown, options: { json: boolean; stream: Outp
     };
     options.stream.write(`${JSON.stringify({ error })}\n`);
   } else {
-    options.stream.write(`rambridge: ${message}\n`);
-    if (hint) options.stream.write(`  hint: ${hint}\n`);
-    if (known && err.requestId) options.stream.write(`  request id: ${err.requestId}\n`);
+    options.stream.write(formatError(message, { hint, requestId: known ? err.requestId : undefined }));
   }
   if (options.env.RAMBRIDGE_DEBUG && err instanceof Error) options.stream.write(`${err.stack}\n`);
   return exitCode;

@@ -1,6 +1,7 @@
 import { roleName, type RoleInfo } from './api.js';
 import { CliError } from './errors.js';
 import { fuzzyScore } from './fuzzy.js';
+import { t } from '../i18n/index.js';
 
 /**
  * Finds the one role a user means, strictest rule first:
@@ -31,9 +32,7 @@ export function resolveRole(roles: readonly RoleInfo[], query: string): RoleInfo
       fuzzy.map((m) => m.role),
     );
 
-  throw new CliError('ERR_CLI_ROLE_UNKNOWN', `None of your ${roles.length} roles matches "${query}".`, {
-    hint: 'Run rambridge roles to see them.',
-  });
+  throw new CliError('ERR_CLI_ROLE_UNKNOWN', t('roleUnknown', { count: roles.length, query }), { hint: t('roleUnknownHint') });
 }
 
 function aliases(role: RoleInfo): string[] {
@@ -43,8 +42,8 @@ function aliases(role: RoleInfo): string[] {
 
 function ambiguous(query: string, candidates: readonly RoleInfo[]): CliError {
   const shown = candidates.slice(0, 8).map((r) => `${r.id} (${r.accountName})`);
-  const more = candidates.length > shown.length ? `, and ${candidates.length - shown.length} more` : '';
-  return new CliError('ERR_CLI_ROLE_AMBIGUOUS', `"${query}" matches ${candidates.length} roles: ${shown.join(', ')}${more}.`, {
-    hint: `Give the role id, e.g. "${candidates[0]!.id}".`,
+  const more = candidates.length > shown.length ? t('roleAmbiguousMore', { count: candidates.length - shown.length }) : '';
+  return new CliError('ERR_CLI_ROLE_AMBIGUOUS', t('roleAmbiguous', { query, count: candidates.length, shown: shown.join(', '), more }), {
+    hint: t('roleAmbiguousHint', { example: candidates[0]!.id }),
   });
 }

@@ -1,4 +1,4 @@
-import type { RoleInfo } from './api.js';
+import type { RoleInfo, WhoAmI } from './api.js';
 import type { ClientPaths } from './paths.js';
 import { PrivateJsonFile } from './secure-file.js';
 
@@ -13,8 +13,11 @@ export interface RecentUse {
 
 /** What the client remembers about one server's roles. */
 export interface ServerRoles {
-  /** The last role list seen, so `creds ROLE` resolves names without a network call. */
-  catalogue?: { user: string; roles: RoleInfo[] };
+  /** The last role list seen, so `creds ROLE` resolves names without a network call, and
+   * `roles` answers while the server is down. `fetchedAt`: milliseconds since the epoch. */
+  catalogue?: { user: string; roles: RoleInfo[]; fetchedAt?: number };
+  /** The last `whoami` answer, for `whoami` while the server is down. */
+  identity?: { user: string; me: WhoAmI; fetchedAt: number };
   favourites: string[];
   /** Most recent first. */
   recents: RecentUse[];
@@ -46,12 +49,23 @@ export class RoleBook {
     return catalogue?.user === user ? catalogue.roles : undefined;
   }
 
-  saveCatalogue(server: string, user: string, roles: RoleInfo[]): Promise<void> {
-    return this.change(server, (s) => ({ ...s, catalogue: { user, roles } }));
+  saveCatalogue(server: string, user: string, roles: RoleInfo[], fetchedAt: number): Promise<void> {
+    return this.change(server, (s) => ({ ...s, catalogue: { user, roles, fetchedAt } }));
   }
 
+  /** The remembered `whoami`, if it was this user's. */
+  async identity(server: string, user: string): Promise<{ me: WhoAmI; fetchedAt: number } | undefined> {
+    const identity = (await this.get(server)).identity;
+    return identity?.user === user ? identity : undefined;
+  }
+
+  saveIdentity(server: string, user: string, me: WhoAmI, fetchedAt: number): Promise<void> {
+    return this.change(server, (s) => ({ ...s, identity: { user, me, fetchedAt } }));
+  }
+
+  /** At logout: the role list and identity go (they describe a session); favourites and recents stay. */
   forgetCatalogue(server: string): Promise<void> {
-    return this.change(server, ({ catalogue: _dropped, ...rest }) => rest);
+    return this.change(server, ({ catalogue: _roles, identity: _identity, ...rest }) => rest);
   }
 
   /** Adds or removes a favourite; returns whether the role is a favourite now. */

@@ -2,6 +2,7 @@ import { roleName, type RoleInfo } from './api.js';
 import { formatDuration, formatRemaining } from './duration.js';
 import { fuzzyScore } from './fuzzy.js';
 import type { ServerRoles } from './role-book.js';
+import { t } from '../i18n/index.js';
 
 /** A role as `rambridge roles` shows it. */
 export interface ListedRole extends RoleInfo {
@@ -45,6 +46,6 @@ export function renderRoles(roles: readonly ListedRole[], now: number): string {
     }
     out.push('');
   }
-  out.push('★ favourite (toggle: rambridge roles --favourite ROLE)    use one: rambridge creds ROLE, rambridge exec ROLE -- CMD');
+  out.push(t('rolesLegend'));
   return `${out.join('\n')}\n`;
 }

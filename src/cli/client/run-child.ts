@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { CliError } from './errors.js';
+import { t } from '../i18n/index.js';
 
 /**
  * Runs a command with extra environment, stdio passed through, and ends this process the way the
@@ -28,8 +29,8 @@ export function runChild(command: string, args: readonly string[], extraEnv: Rec
         err.code === 'ENOENT' || err.code === 'EACCES'
           ? new CliError(
               'ERR_CLI_COMMAND_NOT_FOUND',
-              `Cannot run "${command}" (${err.code === 'ENOENT' ? 'not found' : 'permission denied'}).`,
-              { hint: 'Check the command name and your PATH.' },
+              t('cannotRun', { command, why: t(err.code === 'ENOENT' ? 'cannotRunNotFound' : 'cannotRunDenied') }),
+              { hint: t('cannotRunHint') },
             )
           : err,
       );

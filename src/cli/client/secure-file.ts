@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readFile, realpath, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { CliError } from './errors.js';
+import { t } from '../i18n/index.js';
 
 /**
  * Files holding tokens and keys: 0600 in a 0700 directory, replaced atomically (temp file + fsync +
@@ -20,7 +21,7 @@ export async function readJsonFile<T>(path: string): Promise<T | undefined> {
   try {
     return JSON.parse(text) as T;
   } catch (err) {
-    throw new CliError('ERR_CLI_FILE', `${path} is not valid JSON.`, { hint: 'Fix or delete the file and try again.', cause: err });
+    throw new CliError('ERR_CLI_FILE', t('fileNotJson', { path }), { hint: t('fileNotJsonHint'), cause: err });
   }
 }
 
@@ -96,8 +97,8 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
 
 function fileError(path: string, err: unknown): CliError {
   const code = (err as NodeJS.ErrnoException).code ?? 'error';
-  return new CliError('ERR_CLI_FILE', `Cannot use ${path} (${code}).`, {
-    hint: 'Check that the file and its directory belong to you.',
+  return new CliError('ERR_CLI_FILE', t('fileUnusable', { path, code }), {
+    hint: t('fileUnusableHint'),
     cause: err,
   });
 }

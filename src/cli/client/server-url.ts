@@ -1,4 +1,5 @@
 import { CliError } from './errors.js';
+import { t } from '../i18n/index.js';
 
 /**
  * Normalises a server URL to the form the server uses as its issuer (no trailing slash, no query),
@@ -9,17 +10,13 @@ export function normalizeServerUrl(input: string): string {
   try {
     url = new URL(input.includes('://') ? input : `https://${input}`);
   } catch {
-    throw new CliError('ERR_CLI_USAGE', `"${input}" is not a server URL.`, {
-      hint: 'Example: rambridge login --server https://rambridge.example.com',
-    });
+    throw new CliError('ERR_CLI_USAGE', t('notServerUrl', { input }), { hint: t('notServerUrlHint') });
   }
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-    throw new CliError('ERR_CLI_INSECURE_SERVER', `Refusing to sign in to ${url.host} over plain HTTP.`, {
-      hint: 'Use https:// (plain http:// is accepted only for 127.0.0.1, [::1] and localhost).',
-    });
+    throw new CliError('ERR_CLI_INSECURE_SERVER', t('insecureServer', { host: url.host }), { hint: t('insecureServerHint') });
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new CliError('ERR_CLI_USAGE', `"${input}" is not an http(s) URL.`);
+    throw new CliError('ERR_CLI_USAGE', t('notHttpUrl', { input }));
   }
   url.hash = '';
   url.search = '';
@@ -34,9 +31,7 @@ function isLoopback(hostname: string): boolean {
 export function chooseServer(flag: string | undefined, env: NodeJS.ProcessEnv, saved: string | undefined): string {
   const chosen = flag ?? env.RAMBRIDGE_SERVER ?? saved;
   if (!chosen) {
-    throw new CliError('ERR_CLI_NO_SERVER', 'No rambridge server is configured.', {
-      hint: 'Run: rambridge login --server https://rambridge.example.com (or set RAMBRIDGE_SERVER)',
-    });
+    throw new CliError('ERR_CLI_NO_SERVER', t('noServer'), { hint: t('noServerHint') });
   }
   return normalizeServerUrl(chosen);
 }

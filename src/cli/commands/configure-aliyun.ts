@@ -9,6 +9,7 @@ import { CliError, notLoggedIn } from '../client/errors.js';
 import { processCommand } from '../client/process-command.js';
 import { resolveRole } from '../client/resolve-role.js';
 import { userKey } from '../client/sessions.js';
+import { t } from '../i18n/index.js';
 
 export interface ConfigureOptions extends CommonOptions {
   region?: string;
@@ -35,11 +36,11 @@ export function registerConfigureAliyun(program: Command): void {
         }
         const width = Math.max(...profiles.map((p) => p.name.length));
         process.stdout.write(
-          `Wrote ${profiles.length} profile${profiles.length === 1 ? '' : 's'} to ${ctx.paths.aliyunConfig} (other profiles unchanged):\n` +
+          `${profiles.length === 1 ? t('profileWrittenOne', { path: ctx.paths.aliyunConfig }) : t('profilesWritten', { count: profiles.length, path: ctx.paths.aliyunConfig })}\n` +
             roles.map((r, i) => `  ${profiles[i]!.name.padEnd(width)}  ${r.accountName}: ${r.description ?? r.arn}\n`).join('') +
-            `Each runs "rambridge creds ROLE --format process", so credentials renew by themselves.\n` +
-            (current ? `The aliyun CLI now uses ${current} by default.\n` : '') +
-            `Try: aliyun --profile ${profiles[0].name} sts GetCallerIdentity\n`,
+            `${t('profilesRenew')}\n` +
+            (current ? `${t('profilesCurrent', { name: current })}\n` : '') +
+            `${t('profilesTry', { name: profiles[0].name })}\n`,
         );
       }),
     );
@@ -63,10 +64,7 @@ export async function configureAliyun(
   const all = await fetchCatalogue(ctx, server, userKey(session.user));
   const roles = only.length ? only.map((q) => resolveRole(all, q)) : all;
   const profiles = roles.map((role) => externalProfile(server, role, duration));
-  if (!isNonEmpty(profiles))
-    throw new CliError('ERR_CLI_NOT_ALLOWED', 'You have no roles on this server: no profile to write.', {
-      hint: 'rambridge whoami shows your groups.',
-    });
+  if (!isNonEmpty(profiles)) throw new CliError('ERR_CLI_NOT_ALLOWED', t('noProfileRoles'), { hint: t('noProfileRolesHint') });
   const current = options.setCurrent === undefined ? undefined : `${PROFILE_PREFIX}${resolveRole(roles, options.setCurrent).id}`;
   await updateAliyunConfig(ctx.paths.aliyunConfig, (config) => {
     const next = upsertProfiles(config, profiles, options.region);

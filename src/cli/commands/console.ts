@@ -5,6 +5,7 @@ import { serverFor } from '../client/context.js';
 import { findRole } from '../client/credential-source.js';
 import { notLoggedIn } from '../client/errors.js';
 import { userKey } from '../client/sessions.js';
+import { t } from '../i18n/index.js';
 
 interface ConsoleOptions extends CommonOptions {
   destination?: string;
@@ -35,7 +36,7 @@ export function registerConsole(program: Command): void {
         if (options.json) process.stdout.write(`${JSON.stringify({ role: role.id, url: url.href, opened: opening })}\n`);
         else
           process.stdout.write(
-            `${opening ? 'Opening' : 'Open'} ${url.href}\nand click "Open console" for ${role.id} (${role.accountName}).\n`,
+            `${t(opening ? 'consoleOpening' : 'consoleOpen', { url: url.href, role: role.id, account: role.accountName })}\n`,
           );
       }),
     );

@@ -6,6 +6,7 @@ import { formatRemaining } from '../client/duration.js';
 import { startCredentialServer } from '../client/credential-server.js';
 import { CliError } from '../client/errors.js';
 import { shellQuote } from '../../shell-quote.js';
+import { t } from '../i18n/index.js';
 
 interface ServerOptions extends CredentialOptions {
   role: string;
@@ -21,8 +22,7 @@ export function registerCredentialServer(program: Command): void {
     .action((options: ServerOptions) =>
       runClient(options, async (ctx) => {
         const port = Number(options.port);
-        if (!Number.isInteger(port) || port < 0 || port > 65535)
-          throw new CliError('ERR_CLI_USAGE', `"${options.port}" is not a port number.`);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError('ERR_CLI_USAGE', t('notPort', { port: options.port }));
         const server = await serverFor(ctx, options.server);
         const request = credentialQuery(server, options.role, options);
         // Fail now, not at the first tool's request, if the role or the login is wrong.
@@ -45,7 +45,7 @@ export function registerCredentialServer(program: Command): void {
             ? `${JSON.stringify({ uri: running.uri, role: first.role.id })}\n`
             : `export ALIBABA_CLOUD_CREDENTIALS_URI=${shellQuote(running.uri)}\n`,
         );
-        process.stderr.write(`Serving ${first.role.id} to this machine only. Keep this running; Ctrl+C stops it.\n`);
+        process.stderr.write(`${t('serving', { role: first.role.id })}\n`);
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);

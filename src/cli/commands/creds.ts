@@ -8,6 +8,7 @@ import { credentialQuery, useCredentials, type ObtainedCredentials } from '../cl
 import { formatRemaining } from '../client/duration.js';
 import { FORMATS, formatEnv, formatJson, formatProcess, formatSummary, type Format } from '../client/formats.js';
 import type { ClientContext } from '../client/context.js';
+import { t } from '../i18n/index.js';
 
 interface CredsOptions extends CredentialOptions {
   format?: Format;
@@ -74,9 +75,9 @@ async function writeProfile(ctx: ClientContext, { role, credentials }: ObtainedC
     );
     return;
   }
+  const remaining = formatRemaining(Date.parse(credentials.expiration) - ctx.clock.now());
   process.stderr.write(
-    `Wrote profile "${name}" (role ${role.id}, valid for ${formatRemaining(Date.parse(credentials.expiration) - ctx.clock.now())}) to ${ctx.paths.aliyunConfig}.\n` +
-      `Use it with: aliyun --profile ${name} …\n` +
-      `It does not renew itself; for profiles that do, run: rambridge configure-aliyun\n`,
+    `${t('profileWritten', { name, role: role.id, remaining, path: ctx.paths.aliyunConfig })}\n` +
+      `${t('profileUse', { name })}\n${t('profileNoRenew')}\n`,
   );
 }

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { DEFAULTS } from '../../config/defaults.js';
 import { createLogger } from '../../log.js';
+import { portInUse } from '../port-in-use.js';
 import { handleStopSignals } from './serve.js';
 
 export function registerDemo(program: Command): void {
@@ -31,13 +32,26 @@ export function registerDemo(program: Command): void {
         const signals = handleStopSignals();
         // Loaded on use: client commands must not pay for the IdP, emulator and server.
         const { demoBanner, startDemo } = await import('../../demo/index.js');
-        const demo = await startDemo({
+        const ports = {
           port: Number(opts.port),
           idpPort: Number(opts.idpPort),
           emulatorPort: Number(opts.emulatorPort),
           samlIdpPort: Number(opts.samlIdpPort),
+        };
+        const demo = await startDemo({
+          ...ports,
           logger: createLogger({ level: opts.logLevel }),
           shutdownGraceSeconds: opts.shutdownGrace,
+        }).catch((err: unknown) => {
+          // `npm start` while another demo (or anything) holds 8080: say which port and how to move.
+          throw (
+            portInUse(err, [
+              { port: ports.port, what: 'the bridge', flag: 'port', env: 'PORT' },
+              { port: ports.idpPort, what: 'the development IdP', flag: 'idp-port', env: 'RAMBRIDGE_DEMO_IDP_PORT' },
+              { port: ports.emulatorPort, what: 'the Alibaba Cloud emulator', flag: 'emulator-port', env: 'RAMBRIDGE_DEMO_EMULATOR_PORT' },
+              { port: ports.samlIdpPort, what: 'SimpleSAMLphp', flag: 'saml-idp-port', env: 'RAMBRIDGE_DEMO_SAML_IDP_PORT' },
+            ]) ?? err
+          );
         });
         process.stdout.write(demoBanner(demo));
         signals.started(() => demo.close());

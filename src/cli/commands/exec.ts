@@ -8,7 +8,7 @@ import { runChild } from '../client/run-child.js';
 export function registerExec(program: Command): void {
   withCredentialOptions(clientCommand(program, 'exec', "run a command with a role's credentials in its environment"))
     .usage('[options] <role> -- <command> [args...]')
-    .showHelpAfterError('  hint: put -- before the command, e.g. rambridge exec dev-admin -- aliyun ecs DescribeRegions')
+    .showHelpAfterError('hint: put -- before the command, e.g. rambridge exec dev-admin -- aliyun ecs DescribeRegions')
     .argument('<role>', 'role id, alias or unique fuzzy match')
     .argument('<command...>', 'the command and its arguments, after --')
     .action((role: string, command: string[], options: CredentialOptions) =>

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadConfigFile, type BridgeConfig } from '../../config/index.js';
+import { loadMappingFile, type MappingConfig } from '../../config/index.js';
 import type { Identity } from '../../idp/identity.js';
 import { RoleMapper, type DeniedGrant } from '../../mapping/index.js';
 import { exitOnConfigProblems } from '../config-errors.js';
@@ -17,20 +17,21 @@ export function registerExplain(program: Command): void {
   program
     .command('explain')
     .description('show which roles a user with these groups gets, and why (or why not)')
-    .requiredOption('-c, --config <file>', 'YAML configuration')
+    .requiredOption('-c, --config <file>', 'YAML configuration: only accounts, roles and grants are read (no secrets needed)')
     .option('-g, --groups <list>', 'comma-separated IdP groups', '')
     .option('-e, --email <email>', "the user's email (for emailDomains conditions)")
     .option('--amr <list>', 'comma-separated authentication methods, e.g. pwd,mfa')
     .option('-r, --role <id>', 'explain this one role, granted or not')
     .option('--json', 'machine-readable output')
     .action(async (opts: ExplainOptions) => {
-      const config = await loadConfigFile(opts.config, process.env).catch(exitOnConfigProblems);
+      // Only the mapping: explain runs where the production secrets the rest of the file names are not set.
+      const config = await loadMappingFile(opts.config, process.env).catch(exitOnConfigProblems);
       process.stdout.write(explain(config, opts));
     });
 }
 
 /** The text (or JSON) `rambridge explain` prints; pure so tests can call it. */
-export function explain(config: BridgeConfig, opts: Omit<ExplainOptions, 'config'>): string {
+export function explain(config: Pick<MappingConfig, 'roles' | 'grants'>, opts: Omit<ExplainOptions, 'config'>): string {
   const identity: Identity = {
     idp: 'explain',
     issuer: 'explain',

@@ -15,6 +15,7 @@ import { registerConfigureAliyun } from './configure-aliyun.js';
 import { registerCredentialServer } from './credential-server.js';
 import { registerConsole } from './console.js';
 import { registerSessions } from './sessions.js';
+import { registerCompletion } from './completion.js';
 
 /** Each sub-command lives in its own file and registers itself here. */
 export function registerCommands(program: Command): void {
@@ -34,4 +35,5 @@ export function registerCommands(program: Command): void {
   registerCredentialServer(program);
   registerConsole(program);
   registerSessions(program);
+  registerCompletion(program);
 }

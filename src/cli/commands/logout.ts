@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { clientCommand, runClient, type CommonOptions } from '../client/command.js';
 import { serverFor } from '../client/context.js';
 import { revokeToken } from '../client/oauth.js';
+import { t } from '../i18n/index.js';
 
 export function registerLogout(program: Command): void {
   clientCommand(program, 'logout', 'end the session at the server and delete local tokens and cached credentials').action(
@@ -19,10 +20,9 @@ export function registerLogout(program: Command): void {
         if (options.json) {
           process.stdout.write(`${JSON.stringify({ server, wasLoggedIn: session !== undefined, revoked })}\n`);
         } else if (!session) {
-          process.stderr.write(`You were not logged in to ${server}; nothing to do.\n`);
+          process.stderr.write(`${t('notLoggedOut', { server })}\n`);
         } else {
-          const note = revoked ? '' : ' (the server could not be told; the session ends by itself)';
-          process.stderr.write(`Logged out of ${server}: tokens and cached credentials deleted${note}.\n`);
+          process.stderr.write(`${t('loggedOut', { server, note: revoked ? '' : t('loggedOutUntold') })}\n`);
         }
       }),
   );

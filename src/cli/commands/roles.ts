@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { clientCommand, runClient, type CommonOptions } from '../client/command.js';
 import { serverFor, type ClientContext } from '../client/context.js';
-import { fetchCatalogue } from '../client/credential-source.js';
-import { CliError, notLoggedIn } from '../client/errors.js';
+import { CliError } from '../client/errors.js';
+import { offlineJson, offlineNote, rolesOrCached } from '../client/offline.js';
 import { resolveRole } from '../client/resolve-role.js';
 import { listRoles, renderRoles } from '../client/roles-view.js';
-import { userKey } from '../client/sessions.js';
+import { t } from '../i18n/index.js';
 
 interface RolesOptions extends CommonOptions {
   favourite?: string;
@@ -18,20 +18,17 @@ export function registerRoles(program: Command): void {
     .action((filter: string[], options: RolesOptions) =>
       runClient(options, async (ctx) => {
         const server = await serverFor(ctx, options.server);
-        const session = await ctx.sessions.get(server);
-        if (!session) throw notLoggedIn(server);
-        const roles = await fetchCatalogue(ctx, server, userKey(session.user));
+        const { value: roles, cachedAt } = await rolesOrCached(ctx, server);
+        if (cachedAt !== undefined && !options.json) process.stderr.write(`${offlineNote(cachedAt)}\n`);
         if (options.favourite !== undefined) return toggleFavourite(ctx, server, resolveRole(roles, options.favourite).id, options.json);
 
         const listed = listRoles(roles, await ctx.roleBook.get(server), filter.join(' ') || undefined);
         if (options.json) {
-          process.stdout.write(`${JSON.stringify({ server, roles: listed })}\n`);
+          process.stdout.write(`${JSON.stringify({ server, roles: listed, ...offlineJson(cachedAt) })}\n`);
         } else if (roles.length === 0) {
-          throw new CliError('ERR_CLI_NOT_ALLOWED', 'You have no roles on this server.', {
-            hint: 'Ask your administrator which IdP groups grant roles (rambridge whoami shows yours).',
-          });
+          throw new CliError('ERR_CLI_NOT_ALLOWED', t('noRoles'), { hint: t('noRolesHint') });
         } else if (listed.length === 0) {
-          process.stderr.write(`None of your ${roles.length} roles matches "${filter.join(' ')}".\n`);
+          process.stderr.write(`${t('noRoleMatches', { count: roles.length, filter: filter.join(' ') })}\n`);
         } else {
           process.stdout.write(renderRoles(listed, ctx.clock.now()));
         }
@@ -42,5 +39,5 @@ export function registerRoles(program: Command): void {
 async function toggleFavourite(ctx: ClientContext, server: string, role: string, json?: boolean): Promise<void> {
   const favourite = await ctx.roleBook.toggleFavourite(server, role);
   if (json) process.stdout.write(`${JSON.stringify({ role, favourite })}\n`);
-  else process.stderr.write(favourite ? `★ ${role} is a favourite now: listed first.\n` : `${role} is no longer a favourite.\n`);
+  else process.stderr.write(`${t(favourite ? 'favouriteOn' : 'favouriteOff', { role })}\n`);
 }

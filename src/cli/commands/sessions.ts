@@ -5,6 +5,7 @@ import { CliSessions, type CliSession } from '../../device/index.js';
 import { isBridgeError } from '../../errors.js';
 import { createStore } from '../../store/index.js';
 import { EXIT_CONFIG, exitOnConfigProblems } from '../config-errors.js';
+import { formatError } from '../error-format.js';
 
 type Action = 'list' | 'revoke';
 
@@ -57,11 +58,14 @@ export async function sessionsCommand(
     return {
       code: EXIT_CONFIG,
       stdout: '',
-      stderr:
-        'rambridge sessions: this configuration uses the memory store, whose CLI sessions live inside the running server ' +
-        "process, out of this command's reach.\nConfigure a shared store (Redis: `store: {type: redis, url: redis://…}`, " +
-        'for the bridge and this command) to list or revoke sessions from here. Until then, restarting the server ends ' +
-        'every CLI session.\n',
+      stderr: formatError(
+        "this configuration uses the memory store, whose CLI sessions live inside the running server process, out of this command's reach.",
+        {
+          hint:
+            'Configure a shared store (Redis: `store: {type: redis, url: redis://…}`, for the bridge and this command) to list or ' +
+            'revoke sessions from here. Until then, restarting the server ends every CLI session.',
+        },
+      ),
     };
   }
   // The same store, with the same key prefix, as the running bridge: its sessions are right there.
@@ -75,7 +79,9 @@ export async function sessionsCommand(
         return {
           code: EXIT_AMBIGUOUS,
           stdout: '',
-          stderr: `rambridge sessions: ${opts.user} names users of ${idps.length} IdPs (${idps.join(', ')}); nothing was revoked.\nSay which with --idp ${idps[0]}.\n`,
+          stderr: formatError(`${opts.user} names users of ${idps.length} IdPs (${idps.join(', ')}); nothing was revoked.`, {
+            hint: `Say which with --idp ${idps[0]}.`,
+          }),
         };
       }
     }
@@ -88,7 +94,7 @@ export async function sessionsCommand(
     return {
       code: EXIT_UNAVAILABLE,
       stdout: '',
-      stderr: `rambridge sessions: ${err.message.replace(/^ERR_UNAVAILABLE: /, '')}${target ? ` (${target}: ${reason})` : ''}\n${err.hint ?? ''}\n`,
+      stderr: formatError(`${err.message.replace(/^ERR_UNAVAILABLE: /, '')}${target ? ` (${target}: ${reason})` : ''}`, { hint: err.hint }),
     };
   } finally {
     await store.close();

@@ -61,3 +61,28 @@ test('a server whose discovery names another issuer is refused before a sign-in 
   });
   expect(bridge.calls).toEqual(['GET /sub/.well-known/openid-configuration']);
 });
+
+describe('the QR code', () => {
+  const QR_BLOCKS = /[▀▄█]/;
+
+  test('off by default: the instructions fit an 80×24 terminal with the code in view', async () => {
+    const screen = ui();
+    await deviceLogin(fakeSetup().context(), SERVER, screen);
+    const lines = screen.output().split('\n');
+    expect(screen.output()).not.toMatch(QR_BLOCKS);
+    expect(lines.length).toBeLessThanOrEqual(24);
+    expect(lines.findIndex((l) => l.includes('Enter code:  BCDF-GHJK'))).toBeGreaterThanOrEqual(0);
+  });
+
+  test('--qr: printed above the code, so what scrolls away is the QR, never the code', async () => {
+    const screen = { ...ui(), qr: true };
+    await deviceLogin(fakeSetup().context(), SERVER, screen);
+    const lines = screen.output().split('\n');
+    const lastQrLine = lines.map((l) => QR_BLOCKS.test(l)).lastIndexOf(true);
+    const codeLine = lines.findIndex((l) => l.includes('Enter code:  BCDF-GHJK'));
+    expect(lastQrLine).toBeGreaterThan(0);
+    expect(codeLine).toBeGreaterThan(lastQrLine);
+    // Everything from the code on (link, host check, waiting line) fits under the QR's last rows.
+    expect(lines.length - codeLine).toBeLessThan(12);
+  });
+});

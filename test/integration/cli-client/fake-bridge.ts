@@ -29,7 +29,11 @@ export class FakeBridge {
   private readonly spentRefresh = new Set<string>();
   private credentialCount = 0;
 
-  readonly fetch: FetchLike = (input, init) => Promise.resolve(this.route(input, init));
+  /** Set to make every request fail as a network error does (server down, VPN dropped). */
+  down = false;
+
+  readonly fetch: FetchLike = (input, init) =>
+    this.down ? Promise.reject(new TypeError('fetch failed')) : Promise.resolve(this.route(input, init));
 
   private route(input: string, init: RequestInit | undefined): Response {
     const url = new URL(input);

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,8 +91,54 @@ describe('rambridge explain', () => {
     );
   });
 
+  test('works from the mapping alone: no production secret set, the rest of the file unchecked', async () => {
+    const r = await run(['explain', '--config', demoFile, '--groups', 'rambridge-dev', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).map((c: { role: string }) => c.role)).toEqual(['dev-admin', 'dev-readonly']);
+  });
+
+  test('a mapping that is wrong is still refused, with only the mapping problems', async () => {
+    const r = await run(['explain', '--config', fixture('invalid-many.yaml'), '--groups', 'x']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('roles[2].account: unknown account "prod"');
+    expect(r.stderr).not.toContain('server.colour');
+  });
+
   test('--json is machine-readable', async () => {
     const r = await run(['explain', '--config', demoFile, '--groups', 'rambridge-dev', '--json'], demoEnv);
     expect(JSON.parse(r.stdout).map((c: { role: string }) => c.role)).toEqual(['dev-admin', 'dev-readonly']);
   });
+});
+
+describe('one error prefix for every command', () => {
+  const home = mkdtempSync(join(tmpdir(), 'rambridge-errors-'));
+  const cases: Array<[string, string[], number]> = [
+    ['a client command (not logged in)', ['whoami', '--server', 'http://127.0.0.1:1'], 3],
+    ["commander's usage errors", ['check-config', '--bogus'], 2],
+    ['a client command given a bad flag', ['roles', '--bogus'], 2],
+    ['an invalid configuration', ['check-config', fixture('invalid-many.yaml')], 2],
+    ['a bad value found inside an administrator command', ['keys', 'generate', '--dir', home, '--purpose', 'nope'], 2],
+  ];
+  test.each(cases)('%s: "rambridge: error: …", a "hint:" where there is one, no stack trace', async (_name, args, exit) => {
+    const r = await run(args, { HOME: home });
+    expect(r.code).toBe(exit);
+    expect(r.stderr).toMatch(/^rambridge: error: \S/);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(r.stderr).not.toMatch(/^\s+hint:/m);
+  });
+});
+
+test('--help of a command ends with examples', async () => {
+  const r = await run(['creds', '--help']);
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/\nExamples:\n {2}# .*\n {2}rambridge creds dev-admin\n/);
+});
+
+test('LANG=zh_CN: the messages in Chinese, the prefixes as everywhere', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'rambridge-zh-'));
+  const r = await run(['whoami', '--server', 'http://127.0.0.1:1'], { HOME: home, LANG: 'zh_CN.UTF-8' });
+  expect(r.code).toBe(3);
+  expect(r.stderr).toBe('rambridge: error: 你尚未登录 http://127.0.0.1:1。\nhint: 请运行：rambridge login --server http://127.0.0.1:1\n');
+  const english = await run(['whoami', '--server', 'http://127.0.0.1:1'], { HOME: home, LANG: 'en_US.UTF-8' });
+  expect(english.stderr).toContain('You are not logged in to http://127.0.0.1:1.');
 });

@@ -200,7 +200,7 @@ describe('rambridge sessions against a shared Redis store', () => {
     const file = await configFile('down.yaml', '{type: redis, url: "redis://:pw-not-shown@127.0.0.1:1"}');
     const r = await run(['sessions', 'list', '--config', file, '--user', 'alice@example.com']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('rambridge sessions: The shared store (Redis) is unavailable. (redis://:***@127.0.0.1:1');
+    expect(r.stderr).toContain('rambridge: error: The shared store (Redis) is unavailable. (redis://:***@127.0.0.1:1');
     expect(r.stderr).not.toContain('pw-not-shown');
   });
 

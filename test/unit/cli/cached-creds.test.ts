@@ -28,7 +28,7 @@ async function loggedIn(cached: { role: string; durationSeconds: number }[] = [{
     refreshToken: 'r',
     user: { idp: 'okta', subject: 'alice' },
   });
-  await ctx.roleBook.saveCatalogue(SERVER, 'okta/alice', ROLES);
+  await ctx.roleBook.saveCatalogue(SERVER, 'okta/alice', ROLES, NOW);
   for (const c of cached) await ctx.cache.put({ server: SERVER, user: 'okta/alice', ...c }, credentials(EXPIRATION));
   return { env, ctx };
 }

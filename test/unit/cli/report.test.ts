@@ -16,7 +16,7 @@ const refused = new CliError('ERR_CLI_NOT_ALLOWED', 'You may not use prod-admin.
 test('one line, a hint, the request id; the exit code of the kind of failure', () => {
   expect(report(refused, false)).toEqual({
     code: EXIT.NOT_ALLOWED,
-    text: 'rambridge: You may not use prod-admin.\n  hint: Ask for the group.\n  request id: req-1\n',
+    text: 'rambridge: error: You may not use prod-admin.\nhint: Ask for the group.\nrequest id: req-1\n',
   });
 });
 
@@ -40,7 +40,7 @@ test('a bug: exit 1, no stack trace unless RAMBRIDGE_DEBUG', () => {
   const quiet = report(bug, false);
   expect(quiet.code).toBe(EXIT.GENERIC);
   expect(quiet.text).toBe(
-    'rambridge: Unexpected error: x is undefined\n  hint: This is a bug in rambridge; set RAMBRIDGE_DEBUG=1 for details and report it.\n',
+    'rambridge: error: Unexpected error: x is undefined\nhint: This is a bug in rambridge; set RAMBRIDGE_DEBUG=1 for details and report it.\n',
   );
   expect(report(bug, false, { RAMBRIDGE_DEBUG: '1' }).text).toContain('at ');
 });

@@ -1,0 +1,64 @@
+import { whoami, type RoleInfo, type WhoAmI } from './api.js';
+import { bridgeClient, type ClientContext } from './context.js';
+import { fetchCatalogue } from './credential-source.js';
+import { CliError, notLoggedIn } from './errors.js';
+import { userKey } from './sessions.js';
+import { t } from '../i18n/index.js';
+
+/**
+ * `roles` and `whoami` answer from what the client remembers when the server is down (a VPN that
+ * dropped, a deploy): both only describe, and a listing a few hours old beats an error. Commands
+ * that act — credentials, console — never do: the server must say yes each time.
+ */
+export interface Answer<T> {
+  value: T;
+  /** Set when the answer is the remembered one: when it was fetched (ms since the epoch). */
+  cachedAt?: number;
+}
+
+/** Down, as opposed to refusing: only these fall back to the cache. A session that ended does not. */
+export function isServerDown(err: unknown): boolean {
+  return err instanceof CliError && (err.code === 'ERR_CLI_UNREACHABLE' || err.code === 'ERR_CLI_SERVER_UNAVAILABLE');
+}
+
+export async function rolesOrCached(ctx: ClientContext, server: string): Promise<Answer<RoleInfo[]>> {
+  const session = await ctx.sessions.get(server);
+  if (!session) throw notLoggedIn(server);
+  const user = userKey(session.user);
+  try {
+    return { value: await fetchCatalogue(ctx, server, user) };
+  } catch (err) {
+    const remembered = isServerDown(err) ? (await ctx.roleBook.get(server)).catalogue : undefined;
+    if (remembered?.user !== user || remembered.fetchedAt === undefined) throw err;
+    return { value: remembered.roles, cachedAt: remembered.fetchedAt };
+  }
+}
+
+export async function whoamiOrCached(ctx: ClientContext, server: string): Promise<Answer<WhoAmI>> {
+  const session = await ctx.sessions.get(server);
+  if (!session) throw notLoggedIn(server);
+  const user = userKey(session.user);
+  try {
+    const me = await whoami(bridgeClient(ctx, server));
+    await ctx.roleBook.saveIdentity(server, user, me, ctx.clock.now());
+    return { value: me };
+  } catch (err) {
+    const remembered = isServerDown(err) ? await ctx.roleBook.identity(server, user) : undefined;
+    if (!remembered) throw err;
+    return { value: remembered.me, cachedAt: remembered.fetchedAt };
+  }
+}
+
+/** What a cached answer says about itself, on stderr: "(offline: from cache, 2026-12-03 10:12)". */
+export function offlineNote(cachedAt: number): string {
+  const d = new Date(cachedAt);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return t('offlineNote', {
+    time: `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`,
+  });
+}
+
+/** With `--json`: `offline: true` and when the answer was fetched, so scripts can tell. */
+export function offlineJson(cachedAt: number | undefined): { offline?: true; cachedAt?: string } {
+  return cachedAt === undefined ? {} : { offline: true, cachedAt: new Date(cachedAt).toISOString() };
+}

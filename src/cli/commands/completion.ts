@@ -1,0 +1,37 @@
+import { Argument, Option, type Command } from 'commander';
+import { createContext } from '../client/context.js';
+import { chooseServer } from '../client/server-url.js';
+import { completionScript, completionSpec, SHELLS, type Shell } from '../completion-scripts.js';
+
+/** `rambridge completion bash|zsh|fish`: prints the shell's completion script (and a prompt function). */
+export function registerCompletion(program: Command): void {
+  program
+    .command('completion')
+    .description('print shell completion (commands, flags, your role names) and a prompt function for bash, zsh or fish')
+    .addArgument(new Argument('[shell]', 'the shell').choices(SHELLS))
+    // What the scripts call to complete role names: the cached list only, so a Tab never waits on the network.
+    .addOption(new Option('--list-roles', 'print the role ids cached for the default server').hideHelp())
+    .action(async (shell: Shell | undefined, opts: { listRoles?: boolean }) => {
+      if (opts.listRoles) {
+        process.stdout.write((await cachedRoleIds()).map((id) => `${id}\n`).join(''));
+        return;
+      }
+      if (!shell) {
+        program.commands.find((c) => c.name() === 'completion')?.help({ error: true });
+        return;
+      }
+      process.stdout.write(completionScript(shell, completionSpec(program)));
+    });
+}
+
+/** The ids of the last role list seen for the default server; none when nothing is cached. */
+async function cachedRoleIds(): Promise<string[]> {
+  const ctx = createContext();
+  try {
+    const server = chooseServer(undefined, ctx.env, (await ctx.settings.read())?.server);
+    return (await ctx.roleBook.get(server)).catalogue?.roles.map((r) => r.id) ?? [];
+  } catch {
+    // No server configured, or a file we may not read: complete nothing rather than print an error mid-line.
+    return [];
+  }
+}
