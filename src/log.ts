@@ -29,10 +29,30 @@ export function createLogger(options: LoggerOptions = {}): Logger {
  */
 export function createAuditLogger(main: Logger, destination: string, stream?: DestinationStream): Logger {
   if (destination === 'log' && !stream) return main.child({}, { level: 'info' });
-  const dest =
-    stream ??
-    pino.destination({ dest: destination === 'stdout' ? 1 : destination === 'stderr' ? 2 : destination, mkdir: true, sync: true });
-  return createLogger({ level: 'info', destination: dest }).child({ stream: 'audit' });
+  return createLogger({ level: 'info', destination: stream ?? auditDestination(destination) }).child({ stream: 'audit' });
+}
+
+type FileDestination = ReturnType<typeof pino.destination>;
+const auditDestinations = new Map<string, FileDestination>();
+
+/**
+ * One open stream per audit destination for the life of the process. A configuration reload
+ * (SIGHUP) builds the app again: it gets the same stream, reopened, so no descriptor leaks and a
+ * log rotator that moved the file and sent SIGHUP sees the new file written from then on.
+ */
+function auditDestination(destination: string): FileDestination {
+  const open = auditDestinations.get(destination);
+  if (open) {
+    if (destination !== 'stdout' && destination !== 'stderr') open.reopen();
+    return open;
+  }
+  const created = pino.destination({
+    dest: destination === 'stdout' ? 1 : destination === 'stderr' ? 2 : destination,
+    mkdir: true,
+    sync: true,
+  });
+  auditDestinations.set(destination, created);
+  return created;
 }
 
 /** A logger that drops everything (tests that do not look at logs). */

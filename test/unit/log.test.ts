@@ -1,5 +1,9 @@
+import { readdirSync } from 'node:fs';
+import { mkdtemp, readFile, rename, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { createLogger } from '../../src/log.js';
+import { createAuditLogger, createLogger } from '../../src/log.js';
 import { BridgeError } from '../../src/errors.js';
 
 function capture() {
@@ -61,5 +65,33 @@ describe('log redaction', () => {
     const { logger, lines } = capture();
     logger.child({ requestId: 'r1' }).warn({ detail: { code_verifier: 'v-secret' } }, 'm');
     expect(lines[0]).toMatchObject({ requestId: 'r1', detail: { code_verifier: '[redacted]' } });
+  });
+});
+
+describe('the audit file destination', () => {
+  const openDescriptors = () => readdirSync('/proc/self/fd').length;
+
+  test('building the app again (SIGHUP reload) reuses one open file, reopened, instead of leaking a descriptor each time', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rambridge-audit-'));
+    const file = join(dir, 'audit.log');
+    const main = createLogger({ level: 'silent' });
+    createAuditLogger(main, file).info({ n: 0 }, 'first');
+    const before = openDescriptors();
+    for (let n = 1; n <= 10; n++) createAuditLogger(main, file).info({ n }, 'again');
+    await new Promise((resolve) => setTimeout(resolve, 50)); // a reopened file's old descriptor closes asynchronously
+    expect(openDescriptors()).toBeLessThanOrEqual(before + 1);
+
+    // A rotator moves the file away and sends SIGHUP: records from then on go to a new file.
+    await rename(file, `${file}.1`);
+    createAuditLogger(main, file).info({ n: 11 }, 'after rotation');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(
+      (await readFile(file, 'utf8'))
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { n: number }).n),
+    ).toEqual([11]);
+    expect((await readFile(`${file}.1`, 'utf8')).trim().split('\n')).toHaveLength(11);
+    await rm(dir, { recursive: true, force: true });
   });
 });
