@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { loadConfigFile } from '../../config/index.js';
+import { ConfigInvalid, loadConfigFile } from '../../config/index.js';
+import { checkConfigFiles } from '../../config/files.js';
 import { createLogger } from '../../log.js';
 import type { RunningBridge } from '../../main.js';
 import { exitOnConfigProblems } from '../config-errors.js';
@@ -12,6 +13,10 @@ export function registerServe(program: Command): void {
     .option('-p, --port <port>', 'listen on this port instead of server.port (0: any free port)', parsePort)
     .action(async (opts: { config: string; port?: number }) => {
       const config = await loadConfigFile(opts.config, process.env).catch(exitOnConfigProblems);
+      // Every key, certificate and metadata file it names, opened before anything starts: a
+      // missing one is a problem with its path (exit 2), as check-config reports it.
+      const fileProblems = await checkConfigFiles(config);
+      if (fileProblems.length > 0) exitOnConfigProblems(new ConfigInvalid(opts.config, fileProblems));
       const signals = handleStopSignals();
       // Loaded on use: client commands (creds, exec…) must start fast and not load the server.
       const { startBridge } = await import('../../main.js');

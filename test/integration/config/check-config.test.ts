@@ -134,9 +134,14 @@ describe('checkIdpsOnline', () => {
   });
 });
 
-describe('rambridge check-config (built command)', () => {
+describe('rambridge check-config and serve (built command)', () => {
   const bin = fileURLToPath(new URL('../../../bin/rambridge.js', import.meta.url));
-  test('a key file that is not there: exit 2 naming the path, not "valid"', async () => {
+  const run = (args: string[]) =>
+    promisify(execFile)(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH } }).then(
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+      (e: { code: number; stdout: string; stderr: string }) => e,
+    );
+  const withMissingKeys = async () => {
     const file = join(dir, 'bridge.yaml');
     await writeFile(
       file,
@@ -146,14 +151,23 @@ describe('rambridge check-config (built command)', () => {
         `issuer: {samlKeys: [{privateKey: "${dir}/gone.key", certificate: "${dir}/gone.crt"}], oidcKeys: [{privateKey: "${dir}/gone-oidc.key"}], subjectSecret: "${'s'.repeat(32)}"}`,
       ].join('\n'),
     );
-    const r = await promisify(execFile)(process.execPath, [bin, 'check-config', file], { env: { PATH: process.env.PATH } }).then(
-      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-      (e: { code: number; stdout: string; stderr: string }) => e,
-    );
+    return file;
+  };
+
+  test('check-config: a key file that is not there: exit 2 naming the path, not "valid"', async () => {
+    const r = await run(['check-config', await withMissingKeys()]);
     expect(r.code).toBe(2);
     expect(r.stdout).not.toContain('valid');
     expect(r.stderr).toContain(`issuer.samlKeys[0].privateKey: cannot read ${dir}/gone.key: no such file`);
     expect(r.stderr).toContain(`issuer.oidcKeys[0].privateKey: cannot read ${dir}/gone-oidc.key: no such file`);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack
+  });
+
+  test('serve: the same problems, each with its path, before anything starts (exit 2, no stack)', async () => {
+    const r = await run(['serve', '--config', await withMissingKeys(), '--port', '0']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`issuer.samlKeys[0].privateKey: cannot read ${dir}/gone.key: no such file`);
+    expect(r.stderr).toContain(`issuer.oidcKeys[0].privateKey: cannot read ${dir}/gone-oidc.key: no such file`);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
