@@ -46,6 +46,7 @@ export function grantError(err: unknown, idp: IdpNames): BridgeError {
   if (err instanceof client.AuthorizationResponseError) return new BridgeError('ERR_AUTH_IDP_ERROR', { detail });
   if (clientRejected(err)) return clientRejectedError(idp, detail, err);
   if (err instanceof client.ResponseBodyError) return new BridgeError('ERR_AUTH_IDP_ERROR', { detail });
+  if (failedOnAuthTime(err)) return notReauthenticated(idp, detail);
   const code = (err as { code?: unknown } | undefined)?.code;
   if (typeof code === 'string' && (code.startsWith('OAUTH_') || code.startsWith('ERR_JW')) && code !== 'OAUTH_TIMEOUT') {
     return new BridgeError('ERR_AUTH_TOKEN_INVALID', { detail });
@@ -107,4 +108,27 @@ function discoveredIssuer(err: unknown): string | undefined {
 
 function definedStrings(values: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(Object.entries(values).filter((e): e is [string, string] => typeof e[1] === 'string'));
+}
+
+/**
+ * Under `max_age` (a re-authentication for a CLI approval) openid-client refuses an ID token whose
+ * `auth_time` is missing or too old. Either way the IdP did not ask the user again: say so, as the
+ * SAML side and the bridge's own check do, rather than calling the token invalid. The library gives
+ * the too-old case `claim: 'auth_time'` and the missing case only its message.
+ */
+function failedOnAuthTime(err: unknown): boolean {
+  for (let current = err, depth = 0; depth < 4 && current !== undefined && current !== null; depth++) {
+    const { claim, message, cause } = current as { claim?: unknown; message?: unknown; cause?: unknown };
+    if (claim === 'auth_time' || (typeof message === 'string' && message.startsWith('JWT "auth_time"'))) return true;
+    current = cause;
+  }
+  return false;
+}
+
+function notReauthenticated(idp: IdpNames, detail: Record<string, unknown>): BridgeError {
+  return new BridgeError('ERR_AUTH_NOT_REAUTHENTICATED', {
+    userMessage: `${idp.displayName} signed you in without asking for your credentials again, as rambridge requires here.`,
+    hint: 'Try again. Admin: the identity provider must honour prompt=login and max_age=0, and send auth_time.',
+    detail,
+  });
 }

@@ -85,7 +85,17 @@ describe('OIDC sign-in', () => {
     expect([q.get('prompt'), q.get('max_age')]).toEqual(['login', '0']);
     const callback = await followOp(start.headers.location!);
     const res = await browser.get(callback.pathname + callback.search).expect(401);
-    expect(res.text).toContain('ERR_AUTH_TOKEN_INVALID');
+    expect(res.text).toContain('ERR_AUTH_NOT_REAUTHENTICATED');
+  });
+
+  test('re-authentication: an IdP that sends no auth_time under max_age=0 did not re-authenticate, and says so', async () => {
+    const { agent } = await testBridge(op);
+    const browser = agent();
+    op.next = { claims: { auth_time: undefined } };
+    const start = await browser.get('/login?reauth=1').expect(302);
+    const callback = await followOp(start.headers.location!);
+    const res = await browser.get(callback.pathname + callback.search).expect(401);
+    expect(res.text).toContain('ERR_AUTH_NOT_REAUTHENTICATED');
   });
 
   test('a signed-in session starts empty: a CSRF token planted before sign-in is refused after it', async () => {
