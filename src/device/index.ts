@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import type { BridgeConfig } from '../config/index.js';
 import type { BridgeIssuer } from '../issuer/index.js';
 import type { Store } from '../store/index.js';
+import { DEVICE_CODE_GRANT } from '../wire/oauth.js';
 import { AccessTokens } from './access-tokens.js';
 import { UserCodeAttempts } from './attempts.js';
 import { DeviceStartLimit } from './start-limit.js';
@@ -52,7 +53,7 @@ export function deviceDiscovery(publicUrl: string): Record<string, unknown> {
     device_authorization_endpoint: `${publicUrl}/oauth/device_authorization`,
     token_endpoint: `${publicUrl}/oauth/token`,
     revocation_endpoint: `${publicUrl}/oauth/revoke`,
-    grant_types_supported: ['urn:ietf:params:oauth:grant-type:device_code', 'refresh_token'],
+    grant_types_supported: [DEVICE_CODE_GRANT, 'refresh_token'],
     token_endpoint_auth_methods_supported: ['none'],
     revocation_endpoint_auth_methods_supported: ['none'],
     code_challenge_methods_supported: ['S256'],

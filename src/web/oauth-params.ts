@@ -1,15 +1,15 @@
 import type { Context } from 'koa';
-import { CLI_CLIENT_ID } from '../wire/oauth.js';
+import { CLI_CLIENT_ID, type OAuthParamName, type OAuthRequests } from '../wire/oauth.js';
 import { BridgeError } from '../errors.js';
 
-/** Reads one parameter of an OAuth request; undefined when absent or empty. */
-export type OAuthParam = (name: string) => string | undefined;
+/** Reads one parameter of an OAuth request, by a name the request has; undefined when absent or empty. */
+export type OAuthParam<Name extends string = string> = (name: Name) => string | undefined;
 
 /**
  * The parameters of an OAuth endpoint request: form-encoded only (RFC 6749 §3.2), each at most once
  * (§3.1: "MUST NOT be included more than once"), and an empty value counts as absent (§3.1).
  */
-export function oauthParams(ctx: Context): OAuthParam {
+export function oauthParams<K extends keyof OAuthRequests>(ctx: Context): OAuthParam<OAuthParamName<K>> {
   if (!ctx.is('application/x-www-form-urlencoded')) {
     throw new BridgeError('ERR_BAD_REQUEST', { userMessage: 'Send the parameters as application/x-www-form-urlencoded.' });
   }
@@ -23,7 +23,7 @@ export function oauthParams(ctx: Context): OAuthParam {
   };
 }
 
-export function requiredParam(param: OAuthParam, name: string): string {
+export function requiredParam<Name extends string>(param: OAuthParam<Name>, name: Name): string {
   const value = param(name);
   if (value === undefined) throw new BridgeError('ERR_BAD_REQUEST', { userMessage: `The ${name} parameter is missing.` });
   return value;
@@ -33,7 +33,7 @@ export function requiredParam(param: OAuthParam, name: string): string {
  * Authenticates the client. The CLI is the only client and a public one (RFC 6749 §2.1): it
  * identifies itself by `client_id` and proves nothing more, so any other id is refused.
  */
-export function authenticateClient(param: OAuthParam): string {
+export function authenticateClient(param: OAuthParam<'client_id'>): string {
   const clientId = param('client_id');
   if (clientId !== CLI_CLIENT_ID) {
     throw new BridgeError('ERR_OAUTH_INVALID_CLIENT', {

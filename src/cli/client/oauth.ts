@@ -1,4 +1,4 @@
-import { CLI_CLIENT_ID } from '../../wire/oauth.js';
+import { CLI_CLIENT_ID, DEVICE_CODE_GRANT, type OAuthRequest } from '../../wire/oauth.js';
 import type { DeviceAuthorization, TokenResponse } from '../../wire/oauth-bodies.js';
 import { CliError } from './errors.js';
 import { postForm, serverError, type FetchLike, type JsonResponse } from './http.js';
@@ -32,7 +32,7 @@ export async function requestDeviceAuthorization(
     code_challenge_method: 'S256',
     client_host: clientHost,
     client_version: CLIENT_VERSION,
-  });
+  } satisfies OAuthRequest<'device_authorization'>);
   if (response.status !== 200) throw serverError(response);
   const parsed = (await wire()).deviceAuthorizationSchema.safeParse(response.body);
   if (!parsed.success) {
@@ -47,11 +47,11 @@ export async function pollTokenEndpoint(fetchImpl: FetchLike, endpoint: string, 
   let response: JsonResponse;
   try {
     response = await postForm(fetchImpl, endpoint, {
-      grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
+      grant_type: DEVICE_CODE_GRANT,
       device_code: deviceCode,
       code_verifier: verifier,
       client_id: CLI_CLIENT_ID,
-    });
+    } satisfies OAuthRequest<'device_code_grant'>);
   } catch (err) {
     if (err instanceof CliError && err.code === 'ERR_CLI_UNREACHABLE') return { kind: 'transient' };
     throw err;
@@ -74,7 +74,7 @@ export async function refreshTokens(fetchImpl: FetchLike, endpoint: string, refr
     grant_type: 'refresh_token',
     refresh_token: refreshToken,
     client_id: CLI_CLIENT_ID,
-  });
+  } satisfies OAuthRequest<'refresh_token_grant'>);
   const { tokenResponseSchema, oauthErrorSchema } = await wire();
   const tokens = tokenResponseSchema.safeParse(response.body);
   if (response.status === 200 && tokens.success) return tokens.data;
@@ -93,7 +93,11 @@ export async function revokeToken(
   hint: 'refresh_token' | 'access_token',
 ): Promise<boolean> {
   try {
-    const response = await postForm(fetchImpl, endpoint, { token, token_type_hint: hint, client_id: CLI_CLIENT_ID });
+    const response = await postForm(fetchImpl, endpoint, {
+      token,
+      token_type_hint: hint,
+      client_id: CLI_CLIENT_ID,
+    } satisfies OAuthRequest<'revoke'>);
     return response.status === 200;
   } catch {
     return false;

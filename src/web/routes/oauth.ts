@@ -11,11 +11,10 @@ import {
 import { BridgeError, isBridgeError } from '../../errors.js';
 import type { ConnectorData } from '../../idp/connector.js';
 import type { DeviceAuthorization, TokenResponse } from '../../wire/oauth-bodies.js';
+import { DEVICE_CODE_GRANT } from '../../wire/oauth.js';
 import type { Identity } from '../../idp/identity.js';
 import type { WebDeps } from '../deps.js';
 import { authenticateClient, oauthParams, requiredParam, type OAuthParam } from '../oauth-params.js';
-
-const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
 /**
  * How much of what the CLI says about itself is kept and shown on the confirmation page: a DNS
@@ -33,7 +32,7 @@ export function oauthRoutes(deps: WebDeps, device: DeviceFlow): Router {
   const { publicUrl } = deps.config.server;
 
   router.post('/oauth/device_authorization', async function startDeviceAuthorization(ctx) {
-    const param = oauthParams(ctx);
+    const param = oauthParams<'device_authorization'>(ctx);
     const client: DeviceClient = {
       clientId: authenticateClient(param),
       host: cleanClientText(param('client_host'), CLIENT_TEXT_MAX.host),
@@ -61,7 +60,7 @@ export function oauthRoutes(deps: WebDeps, device: DeviceFlow): Router {
   });
 
   router.post('/oauth/token', async function token(ctx) {
-    const param = oauthParams(ctx);
+    const param = oauthParams<'device_code_grant' | 'refresh_token_grant'>(ctx);
     const clientId = authenticateClient(param);
     const grantType = requiredParam(param, 'grant_type');
     if (grantType === DEVICE_CODE_GRANT) {
@@ -97,7 +96,7 @@ export function oauthRoutes(deps: WebDeps, device: DeviceFlow): Router {
   });
 
   router.post('/oauth/revoke', async function revoke(ctx) {
-    const param = oauthParams(ctx);
+    const param = oauthParams<'revoke'>(ctx);
     authenticateClient(param);
     // token_type_hint is not needed (RFC 7009 §2.1 lets us ignore it): access tokens are JWTs,
     // refresh tokens have no dots.
@@ -164,7 +163,7 @@ async function reReadAtIdp(ctx: Context, deps: WebDeps, device: DeviceFlow, sess
 }
 
 /** RFC 7636 with S256 only: `plain` would put the verifier itself on the wire. */
-function codeChallenge(param: OAuthParam): string | undefined {
+function codeChallenge(param: OAuthParam<'code_challenge' | 'code_challenge_method'>): string | undefined {
   const challenge = param('code_challenge');
   const method = param('code_challenge_method');
   if (challenge === undefined && method === undefined) return undefined;
