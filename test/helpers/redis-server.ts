@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { Redis } from 'ioredis';
 import { createConnection, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,4 +91,29 @@ async function kill(child: ChildProcess): Promise<void> {
   const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
   await exited;
   clearTimeout(timer);
+}
+
+/**
+ * A redis-server for the tests of one file, started before them and stopped after, with a plain
+ * client (no key prefix) to look at what the store really wrote.
+ */
+export function redisForFile(): { readonly url: string; readonly raw: Redis } {
+  let server: RunningRedis | undefined;
+  let raw: Redis | undefined;
+  beforeAll(async () => {
+    server = await startRedisServer();
+    raw = new Redis(server.url);
+  });
+  afterAll(async () => {
+    await raw?.quit();
+    await server?.stop();
+  });
+  return {
+    get url() {
+      return server!.url;
+    },
+    get raw() {
+      return raw!;
+    },
+  };
 }

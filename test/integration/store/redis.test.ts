@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { Redis } from 'ioredis';
 import request from 'supertest';
 import { createApp } from '../../../src/app.js';
 import { ManualClock, systemClock } from '../../../src/clock.js';
@@ -14,21 +13,10 @@ import { isBridgeError } from '../../../src/errors.js';
 import { createLogger } from '../../../src/log.js';
 import { createStore, RedisStore } from '../../../src/store/index.js';
 import { demoConfig } from '../../helpers/config.js';
-import { freePort, startRedisServer, type RunningRedis } from '../../helpers/redis-server.js';
+import { freePort, redisForFile, startRedisServer, type RunningRedis } from '../../helpers/redis-server.js';
 import { describeStoreConformance } from '../../helpers/store-conformance.js';
 
-let redis: RunningRedis;
-/** A plain client (no prefix) to look at what the store really wrote. */
-let raw: Redis;
-
-beforeAll(async () => {
-  redis = await startRedisServer();
-  raw = new Redis(redis.url);
-});
-afterAll(async () => {
-  await raw?.quit();
-  await redis?.stop();
-});
+const redis = redisForFile();
 
 describeStoreConformance('redis', (clock) => new RedisStore({ url: redis.url, keyPrefix: 'conformance:' }, clock));
 
@@ -51,15 +39,15 @@ describe('RedisStore specifics', () => {
     expect(await b.find('shared')).toBeUndefined();
     expect(await b.insert('shared', 'from-b', 60)).toBe(true);
     expect(await a.find('shared')).toBe('from-a');
-    expect(await raw.exists('bridge-a:shared', 'bridge-b:shared')).toBe(2);
-    expect(await raw.exists('shared')).toBe(0);
+    expect(await redis.raw.exists('bridge-a:shared', 'bridge-b:shared')).toBe(2);
+    expect(await redis.raw.exists('shared')).toBe(0);
   });
 
   test('the stored form is StoredEntry JSON, exp on the injected clock; Redis expiry is the TTL in real time', async () => {
     const store = open('raw:');
     await store.upsert('k', { user: 'alice' }, 90);
-    expect(JSON.parse((await raw.get('raw:k'))!)).toEqual({ v: '{"user":"alice"}', exp: clock.now() + 90_000 });
-    const pttl = await raw.pttl('raw:k');
+    expect(JSON.parse((await redis.raw.get('raw:k'))!)).toEqual({ v: '{"user":"alice"}', exp: clock.now() + 90_000 });
+    const pttl = await redis.raw.pttl('raw:k');
     expect(pttl).toBeGreaterThan(85_000);
     expect(pttl).toBeLessThanOrEqual(90_000);
   });
@@ -68,7 +56,7 @@ describe('RedisStore specifics', () => {
     const store = open('clock:');
     await store.upsert('k', 'v', 10);
     clock.advance(10_000);
-    expect(await raw.exists('clock:k')).toBe(1);
+    expect(await redis.raw.exists('clock:k')).toBe(1);
     expect(await store.find('k')).toBeUndefined();
     expect(await store.update('k', () => 'changed')).toBeUndefined();
     expect(await store.consume('k')).toBeUndefined();

@@ -1,6 +1,5 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { Redis } from 'ioredis';
 import request from 'supertest';
 import { createApp } from '../../../src/app.js';
 import { ManualClock } from '../../../src/clock.js';
@@ -8,7 +7,7 @@ import { silentLogger } from '../../../src/log.js';
 import { MemoryStore, RedisStore } from '../../../src/store/index.js';
 import { testBridge } from '../../helpers/bridge.js';
 import { FakeOp } from '../../helpers/fake-op.js';
-import { startRedisServer, type RunningRedis } from '../../helpers/redis-server.js';
+import { redisForFile } from '../../helpers/redis-server.js';
 import { postToAcs, samlBridge, signedAnswer, startSamlLogin } from '../../helpers/saml-bridge.js';
 
 /**
@@ -68,16 +67,7 @@ describe('a flood of sign-in starts', () => {
   }, 60_000);
 
   describe('Redis store', () => {
-    let redis: RunningRedis;
-    let raw: Redis;
-    beforeAll(async () => {
-      redis = await startRedisServer();
-      raw = new Redis(redis.url);
-    });
-    afterAll(async () => {
-      await raw?.quit();
-      await redis?.stop();
-    });
+    const redis = redisForFile();
 
     test(`${FLOOD} starts write no key`, async () => {
       const { config } = await samlBridge();
@@ -86,7 +76,7 @@ describe('a flood of sign-in starts', () => {
       try {
         const app = createApp({ config, store, clock, logger: silentLogger() });
         await flood(request(app.callback()), FLOOD);
-        expect(await raw.dbsize()).toBe(0);
+        expect(await redis.raw.dbsize()).toBe(0);
       } finally {
         await store.close();
       }
