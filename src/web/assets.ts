@@ -1,18 +1,23 @@
 import { readFileSync } from 'node:fs';
 import type { Middleware } from 'koa';
 
-const FILES: Record<string, string> = {
-  '/assets/app.css': 'text/css; charset=utf-8',
-  '/assets/picker.js': 'text/javascript; charset=utf-8',
-  '/assets/page.js': 'text/javascript; charset=utf-8',
+const JS = 'text/javascript; charset=utf-8';
+const SOURCE = new URL('../../src/web/assets/', import.meta.url);
+// The package root's dist/, whether this module runs from dist/web/ (the build) or src/web/ (tests).
+const BUILD = new URL('../../dist/', import.meta.url);
+
+/** Each asset's path and where its body comes from. */
+const FILES: Record<string, { type: string; file: URL }> = {
+  '/assets/app.css': { type: 'text/css; charset=utf-8', file: new URL('app.css', SOURCE) },
+  '/assets/picker.js': { type: JS, file: new URL('picker.js', SOURCE) },
+  '/assets/page.js': { type: JS, file: new URL('page.js', SOURCE) },
+  // The CLI's role matcher, compiled: the picker filters with the very code `rambridge` uses.
+  '/assets/fuzzy.js': { type: JS, file: new URL('wire/fuzzy.js', BUILD) },
 };
 
 /** Serves the few static files from memory; read once at start-up, not per request. */
 export function serveAssets(): Middleware {
-  const dir = new URL('../../src/web/assets/', import.meta.url);
-  const bodies = new Map(
-    Object.entries(FILES).map(([path, type]) => [path, { type, body: readFileSync(new URL(path.slice('/assets/'.length), dir)) }]),
-  );
+  const bodies = new Map(Object.entries(FILES).map(([path, { type, file }]) => [path, { type, body: readFileSync(file) }]));
   return async (ctx, next) => {
     const asset = ctx.method === 'GET' ? bodies.get(ctx.path) : undefined;
     if (!asset) {

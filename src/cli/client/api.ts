@@ -30,6 +30,4 @@ export const issueCredentials = async (client: BridgeClient, request: Credential
   answer((await wire()).credentialsResponseSchema, await client.post<unknown>('/api/credentials', request), 'POST /api/credentials');
 
 /** The RAM role name: the part of the ARN after `role/`. */
-export function roleName(role: Pick<RoleInfo, 'arn'>): string {
-  return role.arn.slice(role.arn.lastIndexOf('/') + 1);
-}
+export { ramRoleName as roleName } from '../../wire/role-match.js';

@@ -1,6 +1,6 @@
 import { roleName, type RoleInfo } from './api.js';
 import { formatDuration, formatRemaining } from './duration.js';
-import { fuzzyScore } from './fuzzy.js';
+import { fuzzyScore } from '../../wire/fuzzy.js';
 import type { ServerRoles } from './role-book.js';
 import { t } from '../i18n/index.js';
 

@@ -108,6 +108,10 @@ test('the installed rambridge demo serves its pages and assets from the package'
     const css = await fetch(`${bridgeUrl}/assets/app.css`);
     expect(css.status).toBe(200);
     expect(css.headers.get('content-type')).toContain('text/css');
+    // The picker's matcher is the compiled CLI matcher from dist/, which the package carries too.
+    const matcher = await fetch(`${bridgeUrl}/assets/fuzzy.js`);
+    expect(matcher.status).toBe(200);
+    expect(await matcher.text()).toContain('export function fuzzyScore');
   } finally {
     demo.kill('SIGTERM');
     await exited;
