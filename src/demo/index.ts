@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { loadConfigFile } from '../config/index.js';
+import { loadConfigFile, type BridgeConfig } from '../config/index.js';
 import { DEMO_USERS, startDevIdp } from '../devidp/index.js';
 import { loadEmulatorConfig } from '../emulator/config.js';
 import { startEmulator, type RunningEmulator } from '../emulator/server.js';
@@ -29,6 +29,8 @@ export interface DemoOptions {
   logger?: Logger;
   /** Seconds the CLI waits between device-flow polls (default device.interval); tests use 1 to wait less. */
   deviceIntervalSeconds?: number;
+  /** Changes to the loaded bridge config before the bridge starts (tests: e.g. hundreds of generated roles). */
+  configure?: (config: BridgeConfig) => void;
 }
 
 export interface RunningDemo {
@@ -93,6 +95,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
       RAMBRIDGE_DEMO_EMULATOR_URL: emulator.url,
     });
     if (options.deviceIntervalSeconds !== undefined) config.device.interval = options.deviceIntervalSeconds;
+    options.configure?.(config);
     config.server.host = host;
     if (options.shutdownGraceSeconds !== undefined) config.server.shutdownGraceSeconds = options.shutdownGraceSeconds;
     if (simpleSamlPhpInstalled()) {

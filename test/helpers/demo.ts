@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import type { RunningDemo } from '../../src/demo/index.js';
+import type { DemoOptions, RunningDemo } from '../../src/demo/index.js';
 import { DEMO_ENV, startE2eDemo, type SharedDemo } from '../e2e/shared/global-setup.js';
 import { chromiumForFile } from './browser.js';
 
@@ -19,8 +19,8 @@ export function demoInBrowser(): { readonly demo: SharedDemo; readonly browser: 
  * A demo of the file's own, on free ports with keys in a temp dir: for a file that must stop its
  * bridge, which the shared one cannot do to the others.
  */
-export function startTestDemo(): Promise<RunningDemo> {
-  return startE2eDemo();
+export function startTestDemo(options: Pick<DemoOptions, 'configure'> = {}): Promise<RunningDemo> {
+  return startE2eDemo(options);
 }
 
 /**

@@ -69,7 +69,7 @@ async function built<T>(path: string): Promise<T> {
  * The whole demo on free ports, keys in a temp dir, polling every second, silent. From dist/: the
  * same build the CLI under test runs, loaded without transforming the server's sources per file.
  */
-export async function startE2eDemo(): Promise<Demo.RunningDemo> {
+export async function startE2eDemo(options: Pick<Demo.DemoOptions, 'configure'> = {}): Promise<Demo.RunningDemo> {
   const { startDemo } = await built<typeof Demo>('demo/index.js');
   const { silentLogger } = await built<typeof Log>('log.js');
   return startDemo({
@@ -80,6 +80,7 @@ export async function startE2eDemo(): Promise<Demo.RunningDemo> {
     logger: silentLogger(),
     dataDir: mkdtempSync(join(tmpdir(), 'rambridge-demo-')),
     deviceIntervalSeconds: TEST_DEVICE_INTERVAL_SECONDS,
+    ...options,
   });
 }
 
