@@ -30,9 +30,9 @@ const VARIANTS = {
 type Variant = keyof typeof VARIANTS;
 /** The few browser globals the checks read (the project compiles without the DOM library). */
 interface InBrowser {
-  document: { documentElement: { scrollWidth: number; clientWidth: number }; body: unknown };
+  document: { documentElement: { scrollWidth: number; clientWidth: number }; body: unknown; activeElement: { tagName: string } };
   scrollY: number;
-  getComputedStyle(e: unknown): { overflowX: string; backgroundColor: string };
+  getComputedStyle(e: unknown): { overflowX: string; backgroundColor: string; outlineStyle: string; outlineWidth: string };
 }
 const ALL_VARIANTS = Object.keys(VARIANTS) as Variant[];
 
@@ -159,6 +159,30 @@ test('at phone width, more than two roles fit a screen (before the condensed lay
   // The first screen, as a phone user first sees it, names more than two roles.
   expect(headings.filter((b) => b <= PHONE.height).length).toBeGreaterThan(2);
   await page.context().close();
+});
+
+test('whatever the keyboard reaches shows a focus ring, in both schemes', async () => {
+  for (const variant of ['light', 'dark'] as const) {
+    const page = await signedIn(variant, 'alice');
+    const seen: Array<{ tag: string; outline: string }> = [];
+    const focused = () =>
+      page.evaluate(() => {
+        const g = globalThis as unknown as InBrowser;
+        const el = g.document.activeElement;
+        const style = g.getComputedStyle(el);
+        return { tag: el.tagName, outline: `${style.outlineStyle} ${style.outlineWidth}` };
+      });
+    // From the filter back to Sign out and the brand link, then forward to the first role's select and buttons.
+    await page.getByTestId('role-filter').focus();
+    seen.push(await focused());
+    for (const key of ['Shift+Tab', 'Shift+Tab', 'Tab', 'Tab', 'Tab', 'Tab', 'Tab']) {
+      await page.keyboard.press(key);
+      seen.push(await focused());
+    }
+    expect(seen.map((s) => s.tag)).toEqual(expect.arrayContaining(['A', 'BUTTON', 'INPUT', 'SELECT']));
+    expect(seen.filter((s) => s.outline !== 'solid 3px')).toEqual([]);
+    await page.context().close();
+  }
 });
 
 test('the credentials page; its code blocks can be scrolled from the keyboard', async () => {
