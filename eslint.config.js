@@ -14,7 +14,7 @@ const LAYERS = [
   ['web'],
   ['console'],
   ['issuance', 'device'],
-  ['mapping', 'issuer'],
+  ['mapping', 'issuer', 'preferences'],
   ['idp'],
   ['sts', 'store', 'emulator', 'devidp'],
   ['config'],

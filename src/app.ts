@@ -12,6 +12,7 @@ import type { BridgeIssuer } from './issuer/index.js';
 import type { StsClient } from './sts/index.js';
 import { createAuditLogger, type Logger } from './log.js';
 import { RoleMapper } from './mapping/index.js';
+import { RolePreferences } from './preferences/index.js';
 import type { Store } from './store/index.js';
 import { serveAssets } from './web/assets.js';
 import type { WebDeps } from './web/deps.js';
@@ -31,6 +32,7 @@ import { deviceRoutes } from './web/routes/device.js';
 import { deviceUnconfiguredRoutes } from './web/routes/device-unconfigured.js';
 import { issuerRoutes } from './web/routes/issuer.js';
 import { oauthRoutes } from './web/routes/oauth.js';
+import { favouriteRoutes } from './web/routes/favourites.js';
 import { opsRoutes } from './web/routes/ops.js';
 import { roleRoutes } from './web/routes/roles.js';
 import { samlAcsBodyParser, samlSpRoutes } from './web/routes/saml-sp.js';
@@ -75,6 +77,8 @@ export function createApp(deps: AppDeps): Koa {
           roles: config.roles,
           clock: deps.clock,
           audit,
+          preferences: new RolePreferences({ store, clock: deps.clock }),
+          logger: deps.logger,
         })
       : undefined;
   const web: WebDeps = {
@@ -113,6 +117,7 @@ export function createApp(deps: AppDeps): Koa {
   const signOut = signOutRoutes(web, device?.sessions);
   for (const routes of [opsRoutes(web), issuerRoutes(web), authRoutes(web), signOut, samlSpRoutes(web), roleRoutes(web), ...cliRoutes])
     router.use(routes.routes());
+  router.use(favouriteRoutes(web).routes()); // the picker's star (src/preferences/)
   app.use(requestContext(web.logger, web.metrics));
   app.use(securityHeaders({ https: config.server.publicUrl.startsWith('https:') }));
   app.use(handleErrors(web.views, { audit, metrics }));

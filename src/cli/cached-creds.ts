@@ -20,7 +20,7 @@ import { clientPaths, type ClientPaths } from './client/paths.js';
  * through it, node:crypto); test/unit/cli/cached-creds.test.ts checks the two are equal.
  */
 export const CACHED_REFRESH_MARGIN_MS = 5 * 60_000;
-/** Same as credential-source.ts: one hour, or less when the role allows less. */
+/** Same as credential-source.ts defaultDuration: the role's last duration if it still fits, else one hour, or less when the role allows less. */
 const DEFAULT_DURATION_SECONDS = 3600;
 /** Recents keep the order of use; a use within this long of the last one of the same role is not rewritten. */
 const RECENT_USE_RESOLUTION_MS = 60_000;
@@ -70,6 +70,8 @@ interface Credentials {
 interface Role {
   id: string;
   maxSessionDuration: number;
+  /** What the server remembers as this user's last duration for the role (src/wire/api.ts). */
+  lastDuration?: number;
 }
 interface ServerRoles {
   catalogue?: { user: string; roles: Role[] };
@@ -96,9 +98,7 @@ export async function answerFromCache(args: readonly string[], env: NodeJS.Proce
     const role = serverRoles.catalogue.roles.find((r) => r.id.toLowerCase() === wanted);
     if (!role) return false;
     const durationSeconds =
-      request.duration === undefined
-        ? Math.min(DEFAULT_DURATION_SECONDS, role.maxSessionDuration)
-        : (await import('./client/duration.js')).parseDuration(request.duration);
+      request.duration === undefined ? defaultDuration(role) : (await import('./client/duration.js')).parseDuration(request.duration);
     if (durationSeconds > role.maxSessionDuration) return false;
     const credentials = cache?.entries?.[JSON.stringify([server, user, role.id, durationSeconds])]?.credentials;
     if (!credentials || !(Date.parse(credentials.expiration) - now > CACHED_REFRESH_MARGIN_MS)) return false;
@@ -112,6 +112,13 @@ export async function answerFromCache(args: readonly string[], env: NodeJS.Proce
   } catch {
     return false; // the full command meets the same problem and reports it properly
   }
+}
+
+/** credential-source.ts defaultDuration, repeated so this path does not load that module (the test checks they agree). */
+export function defaultDuration(role: Role): number {
+  const last = role.lastDuration;
+  if (last !== undefined && Number.isInteger(last) && last > 0 && last <= role.maxSessionDuration) return last;
+  return Math.min(DEFAULT_DURATION_SECONDS, role.maxSessionDuration);
 }
 
 /**

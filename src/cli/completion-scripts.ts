@@ -17,7 +17,7 @@ export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 export type Shell = (typeof SHELLS)[number];
 
 /** Commands whose first argument is a role. */
-const ROLE_ARGUMENT = ['creds', 'exec', 'console', 'configure-aliyun', 'roles'];
+const ROLE_ARGUMENT = ['creds', 'exec', 'console', 'configure-aliyun', 'roles', 'fav', 'unfav'];
 /** Flags whose value is a role. */
 const ROLE_FLAGS = ['-r', '--role', '-f', '--favourite', '--set-current'];
 /** Role names come from the role list the client cached at the last `roles`/`creds`: no network call. */

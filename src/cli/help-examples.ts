@@ -59,6 +59,11 @@ export const HELP_EXAMPLES: Record<string, Example[]> = {
     ['rambridge roles prd ops', 'fuzzy filter: finds prod-ops'],
     ['rambridge roles --favourite dev-admin', 'star (or unstar) a role'],
   ],
+  fav: [
+    ['rambridge fav dev-admin', 'star a role: first in `roles` and on the web'],
+    ['rambridge fav admin', 'an alias or a unique fuzzy name works too'],
+  ],
+  unfav: [['rambridge unfav dev-admin', 'unstar it (here and on the web)']],
   creds: [
     ['rambridge creds dev-admin', 'a summary, no secret (on a terminal)'],
     ['eval "$(rambridge creds dev-admin --format env)"', 'the keys into this shell'],

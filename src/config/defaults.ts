@@ -149,6 +149,19 @@ export const DEFAULTS = {
     /** How long a write waits for replica acknowledgements before the request answers 503. */
     replicaAckTimeoutMs: 500,
   },
+  preferences: {
+    /**
+     * A user's favourites, recents and last durations live this long after their last change:
+     * half a year keeps them across holidays and quiet quarters, and lets people who left vanish.
+     */
+    ttlSeconds: 180 * 24 * 3600,
+    /** Starred roles kept per user; past it the one starred longest ago goes. */
+    maxFavourites: 50,
+    /** Recently used roles kept per user, most recent first. */
+    maxRecents: 10,
+    /** Last durations kept per user (one per role, the most recently used roles). */
+    maxDurations: 50,
+  },
   log: {
     /** One line per request and per security event; `debug` adds detail for troubleshooting. */
     level: 'info' as const,

@@ -4,6 +4,8 @@ import { BridgeError, toBridgeError } from '../errors.js';
 import type { ConnectorData } from '../idp/connector.js';
 import type { BridgeIssuer } from '../issuer/index.js';
 import type { SessionNameApi } from '../issuer/subject.js';
+import type { Logger } from '../log.js';
+import type { RolePreferences } from '../preferences/index.js';
 import type { AssumeRoleResult, StsClient, StsCredentials } from '../sts/index.js';
 import { AuditLog, type AuditRecord } from './audit.js';
 import type { CheckedRoleRequest } from './role-request.js';
@@ -34,7 +36,19 @@ const CHAIN_SOURCE_SECONDS = 900;
  * for exactly the granted role, exchange it at STS (chaining when configured), audit the outcome.
  */
 export class CredentialIssuer {
-  constructor(private readonly deps: { issuer: BridgeIssuer; sts: StsClient; roles: Role[]; clock: Clock; audit: AuditLog }) {}
+  constructor(
+    private readonly deps: {
+      issuer: BridgeIssuer;
+      sts: StsClient;
+      roles: Role[];
+      clock: Clock;
+      audit: AuditLog;
+      /** Remembers each issued role as the user's most recent, with its duration (web and CLI alike). */
+      preferences?: Pick<RolePreferences, 'recordUse'>;
+      /** Where a failure to remember is reported. */
+      logger?: Pick<Logger, 'warn'>;
+    },
+  ) {}
 
   async issue(request: IssueRequest): Promise<IssuedCredentials> {
     const roleSessionName = this.deps.issuer.names.roleSessionName(request.identity, sessionNameApi(request.choice.role));
@@ -49,6 +63,7 @@ export class CredentialIssuer {
         expiration: issued.credentials.expiration.toISOString(),
         stsRequestId: issued.requestId,
       });
+      await this.remember(request);
       return issued;
     } catch (err) {
       const e = toBridgeError(err);
@@ -73,7 +88,25 @@ export class CredentialIssuer {
     const roleSessionName = this.deps.issuer.names.roleSessionName(request.identity, 'AssumeRoleWithSAML');
     const xml = await this.deps.issuer.samlResponse(request.identity, role, request.durationSeconds, this.deps.clock.now());
     this.deps.audit.record({ ...this.auditBase(request, roleSessionName), delivery: 'saml-post' });
+    await this.remember(request);
     return xml;
+  }
+
+  /**
+   * Records the issued role as recent, and its duration as the last one. Preferences are a
+   * convenience: a store that fails here must not take away credentials already minted and audited.
+   */
+  private async remember(request: IssueRequest): Promise<void> {
+    const { preferences, logger } = this.deps;
+    if (!preferences) return;
+    try {
+      await preferences.recordUse(request.identity, request.choice.role.id, request.durationSeconds);
+    } catch (err) {
+      logger?.warn(
+        { event: 'preferences-not-recorded', roleId: request.choice.role.id, errorCode: toBridgeError(err).code },
+        'could not remember the role as recently used',
+      );
+    }
   }
 
   private auditBase(request: IssueRequest, roleSessionName: string): AuditRecord {

@@ -31,6 +31,15 @@ export const roleInfoSchema = z.object({
   /** The longest session this user may ask for, seconds (capped for chained and elevated roles). */
   maxSessionDuration: z.number(),
   elevated: z.boolean(),
+  /**
+   * The user's own preferences, shared with the web picker. Optional: a server older than them
+   * sends none, and the CLI then falls back to what it remembers locally.
+   */
+  favourite: z.boolean().optional(),
+  /** When this user last got credentials or the console for the role (ISO 8601, to the second). */
+  lastUsedAt: z.string().optional(),
+  /** The duration (seconds) this user last asked for, when still within `maxSessionDuration`. */
+  lastDuration: z.number().optional(),
 });
 export type RoleInfo = z.infer<typeof roleInfoSchema>;
 
@@ -62,3 +71,14 @@ export const credentialsResponseSchema = z.object({
   requestId: z.string().optional(),
 });
 export type CredentialsResponse = z.infer<typeof credentialsResponseSchema>;
+
+/**
+ * `POST /api/favourites`: star (`favourite: true`) or unstar one of the user's roles. Also
+ * `PUT` / `DELETE /api/favourites/:roleId` without a body. The answer is a `FavouriteResponse`.
+ */
+export const favouriteRequestSchema = z.object({ role: z.string(), favourite: z.boolean() });
+export type FavouriteRequest = z.infer<typeof favouriteRequestSchema>;
+
+/** The role's favourite state after the change. */
+export const favouriteResponseSchema = z.object({ role: z.string(), favourite: z.boolean() });
+export type FavouriteResponse = z.infer<typeof favouriteResponseSchema>;

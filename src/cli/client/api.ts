@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { CredentialsRequest, CredentialsResponse, RoleInfo, WhoAmI } from '../../wire/api.js';
+import type { CredentialsRequest, CredentialsResponse, FavouriteRequest, FavouriteResponse, RoleInfo, WhoAmI } from '../../wire/api.js';
 import type { BridgeClient } from './bridge-client.js';
 import { CliError } from './errors.js';
 
@@ -28,6 +28,15 @@ export const listRoles = async (client: BridgeClient): Promise<RoleInfo[]> =>
 
 export const issueCredentials = async (client: BridgeClient, request: CredentialsRequest): Promise<CredentialsResponse> =>
   answer((await wire()).credentialsResponseSchema, await client.post<unknown>('/api/credentials', request), 'POST /api/credentials');
+
+/** Stars or unstars a role on the server (shared with the web picker). */
+export const setFavourite = async (client: BridgeClient, request: FavouriteRequest): Promise<FavouriteResponse> =>
+  answer((await wire()).favouriteResponseSchema, await client.post<unknown>('/api/favourites', request), 'POST /api/favourites');
+
+/** Whether the server keeps favourites itself (newer than the field): it then reports `favourite` on every role. */
+export function serverKeepsFavourites(roles: readonly RoleInfo[]): boolean {
+  return roles.some((r) => r.favourite !== undefined);
+}
 
 /** The RAM role name: the part of the ARN after `role/`. */
 export { ramRoleName as roleName } from '../../wire/role-match.js';

@@ -58,6 +58,9 @@ export interface CredentialOptions extends CommonOptions {
 
 export function withCredentialOptions(command: Command): Command {
   return command
-    .option('-d, --duration <time>', 'session length: 900, 15m, 1h, 1h30m, 12h (default 1h, or the role maximum if lower)')
+    .option(
+      '-d, --duration <time>',
+      'session length: 900, 15m, 1h, 1h30m, 12h (default: the last one you chose for the role, else 1h or the role maximum if lower)',
+    )
     .option('--justification <text>', 'why you need an elevated role (recorded by the server; always fetches new credentials)');
 }

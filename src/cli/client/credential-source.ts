@@ -38,8 +38,18 @@ export function credentialQuery(server: string, role: string, options: { duratio
   };
 }
 
-/** Without `--duration`: one hour, or less when the role allows less. */
+/** Without `--duration` and nothing remembered: one hour, or less when the role allows less. */
 const DEFAULT_DURATION_SECONDS = 3600;
+
+/**
+ * The length asked for when `--duration` is not given: the one this user last chose for the role
+ * (the server remembers it, from the web or the CLI), if the role still allows it; else the default.
+ */
+export function defaultDuration(role: Pick<RoleInfo, 'maxSessionDuration' | 'lastDuration'>): number {
+  const last = role.lastDuration;
+  if (last !== undefined && Number.isInteger(last) && last > 0 && last <= role.maxSessionDuration) return last;
+  return Math.min(DEFAULT_DURATION_SECONDS, role.maxSessionDuration);
+}
 
 /**
  * Credentials for a role, from the cache when they have more than 5 minutes left — with no network
@@ -51,7 +61,7 @@ export async function obtainCredentials(ctx: ClientContext, request: CredentialQ
   if (!session) throw notLoggedIn(request.server);
   const user = userKey(session.user);
   const role = await findRole(ctx, request.server, user, request.role);
-  const durationSeconds = request.durationSeconds ?? Math.min(DEFAULT_DURATION_SECONDS, role.maxSessionDuration);
+  const durationSeconds = request.durationSeconds ?? defaultDuration(role);
   if (durationSeconds > role.maxSessionDuration) {
     const duration = formatDuration(role.maxSessionDuration);
     throw new CliError('ERR_CLI_DURATION_INVALID', t('durationRoleMax', { role: role.id, duration }), {

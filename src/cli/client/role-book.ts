@@ -78,6 +78,14 @@ export class RoleBook {
     return now;
   }
 
+  /** Stars (or unstars) a role on this machine only: for servers that do not keep favourites. */
+  setFavourite(server: string, role: string, favourite: boolean): Promise<void> {
+    return this.change(server, (s) => {
+      const others = s.favourites.filter((f) => f !== role);
+      return { ...s, favourites: favourite ? [...others, role] : others };
+    });
+  }
+
   recordUse(server: string, role: string, at: number): Promise<void> {
     return this.change(server, (s) => ({
       ...s,

@@ -1,30 +1,44 @@
-import { roleName, type RoleInfo } from './api.js';
+import { roleName, serverKeepsFavourites, type RoleInfo } from './api.js';
 import { formatDuration, formatRemaining } from './duration.js';
 import { fuzzyScore } from '../../wire/fuzzy.js';
 import type { ServerRoles } from './role-book.js';
 import { t } from '../i18n/index.js';
 
 /** A role as `rambridge roles` shows it. */
-export interface ListedRole extends RoleInfo {
+export interface ListedRole extends Omit<RoleInfo, 'favourite' | 'lastUsedAt'> {
   favourite: boolean;
-  /** Milliseconds since the epoch, when `creds`/`exec` last used it here. */
+  /** Milliseconds since the epoch: the latest use, here (`creds`/`exec`) or, as the server reports it, anywhere (web included). */
   lastUsedAt?: number;
 }
 
 /**
  * Filters (fuzzy, over id, RAM role name, account name and id, description) and orders the roles:
  * favourites first, then the recently used, most recent first, then the server's order.
+ *
+ * Favourites come from the server when it keeps them (shared with the web picker); from this
+ * machine's role book otherwise (an older server). Last use is the later of the server's record
+ * and this machine's (cached credentials are used without the server knowing).
  */
 export function listRoles(
   roles: readonly RoleInfo[],
   remembered: Pick<ServerRoles, 'favourites' | 'recents'>,
   filter?: string,
 ): ListedRole[] {
+  const shared = serverKeepsFavourites(roles);
   const lastUse = new Map(remembered.recents.map((r) => [r.role, r.usedAt]));
   const matching = filter
     ? roles.filter((r) => fuzzyScore(filter, [r.id, roleName(r), r.accountName, r.accountId, r.description ?? '']) !== undefined)
     : roles;
-  const listed = matching.map((r) => ({ ...r, favourite: remembered.favourites.includes(r.id), lastUsedAt: lastUse.get(r.id) }));
+  const listed = matching.map(({ favourite, lastUsedAt, ...r }): ListedRole => {
+    const uses = [lastUse.get(r.id), lastUsedAt === undefined ? undefined : Date.parse(lastUsedAt)].filter(
+      (t): t is number => t !== undefined && !Number.isNaN(t),
+    );
+    return {
+      ...r,
+      favourite: shared ? favourite === true : remembered.favourites.includes(r.id),
+      lastUsedAt: uses.length > 0 ? Math.max(...uses) : undefined,
+    };
+  });
   const rank = (r: ListedRole) => (r.favourite ? 2 : 0) + (r.lastUsedAt !== undefined ? 1 : 0);
   // Array.prototype.sort is stable: equal ranks keep the server's order.
   return listed.sort((a, b) => rank(b) - rank(a) || (b.lastUsedAt ?? 0) - (a.lastUsedAt ?? 0));

@@ -9,6 +9,7 @@ import { registerLogin } from './login.js';
 import { registerLogout } from './logout.js';
 import { registerWhoami } from './whoami.js';
 import { registerRoles } from './roles.js';
+import { registerFavourite } from './favourite.js';
 import { registerCreds } from './creds.js';
 import { registerExec } from './exec.js';
 import { registerConfigureAliyun } from './configure-aliyun.js';
@@ -29,6 +30,7 @@ export function registerCommands(program: Command): void {
   registerLogout(program);
   registerWhoami(program);
   registerRoles(program);
+  registerFavourite(program);
   registerCreds(program);
   registerExec(program);
   registerConfigureAliyun(program);

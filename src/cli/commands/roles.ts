@@ -5,6 +5,10 @@ import { CliError } from '../client/errors.js';
 import { offlineJson, offlineNote, rolesOrCached } from '../client/offline.js';
 import { resolveRole } from '../client/resolve-role.js';
 import { listRoles, renderRoles } from '../client/roles-view.js';
+import { changeFavourite } from '../client/favourites.js';
+import { notLoggedIn } from '../client/errors.js';
+import { userKey } from '../client/sessions.js';
+import type { RoleInfo } from '../client/api.js';
 import { t } from '../i18n/index.js';
 
 interface RolesOptions extends CommonOptions {
@@ -20,7 +24,8 @@ export function registerRoles(program: Command): void {
         const server = await serverFor(ctx, options.server);
         const { value: roles, cachedAt } = await rolesOrCached(ctx, server);
         if (cachedAt !== undefined && !options.json) process.stderr.write(`${offlineNote(cachedAt)}\n`);
-        if (options.favourite !== undefined) return toggleFavourite(ctx, server, resolveRole(roles, options.favourite).id, options.json);
+        if (options.favourite !== undefined)
+          return reportFavourite(ctx, server, roles, resolveRole(roles, options.favourite), undefined, options.json);
 
         const listed = listRoles(roles, await ctx.roleBook.get(server), filter.join(' ') || undefined);
         if (options.json) {
@@ -36,8 +41,24 @@ export function registerRoles(program: Command): void {
     );
 }
 
-async function toggleFavourite(ctx: ClientContext, server: string, role: string, json?: boolean): Promise<void> {
-  const favourite = await ctx.roleBook.toggleFavourite(server, role);
-  if (json) process.stdout.write(`${JSON.stringify({ role, favourite })}\n`);
-  else process.stderr.write(`${t(favourite ? 'favouriteOn' : 'favouriteOff', { role })}\n`);
+/**
+ * Stars, unstars (`favourite`) or toggles (undefined) a role and says so: `roles --favourite`,
+ * `fav` and `unfav`. Shared with the web picker when the server keeps favourites.
+ */
+export async function reportFavourite(
+  ctx: ClientContext,
+  server: string,
+  roles: readonly RoleInfo[],
+  role: RoleInfo,
+  favourite: boolean | undefined,
+  json?: boolean,
+): Promise<void> {
+  const session = await ctx.sessions.get(server);
+  if (!session) throw notLoggedIn(server);
+  const now = await changeFavourite(ctx, server, userKey(session.user), roles, role, favourite);
+  if (json) process.stdout.write(`${JSON.stringify({ role: role.id, favourite: now.favourite, shared: now.shared })}\n`);
+  else {
+    process.stderr.write(`${t(now.favourite ? 'favouriteOn' : 'favouriteOff', { role: role.id })}\n`);
+    if (!now.shared) process.stderr.write(`${t('favouriteLocalOnly')}\n`);
+  }
 }

@@ -5,9 +5,17 @@ import { BridgeError } from '../../errors.js';
 import type { WebDeps } from '../deps.js';
 import { requireAccessToken } from '../middleware/bearer.js';
 import { checkRoleRequest, maxDuration, roleNotNamed, type RoleRequest } from '../../issuance/role-request.js';
-import { credentialsRequestSchema, type CredentialsResponse, type RolesResponse, type WhoAmI } from '../../wire/api.js';
+import {
+  credentialsRequestSchema,
+  favouriteRequestSchema,
+  type CredentialsResponse,
+  type FavouriteResponse,
+  type RolesResponse,
+  type WhoAmI,
+} from '../../wire/api.js';
 import { isoSeconds } from '../../iso-time.js';
 import { clientIp } from '../client-ip.js';
+import { rolePreferencesFor, setFavourite } from '../role-preferences.js';
 
 /**
  * The bearer-token API the CLI uses. The session's identity is mapped to roles afresh on every
@@ -35,8 +43,12 @@ export function apiRoutes(deps: WebDeps, device: DeviceFlow): Router {
   });
 
   router.get('/api/roles', bearer, async function listRoles(ctx) {
+    const { identity } = sessionOf(ctx);
+    const choices = mapper.rolesFor(identity);
+    const prefs = await rolePreferencesFor(deps, identity, choices);
+    const lastUsed = new Map(prefs.recents.map((r) => [r.roleId, r.usedAt]));
     ctx.body = {
-      roles: mapper.rolesFor(sessionOf(ctx).identity).map(({ role }) => ({
+      roles: choices.map(({ role }) => ({
         id: role.id,
         arn: role.arn,
         accountId: role.accountId,
@@ -45,8 +57,30 @@ export function apiRoutes(deps: WebDeps, device: DeviceFlow): Router {
         via: role.via,
         maxSessionDuration: maxDuration(role, config.elevation),
         elevated: role.elevated,
+        favourite: prefs.favourites.includes(role.id),
+        lastUsedAt: lastUsed.get(role.id),
+        lastDuration: prefs.lastDurations[role.id],
       })),
     } satisfies RolesResponse;
+  });
+
+  /** Stars or unstars one of the user's roles; shared with the web picker (POST /roles/favourite). */
+  const favourite = async (ctx: Context, roleId: string, on: boolean) => {
+    const { identity } = sessionOf(ctx);
+    const now = await setFavourite(deps, identity, mapper.rolesFor(identity), roleId, on);
+    ctx.body = { role: roleId, favourite: now } satisfies FavouriteResponse;
+  };
+
+  router.post('/api/favourites', bearer, async function changeFavourite(ctx) {
+    const parsed = favouriteRequestSchema.safeParse(ctx.is('application/json') ? ctx.request.body : undefined);
+    if (!parsed.success) throw new BridgeError('ERR_BAD_REQUEST', { userMessage: 'Send a JSON body {role, favourite}.' });
+    await favourite(ctx, parsed.data.role, parsed.data.favourite);
+  });
+  router.put('/api/favourites/:roleId', bearer, async function addFavourite(ctx) {
+    await favourite(ctx, ctx.params.roleId!, true);
+  });
+  router.delete('/api/favourites/:roleId', bearer, async function removeFavourite(ctx) {
+    await favourite(ctx, ctx.params.roleId!, false);
   });
 
   router.post('/api/credentials', bearer, async function issueCredentials(ctx) {

@@ -29,6 +29,12 @@ export class FakeBridge {
   private readonly spentRefresh = new Set<string>();
   private credentialCount = 0;
 
+  /**
+   * Set to answer as a server that keeps preferences: `favourite` on every role of /api/roles,
+   * POST /api/favourites, and each issuance remembered as the role's last duration.
+   */
+  preferences: { favourites: Set<string>; lastDurations: Map<string, number> } | undefined;
+
   /** Set to make every request fail as a network error does (server down, VPN dropped). */
   down = false;
 
@@ -135,7 +141,20 @@ export class FakeBridge {
         groups: ['dev'],
         sessionExpiresAt: '2030-01-01T00:00:00Z',
       });
-    if (path === '/api/roles') return json(200, { roles: this.roles });
+    const prefs = this.preferences;
+    if (path === '/api/roles')
+      return json(200, {
+        roles: prefs
+          ? this.roles.map((r) => ({ ...r, favourite: prefs.favourites.has(r.id), lastDuration: prefs.lastDurations.get(r.id) }))
+          : this.roles,
+      });
+    if (prefs && method === 'POST' && path === '/api/favourites') {
+      const request = JSON.parse(String(body)) as { role: string; favourite: boolean };
+      if (!this.roles.some((r) => r.id === request.role)) return json(403, { error: 'access_denied', code: 'ERR_ROLE_NOT_GRANTED' });
+      if (request.favourite) prefs.favourites.add(request.role);
+      else prefs.favourites.delete(request.role);
+      return json(200, { role: request.role, favourite: request.favourite });
+    }
     if (method === 'POST' && path === '/api/credentials') {
       const request = JSON.parse(String(body)) as { role: string; durationSeconds: number };
       if (!this.roles.some((r) => r.id === request.role))
@@ -146,6 +165,7 @@ export class FakeBridge {
           request_id: 'req-9',
         });
       this.credentialCount += 1;
+      prefs?.lastDurations.set(request.role, request.durationSeconds);
       return json(200, {
         accessKeyId: `STS.${request.role}.${this.credentialCount}`,
         accessKeySecret: 'secret',

@@ -174,6 +174,7 @@ describe('bearer API', () => {
         via: 'saml',
         maxSessionDuration: 1800,
         elevated: true,
+        favourite: false,
       },
       {
         id: 'dev-readonly',
@@ -184,6 +185,7 @@ describe('bearer API', () => {
         via: 'oidc',
         maxSessionDuration: 43200,
         elevated: false,
+        favourite: false,
       },
     ]);
   });

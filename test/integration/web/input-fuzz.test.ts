@@ -120,6 +120,13 @@ const ROUTES: Route[] = [
   },
   { path: '/roles/console', agent: () => browser, fields: ROLE, pass: () => ({ _csrf: csrf }) },
   { path: '/roles/credentials', agent: () => browser, fields: ROLE, pass: () => ({ _csrf: csrf }) },
+  { path: '/roles/favourite', agent: () => browser, fields: ['role', 'favourite', 'return_to', '_csrf'], pass: () => ({ _csrf: csrf }) },
+  {
+    path: '/api/favourites',
+    agent: () => bridge.agent(),
+    headers: () => ({ Authorization: `Bearer ${accessToken}` }),
+    fields: ['role', 'favourite'],
+  },
   { path: '/device', agent: () => browser, fields: ['user_code', 'decision', '_csrf'], pass: () => ({ _csrf: csrf }) },
   { path: '/saml/corp/acs', agent: () => samlBrowser, fields: ['SAMLResponse', 'RelayState'] },
   { path: '/logout/cli-sessions', agent: () => browser, fields: ['token'] },

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { jest } from '@jest/globals';
-import { answerFromCache, CACHED_REFRESH_MARGIN_MS, parseFastArgs } from '../../../src/cli/cached-creds.js';
+import { answerFromCache, CACHED_REFRESH_MARGIN_MS, defaultDuration as fastDefault, parseFastArgs } from '../../../src/cli/cached-creds.js';
+import { defaultDuration } from '../../../src/cli/client/credential-source.js';
 import { REFRESH_MARGIN_MS } from '../../../src/cli/client/credential-cache.js';
 import { createContext } from '../../../src/cli/client/context.js';
 import { formatProcess } from '../../../src/cli/client/formats.js';
@@ -99,6 +100,24 @@ describe('cached creds fast path', () => {
     expect((await ctx.roleBook.get(SERVER)).recents).toEqual([{ role: 'dev-readonly', usedAt: NOW }]);
     await answer(['creds', 'dev-readonly', '--format', 'process'], env, NOW + 60_000);
     expect((await ctx.roleBook.get(SERVER)).recents).toEqual([{ role: 'dev-readonly', usedAt: NOW + 60_000 }]);
+  });
+
+  test("without --duration: the role's last duration the server reported, exactly as the full command chooses it", async () => {
+    const { env, ctx } = await loggedIn([{ role: 'dev-readonly', durationSeconds: 7200 }]);
+    const withLast = ROLES.map((r) => (r.id === 'dev-readonly' ? { ...r, lastDuration: 7200 } : r));
+    await ctx.roleBook.saveCatalogue(SERVER, 'okta/alice', withLast, NOW);
+    expect(await answer(['creds', 'dev-readonly', '--format', 'process'], env)).toMatchObject({ answered: true });
+    // Without it, the one hour default is asked for, which is not in the cache: the full command runs.
+    await ctx.roleBook.saveCatalogue(SERVER, 'okta/alice', ROLES, NOW);
+    expect(await answer(['creds', 'dev-readonly', '--format', 'process'], env)).toEqual({ answered: false, printed: '' });
+    for (const role of [
+      { maxSessionDuration: 43200 },
+      { maxSessionDuration: 43200, lastDuration: 7200 },
+      { maxSessionDuration: 3600, lastDuration: 7200 },
+      { maxSessionDuration: 1800 },
+      { maxSessionDuration: 3600, lastDuration: 900.5 },
+    ])
+      expect(fastDefault({ id: 'r', ...role })).toBe(defaultDuration(role));
   });
 
   test('argument forms: --format=process, -F process; a repeated option is not guessed at', () => {

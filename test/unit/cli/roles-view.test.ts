@@ -37,3 +37,19 @@ test('rendered grouped by account, with favourite and recent marks', () => {
     '',
   ]);
 });
+
+test("a server that keeps favourites decides them; last use is the later of the server's and this machine's", () => {
+  const fromServer = ROLES.map((r) => ({
+    ...r,
+    favourite: r.id === 'prod-ops',
+    lastUsedAt: r.id === 'dev-admin' ? '2026-01-01T11:00:00Z' : r.id === 'dev-readonly' ? '2026-01-01T11:59:00Z' : undefined,
+  }));
+  // This machine starred dev-admin (an older server's way) and used dev-admin a minute ago from the cache.
+  const listed = listRoles(fromServer, { favourites: ['dev-admin'], recents: [{ role: 'dev-admin', usedAt: now - 30_000 }] });
+  expect(listed.map((r) => [r.id, r.favourite, r.lastUsedAt])).toEqual([
+    ['prod-ops', true, undefined],
+    ['dev-admin', false, now - 30_000],
+    ['dev-readonly', false, now - 60_000],
+    ['prod-readonly', false, undefined],
+  ]);
+});

@@ -1,0 +1,65 @@
+import type { Identity } from '../idp/identity.js';
+import { isoSeconds } from '../iso-time.js';
+import type { RoleChoice } from '../mapping/index.js';
+import { maxDuration, roleNotGranted } from '../issuance/role-request.js';
+import { RolePreferences } from '../preferences/index.js';
+import type { WebDeps } from './deps.js';
+
+/**
+ * A user's favourites, recents and last durations as the picker shows them, for the roles the user
+ * holds now (`choices`, from `mapper.rolesFor(user)`): never a role they no longer have.
+ *
+ * - `favourites`: role ids, in the order they were starred.
+ * - `recents`: most recent first, `usedAt` ISO 8601 to the second.
+ * - `lastDurations`: seconds per role id, only where still within the role's maximum today (a
+ *   lowered MaxSessionDuration or elevation cap drops it), so it can pre-select the picker's length.
+ *
+ * Shared with the CLI: `GET /api/roles` reports the same values per role.
+ */
+export interface PickerPreferences {
+  favourites: string[];
+  recents: Array<{ roleId: string; usedAt: string }>;
+  lastDurations: Record<string, number>;
+}
+
+/** What the picker route calls: `await rolePreferencesFor(deps, user, mapper.rolesFor(user))`. */
+export async function rolePreferencesFor(
+  deps: Pick<WebDeps, 'store' | 'clock' | 'config'>,
+  user: Identity,
+  choices: readonly RoleChoice[],
+): Promise<PickerPreferences> {
+  const prefs = await preferencesOf(deps).get(
+    user,
+    choices.map((c) => c.role.id),
+  );
+  const max = new Map(choices.map(({ role }) => [role.id, maxDuration(role, deps.config.elevation)]));
+  return {
+    favourites: prefs.favourites,
+    recents: prefs.recents.map((r) => ({ roleId: r.roleId, usedAt: isoSeconds(new Date(r.usedAt)) })),
+    lastDurations: Object.fromEntries(Object.entries(prefs.lastDurations).filter(([id, seconds]) => seconds <= (max.get(id) ?? 0))),
+  };
+}
+
+/**
+ * Stars or unstars one of the user's roles, for the web form and the API alike. A role the user
+ * does not hold now is refused (ERR_ROLE_NOT_GRANTED), exactly as issuing it would be. Without
+ * `favourite`, toggles. Returns the new state.
+ */
+export async function setFavourite(
+  deps: Pick<WebDeps, 'store' | 'clock'>,
+  user: Identity,
+  choices: readonly RoleChoice[],
+  roleId: string,
+  favourite?: boolean,
+): Promise<boolean> {
+  if (!choices.some((c) => c.role.id === roleId)) throw roleNotGranted();
+  const prefs = preferencesOf(deps);
+  const next = favourite ?? !(await prefs.isFavourite(user, roleId));
+  await prefs.setFavourite(user, roleId, next);
+  return next;
+}
+
+/** Stateless over the store: built per call rather than threaded through WebDeps. */
+function preferencesOf(deps: Pick<WebDeps, 'store' | 'clock'>): RolePreferences {
+  return new RolePreferences({ store: deps.store, clock: deps.clock });
+}
