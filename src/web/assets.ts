@@ -5,6 +5,7 @@ const FILES: Record<string, string> = {
   '/assets/app.css': 'text/css; charset=utf-8',
   '/assets/picker.js': 'text/javascript; charset=utf-8',
   '/assets/page.js': 'text/javascript; charset=utf-8',
+  '/assets/launch.js': 'text/javascript; charset=utf-8',
 };
 
 /** Serves the few static files from memory; read once at start-up, not per request. */
