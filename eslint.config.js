@@ -22,6 +22,8 @@ const LAYERS = [
 ];
 /** The CLI's client code speaks HTTP to the bridge: it may import only the bottom layer (and itself). */
 const CLI_CLIENT = 'cli/client';
+/** What the pages' scripts (src/web/assets/*.js) may use of the browser. */
+const BROWSER_GLOBALS = ['document', 'window', 'navigator', 'fetch', 'FormData', 'URLSearchParams', 'HTMLElement', 'sessionStorage'];
 const DEEPEST = 4; // how deep under src/ the rules reach (src/a/b/c/d.ts)
 
 /** A regex for a relative import of `target` (a folder, or a top-level `.ts` file) from `depth` folders below src/. */
@@ -103,5 +105,8 @@ export default tseslint.config(
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
   ...layerRules(),
-  { files: ['src/web/assets/**/*.js'], languageOptions: { globals: { document: 'readonly', window: 'readonly', navigator: 'readonly' } } },
+  {
+    files: ['src/web/assets/**/*.js'],
+    languageOptions: { globals: Object.fromEntries(BROWSER_GLOBALS.map((name) => [name, 'readonly'])) },
+  },
 );

@@ -31,6 +31,7 @@ import { authRoutes } from './web/routes/auth.js';
 import { deviceRoutes } from './web/routes/device.js';
 import { deviceUnconfiguredRoutes } from './web/routes/device-unconfigured.js';
 import { issuerRoutes } from './web/routes/issuer.js';
+import { launchRoutes } from './web/routes/launch.js';
 import { oauthRoutes } from './web/routes/oauth.js';
 import { favouriteRoutes } from './web/routes/favourites.js';
 import { opsRoutes } from './web/routes/ops.js';
@@ -115,7 +116,16 @@ export function createApp(deps: AppDeps): Koa {
 
   const router = new Router();
   const signOut = signOutRoutes(web, device?.sessions);
-  for (const routes of [opsRoutes(web), issuerRoutes(web), authRoutes(web), signOut, samlSpRoutes(web), roleRoutes(web), ...cliRoutes])
+  for (const routes of [
+    opsRoutes(web),
+    issuerRoutes(web),
+    authRoutes(web),
+    signOut,
+    samlSpRoutes(web),
+    roleRoutes(web),
+    launchRoutes(web),
+    ...cliRoutes,
+  ])
     router.use(routes.routes());
   router.use(favouriteRoutes(web).routes()); // the picker's star (src/preferences/)
   app.use(requestContext(web.logger, web.metrics));

@@ -83,7 +83,8 @@ export const HELP_EXAMPLES: Record<string, Example[]> = {
     ['rambridge credential-server -r dev-admin -p 41234 -d 4h', 'a fixed port, longer sessions'],
   ],
   console: [
-    ['rambridge console dev-admin', "the role's page, one click from its console"],
+    ['rambridge console dev-admin', 'the Alibaba Cloud console as dev-admin, in a new tab'],
+    ['rambridge console dev-admin -s ecs', 'straight to the ECS console (the server lists its services)'],
     ['rambridge console prod-readonly --no-browser', 'only print the link'],
   ],
   sessions: [['rambridge sessions list -c config.yaml -u alice@example.com', "a user's live CLI sessions"]],

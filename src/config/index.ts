@@ -1,5 +1,16 @@
 export { loadConfigFile, loadMappingFile, parseConfigText, type Env } from './load.js';
 export { validateConfig, validateMapping, type MappingConfig } from './validate.js';
 export { ConfigInvalid, formatProblem, type ConfigProblem } from './problems.js';
-export type { BridgeConfig, Idp, OidcIdp, SamlIdp, Role, Grant, AlibabaSettings, IssuerSettings, RedisStoreConfig } from './model.js';
+export type {
+  BridgeConfig,
+  Idp,
+  OidcIdp,
+  SamlIdp,
+  Role,
+  Grant,
+  AlibabaSettings,
+  ConsoleDestination,
+  IssuerSettings,
+  RedisStoreConfig,
+} from './model.js';
 export { CHAIN_MAX_SECONDS, DEFAULTS, SITES, DURATION_BOUNDS, JUSTIFICATION_MAX_LENGTH, SIGN_OUT_OFFER_TTL_SECONDS } from './defaults.js';

@@ -52,6 +52,14 @@ export interface SamlIdp extends Omit<
 
 export type Idp = OidcIdp | SamlIdp;
 
+/** A console page users may land on (`alibaba.consoleDestinations`); `service`/`region` name it for `?service=`. */
+export interface ConsoleDestination {
+  label: string;
+  url: string;
+  service?: string;
+  region?: string;
+}
+
 export interface AlibabaSettings {
   site: 'intl' | 'cn';
   stsEndpoint: string;
@@ -64,7 +72,7 @@ export interface AlibabaSettings {
   /** Where the browser posts those assertions (`${signinUrl}/saml-role/sso`; differs from
    * `samlRecipient` only when sign-in is pointed elsewhere, e.g. at the emulator). */
   roleSsoUrl: string;
-  consoleDestinations: Array<{ label: string; url: string }>;
+  consoleDestinations: ConsoleDestination[];
   stsConnectTimeoutMs: number;
   stsReadTimeoutMs: number;
   stsMaxAttempts: number;

@@ -105,6 +105,43 @@ const oidcIdpSchema = z
 
 const idpSchema = z.discriminatedUnion('type', [oidcIdpSchema, samlIdpSchema]);
 
+/**
+ * One console page users may land on. `service` (`ecs`, `oss`…) names it for
+ * `/roles/<id>/console?service=ecs` and `rambridge console ROLE --service ecs`; `region` tells two
+ * pages of one service apart. Both optional: a destination with a label and a URL stays valid.
+ */
+const consoleDestinationSchema = z
+  .strictObject({
+    label: z.string().min(1),
+    url: httpUrl,
+    service: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'a short lower-case name such as ecs, oss or actiontrail')
+      .optional(),
+    region: z
+      .string()
+      .regex(/^[a-z]{2,4}(-[a-z0-9]+)+$/, 'an Alibaba Cloud region id such as cn-hangzhou or ap-southeast-1')
+      .optional(),
+  })
+  .refine((d) => d.region === undefined || d.service !== undefined, { path: ['region'], message: 'a region needs a service' });
+
+/** `--service ecs [--region …]` must name one page: the same service and region twice is a typo. */
+function noDuplicateServices(destinations: { service?: string; region?: string }[], ctx: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  for (const [i, d] of destinations.entries()) {
+    if (d.service === undefined) continue;
+    const key = `${d.service}/${d.region ?? ''}`;
+    if (seen.has(key)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [i, 'service'],
+        message: `service ${d.service}${d.region ? ` in ${d.region}` : ''} is listed twice`,
+      });
+    }
+    seen.add(key);
+  }
+}
+
 const alibabaSchema = z.strictObject({
   site: z.enum(['intl', 'cn']).default(DEFAULTS.alibaba.site),
   /** STS endpoint host (e.g. sts.cn-hangzhou.aliyuncs.com, sts-vpc.…) or a full URL (the emulator). */
@@ -114,7 +151,7 @@ const alibabaSchema = z.strictObject({
   /** Where "Open console" lands when a role has no destination of its own. */
   consoleUrl: httpUrl.optional(),
   /** Console pages a user may pick as destination (exact URLs or prefixes ending in `/`). */
-  consoleDestinations: z.array(z.strictObject({ label: z.string().min(1), url: httpUrl })).default([]),
+  consoleDestinations: z.array(consoleDestinationSchema).superRefine(noDuplicateServices).default([]),
   /** STS client timeouts and retries. */
   stsConnectTimeoutMs: z.number().int().min(100).max(60_000).default(DEFAULTS.alibaba.stsConnectTimeoutMs),
   stsReadTimeoutMs: z.number().int().min(100).max(120_000).default(DEFAULTS.alibaba.stsReadTimeoutMs),

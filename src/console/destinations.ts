@@ -1,4 +1,4 @@
-import type { AlibabaSettings, Role } from '../config/index.js';
+import type { AlibabaSettings, ConsoleDestination, Role } from '../config/index.js';
 import { BridgeError } from '../errors.js';
 
 /**
@@ -32,4 +32,27 @@ function isAllowed(url: string, role: Role, alibaba: AlibabaSettings): boolean {
   const exact = [role.consoleDestination, alibaba.consoleUrl, ...alibaba.consoleDestinations.map((d) => d.url)];
   if (exact.includes(url)) return true;
   return alibaba.consoleDestinations.some((d) => d.url.endsWith('/') && url.startsWith(d.url));
+}
+
+/**
+ * The console page a short service name stands for (`ecs`, or `ecs` in `cn-shanghai`): a
+ * configured destination with that `service` (and `region`, when given), so it is on the
+ * allow-list by construction. Several regions of one service and no region asked: the first
+ * listed, the administrator's order. Unknown names are refused with the list of known ones.
+ */
+export function destinationForService(service: string, region: string | undefined, alibaba: AlibabaSettings): ConsoleDestination {
+  const wanted = service.trim().toLowerCase();
+  const found = alibaba.consoleDestinations.find((d) => d.service === wanted && (region === undefined || d.region === region));
+  if (found) return found;
+  const known = serviceNames(alibaba);
+  throw new BridgeError('ERR_CONSOLE_SERVICE_UNKNOWN', {
+    userMessage: `rambridge has no console page for "${service.slice(0, 40)}"${region ? ` in ${region.slice(0, 40)}` : ''}.`,
+    hint: known.length > 0 ? `Known services: ${known.join(', ')}.` : 'No console services are configured; ask your administrator.',
+    detail: { service: service.slice(0, 100), region: region?.slice(0, 100), known },
+  });
+}
+
+/** `ecs (cn-hangzhou)`, `ram`…: the services a user may name, in the configured order. */
+export function serviceNames(alibaba: AlibabaSettings): string[] {
+  return alibaba.consoleDestinations.flatMap((d) => (d.service ? [d.region ? `${d.service} (${d.region})` : d.service] : []));
 }

@@ -15,6 +15,7 @@ declare module 'oidc-provider' {
     grant_types: string[];
     response_types: string[];
     token_endpoint_auth_method: string;
+    require_auth_time?: boolean;
   }
 
   export interface AccountClaims {

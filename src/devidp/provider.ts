@@ -33,6 +33,9 @@ function toClientMetadata(client: DevIdpClient): ClientMetadata {
     post_logout_redirect_uris: client.postLogoutRedirectUris ?? [],
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
+    // Every ID token says when the user signed in: elevated roles need a recent MFA sign-in, and
+    // without `auth_time` the bridge must treat every sign-in as too old (the demo's prod-admin).
+    require_auth_time: true,
     // oidc-provider accepts the secret by either client_secret_basic or client_secret_post for this.
     token_endpoint_auth_method: 'client_secret_basic',
   };

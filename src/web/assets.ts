@@ -11,6 +11,7 @@ const FILES: Record<string, { type: string; file: URL }> = {
   '/assets/app.css': { type: 'text/css; charset=utf-8', file: new URL('app.css', SOURCE) },
   '/assets/picker.js': { type: JS, file: new URL('picker.js', SOURCE) },
   '/assets/page.js': { type: JS, file: new URL('page.js', SOURCE) },
+  '/assets/launch.js': { type: JS, file: new URL('launch.js', SOURCE) },
   // The CLI's role matcher, compiled: the picker filters with the very code `rambridge` uses.
   '/assets/fuzzy.js': { type: JS, file: new URL('wire/fuzzy.js', BUILD) },
 };

@@ -20,6 +20,17 @@ export interface Pages {
     askedAgo: string;
   };
   'device-done': { approved: boolean; client: DeviceClient; sessionLifetime: string };
+  /** `GET /roles/:role/console`: the filled-in "Open console" form; `autoSubmit` adds the data attribute launch.js looks for. */
+  launch: {
+    role: Role;
+    durationSeconds: number;
+    durationLabel: string;
+    destination: string;
+    destinationLabel: string;
+    autoSubmit: boolean;
+    minJustification: number;
+    maxJustification: number;
+  };
   error: { heading: string; message: string; hint?: string; code: string; requestId: string; retryHref: string };
   /** `groupClaims`: the claim or attribute names groups are read from, for the admin (never their values). */
   'no-roles': { user: Identity; groupClaims: string[] };

@@ -16,7 +16,8 @@ test('alice signs in through the IdP and sees her roles grouped by account', asy
   const accounts = await page.getByTestId('account').evaluateAll((els) => els.map((e) => e.getAttribute('data-account-id')));
   expect(accounts).toEqual(['1111222233334444', '5555666677778888']);
   const roles = await page.getByTestId('role').evaluateAll((els) => els.map((e) => e.getAttribute('data-role-id')));
-  expect(roles).toEqual(['dev-admin', 'dev-readonly', 'prod-ops', 'prod-readonly', 'prod-auditor']);
+  // prod-admin (elevated) only for a multi-factor sign-in: alice's.
+  expect(roles).toEqual(['dev-admin', 'dev-readonly', 'prod-ops', 'prod-readonly', 'prod-auditor', 'prod-admin']);
   await page.screenshot({ path: artifactPath('roles-alice.png'), fullPage: true });
 
   // The filter narrows the list as you type (served as a static script under the strict CSP).

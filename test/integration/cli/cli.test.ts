@@ -45,7 +45,7 @@ describe('rambridge check-config', () => {
   test('a valid file: exit 0 with a summary and its warnings', async () => {
     const r = await run(['check-config', demoFile], demoEnv);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('valid — 1 IdP(s), 2 account(s), 5 role(s), 3 grant(s)');
+    expect(r.stdout).toContain('valid — 1 IdP(s), 2 account(s), 6 role(s), 4 grant(s)');
     expect(r.stdout).toContain('warning: idps.demo.insecureAllowHttp is on');
   });
 

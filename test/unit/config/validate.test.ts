@@ -51,7 +51,9 @@ describe('loading a valid configuration', () => {
       RAMBRIDGE_DEMO_OIDC_KEY: 'oidc.key',
       RAMBRIDGE_DEMO_SUBJECT_SECRET: 'x'.repeat(32),
     });
-    expect(config.roles.map((r) => r.id)).toEqual(['dev-admin', 'dev-readonly', 'prod-ops', 'prod-readonly', 'prod-auditor']);
+    expect(config.roles.map((r) => r.id)).toEqual(['dev-admin', 'dev-readonly', 'prod-ops', 'prod-readonly', 'prod-auditor', 'prod-admin']);
+    expect(config.roles.filter((r) => r.elevated).map((r) => r.id)).toEqual(['prod-admin']);
+    expect(config.alibaba.consoleDestinations.map((d) => d.service)).toEqual(['ecs', 'oss', 'ram', 'actiontrail']);
     expect(config.warnings).toEqual(['idps.demo.insecureAllowHttp is on: ID tokens may be fetched over plain http']);
   });
 

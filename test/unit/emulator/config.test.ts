@@ -98,6 +98,7 @@ describe('config/emulator-demo.yaml', () => {
       ['5555666677778888', 'rambridge-prod-ops', 3600],
       ['5555666677778888', 'rambridge-prod-readonly', 43200],
       ['5555666677778888', 'rambridge-prod-auditor', 3600],
+      ['5555666677778888', 'rambridge-prod-admin', 3600],
     ]);
     for (const account of config.accounts) {
       expect(account.samlProviders).toEqual([{ name: 'rambridge', metadataUrl: 'http://127.0.0.1:8080/saml/idp/metadata' }]);
@@ -129,6 +130,10 @@ describe('config/emulator-demo.yaml', () => {
       trusts('rambridge-prod-readonly', '5555666677778888', 'saml'),
       trusts('rambridge-prod-readonly', '5555666677778888', 'oidc'),
     ]).toEqual([true, true]);
+    expect([
+      trusts('rambridge-prod-admin', '5555666677778888', 'saml'),
+      trusts('rambridge-prod-admin', '5555666677778888', 'oidc'),
+    ]).toEqual([true, false]);
     expect(directory.accessKey('LTAI5tRambridgeDemoKey01')?.user.arn).toBe('acs:ram::1111222233334444:user/rambridge-demo-ci');
   });
 });

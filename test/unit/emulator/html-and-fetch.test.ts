@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { ManualClock } from '../../../src/clock.js';
-import { html } from '../../../src/emulator/html.js';
+import { PAGE_CSP, html, page } from '../../../src/emulator/html.js';
 import { RemoteDocuments, type Fetch } from '../../../src/emulator/remote-documents.js';
 
 describe('html', () => {
@@ -8,6 +9,12 @@ describe('html', () => {
     expect(html`<p title="${name}">${[name, html`<b>ok</b>`]}</p>`.value).toBe(
       '<p title="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;<b>ok</b></p>',
     );
+  });
+
+  it("the page's one style element is exactly what the CSP hash allows (a browser would drop any other)", () => {
+    const style = /<style>([\s\S]*?)<\/style>/.exec(page('t', html`<p>x</p>`))![1]!;
+    const hash = createHash('sha256').update(style).digest('base64');
+    expect(PAGE_CSP).toContain(`style-src 'sha256-${hash}'`);
   });
 });
 

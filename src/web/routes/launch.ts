@@ -1,0 +1,117 @@
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { JUSTIFICATION_MAX_LENGTH } from '../../config/index.js';
+import { destinationForService, resolveDestination } from '../../console/destinations.js';
+import { BridgeError } from '../../errors.js';
+import { checkDuration, formatDuration } from '../../issuance/durations.js';
+import { maxDuration, roleNotGranted } from '../../issuance/role-request.js';
+import type { RoleChoice } from '../../mapping/index.js';
+import { consoleFormOrigins } from '../console-origins.js';
+import type { WebDeps } from '../deps.js';
+import { durationFromForm } from '../durations.js';
+import { csrfToken } from '../middleware/csrf.js';
+import { redirectToLogin } from './auth.js';
+
+/**
+ * `GET /roles/:role/console[?service=ecs[&region=…]|?destination=URL][&duration=SECONDS]`: the
+ * console itself, not the picker (`rambridge console ROLE -s ecs` opens this). The page holds the
+ * picker's own POST form to /roles/console, filled in, so every check and the audit stay where
+ * they are. A GET must not sign anyone in on another site's say-so: the form submits itself only
+ * when the browser says the navigation was typed, opened by another program (`Sec-Fetch-Site:
+ * none`) or came from the bridge itself (`same-origin`). Cross-site, same-site or without the
+ * header, the user presses the button. Elevated roles always wait for a written justification.
+ */
+export function launchRoutes(deps: WebDeps): Router {
+  const router = new Router();
+  const { config, mapper, views } = deps;
+  const formOrigins = consoleFormOrigins(config);
+
+  router.get('/roles/:role/console', async function launchConsole(ctx) {
+    const user = ctx.state.user;
+    if (!user) return redirectToLogin(ctx);
+    const choice = grantedRole(mapper.rolesFor(user), ctx.params.role ?? '');
+    if (!choice) {
+      ctx.state.log.warn({ event: 'role-refused', requested: String(ctx.params.role).slice(0, 200) }, 'role not granted');
+      throw roleNotGranted();
+    }
+    const { role } = choice;
+    const { service, region, destination: requested, duration } = launchQuery(ctx);
+
+    let destination = '';
+    let destinationLabel = 'the console home';
+    if (service !== undefined) {
+      const found = destinationForService(service, region, config.alibaba);
+      destination = resolveDestination(found.url, role, config.alibaba);
+      destinationLabel = found.region && !found.label.includes(found.region) ? `${found.label} (${found.region})` : found.label;
+    } else if (requested !== undefined && requested !== '') {
+      destination = resolveDestination(requested, role, config.alibaba);
+      destinationLabel = destination;
+    }
+
+    const max = maxDuration(role, config.elevation);
+    const durationSeconds = duration === undefined ? max : checkDuration(durationFromForm(duration), max);
+    const fetchSite = ctx.get('Sec-Fetch-Site');
+    const autoSubmit = !role.elevated && (fetchSite === 'none' || fetchSite === 'same-origin');
+
+    ctx.state.formActions?.push(...formOrigins);
+    ctx.type = 'html';
+    ctx.body = views.render('launch', {
+      title: `Console for ${role.id}`,
+      user,
+      csrf: csrfToken(ctx),
+      role,
+      durationSeconds,
+      durationLabel: formatDuration(durationSeconds),
+      destination,
+      destinationLabel,
+      autoSubmit,
+      minJustification: config.elevation.minJustificationLength,
+      maxJustification: JUSTIFICATION_MAX_LENGTH,
+      scripts: autoSubmit ? ['/assets/launch.js'] : [],
+    });
+  });
+
+  return router;
+}
+
+/**
+ * The granted role a link names: its id (any case), or, when exactly one granted role has it, its
+ * RAM role name or ARN (what `rambridge console` also accepts before it resolves to an id).
+ */
+export function grantedRole(choices: RoleChoice[], wanted: string): RoleChoice | undefined {
+  const name = wanted.trim().toLowerCase();
+  const byId = choices.find((c) => c.role.id === wanted) ?? choices.find((c) => c.role.id.toLowerCase() === name);
+  if (byId) return byId;
+  const byAlias = choices.filter((c) => c.role.roleName.toLowerCase() === name || c.role.arn.toLowerCase() === name);
+  if (byAlias.length > 1) {
+    throw new BridgeError('ERR_BAD_REQUEST', {
+      userMessage: `"${wanted.slice(0, 100)}" names several of your roles: ${byAlias.map((c) => c.role.id).join(', ')}.`,
+      hint: 'Use the role id.',
+    });
+  }
+  return byAlias[0];
+}
+
+interface LaunchQuery {
+  service?: string;
+  region?: string;
+  destination?: string;
+  duration?: string;
+}
+
+/** The query, each parameter at most once; a service or a destination, not both. */
+function launchQuery(ctx: Context): LaunchQuery {
+  const one = (name: keyof LaunchQuery): string | undefined => {
+    const value = ctx.query[name];
+    if (value === undefined || typeof value === 'string') return value;
+    throw new BridgeError('ERR_BAD_REQUEST', { userMessage: `Give "${name}" once.` });
+  };
+  const query: LaunchQuery = { service: one('service'), region: one('region'), destination: one('destination'), duration: one('duration') };
+  if (query.service !== undefined && query.destination !== undefined) {
+    throw new BridgeError('ERR_BAD_REQUEST', { userMessage: 'Name a service or a destination, not both.' });
+  }
+  if (query.region !== undefined && query.service === undefined) {
+    throw new BridgeError('ERR_BAD_REQUEST', { userMessage: 'A region needs a service, e.g. ?service=ecs&region=cn-hangzhou.' });
+  }
+  return query;
+}

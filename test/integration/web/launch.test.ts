@@ -1,0 +1,174 @@
+import { FakeOp } from '../../helpers/fake-op.js';
+import { loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
+import type { CheckedRoleRequest } from '../../../src/issuance/role-request.js';
+
+/**
+ * GET /roles/:role/console, what `rambridge console ROLE -s ecs` opens: the picker's "Open console"
+ * form, filled in, that submits itself only when the browser says the user opened the tab.
+ */
+let op: FakeOp;
+beforeAll(async () => {
+  op = await FakeOp.start();
+});
+afterAll(async () => {
+  await op.close();
+});
+
+const ALICE = { sub: 'alice-sub', email: 'alice@example.com', name: 'Alice', groups: ['rambridge-dev', 'rambridge-ops'], amr: ['pwd'] };
+const ALICE_MFA = { ...ALICE, amr: ['pwd', 'mfa'], auth_time: Math.floor(Date.now() / 1000) };
+const BOB = { sub: 'bob-sub', email: 'bob@example.com', name: 'Bob', groups: ['rambridge-readonly'], amr: ['pwd'] };
+const EMULATOR = 'http://127.0.0.1:9090';
+
+async function signedIn(user: typeof ALICE = ALICE, options: Parameters<typeof testBridge>[1] = {}) {
+  const bridge = await testBridge(op, options);
+  const browser = bridge.agent();
+  op.user = user;
+  await loginThroughFakeOp(browser, op).then((r) => expect(r.status).toBe(302));
+  const picker = await browser.get('/roles');
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(picker.text)![1]!;
+  return { ...bridge, browser, csrf };
+}
+
+/** The hidden fields of the launch form, by name. */
+function formFields(html: string): Record<string, string> {
+  const form = /<form method="post" action="\/roles\/console"[\s\S]*?<\/form>/.exec(html)?.[0] ?? '';
+  return Object.fromEntries([...form.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, m[2]!]));
+}
+
+const AUTO_SUBMIT = 'data-launch-autosubmit';
+const SCRIPT = '<script src="/assets/launch.js"';
+
+describe('GET /roles/:role/console', () => {
+  test('signed in: the filled-in console form, the service resolved through the allow-list, the role maximum', async () => {
+    const { browser, csrf } = await signedIn();
+    const res = await browser.get('/roles/dev-admin/console?service=ecs').set('Sec-Fetch-Site', 'none').expect(200);
+    expect(formFields(res.text)).toEqual({
+      _csrf: csrf,
+      role: 'dev-admin',
+      duration: '14400',
+      destination: `${EMULATOR}/console/ecs/cn-hangzhou`,
+    });
+    expect(res.text).toContain('data-testid="open-console"');
+    expect(res.text).toContain('ECS instances, cn-hangzhou');
+    expect(res.text).toContain('acs:ram::1111222233334444:role/rambridge-dev-admin');
+    expect(res.text).not.toContain('data-testid="justification"');
+    // The POST is redirected to the sign-in service: CSP form-action must allow its origin.
+    expect(res.headers['content-security-policy']).toMatch(new RegExp(`form-action 'self' [^;]*${EMULATOR.replace(/\./g, '\\.')}`));
+    expect(res.headers['cache-control']).toBe('no-store');
+  });
+
+  test.each([
+    ['none', true],
+    ['same-origin', true],
+    ['same-site', false],
+    ['cross-site', false],
+    [undefined, false],
+  ])('Sec-Fetch-Site %s: auto-submit %s', async (fetchSite, auto) => {
+    const { browser } = await signedIn();
+    const req = browser.get('/roles/dev-readonly/console?service=ram');
+    const res = await (fetchSite ? req.set('Sec-Fetch-Site', fetchSite) : req).expect(200);
+    expect(res.text.includes(AUTO_SUBMIT)).toBe(auto);
+    expect(res.text.includes(SCRIPT)).toBe(auto);
+    // Either way the user can press the button.
+    expect(formFields(res.text)).toMatchObject({ role: 'dev-readonly', destination: `${EMULATOR}/console/ram` });
+    expect(res.text).toContain('data-testid="open-console"');
+  });
+
+  test('a role the user lacks is 403 ERR_ROLE_NOT_GRANTED, logged', async () => {
+    const { browser, logLines } = await signedIn(BOB);
+    const res = await browser
+      .get('/roles/dev-admin/console?service=ecs')
+      .set('Sec-Fetch-Site', 'none')
+      .set('Accept', 'text/html')
+      .expect(403);
+    expect(res.text).toContain('data-testid="error-code">ERR_ROLE_NOT_GRANTED<');
+    expect(res.text).not.toContain(AUTO_SUBMIT);
+    expect(logLines.some((l) => l.includes('"event":"role-refused"'))).toBe(true);
+  });
+
+  test('an unknown service is 400 ERR_CONSOLE_SERVICE_UNKNOWN listing the known ones', async () => {
+    const { browser } = await signedIn();
+    const res = await browser.get('/roles/dev-admin/console?service=rds').set('Accept', 'text/html').expect(400);
+    expect(res.text).toContain('data-testid="error-code">ERR_CONSOLE_SERVICE_UNKNOWN<');
+    expect(res.text).toContain('Known services: ecs (cn-hangzhou), oss (cn-hangzhou), ram, actiontrail (cn-hangzhou).');
+    const json = await browser.get('/roles/dev-admin/console?service=ecs&region=cn-beijing').set('Accept', 'application/json').expect(400);
+    expect(json.body).toMatchObject({ code: 'ERR_CONSOLE_SERVICE_UNKNOWN', hint: expect.stringContaining('ecs (cn-hangzhou)') });
+  });
+
+  test('an elevated role never auto-submits: it asks for the justification', async () => {
+    const { browser } = await signedIn(ALICE_MFA);
+    const res = await browser.get('/roles/prod-admin/console?service=actiontrail').set('Sec-Fetch-Site', 'none').expect(200);
+    expect(res.text).toContain('data-testid="justification"');
+    expect(res.text).toMatch(/<textarea name="justification" required minlength="10"/);
+    expect(res.text).not.toContain(AUTO_SUBMIT);
+    expect(res.text).not.toContain(SCRIPT);
+    // Capped by elevation.maxSessionDuration.
+    expect(formFields(res.text)).toMatchObject({ role: 'prod-admin', duration: '3600' });
+  });
+
+  test('not signed in: the login redirect, returning to this very URL', async () => {
+    const { agent } = await testBridge(op);
+    await agent()
+      .get('/roles/dev-admin/console?service=ecs')
+      .expect(302)
+      .expect('location', `/login?return_to=${encodeURIComponent('/roles/dev-admin/console?service=ecs')}`);
+  });
+
+  test('the RAM role name and the ARN name the role too; a duration in the query is checked', async () => {
+    const { browser } = await signedIn();
+    for (const alias of ['rambridge-prod-ops', encodeURIComponent('acs:ram::5555666677778888:role/rambridge-prod-ops')]) {
+      const res = await browser.get(`/roles/${alias}/console?duration=1800`).expect(200);
+      expect(formFields(res.text)).toMatchObject({ role: 'prod-ops', duration: '1800', destination: '' });
+    }
+    const tooLong = await browser.get('/roles/prod-ops/console?duration=7200').expect(400);
+    expect(tooLong.text).toContain('ERR_DURATION_INVALID');
+  });
+
+  test('a destination is checked against the allow-list; a service and a destination together are refused', async () => {
+    const { browser } = await signedIn();
+    const allowed = await browser.get(`/roles/dev-admin/console?destination=${encodeURIComponent(`${EMULATOR}/console/oss/cn-hangzhou`)}`);
+    expect(formFields(allowed.text)).toMatchObject({ destination: `${EMULATOR}/console/oss/cn-hangzhou` });
+    const foreign = await browser.get(`/roles/dev-admin/console?destination=${encodeURIComponent('https://evil.example/')}`).expect(400);
+    expect(foreign.text).toContain('ERR_DESTINATION_NOT_ALLOWED');
+    const both = await browser.get(`/roles/dev-admin/console?service=ecs&destination=${encodeURIComponent(`${EMULATOR}/console`)}`);
+    expect(both.status).toBe(400);
+    expect(both.text).toContain('ERR_BAD_REQUEST');
+    await browser.get('/roles/dev-admin/console?service=ecs&service=oss').expect(400);
+  });
+
+  test('the form, posted as the page holds it, passes the checks of /roles/console', async () => {
+    const seen: { request: CheckedRoleRequest; destination: unknown }[] = [];
+    const { browser } = await signedIn(ALICE, {
+      actions: {
+        openConsole: (ctx, request) => {
+          seen.push({ request, destination: (ctx.request.body as Record<string, unknown>).destination });
+          ctx.body = 'console!';
+          return Promise.resolve();
+        },
+      },
+    });
+    const page = await browser.get('/roles/prod-readonly/console?service=oss').set('Sec-Fetch-Site', 'none').expect(200);
+    await browser
+      .post('/roles/console')
+      .set('Sec-Fetch-Site', 'same-origin')
+      .type('form')
+      .send(formFields(page.text))
+      .expect(200, 'console!');
+    expect(seen).toEqual([
+      {
+        request: expect.objectContaining({
+          durationSeconds: 43200,
+          choice: expect.objectContaining({ role: expect.objectContaining({ id: 'prod-readonly' }) }),
+        }),
+        destination: `${EMULATOR}/console/oss/cn-hangzhou`,
+      },
+    ]);
+  });
+
+  test('launch.js is served as a static script', async () => {
+    const { agent } = await testBridge(op);
+    const res = await agent().get('/assets/launch.js').expect(200);
+    expect(res.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(res.text).toContain('data-launch-autosubmit');
+  });
+});
