@@ -23,7 +23,17 @@ const LAYERS = [
 /** The CLI's client code speaks HTTP to the bridge: it may import only the bottom layer (and itself). */
 const CLI_CLIENT = 'cli/client';
 /** What the pages' scripts (src/web/assets/*.js) may use of the browser. */
-const BROWSER_GLOBALS = ['document', 'window', 'navigator', 'fetch', 'FormData', 'URLSearchParams', 'HTMLElement', 'sessionStorage'];
+const BROWSER_GLOBALS = [
+  'document',
+  'window',
+  'navigator',
+  'fetch',
+  'FormData',
+  'URLSearchParams',
+  'HTMLElement',
+  'sessionStorage',
+  'performance',
+];
 const DEEPEST = 4; // how deep under src/ the rules reach (src/a/b/c/d.ts)
 
 /** A regex for a relative import of `target` (a folder, or a top-level `.ts` file) from `depth` folders below src/. */
