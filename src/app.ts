@@ -20,6 +20,7 @@ import { meteredDeviceFlow, meteredStore, meteredSts } from './web/metered.js';
 import { Metrics } from './web/metrics.js';
 import { refuseEncodedBodies } from './web/middleware/body-encoding.js';
 import { handleErrors } from './web/middleware/errors.js';
+import { chooseLanguage } from './web/middleware/language.js';
 import { requestContext } from './web/middleware/request-context.js';
 import { explainInsecureTransport } from './web/middleware/secure-transport.js';
 import { securityHeaders } from './web/middleware/security-headers.js';
@@ -30,6 +31,7 @@ import { authRoutes } from './web/routes/auth.js';
 import { deviceRoutes } from './web/routes/device.js';
 import { deviceUnconfiguredRoutes } from './web/routes/device-unconfigured.js';
 import { issuerRoutes } from './web/routes/issuer.js';
+import { languageRoutes } from './web/routes/language.js';
 import { oauthRoutes } from './web/routes/oauth.js';
 import { opsRoutes } from './web/routes/ops.js';
 import { roleRoutes } from './web/routes/roles.js';
@@ -111,10 +113,20 @@ export function createApp(deps: AppDeps): Koa {
 
   const router = new Router();
   const signOut = signOutRoutes(web, device?.sessions);
-  for (const routes of [opsRoutes(web), issuerRoutes(web), authRoutes(web), signOut, samlSpRoutes(web), roleRoutes(web), ...cliRoutes])
+  for (const routes of [
+    opsRoutes(web),
+    issuerRoutes(web),
+    authRoutes(web),
+    languageRoutes(web),
+    signOut,
+    samlSpRoutes(web),
+    roleRoutes(web),
+    ...cliRoutes,
+  ])
     router.use(routes.routes());
   app.use(requestContext(web.logger, web.metrics));
   app.use(securityHeaders({ https: config.server.publicUrl.startsWith('https:') }));
+  app.use(chooseLanguage()); // before handleErrors: error pages and bodies speak the request's language
   app.use(handleErrors(web.views, { audit, metrics }));
   app.use(serveAssets());
   app.use(explainInsecureTransport(config.server.publicUrl.startsWith('https:')));
