@@ -66,6 +66,22 @@ describe('language of the pages', () => {
     expect(page.headers['content-language']).toBe('zh-CN');
   });
 
+  test('the device page and the no-roles page in Chinese', async () => {
+    const { browser } = await signedIn('zh-CN');
+    const device = await browser.get('/device?user_code=BCDF-GHJK').expect(200);
+    expect(h1(device.text)).toBe('登录设备');
+    expect(device.text).toContain('请输入运行 <code>rambridge login</code> 后终端显示的代码。');
+    expect(device.text).toContain('<input type="hidden" name="return_to" value="/device?user_code=BCDF-GHJK">');
+
+    const bridge = await testBridge(op);
+    const mallory = bridge.agent().set('Accept-Language', 'zh-CN');
+    op.user = { ...ALICE, sub: 'mallory-sub', email: 'mallory@example.com', groups: ['marketing'] };
+    await loginThroughFakeOp(mallory, op).then((r) => expect(r.status).toBe(302));
+    const none = await mallory.get('/roles').expect(403);
+    expect(h1(none.text)).toBe('你还没有任何阿里云角色');
+    expect(none.text).toContain('你已以 <strong>mallory@example.com</strong> 身份登录，但你所在的组都没有授予任何角色。');
+  });
+
   test('the switcher remembers a choice over Accept-Language, and comes back to the page', async () => {
     const { browser } = await signedIn('en');
     const english = await browser.get('/roles').expect(200);
