@@ -68,6 +68,7 @@ export const en = {
   'deviceConfirm.address': 'Address',
   'deviceConfirm.otherNetwork': "not this browser's address ({ip})",
   'deviceConfirm.asked': 'Asked',
+  'deviceConfirm.askedAt': '{time} ({ago})',
   'deviceConfirm.client': 'Client',
   'deviceConfirm.userAgent': 'User agent',
   'deviceConfirm.none': '(none)',

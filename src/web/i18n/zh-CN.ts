@@ -57,6 +57,7 @@ export const zhCN = {
   'deviceConfirm.address': '地址',
   'deviceConfirm.otherNetwork': '不是此浏览器的地址（{ip}）',
   'deviceConfirm.asked': '请求时间',
+  'deviceConfirm.askedAt': '{time}（{ago}）',
   'deviceConfirm.client': '客户端',
   'deviceConfirm.userAgent': '用户代理',
   'deviceConfirm.none': '（无）',
