@@ -15,7 +15,8 @@ export const LANGUAGE_COOKIE = 'rambridge_lang';
  */
 export function chooseLanguage(): Middleware {
   return async (ctx, next) => {
-    ctx.state.lang = rememberedLanguage(ctx.cookies.get(LANGUAGE_COOKIE)) ?? negotiateLanguage(ctx.get('Accept-Language'));
+    ctx.state.lang =
+      rememberedLanguage(ctx.cookies.get(LANGUAGE_COOKIE, { signed: false })) ?? negotiateLanguage(ctx.get('Accept-Language'));
     try {
       await next();
     } finally {
