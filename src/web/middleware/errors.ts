@@ -61,8 +61,9 @@ export function handleErrors(views: Views, record: { audit?: AuditLog; metrics?:
       ctx.set('Cache-Control', 'no-store');
       if (err.status === 429) ctx.set('Retry-After', String(RATE_LIMITED_RETRY_AFTER_SECONDS));
       const wantsHtml = ctx.accepts('json', 'html') === 'html' && !ctx.path.startsWith('/api/') && !ctx.path.startsWith('/oauth/');
-      // In the request's language (middleware/language.ts; English when it ran not); the code stays as it is.
-      const lang = ctx.state.lang ?? 'en';
+      // In the request's language (middleware/language.ts; English when it ran not); the code stays as
+      // it is. OAuth endpoints answer in English: RFC 6749 §5.2 allows only ASCII in error_description.
+      const lang = ctx.path.startsWith('/oauth/') ? 'en' : (ctx.state.lang ?? 'en');
       const { message, hint } = errorText(err, lang);
       if (wantsHtml) {
         const heading = translator(lang)(HEADINGS[err.status] ?? 'error.heading.other');

@@ -143,6 +143,9 @@ describe('language of the pages', () => {
       hint: '请运行 `rambridge login`。',
     });
     expect(zh.headers['content-language']).toBe('zh-CN');
+    // RFC 6749 §5.2: an OAuth error_description is ASCII, so the OAuth endpoints answer in English.
+    const oauth = await agent.post('/oauth/token').set('Accept-Language', 'zh-CN').type('form').send({ grant_type: 'password' });
+    expect(oauth.body.error_description).toMatch(/^[\x20-\x7e]+$/);
     const en = await agent.get('/api/whoami').expect(401);
     expect(en.body).toMatchObject({
       code: 'ERR_TOKEN_MISSING',
