@@ -21,6 +21,7 @@ import { meteredDeviceFlow, meteredStore, meteredSts } from './web/metered.js';
 import { Metrics } from './web/metrics.js';
 import { refuseEncodedBodies } from './web/middleware/body-encoding.js';
 import { handleErrors } from './web/middleware/errors.js';
+import { chooseLanguage } from './web/middleware/language.js';
 import { requestContext } from './web/middleware/request-context.js';
 import { explainInsecureTransport } from './web/middleware/secure-transport.js';
 import { securityHeaders } from './web/middleware/security-headers.js';
@@ -32,6 +33,7 @@ import { deviceRoutes } from './web/routes/device.js';
 import { deviceUnconfiguredRoutes } from './web/routes/device-unconfigured.js';
 import { issuerRoutes } from './web/routes/issuer.js';
 import { launchRoutes } from './web/routes/launch.js';
+import { languageRoutes } from './web/routes/language.js';
 import { oauthRoutes } from './web/routes/oauth.js';
 import { favouriteRoutes } from './web/routes/favourites.js';
 import { opsRoutes } from './web/routes/ops.js';
@@ -120,16 +122,18 @@ export function createApp(deps: AppDeps): Koa {
     opsRoutes(web),
     issuerRoutes(web),
     authRoutes(web),
+    languageRoutes(web),
     signOut,
     samlSpRoutes(web),
     roleRoutes(web),
     launchRoutes(web),
+    favouriteRoutes(web), // the picker's star (src/preferences/)
     ...cliRoutes,
   ])
     router.use(routes.routes());
-  router.use(favouriteRoutes(web).routes()); // the picker's star (src/preferences/)
   app.use(requestContext(web.logger, web.metrics));
   app.use(securityHeaders({ https: config.server.publicUrl.startsWith('https:') }));
+  app.use(chooseLanguage()); // before handleErrors: error pages and bodies speak the request's language
   app.use(handleErrors(web.views, { audit, metrics }));
   app.use(serveAssets());
   app.use(explainInsecureTransport(config.server.publicUrl.startsWith('https:')));

@@ -46,7 +46,9 @@ export function destinationForService(service: string, region: string | undefine
   if (found) return found;
   const known = serviceNames(alibaba);
   throw new BridgeError('ERR_CONSOLE_SERVICE_UNKNOWN', {
-    userMessage: `rambridge has no console page for "${service.slice(0, 40)}"${region ? ` in ${region.slice(0, 40)}` : ''}.`,
+    userMessage: region
+      ? `rambridge has no console page for "${service.slice(0, 40)}" in ${region.slice(0, 40)}.`
+      : `rambridge has no console page for "${service.slice(0, 40)}".`,
     hint: known.length > 0 ? `Known services: ${known.join(', ')}.` : 'No console services are configured; ask your administrator.',
     detail: { service: service.slice(0, 100), region: region?.slice(0, 100), known },
   });

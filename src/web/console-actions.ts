@@ -3,10 +3,13 @@ import type { BridgeConfig } from '../config/index.js';
 import { ConsoleOpener } from '../console/open-console.js';
 import type { CredentialIssuer, IssuedCredentials } from '../issuance/index.js';
 import type { CheckedRoleRequest } from '../issuance/role-request.js';
+import { formatDateTime } from './i18n/format.js';
+import { translator, type Language } from './i18n/index.js';
 import { isoSeconds } from '../iso-time.js';
 import { shellQuote } from '../shell-quote.js';
 import { clientIp } from './client-ip.js';
 import { csrfToken } from './middleware/csrf.js';
+import { pageLocale } from './middleware/language.js';
 import type { CredentialsPage } from './pages.js';
 import type { RoleActions } from './role-actions.js';
 import type { Views } from './views.js';
@@ -35,16 +38,20 @@ export function createRoleActions(deps: {
 
       ctx.state.formActions?.push(new URL(landing.action).origin);
       ctx.type = 'html';
-      ctx.body = views.render('console-post', {
-        title: 'Opening the console',
-        role: request.choice.role,
-        action: landing.action,
-        samlResponse: landing.samlResponse,
-        relayState: landing.relayState,
-        user: ctx.state.user,
-        csrf: csrfToken(ctx),
-        scripts: ['/assets/page.js'],
-      });
+      ctx.body = views.render(
+        'console-post',
+        {
+          title: translator(ctx.state.lang)('consolePost.title'),
+          role: request.choice.role,
+          action: landing.action,
+          samlResponse: landing.samlResponse,
+          relayState: landing.relayState,
+          user: ctx.state.user,
+          csrf: csrfToken(ctx),
+          scripts: ['/assets/page.js'],
+        },
+        pageLocale(ctx),
+      );
     },
 
     async showCredentials(ctx: Context, request: CheckedRoleRequest) {
@@ -57,27 +64,34 @@ export function createRoleActions(deps: {
       ctx.set('Cache-Control', 'no-store');
       ctx.set('Pragma', 'no-cache');
       ctx.type = 'html';
-      ctx.body = views.render('credentials', {
-        title: `Credentials for ${request.choice.role.id}`,
-        role: request.choice.role,
-        ...credentialsView(issued, request.choice.role.id),
-        user: ctx.state.user,
-        csrf: csrfToken(ctx),
-        scripts: ['/assets/page.js'],
-      });
+      ctx.body = views.render(
+        'credentials',
+        {
+          title: translator(ctx.state.lang)('credentials.title', { role: request.choice.role.id }),
+          role: request.choice.role,
+          ...credentialsView(issued, request.choice.role.id, ctx.state.lang),
+          user: ctx.state.user,
+          csrf: csrfToken(ctx),
+          scripts: ['/assets/page.js'],
+        },
+        pageLocale(ctx),
+      );
     },
   };
 }
 
-/** The three ways the page offers the credentials: shell exports, an Alibaba CLI profile, the expiry. */
-export function credentialsView(issued: IssuedCredentials, roleId: string): CredentialsPage {
+/**
+ * The three ways the page offers the credentials: shell exports, an Alibaba CLI profile, the expiry.
+ * The profile's `language` (the aliyun CLI's own messages) follows the page: `zh` for zh-CN, else `en`.
+ */
+export function credentialsView(issued: IssuedCredentials, roleId: string, lang: Language = 'en'): CredentialsPage {
   const { credentials } = issued;
   const expiration = isoSeconds(credentials.expiration);
   const profileName = `rambridge-${roleId}`;
   return {
     roleSessionName: issued.roleSessionName,
     expiration,
-    expirationUtc: `${expiration.replace('T', ' ').replace('Z', '')} UTC`,
+    expirationUtc: formatDateTime(lang, credentials.expiration),
     profileName,
     envExports: [
       `export ALIBABA_CLOUD_ACCESS_KEY_ID=${shellQuote(credentials.accessKeyId)}`,
@@ -93,7 +107,7 @@ export function credentialsView(issued: IssuedCredentials, roleId: string): Cred
         sts_token: credentials.securityToken,
         region_id: 'cn-hangzhou',
         output_format: 'json',
-        language: 'en',
+        language: lang === 'zh-CN' ? 'zh' : 'en',
       },
       null,
       2,

@@ -1,4 +1,5 @@
-import { formatDuration } from '../issuance/durations.js';
+import { formatDurationIn } from './i18n/format.js';
+import { DEFAULT_LANGUAGE, type Language } from './i18n/index.js';
 
 const STEPS = [900, 1800, 3600, 2 * 3600, 4 * 3600, 8 * 3600, 12 * 3600];
 
@@ -8,12 +9,12 @@ export interface DurationOption {
   selected: boolean;
 }
 
-/** Choices for the picker's session-length selector, clamped to the role's maximum. */
-export function durationOptions(maxSeconds: number): DurationOption[] {
+/** Choices for the picker's session-length selector, clamped to the role's maximum, labelled in `lang`. */
+export function durationOptions(maxSeconds: number, lang: Language = DEFAULT_LANGUAGE): DurationOption[] {
   const values = STEPS.filter((s) => s <= maxSeconds);
   if (!values.includes(maxSeconds)) values.push(maxSeconds);
   const preferred = Math.min(3600, maxSeconds);
-  return values.map((seconds) => ({ seconds, label: formatDuration(seconds), selected: seconds === preferred }));
+  return values.map((seconds) => ({ seconds, label: formatDurationIn(lang, seconds), selected: seconds === preferred }));
 }
 
 /** The picker posts seconds as digits; anything else is no duration (refused by `checkDuration`). */

@@ -9,21 +9,29 @@ const FALLBACK = '/roles';
 const UNSAFE_CHARS = /[\\\s\x00-\x1f\x7f]/;
 
 export function safeReturnTo(value: unknown): string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > 512) return FALLBACK;
-  if (!value.startsWith('/') || value.startsWith('//')) return FALLBACK;
+  return safeLocalPath(value, ALLOWED_PREFIXES, FALLBACK);
+}
+
+/**
+ * `value` when it is one of our own relative paths under one of `prefixes`, else `fallback`. The
+ * same rules as `safeReturnTo`, for other allow-lists (the language switcher's pages).
+ */
+export function safeLocalPath(value: unknown, prefixes: readonly string[], fallback: string): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 512) return fallback;
+  if (!value.startsWith('/') || value.startsWith('//')) return fallback;
   // Any backslash, whitespace or control character: browsers normalise these in surprising ways.
-  if (UNSAFE_CHARS.test(value)) return FALLBACK;
+  if (UNSAFE_CHARS.test(value)) return fallback;
   let decoded: string;
   try {
     decoded = decodeURIComponent(value);
   } catch {
-    return FALLBACK;
+    return fallback;
   }
   // Encoded tricks (%2F%2F, %5C, %09) and dot segments are refused after decoding as well.
   if (decoded.startsWith('//') || UNSAFE_CHARS.test(decoded) || /(^|\/)\.\.?(\/|$)/.test(decoded)) {
-    return FALLBACK;
+    return fallback;
   }
   const path = value.split(/[?#]/, 1)[0]!;
-  const allowed = ALLOWED_PREFIXES.some((p) => path === p || path.startsWith(`${p}/`));
-  return allowed ? value : FALLBACK;
+  const allowed = prefixes.some((p) => path === p || path.startsWith(`${p}/`));
+  return allowed ? value : fallback;
 }

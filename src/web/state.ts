@@ -2,11 +2,14 @@ import type { Logger } from '../log.js';
 import type { ConnectorData } from '../idp/connector.js';
 import type { Identity } from '../idp/identity.js';
 import type { CliSession } from '../device/cli-sessions.js';
+import type { Language } from './i18n/index.js';
 
 /** What middleware puts on `ctx.state` for later steps. */
 export interface RequestState {
   requestId: string;
   log: Logger;
+  /** The language of this response's pages and error texts (middleware/language.ts). */
+  lang: Language;
   /** The signed-in user, when the browser session holds one that is still valid. */
   user?: Identity;
   /** The CLI session behind a valid bearer token (middleware/bearer.ts). */

@@ -5,15 +5,19 @@ import type { Logger } from '../../log.js';
 import type { Metrics } from '../metrics.js';
 import type { OAuthErrorBody } from '../../wire/oauth-bodies.js';
 import type { Views } from '../views.js';
+import { errorText } from '../i18n/error-text.js';
+import { translator, type MessageKey } from '../i18n/index.js';
+import { pageLocale } from './language.js';
 
-const HEADINGS: Record<number, string> = {
-  400: 'That did not work',
-  401: 'Sign-in did not succeed',
-  403: 'Not allowed',
-  404: 'Not found',
-  413: 'Too large',
-  429: 'Slow down',
-  501: 'Not configured',
+/** The error page's heading by status; any other status is "Something went wrong". */
+const HEADINGS: Partial<Record<number, MessageKey>> = {
+  400: 'error.heading.400',
+  401: 'error.heading.401',
+  403: 'error.heading.403',
+  404: 'error.heading.404',
+  413: 'error.heading.413',
+  429: 'error.heading.429',
+  501: 'error.heading.501',
 };
 
 /**
@@ -57,25 +61,34 @@ export function handleErrors(views: Views, record: { audit?: AuditLog; metrics?:
       ctx.set('Cache-Control', 'no-store');
       if (err.status === 429) ctx.set('Retry-After', String(RATE_LIMITED_RETRY_AFTER_SECONDS));
       const wantsHtml = ctx.accepts('json', 'html') === 'html' && !ctx.path.startsWith('/api/') && !ctx.path.startsWith('/oauth/');
+      // In the request's language (middleware/language.ts; English when it ran not); the code stays as
+      // it is. OAuth endpoints answer in English: RFC 6749 §5.2 allows only ASCII in error_description.
+      const lang = ctx.path.startsWith('/oauth/') ? 'en' : (ctx.state.lang ?? 'en');
+      const { message, hint } = errorText(err, lang);
       if (wantsHtml) {
+        const heading = translator(lang)(HEADINGS[err.status] ?? 'error.heading.other');
         ctx.type = 'html';
-        ctx.body = views.render('error', {
-          title: HEADINGS[err.status] ?? 'Something went wrong',
-          heading: HEADINGS[err.status] ?? 'Something went wrong',
-          message: err.userMessage,
-          hint: err.hint,
-          code: err.code,
-          requestId: ctx.state.requestId,
-          retryHref: '/roles',
-          user: ctx.state.user,
-          csrf: ctx.session?.csrf,
-        });
+        ctx.body = views.render(
+          'error',
+          {
+            title: heading,
+            heading,
+            message,
+            hint,
+            code: err.code,
+            requestId: ctx.state.requestId,
+            retryHref: '/roles',
+            user: ctx.state.user,
+            csrf: ctx.session?.csrf,
+          },
+          { ...pageLocale(ctx), lang },
+        );
       } else {
         ctx.body = {
           error: err.oauthError,
-          error_description: err.userMessage,
+          error_description: message,
           code: err.code,
-          ...(err.hint ? { hint: err.hint } : {}),
+          ...(hint ? { hint } : {}),
           request_id: ctx.state.requestId,
         } satisfies OAuthErrorBody;
       }

@@ -4,6 +4,8 @@ import { BridgeError } from '../../errors.js';
 import type { Connector } from '../../idp/connector.js';
 import { safeReturnTo } from '../return-to.js';
 import { completeLogin } from '../complete-login.js';
+import { translator } from '../i18n/index.js';
+import { pageLocale } from '../middleware/language.js';
 import type { WebDeps } from '../deps.js';
 
 /** Sign-in: `/login` and the OIDC callback (sign-out is in sign-out.ts). */
@@ -16,14 +18,18 @@ export function authRoutes(deps: WebDeps): Router {
     const requested = typeof ctx.query.idp === 'string' ? ctx.query.idp : undefined;
     if (requested === undefined && connectors.size > 1) {
       ctx.type = 'html';
-      ctx.body = views.render('chooser', {
-        title: 'Sign in',
-        idps: [...connectors.values()].map((c) => ({
-          id: c.id,
-          displayName: c.displayName,
-          href: `/login?${new URLSearchParams({ idp: c.id, return_to: returnTo, ...(ctx.query.reauth === '1' ? { reauth: '1' } : {}) })}`,
-        })),
-      });
+      ctx.body = views.render(
+        'chooser',
+        {
+          title: translator(ctx.state.lang)('chooser.title'),
+          idps: [...connectors.values()].map((c) => ({
+            id: c.id,
+            displayName: c.displayName,
+            href: `/login?${new URLSearchParams({ idp: c.id, return_to: returnTo, ...(ctx.query.reauth === '1' ? { reauth: '1' } : {}) })}`,
+          })),
+        },
+        pageLocale(ctx),
+      );
       return;
     }
     const connector = requested === undefined ? [...connectors.values()][0]! : findConnector(connectors, requested);

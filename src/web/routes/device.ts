@@ -3,7 +3,9 @@ import type { Context, Middleware } from 'koa';
 import { formatUserCode, normalizeUserCode, type DeviceFlow, type DeviceGrant, type UserCodeOutcome } from '../../device/index.js';
 import { BridgeError } from '../../errors.js';
 import { authAgeSeconds, identityKey, type Identity } from '../../idp/identity.js';
-import { formatDuration } from '../../issuance/durations.js';
+import { formatDateTime, formatDurationIn, formatMinutesAgo } from '../i18n/format.js';
+import { translator, type MessageKey } from '../i18n/index.js';
+import { pageLocale } from '../middleware/language.js';
 import type { WebDeps } from '../deps.js';
 import { checkCsrf, csrfToken } from '../middleware/csrf.js';
 import type { BrowserSession, RequestState } from '../state.js';
@@ -11,10 +13,10 @@ import type { BrowserSession, RequestState } from '../state.js';
 type Refusal = Exclude<UserCodeOutcome, { ok: true }>['why'];
 
 /** What the code form says for each refused code; `unknown` covers wrong and malformed alike. */
-const REFUSALS: Record<Refusal, { code: string; message: string }> = {
-  unknown: { code: 'ERR_DEVICE_USER_CODE_INVALID', message: 'That code is not valid. Check it against your terminal and try again.' },
-  expired: { code: 'ERR_DEVICE_USER_CODE_EXPIRED', message: 'That code has expired. Run `rambridge login` again for a new one.' },
-  'already-decided': { code: 'ERR_DEVICE_USER_CODE_USED', message: 'That code was already approved or denied and cannot be used again.' },
+const REFUSALS: Record<Refusal, { code: string; message: MessageKey }> = {
+  unknown: { code: 'ERR_DEVICE_USER_CODE_INVALID', message: 'deviceCode.unknown' },
+  expired: { code: 'ERR_DEVICE_USER_CODE_EXPIRED', message: 'deviceCode.expired' },
+  'already-decided': { code: 'ERR_DEVICE_USER_CODE_USED', message: 'deviceCode.used' },
 };
 
 /**
@@ -56,15 +58,20 @@ export function deviceRoutes(deps: WebDeps, device: DeviceFlow): Router {
     if (ctx.method === 'POST') ctx.status = 303;
   };
 
-  const renderCodeForm = (ctx: Context, value: string, refusal?: { code: string; message: string }) => {
+  const renderCodeForm = (ctx: Context, value: string, refusal?: { code: string; message: MessageKey }) => {
     ctx.type = 'html';
-    ctx.body = views.render('device-code', {
-      title: 'Sign in a device',
-      user: ctx.state.user,
-      csrf: csrfToken(ctx),
-      value,
-      error: refusal,
-    });
+    const t = translator(ctx.state.lang);
+    ctx.body = views.render(
+      'device-code',
+      {
+        title: t('deviceCode.title'),
+        user: ctx.state.user,
+        csrf: csrfToken(ctx),
+        value,
+        error: refusal && { code: refusal.code, message: t(refusal.message) },
+      },
+      pageLocale(ctx),
+    );
   };
 
   router.get('/device', requireRecentSignIn, function showCodeForm(ctx) {
@@ -114,14 +121,18 @@ export function deviceRoutes(deps: WebDeps, device: DeviceFlow): Router {
       approved ? 'device approved' : 'device denied',
     );
     ctx.type = 'html';
-    ctx.body = views.render('device-done', {
-      title: approved ? 'Device signed in' : 'Sign-in denied',
-      user,
-      csrf: csrfToken(ctx),
-      approved,
-      client: grant.client,
-      sessionLifetime: formatDuration(config.device.sessionMaxAgeSeconds),
-    });
+    ctx.body = views.render(
+      'device-done',
+      {
+        title: translator(ctx.state.lang)(approved ? 'deviceDone.approvedTitle' : 'deviceDone.deniedTitle'),
+        user,
+        csrf: csrfToken(ctx),
+        approved,
+        client: grant.client,
+        sessionLifetime: formatDurationIn(ctx.state.lang, config.device.sessionMaxAgeSeconds),
+      },
+      pageLocale(ctx),
+    );
   });
 
   /** Re-renders the form with what was typed and why it was refused (a 200: wrong input is no error). */
@@ -137,20 +148,24 @@ export function deviceRoutes(deps: WebDeps, device: DeviceFlow): Router {
 
   function renderConfirmation(ctx: Context, grant: DeviceGrant, userCode: string): void {
     const askedAt = new Date(grant.createdAt).toISOString().replace(/\.\d{3}Z$/, 'Z');
-    const minutesAgo = Math.max(0, Math.floor((clock.now() - grant.createdAt) / 60_000));
+    const lang = ctx.state.lang;
     ctx.type = 'html';
-    ctx.body = views.render('device-confirm', {
-      title: 'Approve CLI sign-in?',
-      user: ctx.state.user,
-      csrf: csrfToken(ctx),
-      userCode,
-      client: grant.client,
-      browserIp: ctx.ip,
-      askedAt,
-      askedAtUtc: `${askedAt.replace('T', ' ').replace('Z', '')} UTC`,
-      askedAgo: minutesAgo < 1 ? 'less than a minute ago' : `${minutesAgo} min ago`,
-      scripts: ['/assets/page.js'],
-    });
+    ctx.body = views.render(
+      'device-confirm',
+      {
+        title: translator(lang)('deviceConfirm.title'),
+        user: ctx.state.user,
+        csrf: csrfToken(ctx),
+        userCode,
+        client: grant.client,
+        browserIp: ctx.ip,
+        askedAt,
+        askedAtUtc: formatDateTime(lang, grant.createdAt),
+        askedAgo: formatMinutesAgo(lang, clock.now() - grant.createdAt),
+        scripts: ['/assets/page.js'],
+      },
+      pageLocale(ctx),
+    );
   }
 
   return router;

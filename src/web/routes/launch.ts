@@ -3,13 +3,17 @@ import type { Context } from 'koa';
 import { JUSTIFICATION_MAX_LENGTH } from '../../config/index.js';
 import { destinationForService, resolveDestination } from '../../console/destinations.js';
 import { BridgeError } from '../../errors.js';
-import { checkDuration, formatDuration } from '../../issuance/durations.js';
+import { checkDuration } from '../../issuance/durations.js';
 import { maxDuration, roleNotGranted } from '../../issuance/role-request.js';
 import type { RoleChoice } from '../../mapping/index.js';
+import { matchRoles } from '../../wire/role-match.js';
 import { consoleFormOrigins } from '../console-origins.js';
 import type { WebDeps } from '../deps.js';
 import { durationFromForm } from '../durations.js';
+import { formatDurationIn } from '../i18n/format.js';
+import { translator } from '../i18n/index.js';
 import { csrfToken } from '../middleware/csrf.js';
+import { pageLocale } from '../middleware/language.js';
 import { redirectToLogin } from './auth.js';
 
 /**
@@ -38,7 +42,8 @@ export function launchRoutes(deps: WebDeps): Router {
     const { service, region, destination: requested, duration } = launchQuery(ctx);
 
     let destination = '';
-    let destinationLabel = 'the console home';
+    const t = translator(ctx.state.lang);
+    let destinationLabel = t('launch.consoleHome');
     if (service !== undefined) {
       const found = destinationForService(service, region, config.alibaba);
       destination = resolveDestination(found.url, role, config.alibaba);
@@ -55,41 +60,47 @@ export function launchRoutes(deps: WebDeps): Router {
 
     ctx.state.formActions?.push(...formOrigins);
     ctx.type = 'html';
-    ctx.body = views.render('launch', {
-      title: `Console for ${role.id}`,
-      user,
-      csrf: csrfToken(ctx),
-      role,
-      durationSeconds,
-      durationLabel: formatDuration(durationSeconds),
-      destination,
-      destinationLabel,
-      autoSubmit,
-      minJustification: config.elevation.minJustificationLength,
-      maxJustification: JUSTIFICATION_MAX_LENGTH,
-      scripts: autoSubmit ? ['/assets/launch.js'] : [],
-    });
+    ctx.body = views.render(
+      'launch',
+      {
+        title: t('launch.title', { role: role.id }),
+        user,
+        csrf: csrfToken(ctx),
+        role,
+        durationSeconds,
+        durationLabel: formatDurationIn(ctx.state.lang, durationSeconds),
+        destination,
+        destinationLabel,
+        autoSubmit,
+        minJustification: config.elevation.minJustificationLength,
+        maxJustification: JUSTIFICATION_MAX_LENGTH,
+        scripts: autoSubmit ? ['/assets/launch.js'] : [],
+      },
+      pageLocale(ctx),
+    );
   });
 
   return router;
 }
 
 /**
- * The granted role a link names: its id (any case), or, when exactly one granted role has it, its
- * RAM role name or ARN (what `rambridge console` also accepts before it resolves to an id).
+ * The granted role a link names: its id or an alias (RAM role name, ARN, id without its account
+ * prefix), by the rules `rambridge` itself uses (`matchRoles`). A fuzzy guess is not enough for a
+ * page that may sign the user in by itself, and several roles for one alias is an error.
  */
 export function grantedRole(choices: RoleChoice[], wanted: string): RoleChoice | undefined {
-  const name = wanted.trim().toLowerCase();
-  const byId = choices.find((c) => c.role.id === wanted) ?? choices.find((c) => c.role.id.toLowerCase() === name);
-  if (byId) return byId;
-  const byAlias = choices.filter((c) => c.role.roleName.toLowerCase() === name || c.role.arn.toLowerCase() === name);
-  if (byAlias.length > 1) {
+  const { by, matches } = matchRoles(
+    choices.map((c) => c.role),
+    wanted,
+  );
+  if (by !== 'id' && by !== 'alias') return undefined;
+  if (matches.length > 1) {
     throw new BridgeError('ERR_BAD_REQUEST', {
-      userMessage: `"${wanted.slice(0, 100)}" names several of your roles: ${byAlias.map((c) => c.role.id).join(', ')}.`,
+      userMessage: `"${wanted.slice(0, 100)}" names several of your roles: ${matches.map((r) => r.id).join(', ')}.`,
       hint: 'Use the role id.',
     });
   }
-  return byAlias[0];
+  return choices.find((c) => c.role === matches[0]);
 }
 
 interface LaunchQuery {

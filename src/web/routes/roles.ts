@@ -7,7 +7,9 @@ import type { RoleChoice } from '../../mapping/index.js';
 import { checkCsrf, csrfToken } from '../middleware/csrf.js';
 import { durationOptions } from '../durations.js';
 import { resolveDestination } from '../../console/destinations.js';
-import { formatDuration } from '../../issuance/durations.js';
+import { formatDurationIn } from '../i18n/format.js';
+import { translator, type Language } from '../i18n/index.js';
+import { pageLocale } from '../middleware/language.js';
 import { checkRoleRequest, maxDuration, roleNotGranted, type CheckedRoleRequest } from '../../issuance/role-request.js';
 import type { WebDeps } from '../deps.js';
 import { groupClaimNames } from '../group-claims.js';
@@ -33,35 +35,39 @@ export function roleRoutes(deps: WebDeps): Router {
 
   const renderPicker = (ctx: Context, choices: RoleChoice[], highlight?: string, destination?: string) => {
     const user = signedInUser(ctx);
+    const t = translator(ctx.state.lang);
     ctx.state.formActions?.push(...new Set(consoleOrigins));
     ctx.type = 'html';
     if (choices.length === 0) {
       ctx.status = 403;
-      ctx.body = views.render('no-roles', {
-        title: 'No roles',
-        user,
-        csrf: csrfToken(ctx),
-        groupClaims: groupClaimNames(config, user.idp),
-      });
+      ctx.body = views.render(
+        'no-roles',
+        { title: t('noRoles.title'), user, csrf: csrfToken(ctx), groupClaims: groupClaimNames(config, user.idp) },
+        pageLocale(ctx),
+      );
       return;
     }
-    ctx.body = views.render('roles', {
-      title: 'Your roles',
-      user,
-      csrf: csrfToken(ctx),
-      accounts: groupByAccount(choices, config.elevation, highlight),
-      // A deep link may name a console page (`rambridge console ROLE --destination URL`): offered
-      // pre-selected, but only when the allow-list accepts it.
-      destinations: destination
-        ? [
-            { label: destination, url: destination, selected: true },
-            ...config.alibaba.consoleDestinations.filter((d) => d.url !== destination),
-          ]
-        : config.alibaba.consoleDestinations,
-      minJustification: config.elevation.minJustificationLength,
-      maxJustification: JUSTIFICATION_MAX_LENGTH,
-      scripts: ['/assets/picker.js'],
-    });
+    ctx.body = views.render(
+      'roles',
+      {
+        title: t('roles.title'),
+        user,
+        csrf: csrfToken(ctx),
+        accounts: groupByAccount(choices, config.elevation, ctx.state.lang, highlight),
+        // A deep link may name a console page (`rambridge console ROLE --destination URL`): offered
+        // pre-selected, but only when the allow-list accepts it.
+        destinations: destination
+          ? [
+              { label: destination, url: destination, selected: true },
+              ...config.alibaba.consoleDestinations.filter((d) => d.url !== destination),
+            ]
+          : config.alibaba.consoleDestinations,
+        minJustification: config.elevation.minJustificationLength,
+        maxJustification: JUSTIFICATION_MAX_LENGTH,
+        scripts: ['/assets/picker.js'],
+      },
+      pageLocale(ctx),
+    );
   };
 
   router.get('/roles', requireBrowserUser, async function showRoles(ctx) {
@@ -89,27 +95,36 @@ export function roleRoutes(deps: WebDeps): Router {
 
   router.post('/roles/console', requirePostUser, csrf, async function openConsole(ctx) {
     const request = roleRequest(ctx);
-    if (!actions.openConsole) return notConfigured(ctx, request, 'Opening the console is not configured');
+    if (!actions.openConsole) return notConfigured(ctx, request, 'notConfigured.console');
     await actions.openConsole(ctx, request);
   });
 
   router.post('/roles/credentials', requirePostUser, csrf, async function showCredentials(ctx) {
     const request = roleRequest(ctx);
-    if (!actions.showCredentials) return notConfigured(ctx, request, 'CLI credentials are not configured');
+    if (!actions.showCredentials) return notConfigured(ctx, request, 'notConfigured.credentials');
     await actions.showCredentials(ctx, request);
   });
 
-  function notConfigured(ctx: Context, request: CheckedRoleRequest, heading: string): void {
+  function notConfigured(
+    ctx: Context,
+    request: CheckedRoleRequest,
+    headingKey: 'notConfigured.console' | 'notConfigured.credentials',
+  ): void {
+    const t = translator(ctx.state.lang);
     ctx.status = 501;
     ctx.type = 'html';
-    ctx.body = views.render('not-configured', {
-      title: heading,
-      heading,
-      message: 'Your role choice was accepted, but this rambridge has no STS issuer configured yet.',
-      role: request.choice.role,
-      user: ctx.state.user,
-      csrf: csrfToken(ctx),
-    });
+    ctx.body = views.render(
+      'not-configured',
+      {
+        title: t(headingKey),
+        heading: t(headingKey),
+        message: t('notConfigured.message'),
+        role: request.choice.role,
+        user: ctx.state.user,
+        csrf: csrfToken(ctx),
+      },
+      pageLocale(ctx),
+    );
   }
 
   return router;
@@ -132,7 +147,8 @@ function signedInUser(ctx: Context): Identity {
   return user;
 }
 
-function groupByAccount(choices: RoleChoice[], elevation: BridgeConfig['elevation'], highlight?: string): PickerAccount[] {
+function groupByAccount(choices: RoleChoice[], elevation: BridgeConfig['elevation'], lang: Language, highlight?: string): PickerAccount[] {
+  const t = translator(lang);
   const accounts = new Map<string, PickerAccount>();
   for (const { role, reasons } of choices) {
     const account = accounts.get(role.accountId) ?? { id: role.accountId, name: role.accountName, roles: [] };
@@ -140,12 +156,15 @@ function groupByAccount(choices: RoleChoice[], elevation: BridgeConfig['elevatio
     account.roles.push({
       id: role.id,
       arn: role.arn,
-      viaLabel: role.via === 'chain' ? `chained from ${role.chainFrom}` : `via ${role.via.toUpperCase()}`,
+      viaLabel:
+        role.via === 'chain'
+          ? t('roles.chainedFrom', { role: role.chainFrom ?? '' })
+          : t('roles.via', { protocol: role.via.toUpperCase() }),
       elevated: role.elevated,
       description: role.description,
-      maxLabel: formatDuration(maxDuration(role, elevation)),
-      durations: durationOptions(maxDuration(role, elevation)),
-      reasons: reasons.map((r) => `${r.grant} (group ${r.group})`).join(', '),
+      maxLabel: formatDurationIn(lang, maxDuration(role, elevation)),
+      durations: durationOptions(maxDuration(role, elevation), lang),
+      reasons: reasons.map((r) => t('roles.reason', { grant: r.grant, group: r.group })).join(t('roles.listSeparator')),
       search: [role.id, role.roleName, role.accountName, role.accountId, role.description ?? ''].join(' ').toLowerCase(),
       highlighted: role.id === highlight,
     });

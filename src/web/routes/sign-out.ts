@@ -9,6 +9,8 @@ import type { Logger } from '../../log.js';
 import type { WebDeps } from '../deps.js';
 import type { SignedOutPage } from '../pages.js';
 import { checkCsrf, refuseCrossSite } from '../middleware/csrf.js';
+import { pageLocale } from '../middleware/language.js';
+import { translator } from '../i18n/index.js';
 
 /**
  * Signing out of the browser, and what else a user may want to end with it:
@@ -86,7 +88,7 @@ export function signOutRoutes(deps: WebDeps, cliSessions?: CliSessions): Router 
   function render(ctx: Context, page: SignedOutPage): void {
     ctx.set('Cache-Control', 'no-store');
     ctx.type = 'html';
-    ctx.body = views.render('signed-out', { title: 'Signed out', ...page });
+    ctx.body = views.render('signed-out', { title: translator(ctx.state.lang)('signedOut.title'), ...page }, pageLocale(ctx));
   }
 
   return router;

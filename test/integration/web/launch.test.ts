@@ -36,7 +36,7 @@ function formFields(html: string): Record<string, string> {
 }
 
 const AUTO_SUBMIT = 'data-launch-autosubmit';
-const SCRIPT = '<script src="/assets/launch.js"';
+const SCRIPT = '<script type="module" src="/assets/launch.js"';
 
 describe('GET /roles/:role/console', () => {
   test('signed in: the filled-in console form, the service resolved through the allow-list, the role maximum', async () => {

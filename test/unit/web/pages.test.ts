@@ -1,4 +1,6 @@
-import { createViews, type Views } from '../../../src/web/views.js';
+import { createViews, type PageLocale, type Views } from '../../../src/web/views.js';
+
+const EN: PageLocale = { lang: 'en', returnTo: '/roles' };
 
 /**
  * The page map is checked by the compiler (`npm run check` runs tsc over the tests too): each
@@ -6,20 +8,24 @@ import { createViews, type Views } from '../../../src/web/views.js';
  */
 function mistakes(views: Views): void {
   // @ts-expect-error -- a misspelt field ('acounts') on the role picker
-  views.render('roles', { title: 'Your roles', acounts: [], destinations: [], minJustification: 10, maxJustification: 500 });
+  views.render('roles', { title: 'Your roles', acounts: [], destinations: [], minJustification: 10, maxJustification: 500 }, EN);
   // @ts-expect-error -- a required field missing (the error page's code)
-  views.render('error', { title: 'Error', heading: 'Error', message: 'm', requestId: 'r', retryHref: '/roles' });
+  views.render('error', { title: 'Error', heading: 'Error', message: 'm', requestId: 'r', retryHref: '/roles' }, EN);
   // @ts-expect-error -- no such page
-  views.render('rolez', { title: 'Your roles' });
+  views.render('rolez', { title: 'Your roles' }, EN);
 }
 
 describe('views', () => {
   test('a page renders from its typed data', () => {
-    const html = createViews().render('device-code', {
-      title: 'Sign in a device',
-      value: 'ABCD-EFGH',
-      error: { code: 'ERR_X', message: 'nope' },
-    });
+    const html = createViews().render(
+      'device-code',
+      {
+        title: 'Sign in a device',
+        value: 'ABCD-EFGH',
+        error: { code: 'ERR_X', message: 'nope' },
+      },
+      EN,
+    );
     expect(html).toContain('ABCD-EFGH');
     expect(typeof mistakes).toBe('function');
   });

@@ -1,0 +1,37 @@
+import { translator, type Language } from './index.js';
+
+/** `5400` → `1 h 30 min` / `1 小时 30 分钟`: how pages name a session length (as issuance/durations.ts in English). */
+export function formatDurationIn(language: Language, seconds: number): string {
+  const t = translator(language);
+  const hours = Math.floor(seconds / 3600);
+  const minutes = Math.round((seconds % 3600) / 60);
+  if (hours === 0) return t('duration.minutes', { minutes });
+  return minutes === 0 ? t('duration.hours', { hours }) : t('duration.hoursMinutes', { hours, minutes });
+}
+
+/** A moment in UTC, written the language's way (`Jan 1, 2030, 13:05:00 UTC`, `2030年1月1日 UTC 13:05:00`). */
+export function formatDateTime(language: Language, at: Date | number): string {
+  return new Intl.DateTimeFormat(language, {
+    dateStyle: 'medium',
+    timeStyle: 'long',
+    timeZone: 'UTC',
+    hourCycle: 'h23',
+  }).format(at);
+}
+
+/** How long ago, in whole minutes (the device page: `2 min ago`, `2 分钟前`). */
+export function formatMinutesAgo(language: Language, elapsedMs: number): string {
+  const t = translator(language);
+  const minutes = Math.max(0, Math.floor(elapsedMs / 60_000));
+  return minutes < 1 ? t('time.underMinuteAgo') : t('time.minutesAgo', { minutes });
+}
+
+/**
+ * English durations inside an English error sentence (`15 min`, `1 h 30 min`, from
+ * issuance/durations.ts) rewritten in the page language; anything else is left as it is.
+ */
+export function localiseDurationText(language: Language, text: string): string {
+  const match = /^(?:(\d+) h)?(?: ?(\d+) min)?$/.exec(text);
+  if (!match || (match[1] === undefined && match[2] === undefined)) return text;
+  return formatDurationIn(language, Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60);
+}

@@ -1,0 +1,48 @@
+import type { Context, Middleware } from 'koa';
+import { negotiateLanguage, rememberedLanguage } from '../i18n/negotiate.js';
+import { safeLocalPath } from '../return-to.js';
+import type { PageLocale } from '../views.js';
+
+/** The cookie that remembers a language chosen with the switcher (routes/language.ts). */
+export const LANGUAGE_COOKIE = 'rambridge_lang';
+
+/**
+ * Picks the language of this response: a choice remembered in the cookie (when it names a language
+ * we speak), else the browser's `Accept-Language`, else English. Runs before the error handler, so
+ * error pages and JSON error bodies speak it too. Pages (and error bodies) say which language they
+ * are in, and that it depends on the header; assets and API answers are the same in every language
+ * and keep their caching untouched.
+ */
+export function chooseLanguage(): Middleware {
+  return async (ctx, next) => {
+    ctx.state.lang =
+      rememberedLanguage(ctx.cookies.get(LANGUAGE_COOKIE, { signed: false })) ?? negotiateLanguage(ctx.get('Accept-Language'));
+    try {
+      await next();
+    } finally {
+      if (ctx.response.is('html') || (ctx.status >= 400 && ctx.response.is('json'))) {
+        ctx.vary('Accept-Language');
+        ctx.vary('Cookie');
+        ctx.set('Content-Language', ctx.state.lang);
+      }
+    }
+  };
+}
+
+/** The GET pages the language switcher may come back to; the rest are answers to a POST. */
+export const SWITCHER_PAGES = ['/roles', '/device', '/login', '/signed-out'] as const;
+
+/**
+ * The request's language and where the switcher returns to: this page when it was a GET of a
+ * switcher page, else the page a POST came from (re-posting a form, which may mint credentials or
+ * decide a device, is never repeated just to change language).
+ */
+export function pageLocale(ctx: Context): PageLocale {
+  return { lang: ctx.state.lang, returnTo: switcherReturn(ctx) };
+}
+
+function switcherReturn(ctx: Context): string {
+  const fallback = ctx.path === '/device' ? '/device' : ctx.path.startsWith('/logout') ? '/signed-out' : '/roles';
+  if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return fallback;
+  return safeLocalPath(ctx.originalUrl, SWITCHER_PAGES, fallback);
+}

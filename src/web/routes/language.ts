@@ -1,0 +1,46 @@
+import Router from '@koa/router';
+import { BridgeError } from '../../errors.js';
+import { isLanguage } from '../i18n/index.js';
+import type { WebDeps } from '../deps.js';
+import { refuseCrossSite } from '../middleware/csrf.js';
+import { LANGUAGE_COOKIE, SWITCHER_PAGES } from '../middleware/language.js';
+import { safeLocalPath } from '../return-to.js';
+
+const ONE_YEAR_MS = 365 * 24 * 3600 * 1000;
+
+/**
+ * The language switcher in every page's header: `POST /lang` with `lang` and `return_to` sets the
+ * `rambridge_lang` cookie and sends the browser back (303) to the page it came from.
+ *
+ * Why this design: a POST, because it changes state (a GET link would be followed by prefetchers
+ * and link previews). No CSRF token, because the switcher must work on pages without a session
+ * (sign-in chooser, signed-out, errors) and the worst a forged request can do is change the
+ * language; the Origin / Sec-Fetch-Site check still refuses cross-site posts. `return_to` must be
+ * one of our own GET pages (safeLocalPath: relative, no `//`, no dot segments), so the switcher is
+ * no open redirect. The cookie holds only a language we speak, is not readable by scripts, and is
+ * SameSite=Lax; an unknown value in it is ignored (middleware/language.ts).
+ */
+export function languageRoutes(deps: WebDeps): Router {
+  const router = new Router();
+  const publicUrl = deps.config.server.publicUrl;
+  const publicOrigin = new URL(publicUrl).origin;
+  const https = publicUrl.startsWith('https:');
+
+  router.post('/lang', async function switchLanguage(ctx) {
+    refuseCrossSite(ctx, publicOrigin);
+    const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+    if (!isLanguage(body.lang)) throw new BridgeError('ERR_BAD_REQUEST', { userMessage: 'Choose one of the languages offered.' });
+    ctx.cookies.set(LANGUAGE_COOKIE, body.lang, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: https,
+      signed: false,
+      overwrite: true,
+      maxAge: ONE_YEAR_MS,
+    });
+    ctx.redirect(safeLocalPath(body.return_to, SWITCHER_PAGES, '/roles'));
+    ctx.status = 303;
+  });
+
+  return router;
+}
