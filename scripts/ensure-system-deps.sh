@@ -16,6 +16,8 @@ declare -A needed=(
   # Sentinel tests run three Sentinels next to a primary and a replica (test/helpers/redis-topology.ts);
   # Cluster tests need only redis-server and redis-cli (from redis-tools, a dependency of redis-server).
   [/usr/bin/redis-sentinel]=redis-sentinel
+  # The zh-CN pages' screenshots: without a CJK font Chromium draws Chinese as empty boxes.
+  [/usr/share/fonts/truetype/wqy/wqy-microhei.ttc]=fonts-wqy-microhei
 )
 
 missing=()
