@@ -1,7 +1,7 @@
 import type { OAuthErrorBody } from '../../wire/oauth-bodies.js';
 import { CliError, type CliErrorCode } from './errors.js';
 import { USER_AGENT } from './version.js';
-import { t } from '../i18n/index.js';
+import { currentLanguage, t } from '../i18n/index.js';
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -17,6 +17,8 @@ export async function requestJson(fetchImpl: FetchLike, url: string, init: Reque
   const headers = new Headers(init.headers);
   headers.set('accept', 'application/json');
   headers.set('user-agent', USER_AGENT);
+  // The server's error texts (message, hint) in the language the CLI speaks; codes never change.
+  headers.set('accept-language', currentLanguage() === 'zh-CN' ? 'zh-CN, en;q=0.5' : 'en');
   // No redirects: a token request that follows one could leak its body to another place.
   let response: Response;
   try {

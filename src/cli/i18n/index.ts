@@ -21,6 +21,11 @@ export function useLanguage(language: Language): void {
   current = language;
 }
 
+/** The language chosen at start-up, e.g. for the server's error texts (`Accept-Language`). */
+export function currentLanguage(): Language {
+  return current;
+}
+
 /** A sentence of the current language, `{name}` placeholders filled in. */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
   return LANGUAGES[current][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
