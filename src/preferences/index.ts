@@ -30,6 +30,8 @@ interface PreferencesRecord {
   recents: RecentRole[];
   /** Most recently set first. */
   durations: Array<{ roleId: string; seconds: number }>;
+  /** The page language the user last chose with the switcher (the web checks it is one it speaks). */
+  language?: string;
 }
 
 /** The bounds and lifetime of one user's record (DEFAULTS.preferences; tests pass smaller ones). */
@@ -97,6 +99,17 @@ export class RolePreferences {
     });
   }
 
+  /** The language the user last chose, on any browser (undefined: never chose one). */
+  async language(user: PreferenceUser): Promise<string | undefined> {
+    const record = await this.deps.store.find<PreferencesRecord>(preferencesKey(user));
+    return typeof record?.language === 'string' ? record.language : undefined;
+  }
+
+  /** Remembers the user's language choice, so a sign-in on another browser starts in it. */
+  async setLanguage(user: PreferenceUser, language: string): Promise<void> {
+    await this.change(user, (r) => ({ ...r, language }));
+  }
+
   /** Whether the role is starred now (for a toggle). */
   async isFavourite(user: PreferenceUser, roleId: string): Promise<boolean> {
     const record = await this.deps.store.find<PreferencesRecord>(preferencesKey(user));
@@ -136,6 +149,7 @@ function normalised(record: Partial<PreferencesRecord>): PreferencesRecord {
     favourites: Array.isArray(record.favourites) ? record.favourites : [],
     recents: Array.isArray(record.recents) ? record.recents : [],
     durations: Array.isArray(record.durations) ? record.durations : [],
+    ...(typeof record.language === 'string' ? { language: record.language } : {}),
   };
 }
 

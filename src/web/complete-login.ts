@@ -1,9 +1,12 @@
 import type { Context } from 'koa';
 import { toBridgeError } from '../errors.js';
 import type { Connector, IdpAnswer } from '../idp/index.js';
+import type { Identity } from '../idp/identity.js';
 import type { WebDeps } from './deps.js';
 import { groupClaimNames } from './group-claims.js';
+import { cookieLanguage, setLanguageCookie } from './middleware/language.js';
 import { startSignedInSession } from './middleware/session.js';
+import { rememberedLanguageOf } from './role-preferences.js';
 
 /**
  * The end of every sign-in, whatever the protocol: take this browser's flow (once), let the
@@ -36,9 +39,24 @@ export async function completeLogin(ctx: Context, deps: WebDeps, connector: Conn
         'the IdP sent no groups in the configured claim(s)',
       );
     }
+    await restoreLanguage(ctx, deps, identity);
     ctx.redirect(flow.returnTo);
   } catch (err) {
     deps.metrics.observeLogin(connector.id, toBridgeError(err).code);
     throw err;
+  }
+}
+
+/**
+ * The language the user chose before, on any browser, becomes this browser's when it has none of
+ * its own yet; a browser that already chose keeps its choice. Never fails a sign-in.
+ */
+async function restoreLanguage(ctx: Context, deps: WebDeps, identity: Identity): Promise<void> {
+  if (cookieLanguage(ctx)) return;
+  try {
+    const language = await rememberedLanguageOf(deps, identity);
+    if (language) setLanguageCookie(ctx, language, deps.config.server.publicUrl.startsWith('https:'));
+  } catch (err) {
+    ctx.state.log.warn({ event: 'language-not-restored', code: toBridgeError(err).code }, "could not read the user's language");
   }
 }

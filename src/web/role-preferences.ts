@@ -4,6 +4,7 @@ import type { RoleChoice } from '../mapping/index.js';
 import { maxDuration, roleNotGranted } from '../issuance/role-request.js';
 import { RolePreferences } from '../preferences/index.js';
 import type { WebDeps } from './deps.js';
+import { isLanguage, type Language } from './i18n/index.js';
 
 /**
  * A user's favourites, recents and last durations as the picker shows them, for the roles the user
@@ -57,6 +58,17 @@ export async function setFavourite(
   const next = favourite ?? !(await prefs.isFavourite(user, roleId));
   await prefs.setFavourite(user, roleId, next);
   return next;
+}
+
+/** The language the user chose last, on any browser, when it is one the pages speak. */
+export async function rememberedLanguageOf(deps: Pick<WebDeps, 'store' | 'clock'>, user: Identity): Promise<Language | undefined> {
+  const language = await preferencesOf(deps).language(user);
+  return isLanguage(language) ? language : undefined;
+}
+
+/** Remembers the user's language choice for their next sign-in, wherever it happens. */
+export async function rememberLanguageOf(deps: Pick<WebDeps, 'store' | 'clock'>, user: Identity, language: Language): Promise<void> {
+  await preferencesOf(deps).setLanguage(user, language);
 }
 
 /** Stateless over the store: built per call rather than threaded through WebDeps. */

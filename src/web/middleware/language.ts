@@ -2,6 +2,7 @@ import type { Context, Middleware } from 'koa';
 import { negotiateLanguage, rememberedLanguage } from '../i18n/negotiate.js';
 import { safeLocalPath } from '../return-to.js';
 import type { PageLocale } from '../views.js';
+import type { Language } from '../i18n/index.js';
 
 /** The cookie that remembers a language chosen with the switcher (routes/language.ts). */
 export const LANGUAGE_COOKIE = 'rambridge_lang';
@@ -15,8 +16,7 @@ export const LANGUAGE_COOKIE = 'rambridge_lang';
  */
 export function chooseLanguage(): Middleware {
   return async (ctx, next) => {
-    ctx.state.lang =
-      rememberedLanguage(ctx.cookies.get(LANGUAGE_COOKIE, { signed: false })) ?? negotiateLanguage(ctx.get('Accept-Language'));
+    ctx.state.lang = cookieLanguage(ctx) ?? negotiateLanguage(ctx.get('Accept-Language'));
     try {
       await next();
     } finally {
@@ -27,6 +27,29 @@ export function chooseLanguage(): Middleware {
       }
     }
   };
+}
+
+const ONE_YEAR_MS = 365 * 24 * 3600 * 1000;
+
+/**
+ * Remembers `language` in this browser: only a language we speak, not readable by scripts,
+ * SameSite=Lax (sent on the top-level navigations that render pages), Secure on https.
+ */
+export function setLanguageCookie(ctx: Context, language: Language, https: boolean): void {
+  ctx.cookies.set(LANGUAGE_COOKIE, language, {
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: https,
+    signed: false,
+    overwrite: true,
+    maxAge: ONE_YEAR_MS,
+  });
+  ctx.state.lang = language;
+}
+
+/** The language this browser remembers (the cookie), if it names one we speak. */
+export function cookieLanguage(ctx: Context): Language | undefined {
+  return rememberedLanguage(ctx.cookies.get(LANGUAGE_COOKIE, { signed: false }));
 }
 
 /** The GET pages the language switcher may come back to; the rest are answers to a POST. */

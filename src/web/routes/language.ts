@@ -1,12 +1,11 @@
 import Router from '@koa/router';
-import { BridgeError } from '../../errors.js';
+import { BridgeError, toBridgeError } from '../../errors.js';
 import { isLanguage } from '../i18n/index.js';
 import type { WebDeps } from '../deps.js';
 import { refuseCrossSite } from '../middleware/csrf.js';
-import { LANGUAGE_COOKIE, SWITCHER_PAGES } from '../middleware/language.js';
+import { SWITCHER_PAGES, setLanguageCookie } from '../middleware/language.js';
+import { rememberLanguageOf } from '../role-preferences.js';
 import { safeLocalPath } from '../return-to.js';
-
-const ONE_YEAR_MS = 365 * 24 * 3600 * 1000;
 
 /**
  * The language switcher in every page's header: `POST /lang` with `lang` and `return_to` sets the
@@ -18,7 +17,8 @@ const ONE_YEAR_MS = 365 * 24 * 3600 * 1000;
  * language; the Origin / Sec-Fetch-Site check still refuses cross-site posts. `return_to` must be
  * one of our own GET pages (safeLocalPath: relative, no `//`, no dot segments), so the switcher is
  * no open redirect. The cookie holds only a language we speak, is not readable by scripts, and is
- * SameSite=Lax; an unknown value in it is ignored (middleware/language.ts).
+ * SameSite=Lax; an unknown value in it is ignored (middleware/language.ts). A signed-in user's
+ * choice is also kept with their preferences and restored at their next sign-in (complete-login.ts).
  */
 export function languageRoutes(deps: WebDeps): Router {
   const router = new Router();
@@ -30,14 +30,17 @@ export function languageRoutes(deps: WebDeps): Router {
     refuseCrossSite(ctx, publicOrigin);
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;
     if (!isLanguage(body.lang)) throw new BridgeError('ERR_BAD_REQUEST', { userMessage: 'Choose one of the languages offered.' });
-    ctx.cookies.set(LANGUAGE_COOKIE, body.lang, {
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: https,
-      signed: false,
-      overwrite: true,
-      maxAge: ONE_YEAR_MS,
-    });
+    setLanguageCookie(ctx, body.lang, https);
+    // Signed in: remembered for the user too, so their next sign-in on any browser starts in it.
+    // Best effort: the page must change language even when the store is unwell.
+    if (ctx.state.user) {
+      await rememberLanguageOf(deps, ctx.state.user, body.lang).catch((err: unknown) =>
+        ctx.state.log.warn(
+          { event: 'language-not-remembered', code: toBridgeError(err).code },
+          'could not remember the language for the user',
+        ),
+      );
+    }
     ctx.redirect(safeLocalPath(body.return_to, SWITCHER_PAGES, '/roles'));
     ctx.status = 303;
   });

@@ -98,6 +98,32 @@ describe('language of the pages', () => {
     expect(h1((await browser.get('/roles').expect(200)).text)).toBe('Your Alibaba Cloud roles');
   });
 
+  test('remembered per user: a choice made signed in follows the user to another browser, which may choose again', async () => {
+    const bridge = await testBridge(op);
+    op.user = ALICE;
+    const laptop = bridge.agent().set('Accept-Language', 'en');
+    await loginThroughFakeOp(laptop, op).then((r) => expect(r.status).toBe(302));
+    await laptop.post('/lang').type('form').send({ lang: 'zh-CN', return_to: '/roles' }).expect(303);
+
+    // A new browser that never chose: the sign-in brings the user's language with it.
+    const desktop = bridge.agent().set('Accept-Language', 'en');
+    const signIn = await loginThroughFakeOp(desktop, op);
+    expect((signIn.headers['set-cookie'] as unknown as string[]).some((c) => c.startsWith('rambridge_lang=zh-CN;'))).toBe(true);
+    expect(h1((await desktop.get('/roles').expect(200)).text)).toBe('你的阿里云角色');
+
+    // A browser that chose English itself keeps English at sign-in.
+    const kiosk = bridge.agent().set('Accept-Language', 'zh-CN');
+    await kiosk.post('/lang').type('form').send({ lang: 'en', return_to: '/login' }).expect(303);
+    await loginThroughFakeOp(kiosk, op).then((r) => expect(r.status).toBe(302));
+    expect(h1((await kiosk.get('/roles').expect(200)).text)).toBe('Your Alibaba Cloud roles');
+
+    // Someone else is not affected.
+    op.user = { ...ALICE, sub: 'bob-sub', email: 'bob@example.com' };
+    const other = bridge.agent().set('Accept-Language', 'en');
+    await loginThroughFakeOp(other, op);
+    expect(h1((await other.get('/roles').expect(200)).text)).toBe('Your Alibaba Cloud roles');
+  });
+
   test('a cookie naming no language we speak is ignored', async () => {
     const res = await (
       await testBridge(op)
