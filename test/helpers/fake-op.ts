@@ -243,3 +243,24 @@ function readBody(req: import('node:http').IncomingMessage): Promise<string> {
     req.on('error', reject);
   });
 }
+
+/** A FakeOp started before the file's tests and closed after them; read `.op` inside a test. */
+export function fakeOpForFile(): { readonly op: FakeOp } {
+  const env = {} as { op: FakeOp };
+  beforeAll(async () => {
+    env.op = await FakeOp.start();
+  });
+  afterAll(async () => {
+    await env.op?.close();
+  });
+  return env;
+}
+
+/** The test user most files sign in as: a developer and an operator, password only. */
+export const ALICE_DEV_OPS = {
+  sub: 'alice-sub',
+  email: 'alice@example.com',
+  name: 'Alice',
+  groups: ['rambridge-dev', 'rambridge-ops'],
+  amr: ['pwd'],
+} satisfies FakeOpUser;

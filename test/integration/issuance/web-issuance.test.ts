@@ -1,21 +1,14 @@
 import { decodeJwt } from 'jose';
 import { createStsClient } from '../../../src/sts/index.js';
 import { bridgeWithEmulator, loginThroughFakeOp } from '../../helpers/bridge.js';
-import { FakeOp } from '../../helpers/fake-op.js';
+import { ALICE_DEV_OPS, fakeOpForFile } from '../../helpers/fake-op.js';
 
 /**
  * Issuance from the browser against the real emulator through the official SDK: both `via` modes,
  * both console modes, chaining, session policies, elevation, and each failure path.
  */
-let op: FakeOp;
-beforeAll(async () => {
-  op = await FakeOp.start();
-});
-afterAll(async () => {
-  await op.close();
-});
-
-const ALICE = { sub: 'alice-sub', email: 'alice@example.com', name: 'Alice', groups: ['rambridge-dev', 'rambridge-ops'], amr: ['pwd'] };
+const fake = fakeOpForFile();
+const ALICE = ALICE_DEV_OPS;
 
 type Bridge = Awaited<ReturnType<typeof bridgeWithEmulator>>;
 let open: Bridge[] = [];
@@ -25,11 +18,11 @@ afterEach(async () => {
 });
 
 async function signedIn(options: Parameters<typeof bridgeWithEmulator>[1] = {}, user: Record<string, unknown> = ALICE) {
-  const bridge = await bridgeWithEmulator(op, options);
+  const bridge = await bridgeWithEmulator(fake.op, options);
   open.push(bridge);
   const browser = bridge.agent();
-  op.user = { ...ALICE, ...user };
-  await loginThroughFakeOp(browser, op);
+  fake.op.user = { ...ALICE, ...user };
+  await loginThroughFakeOp(browser, fake.op);
   const page = await browser.get('/roles').expect(200);
   const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
   const post = (path: string, form: Record<string, string>) =>
@@ -133,7 +126,7 @@ describe('ID tokens minted for AssumeRoleWithOIDC', () => {
     expect(res.status).toBe(200);
     // A token minted for prod-readonly (same bridge, same user) presented for dev-readonly: refused.
     const [dev, prod] = ['dev-readonly', 'prod-readonly'].map((id) => b.config.roles.find((r) => r.id === id)!);
-    const alice = { idp: 'demo', issuer: op.issuer, subject: 'alice-sub', groups: [], amr: ['pwd'] };
+    const alice = { idp: 'demo', issuer: fake.op.issuer, subject: 'alice-sub', groups: [], amr: ['pwd'] };
     const token = await b.issuer.idToken(alice, prod!, b.clock.now());
     const claims = decodeJwt(token);
     expect(claims.exp! - claims.iat!).toBe(60);
@@ -259,14 +252,14 @@ describe('least privilege, chaining and elevation', () => {
       },
       emulatorConfig: (e) => {
         const dev = e.accounts.find((a) => a.id === '1111222233334444')!;
-        dev.oidcProviders.push({ name: 'corporate', issuer: op.issuer, clientIds: [op.clientId], issuanceLimitHours: 1 });
+        dev.oidcProviders.push({ name: 'corporate', issuer: fake.op.issuer, clientIds: [fake.op.clientId], issuanceLimitHours: 1 });
         dev.roles
           .find((r) => r.name === 'rambridge-dev-readonly')!
           .trustPolicy.Statement.push({
             Effect: 'Allow',
             Action: ['sts:AssumeRole'],
             Principal: { Federated: ['acs:ram::1111222233334444:oidc-provider/corporate'] },
-            Condition: { StringEquals: { 'oidc:iss': [op.issuer], 'oidc:aud': [op.clientId] } },
+            Condition: { StringEquals: { 'oidc:iss': [fake.op.issuer], 'oidc:aud': [fake.op.clientId] } },
           } as never);
       },
     });
@@ -325,7 +318,7 @@ describe('failures an employee can understand', () => {
   test('an assertion that is already expired when it arrives (clock skew) → ERR_STS_EXPIRED', async () => {
     // The IdP dates its token on the bridge's clock too: a token from 10 minutes "ahead" is refused at sign-in.
     const bridgeNow = Math.floor((Date.now() - 10 * 60 * 1000) / 1000);
-    op.next = { claims: { iat: bridgeNow, auth_time: bridgeNow } };
+    fake.op.next = { claims: { iat: bridgeNow, auth_time: bridgeNow } };
     const b = await signedIn({ clockOffsetMs: -10 * 60 * 1000 });
     const res = await b.post('/roles/credentials', { role: 'dev-admin', duration: '900' });
     expect(res.status).toBe(401);

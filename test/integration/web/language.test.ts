@@ -1,4 +1,4 @@
-import { FakeOp } from '../../helpers/fake-op.js';
+import { ALICE_DEV_OPS, fakeOpForFile } from '../../helpers/fake-op.js';
 import { loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
 
 /**
@@ -6,22 +6,15 @@ import { loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
  * switcher), else Accept-Language; the page says so (`lang`, Content-Language, Vary), and error
  * pages and JSON error bodies follow it with their code unchanged.
  */
-let op: FakeOp;
-beforeAll(async () => {
-  op = await FakeOp.start();
-});
-afterAll(async () => {
-  await op.close();
-});
-
-const ALICE = { sub: 'alice-sub', email: 'alice@example.com', name: 'Alice', groups: ['rambridge-dev', 'rambridge-ops'], amr: ['pwd'] };
+const fake = fakeOpForFile();
+const ALICE = ALICE_DEV_OPS;
 
 async function signedIn(acceptLanguage?: string) {
-  const bridge = await testBridge(op);
+  const bridge = await testBridge(fake.op);
   const browser = bridge.agent();
   if (acceptLanguage) browser.set('Accept-Language', acceptLanguage);
-  op.user = ALICE;
-  await loginThroughFakeOp(browser, op).then((r) => expect(r.status).toBe(302));
+  fake.op.user = ALICE;
+  await loginThroughFakeOp(browser, fake.op).then((r) => expect(r.status).toBe(302));
   return { ...bridge, browser };
 }
 
@@ -29,7 +22,7 @@ const h1 = (html: string) => /<h1>([^<]*)<\/h1>/.exec(html)?.[1];
 
 describe('language of the pages', () => {
   test('English by default: lang, Content-Language and Vary say so', async () => {
-    const res = await (await testBridge(op)).agent().get('/signed-out').expect(200);
+    const res = await (await testBridge(fake.op)).agent().get('/signed-out').expect(200);
     expect(res.text).toContain('<html lang="en">');
     expect(h1(res.text)).toBe('You are signed out of rambridge');
     expect(res.headers['content-language']).toBe('en');
@@ -45,7 +38,7 @@ describe('language of the pages', () => {
     ['zh-TW', 'en'],
     ['zh-HK,zh-Hant;q=0.9', 'en'],
   ])('Accept-Language %s gives %s', async (header, lang) => {
-    const res = await (await testBridge(op)).agent().get('/signed-out').set('Accept-Language', header).expect(200);
+    const res = await (await testBridge(fake.op)).agent().get('/signed-out').set('Accept-Language', header).expect(200);
     expect(res.text).toContain(`<html lang="${lang}">`);
     expect(res.headers['content-language']).toBe(lang);
   });
@@ -73,10 +66,10 @@ describe('language of the pages', () => {
     expect(device.text).toContain('请输入运行 <code>rambridge login</code> 后终端显示的代码。');
     expect(device.text).toContain('<input type="hidden" name="return_to" value="/device?user_code=BCDF-GHJK">');
 
-    const bridge = await testBridge(op);
+    const bridge = await testBridge(fake.op);
     const mallory = bridge.agent().set('Accept-Language', 'zh-CN');
-    op.user = { ...ALICE, sub: 'mallory-sub', email: 'mallory@example.com', groups: ['marketing'] };
-    await loginThroughFakeOp(mallory, op).then((r) => expect(r.status).toBe(302));
+    fake.op.user = { ...ALICE, sub: 'mallory-sub', email: 'mallory@example.com', groups: ['marketing'] };
+    await loginThroughFakeOp(mallory, fake.op).then((r) => expect(r.status).toBe(302));
     const none = await mallory.get('/roles').expect(403);
     expect(h1(none.text)).toBe('你还没有任何阿里云角色');
     expect(none.text).toContain('你已以 <strong>mallory@example.com</strong> 身份登录，但你所在的组都没有授予任何角色。');
@@ -99,34 +92,34 @@ describe('language of the pages', () => {
   });
 
   test('remembered per user: a choice made signed in follows the user to another browser, which may choose again', async () => {
-    const bridge = await testBridge(op);
-    op.user = ALICE;
+    const bridge = await testBridge(fake.op);
+    fake.op.user = ALICE;
     const laptop = bridge.agent().set('Accept-Language', 'en');
-    await loginThroughFakeOp(laptop, op).then((r) => expect(r.status).toBe(302));
+    await loginThroughFakeOp(laptop, fake.op).then((r) => expect(r.status).toBe(302));
     await laptop.post('/lang').type('form').send({ lang: 'zh-CN', return_to: '/roles' }).expect(303);
 
     // A new browser that never chose: the sign-in brings the user's language with it.
     const desktop = bridge.agent().set('Accept-Language', 'en');
-    const signIn = await loginThroughFakeOp(desktop, op);
+    const signIn = await loginThroughFakeOp(desktop, fake.op);
     expect((signIn.headers['set-cookie'] as unknown as string[]).some((c) => c.startsWith('rambridge_lang=zh-CN;'))).toBe(true);
     expect(h1((await desktop.get('/roles').expect(200)).text)).toBe('你的阿里云角色');
 
     // A browser that chose English itself keeps English at sign-in.
     const kiosk = bridge.agent().set('Accept-Language', 'zh-CN');
     await kiosk.post('/lang').type('form').send({ lang: 'en', return_to: '/login' }).expect(303);
-    await loginThroughFakeOp(kiosk, op).then((r) => expect(r.status).toBe(302));
+    await loginThroughFakeOp(kiosk, fake.op).then((r) => expect(r.status).toBe(302));
     expect(h1((await kiosk.get('/roles').expect(200)).text)).toBe('Your Alibaba Cloud roles');
 
     // Someone else is not affected.
-    op.user = { ...ALICE, sub: 'bob-sub', email: 'bob@example.com' };
+    fake.op.user = { ...ALICE, sub: 'bob-sub', email: 'bob@example.com' };
     const other = bridge.agent().set('Accept-Language', 'en');
-    await loginThroughFakeOp(other, op);
+    await loginThroughFakeOp(other, fake.op);
     expect(h1((await other.get('/roles').expect(200)).text)).toBe('Your Alibaba Cloud roles');
   });
 
   test('a cookie naming no language we speak is ignored', async () => {
     const res = await (
-      await testBridge(op)
+      await testBridge(fake.op)
     )
       .agent()
       .get('/signed-out')
@@ -138,7 +131,7 @@ describe('language of the pages', () => {
   });
 
   test('the switcher returns only to our own pages, refuses other sites and unknown languages', async () => {
-    const agent = (await testBridge(op)).agent();
+    const agent = (await testBridge(fake.op)).agent();
     for (const evil of ['//evil.example', 'https://evil.example/', '/\\evil.example', '/roles/../metrics', '/metrics']) {
       const res = await agent.post('/lang').type('form').send({ lang: 'en', return_to: evil }).expect(303);
       expect(res.headers.location).toBe('/roles');
@@ -147,7 +140,7 @@ describe('language of the pages', () => {
     expect(ok.headers.location).toBe('/signed-out');
     await agent.post('/lang').set('Sec-Fetch-Site', 'cross-site').type('form').send({ lang: 'zh-CN', return_to: '/roles' }).expect(403);
     // The cookie just set (en) wins over Accept-Language; a fresh browser has none.
-    const fresh = (await testBridge(op)).agent();
+    const fresh = (await testBridge(fake.op)).agent();
     const unknown = await fresh.post('/lang').set('Accept-Language', 'zh-CN').type('form').send({ lang: 'xx' }).expect(400);
     expect(unknown.body).toMatchObject({ code: 'ERR_BAD_REQUEST', error_description: '请选择所提供的语言之一。' });
   });
@@ -161,7 +154,7 @@ describe('language of the pages', () => {
     expect(denied.text).toContain('请从角色页面中选择一个角色，或向管理员申请访问权限。');
     expect(denied.text).toContain('data-testid="error-code">ERR_ROLE_NOT_GRANTED</code>');
 
-    const agent = (await testBridge(op)).agent();
+    const agent = (await testBridge(fake.op)).agent();
     const zh = await agent.get('/api/whoami').set('Accept-Language', 'zh-CN').expect(401);
     expect(zh.body).toMatchObject({
       code: 'ERR_TOKEN_MISSING',

@@ -1,4 +1,4 @@
-import { FakeOp } from '../../helpers/fake-op.js';
+import { ALICE_DEV_OPS, fakeOpForFile } from '../../helpers/fake-op.js';
 import { loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
 import type { CheckedRoleRequest } from '../../../src/issuance/role-request.js';
 
@@ -6,24 +6,17 @@ import type { CheckedRoleRequest } from '../../../src/issuance/role-request.js';
  * GET /roles/:role/console, what `rambridge console ROLE -s ecs` opens: the picker's "Open console"
  * form, filled in, that submits itself only when the browser says the user opened the tab.
  */
-let op: FakeOp;
-beforeAll(async () => {
-  op = await FakeOp.start();
-});
-afterAll(async () => {
-  await op.close();
-});
-
-const ALICE = { sub: 'alice-sub', email: 'alice@example.com', name: 'Alice', groups: ['rambridge-dev', 'rambridge-ops'], amr: ['pwd'] };
+const fake = fakeOpForFile();
+const ALICE = ALICE_DEV_OPS;
 const ALICE_MFA = { ...ALICE, amr: ['pwd', 'mfa'], auth_time: Math.floor(Date.now() / 1000) };
 const BOB = { sub: 'bob-sub', email: 'bob@example.com', name: 'Bob', groups: ['rambridge-readonly'], amr: ['pwd'] };
 const EMULATOR = 'http://127.0.0.1:9090';
 
 async function signedIn(user: typeof ALICE = ALICE, options: Parameters<typeof testBridge>[1] = {}) {
-  const bridge = await testBridge(op, options);
+  const bridge = await testBridge(fake.op, options);
   const browser = bridge.agent();
-  op.user = user;
-  await loginThroughFakeOp(browser, op).then((r) => expect(r.status).toBe(302));
+  fake.op.user = user;
+  await loginThroughFakeOp(browser, fake.op).then((r) => expect(r.status).toBe(302));
   const picker = await browser.get('/roles');
   const csrf = /name="_csrf" value="([^"]+)"/.exec(picker.text)![1]!;
   return { ...bridge, browser, csrf };
@@ -107,7 +100,7 @@ describe('GET /roles/:role/console', () => {
   });
 
   test('not signed in: the login redirect, returning to this very URL', async () => {
-    const { agent } = await testBridge(op);
+    const { agent } = await testBridge(fake.op);
     await agent()
       .get('/roles/dev-admin/console?service=ecs')
       .expect(302)
@@ -166,7 +159,7 @@ describe('GET /roles/:role/console', () => {
   });
 
   test('launch.js is served as a static script', async () => {
-    const { agent } = await testBridge(op);
+    const { agent } = await testBridge(fake.op);
     const res = await agent().get('/assets/launch.js').expect(200);
     expect(res.headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect(res.text).toContain('data-launch-autosubmit');
