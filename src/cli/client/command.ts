@@ -5,6 +5,7 @@ import { offerLogin } from './relogin.js';
 import { EXIT } from './errors.js';
 import { reportError } from './report.js';
 import { helpText } from '../i18n/help.js';
+import { t } from '../i18n/index.js';
 
 /** Options every client command has. */
 export interface CommonOptions {
@@ -22,7 +23,7 @@ export function clientCommand(program: Command, name: string, description: strin
     .description(description)
     .option('--server <url>', helpText('opt.server'))
     .option('--json', helpText('opt.jsonErrors'))
-    .showHelpAfterError(`hint: rambridge ${name} --help shows the usage`)
+    .showHelpAfterError(`hint: ${t('usageHint', { command: name })}`)
     .exitOverride((err) => process.exit(err.exitCode === 0 ? EXIT.OK : EXIT.USAGE));
 }
 

@@ -153,6 +153,16 @@ test('LANG=zh_CN: --help in Chinese, commands, flags and examples as typed', asy
   expect(creds.stdout).not.toMatch(/Usage:|Options:|Arguments:|Examples:|display help|\(default:|choices:/);
 });
 
+test('LANG=zh_CN: the hint after a usage error in Chinese, its prefix and the command as typed', async () => {
+  const r = await run(['roles', '--bogus'], { LANG: 'zh_CN.UTF-8' });
+  expect(r.code).toBe(2);
+  expect(r.stderr).toBe("rambridge: error: unknown option '--bogus'\nhint: rambridge roles --help 显示用法\n");
+  const exec = await run(['exec', 'dev-admin'], { LANG: 'zh_CN.UTF-8' });
+  expect(exec.stderr).toContain('\nhint: 在命令前加上 --，例如 rambridge exec dev-admin -- aliyun ecs DescribeRegions\n');
+  const english = await run(['roles', '--bogus'], { LANG: 'C' });
+  expect(english.stderr).toContain('\nhint: rambridge roles --help shows the usage\n');
+});
+
 test('LANG=C: --help is the English it always was', async () => {
   const r = await run(['creds', '--help'], { LANG: 'C' });
   expect(r.code).toBe(0);
