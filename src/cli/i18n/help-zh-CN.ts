@@ -23,7 +23,7 @@ export const helpZhCN: HelpCatalogue = {
   program: '通过企业登录使用阿里云 RAM 角色：控制台与 CLI 凭证',
 
   'opt.server': 'rambridge 服务器（默认：RAMBRIDGE_SERVER，否则为上次登录的服务器）',
-  'opt.jsonErrors': '机器可读的输出，错误也是',
+  'opt.jsonErrors': '机器可读的输出，包括错误',
   'opt.json': '机器可读的输出',
   'opt.duration': '会话时长：900、15m、1h、1h30m、12h（默认：你上次为该角色选择的时长，否则为 1h；角色上限更低时取上限）',
   'opt.justification': '需要高权限角色的理由（服务器会记录；总是获取新凭证）',
@@ -40,7 +40,7 @@ export const helpZhCN: HelpCatalogue = {
   'demo.idpPort': '开发用 IdP 的端口',
   'demo.samlIdpPort': 'SimpleSAMLphp 的端口（已安装时）',
   'demo.emulatorPort': '阿里云模拟器的端口',
-  'demo.shutdownGrace': '按 Ctrl+C 后，处理中的请求可用于完成的秒数',
+  'demo.shutdownGrace': '按 Ctrl+C 后，留给处理中的请求完成的秒数',
 
   'emulator.description': '运行本地阿里云模拟器：STS、控制台登录、角色 SSO 和一个控制台页面',
   'emulator.config': '模拟器 YAML（会展开 ${ENV} 引用）',
@@ -68,7 +68,7 @@ export const helpZhCN: HelpCatalogue = {
 
   'login.description': '在浏览器中通过公司登录页登录（OAuth 设备授权流程）',
   'login.noBrowser': '只打印链接（也可设置 RAMBRIDGE_NO_BROWSER=1；通过 SSH 时自动如此）',
-  'login.qr': '同时打印链接的二维码，用手机批准（印在代码上方，代码始终可见）',
+  'login.qr': '同时打印链接的二维码，用手机批准（二维码在代码上方，代码始终保持可见）',
 
   'logout.description': '结束服务器上的会话，并删除本地令牌和缓存的凭证',
 
@@ -123,12 +123,12 @@ export const helpZhCN: HelpCatalogue = {
   'ex.demo.default': '桥接服务在 127.0.0.1:8080，IdP 在 8081，模拟器在 9090',
   'ex.demo.port': '为桥接服务换一个端口（或 PORT=8090 npm start）',
   'ex.emulator.default': '在 127.0.0.1:9090 上模拟阿里云',
-  'ex.emulator.https': '使用 HTTPS',
+  'ex.emulator.https': '通过 HTTPS',
   'ex.checkConfig.check': '列出每个问题及其路径；无效时退出码为 2',
   'ex.checkConfig.before': '启动前先检查',
   'ex.explain.groups': '这些组获得哪些角色，由哪条授权授予',
   'ex.explain.role': 'prod-ops 为何（未）被授予',
-  'ex.explain.mfa': '带上邮箱和 MFA',
+  'ex.explain.mfa': '附带邮箱和 MFA',
   'ex.keys.saml': '新的 SAML 签名密钥和证书',
   'ex.keysGenerate.saml': 'SAML 密钥（0600）及其自签名证书',
   'ex.keysGenerate.oidc': 'OIDC 签名密钥',
