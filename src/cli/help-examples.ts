@@ -1,7 +1,12 @@
 import type { Command } from 'commander';
+import { helpText } from './i18n/help.js';
+import type { HelpKey } from './i18n/help-en.js';
 
-/** `[command line, what it does]`; the command line starts with `rambridge <command>`. */
-type Example = [string, string];
+/**
+ * `[command line, what it does]`; the command line starts with `rambridge <command>` and is the
+ * same in every language, what it does is a key of the help catalogue.
+ */
+type Example = [string, HelpKey];
 
 /**
  * Examples shown at the end of `rambridge <command> --help`, per command path. Every command has
@@ -10,93 +15,93 @@ type Example = [string, string];
  */
 export const HELP_EXAMPLES: Record<string, Example[]> = {
   '': [
-    ['rambridge login --server https://rambridge.example.com', 'sign in once per session'],
-    ['rambridge roles', 'your roles'],
-    ['rambridge exec dev-admin -- aliyun ecs DescribeRegions', 'run a tool as a role'],
-    ['rambridge demo', 'try everything on this machine (npm start)'],
+    ['rambridge login --server https://rambridge.example.com', 'ex.program.login'],
+    ['rambridge roles', 'ex.program.roles'],
+    ['rambridge exec dev-admin -- aliyun ecs DescribeRegions', 'ex.program.exec'],
+    ['rambridge demo', 'ex.program.demo'],
   ],
   serve: [
-    ['rambridge serve --config /etc/rambridge/config.yaml', 'run the bridge'],
-    ['RAMBRIDGE_SESSION_SECRET=… rambridge serve -c config.yaml', '${VAR} in the file come from the environment'],
+    ['rambridge serve --config /etc/rambridge/config.yaml', 'ex.serve.run'],
+    ['RAMBRIDGE_SESSION_SECRET=… rambridge serve -c config.yaml', 'ex.serve.env'],
   ],
   demo: [
-    ['rambridge demo', 'bridge on 127.0.0.1:8080, IdP on 8081, emulator on 9090'],
-    ['rambridge demo --port 8090', 'another port for the bridge (or PORT=8090 npm start)'],
+    ['rambridge demo', 'ex.demo.default'],
+    ['rambridge demo --port 8090', 'ex.demo.port'],
   ],
   emulator: [
-    ['rambridge emulator --config config/emulator-demo.yaml', 'the Alibaba Cloud stand-in on 127.0.0.1:9090'],
-    ['rambridge emulator -c emulator.yaml -p 9443 --tls-cert c.pem --tls-key k.pem', 'over HTTPS'],
+    ['rambridge emulator --config config/emulator-demo.yaml', 'ex.emulator.default'],
+    ['rambridge emulator -c emulator.yaml -p 9443 --tls-cert c.pem --tls-key k.pem', 'ex.emulator.https'],
   ],
   'check-config': [
-    ['rambridge check-config config.yaml', 'every problem with its path; exit 2 when invalid'],
-    ['rambridge check-config config.yaml && rambridge serve -c config.yaml', 'check before starting'],
+    ['rambridge check-config config.yaml', 'ex.checkConfig.check'],
+    ['rambridge check-config config.yaml && rambridge serve -c config.yaml', 'ex.checkConfig.before'],
   ],
   explain: [
-    ['rambridge explain -c config.yaml --groups eng-dev,eng-oncall', 'which roles these groups get, and by which grant'],
-    ['rambridge explain -c config.yaml -g eng-dev --role prod-ops', 'why prod-ops is (not) granted'],
-    ['rambridge explain -c config.yaml -g eng-ops -e a@example.com --amr pwd,mfa', 'with email and MFA'],
+    ['rambridge explain -c config.yaml --groups eng-dev,eng-oncall', 'ex.explain.groups'],
+    ['rambridge explain -c config.yaml -g eng-dev --role prod-ops', 'ex.explain.role'],
+    ['rambridge explain -c config.yaml -g eng-ops -e a@example.com --amr pwd,mfa', 'ex.explain.mfa'],
   ],
-  keys: [['rambridge keys generate --dir /etc/rambridge/keys --purpose saml', 'a new SAML signing key and certificate']],
+  keys: [['rambridge keys generate --dir /etc/rambridge/keys --purpose saml', 'ex.keys.saml']],
   'keys generate': [
-    ['rambridge keys generate --dir /etc/rambridge/keys', 'a SAML key (0600) and its self-signed certificate'],
-    ['rambridge keys generate --dir /etc/rambridge/keys --purpose oidc --alg ES256', 'an OIDC signing key'],
+    ['rambridge keys generate --dir /etc/rambridge/keys', 'ex.keysGenerate.saml'],
+    ['rambridge keys generate --dir /etc/rambridge/keys --purpose oidc --alg ES256', 'ex.keysGenerate.oidc'],
   ],
   login: [
-    ['rambridge login --server https://rambridge.example.com', 'opens the browser; approve the code shown'],
-    ['rambridge login --no-browser', 'over SSH: open the link on any device'],
-    ['rambridge login --qr', 'also a QR code, to approve on a phone'],
+    ['rambridge login --server https://rambridge.example.com', 'ex.login.server'],
+    ['rambridge login --no-browser', 'ex.login.noBrowser'],
+    ['rambridge login --qr', 'ex.login.qr'],
   ],
   logout: [
-    ['rambridge logout', 'end the session of the default server'],
-    ['rambridge logout --server https://rambridge.example.com', 'of another server'],
+    ['rambridge logout', 'ex.logout.default'],
+    ['rambridge logout --server https://rambridge.example.com', 'ex.logout.server'],
   ],
   whoami: [
-    ['rambridge whoami', 'who, which groups, until when'],
-    ['rambridge whoami --json', 'for scripts'],
+    ['rambridge whoami', 'ex.whoami.default'],
+    ['rambridge whoami --json', 'ex.whoami.json'],
   ],
   roles: [
-    ['rambridge roles', 'every role, favourites and recent ones first'],
-    ['rambridge roles prd ops', 'fuzzy filter: finds prod-ops'],
-    ['rambridge roles --favourite dev-admin', 'star (or unstar) a role'],
+    ['rambridge roles', 'ex.roles.all'],
+    ['rambridge roles prd ops', 'ex.roles.filter'],
+    ['rambridge roles --favourite dev-admin', 'ex.roles.favourite'],
   ],
   fav: [
-    ['rambridge fav dev-admin', 'star a role: first in `roles` and on the web'],
-    ['rambridge fav admin', 'an alias or a unique fuzzy name works too'],
+    ['rambridge fav dev-admin', 'ex.fav.star'],
+    ['rambridge fav admin', 'ex.fav.fuzzy'],
   ],
-  unfav: [['rambridge unfav dev-admin', 'unstar it (here and on the web)']],
+  unfav: [['rambridge unfav dev-admin', 'ex.unfav.unstar']],
   creds: [
-    ['rambridge creds dev-admin', 'a summary, no secret (on a terminal)'],
-    ['eval "$(rambridge creds dev-admin --format env)"', 'the keys into this shell'],
-    ['rambridge creds prod-ops -d 30m --justification "INC-42"', 'an elevated role, for 30 minutes'],
-    ['rambridge creds dev-readonly --format aliyun-profile --profile dev', 'a profile for the aliyun CLI'],
+    ['rambridge creds dev-admin', 'ex.creds.summary'],
+    ['eval "$(rambridge creds dev-admin --format env)"', 'ex.creds.env'],
+    ['rambridge creds prod-ops -d 30m --justification "INC-42"', 'ex.creds.elevated'],
+    ['rambridge creds dev-readonly --format aliyun-profile --profile dev', 'ex.creds.profile'],
   ],
   exec: [
-    ['rambridge exec dev-admin -- aliyun ecs DescribeRegions', 'one command with the role'],
-    ['rambridge exec dev-readonly -d 2h -- terraform plan', 'a longer session for a longer job'],
+    ['rambridge exec dev-admin -- aliyun ecs DescribeRegions', 'ex.exec.one'],
+    ['rambridge exec dev-readonly -d 2h -- terraform plan', 'ex.exec.longer'],
   ],
   'configure-aliyun': [
-    ['rambridge configure-aliyun', 'a self-renewing profile rambridge-ROLE per role'],
-    ['rambridge configure-aliyun dev-admin --set-current dev-admin', "and make it the aliyun CLI's default"],
+    ['rambridge configure-aliyun', 'ex.configureAliyun.all'],
+    ['rambridge configure-aliyun dev-admin --set-current dev-admin', 'ex.configureAliyun.current'],
   ],
   'credential-server': [
-    ['rambridge credential-server --role dev-readonly', 'prints export ALIBABA_CLOUD_CREDENTIALS_URI=…'],
-    ['rambridge credential-server -r dev-admin -p 41234 -d 4h', 'a fixed port, longer sessions'],
+    ['rambridge credential-server --role dev-readonly', 'ex.credentialServer.default'],
+    ['rambridge credential-server -r dev-admin -p 41234 -d 4h', 'ex.credentialServer.port'],
   ],
   console: [
-    ['rambridge console dev-admin', 'the Alibaba Cloud console as dev-admin, in a new tab'],
-    ['rambridge console dev-admin -s ecs', 'straight to the ECS console (the server lists its services)'],
-    ['rambridge console prod-readonly --no-browser', 'only print the link'],
+    ['rambridge console dev-admin', 'ex.console.home'],
+    ['rambridge console dev-admin -s ecs', 'ex.console.service'],
+    ['rambridge console prod-readonly --no-browser', 'ex.console.noBrowser'],
   ],
-  sessions: [['rambridge sessions list -c config.yaml -u alice@example.com', "a user's live CLI sessions"]],
+  sessions: [['rambridge sessions list -c config.yaml -u alice@example.com', 'ex.sessions.list']],
   'sessions list': [
-    ['rambridge sessions list -c config.yaml -u alice@example.com', 'host, IP, version, created, expires'],
-    ['rambridge sessions list -c config.yaml -u 00u1abcd --idp okta --json', 'by IdP subject, for scripts'],
+    ['rambridge sessions list -c config.yaml -u alice@example.com', 'ex.sessionsList.email'],
+    ['rambridge sessions list -c config.yaml -u 00u1abcd --idp okta --json', 'ex.sessionsList.subject'],
   ],
-  'sessions revoke': [['rambridge sessions revoke -c config.yaml -u alice@example.com', 'a lost laptop: every CLI session ends now']],
+  'sessions revoke': [['rambridge sessions revoke -c config.yaml -u alice@example.com', 'ex.sessionsRevoke.lost']],
   completion: [
-    ['source <(rambridge completion bash)', 'bash: commands, flags and your role names (add to ~/.bashrc)'],
-    ['rambridge completion zsh > "${fpath[1]}/_rambridge"', 'zsh'],
-    ['rambridge completion fish > ~/.config/fish/completions/rambridge.fish', 'fish'],
+    ['source <(rambridge completion bash)', 'ex.completion.bash'],
+    ['rambridge completion zsh > "${fpath[1]}/_rambridge"', 'ex.completion.zsh'],
+    ['rambridge completion fish > ~/.config/fish/completions/rambridge.fish', 'ex.completion.fish'],
   ],
 };
 
@@ -111,8 +116,8 @@ export function commandPath(command: Command): string {
 export function addHelpExamples(command: Command): void {
   const examples = HELP_EXAMPLES[commandPath(command)];
   if (examples) {
-    const text = examples.map(([line, what]) => `  # ${what}\n  ${line}\n`).join('');
-    command.addHelpText('after', `\nExamples:\n${text}`);
+    const text = examples.map(([line, what]) => `  # ${helpText(what)}\n  ${line}\n`).join('');
+    command.addHelpText('after', `\n${helpText('section.examples')}\n${text}`);
   }
   for (const sub of command.commands) addHelpExamples(sub);
 }

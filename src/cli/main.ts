@@ -1,10 +1,12 @@
-import { Command, CommanderError } from 'commander';
+import { CommanderError, type Command } from 'commander';
 import { CliError, EXIT } from './client/errors.js';
 import { reportError } from './client/report.js';
 import { CLIENT_VERSION } from './client/version.js';
 import { registerCommands } from './commands/index.js';
 import { ERROR_PREFIX } from './error-format.js';
 import { addHelpExamples } from './help-examples.js';
+import { RambridgeCommand } from './help-format.js';
+import { helpText } from './i18n/help.js';
 import { portInUse } from './port-in-use.js';
 import { cliLanguage, useLanguage } from './i18n/index.js';
 
@@ -23,11 +25,17 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
-/** Every command with its options, help and examples, ready to parse (tests walk it). */
+/**
+ * Every command with its options, help and examples, ready to parse (tests walk it). The help is
+ * in the language of useLanguage(), so main() calls that first. Settings made here before the
+ * commands are registered (help option, help command, help class) are inherited by all of them.
+ */
 export function createProgram(): Command {
-  const program = new Command('rambridge')
-    .description('Corporate sign-in to Alibaba Cloud RAM roles: console and CLI credentials')
-    .version(CLIENT_VERSION, '-V, --version', 'print the version of rambridge')
+  const program = new RambridgeCommand('rambridge')
+    .description(helpText('program'))
+    .version(CLIENT_VERSION, '-V, --version', helpText('opt.version'))
+    .helpOption('-h, --help', helpText('opt.help'))
+    .helpCommand('help [command]', helpText('cmd.help'))
     // Commander's own messages ("error: unknown option…") get the prefix every other error has.
     .configureOutput({ outputError: (text, write) => write(`${ERROR_PREFIX}${text.replace(/^error: /, '')}`) })
     .showHelpAfterError()

@@ -4,6 +4,8 @@ import { interactiveLogin } from './interactive-login.js';
 import { offerLogin } from './relogin.js';
 import { EXIT } from './errors.js';
 import { reportError } from './report.js';
+import { helpText } from '../i18n/help.js';
+import { t } from '../i18n/index.js';
 
 /** Options every client command has. */
 export interface CommonOptions {
@@ -19,9 +21,9 @@ export function clientCommand(program: Command, name: string, description: strin
   return program
     .command(name)
     .description(description)
-    .option('--server <url>', 'rambridge server (default: RAMBRIDGE_SERVER, else the last one logged in to)')
-    .option('--json', 'machine-readable output, errors included')
-    .showHelpAfterError(`hint: rambridge ${name} --help shows the usage`)
+    .option('--server <url>', helpText('opt.server'))
+    .option('--json', helpText('opt.jsonErrors'))
+    .showHelpAfterError(`hint: ${t('usageHint', { command: name })}`)
     .exitOverride((err) => process.exit(err.exitCode === 0 ? EXIT.OK : EXIT.USAGE));
 }
 
@@ -57,10 +59,5 @@ export interface CredentialOptions extends CommonOptions {
 }
 
 export function withCredentialOptions(command: Command): Command {
-  return command
-    .option(
-      '-d, --duration <time>',
-      'session length: 900, 15m, 1h, 1h30m, 12h (default: the last one you chose for the role, else 1h or the role maximum if lower)',
-    )
-    .option('--justification <text>', 'why you need an elevated role (recorded by the server; always fetches new credentials)');
+  return command.option('-d, --duration <time>', helpText('opt.duration')).option('--justification <text>', helpText('opt.justification'));
 }

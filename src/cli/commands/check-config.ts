@@ -3,13 +3,14 @@ import { ConfigInvalid, loadConfigFile } from '../../config/index.js';
 import { checkConfigFiles } from '../../config/files.js';
 import { checkIdpsOnline } from '../../config/online.js';
 import { exitOnConfigProblems } from '../config-errors.js';
+import { helpText } from '../i18n/help.js';
 
 export function registerCheckConfig(program: Command): void {
   program
     .command('check-config')
-    .description('validate a configuration file and report every problem at once (exit 2 when invalid)')
-    .argument('<file>', 'YAML configuration')
-    .option('--online', 'also run OIDC discovery and fetch SAML metadata of every IdP')
+    .description(helpText('checkConfig.description'))
+    .argument('<file>', helpText('checkConfig.file'))
+    .option('--online', helpText('checkConfig.online'))
     .action(async (file: string, options: { online?: boolean }) => {
       const config = await loadConfigFile(file, process.env).catch(exitOnConfigProblems);
       // Files named by the config (keys, certificates, metadata) are opened too, and with --online

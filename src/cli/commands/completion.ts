@@ -2,15 +2,16 @@ import { Argument, Option, type Command } from 'commander';
 import { createContext } from '../client/context.js';
 import { chooseServer } from '../client/server-url.js';
 import { completionScript, completionSpec, SHELLS, type Shell } from '../completion-scripts.js';
+import { helpText } from '../i18n/help.js';
 
 /** `rambridge completion bash|zsh|fish`: prints the shell's completion script (and a prompt function). */
 export function registerCompletion(program: Command): void {
   program
     .command('completion')
-    .description('print shell completion (commands, flags, your role names) and a prompt function for bash, zsh or fish')
-    .addArgument(new Argument('[shell]', 'the shell').choices(SHELLS))
+    .description(helpText('completion.description'))
+    .addArgument(new Argument('[shell]', helpText('completion.shell')).choices(SHELLS))
     // What the scripts call to complete role names: the cached list only, so a Tab never waits on the network.
-    .addOption(new Option('--list-roles', 'print the role ids cached for the default server').hideHelp())
+    .addOption(new Option('--list-roles', helpText('completion.listRoles')).hideHelp())
     .action(async (shell: Shell | undefined, opts: { listRoles?: boolean }) => {
       if (opts.listRoles) {
         process.stdout.write((await cachedRoleIds()).map((id) => `${id}\n`).join(''));

@@ -10,6 +10,7 @@ import { processCommand } from '../client/process-command.js';
 import { resolveRole } from '../client/resolve-role.js';
 import { userKey } from '../client/sessions.js';
 import { t } from '../i18n/index.js';
+import { helpText } from '../i18n/help.js';
 
 export interface ConfigureOptions extends CommonOptions {
   region?: string;
@@ -22,11 +23,11 @@ export interface ConfigureOptions extends CommonOptions {
 export const PROFILE_PREFIX = 'rambridge-';
 
 export function registerConfigureAliyun(program: Command): void {
-  clientCommand(program, 'configure-aliyun', 'write an External-mode profile per role to ~/.aliyun/config.json (other profiles are kept)')
-    .argument('[roles...]', 'only these roles (default: all of yours)')
-    .option('--region <id>', "region_id of new profiles (default: the current profile's, else cn-hangzhou)")
-    .option('-d, --duration <time>', 'session length the profiles ask for (default 1h, or the role maximum if lower)')
-    .option('--set-current <role>', "make this role's profile the aliyun CLI's default (`current`); otherwise it is left as it is")
+  clientCommand(program, 'configure-aliyun', helpText('configureAliyun.description'))
+    .argument('[roles...]', helpText('configureAliyun.roles'))
+    .option('--region <id>', helpText('configureAliyun.region'))
+    .option('-d, --duration <time>', helpText('configureAliyun.duration'))
+    .option('--set-current <role>', helpText('configureAliyun.setCurrent'))
     .action((only: string[], options: ConfigureOptions) =>
       runClient(options, async (ctx) => {
         const { roles, profiles, current } = await configureAliyun(ctx, only, options);

@@ -6,6 +6,7 @@ import { findRole } from '../client/credential-source.js';
 import { notLoggedIn } from '../client/errors.js';
 import { userKey } from '../client/sessions.js';
 import { t } from '../i18n/index.js';
+import { helpText } from '../i18n/help.js';
 
 interface ConsoleOptions extends CommonOptions {
   service?: string;
@@ -22,15 +23,11 @@ interface ConsoleOptions extends CommonOptions {
  * URL carrying it would sit in `ps`. Elevated roles stop on that page for a justification.
  */
 export function registerConsole(program: Command): void {
-  clientCommand(program, 'console', 'open the Alibaba Cloud console as a role, in a new browser tab')
-    .argument('<role>', 'role id, alias or unique fuzzy match')
-    .addOption(
-      new Option('-s, --service <name>', "land on this service's console (ecs, oss, ram, actiontrail…: the server's list)").conflicts(
-        'destination',
-      ),
-    )
-    .option('--destination <url>', 'land on this console page (one the server allows)')
-    .option('--no-browser', 'only print the link')
+  clientCommand(program, 'console', helpText('console.description'))
+    .argument('<role>', helpText('arg.role'))
+    .addOption(new Option('-s, --service <name>', helpText('console.service')).conflicts('destination'))
+    .option('--destination <url>', helpText('console.destination'))
+    .option('--no-browser', helpText('console.noBrowser'))
     .action((query: string, options: ConsoleOptions) =>
       runClient(options, async (ctx) => {
         const server = await serverFor(ctx, options.server);

@@ -7,6 +7,7 @@ import { startCredentialServer } from '../client/credential-server.js';
 import { CliError } from '../client/errors.js';
 import { shellQuote } from '../../shell-quote.js';
 import { t } from '../i18n/index.js';
+import { helpText } from '../i18n/help.js';
 
 interface ServerOptions extends CredentialOptions {
   role: string;
@@ -14,11 +15,9 @@ interface ServerOptions extends CredentialOptions {
 }
 
 export function registerCredentialServer(program: Command): void {
-  withCredentialOptions(
-    clientCommand(program, 'credential-server', "serve one role's credentials on 127.0.0.1 for ALIBABA_CLOUD_CREDENTIALS_URI"),
-  )
-    .requiredOption('-r, --role <role>', 'role id, alias or unique fuzzy match')
-    .option('-p, --port <port>', 'port on 127.0.0.1 (0: any free port)', '0')
+  withCredentialOptions(clientCommand(program, 'credential-server', helpText('credentialServer.description')))
+    .requiredOption('-r, --role <role>', helpText('arg.role'))
+    .option('-p, --port <port>', helpText('credentialServer.port'), '0')
     .action((options: ServerOptions) =>
       runClient(options, async (ctx) => {
         const port = Number(options.port);

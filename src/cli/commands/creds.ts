@@ -9,6 +9,7 @@ import { formatRemaining } from '../client/duration.js';
 import { FORMATS, formatEnv, formatJson, formatProcess, formatSummary, type Format } from '../client/formats.js';
 import type { ClientContext } from '../client/context.js';
 import { t } from '../i18n/index.js';
+import { helpText } from '../i18n/help.js';
 
 interface CredsOptions extends CredentialOptions {
   format?: Format;
@@ -17,16 +18,11 @@ interface CredsOptions extends CredentialOptions {
 }
 
 export function registerCreds(program: Command): void {
-  withCredentialOptions(clientCommand(program, 'creds', 'temporary credentials for a role, cached until 5 minutes before they expire'))
-    .argument('<role>', 'role id, alias (RAM role name, name without the account) or a unique fuzzy match')
-    .addOption(
-      new Option(
-        '-F, --format <format>',
-        'output: summary (the default on a terminal) never shows secrets; env is the default otherwise',
-      ).choices(FORMATS),
-    )
-    .option('--profile <name>', 'aliyun-profile: the profile to write (default: the role id)')
-    .option('--region <id>', "aliyun-profile: region_id of a new profile (default: the current profile's)")
+  withCredentialOptions(clientCommand(program, 'creds', helpText('creds.description')))
+    .argument('<role>', helpText('arg.roleLong'))
+    .addOption(new Option('-F, --format <format>', helpText('creds.format')).choices(FORMATS))
+    .option('--profile <name>', helpText('creds.profile'))
+    .option('--region <id>', helpText('creds.region'))
     .action((role: string, options: CredsOptions) =>
       runClient(options, async (ctx) => {
         const server = await serverFor(ctx, options.server);

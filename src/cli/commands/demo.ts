@@ -3,22 +3,18 @@ import { DEFAULTS } from '../../config/defaults.js';
 import { createLogger } from '../../log.js';
 import { portInUse } from '../port-in-use.js';
 import { handleStopSignals } from './serve.js';
+import { helpText } from '../i18n/help.js';
 
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('run the bridge with a development IdP and demo users on 127.0.0.1')
-    .option('-p, --port <port>', 'bridge port (env PORT)', process.env.PORT ?? '8080')
-    .option('--idp-port <port>', 'development IdP port', process.env.RAMBRIDGE_DEMO_IDP_PORT ?? '8081')
-    .option('--saml-idp-port <port>', 'SimpleSAMLphp port (when installed)', process.env.RAMBRIDGE_DEMO_SAML_IDP_PORT ?? '8082')
-    .option('--emulator-port <port>', 'Alibaba Cloud emulator port', process.env.RAMBRIDGE_DEMO_EMULATOR_PORT ?? '9090')
-    .option('--log-level <level>', 'log level', process.env.LOG_LEVEL ?? 'warn')
-    .option(
-      '--shutdown-grace <seconds>',
-      'seconds requests in flight get to finish on Ctrl+C',
-      parseGrace,
-      DEFAULTS.server.shutdownGraceSeconds,
-    )
+    .description(helpText('demo.description'))
+    .option('-p, --port <port>', helpText('demo.port'), process.env.PORT ?? '8080')
+    .option('--idp-port <port>', helpText('demo.idpPort'), process.env.RAMBRIDGE_DEMO_IDP_PORT ?? '8081')
+    .option('--saml-idp-port <port>', helpText('demo.samlIdpPort'), process.env.RAMBRIDGE_DEMO_SAML_IDP_PORT ?? '8082')
+    .option('--emulator-port <port>', helpText('demo.emulatorPort'), process.env.RAMBRIDGE_DEMO_EMULATOR_PORT ?? '9090')
+    .option('--log-level <level>', helpText('opt.logLevel'), process.env.LOG_LEVEL ?? 'warn')
+    .option('--shutdown-grace <seconds>', helpText('demo.shutdownGrace'), parseGrace, DEFAULTS.server.shutdownGraceSeconds)
     .action(
       async (opts: {
         port: string;

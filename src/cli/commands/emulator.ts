@@ -5,6 +5,7 @@ import { isLoopbackHost } from '../../emulator/url-rules.js';
 import { createLogger } from '../../log.js';
 import { exitOnConfigProblems } from '../config-errors.js';
 import { stopOnSignals } from './serve.js';
+import { helpText } from '../i18n/help.js';
 
 interface EmulatorOptions {
   config: string;
@@ -19,13 +20,13 @@ interface EmulatorOptions {
 export function registerEmulator(program: Command): void {
   program
     .command('emulator')
-    .description('run the local Alibaba Cloud emulator: STS, console sign-in, role SSO and a console page')
-    .requiredOption('-c, --config <file>', 'emulator YAML (${ENV} references are expanded)')
-    .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .option('-p, --port <port>', 'port to listen on', parsePort, 9090)
-    .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (for clients that only speak https)')
-    .option('--tls-key <file>', 'the PEM private key of --tls-cert')
-    .option('--log-level <level>', 'log level', 'info')
+    .description(helpText('emulator.description'))
+    .requiredOption('-c, --config <file>', helpText('emulator.config'))
+    .option('--host <host>', helpText('emulator.host'), '127.0.0.1')
+    .option('-p, --port <port>', helpText('emulator.port'), parsePort, 9090)
+    .option('--tls-cert <file>', helpText('emulator.tlsCert'))
+    .option('--tls-key <file>', helpText('emulator.tlsKey'))
+    .option('--log-level <level>', helpText('opt.logLevel'), 'info')
     .action(async (opts: EmulatorOptions) => {
       if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey)) {
         throw new InvalidArgumentError('give both --tls-cert and --tls-key, or neither');

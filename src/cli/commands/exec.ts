@@ -4,13 +4,15 @@ import { serverFor } from '../client/context.js';
 import { credentialEnvironment } from '../client/credential-env.js';
 import { credentialQuery, useCredentials } from '../client/credential-source.js';
 import { runChild } from '../client/run-child.js';
+import { helpText } from '../i18n/help.js';
+import { t } from '../i18n/index.js';
 
 export function registerExec(program: Command): void {
-  withCredentialOptions(clientCommand(program, 'exec', "run a command with a role's credentials in its environment"))
+  withCredentialOptions(clientCommand(program, 'exec', helpText('exec.description')))
     .usage('[options] <role> -- <command> [args...]')
-    .showHelpAfterError('hint: put -- before the command, e.g. rambridge exec dev-admin -- aliyun ecs DescribeRegions')
-    .argument('<role>', 'role id, alias or unique fuzzy match')
-    .argument('<command...>', 'the command and its arguments, after --')
+    .showHelpAfterError(`hint: ${t('execUsageHint')}`)
+    .argument('<role>', helpText('arg.role'))
+    .argument('<command...>', helpText('exec.command'))
     .action((role: string, command: string[], options: CredentialOptions) =>
       runClient(options, async (ctx) => {
         const server = await serverFor(ctx, options.server);

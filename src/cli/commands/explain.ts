@@ -3,6 +3,7 @@ import { loadMappingFile, type MappingConfig } from '../../config/index.js';
 import type { Identity } from '../../idp/identity.js';
 import { RoleMapper, type DeniedGrant } from '../../mapping/index.js';
 import { exitOnConfigProblems } from '../config-errors.js';
+import { helpText } from '../i18n/help.js';
 
 interface ExplainOptions {
   config: string;
@@ -16,13 +17,13 @@ interface ExplainOptions {
 export function registerExplain(program: Command): void {
   program
     .command('explain')
-    .description('show which roles a user with these groups gets, and why (or why not)')
-    .requiredOption('-c, --config <file>', 'YAML configuration: only accounts, roles and grants are read (no secrets needed)')
-    .option('-g, --groups <list>', 'comma-separated IdP groups', '')
-    .option('-e, --email <email>', "the user's email (for emailDomains conditions)")
-    .option('--amr <list>', 'comma-separated authentication methods, e.g. pwd,mfa')
-    .option('-r, --role <id>', 'explain this one role, granted or not')
-    .option('--json', 'machine-readable output')
+    .description(helpText('explain.description'))
+    .requiredOption('-c, --config <file>', helpText('explain.config'))
+    .option('-g, --groups <list>', helpText('explain.groups'), '')
+    .option('-e, --email <email>', helpText('explain.email'))
+    .option('--amr <list>', helpText('explain.amr'))
+    .option('-r, --role <id>', helpText('explain.role'))
+    .option('--json', helpText('opt.json'))
     .action(async (opts: ExplainOptions) => {
       // Only the mapping: explain runs where the production secrets the rest of the file names are not set.
       const config = await loadMappingFile(opts.config, process.env).catch(exitOnConfigProblems);

@@ -4,6 +4,7 @@ import { serverFor } from '../client/context.js';
 import { rolesOrCached } from '../client/offline.js';
 import { resolveRole } from '../client/resolve-role.js';
 import { reportFavourite } from './roles.js';
+import { helpText } from '../i18n/help.js';
 
 /**
  * `rambridge fav ROLE` / `rambridge unfav ROLE`: the explicit forms of `roles --favourite ROLE`
@@ -12,11 +13,11 @@ import { reportFavourite } from './roles.js';
  */
 export function registerFavourite(program: Command): void {
   for (const [name, favourite, description] of [
-    ['fav', true, 'star a role: listed first by `roles` and on the web picker'],
-    ['unfav', false, 'unstar a role'],
+    ['fav', true, helpText('fav.description')],
+    ['unfav', false, helpText('unfav.description')],
   ] as const) {
     clientCommand(program, name, description)
-      .argument('<role>', 'role id, alias (RAM role name, name without the account) or a unique fuzzy match')
+      .argument('<role>', helpText('arg.roleLong'))
       .action((role: string, options: CommonOptions) =>
         runClient(options, async (ctx) => {
           const server = await serverFor(ctx, options.server);

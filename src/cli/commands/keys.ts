@@ -1,14 +1,15 @@
 import type { Command } from 'commander';
 import { CliError } from '../client/errors.js';
+import { helpText } from '../i18n/help.js';
 
 export function registerKeys(program: Command): void {
-  const keys = program.command('keys').description('manage the signing keys of the bridge as issuer toward RAM');
+  const keys = program.command('keys').description(helpText('keys.description'));
   keys
     .command('generate')
-    .description('write a new private key (mode 0600) and, for SAML, a self-signed certificate')
-    .requiredOption('--dir <dir>', 'directory to write into (kept out of version control)')
-    .option('--purpose <purpose>', 'saml or oidc', 'saml')
-    .option('--alg <alg>', 'oidc keys: RS256 or ES256', 'RS256')
+    .description(helpText('keysGenerate.description'))
+    .requiredOption('--dir <dir>', helpText('keysGenerate.dir'))
+    .option('--purpose <purpose>', helpText('keysGenerate.purpose'), 'saml')
+    .option('--alg <alg>', helpText('keysGenerate.alg'), 'RS256')
     .action(async (opts: { dir: string; purpose: string; alg: string }) => {
       if (opts.purpose !== 'saml' && opts.purpose !== 'oidc') throw new CliError('ERR_CLI_USAGE', '--purpose is saml or oidc');
       if (opts.alg !== 'RS256' && opts.alg !== 'ES256') throw new CliError('ERR_CLI_USAGE', '--alg is RS256 or ES256');

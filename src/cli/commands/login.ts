@@ -4,6 +4,7 @@ import { serverFor } from '../client/context.js';
 import { interactiveLogin } from '../client/interactive-login.js';
 import { formatRemaining } from '../client/duration.js';
 import { t } from '../i18n/index.js';
+import { helpText } from '../i18n/help.js';
 
 interface LoginOptions extends CommonOptions {
   browser: boolean;
@@ -11,9 +12,9 @@ interface LoginOptions extends CommonOptions {
 }
 
 export function registerLogin(program: Command): void {
-  clientCommand(program, 'login', 'sign in through your company login page in a browser (OAuth device flow)')
-    .option('--no-browser', 'only print the link (also: RAMBRIDGE_NO_BROWSER=1; automatic over SSH)')
-    .option('--qr', 'also print a QR code of the link, to approve on a phone (printed above the code, which stays in view)')
+  clientCommand(program, 'login', helpText('login.description'))
+    .option('--no-browser', helpText('login.noBrowser'))
+    .option('--qr', helpText('login.qr'))
     .action((options: LoginOptions) =>
       runClient(options, async (ctx) => {
         const server = await serverFor(ctx, options.server);

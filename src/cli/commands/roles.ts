@@ -10,15 +10,16 @@ import { notLoggedIn } from '../client/errors.js';
 import { userKey } from '../client/sessions.js';
 import type { RoleInfo } from '../client/api.js';
 import { t } from '../i18n/index.js';
+import { helpText } from '../i18n/help.js';
 
 interface RolesOptions extends CommonOptions {
   favourite?: string;
 }
 
 export function registerRoles(program: Command): void {
-  clientCommand(program, 'roles', 'list your roles by account; a filter narrows them (fuzzy: "prod read")')
-    .argument('[filter...]', 'words to look for in role, account and description')
-    .option('-f, --favourite <role>', 'mark a role as favourite, or unmark it')
+  clientCommand(program, 'roles', helpText('roles.description'))
+    .argument('[filter...]', helpText('roles.filter'))
+    .option('-f, --favourite <role>', helpText('roles.favourite'))
     .action((filter: string[], options: RolesOptions) =>
       runClient(options, async (ctx) => {
         const server = await serverFor(ctx, options.server);

@@ -4,13 +4,14 @@ import { checkConfigFiles } from '../../config/files.js';
 import { createLogger } from '../../log.js';
 import type { RunningBridge } from '../../main.js';
 import { exitOnConfigProblems } from '../config-errors.js';
+import { helpText } from '../i18n/help.js';
 
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('run the bridge with a configuration file')
-    .requiredOption('-c, --config <file>', 'YAML configuration (${ENV} references are expanded)')
-    .option('-p, --port <port>', 'listen on this port instead of server.port (0: any free port)', parsePort)
+    .description(helpText('serve.description'))
+    .requiredOption('-c, --config <file>', helpText('serve.config'))
+    .option('-p, --port <port>', helpText('serve.port'), parsePort)
     .action(async (opts: { config: string; port?: number }) => {
       const config = await loadConfigFile(opts.config, process.env).catch(exitOnConfigProblems);
       // Every key, certificate and metadata file it names, opened before anything starts: a

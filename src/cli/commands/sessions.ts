@@ -6,6 +6,7 @@ import { isBridgeError } from '../../errors.js';
 import { createStore } from '../../store/index.js';
 import { EXIT_CONFIG, exitOnConfigProblems } from '../config-errors.js';
 import { formatError } from '../error-format.js';
+import { helpText } from '../i18n/help.js';
 
 type Action = 'list' | 'revoke';
 
@@ -23,19 +24,19 @@ export interface SessionsOptions {
 const EXIT_AMBIGUOUS = 2;
 
 export function registerSessions(program: Command): void {
-  const sessions = program.command('sessions').description("list or end users' CLI sessions (administrators)");
+  const sessions = program.command('sessions').description(helpText('sessions.description'));
   const subcommands: Array<[Action, string]> = [
-    ['list', 'list the live CLI sessions of a user'],
-    ['revoke', 'end every CLI session of a user: their access and refresh tokens stop working at once'],
+    ['list', helpText('sessionsList.description')],
+    ['revoke', helpText('sessionsRevoke.description')],
   ];
   for (const [action, description] of subcommands) {
     sessions
       .command(action)
       .description(description)
-      .requiredOption('-c, --config <file>', 'YAML configuration of the running bridge (for its store)')
-      .requiredOption('-u, --user <email-or-subject>', "the user's email or IdP subject")
-      .option('--idp <id>', 'only users of this IdP (its id in the configuration)')
-      .option('--json', 'machine-readable output')
+      .requiredOption('-c, --config <file>', helpText('sessions.config'))
+      .requiredOption('-u, --user <email-or-subject>', helpText('sessions.user'))
+      .option('--idp <id>', helpText('sessions.idp'))
+      .option('--json', helpText('opt.json'))
       .action(async (opts: SessionsOptions & { config: string }) => {
         const config = await loadConfigFile(opts.config, process.env).catch(exitOnConfigProblems);
         const result = await sessionsCommand(config, action, opts);

@@ -5,37 +5,37 @@ import { formatRemaining } from '../client/duration.js';
 import { offlineJson, offlineNote, whoamiOrCached } from '../client/offline.js';
 import { t } from '../i18n/index.js';
 import { alignLabels } from '../i18n/width.js';
+import { helpText } from '../i18n/help.js';
 
 export function registerWhoami(program: Command): void {
-  clientCommand(program, 'whoami', 'show who you are signed in as, your groups, and when the session ends').action(
-    (options: CommonOptions) =>
-      runClient(options, async (ctx) => {
-        const server = await serverFor(ctx, options.server);
-        const { value: me, cachedAt } = await whoamiOrCached(ctx, server);
-        if (options.json) {
-          process.stdout.write(`${JSON.stringify({ server, ...me, ...offlineJson(cachedAt) })}\n`);
-          return;
-        }
-        if (cachedAt !== undefined) process.stderr.write(`${offlineNote(cachedAt)}\n`);
-        const [serverL, viaL, groupsL, methodsL, sessionL] = alignLabels(
-          t('whoamiServer'),
-          t('whoamiVia'),
-          t('whoamiGroups'),
-          t('whoamiMethods'),
-          t('whoamiSession'),
-        );
-        const lines = [
-          `${me.name ? `${me.name} ` : ''}${me.email ? `<${me.email}>` : me.subject}`,
-          `  ${serverL}${server}`,
-          `  ${viaL}${t('whoamiViaValue', { idp: me.idp, issuer: me.issuer, subject: me.subject })}`,
-          `  ${groupsL}${me.groups.length ? me.groups.join(', ') : t('whoamiNoGroups')}`,
-        ];
-        if (me.amr?.length) lines.push(`  ${methodsL}${me.amr.join(', ')}`);
-        if (me.sessionExpiresAt) {
-          const remaining = formatRemaining(Date.parse(me.sessionExpiresAt) - ctx.clock.now());
-          lines.push(`  ${sessionL}${t('whoamiUntil', { time: new Date(me.sessionExpiresAt).toLocaleString(), remaining })}`);
-        }
-        process.stdout.write(`${lines.join('\n')}\n`);
-      }),
+  clientCommand(program, 'whoami', helpText('whoami.description')).action((options: CommonOptions) =>
+    runClient(options, async (ctx) => {
+      const server = await serverFor(ctx, options.server);
+      const { value: me, cachedAt } = await whoamiOrCached(ctx, server);
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify({ server, ...me, ...offlineJson(cachedAt) })}\n`);
+        return;
+      }
+      if (cachedAt !== undefined) process.stderr.write(`${offlineNote(cachedAt)}\n`);
+      const [serverL, viaL, groupsL, methodsL, sessionL] = alignLabels(
+        t('whoamiServer'),
+        t('whoamiVia'),
+        t('whoamiGroups'),
+        t('whoamiMethods'),
+        t('whoamiSession'),
+      );
+      const lines = [
+        `${me.name ? `${me.name} ` : ''}${me.email ? `<${me.email}>` : me.subject}`,
+        `  ${serverL}${server}`,
+        `  ${viaL}${t('whoamiViaValue', { idp: me.idp, issuer: me.issuer, subject: me.subject })}`,
+        `  ${groupsL}${me.groups.length ? me.groups.join(', ') : t('whoamiNoGroups')}`,
+      ];
+      if (me.amr?.length) lines.push(`  ${methodsL}${me.amr.join(', ')}`);
+      if (me.sessionExpiresAt) {
+        const remaining = formatRemaining(Date.parse(me.sessionExpiresAt) - ctx.clock.now());
+        lines.push(`  ${sessionL}${t('whoamiUntil', { time: new Date(me.sessionExpiresAt).toLocaleString(), remaining })}`);
+      }
+      process.stdout.write(`${lines.join('\n')}\n`);
+    }),
   );
 }

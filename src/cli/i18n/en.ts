@@ -112,6 +112,8 @@ export const en = {
   profilesTry: 'Try: aliyun --profile {name} sts GetCallerIdentity',
   noProfileRoles: 'You have no roles on this server: no profile to write.',
   noProfileRolesHint: 'rambridge whoami shows your groups.',
+  usageHint: 'rambridge {command} --help shows the usage',
+  execUsageHint: 'put -- before the command, e.g. rambridge exec dev-admin -- aliyun ecs DescribeRegions',
 } as const;
 
 export type MessageKey = keyof typeof en;

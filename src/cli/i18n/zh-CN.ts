@@ -109,4 +109,6 @@ export const zhCN: Catalogue = {
   profilesTry: '试试：aliyun --profile {name} sts GetCallerIdentity',
   noProfileRoles: '你在此服务器上没有任何角色：没有可写入的配置。',
   noProfileRolesHint: 'rambridge whoami 可显示你的组。',
+  usageHint: 'rambridge {command} --help 显示用法',
+  execUsageHint: '在命令前加上 --，例如 rambridge exec dev-admin -- aliyun ecs DescribeRegions',
 };

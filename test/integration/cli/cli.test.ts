@@ -134,6 +134,85 @@ test('--help of a command ends with examples', async () => {
   expect(r.stdout).toMatch(/\nExamples:\n {2}# .*\n {2}rambridge creds dev-admin\n/);
 });
 
+test('LANG=zh_CN: --help in Chinese, commands, flags and examples as typed', async () => {
+  const r = await run(['--help'], { LANG: 'zh_CN.UTF-8' });
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/^用法：rambridge \[options\] \[command\]\n\n通过企业登录使用阿里云 RAM 角色/);
+  expect(r.stdout).toContain('\n选项：\n  -V, --version ');
+  expect(r.stdout).toMatch(/\n命令：\n {2}serve \[options\] +按配置文件运行桥接服务\n/);
+  expect(r.stdout).toMatch(/\n {2}help \[command\] +显示命令帮助\n/);
+  expect(r.stdout).toContain('\n示例：\n  # 每次会话登录一次\n  rambridge login --server https://rambridge.example.com\n');
+  const creds = await run(['creds', '--help'], { LANG: 'zh_CN.UTF-8' });
+  expect(creds.code).toBe(0);
+  expect(creds.stdout).toMatch(/^用法：rambridge creds \[options\] <role>\n\n获取角色的临时凭证/);
+  expect(creds.stdout).toMatch(/\n参数：\n {2}role +角色 id、别名/);
+  expect(creds.stdout).toMatch(/\n {2}-F, --format <format> +输出格式：summary/);
+  expect(creds.stdout).toContain('（可选值："summary"，"env"，"json"，');
+  expect(creds.stdout).toMatch(/\n {2}-h, --help +显示命令帮助\n/);
+  expect(creds.stdout).toContain('\n示例：\n  # 摘要，不含密钥（在终端上）\n  rambridge creds dev-admin\n');
+  expect(creds.stdout).not.toMatch(/Usage:|Options:|Arguments:|Examples:|display help|\(default:|choices:/);
+});
+
+test('LANG=zh_CN: the hint after a usage error in Chinese, its prefix and the command as typed', async () => {
+  const r = await run(['roles', '--bogus'], { LANG: 'zh_CN.UTF-8' });
+  expect(r.code).toBe(2);
+  expect(r.stderr).toBe("rambridge: error: unknown option '--bogus'\nhint: rambridge roles --help 显示用法\n");
+  const exec = await run(['exec', 'dev-admin'], { LANG: 'zh_CN.UTF-8' });
+  expect(exec.stderr).toContain('\nhint: 在命令前加上 --，例如 rambridge exec dev-admin -- aliyun ecs DescribeRegions\n');
+  const english = await run(['roles', '--bogus'], { LANG: 'C' });
+  expect(english.stderr).toContain('\nhint: rambridge roles --help shows the usage\n');
+});
+
+test('LANG=C: --help is the English it always was', async () => {
+  const r = await run(['creds', '--help'], { LANG: 'C' });
+  expect(r.code).toBe(0);
+  expect(r.stdout).toBe(
+    [
+      'Usage: rambridge creds [options] <role>',
+      '',
+      'temporary credentials for a role, cached until 5 minutes before they expire',
+      '',
+      'Arguments:',
+      '  role                    role id, alias (RAM role name, name without the',
+      '                          account) or a unique fuzzy match',
+      '',
+      'Options:',
+      '  --server <url>          rambridge server (default: RAMBRIDGE_SERVER, else the',
+      '                          last one logged in to)',
+      '  --json                  machine-readable output, errors included',
+      '  -d, --duration <time>   session length: 900, 15m, 1h, 1h30m, 12h (default: the',
+      '                          last one you chose for the role, else 1h or the role',
+      '                          maximum if lower)',
+      '  --justification <text>  why you need an elevated role (recorded by the server;',
+      '                          always fetches new credentials)',
+      '  -F, --format <format>   output: summary (the default on a terminal) never',
+      '                          shows secrets; env is the default otherwise (choices:',
+      '                          "summary", "env", "json", "process", "aliyun-profile")',
+      '  --profile <name>        aliyun-profile: the profile to write (default: the',
+      '                          role id)',
+      '  --region <id>           aliyun-profile: region_id of a new profile (default:',
+      "                          the current profile's)",
+      '  -h, --help              display help for command',
+      '',
+      'Examples:',
+      '  # a summary, no secret (on a terminal)',
+      '  rambridge creds dev-admin',
+      '  # the keys into this shell',
+      '  eval "$(rambridge creds dev-admin --format env)"',
+      '  # an elevated role, for 30 minutes',
+      '  rambridge creds prod-ops -d 30m --justification "INC-42"',
+      '  # a profile for the aliyun CLI',
+      '  rambridge creds dev-readonly --format aliyun-profile --profile dev',
+      '',
+      '',
+    ].join('\n'),
+  );
+  const top = await run(['--help'], { LANG: 'C', LC_MESSAGES: 'zh_CN.UTF-8', LC_ALL: 'C' });
+  expect(top.stdout).toMatch(/^Usage: rambridge \[options\] \[command\]\n\nCorporate sign-in/);
+  expect(top.stdout).toMatch(/\n {2}help \[command\] +display help for command\n/);
+  expect(top.stdout).not.toMatch(/[\u4e00-\u9fff]/);
+});
+
 test('LANG=zh_CN: the messages in Chinese, the prefixes as everywhere', async () => {
   const home = mkdtempSync(join(tmpdir(), 'rambridge-zh-'));
   const r = await run(['whoami', '--server', 'http://127.0.0.1:1'], { HOME: home, LANG: 'zh_CN.UTF-8' });

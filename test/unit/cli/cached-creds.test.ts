@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { jest } from '@jest/globals';
 import { answerFromCache, CACHED_REFRESH_MARGIN_MS, defaultDuration as fastDefault, parseFastArgs } from '../../../src/cli/cached-creds.js';
@@ -140,4 +140,27 @@ test('bin/rambridge.js answers a cache hit through the fast path', async () => {
     env: { ...env, PATH: process.env.PATH },
   });
   expect(stdout).toBe(formatProcess(credentials(expiration)));
+});
+
+/** The modules a file loads, static and lazy imports (not `import type`), followed through the sources. */
+function reachable(file: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(file)) return seen;
+  seen.add(file);
+  const source = readFileSync(file, 'utf8');
+  const specifiers = [
+    ...source.matchAll(/^import (?!type )[^;]*? from '([^']+)'/gms),
+    ...source.matchAll(/^export [^;]*? from '([^']+)'/gms),
+    ...source.matchAll(/import\('([^']+)'\)/g),
+  ].map((m) => m[1]!);
+  for (const specifier of specifiers) {
+    if (specifier.startsWith('.')) reachable(fileURLToPath(new URL(specifier.replace(/\.js$/, '.ts'), pathToFileURL(file))), seen);
+    else seen.add(specifier);
+  }
+  return seen;
+}
+
+test('the fast path loads neither commander nor the help catalogues', () => {
+  const loaded = [...reachable(fileURLToPath(new URL('../../../src/cli/cached-creds.ts', import.meta.url)))];
+  expect(loaded.some((m) => m.endsWith('/i18n/en.ts'))).toBe(true); // what it loaded before: the messages
+  expect(loaded.filter((m) => /commander|\/help[^/]*\.ts$|help-format/.test(m))).toEqual([]);
 });

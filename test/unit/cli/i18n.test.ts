@@ -3,6 +3,8 @@ import { formatSummary } from '../../../src/cli/client/formats.js';
 import { resolveRole } from '../../../src/cli/client/resolve-role.js';
 import { cliLanguage, LANGUAGES, useLanguage } from '../../../src/cli/i18n/index.js';
 import { en } from '../../../src/cli/i18n/en.js';
+import { HELP_LANGUAGES } from '../../../src/cli/i18n/help.js';
+import { helpEn } from '../../../src/cli/i18n/help-en.js';
 import { alignLabels, displayWidth } from '../../../src/cli/i18n/width.js';
 import { credentials, ROLES } from './fixtures.js';
 
@@ -58,5 +60,22 @@ describe('in zh-CN', () => {
     expect(summary).toContain('rambridge exec dev-admin -- aliyun sts GetCallerIdentity');
     expect(summary).not.toContain('secret/with+chars');
     expect(() => resolveRole(ROLES, 'nothing-like-it')).toThrow(expect.objectContaining({ hint: '运行 rambridge roles 查看它们。' }));
+  });
+});
+
+describe('the help catalogues', () => {
+  test.each(Object.entries(HELP_LANGUAGES))('%s has every key of the English help, and no other', (_language, catalogue) => {
+    expect(Object.keys(catalogue).sort()).toEqual(Object.keys(helpEn).sort());
+    for (const value of Object.values(catalogue)) expect(value.trim()).not.toBe('');
+  });
+
+  test('Chinese explains in Chinese, and keeps the flags, placeholders and variables it names as typed', () => {
+    const tokens = (text: string) => [...text.matchAll(/--[\w-]+|\$\{\w+\}|\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|<\w+>/g)].map((m) => m[0]).sort();
+    for (const [key, english] of Object.entries(helpEn)) {
+      const chinese = HELP_LANGUAGES['zh-CN'][key as keyof typeof helpEn];
+      expect([key, tokens(chinese)]).toEqual([key, tokens(english)]);
+      // Every sentence of several words is translated (single terms such as "zsh" may stay).
+      if (/[a-z]{3,} [a-z]{3,}/.test(english)) expect([key, /[\u4e00-\u9fff]/.test(chinese)]).toEqual([key, true]);
+    }
   });
 });
