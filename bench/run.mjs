@@ -14,6 +14,12 @@ import { acsRun, oidcCallbackRun } from './sections/logins.mjs';
 import { pendingLoad, rssSamples } from './sections/memory.mjs';
 import { mintRun, mintSetup } from './sections/mint.mjs';
 
+// `npm run bench -- --soak [--minutes N]`: the soak alone (bench/soak.mjs), not the report.
+if (process.argv.includes('--soak')) {
+  await import('./soak.mjs');
+  process.exit();
+}
+
 const quick = process.argv.includes('--quick');
 const options = quick
   ? { runs: 1, seconds: 2, mintMs: 300, logins: 10, cliRuns: 3, settleSeconds: 5, pending: 2000 }

@@ -7,7 +7,8 @@ import { benchKeys } from './keys.mjs';
 
 const here = (path) => new URL(path, import.meta.url).pathname;
 
-export async function startEnvironment() {
+/** `settings`: configuration values the bridge under test starts with (bench/servers/bridge.mjs). */
+export async function startEnvironment({ settings } = {}) {
   const children = [];
   try {
     const keys = await benchKeys();
@@ -31,7 +32,7 @@ export async function startEnvironment() {
       { env: { RAMBRIDGE_DEMO_BRIDGE_URL: bridge.url }, urlPattern: /emulator on (http:\/\/[\d.]+:\d+)/ },
     );
     children.push(emulator.child);
-    await ask(bridge.child, { type: 'configure', keys, emulatorUrl: emulator.info.url, op: op.info });
+    await ask(bridge.child, { type: 'configure', keys, emulatorUrl: emulator.info.url, op: op.info, settings });
     const { token } = await ask(bridge.child, { type: 'token' });
 
     const auth = { authorization: `Bearer ${token}` };
