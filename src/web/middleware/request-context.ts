@@ -19,6 +19,24 @@ function newRequestId(): string {
 }
 
 /**
+ * A request's `ctx.state` as it starts: its id, and a child logger made on first use. A class, so
+ * the lazy getter lives once on the prototype rather than as two new closures per request.
+ */
+class State {
+  private childLog: Logger | undefined;
+  constructor(
+    private readonly logger: Logger,
+    readonly requestId: string,
+  ) {}
+  get log(): Logger {
+    return (this.childLog ??= this.logger.child({ requestId: this.requestId }));
+  }
+  set log(value: Logger) {
+    this.childLog = value;
+  }
+}
+
+/**
  * Gives each request an id (echoed in `X-Request-Id` and on error pages), a child logger, and one
  * access-log line and metric sample when it ends. The URL is logged without its query string:
  * callbacks carry `code` and `state` there. The child logger is built on first use: most requests
@@ -28,14 +46,7 @@ export function requestContext(logger: Logger, metrics: Metrics): Middleware {
   return async (ctx, next) => {
     const started = process.hrtime.bigint();
     const requestId = newRequestId();
-    ctx.state.requestId = requestId;
-    let log: Logger | undefined;
-    Object.defineProperty(ctx.state, 'log', {
-      get: () => (log ??= logger.child({ requestId })),
-      set: (value: Logger) => (log = value),
-      configurable: true,
-      enumerable: true,
-    });
+    ctx.state = new State(logger, requestId);
     ctx.set('X-Request-Id', requestId);
     // The id reaches the audit records through the issuance request (IssueRequest.requestId), not
     // an AsyncLocalStorage: running one per request turns on async hooks for every promise in the
