@@ -38,6 +38,13 @@ function steady(url, rate, seconds, options = {}) {
   });
 }
 
+/** The bridge's V8 heap in use (MB), from its own /metrics: tells a growing heap from a resident set that only settles. */
+async function heapUsedMb(bridgeUrl) {
+  const text = await (await globalThis.fetch(`${bridgeUrl}/metrics`)).text();
+  const bytes = Number(/^(?:rambridge_)?nodejs_heap_size_used_bytes (\S+)$/m.exec(text)?.[1]);
+  return Number.isFinite(bytes) ? bytes / 2 ** 20 : undefined;
+}
+
 /** Least-squares slope of y over x. */
 function slope(points) {
   const n = points.length;
@@ -88,7 +95,7 @@ try {
   counts['SAML sign-ins (POST /saml/corp/acs)'] = { total: 0, errors: 0 };
 
   const start = Date.now();
-  const samples = [{ seconds: 0, mb: rssMb(env.bridgePid) }];
+  const samples = [{ seconds: 0, mb: rssMb(env.bridgePid), heapMb: await heapUsedMb(env.bridgeUrl) }];
   while (Date.now() - start < minutes * 60_000) {
     const windowStart = Date.now();
     const seconds = Math.min(SAMPLE_SECONDS, Math.ceil((minutes * 60_000 - (windowStart - start)) / 1000));
@@ -104,8 +111,8 @@ try {
       c.errors += r.errors;
     });
     await sleep(Math.max(0, windowStart + seconds * 1000 - Date.now()));
-    samples.push({ seconds: Math.round((Date.now() - start) / 1000), mb: rssMb(env.bridgePid) });
-    log(`${samples.at(-1).seconds} s: ${samples.at(-1).mb.toFixed(1)} MB`);
+    samples.push({ seconds: Math.round((Date.now() - start) / 1000), mb: rssMb(env.bridgePid), heapMb: await heapUsedMb(env.bridgeUrl) });
+    log(`${samples.at(-1).seconds} s: RSS ${samples.at(-1).mb.toFixed(1)} MB, heap used ${samples.at(-1).heapMb?.toFixed(1)} MB`);
   }
 
   const points = samples.map((s) => ({ x: s.seconds / 60, y: s.mb }));
@@ -128,6 +135,12 @@ try {
       max: Math.max(...samples.map((s) => s.mb)),
       slopeMbPerMinute: slope(points.filter((p) => p.x >= 1)), // after the first minute's warm-up
       secondHalfSlopeMbPerMinute: slope(half),
+    },
+    heapUsedMb: {
+      secondHalfSlopeMbPerMinute: slope(
+        samples.filter((s) => s.heapMb !== undefined && s.seconds / 60 >= minutes / 2).map((s) => ({ x: s.seconds / 60, y: s.heapMb })),
+      ),
+      max: Math.max(...samples.map((s) => s.heapMb ?? 0)),
     },
     bounds: { secondHalfSlopeMbPerMinute: MAX_SLOPE_MB_PER_MIN },
     samples,

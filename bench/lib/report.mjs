@@ -59,6 +59,11 @@ function soakSection() {
     `| bridge RSS, max of ${r.samples.length} samples (every ${r.sampleSeconds} s) | ${mb(r.rssMb.max)} | — | — |`,
     `| slope after the first minute | ${perMin(r.rssMb.slopeMbPerMinute)} | — | — |`,
     `| slope over the second half (the verdict) | ${perMin(r.rssMb.secondHalfSlopeMbPerMinute)} | within ±${r.bounds.secondHalfSlopeMbPerMinute} MB/min | ${r.flat ? 'yes' : '**no**'} |`,
+    ...(r.heapUsedMb
+      ? [
+          `| V8 heap in use (the bridge's /metrics): max, slope over the second half | ${mb(r.heapUsedMb.max)}, ${perMin(r.heapUsedMb.secondHalfSlopeMbPerMinute)} | — | — |`,
+        ]
+      : []),
     `| requests / errors (non-2xx/3xx, timeouts) | ${Object.values(r.counts)
       .reduce((n, c) => n + c.total, 0)
       .toLocaleString('en-US')} / ${r.errors} | 0 errors | ${r.errors === 0 ? 'yes' : '**no**'} |`,
