@@ -46,7 +46,8 @@ export function requestContext(logger: Logger, metrics: Metrics): Middleware {
   return async (ctx, next) => {
     const started = process.hrtime.bigint();
     const requestId = newRequestId();
-    ctx.state = new State(logger, requestId);
+    // Whatever a middleware mounted before this one put on the state is kept.
+    ctx.state = Object.assign(new State(logger, requestId), ctx.state);
     ctx.set('X-Request-Id', requestId);
     // The id reaches the audit records through the issuance request (IssueRequest.requestId), not
     // an AsyncLocalStorage: running one per request turns on async hooks for every promise in the
