@@ -1,5 +1,6 @@
 // Profiles the bridge under one route's load and prints where its CPU time goes (self time per
-// function, and per package). Usage: node bench/profile.mjs healthz|roles|credentials-oidc|credentials-saml [seconds]
+// function, and per package). Usage: node bench/profile.mjs healthz|roles|credentials-oidc|credentials-saml|acs [seconds]
+// (acs: sequential SAML sign-ins, about 40 per second asked for)
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,9 +13,19 @@ const { httpCases } = await import('./sections/http.mjs');
 const { load } = await import('./lib/load.mjs');
 const env = await startEnvironment();
 try {
-  const c = httpCases(env).find((x) => x.id === which);
-  const result = await load((c.bridge ?? env.bridgeUrl) + c.path, { ...c.options, seconds: Number(seconds) });
-  console.log(`${which}: ${Math.round(result.rps)} req/s, p99 ${result.p99} ms, ${result.errors} errors`);
+  if (which === 'acs') {
+    // SAML sign-ins one after the other (as the report times them) for about `seconds`.
+    const { acsRun } = await import('./sections/logins.mjs');
+    const { benchConfig } = await import('./lib/fixture.mjs');
+    const config = await benchConfig({ keys: env.keys, publicUrl: env.bridgeUrl, emulatorUrl: env.emulatorUrl, op: env.op });
+    const corp = config.idps.find((i) => i.id === 'corp');
+    const result = await acsRun(env, corp, Math.max(20, Number(seconds) * 40));
+    console.log(`acs: ${result.acsPerSecond.toFixed(1)} sign-ins/s, bare node-saml ${result.barePerSecond.toFixed(1)}/s`);
+  } else {
+    const c = httpCases(env).find((x) => x.id === which);
+    const result = await load((c.bridge ?? env.bridgeUrl) + c.path, { ...c.options, seconds: Number(seconds) });
+    console.log(`${which}: ${Math.round(result.rps)} req/s, p99 ${result.p99} ms, ${result.errors} errors`);
+  }
 } finally {
   await env.close();
 }

@@ -23,6 +23,8 @@ export const ERROR_STATUS = {
   ERR_METRICS_UNAUTHORIZED: 401,
   ERR_INTERNAL: 500,
   ERR_UNAVAILABLE: 503,
+  /** The memory store holds `store.maxEntries` live entries: new writes are refused, nothing is evicted. */
+  ERR_STORE_FULL: 503,
   /** publicUrl is https but the request came over plain http (a proxy not trusted: server.trustProxy). */
   ERR_TRANSPORT_INSECURE: 500,
   // upstream sign-in (OIDC)

@@ -1,13 +1,15 @@
 // Starts everything the benchmarks talk to, each in a process of its own on 127.0.0.1:
 // the upstream OIDC provider, the bridge, the Alibaba Cloud emulator (STS, via the real CLI
 // command `rambridge emulator`), and the bare Koa bound. CPU spent in them is not the bridge's.
-import { ask, startChild, stopChild } from './children.mjs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ask, rssMb, startChild, stopChild } from './children.mjs';
 import { BENCH_USER, EMULATOR_CONFIG } from './fixture.mjs';
 import { benchKeys } from './keys.mjs';
 
 const here = (path) => new URL(path, import.meta.url).pathname;
 
-export async function startEnvironment() {
+/** `settings`: configuration values the bridge under test starts with (bench/servers/bridge.mjs). */
+export async function startEnvironment({ settings } = {}) {
   const children = [];
   try {
     const keys = await benchKeys();
@@ -31,7 +33,11 @@ export async function startEnvironment() {
       { env: { RAMBRIDGE_DEMO_BRIDGE_URL: bridge.url }, urlPattern: /emulator on (http:\/\/[\d.]+:\d+)/ },
     );
     children.push(emulator.child);
-    await ask(bridge.child, { type: 'configure', keys, emulatorUrl: emulator.info.url, op: op.info });
+    await ask(bridge.child, { type: 'configure', keys, emulatorUrl: emulator.info.url, op: op.info, settings });
+    // Idle as started: configured and listening, before any request (the modules loaded on first
+    // use, the STS SDK and node-saml, are not yet in).
+    const rssAtStart = [];
+    for (let i = 0; i < 5; i++) (await sleep(i ? 500 : 1000), rssAtStart.push(rssMb(bridge.child.pid)));
     const { token } = await ask(bridge.child, { type: 'token' });
 
     const auth = { authorization: `Bearer ${token}` };
@@ -66,6 +72,7 @@ export async function startEnvironment() {
       op: op.info,
       bridgeUrl: bridge.url,
       bridgePid: bridge.child.pid,
+      rssAtStart,
       bridgeFakeUrl: bridgeFake.url,
       fakeJson: { authorization: `Bearer ${fakeToken}`, 'content-type': 'application/json' },
       emulatorUrl: emulator.info.url,

@@ -1,5 +1,5 @@
 // Writes bench/REPORT.md and bench/results.json from the collected figures.
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fmt, fmtSpread } from './stats.mjs';
 
 const here = (path) => new URL(path, import.meta.url).pathname;
@@ -31,8 +31,44 @@ export function writeReport({ machine, command, options, rows, notes }) {
     '',
     ...notes.map((n) => `- ${n}`),
     '',
+    ...soakSection(),
   ];
   writeFileSync(here('../REPORT.md'), lines.join('\n'));
 }
 
 export { fmt };
+
+/** The last soak (bench/soak.mjs writes bench/soak-results.json), copied in with its own date. */
+function soakSection() {
+  const file = here('../soak-results.json');
+  if (!existsSync(file)) return ['## Soak', '', 'No soak result yet: run `npm run bench -- --soak`.', ''];
+  const r = JSON.parse(readFileSync(file, 'utf8'));
+  const mb = (v) => `${fmt(v)} MB`;
+  const perMin = (v) => `${v >= 0 ? '+' : ''}${v.toFixed(2)} MB/min`;
+  return [
+    `## Soak: ${r.minutes} minutes (\`${r.command}\`, started ${r.machine.startedAt}, load average at start ${r.machine.loadAverageAtStart.join(' / ')})`,
+    '',
+    `Mix: ${r.mix.map((m) => (m.perSecond ? `${m.name} ${m.perSecond}/s` : `${m.name} ${m.perWindow} per ${r.sampleSeconds} s`)).join('; ')}. ` +
+      `Lifetimes shortened so every stored kind expires inside the soak: ${Object.entries(r.settings ?? {})
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}.`,
+    '',
+    '| figure | value | bound | met |',
+    '|---|---|---|---|',
+    `| bridge RSS at start → at the end | ${mb(r.rssMb.first)} → ${mb(r.rssMb.last)} | — | — |`,
+    `| bridge RSS, max of ${r.samples.length} samples (every ${r.sampleSeconds} s) | ${mb(r.rssMb.max)} | — | — |`,
+    `| slope after the first minute | ${perMin(r.rssMb.slopeMbPerMinute)} | — | — |`,
+    `| slope over the second half (the verdict) | ${perMin(r.rssMb.secondHalfSlopeMbPerMinute)} | within ±${r.bounds.secondHalfSlopeMbPerMinute} MB/min | ${r.flat ? 'yes' : '**no**'} |`,
+    ...(r.heapUsedMb
+      ? [
+          `| V8 heap in use (the bridge's /metrics): max, slope over the second half | ${mb(r.heapUsedMb.max)}, ${perMin(r.heapUsedMb.secondHalfSlopeMbPerMinute)} | — | — |`,
+        ]
+      : []),
+    `| requests / errors (non-2xx/3xx, timeouts) | ${Object.values(r.counts)
+      .reduce((n, c) => n + c.total, 0)
+      .toLocaleString('en-US')} / ${r.errors} | 0 errors | ${r.errors === 0 ? 'yes' : '**no**'} |`,
+    '',
+    `RSS every ${r.sampleSeconds} s (MB): ${r.samples.map((s) => s.mb.toFixed(0)).join(' ')}`,
+    '',
+  ];
+}

@@ -3,7 +3,8 @@
 // logs written (to /dev/null) at the configured level. It talks to the benchmark over IPC:
 //   → {type: 'listening', url}        once its port is bound (the emulator must know it)
 //   ← {type: 'configure', …}          emulator and OP addresses, keys; optionally (two-instances.mjs)
-//                                     a shared publicUrl, session secret and Redis URL
+//                                     a shared publicUrl, session secret and Redis URL, and (soak.mjs)
+//                                     `settings`: {'device.userCodeTtlSeconds': 60, …} set on the config
 //   → {type: 'configure', ok}         serving
 //   ← {type: 'token'}                 → {type: 'token', token}: a CLI access token for the bench user
 import { createServer } from 'node:http';
@@ -45,6 +46,12 @@ async function handle(message) {
     });
     // Several instances behind one address share one Redis: sessions and tokens minted by one are good at all.
     if (message.redisUrl) config.store = redisStoreSchema.parse({ type: 'redis', url: message.redisUrl });
+    for (const [path, value] of Object.entries(message.settings ?? {})) {
+      const keys = path.split('.');
+      const parent = keys.slice(0, -1).reduce((o, k) => o[k], config);
+      if (!(keys.at(-1) in parent)) throw new Error(`no setting ${path}`);
+      parent[keys.at(-1)] = value;
+    }
     const clock = systemClock;
     const logger = createLogger({ level: config.log.level, destination: pino.destination({ dest: '/dev/null', sync: true }) });
     const store = createStore(config.store, clock);

@@ -138,6 +138,13 @@ export const DEFAULTS = {
   },
   store: {
     type: 'memory' as const,
+    /**
+     * Entries the memory store holds at most (sessions, sign-ins and device logins in flight,
+     * replay markers): about 1 KB each, so ~100 MB at the cap. When it is full, new writes answer
+     * 503 ERR_STORE_FULL rather than evict: evicting would end someone's live session, or forget
+     * a spent SAML assertion and let it be replayed. Entries that expired are swept first.
+     */
+    memoryMaxEntries: 100_000,
     /** Redis key prefix (store.type redis). */
     keyPrefix: 'rambridge:',
     /**

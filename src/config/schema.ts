@@ -278,7 +278,11 @@ const deviceSchema = z.strictObject({
 });
 
 /** One process only: state dies with it, and `rambridge sessions` cannot reach it. */
-const memoryStoreSchema = z.strictObject({ type: z.literal('memory') });
+const memoryStoreSchema = z.strictObject({
+  type: z.literal('memory'),
+  /** Entries held at most; a write that would add one more answers 503 (fail closed, never evict). */
+  maxEntries: z.number().int().min(100).max(10_000_000).default(DEFAULTS.store.memoryMaxEntries),
+});
 
 /** Redis shared by every bridge instance (and by `rambridge sessions`): see redis.ts. */
 const storeSchema = z.discriminatedUnion('type', [memoryStoreSchema, redisStoreSchema]);

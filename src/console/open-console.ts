@@ -19,7 +19,7 @@ export class ConsoleOpener {
   constructor(private readonly deps: { config: BridgeConfig; credentials: CredentialIssuer; fetch?: typeof fetch }) {}
 
   async open(
-    request: CheckedRoleRequest & Pick<IssueRequest, 'clientIp' | 'connectorData'>,
+    request: CheckedRoleRequest & Pick<IssueRequest, 'clientIp' | 'requestId' | 'connectorData'>,
     requestedDestination: unknown,
   ): Promise<ConsoleLanding> {
     const { config, credentials } = this.deps;

@@ -1,5 +1,4 @@
 import type { Logger } from '../log.js';
-import { currentRequestId } from '../request-scope.js';
 
 /** One record per issuance attempt (SECURITY.md, "The secrets and what each protects"): who, why, which role, where from — never secrets. */
 export interface AuditRecord {
@@ -17,6 +16,8 @@ export interface AuditRecord {
   chainedFrom?: string;
   durationSeconds: number;
   clientIp: string;
+  /** The HTTP request's id (`X-Request-Id`): ties this record to the access log and the client's output. */
+  requestId?: string;
   justification?: string;
   roleSessionName?: string;
   assumedRoleArn?: string;
@@ -35,6 +36,7 @@ export interface RefusalRecord {
   /** The route template (`/oidc/:idp/callback`), never the raw path or its query. */
   route: string;
   clientIp: string;
+  requestId?: string;
   user?: { idp: string; subject: string; email?: string };
 }
 
@@ -53,13 +55,10 @@ export class AuditLog {
 
   record(entry: AuditRecord): void {
     this.onIssuance?.(entry);
-    this.log.info(
-      { audit: true, event: 'issuance', requestId: currentRequestId(), ...entry },
-      entry.outcome === 'issued' ? 'credentials issued' : 'issuance refused',
-    );
+    this.log.info({ audit: true, event: 'issuance', ...entry }, entry.outcome === 'issued' ? 'credentials issued' : 'issuance refused');
   }
 
   refusal(entry: RefusalRecord): void {
-    this.log.info({ audit: true, event: 'refusal', requestId: currentRequestId(), ...entry }, 'request refused');
+    this.log.info({ audit: true, event: 'refusal', ...entry }, 'request refused');
   }
 }

@@ -16,6 +16,8 @@ export { AuditLog, type AuditRecord } from './audit.js';
 export interface IssueRequest extends CheckedRoleRequest {
   channel: AuditRecord['channel'];
   clientIp: string;
+  /** The HTTP request's id, for the audit record. */
+  requestId?: string;
   /** The sign-in's connector data: its ID token is what `oidcPassThrough` roles hand to STS. */
   connectorData?: ConnectorData;
 }
@@ -127,6 +129,7 @@ export class CredentialIssuer {
       chainedFrom: role.chainFrom,
       durationSeconds: request.durationSeconds,
       clientIp: request.clientIp,
+      requestId: request.requestId,
       justification: request.justification,
       roleSessionName,
     };

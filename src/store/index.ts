@@ -13,7 +13,7 @@ export { redactUrl } from './redis-connection.js';
 export function createStore(config: BridgeConfig['store'], clock: Clock): Store {
   switch (config.type) {
     case 'memory':
-      return new MemoryStore(clock);
+      return new MemoryStore(clock, { maxEntries: config.maxEntries });
     case 'redis':
       return new RedisStore(config, clock);
   }

@@ -1,15 +1,37 @@
 import type { Clock } from '../clock.js';
+import { DEFAULTS } from '../config/defaults.js';
+import { BridgeError } from '../errors.js';
 import type { Store, StoredEntry } from './store.js';
+
+export interface MemoryStoreOptions {
+  /** Entries held at most (store.maxEntries); default DEFAULTS.store.memoryMaxEntries. */
+  maxEntries?: number;
+}
+
+/** While full, expired entries are swept at most this often (a sweep walks every entry). */
+const FULL_SWEEP_INTERVAL_MS = 1000;
 
 /**
  * The in-process reference implementation. Single-threaded JavaScript makes every method atomic
  * as long as it does not await between reading and writing, which none of them does.
+ *
+ * Bounded: a write that would add an entry beyond `maxEntries` is refused with ERR_STORE_FULL
+ * (503) once expired entries are swept. It fails closed: nothing live is evicted, since an entry
+ * may be someone's session or the marker that refuses a replayed assertion or a spent code.
+ * Overwriting or updating an entry that exists is always allowed: it adds nothing.
  */
 export class MemoryStore implements Store {
   private readonly entries = new Map<string, StoredEntry>();
+  private readonly maxEntries: number;
   private writesSinceSweep = 0;
+  private lastFullSweep = -Infinity;
 
-  constructor(private readonly clock: Clock) {}
+  constructor(
+    private readonly clock: Clock,
+    options: MemoryStoreOptions = {},
+  ) {
+    this.maxEntries = options.maxEntries ?? DEFAULTS.store.memoryMaxEntries;
+  }
 
   async upsert(key: string, value: unknown, ttlSeconds: number): Promise<void> {
     this.write(key, value, ttlSeconds);
@@ -63,9 +85,26 @@ export class MemoryStore implements Store {
 
   private write(key: string, value: unknown, ttlSeconds: number): void {
     if (!(ttlSeconds > 0)) throw new TypeError(`ttlSeconds must be positive, got ${ttlSeconds}`);
+    if (!this.entries.has(key)) this.makeRoom();
     this.entries.set(key, { v: JSON.stringify(value), exp: this.clock.now() + ttlSeconds * 1000 });
     // Expired entries nobody reads again would pile up; sweep now and then rather than per write.
     if (++this.writesSinceSweep >= 1000) this.sweep();
+  }
+
+  /** Throws ERR_STORE_FULL when one more entry would pass the cap, after sweeping what expired. */
+  private makeRoom(): void {
+    if (this.entries.size < this.maxEntries) return;
+    const now = this.clock.now();
+    if (now - this.lastFullSweep >= FULL_SWEEP_INTERVAL_MS) {
+      this.lastFullSweep = now;
+      this.sweep();
+    }
+    if (this.entries.size < this.maxEntries) return;
+    throw new BridgeError('ERR_STORE_FULL', {
+      userMessage: 'rambridge is too busy to start anything new right now. Please try again in a few minutes.',
+      hint: 'Admin: the memory store holds store.maxEntries live entries. Raise it, or use Redis (store.type: redis).',
+      detail: { store: 'memory', maxEntries: this.maxEntries },
+    });
   }
 
   private sweep(): void {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { ConnectionOptions } from 'node:tls';
-import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import type { Cluster, Redis, RedisOptions } from 'ioredis';
 import { ConfigInvalid } from '../config/problems.js';
 import type { RedisStoreConfig } from '../config/index.js';
 
@@ -26,8 +27,15 @@ const COMMON: RedisOptions = {
   reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 2 : false),
 };
 
+/**
+ * ioredis (about 15 MB resident) is loaded when a Redis store is opened, not by every process that
+ * imports the store: a bridge on the memory store, and every CLI command, never need it.
+ */
+const ioredis = (): typeof import('ioredis') => createRequire(import.meta.url)('ioredis') as typeof import('ioredis');
+
 /** Opens the client the configuration names: one Redis, a Sentinel-watched primary, or a Cluster. */
 export function connectRedis(config: RedisConnectionConfig, overrides: RedisOptions = {}): RedisClient {
+  const { Cluster, Redis } = ioredis();
   const auth = { username: config.username, password: config.password };
   const tls = config.tls && tlsOptions(config.tls);
   if (config.cluster) {

@@ -1,10 +1,9 @@
-import * as OpenApi from '@alicloud/openapi-core';
-import Sts from '@alicloud/sts20150401';
 import { DEFAULTS } from '../config/defaults.js';
 import { BridgeError } from '../errors.js';
 import { resolveStsEndpoint, type StsEndpointOptions } from './endpoint.js';
 import { isRetryableStsError, toStsBridgeError } from './errors.js';
 import { DEFAULT_RETRY, realRetryDeps, withRetry, type RetryDeps, type RetryPolicy } from './retry.js';
+import { openApiSdk, stsSdk, type OpenApiSdk } from './sdk.js';
 import type {
   AssumeRoleInput,
   AssumeRoleResult,
@@ -25,7 +24,7 @@ export interface StsClientOptions extends StsEndpointOptions {
   retryDeps?: RetryDeps;
 }
 
-type SdkClient = InstanceType<typeof Sts.default>;
+type SdkClient = InstanceType<ReturnType<typeof stsSdk>['default']>;
 type RuntimeOptions = Parameters<SdkClient['doRPCRequest']>[7];
 type Body = Record<string, unknown>;
 type Params = Record<string, string | number | undefined>;
@@ -57,8 +56,8 @@ export function createStsClient(options: StsClientOptions = {}): StsClient {
   const retryDeps = options.retryDeps ?? realRetryDeps;
 
   const sdk = (caller?: CallerCredentials): SdkClient =>
-    new Sts.default(
-      new OpenApi.$OpenApiUtil.Config({
+    new (stsSdk().default)(
+      new (openApiSdk().$OpenApiUtil.Config)({
         endpoint,
         protocol,
         connectTimeout: options.connectTimeoutMs ?? DEFAULTS.alibaba.stsConnectTimeoutMs,
@@ -68,18 +67,18 @@ export function createStsClient(options: StsClientOptions = {}): StsClient {
         ...(caller ? { ...caller, signatureAlgorithm: 'ACS3-HMAC-SHA256' } : {}),
       }),
     );
-  const anonymous = sdk();
+  let anonymous: SdkClient | undefined; // built by the first anonymous call, which loads the SDK
 
   /** One STS call: parameters in the form body, signed when there is a caller, retried when worth it. */
   async function call(action: string, params: Params, caller?: CallerCredentials): Promise<Body> {
     const body = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined));
-    const request = new OpenApi.$OpenApiUtil.OpenApiRequest({ body });
+    const request = new (openApiSdk().$OpenApiUtil.OpenApiRequest)({ body });
     // Runtime options only override the Config; there is nothing to override per call.
     const runtime = {} as RuntimeOptions;
     const signer = caller && sdk(caller);
     const send = signer
       ? () => signer.doRequest(signedCall(action), request, runtime)
-      : () => anonymous.doRPCRequest(action, VERSION, 'HTTPS', 'POST', 'Anonymous', 'json', request, runtime);
+      : () => (anonymous ??= sdk()).doRPCRequest(action, VERSION, 'HTTPS', 'POST', 'Anonymous', 'json', request, runtime);
     try {
       const response = await withRetry(send, isRetryableStsError, policy, retryDeps);
       return object(response.body, 'response body');
@@ -162,8 +161,8 @@ export function createStsClient(options: StsClientOptions = {}): StsClient {
 }
 
 /** A V3-signed RPC call: the credentials in headers, the parameters in a form body, JSON back. */
-function signedCall(action: string): InstanceType<typeof OpenApi.$OpenApiUtil.Params> {
-  return new OpenApi.$OpenApiUtil.Params({
+function signedCall(action: string): InstanceType<OpenApiSdk['$OpenApiUtil']['Params']> {
+  return new (openApiSdk().$OpenApiUtil.Params)({
     action,
     version: VERSION,
     protocol: 'HTTPS',

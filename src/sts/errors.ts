@@ -1,5 +1,6 @@
-import { AlibabaCloudError } from '@alicloud/openapi-core';
+import type { AlibabaCloudError } from '@alicloud/openapi-core';
 import { BridgeError, type ErrorCode } from '../errors.js';
+import { openApiSdk } from './sdk.js';
 
 /**
  * Turning whatever the STS SDK throws into a BridgeError with a stable code. STS's own Code,
@@ -38,7 +39,12 @@ const USER_MESSAGES: Partial<Record<ErrorCode, string>> = {
  * user on the page has already waited the whole timeout, which bounds the time to the error.
  */
 export function isRetryableStsError(err: unknown): boolean {
-  return err instanceof AlibabaCloudError && (/^Throttling/.test(err.code) || (err.statusCode ?? 0) >= 500);
+  return isSdkError(err) && (/^Throttling/.test(err.code) || (err.statusCode ?? 0) >= 500);
+}
+
+/** An error STS answered, as the SDK reports it (only the SDK throws these, so it is loaded by then). */
+function isSdkError(err: unknown): err is AlibabaCloudError {
+  return err instanceof openApiSdk().AlibabaCloudError;
 }
 
 /** httpx (the SDK's transport) names both its connect and its read timeout `RequestTimeoutError`. */
@@ -49,7 +55,7 @@ function isTimeout(err: unknown): boolean {
 /** The BridgeError for a failed STS call: mapped by STS Code first, HTTP status second. */
 export function toStsBridgeError(err: unknown, action: string): BridgeError {
   if (err instanceof BridgeError) return err;
-  if (!(err instanceof AlibabaCloudError)) {
+  if (!isSdkError(err)) {
     // Connection refused, timeouts, a proxy's HTML error page: STS never answered as STS. The
     // SDK appends the full request URL to transport errors, so neither the error nor its message
     // is kept: only its code and a message without query strings reach `detail` (and the log).

@@ -19,12 +19,10 @@ const FILES: Record<string, { type: string; file: URL }> = {
 /** Serves the few static files from memory; read once at start-up, not per request. */
 export function serveAssets(): Middleware {
   const bodies = new Map(Object.entries(FILES).map(([path, { type, file }]) => [path, { type, body: readFileSync(file) }]));
-  return async (ctx, next) => {
+  // Not async: every other request passes straight through, without a promise of its own.
+  return (ctx, next) => {
     const asset = ctx.method === 'GET' ? bodies.get(ctx.path) : undefined;
-    if (!asset) {
-      await next();
-      return;
-    }
+    if (!asset) return next();
     ctx.type = asset.type;
     ctx.set('Cache-Control', 'public, max-age=3600');
     ctx.body = asset.body;

@@ -31,7 +31,7 @@ export function createRoleActions(deps: {
     async openConsole(ctx: Context, request: CheckedRoleRequest) {
       const body = (ctx.request.body ?? {}) as Record<string, unknown>;
       const landing = await opener.open(
-        { ...request, clientIp: clientIp(ctx), connectorData: ctx.session?.connectorData },
+        { ...request, clientIp: clientIp(ctx), requestId: ctx.state.requestId, connectorData: ctx.session?.connectorData },
         body.destination,
       );
       if (landing.kind === 'redirect') return ctx.redirect(landing.url);
@@ -59,6 +59,7 @@ export function createRoleActions(deps: {
         ...request,
         channel: 'web-credentials',
         clientIp: clientIp(ctx),
+        requestId: ctx.state.requestId,
         connectorData: ctx.session?.connectorData,
       });
       ctx.set('Cache-Control', 'no-store');

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { SAML, type Profile } from '@node-saml/node-saml';
+import type { Profile } from '@node-saml/node-saml';
 import { DEFAULTS } from '../../config/defaults.js';
 import type { SamlIdp } from '../../config/index.js';
 import { BridgeError } from '../../errors.js';
@@ -16,6 +16,7 @@ import { Reloading } from '../reloading.js';
 import { checkReauthentication, reauthenticationSecrets } from '../reauthentication.js';
 import { checkAssertion, type CheckedAssertion } from './assertion-checks.js';
 import { identityFromProfile } from './attributes.js';
+import { nodeSaml } from './library.js';
 import { classifyNodeSamlError, nodeSamlConfig } from './node-saml.js';
 import { loadSpKeys, type SpKeys } from './pem.js';
 import { prefilterPost } from './prefilter.js';
@@ -75,7 +76,7 @@ export class SamlConnector implements ServiceProviderConnector {
     const trust = await this.trust.get();
     const requestId = `_${randomBytes(20).toString('hex')}`;
     // A fresh node-saml instance per request: it is how we learn the ID it puts in the request.
-    const saml = new SAML({
+    const saml = new (nodeSaml().SAML)({
       ...nodeSamlConfig(this.idp, trust, this.sp),
       generateUniqueId: () => requestId,
       forceAuthn: options.reauthenticate === true,
@@ -98,7 +99,7 @@ export class SamlConnector implements ServiceProviderConnector {
     });
     const requestId = secrets.requestId!; // checkResponse proved it is set and answered
     // The signatures node-saml must verify on this answer: those `requireSigned` demands and any other present.
-    const validator = new SAML(nodeSamlConfig(this.idp, trust, this.sp, signaturePlan(root, this.idp.requireSigned)));
+    const validator = new (nodeSaml().SAML)(nodeSamlConfig(this.idp, trust, this.sp, signaturePlan(root, this.idp.requireSigned)));
 
     let profile: Profile | null;
     try {

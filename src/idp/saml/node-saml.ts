@@ -1,7 +1,8 @@
-import { ValidateInResponseTo, type SamlConfig } from '@node-saml/node-saml';
+import type { SamlConfig } from '@node-saml/node-saml';
 import type { SamlIdp } from '../../config/index.js';
 import { NAMEID_FORMATS } from '../../config/saml.js';
 import type { BridgeError } from '../../errors.js';
+import { nodeSaml } from './library.js';
 import type { SpKeys } from './pem.js';
 import { samlRefusal, type SamlRefusalCode } from './refusal.js';
 import type { SignaturePlan } from './signatures.js';
@@ -33,7 +34,7 @@ export function nodeSamlConfig(
     // and that of the one bearer SubjectConfirmation (assertion-checks.ts), within the flow's
     // lifetime. node-saml's own check needs a server-side cache written at every `GET /login`,
     // which is unbounded state before authentication (issue 9, item 7); it stays off.
-    validateInResponseTo: ValidateInResponseTo.never,
+    validateInResponseTo: nodeSaml().ValidateInResponseTo.never,
     acceptedClockSkewMs: idp.clockSkewSeconds * 1000,
     maxAssertionAgeMs: idp.maxAssertionAgeSeconds * 1000,
     identifierFormat: idp.nameIdFormat === 'unspecified' ? null : NAMEID_FORMATS[idp.nameIdFormat],

@@ -1,7 +1,8 @@
-import { DOMImplementation, XMLSerializer, type Document, type Element } from '@xmldom/xmldom';
+import type { Document, Element } from '@xmldom/xmldom';
 import type { SamlIdp } from '../../config/index.js';
 import { NAMEID_FORMATS } from '../../config/saml.js';
 import { CONTENT_ENCRYPTION_ALGORITHMS, KEY_TRANSPORT_ALGORITHMS } from './algorithms.js';
+import { xmlDom } from './library.js';
 import { pemBody, type SpKeys } from './pem.js';
 import { NS } from './xml.js';
 
@@ -14,6 +15,7 @@ const POST_BINDING = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST';
  * Built as a DOM so every value is escaped by the serializer.
  */
 export function spMetadataXml(idp: SamlIdp, sp: SpKeys | undefined): string {
+  const { DOMImplementation, XMLSerializer } = xmlDom();
   const doc = new DOMImplementation().createDocument(NS.metadata, 'md:EntityDescriptor', null);
   const root = doc.documentElement!;
   root.setAttribute('entityID', idp.spEntityId);

@@ -1,4 +1,4 @@
-import { parseDomFromString } from '@node-saml/node-saml/lib/xml.js';
+import { nodeSamlXml } from './library.js';
 
 /** SAML and XML security namespaces, compared exactly: a look-alike element in another namespace is not ours. */
 export const NS = {
@@ -35,7 +35,7 @@ const ELEMENT_NODE = 1;
  * CVE-2025-25291 was one). Rejects on any parser error.
  */
 export async function parseXml(xml: string): Promise<XmlElement> {
-  const doc = (await parseDomFromString(xml)) as unknown as { documentElement: XmlElement | null };
+  const doc = (await nodeSamlXml().parseDomFromString(xml)) as unknown as { documentElement: XmlElement | null };
   if (!doc.documentElement) throw new Error('no document element');
   return doc.documentElement;
 }

@@ -53,6 +53,7 @@ export function handleErrors(views: Views, record: { audit?: AuditLog; metrics?:
           method: ctx.method,
           route: String((ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched'),
           clientIp: ctx.ip,
+          requestId: ctx.state.requestId,
           ...(user ? { user: { idp: user.idp, subject: user.subject, email: user.email } } : {}),
         });
       }

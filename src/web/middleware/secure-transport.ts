@@ -9,12 +9,14 @@ import { BridgeError } from '../../errors.js';
  * cookie (health checks from the proxy, metrics) are untouched.
  */
 export function explainInsecureTransport(https: boolean): Middleware {
+  // On plain http there is nothing to explain: a pass-through, without a promise of its own.
+  if (!https) return (_ctx, next) => next();
   return async (ctx, next) => {
     try {
       await next();
     } catch (err) {
       // The `cookies` package's refusal has no code; the message is its only mark.
-      if (https && !ctx.secure && err instanceof Error && /secure cookie/i.test(err.message)) {
+      if (!ctx.secure && err instanceof Error && /secure cookie/i.test(err.message)) {
         throw new BridgeError('ERR_TRANSPORT_INSECURE', {
           expose: true,
           userMessage: 'rambridge cannot sign you in over this connection.',

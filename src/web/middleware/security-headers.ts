@@ -13,21 +13,30 @@ const DEFAULT_CSP = cspWith(DEFAULT_FORM_ACTION);
  * wider `form-action` (the console auto-post form) extend `ctx.state.formActions`.
  */
 export function securityHeaders(options: { https: boolean }): Middleware {
+  // The fixed headers, built once; set on Node's response directly (Koa's ctx.set adds two calls
+  // per header on every request, and does nothing more once the headers are sent, as checked here).
+  const fixed: [string, string][] = [
+    ['X-Content-Type-Options', 'nosniff'],
+    ['X-Frame-Options', 'DENY'],
+    ['Referrer-Policy', 'no-referrer'],
+    ['Cross-Origin-Opener-Policy', 'same-origin'],
+    ...(options.https ? [['Strict-Transport-Security', 'max-age=31536000; includeSubDomains'] as [string, string]] : []),
+  ];
   return async (ctx, next) => {
     ctx.state.formActions = [DEFAULT_FORM_ACTION];
     try {
       await next();
     } finally {
-      const formAction = (ctx.state.formActions ?? []).join(' ');
-      ctx.set('Content-Security-Policy', formAction === DEFAULT_FORM_ACTION ? DEFAULT_CSP : cspWith(formAction));
-      ctx.set('X-Content-Type-Options', 'nosniff');
-      ctx.set('X-Frame-Options', 'DENY');
-      ctx.set('Referrer-Policy', 'no-referrer');
-      ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
-      if (options.https) ctx.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
-      if (!ctx.response.get('Cache-Control')) {
-        ctx.set('Cache-Control', 'no-store');
-        ctx.set('Pragma', 'no-cache');
+      const { res } = ctx;
+      if (!res.headersSent) {
+        const formActions = ctx.state.formActions ?? [];
+        const onlyDefault = formActions.length === 1 && formActions[0] === DEFAULT_FORM_ACTION;
+        res.setHeader('Content-Security-Policy', onlyDefault ? DEFAULT_CSP : cspWith(formActions.join(' ')));
+        for (const [name, value] of fixed) res.setHeader(name, value);
+        if (!res.hasHeader('Cache-Control')) {
+          res.setHeader('Cache-Control', 'no-store');
+          res.setHeader('Pragma', 'no-cache');
+        }
       }
     }
   };

@@ -60,10 +60,8 @@ export function usesBrowserSession(path: string): boolean {
 
 /** Runs `middleware` only for requests whose path uses the browser session. */
 export function forBrowserSessions(middleware: Koa.Middleware): Koa.Middleware {
-  return async (ctx, next) => {
-    if (usesBrowserSession(ctx.path)) await middleware(ctx, next);
-    else await next();
-  };
+  // Not async: a pass-through costs no promise of its own (it runs on every request).
+  return (ctx, next) => (usesBrowserSession(ctx.path) ? (middleware(ctx, next) as Promise<unknown>) : next());
 }
 
 /**

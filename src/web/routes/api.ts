@@ -100,7 +100,13 @@ export function apiRoutes(deps: WebDeps, device: DeviceFlow): Router {
         userMessage: 'This rambridge cannot issue credentials yet (no STS issuer configured).',
       });
     }
-    const issued = await deps.credentials.issue({ ...request, channel: 'cli', clientIp: clientIp(ctx), connectorData });
+    const issued = await deps.credentials.issue({
+      ...request,
+      channel: 'cli',
+      clientIp: clientIp(ctx),
+      requestId: ctx.state.requestId,
+      connectorData,
+    });
     const { credentials } = issued;
     ctx.set('Cache-Control', 'no-store');
     ctx.set('Pragma', 'no-cache');

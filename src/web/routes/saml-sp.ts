@@ -50,11 +50,12 @@ export function samlSpRoutes(deps: WebDeps): Router {
  */
 export function samlAcsBodyParser(): Middleware {
   const parse = bodyParser({ enableTypes: ['form'], formLimit: String(MAX_SAML_RESPONSE_BYTES) });
-  return async function parseSamlAcsBody(ctx, next) {
-    if (ctx.method !== 'POST' || !/^\/saml\/[^/]+\/acs$/.test(ctx.path)) {
-      await next();
-      return;
-    }
+  // Only the pass-through is synchronous (it runs on every request): no promise of its own.
+  return function parseSamlAcsBody(ctx, next) {
+    if (ctx.method !== 'POST' || !/^\/saml\/[^/]+\/acs$/.test(ctx.path)) return next();
+    return parseAcs(ctx, next);
+  };
+  async function parseAcs(ctx: Parameters<Middleware>[0], next: () => Promise<unknown>): Promise<void> {
     try {
       await parse(ctx, async () => undefined);
     } catch (err) {
@@ -65,7 +66,7 @@ export function samlAcsBodyParser(): Middleware {
       });
     }
     await next();
-  };
+  }
 }
 
 function samlConnector(deps: WebDeps, id: string): ServiceProviderConnector {

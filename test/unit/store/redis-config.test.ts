@@ -8,9 +8,16 @@ const base = {
 const withStore = (store: unknown) => validateConfig({ ...base, store });
 
 describe('store: redis configuration', () => {
-  test('the memory store stays the default', () => {
+  test('the memory store stays the default, with its entry cap', () => {
     const r = validateConfig(base);
-    expect(r.ok && r.config.store).toEqual({ type: 'memory' });
+    expect(r.ok && r.config.store).toEqual({ type: 'memory', maxEntries: 100_000 });
+  });
+
+  test('the memory store cap is configurable within bounds', () => {
+    const set = withStore({ type: 'memory', maxEntries: 5000 });
+    expect(set.ok && set.config.store).toEqual({ type: 'memory', maxEntries: 5000 });
+    expect(withStore({ type: 'memory', maxEntries: 10 }).ok).toBe(false);
+    expect(withStore({ type: 'memory', maxEntries: 1.5 }).ok).toBe(false);
   });
 
   const KEY = Buffer.alloc(32, 7).toString('base64');
