@@ -15,6 +15,10 @@
       return e.getAttribute('data-testid') === testid;
     });
   if (!button) return;
-  button.focus();
-  if (button.scrollIntoView) button.scrollIntoView({ block: 'center' });
+  // An elevated role's reason was not carried through sign-in (it may be confidential): the
+  // empty field comes first, then the button.
+  const reason = role.querySelector('textarea[name="justification"]');
+  const target = reason && reason.value.trim() === '' ? reason : button;
+  target.focus();
+  if (target.scrollIntoView) target.scrollIntoView({ block: 'center' });
 })();
