@@ -45,6 +45,8 @@ test('lists exactly the user’s sessions, without any token; revoking one ends 
     expect(page.text).not.toContain(secret);
   // Linked from every page's header.
   expect(page.text).toContain('<a href="/sessions" data-testid="my-cli-sessions">CLI sessions</a>');
+  // The language switcher comes back here.
+  expect(page.text).toContain('<input type="hidden" name="return_to" value="/sessions">');
 
   // Which listed session is the first login: the oldest comes first.
   const [oldest] = sids(page.text);
