@@ -29,6 +29,7 @@ import { forBrowserSessions, loadUser, sessionMiddleware } from './web/middlewar
 import type { RoleActions } from './web/role-actions.js';
 import { apiRoutes } from './web/routes/api.js';
 import { authRoutes } from './web/routes/auth.js';
+import { cliSessionRoutes } from './web/routes/cli-sessions.js';
 import { deviceRoutes } from './web/routes/device.js';
 import { deviceUnconfiguredRoutes } from './web/routes/device-unconfigured.js';
 import { issuerRoutes } from './web/routes/issuer.js';
@@ -108,7 +109,9 @@ export function createApp(deps: AppDeps): Koa {
   };
   // CLI sign-in signs its access tokens with the issuer's OIDC key, so it exists only with an issuer.
   const device = deps.issuer && meteredDeviceFlow(createDeviceFlow({ config, store, clock: deps.clock, issuer: deps.issuer }), metrics);
-  const cliRoutes = device ? [oauthRoutes(web, device), deviceRoutes(web, device), apiRoutes(web, device)] : [deviceUnconfiguredRoutes()];
+  const cliRoutes = device
+    ? [oauthRoutes(web, device), deviceRoutes(web, device), apiRoutes(web, device), cliSessionRoutes(web, device.sessions)]
+    : [deviceUnconfiguredRoutes()];
 
   // Koa's `ips` keeps the last `maxIpsCount` X-Forwarded-For entries and `ip` is the first of them:
   // the address the outermost trusted proxy saw. Entries left of it are the client's own words.

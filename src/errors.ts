@@ -90,6 +90,8 @@ export const ERROR_STATUS = {
   ERR_DEVICE_TOO_MANY_ATTEMPTS: 429,
   ERR_REFRESH_TOKEN_INVALID: 400,
   ERR_REFRESH_TOKEN_REUSED: 400,
+  /** `POST /sessions/revoke` named a CLI session that is not the signed-in user's (or no longer live). */
+  ERR_CLI_SESSION_NOT_FOUND: 404,
   ERR_TOKEN_MISSING: 401,
   ERR_TOKEN_INVALID: 401,
   // STS and the emulator-facing client

@@ -169,6 +169,13 @@ export const DEFAULTS = {
     /** Last durations kept per user (one per role, the most recently used roles). */
     maxDurations: 50,
   },
+  support: {
+    /**
+     * Who users without roles are told to ask. Without a contact the page says "your administrator":
+     * a name invented here would send people to the wrong desk.
+     */
+    adminGroups: [] as string[],
+  },
   log: {
     /** One line per request and per security event; `debug` adds detail for troubleshooting. */
     level: 'info' as const,

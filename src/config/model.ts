@@ -17,6 +17,7 @@ export interface BridgeConfig {
   issuer?: IssuerSettings;
   elevation: RawConfig['elevation'];
   device: RawConfig['device'];
+  support: RawConfig['support'];
   store: RawConfig['store'];
   log: RawConfig['log'];
   audit: RawConfig['audit'];

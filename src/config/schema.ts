@@ -277,6 +277,18 @@ const deviceSchema = z.strictObject({
   globalFailedUserCodesPerMinute: z.number().int().min(1).default(DEFAULTS.device.globalFailedUserCodesPerMinute),
 });
 
+const supportSchema = z.strictObject({
+  /** Who users should ask for access, as they know it ("IT service desk", "#cloud-access on Slack"). */
+  contact: z.string().trim().min(1).max(200).optional(),
+  /** Where to ask: a request form or a chat channel (http(s) only: it becomes a link). */
+  url: httpUrl.optional(),
+  /**
+   * IdP groups (exact names or globs) whose members are rambridge administrators: the no-roles page
+   * shows them the `rambridge explain` command for the user's groups. Nobody else sees it.
+   */
+  adminGroups: z.array(z.string().min(1)).default(DEFAULTS.support.adminGroups),
+});
+
 /** One process only: state dies with it, and `rambridge sessions` cannot reach it. */
 const memoryStoreSchema = z.strictObject({
   type: z.literal('memory'),
@@ -324,6 +336,8 @@ export const configSchema = z.strictObject({
   /** CLI sign-in through the device flow, and the sessions it starts. */
   device: deviceSchema.prefault({}),
   store: storeSchema.prefault({ type: DEFAULTS.store.type }),
+  /** Who users without roles ask, and who counts as an administrator on the pages. */
+  support: supportSchema.prefault({}),
   log: logSchema.prefault({}),
   metrics: metricsSchema.prefault({}),
   /** One record per issuance and per refusal (README "Audit stream"). */

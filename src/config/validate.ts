@@ -90,6 +90,7 @@ function resolve(raw: RawConfig): BridgeConfig {
     },
     elevation: raw.elevation,
     device: raw.device,
+    support: raw.support,
     grants: raw.grants.map((g, i): Grant => ({ ...g, id: g.id ?? `grants[${i}]` })),
     store: raw.store,
     log: raw.log,

@@ -12,6 +12,7 @@ const FILES: Record<string, { type: string; file: URL }> = {
   '/assets/picker.js': { type: JS, file: new URL('picker.js', SOURCE) },
   '/assets/page.js': { type: JS, file: new URL('page.js', SOURCE) },
   '/assets/launch.js': { type: JS, file: new URL('launch.js', SOURCE) },
+  '/assets/resume.js': { type: JS, file: new URL('resume.js', SOURCE) },
   // The CLI's role matcher, compiled: the picker filters with the very code `rambridge` uses.
   '/assets/fuzzy.js': { type: JS, file: new URL('wire/fuzzy.js', BUILD) },
 };

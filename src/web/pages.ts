@@ -7,7 +7,8 @@ import type { Identity } from '../idp/identity.js';
  * or misspelt field is a compile error rather than an empty spot on the page.
  */
 export interface Pages {
-  chooser: { idps: { id: string; displayName: string; href: string }[] };
+  /** `sessionEnded`: the browser was sent here because its session ended (`?expired=1`). */
+  chooser: { idps: { id: string; displayName: string; href: string }[]; sessionEnded: boolean };
   'console-post': { role: Role; action: string; samlResponse: string; relayState: string };
   credentials: { role: Role } & CredentialsPage;
   'device-code': { value: string; error?: { code: string; message: string } };
@@ -18,6 +19,8 @@ export interface Pages {
     askedAt: string;
     askedAtUtc: string;
     askedAgo: string;
+    /** The roles the device will be able to get, as of now (the mapper's answer for this user). */
+    roles: DeviceRole[];
   };
   'device-done': { approved: boolean; client: DeviceClient; sessionLifetime: string };
   /** `GET /roles/:role/console`: the filled-in "Open console" form; `autoSubmit` adds the data attribute launch.js looks for. */
@@ -32,8 +35,9 @@ export interface Pages {
     maxJustification: number;
   };
   error: { heading: string; message: string; hint?: string; code: string; requestId: string; retryHref: string };
-  /** `groupClaims`: the claim or attribute names groups are read from, for the admin (never their values). */
-  'no-roles': { user: Identity; groupClaims: string[] };
+  'no-roles': { user: Identity } & NoRolesPage;
+  /** `GET /sessions`: the signed-in user's own CLI sessions. */
+  'cli-sessions': CliSessionsPage;
   'not-configured': { heading: string; message: string; role: Role };
   roles: {
     accounts: PickerAccount[];
@@ -52,6 +56,18 @@ export interface LayoutData {
   /** The session's CSRF token, for the sign-out form (rendered only with `user`). */
   csrf?: string;
   scripts?: string[];
+  /** A one-line notice above the page (a status message, announced by screen readers). */
+  notice?: PageNotice;
+}
+
+/**
+ * A notice in the layout. `focus` names a control (its `data-testid` inside the role
+ * `data-role-id`) that /assets/resume.js focuses: the action the user came back to do.
+ */
+export interface PageNotice {
+  text: string;
+  testid: string;
+  focus?: { roleId: string; testid: string };
 }
 
 export type PageName = keyof Pages;
@@ -85,6 +101,43 @@ export interface PickerRole {
   reasons: string;
   search: string;
   highlighted: boolean;
+}
+
+/** What the no-roles page says besides the user's own groups. */
+export interface NoRolesPage {
+  /** The claim or attribute names groups are read from, for the admin (never their values). */
+  groupClaims: string[];
+  /** Who to ask (config `support`); "your administrator" without a contact. */
+  support: { contact?: string; url?: string };
+  /** `rambridge explain …` for this user: only for members of `support.adminGroups`. */
+  adminCommand?: string;
+}
+
+/** One role on the device confirmation page. */
+export interface DeviceRole {
+  id: string;
+  accountName: string;
+  accountId: string;
+  viaLabel: string;
+  elevated: boolean;
+}
+
+export interface CliSessionsPage {
+  sessions: CliSessionRow[];
+  /** After a revoke (303 back here): how many sessions it ended. */
+  revoked?: number;
+}
+
+/** One CLI session as the page shows it: never a token, nor the session's IdP data. */
+export interface CliSessionRow {
+  sid: string;
+  host: string;
+  client: string;
+  ip: string;
+  /** Each moment as an ISO timestamp (for `<time datetime>`) and written out in the page language. */
+  created: { iso: string; text: string };
+  refreshed?: { iso: string; text: string };
+  expires: { iso: string; text: string };
 }
 
 export interface SignedOutPage {

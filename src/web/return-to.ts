@@ -3,7 +3,7 @@
  * accepted (oauth2-proxy's rules plus a prefix allow-list), so `return_to` can never become an
  * open redirect: no scheme, no `//host`, no backslash, no control characters, no dot segments.
  */
-const ALLOWED_PREFIXES = ['/roles', '/device'];
+const ALLOWED_PREFIXES = ['/roles', '/device', '/sessions'];
 const FALLBACK = '/roles';
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const UNSAFE_CHARS = /[\\\s\x00-\x1f\x7f]/;

@@ -12,6 +12,11 @@ export interface RequestState {
   lang: Language;
   /** The signed-in user, when the browser session holds one that is still valid. */
   user?: Identity;
+  /**
+   * The browser brought a session that has ended (timed out, or gone from the store): pages that
+   * send it to sign in say so (middleware/session.ts loadUser).
+   */
+  sessionEnded?: boolean;
   /** The CLI session behind a valid bearer token (middleware/bearer.ts). */
   cliSession?: CliSession;
   /** Extra `form-action` sources for this response's CSP (middleware/security-headers.ts). */
@@ -21,6 +26,8 @@ export interface RequestState {
 /** The part of koa-session 7's `ctx.session` the bridge calls (the package does not declare it on Koa). */
 interface SessionControls {
   regenerate(): Promise<void> | undefined;
+  /** No session data was found for this request (no cookie, or one naming nothing in the store). */
+  isNew?: boolean;
   /** The session's own fields, without koa-session's internals. */
   toJSON(): Record<string, unknown>;
 }

@@ -12,6 +12,7 @@ import { artifactPath } from '../helpers/browser.js';
 import { demoConfig } from '../helpers/config.js';
 import { completeSignIn, demoInBrowser } from '../helpers/demo.js';
 import { FakeOp } from '../helpers/fake-op.js';
+import { listeningBridgeOnFakeOp } from '../helpers/fake-op-bridge.js';
 
 /**
  * Issue 12 item 7: every page the bridge renders, in real Chromium, has no serious or critical
@@ -272,6 +273,82 @@ test('the no-roles page (mallory has no groups)', async () => {
   const problems = await checkPage('no-roles', async (variant) => {
     const page = await signedIn(variant, 'mallory');
     await page.getByTestId('no-roles').waitFor();
+    return page;
+  });
+  expect(problems).toEqual([]);
+});
+
+test('the no-roles page of an administrator (the explain command; a bridge with support configured)', async () => {
+  const bridge = await listeningBridgeOnFakeOp((c) => {
+    c.support = { contact: 'the cloud platform team', url: 'https://desk.example.com/cloud', adminGroups: ['cloud-admins'] };
+  });
+  try {
+    bridge.op.user = { sub: 'admin-1', email: 'admin@example.com', groups: ['cloud-admins'], amr: ['pwd'] };
+    const problems = await checkPage('no-roles-admin', async (variant) => {
+      const page = await openPage(variant);
+      await page.goto(`${bridge.bridgeUrl}/login?return_to=%2Froles`);
+      await page.getByTestId('admin-command').waitFor();
+      return page;
+    });
+    expect(problems).toEqual([]);
+  } finally {
+    await bridge.close();
+  }
+});
+
+test('My CLI sessions, with a session to revoke', async () => {
+  const problems = await checkPage('cli-sessions', async (variant) => {
+    // A CLI session of alice's, started, approved and redeemed as the CLI does, so the page has a row.
+    const verifier = randomBytes(32).toString('base64url');
+    const started = await fetch(`${env.demo.bridgeUrl}/oauth/device_authorization`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        client_id: 'rambridge-cli',
+        client_host: 'a11y-workstation',
+        code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+        code_challenge_method: 'S256',
+      }),
+    });
+    const { device_code, verification_uri_complete } = (await started.json()) as { device_code: string; verification_uri_complete: string };
+    const link = new URL(verification_uri_complete);
+    const page = await signedIn(variant, 'alice', link.pathname + link.search);
+    await page.getByTestId('device-code-submit').click();
+    await page.getByTestId('device-approve').click();
+    await page.getByTestId('device-approved').waitFor();
+    const redeemed = await fetch(`${env.demo.bridgeUrl}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
+        device_code,
+        client_id: 'rambridge-cli',
+        code_verifier: verifier,
+      }),
+    });
+    expect(redeemed.status).toBe(200);
+    await page.getByTestId('my-cli-sessions').click();
+    await page.getByTestId('cli-session').first().waitFor();
+    return page;
+  });
+  expect(problems).toEqual([]);
+  // Three device logins and sign-ins: longer than one page's checks.
+}, 90_000);
+
+test('the chooser after the session ended', async () => {
+  const problems = await checkPage('chooser-session-ended', async (variant) => {
+    const page = await openPage(variant);
+    await page.goto(`${env.demo.bridgeUrl}/login?return_to=%2Froles%2Fdev-readonly%3Faction%3Dconsole&expired=1`);
+    await page.getByTestId('session-ended').waitFor();
+    return page;
+  });
+  expect(problems).toEqual([]);
+});
+
+test('a role page after signing in again, with the notice and the focused button', async () => {
+  const problems = await checkPage('roles-resumed', async (variant) => {
+    const page = await signedIn(variant, 'bob', '/roles/dev-readonly?action=console');
+    await page.getByTestId('resume-notice').waitFor();
     return page;
   });
   expect(problems).toEqual([]);

@@ -12,6 +12,7 @@ export const en = {
   // layout, on every page
   'layout.signOut': 'Sign out',
   'layout.language': 'Language',
+  'layout.cliSessions': 'CLI sessions',
   'common.backToRoles': 'Back to your roles',
   'common.copy': 'Copy',
   'common.copied': 'Copied',
@@ -27,6 +28,30 @@ export const en = {
   // chooser
   'chooser.title': 'Sign in',
   'chooser.intro': 'Choose how you sign in to your organisation.',
+  'chooser.sessionEnded': 'Your session ended. Sign in again.',
+
+  // a POST whose browser session had ended, back after signing in again (web/resume.ts)
+  'resume.console': 'Your session had ended; you are signed in again. Press Open console to continue.',
+  'resume.credentials': 'Your session had ended; you are signed in again. Press Get CLI credentials to continue.',
+
+  // cli-sessions (GET /sessions)
+  'cliSessions.title': 'Your CLI sessions',
+  'cliSessions.heading': 'Your CLI sessions',
+  'cliSessions.intro':
+    'Each computer where you ran {command} and approved the sign-in. Revoke a session you do not recognise or no longer need: its next command asks to log in again.',
+  'cliSessions.none': 'You have no CLI sessions.',
+  'cliSessions.client': 'Client',
+  'cliSessions.address': 'Address',
+  'cliSessions.created': 'Signed in',
+  'cliSessions.refreshed': 'Last refreshed',
+  'cliSessions.notYet': 'not yet',
+  'cliSessions.expires': 'Ends',
+  'cliSessions.revoke': 'Revoke',
+  'cliSessions.revokeLabel': 'Revoke the session of {host}, signed in {time}',
+  'cliSessions.revokeAll': 'Revoke all',
+  'cliSessions.revokedOne': 'Revoked 1 CLI session: its tokens no longer work.',
+  'cliSessions.revokedMany': 'Revoked {count} CLI sessions: their tokens no longer work.',
+  'cliSessions.revokedNone': 'Nothing was revoked: the session had already ended.',
 
   // console-post
   'consolePost.title': 'Opening the console',
@@ -72,6 +97,9 @@ export const en = {
   'deviceConfirm.client': 'Client',
   'deviceConfirm.userAgent': 'User agent',
   'deviceConfirm.none': '(none)',
+  'deviceConfirm.rolesHeading': 'Roles this device will be able to get',
+  'deviceConfirm.rolesNone': 'None at the moment: none of your groups grants a role.',
+  'deviceConfirm.rolesChange': 'These follow your groups: when your groups change, what the device can get changes too.',
   'deviceConfirm.warning': 'If someone sent you this code or link, deny: they are trying to get your access.',
   'deviceConfirm.approve': 'Approve',
   'deviceConfirm.deny': 'Deny',
@@ -113,7 +141,15 @@ export const en = {
   'noRoles.groupsEmpty': 'Your identity provider did not send any groups for you.',
   'noRoles.groupClaims':
     'rambridge reads groups from {claims} in the sign-in from your identity provider. Admin: make the IdP app send it.',
-  'noRoles.ask': 'Ask your administrator to add you to a group that grants the role you need; they can check with {command}.',
+  'noRoles.whoToAsk': 'Who can give you access',
+  'noRoles.askContact': 'Ask {contact} to add you to a group that grants the role you need.',
+  'noRoles.askLink': 'Ask for the role you need on {link}: access comes with a group that grants it.',
+  'noRoles.requestAccess': 'the access request page',
+  'noRoles.askAdmin': 'Ask your administrator to add you to a group that grants the role you need.',
+  'noRoles.tellThem': 'Say which role or access you need, and give your sign-in and groups shown above.',
+  'noRoles.adminHeading': 'For administrators',
+  'noRoles.adminIntro': 'You administer rambridge: this shows, against the configuration file, which grants these groups miss.',
+  'noRoles.adminCommandLabel': 'Command that explains the missing roles',
 
   // not-configured
   'notConfigured.console': 'Opening the console is not configured',
@@ -196,6 +232,7 @@ export const en = {
   'err.ERR_NOT_CONFIGURED.issuer': 'This rambridge cannot issue credentials yet (no STS issuer configured).',
   'err.ERR_NOT_CONFIGURED.cli': 'CLI sign-in is not configured on this rambridge.',
   'err.ERR_NOT_SIGNED_IN': 'Your rambridge session has ended.',
+  'err.ERR_CLI_SESSION_NOT_FOUND': 'You have no such CLI session.',
   'err.ERR_NOT_SIGNED_IN.idToken': 'This role needs a fresh sign-in token from your identity provider.',
   'err.ERR_SAML_TOO_LARGE': 'The sign-in response was too large.',
   'err.ERR_SAML': 'The sign-in response from your identity provider was refused.',

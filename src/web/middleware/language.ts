@@ -53,7 +53,7 @@ export function cookieLanguage(ctx: Context): Language | undefined {
 }
 
 /** The GET pages the language switcher may come back to; the rest are answers to a POST. */
-export const SWITCHER_PAGES = ['/roles', '/device', '/login', '/signed-out'] as const;
+export const SWITCHER_PAGES = ['/roles', '/device', '/login', '/signed-out', '/sessions'] as const;
 
 /**
  * The request's language and where the switcher returns to: this page when it was a GET of a

@@ -15,7 +15,7 @@ export function sessionMiddleware(app: Koa, config: BridgeConfig, store: Store):
   const https = config.server.publicUrl.startsWith('https:');
   return session(
     {
-      key: https ? '__Host-rambridge' : 'rambridge.sid',
+      key: sessionCookieName(config),
       maxAge: config.server.sessionMaxAgeSeconds * 1000,
       httpOnly: true,
       secure: https,
@@ -38,6 +38,11 @@ export function sessionMiddleware(app: Koa, config: BridgeConfig, store: Store):
 }
 
 const sessionKey = (id: string) => `session:${id}`;
+
+/** The session cookie: `__Host-` prefixed on https (Secure, Path=/, no Domain). */
+export function sessionCookieName(config: BridgeConfig): string {
+  return config.server.publicUrl.startsWith('https:') ? '__Host-rambridge' : 'rambridge.sid';
+}
 
 /**
  * Paths that never use the browser session: probes, the issuer's public documents, and the CLI's
@@ -79,17 +84,22 @@ export async function startSignedInSession(ctx: Koa.Context, fields: BrowserSess
 
 /**
  * Applies the absolute and idle timeouts on the injected clock and exposes the signed-in user as
- * `ctx.state.user`. `seenAt` is written at most once a minute so reads stay reads.
+ * `ctx.state.user`. `seenAt` is written at most once a minute so reads stay reads. A session that
+ * timed out, or whose cookie names nothing in the store any more (it expired there, or the store
+ * was emptied), sets `ctx.state.sessionEnded`, so the way to sign-in can say why.
  */
 export function loadUser(config: BridgeConfig, clock: Clock): Koa.Middleware {
+  const cookie = sessionCookieName(config);
   return async (ctx, next) => {
     const s = ctx.session;
+    if (s?.isNew && ctx.cookies.get(cookie, { signed: true }) !== undefined) ctx.state.sessionEnded = true;
     if (s?.identity && s.loginAt !== undefined) {
       const now = clock.now();
       const expired =
         now - s.loginAt >= config.server.sessionMaxAgeSeconds * 1000 ||
         now - (s.seenAt ?? s.loginAt) >= config.server.sessionIdleSeconds * 1000;
       if (expired) {
+        ctx.state.sessionEnded = true;
         ctx.session = null;
       } else {
         ctx.state.user = s.identity;

@@ -27,6 +27,8 @@ export function authRoutes(deps: WebDeps): Router {
             displayName: c.displayName,
             href: `/login?${new URLSearchParams({ idp: c.id, return_to: returnTo, ...(ctx.query.reauth === '1' ? { reauth: '1' } : {}) })}`,
           })),
+          // A flag only: the page says the session ended, and nothing about whose it was.
+          sessionEnded: ctx.query.expired === '1',
         },
         pageLocale(ctx),
       );
@@ -53,7 +55,15 @@ export function findConnector(connectors: Map<string, Connector>, id: string): C
   return connector;
 }
 
-/** Sends a browser that is not signed in to `/login`, remembering where it wanted to go. */
+/**
+ * Sends a browser that is not signed in to `/login`, remembering where it wanted to go, and
+ * whether it is there because its session ended (loadUser sets `sessionEnded`).
+ */
 export function redirectToLogin(ctx: Context): void {
-  ctx.redirect(`/login?${new URLSearchParams({ return_to: safeReturnTo(ctx.originalUrl) })}`);
+  ctx.redirect(loginPath(safeReturnTo(ctx.originalUrl), ctx.state.sessionEnded === true));
+}
+
+/** `/login?return_to=…[&expired=1]`; `returnTo` must have passed `safeReturnTo`. */
+export function loginPath(returnTo: string, sessionEnded: boolean): string {
+  return `/login?${new URLSearchParams({ return_to: returnTo, ...(sessionEnded ? { expired: '1' } : {}) }).toString()}`;
 }

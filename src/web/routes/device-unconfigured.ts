@@ -13,8 +13,9 @@ export function deviceUnconfiguredRoutes(): Router {
       hint: 'An administrator must configure the issuer section (its OIDC key signs CLI access tokens).',
     });
   };
-  for (const path of ['/oauth/device_authorization', '/oauth/token', '/oauth/revoke', '/device']) router.post(path, notConfigured);
-  for (const path of ['/device', '/api/whoami', '/api/roles']) router.get(path, notConfigured);
+  for (const path of ['/oauth/device_authorization', '/oauth/token', '/oauth/revoke', '/device', '/sessions/revoke'])
+    router.post(path, notConfigured);
+  for (const path of ['/device', '/api/whoami', '/api/roles', '/sessions']) router.get(path, notConfigured);
   router.post('/api/credentials', notConfigured);
   return router;
 }

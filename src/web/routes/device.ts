@@ -4,7 +4,9 @@ import { formatUserCode, normalizeUserCode, type DeviceFlow, type DeviceGrant, t
 import { BridgeError } from '../../errors.js';
 import { authAgeSeconds, identityKey, type Identity } from '../../idp/identity.js';
 import { formatDateTime, formatDurationIn, formatMinutesAgo } from '../i18n/format.js';
-import { translator, type MessageKey } from '../i18n/index.js';
+import { translator, type Language, type MessageKey } from '../i18n/index.js';
+import type { RoleChoice } from '../../mapping/index.js';
+import type { DeviceRole } from '../pages.js';
 import { pageLocale } from '../middleware/language.js';
 import type { WebDeps } from '../deps.js';
 import { checkCsrf, csrfToken } from '../middleware/csrf.js';
@@ -27,7 +29,7 @@ const REFUSALS: Record<Refusal, { code: string; message: MessageKey }> = {
  */
 export function deviceRoutes(deps: WebDeps, device: DeviceFlow): Router {
   const router = new Router();
-  const { config, clock, views } = deps;
+  const { config, clock, views, mapper } = deps;
   const csrf = checkCsrf(new URL(config.server.publicUrl).origin);
 
   /**
@@ -54,6 +56,8 @@ export function deviceRoutes(deps: WebDeps, device: DeviceFlow): Router {
     // ForceAuthn), and the connector refuses an answer from before this sign-in started.
     const query = new URLSearchParams({ return_to: back });
     if (!recent) query.set('reauth', '1');
+    // A decision posted from a page whose session has since ended: the chooser says so.
+    if (user === undefined && (ctx.state.sessionEnded || ctx.method === 'POST')) query.set('expired', '1');
     ctx.redirect(`/login?${query.toString()}`);
     if (ctx.method === 'POST') ctx.status = 303;
   };
@@ -162,6 +166,9 @@ export function deviceRoutes(deps: WebDeps, device: DeviceFlow): Router {
         askedAt,
         askedAtUtc: formatDateTime(lang, grant.createdAt),
         askedAgo: formatMinutesAgo(lang, clock.now() - grant.createdAt),
+        // What approving hands over, as of now: the device's roles are recomputed from the
+        // identity at each request, so they follow the user's groups (the page says so).
+        roles: deviceRoles(mapper.rolesFor(ctx.state.user as Identity), lang),
         scripts: ['/assets/page.js'],
       },
       pageLocale(ctx),
@@ -169,4 +176,16 @@ export function deviceRoutes(deps: WebDeps, device: DeviceFlow): Router {
   }
 
   return router;
+}
+
+function deviceRoles(choices: RoleChoice[], lang: Language): DeviceRole[] {
+  const t = translator(lang);
+  return choices.map(({ role }) => ({
+    id: role.id,
+    accountName: role.accountName,
+    accountId: role.accountId,
+    viaLabel:
+      role.via === 'chain' ? t('roles.chainedFrom', { role: role.chainFrom ?? '' }) : t('roles.via', { protocol: role.via.toUpperCase() }),
+    elevated: role.elevated,
+  }));
 }

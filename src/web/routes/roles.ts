@@ -12,7 +12,8 @@ import { translator, type Language } from '../i18n/index.js';
 import { pageLocale } from '../middleware/language.js';
 import { checkRoleRequest, maxDuration, roleNotGranted, type CheckedRoleRequest } from '../../issuance/role-request.js';
 import type { WebDeps } from '../deps.js';
-import { groupClaimNames } from '../group-claims.js';
+import { renderNoRoles } from '../no-roles.js';
+import { resumeAfterSignIn, resumeNotice } from '../resume.js';
 import type { PickerAccount } from '../pages.js';
 import { roleRequestFromForm } from '../role-form.js';
 import { redirectToLogin } from './auth.js';
@@ -23,6 +24,8 @@ export function roleRoutes(deps: WebDeps): Router {
   const router = new Router();
   const { mapper, views, actions, config } = deps;
   const csrf = checkCsrf(new URL(config.server.publicUrl).origin);
+  // An action whose session has ended goes through sign-in and back to its role (web/resume.ts).
+  const requirePostUser = resumeAfterSignIn(new URL(config.server.publicUrl).origin);
 
   // "Open console" answers with a redirect chain through the sign-in service to the console, and
   // CSP form-action governs redirects after a form submission too.
@@ -38,15 +41,7 @@ export function roleRoutes(deps: WebDeps): Router {
     const t = translator(ctx.state.lang);
     ctx.state.formActions?.push(...new Set(consoleOrigins));
     ctx.type = 'html';
-    if (choices.length === 0) {
-      ctx.status = 403;
-      ctx.body = views.render(
-        'no-roles',
-        { title: t('noRoles.title'), user, csrf: csrfToken(ctx), groupClaims: groupClaimNames(config, user.idp) },
-        pageLocale(ctx),
-      );
-      return;
-    }
+    if (choices.length === 0) return renderNoRoles(ctx, deps, user);
     ctx.body = views.render(
       'roles',
       {
@@ -65,6 +60,7 @@ export function roleRoutes(deps: WebDeps): Router {
         minJustification: config.elevation.minJustificationLength,
         maxJustification: JUSTIFICATION_MAX_LENGTH,
         scripts: ['/assets/picker.js'],
+        notice: resumeNotice(ctx, highlight),
       },
       pageLocale(ctx),
     );
@@ -132,11 +128,6 @@ export function roleRoutes(deps: WebDeps): Router {
 
 async function requireBrowserUser(ctx: Context, next: Next): Promise<void> {
   if (!ctx.state.user) return redirectToLogin(ctx);
-  await next();
-}
-
-async function requirePostUser(ctx: Context, next: Next): Promise<void> {
-  signedInUser(ctx);
   await next();
 }
 

@@ -130,6 +130,8 @@ const ROUTES: Route[] = [
   { path: '/device', agent: () => browser, fields: ['user_code', 'decision', '_csrf'], pass: () => ({ _csrf: csrf }) },
   { path: '/saml/corp/acs', agent: () => samlBrowser, fields: ['SAMLResponse', 'RelayState'] },
   { path: '/logout/cli-sessions', agent: () => browser, fields: ['token'] },
+  // After the bearer API routes: `all=1` ends the CLI session they use.
+  { path: '/sessions/revoke', agent: () => browser, fields: ['sid', 'all', '_csrf'], pass: () => ({ _csrf: csrf }) },
   // Last: a body that passes its checks signs the browser out.
   { path: '/logout', agent: () => browser, fields: ['_csrf', 'cli_sessions'], pass: () => ({ _csrf: csrf }) },
 ];

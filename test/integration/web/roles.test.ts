@@ -193,7 +193,7 @@ describe('browser session', () => {
     idle.clock.advance(29 * 60 * 1000);
     await idle.browser.get('/roles').expect(200);
     idle.clock.advance(30 * 60 * 1000);
-    await idle.browser.get('/roles').expect(302).expect('location', '/login?return_to=%2Froles');
+    await idle.browser.get('/roles').expect(302).expect('location', '/login?return_to=%2Froles&expired=1');
 
     // Active every 20 minutes, so never idle; still ends 12 h after sign-in.
     const absolute = await signedIn();

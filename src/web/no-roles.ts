@@ -1,0 +1,51 @@
+import type { Context } from 'koa';
+import type { BridgeConfig } from '../config/index.js';
+import type { Identity } from '../idp/identity.js';
+import { compileGlob } from '../mapping/index.js';
+import { shellQuote } from '../shell-quote.js';
+import type { WebDeps } from './deps.js';
+import { groupClaimNames } from './group-claims.js';
+import { translator } from './i18n/index.js';
+import { csrfToken } from './middleware/csrf.js';
+import { pageLocale } from './middleware/language.js';
+import type { NoRolesPage } from './pages.js';
+
+/**
+ * The page of a signed-in user whom no grant gives a role (403). It speaks to that user: who to ask
+ * (`support.contact`, `support.url`) and what to tell them (their groups). The `rambridge explain`
+ * command that shows why is for administrators (`support.adminGroups`) only: to anyone else it is
+ * a command they cannot run against a configuration they do not have.
+ */
+export function renderNoRoles(ctx: Context, deps: Pick<WebDeps, 'config' | 'views'>, user: Identity): void {
+  const { config, views } = deps;
+  ctx.status = 403;
+  ctx.type = 'html';
+  ctx.body = views.render(
+    'no-roles',
+    { title: translator(ctx.state.lang)('noRoles.title'), user, csrf: csrfToken(ctx), ...noRolesPage(config, user) },
+    pageLocale(ctx),
+  );
+}
+
+export function noRolesPage(config: BridgeConfig, user: Identity): NoRolesPage {
+  const { contact, url } = config.support;
+  return {
+    groupClaims: groupClaimNames(config, user.idp),
+    support: { ...(contact ? { contact } : {}), ...(url ? { url } : {}) },
+    ...(isAdministrator(config, user) ? { adminCommand: explainCommand(user) } : {}),
+  };
+}
+
+/** Whether one of the user's groups is (or matches a glob) in `support.adminGroups`. */
+export function isAdministrator(config: Pick<BridgeConfig, 'support'>, user: Pick<Identity, 'groups'>): boolean {
+  const patterns = config.support.adminGroups.map(compileGlob);
+  return user.groups.some((group) => patterns.some((matches) => matches(group)));
+}
+
+/** `rambridge explain` for exactly this user's groups and email, quoted for a POSIX shell. */
+function explainCommand(user: Identity): string {
+  const parts = ['rambridge explain -c CONFIG.yaml', '--groups', shellQuote(user.groups.join(','))];
+  if (user.email) parts.push('--email', shellQuote(user.email));
+  if (user.amr.length > 0) parts.push('--amr', shellQuote(user.amr.join(',')));
+  return parts.join(' ');
+}

@@ -1,0 +1,113 @@
+import Router from '@koa/router';
+import type { Middleware } from 'koa';
+import type { CliSession, CliSessions } from '../../device/index.js';
+import { BridgeError } from '../../errors.js';
+import { identityKey, type Identity } from '../../idp/identity.js';
+import type { WebDeps } from '../deps.js';
+import { formatDateTime } from '../i18n/format.js';
+import { translator, type Language } from '../i18n/index.js';
+import { checkCsrf, csrfToken } from '../middleware/csrf.js';
+import { pageLocale } from '../middleware/language.js';
+import type { CliSessionRow } from '../pages.js';
+import { loginPath, redirectToLogin } from './auth.js';
+
+/**
+ * "My CLI sessions": the signed-in user's own CLI sessions (`GET /sessions`), each revocable
+ * (`POST /sessions/revoke` with `sid`, or `all=1`). Sessions are the user's by exactly their IdP
+ * issuer and subject, as at sign-out (routes/sign-out.ts): never by email, which another IdP's user
+ * may share. A session id that is not the user's answers 404 whether it exists or not, so the
+ * form cannot be used to learn about anyone else's, and is logged (and audited as a refusal).
+ * Nothing on the page is a token: a session id only names a session, it grants nothing.
+ */
+export function cliSessionRoutes(deps: WebDeps, cliSessions: CliSessions): Router {
+  const router = new Router();
+  const { config, views } = deps;
+  const csrf = checkCsrf(new URL(config.server.publicUrl).origin);
+
+  router.get('/sessions', async function showCliSessions(ctx) {
+    const user = ctx.state.user;
+    if (!user) return redirectToLogin(ctx);
+    const lang = ctx.state.lang;
+    const sessions = await cliSessions.listForIdentity(user);
+    ctx.set('Cache-Control', 'no-store');
+    ctx.type = 'html';
+    ctx.body = views.render(
+      'cli-sessions',
+      {
+        title: translator(lang)('cliSessions.title'),
+        user,
+        csrf: csrfToken(ctx),
+        sessions: sessions.map((s) => row(s, lang)),
+        ...revokedCount(ctx.query.revoked),
+        scripts: ['/assets/page.js'], // times in the browser's own zone too
+      },
+      pageLocale(ctx),
+    );
+  });
+
+  router.post('/sessions/revoke', signedInOrBackToSignIn, csrf, async function revokeCliSessions(ctx) {
+    const user = ctx.state.user as Identity;
+    const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+    let ended: CliSession[];
+    if (body.all === '1') {
+      ended = await cliSessions.revokeForIdentity(user);
+    } else {
+      const sid = typeof body.sid === 'string' && body.sid.length <= 64 ? body.sid : '';
+      const session = sid === '' ? undefined : await cliSessions.find(sid);
+      if (!session || identityKey(session.identity) !== identityKey(user)) {
+        ctx.state.log.warn(
+          { event: 'cli-session-revoke-refused', sid: sid.slice(0, 64), exists: session !== undefined, subject: user.subject },
+          'CLI session revoke refused: not this user’s',
+        );
+        throw new BridgeError('ERR_CLI_SESSION_NOT_FOUND', {
+          userMessage: 'You have no such CLI session.',
+          hint: 'Reload the page and try again.',
+        });
+      }
+      await cliSessions.revoke(session.sid);
+      ended = [session];
+    }
+    for (const s of ended) {
+      ctx.state.log.info({ event: 'cli-session-revoked', by: 'user', sid: s.sid, subject: user.subject }, 'CLI session revoked');
+    }
+    // POST-redirect-GET: reloading the page that follows never posts again.
+    ctx.redirect(`/sessions?${new URLSearchParams({ revoked: String(ended.length) }).toString()}`);
+    ctx.status = 303;
+  });
+
+  return router;
+}
+
+/**
+ * A revoke whose browser session has ended goes to sign in and back to the list (nothing is
+ * revoked on the way: the user presses the button again); API clients get the coded 401.
+ */
+const signedInOrBackToSignIn: Middleware = async (ctx, next) => {
+  if (ctx.state.user) {
+    await next();
+    return;
+  }
+  if (ctx.accepts('json', 'html') !== 'html') {
+    throw new BridgeError('ERR_NOT_SIGNED_IN', { userMessage: 'Your rambridge session has ended.', hint: 'Sign in again.' });
+  }
+  ctx.redirect(loginPath('/sessions', true));
+  ctx.status = 303;
+};
+
+function row(s: CliSession, lang: Language): CliSessionRow {
+  const at = (ms: number) => ({ iso: new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z'), text: formatDateTime(lang, ms) });
+  return {
+    sid: s.sid,
+    host: s.client.host ?? translator(lang)('deviceConfirm.notReported'),
+    client: [s.client.clientId, s.client.version].filter(Boolean).join(' '),
+    ip: s.client.ip,
+    created: at(s.createdAt),
+    ...(s.refreshedAt !== undefined ? { refreshed: at(s.refreshedAt) } : {}),
+    expires: at(s.expiresAt),
+  };
+}
+
+/** `?revoked=N` after a revoke: a small count, or nothing. */
+function revokedCount(value: unknown): { revoked?: number } {
+  return typeof value === 'string' && /^\d{1,3}$/.test(value) ? { revoked: Number(value) } : {};
+}
