@@ -144,6 +144,24 @@ test('the role picker with the filter in use and nothing matching', async () => 
   expect(problems).toEqual([]);
 });
 
+test('the role picker filtered on the server (?q=)', async () => {
+  const problems = await checkPage('roles-filtered', async (variant) => {
+    const page = await signedIn(variant, 'alice', '/roles?q=prod');
+    await page.getByTestId('role-count').waitFor();
+    return page;
+  });
+  expect(problems).toEqual([]);
+});
+
+test('a deep link naming none of the roles', async () => {
+  const problems = await checkPage('roles-link-none', async (variant) => {
+    const page = await signedIn(variant, 'alice', '/roles/nothing-like-this');
+    await page.getByTestId('show-all-roles').waitFor();
+    return page;
+  });
+  expect(problems).toEqual([]);
+});
+
 test('at phone width, more than two roles fit a screen (before the condensed layout, two did)', async () => {
   const page = await signedIn('phone', 'alice');
   const bottomOf = (selector: string) =>

@@ -56,6 +56,15 @@ test('typing `prd ops` narrows to prod-ops and says so; `/` focuses; ArrowDown a
   // The picker stays where it was, filter and all.
   expect(new URL(page.url()).pathname).toBe('/roles');
   await expect(page.getByTestId('role-filter').inputValue()).resolves.toBe('prd ops');
+
+  // And its forms still work (the CSRF token is the session's, not spent): a second console from the same page.
+  await page.keyboard.press('Escape');
+  const [second] = await Promise.all([
+    page.context().waitForEvent('page'),
+    page.locator('[data-role-id="dev-readonly"] [data-testid="open-console"]').click(),
+  ]);
+  await second.waitForURL((url) => url.href.startsWith(`${env.demo.emulatorUrl}/console`));
+  await expect(second.getByTestId('console-role-arn').textContent()).resolves.toBe('acs:ram::1111222233334444:role/rambridge-dev-readonly');
   await page.context().close();
 });
 
