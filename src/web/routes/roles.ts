@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
 import { JUSTIFICATION_MAX_LENGTH, type Role } from '../../config/index.js';
-import { BridgeError } from '../../errors.js';
+import { BridgeError, toBridgeError } from '../../errors.js';
 import type { Identity } from '../../idp/identity.js';
 import type { RoleChoice } from '../../mapping/index.js';
 import { checkCsrf, csrfToken } from '../middleware/csrf.js';
@@ -69,7 +69,7 @@ export function roleRoutes(deps: WebDeps): Router {
       lang: ctx.state.lang,
       now: deps.clock.now(),
       // The deep link's few roles are shown by account; the recents still say when each was last used.
-      preferences: await rolePreferencesFor(deps, user, all),
+      preferences: await preferencesOrNone(ctx, user, all),
       grouped: view.withPreferences,
       query: view.query,
       highlight: view.highlight,
@@ -101,6 +101,19 @@ export function roleRoutes(deps: WebDeps): Router {
       },
       pageLocale(ctx),
     );
+  };
+
+  /**
+   * Favourites and recents make the picker better, not possible: when the store cannot say (a
+   * Redis hiccup), the roles are shown without them, as issuance records them best-effort too.
+   */
+  const preferencesOrNone = async (ctx: Context, user: Identity, all: RoleChoice[]) => {
+    try {
+      return await rolePreferencesFor(deps, user, all);
+    } catch (err) {
+      ctx.state.log.warn({ event: 'preferences-not-read', errorCode: toBridgeError(err).code }, 'role preferences not read');
+      return undefined;
+    }
   };
 
   // `?q=` filters on the server with the page script's matcher and fields, so the search works

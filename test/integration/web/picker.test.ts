@@ -1,4 +1,5 @@
 import { RolePreferences } from '../../../src/preferences/index.js';
+import { MemoryStore } from '../../../src/store/index.js';
 import { FakeOp } from '../../helpers/fake-op.js';
 import { loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
 
@@ -216,4 +217,20 @@ describe('deep links /roles/ROLE take the names the CLI takes', () => {
     ]);
     expect(page.text).toMatch(/value="prod-readonly">\s*<input type="hidden" name="favourite" value="false">/);
   });
+});
+
+test('when the store cannot read the preferences, the picker still shows every role (and says so in the log)', async () => {
+  /** A store whose preference records cannot be read: sessions and the rest work. */
+  class NoPreferences extends MemoryStore {
+    override find<T>(key: string): Promise<T | undefined> {
+      return key.startsWith('prefs:') ? Promise.reject(new Error('store unavailable')) : super.find<T>(key);
+    }
+  }
+  const bridge = await testBridge(op, { store: (clock) => new NoPreferences(clock) });
+  const browser = bridge.agent();
+  op.user = ALICE;
+  await loginThroughFakeOp(browser, op).then((r) => expect(r.status).toBe(302));
+  const page = await browser.get('/roles').expect(200);
+  expect(shown(page.text)).toEqual(ALICE_ROLES);
+  expect(bridge.logLines.some((l) => l.includes('"event":"preferences-not-read"'))).toBe(true);
 });
