@@ -15,6 +15,8 @@ const FILES: Record<string, { type: string; file: URL }> = {
   '/assets/resume.js': { type: JS, file: new URL('resume.js', SOURCE) },
   // The CLI's role matcher, compiled: the picker filters with the very code `rambridge` uses.
   '/assets/fuzzy.js': { type: JS, file: new URL('wire/fuzzy.js', BUILD) },
+  // Which roles a query shows (imports ./fuzzy.js): the server's `?q=` runs the same.
+  '/assets/role-filter.js': { type: JS, file: new URL('wire/role-filter.js', BUILD) },
 };
 
 /** Serves the few static files from memory; read once at start-up, not per request. */

@@ -40,7 +40,15 @@ export interface Pages {
   'cli-sessions': CliSessionsPage;
   'not-configured': { heading: string; message: string; role: Role };
   roles: {
-    accounts: PickerAccount[];
+    groups: PickerGroup[];
+    /** Roles shown (not hidden by the filter), and all the page holds: the live region's count. */
+    shown: number;
+    /** The filter as typed (`?q=`), kept in the search field. */
+    query: string;
+    /** This page's path and query: where the star's form comes back to without JavaScript. */
+    here: string;
+    /** A deep link (`/roles/:alias`): what it asked for and how many roles it named (0: none of the user's). */
+    deepLink?: { query: string; matches: number; notGranted?: { heading: string; message: string; hint?: string; code: string } };
     destinations: { label: string; url: string; selected?: boolean }[];
     minJustification: number;
     maxJustification: number;
@@ -83,24 +91,37 @@ export interface CredentialsPage {
   profileJson: string;
 }
 
-/** One account of the role picker, with its roles. */
-export interface PickerAccount {
+/** One group of the role picker: the favourites, the recently used roles, or an account's other roles. */
+export interface PickerGroup {
+  kind: 'favourites' | 'recents' | 'account';
+  /** `favourites`, `recents`, or the account id. */
   id: string;
-  name: string;
+  heading: string;
+  accountId?: string;
   roles: PickerRole[];
+  /** Every role in it is hidden by the filter. */
+  hidden: boolean;
 }
 
 export interface PickerRole {
   id: string;
   arn: string;
+  /** Shown with roles outside their account's group (favourites, recents). */
+  account?: { id: string; name: string };
   viaLabel: string;
   elevated: boolean;
   description?: string;
   maxLabel: string;
   durations: { seconds: number; label: string; selected: boolean }[];
   reasons: string;
+  /** The filter's fields, one per line (picker-view.ts `searchFields`). */
   search: string;
+  favourite: boolean;
+  /** When the user last got this role (web or CLI): ISO, relative in the page language, and in full. */
+  lastUsed?: { iso: string; label: string; full: string };
   highlighted: boolean;
+  /** Not matched by the filter (`?q=`). */
+  hidden: boolean;
 }
 
 /** What the no-roles page says besides the user's own groups. */

@@ -1,17 +1,19 @@
 // Role picker: fuzzy filter, keyboard and favourites. A module served as a static file (the CSP
-// allows no inline script); the matcher is the CLI's own (src/wire/fuzzy.ts, served compiled), so
-// `prd ops` finds prod-ops here exactly as `rambridge creds "prd ops"` does.
+// allows no inline script); the filter is the server's own (src/wire/role-filter.ts over the CLI's
+// matcher src/wire/fuzzy.ts, served compiled), so `prd ops` finds prod-ops here exactly as
+// `/roles?q=prd+ops` and `rambridge creds "prd ops"` do.
 // Without JavaScript the same filter runs on the server (`/roles?q=`), and every button still works.
-import { fuzzyScore } from '/assets/fuzzy.js';
+import { visibleRoles } from '/assets/role-filter.js';
 
 const input = document.getElementById('role-filter');
 const count = document.getElementById('role-count');
 const none = document.getElementById('no-match');
 const roles = Array.from(document.querySelectorAll('[data-testid="role"]'));
-const accounts = Array.from(document.querySelectorAll('[data-testid="account"]'));
-// Each role's searchable fields, one per line (account name and alias, id, RAM role name,
+// The groups roles are shown in (favourites, recent, accounts): hidden when none of theirs matches.
+const groups = Array.from(document.querySelectorAll('[data-group]'));
+// Each role's searchable fields, one per line (account name, alias and id, role id, RAM role name,
 // description, granting groups), split once rather than on every key press.
-const fields = new Map(roles.map((role) => [role, (role.getAttribute('data-search') || '').split('\n')]));
+const fields = roles.map((role) => (role.getAttribute('data-search') || '').split('\n'));
 let visible = roles.filter((role) => !role.hidden);
 let active = -1;
 
@@ -32,8 +34,9 @@ function highlight(index, scroll) {
 
 function filter() {
   const query = input.value.trim();
-  for (const role of roles) role.hidden = query !== '' && fuzzyScore(query, fields.get(role)) === undefined;
-  for (const account of accounts) account.hidden = !account.querySelector('[data-testid="role"]:not([hidden])');
+  const shown = visibleRoles(query, fields);
+  roles.forEach((role, i) => (role.hidden = !shown[i]));
+  for (const group of groups) group.hidden = !group.querySelector('[data-testid="role"]:not([hidden])');
   visible = roles.filter((role) => !role.hidden);
   if (none) none.hidden = visible.length !== 0;
   for (const role of roles) role.classList.remove('active');
@@ -42,7 +45,19 @@ function filter() {
   announce();
 }
 
-// Enter on the highlighted role opens its console (in a new tab, as the button does); an elevated
+// The address follows the filter (`/roles?q=…`, as the form without JavaScript would send it), so
+// a reload or a shared link shows the same roles.
+function rememberQuery() {
+  if (window.location.pathname !== '/roles') return;
+  const params = new URLSearchParams(window.location.search);
+  if (input.value.trim() === '') params.delete('q');
+  else params.set('q', input.value);
+  const search = params.toString();
+  window.history.replaceState(null, '', `/roles${search ? `?${search}` : ''}`);
+}
+
+// Enter on the highlighted role opens its console (in a new tab, as the button does: the picker
+// stays, so the next role is one key press away); an elevated
 // role needs a justification first, so Enter takes the user there instead.
 function openHighlighted() {
   const role = visible[active];
@@ -57,7 +72,10 @@ function openHighlighted() {
 }
 
 if (input) {
-  input.addEventListener('input', filter);
+  input.addEventListener('input', () => {
+    filter();
+    rememberQuery();
+  });
   input.addEventListener('keydown', (event) => {
     if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
       event.preventDefault();
@@ -69,6 +87,7 @@ if (input) {
     } else if (event.key === 'Escape' && input.value !== '') {
       input.value = '';
       filter();
+      rememberQuery();
     }
   });
   document.addEventListener('keydown', (event) => {
@@ -83,8 +102,10 @@ if (input) {
   announce();
 }
 
-// Favourites: the star is a small form (works without JavaScript, answering with a redirect back);
-// with JavaScript it is sent in the background and the star flips in place.
+// Favourites: the star is a small form posting to /roles/favourite (without JavaScript it answers
+// with a redirect back to this page, the role now among the favourites); with JavaScript it is
+// sent in the background and the star flips in place: the role moves up on the next visit, not
+// from under the pointer.
 for (const form of document.querySelectorAll('form[data-favourite]')) {
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
@@ -100,7 +121,8 @@ for (const form of document.querySelectorAll('form[data-favourite]')) {
     form.querySelector('input[name="favourite"]').value = favourite ? 'false' : 'true';
     button.setAttribute('aria-pressed', String(favourite));
     button.textContent = favourite ? '★' : '☆';
-    const label = favourite ? button.dataset.labelOn : button.dataset.labelOff;
-    if (label) button.setAttribute('aria-label', label);
+    // The accessible name stays "Favourite <role>" (aria-pressed says the state); the tooltip says what a click does.
+    const title = favourite ? button.dataset.titleOn : button.dataset.titleOff;
+    if (title) button.setAttribute('title', title);
   });
 }

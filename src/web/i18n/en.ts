@@ -176,6 +176,18 @@ export const en = {
   'roles.openConsole': 'Open console',
   'roles.getCredentials': 'Get CLI credentials',
   'roles.noMatch': 'No role matches the filter.',
+  'roles.filterShortcut': 'Press {key} to filter',
+  'roles.count.one': '{count} role',
+  'roles.count.many': '{count} roles',
+  'roles.favourites': 'Favourites',
+  'roles.recents': 'Recent',
+  'roles.favourite': 'Favourite {role}',
+  'roles.favouriteAdd': 'Add to favourites: shown first',
+  'roles.favouriteRemove': 'Remove from favourites',
+  'roles.lastUsed': 'Last used {when}',
+  'roles.showAll': 'Show all roles',
+  'roles.linkMatches': '{count} of your roles match “{query}”.',
+  'roles.errorCode': 'Error code {code}',
 
   // signed-out
   'signedOut.title': 'Signed out',

@@ -1,22 +1,27 @@
 import Router from '@koa/router';
 import type { Context, Next } from 'koa';
-import { JUSTIFICATION_MAX_LENGTH, type BridgeConfig } from '../../config/index.js';
-import { BridgeError } from '../../errors.js';
+import { JUSTIFICATION_MAX_LENGTH, type Role } from '../../config/index.js';
+import { BridgeError, toBridgeError } from '../../errors.js';
 import type { Identity } from '../../idp/identity.js';
 import type { RoleChoice } from '../../mapping/index.js';
 import { checkCsrf, csrfToken } from '../middleware/csrf.js';
-import { durationOptions } from '../durations.js';
 import { resolveDestination } from '../../console/destinations.js';
-import { formatDurationIn } from '../i18n/format.js';
-import { translator, type Language } from '../i18n/index.js';
+import { errorText } from '../i18n/error-text.js';
+import { translator } from '../i18n/index.js';
 import { pageLocale } from '../middleware/language.js';
-import { checkRoleRequest, maxDuration, roleNotGranted, type CheckedRoleRequest } from '../../issuance/role-request.js';
+import { checkRoleRequest, roleNotGranted, type CheckedRoleRequest } from '../../issuance/role-request.js';
 import type { WebDeps } from '../deps.js';
 import { renderNoRoles } from '../no-roles.js';
 import { resumeAfterSignIn, resumeNotice } from '../resume.js';
-import type { PickerAccount } from '../pages.js';
+import type { Pages } from '../pages.js';
+import { pickerGroups } from '../picker-view.js';
+import { rolePreferencesFor } from '../role-preferences.js';
+import { matchRoles } from '../../wire/role-match.js';
 import { roleRequestFromForm } from '../role-form.js';
 import { redirectToLogin } from './auth.js';
+
+/** Longer filters or role names than this are cut: nobody types more, and fuzzy matching is per character. */
+const MAX_QUERY_LENGTH = 200;
 
 /** The role picker and its two actions. Roles are recomputed from the identity on every request,
  * so a config change takes effect at once and a posted role is checked against current grants. */
@@ -36,19 +41,47 @@ export function roleRoutes(deps: WebDeps): Router {
     ...config.roles.flatMap((r) => (r.consoleDestination ? [r.consoleDestination] : [])),
   ].map((url) => new URL(url).origin);
 
-  const renderPicker = (ctx: Context, choices: RoleChoice[], highlight?: string, destination?: string) => {
+  interface PickerView {
+    choices: RoleChoice[];
+    /** The user's favourites and recents: on the full picker, not on a deep link. */
+    withPreferences: boolean;
+    query?: string;
+    highlight?: string;
+    destination?: string;
+    deepLink?: Pages['roles']['deepLink'];
+  }
+
+  const renderPicker = async (ctx: Context, view: PickerView) => {
     const user = signedInUser(ctx);
     const t = translator(ctx.state.lang);
     ctx.state.formActions?.push(...new Set(consoleOrigins));
     ctx.type = 'html';
-    if (choices.length === 0) return renderNoRoles(ctx, deps, user);
+    const all = mapper.rolesFor(user);
+    if (all.length === 0) return renderNoRoles(ctx, deps, user);
+    const groups = pickerGroups({
+      choices: view.choices,
+      elevation: config.elevation,
+      lang: ctx.state.lang,
+      now: deps.clock.now(),
+      // The deep link's few roles are shown by account; the recents still say when each was last used.
+      preferences: await preferencesOrNone(ctx, user, all),
+      grouped: view.withPreferences,
+      query: view.query,
+      highlight: view.highlight,
+    });
+    const { destination } = view;
     ctx.body = views.render(
       'roles',
       {
-        title: t('roles.title'),
+        title: view.deepLink?.notGranted?.heading ?? t('roles.title'),
         user,
         csrf: csrfToken(ctx),
-        accounts: groupByAccount(choices, config.elevation, ctx.state.lang, highlight),
+        groups,
+        shown: groups.reduce((n, g) => n + g.roles.filter((r) => !r.hidden).length, 0),
+        query: view.query ?? '',
+        // `q` re-encoded (`+` for a space): return_to refuses a decoded space (return-to.ts).
+        here: view.query ? `/roles?${new URLSearchParams({ q: view.query }).toString()}` : ctx.originalUrl,
+        deepLink: view.deepLink,
         // A deep link may name a console page (`rambridge console ROLE --destination URL`): offered
         // pre-selected, but only when the allow-list accepts it.
         destinations: destination
@@ -60,23 +93,72 @@ export function roleRoutes(deps: WebDeps): Router {
         minJustification: config.elevation.minJustificationLength,
         maxJustification: JUSTIFICATION_MAX_LENGTH,
         scripts: ['/assets/picker.js'],
-        notice: resumeNotice(ctx, highlight),
+        notice: resumeNotice(ctx, view.highlight),
       },
       pageLocale(ctx),
     );
   };
 
+  /**
+   * Favourites and recents make the picker better, not possible: when the store cannot say (a
+   * Redis hiccup), the roles are shown without them, as issuance records them best-effort too.
+   */
+  const preferencesOrNone = async (ctx: Context, user: Identity, all: RoleChoice[]) => {
+    try {
+      return await rolePreferencesFor(deps, user, all);
+    } catch (err) {
+      ctx.state.log.warn({ event: 'preferences-not-read', errorCode: toBridgeError(err).code }, 'role preferences not read');
+      return undefined;
+    }
+  };
+
+  // `?q=` filters on the server with the page script's matcher and fields, so the search works
+  // without JavaScript too (the form around the field is a GET to this page).
   router.get('/roles', requireBrowserUser, async function showRoles(ctx) {
-    renderPicker(ctx, mapper.rolesFor(signedInUser(ctx)));
+    const q = ctx.query.q;
+    const query = typeof q === 'string' ? q.slice(0, MAX_QUERY_LENGTH) : '';
+    await renderPicker(ctx, { choices: mapper.rolesFor(signedInUser(ctx)), withPreferences: true, query });
   });
 
-  router.get('/roles/:alias', requireBrowserUser, async function showOneRole(ctx) {
+  /**
+   * `/roles/ROLE`: a link to one role, by the names `rambridge` accepts (`matchRoles`: id, RAM role
+   * name, ARN, id without its account prefix, else fuzzy). One role: it alone, highlighted; several:
+   * those, saying how many; none of the user's: 403 ERR_ROLE_NOT_GRANTED, on the same page, with
+   * the way back to all roles. Never says whether a role the user lacks exists.
+   */
+  router.get('/roles/:alias', requireBrowserUser, async function showLinkedRoles(ctx) {
+    const wanted = String(ctx.params.alias ?? '').slice(0, MAX_QUERY_LENGTH);
     const choices = mapper.rolesFor(signedInUser(ctx));
-    const choice = choices.find((c) => c.role.id === ctx.params.alias);
-    if (!choice) throw roleNotGranted();
+    const named = new Set<Role>(
+      matchRoles(
+        choices.map((c) => c.role),
+        wanted,
+      ).matches,
+    );
+    const linked = choices.filter((c) => named.has(c.role));
+    if (linked.length === 0 && choices.length > 0) {
+      const refused = roleNotGranted();
+      ctx.state.log.warn({ event: 'role-refused', requested: wanted.slice(0, 200) }, 'role not granted');
+      deps.metrics.observeRefusal(refused.code);
+      ctx.status = refused.status;
+      const { message, hint } = errorText(refused, ctx.state.lang);
+      const t = translator(ctx.state.lang);
+      return renderPicker(ctx, {
+        choices: [],
+        withPreferences: false,
+        deepLink: { query: wanted, matches: 0, notGranted: { heading: t('error.heading.403'), message, hint, code: refused.code } },
+      });
+    }
     const requested = typeof ctx.query.destination === 'string' ? ctx.query.destination : undefined;
-    const destination = requested && resolveDestination(requested, choice.role, config.alibaba);
-    renderPicker(ctx, [choice], choice.role.id, destination);
+    // Checked against each role shown: a page the allow-list refuses for one of them is refused.
+    const destination = requested ? linked.map((c) => resolveDestination(requested, c.role, config.alibaba))[0] : undefined;
+    await renderPicker(ctx, {
+      choices: linked,
+      withPreferences: false,
+      highlight: linked.length === 1 ? linked[0]!.role.id : undefined,
+      destination,
+      deepLink: { query: wanted, matches: linked.length },
+    });
   });
 
   const roleRequest = (ctx: Context): CheckedRoleRequest =>
@@ -136,29 +218,4 @@ function signedInUser(ctx: Context): Identity {
   const user = ctx.state.user;
   if (!user) throw new BridgeError('ERR_NOT_SIGNED_IN', { userMessage: 'Your rambridge session has ended.', hint: 'Sign in again.' });
   return user;
-}
-
-function groupByAccount(choices: RoleChoice[], elevation: BridgeConfig['elevation'], lang: Language, highlight?: string): PickerAccount[] {
-  const t = translator(lang);
-  const accounts = new Map<string, PickerAccount>();
-  for (const { role, reasons } of choices) {
-    const account = accounts.get(role.accountId) ?? { id: role.accountId, name: role.accountName, roles: [] };
-    accounts.set(role.accountId, account);
-    account.roles.push({
-      id: role.id,
-      arn: role.arn,
-      viaLabel:
-        role.via === 'chain'
-          ? t('roles.chainedFrom', { role: role.chainFrom ?? '' })
-          : t('roles.via', { protocol: role.via.toUpperCase() }),
-      elevated: role.elevated,
-      description: role.description,
-      maxLabel: formatDurationIn(lang, maxDuration(role, elevation)),
-      durations: durationOptions(maxDuration(role, elevation), lang),
-      reasons: reasons.map((r) => t('roles.reason', { grant: r.grant, group: r.group })).join(t('roles.listSeparator')),
-      search: [role.id, role.roleName, role.accountName, role.accountId, role.description ?? ''].join(' ').toLowerCase(),
-      highlighted: role.id === highlight,
-    });
-  }
-  return [...accounts.values()];
 }

@@ -1,0 +1,236 @@
+import { RolePreferences } from '../../../src/preferences/index.js';
+import { MemoryStore } from '../../../src/store/index.js';
+import { FakeOp } from '../../helpers/fake-op.js';
+import { loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
+
+/**
+ * Issue 12 items 2 and 3, the server's half: `?q=` filters without JavaScript with the CLI's
+ * matcher, favourites and recents come first, the last duration is pre-selected, and deep links
+ * `/roles/ROLE` accept the CLI's names for a role.
+ */
+let op: FakeOp;
+beforeAll(async () => {
+  op = await FakeOp.start();
+});
+afterAll(async () => {
+  await op.close();
+});
+
+const ALICE = { sub: 'alice-sub', email: 'alice@example.com', name: 'Alice', groups: ['rambridge-dev', 'rambridge-ops'], amr: ['pwd'] };
+const ALICE_ROLES = ['dev-admin', 'dev-readonly', 'prod-ops', 'prod-readonly', 'prod-auditor'];
+
+async function signedIn() {
+  const bridge = await testBridge(op);
+  const browser = bridge.agent();
+  op.user = ALICE;
+  await loginThroughFakeOp(browser, op).then((r) => expect(r.status).toBe(302));
+  const csrf = /name="_csrf" value="([^"]+)"/.exec((await browser.get('/roles').expect(200)).text)![1]!;
+  const identity = { issuer: op.issuer, subject: ALICE.sub };
+  return { ...bridge, browser, csrf, prefs: new RolePreferences({ store: bridge.store, clock: bridge.clock }), identity };
+}
+
+/** Every role element of the page, in order, with whether it is hidden. */
+function rolesOf(html: string): Array<{ id: string; hidden: boolean }> {
+  return [...html.matchAll(/<li class="role[^"]*" data-testid="role" data-role-id="([^"]+)"[^>]*?( hidden)?>/g)].map((m) => ({
+    id: m[1]!,
+    hidden: m[2] !== undefined,
+  }));
+}
+const shown = (html: string) =>
+  rolesOf(html)
+    .filter((r) => !r.hidden)
+    .map((r) => r.id);
+/** The groups' test ids (favourites, recents, account) in order, with the roles each holds. */
+function groupsOf(html: string): Array<[string, string[]]> {
+  return html
+    .split('<section class="account')
+    .slice(1)
+    .map((part) => [/data-testid="(\w+)"/.exec(part)![1]!, rolesOf(part).map((r) => r.id)]);
+}
+const countText = (html: string) => /id="role-count"[^>]*>([^<]*)</.exec(html)?.[1];
+
+describe('?q= filters on the server', () => {
+  test('`prd ops` finds prod-ops alone, the field keeps the query, the count and the star come back here', async () => {
+    const { browser } = await signedIn();
+    const page = await browser.get('/roles?q=prd+ops').expect(200);
+    expect(shown(page.text)).toEqual(['prod-ops']);
+    // The others are in the page, hidden: clearing the filter with JavaScript brings them back.
+    expect(rolesOf(page.text).map((r) => r.id)).toEqual(ALICE_ROLES);
+    expect(page.text).toContain('name="q" value="prd ops"');
+    expect(page.text).toContain('<form method="get" action="/roles" role="search"');
+    expect(countText(page.text)).toBe('1 role');
+    expect(page.text).toMatch(/id="no-match"[^>]* hidden>/);
+    // The development account has no match: hidden as a whole.
+    expect(page.text).toMatch(/data-account-id="1111222233334444" data-group="account" hidden>/);
+    expect(page.text).toContain('name="return_to" value="/roles?q=prd+ops"');
+  });
+
+  test.each([
+    ['account name', 'Production', ['prod-ops', 'prod-readonly', 'prod-auditor']],
+    ['account alias', 'dev', ['dev-admin', 'dev-readonly']],
+    ['RAM role name', 'rambridge-prod-auditor', ['prod-auditor']],
+    ['description', 'operate production', ['prod-ops']],
+    // Names first: the `ops` group grants all three prod roles, but `ops` names prod-ops.
+    ['role id before granting group', 'ops', ['prod-ops']],
+  ])('matches the %s', async (_field, query, expected) => {
+    const { browser } = await signedIn();
+    const page = await browser.get(`/roles?q=${encodeURIComponent(query)}`).expect(200);
+    expect(shown(page.text)).toEqual(expected);
+  });
+
+  test('nothing matching: the message and a way back, in Chinese too', async () => {
+    const { browser } = await signedIn();
+    const page = await browser.get('/roles?q=zzzz').expect(200);
+    expect(shown(page.text)).toEqual([]);
+    expect(countText(page.text)).toBe('0 roles');
+    expect(page.text).toMatch(/<p id="no-match" class="hint" data-testid="no-match">No role matches the filter. <a href="\/roles">/);
+    const zh = await browser.get('/roles?q=zzzz').set('Accept-Language', 'zh-CN').expect(200);
+    expect(countText(zh.text)).toBe('0 个角色');
+  });
+
+  test('each role carries its search fields, one per line, as the page script reads them', async () => {
+    const { browser } = await signedIn();
+    const page = await browser.get('/roles').expect(200);
+    const search = /data-role-id="prod-ops" data-search="([^"]*)"/.exec(page.text)![1]!;
+    expect(search.split('\n')).toEqual([
+      'Production',
+      'prod',
+      '5555666677778888',
+      'prod-ops',
+      'rambridge-prod-ops',
+      'Operate ECS and OSS in production.',
+      'rambridge-ops',
+    ]);
+    expect(page.text).toContain('aria-live="polite" data-one="{count} role" data-many="{count} roles"');
+    expect(countText(page.text)).toBe('5 roles');
+    expect(page.text).toContain('<kbd>/</kbd>');
+  });
+});
+
+describe('favourites and recents come first', () => {
+  test('a star posted without JavaScript comes back to the picker with the role under Favourites', async () => {
+    const { browser, csrf } = await signedIn();
+    const res = await browser
+      .post('/roles/favourite')
+      .type('form')
+      .send({ _csrf: csrf, role: 'prod-auditor', favourite: 'true', return_to: '/roles' })
+      .expect(303);
+    expect(res.headers.location).toBe('/roles');
+    const page = await browser.get('/roles').expect(200);
+    expect(groupsOf(page.text)).toEqual([
+      ['favourites', ['prod-auditor']],
+      ['account', ['dev-admin', 'dev-readonly']],
+      ['account', ['prod-ops', 'prod-readonly']],
+    ]);
+    // Its star is pressed and the form now unstars it; the others star.
+    const star = (id: string) =>
+      new RegExp(`value="${id}">\\s*<input type="hidden" name="favourite" value="(\\w+)">[\\s\\S]*?aria-pressed="(\\w+)"`).exec(page.text)!;
+    expect(star('prod-auditor').slice(1)).toEqual(['false', 'true']);
+    expect(star('dev-admin').slice(1)).toEqual(['true', 'false']);
+    // The role card outside its account names the account.
+    const card = page.text.slice(page.text.indexOf('data-role-id="prod-auditor"'), page.text.indexOf('data-role-id="dev-admin"'));
+    expect(card).toContain('Production <span class="account-id">5555666677778888</span>');
+  });
+
+  test('recently used roles (web or CLI) follow, most recent first, saying when; the last duration is pre-selected', async () => {
+    const { browser, prefs, identity, clock } = await signedIn();
+    await prefs.setFavourite(identity, 'dev-admin', true);
+    await prefs.recordUse(identity, 'prod-readonly', 1800);
+    clock.advance(60_000);
+    await prefs.recordUse(identity, 'dev-admin', 7200);
+    clock.advance(20 * 60_000);
+    const page = await browser.get('/roles').expect(200);
+    expect(groupsOf(page.text)).toEqual([
+      ['favourites', ['dev-admin']],
+      ['recents', ['prod-readonly']],
+      ['account', ['dev-readonly']],
+      ['account', ['prod-ops', 'prod-auditor']],
+    ]);
+    const card = (id: string) => page.text.slice(page.text.indexOf(`data-role-id="${id}"`)).split('</li>')[0]!;
+    expect(card('prod-readonly')).toMatch(
+      /data-testid="last-used">Last used <time datetime="[^"]+Z" title="[^"]+ UTC">21 minutes ago<\/time>/,
+    );
+    expect(card('dev-admin')).toContain('>20 minutes ago</time>');
+    expect(card('dev-readonly')).not.toContain('last-used');
+    expect(card('prod-readonly')).toContain('<option value="1800" selected>');
+    expect(card('dev-admin')).toContain('<option value="7200" selected>');
+    // Otherwise the usual hour.
+    expect(card('dev-readonly')).toContain('<option value="3600" selected>');
+
+    const zh = await browser.get('/roles').set('Accept-Language', 'zh-CN').expect(200);
+    expect(zh.text).toContain('>21分钟前</time>');
+    expect(zh.text).toContain('<h2 id="group-favourites">收藏</h2>');
+  });
+
+  test('a last duration the picker has no step for (rambridge creds -d 45m) is offered and selected', async () => {
+    const { browser, prefs, identity } = await signedIn();
+    await prefs.recordUse(identity, 'dev-readonly', 2700);
+    const page = await browser.get('/roles').expect(200);
+    const card = page.text.slice(page.text.indexOf('data-role-id="dev-readonly"')).split('</li>')[0]!;
+    expect([...card.matchAll(/<option value="(\d+)"( selected)?>/g)].map((m) => `${m[1]}${m[2] ? '*' : ''}`)).toEqual(
+      expect.arrayContaining(['1800', '2700*', '3600']),
+    );
+  });
+});
+
+describe('deep links /roles/ROLE take the names the CLI takes', () => {
+  test.each([
+    ['the id', 'prod-ops'],
+    ['the RAM role name', 'rambridge-prod-ops'],
+    ['the id without its account prefix', 'ops'],
+    ['the ARN', encodeURIComponent('acs:ram::5555666677778888:role/rambridge-prod-ops')],
+    ['a unique fuzzy match', 'prd%20ops'],
+  ])('%s shows that role alone, highlighted, with "show all roles"', async (_how, alias) => {
+    const { browser } = await signedIn();
+    const page = await browser.get(`/roles/${alias}`).expect(200);
+    expect(rolesOf(page.text)).toEqual([{ id: 'prod-ops', hidden: false }]);
+    expect(page.text).toContain('<li class="role highlighted" data-testid="role" data-role-id="prod-ops"');
+    expect(page.text).toMatch(/<a href="\/roles" data-testid="show-all-roles">Show all roles<\/a>/);
+    expect(page.text).not.toContain('roles match');
+  });
+
+  test('an ambiguous name shows every role it names, saying how many', async () => {
+    const { browser } = await signedIn();
+    const page = await browser.get('/roles/readonly').expect(200);
+    expect(shown(page.text)).toEqual(['dev-readonly', 'prod-readonly']);
+    expect(page.text).not.toContain('class="role highlighted"');
+    expect(page.text).toContain('2 of your roles match “readonly”.');
+    expect(page.text).toContain('data-testid="show-all-roles"');
+  });
+
+  test('a name none of her roles answers to: 403 with the code and the way back, logged as a refusal', async () => {
+    const { browser, logLines } = await signedIn();
+    const page = await browser.get('/roles/nothing-like-this').expect(403);
+    expect(page.text).toContain('data-testid="error-code">ERR_ROLE_NOT_GRANTED</code>');
+    expect(page.text).toContain('<a class="button" href="/roles" data-testid="show-all-roles">Show all roles</a>');
+    expect(rolesOf(page.text)).toEqual([]);
+    expect(logLines.some((l) => l.includes('"event":"role-refused"') && l.includes('nothing-like-this'))).toBe(true);
+  });
+
+  test('favourites and recents do not reorder a deep link, but its star and last use show', async () => {
+    const { browser, prefs, identity } = await signedIn();
+    await prefs.setFavourite(identity, 'prod-readonly', true);
+    const page = await browser.get('/roles/readonly').expect(200);
+    expect(groupsOf(page.text)).toEqual([
+      ['account', ['dev-readonly']],
+      ['account', ['prod-readonly']],
+    ]);
+    expect(page.text).toMatch(/value="prod-readonly">\s*<input type="hidden" name="favourite" value="false">/);
+  });
+});
+
+test('when the store cannot read the preferences, the picker still shows every role (and says so in the log)', async () => {
+  /** A store whose preference records cannot be read: sessions and the rest work. */
+  class NoPreferences extends MemoryStore {
+    override find<T>(key: string): Promise<T | undefined> {
+      return key.startsWith('prefs:') ? Promise.reject(new Error('store unavailable')) : super.find<T>(key);
+    }
+  }
+  const bridge = await testBridge(op, { store: (clock) => new NoPreferences(clock) });
+  const browser = bridge.agent();
+  op.user = ALICE;
+  await loginThroughFakeOp(browser, op).then((r) => expect(r.status).toBe(302));
+  const page = await browser.get('/roles').expect(200);
+  expect(shown(page.text)).toEqual(ALICE_ROLES);
+  expect(bridge.logLines.some((l) => l.includes('"event":"preferences-not-read"'))).toBe(true);
+});
