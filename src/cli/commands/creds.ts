@@ -9,6 +9,7 @@ import { formatRemaining } from '../client/duration.js';
 import { FORMATS, formatEnv, formatJson, formatProcess, formatSummary, type Format } from '../client/formats.js';
 import type { ClientContext } from '../client/context.js';
 import { t } from '../i18n/index.js';
+import { aliyunProfileName } from '../../wire/aliyun-profile.js';
 
 interface CredsOptions extends CredentialOptions {
   format?: Format;
@@ -25,7 +26,7 @@ export function registerCreds(program: Command): void {
         'output: summary (the default on a terminal) never shows secrets; env is the default otherwise',
       ).choices(FORMATS),
     )
-    .option('--profile <name>', 'aliyun-profile: the profile to write (default: the role id)')
+    .option('--profile <name>', 'aliyun-profile: the profile to write (default: rambridge-ROLE, the name configure-aliyun gives it)')
     .option('--region <id>', "aliyun-profile: region_id of a new profile (default: the current profile's)")
     .action((role: string, options: CredsOptions) =>
       runClient(options, async (ctx) => {
@@ -54,7 +55,7 @@ function render(format: Exclude<Format, 'aliyun-profile'>, obtained: ObtainedCre
 /** A `StsToken` profile: for tools that read only ~/.aliyun/config.json. It does not refresh itself;
  * `configure-aliyun` writes profiles that do. */
 async function writeProfile(ctx: ClientContext, { role, credentials }: ObtainedCredentials, options: CredsOptions): Promise<void> {
-  const name = options.profile ?? role.id;
+  const name = options.profile ?? aliyunProfileName(role.id);
   await updateAliyunConfig(ctx.paths.aliyunConfig, (config) =>
     upsertProfile(
       config,
