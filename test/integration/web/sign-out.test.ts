@@ -84,6 +84,36 @@ test('cli_sessions=end on the sign-out form ends them at once; no offer without 
   expect(page.text).not.toContain('data-testid="idp-logout"'); // the fake IdP advertises no end_session_endpoint
 });
 
+test('POST-redirect-GET: the offer token never goes in the URL; reloading the page, or a cookie not ours, shows the plain page', async () => {
+  const bridge = await testBridge(op);
+  const { browser, csrf } = await aliceWithCliSession(bridge);
+  const posted = await browser.post('/logout').type('form').send({ _csrf: csrf }).expect(303);
+  expect(posted.headers.location).toBe('/signed-out');
+  const cookie = (posted.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('rambridge.signed-out='))!;
+  expect(cookie).toMatch(/HttpOnly/i);
+  const page = await browser.get('/signed-out').expect(200);
+  const token = offerToken(page.text)!;
+  expect(token).toBeDefined();
+  // The token is sealed in the cookie, not readable there.
+  expect(cookie).not.toContain(token);
+
+  // Read once: a reload (or the IdP sending the browser back) is the plain page, never an error.
+  const reloaded = await browser.get('/signed-out').expect(200);
+  expect(reloaded.text).toContain('data-testid="signed-out"');
+  expect(reloaded.text).not.toContain('data-testid="cli-sessions-offer"');
+
+  // A forged or altered cookie is ignored, as is one past its ten minutes.
+  const forged = await bridge.agent().get('/signed-out').set('Cookie', 'rambridge.signed-out=bm90LW91cnM').expect(200);
+  expect(forged.text).not.toContain('data-testid="cli-sessions-offer"');
+  const late = bridge.agent();
+  const value = /^rambridge\.signed-out=([^;]+)/.exec(cookie)![1]!;
+  const fresh = await late.get('/signed-out').set('Cookie', `rambridge.signed-out=${value}`).expect(200);
+  expect(fresh.text).toContain('data-testid="cli-sessions-offer"');
+  bridge.clock.advance(11 * 60 * 1000);
+  const stale = await late.get('/signed-out').set('Cookie', `rambridge.signed-out=${value}`).expect(200);
+  expect(stale.text).not.toContain('data-testid="cli-sessions-offer"');
+});
+
 describe('RP-initiated logout at the development IdP (oidc-provider)', () => {
   let idp: RunningDevIdp;
   const clientSecret = 'sign-out-test-secret-0123456789abcdef';
