@@ -54,7 +54,7 @@ function render(format: Exclude<Format, 'aliyun-profile'>, obtained: ObtainedCre
 
 /** A `StsToken` profile: for tools that read only ~/.aliyun/config.json. It does not refresh itself;
  * `configure-aliyun` writes profiles that do. */
-async function writeProfile(ctx: ClientContext, { role, credentials }: ObtainedCredentials, options: CredsOptions): Promise<void> {
+export async function writeProfile(ctx: ClientContext, { role, credentials }: ObtainedCredentials, options: CredsOptions): Promise<void> {
   const name = options.profile ?? aliyunProfileName(role.id);
   await updateAliyunConfig(ctx.paths.aliyunConfig, (config) =>
     upsertProfile(
