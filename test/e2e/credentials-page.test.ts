@@ -134,3 +134,15 @@ test('a copy button puts its block on the clipboard and says so', async () => {
   expect(copied).toMatch(/^set -gx ALIBABA_CLOUD_ACCESS_KEY_ID '/);
   await page.context().close();
 });
+
+test('in Chinese: the countdown and the aliyun language follow the page; the shells keep their names', async () => {
+  const page = await credentialsPage({ locale: 'zh-CN' }, (p) => p.clock.install());
+  expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
+  const countdown = page.getByTestId('credentials-countdown');
+  await page.clock.runFor(2 * 60_000);
+  expect(await countdown.textContent()).toMatch(/^\d+ 分钟后过期。$/);
+  expect(await page.getByRole('tab').allTextContents()).toEqual(['bash / zsh', 'fish', 'PowerShell', 'cmd']);
+  expect(await page.getByTestId('credentials-configure-bash').textContent()).toMatch(/ --language zh$/);
+  await page.screenshot({ path: artifactPath('credentials-zh-CN.png'), fullPage: true });
+  await page.context().close();
+});
