@@ -7,6 +7,7 @@ import type { Connector } from './idp/connector.js';
 import { createConnector } from './idp/index.js';
 import { createDeviceFlow, deviceDiscovery } from './device/index.js';
 import { createRoleActions } from './web/console-actions.js';
+import { ShownCredentialsStore } from './web/shown-credentials.js';
 import { AuditLog, CredentialIssuer } from './issuance/index.js';
 import type { BridgeIssuer } from './issuer/index.js';
 import type { StsClient } from './sts/index.js';
@@ -28,6 +29,7 @@ import { securityHeaders } from './web/middleware/security-headers.js';
 import { forBrowserSessions, loadUser, sessionMiddleware } from './web/middleware/session.js';
 import type { RoleActions } from './web/role-actions.js';
 import { apiRoutes } from './web/routes/api.js';
+import { credentialsRoutes } from './web/routes/credentials.js';
 import { authRoutes } from './web/routes/auth.js';
 import { cliSessionRoutes } from './web/routes/cli-sessions.js';
 import { deviceRoutes } from './web/routes/device.js';
@@ -85,6 +87,8 @@ export function createApp(deps: AppDeps): Koa {
           logger: deps.logger,
         })
       : undefined;
+  // Credentials minted in the browser wait here for their GET page (POST-redirect-GET).
+  const shown = new ShownCredentialsStore({ store, clock: deps.clock, markerSeconds: config.server.sessionMaxAgeSeconds });
   const web: WebDeps = {
     config,
     store,
@@ -102,7 +106,7 @@ export function createApp(deps: AppDeps): Koa {
     metrics,
     views,
     flows: new LoginFlows(config, store, deps.clock),
-    actions: deps.actions ?? (credentials ? createRoleActions({ config, credentials, views, fetch: deps.fetch }) : {}),
+    actions: deps.actions ?? (credentials ? createRoleActions({ config, credentials, views, shown, fetch: deps.fetch }) : {}),
     credentials,
     issuer: deps.issuer,
     discoveryExtras: deps.issuer && deviceDiscovery(config.server.publicUrl),
@@ -129,6 +133,7 @@ export function createApp(deps: AppDeps): Koa {
     signOut,
     samlSpRoutes(web),
     roleRoutes(web),
+    credentialsRoutes(web, shown),
     launchRoutes(web),
     favouriteRoutes(web), // the picker's star (src/preferences/)
     ...cliRoutes,

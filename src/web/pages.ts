@@ -1,6 +1,7 @@
 import type { Role } from '../config/index.js';
 import type { DeviceClient } from '../device/index.js';
 import type { Identity } from '../idp/identity.js';
+import type { Shell } from './shell-snippets.js';
 
 /**
  * Every page the bridge renders (views/<name>.eta) and the data its template reads, so a missing
@@ -11,6 +12,8 @@ export interface Pages {
   chooser: { idps: { id: string; displayName: string; href: string }[]; sessionEnded: boolean };
   'console-post': { role: Role; action: string; samlResponse: string; relayState: string };
   credentials: { role: Role } & CredentialsPage;
+  /** `GET /roles/credentials/<id>` once the credentials are no longer kept: offers the role again. */
+  'credentials-gone': { roleId?: string };
   'device-code': { value: string; error?: { code: string; message: string } };
   'device-confirm': {
     userCode: string;
@@ -81,13 +84,19 @@ export interface PageNotice {
 export type PageName = keyof Pages;
 export type PageData<P extends PageName> = LayoutData & Pages[P];
 
-/** The three ways the credentials page offers credentials: shell exports, an Alibaba CLI profile, the expiry. */
+/** The ways the credentials page offers credentials: per shell, an Alibaba CLI profile, the expiry and a countdown. */
 export interface CredentialsPage {
   roleSessionName: string;
+  /** ISO 8601, for `<time datetime>` and the countdown. */
   expiration: string;
   expirationUtc: string;
+  /** The countdown as first shown ("expires in 59 min"); page.js keeps it current. */
+  expiresIn: string;
+  /** Whole seconds left when the page was made: where page.js's countdown starts. */
+  secondsLeft: number;
   profileName: string;
-  envExports: string;
+  /** A tab each; `env` and `configure` absent where the shell cannot take the values literally. */
+  shells: { shell: Shell; name: string; env?: string; configure?: string }[];
   profileJson: string;
 }
 

@@ -223,11 +223,36 @@ test('the credentials page; its code blocks can be scrolled from the keyboard', 
       id: e.id,
       scrolls: ['auto', 'scroll'].includes((globalThis as unknown as InBrowser).getComputedStyle(e).overflowX),
       tabindex: e.getAttribute('tabindex'),
+      named: (e.getAttribute('aria-label') ?? '') !== '',
     })),
   );
   expect(blocks.length).toBeGreaterThan(0);
-  expect(blocks).toEqual(blocks.map((b) => ({ id: b.id, scrolls: true, tabindex: '0' })));
+  expect(blocks).toEqual(blocks.map((b) => ({ id: b.id, scrolls: true, tabindex: '0', named: true })));
   await page.context().close();
+});
+
+test('the credentials page with another shell chosen by keyboard, its tabs and panel', async () => {
+  const problems = await checkPage('credentials-powershell', async (variant) => {
+    const page = await signedIn(variant, 'bob');
+    await page.locator('[data-role-id="dev-readonly"] [data-testid="get-credentials"]').click();
+    await page.getByTestId('credentials').waitFor();
+    await page.getByRole('tab', { name: 'bash / zsh' }).focus();
+    await page.keyboard.press('End');
+    await page.keyboard.press('ArrowLeft');
+    await page.getByTestId('credentials-env-powershell').waitFor();
+    return page;
+  });
+  expect(problems).toEqual([]);
+});
+
+test('the credentials page once the credentials are no longer shown', async () => {
+  const problems = await checkPage('credentials-gone', async (variant) => {
+    // An id never issued answers as one whose credentials are gone: the friendly page, no error.
+    const page = await signedIn(variant, 'bob', `/roles/credentials/${'A'.repeat(43)}`);
+    await page.getByTestId('credentials-gone').waitFor();
+    return page;
+  });
+  expect(problems).toEqual([]);
 });
 
 test('the device code entry page', async () => {

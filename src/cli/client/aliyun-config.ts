@@ -1,3 +1,4 @@
+import { DEFAULT_ALIYUN_REGION } from '../../wire/aliyun-profile.js';
 import { readJsonFile, writeJsonFile } from './secure-file.js';
 
 /** A profile of `~/.aliyun/config.json`; fields this tool does not know are kept as they are. */
@@ -15,7 +16,7 @@ export interface AliyunConfig {
 }
 
 /** The aliyun CLI refuses a profile without a region; its own default when it has to pick one. */
-export const FALLBACK_REGION = 'cn-hangzhou';
+export const FALLBACK_REGION = DEFAULT_ALIYUN_REGION;
 
 /**
  * Adds or updates one profile and leaves everything else — other profiles, their order, `current`,

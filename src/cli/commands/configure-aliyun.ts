@@ -11,6 +11,7 @@ import { resolveRole } from '../client/resolve-role.js';
 import { userKey } from '../client/sessions.js';
 import { t } from '../i18n/index.js';
 import { helpText } from '../i18n/help.js';
+import { aliyunProfileName } from '../../wire/aliyun-profile.js';
 
 export interface ConfigureOptions extends CommonOptions {
   region?: string;
@@ -18,9 +19,6 @@ export interface ConfigureOptions extends CommonOptions {
   /** The role whose profile becomes the aliyun CLI's `current` one; without it `current` is left alone. */
   setCurrent?: string;
 }
-
-/** Profiles this command owns are named `rambridge-<role id>`. */
-export const PROFILE_PREFIX = 'rambridge-';
 
 export function registerConfigureAliyun(program: Command): void {
   clientCommand(program, 'configure-aliyun', helpText('configureAliyun.description'))
@@ -66,7 +64,7 @@ export async function configureAliyun(
   const roles = only.length ? only.map((q) => resolveRole(all, q)) : all;
   const profiles = roles.map((role) => externalProfile(server, role, duration));
   if (!isNonEmpty(profiles)) throw new CliError('ERR_CLI_NOT_ALLOWED', t('noProfileRoles'), { hint: t('noProfileRolesHint') });
-  const current = options.setCurrent === undefined ? undefined : `${PROFILE_PREFIX}${resolveRole(roles, options.setCurrent).id}`;
+  const current = options.setCurrent === undefined ? undefined : aliyunProfileName(resolveRole(roles, options.setCurrent).id);
   await updateAliyunConfig(ctx.paths.aliyunConfig, (config) => {
     const next = upsertProfiles(config, profiles, options.region);
     return current ? withCurrent(next, current) : next;
@@ -78,8 +76,8 @@ function isNonEmpty<T>(items: T[]): items is [T, ...T[]] {
   return items.length > 0;
 }
 
-/** A profile whose credentials come from `rambridge creds … --format process`, pinned to this server. */
+/** A profile (named `rambridge-<role id>`, like every rambridge profile) whose credentials come from `rambridge creds … --format process`, pinned to this server. */
 function externalProfile(server: string, role: RoleInfo, duration: string | undefined): AliyunProfile {
   const args = ['creds', role.id, '--format', 'process', '--server', server, ...(duration ? ['--duration', duration] : [])];
-  return { name: `${PROFILE_PREFIX}${role.id}`, mode: 'External', process_command: processCommand(args) };
+  return { name: aliyunProfileName(role.id), mode: 'External', process_command: processCommand(args) };
 }

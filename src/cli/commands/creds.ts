@@ -10,6 +10,7 @@ import { FORMATS, formatEnv, formatJson, formatProcess, formatSummary, type Form
 import type { ClientContext } from '../client/context.js';
 import { t } from '../i18n/index.js';
 import { helpText } from '../i18n/help.js';
+import { aliyunProfileName } from '../../wire/aliyun-profile.js';
 
 interface CredsOptions extends CredentialOptions {
   format?: Format;
@@ -49,8 +50,8 @@ function render(format: Exclude<Format, 'aliyun-profile'>, obtained: ObtainedCre
 
 /** A `StsToken` profile: for tools that read only ~/.aliyun/config.json. It does not refresh itself;
  * `configure-aliyun` writes profiles that do. */
-async function writeProfile(ctx: ClientContext, { role, credentials }: ObtainedCredentials, options: CredsOptions): Promise<void> {
-  const name = options.profile ?? role.id;
+export async function writeProfile(ctx: ClientContext, { role, credentials }: ObtainedCredentials, options: CredsOptions): Promise<void> {
+  const name = options.profile ?? aliyunProfileName(role.id);
   await updateAliyunConfig(ctx.paths.aliyunConfig, (config) =>
     upsertProfile(
       config,

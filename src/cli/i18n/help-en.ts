@@ -90,7 +90,7 @@ export const helpEn = {
 
   'creds.description': 'temporary credentials for a role, cached until 5 minutes before they expire',
   'creds.format': 'output: summary (the default on a terminal) never shows secrets; env is the default otherwise',
-  'creds.profile': 'aliyun-profile: the profile to write (default: the role id)',
+  'creds.profile': 'aliyun-profile: the profile to write (default: rambridge-ROLE, the name configure-aliyun gives it)',
   'creds.region': "aliyun-profile: region_id of a new profile (default: the current profile's)",
 
   'exec.description': "run a command with a role's credentials in its environment",

@@ -83,7 +83,7 @@ export const helpZhCN: HelpCatalogue = {
 
   'creds.description': '获取角色的临时凭证，缓存至过期前 5 分钟',
   'creds.format': '输出格式：summary（终端上的默认格式）从不显示密钥；其他情况默认为 env',
-  'creds.profile': 'aliyun-profile：要写入的配置名（默认：角色 id）',
+  'creds.profile': 'aliyun-profile：要写入的配置名（默认：rambridge-ROLE，与 configure-aliyun 所用的名称相同）',
   'creds.region': 'aliyun-profile：新配置的 region_id（默认：当前配置的 region_id）',
 
   'exec.description': '运行一个命令，并在其环境中提供角色的凭证',

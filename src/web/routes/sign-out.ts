@@ -11,6 +11,7 @@ import type { SignedOutPage } from '../pages.js';
 import { checkCsrf, refuseCrossSite } from '../middleware/csrf.js';
 import { pageLocale } from '../middleware/language.js';
 import { translator } from '../i18n/index.js';
+import { SealedBox } from '../sealed-box.js';
 
 /**
  * Signing out of the browser, and what else a user may want to end with it:
@@ -22,6 +23,12 @@ import { translator } from '../i18n/index.js';
  *   GET  <IdP end_session>       …to sign out at the IdP as well (OIDC RP-Initiated Logout), which
  *   GET  /signed-out             sends the browser back here.
  *
+ * Both POSTs answer 303 to `GET /signed-out` (POST-redirect-GET: reloading never re-posts a used
+ * token into an error). What that page shows (the offer and its token, how many sessions ended,
+ * the IdP link) travels in a short-lived sealed cookie (AES-GCM, never in the URL), read once: a
+ * reload, or the IdP sending the browser back, shows the plain page, never a stale offer or an
+ * "IdP still active" that is no longer true.
+ *
  * CLI sessions are found by exactly this user (IdP issuer and subject), never by email or bare
  * subject: a sign-out must not end someone else's sessions.
  */
@@ -30,12 +37,15 @@ export function signOutRoutes(deps: WebDeps, cliSessions?: CliSessions): Router 
   const { config, connectors, store, views } = deps;
   const publicOrigin = new URL(config.server.publicUrl).origin;
   const signedOutUrl = `${config.server.publicUrl}/signed-out`;
+  const https = config.server.publicUrl.startsWith('https:');
+  const pageCookie = https ? '__Host-rambridge-signed-out' : 'rambridge.signed-out';
+  const box = new SealedBox(config.server.sessionSecrets, 'signed-out-page');
 
   router.post('/logout', checkCsrf(publicOrigin), async function signOut(ctx) {
     const user = ctx.state.user;
     const endCliSessions = (ctx.request.body as Record<string, unknown> | undefined)?.cli_sessions === 'end';
     ctx.session = null;
-    if (!user) return render(ctx, {});
+    if (!user) return showSignedOut(ctx, {});
     logOf(ctx).info({ event: 'logout', issuer: user.issuer, subject: user.subject }, 'signed out');
     const page: SignedOutPage = { idpLogout: await idpLogoutLink(user) };
     if (cliSessions && endCliSessions) page.ended = await endSessionsOf(ctx, cliSessions, user);
@@ -43,7 +53,7 @@ export function signOutRoutes(deps: WebDeps, cliSessions?: CliSessions): Router 
       const live = (await cliSessions.listForIdentity(user)).length;
       if (live > 0) page.offer = { count: live, token: await offerToEnd(user) };
     }
-    render(ctx, page);
+    showSignedOut(ctx, page);
   });
 
   if (cliSessions) {
@@ -57,14 +67,32 @@ export function signOutRoutes(deps: WebDeps, cliSessions?: CliSessions): Router 
           hint: 'Run `rambridge logout` on each computer, or sign in and sign out again.',
         });
       }
-      render(ctx, { ended: await endSessionsOf(ctx, cliSessions, owner) });
+      showSignedOut(ctx, { ended: await endSessionsOf(ctx, cliSessions, owner) });
     });
   }
 
-  // Where the IdP sends the browser after RP-initiated logout; nothing here depends on who comes.
-  router.get('/signed-out', function showSignedOut(ctx) {
-    render(ctx, {});
+  // The page both POSTs send the browser to, and where the IdP sends it after RP-initiated logout.
+  router.get('/signed-out', function signedOutPage(ctx) {
+    render(ctx, takePage(ctx));
   });
+
+  /** The answer to both POSTs: the page's state in the cookie, and 303 to the page. */
+  function showSignedOut(ctx: Context, page: SignedOutPage): void {
+    const sealed = box.seal({ page, exp: deps.clock.now() + SIGN_OUT_OFFER_TTL_SECONDS * 1000 } satisfies SealedPage);
+    ctx.cookies.set(pageCookie, sealed, { ...cookieOptions, maxAge: SIGN_OUT_OFFER_TTL_SECONDS * 1000 });
+    ctx.set('Cache-Control', 'no-store');
+    ctx.status = 303;
+    ctx.redirect('/signed-out');
+  }
+
+  /** The state the last POST left for this page, once; nothing (the plain page) when there is none or it is not ours. */
+  function takePage(ctx: Context): SignedOutPage {
+    const value = ctx.cookies.get(pageCookie, { signed: false });
+    if (value === undefined) return {};
+    ctx.cookies.set(pageCookie, null, cookieOptions);
+    const opened = box.open<SealedPage>(value);
+    return opened && opened.exp > deps.clock.now() ? opened.page : {};
+  }
 
   /** A single-use token naming the user, so the page can offer what the ended session no longer can. */
   async function offerToEnd(user: Identity): Promise<string> {
@@ -85,6 +113,8 @@ export function signOutRoutes(deps: WebDeps, cliSessions?: CliSessions): Router 
     }
   }
 
+  const cookieOptions = { httpOnly: true, sameSite: 'lax', secure: https, signed: false, overwrite: true, path: '/' } as const;
+
   function render(ctx: Context, page: SignedOutPage): void {
     ctx.set('Cache-Control', 'no-store');
     ctx.type = 'html';
@@ -92,6 +122,12 @@ export function signOutRoutes(deps: WebDeps, cliSessions?: CliSessions): Router 
   }
 
   return router;
+}
+
+/** What a POST leaves for the signed-out page, and until when (ms, on the injected clock). */
+interface SealedPage {
+  page: SignedOutPage;
+  exp: number;
 }
 
 /** Whose CLI sessions a sign-out offer may end. */

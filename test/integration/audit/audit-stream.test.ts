@@ -38,12 +38,13 @@ describe('audit stream', () => {
     await loginThroughFakeOp(browser, op);
     const page = await browser.get('/roles').expect(200);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
-    const web = await browser
+    const minted = await browser
       .post('/roles/credentials')
       .set('Accept', 'text/html')
       .type('form')
       .send({ _csrf: csrf, role: 'dev-admin', duration: '900' })
-      .expect(200);
+      .expect(303);
+    const web = await browser.get(minted.headers.location!).expect(200);
     const secret = /ALIBABA_CLOUD_ACCESS_KEY_SECRET=(?:'|&#39;)([^'&]+)/.exec(web.text)![1]!;
 
     // The CLI: a device login, credentials over the API, then refusals carrying canaries.
@@ -75,7 +76,7 @@ describe('audit stream', () => {
     ]);
     expect(audit[0]).toMatchObject({
       audit: true,
-      requestId: web.headers['x-request-id'],
+      requestId: minted.headers['x-request-id'],
       user: { email: 'alice@example.com' },
       roleId: 'dev-admin',
     });

@@ -76,7 +76,7 @@ test('starred and used on the web: rambridge roles lists it first, and creds ask
       .type('form')
       .send({ _csrf: csrf, ...body });
   await form('/roles/favourite', { role: 'dev-admin', favourite: 'true' }).expect(303);
-  await form('/roles/credentials', { role: 'dev-admin', duration: '7200' }).expect(200);
+  await form('/roles/credentials', { role: 'dev-admin', duration: '7200' }).expect(303);
 
   const roles = await run('roles');
   expect(roles.code).toBe(0);

@@ -31,7 +31,14 @@ async function signedIn(options: Parameters<typeof bridgeWithEmulator>[1] = {}, 
       .set('Accept', 'text/html')
       .type('form')
       .send({ _csrf: csrf, ...form });
-  return { ...bridge, browser, post };
+  /** "Get CLI credentials" as a browser does it: the POST mints and answers 303, the GET shows them (or the error page as it came). */
+  const mint = async (form: Record<string, string>) => {
+    const res = await post('/roles/credentials', form);
+    if (res.status !== 303) return res;
+    expect(res.headers.location).toMatch(/^\/roles\/credentials\/[A-Za-z0-9_-]{43}$/);
+    return browser.get(res.headers.location!).set('Accept', 'text/html').expect(200);
+  };
+  return { ...bridge, browser, post, mint };
 }
 
 function credentialsFrom(html: string) {
@@ -50,7 +57,7 @@ describe('web credentials', () => {
     ['dev-readonly', 'oidc', 'AssumeRoleWithOIDC'],
   ])('%s (via %s): working credentials on a no-store page, one audit record without secrets', async (role, _via, origin) => {
     const b = await signedIn();
-    const res = await b.post('/roles/credentials', { role, duration: '900' }).expect(200);
+    const res = await b.mint({ role, duration: '900' });
     expect(res.headers['cache-control']).toBe('no-store');
     const creds = credentialsFrom(res.text);
     const sts = createStsClient({ endpoint: new URL(b.emulatorUrl).host, protocol: 'http' });
@@ -86,7 +93,7 @@ describe('a plus-addressed user (a+b@example.com)', () => {
     ['prod-auditor', 'AssumeRole', /^a_b@example\.com-[0-9a-f]{8}$/],
   ])("%s: %s accepts the session name, which keeps only that API's characters", async (role, origin, sessionName) => {
     const b = await signedIn({}, { email: 'a+b@example.com' });
-    const res = await b.post('/roles/credentials', { role, duration: '900' });
+    const res = await b.mint({ role, duration: '900' });
     expect(/data-code="([A-Z_]+)"|data-testid="error-code">([A-Z_]+)/.exec(res.text)).toBeNull();
     expect(res.status).toBe(200);
     const creds = credentialsFrom(res.text);
@@ -122,7 +129,7 @@ describe('ID tokens minted for AssumeRoleWithOIDC', () => {
       },
     });
     // The role's own token works end to end.
-    const res = await b.post('/roles/credentials', { role: 'dev-readonly', duration: '900' });
+    const res = await b.mint({ role: 'dev-readonly', duration: '900' });
     expect(res.status).toBe(200);
     // A token minted for prod-readonly (same bridge, same user) presented for dev-readonly: refused.
     const [dev, prod] = ['dev-readonly', 'prod-readonly'].map((id) => b.config.roles.find((r) => r.id === id)!);
@@ -218,7 +225,7 @@ describe('least privilege, chaining and elevation', () => {
         };
       },
     });
-    const creds = credentialsFrom((await b.post('/roles/credentials', { role: 'dev-admin', duration: '900' }).expect(200)).text);
+    const creds = credentialsFrom((await b.mint({ role: 'dev-admin', duration: '900' })).text);
     const check = async (action: string) =>
       (
         (await (await fetch(`${b.emulatorUrl}/debug/session?AccessKeyId=${creds.accessKeyId}&Action=${action}`)).json()) as {
@@ -231,7 +238,7 @@ describe('least privilege, chaining and elevation', () => {
 
   test('chaining: the bridge assumes the source role, then AssumeRole into the target, keeping the session name', async () => {
     const b = await signedIn();
-    const res = await b.post('/roles/credentials', { role: 'prod-auditor', duration: '900' });
+    const res = await b.mint({ role: 'prod-auditor', duration: '900' });
     expect(res.text).not.toContain('data-testid="error"');
     expect(res.status).toBe(200);
     const creds = credentialsFrom(res.text);
@@ -263,7 +270,7 @@ describe('least privilege, chaining and elevation', () => {
           } as never);
       },
     });
-    const creds = credentialsFrom((await b.post('/roles/credentials', { role: 'dev-readonly', duration: '900' }).expect(200)).text);
+    const creds = credentialsFrom((await b.mint({ role: 'dev-readonly', duration: '900' })).text);
     const debug = await (await fetch(`${b.emulatorUrl}/debug/session?AccessKeyId=${creds.accessKeyId}`)).json();
     expect(debug).toMatchObject({ Origin: 'AssumeRoleWithOIDC', RoleArn: 'acs:ram::1111222233334444:role/rambridge-dev-readonly' });
     expect(b.logLines.join('')).not.toMatch(/eyJ[A-Za-z0-9_-]{20,}\./);
@@ -286,7 +293,7 @@ describe('least privilege, chaining and elevation', () => {
     const noReason = await mfa.post('/roles/credentials', { role: 'dev-admin', duration: '900', justification: 'x' }).expect(400);
     expect(noReason.text).toContain('ERR_JUSTIFICATION_REQUIRED');
     await mfa.post('/roles/credentials', { role: 'dev-admin', duration: '7200', justification: 'incident INC-42 triage' }).expect(400);
-    await mfa.post('/roles/credentials', { role: 'dev-admin', duration: '900', justification: 'incident INC-42 triage' }).expect(200);
+    await mfa.mint({ role: 'dev-admin', duration: '900', justification: 'incident INC-42 triage' });
     expect(mfa.audits().at(-1)).toMatchObject({ outcome: 'issued', justification: 'incident INC-42 triage' });
 
     mfa.clock.advance(16 * 60 * 1000);

@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import { ManualClock } from '../../../src/clock.js';
 import type { EncryptionKey } from '../../../src/store/sealed-values.js';
 import { RedisStore } from '../../../src/store/index.js';
+import { ShownCredentialsStore } from '../../../src/web/shown-credentials.js';
 import { testBridge } from '../../helpers/bridge.js';
 import { FakeOp } from '../../helpers/fake-op.js';
 import { startRedisServer, type RunningRedis } from '../../helpers/redis-server.js';
@@ -90,5 +91,44 @@ describe('encrypted Redis store', () => {
     await raw.set('sealed-4:cli:session:x', JSON.stringify({ v: JSON.stringify({ user: 'mallory' }), exp: clock.now() + 60_000 }));
     expect(await store.find('cli:session:x')).toBeUndefined();
     expect(await store.update('cli:session:x', () => ({ user: 'changed' }))).toBeUndefined();
+  });
+});
+
+describe('credentials kept for their page (POST-redirect-GET)', () => {
+  test('are sealed in Redis under a hashed id, and open for the session that minted them', async () => {
+    const clock = new ManualClock(Date.now());
+    const shown = new ShownCredentialsStore({ store: open('sealed-shown:', [NEW], clock), clock, markerSeconds: 3600 });
+    const issued = {
+      roleArn: 'acs:ram::1111222233334444:role/rambridge-dev-readonly',
+      assumedRoleArn: 'acs:ram::1111222233334444:assumed-role/rambridge-dev-readonly/alice',
+      roleSessionName: 'alice@example.com-0a1b2c3d',
+      requestId: 'R-1',
+      credentials: {
+        accessKeyId: 'STS.kept-key-id',
+        accessKeySecret: 'kept-secret-value',
+        securityToken: 'kept-security-token',
+        expiration: new Date(clock.now() + 3600_000),
+      },
+    };
+    const alice = { idp: 'demo', issuer: op.issuer, subject: ALICE.sub, email: ALICE.email, groups: [], amr: ['pwd'] };
+    const id = await shown.keep(issued, 'dev-readonly', alice, 'the-session-csrf-token');
+    const dump = await everythingStored('sealed-shown:');
+    expect(dump).toContain('$rb1.k-new.');
+    for (const secret of [
+      id,
+      'STS.kept-key-id',
+      'kept-secret-value',
+      'kept-security-token',
+      ALICE.email,
+      ALICE.sub,
+      'the-session-csrf-token',
+    ]) {
+      expect(dump).not.toContain(secret);
+    }
+    await expect(shown.find(id, alice, 'the-session-csrf-token')).resolves.toMatchObject({
+      kind: 'shown',
+      shown: { accessKeySecret: 'kept-secret-value', roleId: 'dev-readonly' },
+    });
+    await expect(shown.find(id, alice, 'another-session')).rejects.toMatchObject({ code: 'ERR_NOT_FOUND' });
   });
 });

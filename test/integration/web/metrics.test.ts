@@ -26,7 +26,7 @@ describe('/metrics', () => {
       await loginThroughFakeOp(browser, op);
       const page = await browser.get('/roles').expect(200);
       const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
-      await browser.post('/roles/credentials').type('form').send({ _csrf: csrf, role: 'dev-admin', duration: '900' }).expect(200);
+      await browser.post('/roles/credentials').type('form').send({ _csrf: csrf, role: 'dev-admin', duration: '900' }).expect(303);
 
       const cli = b.agent();
       const { device_code, user_code } = await started(cli);

@@ -114,7 +114,7 @@ describe('OIDC sign-in', () => {
     expect(refused.text).toContain('ERR_CSRF');
     const fresh = csrfOf((await browser.get('/roles').expect(200)).text);
     expect(fresh).not.toBe(planted);
-    await browser.post('/logout').type('form').send({ _csrf: fresh }).expect(200);
+    await browser.post('/logout').type('form').send({ _csrf: fresh }).expect(303).expect('location', '/signed-out');
   });
 
   test('an IdP error response is shown as the IdP refusing, with its own code', async () => {

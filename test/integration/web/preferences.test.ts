@@ -77,7 +77,7 @@ function pickerOf(b: Bridge, user: FakeOpUser = ALICE) {
 test('a web issuance (credentials, console) shows in /api/roles as recent, with its duration', async () => {
   const b = await bridge();
   const web = await browserOf(b);
-  await web.post('/roles/credentials', { role: 'dev-readonly', duration: '7200' }).expect(200);
+  await web.post('/roles/credentials', { role: 'dev-readonly', duration: '7200' }).expect(303);
   b.clock.advance(60_000);
   await web.post('/roles/console', { role: 'prod-ops', duration: '900' }).expect(200); // saml-post
 

@@ -208,8 +208,8 @@ describe('browser session', () => {
   test('logout needs the CSRF token, then ends the session', async () => {
     const { browser, csrf } = await signedIn();
     await browser.post('/logout').type('form').send({}).expect(403);
-    const out = await browser.post('/logout').type('form').send({ _csrf: csrf }).expect(200);
-    expect(out.text).toContain('data-testid="signed-out"');
+    await browser.post('/logout').type('form').send({ _csrf: csrf }).expect(303).expect('location', '/signed-out');
+    expect((await browser.get('/signed-out').expect(200)).text).toContain('data-testid="signed-out"');
     await browser.get('/roles').expect(302);
   });
 });

@@ -2,6 +2,7 @@ import { startDevIdp, type RunningDevIdp } from '../../../src/devidp/index.js';
 import { CliSessions } from '../../../src/device/index.js';
 import { testBridge } from '../../helpers/bridge.js';
 import { FakeOp } from '../../helpers/fake-op.js';
+import type TestAgent from 'supertest/lib/agent.js';
 import { TinyBrowser } from '../devidp/browser.js';
 import { ALICE, csrfOf, loggedIn, signedIn, type Bridge } from '../device/flow.js';
 
@@ -18,6 +19,13 @@ afterAll(() => op.close());
 
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 const offerToken = (html: string) => /name="token" value="([^"]+)"/.exec(html)?.[1];
+
+/** Both POSTs answer 303 to GET /signed-out (POST-redirect-GET): the page, as the browser follows it. */
+async function followed(agent: TestAgent, posted: Promise<{ status: number; headers: Record<string, string> }>) {
+  const res = await posted;
+  expect([res.status, res.headers.location]).toEqual([303, '/signed-out']);
+  return agent.get('/signed-out').expect(200);
+}
 
 /** A signed-in browser and a CLI session of Alice, plus a CLI session of a same-subject user at another IdP. */
 async function aliceWithCliSession(bridge: Bridge) {
@@ -36,7 +44,7 @@ test('sign-out offers to end the CLI sessions; the offer ends exactly this userâ
   const bridge = await testBridge(op);
   const { cli, accessToken, browser, csrf, sessions, namesake } = await aliceWithCliSession(bridge);
 
-  const out = await browser.post('/logout').type('form').send({ _csrf: csrf }).expect(200);
+  const out = await followed(browser, browser.post('/logout').type('form').send({ _csrf: csrf }));
   expect(out.text).toContain('data-testid="signed-out"');
   expect(out.text).toContain('data-testid="cli-sessions-offer"');
   expect(out.text).toContain('1 CLI session ');
@@ -47,7 +55,7 @@ test('sign-out offers to end the CLI sessions; the offer ends exactly this userâ
   const crossSite = await browser.post('/logout/cli-sessions').set('Sec-Fetch-Site', 'cross-site').type('form').send({ token });
   expect(crossSite.status).toBe(403);
 
-  const ended = await browser.post('/logout/cli-sessions').type('form').send({ token }).expect(200);
+  const ended = await followed(browser, browser.post('/logout/cli-sessions').type('form').send({ token }));
   expect(ended.text).toContain('data-testid="cli-sessions-ended"');
   await cli.get('/api/whoami').set(bearer(accessToken)).expect(401);
   // The same subject at another IdP is someone else.
@@ -60,17 +68,50 @@ test('sign-out offers to end the CLI sessions; the offer ends exactly this userâ
 test('cli_sessions=end on the sign-out form ends them at once; no offer without CLI sessions', async () => {
   const bridge = await testBridge(op);
   const { cli, accessToken, browser, csrf } = await aliceWithCliSession(bridge);
-  const out = await browser.post('/logout').type('form').send({ _csrf: csrf, cli_sessions: 'end' }).expect(200);
+  const out = await followed(browser, browser.post('/logout').type('form').send({ _csrf: csrf, cli_sessions: 'end' }));
   expect(out.text).toContain('data-testid="cli-sessions-ended"');
   await cli.get('/api/whoami').set(bearer(accessToken)).expect(401);
 
   const again = await signedIn(bridge, op);
-  const page = await again
-    .post('/logout')
-    .type('form')
-    .send({ _csrf: csrfOf((await again.get('/roles').expect(200)).text) });
+  const page = await followed(
+    again,
+    again
+      .post('/logout')
+      .type('form')
+      .send({ _csrf: csrfOf((await again.get('/roles').expect(200)).text) }),
+  );
   expect(page.text).not.toContain('data-testid="cli-sessions-offer"');
   expect(page.text).not.toContain('data-testid="idp-logout"'); // the fake IdP advertises no end_session_endpoint
+});
+
+test('POST-redirect-GET: the offer token never goes in the URL; reloading the page, or a cookie not ours, shows the plain page', async () => {
+  const bridge = await testBridge(op);
+  const { browser, csrf } = await aliceWithCliSession(bridge);
+  const posted = await browser.post('/logout').type('form').send({ _csrf: csrf }).expect(303);
+  expect(posted.headers.location).toBe('/signed-out');
+  const cookie = (posted.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('rambridge.signed-out='))!;
+  expect(cookie).toMatch(/HttpOnly/i);
+  const page = await browser.get('/signed-out').expect(200);
+  const token = offerToken(page.text)!;
+  expect(token).toBeDefined();
+  // The token is sealed in the cookie, not readable there.
+  expect(cookie).not.toContain(token);
+
+  // Read once: a reload (or the IdP sending the browser back) is the plain page, never an error.
+  const reloaded = await browser.get('/signed-out').expect(200);
+  expect(reloaded.text).toContain('data-testid="signed-out"');
+  expect(reloaded.text).not.toContain('data-testid="cli-sessions-offer"');
+
+  // A forged or altered cookie is ignored, as is one past its ten minutes.
+  const forged = await bridge.agent().get('/signed-out').set('Cookie', 'rambridge.signed-out=bm90LW91cnM').expect(200);
+  expect(forged.text).not.toContain('data-testid="cli-sessions-offer"');
+  const late = bridge.agent();
+  const value = /^rambridge\.signed-out=([^;]+)/.exec(cookie)![1]!;
+  const fresh = await late.get('/signed-out').set('Cookie', `rambridge.signed-out=${value}`).expect(200);
+  expect(fresh.text).toContain('data-testid="cli-sessions-offer"');
+  bridge.clock.advance(11 * 60 * 1000);
+  const stale = await late.get('/signed-out').set('Cookie', `rambridge.signed-out=${value}`).expect(200);
+  expect(stale.text).not.toContain('data-testid="cli-sessions-offer"');
 });
 
 describe('RP-initiated logout at the development IdP (oidc-provider)', () => {
@@ -100,7 +141,7 @@ describe('RP-initiated logout at the development IdP (oidc-provider)', () => {
     await agent.get(back.location.pathname + back.location.search).expect(302);
 
     const csrf = csrfOf((await agent.get('/roles').expect(200)).text);
-    const out = await agent.post('/logout').type('form').send({ _csrf: csrf }).expect(200);
+    const out = await followed(agent, agent.post('/logout').type('form').send({ _csrf: csrf }));
     const href = /href="([^"]+)" data-testid="idp-logout"/.exec(out.text)?.[1]?.replaceAll('&amp;', '&');
     expect(href).toBeDefined();
     const url = new URL(href!);
@@ -110,7 +151,10 @@ describe('RP-initiated logout at the development IdP (oidc-provider)', () => {
 
     const confirmed = await atIdp.submit(await atIdp.visit(url), { logout: 'yes' });
     expect(confirmed.kind === 'left' && confirmed.location.href).toBe('http://127.0.0.1:8080/signed-out');
-    expect((await agent.get('/signed-out').expect(200)).text).toContain('data-testid="signed-out"');
+    // Back from the IdP: the plain page, no longer saying the IdP sign-in is active.
+    const returned = (await agent.get('/signed-out').expect(200)).text;
+    expect(returned).toContain('data-testid="signed-out"');
+    expect(returned).not.toContain('data-testid="idp-logout"');
     // The IdP session is gone: the next sign-in asks for the password again.
     const next = await atIdp.visit((await agent.get('/login').expect(302)).headers.location!);
     expect(next.kind === 'page' && next.html).toContain('name="password"');

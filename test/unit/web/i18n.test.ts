@@ -88,14 +88,23 @@ describe('localised values', () => {
     expect(formatMinutesAgo('zh-CN', 30_000)).toBe('不到一分钟前');
   });
 
-  test("the aliyun profile's language follows the page", () => {
+  test("the aliyun profile's language, the configure command's and the countdown follow the page", () => {
+    const expiration = new Date(Date.UTC(2030, 0, 1));
     const issued = {
       roleSessionName: 'alice',
-      credentials: { accessKeyId: 'STS.AK', accessKeySecret: 's', securityToken: 't', expiration: new Date(Date.UTC(2030, 0, 1)) },
-    } as Parameters<typeof credentialsView>[0];
-    expect(JSON.parse(credentialsView(issued, 'dev-admin', 'zh-CN').profileJson)).toMatchObject({ language: 'zh' });
-    expect(JSON.parse(credentialsView(issued, 'dev-admin', 'en').profileJson)).toMatchObject({ language: 'en' });
-    expect(credentialsView(issued, 'dev-admin', 'zh-CN').expirationUtc).toBe('2030年1月1日 UTC 00:00:00');
+      credentials: { accessKeyId: 'STS.AK', accessKeySecret: 's', securityToken: 't', expiration },
+    };
+    const hourBefore = expiration.getTime() - 3600_000;
+    expect(JSON.parse(credentialsView(issued, 'dev-admin', 'zh-CN', hourBefore).profileJson)).toMatchObject({ language: 'zh' });
+    expect(JSON.parse(credentialsView(issued, 'dev-admin', 'en', hourBefore).profileJson)).toMatchObject({ language: 'en' });
+    expect(credentialsView(issued, 'dev-admin', 'zh-CN', hourBefore).shells[0]!.configure).toContain('--language zh');
+    expect(credentialsView(issued, 'dev-admin', 'zh-CN', hourBefore).expirationUtc).toBe('2030年1月1日 UTC 00:00:00');
+    expect(credentialsView(issued, 'dev-admin', 'zh-CN', hourBefore).expiresIn).toBe('1 小时后过期。');
+    expect(credentialsView(issued, 'dev-admin', 'en', hourBefore + 1000).expiresIn).toBe('Expires in 59 min.');
+    expect(credentialsView(issued, 'dev-admin', 'en', expiration.getTime() - 30_500).expiresIn).toBe('Expires in 30 s.');
+    expect(credentialsView(issued, 'dev-admin', 'en', expiration.getTime()).expiresIn).toBe(
+      'These credentials have expired: get new ones.',
+    );
   });
 });
 
