@@ -147,11 +147,15 @@ test('the no-roles page shows an administrator the explain command for their gro
 });
 
 test('Open console after the session ended: sign in again, back on the role with a notice and the button focused', async () => {
-  const page = await signedIn('bob', '/roles');
-  await page.locator('[data-role-id="dev-readonly"]').waitFor();
+  const picker = await signedIn('bob', '/roles');
+  await picker.locator('[data-role-id="dev-readonly"]').waitFor();
   // The session ends (here: the browser loses it, as after the idle timeout the server drops it).
-  await page.context().clearCookies();
-  await page.locator('[data-role-id="dev-readonly"] [data-testid="open-console"]').click();
+  await picker.context().clearCookies();
+  // Open console opens a new tab (the picker stays); that tab is sent to sign in again.
+  const [page] = await Promise.all([
+    picker.context().waitForEvent('page'),
+    picker.locator('[data-role-id="dev-readonly"] [data-testid="open-console"]').click(),
+  ]);
 
   // The demo offers two IdPs: the chooser says why the user is there.
   await page.getByTestId('session-ended').waitFor();

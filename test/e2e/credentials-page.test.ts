@@ -128,7 +128,10 @@ test('a copy button puts its block on the clipboard and says so', async () => {
   await page.getByRole('tab', { name: 'fish' }).click();
   const button = page.locator('#shell-fish button[data-copy="creds-env-fish"]');
   await button.click();
-  await expect(button.textContent()).resolves.toBe('Copied');
+  // The clipboard answers asynchronously; the button says so once it has.
+  await page.waitForFunction("document.querySelector('#shell-fish button[data-copy]').textContent === 'Copied'", undefined, {
+    timeout: 5000,
+  });
   const copied = await page.evaluate(() => (globalThis as unknown as InBrowser).navigator.clipboard.readText());
   expect(copied).toBe(await page.getByTestId('credentials-env-fish').textContent());
   expect(copied).toMatch(/^set -gx ALIBABA_CLOUD_ACCESS_KEY_ID '/);
