@@ -57,5 +57,7 @@ function auditDestination(destination: string): FileDestination {
 
 /** A logger that drops everything (tests that do not look at logs). */
 export function silentLogger(): Logger {
-  return pino({ level: 'silent' });
+  // Writing nowhere as well as at level silent: the audit logger, a child at level info whatever
+  // the main level (createAuditLogger), must not print a silenced bridge's records either.
+  return pino({ level: 'silent' }, { write: () => undefined });
 }
