@@ -39,7 +39,7 @@ import { launchRoutes } from './web/routes/launch.js';
 import { languageRoutes } from './web/routes/language.js';
 import { oauthRoutes } from './web/routes/oauth.js';
 import { favouriteRoutes } from './web/routes/favourites.js';
-import { opsRoutes } from './web/routes/ops.js';
+import { liveness, opsRoutes } from './web/routes/ops.js';
 import { roleRoutes } from './web/routes/roles.js';
 import { samlAcsBodyParser, samlSpRoutes } from './web/routes/saml-sp.js';
 import { signOutRoutes } from './web/routes/sign-out.js';
@@ -141,6 +141,7 @@ export function createApp(deps: AppDeps): Koa {
     router.use(routes.routes());
   app.use(requestContext(web.logger, web.metrics));
   app.use(securityHeaders({ https: config.server.publicUrl.startsWith('https:') }));
+  app.use(liveness());
   app.use(chooseLanguage()); // before handleErrors: error pages and bodies speak the request's language
   app.use(handleErrors(web.views, { audit, metrics }));
   app.use(serveAssets());

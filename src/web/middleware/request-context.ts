@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type { Logger } from '../../log.js';
 import type { Metrics } from '../metrics.js';
 
@@ -36,6 +36,18 @@ class State {
   }
 }
 
+/** Health probes: their access lines are debug unless they fail. */
+const PROBES = new Set(['/healthz', '/readyz']);
+
+const accessLine = (ctx: Context, requestId: string, seconds: number) => ({
+  requestId,
+  method: ctx.method,
+  path: ctx.path,
+  status: ctx.status,
+  ms: Math.round(seconds * 1000),
+  ip: ctx.ip,
+});
+
 /**
  * Gives each request an id (echoed in `X-Request-Id` and on error pages), a child logger, and one
  * access-log line and metric sample when it ends. The URL is logged without its query string:
@@ -58,10 +70,11 @@ export function requestContext(logger: Logger, metrics: Metrics): Middleware {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const route = (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched';
       metrics.observeRequest(ctx.method, String(route), ctx.status, seconds);
-      logger.info(
-        { requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(seconds * 1000), ip: ctx.ip },
-        'request',
-      );
+      // A load balancer's health probes, every few seconds from each checker, would bury the
+      // access log: answered ones log at debug (still counted in the metrics); a failing one at info.
+      if (ctx.status < 400 && PROBES.has(ctx.path)) {
+        if (logger.isLevelEnabled('debug')) logger.debug(accessLine(ctx, requestId, seconds), 'request');
+      } else logger.info(accessLine(ctx, requestId, seconds), 'request');
     }
   };
 }
