@@ -1,6 +1,6 @@
 import { RolePreferences } from '../../../src/preferences/index.js';
 import { MemoryStore } from '../../../src/store/index.js';
-import { FakeOp } from '../../helpers/fake-op.js';
+import { ALICE_DEV_OPS, fakeOpForFile } from '../../helpers/fake-op.js';
 import { loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
 
 /**
@@ -8,24 +8,17 @@ import { loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
  * matcher, favourites and recents come first, the last duration is pre-selected, and deep links
  * `/roles/ROLE` accept the CLI's names for a role.
  */
-let op: FakeOp;
-beforeAll(async () => {
-  op = await FakeOp.start();
-});
-afterAll(async () => {
-  await op.close();
-});
-
-const ALICE = { sub: 'alice-sub', email: 'alice@example.com', name: 'Alice', groups: ['rambridge-dev', 'rambridge-ops'], amr: ['pwd'] };
+const fake = fakeOpForFile();
+const ALICE = ALICE_DEV_OPS;
 const ALICE_ROLES = ['dev-admin', 'dev-readonly', 'prod-ops', 'prod-readonly', 'prod-auditor'];
 
 async function signedIn() {
-  const bridge = await testBridge(op);
+  const bridge = await testBridge(fake.op);
   const browser = bridge.agent();
-  op.user = ALICE;
-  await loginThroughFakeOp(browser, op).then((r) => expect(r.status).toBe(302));
+  fake.op.user = ALICE;
+  await loginThroughFakeOp(browser, fake.op).then((r) => expect(r.status).toBe(302));
   const csrf = /name="_csrf" value="([^"]+)"/.exec((await browser.get('/roles').expect(200)).text)![1]!;
-  const identity = { issuer: op.issuer, subject: ALICE.sub };
+  const identity = { issuer: fake.op.issuer, subject: ALICE.sub };
   return { ...bridge, browser, csrf, prefs: new RolePreferences({ store: bridge.store, clock: bridge.clock }), identity };
 }
 
@@ -226,10 +219,10 @@ test('when the store cannot read the preferences, the picker still shows every r
       return key.startsWith('prefs:') ? Promise.reject(new Error('store unavailable')) : super.find<T>(key);
     }
   }
-  const bridge = await testBridge(op, { store: (clock) => new NoPreferences(clock) });
+  const bridge = await testBridge(fake.op, { store: (clock) => new NoPreferences(clock) });
   const browser = bridge.agent();
-  op.user = ALICE;
-  await loginThroughFakeOp(browser, op).then((r) => expect(r.status).toBe(302));
+  fake.op.user = ALICE;
+  await loginThroughFakeOp(browser, fake.op).then((r) => expect(r.status).toBe(302));
   const page = await browser.get('/roles').expect(200);
   expect(shown(page.text)).toEqual(ALICE_ROLES);
   expect(bridge.logLines.some((l) => l.includes('"event":"preferences-not-read"'))).toBe(true);
