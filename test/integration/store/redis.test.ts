@@ -215,12 +215,7 @@ describe('Redis ACL users', () => {
       { ...settings, url: settings.url.replace('PORT', String(acl.port)), keyPrefix: 'acl:' },
       new ManualClock(),
     );
-    try {
-      await store.upsert('k', 'v', 60);
-      expect(await store.find('k')).toBe('v');
-    } finally {
-      await store.close();
-    }
+    await expectRoundTrip(store);
   });
 
   test('a wrong password is ERR_UNAVAILABLE without the password', async () => {
@@ -321,12 +316,7 @@ describe('Redis over TLS', () => {
       { url: `rediss://127.0.0.1:${tlsPort}`, tls: { caFile: join(certs, 'ca.crt') }, keyPrefix: 'tls:' },
       new ManualClock(),
     );
-    try {
-      await store.upsert('k', 'v', 60);
-      expect(await store.find('k')).toBe('v');
-    } finally {
-      await store.close();
-    }
+    await expectRoundTrip(store);
   });
 
   test('without that CA the server certificate is refused: ERR_UNAVAILABLE, nothing sent', async () => {
@@ -348,3 +338,13 @@ describe('Redis over TLS', () => {
     ).toThrow(expect.objectContaining({ code: 'ERR_CONFIG_INVALID', problems: [expect.objectContaining({ path: 'store.tls.caFile' })] }));
   });
 });
+
+/** A value written is read back; the store is closed either way. */
+async function expectRoundTrip(store: RedisStore): Promise<void> {
+  try {
+    await store.upsert('k', 'v', 60);
+    expect(await store.find('k')).toBe('v');
+  } finally {
+    await store.close();
+  }
+}
