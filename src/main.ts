@@ -6,6 +6,7 @@ import { loadConfigFile, type BridgeConfig, type Env } from './config/index.js';
 import { stsClientFromConfig } from './issuance/sts-from-config.js';
 import { BridgeIssuer } from './issuer/index.js';
 import { closeGracefully, listenStartingUp, serveWith } from './http-server.js';
+import { IdleCollector } from './idle-memory.js';
 import { toBridgeError } from './errors.js';
 import { createConnectors, type Connector } from './idp/index.js';
 import { createLogger, type Logger } from './log.js';
@@ -39,6 +40,8 @@ export interface StartOptions {
    */
   server?: Server;
   actions?: AppDeps['actions'];
+  /** Gives memory back after a burst (idle-memory.ts); tests pass one over a pretend heap. */
+  idleCollector?: IdleCollector;
 }
 
 /**
@@ -61,8 +64,13 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
   };
   const { app, connectors } = await build(config);
   const server = options.server ?? (await listenStartingUp(config.server.host, options.port ?? config.server.port));
-  const handle = app.callback();
-  serveWith(server, (req, res) => void handle(req, res));
+  const idle = (options.idleCollector ?? new IdleCollector()).start();
+  const serve = (handle: ReturnType<typeof app.callback>) =>
+    serveWith(server, (req, res) => {
+      idle.requestSeen();
+      void handle(req, res);
+    });
+  serve(app.callback());
   const { port } = server.address() as AddressInfo;
   logger.info({ event: 'listening', host: config.server.host, port, publicUrl: config.server.publicUrl }, 'rambridge listening');
   void warmUp(connectors, logger);
@@ -74,14 +82,14 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
         logger.warn({ event: 'config-reload', setting }, `${setting} changes take effect at the next restart`);
       const built = await build(next);
       logger.level = next.log.level;
-      const nextHandle = built.app.callback();
-      serveWith(server, (req, res) => void nextHandle(req, res));
+      serve(built.app.callback());
       running.config = next;
       for (const warning of next.warnings) logger.warn({ event: 'insecure-setting' }, warning);
       logger.info({ event: 'config-reloaded', idps: next.idps.map((i) => i.id) }, 'configuration reloaded');
       await warmUp(built.connectors, logger);
     },
     close: async () => {
+      idle.stop();
       await closeGracefully(server, config.server.shutdownGraceSeconds * 1000);
       await store.close();
       logger.info({ event: 'stopped' }, 'rambridge stopped');

@@ -1,6 +1,7 @@
 // The bridge under test, in a process of its own, composed the way startBridge (src/main.ts)
-// composes it: memory store, issuer keys, STS client to the emulator, process metrics, and access
-// logs written (to /dev/null) at the configured level. It talks to the benchmark over IPC:
+// composes it: memory store, issuer keys, STS client to the emulator, process metrics, access
+// logs written (to /dev/null) at the configured level, and the idle collector
+// (src/idle-memory.ts). It talks to the benchmark over IPC:
 //   → {type: 'listening', url}        once its port is bound (the emulator must know it)
 //   ← {type: 'configure', …}          emulator and OP addresses, keys; optionally (two-instances.mjs)
 //                                     a shared publicUrl, session secret and Redis URL, and (soak.mjs)
@@ -15,6 +16,7 @@ import { redisStoreSchema } from '../../dist/config/redis.js';
 import { createDeviceFlow } from '../../dist/device/index.js';
 import { stsClientFromConfig } from '../../dist/issuance/sts-from-config.js';
 import { BridgeIssuer } from '../../dist/issuer/index.js';
+import { IdleCollector } from '../../dist/idle-memory.js';
 import { createLogger } from '../../dist/log.js';
 import { createStore } from '../../dist/store/index.js';
 import { Metrics } from '../../dist/web/metrics.js';
@@ -59,7 +61,11 @@ async function handle(message) {
     const sts = stsClientFromConfig(config.alibaba);
     const app = createApp({ config, store, logger, clock, issuer, sts, metrics: new Metrics({ processMetrics: true }) });
     const handler = app.callback();
-    server.on('request', (req, res) => void handler(req, res));
+    const idle = new IdleCollector().start(); // as startBridge does: memory goes back after a burst
+    server.on('request', (req, res) => {
+      idle.requestSeen();
+      void handler(req, res);
+    });
     device = createDeviceFlow({ config, store, clock, issuer });
     identity = {
       idp: 'demo',

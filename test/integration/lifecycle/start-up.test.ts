@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { listenStartingUp } from '../../../src/http-server.js';
+import { IdleCollector } from '../../../src/idle-memory.js';
 import { silentLogger } from '../../../src/log.js';
 import { startBridge, type RunningBridge } from '../../../src/main.js';
 import { demoConfig } from '../../helpers/config.js';
@@ -31,5 +32,29 @@ describe('start-up', () => {
 
     bridge = await startBridge({ config: await demoConfig({ publicUrl: url }), server, logger: silentLogger() });
     expect(await get(`${url}/healthz`)).toMatchObject({ status: 200 });
+  });
+});
+
+describe('memory after a burst', () => {
+  test('the bridge tells its idle collector about every request, before and after a reload, and stops it on close', async () => {
+    const heap = { size: 40e6, collected: 0 };
+    const idleCollector = new IdleCollector({ heapSize: () => heap.size, collect: () => void heap.collected++, intervalMs: 3_600_000 });
+    const config = await demoConfig();
+    const bridge = await startBridge({ config, port: 0, logger: silentLogger(), idleCollector });
+    expect(idleCollector.running).toBe(true);
+    try {
+      heap.size += 100e6;
+      expect(await get(`${bridge.url}/healthz`)).toMatchObject({ status: 200 });
+      expect(idleCollector.check()).toBe(false); // a request since the last look
+      expect(idleCollector.check()).toBe(true); // idle, heap grown: collected
+      await bridge.reload(config);
+      heap.size += 100e6;
+      expect(await get(`${bridge.url}/healthz`)).toMatchObject({ status: 200 });
+      expect(idleCollector.check()).toBe(false);
+      expect(heap.collected).toBe(1);
+    } finally {
+      await bridge.close();
+    }
+    expect(idleCollector.running).toBe(false);
   });
 });
