@@ -217,15 +217,28 @@ describe('browser session', () => {
 describe('web hardening', () => {
   test('every response carries the security headers, error pages included', async () => {
     const { agent } = await testBridge(op);
-    for (const path of ['/healthz', '/login?idp=nope', '/nope', '/roles']) {
-      const res = await agent().get(path);
-      expect(res.headers['content-security-policy']).toBe(
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
-      );
+    const pagePolicy =
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+    // Not a page (JSON, probes, assets): nothing may load, run, submit or frame it.
+    const notAPagePolicy = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+    const cases: Array<[string, Record<string, string>, string, string]> = [
+      ['/healthz', {}, 'application/json', notAPagePolicy],
+      ['/login?idp=nope', { Accept: 'text/html' }, 'text/html', pagePolicy],
+      ['/nope', { Accept: 'text/html' }, 'text/html', pagePolicy],
+      ['/nope', { Accept: 'application/json' }, 'application/json', notAPagePolicy],
+      ['/roles', { Accept: 'text/html' }, 'text/html', pagePolicy],
+      ['/assets/picker.js', {}, 'text/javascript', notAPagePolicy],
+      ['/api/roles', {}, 'application/json', notAPagePolicy],
+    ];
+    for (const [path, headers, type, policy] of cases) {
+      const res = await agent().get(path).set(headers);
+      expect([path, res.headers['content-type']]).toEqual([path, expect.stringContaining(type)]);
+      expect([path, res.headers['content-security-policy']]).toEqual([path, policy]);
       expect(res.headers['x-content-type-options']).toBe('nosniff');
       expect(res.headers['referrer-policy']).toBe('no-referrer');
       expect(res.headers['x-frame-options']).toBe('DENY');
-      expect(res.headers['cache-control']).toBe('no-store');
+      // Assets are the same for everyone and may be cached; nothing else may.
+      expect(res.headers['cache-control']).toBe(path.startsWith('/assets/') ? 'public, max-age=3600' : 'no-store');
       expect(res.headers['x-request-id']).toMatch(/^[A-Za-z0-9_-]{12}$/);
     }
   });
