@@ -10,7 +10,7 @@ export async function benchKeys() {
   const dir = mkdtempSync(join(tmpdir(), 'rambridge-bench-'));
   const [saml, oidc, upstream] = await Promise.all([
     generateKeyFiles({ dir, purpose: 'saml' }),
-    generateKeyFiles({ dir, purpose: 'oidc' }),
+    generateKeyFiles({ dir, purpose: 'oidc', alg: process.env.BENCH_OIDC_ALG ?? 'RS256' }),
     generateKeyFiles({ dir, purpose: 'saml', commonName: 'bench upstream IdP' }),
   ]);
   return {
