@@ -1,8 +1,12 @@
 import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
-/** How often the bridge looks at whether it went idle. */
-const CHECK_INTERVAL_MS = 10_000;
+/**
+ * How often the bridge looks at whether it went idle: long enough that a lull in steady traffic
+ * does not count (a collection shrinks V8's young generation, so the next requests run a little
+ * slower while it grows back), short enough that memory is back within a minute of a burst.
+ */
+const CHECK_INTERVAL_MS = 20_000;
 /** How much the V8 heap must have grown since the last collection for one to be worth it. */
 const GROWTH_BYTES = 16 * 1024 * 1024;
 

@@ -77,7 +77,7 @@ test('start() looks on an unreferenced timer and stop() ends it', () => {
     const { heap, collector } = pretend();
     collector.start();
     heap.size += 100 * MB;
-    jest.advanceTimersByTime(10_000);
+    jest.advanceTimersByTime(20_000);
     expect(heap.collected).toBe(1);
     collector.stop();
     heap.size += 100 * MB;
