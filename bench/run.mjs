@@ -184,7 +184,7 @@ try {
         "so its CPU (signature checks, credential minting) is not counted as the bridge's — but it shares the same CPUs.",
       'The "STS stand-in" rows use a second bridge process whose STS is bench/servers/fake-sts.mjs, which verifies nothing and answers at once: ' +
         'they show what the bridge itself can issue (mapping, minting, STS client, audit), the emulator rows what a verifying STS on the same two CPUs allows.',
-      'The bridge runs in its own process (bench/servers/bridge.mjs), composed like `rambridge serve` with the memory store, access logs at info to /dev/null and process metrics on.',
+      'The bridge runs in its own process (bench/servers/bridge.mjs), composed like `rambridge serve` with the memory store, access logs at info to /dev/null, process metrics on, and the idle collector (src/idle-memory.ts: one full garbage collection after 20 s without a request).',
       "Minting: in-process rates with the issuer's own KeyObjects; the bound signs a buffer of the same size with `crypto.sign` and the same key.",
       `Sign-ins: ${options.logins} per run, each started with GET /login; only the answer (ACS post / callback) is timed, at the client, over HTTP keep-alive. ` +
         "The OIDC upstream is a separate process (bench/servers/fake-op.mjs), so its token signing is not the bridge's; its network round trip is in the callback.",

@@ -17,6 +17,8 @@ export interface IdleCollectorOptions {
   collect?: () => void;
   intervalMs?: number;
   growthBytes?: number;
+  /** Told after each collection (the bridge logs it at debug). */
+  onCollected?: (heap: { beforeBytes: number; afterBytes: number; ms: number }) => void;
 }
 
 /**
@@ -75,8 +77,10 @@ export class IdleCollector {
       this.baseline = Math.min(this.baseline, size);
       return false;
     }
+    const started = performance.now();
     this.collect();
     this.baseline = this.heapSize();
+    this.options.onCollected?.({ beforeBytes: size, afterBytes: this.baseline, ms: performance.now() - started });
     return true;
   }
 }

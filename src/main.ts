@@ -64,7 +64,16 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
   };
   const { app, connectors } = await build(config);
   const server = options.server ?? (await listenStartingUp(config.server.host, options.port ?? config.server.port));
-  const idle = (options.idleCollector ?? new IdleCollector()).start();
+  const idle = (
+    options.idleCollector ??
+    new IdleCollector({
+      onCollected: ({ beforeBytes, afterBytes, ms }) =>
+        logger.debug(
+          { event: 'idle-gc', heapBeforeMb: mb(beforeBytes), heapAfterMb: mb(afterBytes), ms: Math.round(ms) },
+          'heap collected while idle',
+        ),
+    })
+  ).start();
   const serve = (handle: ReturnType<typeof app.callback>) =>
     serveWith(server, (req, res) => {
       idle.requestSeen();
@@ -127,3 +136,5 @@ function restartOnly(current: BridgeConfig, next: BridgeConfig): string[] {
 export async function startBridgeFromFile(file: string, env: Env): Promise<RunningBridge> {
   return startBridge({ config: await loadConfigFile(file, env) });
 }
+
+const mb = (bytes: number) => Math.round(bytes / 1048576);

@@ -19,13 +19,23 @@ function pretend(startMb = 40) {
 }
 
 test('after a burst that grew the heap, the first idle look collects once, and idle looks after it do not', () => {
-  const { heap, collector } = pretend();
+  const collected: unknown[] = [];
+  const heap = { size: 40 * MB, collected: 0 };
+  const collector = new IdleCollector({
+    heapSize: () => heap.size,
+    collect: () => {
+      heap.collected++;
+      heap.size = 40 * MB;
+    },
+    onCollected: (report) => collected.push(report),
+  });
   for (let i = 0; i < 1000; i++) collector.requestSeen();
   heap.size += 80 * MB;
   expect(collector.check()).toBe(false); // requests arrived since the last look: busy
   expect(heap.collected).toBe(0);
   expect(collector.check()).toBe(true); // none since: idle, and 80 MB above where it started
   expect(heap.collected).toBe(1);
+  expect(collected).toEqual([{ beforeBytes: 120 * MB, afterBytes: 40 * MB, ms: expect.any(Number) }]);
   expect(collector.check()).toBe(false);
   expect(collector.check()).toBe(false);
   expect(heap.collected).toBe(1);
