@@ -40,7 +40,7 @@ const DEEPEST = 4; // how deep under src/ the rules reach (src/a/b/c/d.ts)
 function importOf(target, depth) {
   const up = depth === 0 ? '\\./' : '\\.\\./'.repeat(depth);
   const name = target.replace(/\.ts$/, '').replace(/\./g, '\\.');
-  return target.endsWith('.ts') ? `^${up}${name}\\.js$` : `^${up}${name}/`;
+  return target.endsWith('.ts') ? `^${up}${name}\\.c?js$` : `^${up}${name}/`;
 }
 
 /** One `no-restricted-imports` block per file depth, so every relative path is matched exactly. */
@@ -49,7 +49,7 @@ function forbid(module, targets, why) {
     ? [0]
     : Array.from({ length: DEEPEST - module.split('/').length + 1 }, (_, i) => i + module.split('/').length);
   return depths.map((depth) => ({
-    files: [module.endsWith('.ts') ? `src/${module}` : `src/${module}/${'*/'.repeat(depth - module.split('/').length)}*.ts`],
+    files: [module.endsWith('.ts') ? `src/${module}` : `src/${module}/${'*/'.repeat(depth - module.split('/').length)}*.{ts,cts}`],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -85,7 +85,7 @@ export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'data/', 'coverage/', 'test-artifacts/'] },
   js.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.cts'],
     extends: [...tseslint.configs.recommendedTypeChecked],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
@@ -113,6 +113,11 @@ export default tseslint.config(
   {
     files: ['bin/**/*.js', '*.config.js', 'bench/**/*.mjs', 'scripts/**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+  },
+  {
+    // bin/package.json makes the launcher CommonJS (see bin/rambridge.js).
+    files: ['bin/**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly' } },
   },
   ...layerRules(),
   {

@@ -2,7 +2,7 @@ import { systemClock, type Clock } from '../../clock.js';
 import { BridgeClient } from './bridge-client.js';
 import { CredentialCache } from './credential-cache.js';
 import type { FetchLike } from './http.js';
-import { clientPaths, type ClientPaths } from './paths.js';
+import { clientPaths, type ClientPaths } from './paths.cjs';
 import { RoleBook } from './role-book.js';
 import { chooseServer } from './server-url.js';
 import { SessionStore } from './sessions.js';

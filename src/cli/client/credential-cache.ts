@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock.js';
 import type { CredentialsResponse } from './api.js';
-import type { ClientPaths } from './paths.js';
+import type { ClientPaths } from './paths.cjs';
 import { PrivateJsonFile } from './secure-file.js';
 
 /**

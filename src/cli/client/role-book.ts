@@ -1,5 +1,5 @@
 import type { RoleInfo, WhoAmI } from './api.js';
-import type { ClientPaths } from './paths.js';
+import type { ClientPaths } from './paths.cjs';
 import { PrivateJsonFile } from './secure-file.js';
 
 /** How many recently used roles are remembered. */

@@ -1,4 +1,4 @@
-import type { ClientPaths } from './paths.js';
+import type { ClientPaths } from './paths.cjs';
 import { PrivateJsonFile } from './secure-file.js';
 
 /** Who the tokens belong to, from `/api/whoami` at login. */

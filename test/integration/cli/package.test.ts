@@ -19,7 +19,7 @@ const NOT_COPIED = new Set(['node_modules', 'dist', '.git', 'data', 'test', 'tes
 
 /** What may be in the tarball: the launcher, the build, what the build reads at run time, docs. */
 const PACKAGED =
-  /^(package\.json|README\.md|bin\/rambridge\.js|dist\/.+\.js|views\/.+\.eta|src\/web\/assets\/[^/]+|config\/[^/]+\.yaml|scripts\/simplesamlphp\/.+\.php|docs\/[^/]+\.md)$/;
+  /^(package\.json|README\.md|bin\/(rambridge\.js|package\.json)|dist\/.+\.c?js|views\/.+\.eta|src\/web\/assets\/[^/]+|config\/[^/]+\.yaml|scripts\/simplesamlphp\/.+\.php|docs\/[^/]+\.md)$/;
 
 /** Placeholders for the demo configuration's ${…} secrets: `explain` validates the whole file. */
 const demoEnv = {
@@ -83,6 +83,11 @@ test('the installed rambridge runs --version and explain', async () => {
   const explained = await rambridge(['explain', '--config', installedDemo, '--groups', 'rambridge-readonly']);
   expect(explained.stdout).toMatch(/^dev-readonly {2}acs:ram::1111222233334444:role\/rambridge-dev-readonly$/m);
   expect(explained.stdout).toMatch(/^prod-readonly {2}acs:ram::5555666677778888:role\/rambridge-prod-readonly$/m);
+  // `creds --format process` goes through the CommonJS fast path first, then the full CLI.
+  await expect(rambridge(['creds', 'dev-readonly', '--format', 'process'])).rejects.toMatchObject({
+    code: 2,
+    stderr: expect.stringContaining('No rambridge server is configured'),
+  });
 });
 
 test('the installed rambridge demo serves its pages and assets from the package', async () => {

@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { jest } from '@jest/globals';
-import { answerFromCache, CACHED_REFRESH_MARGIN_MS, defaultDuration as fastDefault, parseFastArgs } from '../../../src/cli/cached-creds.js';
+import {
+  answerFromCache,
+  CACHED_REFRESH_MARGIN_MS,
+  defaultDuration as fastDefault,
+  parseFastArgs,
+} from '../../../src/cli/cached-creds.cjs';
 import { defaultDuration } from '../../../src/cli/client/credential-source.js';
 import { REFRESH_MARGIN_MS } from '../../../src/cli/client/credential-cache.js';
 import { createContext } from '../../../src/cli/client/context.js';
@@ -142,6 +147,24 @@ test('bin/rambridge.js answers a cache hit through the fast path', async () => {
   expect(stdout).toBe(formatProcess(credentials(expiration)));
 });
 
+test('a repeated cache hit never starts the ES module loader; any other command does', async () => {
+  const { env } = await loggedIn();
+  const bin = fileURLToPath(new URL('../../../bin/rambridge.js', import.meta.url));
+  await createContext(env).cache.put(
+    { server: SERVER, user: 'okta/alice', role: 'dev-readonly', durationSeconds: 3600 },
+    credentials(new Date(Date.now() + 3600_000).toISOString()),
+  );
+  // NODE_DEBUG=esm makes Node's ES module loader log each step it takes to stderr.
+  const run = (...args: string[]) =>
+    promisify(execFile)(process.execPath, [bin, ...args], { env: { ...env, PATH: process.env.PATH, NODE_DEBUG: 'esm' } });
+  await run('creds', 'dev-readonly', '--format', 'process'); // records the use: the rare write loads the role book
+  const hit = await run('creds', 'dev-readonly', '--format', 'process'); // what every aliyun command then runs
+  expect(hit.stdout).toContain('"access_key_id"');
+  expect(hit.stderr).toBe('');
+  const other = await run('--version');
+  expect(other.stderr).toMatch(/^ESM \d+:/m);
+});
+
 /** The modules a file loads, static and lazy imports (not `import type`), followed through the sources. */
 function reachable(file: string, seen = new Set<string>()): Set<string> {
   if (seen.has(file)) return seen;
@@ -153,14 +176,14 @@ function reachable(file: string, seen = new Set<string>()): Set<string> {
     ...source.matchAll(/import\('([^']+)'\)/g),
   ].map((m) => m[1]!);
   for (const specifier of specifiers) {
-    if (specifier.startsWith('.')) reachable(fileURLToPath(new URL(specifier.replace(/\.js$/, '.ts'), pathToFileURL(file))), seen);
+    if (specifier.startsWith('.')) reachable(fileURLToPath(new URL(specifier.replace(/\.(c?)js$/, '.$1ts'), pathToFileURL(file))), seen);
     else seen.add(specifier);
   }
   return seen;
 }
 
 test('the fast path loads neither commander nor the help catalogues', () => {
-  const loaded = [...reachable(fileURLToPath(new URL('../../../src/cli/cached-creds.ts', import.meta.url)))];
+  const loaded = [...reachable(fileURLToPath(new URL('../../../src/cli/cached-creds.cts', import.meta.url)))];
   expect(loaded.some((m) => m.endsWith('/i18n/en.ts'))).toBe(true); // what it loaded before: the messages
   expect(loaded.filter((m) => /commander|\/help[^/]*\.ts$|help-format/.test(m))).toEqual([]);
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../../../src/clock.js';
 import { CredentialCache, type CacheKey } from '../../../src/cli/client/credential-cache.js';
-import { clientPaths } from '../../../src/cli/client/paths.js';
+import { clientPaths } from '../../../src/cli/client/paths.cjs';
 import { credentials } from './fixtures.js';
 
 const start = Date.parse('2026-01-01T10:00:00Z');

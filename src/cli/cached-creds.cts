@@ -13,7 +13,7 @@
  * test/unit/cli/cached-creds.test.ts writes them with those classes and reads them back here.
  */
 import { readFileSync } from 'node:fs';
-import { clientPaths, type ClientPaths } from './client/paths.js';
+import { clientPaths, type ClientPaths } from './client/paths.cjs';
 
 /**
  * credential-cache.ts REFRESH_MARGIN_MS, repeated so this path does not load that module (and,
