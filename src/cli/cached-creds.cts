@@ -12,7 +12,7 @@
  * The file layouts are those of settings.ts, sessions.ts, role-book.ts and credential-cache.ts;
  * test/unit/cli/cached-creds.test.ts writes them with those classes and reads them back here.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeSync } from 'node:fs';
 import { clientPaths, type ClientPaths } from './client/paths.cjs';
 
 /**
@@ -78,40 +78,57 @@ interface ServerRoles {
   recents?: { role: string; usedAt: number }[];
 }
 
-/** Prints cached credentials and returns true, or returns false having printed nothing. */
-export async function answerFromCache(args: readonly string[], env: NodeJS.ProcessEnv, now = Date.now()): Promise<boolean> {
+/**
+ * Prints cached credentials and returns true, or returns false having printed nothing. Printing
+ * comes after every check, outside them: a failed write is an error of its own, never a reason to
+ * run the full command and print a second time.
+ */
+export async function answerFromCache(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  now = Date.now(),
+  print: (text: string) => void = printToStdout,
+): Promise<boolean> {
+  let answer: string | undefined;
   try {
-    const request = parseFastArgs(args);
-    if (!request) return false;
-    const paths = clientPaths(env);
-    const settings = readJson<{ server?: string }>(paths.settings);
-    const sessions = readJson<{ sessions?: Record<string, { user: { idp: string; subject: string } }> }>(paths.sessions);
-    const book = readJson<{ servers?: Record<string, ServerRoles> }>(paths.roles);
-    const cache = readJson<{ entries?: Record<string, { credentials: Credentials }> }>(paths.credentials);
-    const server = await serverFor(request.server ?? env.RAMBRIDGE_SERVER ?? settings?.server, sessions?.sessions ?? {});
-    const sessionUser = server === undefined ? undefined : sessions?.sessions?.[server]?.user;
-    if (server === undefined || !sessionUser) return false;
-    const user = `${sessionUser.idp}/${sessionUser.subject}`;
-    const serverRoles = book?.servers?.[server];
-    if (serverRoles?.catalogue?.user !== user) return false;
-    const wanted = request.role.trim().toLowerCase();
-    const role = serverRoles.catalogue.roles.find((r) => r.id.toLowerCase() === wanted);
-    if (!role) return false;
-    const durationSeconds =
-      request.duration === undefined ? defaultDuration(role) : (await import('./client/duration.js')).parseDuration(request.duration);
-    if (durationSeconds > role.maxSessionDuration) return false;
-    const credentials = cache?.entries?.[JSON.stringify([server, user, role.id, durationSeconds])]?.credentials;
-    if (!credentials || !(Date.parse(credentials.expiration) - now > CACHED_REFRESH_MARGIN_MS)) return false;
-    const last = serverRoles.recents?.[0];
-    // The full command records every use (role-book.ts recordUse); so does this one, unless the
-    // role is already the most recent, used within the last minute: then the file would not change
-    // but for the timestamp, and the aliyun CLI calls this for every command.
-    if (!(last?.role === role.id && now - last.usedAt < RECENT_USE_RESOLUTION_MS)) await recordUse(paths, server, role.id, now);
-    process.stdout.write(processFormat(credentials));
-    return true;
+    answer = await cachedAnswer(args, env, now);
   } catch {
     return false; // the full command meets the same problem and reports it properly
   }
+  if (answer === undefined) return false;
+  print(answer);
+  return true;
+}
+
+/** What `creds --format process` would print, when the cache can answer exactly as the full command would. */
+async function cachedAnswer(args: readonly string[], env: NodeJS.ProcessEnv, now: number): Promise<string | undefined> {
+  const request = parseFastArgs(args);
+  if (!request) return undefined;
+  const paths = clientPaths(env);
+  const settings = readJson<{ server?: string }>(paths.settings);
+  const sessions = readJson<{ sessions?: Record<string, { user: { idp: string; subject: string } }> }>(paths.sessions);
+  const book = readJson<{ servers?: Record<string, ServerRoles> }>(paths.roles);
+  const cache = readJson<{ entries?: Record<string, { credentials: Credentials }> }>(paths.credentials);
+  const server = await serverFor(request.server ?? env.RAMBRIDGE_SERVER ?? settings?.server, sessions?.sessions ?? {});
+  const sessionUser = server === undefined ? undefined : sessions?.sessions?.[server]?.user;
+  if (server === undefined || !sessionUser) return undefined;
+  const user = `${sessionUser.idp}/${sessionUser.subject}`;
+  const serverRoles = book?.servers?.[server];
+  if (serverRoles?.catalogue?.user !== user) return undefined;
+  const wanted = request.role.trim().toLowerCase();
+  const role = serverRoles.catalogue.roles.find((r) => r.id.toLowerCase() === wanted);
+  if (!role) return undefined;
+  const durationSeconds =
+    request.duration === undefined ? defaultDuration(role) : (await import('./client/duration.js')).parseDuration(request.duration);
+  if (durationSeconds > role.maxSessionDuration) return undefined;
+  const credentials = cache?.entries?.[JSON.stringify([server, user, role.id, durationSeconds])]?.credentials;
+  if (!credentials || !(Date.parse(credentials.expiration) - now > CACHED_REFRESH_MARGIN_MS)) return undefined;
+  const last = serverRoles.recents?.[0];
+  // The full command records every use (role-book.ts recordUse); so does this one, unless the
+  // role is already the most recent, used within the last minute: then the file would not change
+  // but for the timestamp, and the aliyun CLI calls this for every command.
+  if (!(last?.role === role.id && now - last.usedAt < RECENT_USE_RESOLUTION_MS)) await recordUse(paths, server, role.id, now);
+  return processFormat(credentials);
 }
 
 /** credential-source.ts defaultDuration, repeated so this path does not load that module (the test checks they agree). */
@@ -142,6 +159,15 @@ function processFormat(c: Credentials): string {
     sts_token: c.securityToken,
     expiration: new Date(c.expiration).toISOString().replace(/\.\d{3}Z$/, 'Z'),
   })}\n`;
+}
+
+/**
+ * Writes to file descriptor 1 directly: creating `process.stdout` (a stream over the pipe the
+ * aliyun CLI reads) costs about 3 ms, a sixth of starting Node. A write may be partial, so loop.
+ */
+function printToStdout(text: string): void {
+  const bytes = Buffer.from(text);
+  for (let offset = 0; offset < bytes.length;) offset += writeSync(1, bytes, offset);
 }
 
 /** Small files read synchronously: a one-shot command has nothing else to do meanwhile. */

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { jest } from '@jest/globals';
 import {
   answerFromCache,
   CACHED_REFRESH_MARGIN_MS,
@@ -39,19 +38,10 @@ async function loggedIn(cached: { role: string; durationSeconds: number }[] = [{
   return { env, ctx };
 }
 
-function captureStdout() {
-  const written: string[] = [];
-  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => (written.push(String(chunk)), true));
-  return { written, restore: () => spy.mockRestore() };
-}
-
 async function answer(args: string[], env: NodeJS.ProcessEnv, now = NOW) {
-  const out = captureStdout();
-  try {
-    return { answered: await answerFromCache(args, env, now), printed: out.written.join('') };
-  } finally {
-    out.restore();
-  }
+  const printed: string[] = [];
+  const answered = await answerFromCache(args, env, now, (text) => printed.push(text));
+  return { answered, printed: printed.join('') };
 }
 
 describe('cached creds fast path', () => {
@@ -59,6 +49,14 @@ describe('cached creds fast path', () => {
     const { env } = await loggedIn();
     const r = await answer(['creds', 'dev-readonly', '--format', 'process'], env);
     expect(r).toEqual({ answered: true, printed: formatProcess(credentials(EXPIRATION)) });
+  });
+
+  test('a failed write is an error, not a miss: the full command never runs to print a second time', async () => {
+    const { env } = await loggedIn();
+    const brokenPipe = () => {
+      throw Object.assign(new Error('EPIPE: broken pipe, write'), { code: 'EPIPE' });
+    };
+    await expect(answerFromCache(['creds', 'dev-readonly', '--format', 'process'], env, NOW, brokenPipe)).rejects.toThrow('EPIPE');
   });
 
   test('the External profile command line (--server, --duration) is answered too', async () => {
