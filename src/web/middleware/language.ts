@@ -20,13 +20,19 @@ export function chooseLanguage(): Middleware {
     try {
       await next();
     } finally {
-      if (ctx.response.is('html') || (ctx.status >= 400 && ctx.response.is('json'))) {
+      if (isHtml(ctx) || (ctx.status >= 400 && ctx.response.is('json'))) {
         ctx.vary('Accept-Language');
         ctx.vary('Cookie');
         ctx.set('Content-Language', ctx.state.lang);
       }
     }
   };
+}
+
+/** `ctx.response.is('html')` without type-is parsing the header on every response. */
+function isHtml(ctx: Context): boolean {
+  const type = ctx.response.get('Content-Type');
+  return typeof type === 'string' && /^text\/html\s*(;|$)/i.test(type);
 }
 
 const ONE_YEAR_MS = 365 * 24 * 3600 * 1000;
@@ -49,6 +55,8 @@ export function setLanguageCookie(ctx: Context, language: Language, https: boole
 
 /** The language this browser remembers (the cookie), if it names one we speak. */
 export function cookieLanguage(ctx: Context): Language | undefined {
+  // Most requests carry no such cookie (the CLI's API calls no cookie at all): those need no cookie jar.
+  if (!ctx.get('Cookie').includes(LANGUAGE_COOKIE)) return undefined;
   return rememberedLanguage(ctx.cookies.get(LANGUAGE_COOKIE, { signed: false }));
 }
 
