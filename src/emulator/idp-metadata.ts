@@ -6,9 +6,9 @@ import { NS, children, onlyChild, parseXml, text } from './saml-xml.js';
 
 /** What RAM keeps of an uploaded IdP metadata document: the entityID and signing certificates. */
 export interface IdpMetadata {
-  entityId: string;
+  readonly entityId: string;
   /** PEM certificates; several during a key rollover. */
-  signingCertificates: string[];
+  readonly signingCertificates: readonly string[];
 }
 
 /**
@@ -34,11 +34,25 @@ export function parseIdpMetadata(xml: string): IdpMetadata {
   return { entityId, signingCertificates };
 }
 
+/**
+ * Metadata documents already read, by their exact text: RAM reads a provider's metadata when it is
+ * uploaded, not on every sign-in, and parsing it (XML plus each certificate) was a twentieth of an
+ * AssumeRoleWithSAML call here. Same text, same result; a few providers at most, so a small bound.
+ */
+const parsedMetadata = new Map<string, IdpMetadata>();
+const PARSED_METADATA_MAX = 64;
+
 /** The metadata of a SAML provider, inline or fetched from its URL; IDPMetadata.Invalid when unusable. */
 export async function providerMetadata(provider: SamlProviderEntry, documents: RemoteDocuments): Promise<IdpMetadata> {
   try {
     const xml = provider.metadataXml ?? (await documents.text(provider.metadataUrl!));
-    return parseIdpMetadata(xml);
+    let metadata = parsedMetadata.get(xml);
+    if (!metadata) {
+      metadata = Object.freeze(parseIdpMetadata(xml)); // shared by every call that reads this text
+      if (parsedMetadata.size >= PARSED_METADATA_MAX) parsedMetadata.clear();
+      parsedMetadata.set(xml, metadata);
+    }
+    return metadata;
   } catch (err) {
     throw idpMetadataInvalid(`${provider.arn}: ${(err as Error).message}`);
   }
