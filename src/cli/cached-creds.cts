@@ -1,8 +1,8 @@
 /**
  * The fast path of `rambridge creds ROLE --format process`: the aliyun CLI runs it before every
  * command (External profiles, see configure-aliyun.ts), so a cache hit must cost little more than
- * starting Node. It reads the client's files directly and loads nothing but the few modules that
- * check the server URL and parse a duration: no commander, no HTTP client, no SDK.
+ * starting Node. It reads the client's files directly and loads nothing but the duration notation
+ * (and, for a server URL it must normalise, that module): no commander, no HTTP client, no SDK.
  *
  * It answers only when it can answer exactly as the full command would: `--format process`, the
  * role given by its id, credentials in the cache with more than the refresh margin left. Anything
@@ -14,6 +14,7 @@
  */
 import { readFileSync, writeSync } from 'node:fs';
 import { clientPaths, type ClientPaths } from './client/paths.cjs';
+import { durationSeconds as parseDurationSyntax, withinStsLimits } from './client/duration-syntax.cjs';
 
 /**
  * credential-cache.ts REFRESH_MARGIN_MS, repeated so this path does not load that module (and,
@@ -118,9 +119,9 @@ async function cachedAnswer(args: readonly string[], env: NodeJS.ProcessEnv, now
   const wanted = request.role.trim().toLowerCase();
   const role = serverRoles.catalogue.roles.find((r) => r.id.toLowerCase() === wanted);
   if (!role) return undefined;
-  const durationSeconds =
-    request.duration === undefined ? defaultDuration(role) : (await import('./client/duration.js')).parseDuration(request.duration);
-  if (durationSeconds > role.maxSessionDuration) return undefined;
+  // A --duration the full command would refuse is left to it, to say why.
+  const durationSeconds = request.duration === undefined ? defaultDuration(role) : stsDuration(request.duration);
+  if (durationSeconds === undefined || durationSeconds > role.maxSessionDuration) return undefined;
   const credentials = cache?.entries?.[JSON.stringify([server, user, role.id, durationSeconds])]?.credentials;
   if (!credentials || !(Date.parse(credentials.expiration) - now > CACHED_REFRESH_MARGIN_MS)) return undefined;
   const last = serverRoles.recents?.[0];
@@ -129,6 +130,12 @@ async function cachedAnswer(args: readonly string[], env: NodeJS.ProcessEnv, now
   // but for the timestamp, and the aliyun CLI calls this for every command.
   if (!(last?.role === role.id && now - last.usedAt < RECENT_USE_RESOLUTION_MS)) await recordUse(paths, server, role.id, now);
   return processFormat(credentials);
+}
+
+/** A `--duration` in seconds, when it is the notation and within STS's limits (as duration.ts parseDuration checks). */
+function stsDuration(input: string): number | undefined {
+  const seconds = parseDurationSyntax(input);
+  return seconds !== undefined && withinStsLimits(seconds) ? seconds : undefined;
 }
 
 /** credential-source.ts defaultDuration, repeated so this path does not load that module (the test checks they agree). */

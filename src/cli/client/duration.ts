@@ -1,19 +1,15 @@
 import { CliError } from './errors.js';
 import { t } from '../i18n/index.js';
+import { durationSeconds, withinStsLimits } from './duration-syntax.cjs';
 
-/** STS accepts 15 minutes to 12 hours; the role's MaxSessionDuration may cap it further. */
-export const MIN_DURATION_SECONDS = 900;
-export const MAX_DURATION_SECONDS = 43_200;
+export { MIN_DURATION_SECONDS, MAX_DURATION_SECONDS } from './duration-syntax.cjs';
 
 /** Parses `900`, `15m`, `1h`, `1h30m`, `12h` (and `s` parts) into seconds. */
 export function parseDuration(input: string): number {
-  const text = input.trim().toLowerCase();
-  const match = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text);
-  let seconds: number;
-  if (/^\d+$/.test(text)) seconds = Number(text);
-  else if (match && text !== '') seconds = Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60 + Number(match[3] ?? 0);
-  else throw new CliError('ERR_CLI_DURATION_INVALID', t('durationInvalid', { input }), { hint: t('durationExamples') });
-  if (seconds < MIN_DURATION_SECONDS || seconds > MAX_DURATION_SECONDS) {
+  const seconds = durationSeconds(input);
+  if (seconds === undefined)
+    throw new CliError('ERR_CLI_DURATION_INVALID', t('durationInvalid', { input }), { hint: t('durationExamples') });
+  if (!withinStsLimits(seconds)) {
     throw new CliError('ERR_CLI_DURATION_INVALID', t('durationOutside', { duration: formatDuration(seconds) }), {
       hint: t('durationExamples'),
     });

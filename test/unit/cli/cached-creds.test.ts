@@ -156,7 +156,8 @@ test('a repeated cache hit never starts the ES module loader; any other command 
   const run = (...args: string[]) =>
     promisify(execFile)(process.execPath, [bin, ...args], { env: { ...env, PATH: process.env.PATH, NODE_DEBUG: 'esm' } });
   await run('creds', 'dev-readonly', '--format', 'process'); // records the use: the rare write loads the role book
-  const hit = await run('creds', 'dev-readonly', '--format', 'process'); // what every aliyun command then runs
+  // What every aliyun command then runs: the External profile's command line (configure-aliyun.ts).
+  const hit = await run('creds', 'dev-readonly', '--format', 'process', '--server', SERVER, '--duration', '1h');
   expect(hit.stdout).toContain('"access_key_id"');
   expect(hit.stderr).toBe('');
   const other = await run('--version');
