@@ -139,7 +139,7 @@ try {
   });
   const cliRatio = all((r) => r.cli.credsMs / r.cli.nodeMs);
   rows.push({
-    figure: 'cached `rambridge creds dev-readonly --format process`',
+    figure: "cached `rambridge creds dev-readonly --format process --server URL --duration 1h` (an External profile's command line)",
     value: all((r) => r.cli.credsMs),
     unit: ' ms',
     bound: all((r) => r.cli.nodeMs),

@@ -1,5 +1,5 @@
-// The cached `rambridge creds ROLE --format process` (what the aliyun CLI runs before every
-// command) vs `node -e 0`, both as fresh processes, interleaved.
+// The cached `rambridge creds ROLE --format process --server URL --duration D` (what the aliyun CLI
+// runs before every command, from an External profile) vs `node -e 0`, both as fresh processes, interleaved.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { systemClock } from '../../dist/clock.js';
 import { createContext } from '../../dist/cli/client/context.js';
+import { formatDuration } from '../../dist/cli/client/duration.js';
 
 const BIN = new URL('../../bin/rambridge.js', import.meta.url).pathname;
 
@@ -26,8 +27,10 @@ export async function cliSetup(env, role) {
   });
   await ctx.roleBook.saveCatalogue(server, 'demo/alice', env.rolesBody.roles);
   const info = env.rolesBody.roles.find((r) => r.id === role);
-  await ctx.cache.put({ server, user: 'demo/alice', role, durationSeconds: Math.min(3600, info.maxSessionDuration) }, env.credentials);
-  return { home, role };
+  const durationSeconds = Math.min(3600, info.maxSessionDuration);
+  await ctx.cache.put({ server, user: 'demo/alice', role, durationSeconds }, env.credentials);
+  // The command line `rambridge configure-aliyun --duration …` writes into an External profile.
+  return { home, args: ['creds', role, '--format', 'process', '--server', server, '--duration', formatDuration(durationSeconds)] };
 }
 
 function timeProcess(args, envVars) {
@@ -42,7 +45,7 @@ export function cliRun(setup, n) {
   const creds = [];
   const bare = [];
   for (let i = 0; i < n; i++) {
-    const c = timeProcess([BIN, 'creds', setup.role, '--format', 'process'], envVars);
+    const c = timeProcess([BIN, ...setup.args], envVars);
     if (c.r.status !== 0 || !c.r.stdout.includes('"access_key_id"')) throw new Error(`creds failed: ${c.r.stderr}`);
     creds.push(c.ms);
     bare.push(timeProcess(['-e', '0'], envVars).ms);
