@@ -1,9 +1,11 @@
 // Starts everything the benchmarks talk to, each in a process of its own on 127.0.0.1:
 // the upstream OIDC provider, the bridge, the Alibaba Cloud emulator (STS, via the real CLI
-// command `rambridge emulator`), and the bare Koa bound. CPU spent in them is not the bridge's.
+// command `rambridge emulator`), the bare Koa bound, and the processes of the explaining rows (a
+// bridge with an STS stand-in, a bridge without middleware, bare Koa + node-saml). CPU spent in
+// them is not the bridge's.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ask, rssMb, startChild, stopChild } from './children.mjs';
-import { BENCH_USER, EMULATOR_CONFIG } from './fixture.mjs';
+import { BENCH_USER, EMULATOR_CONFIG, benchConfig } from './fixture.mjs';
 import { benchKeys } from './keys.mjs';
 
 const here = (path) => new URL(path, import.meta.url).pathname;
@@ -67,6 +69,18 @@ export async function startEnvironment({ settings } = {}) {
       },
     });
     children.push(bare.child);
+
+    // Two more, which explain bounds rather than meet goals: a bridge with every middleware removed
+    // (the router alone: bearer check, live session, mapping, preferences), and bare Koa + node-saml
+    // for the ACS posted to over the same HTTP as the bridge.
+    const bridgeRouterOnly = await startBridgeChild();
+    children.push(bridgeRouterOnly.child);
+    await ask(bridgeRouterOnly.child, { type: 'configure', keys, emulatorUrl: fakeSts.info.url, op: op.info, routerOnly: true });
+    const { token: routerOnlyToken } = await ask(bridgeRouterOnly.child, { type: 'token' });
+    const config = await benchConfig({ keys, publicUrl: bridge.url, emulatorUrl: emulator.info.url, op: op.info });
+    const corp = config.idps.find((i) => i.id === 'corp');
+    const bareAcs = await startChild([here('../servers/bare-acs.mjs')], { env: { BENCH_SAML_IDP: JSON.stringify(corp) } });
+    children.push(bareAcs.child);
     return {
       keys,
       op: op.info,
@@ -77,6 +91,9 @@ export async function startEnvironment({ settings } = {}) {
       fakeJson: { authorization: `Bearer ${fakeToken}`, 'content-type': 'application/json' },
       emulatorUrl: emulator.info.url,
       bareUrl: bare.info.url,
+      bridgeRouterOnlyUrl: bridgeRouterOnly.url,
+      routerOnlyAuth: { authorization: `Bearer ${routerOnlyToken}` },
+      bareAcsUrl: bareAcs.info.url,
       token,
       auth,
       json,

@@ -7,6 +7,15 @@ export function httpCases(env) {
     { id: 'healthz', label: 'GET /healthz', path: '/healthz', options: {}, goal: { ratio: 0.6 } },
     { id: 'roles', label: 'GET /api/roles (bearer)', path: '/api/roles', options: { headers: env.auth }, goal: { ratio: 0.4, p99: 10 } },
     {
+      id: 'roles-router-only',
+      label:
+        '… the same route on a bridge with every middleware removed (no access log, metrics, headers, error handling): the route alone',
+      path: '/api/roles',
+      bridge: env.bridgeRouterOnlyUrl,
+      options: { headers: env.routerOnlyAuth },
+      goal: {},
+    },
+    {
       id: 'credentials-oidc',
       label: 'POST /api/credentials, OIDC role (mint + STS in the emulator process)',
       path: '/api/credentials',

@@ -5,7 +5,9 @@
 //   → {type: 'listening', url}        once its port is bound (the emulator must know it)
 //   ← {type: 'configure', …}          emulator and OP addresses, keys; optionally (two-instances.mjs)
 //                                     a shared publicUrl, session secret and Redis URL, and (soak.mjs)
-//                                     `settings`: {'device.userCodeTtlSeconds': 60, …} set on the config
+//                                     `settings`: {'device.userCodeTtlSeconds': 60, …} set on the config;
+//                                     `routerOnly`: every middleware removed but the router (a bound's
+//                                     explanation: what the route alone costs, bench/README.md)
 //   → {type: 'configure', ok}         serving
 //   ← {type: 'token'}                 → {type: 'token', token}: a CLI access token for the bench user
 import { createServer } from 'node:http';
@@ -60,6 +62,11 @@ async function handle(message) {
     const issuer = await BridgeIssuer.create(config.issuer, config.alibaba, config.server.publicUrl);
     const sts = stsClientFromConfig(config.alibaba);
     const app = createApp({ config, store, logger, clock, issuer, sts, metrics: new Metrics({ processMetrics: true }) });
+    // The router's dispatch is the one middleware that carries its router.
+    if (message.routerOnly) {
+      app.middleware = app.middleware.filter((m) => 'router' in m);
+      if (app.middleware.length !== 1) throw new Error(`routerOnly: ${app.middleware.length} router middlewares`);
+    }
     const handler = app.callback();
     const idle = new IdleCollector().start(); // as startBridge does: memory goes back after a burst
     server.on('request', (req, res) => {

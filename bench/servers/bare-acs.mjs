@@ -1,0 +1,26 @@
+// A second bound for the SAML ACS: bare Koa reading the form and calling node-saml's
+// validatePostResponseAsync with the bridge's options (BENCH_SAML_IDP: the IdP's validated
+// configuration), then redirecting. Posted to by the same client as the bridge's ACS, it shows what
+// the HTTP transport of a 15 KB form costs on its own; nothing else of the bridge's is done.
+import { Buffer } from 'node:buffer';
+import { URLSearchParams } from 'node:url';
+import Koa from 'koa';
+import { SAML } from '@node-saml/node-saml';
+import { nodeSamlConfig } from '../../dist/idp/saml/node-saml.js';
+import { configuredTrust, loadIdpTrust } from '../../dist/idp/saml/trust.js';
+
+const idp = JSON.parse(process.env.BENCH_SAML_IDP);
+const saml = new SAML(nodeSamlConfig(idp, await loadIdpTrust(idp, configuredTrust(idp))));
+const app = new Koa();
+app.use(async (ctx) => {
+  const chunks = [];
+  for await (const chunk of ctx.req) chunks.push(chunk);
+  const SAMLResponse = new URLSearchParams(Buffer.concat(chunks).toString()).get('SAMLResponse');
+  const { profile } = await saml.validatePostResponseAsync({ SAMLResponse });
+  if (!profile) throw new Error('node-saml returned no profile');
+  ctx.redirect('/');
+});
+const server = app.listen(0, '127.0.0.1', () => {
+  process.stdout.write(`${JSON.stringify({ ready: true, url: `http://127.0.0.1:${server.address().port}` })}\n`);
+});
+process.once('SIGTERM', () => process.exit(0));
