@@ -1,6 +1,7 @@
 // Profiles the bridge under one route's load and prints where its CPU time goes (self time per
-// function, and per package). Usage: node bench/profile.mjs healthz|roles|credentials-oidc|credentials-saml|acs [seconds]
-// (acs: sequential SAML sign-ins, about 40 per second asked for)
+// function, and per package). Usage: node bench/profile.mjs ROUTE|acs [seconds], ROUTE one of the
+// ids in sections/http.mjs (healthz, roles, roles-router-only, credentials-oidc, credentials-saml,
+// credentials-oidc-fake, credentials-saml-fake); acs: sequential SAML sign-ins, about 40 per second asked for
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +24,12 @@ try {
     console.log(`acs: ${result.acsPerSecond.toFixed(1)} sign-ins/s, bare node-saml ${result.barePerSecond.toFixed(1)}/s`);
   } else {
     const c = httpCases(env).find((x) => x.id === which);
+    if (!c)
+      throw new Error(
+        `no route ${which}: ${httpCases(env)
+          .map((x) => x.id)
+          .join(', ')} or acs`,
+      );
     const result = await load((c.bridge ?? env.bridgeUrl) + c.path, { ...c.options, seconds: Number(seconds) });
     console.log(`${which}: ${Math.round(result.rps)} req/s, p99 ${result.p99} ms, ${result.errors} errors`);
   }
