@@ -23,13 +23,9 @@ try {
     const result = await acsRun(env, corp, Math.max(20, Number(seconds) * 40));
     console.log(`acs: ${result.acsPerSecond.toFixed(1)} sign-ins/s, bare node-saml ${result.barePerSecond.toFixed(1)}/s`);
   } else {
-    const c = httpCases(env).find((x) => x.id === which);
-    if (!c)
-      throw new Error(
-        `no route ${which}: ${httpCases(env)
-          .map((x) => x.id)
-          .join(', ')} or acs`,
-      );
+    const cases = httpCases(env);
+    const c = cases.find((x) => x.id === which);
+    if (!c) throw new Error(`no route ${which}: one of ${cases.map((x) => x.id).join(', ')}, or acs`);
     const result = await load((c.bridge ?? env.bridgeUrl) + c.path, { ...c.options, seconds: Number(seconds) });
     console.log(`${which}: ${Math.round(result.rps)} req/s, p99 ${result.p99} ms, ${result.errors} errors`);
   }
