@@ -1,6 +1,7 @@
-// Bytes Redis holds per pending login and per CLI session, plain and encrypted (npm run -s build
-// && node bench/store-footprint.mjs). Starts its own redis-server on a free loopback port; the
-// numbers go to bench/README.md under "Store footprint".
+// Bytes Redis holds per signed-in browser, per device grant waiting for approval and per CLI
+// session, plain and encrypted (npm run -s build && node bench/store-footprint.mjs). Starts its own
+// redis-server on a free loopback port; the numbers go to bench/README.md under "Store footprint".
+// A sign-in in progress holds nothing: its flow travels sealed in a cookie (src/web/login-flow.ts).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { systemClock } from '../dist/clock.js';
-import { CliSessions } from '../dist/device/index.js';
+import { CliSessions, DeviceGrants } from '../dist/device/index.js';
 import { RedisStore } from '../dist/store/index.js';
 import { LoginFlows } from '../dist/web/login-flow.js';
 
@@ -33,8 +34,8 @@ const raw = new Redis(port, '127.0.0.1', { retryStrategy: () => 100 });
 raw.on('error', () => undefined); // refused until redis-server listens
 for (let i = 0; i < 100 && (await raw.ping().catch(() => '')) !== 'PONG'; i++) await sleep(50);
 
-/** A typical corporate user: 12 groups, an email, MFA, and (refreshGroups) an IdP refresh token. */
-const identity = (i, upstreamRefreshToken) => ({
+/** A typical corporate user: 12 groups, an email, MFA. */
+const identity = (i) => ({
   idp: 'corp',
   issuer: 'https://login.microsoftonline.com/4f1c2a9e-1111-2222-3333-444455556666/v2.0',
   subject: `00u${randomBytes(8).toString('hex')}${i}`,
@@ -43,8 +44,9 @@ const identity = (i, upstreamRefreshToken) => ({
   groups: Array.from({ length: 12 }, (_, g) => `rambridge-team-${g}-${i % 7}`),
   amr: ['pwd', 'mfa'],
   authTime: Math.floor(Date.now() / 1000),
-  ...(upstreamRefreshToken ? { upstreamRefreshToken: randomBytes(600).toString('base64url') } : {}),
 });
+/** With `refreshGroups`, the IdP's refresh token (800 characters) rides beside the identity. */
+const connectorData = (withRefresh) => (withRefresh ? { refreshToken: randomBytes(600).toString('base64url') } : undefined);
 const client = { clientId: 'rambridge-cli', host: 'employee-laptop', ip: '10.20.30.40', version: '0.1.0' };
 
 /** Writes N of something under a fresh prefix; returns bytes per item (MEMORY USAGE and value length). */
@@ -62,29 +64,37 @@ async function footprint(prefix, encryptionKeys, write) {
   return { keysPerItem: keys.length / N, memory: Math.round(memory / N), value: Math.round(value / N) };
 }
 
-const config = { server: { publicUrl: 'https://bridge.example.com', loginFlowTtlSeconds: 600 } };
-const cookies = { set() {} };
-/** What /login stores for an OIDC sign-in: state, nonce and PKCE verifier, where to go afterwards. */
-const pendingLogin = (store) =>
-  new LoginFlows(store, config).begin(
-    { cookies },
-    {
-      idp: 'corp',
-      returnTo: '/roles/prod-ops',
-      secrets: {
-        state: randomBytes(32).toString('base64url'),
-        nonce: randomBytes(32).toString('base64url'),
-        codeVerifier: randomBytes(32).toString('base64url'),
-      },
-      startedAt: Date.now(),
-    },
+const config = {
+  server: { publicUrl: 'https://bridge.example.com', sessionSecrets: [randomBytes(32).toString('base64url')], loginFlowTtlSeconds: 600 },
+};
+const SESSION_SECONDS = 43_200;
+/**
+ * A signed-in browser: its session as koa-session stores it (src/web/middleware/session.ts: the
+ * fields of BrowserSession plus koa-session's expiry), and the marker that spends its login flow.
+ */
+const browserSession = async (store, i) => {
+  const now = Date.now();
+  const fields = { identity: identity(i), loginAt: now, seenAt: now, csrf: randomBytes(32).toString('base64url') };
+  await store.upsert(
+    `session:${randomBytes(32).toString('base64url')}`,
+    { ...fields, _expire: now + SESSION_SECONDS * 1000, _maxAge: SESSION_SECONDS * 1000 },
+    SESSION_SECONDS,
+  );
+  await new LoginFlows(config, store, systemClock).spend({ id: randomBytes(16).toString('base64url'), exp: now + 600_000 });
+};
+/** `rambridge login` before the user approves: the grant and its user code (both hashed keys). */
+const pendingGrant = (store) =>
+  new DeviceGrants({ store, clock: systemClock, settings: { userCodeTtlSeconds: 600, interval: 5 } }).start(
+    client,
+    randomBytes(32).toString('base64url'),
   );
 const cliSession = (withRefresh) => (store, i) =>
-  new CliSessions({ store, clock: systemClock, maxAgeSeconds: 43200 }).start(identity(i, withRefresh), client);
+  new CliSessions({ store, clock: systemClock, maxAgeSeconds: SESSION_SECONDS }).start(identity(i), client, connectorData(withRefresh));
 
 const key = [{ id: 'k1', key: randomBytes(32).toString('base64') }];
 const rows = [
-  ['pending login (OIDC)', pendingLogin],
+  ['signed-in browser (session + spent-flow marker)', browserSession],
+  ['device grant waiting for approval', pendingGrant],
   ['CLI session', cliSession(false)],
   ['CLI session with IdP refresh token (refreshGroups)', cliSession(true)],
 ];
