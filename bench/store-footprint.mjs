@@ -15,7 +15,8 @@ import { CliSessions, DeviceGrants } from '../dist/device/index.js';
 import { RedisStore } from '../dist/store/index.js';
 import { LoginFlows } from '../dist/web/login-flow.js';
 
-const N = 1000;
+// BENCH_FOOTPRINT_N: fewer items, for the test that keeps this script running (test/integration/bench/).
+const N = Number(process.env.BENCH_FOOTPRINT_N ?? 1000);
 const port = await new Promise((resolve) => {
   const server = createServer().listen(0, '127.0.0.1', () => {
     const { port } = server.address();
