@@ -65,14 +65,14 @@ export async function acsRun(env, corp, n, bareHttpUrl) {
     const SAMLResponse = Buffer.from(xml).toString('base64');
     const { ms } = await postAcs(`${env.bridgeUrl}/saml/corp/acs`, SAMLResponse, cookie);
     acsMs += ms;
-    answered.push({ SAMLResponse });
+    answered.push(SAMLResponse);
   }
   // The bound: node-saml alone, the bridge's options (both signatures required, as the bridge
   // requires them of these responses), the same responses.
   const trust = await loadIdpTrust(corp, configuredTrust(corp));
   const saml = new SAML(nodeSamlConfig(corp, trust, undefined, { response: true, assertion: true }));
   let bareMs = 0;
-  for (const { SAMLResponse } of answered) {
+  for (const SAMLResponse of answered) {
     const { ms, value } = await timeOnce(() => saml.validatePostResponseAsync({ SAMLResponse }));
     if (!value.profile) throw new Error('node-saml returned no profile');
     bareMs += ms;
@@ -80,7 +80,7 @@ export async function acsRun(env, corp, n, bareHttpUrl) {
   let bareHttpMs = NaN;
   if (bareHttpUrl) {
     bareHttpMs = 0;
-    for (const { SAMLResponse } of answered) bareHttpMs += (await postAcs(`${bareHttpUrl}/saml/corp/acs`, SAMLResponse)).ms;
+    for (const SAMLResponse of answered) bareHttpMs += (await postAcs(`${bareHttpUrl}/saml/corp/acs`, SAMLResponse)).ms;
   }
   return { acsPerSecond: (n * 1000) / acsMs, barePerSecond: (n * 1000) / bareMs, bareHttpPerSecond: (n * 1000) / bareHttpMs };
 }
