@@ -14,6 +14,7 @@ import { systemClock } from '../dist/clock.js';
 import { CliSessions, DeviceGrants } from '../dist/device/index.js';
 import { RedisStore } from '../dist/store/index.js';
 import { LoginFlows } from '../dist/web/login-flow.js';
+import { sessionKey } from '../dist/web/middleware/session.js';
 
 // BENCH_FOOTPRINT_N: fewer items, for the test that keeps this script running (test/integration/bench/).
 const N = Number(process.env.BENCH_FOOTPRINT_N ?? 1000);
@@ -77,7 +78,7 @@ const browserSession = async (store, i) => {
   const now = Date.now();
   const fields = { identity: identity(i), loginAt: now, seenAt: now, csrf: randomBytes(32).toString('base64url') };
   await store.upsert(
-    `session:${randomBytes(32).toString('base64url')}`,
+    sessionKey(randomBytes(32).toString('base64url')),
     { ...fields, _expire: now + SESSION_SECONDS * 1000, _maxAge: SESSION_SECONDS * 1000 },
     SESSION_SECONDS,
   );

@@ -37,7 +37,8 @@ export function sessionMiddleware(app: Koa, config: BridgeConfig, store: Store):
   );
 }
 
-const sessionKey = (id: string) => `session:${id}`;
+/** Where a browser session lives in the store (bench/store-footprint.mjs measures it there too). */
+export const sessionKey = (id: string) => `session:${id}`;
 
 /** The session cookie: `__Host-` prefixed on https (Secure, Path=/, no Domain). */
 export function sessionCookieName(config: BridgeConfig): string {
