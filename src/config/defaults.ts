@@ -66,6 +66,24 @@ export const DEFAULTS = {
     /** An assertion older than this (from its IssueInstant) is refused even inside its own validity: 5 minutes. */
     maxAssertionAgeSeconds: 300,
   },
+  /** The worker threads that run node-saml's validation of SAML answers (idp/saml/validation-pool.ts). */
+  samlValidation: {
+    /** One per CPU up to this many: a sign-in wave uses every core, and the threads' memory stays bounded. */
+    maxThreads: 4,
+    /** Threads stop after 30 quiet seconds, giving their memory back well within a minute of a wave. */
+    idleMs: 30_000,
+    /** A real answer validates in milliseconds; one taking 10 s is pathological, and its thread is ended. */
+    timeoutMs: 10_000,
+    /** Beyond 256 waiting answers (at most 256 KiB each), further ones are refused with 503 rather than queued. */
+    maxQueued: 256,
+    /** Per-thread V8 heap: the largest accepted answer (256 KiB) parses in a few MB. */
+    maxHeapMb: 64,
+    /**
+     * Per-thread young generation: 8 MB validates as fast as V8's default (measured, bench/README.md
+     * round 8) and keeps each thread ~35 MB smaller while a wave lasts.
+     */
+    maxYoungHeapMb: 8,
+  },
   alibaba: {
     site: 'intl' as const,
     /** STS TCP+TLS connect timeout, ms: a reachable endpoint connects in well under a second. */

@@ -25,6 +25,7 @@ import { checkResponse, isUnsolicited } from './response-checks.js';
 import { signaturePlan } from './signatures.js';
 import { spMetadataXml } from './sp-metadata.js';
 import { configuredTrust, loadIdpTrust, type IdpTrust } from './trust.js';
+import { samlValidationPool } from './validation-pool.js';
 import { parseXml, type XmlElement } from './xml.js';
 
 /**
@@ -99,13 +100,13 @@ export class SamlConnector implements ServiceProviderConnector {
     });
     const requestId = secrets.requestId!; // checkResponse proved it is set and answered
     // The signatures node-saml must verify on this answer: those `requireSigned` demands and any other present.
-    const validator = new (nodeSaml().SAML)(nodeSamlConfig(this.idp, trust, this.sp, signaturePlan(root, this.idp.requireSigned)));
+    const config = nodeSamlConfig(this.idp, trust, this.sp, signaturePlan(root, this.idp.requireSigned));
 
     let profile: Profile | null;
     try {
-      ({ profile } = await validator.validatePostResponseAsync({ SAMLResponse: posted.base64 }));
+      profile = await samlValidationPool().validate(config, posted.base64);
     } catch (err) {
-      throw classifyNodeSamlError(err);
+      throw err instanceof BridgeError ? err : classifyNodeSamlError(err);
     }
     if (!profile?.getAssertionXml) throw samlRefusal('ERR_SAML_INVALID', { reason: 'node-saml returned no profile' });
     const assertion = checkAssertion(await parse(profile.getAssertionXml()), {
