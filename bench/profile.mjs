@@ -1,7 +1,7 @@
 // Profiles the bridge under one route's load and prints where its CPU time goes (self time per
 // function, and per package). Usage: node bench/profile.mjs ROUTE|acs [seconds], ROUTE one of the
 // ids in sections/http.mjs (healthz, roles, roles-router-only, credentials-oidc, credentials-saml,
-// credentials-oidc-fake, credentials-saml-fake); acs: sequential SAML sign-ins, about 40 per second asked for
+// credentials-oidc-fake, credentials-saml-fake); acs: SAML sign-ins posted as a wave (sections/logins.mjs), about 40 per second asked for
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ const { load } = await import('./lib/load.mjs');
 const env = await startEnvironment();
 try {
   if (which === 'acs') {
-    // SAML sign-ins one after the other (as the report times them) for about `seconds`.
+    // SAML sign-ins in a wave (as the report times them), about `seconds` worth.
     const { acsRun } = await import('./sections/logins.mjs');
     const { benchConfig } = await import('./lib/fixture.mjs');
     const config = await benchConfig({ keys: env.keys, publicUrl: env.bridgeUrl, emulatorUrl: env.emulatorUrl, op: env.op });

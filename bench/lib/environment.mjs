@@ -86,6 +86,7 @@ export async function startEnvironment({ settings } = {}) {
       op: op.info,
       bridgeUrl: bridge.url,
       bridgePid: bridge.child.pid,
+      bridgeChild: bridge.child,
       rssAtStart,
       bridgeFakeUrl: bridgeFake.url,
       fakeJson: { authorization: `Bearer ${fakeToken}`, 'content-type': 'application/json' },

@@ -10,7 +10,9 @@
 //                                     explanation: what the route alone costs, bench/README.md)
 //   → {type: 'configure', ok}         serving
 //   ← {type: 'token'}                 → {type: 'token', token}: a CLI access token for the bench user
+//   ← {type: 'loopDelay', action}     'start' measuring the event-loop delay, or 'stop' → {loop: {p99, max}} in ms
 import { createServer } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { createApp } from '../../dist/app.js';
 import { systemClock } from '../../dist/clock.js';
@@ -90,5 +92,17 @@ async function handle(message) {
     const { session } = await device.sessions.start(identity, { clientId: 'rambridge-cli', ip: '127.0.0.1', host: 'bench' });
     return { token: (await device.accessTokens.mint(session)).token };
   }
+  if (message.type === 'loopDelay') return { loop: loopDelay(message.action) };
   throw new Error(`unknown message ${message.type}`);
+}
+
+const delay = monitorEventLoopDelay({ resolution: 1 });
+function loopDelay(action) {
+  if (action === 'start') {
+    delay.reset();
+    delay.enable();
+    return undefined;
+  }
+  delay.disable();
+  return { p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 };
 }
