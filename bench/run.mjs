@@ -137,21 +137,26 @@ try {
     bound: all((r) => r.acs.bareHttpPerSecond),
     ratio: all((r) => r.acs.acsPerSecond / r.acs.bareHttpPerSecond),
   });
-  rows.push({
-    figure:
+  // Milliseconds, where less is better: the ratio is bound / value, so above 1× the bridge waits less.
+  const msRow = (figure, value, bound) => ({
+    figure,
+    value: all(value),
+    unit: ' ms',
+    bound: all(bound),
+    ratio: all((r) => bound(r) / value(r)),
+  });
+  rows.push(
+    msRow(
       '… event-loop delay p99 during the wave, ms: the bridge (node-saml on worker threads) vs bare Koa + node-saml: what every other request waits',
-    value: all((r) => r.acs.acsLoopP99Ms),
-    unit: ' ms',
-    bound: all((r) => r.acs.bareHttpLoopP99Ms),
-    ratio: all((r) => r.acs.bareHttpLoopP99Ms / r.acs.acsLoopP99Ms),
-  });
-  rows.push({
-    figure: '… one sign-in alone (latency), ms: the ACS post vs node-saml on the same answer',
-    value: all((r) => r.acs.aloneMs),
-    unit: ' ms',
-    bound: all((r) => r.acs.bareAloneMs),
-    ratio: all((r) => r.acs.bareAloneMs / r.acs.aloneMs),
-  });
+      (r) => r.acs.acsLoopP99Ms,
+      (r) => r.acs.bareHttpLoopP99Ms,
+    ),
+    msRow(
+      '… one sign-in alone (latency), ms: the ACS post vs node-saml on the same answer',
+      (r) => r.acs.aloneMs,
+      (r) => r.acs.bareAloneMs,
+    ),
+  );
   rows.push({
     figure: 'OIDC callback GET /oidc/demo/callback (token call + checks), sign-ins/s, sequential',
     value: all((r) => r.oidc.callbackPerSecond),
