@@ -54,16 +54,15 @@ export class SamlValidationPool {
   private readonly slots = new Set<Slot>();
   private readonly queue: Job[] = [];
   private readonly nodeSamlPath = createRequire(import.meta.url).resolve('@node-saml/node-saml');
+  private closed = false;
 
   constructor(private readonly options: ValidationPoolOptions) {}
 
   /** node-saml's `validatePostResponseAsync` with these options, on a worker thread. */
   validate(config: SamlConfig, base64: string): Promise<Profile | null> {
     return new Promise((resolve, reject) => {
-      if (this.queue.length >= this.options.maxQueued) {
-        reject(unavailable('SAML validation queue full'));
-        return;
-      }
+      if (this.closed) return reject(unavailable('bridge stopping'));
+      if (this.queue.length >= this.options.maxQueued) return reject(unavailable('SAML validation queue full'));
       this.queue.push({ config, base64, resolve, reject });
       this.dispatch();
     });
@@ -74,10 +73,14 @@ export class SamlValidationPool {
     return this.slots.size;
   }
 
-  /** Stops every worker; queued answers are refused. */
+  /** Stops every worker; answers queued or being validated, and any asked for later, are refused. */
   async close(): Promise<void> {
-    for (const job of this.queue.splice(0)) job.reject(unavailable('bridge stopping'));
-    await Promise.all([...this.slots].map((slot) => this.retire(slot)));
+    this.closed = true;
+    const stopping = unavailable('bridge stopping');
+    for (const job of this.queue.splice(0)) job.reject(stopping);
+    const running = [...this.slots];
+    for (const slot of running) this.remove(slot, stopping);
+    await Promise.all(running.map((slot) => slot.worker.terminate()));
   }
 
   private dispatch(): void {
@@ -90,11 +93,18 @@ export class SamlValidationPool {
 
   private spawn(): Slot | undefined {
     if (this.slots.size >= this.options.threads) return undefined;
-    const worker = new Worker(`(${workerMain.toString()})()`, {
-      eval: true,
-      workerData: { nodeSamlPath: this.nodeSamlPath },
-      resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb, maxYoungGenerationSizeMb: this.options.maxYoungHeapMb },
-    });
+    let worker: Worker;
+    try {
+      worker = new Worker(`(${workerMain.toString()})()`, {
+        eval: true,
+        workerData: { nodeSamlPath: this.nodeSamlPath },
+        resourceLimits: { maxOldGenerationSizeMb: this.options.maxHeapMb, maxYoungGenerationSizeMb: this.options.maxYoungHeapMb },
+      });
+    } catch (err) {
+      // No thread can start: every waiting answer is refused now rather than left waiting.
+      for (const job of this.queue.splice(0)) job.reject(workerFailed(err));
+      return undefined;
+    }
     const slot: Slot = { worker };
     worker.on('message', (outcome: Outcome) => this.settle(slot, outcome));
     worker.on('error', (err) => this.fail(slot, err));
@@ -112,10 +122,20 @@ export class SamlValidationPool {
       this.fail(slot, samlRefusal('ERR_SAML_INVALID', { reason: `validation took longer than ${this.options.timeoutMs} ms` }));
       void slot.worker.terminate();
     }, this.options.timeoutMs).unref();
-    slot.worker.postMessage({ config: job.config, base64: job.base64 });
+    try {
+      slot.worker.postMessage({ config: job.config, base64: job.base64 });
+    } catch (err) {
+      // Options that cannot be posted (a function, say): this answer is refused, the worker is fine.
+      slot.job = undefined;
+      job.reject(workerFailed(err));
+      this.next(slot);
+    }
   }
 
   private settle(slot: Slot, outcome: Outcome): void {
+    // An answer from a worker already given up on (timed out, closed) arrives after its job was
+    // refused: it must not take, or strand, the next job.
+    if (!this.slots.has(slot)) return;
     const job = slot.job;
     slot.job = undefined;
     if (job) {
@@ -134,24 +154,23 @@ export class SamlValidationPool {
       return;
     }
     slot.worker.unref();
-    slot.timer = setTimeout(() => void this.retire(slot), this.options.idleMs).unref();
+    slot.timer = setTimeout(() => {
+      if (this.remove(slot, unavailable('worker stopped'))) void slot.worker.terminate();
+    }, this.options.idleMs).unref();
   }
 
-  /** A worker that errored, exited or timed out: its job is refused and the slot freed for a new worker. */
+  /** A worker that errored, exited or timed out: its job is refused and a new worker may take the queue. */
   private fail(slot: Slot, err: unknown): void {
-    if (!this.slots.delete(slot)) return;
-    clearTimeout(slot.timer);
-    slot.job?.reject(
-      err instanceof BridgeError ? err : samlRefusal('ERR_SAML_INVALID', { reason: 'validation worker failed', error: String(err) }),
-    );
-    slot.job = undefined;
-    this.dispatch();
+    if (this.remove(slot, err instanceof BridgeError ? err : workerFailed(err))) this.dispatch();
   }
 
-  private async retire(slot: Slot): Promise<void> {
-    this.slots.delete(slot);
+  /** Takes a worker out of the pool, refusing its job with `reason`; false when it was out already. */
+  private remove(slot: Slot, reason: BridgeError): boolean {
+    if (!this.slots.delete(slot)) return false;
     clearTimeout(slot.timer);
-    await slot.worker.terminate();
+    slot.job?.reject(reason);
+    slot.job = undefined;
+    return true;
   }
 }
 
@@ -164,6 +183,7 @@ export function samlValidationPool(): SamlValidationPool {
 }
 
 const unavailable = (reason: string) => new BridgeError('ERR_UNAVAILABLE', { detail: { reason } });
+const workerFailed = (err: unknown) => samlRefusal('ERR_SAML_INVALID', { reason: 'validation worker failed', error: String(err) });
 
 function withAssertionXml({ assertionXml, ...fields }: Record<string, unknown> & { assertionXml?: string }): Profile {
   const profile = fields as Profile;
@@ -174,8 +194,10 @@ function withAssertionXml({ assertionXml, ...fields }: Record<string, unknown> &
  * The worker's whole program, run from its source text: a worker needs a file or a string, and a
  * string lets the same code run from dist/ and from the TypeScript sources the tests load. It may
  * use nothing from this module's scope; it reaches Node's modules through `process`, which works
- * whether Node runs the string as CommonJS or (under `--input-type=module`) as ESM.
+ * whether Node runs the string as CommonJS or (under `--input-type=module`) as ESM. Coverage
+ * tools must leave it alone: their counters would be undefined names in the worker.
  */
+/* istanbul ignore next */
 function workerMain(): void {
   const threads = process.getBuiltinModule('node:worker_threads');
   const parentPort = threads.parentPort!;
@@ -198,6 +220,8 @@ function workerMain(): void {
           const { message, code } = err instanceof Error ? (err as Error & { code?: unknown }) : { message: String(err), code: undefined };
           parentPort.postMessage({ ok: false, message, ...(typeof code === 'string' && { code }) });
         },
-      );
+      )
+      // A profile that cannot be posted is a refusal too, not a worker lost.
+      .catch((err: unknown) => parentPort.postMessage({ ok: false, message: String(err) }));
   });
 }

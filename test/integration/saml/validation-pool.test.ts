@@ -103,6 +103,47 @@ describe('SAML validation pool', () => {
     expect(hasty.size).toBe(0);
   });
 
+  test('an answer a worker posts after its timeout fired neither takes nor strands the next answers', async () => {
+    // The main thread stalls (in the check phase, so timers run next, before messages are read)
+    // past the first answer's timeout while the worker answers it: the timeout refuses it, then
+    // its late answer arrives. Once, that answer took the third job to the ended worker, where it
+    // waited forever. Which comes first is the event loop's choice: tried until the race happens.
+    const stall = () =>
+      new Promise((resolve) =>
+        setImmediate(() => {
+          const until = Date.now() + 1000;
+          while (Date.now() < until);
+          resolve(undefined);
+        }),
+      );
+    let raced = false;
+    for (let attempt = 0; attempt < 6 && !raced; attempt++) {
+      const busy = pool({ threads: 1, timeoutMs: 300 });
+      for (let i = 0; i < 2; i++) await busy.validate(config(), response()).catch(() => undefined); // warm
+      const answers = [busy.validate(config(), response()), busy.validate(config(), response()), busy.validate(config(), response())];
+      await stall();
+      const settled = await Promise.race([
+        Promise.allSettled(answers),
+        new Promise<'stranded'>((resolve) => setTimeout(() => resolve('stranded'), 10_000)),
+      ]);
+      expect(settled).not.toBe('stranded');
+      raced = (settled as PromiseSettledResult<unknown>[])[0]!.status === 'rejected';
+    }
+    expect(raced).toBe(true);
+  });
+
+  test('close() refuses the answers being validated and any asked for later (once, they never settled)', async () => {
+    const closing = pool({ threads: 1 });
+    const refused = expect(closing.validate(config(), response())).rejects.toMatchObject({
+      code: 'ERR_UNAVAILABLE',
+      detail: { reason: 'bridge stopping' },
+    });
+    await closing.close();
+    await refused;
+    await expect(closing.validate(config(), response())).rejects.toMatchObject({ code: 'ERR_UNAVAILABLE' });
+    expect(closing.size).toBe(0);
+  });
+
   test('a worker that runs out of its heap limit refuses its answer; the process carries on', async () => {
     // 1 MB is too little even to load node-saml: the worker dies of it, not this process.
     const starved = pool({ threads: 1, maxHeapMb: 1, maxYoungHeapMb: 1 });
