@@ -80,7 +80,7 @@ export const DEFAULTS = {
     maxHeapMb: 64,
     /**
      * Per-thread young generation: 8 MB validates as fast as V8's default (measured, bench/README.md
-     * round 8) and keeps each thread ~35 MB smaller while a wave lasts.
+     * round 8) and keeps each thread ~30 MB smaller while a wave lasts.
      */
     maxYoungHeapMb: 8,
   },
