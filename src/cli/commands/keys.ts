@@ -10,11 +10,16 @@ export function registerKeys(program: Command): void {
     .requiredOption('--dir <dir>', helpText('keysGenerate.dir'))
     .option('--purpose <purpose>', helpText('keysGenerate.purpose'), 'saml')
     .option('--alg <alg>', helpText('keysGenerate.alg'), 'RS256')
-    .action(async (opts: { dir: string; purpose: string; alg: string }) => {
+    .option('--bits <bits>', helpText('keysGenerate.bits'))
+    .action(async (opts: { dir: string; purpose: string; alg: string; bits?: string }) => {
       if (opts.purpose !== 'saml' && opts.purpose !== 'oidc') throw new CliError('ERR_CLI_USAGE', '--purpose is saml or oidc');
       if (opts.alg !== 'RS256' && opts.alg !== 'ES256') throw new CliError('ERR_CLI_USAGE', '--alg is RS256 or ES256');
-      const { generateKeyFiles } = await import('../../issuer/generate-keys.js');
-      const files = await generateKeyFiles({ dir: opts.dir, purpose: opts.purpose, alg: opts.alg });
+      const { generateKeyFiles, RSA_KEY_BITS } = await import('../../issuer/generate-keys.js');
+      const bits = RSA_KEY_BITS.find((b) => String(b) === opts.bits);
+      if (opts.bits !== undefined && !bits) throw new CliError('ERR_CLI_USAGE', `--bits is ${RSA_KEY_BITS.join(', ')}`);
+      if (bits && opts.purpose === 'oidc' && opts.alg === 'ES256')
+        throw new CliError('ERR_CLI_USAGE', '--bits is for RSA keys; an ES256 key is always P-256');
+      const files = await generateKeyFiles({ dir: opts.dir, purpose: opts.purpose, alg: opts.alg, bits });
       process.stdout.write(`private key  ${files.privateKey}\n`);
       if (files.certificate) process.stdout.write(`certificate  ${files.certificate}\n`);
       process.stdout.write(

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { createPrivateKey } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -107,6 +108,27 @@ describe('rambridge explain', () => {
   test('--json is machine-readable', async () => {
     const r = await run(['explain', '--config', demoFile, '--groups', 'rambridge-dev', '--json'], demoEnv);
     expect(JSON.parse(r.stdout).map((c: { role: string }) => c.role)).toEqual(['dev-admin', 'dev-readonly']);
+  });
+});
+
+describe('rambridge keys generate', () => {
+  test('--bits 2048 writes an RSA key of that size', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rambridge-keys-bits-'));
+    const r = await run(['keys', 'generate', '--dir', dir, '--purpose', 'oidc', '--bits', '2048']);
+    expect(r.code).toBe(0);
+    const path = /^private key {2}(\S+)$/m.exec(r.stdout)![1]!;
+    expect(createPrivateKey(readFileSync(path)).asymmetricKeyDetails?.modulusLength).toBe(2048);
+  });
+
+  test.each([
+    ['a size it does not offer', ['--bits', '1024'], '--bits is 2048, 3072, 4096'],
+    ['a size for an ES256 key', ['--alg', 'ES256', '--bits', '2048'], '--bits is for RSA keys'],
+  ])('%s: a usage error, and no file written', async (_name, flags, message) => {
+    const dir = mkdtempSync(join(tmpdir(), 'rambridge-keys-bits-'));
+    const r = await run(['keys', 'generate', '--dir', dir, '--purpose', 'oidc', ...flags]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(readdirSync(dir)).toEqual([]);
   });
 });
 

@@ -1,0 +1,47 @@
+import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateKeyFiles, type RsaKeyBits } from '../../../src/issuer/generate-keys.js';
+import { loadKeySet } from '../../../src/issuer/keys.js';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'rambridge-generate-keys-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const details = (path: string) => createPrivateKey(readFileSync(path)).asymmetricKeyDetails;
+
+test('RSA keys are 3072 bits unless asked, written 0600, and the SAML certificate carries the same key', async () => {
+  const files = await generateKeyFiles({ dir, purpose: 'saml' });
+  expect(details(files.privateKey)?.modulusLength).toBe(3072);
+  expect(statSync(files.privateKey).mode & 0o777).toBe(0o600);
+  const cert = new X509Certificate(readFileSync(files.certificate!));
+  const fromKey = createPublicKey(createPrivateKey(readFileSync(files.privateKey)));
+  expect(cert.publicKey.equals(fromKey)).toBe(true);
+});
+
+test.each<[string, 'saml' | 'oidc', RsaKeyBits]>([
+  ['a SAML key of 2048 bits', 'saml', 2048],
+  ['an OIDC key of 2048 bits', 'oidc', 2048],
+])('%s when asked, which the issuer loads as RS256', async (_name, purpose, bits) => {
+  const files = await generateKeyFiles({ dir, purpose, bits });
+  expect(details(files.privateKey)?.modulusLength).toBe(bits);
+  if (files.certificate)
+    expect(new X509Certificate(readFileSync(files.certificate)).publicKey.asymmetricKeyDetails?.modulusLength).toBe(bits);
+  const keySet = await loadKeySet([{ privateKey: files.privateKey, certificate: files.certificate }], purpose);
+  expect(keySet.signing.alg).toBe('RS256');
+});
+
+test('an ES256 key is P-256, and a size asked for it is refused rather than ignored', async () => {
+  const files = await generateKeyFiles({ dir, purpose: 'oidc', alg: 'ES256' });
+  expect(details(files.privateKey)?.namedCurve).toBe('prime256v1');
+  await expect(generateKeyFiles({ dir, purpose: 'oidc', alg: 'ES256', bits: 2048 })).rejects.toThrow(/RSA keys only/);
+});
+
+test('a size outside 2048, 3072 and 4096 is refused, and nothing is written', async () => {
+  const before = readdirSync(dir).length;
+  await expect(generateKeyFiles({ dir, purpose: 'saml', bits: 1024 as RsaKeyBits })).rejects.toThrow('RSA keys are 2048, 3072, 4096 bits');
+  expect(readdirSync(dir)).toHaveLength(before);
+});
