@@ -1,8 +1,8 @@
 // Starts everything the benchmarks talk to, each in a process of its own on 127.0.0.1:
 // the upstream OIDC provider, the bridge, the Alibaba Cloud emulator (STS, via the real CLI
 // command `rambridge emulator`), the bare Koa bound, and the processes of the explaining rows (a
-// bridge with an STS stand-in, a bridge without middleware, bare Koa + node-saml). CPU spent in
-// them is not the bridge's.
+// bridge with an STS stand-in, the same with RSA-2048 issuer keys, a bridge without middleware,
+// bare Koa + node-saml). CPU spent in them is not the bridge's.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ask, rssMb, startChild, stopChild } from './children.mjs';
 import { BENCH_USER, EMULATOR_CONFIG, benchConfig } from './fixture.mjs';
@@ -10,8 +10,19 @@ import { benchKeys } from './keys.mjs';
 
 const here = (path) => new URL(path, import.meta.url).pathname;
 
-/** `settings`: configuration values the bridge under test starts with (bench/servers/bridge.mjs). */
-export async function startEnvironment({ settings } = {}) {
+/**
+ * How long the bridge goes without a request before its RSS counts as idle: V8 gives back the
+ * young generation that start-up or a request grew (~30 MB) within ~5 s of the last allocation
+ * (bench/README.md, round 9); sampled sooner, "idle" would be that transient.
+ */
+export const IDLE_SETTLE_MS = 10_000;
+
+/**
+ * `settings`: configuration values the bridge under test starts with (bench/servers/bridge.mjs).
+ * `measureIdle`: sample the bridge's RSS idle as started (`rssAtStart`), IDLE_SETTLE_MS after it is
+ * configured; otherwise it is not sampled.
+ */
+export async function startEnvironment({ settings, measureIdle = false } = {}) {
   const children = [];
   try {
     const keys = await benchKeys();
@@ -39,7 +50,7 @@ export async function startEnvironment({ settings } = {}) {
     // Idle as started: configured and listening, before any request (the modules loaded on first
     // use, the STS SDK and node-saml, are not yet in).
     const rssAtStart = [];
-    for (let i = 0; i < 5; i++) (await sleep(i ? 500 : 1000), rssAtStart.push(rssMb(bridge.child.pid)));
+    for (let i = 0; measureIdle && i < 5; i++) (await sleep(i ? 500 : IDLE_SETTLE_MS), rssAtStart.push(rssMb(bridge.child.pid)));
     const { token } = await ask(bridge.child, { type: 'token' });
 
     const auth = { authorization: `Bearer ${token}` };
@@ -54,6 +65,8 @@ export async function startEnvironment({ settings } = {}) {
     if (!sampleCredentials.ok)
       throw new Error(`POST /api/credentials answered ${sampleCredentials.status}: ${await sampleCredentials.text()}`);
     const credentials = await sampleCredentials.json();
+    // The last request the bridge under test gets before the timed runs.
+    const lastRequestAt = Date.now();
 
     // A second bridge whose STS is a stand-in that verifies nothing: the bridge's own ceiling.
     const fakeSts = await startChild([here('../servers/fake-sts.mjs')]);
@@ -62,6 +75,17 @@ export async function startEnvironment({ settings } = {}) {
     children.push(bridgeFake.child);
     await ask(bridgeFake.child, { type: 'configure', keys, emulatorUrl: fakeSts.info.url, op: op.info });
     const { token: fakeToken } = await ask(bridgeFake.child, { type: 'token' });
+    // Another, the same but with 2048-bit issuer keys (`rambridge keys generate --bits 2048`): what
+    // the bridge issues when its signatures cost a fifth (OpenSSL 3.0 on AVX-512 IFMA CPUs).
+    const bridge2048 = await startBridgeChild();
+    children.push(bridge2048.child);
+    await ask(bridge2048.child, {
+      type: 'configure',
+      keys: await benchKeys({ rsaBits: 2048 }),
+      emulatorUrl: fakeSts.info.url,
+      op: op.info,
+    });
+    const { token: token2048 } = await ask(bridge2048.child, { type: 'token' });
 
     const bare = await startChild([here('../servers/bare-koa.mjs')], {
       env: {
@@ -88,8 +112,11 @@ export async function startEnvironment({ settings } = {}) {
       bridgePid: bridge.child.pid,
       bridgeChild: bridge.child,
       rssAtStart,
+      lastRequestAt,
       bridgeFakeUrl: bridgeFake.url,
       fakeJson: { authorization: `Bearer ${fakeToken}`, 'content-type': 'application/json' },
+      bridge2048Url: bridge2048.url,
+      json2048: { authorization: `Bearer ${token2048}`, 'content-type': 'application/json' },
       emulatorUrl: emulator.info.url,
       bareUrl: bare.info.url,
       bridgeRouterOnlyUrl: bridgeRouterOnly.url,

@@ -15,6 +15,18 @@ export async function rate(fn, ms) {
   return (n * 1000) / elapsed;
 }
 
+/** Like `rate`, with `inFlight` calls of `fn` running at once (for work done off the event loop). */
+export async function concurrentRate(fn, ms, inFlight) {
+  await Promise.all(Array.from({ length: inFlight }, fn));
+  let n = 0;
+  const start = performance.now();
+  const worker = async () => {
+    while (performance.now() - start < ms) (await fn(), n++);
+  };
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  return (n * 1000) / (performance.now() - start);
+}
+
 /** Milliseconds one awaited call of `fn` takes. */
 export async function timeOnce(fn) {
   const start = performance.now();

@@ -45,6 +45,26 @@ export function httpCases(env) {
       options: { ...post('dev-admin'), headers: env.fakeJson },
       goal: { rps: 400, p99: 50, errors: 0 },
     },
+    // Rows that explain the two above: the same stand-in, the issuer's keys RSA-2048. No bare Koa
+    // bound: their goals are rates, not ratios.
+    {
+      id: 'credentials-oidc-fake-2048',
+      label: '… OIDC role, the same stand-in, issuer keys RSA-2048 (`rambridge keys generate --bits 2048`)',
+      path: '/api/credentials',
+      bridge: env.bridge2048Url,
+      options: { ...post('dev-readonly'), headers: env.json2048 },
+      bare: false,
+      goal: {},
+    },
+    {
+      id: 'credentials-saml-fake-2048',
+      label: '… SAML role, the same stand-in, issuer keys RSA-2048',
+      path: '/api/credentials',
+      bridge: env.bridge2048Url,
+      options: { ...post('dev-admin'), headers: env.json2048 },
+      bare: false,
+      goal: {},
+    },
   ];
 }
 
@@ -52,7 +72,7 @@ export function httpCases(env) {
 export async function httpRun(env, run, seconds) {
   const out = {};
   for (const c of httpCases(env)) {
-    const targets = run % 2 ? ['bridge', 'bare'] : ['bare', 'bridge'];
+    const targets = c.bare === false ? ['bridge'] : run % 2 ? ['bridge', 'bare'] : ['bare', 'bridge'];
     const result = {};
     for (const target of targets) {
       const base = target === 'bridge' ? (c.bridge ?? env.bridgeUrl) : env.bareUrl;
@@ -67,6 +87,6 @@ export async function httpRun(env, run, seconds) {
 export async function httpWarmUp(env) {
   for (const c of httpCases(env)) {
     await load((c.bridge ?? env.bridgeUrl) + c.path, { ...c.options, seconds: 1 });
-    await load(env.bareUrl + c.path, { ...c.options, seconds: 1 });
+    if (c.bare !== false) await load(env.bareUrl + c.path, { ...c.options, seconds: 1 });
   }
 }

@@ -3,7 +3,8 @@ import { Buffer } from 'node:buffer';
 import { sign } from 'node:crypto';
 import { promisify } from 'node:util';
 import { BridgeIssuer } from '../../dist/issuer/index.js';
-import { pairedRates } from '../lib/timing.mjs';
+import { availableParallelism } from 'node:os';
+import { concurrentRate, pairedRates } from '../lib/timing.mjs';
 
 export async function mintSetup(config) {
   const issuer = await BridgeIssuer.create(config.issuer, config.alibaba, config.server.publicUrl);
@@ -23,6 +24,7 @@ export async function mintSetup(config) {
   return {
     issuer,
     oidcSigns: issuer.oidcKeys.signing.alg,
+    oidcKeyBits: issuer.oidcKeys.signing.privateKey.asymmetricKeyDetails?.modulusLength,
     idToken: () => issuer.idToken(identity, oidcRole, Date.now()),
     rawJws: () => sign('sha256', jwsInput, issuer.oidcKeys.signing.privateKey),
     // The same signature through the thread pool, as the issuer makes it (it signs off the event loop).
@@ -42,7 +44,11 @@ export async function mintRun(m, ms) {
   const idToken = await pairedRates(m.idToken, m.rawJws, 2 * ms);
   const idTokenPool = await pairedRates(m.idToken, m.rawJwsPool, 2 * ms);
   const samlResponse = await pairedRates(m.samlResponse, m.rawSaml, 2 * ms);
+  // Every CPU signing at once, through the thread pool, nothing else running: the most signatures
+  // this machine makes with the key, so the ceiling of any /api/credentials row.
+  const signCeiling = await concurrentRate(m.rawJwsPool, ms, 4 * availableParallelism());
   return {
+    signCeiling,
     idToken: { mint: idToken.a, raw: idToken.b },
     idTokenPool: { mint: idTokenPool.a, raw: idTokenPool.b },
     samlResponse: { mint: samlResponse.a, raw: samlResponse.b },
