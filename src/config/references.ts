@@ -1,4 +1,5 @@
-import { CHAIN_MAX_SECONDS } from './defaults.js';
+import { API_AUDIENCE } from '../wire/oauth.js';
+import { CHAIN_MAX_SECONDS, DEFAULTS } from './defaults.js';
 import type { ConfigProblem } from './problems.js';
 
 /**
@@ -50,6 +51,7 @@ export function checkReferences(raw: unknown): ConfigProblem[] {
 
   const roleIds = new Set(roles.map((r) => str(r.value.id)).filter((id): id is string => id !== undefined));
   problems.push(...checkRoleModes(roles));
+  problems.push(...checkAudiences(raw, roles));
   for (const g of grants) {
     const list = Array.isArray(g.value.roles) ? g.value.roles : [];
     list.forEach((roleId, j) => {
@@ -88,12 +90,48 @@ function checkRoleModes(roles: Entry[]): ConfigProblem[] {
     if (value.console === 'saml-post' && via !== 'saml') {
       problems.push({ path: `roles[${index}].console`, message: 'saml-post needs via: saml' });
     }
+    // The role SSO post has no Policy: the console session, and the Response the browser carries
+    // to it, would hold the whole role. Refused rather than quietly dropped.
+    if (value.console === 'saml-post' && value.sessionPolicy !== undefined) {
+      problems.push({
+        path: `roles[${index}].sessionPolicy`,
+        message: 'a saml-post console session cannot be narrowed (the role SSO post takes no Policy); use console: federation',
+      });
+    }
     if (value.oidcAudience !== undefined && (via !== 'oidc' || value.oidcPassThrough !== undefined)) {
       problems.push({ path: `roles[${index}].oidcAudience`, message: 'only for via: oidc roles with bridge-minted tokens' });
     }
     if (value.oidcPassThrough !== undefined && via !== 'oidc') {
       problems.push({ path: `roles[${index}].oidcPassThrough`, message: 'pass-through needs via: oidc' });
     }
+  }
+  return problems;
+}
+
+/**
+ * An ID token's `aud` is what binds it to roles at RAM (`oidc:aud` in trust policies): a role's own
+ * audience must be its own, and no audience for STS may be the one of the CLI's access tokens, which
+ * the same key signs and users hold (a RAM client id of that name would make them ID tokens).
+ */
+function checkAudiences(raw: unknown, roles: Entry[]): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const issuer = isRecord(raw) && isRecord(raw.issuer) ? raw.issuer : {};
+  const shared = str(issuer.oidcAudience) ?? DEFAULTS.issuer.oidcAudience;
+  if (shared === API_AUDIENCE) {
+    problems.push({ path: 'issuer.oidcAudience', message: `"${API_AUDIENCE}" is the audience of the bridge's CLI access tokens` });
+  }
+  const owner = new Map<string, string>();
+  for (const { index, value } of roles) {
+    const audience = str(value.oidcAudience);
+    if (audience === undefined) continue;
+    const path = `roles[${index}].oidcAudience`;
+    const previous = owner.get(audience);
+    if (audience === API_AUDIENCE) problems.push({ path, message: `"${API_AUDIENCE}" is the audience of the bridge's CLI access tokens` });
+    else if (audience === shared) {
+      problems.push({ path, message: 'is issuer.oidcAudience, which every role without its own shares: give this role one of its own' });
+    } else if (previous !== undefined) {
+      problems.push({ path, message: `is also role "${previous}"'s: a token minted for either would be accepted for both` });
+    } else owner.set(audience, str(value.id) ?? `roles[${index}]`);
   }
   return problems;
 }

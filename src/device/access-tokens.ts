@@ -4,11 +4,10 @@ import type { Clock } from '../clock.js';
 import { BridgeError } from '../errors.js';
 import type { BridgeIssuer } from '../issuer/index.js';
 import { signJwt } from '../issuer/jws.js';
-import { CLI_CLIENT_ID } from '../wire/oauth.js';
+import { API_AUDIENCE, CLI_CLIENT_ID } from '../wire/oauth.js';
 import type { CliSession } from './cli-sessions.js';
 
-/** `aud` of CLI access tokens: our own API, never STS (ASVS 9.2.4: one key, distinct audiences). */
-export const API_AUDIENCE = 'rambridge-api';
+export { API_AUDIENCE };
 /** RFC 9068 §2.1: the `typ` that tells an access token from an ID token signed by the same key. */
 const ACCESS_TOKEN_TYPE = 'at+jwt';
 /**

@@ -4,6 +4,11 @@
  * its id, and PKCE plus the user's approval carry the security.
  */
 export const CLI_CLIENT_ID = 'rambridge-cli';
+/**
+ * `aud` of CLI access tokens: our own API, never STS (ASVS 9.2.4: one key, distinct audiences).
+ * The configuration refuses it as an audience for STS (src/config/references.ts).
+ */
+export const API_AUDIENCE = 'rambridge-api';
 
 /** RFC 8628 §3.4: the grant type of a device-code poll. */
 export const DEVICE_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';

@@ -184,6 +184,56 @@ describe('an invalid configuration', () => {
     expect(parseConfigText(text('{id: r, account: a, role: r1, via: oidc, oidcAudience: aud-r}'), {}).roles[0]!.oidcAudience).toBe('aud-r');
   });
 
+  describe('an ID token audience binds it to its roles, so each one is refused where it would bind more', () => {
+    const text = (roles: string, issuer = '') =>
+      `server: {publicUrl: "https://b.example.com", sessionSecrets: ["${'k'.repeat(32)}"]}\n` +
+      'idps: [{id: x, type: oidc, issuer: "https://idp.example.com", clientId: c}]\n' +
+      'accounts: [{alias: a, id: "1111222233334444"}]\n' +
+      issuer +
+      `roles: [${roles}]\n`;
+    test.each([
+      [
+        "the CLI access tokens' audience on a role",
+        text('{id: r, account: a, role: r1, via: oidc, oidcAudience: rambridge-api}'),
+        /roles\[0\]\.oidcAudience: "rambridge-api" is the audience of the bridge's CLI access tokens/,
+      ],
+      [
+        "the CLI access tokens' audience for every role",
+        text(
+          '{id: r, account: a, role: r1, via: oidc}',
+          'issuer: {samlKeys: [{privateKey: k, certificate: c}], oidcKeys: [{privateKey: k}], oidcAudience: rambridge-api}\n',
+        ),
+        /issuer\.oidcAudience: "rambridge-api" is the audience/,
+      ],
+      [
+        "another role's own audience",
+        text(
+          '{id: r, account: a, role: r1, via: oidc, oidcAudience: aud-r}, {id: s, account: a, role: r2, via: oidc, oidcAudience: aud-r}',
+        ),
+        /roles\[1\]\.oidcAudience: is also role "r"'s: a token minted for either would be accepted for both/,
+      ],
+      [
+        'the audience every role without its own shares',
+        text('{id: r, account: a, role: r1, via: oidc, oidcAudience: sts.aliyuncs.com}'),
+        /roles\[0\]\.oidcAudience: is issuer\.oidcAudience, which every role without its own shares/,
+      ],
+    ])('%s', (_name, yaml, problem) => {
+      expect(() => parseConfigText(yaml, {})).toThrow(problem);
+    });
+  });
+
+  test('a saml-post role with a sessionPolicy is refused: the role SSO post cannot narrow the session', () => {
+    const text = (mode: string) =>
+      `server: {publicUrl: "https://b.example.com", sessionSecrets: ["${'k'.repeat(32)}"]}\n` +
+      'idps: [{id: x, type: oidc, issuer: "https://idp.example.com", clientId: c}]\n' +
+      'accounts: [{alias: a, id: "1111222233334444"}]\n' +
+      `roles: [{id: r, account: a, role: r1, via: saml, console: ${mode}, sessionPolicy: {Version: "1", Statement: []}}]\n`;
+    expect(() => parseConfigText(text('saml-post'), {})).toThrow(
+      /roles\[0\]\.sessionPolicy: a saml-post console session cannot be narrowed/,
+    );
+    expect(parseConfigText(text('federation'), {}).roles[0]!.sessionPolicy).toBeDefined();
+  });
+
   test('YAML syntax errors and duplicate keys are reported with a line', () => {
     expect(() => parseConfigText('server:\n  port: 1\n  port: 2\n', {})).toThrow(ConfigInvalid);
   });
