@@ -84,7 +84,8 @@ export class RoleMapper {
     const exact = compiled.exact.find((name) => groups.has(name));
     if (exact !== undefined) return { group: exact, pattern: exact };
     for (const { pattern, matches } of compiled.globs) {
-      const group = identity.groups.find(matches);
+      // A group that is not a string (a session stored by an older version, say) matches nothing.
+      const group = identity.groups.find((g) => typeof g === 'string' && matches(g));
       if (group !== undefined) return { group, pattern };
     }
     return undefined;
@@ -93,7 +94,7 @@ export class RoleMapper {
   /** The condition of `grant` this identity fails, if any. */
   private denial(grant: Grant, identity: Identity): DeniedGrant | undefined {
     const domains = grant.when?.emailDomains;
-    if (domains && !domains.some((d) => emailDomain(identity.email) === d.toLowerCase())) {
+    if (domains && !domains.some((d) => emailDomain(identity.email) === asciiLowerCase(d))) {
       return { grant: grant.id, why: 'email-domain', needed: domains };
     }
     if (grant.when?.mfa && !hasMfa(identity)) {
@@ -105,5 +106,13 @@ export class RoleMapper {
 
 function emailDomain(email: string | undefined): string | undefined {
   const at = email?.lastIndexOf('@') ?? -1;
-  return at > 0 ? email!.slice(at + 1).toLowerCase() : undefined;
+  return at > 0 ? asciiLowerCase(email!.slice(at + 1)) : undefined;
+}
+
+/**
+ * Domain names compare case-insensitively in ASCII only (RFC 4343). `toLowerCase` would also fold
+ * Unicode: the Kelvin sign `K` (U+212A) becomes `k`, so `x@Kcorp.com` would pass for `kcorp.com`.
+ */
+function asciiLowerCase(domain: string): string {
+  return domain.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
 }

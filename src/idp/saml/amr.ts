@@ -19,5 +19,6 @@ const AMR_BY_REFERENCE: Record<string, string> = {
 export const ENTRA_AUTHN_METHODS_ATTRIBUTE = 'http://schemas.microsoft.com/claims/authnmethodsreferences';
 
 export function amrFromReferences(references: readonly string[]): string[] {
-  return [...new Set(references.flatMap((r) => AMR_BY_REFERENCE[r] ?? []))];
+  // Own keys only: a reference such as `constructor` is no method.
+  return [...new Set(references.flatMap((r) => (Object.hasOwn(AMR_BY_REFERENCE, r) ? [AMR_BY_REFERENCE[r]!] : [])))];
 }

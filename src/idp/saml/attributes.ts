@@ -57,10 +57,18 @@ function groupsOf(idp: SamlIdp, attributes: Record<string, unknown>): string[] {
   for (const name of idp.attributes.groups) {
     for (const raw of values(attributes[name])) {
       const parts = idp.groupsDelimiter ? raw.split(idp.groupsDelimiter) : [raw];
-      for (const part of parts.map((p) => p.trim()).filter(Boolean)) groups.add(idp.groupNames?.[part] ?? part);
+      for (const part of parts.map((p) => p.trim()).filter(Boolean)) groups.add(renamed(idp.groupNames, part));
     }
   }
   return [...groups];
+}
+
+/**
+ * The configured name of a group id, or the id itself. Own keys only: a group the IdP calls
+ * `constructor` or `__proto__` must stay that string, not become Object's members.
+ */
+function renamed(groupNames: Record<string, string> | undefined, group: string): string {
+  return groupNames !== undefined && Object.hasOwn(groupNames, group) ? groupNames[group]! : group;
 }
 
 /** One value arrives as a string, several as an array (node-saml); values with child elements are ignored. */

@@ -61,6 +61,29 @@ describe('RoleMapper.rolesFor', () => {
     expect(ids(['sre'], { email: undefined })).toEqual([]);
   });
 
+  describe('hostile values from an IdP', () => {
+    const small = configFromYaml(`
+accounts: [{alias: dev, id: "1111222233334444"}]
+roles: [{id: r, account: dev, role: admin}, {id: s, account: dev, role: reader}]
+grants:
+  - {id: g, groups: [sre], roles: [r], when: {emailDomains: [kcorp.com]}}
+  - {id: h, groups: ["*Object*", "x-*"], roles: [s]}
+`);
+    const m = new RoleMapper(small.roles, small.grants);
+    const roleIds = (groups: unknown[], extra?: Partial<Identity>) => m.rolesFor(user(groups as string[], extra)).map((c) => c.role.id);
+
+    test('email domains fold ASCII case only: a Unicode letter that lowercases into the domain is refused', () => {
+      expect(roleIds(['sre'], { email: 'u@KCORP.com' })).toEqual(['r']);
+      expect(roleIds(['sre'], { email: 'u@\u212Acorp.com' })).toEqual([]); // KELVIN SIGN, "k" once lowercased
+    });
+
+    test('a group that is not a string matches no pattern, and the user keeps the roles their real groups give', () => {
+      expect(roleIds([Object, null, {}, 42])).toEqual([]);
+      expect(roleIds([Object, 'x-team'])).toEqual(['s']);
+      expect(m.explain(user([Object] as unknown as string[]), 's')).toMatchObject({ granted: false });
+    });
+  });
+
   test('an MFA condition needs a second factor in amr', () => {
     expect(ids(['sre'], { amr: ['pwd', 'mfa'] })).toEqual(['prod-admin', 'prod-break-glass']);
     expect(ids(['sre'], { amr: ['pwd', 'otp'] })).toContain('prod-break-glass');

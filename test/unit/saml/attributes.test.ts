@@ -2,6 +2,7 @@ import type { Profile } from '@node-saml/node-saml';
 import { samlIdpSchema } from '../../../src/config/saml.js';
 import { resolveSamlIdp } from '../../../src/config/validate.js';
 import { isBridgeError } from '../../../src/errors.js';
+import { amrFromReferences } from '../../../src/idp/saml/amr.js';
 import { identityFromProfile } from '../../../src/idp/saml/attributes.js';
 import type { CheckedAssertion } from '../../../src/idp/saml/assertion-checks.js';
 
@@ -29,6 +30,17 @@ function refusal(fn: () => unknown): { code?: string; userMessage?: string; deta
 }
 
 describe('identityFromProfile', () => {
+  test('groups named like Object members stay strings: groupNames is looked up by own key only', () => {
+    const entra = idp({ preset: 'entra', groupNames: { '0b1e-ops': 'rambridge-ops' } });
+    const names = ['constructor', '__proto__', 'toString', 'hasOwnProperty', '0b1e-ops'];
+    const identity = identityFromProfile(entra, 'https://sts.windows.net/t/', profile({ attributes: { [ENTRA]: names } }), checked);
+    expect(identity.groups).toEqual(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'rambridge-ops']);
+  });
+
+  test('an authentication reference named like an Object member gives no amr', () => {
+    expect(amrFromReferences(['constructor', 'toString', '__proto__'])).toEqual([]);
+  });
+
   test('Okta: email NameID, groups, name from firstName + lastName, keyed on (entityID, NameID)', () => {
     const identity = identityFromProfile(
       idp({ preset: 'okta' }),
