@@ -25,11 +25,12 @@ export function identityKey(identity: Pick<Identity, 'issuer' | 'subject'>): str
 
 /**
  * Seconds since the user authenticated at the IdP, as the IdP asserts it; Infinity when it did not
- * say. Never negative: a time slightly ahead (within the clock tolerance) is "just now", not a
+ * say (or said something that is not a time). Never negative: a time slightly ahead (within the clock tolerance) is "just now", not a
  * credit of extra recency.
  */
 export function authAgeSeconds(identity: Pick<Identity, 'authTime'>, now: number): number {
-  return identity.authTime === undefined ? Infinity : Math.max(0, now / 1000 - identity.authTime);
+  // Not a number (a session stored before times were checked, say) is as good as unsaid.
+  return identity.authTime === undefined || !Number.isFinite(identity.authTime) ? Infinity : Math.max(0, now / 1000 - identity.authTime);
 }
 
 /** RFC 8176 methods that count as a factor beyond a password. */

@@ -135,8 +135,11 @@ class TimeWindow {
 function instant(el: XmlElement, name: string, required = false): number | undefined {
   const value = attr(el, name);
   if (value === undefined && !required) return undefined;
-  if (value === undefined || !SAML_INSTANT.test(value)) {
+  // The pattern admits impossible dates (month 13, 25:00): Date.parse makes them NaN, which no
+  // comparison refuses, so an expiry or an authentication time would never be too old.
+  const ms = value === undefined || !SAML_INSTANT.test(value) ? NaN : Date.parse(value);
+  if (!Number.isFinite(ms)) {
     throw samlRefusal('ERR_SAML_MALFORMED', { reason: `${el.localName}/@${name} is not a UTC xs:dateTime`, value: value?.slice(0, 40) });
   }
-  return Date.parse(value);
+  return ms;
 }

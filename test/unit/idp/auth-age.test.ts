@@ -15,4 +15,8 @@ describe('authAgeSeconds', () => {
   test('is infinite when the IdP did not say when the user authenticated', () => {
     expect(authAgeSeconds({}, now)).toBe(Infinity);
   });
+
+  test('is infinite when the time is not a number: never recent enough, rather than never too old', () => {
+    expect(authAgeSeconds({ authTime: NaN }, now)).toBe(Infinity);
+  });
 });

@@ -88,6 +88,14 @@ describe('checkAssertion', () => {
     expect(await codeOf({}, {}, authnAt(T0 + 59_000))).toBe('accepted');
   });
 
+  test.each(['AuthnInstant', 'NotOnOrAfter', 'IssueInstant'])(
+    'an impossible %s (month 13) is refused, not read as a time no check can compare',
+    async (name) => {
+      const impossible = (xml: string) => xml.replace(new RegExp(`${name}="\\d{4}-\\d\\d`, 'g'), `${name}="2026-13`);
+      expect(await codeOf({}, {}, impossible)).toBe('ERR_SAML_MALFORMED');
+    },
+  );
+
   test('two SubjectConfirmations, a local time, or an Issuer Format other than entity are refused', async () => {
     const twice = (xml: string) => xml.replace(/(<saml:SubjectConfirmation [\s\S]*<\/saml:SubjectConfirmation>)/, '$1$1');
     expect(await codeOf({}, {}, twice)).toBe('ERR_SAML_SUBJECT_CONFIRMATION');
