@@ -35,6 +35,9 @@ async function loadKey(pair: KeyPairConfig, where: string, purpose: 'saml' | 'oi
   const privateKey = createPrivateKey(await pemOrFile(pair.privateKey, `${where}.privateKey`));
   const publicKey = createPublicKey(privateKey);
   const alg = algorithmOf(privateKey, where);
+  // The assertions are signed rsa-sha256 (docs/alibaba-cloud-reference.md): an EC key would load
+  // and then fail every SAML issuance.
+  if (purpose === 'saml' && alg !== 'RS256') throw new Error(`${where}: a SAML signing key must be RSA (2048+ bits)`);
   const publicJwk = await exportJWK(publicKey);
   const kid = await calculateJwkThumbprint(publicJwk);
   const key: SigningKey = { kid, alg, privateKey, publicJwk: { ...publicJwk, kid, alg, use: 'sig' } };

@@ -17,6 +17,12 @@ describe('issuer keys: RSA of 2048 bits or more, or EC P-256, and nothing else',
     await expect(loadKeySet([{ privateKey }], 'oidc')).rejects.toThrow(message);
   });
 
+  test('a SAML key must be RSA: an EC key would load and then fail every assertion', async () => {
+    await expect(loadKeySet([{ privateKey: pem('ec', { namedCurve: 'P-256' }) }], 'saml')).rejects.toThrow(
+      'issuer.samlKeys[0]: a SAML signing key must be RSA (2048+ bits)',
+    );
+  });
+
   test.each([
     ['RSA-2048', 'RS256', pem('rsa', { modulusLength: 2048 })],
     ['EC P-256', 'ES256', pem('ec', { namedCurve: 'P-256' })],
