@@ -36,7 +36,11 @@ export class SubjectNames {
   roleSessionName(identity: Pick<Identity, 'issuer' | 'subject' | 'email' | 'name'>, api: SessionNameApi): string {
     const rule = SESSION_NAME_RULES[api];
     const suffix = this.digest(identity).slice(0, 8);
-    const readable = (identity.email ?? identity.name ?? 'user').replace(rule.refused, '_').slice(0, rule.maxLength - 1 - suffix.length);
+    // Only a verified email may read as an address in ActionTrail: a display name, which users can
+    // often edit themselves, loses its `@` (so "ceo@corp.com" as a name cannot pose as that user).
+    const readable = (identity.email ?? identity.name?.replaceAll('@', '_') ?? 'user')
+      .replace(rule.refused, '_')
+      .slice(0, rule.maxLength - 1 - suffix.length);
     return `${readable}-${suffix}`;
   }
 

@@ -184,6 +184,12 @@ describe('RoleSessionName and pseudonym', () => {
     expect(issuer.names.pseudonym(alice)).not.toContain('alice');
   });
 
+  test('without a verified email, a display name never reads as an address', async () => {
+    const { issuer } = await setup();
+    const name = issuer.names.roleSessionName({ ...alice, email: undefined, name: 'ceo@example.com' }, 'AssumeRoleWithSAML');
+    expect(name).toMatch(/^ceo_example\.com-[0-9a-f]{8}$/);
+  });
+
   test.each([
     ['AssumeRoleWithSAML', /^a\+b=c,d@example\.com-[0-9a-f]{8}$/],
     ['AssumeRoleWithOIDC', /^a_b_c_d@example\.com-[0-9a-f]{8}$/],
