@@ -33,6 +33,8 @@ export const REDACTED_KEYS: ReadonlySet<string> = new Set([
   'refreshToken',
   'password',
   'privateKey',
+  // A request body the parser refused (co-body's error carries it raw): it may hold any of the above.
+  'body',
 ]);
 
 /** Header names redacted inside any `headers` object (requests' and responses'). */

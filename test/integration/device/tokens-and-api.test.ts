@@ -138,6 +138,27 @@ describe('revocation (RFC 7009)', () => {
   });
 });
 
+test('a body that fails to parse never reaches the log, with the tokens it carries', async () => {
+  const bridge = await testBridge(op);
+  const { cli, tokens } = await loggedIn(bridge, op);
+  const before = bridge.logLines.length;
+  await cli
+    .post('/oauth/token')
+    .set('Content-Type', 'application/json')
+    .send(`{"grant_type":"refresh_token","refresh_token":"${tokens.refresh_token}",`)
+    .expect(400);
+  await cli
+    .post('/api/credentials')
+    .set(bearer(tokens.access_token))
+    .set('Content-Type', 'application/json')
+    .send(`{"role":"dev-admin","note":"${CANARY}"`)
+    .expect(400);
+  const lines = bridge.logLines.slice(before).join('\n');
+  expect(lines).toContain('ERR_BAD_REQUEST');
+  expect(lines).not.toContain(tokens.refresh_token);
+  expect(lines).not.toContain(CANARY);
+});
+
 describe('bearer API', () => {
   test('whoami answers the identity the user approved with, and the session end', async () => {
     const bridge = await testBridge(op);
