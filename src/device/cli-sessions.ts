@@ -34,6 +34,10 @@ interface RefreshEntry {
 
 const sessionKey = (sid: string) => `cli:session:${sid}`;
 const refreshKey = (hash: string) => `cli:refresh:${hash}`;
+/** When a user's CLI access was last revoked, per IdP id (`*`: any), under a hash of the user name. */
+const revokedKey = (name: string) => `cli:revoked:${secretHash(name)}`;
+type Revocations = Record<string, number>;
+const ANY_IDP = '*';
 
 export class CliSessions {
   private readonly index: SessionIndex;
@@ -148,8 +152,9 @@ export class CliSessions {
     return sessions.filter((s) => idp === undefined || s.identity.idp === idp);
   }
 
-  /** Ends every live session of a user (see listForUser); returns the ones ended. */
+  /** Ends every live session of a user (see listForUser), and their approvals not yet redeemed; returns the sessions ended. */
   async revokeForUser(user: string, idp?: string): Promise<CliSession[]> {
+    await this.markRevoked(queryNames(user), idp ?? ANY_IDP);
     const sessions = await this.listForUser(user, idp);
     await Promise.all(sessions.map((s) => this.revoke(s.sid)));
     return sessions;
@@ -160,11 +165,41 @@ export class CliSessions {
     return this.live([identityName(identity)]);
   }
 
-  /** Ends every live session of exactly this user — their own sign-out; returns the ones ended. */
+  /** Ends every live session of exactly this user — their own sign-out — and their approvals not yet redeemed. */
   async revokeForIdentity(identity: Pick<Identity, 'issuer' | 'subject'>): Promise<CliSession[]> {
+    await this.markRevoked([identityName(identity)], ANY_IDP);
     const sessions = await this.listForIdentity(identity);
     await Promise.all(sessions.map((s) => this.revoke(s.sid)));
     return sessions;
+  }
+
+  /**
+   * Whether this user's CLI access was revoked at or after `approvedAt`. A device login the user
+   * approved but the CLI has not yet redeemed is no session yet, so revoking sessions cannot end
+   * it: the token endpoint asks this before starting one (RFC 8628 §5.4: a victim who approved a
+   * phisher's code and then revokes everything must not see that code turn into a session later).
+   */
+  async revokedSince(identity: Identity, approvedAt: number): Promise<boolean> {
+    const marks = await Promise.all(userNames(identity).map((name) => this.deps.store.find<Revocations>(revokedKey(name))));
+    return marks.some((mark) =>
+      [mark?.[ANY_IDP], mark && Object.hasOwn(mark, identity.idp) ? mark[identity.idp] : undefined].some(
+        (at) => typeof at === 'number' && at >= approvedAt,
+      ),
+    );
+  }
+
+  /** Remembers the revocation as long as a session lives: longer than any approval it must outlast. */
+  private async markRevoked(names: string[], idp: string): Promise<void> {
+    const { store, clock, maxAgeSeconds } = this.deps;
+    const now = clock.now();
+    await Promise.all(
+      names.map(async (name) => {
+        const key = revokedKey(name);
+        if (await store.insert(key, { [idp]: now } satisfies Revocations, maxAgeSeconds)) return;
+        const updated = await store.update<Revocations>(key, (mark) => ({ ...mark, [idp]: now }), maxAgeSeconds);
+        if (!updated) await store.upsert(key, { [idp]: now } satisfies Revocations, maxAgeSeconds);
+      }),
+    );
   }
 
   /** The live sessions indexed under one of `names` that still carry one of them, oldest first. */

@@ -69,6 +69,11 @@ export function oauthRoutes(deps: WebDeps, device: DeviceFlow): Router {
         clientId,
         codeVerifier: param('code_verifier'),
       });
+      if (await device.sessions.revokedSince(grant.identity, grant.decidedAt ?? 0)) {
+        throw new BridgeError('ERR_DEVICE_ACCESS_DENIED', {
+          userMessage: "This sign-in was approved before the user's CLI sessions were revoked. Sign in again.",
+        });
+      }
       const { session, refreshToken } = await device.sessions.start(grant.identity, grant.client, grant.connectorData);
       ctx.state.log.info(
         {

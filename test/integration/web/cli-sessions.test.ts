@@ -1,7 +1,8 @@
 import { CliSessions } from '../../../src/device/index.js';
 import { testBridge } from '../../helpers/bridge.js';
 import { FakeOp } from '../../helpers/fake-op.js';
-import { ALICE, BOB, csrfOf, loggedIn, refresh, signedIn, type Bridge } from '../device/flow.js';
+import type TestAgent from 'supertest/lib/agent.js';
+import { ALICE, BOB, csrfOf, decide, loggedIn, poll, refresh, signedIn, started, type Bridge } from '../device/flow.js';
 
 /**
  * "My CLI sessions" (`GET /sessions`, `POST /sessions/revoke`): the user's own sessions, by exact
@@ -142,4 +143,70 @@ test('without an issuer there is no CLI sign-in, and the page says so', async ()
   const browser = (await signedIn(bridge, op, ALICE)).set('Accept', 'text/html');
   const res = await browser.get('/sessions').expect(501);
   expect(res.text).toContain('CLI sign-in is not configured on this rambridge.');
+});
+
+describe('an approval the CLI has not yet redeemed ends with the sessions (RFC 8628 §5.4)', () => {
+  // A victim approved a phisher's code, then saw whose it was and revoked everything: the code
+  // must not turn into a session at the phisher's next poll.
+  async function approvedNotRedeemed(bridge: Bridge) {
+    const cli = bridge.agent();
+    const { device_code, user_code } = await started(cli);
+    const browser = (await signedIn(bridge, op, ALICE)).set('Accept', 'text/html');
+    await decide(browser, user_code, 'approve');
+    return { cli, device_code, browser };
+  }
+
+  test.each([
+    [
+      '"revoke all" on /sessions',
+      async (bridge: Bridge, browser: TestAgent) => {
+        const page = await browser.get('/sessions').expect(200);
+        await browser
+          .post('/sessions/revoke')
+          .type('form')
+          .send({ _csrf: csrfOf(page.text), all: '1' })
+          .expect(303);
+      },
+    ],
+    [
+      'sign-out ending CLI sessions',
+      async (bridge: Bridge, browser: TestAgent) => {
+        const page = await browser.get('/sessions').expect(200);
+        await browser
+          .post('/logout')
+          .type('form')
+          .send({ _csrf: csrfOf(page.text), cli_sessions: 'end' })
+          .expect(303);
+      },
+    ],
+    [
+      'an administrator revoking the user',
+      async (bridge: Bridge) => {
+        await new CliSessions({ store: bridge.store, clock: bridge.clock, maxAgeSeconds: 3600 }).revokeForUser(ALICE.email!);
+      },
+    ],
+  ])('%s: the later poll is access_denied, and no session starts', async (_name, revoke) => {
+    const bridge = await testBridge(op);
+    const { cli, device_code, browser } = await approvedNotRedeemed(bridge);
+    await revoke(bridge, browser);
+    bridge.clock.advance(4 * 60_000);
+    const res = await poll(cli, device_code);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('access_denied');
+    expect(await new CliSessions({ store: bridge.store, clock: bridge.clock, maxAgeSeconds: 3600 }).listForUser(ALICE.email!)).toEqual([]);
+  });
+
+  test('an approval made after the revocation signs in as usual', async () => {
+    const bridge = await testBridge(op);
+    const browser = (await signedIn(bridge, op, ALICE)).set('Accept', 'text/html');
+    const page = await browser.get('/sessions').expect(200);
+    await browser
+      .post('/sessions/revoke')
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), all: '1' })
+      .expect(303);
+    bridge.clock.advance(1000);
+    const { tokens } = await loggedIn(bridge, op);
+    await bridge.agent().get('/api/whoami').set(bearer(tokens.access_token)).expect(200);
+  });
 });
