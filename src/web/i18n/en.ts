@@ -298,6 +298,7 @@ export const en = {
   'err.ERR_DEVICE_AUTHORIZATION_PENDING': 'Waiting for the sign-in to be approved in the browser.',
   'err.ERR_DEVICE_SLOW_DOWN': 'Polling too fast: wait at least {seconds} seconds between requests.',
   'err.ERR_DEVICE_ACCESS_DENIED': 'The sign-in was denied in the browser.',
+  'err.ERR_DEVICE_ACCESS_DENIED.revoked': "This sign-in was approved before the user's CLI sessions were revoked. Sign in again.",
   'err.ERR_DEVICE_CODE_EXPIRED': 'The code expired before it was approved.',
   'err.ERR_TOKEN_INVALID': 'The access token is invalid, expired or revoked.',
   'err.ERR_RATE_LIMITED': 'Too many sign-ins were started from this address. Please wait a few minutes.',

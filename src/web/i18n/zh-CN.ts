@@ -271,6 +271,7 @@ export const zhCN = {
   'err.ERR_DEVICE_AUTHORIZATION_PENDING': '正在等待在浏览器中批准登录。',
   'err.ERR_DEVICE_SLOW_DOWN': '轮询过于频繁：两次请求之间请至少间隔 {seconds} 秒。',
   'err.ERR_DEVICE_ACCESS_DENIED': '登录请求已在浏览器中被拒绝。',
+  'err.ERR_DEVICE_ACCESS_DENIED.revoked': '此登录在该用户的 CLI 会话被撤销之前获批。请重新登录。',
   'err.ERR_DEVICE_CODE_EXPIRED': '代码在获得批准之前已过期。',
   'err.ERR_TOKEN_INVALID': '访问令牌无效、已过期或已被撤销。',
   'err.ERR_RATE_LIMITED': '从此地址发起的登录过多。请等待几分钟。',
