@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import { identityKey } from '../idp/identity.js';
-import type { Store } from '../store/index.js';
+import { CREATE_OR_UPDATE_ATTEMPTS, storeInconsistent, type Store } from '../store/index.js';
 import { secretHash } from './secrets.js';
 
 /** One indexed session: enough to drop it from the index once it has ended. */
@@ -51,7 +51,7 @@ export class SessionIndex {
     return [...new Set(records.flatMap((r) => r?.sessions.map((s) => s.sid) ?? []))];
   }
 
-  private async addOne(key: string, entry: Entry): Promise<void> {
+  private async addOne(key: string, entry: Entry, attempt = 1): Promise<void> {
     const { store, clock, maxAgeSeconds } = this.deps;
     if (await store.insert(key, { sessions: [entry] } satisfies IndexRecord, maxAgeSeconds)) return;
     const now = clock.now();
@@ -61,8 +61,12 @@ export class SessionIndex {
       // The newest session decides how long the index must live.
       maxAgeSeconds,
     );
-    // The record expired between insert and update: create it afresh.
-    if (!updated) await this.addOne(key, entry);
+    // The record expired (or could not be read) between insert and update: create it afresh, a
+    // bounded number of times.
+    if (!updated) {
+      if (attempt >= CREATE_OR_UPDATE_ATTEMPTS) throw storeInconsistent(key);
+      await this.addOne(key, entry, attempt + 1);
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import type { Store } from '../store/index.js';
+import { CREATE_OR_UPDATE_ATTEMPTS, storeInconsistent, type Store } from '../store/index.js';
 
 /** Attempt times inside the window, stored whole and changed only by compare-and-swap. */
 interface Window {
@@ -21,7 +21,7 @@ export class SlidingWindow {
   constructor(private readonly deps: { store: Store; clock: Clock }) {}
 
   /** Takes a slot, or returns undefined when `limit` events already happened in the window. */
-  async take(key: string, limit: number, windowSeconds: number): Promise<Slot | undefined> {
+  async take(key: string, limit: number, windowSeconds: number, attempt = 1): Promise<Slot | undefined> {
     const { store, clock } = this.deps;
     const now = clock.now();
     if (await store.insert(key, { times: [now] } satisfies Window, windowSeconds)) return { key, time: now };
@@ -35,8 +35,12 @@ export class SlidingWindow {
       },
       windowSeconds,
     );
-    // The window expired between insert and update: start it afresh.
-    if (!updated) return this.take(key, limit, windowSeconds);
+    // The window expired (or could not be read) between insert and update: start it afresh, a
+    // bounded number of times: a store that keeps answering both "present" and "absent" is broken.
+    if (!updated) {
+      if (attempt >= CREATE_OR_UPDATE_ATTEMPTS) throw storeInconsistent(key);
+      return this.take(key, limit, windowSeconds, attempt + 1);
+    }
     return taken ? { key, time: now } : undefined;
   }
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { DEFAULTS } from '../config/defaults.js';
 import { identityKey, type Identity } from '../idp/identity.js';
-import type { Store } from '../store/index.js';
+import { CREATE_OR_UPDATE_ATTEMPTS, storeInconsistent, type Store } from '../store/index.js';
 
 /** Who the preferences belong to: one user of one IdP, whichever door (browser or CLI) they came through. */
 export type PreferenceUser = Pick<Identity, 'issuer' | 'subject'>;
@@ -43,9 +43,6 @@ export interface PreferenceLimits {
 }
 
 const EMPTY: PreferencesRecord = { favourites: [], recents: [], durations: [] };
-
-/** Attempts at the insert-or-update dance before giving up (each lost round means the key changed under us). */
-const MAX_WRITE_ATTEMPTS = 3;
 
 /**
  * Favourites, recents and last durations per user, in the shared store so the browser and the CLI
@@ -124,12 +121,12 @@ export class RolePreferences {
     const { store } = this.deps;
     const key = preferencesKey(user);
     const ttl = this.limits.ttlSeconds;
-    for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+    for (let attempt = 1; attempt <= CREATE_OR_UPDATE_ATTEMPTS; attempt++) {
       if (await store.insert(key, next(EMPTY), ttl)) return;
       // Expired between insert and update (undefined): go round and create it afresh.
       if (await store.update<PreferencesRecord>(key, (current) => next(normalised(current)), ttl)) return;
     }
-    throw new Error('the preferences record kept disappearing between insert and update');
+    throw storeInconsistent(key);
   }
 }
 

@@ -4,7 +4,7 @@ import { MemoryStore } from './memory.js';
 import { RedisStore } from './redis.js';
 import type { Store } from './store.js';
 
-export type { Store } from './store.js';
+export { CREATE_OR_UPDATE_ATTEMPTS, storeInconsistent, type Store } from './store.js';
 export { MemoryStore } from './memory.js';
 export { RedisStore } from './redis.js';
 export { redactUrl } from './redis-connection.js';

@@ -42,3 +42,10 @@ if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 return 1
 `;
+
+/** KEYS[1]; ARGV: expected. Compare-and-delete: deletes only if the entry is still exactly `expected`. 1 or 0. */
+export const DELETE_IF_LUA = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1])
+return 1
+`;

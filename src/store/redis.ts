@@ -4,7 +4,7 @@ import type { Clock } from '../clock.js';
 import type { RedisStoreConfig } from '../config/index.js';
 import { BridgeError } from '../errors.js';
 import { connectRedis, describeTarget, type RedisClient, type RedisConnectionConfig } from './redis-connection.js';
-import { CONSUME_LUA, INSERT_LUA, SWAP_LUA } from './redis-scripts.js';
+import { CONSUME_LUA, DELETE_IF_LUA, INSERT_LUA, SWAP_LUA } from './redis-scripts.js';
 import { ValueSealer } from './sealed-values.js';
 import type { Store, StoredEntry } from './store.js';
 
@@ -16,6 +16,7 @@ interface ScriptCommands {
   rbInsert(key: string, entry: string, now: number, px: number): Promise<number>;
   rbConsume(key: string, now: number): Promise<string | null>;
   rbSwap(key: string, expected: string, next: string, px: number): Promise<number>;
+  rbDeleteIf(key: string, expected: string): Promise<number>;
 }
 
 /**
@@ -56,6 +57,7 @@ export class RedisStore implements Store {
     this.redis.defineCommand('rbInsert', { numberOfKeys: 1, lua: INSERT_LUA });
     this.redis.defineCommand('rbConsume', { numberOfKeys: 1, lua: CONSUME_LUA });
     this.redis.defineCommand('rbSwap', { numberOfKeys: 1, lua: SWAP_LUA });
+    this.redis.defineCommand('rbDeleteIf', { numberOfKeys: 1, lua: DELETE_IF_LUA });
   }
 
   async upsert(key: string, value: unknown, ttlSeconds: number): Promise<void> {
@@ -77,7 +79,14 @@ export class RedisStore implements Store {
       const raw = await this.call(() => this.redis.get(key));
       const entry = this.live(raw);
       const current = this.valueOf<T>(key, entry);
-      if (!entry || current === undefined) return undefined;
+      if (!entry) return undefined;
+      if (current === undefined) {
+        // Live but unreadable: sealed under a key no longer configured, or before encryption was
+        // turned on. Absent for `update` as for `find`, and removed, so that the callers' usual
+        // "insert, else update" recreates it instead of finding it present and absent in turn.
+        await this.write((c) => c.rbDeleteIf(key, raw!));
+        return undefined;
+      }
       // The updater may run more than once (after a conflict); it must be a pure function of `current`.
       const next = updater(current);
       const now = this.clock.now();

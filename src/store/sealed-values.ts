@@ -47,9 +47,14 @@ export class ValueSealer {
    */
   open(storeKey: string, sealed: string): string | undefined {
     if (!sealed.startsWith(PREFIX)) return undefined;
-    const [id, iv, body] = sealed.slice(PREFIX.length).split('.');
-    const key = id === undefined ? undefined : this.keys.get(id);
-    if (!key || iv === undefined || body === undefined) return undefined;
+    // From the right: the iv and the body are base64url, but a key id may hold dots ("2026.12").
+    const rest = sealed.slice(PREFIX.length);
+    const bodyAt = rest.lastIndexOf('.');
+    const ivAt = rest.lastIndexOf('.', bodyAt - 1);
+    if (bodyAt < 0 || ivAt < 0) return undefined;
+    const [id, iv, body] = [rest.slice(0, ivAt), rest.slice(ivAt + 1, bodyAt), rest.slice(bodyAt + 1)];
+    const key = this.keys.get(id);
+    if (!key) return undefined;
     const nonce = Buffer.from(iv, 'base64url');
     const bytes = Buffer.from(body, 'base64url');
     if (nonce.length !== IV_BYTES || bytes.length < TAG_BYTES) return undefined;

@@ -1,3 +1,5 @@
+import { BridgeError } from '../errors.js';
+
 /**
  * Short-lived server-side state: login flows, browser sessions, replay caches, device codes.
  *
@@ -16,6 +18,8 @@ export interface Store {
   /**
    * Atomically replaces the value with `updater(current)`, keeping the remaining TTL unless
    * `ttlSeconds` is given. Returns the new value, or undefined (and calls nothing) when missing.
+   * An entry whose value cannot be read (sealed under a key no longer configured) is missing for
+   * `update` too, and is removed, so that a following `insert` can recreate it.
    */
   update<T>(key: string, updater: (current: T) => T, ttlSeconds?: number): Promise<T | undefined>;
   /** Atomically reads and deletes: of two concurrent calls exactly one gets the value. */
@@ -30,4 +34,19 @@ export interface Store {
 export interface StoredEntry {
   v: string;
   exp: number;
+}
+
+/**
+ * Rounds of "insert, else update" a caller makes before giving up. A round is lost only when the
+ * entry vanishes between the two calls (it expired, or could not be read and was removed), so a
+ * third loss means the store keeps answering "present" and "absent" in turn.
+ */
+export const CREATE_OR_UPDATE_ATTEMPTS = 3;
+
+/** What a caller throws when CREATE_OR_UPDATE_ATTEMPTS rounds were all lost. */
+export function storeInconsistent(key: string): BridgeError {
+  return new BridgeError('ERR_UNAVAILABLE', {
+    userMessage: 'The shared store is too busy to update an entry.',
+    detail: { reason: 'an entry kept appearing and disappearing between insert and update', key },
+  });
 }

@@ -94,6 +94,42 @@ describe('encrypted Redis store', () => {
   });
 });
 
+describe('an entry the store cannot read (encryption turned on, or its key removed) is recreated, not looped on', () => {
+  // insert() sees it (its expiry is plain), find() and update() cannot open it: the callers' usual
+  // "insert, else update" must not go round for as long as it lives.
+  const settles = <T>(promise: Promise<T>) =>
+    Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('still pending after 2 s')), 2000))]);
+
+  test('a device-start window written before encryption: the next start is counted afresh', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 0, 1));
+    const { SlidingWindow } = await import('../../../src/device/sliding-window.js');
+    await new SlidingWindow({ store: open('unreadable-1:', undefined, clock), clock }).take('device:starts:ip:x', 30, 600);
+    const sealed = new SlidingWindow({ store: open('unreadable-1:', [NEW], clock), clock });
+    await expect(settles(sealed.take('device:starts:ip:x', 30, 600))).resolves.toMatchObject({ key: 'device:starts:ip:x' });
+    expect(await raw.get('unreadable-1:device:starts:ip:x')).toContain('$rb1.k-new.');
+  });
+
+  test('a CLI session index sealed with a key since removed: a new session is indexed', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 0, 1));
+    const { SessionIndex } = await import('../../../src/device/session-index.js');
+    const entry = { sid: 's1', expiresAt: clock.now() + 3600_000 };
+    await new SessionIndex({ store: open('unreadable-2:', [OLD], clock), clock, maxAgeSeconds: 3600 }).add(['user:a'], entry);
+    const index = new SessionIndex({ store: open('unreadable-2:', [NEW], clock), clock, maxAgeSeconds: 3600 });
+    await settles(index.add(['user:a'], { sid: 's2', expiresAt: entry.expiresAt }));
+    expect(await index.sidsFor(['user:a'])).toEqual(['s2']);
+  });
+
+  test('preferences sealed with a key since removed: starring a role works again (they live 180 days)', async () => {
+    const clock = new ManualClock(Date.UTC(2026, 0, 1));
+    const { RolePreferences } = await import('../../../src/preferences/index.js');
+    const user = { issuer: 'https://idp', subject: 'alice' };
+    await new RolePreferences({ store: open('unreadable-3:', [OLD], clock), clock }).setFavourite(user, 'dev-admin', true);
+    const prefs = new RolePreferences({ store: open('unreadable-3:', [NEW], clock), clock });
+    await settles(prefs.setFavourite(user, 'dev-readonly', true));
+    expect((await prefs.get(user, ['dev-admin', 'dev-readonly'])).favourites).toEqual(['dev-readonly']);
+  });
+});
+
 describe('credentials kept for their page (POST-redirect-GET)', () => {
   test('are sealed in Redis under a hashed id, and open for the session that minted them', async () => {
     const clock = new ManualClock(Date.now());

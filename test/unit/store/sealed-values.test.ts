@@ -13,6 +13,11 @@ describe('ValueSealer (AES-256-GCM values at rest)', () => {
     expect(sealer.open('cli:session:abc', sealed)).toBe('{"email":"alice@example.com"}');
   });
 
+  test('a key id with dots (as the configuration allows) opens what it sealed', () => {
+    const sealer = new ValueSealer([{ id: '2026.12', key: key(3) }]);
+    expect(sealer.open('k', sealer.seal('k', 'v'))).toBe('v');
+  });
+
   test('two seals of one value differ (a fresh nonce each time)', () => {
     const sealer = new ValueSealer([NEW]);
     expect(sealer.seal('k', 'v')).not.toBe(sealer.seal('k', 'v'));
