@@ -76,6 +76,9 @@ export function forBrowserSessions(middleware: Koa.Middleware): Koa.Middleware {
  * before sign-in would hand its CSRF token (known to whoever planted it) to the signed-in user.
  */
 export async function startSignedInSession(ctx: Koa.Context, fields: BrowserSession): Promise<void> {
+  // The session the browser brought may have ended while the user was at the IdP (loadUser then
+  // set it to null): start from an empty one (koa-session's setter makes a session of an object).
+  if (!ctx.session) (ctx as { session: object | null }).session = {};
   const session = ctx.session!;
   for (const key of Object.keys(session.toJSON())) Reflect.deleteProperty(session, key);
   // koa-session 7 returns the commit's promise, which must finish before the new fields are set.

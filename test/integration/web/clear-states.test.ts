@@ -1,7 +1,7 @@
 import type TestAgent from 'supertest/lib/agent.js';
 import type { BridgeConfig } from '../../../src/config/index.js';
 import type { CheckedRoleRequest } from '../../../src/issuance/role-request.js';
-import { loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
+import { followOp, loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
 import { FakeOp, type FakeOpUser } from '../../helpers/fake-op.js';
 import { csrfOf, started, submit } from '../device/flow.js';
 
@@ -159,6 +159,20 @@ describe('an action after the session ended', () => {
     expect(login.searchParams.get('return_to')).toBe(`/device?user_code=${user_code}`);
     expect(login.searchParams.get('expired')).toBe('1');
   });
+});
+
+test('a sign-in during which the old session reaches its 12 h ends signed in, not on a 500', async () => {
+  // Signed in 11 h 58 min ago, active all along; `/login?reauth=1` (as the device page sends) and
+  // three minutes at the IdP's password prompt: the old session ends while the user is away.
+  const { browser, clock } = await bridgeSignedInAs(ALICE, (c) => (c.server.sessionIdleSeconds = 12 * 3600));
+  clock.advance((11 * 60 + 58) * 60_000);
+  await browser.get('/roles').expect(200);
+  const start = await browser.get('/login?reauth=1').expect(302);
+  clock.advance(3 * 60_000);
+  const callback = await followOp(start.headers.location!);
+  const signedIn = await browser.get(callback.pathname + callback.search).expect(302);
+  expect(signedIn.headers.location).toBe('/roles');
+  await browser.get('/roles').expect(200);
 });
 
 describe('the no-roles page', () => {
