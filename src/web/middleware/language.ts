@@ -75,5 +75,20 @@ export function pageLocale(ctx: Context): PageLocale {
 function switcherReturn(ctx: Context): string {
   const fallback = ctx.path === '/device' ? '/device' : ctx.path.startsWith('/logout') ? '/signed-out' : '/roles';
   if (ctx.method !== 'GET' && ctx.method !== 'HEAD') return fallback;
-  return safeLocalPath(ctx.originalUrl, SWITCHER_PAGES, fallback);
+  return switcherTarget(ctx.originalUrl, fallback);
+}
+
+/** A console launch page (`/roles/:role/console`): it opens the console by itself when reached from the bridge. */
+const LAUNCH_PAGE = /^\/roles\/([^/?#]+)\/console(?:[?#]|$)/;
+
+/**
+ * Where the switcher may send the browser back to: a switcher page, never a console launch page.
+ * Coming back from our own POST /lang, that page would count as reached from the bridge and open
+ * the console without a click, for the role, service and duration of whatever link (maybe another
+ * site's) the user was looking at. It goes back to that role in the picker instead.
+ */
+export function switcherTarget(value: unknown, fallback: string): string {
+  const target = safeLocalPath(value, SWITCHER_PAGES, fallback);
+  const launch = LAUNCH_PAGE.exec(target);
+  return launch ? `/roles/${launch[1]}` : target;
 }

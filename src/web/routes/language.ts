@@ -3,9 +3,8 @@ import { BridgeError, toBridgeError } from '../../errors.js';
 import { isLanguage } from '../i18n/index.js';
 import type { WebDeps } from '../deps.js';
 import { refuseCrossSite } from '../middleware/csrf.js';
-import { SWITCHER_PAGES, setLanguageCookie } from '../middleware/language.js';
+import { setLanguageCookie, switcherTarget } from '../middleware/language.js';
 import { rememberLanguageOf } from '../role-preferences.js';
-import { safeLocalPath } from '../return-to.js';
 
 /**
  * The language switcher in every page's header: `POST /lang` with `lang` and `return_to` sets the
@@ -41,7 +40,7 @@ export function languageRoutes(deps: WebDeps): Router {
         ),
       );
     }
-    ctx.redirect(safeLocalPath(body.return_to, SWITCHER_PAGES, '/roles'));
+    ctx.redirect(switcherTarget(body.return_to, '/roles'));
     ctx.status = 303;
   });
 
