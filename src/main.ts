@@ -99,7 +99,8 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     },
     close: async () => {
       idle.stop();
-      await closeGracefully(server, config.server.shutdownGraceSeconds * 1000);
+      // The configuration running now: a reload may have changed the grace period.
+      await closeGracefully(server, running.config.server.shutdownGraceSeconds * 1000);
       await store.close();
       logger.info({ event: 'stopped' }, 'rambridge stopped');
     },

@@ -1,5 +1,5 @@
 import { request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { listenStartingUp } from '../../../src/http-server.js';
 import { IdleCollector } from '../../../src/idle-memory.js';
 import { silentLogger } from '../../../src/log.js';
@@ -33,6 +33,26 @@ describe('start-up', () => {
     bridge = await startBridge({ config: await demoConfig({ publicUrl: url }), server, logger: silentLogger() });
     expect(await get(`${url}/healthz`)).toMatchObject({ status: 200 });
   });
+});
+
+test('a shutdown grace period changed by a reload applies at close', async () => {
+  const config = await demoConfig();
+  config.server.shutdownGraceSeconds = 0;
+  const bridge = await startBridge({ config, port: 0, logger: silentLogger() });
+  await bridge.reload({ ...config, server: { ...config.server, shutdownGraceSeconds: 30 } });
+  // A request still being sent is in flight: the grace period is what it gets before being cut off.
+  const socket = connect(Number(new URL(bridge.url).port), '127.0.0.1');
+  await new Promise((resolve) => socket.once('connect', resolve));
+  socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n');
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const closing = bridge.close();
+  const cut = await Promise.race([
+    new Promise((resolve) => socket.once('close', () => resolve(true))),
+    new Promise((resolve) => setTimeout(() => resolve(false), 300)),
+  ]);
+  expect(cut).toBe(false); // with the start-up grace of 0 it was cut at once
+  socket.end('\r\n'); // the request completes; the bridge answers and finishes closing
+  await closing;
 });
 
 describe('memory after a burst', () => {
