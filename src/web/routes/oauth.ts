@@ -69,12 +69,15 @@ export function oauthRoutes(deps: WebDeps, device: DeviceFlow): Router {
         clientId,
         codeVerifier: param('code_verifier'),
       });
-      if (await device.sessions.revokedSince(grant.identity, grant.decidedAt ?? 0)) {
-        throw new BridgeError('ERR_DEVICE_ACCESS_DENIED', {
-          userMessage: "This sign-in was approved before the user's CLI sessions were revoked. Sign in again.",
-        });
-      }
+      const approvedAt = grant.decidedAt ?? 0;
+      if (await device.sessions.revokedSince(grant.identity, approvedAt)) throw approvalRevoked();
       const { session, refreshToken } = await device.sessions.start(grant.identity, grant.client, grant.connectorData);
+      // Asked again once the session is indexed: a revocation marked meanwhile may have listed the
+      // user's sessions before this one was there. One marked after this lists it and ends it.
+      if (await device.sessions.revokedSince(grant.identity, approvedAt)) {
+        await device.sessions.revoke(session.sid);
+        throw approvalRevoked();
+      }
       ctx.state.log.info(
         {
           event: 'cli-session-started',
@@ -195,4 +198,10 @@ async function respondWithTokens(ctx: Context, device: DeviceFlow, session: CliS
 function noStore(ctx: Context): void {
   ctx.set('Cache-Control', 'no-store');
   ctx.set('Pragma', 'no-cache');
+}
+
+function approvalRevoked(): BridgeError {
+  return new BridgeError('ERR_DEVICE_ACCESS_DENIED', {
+    userMessage: "This sign-in was approved before the user's CLI sessions were revoked. Sign in again.",
+  });
 }

@@ -1,4 +1,5 @@
 import { CliSessions } from '../../../src/device/index.js';
+import { MemoryStore } from '../../../src/store/index.js';
 import { testBridge } from '../../helpers/bridge.js';
 import { FakeOp } from '../../helpers/fake-op.js';
 import type TestAgent from 'supertest/lib/agent.js';
@@ -194,6 +195,34 @@ describe('an approval the CLI has not yet redeemed ends with the sessions (RFC 8
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('access_denied');
     expect(await new CliSessions({ store: bridge.store, clock: bridge.clock, maxAgeSeconds: 3600 }).listForUser(ALICE.email!)).toEqual([]);
+  });
+
+  test('a revocation that runs while the session is being started ends it too', async () => {
+    // The revocation marks the user, then lists their sessions: between the token endpoint's
+    // check and the session's index entry, it would find none and end none.
+    let duringStart: (() => Promise<unknown>) | undefined;
+    const bridge = await testBridge(op, {
+      store: (clock) => {
+        const inner = new MemoryStore(clock);
+        const upsert = inner.upsert.bind(inner);
+        inner.upsert = async (key, value, ttl) => {
+          await upsert(key, value, ttl);
+          if (!key.startsWith('cli:session:') || !duringStart) return;
+          const revoke = duringStart;
+          duringStart = undefined;
+          await revoke();
+        };
+        return inner;
+      },
+    });
+    const { cli, device_code } = await approvedNotRedeemed(bridge);
+    const sessions = new CliSessions({ store: bridge.store, clock: bridge.clock, maxAgeSeconds: 3600 });
+    duringStart = () => sessions.revokeForUser(ALICE.email!);
+    bridge.clock.advance(1000);
+    const res = await poll(cli, device_code);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('access_denied');
+    expect(await sessions.listForUser(ALICE.email!)).toEqual([]);
   });
 
   test('an approval made after the revocation signs in as usual', async () => {
