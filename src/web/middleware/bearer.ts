@@ -12,7 +12,7 @@ const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
  * only 401 of the API that carries `error="invalid_token"`, so a client refreshes on that and on
  * nothing else (a 401 from STS, say, is about the request, not the token).
  */
-export function requireAccessToken(device: DeviceFlow): Middleware {
+export function requireAccessToken(device: DeviceFlow, idpConfigured: (idp: string) => boolean): Middleware {
   return async function authenticateBearer(ctx, next) {
     const match = BEARER.exec(ctx.get('Authorization'));
     if (!match) {
@@ -27,6 +27,11 @@ export function requireAccessToken(device: DeviceFlow): Middleware {
       const sid = await device.accessTokens.verify(match[1]!);
       const session = await device.sessions.find(sid);
       if (!session) throw tokenInvalid({ reason: 'session-ended', sid });
+      // Its IdP was removed from the configuration: the session ends with it (as a browser's does).
+      if (!idpConfigured(session.identity.idp)) {
+        await device.sessions.revoke(sid);
+        throw tokenInvalid({ reason: 'idp-removed', sid, idp: session.identity.idp });
+      }
       ctx.state.cliSession = session;
     } catch (err) {
       // The challenge is what tells a client to refresh its token (§3.1), so only a refused token

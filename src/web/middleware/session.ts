@@ -99,9 +99,12 @@ export function loadUser(config: BridgeConfig, clock: Clock): Koa.Middleware {
     if (s?.isNew && ctx.cookies.get(cookie, { signed: true }) !== undefined) ctx.state.sessionEnded = true;
     if (s?.identity && s.loginAt !== undefined) {
       const now = clock.now();
+      // A session from an IdP no longer configured ends too: removing an IdP (decommissioned, or
+      // compromised) must not leave its users signed in for the rest of their 12 hours.
       const expired =
         now - s.loginAt >= config.server.sessionMaxAgeSeconds * 1000 ||
-        now - (s.seenAt ?? s.loginAt) >= config.server.sessionIdleSeconds * 1000;
+        now - (s.seenAt ?? s.loginAt) >= config.server.sessionIdleSeconds * 1000 ||
+        !config.idps.some((idp) => idp.id === s.identity!.idp);
       if (expired) {
         ctx.state.sessionEnded = true;
         ctx.session = null;

@@ -134,7 +134,19 @@ export function oauthRoutes(deps: WebDeps, device: DeviceFlow): Router {
 async function reReadAtIdp(ctx: Context, deps: WebDeps, device: DeviceFlow, session: CliSession): Promise<CliSession> {
   const before = session.identity;
   const connector = deps.connectors.get(before.idp);
-  if (!session.connectorData?.refreshToken || !connector?.refresh) return session;
+  if (!connector) {
+    // Its IdP was removed from the configuration: the session ends with it.
+    await device.sessions.revoke(session.sid);
+    ctx.state.log.warn(
+      { event: 'cli-session-revoked', by: 'config', sid: session.sid, idp: before.idp },
+      'CLI session ended: its IdP is no longer configured',
+    );
+    throw new BridgeError('ERR_REFRESH_TOKEN_INVALID', {
+      userMessage: 'This CLI session has ended (expired, signed out or revoked).',
+      hint: 'Run `rambridge login` again.',
+    });
+  }
+  if (!session.connectorData?.refreshToken || !connector.refresh) return session;
   const who = { sid: session.sid, idp: before.idp, subject: before.subject, email: before.email };
   let identity: Identity;
   let connectorData: ConnectorData | undefined;

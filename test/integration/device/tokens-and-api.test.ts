@@ -159,6 +159,35 @@ test('a body that fails to parse never reaches the log, with the tokens it carri
   expect(lines).not.toContain(CANARY);
 });
 
+describe("an IdP removed from the configuration ends its users' CLI sessions", () => {
+  /** The same bridge (store, clock, keys) started again with the IdP under another id: as a reload that drops it. */
+  async function withoutItsIdp() {
+    const before = await testBridge(op);
+    const { cli, tokens } = await loggedIn(before, op);
+    const after = await testBridge(op, {
+      clock: before.clock,
+      store: () => before.store,
+      config: (c) => (c.idps[0]!.id = 'replacement'),
+    });
+    return { after, agent: after.agent(), tokens, cli };
+  }
+
+  test('the bearer API refuses the session and ends it', async () => {
+    const { agent, tokens } = await withoutItsIdp();
+    const res = await agent.get('/api/roles').set(bearer(tokens.access_token)).expect(401);
+    expect(res.headers['www-authenticate']).toContain('invalid_token');
+    expect((await refresh(agent, tokens.refresh_token)).status).toBe(400);
+  });
+
+  test('a refresh ends it too', async () => {
+    const { agent, tokens } = await withoutItsIdp();
+    const res = await refresh(agent, tokens.refresh_token);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('invalid_grant');
+    await agent.get('/api/roles').set(bearer(tokens.access_token)).expect(401);
+  });
+});
+
 describe('bearer API', () => {
   test('whoami answers the identity the user approved with, and the session end', async () => {
     const bridge = await testBridge(op);
