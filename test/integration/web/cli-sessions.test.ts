@@ -157,35 +157,24 @@ describe('an approval the CLI has not yet redeemed ends with the sessions (RFC 8
     return { cli, device_code, browser };
   }
 
+  /** A form posted from the CLI sessions page, with its CSRF token. */
+  const postFromSessionsPage = async (browser: TestAgent, path: string, fields: Record<string, string>) => {
+    const page = await browser.get('/sessions').expect(200);
+    await browser
+      .post(path)
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), ...fields })
+      .expect(303);
+  };
+  const cliSessions = (bridge: Bridge) => new CliSessions({ store: bridge.store, clock: bridge.clock, maxAgeSeconds: 3600 });
+
   test.each([
-    [
-      '"revoke all" on /sessions',
-      async (bridge: Bridge, browser: TestAgent) => {
-        const page = await browser.get('/sessions').expect(200);
-        await browser
-          .post('/sessions/revoke')
-          .type('form')
-          .send({ _csrf: csrfOf(page.text), all: '1' })
-          .expect(303);
-      },
-    ],
+    ['"revoke all" on /sessions', (_bridge: Bridge, browser: TestAgent) => postFromSessionsPage(browser, '/sessions/revoke', { all: '1' })],
     [
       'sign-out ending CLI sessions',
-      async (bridge: Bridge, browser: TestAgent) => {
-        const page = await browser.get('/sessions').expect(200);
-        await browser
-          .post('/logout')
-          .type('form')
-          .send({ _csrf: csrfOf(page.text), cli_sessions: 'end' })
-          .expect(303);
-      },
+      (_bridge: Bridge, browser: TestAgent) => postFromSessionsPage(browser, '/logout', { cli_sessions: 'end' }),
     ],
-    [
-      'an administrator revoking the user',
-      async (bridge: Bridge) => {
-        await new CliSessions({ store: bridge.store, clock: bridge.clock, maxAgeSeconds: 3600 }).revokeForUser(ALICE.email!);
-      },
-    ],
+    ['an administrator revoking the user', (bridge: Bridge) => cliSessions(bridge).revokeForUser(ALICE.email!)],
   ])('%s: the later poll is access_denied, and no session starts', async (_name, revoke) => {
     const bridge = await testBridge(op);
     const { cli, device_code, browser } = await approvedNotRedeemed(bridge);
@@ -194,7 +183,7 @@ describe('an approval the CLI has not yet redeemed ends with the sessions (RFC 8
     const res = await poll(cli, device_code);
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('access_denied');
-    expect(await new CliSessions({ store: bridge.store, clock: bridge.clock, maxAgeSeconds: 3600 }).listForUser(ALICE.email!)).toEqual([]);
+    expect(await cliSessions(bridge).listForUser(ALICE.email!)).toEqual([]);
   });
 
   test('a revocation that runs while the session is being started ends it too', async () => {
@@ -216,7 +205,7 @@ describe('an approval the CLI has not yet redeemed ends with the sessions (RFC 8
       },
     });
     const { cli, device_code } = await approvedNotRedeemed(bridge);
-    const sessions = new CliSessions({ store: bridge.store, clock: bridge.clock, maxAgeSeconds: 3600 });
+    const sessions = cliSessions(bridge);
     duringStart = () => sessions.revokeForUser(ALICE.email!);
     bridge.clock.advance(1000);
     const res = await poll(cli, device_code);
@@ -228,12 +217,7 @@ describe('an approval the CLI has not yet redeemed ends with the sessions (RFC 8
   test('an approval made after the revocation signs in as usual', async () => {
     const bridge = await testBridge(op);
     const browser = (await signedIn(bridge, op, ALICE)).set('Accept', 'text/html');
-    const page = await browser.get('/sessions').expect(200);
-    await browser
-      .post('/sessions/revoke')
-      .type('form')
-      .send({ _csrf: csrfOf(page.text), all: '1' })
-      .expect(303);
+    await postFromSessionsPage(browser, '/sessions/revoke', { all: '1' });
     bridge.clock.advance(1000);
     const { tokens } = await loggedIn(bridge, op);
     await bridge.agent().get('/api/whoami').set(bearer(tokens.access_token)).expect(200);
