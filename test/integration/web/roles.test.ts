@@ -186,6 +186,17 @@ describe('browser session', () => {
     expect(sid).toMatch(/samesite=lax/i);
     expect(sid).not.toBe(beforeSid);
     expect(cookies.join(';')).not.toContain('alice');
+
+    // A second sign-in in the same browser: a new id again, and the old session is gone from the store.
+    const first = /^rambridge\.sid=([^;]+)/.exec(sid)![1]!;
+    expect(await bridge.store.find(`session:${first}`)).toBeDefined();
+    const again = await loginThroughFakeOp(browser, op);
+    const second = /^rambridge\.sid=([^;]+)/.exec(
+      (again.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('rambridge.sid='))!,
+    )![1]!;
+    expect(second).not.toBe(first);
+    expect(await bridge.store.find(`session:${first}`)).toBeUndefined();
+    expect(await bridge.store.find(`session:${second}`)).toBeDefined();
   });
 
   test('the session ends after the idle timeout and after the absolute lifetime', async () => {
