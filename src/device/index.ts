@@ -68,3 +68,5 @@ export { UserCodeAttempts } from './attempts.js';
 export { formatUserCode, normalizeUserCode } from './user-code.js';
 export { isS256Challenge } from './pkce.js';
 export type { DeviceGrant } from './grant.js';
+export { SlidingWindow } from './sliding-window.js';
+export { secretHash } from './secrets.js';

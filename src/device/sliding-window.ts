@@ -44,6 +44,13 @@ export class SlidingWindow {
     return taken ? { key, time: now } : undefined;
   }
 
+  /** How many events the window holds now. */
+  async count(key: string, windowSeconds: number): Promise<number> {
+    const now = this.deps.clock.now();
+    const window = await this.deps.store.find<Window>(key);
+    return window?.times.filter((t) => now - t < windowSeconds * 1000).length ?? 0;
+  }
+
   /** Gives slots back (the event turned out not to count). */
   async release(slots: Slot[]): Promise<void> {
     for (const slot of slots) {

@@ -80,3 +80,31 @@ describe('errors that name their cause', () => {
     expect(warning).toMatchObject({ idp: 'demo', expectedClaims: ['groups'] });
   });
 });
+
+describe('callbacks whose code the IdP refuses (SECURITY.md, "GET /oidc/:idp/callback")', () => {
+  /** What a script does: a fresh flow from GET /login, then a made-up code. */
+  async function madeUpCode(bridge: Awaited<ReturnType<typeof testBridge>>, i: number) {
+    const client = bridge.agent();
+    const start = await client.get('/login').expect(302);
+    const state = new URL(start.headers.location!).searchParams.get('state')!;
+    return client.get(`/oidc/demo/callback?code=made-up-${i}&state=${state}`).set('Accept', 'application/json');
+  }
+
+  test('after 30 from one address in 10 minutes, its callbacks are refused without asking the IdP', async () => {
+    const bridge = await testBridge(op);
+    const before = op.tokenGrants.length;
+    for (let i = 0; i < 30; i++) expect((await madeUpCode(bridge, i)).status).toBe(401);
+    const limited = await madeUpCode(bridge, 30);
+    expect(limited.status).toBe(429);
+    expect(limited.body.code).toBe('ERR_RATE_LIMITED');
+    expect(op.tokenGrants.length - before).toBe(30);
+    // The window slides: ten minutes later the address is heard again.
+    bridge.clock.advance(10 * 60_000);
+    expect((await madeUpCode(bridge, 31)).status).toBe(401);
+  });
+
+  test('sign-ins that succeed are not counted: one address signs in as often as its people do', async () => {
+    const bridge = await testBridge(op);
+    for (let i = 0; i < 40; i++) expect((await loginThroughFakeOp(bridge.agent(), op)).status).toBe(302);
+  });
+});
