@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import type { Response } from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
+import { createDeviceFlow } from '../../../src/device/index.js';
 import type { StsClient } from '../../../src/sts/index.js';
 import { testBridge } from '../../helpers/bridge.js';
 import { FakeOp } from '../../helpers/fake-op.js';
@@ -206,10 +207,16 @@ describe.each(ROUTES.map((r) => [r.path, r] as const))('POST %s', (_path, route)
 });
 
 test('a JSON role that is an object is a coded 400, not a 500', async () => {
+  // A session of its own: the fuzzing of /sessions/revoke and /logout above may have ended the
+  // first, and of /oauth/* and /device used up the device login's limits.
+  const device = createDeviceFlow({ config: bridge.config, store: bridge.store, clock: bridge.clock, issuer: bridge.issuer! });
+  const identity = { idp: 'demo', issuer: op.issuer, subject: 'fuzz-sub', groups: ['rambridge-dev'], amr: ['pwd'] };
+  const { session } = await device.sessions.start(identity, { clientId: 'rambridge-cli', host: 'fuzz', ip: '127.0.0.1' });
+  const { token } = await device.accessTokens.mint(session);
   const res = await bridge
     .agent()
     .post('/api/credentials')
-    .set('Authorization', `Bearer ${accessToken}`)
+    .set('Authorization', `Bearer ${token}`)
     .set('Content-Type', 'application/json')
     .send(JSON.stringify({ role: { toString: 1 }, durationSeconds: 900 }))
     .expect(400);
