@@ -63,7 +63,15 @@ function bash(spec: CompletionSpec): string {
   const cases = spec.commands
     .map((c) => `    ${c.name}) flags=${q(flagsOf(c))}; valued=${q(flagsOf(c, true))}; subs=${q(c.subcommands.join(' '))} ;;`)
     .join('\n');
+  // Role names are matched as plain text, never given to `compgen -W`: it expands each word, so a
+  // name like `$(cmd)` in the cached list would run as the user at the next Tab.
   return `# rambridge completion for bash. Load it with:  source <(rambridge completion bash)   (e.g. in ~/.bashrc)
+__rambridge_roles() {
+  local role
+  while IFS= read -r role; do
+    [[ $role == "$1"* ]] && COMPREPLY+=("$role")
+  done < <(${LIST_ROLES})
+}
 _rambridge() {
   local cur=\${COMP_WORDS[COMP_CWORD]} prev=\${COMP_WORDS[COMP_CWORD-1]} flags='' valued='' subs='' i args=0
   COMPREPLY=()
@@ -77,7 +85,7 @@ ${cases}
   esac
   case "$prev" in
     ${ROLE_FLAGS.join('|')})
-      COMPREPLY=($(compgen -W "$(${LIST_ROLES})" -- "$cur"))
+      __rambridge_roles "$cur"
       return ;;
   esac
   for ((i = 2; i < COMP_CWORD; i++)); do
@@ -91,7 +99,7 @@ ${cases}
   elif [[ -n $subs && $args -eq 0 ]]; then
     COMPREPLY=($(compgen -W "$subs" -- "$cur"))
   elif [[ " ${ROLE_ARGUMENT.join(' ')} " == *" $cmd "* && $args -eq 0 ]]; then
-    COMPREPLY=($(compgen -W "$(${LIST_ROLES})" -- "$cur"))
+    __rambridge_roles "$cur"
   fi
 }
 complete -o default -F _rambridge rambridge

@@ -4,6 +4,7 @@ import { OIDC_PRESETS } from './presets.js';
 import { redisStoreSchema } from './redis.js';
 import { samlIdpSchema } from './saml.js';
 import { isLoopbackUrl } from './urls.js';
+import { ID_PATTERN } from '../wire/api.js';
 
 /**
  * The shape of one bridge configuration file. Objects are strict: an unknown key is a typo until
@@ -11,7 +12,7 @@ import { isLoopbackUrl } from './urls.js';
  * Cross-references (a role naming an unknown account…) are checked in validate.ts.
  */
 
-const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'use 1–63 lower-case letters, digits and dashes');
+const slug = z.string().regex(ID_PATTERN, 'use 1–63 lower-case letters, digits and dashes');
 
 const accountId = z.string().regex(/^\d{16}$/, 'an Alibaba Cloud account id is 16 digits (quote it in YAML)');
 

@@ -20,9 +20,16 @@ export const whoAmISchema = z.object({
 });
 export type WhoAmI = z.infer<typeof whoAmISchema>;
 
+/**
+ * Role and IdP ids: what the server's config allows (src/config/schema.ts). The CLI holds a server's
+ * answer to it too: a role id reaches shell completion, `process_command` and suggested commands,
+ * where a `$(…)` or a space from a hostile server would be code or an extra argument.
+ */
+export const ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
 /** One role of `GET /api/roles`. */
 export const roleInfoSchema = z.object({
-  id: z.string(),
+  id: z.string().regex(ID_PATTERN),
   arn: z.string(),
   accountId: z.string(),
   accountName: z.string(),

@@ -3,6 +3,7 @@ import { createContext } from '../client/context.js';
 import { chooseServer } from '../client/server-url.js';
 import { completionScript, completionSpec, SHELLS, type Shell } from '../completion-scripts.js';
 import { helpText } from '../i18n/help.js';
+import { ID_PATTERN } from '../../wire/api.js';
 
 /** `rambridge completion bash|zsh|fish`: prints the shell's completion script (and a prompt function). */
 export function registerCompletion(program: Command): void {
@@ -25,12 +26,15 @@ export function registerCompletion(program: Command): void {
     });
 }
 
-/** The ids of the last role list seen for the default server; none when nothing is cached. */
+/**
+ * The ids of the last role list seen for the default server; none when nothing is cached. Only ids
+ * of the server's own form: a list cached by an older client was not checked as it was saved.
+ */
 async function cachedRoleIds(): Promise<string[]> {
   const ctx = createContext();
   try {
     const server = chooseServer(undefined, ctx.env, (await ctx.settings.read())?.server);
-    return (await ctx.roleBook.get(server)).catalogue?.roles.map((r) => r.id) ?? [];
+    return (await ctx.roleBook.get(server)).catalogue?.roles.map((r) => r.id).filter((id) => ID_PATTERN.test(id)) ?? [];
   } catch {
     // No server configured, or a file we may not read: complete nothing rather than print an error mid-line.
     return [];

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +58,24 @@ describe('rambridge completion bash', () => {
     expect(await complete('rambridge', 'exec', 'dev-admin', '--', 'dev')).toBe('');
   });
 
+  test('a role name is matched as text, never run: a `$(…)` in the list stays a word', async () => {
+    // A stand-in `rambridge` whose list holds what a hostile server could have sent.
+    const marker = join(home, 'ran');
+    const evilBin = join(home, 'evil-bin');
+    mkdirSync(evilBin, { recursive: true });
+    writeFileSync(join(evilBin, 'rambridge'), `#!/bin/sh\nprintf '%s\\n' 'dev-$(touch ${marker})' 'dev-\`touch ${marker}\`' 'prod-x'\n`);
+    chmodSync(join(evilBin, 'rambridge'), 0o755);
+    const script = join(home, 'completion.bash');
+    writeFileSync(script, (await promisify(execFile)(process.execPath, [bin, 'completion', 'bash'])).stdout);
+    const { stdout } = await promisify(execFile)(
+      'bash',
+      ['-c', `source ${script}\nCOMP_WORDS=(rambridge creds dev); COMP_CWORD=2; _rambridge; printf '%s|' "\${COMPREPLY[@]}"`],
+      { env: { PATH: `${evilBin}:${process.env.PATH}`, HOME: home } },
+    );
+    expect(stdout).toBe(`dev-$(touch ${marker})|dev-\`touch ${marker}\`|`);
+    expect(existsSync(marker)).toBe(false);
+  });
+
   test('the prompt function shows RAMBRIDGE_ROLE, and nothing outside a role shell', async () => {
     const shown = await bash(
       'source <(rambridge completion bash)\n__rambridge_ps1 "[%s] "; echo "|"; RAMBRIDGE_ROLE=dev-admin __rambridge_ps1 "(%s) "; echo "|"',
@@ -82,4 +100,14 @@ test.each([['zsh'], ['fish']])('%s: every command, the role list and the prompt 
   expect(stdout).toContain('rambridge completion --list-roles');
   expect(stdout).toMatch(shell === 'zsh' ? /^#compdef rambridge$/m : /^function __rambridge_prompt$/m);
   expect(stdout).toContain('RAMBRIDGE_ROLE');
+});
+
+test('--list-roles leaves out a cached name that is not a role id (a list an older client saved unchecked)', async () => {
+  const oldHome = mkdtempSync(join(tmpdir(), 'rambridge-old-cache-'));
+  const ctx = createContext({ HOME: oldHome });
+  await ctx.settings.update(() => ({ server: SERVER }));
+  const hostile = ['$(id)', 'dev admin', '-rf'].map((id) => ({ ...ROLES[0]!, id }));
+  await ctx.roleBook.saveCatalogue(SERVER, 'okta/u-1', [...hostile, ROLES[0]!], Date.now());
+  const list = await promisify(execFile)(process.execPath, [bin, 'completion', '--list-roles'], { env: { PATH: path, HOME: oldHome } });
+  expect(list.stdout).toBe(`${ROLES[0]!.id}\n`);
 });

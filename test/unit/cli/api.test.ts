@@ -27,6 +27,23 @@ describe('the CLI reads /api/* answers through the server’s schemas (src/wire/
     await expect(call(answering(body))).rejects.toMatchObject({ code: 'ERR_CLI_SERVER_ERROR' });
   });
 
+  test.each(['$(id)', 'dev admin', '--role=x', 'Dev', ''])(
+    'a role id not of the server’s form (%j) is a server error, never stored or shown',
+    async (id) => {
+      const role = {
+        id,
+        arn: 'acs:ram::1:role/r',
+        accountId: '1',
+        accountName: 'a',
+        via: 'oidc',
+        maxSessionDuration: 3600,
+        elevated: false,
+      };
+      await expect(listRoles(answering({ roles: [{ ...role, id: 'ok-role' }] }))).resolves.toHaveLength(1);
+      await expect(listRoles(answering({ roles: [role] }))).rejects.toMatchObject({ code: 'ERR_CLI_SERVER_ERROR' });
+    },
+  );
+
   test('the request schema reads a mistyped duration or justification as absent, for the server to refuse by its own code', () => {
     expect(credentialsRequestSchema.parse({ role: 'r', durationSeconds: '3600', justification: 7 })).toEqual({ role: 'r' });
     expect(credentialsRequestSchema.safeParse({ durationSeconds: 900 }).success).toBe(false);
