@@ -11,19 +11,26 @@ export function shouldOpenBrowser(env: NodeJS.ProcessEnv, platform: NodeJS.Platf
   return true;
 }
 
-/** The platform's "open this URL" command; the URL is one argv element, never parsed by a shell
- * (except cmd's `start`, where `&` must be escaped). */
-export function browserCommand(platform: NodeJS.Platform, url: string): [string, string[]] {
-  if (platform === 'darwin') return ['open', [url]];
-  if (platform === 'win32') return ['cmd', ['/c', 'start', '""', url.replace(/&/g, '^&')]];
-  return ['xdg-open', [url]];
+/**
+ * The platform's "open this web page" command, or none for anything but an http(s) URL: the
+ * openers also run files and other schemes (`file:///…/Calculator.app`). The URL is one argv
+ * element and no shell reads it; on Windows that rules out `cmd /c start`, where `|`, `<`, `>` or
+ * `%VAR%` in a URL would be cmd syntax.
+ */
+export function browserCommand(platform: NodeJS.Platform, url: string): [string, string[]] | undefined {
+  const page = URL.canParse(url) ? new URL(url) : undefined;
+  if (page?.protocol !== 'https:' && page?.protocol !== 'http:') return undefined;
+  if (platform === 'darwin') return ['open', [page.href]];
+  if (platform === 'win32') return ['rundll32.exe', ['url.dll,FileProtocolHandler', page.href]];
+  return ['xdg-open', [page.href]];
 }
 
 /** Starts the browser and does not wait for it; a missing opener is not an error (the URL is printed). */
 export function openBrowser(url: string, platform: NodeJS.Platform = process.platform): void {
-  const [command, args] = browserCommand(platform, url);
+  const command = browserCommand(platform, url);
+  if (!command) return;
   try {
-    const child = spawn(command, args, { stdio: 'ignore', detached: true, windowsVerbatimArguments: platform === 'win32' });
+    const child = spawn(command[0], command[1], { stdio: 'ignore', detached: true });
     child.on('error', () => undefined);
     child.unref();
   } catch {

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { WhoAmI } from './api.js';
 import type { ClientContext } from './context.js';
 import { fetchDiscovery } from './discovery.js';
+import { CliError } from './errors.js';
 import { requestJson, serverError } from './http.js';
 import { pollTokenEndpoint, requestDeviceAuthorization, revokeToken, type DeviceAuthorization } from './oauth.js';
 import { createPkce } from './pkce.js';
@@ -39,7 +40,7 @@ export async function deviceLogin(ctx: ClientContext, server: string, ui: LoginU
   const discovery = await fetchDiscovery(ctx.fetch, server);
   const pkce = createPkce();
   const host = hostname();
-  const authorization = await requestDeviceAuthorization(ctx.fetch, discovery.device_authorization_endpoint, pkce, host);
+  const authorization = onServer(server, await requestDeviceAuthorization(ctx.fetch, discovery.device_authorization_endpoint, pkce, host));
   const deadline = ctx.clock.now() + authorization.expires_in * 1000;
 
   ui.stream.write(await instructions(authorization, host, ui.qr === true));
@@ -79,6 +80,25 @@ export async function deviceLogin(ctx: ClientContext, server: string, ui: LoginU
   // A new login replaces the old session: end it at the server rather than leave it alive.
   if (previous?.revocationEndpoint) await revokeToken(ctx.fetch, previous.revocationEndpoint, previous.refreshToken, 'refresh_token');
   return { server, user };
+}
+
+/**
+ * The authorization, if its pages are the server's own. They are printed and handed to the
+ * platform's opener; one elsewhere (another host, a `file:` or `javascript:` URL) would send the user
+ * somewhere the server they chose does not answer for.
+ */
+function onServer(server: string, authorization: DeviceAuthorization): DeviceAuthorization {
+  const { origin } = new URL(server);
+  for (const page of [authorization.verification_uri, authorization.verification_uri_complete]) {
+    if (page === undefined) continue;
+    const url = URL.canParse(page) ? new URL(page) : undefined;
+    if (url?.origin !== origin) {
+      throw new CliError('ERR_CLI_SERVER_ERROR', t('foreignSignInPage', { host: url?.host || page.slice(0, 60) }), {
+        hint: t('foreignSignInPageHint'),
+      });
+    }
+  }
+  return authorization;
 }
 
 /**

@@ -96,6 +96,8 @@ export const en = {
   notServerUrl: '"{input}" is not a server URL.',
   notServerUrlHint: 'Example: rambridge login --server https://rambridge.example.com',
   notHttpUrl: '"{input}" is not an http(s) URL.',
+  foreignSignInPage: 'The server named a sign-in page on another site ({host}); rambridge opens only pages of the server you log in to.',
+  foreignSignInPageHint: "Tell your administrator: the server's public URL and its address may be set differently.",
   notPort: '"{port}" is not a port number.',
   consoleOpening: 'Opening {where} as {role} ({account}) in your browser:\n{url}',
   consoleOpen: 'Open this link to sign in to {where} as {role} ({account}):\n{url}',

@@ -93,6 +93,8 @@ export const zhCN: Catalogue = {
   notServerUrl: '“{input}”不是服务器地址。',
   notServerUrlHint: '示例：rambridge login --server https://rambridge.example.com',
   notHttpUrl: '“{input}”不是 http(s) 地址。',
+  foreignSignInPage: '服务器给出的登录页面位于其他站点（{host}）；rambridge 只打开你所登录的服务器上的页面。',
+  foreignSignInPageHint: '请告知管理员：服务器的公开地址与其访问地址的设置可能不一致。',
   notPort: '“{port}”不是端口号。',
   consoleOpening: '正在浏览器中以 {role}（{account}）身份打开{where}：\n{url}',
   consoleOpen: '请打开此链接，以 {role}（{account}）身份登录{where}：\n{url}',

@@ -86,3 +86,17 @@ describe('the QR code', () => {
     expect(lines.length - codeLine).toBeLessThan(12);
   });
 });
+
+test.each([
+  ['another site', 'https://login.evil.example/device'],
+  ['a file', 'file:///Applications/Calculator.app'],
+  ['a script', 'javascript:alert(1)'],
+  ['plain http on the same host', 'http://bridge.example/device'],
+])('a sign-in page on %s is refused: nothing opened, nothing polled', async (_what, page) => {
+  const { bridge, context } = fakeSetup();
+  bridge.verificationPage = page;
+  const screen = ui();
+  await expect(deviceLogin(context(), SERVER, screen)).rejects.toMatchObject({ code: 'ERR_CLI_SERVER_ERROR' });
+  expect(screen.opened).toEqual([]);
+  expect(bridge.calls).not.toContain('POST /oauth/token');
+});

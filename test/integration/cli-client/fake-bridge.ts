@@ -35,6 +35,9 @@ export class FakeBridge {
    */
   preferences: { favourites: Set<string>; lastDurations: Map<string, number> } | undefined;
 
+  /** Set to answer device authorizations with this page instead of the server's own /device. */
+  verificationPage: string | undefined;
+
   /** Set to make every request fail as a network error does (server down, VPN dropped). */
   down = false;
 
@@ -83,8 +86,8 @@ export class FakeBridge {
     return json(200, {
       device_code: deviceCode,
       user_code: 'BCDF-GHJK',
-      verification_uri: `${SERVER}/device`,
-      verification_uri_complete: `${SERVER}/device?user_code=BCDF-GHJK`,
+      verification_uri: this.verificationPage ?? `${SERVER}/device`,
+      verification_uri_complete: `${this.verificationPage ?? `${SERVER}/device`}?user_code=BCDF-GHJK`,
       expires_in: 600,
       interval: 5,
     });

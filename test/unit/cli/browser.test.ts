@@ -17,9 +17,21 @@ test.each([
   expect(shouldOpenBrowser(env, platform, flag)).toBe(false);
 });
 
-test('the URL is one argument; cmd start needs & escaped', () => {
+test('the URL is one argument, never read by a shell (no cmd on Windows)', () => {
   const url = 'https://bridge.example/device?user_code=BCDF-GHJK&x=1';
   expect(browserCommand('linux', url)).toEqual(['xdg-open', [url]]);
   expect(browserCommand('darwin', url)).toEqual(['open', [url]]);
-  expect(browserCommand('win32', url)).toEqual(['cmd', ['/c', 'start', '""', 'https://bridge.example/device?user_code=BCDF-GHJK^&x=1']]);
+  expect(browserCommand('win32', url)).toEqual(['rundll32.exe', ['url.dll,FileProtocolHandler', url]]);
+  // cmd would have read `|` as a pipe into calc.exe.
+  expect(browserCommand('win32', 'https://bridge.example/device?user_code=A|calc.exe')).toEqual([
+    'rundll32.exe',
+    ['url.dll,FileProtocolHandler', 'https://bridge.example/device?user_code=A|calc.exe'],
+  ]);
 });
+
+test.each(['file:///Applications/Calculator.app', 'javascript:alert(1)', 'smb://host/share', 'calc.exe', '/etc/passwd'])(
+  'nothing but a web page is opened: %s',
+  (url) => {
+    for (const platform of ['linux', 'darwin', 'win32'] as const) expect(browserCommand(platform, url)).toBeUndefined();
+  },
+);
