@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { constants, hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
@@ -231,6 +231,41 @@ test('exec runs the command with the credentials and passes its exit code throug
 
   expect((await cli(['exec', 'dev-readonly', '--', process.execPath, '-e', 'process.exit(7)'])).code).toBe(7);
   expect((await cli(['exec', 'dev-readonly', '--', 'no-such-command-rambridge'])).code).toBe(127);
+});
+
+test('exec: a command killed by a signal is reported as the shell reports it, never as success', async () => {
+  // Node ignores SIGPIPE and starts its inspector on SIGUSR1: re-raising those exited 0.
+  const pipe = await cli(['exec', 'dev-readonly', '--', 'sh', '-c', 'kill -PIPE $$']);
+  expect(pipe.code).toBe(128 + constants.signals.SIGPIPE);
+  const usr1 = await cli(['exec', 'dev-readonly', '--', 'sh', '-c', 'kill -USR1 $$']);
+  expect(usr1.code).toBe(128 + constants.signals.SIGUSR1);
+  expect(usr1.stderr).not.toContain('Debugger listening');
+  // A terminating signal is raised again, so the caller sees the same death.
+  const term = await new Promise<NodeJS.Signals | null>((resolve) =>
+    execFile(process.execPath, [bin, 'exec', 'dev-readonly', '--', 'sh', '-c', 'kill -TERM $$'], { env, cwd: tmpdir() }, (err) =>
+      resolve((err as { signal?: NodeJS.Signals } | null)?.signal ?? null),
+    ),
+  );
+  expect(term).toBe('SIGTERM');
+});
+
+test('exec: the aliyun CLI is told to ignore its profiles (it prefers a profile’s keys to the environment), keeping the profile’s region', async () => {
+  // The user's own profile, with keys of their own: the command must not act as it. (The file the
+  // tests before wrote is put back after.)
+  const config = join(home, '.aliyun', 'config.json');
+  const before = readFileSync(config);
+  writeFileSync(
+    config,
+    JSON.stringify({ current: 'mine', profiles: [{ name: 'mine', mode: 'AK', access_key_id: 'LTAI-own', region_id: 'cn-shanghai' }] }),
+  );
+  const script =
+    'console.log(JSON.stringify({ignore:process.env.ALIBABA_CLOUD_IGNORE_PROFILE,profile:process.env.ALIBABA_CLOUD_PROFILE ?? null,alias:process.env.ALICLOUD_PROFILE ?? null,region:process.env.ALIBABA_CLOUD_REGION_ID}))';
+  const run = await cli(['exec', 'dev-readonly', '--', process.execPath, '-e', script], {
+    env: { ...env, ALIBABA_CLOUD_PROFILE: 'mine', ALICLOUD_PROFILE: 'mine' },
+  });
+  expect(run.code).toBe(0);
+  expect(JSON.parse(run.stdout)).toEqual({ ignore: 'TRUE', profile: null, alias: null, region: 'cn-shanghai' });
+  writeFileSync(config, before);
 });
 
 /** A separate process using the official SDK's default credential chain, as any tool would. */

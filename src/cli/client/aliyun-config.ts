@@ -58,3 +58,16 @@ export async function updateAliyunConfig(path: string, change: (config: AliyunCo
   const next = change(await readJsonFile<AliyunConfig>(path));
   await writeJsonFile(path, next, { indent: '\t', dirMode: 0o755 });
 }
+
+/**
+ * The region the aliyun CLI would take from its profile (the one `ALIBABA_CLOUD_PROFILE` or its
+ * spellings name, else `current`), when the environment sets none itself; `undefined` otherwise.
+ */
+export async function profileRegion(path: string, env: NodeJS.ProcessEnv, regionNames: readonly string[]): Promise<string | undefined> {
+  if (regionNames.some((name) => env[name])) return undefined;
+  const config = await readJsonFile<AliyunConfig>(path).catch(() => undefined);
+  const name = env.ALIBABA_CLOUD_PROFILE || env.ALIBABACLOUD_PROFILE || env.ALICLOUD_PROFILE || config?.current;
+  const profiles = Array.isArray(config?.profiles) ? config.profiles : [];
+  const region = profiles.find((p) => p?.name === name)?.region_id;
+  return typeof region === 'string' && region !== '' ? region : undefined;
+}

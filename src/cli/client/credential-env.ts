@@ -25,9 +25,25 @@ const NAMES = {
   securityToken: ['ALIBABA_CLOUD_SECURITY_TOKEN', 'ALIBABACLOUD_SECURITY_TOKEN', 'ALICLOUD_SECURITY_TOKEN', 'SECURITY_TOKEN'],
 } as const;
 
-/** The environment `rambridge exec` adds for the child process. */
-export function credentialEnvironment(credentials: CredentialsResponse, role: RoleInfo): Record<string, string> {
-  const env: Record<string, string> = {};
+/** Names that pick an aliyun CLI profile: cleared, so no profile decides who the command is. */
+const PROFILE_NAMES = ['ALIBABA_CLOUD_PROFILE', 'ALIBABACLOUD_PROFILE', 'ALICLOUD_PROFILE'];
+/** Names the region is read from; `exec` carries the profile's region over only when none is set. */
+export const REGION_NAMES = ['ALIBABA_CLOUD_REGION_ID', 'ALIBABACLOUD_REGION_ID', 'ALICLOUD_REGION_ID', 'ALICLOUD_REGION'];
+
+/**
+ * The environment `rambridge exec` changes for the child process (`undefined`: removed).
+ *
+ * The aliyun CLI takes from the environment only what its loaded profile leaves empty: with a
+ * `current` profile holding keys, or a rambridge External profile of another role, `exec ROLE --
+ * aliyun …` would act as that profile while the prompt showed ROLE. Told to ignore profiles, it
+ * reads the environment alone; `region` keeps the region the profile would have given.
+ */
+export function credentialEnvironment(
+  credentials: CredentialsResponse,
+  role: RoleInfo,
+  region?: string,
+): Record<string, string | undefined> {
+  const env: Record<string, string | undefined> = {};
   for (const name of NAMES.accessKeyId) env[name] = credentials.accessKeyId;
   for (const name of NAMES.accessKeySecret) env[name] = credentials.accessKeySecret;
   for (const name of NAMES.securityToken) env[name] = credentials.securityToken;
@@ -35,5 +51,9 @@ export function credentialEnvironment(credentials: CredentialsResponse, role: Ro
   env.RAMBRIDGE_ROLE = role.id;
   env.RAMBRIDGE_ROLE_ARN = role.arn;
   env.RAMBRIDGE_CREDENTIALS_EXPIRATION = isoSeconds(credentials.expiration);
+  env.ALIBABA_CLOUD_IGNORE_PROFILE = 'TRUE';
+  env.ALIBABACLOUD_IGNORE_PROFILE = 'TRUE';
+  for (const name of PROFILE_NAMES) env[name] = undefined;
+  if (region !== undefined) env.ALIBABA_CLOUD_REGION_ID = region;
   return env;
 }

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { clientCommand, runClient, withCredentialOptions, type CredentialOptions } from '../client/command.js';
 import { serverFor } from '../client/context.js';
-import { credentialEnvironment } from '../client/credential-env.js';
+import { profileRegion } from '../client/aliyun-config.js';
+import { credentialEnvironment, REGION_NAMES } from '../client/credential-env.js';
 import { credentialQuery, useCredentials } from '../client/credential-source.js';
 import { runChild } from '../client/run-child.js';
 import { helpText } from '../i18n/help.js';
@@ -18,7 +19,8 @@ export function registerExec(program: Command): void {
         const server = await serverFor(ctx, options.server);
         const obtained = await useCredentials(ctx, credentialQuery(server, role, options));
         const [file, ...args] = command as [string, ...string[]];
-        await runChild(file, args, credentialEnvironment(obtained.credentials, obtained.role));
+        const region = await profileRegion(ctx.paths.aliyunConfig, ctx.env, REGION_NAMES);
+        await runChild(file, args, credentialEnvironment(obtained.credentials, obtained.role, region));
       }),
     );
 }
