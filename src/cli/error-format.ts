@@ -1,3 +1,5 @@
+import { printable } from './client/printable.js';
+
 /** Every error the `rambridge` command prints starts with this, whatever the command: users and
  * scripts grepping logs find them all, and it matches commander's own `error: …` usage messages. */
 export const ERROR_PREFIX = 'rambridge: error: ';
@@ -10,5 +12,6 @@ export function formatError(message: string, details: { hint?: string; requestId
   let text = `${ERROR_PREFIX}${message}\n`;
   if (details.hint) text += `hint: ${details.hint}\n`;
   if (details.requestId) text += `request id: ${details.requestId}\n`;
-  return text;
+  // Messages and hints carry a server's words (its error_description, a name it sent).
+  return printable(text);
 }

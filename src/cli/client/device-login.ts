@@ -7,6 +7,7 @@ import { CliError } from './errors.js';
 import { requestJson, serverError } from './http.js';
 import { pollTokenEndpoint, requestDeviceAuthorization, revokeToken, type DeviceAuthorization } from './oauth.js';
 import { createPkce } from './pkce.js';
+import { printable } from './printable.js';
 import { pollForTokens } from './poll.js';
 import { showWaiting, type OutputStream } from './progress.js';
 import { renderQr } from './qr.js';
@@ -43,7 +44,7 @@ export async function deviceLogin(ctx: ClientContext, server: string, ui: LoginU
   const authorization = onServer(server, await requestDeviceAuthorization(ctx.fetch, discovery.device_authorization_endpoint, pkce, host));
   const deadline = ctx.clock.now() + authorization.expires_in * 1000;
 
-  ui.stream.write(await instructions(authorization, host, ui.qr === true));
+  ui.stream.write(printable(await instructions(authorization, host, ui.qr === true)));
   const link = authorization.verification_uri_complete ?? authorization.verification_uri;
   if (ui.openBrowser) {
     ui.stream.write(`${t('openingBrowser')}\n`);

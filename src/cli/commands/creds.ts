@@ -11,6 +11,7 @@ import type { ClientContext } from '../client/context.js';
 import { t } from '../i18n/index.js';
 import { helpText } from '../i18n/help.js';
 import { aliyunProfileName } from '../../wire/aliyun-profile.js';
+import { printable } from '../client/printable.js';
 
 interface CredsOptions extends CredentialOptions {
   format?: Format;
@@ -38,7 +39,7 @@ export function registerCreds(program: Command): void {
 function render(format: Exclude<Format, 'aliyun-profile'>, obtained: ObtainedCredentials, now: number): string {
   switch (format) {
     case 'summary':
-      return formatSummary({ ...obtained, now });
+      return printable(formatSummary({ ...obtained, now }));
     case 'env':
       return formatEnv(obtained.credentials);
     case 'json':

@@ -5,6 +5,7 @@ import { interactiveLogin } from '../client/interactive-login.js';
 import { formatRemaining } from '../client/duration.js';
 import { t } from '../i18n/index.js';
 import { helpText } from '../i18n/help.js';
+import { printable } from '../client/printable.js';
 
 interface LoginOptions extends CommonOptions {
   browser: boolean;
@@ -27,7 +28,7 @@ export function registerLogin(program: Command): void {
         const until = user.sessionExpiresAt
           ? t('signedInFor', { remaining: formatRemaining(Date.parse(user.sessionExpiresAt) - ctx.clock.now()) })
           : '';
-        process.stderr.write(`${t('signedIn', { server, who, idp: user.idp, until })}\n${t('nextRoles')}\n`);
+        process.stderr.write(printable(`${t('signedIn', { server, who, idp: user.idp, until })}\n${t('nextRoles')}\n`));
       }),
     );
 }

@@ -11,6 +11,7 @@ import { userKey } from '../client/sessions.js';
 import type { RoleInfo } from '../client/api.js';
 import { t } from '../i18n/index.js';
 import { helpText } from '../i18n/help.js';
+import { printable } from '../client/printable.js';
 
 interface RolesOptions extends CommonOptions {
   favourite?: string;
@@ -36,7 +37,7 @@ export function registerRoles(program: Command): void {
         } else if (listed.length === 0) {
           process.stderr.write(`${t('noRoleMatches', { count: roles.length, filter: filter.join(' ') })}\n`);
         } else {
-          process.stdout.write(renderRoles(listed, ctx.clock.now()));
+          process.stdout.write(printable(renderRoles(listed, ctx.clock.now())));
         }
       }),
     );

@@ -6,6 +6,7 @@ import { offlineJson, offlineNote, whoamiOrCached } from '../client/offline.js';
 import { t } from '../i18n/index.js';
 import { alignLabels } from '../i18n/width.js';
 import { helpText } from '../i18n/help.js';
+import { printable } from '../client/printable.js';
 
 export function registerWhoami(program: Command): void {
   clientCommand(program, 'whoami', helpText('whoami.description')).action((options: CommonOptions) =>
@@ -35,7 +36,7 @@ export function registerWhoami(program: Command): void {
         const remaining = formatRemaining(Date.parse(me.sessionExpiresAt) - ctx.clock.now());
         lines.push(`  ${sessionL}${t('whoamiUntil', { time: new Date(me.sessionExpiresAt).toLocaleString(), remaining })}`);
       }
-      process.stdout.write(`${lines.join('\n')}\n`);
+      process.stdout.write(printable(`${lines.join('\n')}\n`));
     }),
   );
 }

@@ -100,3 +100,13 @@ test.each([
   expect(screen.opened).toEqual([]);
   expect(bridge.calls).not.toContain('POST /oauth/token');
 });
+
+test('the instructions print the server’s page without the escape sequences a terminal would act on', async () => {
+  const { bridge, context } = fakeSetup();
+  // On the server's own origin, so it is accepted; an ESC[1A ESC[2K would rewrite the line above.
+  bridge.verificationPage = `${SERVER}/device\u001b[1A\u001b[2K`;
+  const screen = ui();
+  await deviceLogin(context(), SERVER, screen);
+  expect(screen.output()).not.toContain('\u001b');
+  expect(screen.output()).toContain(`${SERVER}/device\uFFFD[1A\uFFFD[2K`);
+});

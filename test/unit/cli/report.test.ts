@@ -51,3 +51,17 @@ test('distinct exit codes per kind', () => {
   expect(new CliError('ERR_CLI_UNREACHABLE', '').exitCode).toBe(5);
   expect(new CliError('ERR_CLI_LOGIN_EXPIRED', '').exitCode).toBe(6);
 });
+
+test('a server’s words reach the terminal without the escape sequences it would act on', () => {
+  // OSC 52 sets the clipboard; ESC[2K and CR erase the line to fake what follows.
+  const hostile = new CliError('ERR_CLI_SERVER_ERROR', 'denied\u001b]52;c;ZWNobyBwd25lZA==\u0007\u001b[2K\rAll good.', {
+    hint: 'ask \u009b31m\u202eevil',
+    requestId: 'req\u0000-1',
+  });
+  const { text } = report(hostile, false);
+  expect(text).toBe(
+    'rambridge: error: denied\uFFFD]52;c;ZWNobyBwd25lZA==\uFFFD\uFFFD[2K\uFFFDAll good.\nhint: ask \uFFFD31m\uFFFDevil\nrequest id: req\uFFFD-1\n',
+  );
+  // --json keeps the text as sent: JSON escapes control characters itself.
+  expect(JSON.parse(report(hostile, true).text).error.message).toBe(hostile.message);
+});
