@@ -3,7 +3,7 @@ import { AlibabaError, invalidRoleSessionName, samlExpired, samlInvalid } from '
 import type { IdpMetadata } from './idp-metadata.js';
 import { ATTRIBUTE, parseRolePair, readAssertion, type AssertionFacts } from './saml-assertion.js';
 import { checkSignatureAlgorithms, isSigned, verifiedXmlOf } from './saml-signature.js';
-import { NS, children, descendants, onlyChild, parseXml, text } from './saml-xml.js';
+import { NS, children, descendants, onlyChild, parseXml, text, timeAttribute } from './saml-xml.js';
 import type { Site } from './site.js';
 
 /**
@@ -13,7 +13,8 @@ import type { Site } from './site.js';
  * time bounds, and the RoleSessionName / SessionDuration attribute rules.
  *
  * Everything the caller acts on comes from the signed assertion bytes. The unsigned Response
- * around it is read only to refuse (bad Status, Destination or Issuer), never to accept.
+ * around it is read only to refuse (bad Status, Version, ID, IssueInstant, Destination or Issuer),
+ * never to accept.
  */
 
 const SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
@@ -86,8 +87,7 @@ export function verifySamlResponse(parsed: ParsedSamlResponse, metadata: IdpMeta
   let facts: AssertionFacts;
   try {
     const { xml, doc, response, assertion } = parsed;
-    const destination = response.getAttribute('Destination');
-    if (destination && destination !== site.samlRecipient) throw new Error(`Response Destination is ${destination}`);
+    checkResponseEnvelope(response, site);
     const responseIssuer = children(response, NS.assertion, 'Issuer')[0];
     if (responseIssuer && text(responseIssuer) !== metadata.entityId) throw new Error('Response Issuer is not the provider');
     // The assertion must be signed itself (docs/alibaba-cloud-reference.md §4); a signed Response around it must verify too.
@@ -99,6 +99,22 @@ export function verifySamlResponse(parsed: ParsedSamlResponse, metadata: IdpMeta
   }
   checkFacts(facts, metadata, site, now);
   return facts;
+}
+
+/**
+ * The Response's own attributes (SAML core §3.2.2): Version 2.0, an ID and an IssueInstant, and a
+ * Destination that is the site's role-SSO URL. docs/alibaba-cloud-reference.md §4 requires the
+ * Destination and SAML bindings §3.5.5.2 requires it on a signed message; the stricter reading
+ * applies, so a Response without one is refused whether or not it is signed.
+ */
+function checkResponseEnvelope(response: Element, site: Site): void {
+  const version = response.getAttribute('Version');
+  if (version !== '2.0') throw new Error(version ? `Response Version is ${version}, not 2.0` : 'Response has no Version');
+  if (!response.getAttribute('ID')) throw new Error('Response has no ID');
+  if (timeAttribute(response, 'IssueInstant') === undefined) throw new Error('Response has no IssueInstant');
+  const destination = response.getAttribute('Destination');
+  if (!destination) throw new Error('Response has no Destination');
+  if (destination !== site.samlRecipient) throw new Error(`Response Destination is ${destination}`);
 }
 
 function checkFacts(f: AssertionFacts, metadata: IdpMetadata, site: Site, now: number): void {

@@ -192,6 +192,17 @@ describe('POST /saml-role/sso', () => {
     expect(testId(page, 'console-role-arn')).toBe(roleArn(PROD, 'prod-ops'));
   });
 
+  it('refuses a Response without Destination, signed or not, as AssumeRoleWithSAML does', async () => {
+    for (const signResponse of [false, true]) {
+      const res = await post('/saml-role/sso', {
+        SAMLResponse: h.saml([rolePair(DEV, 'saml-admin')], { destination: null, signResponse }),
+      });
+      expect([res.status, testId(await res.text(), 'error-code')]).toEqual([401, 'AuthenticationFail.SAMLAssertion.Invalid']);
+      expect(h.lastReason()).toContain('Response has no Destination');
+      expect(res.headers.get('set-cookie') ?? '').not.toContain('emulator_console');
+    }
+  });
+
   it('refuses a replayed Response, a foreign RelayState and a choice without its cookie', async () => {
     const response = h.saml([rolePair(DEV, 'saml-admin')]);
     expect((await post('/saml-role/sso', { SAMLResponse: response })).status).toBe(302);

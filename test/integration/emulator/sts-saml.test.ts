@@ -40,6 +40,16 @@ function assume(overrides: Partial<$Sts.AssumeRoleWithSAMLRequest> & { SAMLAsser
   );
 }
 
+/** A base64 Response whose root start tag is edited; the signed Assertion inside is untouched. */
+function editResponseTag(base64Response: string, edit: (tag: string) => string): string {
+  const xml = Buffer.from(base64Response, 'base64').toString('utf8');
+  const edited = xml.replace(/^<samlp:Response\b[^>]*>/, edit);
+  expect(edited).not.toBe(xml);
+  return Buffer.from(edited, 'utf8').toString('base64');
+}
+const withoutResponseAttribute = (base64Response: string, name: string) =>
+  editResponseTag(base64Response, (tag) => tag.replace(new RegExp(` ${name}="[^"]*"`), ''));
+
 describe('AssumeRoleWithSAML', () => {
   it('issues STS credentials for the requested role and fills SAMLAssertionInfo', async () => {
     const res = await assume({ durationSeconds: 1800 });
@@ -142,6 +152,48 @@ describe('AssumeRoleWithSAML', () => {
         401,
         'AuthenticationFail.SAMLAssertion.Invalid',
         'Destination',
+      ],
+      [
+        'a Response without Destination',
+        async () => assume({ SAMLAssertion: h.saml(granted(), { destination: null }) }),
+        401,
+        'AuthenticationFail.SAMLAssertion.Invalid',
+        'Response has no Destination',
+      ],
+      [
+        'a signed Response without Destination',
+        async () => assume({ SAMLAssertion: h.saml(granted(), { destination: null, signResponse: true }) }),
+        401,
+        'AuthenticationFail.SAMLAssertion.Invalid',
+        'Response has no Destination',
+      ],
+      [
+        'a Response without Version',
+        async () => assume({ SAMLAssertion: withoutResponseAttribute(h.saml(granted()), 'Version') }),
+        401,
+        'AuthenticationFail.SAMLAssertion.Invalid',
+        'Response has no Version',
+      ],
+      [
+        'a Response whose Version is not 2.0',
+        async () => assume({ SAMLAssertion: editResponseTag(h.saml(granted()), (tag) => tag.replace(' Version="2.0"', ' Version="1.1"')) }),
+        401,
+        'AuthenticationFail.SAMLAssertion.Invalid',
+        'Response Version is 1.1',
+      ],
+      [
+        'a Response without ID',
+        async () => assume({ SAMLAssertion: withoutResponseAttribute(h.saml(granted()), 'ID') }),
+        401,
+        'AuthenticationFail.SAMLAssertion.Invalid',
+        'Response has no ID',
+      ],
+      [
+        'a Response without IssueInstant',
+        async () => assume({ SAMLAssertion: withoutResponseAttribute(h.saml(granted()), 'IssueInstant') }),
+        401,
+        'AuthenticationFail.SAMLAssertion.Invalid',
+        'Response has no IssueInstant',
       ],
       [
         'another issuer',
