@@ -21,18 +21,30 @@ export function resolveDestination(requested: unknown, role: Role, alibaba: Alib
 }
 
 function isAllowed(url: string, role: Role, alibaba: AlibabaSettings): boolean {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
-  }
-  // Compare the normalised form, so userinfo, case or default-port tricks cannot pass.
-  if (parsed.username || parsed.password || parsed.href !== url) return false;
-  const exact = [role.consoleDestination, alibaba.consoleUrl, ...alibaba.consoleDestinations.map((d) => d.url)];
-  if (exact.includes(url)) return true;
-  return alibaba.consoleDestinations.some((d) => d.url.endsWith('/') && url.startsWith(d.url));
+  const parsed = parseUrl(url);
+  if (!parsed || parsed.username || parsed.password) return false;
+  const configured = [role.consoleDestination, alibaba.consoleUrl, ...alibaba.consoleDestinations.map((d) => d.url)].filter(
+    (u): u is string => u !== undefined,
+  );
+  // The URL asked for must be its own normalised form, so userinfo, case or default-port tricks
+  // cannot pass, or one of the configured URLs as written: configuration is not normalised, and a
+  // bare origin (`https://ecs.console.aliyun.com`) only gains its `/` when parsed.
+  if (parsed.href !== url && !configured.includes(url)) return false;
+  // Compared normalised on both sides. Only entries written with a trailing `/` are prefixes.
+  if (configured.some((u) => normalised(u) === parsed.href)) return true;
+  const prefixes = alibaba.consoleDestinations.filter((d) => d.url.endsWith('/')).map((d) => normalised(d.url));
+  return prefixes.some((prefix) => prefix?.endsWith('/') && parsed.href.startsWith(prefix));
 }
+
+function parseUrl(url: string): URL | undefined {
+  try {
+    return new URL(url);
+  } catch {
+    return undefined;
+  }
+}
+
+const normalised = (url: string): string | undefined => parseUrl(url)?.href;
 
 /**
  * The console page a short service name stands for (`ecs`, or `ecs` in `cn-shanghai`): a

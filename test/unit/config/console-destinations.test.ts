@@ -92,3 +92,67 @@ describe('destinationForService', () => {
     expect(serviceNames(withDestinations('{label: Billing, url: "https://billing.console.aliyun.com/"}').alibaba)).toEqual([]);
   });
 });
+
+describe('resolveDestination', () => {
+  // Configuration is not normalised: bare origins as an administrator writes them, and the site default.
+  const config = configFromYaml(
+    [
+      'accounts: [{alias: dev, id: "1111222233334444"}]',
+      'roles: [{id: dev-admin, account: dev, role: admin, consoleDestination: "https://ram.console.aliyun.com"}]',
+      'alibaba:',
+      '  consoleDestinations:',
+      '    - {label: ECS, service: ecs, url: "https://ecs.console.aliyun.com"}',
+      '    - {label: OSS, url: "https://OSS.console.aliyun.com/bucket/"}',
+    ].join('\n'),
+  );
+  const { alibaba } = config;
+  const role = config.roles[0]!;
+  const refused = (requested: unknown) => {
+    try {
+      resolveDestination(requested, role, alibaba);
+      return false;
+    } catch (err) {
+      return isBridgeError(err, 'ERR_DESTINATION_NOT_ALLOWED');
+    }
+  };
+
+  test('a configured bare origin, the site console home and the role destination are allowed when asked for', () => {
+    expect(alibaba.consoleUrl).toBe('https://home.console.alibabacloud.com');
+    const ecs = destinationForService('ecs', undefined, alibaba).url;
+    for (const url of [ecs, alibaba.consoleUrl, role.consoleDestination!]) {
+      expect(resolveDestination(url, role, alibaba)).toBe(url);
+      expect(resolveDestination(new URL(url).href, role, alibaba)).toBe(new URL(url).href);
+    }
+    expect(resolveDestination(undefined, role, alibaba)).toBe('https://ram.console.aliyun.com');
+  });
+
+  test('a prefix matches in normalised form; a bare origin is an exact entry, not a prefix', () => {
+    expect(resolveDestination('https://oss.console.aliyun.com/bucket/a/b', role, alibaba)).toBe(
+      'https://oss.console.aliyun.com/bucket/a/b',
+    );
+    expect(refused('https://oss.console.aliyun.com/other')).toBe(true);
+    expect(refused('https://ecs.console.aliyun.com/server')).toBe(true);
+    expect(refused('https://home.console.alibabacloud.com/x')).toBe(true);
+  });
+
+  test('userinfo, case, default-port, backslash and other-host tricks are still refused', () => {
+    for (const url of [
+      'https://user@ecs.console.aliyun.com/',
+      'https://user:pw@ecs.console.aliyun.com',
+      'https://ECS.console.aliyun.com/',
+      'HTTPS://ecs.console.aliyun.com/',
+      'https://ecs.console.aliyun.com:443/',
+      'https://ecs.console.aliyun.com.',
+      'https://oss.console.aliyun.com/bucket/..\\..\\evil',
+      'https://oss.console.aliyun.com\\@evil.example/bucket/',
+      'http://ecs.console.aliyun.com/',
+      'https://evil.example/',
+      'https://evil.example',
+      'javascript:alert(1)',
+      'not a url',
+      42,
+    ]) {
+      expect([url, refused(url)]).toEqual([url, true]);
+    }
+  });
+});
