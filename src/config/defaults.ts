@@ -145,8 +145,17 @@ export const DEFAULTS = {
      * `AuthnInstant`); otherwise the IdP is told to ask again (RFC 8628 §5.4 remote phishing).
      */
     reauthenticateAfterSeconds: 3600,
-    /** Device logins one client IP may start per 10 minutes: a CLI starts one at a time; this stops filling the store. */
+    /**
+     * Device logins one client address (an IPv6 /64) may start per 10 minutes: a CLI starts one at a
+     * time; this stops one client filling the store.
+     */
     maxStartsPerIpPer10Minutes: 30,
+    /**
+     * Device logins all clients together may start per 10 minutes: what many addresses could store
+     * between them (each pending login holds two entries for up to 15 minutes). Far above a 9 am wave
+     * of `rambridge login` for tens of thousands of staff, whose sessions last 12 hours.
+     */
+    maxStartsPer10Minutes: 5000,
     /** Wrong user codes one user may enter per window (RFC 8628 §5.1: 5 attempts keep guessing at about 2^-32). */
     maxFailedUserCodes: 5,
     /** The window for `maxFailedUserCodes`, seconds. */

@@ -269,8 +269,10 @@ const deviceSchema = z.strictObject({
     .default(DEFAULTS.device.sessionMaxAgeSeconds),
   /** Approving a device needs an authentication at the IdP (its `auth_time` / `AuthnInstant`) at most this old, seconds. */
   reauthenticateAfterSeconds: z.number().int().min(60).default(DEFAULTS.device.reauthenticateAfterSeconds),
-  /** Device logins one client IP may start per 10 minutes before device_authorization answers 429. */
+  /** Device logins one client address (IPv6: its /64) may start per 10 minutes before device_authorization answers 429. */
   maxStartsPerIpPer10Minutes: z.number().int().min(1).default(DEFAULTS.device.maxStartsPerIpPer10Minutes),
+  /** Device logins all clients together may start per 10 minutes before device_authorization answers 429. */
+  maxStartsPer10Minutes: z.number().int().min(1).max(10_000).default(DEFAULTS.device.maxStartsPer10Minutes),
   /** Wrong user codes per user per window before the code page answers 429. */
   maxFailedUserCodes: z.number().int().min(1).max(20).default(DEFAULTS.device.maxFailedUserCodes),
   failedUserCodesWindowSeconds: z.number().int().min(60).max(86400).default(DEFAULTS.device.failedUserCodesWindowSeconds),

@@ -5,13 +5,15 @@ import type { Store } from '../store/index.js';
 import { secretHash } from './secrets.js';
 import { SlidingWindow } from './sliding-window.js';
 
-/** The window `device.maxStartsPerIpPer10Minutes` counts in (its name says it: ten minutes). */
+/** The window both limits count in (the settings' names say it: ten minutes). */
 const START_WINDOW_SECONDS = 10 * 60;
 
 /**
  * `POST /oauth/device_authorization` needs no sign-in and stores a grant per call: without a cap,
- * one client could fill the store (and the user-code space) with pending grants. Counted per client
- * IP over ten minutes; a real CLI starts one login at a time.
+ * clients could fill the store (and the user-code space) with pending grants, and a full store
+ * refuses every sign-in. Counted per client address over ten minutes (a real CLI starts one login
+ * at a time), then across all addresses, so that many addresses together are bounded too: at worst
+ * they hold up new CLI logins for a few minutes, never the store.
  */
 export class DeviceStartLimit {
   private readonly window: SlidingWindow;
@@ -20,17 +22,29 @@ export class DeviceStartLimit {
     this.window = new SlidingWindow(deps);
   }
 
-  /** Counts one start from `ip`, or throws ERR_RATE_LIMITED (429). */
-  async admit(ip: string): Promise<void> {
-    const slot = await this.window.take(
-      `device:starts:ip:${secretHash(ip)}`,
-      this.deps.settings.maxStartsPerIpPer10Minutes,
+  /**
+   * Counts one start from `address` (what rate limits count against: an IPv6 /64), or throws
+   * ERR_RATE_LIMITED (429). The address is counted first: one client past its own limit never
+   * uses up the others' shared budget.
+   */
+  async admit(address: string): Promise<void> {
+    const { settings } = this.deps;
+    const own = await this.window.take(
+      `device:starts:ip:${secretHash(address)}`,
+      settings.maxStartsPerIpPer10Minutes,
       START_WINDOW_SECONDS,
     );
-    if (!slot) {
+    if (!own) {
       throw new BridgeError('ERR_RATE_LIMITED', {
         userMessage: 'Too many sign-ins were started from this address. Please wait a few minutes.',
         hint: 'Finish or cancel the `rambridge login` already running.',
+        detail: { reason: 'device starts from this address' },
+      });
+    }
+    if (!(await this.window.take('device:starts:all', settings.maxStartsPer10Minutes, START_WINDOW_SECONDS))) {
+      throw new BridgeError('ERR_RATE_LIMITED', {
+        userMessage: 'Too many sign-ins are being started right now. Please try again in a few minutes.',
+        detail: { reason: 'device starts from all addresses' },
       });
     }
   }

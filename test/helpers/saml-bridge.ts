@@ -109,11 +109,19 @@ export function signedAnswer(bridge: SamlBridge, requestId: string | null, overr
   return signBoth(answer(bridge, requestId, overrides), bridge.idpKeys);
 }
 
-/** Posts a response to the ACS the way the IdP's auto-submitting form does: cross-site, no token of ours. */
-export function postToAcs(agent: TestAgent, xml: string, extra: Record<string, string> = {}): Promise<Response> {
+/**
+ * Posts a response to the ACS the way the IdP's auto-submitting form does: cross-site, no token of
+ * ours; `headers` adds to the browser's (a proxy's X-Forwarded-For).
+ */
+export function postToAcs(
+  agent: TestAgent,
+  xml: string,
+  extra: Record<string, string> = {},
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return agent
     .post('/saml/corp/acs')
-    .set({ Origin: 'https://idp.example.com', 'Sec-Fetch-Site': 'cross-site', Accept: 'text/html' })
+    .set({ Origin: 'https://idp.example.com', 'Sec-Fetch-Site': 'cross-site', Accept: 'text/html', ...headers })
     .type('form')
     .send({ SAMLResponse: base64(xml), ...extra });
 }

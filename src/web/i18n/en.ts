@@ -303,6 +303,7 @@ export const en = {
   'err.ERR_TOKEN_INVALID': 'The access token is invalid, expired or revoked.',
   'err.ERR_RATE_LIMITED': 'Too many sign-ins were started from this address. Please wait a few minutes.',
   'err.ERR_RATE_LIMITED.signIn': 'Too many sign-ins from this address failed. Please wait a few minutes.',
+  'err.ERR_RATE_LIMITED.everyone': 'Too many sign-ins are being started right now. Please try again in a few minutes.',
   'err.ERR_DEVICE_TOO_MANY_ATTEMPTS.user': 'Too many wrong codes. For your protection, code entry is paused for a while.',
   'err.ERR_DEVICE_TOO_MANY_ATTEMPTS.global': 'Too many wrong codes are being entered on rambridge right now. Please wait a minute.',
   'err.ERR_DESTINATION_NOT_ALLOWED': 'That console page is not on the list of places rambridge may send you.',

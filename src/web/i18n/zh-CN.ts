@@ -276,6 +276,7 @@ export const zhCN = {
   'err.ERR_TOKEN_INVALID': '访问令牌无效、已过期或已被撤销。',
   'err.ERR_RATE_LIMITED': '从此地址发起的登录过多。请等待几分钟。',
   'err.ERR_RATE_LIMITED.signIn': '从此地址发起的登录失败次数过多。请等待几分钟。',
+  'err.ERR_RATE_LIMITED.everyone': '当前发起的登录过多。请几分钟后再试。',
   'err.ERR_DEVICE_TOO_MANY_ATTEMPTS.user': '错误代码输入次数过多。为保护你的账号，代码输入已暂停一段时间。',
   'err.ERR_DEVICE_TOO_MANY_ATTEMPTS.global': '目前 rambridge 上输入错误代码的次数过多。请等待一分钟。',
   'err.ERR_DESTINATION_NOT_ALLOWED': '该控制台页面不在 rambridge 允许跳转的列表中。',

@@ -3,8 +3,8 @@ import type { Context } from 'koa';
 import { BridgeError } from '../../errors.js';
 import type { Connector } from '../../idp/connector.js';
 import { safeReturnTo } from '../return-to.js';
-import { clientIp } from '../client-ip.js';
-import { RefusedExchanges } from '../refused-exchanges.js';
+import { rateLimitedAddress } from '../client-ip.js';
+import { RefusedSignIns } from '../refused-sign-ins.js';
 import { completeLogin } from '../complete-login.js';
 import { translator } from '../i18n/index.js';
 import { pageLocale } from '../middleware/language.js';
@@ -14,7 +14,7 @@ import type { WebDeps } from '../deps.js';
 export function authRoutes(deps: WebDeps): Router {
   const router = new Router();
   const { config, connectors, flows, clock, views } = deps;
-  const refused = new RefusedExchanges({ store: deps.store, clock });
+  const refused = new RefusedSignIns({ store: deps.store, clock });
 
   router.get('/login', async function startLogin(ctx) {
     const returnTo = safeReturnTo(ctx.query.return_to);
@@ -46,15 +46,9 @@ export function authRoutes(deps: WebDeps): Router {
 
   router.get('/oidc/:idp/callback', async function finishOidcLogin(ctx) {
     const connector = findConnector(connectors, ctx.params.idp!);
-    const ip = clientIp(ctx);
-    await refused.admit(ip);
-    try {
-      await completeLogin(ctx, deps, connector, { kind: 'redirect', url: new URL(ctx.originalUrl, config.server.publicUrl) });
-    } catch (err) {
-      // Counting must not hide the refusal itself.
-      await refused.note(ip, err).catch(() => undefined);
-      throw err;
-    }
+    await refused.guard(rateLimitedAddress(ctx), () =>
+      completeLogin(ctx, deps, connector, { kind: 'redirect', url: new URL(ctx.originalUrl, config.server.publicUrl) }),
+    );
   });
 
   return router;

@@ -15,6 +15,7 @@ import { DEVICE_CODE_GRANT } from '../../wire/oauth.js';
 import type { Identity } from '../../idp/identity.js';
 import type { WebDeps } from '../deps.js';
 import { authenticateClient, oauthParams, requiredParam, type OAuthParam } from '../oauth-params.js';
+import { rateLimitedAddress } from '../client-ip.js';
 
 /**
  * How much of what the CLI says about itself is kept and shown on the confirmation page: a DNS
@@ -41,7 +42,7 @@ export function oauthRoutes(deps: WebDeps, device: DeviceFlow): Router {
       userAgent: cleanClientText(ctx.get('User-Agent'), CLIENT_TEXT_MAX.userAgent),
     };
     const challenge = codeChallenge(param);
-    await device.startLimit.admit(ctx.ip);
+    await device.startLimit.admit(rateLimitedAddress(ctx));
     const started = await device.grants.start(client, challenge);
     ctx.state.log.info(
       { event: 'device-authorization', clientHost: client.host, clientVersion: client.version, pkce: challenge !== undefined },

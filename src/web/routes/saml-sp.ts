@@ -1,11 +1,13 @@
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import { BridgeError } from '../../errors.js';
 import type { ServiceProviderConnector } from '../../idp/connector.js';
 import { MAX_SAML_RESPONSE_BYTES } from '../../idp/saml/prefilter.js';
+import { rateLimitedAddress } from '../client-ip.js';
 import { completeLogin } from '../complete-login.js';
 import type { WebDeps } from '../deps.js';
+import { RefusedSignIns } from '../refused-sign-ins.js';
 import { safeReturnTo } from '../return-to.js';
 
 /**
@@ -19,6 +21,7 @@ import { safeReturnTo } from '../return-to.js';
  */
 export function samlSpRoutes(deps: WebDeps): Router {
   const router = new Router();
+  const refused = new RefusedSignIns({ store: deps.store, clock: deps.clock });
 
   router.get('/saml/:idp/metadata', async function showSpMetadata(ctx) {
     ctx.type = 'application/samlmetadata+xml';
@@ -28,6 +31,11 @@ export function samlSpRoutes(deps: WebDeps): Router {
   router.post('/saml/:idp/acs', async function consumeAssertion(ctx) {
     const connector = samlConnector(deps, ctx.params.idp!);
     const form = (ctx.request.body ?? {}) as Record<string, unknown>;
+    await refused.guard(rateLimitedAddress(ctx), () => consume(ctx, connector, form));
+  });
+
+  /** A posted answer: an IdP-initiated one restarts the sign-in, any other finishes this browser's. */
+  async function consume(ctx: Context, connector: ServiceProviderConnector, form: Record<string, unknown>): Promise<void> {
     if (await connector.isAllowedIdpInitiated(form)) {
       // IdP-initiated (a dashboard tile): no request of ours to bind it to, so it could be a
       // response for someone else's account forced into this browser. Start a sign-in of our own;
@@ -38,7 +46,7 @@ export function samlSpRoutes(deps: WebDeps): Router {
       return;
     }
     await completeLogin(ctx, deps, connector, { kind: 'post', form });
-  });
+  }
 
   return router;
 }

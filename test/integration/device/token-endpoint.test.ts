@@ -43,6 +43,29 @@ describe('device authorization endpoint', () => {
     await authorize(cli).expect(200);
   });
 
+  test('the addresses of one IPv6 /64 share one budget, and all addresses share one too, so no number of them fills the store', async () => {
+    const bridge = await testBridge(op, {
+      config: (c) => {
+        c.device.maxStartsPerIpPer10Minutes = 2;
+        c.device.maxStartsPer10Minutes = 5;
+        c.server.trustProxy = 1;
+      },
+    });
+    const from = (ip: string) => authorize(bridge.agent()).set('X-Forwarded-For', ip);
+    await from('2001:db8:1:2::1').expect(200);
+    await from('2001:db8:1:2::2').expect(200);
+    expect((await from('2001:db8:1:2:ffff::3').expect(429)).body).toMatchObject({ code: 'ERR_RATE_LIMITED' });
+    await from('2001:db8:1:3::1').expect(200);
+    await from('198.51.100.1').expect(200);
+    await from('::ffff:198.51.100.2').expect(200);
+    // The fifth start from anywhere: a new address is refused too.
+    const everyone = await from('203.0.113.9').expect(429);
+    expect(everyone.body).toMatchObject({ code: 'ERR_RATE_LIMITED' });
+    expect(everyone.body.error_description).toMatch(/right now/);
+    bridge.clock.advance(600 * SECOND);
+    await from('203.0.113.9').expect(200);
+  });
+
   test('the discovery document leads a standard client to every endpoint', async () => {
     const bridge = await testBridge(op);
     const res = await bridge.agent().get('/.well-known/openid-configuration').expect(200);

@@ -1,5 +1,5 @@
 import { isBridgeError } from '../../../src/errors.js';
-import { MAX_SAML_RESPONSE_BYTES, prefilterPost } from '../../../src/idp/saml/prefilter.js';
+import { MARKUP_LIMITS, MAX_SAML_RESPONSE_BYTES, prefilterPost } from '../../../src/idp/saml/prefilter.js';
 
 /** The checks on the raw text, before any parser sees it (docs/security-reference.md §1.5 "pre"). */
 const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64');
@@ -43,5 +43,39 @@ describe('prefilterPost', () => {
   test('a SAMLResponse over 256 KiB is ERR_SAML_TOO_LARGE, exactly at the limit it is read', () => {
     expect(codeOf({ SAMLResponse: 'A'.repeat(MAX_SAML_RESPONSE_BYTES + 4) })).toBe('ERR_SAML_TOO_LARGE');
     expect(codeOf({ SAMLResponse: b64(`<x a="${'a'.repeat((MAX_SAML_RESPONSE_BYTES / 4) * 3 - 9)}"/>`) })).toBeUndefined();
+  });
+
+  describe('markup that would be slow to parse is refused before the parser (the envelope is parsed on the event loop)', () => {
+    const response = (inner: string) =>
+      `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_1">${inner}</samlp:Response>`;
+    const ns = (k: number) => Array.from({ length: k }, (_, i) => `<p${i}:a xmlns:p${i}="u${i}">`).join('');
+    const close = (k: number) => Array.from({ length: k }, (_, i) => `</p${k - 1 - i}:a>`).join('');
+
+    test.each([
+      [
+        'nesting deeper than the limit (each level declaring a namespace: ~200 ms at 5,000)',
+        response(ns(MARKUP_LIMITS.depth) + close(MARKUP_LIMITS.depth)),
+      ],
+      ['more elements than the limit', response('<a/>'.repeat(MARKUP_LIMITS.elements))],
+      [
+        'more attributes than the limit, on one element',
+        response(`<a ${Array.from({ length: MARKUP_LIMITS.attributes }, (_, i) => `x${i}=''`).join(' ')}/>`),
+      ],
+    ])('%s is ERR_SAML_TOO_LARGE', (_name, xml) => {
+      expect(codeOf({ SAMLResponse: b64(xml) })).toBe('ERR_SAML_TOO_LARGE');
+    });
+
+    test('a large real-shaped answer passes: 1,000 group values written as Okta writes them', () => {
+      const value = (i: number) =>
+        `<saml2:AttributeValue xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="xs:string">group-${i} a&gt;b="c"</saml2:AttributeValue>`;
+      const groups = Array.from({ length: 1000 }, (_, i) => value(i)).join('');
+      const xml = response(
+        `<saml2:Assertion xmlns:saml2="urn:oasis:names:tc:SAML:2.0:assertion"><saml2:AttributeStatement><saml2:Attribute Name="groups">${groups}</saml2:Attribute></saml2:AttributeStatement></saml2:Assertion>`,
+      );
+      expect(codeOf({ SAMLResponse: b64(xml) })).toBeUndefined();
+      // Quoted values are skipped: a `>` or `=` in one is text, and the level below the limit passes.
+      const deep = response(ns(MARKUP_LIMITS.depth - 1).replace(/="u/g, '="u>=') + close(MARKUP_LIMITS.depth - 1));
+      expect(codeOf({ SAMLResponse: b64(deep) })).toBeUndefined();
+    });
   });
 });

@@ -1,0 +1,54 @@
+import type { Clock } from '../clock.js';
+import { SlidingWindow, secretHash } from '../device/index.js';
+import { BridgeError, isBridgeError } from '../errors.js';
+import type { Store } from '../store/index.js';
+
+/** Refused sign-ins one client address may cause in the window, before its next answers are refused unread. */
+const MAX_REFUSED = 30;
+const WINDOW_SECONDS = 10 * 60;
+
+/**
+ * Two sign-in answers cost real work before they can be refused, and anyone can send them, since
+ * `GET /login` makes flows at will: an OIDC callback costs a call to the IdP's token endpoint (a
+ * script sending made-up codes makes the bridge hammer the IdP under its client id, which the IdP
+ * may throttle for everyone), and a SAML post costs parsing and checking up to 256 KiB of XML.
+ * Only refusals count: real sign-ins almost never fail, so an office behind one NAT address signing
+ * in at 9 am is never stopped; a script is, after MAX_REFUSED, per address (IPv6: per /64).
+ */
+export class RefusedSignIns {
+  private readonly window: SlidingWindow;
+
+  constructor(deps: { store: Store; clock: Clock }) {
+    this.window = new SlidingWindow(deps);
+  }
+
+  /** Throws ERR_RATE_LIMITED (429) once `address` caused MAX_REFUSED refused sign-ins in the window. */
+  async admit(address: string): Promise<void> {
+    if ((await this.window.count(keyOf(address), WINDOW_SECONDS)) < MAX_REFUSED) return;
+    throw new BridgeError('ERR_RATE_LIMITED', {
+      userMessage: 'Too many sign-ins from this address failed. Please wait a few minutes.',
+      detail: { reason: 'refused sign-ins', windowSeconds: WINDOW_SECONDS },
+    });
+  }
+
+  /** Counts `err` when the answer itself was refused: the IdP's token endpoint refused the code, or a SAML answer failed a check. */
+  async note(address: string, err: unknown): Promise<void> {
+    const refusedExchange = isBridgeError(err, 'ERR_AUTH_IDP_ERROR') && typeof err.detail?.httpStatus === 'number';
+    const refusedSamlAnswer = isBridgeError(err) && err.code.startsWith('ERR_SAML_');
+    if (refusedExchange || refusedSamlAnswer) await this.window.take(keyOf(address), MAX_REFUSED, WINDOW_SECONDS);
+  }
+
+  /** Runs `signIn`, first refusing it if `address` is over the limit, then counting it if refused. */
+  async guard(address: string, signIn: () => Promise<void>): Promise<void> {
+    await this.admit(address);
+    try {
+      await signIn();
+    } catch (err) {
+      // Counting must not hide the refusal itself.
+      await this.note(address, err).catch(() => undefined);
+      throw err;
+    }
+  }
+}
+
+const keyOf = (address: string) => `signin:refused:ip:${secretHash(address)}`;

@@ -1,0 +1,35 @@
+import { answer, postToAcs, samlBridge, signedAnswer, startSamlLogin, type SamlBridge } from '../../helpers/saml-bridge.js';
+
+/**
+ * Each post to the ACS is parsed and checked (up to 256 KiB of XML) before it can be refused, and
+ * `GET /login` hands out flows at will: an address whose posts keep being refused is refused unread.
+ */
+describe('refused SAML answers from one address', () => {
+  /** A new browser at `ip` starts a sign-in and posts what `build` makes of its request id. */
+  async function post(bridge: SamlBridge, ip: string, build: (requestId: string) => string) {
+    const agent = bridge.agent();
+    const { requestId } = await startSamlLogin(agent);
+    return postToAcs(agent, build(requestId), {}, { 'X-Forwarded-For': ip });
+  }
+
+  test('after 30 in 10 minutes its posts are refused unread (429); other addresses, and the same one later, are not', async () => {
+    const bridge = await samlBridge({}, [], { trustProxy: 1 });
+    const unsigned = (id: string) => answer(bridge, id);
+    const valid = (id: string) => signedAnswer(bridge, id);
+    for (let i = 0; i < 30; i++) expect((await post(bridge, '2001:db8:7:7::1', unsigned)).text).toContain('ERR_SAML_SIGNATURE_INVALID');
+    // Another address of the same /64 shares the count: even a valid answer is refused unread now.
+    const limited = await post(bridge, '2001:db8:7:7::2', valid);
+    expect(limited.status).toBe(429);
+    expect(limited.text).toContain('ERR_RATE_LIMITED');
+
+    expect((await post(bridge, '198.51.100.20', valid)).status).toBe(302);
+    // Ten minutes on, its posts are read again (and this one refused for what it is).
+    bridge.clock.advance(10 * 60_000);
+    expect((await post(bridge, '2001:db8:7:7::1', unsigned)).text).toContain('ERR_SAML_SIGNATURE_INVALID');
+  });
+
+  test('sign-ins that succeed are never counted (an office behind one NAT address at 9 am)', async () => {
+    const bridge = await samlBridge({}, [], { trustProxy: 1 });
+    for (let i = 0; i < 40; i++) expect((await post(bridge, '192.0.2.1', (id) => signedAnswer(bridge, id))).status).toBe(302);
+  });
+});
