@@ -10,6 +10,7 @@ import { isoSeconds } from '../iso-time.js';
 import { DEFAULT_ALIYUN_REGION, aliyunProfileName } from '../wire/aliyun-profile.js';
 import { SHELL_NAMES, SHELLS, shellSnippets } from './shell-snippets.js';
 import { clientIp } from './client-ip.js';
+import { consoleFormOrigins } from './console-origins.js';
 import { csrfToken } from './middleware/csrf.js';
 import { pageLocale } from './middleware/language.js';
 import type { CredentialsPage } from './pages.js';
@@ -30,6 +31,7 @@ export function createRoleActions(deps: {
 }): RoleActions {
   const { credentials, views } = deps;
   const opener = new ConsoleOpener(deps);
+  const consoleOrigins = consoleFormOrigins(deps.config);
 
   return {
     async openConsole(ctx: Context, request: CheckedRoleRequest) {
@@ -40,7 +42,9 @@ export function createRoleActions(deps: {
       );
       if (landing.kind === 'redirect') return ctx.redirect(landing.url);
 
-      ctx.state.formActions?.push(new URL(landing.action).origin);
+      // Role SSO answers the post with a redirect into the console, on another origin in
+      // production, and Chromium holds redirects after a form post to form-action as well.
+      ctx.state.formActions?.push(...new Set([new URL(landing.action).origin, ...consoleOrigins]));
       ctx.type = 'html';
       ctx.body = views.render(
         'console-post',

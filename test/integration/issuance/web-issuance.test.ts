@@ -183,6 +183,23 @@ describe('console sign-in', () => {
     expect(b.audits()[0]).toMatchObject({ channel: 'web-console', delivery: 'saml-post', roleId: 'prod-ops' });
   });
 
+  test('saml-post: the CSP also allows the console origins role SSO redirects to (form-action governs redirects after a post)', async () => {
+    // As in production, the console is on another origin than the sign-in service.
+    const b = await signedIn({
+      config: (c) => {
+        c.alibaba.consoleUrl = 'https://home.console.alibabacloud.com';
+        c.alibaba.consoleDestinations = [{ label: 'ECS', url: 'https://ecs.console.alibabacloud.com/' }];
+      },
+    });
+    const res = await b.post('/roles/console', { role: 'prod-ops', duration: '900' }).expect(200);
+    expect(res.text).toContain('name="RelayState" value="https://home.console.alibabacloud.com"');
+    const formAction = /form-action ([^;]+)/.exec(res.headers['content-security-policy']!)![1]!.split(' ');
+    expect(formAction).toEqual(
+      expect.arrayContaining(["'self'", b.emulatorUrl, 'https://home.console.alibabacloud.com', 'https://ecs.console.alibabacloud.com']),
+    );
+    expect(formAction).not.toContain('*');
+  });
+
   test('a destination on the allow-list is used; anything else is refused before any STS call', async () => {
     const b = await signedIn({
       config: (c) => {
