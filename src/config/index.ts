@@ -14,3 +14,4 @@ export type {
   RedisStoreConfig,
 } from './model.js';
 export { CHAIN_MAX_SECONDS, DEFAULTS, SITES, DURATION_BOUNDS, JUSTIFICATION_MAX_LENGTH, SIGN_OUT_OFFER_TTL_SECONDS } from './defaults.js';
+export { policyText, SESSION_POLICY_MAX_BYTES } from './schema.js';

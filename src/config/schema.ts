@@ -25,6 +25,22 @@ const duration = z
   .max(DURATION_BOUNDS.max, `at most ${DURATION_BOUNDS.max} seconds`);
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'an absolute http(s) URL' });
+/** An http(s) URL secrets are sent to: https, or plain http on this machine only (the emulator). */
+const secretsUrl = httpUrl.refine(
+  (url) => url.startsWith('https:') || isLoopbackUrl(url),
+  'plain http sends secrets in clear: use https (plain http only for a loopback address, such as the emulator)',
+);
+
+/**
+ * The longest session `Policy` a role may carry. Newer documents allow 2,048 characters, older ones
+ * (and STS's error text) 1,024 bytes: the bridge stays within both (docs/alibaba-cloud-reference.md §10).
+ */
+export const SESSION_POLICY_MAX_BYTES = 1024;
+
+/** A session policy as STS receives it: a string as written, a document as compact JSON (src/issuance). */
+export function policyText(policy: string | Record<string, unknown>): string {
+  return typeof policy === 'string' ? policy : JSON.stringify(policy);
+}
 
 const serverSchema = z.strictObject({
   /** The URL users and IdPs reach the bridge at; redirect URIs and issuer are derived from it. */
@@ -147,8 +163,8 @@ const alibabaSchema = z.strictObject({
   site: z.enum(['intl', 'cn']).default(DEFAULTS.alibaba.site),
   /** STS endpoint host (e.g. sts.cn-hangzhou.aliyuncs.com, sts-vpc.…) or a full URL (the emulator). */
   stsEndpoint: z.string().min(1).optional(),
-  /** Base URL of the sign-in service (federation, saml-role/sso). */
-  signinUrl: httpUrl.optional(),
+  /** Base URL of the sign-in service (federation, saml-role/sso): STS credentials are posted to it. */
+  signinUrl: secretsUrl.optional(),
   /** Where "Open console" lands when a role has no destination of its own. */
   consoleUrl: httpUrl.optional(),
   /** Console pages a user may pick as destination (exact URLs or prefixes ending in `/`). */
@@ -182,7 +198,13 @@ const roleSchema = z.strictObject({
   maxSessionDuration: duration.default(DEFAULTS.role.maxSessionDuration),
   description: z.string().optional(),
   /** A RAM policy document passed as STS `Policy` on every assumption, to narrow the session. */
-  sessionPolicy: z.union([z.string(), z.record(z.string(), z.unknown())]).optional(),
+  sessionPolicy: z
+    .union([z.string(), z.record(z.string(), z.unknown())])
+    .optional()
+    .refine(
+      (policy) => policy === undefined || Buffer.byteLength(policyText(policy)) <= SESSION_POLICY_MAX_BYTES,
+      `over ${SESSION_POLICY_MAX_BYTES} bytes as sent to STS (compact JSON): STS's older documents and its error text give that limit (docs/alibaba-cloud-reference.md §10)`,
+    ),
   /** "Open console": `federation` (STS + sign-in token) or `saml-post` (POST to role SSO; via saml only). */
   console: z.enum(['federation', 'saml-post']).default(DEFAULTS.role.console),
   /** Where the console opens; default the site's console home. */

@@ -1,5 +1,5 @@
 import type { Clock } from '../clock.js';
-import { CHAIN_MAX_SECONDS, type Role } from '../config/index.js';
+import { CHAIN_MAX_SECONDS, policyText, type Role } from '../config/index.js';
 import { BridgeError, toBridgeError } from '../errors.js';
 import type { ConnectorData } from '../idp/connector.js';
 import type { BridgeIssuer } from '../issuer/index.js';
@@ -220,6 +220,5 @@ function upstreamIdToken(data: ConnectorData | undefined): string {
 
 /** The role's session policy as the JSON text STS expects, or undefined. */
 function sessionPolicy(role: Role): string | undefined {
-  if (role.sessionPolicy === undefined) return undefined;
-  return typeof role.sessionPolicy === 'string' ? role.sessionPolicy : JSON.stringify(role.sessionPolicy);
+  return role.sessionPolicy === undefined ? undefined : policyText(role.sessionPolicy);
 }

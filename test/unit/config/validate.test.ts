@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { ConfigInvalid, loadConfigFile, parseConfigText } from '../../../src/config/index.js';
+import { ConfigInvalid, loadConfigFile, parseConfigText, SESSION_POLICY_MAX_BYTES } from '../../../src/config/index.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/config/${name}`, import.meta.url));
 const env = { SESSION_SECRET: 'x'.repeat(40), OKTA_SECRET: 'okta-secret' };
@@ -232,6 +232,37 @@ describe('an invalid configuration', () => {
       /roles\[0\]\.sessionPolicy: a saml-post console session cannot be narrowed/,
     );
     expect(parseConfigText(text('federation'), {}).roles[0]!.sessionPolicy).toBeDefined();
+  });
+
+  test('a session policy over 1,024 bytes as sent is refused: the older STS limit, which the bridge stays within', () => {
+    const text = (policy: string) =>
+      `server: {publicUrl: "https://b.example.com", sessionSecrets: ["${'k'.repeat(32)}"]}\n` +
+      'idps: [{id: x, type: oidc, issuer: "https://idp.example.com", clientId: c}]\n' +
+      'accounts: [{alias: a, id: "1111222233334444"}]\n' +
+      `roles: [{id: r, account: a, role: r1, via: oidc, sessionPolicy: ${policy}}]\n`;
+    // Compact JSON of {Version, Statement: [{Effect, Action: [...], Resource}]}: its size is what STS receives.
+    const document = (actions: number) =>
+      JSON.stringify({
+        Version: '1',
+        Statement: [{ Effect: 'Allow', Action: Array.from({ length: actions }, (_, i) => `ecs:Describe${i}`), Resource: '*' }],
+      });
+    const fits = document(1);
+    let over = fits;
+    for (let n = 2; Buffer.byteLength(over) <= SESSION_POLICY_MAX_BYTES; n++) over = document(n);
+    expect(parseConfigText(text(fits), {}).roles[0]!.sessionPolicy).toBeDefined();
+    expect(() => parseConfigText(text(over), {})).toThrow(/roles\[0\]\.sessionPolicy: over 1024 bytes as sent to STS/);
+    // A string is counted as written, in bytes: 600 two-byte characters are 1,200 bytes.
+    expect(() => parseConfigText(text(JSON.stringify(`{"Version":"1","x":"${'é'.repeat(600)}"}`)), {})).toThrow(/over 1024 bytes/);
+  });
+
+  test('alibaba.signinUrl in plain http is refused unless on this machine: STS credentials are posted to it', () => {
+    const text = (url: string) =>
+      `server: {publicUrl: "https://b.example.com", sessionSecrets: ["${'k'.repeat(32)}"]}\n` +
+      'idps: [{id: x, type: oidc, issuer: "https://idp.example.com", clientId: c}]\n' +
+      `alibaba: {signinUrl: "${url}"}\n`;
+    expect(() => parseConfigText(text('http://signin.example.com'), {})).toThrow(/alibaba\.signinUrl: plain http sends secrets in clear/);
+    expect(parseConfigText(text('http://127.0.0.1:9090'), {}).alibaba.signinUrl).toBe('http://127.0.0.1:9090');
+    expect(parseConfigText(text('https://signin.example.com'), {}).alibaba.signinUrl).toBe('https://signin.example.com');
   });
 
   test('YAML syntax errors and duplicate keys are reported with a line', () => {
