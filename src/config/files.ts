@@ -1,6 +1,7 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { BridgeConfig } from './model.js';
+import { fileValueForMessage } from './file-values.js';
 import type { ConfigProblem } from './problems.js';
 
 /**
@@ -53,7 +54,10 @@ async function checkPem(value: string, path: string, kind: 'key' | 'certificate'
     else new X509Certificate(text);
     return undefined;
   } catch {
-    return { path, message: `${inline ? 'the PEM text' : value} is not a readable PEM ${kind === 'key' ? 'private key' : 'certificate'}` };
+    return {
+      path,
+      message: `${inline ? 'the PEM text' : fileValueForMessage(value)} is not a readable PEM ${kind === 'key' ? 'private key' : 'certificate'}`,
+    };
   }
 }
 
@@ -65,7 +69,7 @@ async function checkFile(
 ): Promise<ConfigProblem | undefined> {
   const text = await readText(file, path);
   if (typeof text !== 'string') return text;
-  return looksRight && !looksRight(text) ? { path, message: `${file} is not ${what}` } : undefined;
+  return looksRight && !looksRight(text) ? { path, message: `${fileValueForMessage(file)} is not ${what}` } : undefined;
 }
 
 async function readText(file: string, path: string): Promise<string | ConfigProblem> {
@@ -81,6 +85,6 @@ async function readText(file: string, path: string): Promise<string | ConfigProb
           : code === 'EISDIR'
             ? 'is a directory'
             : (code ?? String(err));
-    return { path, message: `cannot read ${file}: ${why}` };
+    return { path, message: `cannot read ${fileValueForMessage(file)}: ${why}` };
   }
 }

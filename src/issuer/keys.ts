@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { calculateJwkThumbprint, exportJWK, type JWK } from 'jose';
+import { fileValueForMessage } from '../config/index.js';
 import type { KeyPairConfig } from '../config/schema.js';
 
 /** One signing key of the bridge, ready to sign and to publish. */
@@ -68,6 +69,8 @@ async function pemOrFile(value: string, where: string): Promise<string> {
   try {
     return await readFile(value, 'utf8');
   } catch (err) {
-    throw new Error(`${where}: cannot read ${value}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
+    // Only the error code, and no cause: Node's message repeats the value (`open '<value>'`), which may be a key.
+    // eslint-disable-next-line preserve-caught-error -- see above
+    throw new Error(`${where}: cannot read ${fileValueForMessage(value)}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
   }
 }

@@ -53,6 +53,15 @@ function readPemOrFile(value: string): string {
 }
 
 function problem(path: string, err: unknown): ConfigInvalid {
-  const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : err instanceof Error ? err.message : String(err);
+  // Node's file errors repeat the value (`open '<value>'`), which may be a key: their code only.
+  const code = (err as NodeJS.ErrnoException).code;
+  const reason =
+    code === 'ENOENT'
+      ? 'file not found'
+      : code !== undefined
+        ? `file not readable (${code})`
+        : err instanceof Error
+          ? err.message
+          : String(err);
   return new ConfigInvalid('config', [{ path, message: `not a usable PEM value or file: ${reason}` }]);
 }

@@ -41,6 +41,22 @@ const samlIdp = (over: Record<string, unknown>) => ({
 });
 
 describe('checkConfigFiles', () => {
+  test('a key that is neither PEM text nor a file (base64-wrapped by a secrets manager) is never repeated in the problem', async () => {
+    const wrapped = Buffer.from(keys.privateKeyPem).toString('base64');
+    const stripped = keys.privateKeyPem.replace(/-----[A-Z ]+-----/g, '').trim();
+    for (const value of [wrapped, stripped]) {
+      const c = config({
+        idps: [samlIdp({ certificates: [keys.certificatePem], spPrivateKey: value, spCertificate: keys.certificatePem })],
+      });
+      const problems = await checkConfigFiles(c);
+      expect(problems.map((p) => p.path)).toContain('idps.corp.spPrivateKey');
+      const text = JSON.stringify(problems);
+      expect(text).toContain('neither PEM text nor a file name');
+      expect(text).not.toContain(value.slice(0, 40));
+      expect(text).not.toContain(value.split('\n')[0]!.slice(0, 40));
+    }
+  });
+
   test('every missing, unreadable or malformed file is a problem at its path; good files and inline PEM pass', async () => {
     const goodCert = join(dir, 'idp.crt');
     const goodKey = join(dir, 'saml.key');

@@ -1,5 +1,10 @@
 import { generateKeyPairSync } from 'node:crypto';
+import { ConfigInvalid, type SamlIdp } from '../../../src/config/index.js';
+import { loadSpKeys } from '../../../src/idp/saml/pem.js';
 import { loadKeySet } from '../../../src/issuer/keys.js';
+import { testKeyPair } from '../../helpers/saml-keys.js';
+
+const { certificatePem: certificate } = await testKeyPair('file-values');
 
 const pem = (type: 'rsa' | 'ec' | 'ed25519', options: object = {}) =>
   (generateKeyPairSync as (t: string, o: object) => { privateKey: string })(type, {
@@ -28,5 +33,41 @@ describe('issuer keys: RSA of 2048 bits or more, or EC P-256, and nothing else',
     ['EC P-256', 'ES256', pem('ec', { namedCurve: 'P-256' })],
   ])('%s signs as %s', async (_name, alg, privateKey) => {
     expect((await loadKeySet([{ privateKey }], 'oidc')).signing.alg).toBe(alg);
+  });
+});
+
+describe('a key value that is neither PEM text nor a readable file is never repeated in the error', () => {
+  const key = pem('rsa', { modulusLength: 2048 });
+  const values = [Buffer.from(key).toString('base64'), key.replace(/-----[A-Z ]+-----/g, '').trim()];
+
+  test.each(values.map((v, i) => [['base64-wrapped', 'without its PEM header'][i]!, v]))('issuer keys: %s', async (_what, value) => {
+    const err: Error = await loadKeySet([{ privateKey: value }], 'oidc').then(
+      () => {
+        throw new Error('loaded');
+      },
+      (e: Error) => e,
+    );
+    expect(err.message).toMatch(
+      /^issuer\.oidcKeys\[0\]\.privateKey: cannot read the value \(\d+ characters: neither PEM text nor a file name\): (ENOENT|ENAMETOOLONG)$/,
+    );
+    expect(JSON.stringify({ message: err.message, cause: String(err.cause) })).not.toContain(value.slice(0, 40));
+  });
+
+  test.each(values.map((v, i) => [['base64-wrapped', 'without its PEM header'][i]!, v]))('a SAML IdP’s SP key: %s', (_what, value) => {
+    const idp = { id: 'corp', spPrivateKey: value, spCertificate: certificate } as unknown as SamlIdp;
+    let message = '';
+    try {
+      loadSpKeys(idp);
+    } catch (err) {
+      message = JSON.stringify(err instanceof ConfigInvalid ? err.problems : String(err));
+    }
+    expect(message).toMatch(/file not found|file not readable \(ENAMETOOLONG\)/);
+    expect(message).not.toContain(value.slice(0, 40));
+  });
+
+  test('a path is still named, so the operator can fix it', async () => {
+    await expect(loadKeySet([{ privateKey: '/etc/rambridge/missing.key' }], 'oidc')).rejects.toThrow(
+      'issuer.oidcKeys[0].privateKey: cannot read /etc/rambridge/missing.key: ENOENT',
+    );
   });
 });
