@@ -81,10 +81,16 @@ export function describeTarget(config: RedisConnectionConfig): string {
   return config.url ? redactUrl(config.url) : 'redis';
 }
 
-/** The URL with any password replaced, so it can be logged. */
+/**
+ * The URL with any password replaced, so it can be logged: the one before the host, and any query
+ * parameter naming one (ioredis reads options such as `?password=` from the query too).
+ */
 export function redactUrl(url: string): string {
   const parsed = new URL(url);
   if (parsed.password) parsed.password = '***';
+  for (const name of [...parsed.searchParams.keys()]) {
+    if (/pass|secret|token/i.test(name)) parsed.searchParams.set(name, '***');
+  }
   return parsed.toString();
 }
 

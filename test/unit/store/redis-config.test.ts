@@ -92,5 +92,10 @@ describe('store: redis configuration', () => {
   test('redactUrl hides the password and keeps what locates the server', () => {
     expect(redactUrl('rediss://user:secret@redis.internal:6380/1')).toBe('rediss://user:***@redis.internal:6380/1');
     expect(redactUrl('redis://127.0.0.1:6379')).toBe('redis://127.0.0.1:6379');
+    // ioredis takes options from the query as well: a password there is one too.
+    expect(redactUrl('redis://redis.internal:6379/0?password=hunter2&family=6')).toBe(
+      'redis://redis.internal:6379/0?password=***&family=6',
+    );
+    expect(redactUrl('redis://redis.internal:6379/0?sentinelPassword=s3&Password=p')).not.toMatch(/s3|=p\b/);
   });
 });
