@@ -116,7 +116,8 @@ function koaHttpError(err: unknown): BridgeError | undefined {
   const status = (err as { status?: unknown })?.status;
   if (err instanceof BridgeError || typeof status !== 'number') return undefined;
   if (status === 404) return new BridgeError('ERR_NOT_FOUND', { cause: err });
-  if (status === 405) return new BridgeError('ERR_METHOD_NOT_ALLOWED', { cause: err });
+  // 501: a method no route has at all (PROPFIND, TRACE…), which the router reports as not implemented.
+  if (status === 405 || status === 501) return new BridgeError('ERR_METHOD_NOT_ALLOWED', { cause: err });
   if (status >= 400 && status < 500) return new BridgeError('ERR_BAD_REQUEST', { cause: err, detail: { status } });
   return undefined;
 }

@@ -25,3 +25,16 @@ test('liveness: JSON, security headers, a request id, no session; counted in the
   expect(access.find((l) => l.path === '/healthz')).toMatchObject({ level: 20 }); // debug: probes do not bury the access log
   expect(access.find((l) => l.path === '/metrics')).toMatchObject({ level: 30 });
 });
+
+test('a method no route has (PROPFIND, TRACE…) is 405 ERR_METHOD_NOT_ALLOWED, not a 500 with an error line and a stack', async () => {
+  const { agent, logLines } = await testBridge(fake.op);
+  for (const method of ['PROPFIND', 'MKCOL', 'TRACE', 'PURGE']) {
+    for (const path of ['/roles', '/healthz', '/no-such-page']) {
+      const client = agent() as unknown as Record<string, (url: string) => ReturnType<ReturnType<typeof agent>['get']>>;
+      const res = await client[method.toLowerCase()]!(path).set('Accept', 'application/json');
+      expect([res.status, res.body.code]).toEqual([405, 'ERR_METHOD_NOT_ALLOWED']);
+    }
+  }
+  const errors = logLines.map((l) => JSON.parse(l) as { level: number }).filter((l) => l.level >= 50);
+  expect(errors).toEqual([]);
+});
