@@ -1,3 +1,4 @@
+import { checkSignatureAlgorithms } from './algorithms.js';
 import { samlRefusal } from './refusal.js';
 import { attr, child, children, is, NS, text, type XmlElement } from './xml.js';
 
@@ -37,6 +38,9 @@ export function checkAssertion(assertion: XmlElement, expected: AssertionExpecta
     throw samlRefusal('ERR_SAML_MALFORMED', { reason: 'signed content is not a saml:Assertion' });
   const id = attr(assertion, 'ID');
   if (!id) throw samlRefusal('ERR_SAML_MALFORMED', { reason: 'assertion without ID' });
+  // Again here: an encrypted assertion's own signature was out of sight when the posted document
+  // was checked (response-checks.ts), and node-saml would have accepted RSA-SHA1 in it.
+  checkSignatureAlgorithms(assertion);
 
   const issuerEl = child(assertion, NS.assertion, 'Issuer');
   const format = issuerEl && attr(issuerEl, 'Format');

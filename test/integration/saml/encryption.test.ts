@@ -12,12 +12,19 @@ beforeAll(async () => {
   sp = await testKeyPair('rambridge SP');
 });
 
-async function post(options: EncryptOptions & { to?: TestKeyPair; signResponse?: boolean; spKey?: boolean }) {
+const SHA1 = {
+  signatureAlgorithm: 'http://www.w3.org/2000/09/xmldsig#rsa-sha1',
+  digestAlgorithm: 'http://www.w3.org/2000/09/xmldsig#sha1',
+};
+
+async function post(
+  options: EncryptOptions & { to?: TestKeyPair; signResponse?: boolean; spKey?: boolean; assertionSignature?: typeof SHA1 },
+) {
   const bridge = await samlBridge(options.spKey === false ? {} : { spPrivateKey: sp.privateKeyPem, spCertificate: sp.certificatePem });
   const browser = bridge.agent();
   const { requestId } = await startSamlLogin(browser);
   const encrypted = await encryptAssertion(
-    sign(answer(bridge, requestId), bridge.idpKeys, 'Assertion'),
+    sign(answer(bridge, requestId), bridge.idpKeys, 'Assertion', options.assertionSignature),
     (options.to ?? sp).certificatePem,
     options,
   );
@@ -49,6 +56,16 @@ describe('encrypted assertions', () => {
   test('an assertion encrypted to another key cannot be decrypted', async () => {
     const { browser, res } = await post({ to: await testKeyPair('someone else') });
     await expectRefused(browser, res, 'ERR_SAML_DECRYPTION_FAILED');
+  });
+
+  test('a SHA-1 signature inside the encrypted assertion is refused too, though the response around it is signed with SHA-256', async () => {
+    const { browser, res } = await post({ assertionSignature: SHA1 });
+    await expectRefused(browser, res, 'ERR_SAML_ALGORITHM_REFUSED');
+  });
+
+  test('an encrypted assertion signed with SHA-256 inside a signed response signs in', async () => {
+    const { res } = await post({});
+    expect(res.status).toBe(302);
   });
 
   test('an encrypted assertion in an unsigned response is refused: anyone can encrypt to our certificate', async () => {
