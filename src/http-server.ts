@@ -3,6 +3,14 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
 /** Start-up takes a second or two (keys, IdP discovery): a client retrying after one second meets the app. */
 const STARTING_UP_RETRY_AFTER_SECONDS = 1;
 
+/**
+ * How long an idle keep-alive connection stays open: longer than a load balancer's idle timeout
+ * (60 s by default on most, the longest operations.md suggests), so the balancer always closes
+ * first. Node's own 5 s makes a balancer that reuses its connections send requests down sockets
+ * the bridge is closing at that moment, and its users get an occasional 502.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 /** How often a graceful close looks for sockets that went idle, so they close soon after their last answer. */
 const IDLE_SWEEP_MS = 100;
 
@@ -13,7 +21,7 @@ const IDLE_SWEEP_MS = 100;
  * would hang until its own timeout instead of retrying.
  */
 export async function listenStartingUp(host: string, port: number): Promise<Server> {
-  const server = createServer(answerStartingUp);
+  const server = createServer({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS }, answerStartingUp);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

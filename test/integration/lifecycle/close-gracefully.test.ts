@@ -1,6 +1,6 @@
 import { Agent, createServer, get, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { closeGracefully } from '../../../src/http-server.js';
+import { closeGracefully, KEEP_ALIVE_TIMEOUT_MS, listenStartingUp, serveWith } from '../../../src/http-server.js';
 
 /** A server whose `/slow` answers only when the test says so. */
 async function serverWithSlowRoute(): Promise<{ server: Server; url: string; finishSlow: () => void; slowStarted: Promise<void> }> {
@@ -58,4 +58,21 @@ describe('closeGracefully', () => {
     expect((await slow).status).toBeUndefined();
     expect(server.listening).toBe(false);
   });
+});
+
+test('idle keep-alive connections stay open 65 s, longer than a load balancer’s usual 60 s, and say so', async () => {
+  // Node's 5 s default makes a balancer that reuses connections send requests down sockets being closed (502s).
+  const server = await listenStartingUp('127.0.0.1', 0);
+  serveWith(server, (_req, res) => res.end('ok'));
+  const agent = new Agent({ keepAlive: true });
+  const keepAlive = await new Promise<string | undefined>((resolve) =>
+    get(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, { agent }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.headers['keep-alive']));
+    }),
+  );
+  expect(keepAlive).toBe(`timeout=${KEEP_ALIVE_TIMEOUT_MS / 1000}`);
+  expect(KEEP_ALIVE_TIMEOUT_MS).toBeGreaterThan(60_000);
+  agent.destroy();
+  await closeGracefully(server, 1000);
 });
