@@ -68,7 +68,7 @@ test('idle keep-alive connections stay open 65 s, longer than a load balancer’
   const keepAlive = await new Promise<string | undefined>((resolve) =>
     get(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`, { agent }, (res) => {
       res.resume();
-      res.on('end', () => resolve(res.headers['keep-alive']));
+      res.on('end', () => resolve(res.headers['keep-alive']?.toString()));
     }),
   );
   expect(keepAlive).toBe(`timeout=${KEEP_ALIVE_TIMEOUT_MS / 1000}`);
