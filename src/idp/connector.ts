@@ -52,7 +52,7 @@ export interface ServiceProviderConnector extends ConnectorBase {
   /** Our SP metadata, for the IdP's administrator. */
   spMetadata(): string;
   /** Whether a posted answer is IdP-initiated from an IdP that allows them (answered with a fresh SP-initiated sign-in). */
-  isAllowedIdpInitiated(form: Record<string, unknown>): Promise<boolean>;
+  isAllowedIdpInitiated(form: Record<string, unknown>): boolean;
 }
 
 /** What every connector is built with: the store (replay markers…) and the bridge's clock. */

@@ -1,7 +1,30 @@
 import type { Clock } from '../clock.js';
 import { SlidingWindow, secretHash } from '../device/index.js';
-import { BridgeError, isBridgeError } from '../errors.js';
+import { BridgeError, isBridgeError, type ErrorCode } from '../errors.js';
 import type { Store } from '../store/index.js';
+
+/**
+ * The SAML refusals that count: those anyone can cause with a made-up answer (its form, its
+ * signature, the algorithms and encryption it names, whom it is addressed to and from, which
+ * request it answers). Not counted: the IdP saying no (`ERR_SAML_STATUS`: a cancelled MFA prompt,
+ * a user not assigned), a stale or reposted answer (`REPLAY`, `EXPIRED`: the back button), an
+ * IdP-initiated answer where none is allowed (`UNSOLICITED`: a click on the IdP's dashboard tile),
+ * and what only an answer the IdP really signed can reach (audience, recipient, NameID,
+ * attributes). Those are people's everyday failures, and behind one office address thirty of them
+ * would lock everyone out.
+ */
+const COUNTED_SAML_REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'ERR_SAML_MALFORMED',
+  'ERR_SAML_TOO_LARGE',
+  'ERR_SAML_SIGNATURE_INVALID',
+  'ERR_SAML_ALGORITHM_REFUSED',
+  'ERR_SAML_ENCRYPTION_REFUSED',
+  'ERR_SAML_DECRYPTION_FAILED',
+  'ERR_SAML_INVALID',
+  'ERR_SAML_DESTINATION_MISMATCH',
+  'ERR_SAML_ISSUER_MISMATCH',
+  'ERR_SAML_IN_RESPONSE_TO',
+]);
 
 /** Refused sign-ins one client address may cause in the window, before its next answers are refused unread. */
 const MAX_REFUSED = 30;
@@ -12,8 +35,9 @@ const WINDOW_SECONDS = 10 * 60;
  * `GET /login` makes flows at will: an OIDC callback costs a call to the IdP's token endpoint (a
  * script sending made-up codes makes the bridge hammer the IdP under its client id, which the IdP
  * may throttle for everyone), and a SAML post costs parsing and checking up to 256 KiB of XML.
- * Only refusals count: real sign-ins almost never fail, so an office behind one NAT address signing
- * in at 9 am is never stopped; a script is, after MAX_REFUSED, per address (IPv6: per /64).
+ * Only refusals of made-up answers count, never a sign-in that succeeds or fails the way people's
+ * do, so an office behind one NAT address signing in at 9 am is never stopped; a script is, after
+ * MAX_REFUSED, per address (IPv6: per /64).
  */
 export class RefusedSignIns {
   private readonly window: SlidingWindow;
@@ -31,10 +55,10 @@ export class RefusedSignIns {
     });
   }
 
-  /** Counts `err` when the answer itself was refused: the IdP's token endpoint refused the code, or a SAML answer failed a check. */
+  /** Counts `err` when the answer itself was made up: the IdP's token endpoint refused the code, or a SAML answer failed a check anyone can fail. */
   async note(address: string, err: unknown): Promise<void> {
     const refusedExchange = isBridgeError(err, 'ERR_AUTH_IDP_ERROR') && typeof err.detail?.httpStatus === 'number';
-    const refusedSamlAnswer = isBridgeError(err) && err.code.startsWith('ERR_SAML_');
+    const refusedSamlAnswer = isBridgeError(err) && COUNTED_SAML_REFUSALS.has(err.code);
     if (refusedExchange || refusedSamlAnswer) await this.window.take(keyOf(address), MAX_REFUSED, WINDOW_SECONDS);
   }
 

@@ -19,9 +19,9 @@ import { identityFromProfile } from './attributes.js';
 import { nodeSaml } from './library.js';
 import { classifyNodeSamlError, nodeSamlConfig } from './node-saml.js';
 import { loadSpKeys, type SpKeys } from './pem.js';
-import { prefilterPost } from './prefilter.js';
+import { isUnsolicitedPost, prefilterPost } from './prefilter.js';
 import { samlRefusal } from './refusal.js';
-import { checkResponse, isUnsolicited } from './response-checks.js';
+import { checkResponse, unsolicited } from './response-checks.js';
 import { signaturePlan } from './signatures.js';
 import { spMetadataXml } from './sp-metadata.js';
 import { configuredTrust, loadIdpTrust, type IdpTrust } from './trust.js';
@@ -90,6 +90,9 @@ export class SamlConnector implements ServiceProviderConnector {
   async finishLogin(answer: IdpAnswer, secrets: FlowSecrets): Promise<LoginResult> {
     if (answer.kind !== 'post') throw new BridgeError('ERR_BAD_REQUEST', { detail: { reason: 'SAML answers arrive as form posts' } });
     const posted = prefilterPost(answer.form);
+    // Refused before parsing: it is not counted against the address (a click on the IdP's tile
+    // where IdP-initiated sign-in is off looks the same), so it must cost nothing.
+    if (isUnsolicitedPost(posted)) throw unsolicited();
     const trust = await this.trust.get();
     const root = await parse(posted.xml);
     checkResponse(root, {
@@ -127,13 +130,14 @@ export class SamlConnector implements ServiceProviderConnector {
   /**
    * Whether this is an IdP-initiated response (no InResponseTo) from an IdP that allows them. The
    * web layer answers it by starting an SP-initiated sign-in, so it only ever leads to our own
-   * login page and reading the unsigned envelope is enough. Anything else, refusals included, is
-   * left to `finishLogin`, which reports it against this browser's flow.
+   * login page, and the root's start tag is enough (read without parsing: anyone may post such
+   * answers, with no flow to count them against). Anything else, refusals included, is left to
+   * `finishLogin`, which reports it against this browser's flow.
    */
-  async isAllowedIdpInitiated(form: Record<string, unknown>): Promise<boolean> {
+  isAllowedIdpInitiated(form: Record<string, unknown>): boolean {
     if (!this.idp.allowIdpInitiated) return false;
     try {
-      return isUnsolicited(await parseXml(prefilterPost(form).xml));
+      return isUnsolicitedPost(prefilterPost(form));
     } catch {
       return false;
     }

@@ -92,34 +92,79 @@ function checkMarkup(xml: string): void {
 
 /**
  * Nesting depth, elements and attributes of markup already free of comments, CDATA, DOCTYPE and
- * processing instructions (checkMarkup), where `<` only ever opens a tag. Quoted attribute values
- * are skipped (a `>` or `=` in them is text). It counts, never decides what is well-formed: the
- * parser still does that, and a miscount can only refuse.
+ * processing instructions (checkMarkup), where `<` only ever opens a tag. Attributes are counted by
+ * their names, so one written without a value counts too; quoted values are skipped (a `>` or `=`
+ * in them is text). Markup the parser would merely tolerate is refused here: xmldom carries on past
+ * an end tag that closes nothing, an attribute without a value or a `<` inside a tag, and would
+ * spend its time on whatever follows (stray end tags would also have hidden nesting from the count).
  */
 function measureMarkup(xml: string): { depth: number; elements: number; attributes: number } {
+  const malformed = (reason: string) => samlRefusal('ERR_SAML_MALFORMED', { reason: `markup refused before parsing: ${reason}` });
   let depth = 0;
   let deepest = 0;
   let elements = 0;
   let attributes = 0;
   for (let open = xml.indexOf('<'); open !== -1;) {
     if (xml[open + 1] === '/') {
-      depth--;
+      if (--depth < 0) throw malformed('an end tag that closes nothing');
       open = xml.indexOf('<', open + 1);
       continue;
     }
     elements++;
     let end = open + 1;
     let quote = '';
+    let afterSpace = false;
     for (; end < xml.length; end++) {
-      const c = xml[end];
+      const c = xml[end]!;
       if (quote) {
         if (c === quote) quote = '';
-      } else if (c === '"' || c === "'") quote = c;
-      else if (c === '=') attributes++;
-      else if (c === '>') break;
+      } else if (c === '>') break;
+      else if (c === '<') throw malformed('a tag inside a tag');
+      else if (c === ' ' || c === '\t' || c === '\n' || c === '\r') afterSpace = true;
+      else {
+        // A name starting after white space is an attribute's (the element's own follows the `<`).
+        if (afterSpace && c !== '=' && c !== '/' && c !== '"' && c !== "'") attributes++;
+        if (c === '"' || c === "'") quote = c;
+        afterSpace = false;
+      }
     }
     if (xml[end - 1] !== '/') deepest = Math.max(deepest, ++depth);
     open = xml.indexOf('<', end + 1);
   }
   return { depth: deepest, elements, attributes };
+}
+
+const PROTOCOL_NS = 'urn:oasis:names:tc:SAML:2.0:protocol';
+
+/**
+ * Whether a posted answer is unsolicited: a protocol `Response` whose root carries no
+ * `InResponseTo`. Read from the root's start tag alone, without parsing the document: an IdP
+ * that may start sign-ins gets such answers from anyone, with no flow of ours to count them
+ * against, and the only use of the answer is to restart a sign-in of our own (so a misreading
+ * costs a restart or a refusal, never a session).
+ */
+export function isUnsolicitedPost({ xml }: PostedResponse): boolean {
+  const open = xml.indexOf('<', XML_DECLARATION.exec(xml)?.[0].length ?? 0);
+  const tag = open === -1 ? '' : startTag(xml, open);
+  const name = /^<([^\s/>]+)/.exec(tag)?.[1] ?? '';
+  const [prefix, local] = name.includes(':') ? name.split(':', 2) : [undefined, name];
+  if (local !== 'Response' || (prefix !== undefined && !/^[A-Za-z_][\w.-]*$/.test(prefix))) return false;
+  const attribute = prefix === undefined ? 'xmlns' : `xmlns:${prefix.replace(/\./g, '\\.')}`;
+  const declared = new RegExp(`\\s${attribute}\\s*=\\s*(["'])${PROTOCOL_NS.replace(/\./g, '\\.')}\\1`);
+  // Names only: an `InResponseTo=` inside a quoted value is text.
+  const names = tag.replace(/"[^"]*"|'[^']*'/g, '""');
+  return declared.test(tag) && !/\sInResponseTo\s*=/.test(names);
+}
+
+/** The start tag opening at `open`, up to its `>` (one in a quoted value does not end it). */
+function startTag(xml: string, open: number): string {
+  let quote = '';
+  for (let i = open + 1; i < xml.length; i++) {
+    const c = xml[i];
+    if (quote) {
+      if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '>') return xml.slice(open, i + 1);
+  }
+  return '';
 }

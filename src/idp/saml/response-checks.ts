@@ -38,23 +38,21 @@ export function checkResponse(root: XmlElement, expected: ResponseExpectations):
   }
 }
 
-/** Is this a Response to no request of ours (IdP-initiated)? */
-export function isUnsolicited(root: XmlElement): boolean {
-  return is(root, NS.protocol, 'Response') && attr(root, 'InResponseTo') === undefined;
+/** The refusal of an IdP-initiated answer, which is never accepted as a sign-in. */
+export function unsolicited(): BridgeError {
+  return samlRefusal(
+    'ERR_SAML_UNSOLICITED',
+    { reason: 'no InResponseTo: an IdP-initiated response, not accepted as a sign-in' },
+    {
+      userMessage: 'Sign-ins started at your identity provider are not accepted here.',
+      hint: 'Open rambridge and sign in from there.',
+    },
+  );
 }
 
 function checkInResponseTo(root: XmlElement, requestId: string | undefined): void {
   const inResponseTo = attr(root, 'InResponseTo');
-  if (inResponseTo === undefined) {
-    throw samlRefusal(
-      'ERR_SAML_UNSOLICITED',
-      { reason: 'no InResponseTo: an IdP-initiated response, not accepted as a sign-in' },
-      {
-        userMessage: 'Sign-ins started at your identity provider are not accepted here.',
-        hint: 'Open rambridge and sign in from there.',
-      },
-    );
-  }
+  if (inResponseTo === undefined) throw unsolicited();
   // node-saml's request-id cache is shared by all browsers; only the id kept in *this* browser's
   // flow proves the response answers a request this browser made (login CSRF, session swapping).
   if (requestId === undefined || inResponseTo !== requestId) {

@@ -36,7 +36,7 @@ export function samlSpRoutes(deps: WebDeps): Router {
 
   /** A posted answer: an IdP-initiated one restarts the sign-in, any other finishes this browser's. */
   async function consume(ctx: Context, connector: ServiceProviderConnector, form: Record<string, unknown>): Promise<void> {
-    if (await connector.isAllowedIdpInitiated(form)) {
+    if (connector.isAllowedIdpInitiated(form)) {
       // IdP-initiated (a dashboard tile): no request of ours to bind it to, so it could be a
       // response for someone else's account forced into this browser. Start a sign-in of our own;
       // the IdP session makes it a quick round trip that ends bound to this browser.

@@ -32,4 +32,23 @@ describe('refused SAML answers from one address', () => {
     const bridge = await samlBridge({}, [], { trustProxy: 1 });
     for (let i = 0; i < 40; i++) expect((await post(bridge, '192.0.2.1', (id) => signedAnswer(bridge, id))).status).toBe(302);
   });
+
+  test('the failures people have are never counted: the IdP saying no, or a click on its tile where IdP-initiated sign-in is off', async () => {
+    const bridge = await samlBridge({}, [], { trustProxy: 1 });
+    const responder = 'urn:oasis:names:tc:SAML:2.0:status:Responder';
+    for (let i = 0; i < 35; i++) {
+      expect((await post(bridge, '192.0.2.2', (id) => answer(bridge, id, { status: responder }))).text).toContain('ERR_SAML_STATUS');
+      expect((await post(bridge, '192.0.2.2', () => signedAnswer(bridge, null))).text).toContain('ERR_SAML_UNSOLICITED');
+    }
+    expect((await post(bridge, '192.0.2.2', (id) => signedAnswer(bridge, id))).status).toBe(302);
+  });
+
+  test('with IdP-initiated sign-in allowed, an unsolicited answer is recognised without parsing it (no flow to count it against)', async () => {
+    const bridge = await samlBridge({ allowIdpInitiated: true });
+    // Not well-formed past its root tag (an entity XML does not define): parsing it would have failed.
+    const broken = `${signedAnswer(bridge, null).replace(/<\/samlp:Response>$/, '')}<a>&bogus;</a></samlp:Response>`;
+    const res = await postToAcs(bridge.agent(), broken, { RelayState: '/roles' });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/login?idp=corp&return_to=%2Froles');
+  });
 });

@@ -1,5 +1,5 @@
 import { isBridgeError } from '../../../src/errors.js';
-import { MARKUP_LIMITS, MAX_SAML_RESPONSE_BYTES, prefilterPost } from '../../../src/idp/saml/prefilter.js';
+import { isUnsolicitedPost, MARKUP_LIMITS, MAX_SAML_RESPONSE_BYTES, prefilterPost } from '../../../src/idp/saml/prefilter.js';
 
 /** The checks on the raw text, before any parser sees it (docs/security-reference.md §1.5 "pre"). */
 const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64');
@@ -65,6 +65,25 @@ describe('prefilterPost', () => {
       expect(codeOf({ SAMLResponse: b64(xml) })).toBe('ERR_SAML_TOO_LARGE');
     });
 
+    test.each([
+      // xmldom ignores an end tag that closes nothing: counted, they hid 6,000 levels of nesting.
+      [
+        'end tags closing nothing, ahead of deep nesting',
+        response('</x>'.repeat(MARKUP_LIMITS.depth) + ns(MARKUP_LIMITS.depth) + close(MARKUP_LIMITS.depth)),
+        'ERR_SAML_MALFORMED',
+      ],
+      ['one end tag too many', `${response('')}</samlp:Response>`, 'ERR_SAML_MALFORMED'],
+      ['a tag inside a tag', response('<a <b x="1"/>'), 'ERR_SAML_MALFORMED'],
+      // xmldom accepts `<e a0 a1 …/>` with a warning nobody hears: counted by `=`, 30,000 passed.
+      [
+        'attributes without values',
+        response(`<a ${Array.from({ length: MARKUP_LIMITS.attributes }, (_, i) => `a${i}`).join(' ')}/>`),
+        'ERR_SAML_TOO_LARGE',
+      ],
+    ])('%s is refused before the parser', (_name, xml, code) => {
+      expect(codeOf({ SAMLResponse: b64(xml) })).toBe(code);
+    });
+
     test('a large real-shaped answer passes: 1,000 group values written as Okta writes them', () => {
       const value = (i: number) =>
         `<saml2:AttributeValue xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:type="xs:string">group-${i} a&gt;b="c"</saml2:AttributeValue>`;
@@ -77,5 +96,23 @@ describe('prefilterPost', () => {
       const deep = response(ns(MARKUP_LIMITS.depth - 1).replace(/="u/g, '="u>=') + close(MARKUP_LIMITS.depth - 1));
       expect(codeOf({ SAMLResponse: b64(deep) })).toBeUndefined();
     });
+  });
+});
+
+describe('isUnsolicitedPost: read from the root start tag, without parsing', () => {
+  const P = 'urn:oasis:names:tc:SAML:2.0:protocol';
+  const unsolicited = (xml: string) => isUnsolicitedPost({ base64: '', xml });
+  test.each([
+    ['a prefixed Response without InResponseTo', `<samlp:Response xmlns:samlp="${P}" ID="_1">`, true],
+    ['after an XML declaration, the default namespace, single quotes', `<?xml version="1.0"?>\n<Response xmlns='${P}' ID='_1'>`, true],
+    ['an InResponseTo', `<samlp:Response xmlns:samlp="${P}" InResponseTo="_r" ID="_1">`, false],
+    ['an InResponseTo written with spaces around =', `<samlp:Response xmlns:samlp="${P}" InResponseTo = "_r">`, false],
+    ['"InResponseTo=" inside a quoted value only', `<samlp:Response xmlns:samlp="${P}" ID="a InResponseTo=b">`, true],
+    ['a Response in another namespace', `<samlp:Response xmlns:samlp="urn:example:other" ID="_1">`, false],
+    ['the namespace bound to another prefix', `<samlp:Response xmlns:x="${P}" ID="_1">`, false],
+    ['another root element', `<samlp:LogoutResponse xmlns:samlp="${P}" ID="_1">`, false],
+    ['a prefix with regular-expression characters', `<(a+)+:Response xmlns:(a+)+="${P}">`, false],
+  ])('%s: %s', (_name, xml, expected) => {
+    expect(unsolicited(`${xml}</samlp:Response>`)).toBe(expected);
   });
 });
