@@ -29,6 +29,9 @@ export class DeviceStartLimit {
    */
   async admit(address: string): Promise<void> {
     const { settings } = this.deps;
+    // Once all addresses together are at their limit, a new address must not even get a window of
+    // its own: every such window is an entry, and addresses are plenty.
+    if ((await this.window.count(EVERYONE, START_WINDOW_SECONDS)) >= settings.maxStartsPer10Minutes) throw tooManyEverywhere();
     const own = await this.window.take(
       `device:starts:ip:${secretHash(address)}`,
       settings.maxStartsPerIpPer10Minutes,
@@ -41,11 +44,15 @@ export class DeviceStartLimit {
         detail: { reason: 'device starts from this address' },
       });
     }
-    if (!(await this.window.take('device:starts:all', settings.maxStartsPer10Minutes, START_WINDOW_SECONDS))) {
-      throw new BridgeError('ERR_RATE_LIMITED', {
-        userMessage: 'Too many sign-ins are being started right now. Please try again in a few minutes.',
-        detail: { reason: 'device starts from all addresses' },
-      });
-    }
+    if (!(await this.window.take(EVERYONE, settings.maxStartsPer10Minutes, START_WINDOW_SECONDS))) throw tooManyEverywhere();
   }
 }
+
+/** The window of all addresses' starts together. */
+const EVERYONE = 'device:starts:all';
+
+const tooManyEverywhere = () =>
+  new BridgeError('ERR_RATE_LIMITED', {
+    userMessage: 'Too many sign-ins are being started right now. Please try again in a few minutes.',
+    detail: { reason: 'device starts from all addresses' },
+  });

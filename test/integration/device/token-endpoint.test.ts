@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { testBridge } from '../../helpers/bridge.js';
+import { MemoryStore } from '../../../src/store/index.js';
 import { FakeOp } from '../../helpers/fake-op.js';
 import { storedEntries } from '../../unit/device/store-entries.js';
 import { authorize, CLIENT_ID, decide, DEVICE_GRANT, poll, signedIn, started, submit } from './flow.js';
@@ -64,6 +65,22 @@ describe('device authorization endpoint', () => {
     expect(everyone.body.error_description).toMatch(/right now/);
     bridge.clock.advance(600 * SECOND);
     await from('203.0.113.9').expect(200);
+  });
+
+  test('once all addresses are at their limit, new addresses leave nothing in the store (a flood of them cannot fill it)', async () => {
+    const bridge = await testBridge(op, {
+      config: (c) => {
+        c.device.maxStartsPer10Minutes = 5;
+        c.server.trustProxy = 1;
+      },
+      store: (clock) => new MemoryStore(clock, { maxEntries: 40 }),
+    });
+    for (let i = 0; i < 200; i++) {
+      const res = await authorize(bridge.agent()).set('X-Forwarded-For', `2001:db8:${i.toString(16)}::1`);
+      expect(res.status).toBe(i < 5 ? 200 : 429);
+    }
+    // The store has room left: a browser still signs in.
+    await signedIn(bridge, op);
   });
 
   test('the discovery document leads a standard client to every endpoint', async () => {
