@@ -12,6 +12,7 @@ import { userKey } from '../client/sessions.js';
 import { t } from '../i18n/index.js';
 import { helpText } from '../i18n/help.js';
 import { aliyunProfileName } from '../../wire/aliyun-profile.js';
+import { printable } from '../client/printable.js';
 
 export interface ConfigureOptions extends CommonOptions {
   region?: string;
@@ -35,11 +36,13 @@ export function registerConfigureAliyun(program: Command): void {
         }
         const width = Math.max(...profiles.map((p) => p.name.length));
         process.stdout.write(
-          `${profiles.length === 1 ? t('profileWrittenOne', { path: ctx.paths.aliyunConfig }) : t('profilesWritten', { count: profiles.length, path: ctx.paths.aliyunConfig })}\n` +
-            roles.map((r, i) => `  ${profiles[i]!.name.padEnd(width)}  ${r.accountName}: ${r.description ?? r.arn}\n`).join('') +
-            `${t('profilesRenew')}\n` +
-            (current ? `${t('profilesCurrent', { name: current })}\n` : '') +
-            `${t('profilesTry', { name: profiles[0].name })}\n`,
+          printable(
+            `${profiles.length === 1 ? t('profileWrittenOne', { path: ctx.paths.aliyunConfig }) : t('profilesWritten', { count: profiles.length, path: ctx.paths.aliyunConfig })}\n` +
+              roles.map((r, i) => `  ${profiles[i]!.name.padEnd(width)}  ${r.accountName}: ${r.description ?? r.arn}\n`).join('') +
+              `${t('profilesRenew')}\n` +
+              (current ? `${t('profilesCurrent', { name: current })}\n` : '') +
+              `${t('profilesTry', { name: profiles[0].name })}\n`,
+          ),
         );
       }),
     );

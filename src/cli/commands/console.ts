@@ -7,6 +7,7 @@ import { notLoggedIn } from '../client/errors.js';
 import { userKey } from '../client/sessions.js';
 import { t } from '../i18n/index.js';
 import { helpText } from '../i18n/help.js';
+import { printable } from '../client/printable.js';
 
 interface ConsoleOptions extends CommonOptions {
   service?: string;
@@ -50,7 +51,9 @@ export function registerConsole(program: Command): void {
             ? t('consoleWherePage', { destination: options.destination })
             : t('consoleWhereHome');
         process.stdout.write(
-          `${t(opening ? 'consoleOpening' : 'consoleOpen', { url: url.href, where, role: role.id, account: role.accountName })}\n`,
+          printable(
+            `${t(opening ? 'consoleOpening' : 'consoleOpen', { url: url.href, where, role: role.id, account: role.accountName })}\n`,
+          ),
         );
       }),
     );
