@@ -27,7 +27,7 @@ const duration = z
 const httpUrl = z.url({ protocol: /^https?$/, error: 'an absolute http(s) URL' });
 /** An http(s) URL secrets are sent to: https, or plain http on this machine only (the emulator). */
 const secretsUrl = httpUrl.refine(
-  (url) => url.startsWith('https:') || isLoopbackUrl(url),
+  (url) => new URL(url).protocol === 'https:' || isLoopbackUrl(url),
   'plain http sends secrets in clear: use https (plain http only for a loopback address, such as the emulator)',
 );
 
@@ -162,7 +162,13 @@ function noDuplicateServices(destinations: { service?: string; region?: string }
 const alibabaSchema = z.strictObject({
   site: z.enum(['intl', 'cn']).default(DEFAULTS.alibaba.site),
   /** STS endpoint host (e.g. sts.cn-hangzhou.aliyuncs.com, sts-vpc.…) or a full URL (the emulator). */
-  stsEndpoint: z.string().min(1).optional(),
+  stsEndpoint: z
+    .string()
+    .min(1)
+    .refine((endpoint) => !endpoint.includes('://') || secretsUrl.safeParse(endpoint).success, {
+      error: 'as a URL, https (plain http only for a loopback address, such as the emulator): assertions, tokens and credentials cross it',
+    })
+    .optional(),
   /** Base URL of the sign-in service (federation, saml-role/sso): STS credentials are posted to it. */
   signinUrl: secretsUrl.optional(),
   /** Where "Open console" lands when a role has no destination of its own. */

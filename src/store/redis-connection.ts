@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { ConnectionOptions } from 'node:tls';
 import type { Cluster, Redis, RedisOptions } from 'ioredis';
+import { fileValueForMessage } from '../config/file-values.js';
 import { ConfigInvalid } from '../config/problems.js';
 import type { RedisStoreConfig } from '../config/index.js';
 
@@ -109,10 +110,15 @@ function tlsOptions(tls: NonNullable<RedisStoreConfig['tls']>): ConnectionOption
   };
 }
 
+/** PEM text as is (as `check-config` accepts it, e.g. from an environment variable), else a file to read. */
 function readPem(file: string, path: string): string {
+  if (file.includes('-----BEGIN ')) return file;
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigInvalid('store', [{ path, message: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }]);
+    // The value may be a key pasted where its file belongs: named only when it looks like a path, and
+    // Node's message (which repeats it) left out.
+    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new ConfigInvalid('store', [{ path, message: `cannot read ${fileValueForMessage(file)}: ${code}` }]);
   }
 }

@@ -263,6 +263,17 @@ describe('an invalid configuration', () => {
     expect(() => parseConfigText(text('http://signin.example.com'), {})).toThrow(/alibaba\.signinUrl: plain http sends secrets in clear/);
     expect(parseConfigText(text('http://127.0.0.1:9090'), {}).alibaba.signinUrl).toBe('http://127.0.0.1:9090');
     expect(parseConfigText(text('https://signin.example.com'), {}).alibaba.signinUrl).toBe('https://signin.example.com');
+    expect(parseConfigText(text('HTTPS://signin.example.com'), {}).alibaba.signinUrl).toBeDefined();
+  });
+
+  test('alibaba.stsEndpoint given as a plain-http URL is refused unless on this machine: assertions and credentials cross it', () => {
+    const text = (endpoint: string) =>
+      `server: {publicUrl: "https://b.example.com", sessionSecrets: ["${'k'.repeat(32)}"]}\n` +
+      'idps: [{id: x, type: oidc, issuer: "https://idp.example.com", clientId: c}]\n' +
+      `alibaba: {stsEndpoint: "${endpoint}"}\n`;
+    expect(() => parseConfigText(text('http://sts.example.com'), {})).toThrow(/alibaba\.stsEndpoint: as a URL, https/);
+    for (const ok of ['http://127.0.0.1:9090', 'https://sts.example.com', 'sts.cn-hangzhou.aliyuncs.com'])
+      expect(parseConfigText(text(ok), {}).alibaba.stsEndpoint).toBe(ok);
   });
 
   test('YAML syntax errors and duplicate keys are reported with a line', () => {

@@ -1,5 +1,7 @@
-import { validateConfig } from '../../../src/config/index.js';
+import { generateKeyPairSync } from 'node:crypto';
+import { ConfigInvalid, validateConfig } from '../../../src/config/index.js';
 import { redactUrl } from '../../../src/store/index.js';
+import { connectRedis } from '../../../src/store/redis-connection.js';
 
 const base = {
   server: { publicUrl: 'https://bridge.example.com', sessionSecrets: ['k'.repeat(32)], trustProxy: 1 },
@@ -97,5 +99,31 @@ describe('store: redis configuration', () => {
       'redis://redis.internal:6379/0?password=***&family=6',
     );
     expect(redactUrl('redis://redis.internal:6379/0?sentinelPassword=s3&Password=p')).not.toMatch(/s3|=p\b/);
+  });
+});
+
+describe('store.tls files', () => {
+  const key = generateKeyPairSync('ec', {
+    namedCurve: 'P-256',
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  }).privateKey;
+
+  test('a key pasted base64-wrapped where its file belongs is never repeated in the error', () => {
+    const wrapped = Buffer.from(key).toString('base64');
+    let message = '';
+    try {
+      connectRedis({ url: 'rediss://127.0.0.1:1', keyPrefix: 't:', tls: { keyFile: wrapped } }, { lazyConnect: true });
+    } catch (err) {
+      message = JSON.stringify(err instanceof ConfigInvalid ? err.problems : String(err));
+    }
+    expect(message).toContain('store.tls.keyFile');
+    expect(message).toContain('neither PEM text nor a file name');
+    expect(message).not.toContain(wrapped.slice(0, 40));
+  });
+
+  test('PEM text is taken as it is, as check-config accepts it', () => {
+    const client = connectRedis({ url: 'rediss://127.0.0.1:1', keyPrefix: 't:', tls: { keyFile: key } }, { lazyConnect: true });
+    client.disconnect();
   });
 });
