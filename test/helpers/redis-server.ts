@@ -22,9 +22,27 @@ export interface RunningRedis {
  * `--option value` pairs (cluster, replication); `configFile` writes a file the server reads
  * first (Sentinel needs one it can rewrite).
  */
-export async function startRedisServer(
-  options: { args?: string[]; configFile?: (dir: string, port: number) => Promise<string>; binary?: string; port?: number } = {},
-): Promise<RunningRedis> {
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RunningRedis> {
+  // A port found free can be taken by another test's process before redis-server binds it (the
+  // suites run in parallel): then another free port, unless the test named its own.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (err) {
+      const portTaken = String(err).includes('Address already in use');
+      if (!portTaken || options.port !== undefined || attempt === 5) throw err;
+    }
+  }
+}
+
+interface RedisServerOptions {
+  args?: string[];
+  configFile?: (dir: string, port: number) => Promise<string>;
+  binary?: string;
+  port?: number;
+}
+
+async function startOnce(options: RedisServerOptions): Promise<RunningRedis> {
   const dir = await mkdtemp(join(tmpdir(), 'rambridge-redis-'));
   // A given port: a Redis "restarted" where clients already point (outage tests).
   const port = options.port ?? (await freePort());
