@@ -57,7 +57,9 @@ export function isMappingPath(path: string): boolean {
 }
 
 function resolve(raw: RawConfig): BridgeConfig {
-  const publicUrl = raw.server.publicUrl.replace(/\/+$/, '');
+  // Normalised (`HTTPS://Bridge.Example.com` → `https://bridge.example.com`): every check of
+  // `https:` on it, for cookies, HSTS and warnings, compares the scheme as written here.
+  const publicUrl = new URL(raw.server.publicUrl).href.replace(/\/+$/, '');
   const warnings: string[] = [];
   const idps = raw.idps.map((idp) => resolveIdp(idp, publicUrl, warnings));
   if (publicUrl.startsWith('http:') && !isLoopbackUrl(publicUrl)) {

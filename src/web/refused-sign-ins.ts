@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import { SlidingWindow, secretHash } from '../device/index.js';
 import { BridgeError, isBridgeError, type ErrorCode } from '../errors.js';
+import { refusedByNodeSaml } from '../idp/saml/node-saml.js';
 import type { Store } from '../store/index.js';
 
 /**
@@ -11,7 +12,8 @@ import type { Store } from '../store/index.js';
  * IdP-initiated answer where none is allowed (`UNSOLICITED`: a click on the IdP's dashboard tile),
  * and what only an answer the IdP really signed can reach (audience, recipient, NameID,
  * attributes). Those are people's everyday failures, and behind one office address thirty of them
- * would lock everyone out.
+ * would lock everyone out. Whatever node-saml refuses counts whatever its code: it is told apart by
+ * node-saml's message, which can carry the answer's own text (a forged Reference saying "audience").
  */
 const COUNTED_SAML_REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'ERR_SAML_MALFORMED',
@@ -58,7 +60,8 @@ export class RefusedSignIns {
   /** Counts `err` when the answer itself was made up: the IdP's token endpoint refused the code, or a SAML answer failed a check anyone can fail. */
   async note(address: string, err: unknown): Promise<void> {
     const refusedExchange = isBridgeError(err, 'ERR_AUTH_IDP_ERROR') && typeof err.detail?.httpStatus === 'number';
-    const refusedSamlAnswer = isBridgeError(err) && COUNTED_SAML_REFUSALS.has(err.code);
+    const refusedSamlAnswer =
+      isBridgeError(err) && (COUNTED_SAML_REFUSALS.has(err.code) || refusedByNodeSaml(err));
     if (refusedExchange || refusedSamlAnswer) await this.window.take(keyOf(address), MAX_REFUSED, WINDOW_SECONDS);
   }
 

@@ -1,7 +1,7 @@
 import type { SamlConfig } from '@node-saml/node-saml';
 import type { SamlIdp } from '../../config/index.js';
 import { NAMEID_FORMATS } from '../../config/saml.js';
-import type { BridgeError } from '../../errors.js';
+import { BridgeError } from '../../errors.js';
 import { nodeSaml } from './library.js';
 import type { SpKeys } from './pem.js';
 import { samlRefusal, type SamlRefusalCode } from './refusal.js';
@@ -68,6 +68,14 @@ const BAD_SIGNATURES: ReadonlyArray<[RegExp, 'Response' | 'Assertion']> = [
   [/^Invalid signature( from encrypted assertion)?$/, 'Assertion'],
 ];
 
+/** Marks the refusals classifyNodeSamlError makes, whose codes come from node-saml's words. */
+const LIBRARY = 'node-saml';
+
+/** Whether `err` is a refusal node-saml made (its code read from a message the answer may have written). */
+export function refusedByNodeSaml(err: unknown): boolean {
+  return err instanceof BridgeError && err.detail?.library === LIBRARY;
+}
+
 export function classifyNodeSamlError(err: unknown): BridgeError {
   const message = err instanceof Error ? err.message : String(err);
   // OpenSSL failures reach us only from RSA-OAEP key transport (a key that is not ours, a tampered
@@ -77,5 +85,5 @@ export function classifyNodeSamlError(err: unknown): BridgeError {
     ? 'ERR_SAML_DECRYPTION_FAILED'
     : (NODE_SAML_REFUSALS.find(([pattern]) => pattern.test(message))?.[1] ?? 'ERR_SAML_INVALID');
   const badSignature = BAD_SIGNATURES.find(([pattern]) => pattern.test(message))?.[1];
-  return samlRefusal(code, { library: 'node-saml', error: message.slice(0, 300), ...(badSignature && { badSignature }) });
+  return samlRefusal(code, { library: LIBRARY, error: message.slice(0, 300), ...(badSignature && { badSignature }) });
 }

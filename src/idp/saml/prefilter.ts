@@ -80,6 +80,12 @@ function checkMarkup(xml: string): void {
   if (found !== undefined) {
     throw samlRefusal('ERR_SAML_MALFORMED', { reason: `markup refused before parsing: ${found.toUpperCase()}` });
   }
+  // XML 1.0 allows no other C0 control character, and xmldom reads them all as white space: one
+  // between attributes would hide them from the count below.
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(body)) {
+    throw samlRefusal('ERR_SAML_MALFORMED', { reason: 'markup refused before parsing: a control character' });
+  }
   const size = measureMarkup(body);
   for (const limit of ['depth', 'elements', 'attributes'] as const) {
     if (size[limit] > MARKUP_LIMITS[limit]) {
@@ -91,15 +97,18 @@ function checkMarkup(xml: string): void {
 }
 
 /**
- * Nesting depth, elements and attributes of markup already free of comments, CDATA, DOCTYPE and
- * processing instructions (checkMarkup), where `<` only ever opens a tag. Attributes are counted by
- * their names, so one written without a value counts too; quoted values are skipped (a `>` or `=`
- * in them is text). Markup the parser would merely tolerate is refused here: xmldom carries on past
- * an end tag that closes nothing, an attribute without a value or a `<` inside a tag, and would
- * spend its time on whatever follows (stray end tags would also have hidden nesting from the count).
+ * Nesting depth, elements and attributes of markup already free of comments, CDATA, DOCTYPE,
+ * processing instructions and control characters (checkMarkup), where `<` only ever opens a tag.
+ * Start tags are read strictly, as XML writes them: `<name (S name S? = S? "value")* S? /?>`.
+ * Anything else is refused here, because xmldom carries on past such errors with a warning (an
+ * attribute without a value, an unquoted value, a stray quote, a `<` inside a tag, an end tag
+ * that closes nothing), and a lenient count could be led to skip what the parser then reads: a
+ * stray quote would have hidden everything up to the next one.
  */
 function measureMarkup(xml: string): { depth: number; elements: number; attributes: number } {
   const malformed = (reason: string) => samlRefusal('ERR_SAML_MALFORMED', { reason: `markup refused before parsing: ${reason}` });
+  const space = (c: string | undefined) => c === ' ' || c === '\t' || c === '\n' || c === '\r';
+  const nameEnds = (c: string | undefined) => c === undefined || space(c) || '<>/="\''.includes(c);
   let depth = 0;
   let deepest = 0;
   let elements = 0;
@@ -111,25 +120,30 @@ function measureMarkup(xml: string): { depth: number; elements: number; attribut
       continue;
     }
     elements++;
-    let end = open + 1;
-    let quote = '';
-    let afterSpace = false;
-    for (; end < xml.length; end++) {
-      const c = xml[end]!;
-      if (quote) {
-        if (c === quote) quote = '';
-      } else if (c === '>') break;
-      else if (c === '<') throw malformed('a tag inside a tag');
-      else if (c === ' ' || c === '\t' || c === '\n' || c === '\r') afterSpace = true;
-      else {
-        // A name starting after white space is an attribute's (the element's own follows the `<`).
-        if (afterSpace && c !== '=' && c !== '/' && c !== '"' && c !== "'") attributes++;
-        if (c === '"' || c === "'") quote = c;
-        afterSpace = false;
-      }
+    let i = open + 1;
+    while (!nameEnds(xml[i])) i++;
+    if (i === open + 1) throw malformed('a tag without a name');
+    for (;;) {
+      const before = i;
+      while (space(xml[i])) i++;
+      if (xml[i] === '>' || (xml[i] === '/' && xml[i + 1] === '>')) break;
+      if (i === before) throw malformed('an attribute not set off by white space');
+      const name = i;
+      while (!nameEnds(xml[i])) i++;
+      if (i === name) throw malformed(`${JSON.stringify(xml[i] ?? 'the end')} where an attribute belongs`);
+      attributes++;
+      while (space(xml[i])) i++;
+      if (xml[i] !== '=') throw malformed('an attribute without a value');
+      i++;
+      while (space(xml[i])) i++;
+      const quote = xml[i];
+      if (quote !== '"' && quote !== "'") throw malformed('an attribute value without quotes');
+      const close = xml.indexOf(quote, i + 1);
+      if (close === -1) throw malformed('an attribute value never closed');
+      i = close + 1;
     }
-    if (xml[end - 1] !== '/') deepest = Math.max(deepest, ++depth);
-    open = xml.indexOf('<', end + 1);
+    if (xml[i] === '>') deepest = Math.max(deepest, ++depth);
+    open = xml.indexOf('<', i);
   }
   return { depth: deepest, elements, attributes };
 }

@@ -43,6 +43,17 @@ describe('refused SAML answers from one address', () => {
     expect((await post(bridge, '192.0.2.2', (id) => signedAnswer(bridge, id))).status).toBe(302);
   });
 
+  test('a forged answer counts even when node-saml, quoting it in its message, calls it a refusal only a signed answer reaches', async () => {
+    const bridge = await samlBridge({}, [], { trustProxy: 1 });
+    // No DigestValue, and a Reference whose text says "audience": xml-crypto's error quotes the element.
+    const forged = (id: string) =>
+      signedAnswer(bridge, id)
+        .replace(/<(\w+:)?DigestValue>[^<]*<\/(\w+:)?DigestValue>/, '')
+        .replace(/<(\w+:)?Reference /, '<$1Reference Type="audience" ');
+    for (let i = 0; i < 30; i++) expect((await post(bridge, '192.0.2.3', forged)).status).toBe(401);
+    expect((await post(bridge, '192.0.2.3', (id) => signedAnswer(bridge, id))).status).toBe(429);
+  });
+
   test('with IdP-initiated sign-in allowed, an unsolicited answer is recognised without parsing it (no flow to count it against)', async () => {
     const bridge = await samlBridge({ allowIdpInitiated: true });
     // Not well-formed past its root tag (an entity XML does not define): parsing it would have failed.

@@ -266,6 +266,16 @@ describe('an invalid configuration', () => {
     expect(parseConfigText(text('HTTPS://signin.example.com'), {}).alibaba.signinUrl).toBeDefined();
   });
 
+  test('server.publicUrl is normalised, so an upper-case HTTPS is https for cookies, HSTS and warnings', () => {
+    const text = (url: string) =>
+      `server: {publicUrl: "${url}", sessionSecrets: ["${'k'.repeat(32)}"], trustProxy: 1}\n` +
+      'idps: [{id: x, type: oidc, issuer: "https://idp.example.com", clientId: c}]\n';
+    expect(parseConfigText(text('HTTPS://Bridge.Example.com/'), {}).server.publicUrl).toBe('https://bridge.example.com');
+    expect(parseConfigText(text('HTTP://bridge.example.com'), {}).warnings).toEqual(
+      expect.arrayContaining([expect.stringContaining('server.publicUrl is plain http on a non-loopback host')]),
+    );
+  });
+
   test('alibaba.stsEndpoint given as a plain-http URL is refused unless on this machine: assertions and credentials cross it', () => {
     const text = (endpoint: string) =>
       `server: {publicUrl: "https://b.example.com", sessionSecrets: ["${'k'.repeat(32)}"]}\n` +

@@ -74,12 +74,19 @@ describe('prefilterPost', () => {
       ],
       ['one end tag too many', `${response('')}</samlp:Response>`, 'ERR_SAML_MALFORMED'],
       ['a tag inside a tag', response('<a <b x="1"/>'), 'ERR_SAML_MALFORMED'],
-      // xmldom accepts `<e a0 a1 …/>` with a warning nobody hears: counted by `=`, 30,000 passed.
+      // xmldom goes on past each of these with a warning nobody hears, and a lenient count was led
+      // astray: valueless attributes went uncounted, and a stray quote hid what followed it.
+      ['an attribute without a value', response('<a b/>'), 'ERR_SAML_MALFORMED'],
       [
-        'attributes without values',
-        response(`<a ${Array.from({ length: MARKUP_LIMITS.attributes }, (_, i) => `a${i}`).join(' ')}/>`),
-        'ERR_SAML_TOO_LARGE',
+        'an unquoted value ending in a quote',
+        response(`<a b=x">${ns(MARKUP_LIMITS.depth + 5)}${close(MARKUP_LIMITS.depth + 5)}">t</a>`),
+        'ERR_SAML_MALFORMED',
       ],
+      ['a quote right after a quoted value', response('<a x="1""/>'), 'ERR_SAML_MALFORMED'],
+      ['attributes not set off by white space', response('<a x="1"y="2"/>'), 'ERR_SAML_MALFORMED'],
+      // xmldom reads every control character as white space: attributes set off by one went uncounted.
+      ['a control character between attributes', response('<a\fx="1"/>'), 'ERR_SAML_MALFORMED'],
+      ['a control character in text', response('<a>\u0001</a>'), 'ERR_SAML_MALFORMED'],
     ])('%s is refused before the parser', (_name, xml, code) => {
       expect(codeOf({ SAMLResponse: b64(xml) })).toBe(code);
     });
