@@ -60,8 +60,7 @@ export class RefusedSignIns {
   /** Counts `err` when the answer itself was made up: the IdP's token endpoint refused the code, or a SAML answer failed a check anyone can fail. */
   async note(address: string, err: unknown): Promise<void> {
     const refusedExchange = isBridgeError(err, 'ERR_AUTH_IDP_ERROR') && typeof err.detail?.httpStatus === 'number';
-    const refusedSamlAnswer =
-      isBridgeError(err) && (COUNTED_SAML_REFUSALS.has(err.code) || refusedByNodeSaml(err));
+    const refusedSamlAnswer = isBridgeError(err) && (COUNTED_SAML_REFUSALS.has(err.code) || refusedByNodeSaml(err));
     if (refusedExchange || refusedSamlAnswer) await this.window.take(keyOf(address), MAX_REFUSED, WINDOW_SECONDS);
   }
 
