@@ -57,9 +57,10 @@ export function isMappingPath(path: string): boolean {
 }
 
 function resolve(raw: RawConfig): BridgeConfig {
-  // Normalised (`HTTPS://Bridge.Example.com` → `https://bridge.example.com`): every check of
-  // `https:` on it, for cookies, HSTS and warnings, compares the scheme as written here.
-  const publicUrl = new URL(raw.server.publicUrl).href.replace(/\/+$/, '');
+  // The scheme in lower case (`HTTPS://` → `https://`): every check of `https:` on it, for cookies,
+  // HSTS and warnings, compares it as written here. Nothing else is touched: the host, port and path
+  // are in identifiers operators registered at their IdPs and in RAM (ACS URL, entity ids, issuer).
+  const publicUrl = raw.server.publicUrl.replace(/^[A-Za-z][A-Za-z0-9+.-]*:/, (scheme) => scheme.toLowerCase()).replace(/\/+$/, '');
   const warnings: string[] = [];
   const idps = raw.idps.map((idp) => resolveIdp(idp, publicUrl, warnings));
   if (publicUrl.startsWith('http:') && !isLoopbackUrl(publicUrl)) {

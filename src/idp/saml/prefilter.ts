@@ -13,9 +13,11 @@ export const MAX_SAML_RESPONSE_BYTES = 256 * 1024;
  * 256 KiB answer of 43,000 empty elements: ~50 ms). Within these bounds the worst measured is 20–40
  * ms (10,000 namespace declarations on one element), while a real answer is far inside them: depth ~10, and 1,000 group values written as Okta
  * writes them (two namespace declarations and a type on each) are ~2,100 elements and ~3,100
- * attributes.
+ * attributes. `names`: the different names of elements that are not self-closing; xmldom searches
+ * the whole document once for each new one (its `fixSelfClosed`), so 10,000 of them took 0.7–0.9 s,
+ * while a real answer has fewer than ~60.
  */
-export const MARKUP_LIMITS = { depth: 32, elements: 10_000, attributes: 10_000 } as const;
+export const MARKUP_LIMITS = { depth: 32, elements: 10_000, attributes: 10_000, names: 256 } as const;
 
 /** SAML bindings §3.5.3: RelayState MUST NOT exceed 80 bytes. */
 const MAX_RELAY_STATE_BYTES = 80;
@@ -87,11 +89,10 @@ function checkMarkup(xml: string): void {
     throw samlRefusal('ERR_SAML_MALFORMED', { reason: 'markup refused before parsing: a control character' });
   }
   const size = measureMarkup(body);
-  for (const limit of ['depth', 'elements', 'attributes'] as const) {
+  for (const limit of ['depth', 'elements', 'attributes', 'names'] as const) {
     if (size[limit] > MARKUP_LIMITS[limit]) {
-      throw samlRefusal('ERR_SAML_TOO_LARGE', {
-        reason: `over ${MARKUP_LIMITS[limit]} ${limit === 'depth' ? 'levels of nesting' : limit}`,
-      });
+      const what = { depth: 'levels of nesting', elements: 'elements', attributes: 'attributes', names: 'different element names' }[limit];
+      throw samlRefusal('ERR_SAML_TOO_LARGE', { reason: `over ${MARKUP_LIMITS[limit]} ${what}` });
     }
   }
 }
@@ -105,7 +106,7 @@ function checkMarkup(xml: string): void {
  * that closes nothing), and a lenient count could be led to skip what the parser then reads: a
  * stray quote would have hidden everything up to the next one.
  */
-function measureMarkup(xml: string): { depth: number; elements: number; attributes: number } {
+function measureMarkup(xml: string): { depth: number; elements: number; attributes: number; names: number } {
   const malformed = (reason: string) => samlRefusal('ERR_SAML_MALFORMED', { reason: `markup refused before parsing: ${reason}` });
   const space = (c: string | undefined) => c === ' ' || c === '\t' || c === '\n' || c === '\r';
   const nameEnds = (c: string | undefined) => c === undefined || space(c) || '<>/="\''.includes(c);
@@ -113,6 +114,7 @@ function measureMarkup(xml: string): { depth: number; elements: number; attribut
   let deepest = 0;
   let elements = 0;
   let attributes = 0;
+  const names = new Set<string>();
   for (let open = xml.indexOf('<'); open !== -1;) {
     if (xml[open + 1] === '/') {
       if (--depth < 0) throw malformed('an end tag that closes nothing');
@@ -123,6 +125,7 @@ function measureMarkup(xml: string): { depth: number; elements: number; attribut
     let i = open + 1;
     while (!nameEnds(xml[i])) i++;
     if (i === open + 1) throw malformed('a tag without a name');
+    const elementName = xml.slice(open + 1, i);
     for (;;) {
       const before = i;
       while (space(xml[i])) i++;
@@ -142,10 +145,13 @@ function measureMarkup(xml: string): { depth: number; elements: number; attribut
       if (close === -1) throw malformed('an attribute value never closed');
       i = close + 1;
     }
-    if (xml[i] === '>') deepest = Math.max(deepest, ++depth);
+    if (xml[i] === '>') {
+      deepest = Math.max(deepest, ++depth);
+      names.add(elementName);
+    }
     open = xml.indexOf('<', i);
   }
-  return { depth: deepest, elements, attributes };
+  return { depth: deepest, elements, attributes, names: names.size };
 }
 
 const PROTOCOL_NS = 'urn:oasis:names:tc:SAML:2.0:protocol';

@@ -266,11 +266,12 @@ describe('an invalid configuration', () => {
     expect(parseConfigText(text('HTTPS://signin.example.com'), {}).alibaba.signinUrl).toBeDefined();
   });
 
-  test('server.publicUrl is normalised, so an upper-case HTTPS is https for cookies, HSTS and warnings', () => {
+  test('server.publicUrl has its scheme in lower case, so an upper-case HTTPS is https for cookies, HSTS and warnings; the rest stays as registered', () => {
     const text = (url: string) =>
       `server: {publicUrl: "${url}", sessionSecrets: ["${'k'.repeat(32)}"], trustProxy: 1}\n` +
       'idps: [{id: x, type: oidc, issuer: "https://idp.example.com", clientId: c}]\n';
-    expect(parseConfigText(text('HTTPS://Bridge.Example.com/'), {}).server.publicUrl).toBe('https://bridge.example.com');
+    expect(parseConfigText(text('HTTPS://Bridge.Example.com/'), {}).server.publicUrl).toBe('https://Bridge.Example.com');
+    expect(parseConfigText(text('https://bridge.example.com:443/sso/'), {}).server.publicUrl).toBe('https://bridge.example.com:443/sso');
     expect(parseConfigText(text('HTTP://bridge.example.com'), {}).warnings).toEqual(
       expect.arrayContaining([expect.stringContaining('server.publicUrl is plain http on a non-loopback host')]),
     );

@@ -58,6 +58,11 @@ describe('prefilterPost', () => {
       ],
       ['more elements than the limit', response('<a/>'.repeat(MARKUP_LIMITS.elements))],
       [
+        // xmldom searches the whole document once for each new name of an element that is not self-closing.
+        'more different element names than the limit',
+        response(Array.from({ length: MARKUP_LIMITS.names + 1 }, (_, i) => `<e${i}></e${i} >`).join('')),
+      ],
+      [
         'more attributes than the limit, on one element',
         response(`<a ${Array.from({ length: MARKUP_LIMITS.attributes }, (_, i) => `x${i}=''`).join(' ')}/>`),
       ],
