@@ -23,12 +23,20 @@ export function sessionMiddleware(app: Koa, config: BridgeConfig, store: Store):
       signed: true,
       rolling: false,
       renew: false,
-      genid: () => randomBytes(32).toString('base64url'),
+      genid: (ctx: Koa.Context) => {
+        const id = randomBytes(32).toString('base64url');
+        createdIn.set(ctx, id);
+        return id;
+      },
       store: {
         get: (key: string) => store.find(sessionKey(key)),
-        set: async (key: string, value: unknown, maxAge: number | 'session' | undefined) => {
+        set: async (key: string, value: unknown, maxAge: number | 'session' | undefined, { ctx }: { ctx?: Koa.Context }) => {
           const ttl = typeof maxAge === 'number' ? Math.ceil(maxAge / 1000) : config.server.sessionMaxAgeSeconds;
-          await store.upsert(sessionKey(key), value, ttl);
+          // Only a session this request created is written afresh. Any other is changed only if it
+          // still exists: a request that read it before a sign-out (another tab, the picker's
+          // script) and saves it after must not bring the ended session back.
+          if (ctx && createdIn.get(ctx) === key) await store.upsert(sessionKey(key), value, ttl);
+          else await store.update(sessionKey(key), () => value, ttl);
         },
         destroy: (key: string) => store.destroy(sessionKey(key)),
       },
@@ -36,6 +44,9 @@ export function sessionMiddleware(app: Koa, config: BridgeConfig, store: Store):
     app,
   );
 }
+
+/** The session id a request created (a first visit, or the fresh id of a sign-in), if any. */
+const createdIn = new WeakMap<Koa.Context, string>();
 
 /** Where a browser session lives in the store (bench/store-footprint.mjs measures it there too). */
 export const sessionKey = (id: string) => `session:${id}`;

@@ -1,6 +1,8 @@
 import { startDevIdp, type RunningDevIdp } from '../../../src/devidp/index.js';
 import { CliSessions } from '../../../src/device/index.js';
+import { MemoryStore } from '../../../src/store/index.js';
 import { testBridge } from '../../helpers/bridge.js';
+import { storedEntries } from '../../unit/device/store-entries.js';
 import { FakeOp } from '../../helpers/fake-op.js';
 import type TestAgent from 'supertest/lib/agent.js';
 import { TinyBrowser } from '../devidp/browser.js';
@@ -159,4 +161,41 @@ describe('RP-initiated logout at the development IdP (oidc-provider)', () => {
     const next = await atIdp.visit((await agent.get('/login').expect(302)).headers.location!);
     expect(next.kind === 'page' && next.html).toContain('name="password"');
   });
+});
+
+test('a request that read the session before sign-out and saves it after does not bring the session back', async () => {
+  // The picker's request in another tab is held at its preferences read until the sign-out is done.
+  let holdPreferences = false;
+  let reachedHold!: () => void;
+  const held = new Promise<void>((resolve) => (reachedHold = resolve));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  class HeldStore extends MemoryStore {
+    override async find<T>(key: string): Promise<T | undefined> {
+      if (holdPreferences && key.startsWith('prefs:')) {
+        reachedHold();
+        await released;
+      }
+      return super.find<T>(key);
+    }
+  }
+  const bridge = await testBridge(op, { store: (clock) => new HeldStore(clock) });
+  const browser = await signedIn(bridge, op);
+  const csrf = csrfOf((await browser.get('/roles').expect(200)).text);
+  const sessionKeys = () => storedEntries(bridge.store).flatMap(([key]) => (key.startsWith('session:') ? [key] : []));
+  expect(sessionKeys()).toHaveLength(1);
+
+  bridge.clock.advance(61_000); // the picker request will write the session's last-seen time
+  holdPreferences = true;
+  const inFlight = browser.get('/roles').then((res) => res);
+  await held;
+  await followed(browser, browser.post('/logout').type('form').send({ _csrf: csrf }));
+  expect(sessionKeys()).toEqual([]);
+  release();
+  await inFlight;
+  holdPreferences = false;
+
+  expect(sessionKeys()).toEqual([]);
+  const after = await browser.get('/roles');
+  expect([after.status, after.headers.location]).toEqual([302, expect.stringMatching(/^\/login\?/)]);
 });
