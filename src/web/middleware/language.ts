@@ -78,8 +78,11 @@ function switcherReturn(ctx: Context): string {
   return switcherTarget(ctx.originalUrl, fallback);
 }
 
-/** A console launch page (`/roles/:role/console`): it opens the console by itself when reached from the bridge. */
-const LAUNCH_PAGE = /^\/roles\/([^/?#]+)\/console(?:[?#]|$)/;
+/**
+ * A console launch page (`/roles/:role/console`): it opens the console by itself when reached from
+ * the bridge. Matched as the router matches it: in any case, with or without a trailing slash.
+ */
+const LAUNCH_PAGE = /^\/roles\/([^/?#]+)\/console\/?(?:[?#]|$)/i;
 
 /**
  * Where the switcher may send the browser back to: a switcher page, never a console launch page.

@@ -76,7 +76,9 @@ export function launchRoutes(deps: WebDeps): Router {
         maxJustification: JUSTIFICATION_MAX_LENGTH,
         scripts: autoSubmit ? ['/assets/launch.js'] : [],
       },
-      pageLocale(ctx),
+      // Its language switcher returns to the role in the picker: coming back to this page from the
+      // bridge's own POST /lang would open the console by itself (see switcherTarget).
+      { ...pageLocale(ctx), returnTo: `/roles/${encodeURIComponent(role.id)}` },
     );
   });
 

@@ -158,24 +158,31 @@ describe('GET /roles/:role/console', () => {
     ]);
   });
 
-  test('the language switcher on a launch page goes back to the role in the picker, never to a page that opens by itself', async () => {
-    // Another site's link: no auto-submit. One click on the switcher must not turn it into a
-    // same-origin visit that opens the console for that site's role, service and duration.
-    const { browser } = await signedIn();
-    const link = '/roles/dev-readonly/console?service=ram&duration=3600';
-    const page = await browser.get(link).set('Sec-Fetch-Site', 'cross-site').expect(200);
-    expect(page.text).not.toContain(SCRIPT);
-    const returnTo = /name="return_to" value="([^"]+)"/.exec(page.text)![1]!.replace(/&amp;/g, '&');
-    expect(returnTo).toBe('/roles/dev-readonly');
-    // A form that names the launch page anyway is sent to the same place.
-    const switched = await browser
-      .post('/lang')
-      .set('Sec-Fetch-Site', 'same-origin')
-      .type('form')
-      .send({ lang: 'zh-CN', return_to: link })
-      .expect(303);
-    expect(switched.headers.location).toBe('/roles/dev-readonly');
-  });
+  // The router matches paths whatever their case and with a trailing slash: so must the guard.
+  test.each([
+    '/roles/dev-readonly/console?service=ram&duration=3600',
+    '/roles/dev-readonly/Console?service=ram&duration=3600',
+    '/roles/dev-readonly/console/?service=ram&duration=3600',
+  ])(
+    'the language switcher on a launch page (%s) goes back to the role in the picker, never to a page that opens by itself',
+    async (link) => {
+      // Another site's link: no auto-submit. One click on the switcher must not turn it into a
+      // same-origin visit that opens the console for that site's role, service and duration.
+      const { browser } = await signedIn();
+      const page = await browser.get(link).set('Sec-Fetch-Site', 'cross-site').expect(200);
+      expect(page.text).not.toContain(SCRIPT);
+      const returnTo = /name="return_to" value="([^"]+)"/.exec(page.text)![1]!.replace(/&amp;/g, '&');
+      expect(returnTo).toBe('/roles/dev-readonly');
+      // A form that names the launch page anyway is sent to the same place.
+      const switched = await browser
+        .post('/lang')
+        .set('Sec-Fetch-Site', 'same-origin')
+        .type('form')
+        .send({ lang: 'zh-CN', return_to: link })
+        .expect(303);
+      expect(switched.headers.location).toBe('/roles/dev-readonly');
+    },
+  );
 
   test('launch.js is served as a static script', async () => {
     const { agent } = await testBridge(fake.op);
