@@ -35,6 +35,11 @@ export interface StartedAuthorization {
 }
 
 export type UserCodeOutcome = { ok: true; grant: DeviceGrant } | { ok: false; why: 'unknown' | DecisionRefusal };
+/**
+ * A real user code whose grant is gone: the CLI redeemed it (the code's entry outlives its grant).
+ * "Already used", which gives the attempt back: only a code the bridge never issued is a guess.
+ */
+const REDEEMED: UserCodeOutcome = { ok: false, why: 'already-decided' };
 
 /** Device authorizations over the store: started by the CLI, decided in the browser, redeemed once. */
 export class DeviceGrants {
@@ -69,8 +74,10 @@ export class DeviceGrants {
 
   /** The pending grant a (canonical) user code names, for the confirmation page. */
   async lookup(userCode: string): Promise<UserCodeOutcome> {
-    const grant = await this.grantOf(userCode);
-    if (!grant) return { ok: false, why: 'unknown' };
+    const entry = await this.deps.store.find<UserCodeEntry>(userCodeKey(secretHash(userCode)));
+    if (!entry) return { ok: false, why: 'unknown' };
+    const grant = await this.deps.store.find<DeviceGrant>(grantKey(entry.deviceCodeHash));
+    if (!grant) return REDEEMED;
     if (this.deps.clock.now() >= grant.expiresAt) return { ok: false, why: 'expired' };
     if (grant.status !== 'pending') return { ok: false, why: 'already-decided' };
     return { ok: true, grant };
@@ -87,7 +94,7 @@ export class DeviceGrants {
       refusal = typeof judged === 'string' ? judged : undefined;
       return typeof judged === 'string' ? current : judged;
     });
-    if (!grant) return { ok: false, why: 'unknown' };
+    if (!grant) return REDEEMED;
     return refusal ? { ok: false, why: refusal } : { ok: true, grant };
   }
 
@@ -115,11 +122,6 @@ export class DeviceGrants {
     const consumed = await this.deps.store.consume<DeviceGrant>(key);
     if (consumed?.status !== 'approved' || !consumed.identity) throw deviceCodeInvalid();
     return consumed as ApprovedGrant;
-  }
-
-  private async grantOf(userCode: string): Promise<DeviceGrant | undefined> {
-    const entry = await this.deps.store.find<UserCodeEntry>(userCodeKey(secretHash(userCode)));
-    return entry && this.deps.store.find<DeviceGrant>(grantKey(entry.deviceCodeHash));
   }
 }
 

@@ -193,6 +193,22 @@ describe('the confirmation page', () => {
     expect(refusalCode((await submit(browser, user_code)).text)).toBe('ERR_DEVICE_USER_CODE_USED');
     expect(refusalCode((await submit(browser, user_code, 'deny')).text)).toBe('ERR_DEVICE_USER_CODE_USED');
   });
+
+  test('a code the CLI has redeemed is still "already used", and entering it again is not a guess', async () => {
+    const bridge = await testBridge(op);
+    const cli = bridge.agent();
+    const { user_code, device_code } = await started(cli);
+    const browser = await signedIn(bridge, op);
+    await decide(browser, user_code, 'approve');
+    await poll(cli, device_code).expect(200);
+    // A reload or a back-and-post of the approval, more times than the guessing limit allows.
+    for (let i = 0; i < 6; i++) {
+      expect(refusalCode((await submit(browser, user_code)).text)).toBe('ERR_DEVICE_USER_CODE_USED');
+      expect(refusalCode((await submit(browser, user_code, 'approve')).text)).toBe('ERR_DEVICE_USER_CODE_USED');
+    }
+    const next = await started(bridge.agent());
+    expect((await submit(browser, next.user_code)).text).toContain('data-testid="device-confirm"');
+  });
 });
 
 describe('guessing user codes', () => {
