@@ -18,6 +18,7 @@ const USER_CODE_TRIES = 5;
 
 const grantKey = (deviceCodeHash: string) => `device:grant:${deviceCodeHash}`;
 const userCodeKey = (userCodeHash: string) => `device:user-code:${userCodeHash}`;
+const upstreamRefreshKey = (tokenHash: string) => `device:upstream-refresh:${tokenHash}`;
 
 /** The user code's entry: which grant it names (by the device code's hash, never the code). */
 interface UserCodeEntry {
@@ -96,6 +97,22 @@ export class DeviceGrants {
     });
     if (!grant) return REDEEMED;
     return refusal ? { ok: false, why: refusal } : { ok: true, grant };
+  }
+
+  /**
+   * Claims an IdP refresh token for one approval. Each CLI session needs one of its own (IdPs that
+   * rotate them revoke a token used twice), and the browser session that holds it is read by every
+   * request before any of them saves it: two approvals posted at once would both take it. The
+   * claim lasts as long as a grant; false when another approval has it.
+   */
+  claimUpstreamRefreshToken(token: string): Promise<boolean> {
+    const ttl = this.deps.settings.userCodeTtlSeconds + EXPIRED_GRACE_SECONDS;
+    return this.deps.store.insert(upstreamRefreshKey(secretHash(token)), true, ttl);
+  }
+
+  /** Gives a claimed token back when the approval it was claimed for did not happen. */
+  releaseUpstreamRefreshToken(token: string): Promise<void> {
+    return this.deps.store.destroy(upstreamRefreshKey(secretHash(token)));
   }
 
   /**

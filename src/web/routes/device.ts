@@ -49,6 +49,11 @@ export function deviceRoutes(deps: WebDeps, device: DeviceFlow): Router {
       await next();
       return;
     }
+    throughIdp(ctx, recent);
+  };
+
+  /** Sends the browser through the IdP and back to this code; `recent: false` makes the IdP ask again. */
+  const throughIdp = (ctx: Context, recent: boolean) => {
     const typed = ctx.method === 'GET' ? ctx.query.user_code : (ctx.request.body as Record<string, unknown> | undefined)?.user_code;
     const code = normalizeUserCode(typed);
     const back = code ? `/device?${new URLSearchParams({ user_code: formatUserCode(code) }).toString()}` : '/device';
@@ -57,7 +62,7 @@ export function deviceRoutes(deps: WebDeps, device: DeviceFlow): Router {
     const query = new URLSearchParams({ return_to: back });
     if (!recent) query.set('reauth', '1');
     // A decision posted from a page whose session has since ended: the chooser says so.
-    if (user === undefined && (ctx.state.sessionEnded || ctx.method === 'POST')) query.set('expired', '1');
+    if (ctx.state.user === undefined && (ctx.state.sessionEnded || ctx.method === 'POST')) query.set('expired', '1');
     ctx.redirect(`/login?${query.toString()}`);
     if (ctx.method === 'POST') ctx.status = 303;
   };
@@ -93,22 +98,34 @@ export function deviceRoutes(deps: WebDeps, device: DeviceFlow): Router {
     const slots = await device.attempts.reserve(identityKey(user));
     const code = normalizeUserCode(body.user_code);
     if (!code) return refuse(ctx, 'unknown');
+    const session = ctx.session as BrowserSession;
+    const refreshToken = decision === 'approve' ? session.connectorData?.refreshToken : undefined;
+    if (refreshToken && !(await device.grants.claimUpstreamRefreshToken(refreshToken))) {
+      // Another approval, posted at the same time from this browser, took it: fetch a new one.
+      // Marked here too, in case this request saves the session after the one that took it.
+      delete session.connectorData!.refreshToken;
+      session.upstreamRefreshTokenTaken = true;
+      await device.attempts.release(slots);
+      return throughIdp(ctx, true);
+    }
     const outcome =
       decision === undefined
         ? await device.grants.lookup(code)
         : await device.grants.decide(
             code,
-            decision === 'approve' ? { approve: true, identity: user, connectorData: ctx.session?.connectorData } : { approve: false },
+            decision === 'approve' ? { approve: true, identity: user, connectorData: session.connectorData } : { approve: false },
           );
     // Only a code that names no grant was a guess; a real one gives its attempt back.
     if (outcome.ok || outcome.why !== 'unknown') await device.attempts.release(slots);
-    if (!outcome.ok) return refuse(ctx, outcome.why);
+    if (!outcome.ok) {
+      if (refreshToken) await device.grants.releaseUpstreamRefreshToken(refreshToken);
+      return refuse(ctx, outcome.why);
+    }
 
     const { grant } = outcome;
     if (decision === undefined) return renderConfirmation(ctx, grant, formatUserCode(code));
 
     const approved = decision === 'approve';
-    const session = ctx.session as BrowserSession;
     if (approved && session.connectorData?.refreshToken) {
       // The grant holds the IdP refresh token now; it leaves the browser session for good.
       delete session.connectorData.refreshToken;

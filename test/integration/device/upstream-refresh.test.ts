@@ -3,7 +3,8 @@ import type { CliSession } from '../../../src/device/index.js';
 import { loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
 import { FakeOp, type FakeOpUser } from '../../helpers/fake-op.js';
 import { storedEntries } from '../../unit/device/store-entries.js';
-import { BOB, decide, loggedIn, poll, refresh, signedIn, started, type Bridge } from './flow.js';
+import { MemoryStore } from '../../../src/store/index.js';
+import { BOB, csrfOf, decide, loggedIn, poll, refresh, signedIn, started, submit, type Bridge } from './flow.js';
 
 /**
  * Issue 6: with `refreshGroups`, a CLI refresh re-reads the user at the IdP (refresh_token grant)
@@ -170,6 +171,50 @@ describe('refreshGroups: a CLI refresh re-reads the user at the IdP', () => {
     await refresh(first, firstTokens.refresh_token).expect(200);
     await refresh(second, secondTokens.refresh_token).expect(200);
   });
+});
+
+test('two approvals posted at once from one browser do not both take its IdP refresh token', async () => {
+  // The first approval is held at its grant until the second has got as far as it can: both read
+  // the browser session (and its token) before either saves it.
+  let firstGrant: string | undefined;
+  let letFirstGo!: () => void;
+  const secondArrived = new Promise<void>((resolve) => (letFirstGo = resolve));
+  class HeldStore extends MemoryStore {
+    override async insert(key: string, value: unknown, ttlSeconds: number): Promise<boolean> {
+      const inserted = await super.insert(key, value, ttlSeconds);
+      if (firstGrant !== undefined && key.startsWith('device:upstream-refresh:')) letFirstGo();
+      return inserted;
+    }
+    override async update<T>(key: string, updater: (current: T) => T, ttlSeconds?: number): Promise<T | undefined> {
+      if (key.startsWith('device:grant:') && firstGrant === undefined) {
+        firstGrant = key;
+        await secondArrived;
+      } else if (key.startsWith('device:grant:') && key !== firstGrant) letFirstGo();
+      return super.update(key, updater, ttlSeconds);
+    }
+  }
+  const bridge = await testBridge(op, { config: withRefreshGroups, store: (clock) => new HeldStore(clock) });
+  const browser = await signedIn(bridge, op, READER);
+  const [first, second] = [bridge.agent(), bridge.agent()];
+  const [one, two] = [await started(first), await started(second)];
+  const pages = [await submit(browser, one.user_code), await submit(browser, two.user_code)];
+  const approve = (userCode: string, page: { text: string }) =>
+    browser
+      .post('/device')
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), user_code: userCode, decision: 'approve' });
+  const [a, b] = await Promise.all([approve(one.user_code, pages[0]!), approve(two.user_code, pages[1]!)]);
+
+  // One is approved with the token; the other goes through the IdP for a token of its own.
+  expect(a.text).toContain('data-testid="device-approved"');
+  expect([b.status, b.headers.location]).toEqual([303, `/login?return_to=${encodeURIComponent(`/device?user_code=${two.user_code}`)}`]);
+  expect((await loginThroughFakeOp(browser, op, `/device?user_code=${two.user_code}`)).status).toBe(302);
+  await decide(browser, two.user_code, 'approve');
+  await poll(first, one.device_code).expect(200);
+  await poll(second, two.device_code).expect(200);
+  const upstream = cliSessions(bridge).map((s) => s.connectorData?.refreshToken);
+  expect(upstream).toHaveLength(2);
+  expect(new Set(upstream).size).toBe(2);
 });
 
 describe('without refreshGroups', () => {
