@@ -65,7 +65,14 @@ export class FakeOp {
   readonly tokenGrants: string[] = [];
   private readonly codes = new Map<
     string,
-    { nonce: string | null; challenge: string | null; clientId: string | null; scope: string; next: NextResponse }
+    {
+      nonce: string | null;
+      challenge: string | null;
+      clientId: string | null;
+      redirectUri: string | null;
+      scope: string;
+      next: NextResponse;
+    }
   >();
   /** Live refresh tokens, each for the user it was issued to (by `sub`). */
   private readonly refreshTokens = new Map<string, string>();
@@ -132,6 +139,7 @@ export class FakeOp {
           nonce: q.get('nonce'),
           challenge: q.get('code_challenge'),
           clientId: q.get('client_id'),
+          redirectUri: q.get('redirect_uri'),
           scope: q.get('scope') ?? '',
           next,
         });
@@ -156,7 +164,10 @@ export class FakeOp {
         if (this.challengeInvalidClient) res.setHeader('WWW-Authenticate', 'Basic realm="fake-op", error="invalid_client"');
         return json(401, { error: 'invalid_client' });
       }
-      if (!grant || grant.challenge !== challenge) return json(400, { error: 'invalid_grant' });
+      // RFC 6749 §4.1.3: the redirect_uri must be the one the authorization request named.
+      if (!grant || grant.challenge !== challenge || body.get('redirect_uri') !== grant.redirectUri) {
+        return json(400, { error: 'invalid_grant' });
+      }
       return json(200, {
         access_token: randomBytes(16).toString('base64url'),
         token_type: 'Bearer',

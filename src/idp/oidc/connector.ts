@@ -84,7 +84,10 @@ export class OidcConnector implements RedirectConnector {
 
   async finishLogin(answer: IdpAnswer, secrets: FlowSecrets): Promise<LoginResult> {
     if (answer.kind !== 'redirect') throw new BridgeError('ERR_BAD_REQUEST', { detail: { reason: 'OIDC answers arrive as redirects' } });
-    const callbackUrl = answer.url;
+    // The exchange names the redirect URI the authorization request named (RFC 6749 §4.1.3):
+    // openid-client takes it from this URL, so only the answer's parameters come from the request.
+    const callbackUrl = new URL(this.idp.redirectUri);
+    callbackUrl.search = answer.url.search;
     const idpError = callbackUrl.searchParams.get('error');
     if (idpError !== null) {
       throw new BridgeError('ERR_AUTH_IDP_ERROR', {

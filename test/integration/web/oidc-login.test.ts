@@ -1,3 +1,5 @@
+import { createServer, request, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { FakeOp } from '../../helpers/fake-op.js';
 import { storedEntries } from '../../unit/device/store-entries.js';
 import { followOp, loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
@@ -41,6 +43,35 @@ describe('OIDC sign-in', () => {
     expect(q.get('redirect_uri')).toBe('http://127.0.0.1:8080/oidc/demo/callback');
     expect(q.get('scope')).toBe('openid email profile groups');
     expect(cookieNames(start)).toContain('rambridge.flow');
+  });
+
+  test('the code exchange names the configured redirect URI, whatever host the request line names', async () => {
+    // An absolute-form request target (`GET http://elsewhere/oidc/demo/callback?…`) is routed by
+    // its path; the redirect_uri sent with the code must still be the one the authorization
+    // request named (RFC 6749 §4.1.3), never one taken from the request.
+    const { app, agent } = await testBridge(op);
+    const browser = agent();
+    const start = await browser.get('/login').expect(302);
+    const callback = await followOp(start.headers.location!);
+    const cookies = (start.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ');
+    const server = createServer(app.callback());
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const answer = await new Promise<IncomingMessage>((resolve, reject) =>
+        request(
+          { host: '127.0.0.1', port, path: `http://elsewhere.example${callback.pathname}${callback.search}`, headers: { Cookie: cookies } },
+          resolve,
+        )
+          .on('error', reject)
+          .end(),
+      );
+      answer.resume();
+      // The fake OP refuses a code exchanged with another redirect_uri, as RFC 6749 requires.
+      expect([answer.statusCode, answer.headers.location]).toEqual([302, '/roles']);
+    } finally {
+      server.close();
+    }
   });
 
   test('return_to survives the round trip, and only when it is safe', async () => {
