@@ -15,12 +15,15 @@ export type RedisConnectionConfig = Pick<RedisStoreConfig, 'keyPrefix'> &
 
 /**
  * Options every topology shares. A command fails after one reconnection attempt instead of
- * queueing for ~20 s (ioredis' default): requests answer 503 and the CLI exits while the client
- * keeps reconnecting in the background.
+ * queueing for ~20 s (ioredis' default), or after 5 s without an answer: requests answer 503 and
+ * the CLI exits while the client keeps reconnecting in the background.
  */
 const COMMON: RedisOptions = {
   maxRetriesPerRequest: 1,
   connectTimeout: 5000,
+  // A Redis that stops answering while its connection stays up (a stalled process, a black-holed
+  // link) would otherwise hold every request forever: 503 after 5 s instead.
+  commandTimeout: 5000,
   retryStrategy: (times) => Math.min(times * 100, 2000),
   // After a Sentinel failover the old primary turns replica and refuses writes with READONLY:
   // reconnect (to the primary the Sentinels now name) and resend, which is safe because a

@@ -160,12 +160,17 @@ export class RedisStore implements Store {
       const pipeline = this.redis.pipeline() as unknown as WriteCommands & ChainableCommander;
       void command(pipeline); // queued, not sent: a pipeline command returns the pipeline
       pipeline.wait(acks, this.replicaAckTimeoutMs);
-      const [[error, result], [, acked]] = (await pipeline.exec()) as Array<[Error | null, unknown]> as [
+      const [[error, result], [waitError, acked]] = (await pipeline.exec()) as Array<[Error | null, unknown]> as [
         [Error | null, T],
-        [Error | null, number],
+        [Error | null, number | undefined],
       ];
-      if (error) throw error;
-      if (acked < acks) throw new Error(`the write reached ${acked} of ${acks} replicas within ${this.replicaAckTimeoutMs} ms`);
+      // A WAIT that Redis refused (an ACL without it, a managed service that disables it) proves
+      // nothing about the replicas: the write does not count.
+      const refused = error ?? waitError;
+      if (refused) throw refused;
+      if (typeof acked !== 'number' || acked < acks) {
+        throw new Error(`the write reached ${acked} of ${acks} replicas within ${this.replicaAckTimeoutMs} ms`);
+      }
       return result;
     });
   }
@@ -175,11 +180,13 @@ export class RedisStore implements Store {
     try {
       return await command();
     } catch (err) {
+      // The error is not kept as the cause: ioredis puts the command on it (`command.args`), which
+      // holds the key and the value being written (a session id, an IdP refresh token, STS
+      // credentials), and the error log would print them. Its message names no argument.
       throw new BridgeError('ERR_UNAVAILABLE', {
         userMessage: 'The shared store (Redis) is unavailable.',
         hint: 'Check that Redis is running, reachable from rambridge (store.url, store.sentinel or store.cluster), and accepts its credentials.',
         detail: { store: 'redis', target: this.target, reason: (err as Error).message, lastConnectionError: this.lastError },
-        cause: err,
       });
     }
   }

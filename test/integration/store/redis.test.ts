@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { inspect, promisify } from 'node:util';
 import request from 'supertest';
 import { createApp } from '../../../src/app.js';
 import { ManualClock, systemClock } from '../../../src/clock.js';
 import { CliSessions } from '../../../src/device/index.js';
-import { isBridgeError } from '../../../src/errors.js';
+import { isBridgeError, type BridgeError } from '../../../src/errors.js';
 import { createLogger } from '../../../src/log.js';
 import { createStore, RedisStore } from '../../../src/store/index.js';
 import { demoConfig } from '../../helpers/config.js';
@@ -83,6 +83,40 @@ describe('RedisStore specifics', () => {
     expect(JSON.stringify({ message: e.message, detail: e.detail })).not.toContain('s3cret-pw');
     await expect(store.find('k')).rejects.toMatchObject({ code: 'ERR_UNAVAILABLE' });
   });
+});
+
+describe('RedisStore when Redis refuses or stalls', () => {
+  const clock = new ManualClock();
+  let store: RedisStore;
+  beforeEach(() => (store = new RedisStore({ url: redis.url, keyPrefix: 'refusing:' }, clock)));
+  afterEach(() => store.close());
+
+  test('a refused write (Redis full) is ERR_UNAVAILABLE that carries neither the key nor the value', async () => {
+    // noeviction, which docs/operations.md recommends: a full Redis refuses writes (OOM). ioredis
+    // puts the command's arguments on the error; the error log would print them.
+    await redis.raw.config('SET', 'maxmemory', '1');
+    try {
+      const err = await store.upsert('session:SECRET-SESSION-ID', { refreshToken: 'SECRET-REFRESH-TOKEN' }, 60).catch((e: unknown) => e);
+      expect(isBridgeError(err, 'ERR_UNAVAILABLE')).toBe(true);
+      expect((err as BridgeError).detail).toMatchObject({ reason: expect.stringMatching(/^OOM /) });
+      const everything = inspect(err, { depth: Infinity, showHidden: true });
+      expect(everything).not.toContain('SECRET-SESSION-ID');
+      expect(everything).not.toContain('SECRET-REFRESH-TOKEN');
+    } finally {
+      await redis.raw.config('SET', 'maxmemory', '0');
+    }
+  });
+
+  test('a Redis that stops answering on an open connection is ERR_UNAVAILABLE after 5 s, not a request held forever', async () => {
+    await store.upsert('k', 'v', 60);
+    // Every client is held for 7 s: without a command timeout the read would answer 'v' after it.
+    await redis.raw.call('CLIENT', 'PAUSE', '7000', 'ALL');
+    try {
+      await expect(store.find('k')).rejects.toMatchObject({ code: 'ERR_UNAVAILABLE', detail: { reason: 'Command timed out' } });
+    } finally {
+      await redis.raw.call('CLIENT', 'UNPAUSE');
+    }
+  }, 15_000);
 });
 
 describe('/readyz with a Redis store', () => {
@@ -203,7 +237,13 @@ describe('Redis ACL users', () => {
   let acl: RunningRedis;
   beforeAll(async () => {
     // The default user is off: only `rambridge` with its password may connect.
-    acl = await startRedisServer({ args: ['--user', 'default', 'off', '--user', 'rambridge', 'on', '>acl-s3cret', '~*', '+@all'] });
+    acl = await startRedisServer({
+      args: [
+        ...['--user', 'default', 'off', '--user', 'rambridge', 'on', '>acl-s3cret', '~*', '+@all'],
+        // As some managed services do: everything but WAIT.
+        ...['--user', 'no-wait', 'on', '>acl-s3cret', '~*', '+@all', '-wait'],
+      ],
+    });
   });
   afterAll(() => acl?.stop());
 
@@ -227,6 +267,21 @@ describe('Redis ACL users', () => {
       const err = (await store.ping().catch((e: unknown) => e)) as { code: string; detail: unknown; message: string };
       expect(err.code).toBe('ERR_UNAVAILABLE');
       expect(JSON.stringify([err.message, err.detail])).not.toContain('wrong-pw-x');
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('replicaAcks: a write counts only when WAIT answers; Redis refusing WAIT is not an acknowledgement', async () => {
+    const store = new RedisStore(
+      { url: `redis://127.0.0.1:${acl.port}`, username: 'no-wait', password: 'acl-s3cret', keyPrefix: 'acl:', replicaAcks: 1 },
+      new ManualClock(),
+    );
+    try {
+      await expect(store.upsert('k', 'v', 60)).rejects.toMatchObject({
+        code: 'ERR_UNAVAILABLE',
+        detail: { reason: expect.stringMatching(/NOPERM/) },
+      });
     } finally {
       await store.close();
     }
