@@ -34,7 +34,12 @@ export const redisStoreSchema = z
   .strictObject({
     type: z.literal('redis'),
     /** One Redis: `redis://[user:password@]host[:port][/db]`, or `rediss://` for TLS. Use ${VAR} for the password. */
-    url: z.url({ protocol: /^rediss?$/, error: 'a redis:// or rediss:// URL' }).optional(),
+    url: z
+      .url({ protocol: /^rediss?$/, error: 'a redis:// or rediss:// URL' })
+      // The scheme in lower case: the client turns TLS on only for a URL that starts `rediss://`,
+      // so `REDISS://` would connect in plain text (and escape the plain-text warning).
+      .transform((url) => url.replace(/^rediss?:/i, (scheme) => scheme.toLowerCase()))
+      .optional(),
     /** A primary and its replicas watched by Redis Sentinel: the client asks the Sentinels where the primary is now. */
     sentinel: z
       .strictObject({

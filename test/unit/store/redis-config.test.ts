@@ -36,6 +36,15 @@ describe('store: redis configuration', () => {
     expect(r.ok && r.config.warnings).toEqual([]);
   });
 
+  test('the scheme is read in any case and kept in lower case: REDISS:// is TLS, Redis:// to another host a warning', () => {
+    const tls = withStore({ type: 'redis', url: 'REDISS://:pw@redis.internal:6380', encryptionKeys });
+    expect(tls.ok && tls.config.store).toMatchObject({ url: 'rediss://:pw@redis.internal:6380' });
+    expect(tls.ok && tls.config.warnings).toEqual([]);
+    const plain = withStore({ type: 'redis', url: 'Redis://:pw@redis.internal:6379', encryptionKeys });
+    expect(plain.ok && plain.config.store).toMatchObject({ url: 'redis://:pw@redis.internal:6379' });
+    expect(plain.ok && plain.config.warnings).toEqual([expect.stringContaining('plain redis://')]);
+  });
+
   test('without encryption keys, values at rest in plain text are a warning', () => {
     const r = withStore({ type: 'redis', url: 'rediss://:pw@redis.internal:6380/2' });
     expect(r.ok && r.config.warnings).toEqual([expect.stringContaining('store.encryptionKeys is not set')]);
