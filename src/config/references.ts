@@ -60,6 +60,26 @@ export function checkReferences(raw: unknown): ConfigProblem[] {
       }
     });
   }
+  problems.push(...checkIdpReferences(raw, idps, grants));
+  return problems;
+}
+
+/**
+ * `grants[].when.idps` and `support.adminIdps` name configured IdPs: a misspelt id would limit a
+ * grant to an IdP nobody signs in through. A file without an `idps` section (a mapping on its own,
+ * for `rambridge explain`) has nothing to check them against.
+ */
+function checkIdpReferences(raw: unknown, idps: Entry[], grants: Entry[]): ConfigProblem[] {
+  if (!isRecord(raw) || !Array.isArray(raw.idps)) return [];
+  const known = new Set(idps.map((i) => str(i.value.id)).filter((id): id is string => id !== undefined));
+  const unknown = (list: unknown, path: string): ConfigProblem[] =>
+    (Array.isArray(list) ? list : []).flatMap((id, j) =>
+      typeof id === 'string' && !known.has(id)
+        ? [{ path: `${path}[${j}]`, message: `unknown IdP "${id}" (known: ${[...known].join(', ') || 'none'})` }]
+        : [],
+    );
+  const problems = grants.flatMap((g) => (isRecord(g.value.when) ? unknown(g.value.when.idps, `grants[${g.index}].when.idps`) : []));
+  if (isRecord(raw.support)) problems.push(...unknown(raw.support.adminIdps, 'support.adminIdps'));
   return problems;
 }
 

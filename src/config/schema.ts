@@ -267,6 +267,11 @@ const elevationSchema = z.strictObject({
 });
 
 const grantConditionsSchema = z.strictObject({
+  /**
+   * The user must have signed in through one of these IdPs (their `idps[].id`). Group names are
+   * each IdP's own: without this, a group of the same name at any configured IdP matches.
+   */
+  idps: z.array(slug).min(1).optional(),
   /** The user's email must be in one of these domains. */
   emailDomains: z.array(z.string().min(1)).min(1).optional(),
   /** The IdP must report a second factor in `amr` (mfa, otp, hwk, swk, fido…). */
@@ -318,6 +323,8 @@ const supportSchema = z.strictObject({
    * shows them the `rambridge explain` command for the user's groups. Nobody else sees it.
    */
   adminGroups: z.array(z.string().min(1)).default(DEFAULTS.support.adminGroups),
+  /** Only members of `adminGroups` signed in through one of these IdPs (`idps[].id`); default any IdP. */
+  adminIdps: z.array(slug).min(1).optional(),
 });
 
 /** One process only: state dies with it, and `rambridge sessions` cannot reach it. */

@@ -79,6 +79,7 @@ function resolve(raw: RawConfig): BridgeConfig {
         'every sign-in fails (ERR_TRANSPORT_INSECURE); set trustProxy to the number of proxies in front of it',
     );
   }
+  warnings.push(...idpScopeWarnings(raw));
   if (raw.store.type === 'redis') warnings.push(...redisWarnings(raw.store));
   return {
     server: { ...raw.server, publicUrl },
@@ -114,6 +115,31 @@ function redisWarnings(store: RedisStoreConfig): string[] {
   }
   if (!store.encryptionKeys) {
     warnings.push(`store.encryptionKeys is not set: identities, sessions and IdP refresh tokens are stored in Redis in plain text`);
+  }
+  return warnings;
+}
+
+/**
+ * With several IdPs, a group name means nothing on its own: whoever names groups at any of them (a
+ * partner's administrator, a user who may create groups) gets what a grant gives that name.
+ * Allowed, as one IdP's groups may be meant for all, but said at start for each unlimited grant.
+ */
+function idpScopeWarnings(raw: RawConfig): string[] {
+  if (raw.idps.length < 2) return [];
+  const ids = raw.idps.map((idp) => idp.id).join(', ');
+  const warnings = raw.grants.flatMap((grant, i) =>
+    grant.when?.idps
+      ? []
+      : [
+          `grants[${i}]${grant.id ? ` (${grant.id})` : ''} has no when.idps: its groups are matched at every IdP (${ids}), ` +
+            'so a group of that name at any of them gives its roles; limit it with when.idps',
+        ],
+  );
+  if (raw.support.adminGroups.length > 0 && !raw.support.adminIdps) {
+    warnings.push(
+      `support.adminGroups are matched at every IdP (${ids}), so a group of that name at any of them shows the explain ` +
+        'command; limit them with support.adminIdps',
+    );
   }
   return warnings;
 }

@@ -17,8 +17,8 @@ export interface RoleChoice {
 /** Why a grant naming a role did not apply to this user. */
 export interface DeniedGrant {
   grant: string;
-  why: 'no-matching-group' | 'email-domain' | 'mfa-required';
-  /** The patterns, domains or methods that were needed. */
+  why: 'no-matching-group' | 'idp' | 'email-domain' | 'mfa-required';
+  /** The patterns, IdP ids, domains or methods that were needed. */
   needed: string[];
 }
 
@@ -93,6 +93,12 @@ export class RoleMapper {
 
   /** The condition of `grant` this identity fails, if any. */
   private denial(grant: Grant, identity: Identity): DeniedGrant | undefined {
+    // Group names are each IdP's own: the same name at another IdP (a partner's, a test one) is
+    // not the group the grant was written for.
+    const idps = grant.when?.idps;
+    if (idps && !idps.includes(identity.idp)) {
+      return { grant: grant.id, why: 'idp', needed: idps };
+    }
     const domains = grant.when?.emailDomains;
     if (domains && !domains.some((d) => emailDomain(identity.email) === asciiLowerCase(d))) {
       return { grant: grant.id, why: 'email-domain', needed: domains };

@@ -36,15 +36,20 @@ export function noRolesPage(config: BridgeConfig, user: Identity): NoRolesPage {
   };
 }
 
-/** Whether one of the user's groups is (or matches a glob) in `support.adminGroups`. */
-export function isAdministrator(config: Pick<BridgeConfig, 'support'>, user: Pick<Identity, 'groups'>): boolean {
+/**
+ * Whether one of the user's groups is (or matches a glob) in `support.adminGroups`, signed in
+ * through an IdP of `support.adminIdps` when it is set (group names are each IdP's own).
+ */
+export function isAdministrator(config: Pick<BridgeConfig, 'support'>, user: Pick<Identity, 'groups' | 'idp'>): boolean {
+  const { adminIdps } = config.support;
+  if (adminIdps && !adminIdps.includes(user.idp)) return false;
   const patterns = config.support.adminGroups.map(compileGlob);
   return user.groups.some((group) => patterns.some((matches) => matches(group)));
 }
 
-/** `rambridge explain` for exactly this user's groups and email, quoted for a POSIX shell. */
+/** `rambridge explain` for exactly this user's IdP, groups and email, quoted for a POSIX shell. */
 function explainCommand(user: Identity): string {
-  const parts = ['rambridge explain -c CONFIG.yaml', '--groups', shellQuote(user.groups.join(','))];
+  const parts = ['rambridge explain -c CONFIG.yaml', '--idp', shellQuote(user.idp), '--groups', shellQuote(user.groups.join(','))];
   if (user.email) parts.push('--email', shellQuote(user.email));
   if (user.amr.length > 0) parts.push('--amr', shellQuote(user.amr.join(',')));
   return parts.join(' ');

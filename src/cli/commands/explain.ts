@@ -8,6 +8,7 @@ import { helpText } from '../i18n/help.js';
 interface ExplainOptions {
   config: string;
   groups: string;
+  idp?: string;
   email?: string;
   amr?: string;
   role?: string;
@@ -20,6 +21,7 @@ export function registerExplain(program: Command): void {
     .description(helpText('explain.description'))
     .requiredOption('-c, --config <file>', helpText('explain.config'))
     .option('-g, --groups <list>', helpText('explain.groups'), '')
+    .option('--idp <id>', helpText('explain.idp'))
     .option('-e, --email <email>', helpText('explain.email'))
     .option('--amr <list>', helpText('explain.amr'))
     .option('-r, --role <id>', helpText('explain.role'))
@@ -34,7 +36,8 @@ export function registerExplain(program: Command): void {
 /** The text (or JSON) `rambridge explain` prints; pure so tests can call it. */
 export function explain(config: Pick<MappingConfig, 'roles' | 'grants'>, opts: Omit<ExplainOptions, 'config'>): string {
   const identity: Identity = {
-    idp: 'explain',
+    // Without --idp the user signed in through no configured IdP: grants limited by when.idps say so.
+    idp: opts.idp ?? '',
     issuer: 'explain',
     subject: 'explain',
     email: opts.email,
@@ -75,6 +78,8 @@ function describeDenial(d: DeniedGrant): string {
   switch (d.why) {
     case 'no-matching-group':
       return `  grant ${d.grant}: needs one of the groups ${d.needed.map((n) => `"${n}"`).join(', ')}\n`;
+    case 'idp':
+      return `  grant ${d.grant}: groups match, but only when signed in through IdP ${d.needed.map((n) => `"${n}"`).join(' or ')} (--idp)\n`;
     case 'email-domain':
       return `  grant ${d.grant}: groups match, but the email must be in ${d.needed.join(', ')}\n`;
     case 'mfa-required':

@@ -214,7 +214,7 @@ describe('the no-roles page', () => {
     expect(page.status).toBe(403);
     expect(page.text).toContain('data-testid="admin-command"');
     expect(page.text).toContain(
-      'rambridge explain -c CONFIG.yaml --groups &#39;cloud-admins-emea,marketing&#39; --email &#39;mallory@example.com&#39; --amr &#39;pwd&#39;',
+      'rambridge explain -c CONFIG.yaml --idp &#39;demo&#39; --groups &#39;cloud-admins-emea,marketing&#39; --email &#39;mallory@example.com&#39; --amr &#39;pwd&#39;',
     );
     expect(page.text).toContain('<strong>Cloud team</strong>');
   });

@@ -222,6 +222,41 @@ describe('an invalid configuration', () => {
     });
   });
 
+  describe('grants and support.adminGroups limited to IdPs', () => {
+    const text = (grant: string, support = '', idps = ['corp', 'partner']) =>
+      `server: {publicUrl: "https://b.example.com", sessionSecrets: ["${'k'.repeat(32)}"], trustProxy: 1}\n` +
+      `idps: [${idps.map((id) => `{id: ${id}, type: oidc, issuer: "https://${id}.example.com", clientId: c}`).join(', ')}]\n` +
+      'accounts: [{alias: a, id: "1111222233334444"}]\n' +
+      'roles: [{id: r, account: a, role: r1}]\n' +
+      `grants: [${grant}]\n` +
+      support;
+
+    test('each IdP named must be configured', () => {
+      expect(parseConfigText(text('{groups: [g], roles: [r], when: {idps: [corp]}}'), {}).grants[0]!.when).toEqual({ idps: ['corp'] });
+      expect(() => parseConfigText(text('{groups: [g], roles: [r], when: {idps: [corp, crop]}}'), {})).toThrow(
+        /grants\[0\]\.when\.idps\[1\]: unknown IdP "crop" \(known: corp, partner\)/,
+      );
+      expect(() => parseConfigText(text('{groups: [g], roles: [r], when: {idps: []}}'), {})).toThrow(/grants\[0\]\.when\.idps/);
+      expect(() => parseConfigText(text('{groups: [g], roles: [r]}', 'support: {adminGroups: [ops], adminIdps: [nope]}\n'), {})).toThrow(
+        /support\.adminIdps\[0\]: unknown IdP "nope"/,
+      );
+    });
+
+    test('with several IdPs, each grant (and adminGroups) matched at every IdP is said at start; with one IdP nothing is', () => {
+      const warnings = (grant: string, support = '', idps?: string[]) => parseConfigText(text(grant, support, idps), {}).warnings;
+      expect(warnings('{id: ops, groups: [g], roles: [r]}, {groups: [h], roles: [r], when: {idps: [corp]}}')).toEqual([
+        expect.stringMatching(/^grants\[0\] \(ops\) has no when\.idps: its groups are matched at every IdP \(corp, partner\)/),
+      ]);
+      expect(warnings('{groups: [g], roles: [r], when: {idps: [corp]}}', 'support: {adminGroups: [ops]}\n')).toEqual([
+        expect.stringMatching(/^support\.adminGroups are matched at every IdP/),
+      ]);
+      expect(warnings('{groups: [g], roles: [r], when: {idps: [partner]}}', 'support: {adminGroups: [ops], adminIdps: [corp]}\n')).toEqual(
+        [],
+      );
+      expect(warnings('{groups: [g], roles: [r]}', 'support: {adminGroups: [ops]}\n', ['corp'])).toEqual([]);
+    });
+  });
+
   test('a saml-post role with a sessionPolicy is refused: the role SSO post cannot narrow the session', () => {
     const text = (mode: string) =>
       `server: {publicUrl: "https://b.example.com", sessionSecrets: ["${'k'.repeat(32)}"]}\n` +

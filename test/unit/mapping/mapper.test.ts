@@ -1,3 +1,5 @@
+import { explain } from '../../../src/cli/commands/explain.js';
+import { parseConfigText } from '../../../src/config/index.js';
 import type { Identity } from '../../../src/idp/identity.js';
 import { RoleMapper, compileGlob } from '../../../src/mapping/index.js';
 import { configFromYaml } from '../../helpers/config.js';
@@ -122,6 +124,42 @@ describe('RoleMapper.explain', () => {
 
   test('an unknown role is reported as such', () => {
     expect(mapper.explain(user(['eng-a']), 'nope')).toEqual({ granted: false, role: undefined, denials: [] });
+  });
+});
+
+describe('a grant limited to IdPs (when.idps)', () => {
+  // Two IdPs whose group names nobody coordinates: the corporate one, and a partner's.
+  const twoIdps = parseConfigText(
+    [
+      'server: {publicUrl: "https://bridge.example.com", sessionSecrets: ["' + 'k'.repeat(32) + '"]}',
+      'idps:',
+      '  - {id: corp, type: oidc, issuer: "https://idp.example.com", clientId: rambridge}',
+      '  - {id: partner, type: oidc, issuer: "https://partner.example.net", clientId: rambridge}',
+      'accounts: [{alias: prod, id: "5555666677778888"}]',
+      'roles: [{id: prod-admin, account: prod, role: admin}, {id: prod-read, account: prod, role: reader}]',
+      'grants:',
+      '  - {id: admins, groups: [cloud-admins], roles: [prod-admin], when: {idps: [corp]}}',
+      '  - {id: readers, groups: [cloud-admins], roles: [prod-read]}',
+    ].join('\n'),
+    {},
+  );
+  const m = new RoleMapper(twoIdps.roles, twoIdps.grants);
+  const partnerUser = user(['cloud-admins'], { idp: 'partner', issuer: 'https://partner.example.net', subject: 'mallory' });
+
+  test('the same group name at another IdP does not satisfy it; a grant without idps still matches at every IdP', () => {
+    expect(m.rolesFor(user(['cloud-admins'])).map((c) => c.role.id)).toEqual(['prod-admin', 'prod-read']);
+    expect(m.rolesFor(partnerUser).map((c) => c.role.id)).toEqual(['prod-read']);
+  });
+
+  test('explain names the IdPs the grant needs', () => {
+    expect(m.explain(partnerUser, 'prod-admin')).toMatchObject({
+      granted: false,
+      denials: [{ grant: 'admins', why: 'idp', needed: ['corp'] }],
+    });
+    expect(explain(twoIdps, { groups: 'cloud-admins', idp: 'partner', role: 'prod-admin' })).toContain(
+      'grant admins: groups match, but only when signed in through IdP "corp" (--idp)',
+    );
+    expect(explain(twoIdps, { groups: 'cloud-admins', idp: 'corp', role: 'prod-admin' })).toMatch(/^GRANTED prod-admin/);
   });
 });
 

@@ -37,9 +37,16 @@ test('administrators by exact group or glob; the command quotes what the IdP sen
   expect(noRolesPage(config, user(['ops-emea', 'x y']))).toEqual({
     groupClaims: ['groups'],
     support: { contact: 'IT', url: 'https://desk.example.com/' },
-    adminCommand: "rambridge explain -c CONFIG.yaml --groups 'ops-emea,x y' --email 'o'\\''brien@example.com' --amr 'pwd'",
+    adminCommand: "rambridge explain -c CONFIG.yaml --idp 'corp' --groups 'ops-emea,x y' --email 'o'\\''brien@example.com' --amr 'pwd'",
   });
   expect(noRolesPage(config, user(['dev'])).adminCommand).toBeUndefined();
+});
+
+test("with adminIdps, only members signed in through one of those IdPs are administrators (group names are each IdP's own)", () => {
+  const config = configFromYaml('support: {adminGroups: [cloud-admin], adminIdps: [corp]}');
+  expect(isAdministrator(config, user(['cloud-admin']))).toBe(true);
+  expect(isAdministrator(config, { ...user(['cloud-admin']), idp: 'partner' })).toBe(false);
+  expect(noRolesPage(config, { ...user(['cloud-admin']), idp: 'partner' }).adminCommand).toBeUndefined();
 });
 
 test('a contact link must be http(s), a contact not empty, and nothing unknown', () => {
