@@ -47,7 +47,7 @@ export class RedisStore implements Store {
     options: RedisOptions = {},
   ) {
     this.target = describeTarget(config);
-    this.sealer = config.encryptionKeys && new ValueSealer(config.encryptionKeys);
+    this.sealer = config.encryptionKeys && new ValueSealer(config.encryptionKeys, config.keyPrefix);
     this.replicaAcks = config.replicaAcks ?? (config.sentinel || config.cluster ? DEFAULTS.store.replicaAcksReplicated : 0);
     this.redis = connectRedis(config, options) as RedisClient & ScriptCommands;
     // Without a listener ioredis prints every failed reconnection; the cause reaches callers instead.

@@ -53,7 +53,7 @@ describe('encrypted Redis store', () => {
     await signedIn(bridge, op, ALICE);
     const { tokens } = await loggedIn(bridge, op, ALICE);
     const dump = await everythingStored('sealed-1:');
-    expect(dump).toContain('$rb1.k-new.');
+    expect(dump).toContain('$rb2.k-new.');
     for (const secret of ['alice@example.com', 'alice-sub', 'rambridge-dev', 'alice-laptop', tokens.refresh_token]) {
       expect(dump).not.toContain(secret);
     }
@@ -85,6 +85,15 @@ describe('encrypted Redis store', () => {
     expect(await store.find('cli:session:alice')).toEqual({ user: 'alice' });
   });
 
+  test('a sealed entry copied to another bridge sharing the Redis and the key (another prefix) does not open', async () => {
+    const clock = new ManualClock();
+    const staging = open('staging-5:', [NEW], clock);
+    const production = open('prod-5:', [NEW], clock);
+    await staging.upsert('session:x', { identity: { subject: 'staging-admin' } }, 60);
+    await raw.set('prod-5:session:x', (await raw.get('staging-5:session:x'))!);
+    expect(await production.find('session:x')).toBeUndefined();
+  });
+
   test('a plain entry planted in Redis is not read by an encrypting store', async () => {
     const clock = new ManualClock();
     const store = open('sealed-4:', [NEW], clock);
@@ -106,7 +115,7 @@ describe('an entry the store cannot read (encryption turned on, or its key remov
     await new SlidingWindow({ store: open('unreadable-1:', undefined, clock), clock }).take('device:starts:ip:x', 30, 600);
     const sealed = new SlidingWindow({ store: open('unreadable-1:', [NEW], clock), clock });
     await expect(settles(sealed.take('device:starts:ip:x', 30, 600))).resolves.toMatchObject({ key: 'device:starts:ip:x' });
-    expect(await raw.get('unreadable-1:device:starts:ip:x')).toContain('$rb1.k-new.');
+    expect(await raw.get('unreadable-1:device:starts:ip:x')).toContain('$rb2.k-new.');
   });
 
   test('a CLI session index sealed with a key since removed: a new session is indexed', async () => {
@@ -149,7 +158,7 @@ describe('credentials kept for their page (POST-redirect-GET)', () => {
     const alice = { idp: 'demo', issuer: op.issuer, subject: ALICE.sub, email: ALICE.email, groups: [], amr: ['pwd'] };
     const id = await shown.keep(issued, 'dev-readonly', alice, 'the-session-csrf-token');
     const dump = await everythingStored('sealed-shown:');
-    expect(dump).toContain('$rb1.k-new.');
+    expect(dump).toContain('$rb2.k-new.');
     for (const secret of [
       id,
       'STS.kept-key-id',
