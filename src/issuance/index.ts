@@ -1,3 +1,4 @@
+import { decodeJwt } from 'jose';
 import type { Clock } from '../clock.js';
 import { CHAIN_MAX_SECONDS, policyText, type Role } from '../config/index.js';
 import { BridgeError, toBridgeError } from '../errors.js';
@@ -174,7 +175,7 @@ export class CredentialIssuer {
       });
       return this.issued(result, role, roleSessionName);
     }
-    const token = role.oidcPassThrough ? upstreamIdToken(connectorData) : await this.deps.issuer.idToken(identity, role, now);
+    const token = role.oidcPassThrough ? upstreamIdToken(connectorData, now) : await this.deps.issuer.idToken(identity, role, now);
     const result = await this.deps.sts.assumeRoleWithOidc({
       roleArn: role.arn,
       oidcProviderArn: role.providerArn!,
@@ -207,15 +208,38 @@ function sessionNameApi(role: Role): SessionNameApi {
   return role.via === 'oidc' ? 'AssumeRoleWithOIDC' : 'AssumeRole';
 }
 
-/** The corporate IdP's own ID token, for pass-through roles. */
-function upstreamIdToken(data: ConnectorData | undefined): string {
-  if (!data?.idToken) {
+/**
+ * An upstream ID token this close to its `exp` is treated as expired: it would be past it by the
+ * time STS checks it (a retry, clocks a little apart), and STS would answer "expired, try again".
+ */
+const UPSTREAM_TOKEN_MARGIN_MS = 30_000;
+
+/**
+ * The corporate IdP's own ID token, for pass-through roles. It lives as long as the IdP made it
+ * (often an hour), the bridge's sessions much longer: one that is gone, unreadable or (nearly)
+ * expired is refused here, before STS, as "sign in again", the only thing that brings a new one.
+ */
+function upstreamIdToken(data: ConnectorData | undefined, now: number): string {
+  const token = data?.idToken;
+  if (!token || !isUsable(token, now)) {
     throw new BridgeError('ERR_NOT_SIGNED_IN', {
       userMessage: 'This role needs a fresh sign-in token from your identity provider.',
       hint: 'Sign out and sign in again, then retry.',
     });
   }
-  return data.idToken;
+  return token;
+}
+
+/** Whether `token`'s `exp` is more than the margin ahead of `now`; no `exp`, or no JWT, is not. */
+function isUsable(token: string, now: number): boolean {
+  let exp: unknown;
+  try {
+    // Not verified here: STS verifies it. Only its lifetime is read, to spare a call bound to fail.
+    exp = decodeJwt(token).exp;
+  } catch {
+    return false;
+  }
+  return typeof exp === 'number' && exp * 1000 > now + UPSTREAM_TOKEN_MARGIN_MS;
 }
 
 /** The role's session policy as the JSON text STS expects, or undefined. */

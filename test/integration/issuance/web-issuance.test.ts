@@ -51,6 +51,28 @@ function credentialsFrom(html: string) {
   };
 }
 
+/** dev-readonly hands the fake OP's own ID token to STS, through a RAM OIDC provider that trusts the OP. */
+function passThrough(): Parameters<typeof bridgeWithEmulator>[1] {
+  return {
+    config: (c) => {
+      c.roles.find((r) => r.id === 'dev-readonly')!.oidcPassThrough = { provider: 'corporate' };
+      c.roles.find((r) => r.id === 'dev-readonly')!.providerArn = 'acs:ram::1111222233334444:oidc-provider/corporate';
+    },
+    emulatorConfig: (e) => {
+      const dev = e.accounts.find((a) => a.id === '1111222233334444')!;
+      dev.oidcProviders.push({ name: 'corporate', issuer: fake.op.issuer, clientIds: [fake.op.clientId], issuanceLimitHours: 1 });
+      dev.roles
+        .find((r) => r.name === 'rambridge-dev-readonly')!
+        .trustPolicy.Statement.push({
+          Effect: 'Allow',
+          Action: ['sts:AssumeRole'],
+          Principal: { Federated: ['acs:ram::1111222233334444:oidc-provider/corporate'] },
+          Condition: { StringEquals: { 'oidc:iss': [fake.op.issuer], 'oidc:aud': [fake.op.clientId] } },
+        } as never);
+    },
+  };
+}
+
 describe('web credentials', () => {
   test.each([
     ['dev-admin', 'saml', 'AssumeRoleWithSAML'],
@@ -269,28 +291,37 @@ describe('least privilege, chaining and elevation', () => {
   });
 
   test("OIDC pass-through (opt-in): the corporate IdP's own ID token goes to AssumeRoleWithOIDC", async () => {
-    const b = await signedIn({
-      config: (c) => {
-        c.roles.find((r) => r.id === 'dev-readonly')!.oidcPassThrough = { provider: 'corporate' };
-        c.roles.find((r) => r.id === 'dev-readonly')!.providerArn = 'acs:ram::1111222233334444:oidc-provider/corporate';
-      },
-      emulatorConfig: (e) => {
-        const dev = e.accounts.find((a) => a.id === '1111222233334444')!;
-        dev.oidcProviders.push({ name: 'corporate', issuer: fake.op.issuer, clientIds: [fake.op.clientId], issuanceLimitHours: 1 });
-        dev.roles
-          .find((r) => r.name === 'rambridge-dev-readonly')!
-          .trustPolicy.Statement.push({
-            Effect: 'Allow',
-            Action: ['sts:AssumeRole'],
-            Principal: { Federated: ['acs:ram::1111222233334444:oidc-provider/corporate'] },
-            Condition: { StringEquals: { 'oidc:iss': [fake.op.issuer], 'oidc:aud': [fake.op.clientId] } },
-          } as never);
-      },
-    });
+    const b = await signedIn(passThrough());
     const creds = credentialsFrom((await b.mint({ role: 'dev-readonly', duration: '900' })).text);
     const debug = await (await fetch(`${b.emulatorUrl}/debug/session?AccessKeyId=${creds.accessKeyId}`)).json();
     expect(debug).toMatchObject({ Origin: 'AssumeRoleWithOIDC', RoleArn: 'acs:ram::1111222233334444:role/rambridge-dev-readonly' });
     expect(b.logLines.join('')).not.toMatch(/eyJ[A-Za-z0-9_-]{20,}\./);
+  });
+
+  test("OIDC pass-through: an upstream ID token expired, or expiring within 30 s, by the bridge's clock is refused before STS as ERR_NOT_SIGNED_IN (sign in again), never sent to fail as ERR_STS_EXPIRED", async () => {
+    const b = await signedIn(passThrough());
+    await b.mint({ role: 'dev-readonly', duration: '900' });
+    expect(b.audits().at(-1)).toMatchObject({ outcome: 'issued', roleId: 'dev-readonly' });
+
+    // The fake OP's ID tokens live 300 s: 20 s are left, which STS (on the real clock) would still accept.
+    b.clock.advance(280_000);
+    const res = await b.browser
+      .post('/roles/credentials')
+      .set('Accept', 'application/json')
+      .type('form')
+      .send({
+        _csrf: /name="_csrf" value="([^"]+)"/.exec((await b.browser.get('/roles').expect(200)).text)![1]!,
+        role: 'dev-readonly',
+        duration: '900',
+      });
+    expect(res.status).toBe(401);
+    expect(b.audits().at(-1)).toMatchObject({ outcome: 'refused', roleId: 'dev-readonly', errorCode: 'ERR_NOT_SIGNED_IN' });
+    expect(b.audits().at(-1)!.stsRequestId).toBeUndefined();
+
+    // Long expired (the browser session outlives the IdP's token): the same.
+    b.clock.advance(20 * 60_000);
+    await b.post('/roles/credentials', { role: 'dev-readonly', duration: '900' });
+    expect(b.audits().at(-1)).toMatchObject({ outcome: 'refused', errorCode: 'ERR_NOT_SIGNED_IN' });
   });
 
   test('an elevated role needs a recent MFA and a justification, caps the duration, and audits the reason', async () => {
