@@ -86,9 +86,15 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
   const running: RunningBridge = {
     url: `http://${config.server.host}:${port}`,
     config,
-    reload: async (next) => {
-      for (const setting of restartOnly(running.config, next))
+    reload: async (requested) => {
+      for (const setting of restartOnly(config, requested))
         logger.warn({ event: 'config-reload', setting }, `${setting} changes take effect at the next restart`);
+      // What runs from now on: the new settings, but the socket and the store the process started with.
+      const next: BridgeConfig = {
+        ...requested,
+        server: { ...requested.server, host: config.server.host, port: config.server.port },
+        store: config.store,
+      };
       const built = await build(next);
       logger.level = next.log.level;
       serve(built.app.callback());
@@ -126,7 +132,10 @@ async function warmUp(connectors: Map<string, Connector>, logger: Logger): Promi
   );
 }
 
-/** Settings a reload cannot apply to a running process: the socket it listens on and the store it keeps state in. */
+/**
+ * Settings a reload cannot apply to a running process, compared with those it started with: the
+ * socket it listens on and the store it keeps state in. Each reload that asks for them says so.
+ */
 function restartOnly(current: BridgeConfig, next: BridgeConfig): string[] {
   const changed: string[] = [];
   if (current.server.host !== next.server.host || current.server.port !== next.server.port) changed.push('server.host/port');

@@ -2,7 +2,8 @@ import { request as httpRequest } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { listenStartingUp } from '../../../src/http-server.js';
 import { IdleCollector } from '../../../src/idle-memory.js';
-import { silentLogger } from '../../../src/log.js';
+import { Writable } from 'node:stream';
+import { createLogger, silentLogger } from '../../../src/log.js';
 import { startBridge, type RunningBridge } from '../../../src/main.js';
 import { demoConfig } from '../../helpers/config.js';
 
@@ -53,6 +54,26 @@ test('a shutdown grace period changed by a reload applies at close', async () =>
   expect(cut).toBe(false); // with the start-up grace of 0 it was cut at once
   socket.end('\r\n'); // the request completes; the bridge answers and finishes closing
   await closing;
+});
+
+test('a store or port change a reload cannot apply is said at every reload, and the running config keeps what runs', async () => {
+  const lines: string[] = [];
+  const logger = createLogger({
+    destination: new Writable({ write: (chunk: Buffer, _enc, done) => done(void lines.push(chunk.toString())) }),
+  });
+  const config = await demoConfig();
+  const bridge = await startBridge({ config, port: 0, logger });
+  try {
+    const changed = { ...config, store: { type: 'memory' as const, maxEntries: 5000 }, server: { ...config.server, port: 9999 } };
+    await bridge.reload(changed);
+    await bridge.reload(changed); // a second SIGHUP (an unrelated edit): still not applied
+    const said = lines.map((line) => JSON.parse(line) as { event?: string; setting?: string }).filter((l) => l.event === 'config-reload');
+    expect(said.map((l) => l.setting)).toEqual(['server.host/port', 'store', 'server.host/port', 'store']);
+    expect(bridge.config.store).toEqual(config.store);
+    expect(bridge.config.server.port).toBe(config.server.port);
+  } finally {
+    await bridge.close();
+  }
 });
 
 describe('memory after a burst', () => {
