@@ -42,6 +42,21 @@ export function policyText(policy: string | Record<string, unknown>): string {
   return typeof policy === 'string' ? policy : JSON.stringify(policy);
 }
 
+/**
+ * Whether a session policy can be what STS parses: a JSON object with at least one key. Text is
+ * sent as written, so an empty string (sent as `Policy=`) or text that is not such an object would
+ * pass here and be refused by STS on every issuance of the role.
+ */
+function isPolicyDocument(policy: string | Record<string, unknown>): boolean {
+  if (typeof policy !== 'string') return Object.keys(policy).length > 0;
+  try {
+    const parsed: unknown = JSON.parse(policy);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && Object.keys(parsed).length > 0;
+  } catch {
+    return false;
+  }
+}
+
 const serverSchema = z.strictObject({
   /** The URL users and IdPs reach the bridge at; redirect URIs and issuer are derived from it. */
   publicUrl: httpUrl,
@@ -207,6 +222,12 @@ const roleSchema = z.strictObject({
   sessionPolicy: z
     .union([z.string(), z.record(z.string(), z.unknown())])
     .optional()
+    .refine((policy) => policy === undefined || isPolicyDocument(policy), {
+      message:
+        'not a policy document: write a JSON object with its statements ({"Version": "1", "Statement": [...]}), as YAML or as ' +
+        'JSON text; STS would refuse every issuance of this role',
+      abort: true,
+    })
     .refine(
       (policy) => policy === undefined || Buffer.byteLength(policyText(policy)) <= SESSION_POLICY_MAX_BYTES,
       `over ${SESSION_POLICY_MAX_BYTES} bytes as sent to STS (compact JSON): STS's older documents and its error text give that limit (docs/alibaba-cloud-reference.md §10)`,

@@ -290,6 +290,31 @@ describe('an invalid configuration', () => {
     expect(() => parseConfigText(text(JSON.stringify(`{"Version":"1","x":"${'é'.repeat(600)}"}`)), {})).toThrow(/over 1024 bytes/);
   });
 
+  test('a session policy must be a policy document: a non-empty JSON object, as YAML or as JSON text (STS refuses anything else on every issuance)', () => {
+    const text = (policy: string) =>
+      `server: {publicUrl: "https://b.example.com", sessionSecrets: ["${'k'.repeat(32)}"]}\n` +
+      'idps: [{id: x, type: oidc, issuer: "https://idp.example.com", clientId: c}]\n' +
+      'accounts: [{alias: a, id: "1111222233334444"}]\n' +
+      `roles: [{id: r, account: a, role: r1, via: oidc, sessionPolicy: ${policy}}]\n`;
+    for (const bad of [
+      '""',
+      '"  "',
+      '"not json {"',
+      '"[]"',
+      '"[{\\"Effect\\": \\"Allow\\"}]"',
+      '"\\"text\\""',
+      '"null"',
+      '"{}"',
+      '"42"',
+      '{}',
+    ]) {
+      expect(() => parseConfigText(text(bad), {})).toThrow(/roles\[0\]\.sessionPolicy: not a policy document/);
+    }
+    const document = '{"Version":"1","Statement":[{"Effect":"Allow","Action":"ecs:Describe*","Resource":"*"}]}';
+    expect(parseConfigText(text(JSON.stringify(document)), {}).roles[0]!.sessionPolicy).toBe(document);
+    expect(parseConfigText(text(document), {}).roles[0]!.sessionPolicy).toEqual(JSON.parse(document));
+  });
+
   test('alibaba.signinUrl in plain http is refused unless on this machine: STS credentials are posted to it', () => {
     const text = (url: string) =>
       `server: {publicUrl: "https://b.example.com", sessionSecrets: ["${'k'.repeat(32)}"]}\n` +
