@@ -135,7 +135,7 @@ export const samlIdpSchema = z
     nameIdFormat: z.enum(Object.keys(NAMEID_FORMATS) as [NameIdFormat]).optional(),
     /** Which signatures an answer must carry (both | assertion | response); default from the preset. */
     requireSigned: z.enum(SIGNATURE_REQUIREMENTS).optional(),
-    /** Split single group values on this delimiter (IdPs that send "a,b,c"). */
+    /** Split a single group value on this delimiter (IdPs that send "a,b,c"); several values are taken as sent. */
     groupsDelimiter: z.string().min(1).optional(),
     /** Entra sends group object ids; map them to names used in grants. */
     groupNames: z.record(z.string(), z.string()).optional(),

@@ -49,16 +49,19 @@ export function identityFromProfile(idp: SamlIdp, issuer: string, profile: Profi
 }
 
 /**
- * Groups from every configured attribute, multi-valued or split on the configured delimiter; Entra
- * object ids renamed through `groupNames` (ids without a name stay, so grants may use ids too).
+ * Groups from every configured attribute: each value one group, as sent; a single value split on
+ * the configured delimiter (IdPs that send "a, b, c"). An attribute with several values is never
+ * split or trimmed: a group someone may name at the IdP ("x,cloud-admins", "cloud-admins ") must
+ * not become another group. Entra object ids renamed through `groupNames` (ids without a name
+ * stay, so grants may use ids too).
  */
 function groupsOf(idp: SamlIdp, attributes: Record<string, unknown>): string[] {
   const groups = new Set<string>();
   for (const name of idp.attributes.groups) {
-    for (const raw of values(attributes[name])) {
-      const parts = idp.groupsDelimiter ? raw.split(idp.groupsDelimiter) : [raw];
-      for (const part of parts.map((p) => p.trim()).filter(Boolean)) groups.add(renamed(idp.groupNames, part));
-    }
+    const sent = values(attributes[name]);
+    const split = idp.groupsDelimiter !== undefined && sent.length === 1;
+    const parts = split ? sent[0]!.split(idp.groupsDelimiter!).map((part) => part.trim()) : sent;
+    for (const part of parts) if (part !== '') groups.add(renamed(idp.groupNames, part));
   }
   return [...groups];
 }

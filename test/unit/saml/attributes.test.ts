@@ -110,6 +110,19 @@ describe('identityFromProfile', () => {
     expect(identity.email).toBe('a@example.com');
   });
 
+  test('groups sent as several values are taken as they are: never split on the delimiter, never trimmed', () => {
+    // A group a user may name at the IdP must not turn into another group: "x,cloud-admins" is
+    // one group when the IdP sends each group as its own value, as is "cloud-admins " (trailing space).
+    const generic = idp({ groupsDelimiter: ',', emailVerified: true });
+    const identity = identityFromProfile(
+      generic,
+      'https://idp',
+      profile({ attributes: { email: 'a@example.com', groups: ['dev', 'x,cloud-admins', 'cloud-admins '] } }),
+      checked,
+    );
+    expect(identity.groups).toEqual(['dev', 'x,cloud-admins', 'cloud-admins ']);
+  });
+
   test('a user without any group attribute has no groups, not an error (mallory)', () => {
     expect(identityFromProfile(idp({}), 'https://idp', profile({ attributes: { email: 'm@example.com' } }), checked).groups).toEqual([]);
   });
