@@ -1,3 +1,5 @@
+import type { Idp } from '../config/index.js';
+
 /**
  * The one shape every upstream IdP is normalised to (dex's connector.Identity). Users are keyed on
  * (issuer, subject) — never on email, which IdPs let users or admins change.
@@ -16,6 +18,16 @@ export interface Identity {
   amr: string[];
   /** When the user authenticated at the IdP (epoch seconds). */
   authTime?: number;
+}
+
+/**
+ * Whether the configuration still trusts the IdP that signed this user in: an IdP of that id, and,
+ * where the configuration names its issuer (OIDC always, SAML when `issuer` is set), the same one.
+ * An IdP removed, or an id pointed at another tenant, ends the sessions it started.
+ */
+export function stillTrusted(idps: readonly Idp[], identity: Pick<Identity, 'idp' | 'issuer'>): boolean {
+  const idp = idps.find((candidate) => candidate.id === identity.idp);
+  return idp !== undefined && (idp.issuer === undefined || idp.issuer === identity.issuer);
 }
 
 /** A stable key for per-user state. */

@@ -1,6 +1,8 @@
 import type { Middleware } from 'koa';
 import { tokenInvalid, type DeviceFlow } from '../../device/index.js';
+import type { Idp } from '../../config/index.js';
 import { BridgeError, isBridgeError } from '../../errors.js';
+import { stillTrusted } from '../../idp/identity.js';
 
 /** RFC 6750 §2.1 `b64token`. */
 const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
@@ -12,7 +14,7 @@ const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
  * only 401 of the API that carries `error="invalid_token"`, so a client refreshes on that and on
  * nothing else (a 401 from STS, say, is about the request, not the token).
  */
-export function requireAccessToken(device: DeviceFlow, idpConfigured: (idp: string) => boolean): Middleware {
+export function requireAccessToken(device: DeviceFlow, idps: readonly Idp[]): Middleware {
   return async function authenticateBearer(ctx, next) {
     const match = BEARER.exec(ctx.get('Authorization'));
     if (!match) {
@@ -27,8 +29,9 @@ export function requireAccessToken(device: DeviceFlow, idpConfigured: (idp: stri
       const sid = await device.accessTokens.verify(match[1]!);
       const session = await device.sessions.find(sid);
       if (!session) throw tokenInvalid({ reason: 'session-ended', sid });
-      // Its IdP was removed from the configuration: the session ends with it (as a browser's does).
-      if (!idpConfigured(session.identity.idp)) {
+      // Its IdP was removed from the configuration, or now names another issuer: the session ends
+      // with it (as a browser's does).
+      if (!stillTrusted(idps, session.identity)) {
         await device.sessions.revoke(sid);
         throw tokenInvalid({ reason: 'idp-removed', sid, idp: session.identity.idp });
       }

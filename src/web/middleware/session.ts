@@ -3,6 +3,7 @@ import type Koa from 'koa';
 import session from 'koa-session';
 import type { Clock } from '../../clock.js';
 import type { BridgeConfig } from '../../config/index.js';
+import { stillTrusted } from '../../idp/identity.js';
 import type { Store } from '../../store/index.js';
 import type { BrowserSession } from '../state.js';
 
@@ -110,12 +111,13 @@ export function loadUser(config: BridgeConfig, clock: Clock): Koa.Middleware {
     if (s?.isNew && ctx.cookies.get(cookie, { signed: true }) !== undefined) ctx.state.sessionEnded = true;
     if (s?.identity && s.loginAt !== undefined) {
       const now = clock.now();
-      // A session from an IdP no longer configured ends too: removing an IdP (decommissioned, or
-      // compromised) must not leave its users signed in for the rest of their 12 hours.
+      // A session from an IdP no longer configured, or no longer the same issuer, ends too: removing
+      // an IdP (decommissioned, or compromised) must not leave its users signed in for the rest of
+      // their 12 hours.
       const expired =
         now - s.loginAt >= config.server.sessionMaxAgeSeconds * 1000 ||
         now - (s.seenAt ?? s.loginAt) >= config.server.sessionIdleSeconds * 1000 ||
-        !config.idps.some((idp) => idp.id === s.identity!.idp);
+        !stillTrusted(config.idps, s.identity);
       if (expired) {
         ctx.state.sessionEnded = true;
         ctx.session = null;

@@ -12,7 +12,7 @@ import { BridgeError, isBridgeError } from '../../errors.js';
 import type { ConnectorData } from '../../idp/connector.js';
 import type { DeviceAuthorization, TokenResponse } from '../../wire/oauth-bodies.js';
 import { DEVICE_CODE_GRANT } from '../../wire/oauth.js';
-import type { Identity } from '../../idp/identity.js';
+import { stillTrusted, type Identity } from '../../idp/identity.js';
 import type { WebDeps } from '../deps.js';
 import { authenticateClient, oauthParams, requiredParam, type OAuthParam } from '../oauth-params.js';
 import { rateLimitedAddress } from '../client-ip.js';
@@ -135,8 +135,8 @@ export function oauthRoutes(deps: WebDeps, device: DeviceFlow): Router {
 async function reReadAtIdp(ctx: Context, deps: WebDeps, device: DeviceFlow, session: CliSession): Promise<CliSession> {
   const before = session.identity;
   const connector = deps.connectors.get(before.idp);
-  if (!connector) {
-    // Its IdP was removed from the configuration: the session ends with it.
+  if (!connector || !stillTrusted(deps.config.idps, before)) {
+    // Its IdP was removed from the configuration, or now names another issuer: the session ends with it.
     await device.sessions.revoke(session.sid);
     ctx.state.log.warn(
       { event: 'cli-session-revoked', by: 'config', sid: session.sid, idp: before.idp },

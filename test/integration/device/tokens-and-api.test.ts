@@ -1,5 +1,6 @@
 import { testBridge } from '../../helpers/bridge.js';
 import { FakeOp } from '../../helpers/fake-op.js';
+import type { Idp } from '../../../src/config/index.js';
 import type { StsClient } from '../../../src/sts/index.js';
 import { BridgeError } from '../../../src/errors.js';
 import { ALICE, CLIENT_ID, loggedIn, refresh } from './flow.js';
@@ -159,15 +160,18 @@ test('a body that fails to parse never reaches the log, with the tokens it carri
   expect(lines).not.toContain(CANARY);
 });
 
-describe("an IdP removed from the configuration ends its users' CLI sessions", () => {
-  /** The same bridge (store, clock, keys) started again with the IdP under another id: as a reload that drops it. */
+describe.each([
+  ['removed from the configuration', (idp: Idp) => (idp.id = 'replacement')],
+  ['pointed at another issuer (another tenant)', (idp: Idp) => (idp.issuer = 'https://other-tenant.example.com')],
+])("an IdP %s ends its users' CLI sessions", (_change, change) => {
+  /** The same bridge (store, clock, keys) started again with the IdP changed: as a reload would. */
   async function withoutItsIdp() {
     const before = await testBridge(op);
     const { cli, tokens } = await loggedIn(before, op);
     const after = await testBridge(op, {
       clock: before.clock,
       store: () => before.store,
-      config: (c) => (c.idps[0]!.id = 'replacement'),
+      config: (c) => void change(c.idps[0]!),
     });
     return { after, agent: after.agent(), tokens, cli };
   }

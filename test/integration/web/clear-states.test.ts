@@ -175,11 +175,14 @@ test('a sign-in during which the old session reaches its 12 h ends signed in, no
   await browser.get('/roles').expect(200);
 });
 
-test('a browser session from an IdP no longer configured has ended', async () => {
+test.each([
+  ['no longer configured', { id: 'replacement' }],
+  ['now pointed at another issuer (another tenant)', { issuer: 'https://other-tenant.example.com' }],
+])('a browser session from an IdP %s has ended', async (_change, change) => {
   const { browser, config } = await bridgeSignedInAs(ALICE);
   await browser.get('/roles').expect(200);
-  // As after a reload without it (the running app reads the configuration it was built with).
-  config.idps.splice(0, config.idps.length, { ...config.idps[0]!, id: 'replacement' });
+  // As after a reload (the running app reads the configuration it was built with).
+  config.idps.splice(0, config.idps.length, { ...config.idps[0]!, ...change });
   const res = await browser.get('/roles').expect(302);
   expect(res.headers.location).toMatch(/^\/login\?return_to=%2Froles&expired=1$/);
 });
