@@ -54,8 +54,9 @@ describe('OIDC sign-in', () => {
     const start = await browser.get('/login').expect(302);
     const callback = await followOp(start.headers.location!);
     const cookies = (start.headers['set-cookie'] as unknown as string[]).map((c) => c.split(';')[0]).join('; ');
-    const server = createServer(app.callback());
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const handle = app.callback();
+    const server = createServer((req, res) => void handle(req, res));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     try {
       const { port } = server.address() as AddressInfo;
       const answer = await new Promise<IncomingMessage>((resolve, reject) =>
