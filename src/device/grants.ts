@@ -102,12 +102,12 @@ export class DeviceGrants {
   /**
    * Claims an IdP refresh token for one approval. Each CLI session needs one of its own (IdPs that
    * rotate them revoke a token used twice), and the browser session that holds it is read by every
-   * request before any of them saves it: two approvals posted at once would both take it. The
-   * claim lasts as long as a grant; false when another approval has it.
+   * request before any of them saves it: two approvals posted at once would both take it, and a
+   * request that read it before an approval may save it back after. The claim lasts as long as the
+   * browser session that holds the token may (`holderSeconds`); false when another approval has it.
    */
-  claimUpstreamRefreshToken(token: string): Promise<boolean> {
-    const ttl = this.deps.settings.userCodeTtlSeconds + EXPIRED_GRACE_SECONDS;
-    return this.deps.store.insert(upstreamRefreshKey(secretHash(token)), true, ttl);
+  claimUpstreamRefreshToken(token: string, holderSeconds: number): Promise<boolean> {
+    return this.deps.store.insert(upstreamRefreshKey(secretHash(token)), true, holderSeconds);
   }
 
   /** Gives a claimed token back when the approval it was claimed for did not happen. */

@@ -217,6 +217,53 @@ test('two approvals posted at once from one browser do not both take its IdP ref
   expect(new Set(upstream).size).toBe(2);
 });
 
+test('a request that saves the browser session back after an approval cannot give its IdP refresh token to a later one', async () => {
+  // Another tab's request reads the session (token and all) before the approval, and saves it after.
+  let holdNextSave = false;
+  let reachedHold!: () => void;
+  const held = new Promise<void>((resolve) => (reachedHold = resolve));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  class HeldStore extends MemoryStore {
+    override async update<T>(key: string, updater: (current: T) => T, ttlSeconds?: number): Promise<T | undefined> {
+      if (holdNextSave && key.startsWith('session:')) {
+        holdNextSave = false;
+        reachedHold();
+        await released;
+      }
+      return super.update(key, updater, ttlSeconds);
+    }
+  }
+  const bridge = await testBridge(op, { config: withRefreshGroups, store: (clock) => new HeldStore(clock) });
+  const browser = await signedIn(bridge, op, READER);
+  const [first, second] = [bridge.agent(), bridge.agent()];
+  const one = await started(first);
+  const page = await submit(browser, one.user_code);
+  bridge.clock.advance(61_000); // the other tab's request will save the session (its last-seen time)
+  holdNextSave = true;
+  const stale = browser.get('/roles').then((res) => res);
+  await held;
+  await browser
+    .post('/device')
+    .type('form')
+    .send({ _csrf: csrfOf(page.text), user_code: one.user_code, decision: 'approve' });
+  release();
+  await stale;
+  await poll(first, one.device_code).expect(200);
+
+  // Long after the first code's lifetime, the sign-in still recent: the token the stale save put
+  // back is still claimed, so the next approval goes through the IdP for one of its own.
+  bridge.clock.advance(20 * 60_000);
+  const two = await started(second);
+  const decided = await submit(browser, two.user_code, 'approve');
+  expect([decided.status, decided.headers.location]).toEqual([303, expect.stringMatching(/^\/login\?/)]);
+  expect((await loginThroughFakeOp(browser, op, `/device?user_code=${two.user_code}`)).status).toBe(302);
+  await decide(browser, two.user_code, 'approve');
+  await poll(second, two.device_code).expect(200);
+  const upstream = cliSessions(bridge).map((s) => s.connectorData?.refreshToken);
+  expect(new Set(upstream).size).toBe(2);
+});
+
 describe('without refreshGroups', () => {
   test('offline_access is not asked for, no IdP refresh token is kept, and a refresh does not call the IdP', async () => {
     const bridge = await testBridge(op);
