@@ -1,8 +1,8 @@
-import { decodeJwt } from 'jose';
 import type { Clock } from '../clock.js';
 import { CHAIN_MAX_SECONDS, policyText, type Role } from '../config/index.js';
 import { BridgeError, toBridgeError } from '../errors.js';
 import type { ConnectorData } from '../idp/connector.js';
+import { idTokenTimes } from '../idp/id-token-times.js';
 import type { BridgeIssuer } from '../issuer/index.js';
 import type { SessionNameApi } from '../issuer/subject.js';
 import type { Logger } from '../log.js';
@@ -232,14 +232,9 @@ function upstreamIdToken(data: ConnectorData | undefined, now: number): string {
 
 /** Whether `token`'s `exp` is more than the margin ahead of `now`; no `exp`, or no JWT, is not. */
 function isUsable(token: string, now: number): boolean {
-  let exp: unknown;
-  try {
-    // Not verified here: STS verifies it. Only its lifetime is read, to spare a call bound to fail.
-    exp = decodeJwt(token).exp;
-  } catch {
-    return false;
-  }
-  return typeof exp === 'number' && exp * 1000 > now + UPSTREAM_TOKEN_MARGIN_MS;
+  // Only its lifetime is read, to spare a call bound to fail: STS verifies it.
+  const times = idTokenTimes(token);
+  return times !== undefined && times.exp * 1000 > now + UPSTREAM_TOKEN_MARGIN_MS;
 }
 
 /** The role's session policy as the JSON text STS expects, or undefined. */

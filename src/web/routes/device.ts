@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { formatUserCode, normalizeUserCode, type DeviceFlow, type DeviceGrant, type UserCodeOutcome } from '../../device/index.js';
 import { BridgeError } from '../../errors.js';
+import { idTokenHalfSpent } from '../../idp/id-token-times.js';
 import { authAgeSeconds, identityKey, type Identity } from '../../idp/identity.js';
 import { formatDateTime, formatDurationIn, formatMinutesAgo } from '../i18n/format.js';
 import { translator, type Language, type MessageKey } from '../i18n/index.js';
@@ -44,8 +45,13 @@ export function deviceRoutes(deps: WebDeps, device: DeviceFlow): Router {
     const recent = user !== undefined && authAgeSeconds(user, clock.now()) < config.device.reauthenticateAfterSeconds;
     // Each CLI session needs an IdP refresh token of its own: IdPs that rotate them take a shared
     // one, used twice, for a stolen one and revoke it. A recent sign-in whose token an earlier
-    // approval took makes a round trip through the IdP (no new prompt) for a new one.
-    if (recent && !session?.upstreamRefreshTokenTaken) {
+    // approval took makes a round trip through the IdP (no new prompt) for a new one; so does one
+    // whose kept ID token (pass-through roles) is half spent: the CLI session would get it expired.
+    const idToken = session?.connectorData?.idToken;
+    const stale =
+      session?.upstreamRefreshTokenTaken === true ||
+      (idToken !== undefined && idTokenHalfSpent(idToken, session?.loginAt ?? 0, clock.now()));
+    if (recent && !stale) {
       await next();
       return;
     }

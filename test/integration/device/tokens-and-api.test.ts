@@ -1,9 +1,9 @@
-import { testBridge } from '../../helpers/bridge.js';
+import { loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
 import { FakeOp } from '../../helpers/fake-op.js';
-import type { Idp } from '../../../src/config/index.js';
+import type { BridgeConfig, Idp } from '../../../src/config/index.js';
 import type { StsClient } from '../../../src/sts/index.js';
 import { BridgeError } from '../../../src/errors.js';
-import { ALICE, CLIENT_ID, loggedIn, refresh } from './flow.js';
+import { ALICE, CLIENT_ID, decide, loggedIn, poll, refresh, signedIn, started } from './flow.js';
 
 /**
  * After the device login: refresh with rotation and reuse detection (RFC 6749 §6, BCP §4.14),
@@ -189,6 +189,34 @@ describe.each([
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('invalid_grant');
     await agent.get('/api/roles').set(bearer(tokens.access_token)).expect(401);
+  });
+});
+
+describe('pass-through roles (the IdP’s own ID token goes to STS)', () => {
+  const passThrough = (c: BridgeConfig) => {
+    const role = c.roles.find((r) => r.id === 'dev-readonly')!;
+    role.oidcPassThrough = { provider: 'corporate' };
+    role.providerArn = 'acs:ram::1111222233334444:oidc-provider/corporate';
+  };
+  afterEach(() => (op.now = Date.now));
+
+  test('a CLI login approved once the kept ID token is half spent goes through the IdP for a fresh one', async () => {
+    const calls: Array<{ oidcToken?: string }> = [];
+    const bridge = await testBridge(op, { sts: fakeSts(calls), config: passThrough });
+    op.now = () => bridge.clock.now(); // the fake OP's ID tokens live 300 s on the bridge's clock
+    const browser = await signedIn(bridge, op);
+    bridge.clock.advance(200_000); // the sign-in is recent; its ID token has 100 s left
+    const cli = bridge.agent();
+    const { user_code, device_code } = await started(cli);
+    const entry = await browser.get(`/device?user_code=${user_code}`);
+    expect([entry.status, new URLSearchParams(entry.headers.location!.split('?')[1]).get('reauth')]).toEqual([302, null]);
+    expect((await loginThroughFakeOp(browser, op, `/device?user_code=${user_code}`)).status).toBe(302);
+    await decide(browser, user_code, 'approve');
+    const tokens = (await poll(cli, device_code).expect(200)).body as { access_token: string };
+
+    bridge.clock.advance(150_000); // past the first ID token's expiry, well within the fresh one's
+    await cli.post('/api/credentials').set(bearer(tokens.access_token)).send({ role: 'dev-readonly', durationSeconds: 900 }).expect(200);
+    expect(calls).toHaveLength(1);
   });
 });
 
