@@ -49,7 +49,10 @@ export function isAdministrator(config: Pick<BridgeConfig, 'support'>, user: Pic
 
 /** `rambridge explain` for exactly this user's IdP, groups and email, quoted for a POSIX shell. */
 function explainCommand(user: Identity): string {
-  const parts = ['rambridge explain -c CONFIG.yaml', '--idp', shellQuote(user.idp), '--groups', shellQuote(user.groups.join(','))];
+  // A group whose name holds a comma goes whole in a --group of its own: --groups would split it.
+  const [listed, whole] = [user.groups.filter((g) => !g.includes(',')), user.groups.filter((g) => g.includes(','))];
+  const parts = ['rambridge explain -c CONFIG.yaml', '--idp', shellQuote(user.idp), '--groups', shellQuote(listed.join(','))];
+  for (const group of whole) parts.push('--group', shellQuote(group));
   if (user.email) parts.push('--email', shellQuote(user.email));
   if (user.amr.length > 0) parts.push('--amr', shellQuote(user.amr.join(',')));
   return parts.join(' ');

@@ -136,7 +136,7 @@ test('the no-roles page shows an administrator the explain command for their gro
     await page.goto(`${bridge.bridgeUrl}/login?return_to=%2Froles`);
     await page.getByTestId('no-roles').waitFor();
     await expect(page.getByTestId('admin-command').locator('pre').textContent()).resolves.toBe(
-      "rambridge explain -c CONFIG.yaml --groups 'cloud-admins' --email 'admin@example.com' --amr 'pwd,mfa'",
+      "rambridge explain -c CONFIG.yaml --idp 'demo' --groups 'cloud-admins' --email 'admin@example.com' --amr 'pwd,mfa'",
     );
     await expect(page.getByTestId('support-link').getAttribute('href')).resolves.toBe('https://desk.example.com/cloud');
     await page.screenshot({ path: artifactPath('no-roles-admin.png'), fullPage: true });

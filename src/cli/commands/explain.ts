@@ -8,6 +8,8 @@ import { helpText } from '../i18n/help.js';
 interface ExplainOptions {
   config: string;
   groups: string;
+  /** One group each, taken whole: a group whose name holds a comma. */
+  group?: string[];
   idp?: string;
   email?: string;
   amr?: string;
@@ -21,6 +23,7 @@ export function registerExplain(program: Command): void {
     .description(helpText('explain.description'))
     .requiredOption('-c, --config <file>', helpText('explain.config'))
     .option('-g, --groups <list>', helpText('explain.groups'), '')
+    .option('--group <name>', helpText('explain.group'), (name: string, names: string[]) => [...names, name], [] as string[])
     .option('--idp <id>', helpText('explain.idp'))
     .option('-e, --email <email>', helpText('explain.email'))
     .option('--amr <list>', helpText('explain.amr'))
@@ -41,7 +44,7 @@ export function explain(config: Pick<MappingConfig, 'roles' | 'grants'>, opts: O
     issuer: 'explain',
     subject: 'explain',
     email: opts.email,
-    groups: splitList(opts.groups),
+    groups: [...splitList(opts.groups), ...(opts.group ?? [])],
     amr: splitList(opts.amr ?? ''),
   };
   const mapper = new RoleMapper(config.roles, config.grants);

@@ -63,6 +63,7 @@ export const helpEn = {
   'explain.description': 'show which roles a user with these groups gets, and why (or why not)',
   'explain.config': 'YAML configuration: only accounts, roles and grants are read (no secrets needed)',
   'explain.groups': 'comma-separated IdP groups',
+  'explain.group': 'one IdP group, taken whole (repeatable; for a group whose name holds a comma)',
   'explain.idp': 'the id of the IdP the user signs in through (for idps conditions)',
   'explain.email': "the user's email (for emailDomains conditions)",
   'explain.amr': 'comma-separated authentication methods, e.g. pwd,mfa',

@@ -56,6 +56,7 @@ export const helpZhCN: HelpCatalogue = {
   'explain.description': '显示拥有这些组的用户会获得哪些角色，以及原因（或为何没有）',
   'explain.config': 'YAML 配置：只读取账号、角色和授权（不需要密钥）',
   'explain.groups': '以逗号分隔的 IdP 组',
+  'explain.group': '一个 IdP 组，按原样读取（可重复；用于名称含逗号的组）',
   'explain.idp': '用户登录所用 IdP 的 id（用于 idps 条件）',
   'explain.email': '用户的邮箱（用于 emailDomains 条件）',
   'explain.amr': '以逗号分隔的认证方式，例如 pwd,mfa',

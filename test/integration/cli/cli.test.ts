@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { generateKeyFiles } from '../../../src/issuer/generate-keys.js';
+import { RoleMapper } from '../../../src/mapping/index.js';
+import { noRolesPage } from '../../../src/web/no-roles.js';
+import { demoConfig } from '../../helpers/config.js';
 
 /** The built `rambridge` command, as an admin runs it (npm test builds dist/ first). */
 const bin = fileURLToPath(new URL('../../../bin/rambridge.js', import.meta.url));
@@ -79,6 +82,18 @@ describe('rambridge explain', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  test("the no-roles page's admin command, run as shown, finds what the bridge decided: a group holding a comma stays whole", async () => {
+    const config = await demoConfig();
+    config.support.adminGroups = ['*'];
+    const user = { idp: 'demo', issuer: 'https://idp', subject: 's', groups: ['helpdesk', 'x,rambridge-readonly'], amr: [] };
+    expect(new RoleMapper(config.roles, config.grants).rolesFor(user)).toEqual([]);
+    const command = noRolesPage(config, user)
+      .adminCommand!.replace('rambridge', `"${process.execPath}" "${bin}"`)
+      .replace('CONFIG.yaml', `"${demoFile}"`);
+    const { stdout } = await promisify(execFile)('/bin/sh', ['-c', command], { env: { PATH: process.env.PATH } });
+    expect(stdout).toBe('No roles for groups [helpdesk, x,rambridge-readonly].\n');
   });
 
   test('says why a role is not granted', async () => {

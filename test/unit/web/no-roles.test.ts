@@ -40,6 +40,10 @@ test('administrators by exact group or glob; the command quotes what the IdP sen
     adminCommand: "rambridge explain -c CONFIG.yaml --idp 'corp' --groups 'ops-emea,x y' --email 'o'\\''brien@example.com' --amr 'pwd'",
   });
   expect(noRolesPage(config, user(['dev'])).adminCommand).toBeUndefined();
+  // --groups splits on commas: a group holding one goes whole in a --group of its own.
+  expect(noRolesPage(config, user(['ops-emea', 'x,cloud-admin'])).adminCommand).toBe(
+    "rambridge explain -c CONFIG.yaml --idp 'corp' --groups 'ops-emea' --group 'x,cloud-admin' --email 'o'\\''brien@example.com' --amr 'pwd'",
+  );
 });
 
 test("with adminIdps, only members signed in through one of those IdPs are administrators (group names are each IdP's own)", () => {
