@@ -135,7 +135,10 @@ export const samlIdpSchema = z
     nameIdFormat: z.enum(Object.keys(NAMEID_FORMATS) as [NameIdFormat]).optional(),
     /** Which signatures an answer must carry (both | assertion | response); default from the preset. */
     requireSigned: z.enum(SIGNATURE_REQUIREMENTS).optional(),
-    /** Split a single group value on this delimiter (IdPs that send "a,b,c"); several values are taken as sent. */
+    /**
+     * Split a single group value on this delimiter (IdPs that send "a,b,c"); several values are
+     * taken as sent. Only for IdPs whose group names cannot hold it: "x,admins" would read as two.
+     */
     groupsDelimiter: z.string().min(1).optional(),
     /** Entra sends group object ids; map them to names used in grants. */
     groupNames: z.record(z.string(), z.string()).optional(),
