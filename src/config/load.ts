@@ -47,6 +47,19 @@ export async function loadYamlConfig<T>(
   return parseYamlConfig(text, env, validate, file, envMatters);
 }
 
+/**
+ * The document as data. Aliases are resolved here, so an alias without its anchor, or so many that
+ * they would multiply the document (an alias bomb, which `yaml` refuses), fail here: a problem with
+ * the file like any other, not a crash.
+ */
+function toData(doc: ReturnType<typeof parseDocument>, source: string): unknown {
+  try {
+    return doc.toJS();
+  } catch (err) {
+    throw new ConfigInvalid(source, [{ path: '(file)', message: (err as Error).message.split('\n')[0]! }]);
+  }
+}
+
 /** `loadYamlConfig` for text in hand; `source` names it in the error. */
 export function parseYamlConfig<T>(
   text: string,
@@ -64,7 +77,7 @@ export function parseYamlConfig<T>(
     );
   }
   const allEnvProblems: ConfigProblem[] = [];
-  const expanded = expandEnv(doc.toJS(), env, [], allEnvProblems);
+  const expanded = expandEnv(toData(doc, source), env, [], allEnvProblems);
   const envProblems = allEnvProblems.filter((p) => envMatters(p.path));
   const result = validate(expanded);
   if (result.ok && envProblems.length === 0) return result.config;

@@ -351,6 +351,25 @@ describe('an invalid configuration', () => {
     expect(() => parseConfigText('server:\n  port: 1\n  port: 2\n', {})).toThrow(ConfigInvalid);
   });
 
+  test('an alias without its anchor, or an alias bomb, is a config problem (exit 2 with its reason), not a crash', () => {
+    const problems = (text: string) => {
+      try {
+        parseConfigText(text, {});
+      } catch (err) {
+        return err instanceof ConfigInvalid ? err.problems : err;
+      }
+    };
+    expect(problems('server: *srv\n')).toEqual([
+      { path: '(file)', message: 'Unresolved alias (the anchor must be set before the alias): srv' },
+    ]);
+    let bomb = 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n';
+    for (let i = 1; i < 9; i++)
+      bomb += `a${i}: &a${i} [${Array(10)
+        .fill(`*a${i - 1}`)
+        .join(', ')}]\n`;
+    expect(problems(bomb)).toEqual([{ path: '(file)', message: expect.stringMatching(/^Excessive alias count/) }]);
+  });
+
   test('a file that cannot be read is one clear problem', async () => {
     await expect(loadConfigFile('/nonexistent/rambridge.yaml', {})).rejects.toMatchObject({
       problems: [{ path: '(file)', message: 'cannot read: ENOENT' }],
