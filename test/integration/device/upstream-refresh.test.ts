@@ -2,6 +2,7 @@ import type { BridgeConfig, OidcIdp } from '../../../src/config/index.js';
 import type { CliSession } from '../../../src/device/index.js';
 import { loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
 import { FakeOp, type FakeOpUser } from '../../helpers/fake-op.js';
+import { HoldPoint } from '../../helpers/hold-point.js';
 import { storedEntries } from '../../unit/device/store-entries.js';
 import { MemoryStore } from '../../../src/store/index.js';
 import { BOB, csrfOf, decide, loggedIn, poll, refresh, signedIn, started, submit, type Bridge } from './flow.js';
@@ -177,19 +178,18 @@ test('two approvals posted at once from one browser do not both take its IdP ref
   // The first approval is held at its grant until the second has got as far as it can: both read
   // the browser session (and its token) before either saves it.
   let firstGrant: string | undefined;
-  let letFirstGo!: () => void;
-  const secondArrived = new Promise<void>((resolve) => (letFirstGo = resolve));
+  const firstApproval = new HoldPoint();
   class HeldStore extends MemoryStore {
     override async insert(key: string, value: unknown, ttlSeconds: number): Promise<boolean> {
       const inserted = await super.insert(key, value, ttlSeconds);
-      if (firstGrant !== undefined && key.startsWith('device:upstream-refresh:')) letFirstGo();
+      if (firstGrant !== undefined && key.startsWith('device:upstream-refresh:')) firstApproval.release();
       return inserted;
     }
     override async update<T>(key: string, updater: (current: T) => T, ttlSeconds?: number): Promise<T | undefined> {
       if (key.startsWith('device:grant:') && firstGrant === undefined) {
         firstGrant = key;
-        await secondArrived;
-      } else if (key.startsWith('device:grant:') && key !== firstGrant) letFirstGo();
+        await firstApproval.hold();
+      } else if (key.startsWith('device:grant:') && key !== firstGrant) firstApproval.release();
       return super.update(key, updater, ttlSeconds);
     }
   }
@@ -220,16 +220,12 @@ test('two approvals posted at once from one browser do not both take its IdP ref
 test('a request that saves the browser session back after an approval cannot give its IdP refresh token to a later one', async () => {
   // Another tab's request reads the session (token and all) before the approval, and saves it after.
   let holdNextSave = false;
-  let reachedHold!: () => void;
-  const held = new Promise<void>((resolve) => (reachedHold = resolve));
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
+  const point = new HoldPoint();
   class HeldStore extends MemoryStore {
     override async update<T>(key: string, updater: (current: T) => T, ttlSeconds?: number): Promise<T | undefined> {
       if (holdNextSave && key.startsWith('session:')) {
         holdNextSave = false;
-        reachedHold();
-        await released;
+        await point.hold();
       }
       return super.update(key, updater, ttlSeconds);
     }
@@ -242,12 +238,12 @@ test('a request that saves the browser session back after an approval cannot giv
   bridge.clock.advance(61_000); // the other tab's request will save the session (its last-seen time)
   holdNextSave = true;
   const stale = browser.get('/roles').then((res) => res);
-  await held;
+  await point.reached;
   await browser
     .post('/device')
     .type('form')
     .send({ _csrf: csrfOf(page.text), user_code: one.user_code, decision: 'approve' });
-  release();
+  point.release();
   await stale;
   await poll(first, one.device_code).expect(200);
 

@@ -2,6 +2,7 @@ import { startDevIdp, type RunningDevIdp } from '../../../src/devidp/index.js';
 import { CliSessions } from '../../../src/device/index.js';
 import { MemoryStore } from '../../../src/store/index.js';
 import { testBridge } from '../../helpers/bridge.js';
+import { HoldPoint } from '../../helpers/hold-point.js';
 import { storedEntries } from '../../unit/device/store-entries.js';
 import { FakeOp } from '../../helpers/fake-op.js';
 import type TestAgent from 'supertest/lib/agent.js';
@@ -166,16 +167,10 @@ describe('RP-initiated logout at the development IdP (oidc-provider)', () => {
 test('a request that read the session before sign-out and saves it after does not bring the session back', async () => {
   // The picker's request in another tab is held at its preferences read until the sign-out is done.
   let holdPreferences = false;
-  let reachedHold!: () => void;
-  const held = new Promise<void>((resolve) => (reachedHold = resolve));
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
+  const point = new HoldPoint();
   class HeldStore extends MemoryStore {
     override async find<T>(key: string): Promise<T | undefined> {
-      if (holdPreferences && key.startsWith('prefs:')) {
-        reachedHold();
-        await released;
-      }
+      if (holdPreferences && key.startsWith('prefs:')) await point.hold();
       return super.find<T>(key);
     }
   }
@@ -188,10 +183,10 @@ test('a request that read the session before sign-out and saves it after does no
   bridge.clock.advance(61_000); // the picker request will write the session's last-seen time
   holdPreferences = true;
   const inFlight = browser.get('/roles').then((res) => res);
-  await held;
+  await point.reached;
   await followed(browser, browser.post('/logout').type('form').send({ _csrf: csrf }));
   expect(sessionKeys()).toEqual([]);
-  release();
+  point.release();
   await inFlight;
   holdPreferences = false;
 
