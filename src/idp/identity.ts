@@ -27,7 +27,18 @@ export interface Identity {
  */
 export function stillTrusted(idps: readonly Idp[], identity: Pick<Identity, 'idp' | 'issuer'>): boolean {
   const idp = idps.find((candidate) => candidate.id === identity.idp);
-  return idp !== undefined && (idp.issuer === undefined || idp.issuer === identity.issuer);
+  if (idp?.issuer === undefined) return idp !== undefined;
+  // An OIDC issuer is a URL, compared as sign-in compared it (the discovery document's issuer and
+  // the configured one as URLs): `https://tenant.auth0.com/` written without its slash is the same.
+  return idp.type === 'oidc' ? sameUrl(idp.issuer, identity.issuer) : idp.issuer === identity.issuer;
+}
+
+function sameUrl(a: string, b: string): boolean {
+  try {
+    return new URL(a).href === new URL(b).href;
+  } catch {
+    return a === b;
+  }
 }
 
 /** A stable key for per-user state. */

@@ -187,6 +187,16 @@ test.each([
   expect(res.headers.location).toMatch(/^\/login\?return_to=%2Froles&expired=1$/);
 });
 
+test('an OIDC issuer written with a trailing slash the IdP does not use is the same issuer: the session goes on', async () => {
+  // Sign-in compares the discovered issuer with the configured one as URLs; so does the session check.
+  const { browser, config } = await bridgeSignedInAs(ALICE, (c) => {
+    const idp = c.idps[0] as { issuer: string };
+    idp.issuer = `${idp.issuer}/`;
+  });
+  expect(config.idps[0]!.issuer).toMatch(/:\d+\/$/);
+  await browser.get('/roles').expect(200);
+});
+
 describe('the no-roles page', () => {
   const support = (s: BridgeConfig['support']) => (c: BridgeConfig) => (c.support = s);
 
