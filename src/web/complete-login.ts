@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Context } from 'koa';
 import { toBridgeError } from '../errors.js';
 import type { Connector, IdpAnswer } from '../idp/index.js';
@@ -18,7 +19,8 @@ export async function completeLogin(ctx: Context, deps: WebDeps, connector: Conn
     const { identity, connectorData } = await connector.finishLogin(answer, flow.secrets);
     await deps.flows.spend(flow);
     const now = deps.clock.now();
-    await startSignedInSession(ctx, { identity, connectorData, loginAt: now, seenAt: now });
+    const signInId = randomBytes(12).toString('base64url');
+    await startSignedInSession(ctx, { identity, connectorData, loginAt: now, seenAt: now, signInId });
     deps.metrics.observeLogin(connector.id, 'ok');
     ctx.state.log.info(
       {

@@ -53,6 +53,8 @@ export interface BrowserSession {
    * recent authentication read the IdP's own `identity.authTime`.
    */
   loginAt?: number;
+  /** A random id of this sign-in: tells one sign-in's CLI approvals from another's (routes/device.ts). */
+  signInId?: string;
   /** Last request (ms), for the idle timeout. */
   seenAt?: number;
   /**

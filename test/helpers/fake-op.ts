@@ -57,6 +57,8 @@ export class FakeOp {
   down = false;
   /** The issuer the discovery document names (a misconfigured or wrong-URL IdP); default the real one. */
   discoveryIssuer: string | undefined;
+  /** Hand out the same refresh token at every sign-in of a user, as some IdPs do, instead of a new one each time. */
+  oneRefreshTokenPerUser = false;
   /** Answer a wrong client secret with a `WWW-Authenticate: Basic` challenge too (RFC 6749 §5.2, oidc-provider). */
   challengeInvalidClient = false;
   /** Discovery requests received (answered or dropped), for assertions on how often the bridge asks. */
@@ -214,7 +216,8 @@ export class FakeOp {
   }
 
   private newRefreshToken(): string {
-    const token = randomBytes(24).toString('base64url');
+    // One token per user, whatever the sign-in, when the test says so (some IdPs do).
+    const token = this.oneRefreshTokenPerUser ? `rt-${this.user.sub}` : randomBytes(24).toString('base64url');
     this.refreshTokens.set(token, this.user.sub);
     return token;
   }

@@ -106,8 +106,11 @@ export function deviceRoutes(deps: WebDeps, device: DeviceFlow): Router {
     if (!code) return refuse(ctx, 'unknown');
     const session = ctx.session as BrowserSession;
     const refreshToken = decision === 'approve' ? session.connectorData?.refreshToken : undefined;
-    if (refreshToken && !(await device.grants.claimUpstreamRefreshToken(refreshToken, config.server.sessionMaxAgeSeconds))) {
-      // Another approval, posted at the same time from this browser, took it: fetch a new one.
+    const claimed =
+      refreshToken === undefined ||
+      (await device.grants.claimUpstreamRefreshToken(refreshToken, session.signInId ?? '', config.server.sessionMaxAgeSeconds));
+    if (!claimed) {
+      // Another approval of this sign-in, posted at the same time, took it: fetch a new one.
       // Marked here too, in case this request saves the session after the one that took it.
       delete session.connectorData!.refreshToken;
       session.upstreamRefreshTokenTaken = true;

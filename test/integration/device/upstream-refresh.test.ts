@@ -260,6 +260,26 @@ test('a request that saves the browser session back after an approval cannot giv
   expect(new Set(upstream).size).toBe(2);
 });
 
+test('an IdP that gives one refresh token per user, not per sign-in: the second approval goes through the IdP once, then shares it', async () => {
+  op.oneRefreshTokenPerUser = true;
+  const bridge = await testBridge(op, { config: withRefreshGroups });
+  const browser = await signedIn(bridge, op, READER);
+  const [first, second] = [bridge.agent(), bridge.agent()];
+  const one = await started(first);
+  await decide(browser, one.user_code, 'approve');
+  await poll(first, one.device_code).expect(200);
+
+  const two = await started(second);
+  const entry = await browser.get(`/device?user_code=${two.user_code}`);
+  expect([entry.status, entry.headers.location]).toEqual([302, expect.stringMatching(/^\/login\?/)]);
+  expect((await loginThroughFakeOp(browser, op, `/device?user_code=${two.user_code}`)).status).toBe(302);
+  // The IdP handed the same token to the new sign-in: approved with it, not sent round again.
+  const approved = await decide(browser, two.user_code, 'approve');
+  expect(approved.text).toContain('data-testid="device-approved"');
+  await poll(second, two.device_code).expect(200);
+  expect(cliSessions(bridge).map((s) => s.connectorData?.refreshToken)).toEqual([`rt-${READER.sub}`, `rt-${READER.sub}`]);
+});
+
 describe('without refreshGroups', () => {
   test('offline_access is not asked for, no IdP refresh token is kept, and a refresh does not call the IdP', async () => {
     const bridge = await testBridge(op);
