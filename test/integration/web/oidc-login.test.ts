@@ -140,7 +140,7 @@ describe('OIDC sign-in', () => {
     // One session left, holding only what this sign-in wrote.
     const sessions = storedEntries(store).filter(([key]) => key.startsWith('session:'));
     expect(sessions.map(([, json]) => Object.keys(JSON.parse(json) as object).filter((k) => !k.startsWith('_')))).toEqual([
-      ['identity', 'loginAt', 'seenAt'],
+      ['identity', 'loginAt', 'seenAt', 'signInId'],
     ]);
     const refused = await browser.post('/logout').type('form').send({ _csrf: planted }).expect(403);
     expect(refused.text).toContain('ERR_CSRF');
