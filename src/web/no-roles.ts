@@ -49,8 +49,10 @@ export function isAdministrator(config: Pick<BridgeConfig, 'support'>, user: Pic
 
 /** `rambridge explain` for exactly this user's IdP, groups and email, quoted for a POSIX shell. */
 function explainCommand(user: Identity): string {
-  // A group whose name holds a comma goes whole in a --group of its own: --groups would split it.
-  const [listed, whole] = [user.groups.filter((g) => !g.includes(',')), user.groups.filter((g) => g.includes(','))];
+  // A group --groups would not read back as sent (one holding a comma, or space at either end,
+  // which it splits or trims) goes whole in a --group of its own.
+  const listable = (group: string) => group !== '' && !group.includes(',') && group === group.trim();
+  const [listed, whole] = [user.groups.filter(listable), user.groups.filter((g) => !listable(g))];
   const parts = ['rambridge explain -c CONFIG.yaml', '--idp', shellQuote(user.idp), '--groups', shellQuote(listed.join(','))];
   for (const group of whole) parts.push('--group', shellQuote(group));
   if (user.email) parts.push('--email', shellQuote(user.email));

@@ -84,16 +84,22 @@ describe('rambridge explain', () => {
     );
   });
 
-  test("the no-roles page's admin command, run as shown, finds what the bridge decided: a group holding a comma stays whole", async () => {
+  test("the no-roles page's admin command, run as shown, finds what the bridge decided: a group holding a comma or spaces at its ends stays whole", async () => {
     const config = await demoConfig();
     config.support.adminGroups = ['*'];
-    const user = { idp: 'demo', issuer: 'https://idp', subject: 's', groups: ['helpdesk', 'x,rambridge-readonly'], amr: [] };
+    const user = {
+      idp: 'demo',
+      issuer: 'https://idp',
+      subject: 's',
+      groups: ['helpdesk', 'x,rambridge-readonly', 'rambridge-dev '],
+      amr: [],
+    };
     expect(new RoleMapper(config.roles, config.grants).rolesFor(user)).toEqual([]);
     const command = noRolesPage(config, user)
       .adminCommand!.replace('rambridge', `"${process.execPath}" "${bin}"`)
       .replace('CONFIG.yaml', `"${demoFile}"`);
     const { stdout } = await promisify(execFile)('/bin/sh', ['-c', command], { env: { PATH: process.env.PATH } });
-    expect(stdout).toBe('No roles for groups [helpdesk, x,rambridge-readonly].\n');
+    expect(stdout).toBe('No roles for groups [helpdesk, x,rambridge-readonly, rambridge-dev ].\n');
   });
 
   test('says why a role is not granted', async () => {
