@@ -48,16 +48,31 @@ export async function loadYamlConfig<T>(
 }
 
 /**
- * The document as data. Aliases are resolved here, so an alias without its anchor, or so many that
- * they would multiply the document (an alias bomb, which `yaml` refuses), fail here: a problem with
- * the file like any other, not a crash.
+ * The document as data. Aliases are resolved here, so an alias without its anchor, so many that
+ * they would multiply the document (an alias bomb, which `yaml` refuses), or one inside the node it
+ * names (which `yaml` turns into a cycle) fail here: a problem with the file like any other, not a
+ * crash.
  */
 function toData(doc: ReturnType<typeof parseDocument>, source: string): unknown {
+  let data: unknown;
   try {
-    return doc.toJS();
+    data = doc.toJS();
   } catch (err) {
     throw new ConfigInvalid(source, [{ path: '(file)', message: (err as Error).message.split('\n')[0]! }]);
   }
+  if (containsItself(data, new Set())) {
+    throw new ConfigInvalid(source, [{ path: '(file)', message: 'an alias refers to the node that contains it' }]);
+  }
+  return data;
+}
+
+function containsItself(value: unknown, enclosing: Set<object>): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (enclosing.has(value)) return true;
+  enclosing.add(value);
+  const found = Object.values(value).some((child) => containsItself(child, enclosing));
+  enclosing.delete(value);
+  return found;
 }
 
 /** `loadYamlConfig` for text in hand; `source` names it in the error. */

@@ -351,7 +351,7 @@ describe('an invalid configuration', () => {
     expect(() => parseConfigText('server:\n  port: 1\n  port: 2\n', {})).toThrow(ConfigInvalid);
   });
 
-  test('an alias without its anchor, or an alias bomb, is a config problem (exit 2 with its reason), not a crash', () => {
+  test('an alias without its anchor, an alias bomb or an alias inside its own node is a config problem (exit 2 with its reason), not a crash', () => {
     const problems = (text: string) => {
       try {
         parseConfigText(text, {});
@@ -368,6 +368,8 @@ describe('an invalid configuration', () => {
         .fill(`*a${i - 1}`)
         .join(', ')}]\n`;
     expect(problems(bomb)).toEqual([{ path: '(file)', message: expect.stringMatching(/^Excessive alias count/) }]);
+    for (const cycle of ['server: &a\n  x: *a\n', 'roles: &r\n  - *r\n'])
+      expect(problems(cycle)).toEqual([{ path: '(file)', message: 'an alias refers to the node that contains it' }]);
   });
 
   test('a file that cannot be read is one clear problem', async () => {
