@@ -18,12 +18,8 @@ const USER_CODE_TRIES = 5;
 
 const grantKey = (deviceCodeHash: string) => `device:grant:${deviceCodeHash}`;
 const userCodeKey = (userCodeHash: string) => `device:user-code:${userCodeHash}`;
-const upstreamRefreshKey = (tokenHash: string) => `device:upstream-refresh:${tokenHash}`;
-
-/** Who claimed an IdP refresh token: the browser sign-in whose session held it. */
-interface UpstreamRefreshClaim {
-  signInId: string;
-}
+/** One claim per IdP refresh token and browser sign-in (the sign-in's random id). */
+const upstreamRefreshKey = (tokenHash: string, signInId: string) => `device:upstream-refresh:${tokenHash}:${signInId}`;
 
 /** The user code's entry: which grant it names (by the device code's hash, never the code). */
 interface UserCodeEntry {
@@ -109,21 +105,18 @@ export class DeviceGrants {
    * rotate them revoke a token used twice), and the browser session that holds it is read by every
    * request before any of them saves it: two approvals posted at once would both take it, and a
    * request that read it before an approval may save it back after. The claim lasts as long as the
-   * browser session that holds the token may (`holderSeconds`); false when another approval made
-   * during the same browser sign-in (`signInId`) has it. The same token from a later sign-in is the IdP
+   * browser session that holds the token may (`holderSeconds`); false when another approval of the
+   * same browser sign-in (`signInId`) has it. The same token from another sign-in is the IdP
    * handing out one token per user, not per sign-in: sharing it is the IdP's choice, and refusing
    * would send the user through the IdP for the same token again and again.
    */
-  async claimUpstreamRefreshToken(token: string, signInId: string, holderSeconds: number): Promise<boolean> {
-    const key = upstreamRefreshKey(secretHash(token));
-    if (await this.deps.store.insert(key, { signInId } satisfies UpstreamRefreshClaim, holderSeconds)) return true;
-    const claim = await this.deps.store.find<UpstreamRefreshClaim>(key);
-    return claim !== undefined && claim.signInId !== signInId;
+  claimUpstreamRefreshToken(token: string, signInId: string, holderSeconds: number): Promise<boolean> {
+    return this.deps.store.insert(upstreamRefreshKey(secretHash(token), signInId), true, holderSeconds);
   }
 
   /** Gives a claimed token back when the approval it was claimed for did not happen. */
-  releaseUpstreamRefreshToken(token: string): Promise<void> {
-    return this.deps.store.destroy(upstreamRefreshKey(secretHash(token)));
+  releaseUpstreamRefreshToken(token: string, signInId: string): Promise<void> {
+    return this.deps.store.destroy(upstreamRefreshKey(secretHash(token), signInId));
   }
 
   /**

@@ -51,11 +51,16 @@ export function isAdministrator(config: Pick<BridgeConfig, 'support'>, user: Pic
 function explainCommand(user: Identity): string {
   // A group --groups would not read back as sent (one holding a comma, or space at either end,
   // which it splits or trims) goes whole in a --group of its own.
-  const listable = (group: string) => group !== '' && !group.includes(',') && group === group.trim();
   const [listed, whole] = [user.groups.filter(listable), user.groups.filter((g) => !listable(g))];
   const parts = ['rambridge explain -c CONFIG.yaml', '--idp', shellQuote(user.idp), '--groups', shellQuote(listed.join(','))];
   for (const group of whole) parts.push('--group', shellQuote(group));
   if (user.email) parts.push('--email', shellQuote(user.email));
-  if (user.amr.length > 0) parts.push('--amr', shellQuote(user.amr.join(',')));
+  // Methods count only as the exact names hasMfa knows: one --amr would misread ("pwd,mfa" as mfa)
+  // names no grant can be met by, so they are left out.
+  const amr = user.amr.filter(listable);
+  if (amr.length > 0) parts.push('--amr', shellQuote(amr.join(',')));
   return parts.join(' ');
 }
+
+/** A value a comma-separated option reads back as it was: no comma, no space at either end, not empty. */
+const listable = (value: string) => value !== '' && !value.includes(',') && value === value.trim();

@@ -106,9 +106,10 @@ export function deviceRoutes(deps: WebDeps, device: DeviceFlow): Router {
     if (!code) return refuse(ctx, 'unknown');
     const session = ctx.session as BrowserSession;
     const refreshToken = decision === 'approve' ? session.connectorData?.refreshToken : undefined;
+    const signInId = session.signInId ?? '';
     const claimed =
       refreshToken === undefined ||
-      (await device.grants.claimUpstreamRefreshToken(refreshToken, session.signInId ?? '', config.server.sessionMaxAgeSeconds));
+      (await device.grants.claimUpstreamRefreshToken(refreshToken, signInId, config.server.sessionMaxAgeSeconds));
     if (!claimed) {
       // Another approval of this sign-in, posted at the same time, took it: fetch a new one.
       // Marked here too, in case this request saves the session after the one that took it.
@@ -127,7 +128,7 @@ export function deviceRoutes(deps: WebDeps, device: DeviceFlow): Router {
     // Only a code that names no grant was a guess; a real one gives its attempt back.
     if (outcome.ok || outcome.why !== 'unknown') await device.attempts.release(slots);
     if (!outcome.ok) {
-      if (refreshToken) await device.grants.releaseUpstreamRefreshToken(refreshToken);
+      if (refreshToken) await device.grants.releaseUpstreamRefreshToken(refreshToken, signInId);
       return refuse(ctx, outcome.why);
     }
 

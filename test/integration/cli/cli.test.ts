@@ -102,6 +102,24 @@ describe('rambridge explain', () => {
     expect(stdout).toBe('No roles for groups [helpdesk, x,rambridge-readonly, rambridge-dev ].\n');
   });
 
+  test("the admin command leaves out amr values that are no method name: 'pwd,mfa' is not a second factor to the bridge either", async () => {
+    const config = await demoConfig();
+    config.support.adminGroups = ['*'];
+    // The demo's break-glass grant (prod-admin) wants mfa; "pwd,mfa" and "mfa " are not mfa.
+    const user = { idp: 'demo', issuer: 'https://idp', subject: 's', groups: ['rambridge-ops'], amr: ['pwd,mfa', 'mfa '] };
+    const granted = new RoleMapper(config.roles, config.grants).rolesFor(user).map((c) => c.role.id);
+    expect(granted).not.toContain('prod-admin');
+    const command = noRolesPage(config, user)
+      .adminCommand!.replace('rambridge', `"${process.execPath}" "${bin}"`)
+      .replace('CONFIG.yaml', `"${demoFile}"`);
+    const { stdout } = await promisify(execFile)('/bin/sh', ['-c', command], { env: { PATH: process.env.PATH } });
+    const explained = stdout
+      .split('\n')
+      .filter((line) => /^\S/.test(line))
+      .map((line) => line.split(' ')[0]);
+    expect(explained).toEqual(granted);
+  });
+
   test('says why a role is not granted', async () => {
     const r = await run(['explain', '--config', demoFile, '--groups', 'rambridge-readonly', '--role', 'prod-ops'], demoEnv);
     expect(r.stdout).toBe(
