@@ -1,3 +1,4 @@
+import { sameIssuer } from './urls.js';
 import type { BridgeConfig } from './model.js';
 import type { ConfigProblem } from './problems.js';
 
@@ -24,7 +25,8 @@ export async function checkIdpsOnline(config: BridgeConfig, fetchImpl: typeof fe
         } catch {
           return { path: `${path}.issuer`, message: `OIDC discovery at ${url} is not JSON` };
         }
-        if (discovered !== idp.issuer) {
+        // As sign-in compares them: a trailing slash the configuration leaves out is the same issuer.
+        if (typeof discovered !== 'string' || !sameIssuer(discovered, idp.issuer)) {
           return {
             path: `${path}.issuer`,
             message: `the IdP's discovery names issuer "${String(discovered)}" but the configuration says "${idp.issuer}"`,

@@ -1,4 +1,4 @@
-import type { Idp } from '../config/index.js';
+import { sameIssuer, type Idp } from '../config/index.js';
 
 /**
  * The one shape every upstream IdP is normalised to (dex's connector.Identity). Users are keyed on
@@ -28,17 +28,8 @@ export interface Identity {
 export function stillTrusted(idps: readonly Idp[], identity: Pick<Identity, 'idp' | 'issuer'>): boolean {
   const idp = idps.find((candidate) => candidate.id === identity.idp);
   if (idp?.issuer === undefined) return idp !== undefined;
-  // An OIDC issuer is a URL, compared as sign-in compared it (the discovery document's issuer and
-  // the configured one as URLs): `https://tenant.auth0.com/` written without its slash is the same.
-  return idp.type === 'oidc' ? sameUrl(idp.issuer, identity.issuer) : idp.issuer === identity.issuer;
-}
-
-function sameUrl(a: string, b: string): boolean {
-  try {
-    return new URL(a).href === new URL(b).href;
-  } catch {
-    return a === b;
-  }
+  // An OIDC issuer is compared as sign-in compared it: as a URL.
+  return idp.type === 'oidc' ? sameIssuer(idp.issuer, identity.issuer) : idp.issuer === identity.issuer;
 }
 
 /** A stable key for per-user state. */

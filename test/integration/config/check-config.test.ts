@@ -131,6 +131,8 @@ describe('checkIdpsOnline', () => {
     const c = config({
       idps: [
         oidc('good', op.issuer),
+        // Written with a slash its discovery document leaves out: the same issuer, as sign-in decides.
+        oidc('good-slash', `${op.issuer}/`),
         oidc('down', `http://127.0.0.1:${closedPort}`),
         oidc('missing', `${url}/nothing`),
         oidc('wrong', `${url}/wrong`),
