@@ -30,7 +30,15 @@ const COUNTED_SAML_REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 
 /** Refused sign-ins one client address may cause in the window, before its next answers are refused unread. */
 const MAX_REFUSED = 30;
+/**
+ * Refused sign-ins counted from all addresses together in the window. Each address's count is a
+ * store entry that lives until the window has passed since its last refusal, so there are never
+ * more of them than this: addresses are plenty (an IPv6 /48 is 65,536 of them), the store is not.
+ */
+const MAX_REFUSED_EVERYWHERE = 5000;
 const WINDOW_SECONDS = 10 * 60;
+/** The window of all addresses' refusals together. */
+const EVERYONE = 'signin:refused:all';
 
 /**
  * Two sign-in answers cost real work before they can be refused, and anyone can send them, since
@@ -39,42 +47,62 @@ const WINDOW_SECONDS = 10 * 60;
  * may throttle for everyone), and a SAML post costs parsing and checking up to 256 KiB of XML.
  * Only refusals of made-up answers count, never a sign-in that succeeds or fails the way people's
  * do, so an office behind one NAT address signing in at 9 am is never stopped; a script is, after
- * MAX_REFUSED, per address (IPv6: per /64).
+ * MAX_REFUSED, per address (IPv6: per /64). Past MAX_REFUSED_EVERYWHERE from all addresses
+ * together, new refusals are not counted (the store's entries are the scarcer thing).
  */
 export class RefusedSignIns {
   private readonly window: SlidingWindow;
+  /**
+   * Sign-ins being checked now, per address: each may turn out refused, so each counts against
+   * the limit until it has. Otherwise answers sent at once would all be read before the first
+   * refusal was counted. Per process, and only while requests are in flight.
+   */
+  private readonly inFlight = new Map<string, number>();
 
   constructor(deps: { store: Store; clock: Clock }) {
     this.window = new SlidingWindow(deps);
   }
 
-  /** Throws ERR_RATE_LIMITED (429) once `address` caused MAX_REFUSED refused sign-ins in the window. */
-  async admit(address: string): Promise<void> {
-    if ((await this.window.count(keyOf(address), WINDOW_SECONDS)) < MAX_REFUSED) return;
-    throw new BridgeError('ERR_RATE_LIMITED', {
-      userMessage: 'Too many sign-ins from this address failed. Please wait a few minutes.',
-      detail: { reason: 'refused sign-ins', windowSeconds: WINDOW_SECONDS },
-    });
-  }
-
   /** Counts `err` when the answer itself was made up: the IdP's token endpoint refused the code, or a SAML answer failed a check anyone can fail. */
-  async note(address: string, err: unknown): Promise<void> {
+  private async note(address: string, err: unknown): Promise<void> {
     const refusedExchange = isBridgeError(err, 'ERR_AUTH_IDP_ERROR') && typeof err.detail?.httpStatus === 'number';
     const refusedSamlAnswer = isBridgeError(err) && (COUNTED_SAML_REFUSALS.has(err.code) || refusedByNodeSaml(err));
-    if (refusedExchange || refusedSamlAnswer) await this.window.take(keyOf(address), MAX_REFUSED, WINDOW_SECONDS);
+    if (!refusedExchange && !refusedSamlAnswer) return;
+    // Past the cap for everyone, refusals go uncounted: the store stays bounded, and addresses
+    // already at their limit stay refused (`guard` reads their counts, which this does not remove).
+    if ((await this.window.count(EVERYONE, WINDOW_SECONDS)) >= MAX_REFUSED_EVERYWHERE) return;
+    if (!(await this.window.take(EVERYONE, MAX_REFUSED_EVERYWHERE, WINDOW_SECONDS))) return;
+    await this.window.take(keyOf(address), MAX_REFUSED, WINDOW_SECONDS);
   }
 
-  /** Runs `signIn`, first refusing it if `address` is over the limit, then counting it if refused. */
+  /**
+   * Runs `signIn`, first refusing it (ERR_RATE_LIMITED, 429) if `address` caused MAX_REFUSED
+   * refused sign-ins in the window, counting those still being checked; then counts it if refused.
+   */
   async guard(address: string, signIn: () => Promise<void>): Promise<void> {
-    await this.admit(address);
+    const refused = await this.window.count(keyOf(address), WINDOW_SECONDS);
+    // No await between this check and the count it adds: requests in flight see each other.
+    const checking = this.inFlight.get(address) ?? 0;
+    if (refused + checking >= MAX_REFUSED) throw tooManyRefused();
+    this.inFlight.set(address, checking + 1);
     try {
       await signIn();
     } catch (err) {
       // Counting must not hide the refusal itself.
       await this.note(address, err).catch(() => undefined);
       throw err;
+    } finally {
+      const left = this.inFlight.get(address)! - 1;
+      if (left > 0) this.inFlight.set(address, left);
+      else this.inFlight.delete(address);
     }
   }
 }
+
+const tooManyRefused = () =>
+  new BridgeError('ERR_RATE_LIMITED', {
+    userMessage: 'Too many sign-ins from this address failed. Please wait a few minutes.',
+    detail: { reason: 'refused sign-ins', windowSeconds: WINDOW_SECONDS },
+  });
 
 const keyOf = (address: string) => `signin:refused:ip:${secretHash(address)}`;
