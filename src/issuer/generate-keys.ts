@@ -5,9 +5,26 @@ import { join } from 'node:path';
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 
-/** RSA sizes the generator offers; 3072 unless asked (see `generateKeyFiles`). */
+/** RSA sizes the generator offers; `defaultRsaBits` unless asked. */
 export const RSA_KEY_BITS = [2048, 3072, 4096] as const;
 export type RsaKeyBits = (typeof RSA_KEY_BITS)[number];
+
+/** How long the generated SAML certificate is valid, and so how long the key is meant to sign. */
+const KEY_LIFETIME_MS = 3 * 365 * 24 * 3600 * 1000;
+/** NIST SP 800-57 Part 1 accepts 112-bit security (RSA-2048) for new signatures until the end of 2030. */
+const RSA_2048_SIGNS_UNTIL = Date.UTC(2031, 0, 1);
+
+/**
+ * The smallest RSA size NIST SP 800-57 accepts for the key's whole life: 2048 bits (112-bit
+ * security, what Okta, Entra ID, Google and AWS sign SAML and ID tokens with) for a key whose
+ * certificate ends before 2031, 3072 bits (128-bit) for one that would sign later. The size is the
+ * issuer's throughput: with Node's OpenSSL 3.0 a 2048-bit signature is 3 to 6 times cheaper than a
+ * 3072-bit one, and every CLI credential and console sign-in costs one or two (docs/operations.md,
+ * "Capacity").
+ */
+export function defaultRsaBits(now: Date): RsaKeyBits {
+  return now.getTime() + KEY_LIFETIME_MS <= RSA_2048_SIGNS_UNTIL ? 2048 : 3072;
+}
 
 export interface GeneratedKeyFiles {
   privateKey: string;
@@ -17,12 +34,7 @@ export interface GeneratedKeyFiles {
 /**
  * Writes a new signing key (mode 0600) and, for SAML, a self-signed certificate to upload in the
  * RAM SAML provider's metadata. File names carry the date so several can sit side by side during a
- * rotation.
- *
- * RSA keys are 3072 bits unless `bits` says otherwise: 128-bit security, which NIST SP 800-57 asks
- * for after 2030. 2048 bits (112-bit security, what most IdPs sign with) is the operator's choice
- * for throughput: with Node's OpenSSL 3.0 on CPUs with AVX-512 IFMA, a 2048-bit signature costs
- * about a fifth of a 3072-bit one (docs/operations.md, "Capacity").
+ * rotation. RSA keys are `defaultRsaBits(now)` unless `bits` says otherwise.
  */
 export async function generateKeyFiles(options: {
   dir: string;
@@ -35,7 +47,7 @@ export async function generateKeyFiles(options: {
   const now = options.now ?? new Date();
   const alg = options.purpose === 'saml' ? 'RS256' : (options.alg ?? 'RS256');
   if (alg === 'ES256' && options.bits !== undefined) throw new Error('bits apply to RSA keys only; an ES256 key is P-256');
-  const bits = options.bits ?? 3072;
+  const bits = options.bits ?? defaultRsaBits(now);
   if (!RSA_KEY_BITS.includes(bits)) throw new Error(`RSA keys are ${RSA_KEY_BITS.join(', ')} bits`);
   const algorithm =
     alg === 'ES256'
@@ -56,7 +68,7 @@ export async function generateKeyFiles(options: {
           .replace(/^[89a-f]/, '1'),
         name: `CN=${options.commonName ?? 'rambridge SAML signing'}`,
         notBefore: new Date(now.getTime() - 60_000),
-        notAfter: new Date(now.getTime() + 3 * 365 * 24 * 3600 * 1000),
+        notAfter: new Date(now.getTime() + KEY_LIFETIME_MS),
         signingAlgorithm: algorithm,
         keys,
         extensions: [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true)],

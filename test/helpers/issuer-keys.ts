@@ -7,7 +7,7 @@ const cache = new Map<string, ReturnType<typeof generate>>();
 
 /**
  * Issuer keys made at test time in a temp dir (never committed), as `issuer` config entries.
- * Generated once per test file and algorithm (3072-bit RSA takes a moment); `unique` forces new ones.
+ * Generated once per test file and algorithm (RSA takes a moment); `unique` forces new ones.
  */
 export function freshIssuerKeys(options: { oidcAlg?: 'RS256' | 'ES256'; unique?: boolean } = {}) {
   const key = options.oidcAlg ?? 'RS256';

@@ -74,7 +74,8 @@ export const helpEn = {
   'keysGenerate.dir': 'directory to write into (kept out of version control)',
   'keysGenerate.purpose': 'saml or oidc',
   'keysGenerate.alg': 'oidc keys: RS256 or ES256',
-  'keysGenerate.bits': 'RSA key size: 3072 (default), 2048 (signs 3–5× faster) or 4096',
+  'keysGenerate.bits':
+    "RSA key size: 2048, 3072 or 4096; default the smallest NIST SP 800-57 accepts for the key's 3 years (2048 until the end of 2027, then 3072)",
 
   'login.description': 'sign in through your company login page in a browser (OAuth device flow)',
   'login.noBrowser': 'only print the link (also: RAMBRIDGE_NO_BROWSER=1; automatic over SSH)',

@@ -67,7 +67,8 @@ export const helpZhCN: HelpCatalogue = {
   'keysGenerate.dir': '写入的目录（不要纳入版本控制）',
   'keysGenerate.purpose': 'saml 或 oidc',
   'keysGenerate.alg': 'oidc 密钥：RS256 或 ES256',
-  'keysGenerate.bits': 'RSA 密钥长度：3072（默认）、2048（签名快 3–5 倍）或 4096',
+  'keysGenerate.bits':
+    'RSA 密钥长度：2048、3072 或 4096；默认取 NIST SP 800-57 在密钥 3 年有效期内允许的最小长度（2027 年底前为 2048，之后为 3072）',
 
   'login.description': '在浏览器中通过公司登录页登录（OAuth 设备授权流程）',
   'login.noBrowser': '只打印链接（也可设置 RAMBRIDGE_NO_BROWSER=1；通过 SSH 时自动如此）',

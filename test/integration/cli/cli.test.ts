@@ -151,12 +151,12 @@ describe('rambridge explain', () => {
 });
 
 describe('rambridge keys generate', () => {
-  test('--bits 2048 writes an RSA key of that size', async () => {
+  test('--bits 3072 writes an RSA key of that size', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rambridge-keys-bits-'));
-    const r = await run(['keys', 'generate', '--dir', dir, '--purpose', 'oidc', '--bits', '2048']);
+    const r = await run(['keys', 'generate', '--dir', dir, '--purpose', 'oidc', '--bits', '3072']);
     expect(r.code).toBe(0);
     const path = /^private key {2}(\S+)$/m.exec(r.stdout)![1]!;
-    expect(createPrivateKey(readFileSync(path)).asymmetricKeyDetails?.modulusLength).toBe(2048);
+    expect(createPrivateKey(readFileSync(path)).asymmetricKeyDetails?.modulusLength).toBe(3072);
   });
 
   test.each([
