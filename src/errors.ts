@@ -51,6 +51,8 @@ export const ERROR_STATUS = {
   ERR_SAML_STATUS: 401,
   ERR_SAML_UNSOLICITED: 401,
   ERR_SAML_IN_RESPONSE_TO: 401,
+  /** An answer to an earlier sign-in of this browser, whose flow a later one replaced (another tab). */
+  ERR_SAML_OTHER_SIGN_IN: 409,
   ERR_SAML_DESTINATION_MISMATCH: 401,
   ERR_SAML_ISSUER_MISMATCH: 401,
   ERR_SAML_ALGORITHM_REFUSED: 401,

@@ -53,6 +53,11 @@ export interface ServiceProviderConnector extends ConnectorBase {
   spMetadata(): string;
   /** Whether a posted answer is IdP-initiated from an IdP that allows them (answered with a fresh SP-initiated sign-in). */
   isAllowedIdpInitiated(form: Record<string, unknown>): boolean;
+  /**
+   * Whether a posted answer plainly answers a request other than the one in `secrets` (this
+   * browser's flow), seen without parsing it: an earlier tab's sign-in.
+   */
+  answersAnotherRequest(form: Record<string, unknown>, secrets: FlowSecrets): boolean;
 }
 
 /** What every connector is built with: the store (replay markers…) and the bridge's clock. */

@@ -77,6 +77,15 @@ export class LoginFlows {
     return Promise.resolve();
   }
 
+  /** The live flow of this browser for `idp`, left in place: to look at before `take`. */
+  peek(ctx: Context, idp: string): LoginFlow | undefined {
+    const value = this.cookieNames()
+      .map((name) => ctx.cookies.get(name, { signed: false }))
+      .find(Boolean);
+    const opened = value === undefined ? undefined : this.box.open<SealedFlow>(value);
+    return opened && opened.exp > this.clock.now() && opened.flow.idp === idp ? opened.flow : undefined;
+  }
+
   /** Takes the flow of this browser for `idp`, once. Throws ERR_AUTH_FLOW_MISSING when there is none. */
   async take(ctx: Context, idp: string): Promise<TakenFlow> {
     const presented = this.cookieNames().map((name) => ({ name, value: ctx.cookies.get(name, { signed: false }) }));

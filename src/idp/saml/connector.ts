@@ -19,7 +19,7 @@ import { identityFromProfile } from './attributes.js';
 import { nodeSaml } from './library.js';
 import { classifyNodeSamlError, nodeSamlConfig } from './node-saml.js';
 import { loadSpKeys, type SpKeys } from './pem.js';
-import { isUnsolicitedPost, prefilterPost } from './prefilter.js';
+import { isUnsolicitedPost, postedInResponseTo, prefilterPost } from './prefilter.js';
 import { samlRefusal } from './refusal.js';
 import { checkResponse, unsolicited } from './response-checks.js';
 import { signaturePlan } from './signatures.js';
@@ -125,6 +125,20 @@ export class SamlConnector implements ServiceProviderConnector {
     checkReauthentication(identity, secrets, this.idp.clockSkewSeconds);
     await this.spend(trust.entityId, assertion);
     return { identity };
+  }
+
+  /**
+   * Whether the answer's root start tag names another request than this browser's flow, read
+   * without parsing (prefilter.ts postedInResponseTo); an answer it cannot read that way is left
+   * to `finishLogin`, which parses it and reports what is wrong.
+   */
+  answersAnotherRequest(form: Record<string, unknown>, secrets: FlowSecrets): boolean {
+    try {
+      const inResponseTo = postedInResponseTo(prefilterPost(form));
+      return inResponseTo !== undefined && inResponseTo !== secrets.requestId;
+    } catch {
+      return false;
+    }
   }
 
   /**

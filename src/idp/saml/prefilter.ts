@@ -163,17 +163,38 @@ const PROTOCOL_NS = 'urn:oasis:names:tc:SAML:2.0:protocol';
  * against, and the only use of the answer is to restart a sign-in of our own (so a misreading
  * costs a restart or a refusal, never a session).
  */
-export function isUnsolicitedPost({ xml }: PostedResponse): boolean {
+export function isUnsolicitedPost(posted: PostedResponse): boolean {
+  const root = protocolResponseRoot(posted);
+  return root !== undefined && root.inResponseTo === undefined;
+}
+
+/**
+ * The `InResponseTo` the root's start tag names, read without parsing (undefined when the root is
+ * no protocol `Response`, names none, or writes it with a character reference). Only ever used to
+ * refuse early an answer to another request: the parsed document is what a sign-in trusts.
+ */
+export function postedInResponseTo(posted: PostedResponse): string | undefined {
+  const value = protocolResponseRoot(posted)?.inResponseTo;
+  return value?.includes('&') ? undefined : value;
+}
+
+/** The root's start tag when it is a protocol `Response`, with its `InResponseTo` as written. */
+function protocolResponseRoot({ xml }: PostedResponse): { inResponseTo: string | undefined } | undefined {
   const open = xml.indexOf('<', XML_DECLARATION.exec(xml)?.[0].length ?? 0);
   const tag = open === -1 ? '' : startTag(xml, open);
   const name = /^<([^\s/>]+)/.exec(tag)?.[1] ?? '';
   const [prefix, local] = name.includes(':') ? name.split(':', 2) : [undefined, name];
-  if (local !== 'Response' || (prefix !== undefined && !/^[A-Za-z_][\w.-]*$/.test(prefix))) return false;
+  if (local !== 'Response' || (prefix !== undefined && !/^[A-Za-z_][\w.-]*$/.test(prefix))) return undefined;
   const attribute = prefix === undefined ? 'xmlns' : `xmlns:${prefix.replace(/\./g, '\\.')}`;
   const declared = new RegExp(`\\s${attribute}\\s*=\\s*(["'])${PROTOCOL_NS.replace(/\./g, '\\.')}\\1`);
-  // Names only: an `InResponseTo=` inside a quoted value is text.
-  const names = tag.replace(/"[^"]*"|'[^']*'/g, '""');
-  return declared.test(tag) && !/\sInResponseTo\s*=/.test(names);
+  if (!declared.test(tag)) return undefined;
+  // Names only: an `InResponseTo=` inside a quoted value is text. Blanking each value's inside
+  // keeps every offset, so the value found is read from the tag as written.
+  const names = tag.replace(/"[^"]*"|'[^']*'/g, (quoted) => quoted[0] + ' '.repeat(quoted.length - 2) + quoted[0]);
+  const found = /\sInResponseTo\s*=\s*(["'])/.exec(names);
+  if (!found) return { inResponseTo: undefined };
+  const start = found.index + found[0].length;
+  return { inResponseTo: tag.slice(start, tag.indexOf(found[1]!, start)) };
 }
 
 /** The start tag opening at `open`, up to its `>` (one in a quoted value does not end it). */

@@ -266,6 +266,7 @@ export const en = {
   'err.ERR_NOT_SIGNED_IN.idToken': 'This role needs a fresh sign-in token from your identity provider.',
   'err.ERR_SAML_TOO_LARGE': 'The sign-in response was too large.',
   'err.ERR_SAML': 'The sign-in response from your identity provider was refused.',
+  'err.ERR_SAML_OTHER_SIGN_IN': 'This answer is for another sign-in than the one this browser started last.',
   'err.ERR_SAML_UNSOLICITED': 'Sign-ins started at your identity provider are not accepted here.',
   'err.ERR_SAML_ATTRIBUTE_MISSING': 'Your identity provider did not send the attribute "{attribute}" that rambridge needs.',
   'err.ERR_IDP_UNKNOWN': 'There is no such sign-in method.',
@@ -317,6 +318,7 @@ export const en = {
 
   // BridgeError hints
   'hint.startAgain': 'Start the sign-in again from rambridge.',
+  'hint.lastTab': 'If you began signing in in two tabs, finish in the one you opened last; otherwise start again from rambridge.',
   'hint.transportInsecure':
     'Admin: publicUrl is https but this request reached rambridge over plain http. Behind a TLS-terminating proxy, set server.trustProxy to the number of proxies in front of rambridge and have them send X-Forwarded-Proto.',
   'hint.useRoleId': 'Use the role id.',

@@ -241,6 +241,7 @@ export const zhCN = {
   'err.ERR_NOT_SIGNED_IN.idToken': '此角色需要来自身份提供方的新登录令牌。',
   'err.ERR_SAML_TOO_LARGE': '登录响应过大。',
   'err.ERR_SAML': '来自身份提供方的登录响应被拒绝。',
+  'err.ERR_SAML_OTHER_SIGN_IN': '此应答属于另一次登录，而不是这个浏览器最近发起的那次。',
   'err.ERR_SAML_UNSOLICITED': '此处不接受从身份提供方发起的登录。',
   'err.ERR_SAML_ATTRIBUTE_MISSING': '你的身份提供方没有发送 rambridge 所需的属性“{attribute}”。',
   'err.ERR_IDP_UNKNOWN': '没有这种登录方式。',
@@ -289,6 +290,7 @@ export const zhCN = {
   'err.ERR_STS_UNAVAILABLE': '无法连接阿里云 STS，或其没有正确响应。请稍后重试。',
 
   'hint.startAgain': '请从 rambridge 重新开始登录。',
+  'hint.lastTab': '如果你在两个标签页中都开始了登录，请在最后打开的那个中完成；否则请从 rambridge 重新开始。',
   'hint.transportInsecure':
     '管理员：publicUrl 使用 https，但此请求通过明文 http 到达 rambridge。如果前面有终止 TLS 的代理，请将 server.trustProxy 设置为 rambridge 前面的代理数量，并让代理发送 X-Forwarded-Proto。',
   'hint.useRoleId': '请使用角色 id。',

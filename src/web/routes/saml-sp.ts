@@ -45,6 +45,16 @@ export function samlSpRoutes(deps: WebDeps): Router {
       ctx.redirect(`/login?${new URLSearchParams({ idp: connector.id, return_to: safeReturnTo(form.RelayState) })}`);
       return;
     }
+    // An answer to another request than this browser's flow: usually an earlier tab's sign-in,
+    // answered after a later one replaced the flow. Refused unread, so it costs nothing and is not
+    // counted, and the flow stays for the answer still coming.
+    const flow = deps.flows.peek(ctx, connector.id);
+    if (flow && connector.answersAnotherRequest(form, flow.secrets)) {
+      throw new BridgeError('ERR_SAML_OTHER_SIGN_IN', {
+        userMessage: 'This answer is for another sign-in than the one this browser started last.',
+        hint: 'If you began signing in in two tabs, finish in the one you opened last; otherwise start again from rambridge.',
+      });
+    }
     await completeLogin(ctx, deps, connector, { kind: 'post', form });
   }
 

@@ -17,13 +17,26 @@ import { base64, signBoth } from '../../helpers/saml-response.js';
  * "Replay" and "Unsolicited").
  */
 describe('SAML response binding', () => {
-  test('a response to a request made in another browser is refused, even when this browser has a flow of its own', async () => {
+  test('a response to a request made in another browser is refused, even when this browser has a flow of its own, which it keeps', async () => {
     const bridge = await samlBridge();
     const attacker = bridge.agent();
     const victim = bridge.agent();
     const { requestId } = await startSamlLogin(attacker);
-    await startSamlLogin(victim);
+    const own = await startSamlLogin(victim);
     const res = await postToAcs(victim, signedAnswer(bridge, requestId));
+    await expectRefused(victim, res, 'ERR_SAML_OTHER_SIGN_IN');
+    expect((await postToAcs(victim, signedAnswer(bridge, own.requestId))).status).toBe(302);
+  });
+
+  test('an InResponseTo written with a character reference is left to the parser: another browser’s request is still refused', async () => {
+    const bridge = await samlBridge();
+    const attacker = bridge.agent();
+    const victim = bridge.agent();
+    const { requestId } = await startSamlLogin(attacker);
+    const own = await startSamlLogin(victim);
+    const encoded = signedAnswer(bridge, requestId).replace(`InResponseTo="${requestId}"`, `InResponseTo="&#95;${requestId.slice(1)}"`);
+    expect(own.requestId).not.toBe(requestId);
+    const res = await postToAcs(victim, encoded);
     await expectRefused(victim, res, 'ERR_SAML_IN_RESPONSE_TO');
   });
 

@@ -43,6 +43,19 @@ describe('refused SAML answers from one address', () => {
     expect((await post(bridge, '192.0.2.2', (id) => signedAnswer(bridge, id))).status).toBe(302);
   });
 
+  test('a sign-in started in two tabs: the first tab’s answer is refused unread and uncounted, and the second tab still signs in', async () => {
+    const bridge = await samlBridge({}, [], { trustProxy: 1 });
+    for (let i = 0; i < 35; i++) {
+      const browser = bridge.agent();
+      const first = await startSamlLogin(browser);
+      const second = await startSamlLogin(browser); // replaces the first tab's flow
+      const stale = await postToAcs(browser, signedAnswer(bridge, first.requestId), {}, { 'X-Forwarded-For': '192.0.2.4' });
+      expect(stale.status).toBe(409);
+      expect(stale.text).toContain('ERR_SAML_OTHER_SIGN_IN');
+      expect((await postToAcs(browser, signedAnswer(bridge, second.requestId), {}, { 'X-Forwarded-For': '192.0.2.4' })).status).toBe(302);
+    }
+  });
+
   test('a forged answer counts even when node-saml, quoting it in its message, calls it a refusal only a signed answer reaches', async () => {
     const bridge = await samlBridge({}, [], { trustProxy: 1 });
     // No DigestValue, and a Reference whose text says "audience": xml-crypto's error quotes the element.
