@@ -55,14 +55,17 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
   for (const warning of config.warnings) logger.warn({ event: 'insecure-setting' }, warning);
   const store = createStore(config.store, clock);
   const metrics = new Metrics({ processMetrics: true });
+  // The connectors in use: a reload's new ones start from what these loaded (createConnectors).
+  let current: Map<string, Connector> | undefined;
   const build = async (next: BridgeConfig) => {
     const issuer = next.issuer && (await BridgeIssuer.create(next.issuer, next.alibaba, next.server.publicUrl));
     const sts = issuer && stsClientFromConfig(next.alibaba);
-    const connectors = createConnectors(next, { store, clock });
+    const connectors = createConnectors(next, { store, clock }, current);
     const app = createApp({ config: next, store, logger, clock, issuer, sts, metrics, connectors, actions: options.actions });
     return { app, connectors };
   };
   const { app, connectors } = await build(config);
+  current = connectors;
   const server = options.server ?? (await listenStartingUp(config.server.host, options.port ?? config.server.port));
   const idle = (
     options.idleCollector ??
@@ -98,6 +101,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       const built = await build(next);
       logger.level = next.log.level;
       serve(built.app.callback());
+      current = built.connectors;
       running.config = next;
       for (const warning of next.warnings) logger.warn({ event: 'insecure-setting' }, warning);
       logger.info({ event: 'config-reloaded', idps: next.idps.map((i) => i.id) }, 'configuration reloaded');

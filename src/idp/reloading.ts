@@ -72,6 +72,20 @@ export class Reloading<T> {
     return this.inFlight;
   }
 
+  /** The last value loaded, if any (whether due or not). */
+  lastGood(): T | undefined {
+    return this.value;
+  }
+
+  /**
+   * Starts from a value a predecessor loaded from the same source (a configuration reload): due
+   * at once, so the first use loads afresh, and the fallback meanwhile when `keepLastGood`.
+   */
+  startFrom(value: T): void {
+    this.value = value;
+    this.loadedAt = -Infinity;
+  }
+
   private fallback(error: BridgeError): T {
     if (this.policy.keepLastGood && this.value !== undefined) return this.value;
     throw error;

@@ -41,10 +41,14 @@ export class SamlConnector implements ServiceProviderConnector {
   private readonly sp: SpKeys | undefined;
   private readonly configured: Partial<IdpTrust>;
   private readonly trust: Reloading<IdpTrust>;
+  /** Where the trust comes from: the metadata named and the settings written (certificates as read). */
+  private readonly trustSource: string;
 
+  /** `previous`: the connector of this IdP that a reload replaces. */
   constructor(
     readonly idp: SamlIdp,
     private readonly deps: ConnectorDeps,
+    previous?: SamlConnector,
   ) {
     this.id = idp.id;
     this.displayName = idp.displayName;
@@ -62,6 +66,11 @@ export class SamlConnector implements ServiceProviderConnector {
       maxRetryMs: DEFAULTS.idp.loadRetryMaxSeconds * 1000,
       keepLastGood: true,
     });
+    // A reload while the metadata cannot be had must not drop the trust in use: from the same
+    // source, the last good trust is this one's too until a load of its own succeeds.
+    this.trustSource = JSON.stringify([idp.metadata ?? null, this.configured]);
+    const inherited = previous?.trustSource === this.trustSource ? previous.trust.lastGood() : undefined;
+    if (inherited) this.trust.startFrom(inherited);
   }
 
   async ready(): Promise<void> {

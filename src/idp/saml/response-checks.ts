@@ -86,7 +86,7 @@ function checkStatus(root: XmlElement): void {
   throw new BridgeError('ERR_SAML_STATUS', {
     userMessage: 'Your identity provider did not sign you in.',
     hint:
-      STATUS_HINTS[lastPart(subStatus)] ??
+      STATUS_HINTS.get(lastPart(subStatus)) ??
       "Try again. If it keeps failing, ask your administrator to check the identity provider's sign-in log.",
     detail: {
       status: value?.slice(0, 200),
@@ -96,12 +96,16 @@ function checkStatus(root: XmlElement): void {
   });
 }
 
-const STATUS_HINTS: Record<string, string> = {
-  RequestDenied: 'You may not be assigned to rambridge at your identity provider.',
-  AuthnFailed: 'The identity provider could not authenticate you. You may not be assigned to rambridge there.',
-  InvalidNameIDPolicy: 'Admin: the identity provider cannot send the NameID format rambridge asks for (nameIdFormat in its configuration).',
-  NoPassive: 'Sign in at your identity provider first.',
-};
+/** A Map, not an object: the sub-status is the answer's text, and `constructor` is no hint. */
+const STATUS_HINTS = new Map<string, string>([
+  ['RequestDenied', 'You may not be assigned to rambridge at your identity provider.'],
+  ['AuthnFailed', 'The identity provider could not authenticate you. You may not be assigned to rambridge there.'],
+  [
+    'InvalidNameIDPolicy',
+    'Admin: the identity provider cannot send the NameID format rambridge asks for (nameIdFormat in its configuration).',
+  ],
+  ['NoPassive', 'Sign in at your identity provider first.'],
+]);
 
 function lastPart(uri: string | undefined): string {
   return uri?.slice(uri.lastIndexOf(':') + 1) ?? '';

@@ -2,6 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import { DEFAULTS } from '../../../src/config/defaults.js';
+import { silentLogger } from '../../../src/log.js';
+import { startBridge } from '../../../src/main.js';
 import { testKeyPair, type TestKeyPair } from '../../helpers/saml-keys.js';
 import { answer, idpMetadataXml, postToAcs, samlBridge, signedAnswer, startSamlLogin, testIdpKeys } from '../../helpers/saml-bridge.js';
 import { signBoth } from '../../helpers/saml-response.js';
@@ -107,6 +109,24 @@ describe('IdP metadata from a URL', () => {
     bridge.clock.advance(1);
     await startSamlLogin(bridge.agent());
     expect(requests).toBe(before + 2);
+  });
+
+  test('a configuration reload while the metadata cannot be had keeps the trust in use; metadata named elsewhere starts afresh', async () => {
+    const { config } = await samlBridge({ metadata: metadataUrl, entryPoint: undefined, issuer: undefined, certificates: undefined });
+    const bridge = await startBridge({ config, port: 0, logger: silentLogger() });
+    try {
+      const login = async () => (await fetch(`${bridge.url}/login?idp=corp`, { redirect: 'manual' })).status;
+      expect(await login()).toBe(302);
+      available = false; // the IdP's metadata host has a bad minute, and an unrelated edit is reloaded
+      await bridge.reload(config);
+      expect(await login()).toBe(302);
+      const moved = { ...config, idps: config.idps.map((idp) => ({ ...idp, metadata: `${metadataUrl}?moved` })) };
+      await bridge.reload(moved);
+      expect(await login()).toBe(502);
+    } finally {
+      available = true;
+      await bridge.close();
+    }
   });
 
   test("metadata is read again after a day: the IdP's next certificate is trusted; a failed refresh keeps the last one", async () => {

@@ -180,6 +180,20 @@ describe('SAML refusals', () => {
     expect(bridge.logLines.join('')).toContain('user not assigned');
   });
 
+  test.each(['constructor', '__proto__', 'toString'])(
+    'a sub-status ending in %s gets the general hint, not what an object holds under that name',
+    async (name) => {
+      const bridge = await samlBridge();
+      const browser = bridge.agent();
+      const { requestId } = await startSamlLogin(browser);
+      const xml = answer(bridge, requestId, { status: 'urn:oasis:names:tc:SAML:2.0:status:Responder', subStatus: `urn:x:${name}` });
+      const res = await postToAcs(browser, xml);
+      await expectRefused(browser, res, 'ERR_SAML_STATUS');
+      expect(res.text).toContain('If it keeps failing, ask your administrator to check the identity provider');
+      expect(res.text).not.toMatch(/function|\[object Object\]/);
+    },
+  );
+
   test('a missing required attribute is named on the page; the log lists the attributes received', async () => {
     const bridge = await samlBridge({ nameIdFormat: 'persistent' });
     const browser = bridge.agent();
