@@ -3,6 +3,8 @@ import { readFile } from 'node:fs/promises';
 import type { BridgeConfig } from './model.js';
 import { fileValueForMessage } from './file-values.js';
 import type { ConfigProblem } from './problems.js';
+import type { KeyPairConfig } from './schema.js';
+import { signingKeyRule } from './signing-keys.js';
 
 /**
  * Opens every key, certificate and metadata file the configuration names, and parses what it
@@ -20,6 +22,7 @@ export async function checkConfigFiles(config: BridgeConfig): Promise<ConfigProb
     config.issuer?.[purpose].forEach((pair, i) => {
       key(pair.privateKey, `issuer.${purpose}[${i}].privateKey`);
       cert(pair.certificate, `issuer.${purpose}[${i}].certificate`);
+      checks.push(checkSigningKey(pair, purpose === 'samlKeys' ? 'saml' : 'oidc', `issuer.${purpose}[${i}]`));
     });
   }
   for (const idp of config.idps) {
@@ -58,6 +61,19 @@ async function checkPem(value: string, path: string, kind: 'key' | 'certificate'
       path,
       message: `${inline ? 'the PEM text' : fileValueForMessage(value)} is not a readable PEM ${kind === 'key' ? 'private key' : 'certificate'}`,
     };
+  }
+}
+
+/** The issuer's own rules for a signing key that reads (signingKeyRule): what `serve` would refuse. */
+async function checkSigningKey(pair: KeyPairConfig, purpose: 'saml' | 'oidc', path: string): Promise<ConfigProblem | undefined> {
+  const pem = async (value: string) => (value.includes('-----BEGIN ') ? value : readFile(value, 'utf8'));
+  try {
+    const privateKey = createPrivateKey(await pem(pair.privateKey));
+    const certificate = pair.certificate === undefined ? undefined : new X509Certificate(await pem(pair.certificate));
+    const rule = signingKeyRule(privateKey, purpose, certificate);
+    return 'problem' in rule ? { path, message: rule.problem } : undefined;
+  } catch {
+    return undefined; // a file that does not read or parse is reported by checkPem, with its path
   }
 }
 

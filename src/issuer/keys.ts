@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { calculateJwkThumbprint, exportJWK, type JWK } from 'jose';
-import { fileValueForMessage } from '../config/index.js';
+import { fileValueForMessage, signingKeyRule } from '../config/index.js';
 import type { KeyPairConfig } from '../config/schema.js';
 
 /** One signing key of the bridge, ready to sign and to publish. */
@@ -34,33 +34,18 @@ export async function loadKeySet(pairs: KeyPairConfig[], purpose: 'saml' | 'oidc
 
 async function loadKey(pair: KeyPairConfig, where: string, purpose: 'saml' | 'oidc'): Promise<SigningKey> {
   const privateKey = createPrivateKey(await pemOrFile(pair.privateKey, `${where}.privateKey`));
-  const publicKey = createPublicKey(privateKey);
-  const alg = algorithmOf(privateKey, where);
-  // The assertions are signed rsa-sha256 (docs/alibaba-cloud-reference.md): an EC key would load
-  // and then fail every SAML issuance.
-  if (purpose === 'saml' && alg !== 'RS256') throw new Error(`${where}: a SAML signing key must be RSA (2048+ bits)`);
-  const publicJwk = await exportJWK(publicKey);
+  const cert = pair.certificate ? new X509Certificate(await pemOrFile(pair.certificate, `${where}.certificate`)) : undefined;
+  const rule = signingKeyRule(privateKey, purpose, cert);
+  if ('problem' in rule) throw new Error(`${where}: ${rule.problem}`);
+  const publicJwk = await exportJWK(createPublicKey(privateKey));
   const kid = await calculateJwkThumbprint(publicJwk);
+  const alg = rule.algorithm;
   const key: SigningKey = { kid, alg, privateKey, publicJwk: { ...publicJwk, kid, alg, use: 'sig' } };
-  if (pair.certificate) {
-    const pem = await pemOrFile(pair.certificate, `${where}.certificate`);
-    const cert = new X509Certificate(pem);
-    if (!cert.publicKey.equals(publicKey)) throw new Error(`${where}: the certificate does not belong to the private key`);
+  if (cert) {
     key.certificatePem = cert.toString();
     key.certificateBase64 = cert.raw.toString('base64');
-  } else if (purpose === 'saml') {
-    throw new Error(`${where}: a SAML signing key needs its certificate (RAM trusts the certificate in the metadata)`);
   }
   return key;
-}
-
-function algorithmOf(key: KeyObject, where: string): SigningKey['alg'] {
-  if (key.asymmetricKeyType === 'rsa') {
-    if ((key.asymmetricKeyDetails?.modulusLength ?? 0) < 2048) throw new Error(`${where}: RSA keys need at least 2048 bits`);
-    return 'RS256';
-  }
-  if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return 'ES256';
-  throw new Error(`${where}: use an RSA (2048+ bits) or EC P-256 key`);
 }
 
 /** PEM text as is (env-expanded config values), anything else is a file path. */

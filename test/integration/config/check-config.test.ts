@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
@@ -92,6 +93,33 @@ describe('checkConfigFiles', () => {
         { path: 'store.tls.caFile', message: `cannot read ${join(dir, 'no-ca.pem')}: no such file` },
       ].sort((a, b) => a.path.localeCompare(b.path)),
     );
+  });
+});
+
+describe('checkConfigFiles: the issuer keys as serve loads them', () => {
+  test('a certificate of another key, an EC or short RSA key where it cannot sign: problems at the pair (serve would refuse them)', async () => {
+    const other = await testKeyPair('check-config-other');
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+    const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+    const rsa1024 = generateKeyPairSync('rsa', { modulusLength: 1024 }).privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
+    const c = config({
+      idps: [samlIdp({ certificates: [keys.certificatePem] })],
+      issuer: {
+        samlKeys: [
+          { privateKey: keys.privateKeyPem, certificate: keys.certificatePem },
+          { privateKey: keys.privateKeyPem, certificate: other.certificatePem },
+          { privateKey: ec, certificate: keys.certificatePem },
+        ],
+        oidcKeys: [{ privateKey: ec }, { privateKey: p384 }, { privateKey: rsa1024 }],
+        subjectSecret: 's'.repeat(32),
+      },
+    });
+    expect(await checkConfigFiles(c)).toEqual([
+      { path: 'issuer.samlKeys[1]', message: 'the certificate does not belong to the private key' },
+      { path: 'issuer.samlKeys[2]', message: 'a SAML signing key must be RSA (2048+ bits)' },
+      { path: 'issuer.oidcKeys[1]', message: 'use an RSA (2048+ bits) or EC P-256 key' },
+      { path: 'issuer.oidcKeys[2]', message: 'RSA keys need at least 2048 bits' },
+    ]);
   });
 });
 

@@ -1,0 +1,35 @@
+import { createPublicKey, type KeyObject, type X509Certificate } from 'node:crypto';
+
+/** How the issuer signs with a key: RSA keys RS256, P-256 keys ES256. */
+export type SigningAlgorithm = 'RS256' | 'ES256';
+
+/**
+ * The issuer's rules for one of its signing keys, in one place for `check-config` and for `serve`:
+ * RSA of 2048 bits or more, or EC P-256 for OIDC (the assertions are signed rsa-sha256, so an EC
+ * key would load and then fail every SAML issuance); a SAML key with the certificate of that key.
+ * Returns the algorithm, or why the key cannot sign.
+ */
+export function signingKeyRule(
+  privateKey: KeyObject,
+  purpose: 'saml' | 'oidc',
+  certificate: X509Certificate | undefined,
+): { algorithm: SigningAlgorithm } | { problem: string } {
+  const algorithm = algorithmOf(privateKey);
+  if (typeof algorithm !== 'string') return algorithm;
+  if (purpose === 'saml' && algorithm !== 'RS256') return { problem: 'a SAML signing key must be RSA (2048+ bits)' };
+  if (certificate && !certificate.publicKey.equals(createPublicKey(privateKey))) {
+    return { problem: 'the certificate does not belong to the private key' };
+  }
+  if (!certificate && purpose === 'saml') {
+    return { problem: 'a SAML signing key needs its certificate (RAM trusts the certificate in the metadata)' };
+  }
+  return { algorithm };
+}
+
+function algorithmOf(key: KeyObject): SigningAlgorithm | { problem: string } {
+  if (key.asymmetricKeyType === 'rsa') {
+    return (key.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048 ? 'RS256' : { problem: 'RSA keys need at least 2048 bits' };
+  }
+  if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return 'ES256';
+  return { problem: 'use an RSA (2048+ bits) or EC P-256 key' };
+}
