@@ -36,6 +36,8 @@ export type TokenResponse = z.infer<typeof tokenResponseSchema>;
 export const oauthErrorSchema = z.object({
   error: z.string(),
   error_description: z.string().optional().catch(undefined),
+  /** The same sentence in the request's language, where `error_description` must stay English (ASCII, on `/oauth/*`). */
+  message: z.string().optional().catch(undefined),
   code: z.string().optional().catch(undefined),
   hint: z.string().optional().catch(undefined),
   request_id: z.string().optional().catch(undefined),

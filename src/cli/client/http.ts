@@ -62,7 +62,7 @@ export type ServerErrorBody = Partial<OAuthErrorBody>;
  */
 export function serverError(response: JsonResponse): CliError {
   const body = (typeof response.body === 'object' && response.body !== null ? response.body : {}) as ServerErrorBody;
-  const message = body.error_description ?? `The server answered HTTP ${response.status}.`;
+  const message = body.message ?? body.error_description ?? `The server answered HTTP ${response.status}.`;
   const invalidToken = isInvalidToken(response);
   return new CliError(codeFor(response.status, body.code, invalidToken), message, {
     hint: body.hint ?? defaultHint(response.status, invalidToken),

@@ -63,9 +63,11 @@ export function handleErrors(views: Views, record: { audit?: AuditLog; metrics?:
       if (err.status === 429) ctx.set('Retry-After', String(RATE_LIMITED_RETRY_AFTER_SECONDS));
       const wantsHtml = ctx.accepts('json', 'html') === 'html' && !ctx.path.startsWith('/api/') && !ctx.path.startsWith('/oauth/');
       // In the request's language (middleware/language.ts; English when it ran not); the code stays as
-      // it is. OAuth endpoints answer in English: RFC 6749 §5.2 allows only ASCII in error_description.
-      const lang = ctx.path.startsWith('/oauth/') ? 'en' : (ctx.state.lang ?? 'en');
+      // it is. RFC 6749 §5.2 allows only ASCII in error_description: on OAuth endpoints it is the
+      // English sentence, and `message` carries the request's language for the CLI to show.
+      const lang = ctx.state.lang ?? 'en';
       const { message, hint } = errorText(err, lang);
+      const oauth = ctx.path.startsWith('/oauth/');
       if (wantsHtml) {
         const heading = translator(lang)(HEADINGS[err.status] ?? 'error.heading.other');
         ctx.type = 'html';
@@ -87,7 +89,8 @@ export function handleErrors(views: Views, record: { audit?: AuditLog; metrics?:
       } else {
         ctx.body = {
           error: err.oauthError,
-          error_description: message,
+          error_description: oauth && lang !== 'en' ? errorText(err, 'en').message : message,
+          ...(oauth && lang !== 'en' ? { message } : {}),
           code: err.code,
           ...(hint ? { hint } : {}),
           request_id: ctx.state.requestId,

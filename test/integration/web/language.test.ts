@@ -162,9 +162,15 @@ describe('language of the pages', () => {
       hint: '请运行 `rambridge login`。',
     });
     expect(zh.headers['content-language']).toBe('zh-CN');
-    // RFC 6749 §5.2: an OAuth error_description is ASCII, so the OAuth endpoints answer in English.
-    const oauth = await agent.post('/oauth/token').set('Accept-Language', 'zh-CN').type('form').send({ grant_type: 'password' });
+    // RFC 6749 §5.2: an OAuth error_description is ASCII, so it is English there; `message` and the
+    // hint are in the request's language, for the CLI to show.
+    const oauth = await agent.post('/oauth/device_authorization').set('Accept-Language', 'zh-CN').type('form').send({ client_id: 'x' });
+    expect(oauth.body).toMatchObject({ error: 'invalid_client', error_description: 'Unknown client.' });
     expect(oauth.body.error_description).toMatch(/^[\x20-\x7e]+$/);
+    expect(oauth.body.message).toMatch(/[\u4e00-\u9fff]/);
+    const oauthEn = await agent.post('/oauth/device_authorization').type('form').send({ client_id: 'x' });
+    expect(oauthEn.body.error_description).toBe('Unknown client.');
+    expect(oauthEn.body).not.toHaveProperty('message');
     const en = await agent.get('/api/whoami').expect(401);
     expect(en.body).toMatchObject({
       code: 'ERR_TOKEN_MISSING',
