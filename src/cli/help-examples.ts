@@ -66,13 +66,13 @@ export const HELP_EXAMPLES: Record<string, Example[]> = {
   ],
   fav: [
     ['rambridge fav dev-admin', 'ex.fav.star'],
-    ['rambridge fav admin', 'ex.fav.fuzzy'],
+    ['rambridge fav auditor', 'ex.fav.fuzzy'],
   ],
   unfav: [['rambridge unfav dev-admin', 'ex.unfav.unstar']],
   creds: [
     ['rambridge creds dev-admin', 'ex.creds.summary'],
     ['eval "$(rambridge creds dev-admin --format env)"', 'ex.creds.env'],
-    ['rambridge creds prod-ops -d 30m --justification "INC-42"', 'ex.creds.elevated'],
+    ['rambridge creds prod-admin -d 30m --justification "INC-42: fix orders DB"', 'ex.creds.elevated'],
     ['rambridge creds dev-readonly --format aliyun-profile --profile dev', 'ex.creds.profile'],
   ],
   exec: [

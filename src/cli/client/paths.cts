@@ -18,6 +18,8 @@ export interface ClientPaths {
   refreshLock: string;
   /** Serialises credential fetches, so parallel cache misses cost one STS call. */
   credentialsLock: string;
+  /** Serialises changes to `roles`: each rewrites the whole file (a favourite, a use, the catalogue). */
+  rolesLock: string;
   /** The Alibaba Cloud CLI's `~/.aliyun/config.json`. */
   aliyunConfig: string;
 }
@@ -35,6 +37,7 @@ export function clientPaths(env: NodeJS.ProcessEnv): ClientPaths {
     roles: join(dir, 'roles.json'),
     refreshLock: join(dir, 'refresh.lock'),
     credentialsLock: join(dir, 'credentials.lock'),
+    rolesLock: join(dir, 'roles.lock'),
     aliyunConfig: join(home, '.aliyun', 'config.json'),
   };
 }

@@ -1,5 +1,6 @@
 import type { RoleInfo, WhoAmI } from './api.js';
 import type { ClientPaths } from './paths.cjs';
+import { withFileLock } from './lock.js';
 import { PrivateJsonFile } from './secure-file.js';
 
 /** How many recently used roles are remembered. */
@@ -34,9 +35,11 @@ const EMPTY: ServerRoles = { favourites: [], recents: [] };
  * survive a logout (they are preferences); the catalogue does not. */
 export class RoleBook {
   private readonly file: PrivateJsonFile<RoleBookDocument>;
+  private readonly lockPath: string;
 
   constructor(paths: ClientPaths) {
     this.file = new PrivateJsonFile<RoleBookDocument>(paths.roles, paths.dir);
+    this.lockPath = paths.rolesLock;
   }
 
   async get(server: string): Promise<ServerRoles> {
@@ -93,10 +96,20 @@ export class RoleBook {
     }));
   }
 
+  /**
+   * Each change reads and rewrites the whole file, under a lock: the aliyun CLI runs `creds` (which
+   * records the use) for every command, and one running beside `rambridge fav` would otherwise
+   * write back the file it read before the favourite was added.
+   */
   private async change(server: string, update: (current: ServerRoles) => ServerRoles): Promise<void> {
-    await this.file.update((doc) => ({
-      version: 1,
-      servers: { ...doc?.servers, [server]: update(doc?.servers[server] ?? EMPTY) },
-    }));
+    await withFileLock(
+      this.lockPath,
+      () =>
+        this.file.update((doc) => ({
+          version: 1,
+          servers: { ...doc?.servers, [server]: update(doc?.servers[server] ?? EMPTY) },
+        })),
+      { timeoutMs: 10_000 },
+    );
   }
 }

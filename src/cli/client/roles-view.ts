@@ -53,10 +53,12 @@ export function renderRoles(roles: readonly ListedRole[], now: number): string {
   for (const group of accounts.values()) {
     out.push(`${group[0]!.accountName}  ${group[0]!.accountId}`);
     for (const r of group) {
-      const notes = [`up to ${formatDuration(r.maxSessionDuration)}`];
-      if (r.elevated) notes.push('elevated: needs --justification');
-      if (r.lastUsedAt !== undefined) notes.push(`used ${formatRemaining(now - r.lastUsedAt)} ago`);
-      out.push(`  ${r.favourite ? '★' : ' '} ${r.id.padEnd(idWidth)}  ${r.description ?? roleName(r)}  (${notes.join(', ')})`);
+      const notes = [t('roleUpTo', { duration: formatDuration(r.maxSessionDuration) })];
+      if (r.elevated) notes.push(t('roleElevated'));
+      if (r.lastUsedAt !== undefined) notes.push(t('roleUsedAgo', { ago: formatRemaining(now - r.lastUsedAt) }));
+      out.push(
+        `  ${r.favourite ? '★' : ' '} ${r.id.padEnd(idWidth)}  ${r.description ?? roleName(r)}  (${notes.join(t('roleNoteSeparator'))})`,
+      );
     }
     out.push('');
   }

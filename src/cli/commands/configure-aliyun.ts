@@ -29,9 +29,9 @@ export function registerConfigureAliyun(program: Command): void {
     .option('--set-current <role>', helpText('configureAliyun.setCurrent'))
     .action((only: string[], options: ConfigureOptions) =>
       runClient(options, async (ctx) => {
-        const { roles, profiles, current } = await configureAliyun(ctx, only, options);
+        const { roles, profiles, current, skipped } = await configureAliyun(ctx, only, options);
         if (options.json) {
-          process.stdout.write(`${JSON.stringify({ path: ctx.paths.aliyunConfig, profiles, current })}\n`);
+          process.stdout.write(`${JSON.stringify({ path: ctx.paths.aliyunConfig, profiles, current, skipped })}\n`);
           return;
         }
         const width = Math.max(...profiles.map((p) => p.name.length));
@@ -41,6 +41,7 @@ export function registerConfigureAliyun(program: Command): void {
               roles.map((r, i) => `  ${profiles[i]!.name.padEnd(width)}  ${r.accountName}: ${r.description ?? r.arn}\n`).join('') +
               `${t('profilesRenew')}\n` +
               (current ? `${t('profilesCurrent', { name: current })}\n` : '') +
+              (skipped.length ? `${t('profilesSkippedElevated', { roles: skipped.join(', ') })}\n` : '') +
               `${t('profilesTry', { name: profiles[0].name })}\n`,
           ),
         );
@@ -58,21 +59,41 @@ export async function configureAliyun(
   ctx: ClientContext,
   only: string[],
   options: ConfigureOptions,
-): Promise<{ roles: RoleInfo[]; profiles: [AliyunProfile, ...AliyunProfile[]]; current?: string }> {
+): Promise<{ roles: RoleInfo[]; profiles: [AliyunProfile, ...AliyunProfile[]]; current?: string; skipped: string[] }> {
   const server = await serverFor(ctx, options.server);
   const session = await ctx.sessions.get(server);
   if (!session) throw notLoggedIn(server);
   const duration = options.duration === undefined ? undefined : formatDuration(parseDuration(options.duration));
   const all = await fetchCatalogue(ctx, server, userKey(session.user));
-  const roles = only.length ? only.map((q) => resolveRole(all, q)) : all;
+  // An elevated role's every use needs a justification, which `creds --format process` run by the
+  // aliyun CLI cannot give: its profile would fail every command. Left out, or refused when named.
+  const named = only.map((q) => resolveRole(all, q));
+  const elevated = named.find((r) => r.elevated);
+  if (elevated) {
+    throw new CliError('ERR_CLI_USAGE', t('profileElevated', { role: elevated.id }), {
+      hint: t('profileElevatedHint', { role: elevated.id }),
+    });
+  }
+  const roles = only.length ? named : all.filter((r) => !r.elevated);
+  const skipped = only.length ? [] : all.filter((r) => r.elevated).map((r) => r.id);
   const profiles = roles.map((role) => externalProfile(server, role, duration));
-  if (!isNonEmpty(profiles)) throw new CliError('ERR_CLI_NOT_ALLOWED', t('noProfileRoles'), { hint: t('noProfileRolesHint') });
-  const current = options.setCurrent === undefined ? undefined : aliyunProfileName(resolveRole(roles, options.setCurrent).id);
+  if (!isNonEmpty(profiles)) {
+    if (skipped.length) throw new CliError('ERR_CLI_NOT_ALLOWED', t('profilesSkippedElevated', { roles: skipped.join(', ') }));
+    throw new CliError('ERR_CLI_NOT_ALLOWED', t('noProfileRoles'), { hint: t('noProfileRolesHint') });
+  }
+  const current = options.setCurrent === undefined ? undefined : aliyunProfileName(currentRole(all, roles, options.setCurrent).id);
   await updateAliyunConfig(ctx.paths.aliyunConfig, (config) => {
     const next = upsertProfiles(config, profiles, options.region);
     return current ? withCurrent(next, current) : next;
   });
-  return { roles, profiles, current };
+  return { roles, profiles, current, skipped };
+}
+
+/** The role `--set-current` names, which must be one whose profile this run writes. */
+function currentRole(all: RoleInfo[], written: RoleInfo[], query: string): RoleInfo {
+  const role = resolveRole(all, query);
+  if (written.some((r) => r.id === role.id)) return role;
+  throw new CliError('ERR_CLI_USAGE', t('setCurrentNotWritten', { role: role.id, written: written.map((r) => r.id).join(', ') }));
 }
 
 function isNonEmpty<T>(items: T[]): items is [T, ...T[]] {

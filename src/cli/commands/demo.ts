@@ -2,6 +2,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { DEFAULTS } from '../../config/defaults.js';
 import { createLogger } from '../../log.js';
 import { portInUse } from '../port-in-use.js';
+import { portOption } from '../port-option.js';
 import { handleStopSignals } from './serve.js';
 import { helpText } from '../i18n/help.js';
 
@@ -29,10 +30,10 @@ export function registerDemo(program: Command): void {
         // Loaded on use: client commands must not pay for the IdP, emulator and server.
         const { demoBanner, startDemo } = await import('../../demo/index.js');
         const ports = {
-          port: Number(opts.port),
-          idpPort: Number(opts.idpPort),
-          emulatorPort: Number(opts.emulatorPort),
-          samlIdpPort: Number(opts.samlIdpPort),
+          port: portOption(opts.port, 'port', 'PORT'),
+          idpPort: portOption(opts.idpPort, 'idp-port', 'RAMBRIDGE_DEMO_IDP_PORT'),
+          emulatorPort: portOption(opts.emulatorPort, 'emulator-port', 'RAMBRIDGE_DEMO_EMULATOR_PORT'),
+          samlIdpPort: portOption(opts.samlIdpPort, 'saml-idp-port', 'RAMBRIDGE_DEMO_SAML_IDP_PORT'),
         };
         const demo = await startDemo({
           ...ports,

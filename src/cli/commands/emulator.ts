@@ -6,6 +6,7 @@ import { createLogger } from '../../log.js';
 import { exitOnConfigProblems } from '../config-errors.js';
 import { stopOnSignals } from './serve.js';
 import { helpText } from '../i18n/help.js';
+import { parsePort } from '../port-option.js';
 
 interface EmulatorOptions {
   config: string;
@@ -44,10 +45,4 @@ export function registerEmulator(program: Command): void {
       process.stdout.write(`rambridge Alibaba Cloud emulator on ${emulator.url}: STS at /, sign-in at /federation, console at /console\n`);
       stopOnSignals(() => emulator.close());
     });
-}
-
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('a port is 0–65535');
-  return port;
 }

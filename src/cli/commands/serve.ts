@@ -1,10 +1,11 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { ConfigInvalid, loadConfigFile } from '../../config/index.js';
 import { checkConfigFiles } from '../../config/files.js';
 import { createLogger } from '../../log.js';
 import type { RunningBridge } from '../../main.js';
 import { exitOnConfigProblems } from '../config-errors.js';
 import { helpText } from '../i18n/help.js';
+import { parsePort } from '../port-option.js';
 
 export function registerServe(program: Command): void {
   program
@@ -27,12 +28,6 @@ export function registerServe(program: Command): void {
       signals.started(() => bridge.close());
       hangups.started(bridge);
     });
-}
-
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!/^\d+$/.test(value) || port > 65535) throw new InvalidArgumentError('a port number (0-65535)');
-  return port;
 }
 
 /**

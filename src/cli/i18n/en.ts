@@ -28,6 +28,10 @@ export const en = {
   noRoles: 'You have no roles on this server.',
   noRolesHint: 'Ask your administrator which IdP groups grant roles (rambridge whoami shows yours).',
   noRoleMatches: 'None of your {count} roles matches "{filter}".',
+  roleUpTo: 'up to {duration}',
+  roleElevated: 'elevated: needs --justification',
+  roleUsedAgo: 'used {ago} ago',
+  roleNoteSeparator: ', ',
   rolesLegend: '★ favourite (rambridge fav ROLE, rambridge unfav ROLE)    use one: rambridge creds ROLE, rambridge exec ROLE -- CMD',
   notLoggedOut: 'You were not logged in to {server}; nothing to do.',
   loggedOut: 'Logged out of {server}: tokens and cached credentials deleted{note}.',
@@ -114,6 +118,12 @@ export const en = {
   profilesTry: 'Try: aliyun --profile {name} sts GetCallerIdentity',
   noProfileRoles: 'You have no roles on this server: no profile to write.',
   noProfileRolesHint: 'rambridge whoami shows your groups.',
+  profileElevated:
+    '{role} is elevated: each use needs a justification, which an aliyun profile cannot give, so no profile is written for it.',
+  profileElevatedHint: 'Run aliyun through rambridge: rambridge exec {role} --justification "why you need it" -- aliyun …',
+  profilesSkippedElevated:
+    'Not written, as each use needs a justification (elevated): {roles}. Use rambridge exec ROLE --justification "…" -- aliyun …',
+  setCurrentNotWritten: '--set-current names {role}, whose profile this run does not write: name one of {written}.',
   usageHint: 'rambridge {command} --help shows the usage',
   execUsageHint: 'put -- before the command, e.g. rambridge exec dev-admin -- aliyun ecs DescribeRegions',
 } as const;

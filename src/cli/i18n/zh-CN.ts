@@ -25,6 +25,10 @@ export const zhCN: Catalogue = {
   noRoles: '你在此服务器上没有任何角色。',
   noRolesHint: '请询问管理员哪些 IdP 组授予角色（rambridge whoami 显示你的组）。',
   noRoleMatches: '你的 {count} 个角色中没有与“{filter}”匹配的。',
+  roleUpTo: '最长 {duration}',
+  roleElevated: '提权角色：需要 --justification',
+  roleUsedAgo: '{ago}前使用过',
+  roleNoteSeparator: '，',
   rolesLegend: '★ 收藏（rambridge fav ROLE 收藏，rambridge unfav ROLE 取消）    使用：rambridge creds ROLE、rambridge exec ROLE -- CMD',
   notLoggedOut: '你未登录 {server}，无需操作。',
   loggedOut: '已退出 {server}：令牌和缓存的凭证已删除{note}。',
@@ -111,6 +115,11 @@ export const zhCN: Catalogue = {
   profilesTry: '试试：aliyun --profile {name} sts GetCallerIdentity',
   noProfileRoles: '你在此服务器上没有任何角色：没有可写入的配置。',
   noProfileRolesHint: 'rambridge whoami 可显示你的组。',
+  profileElevated: '{role} 是提权角色：每次使用都需要说明理由，而 aliyun 配置无法提供，因此不为它写入配置。',
+  profileElevatedHint: '请通过 rambridge 运行 aliyun：rambridge exec {role} --justification "使用理由" -- aliyun …',
+  profilesSkippedElevated:
+    '未写入（提权角色，每次使用都需要说明理由）：{roles}。请使用 rambridge exec ROLE --justification "…" -- aliyun …',
+  setCurrentNotWritten: '--set-current 指定的 {role} 不在本次写入的配置中：请指定 {written} 之一。',
   usageHint: 'rambridge {command} --help 显示用法',
   execUsageHint: '在命令前加上 --，例如 rambridge exec dev-admin -- aliyun ecs DescribeRegions',
 };

@@ -27,8 +27,22 @@ test('a new config file gets the profiles but no current profile', async () => {
   const { context, read } = await setup();
   await configureAliyun(context(), [], { server: SERVER });
   const config = read();
-  expect(config.profiles?.map((p) => p.name)).toEqual(ROLES.map((r) => `rambridge-${r.id}`));
+  expect(config.profiles?.map((p) => p.name)).toEqual(ROLES.filter((r) => !r.elevated).map((r) => `rambridge-${r.id}`));
   expect(config.current).toBeUndefined();
+});
+
+test('an elevated role gets no profile: every use needs a justification, which the aliyun CLI cannot give', async () => {
+  const { context, read } = await setup();
+  await expect(configureAliyun(context(), [], { server: SERVER })).resolves.toMatchObject({ skipped: ['prod-ops'] });
+  expect(read().profiles?.map((p) => p.name)).not.toContain('rambridge-prod-ops');
+  // Named, it is refused with the way that works, and nothing more is written.
+  const before = read();
+  await expect(configureAliyun(context(), ['dev-readonly', 'prod-ops'], { server: SERVER })).rejects.toMatchObject({
+    code: 'ERR_CLI_USAGE',
+    message: expect.stringContaining('prod-ops is elevated') as unknown,
+    hint: expect.stringContaining('rambridge exec prod-ops --justification') as unknown,
+  });
+  expect(read()).toEqual(before);
 });
 
 test('an existing current profile stays current', async () => {
@@ -44,8 +58,10 @@ test('--set-current makes the named role current, and only one of the roles writ
   });
   expect(read().current).toBe('rambridge-dev-readonly');
 
-  await expect(configureAliyun(context(), ['dev-readonly'], { server: SERVER, setCurrent: 'prod-ops' })).rejects.toMatchObject({
-    code: 'ERR_CLI_ROLE_UNKNOWN',
+  // A role the user has, but whose profile this run does not write: a usage error that says so.
+  await expect(configureAliyun(context(), ['dev-readonly'], { server: SERVER, setCurrent: 'dev-admin' })).rejects.toMatchObject({
+    code: 'ERR_CLI_USAGE',
+    message: expect.stringContaining('--set-current names dev-admin, whose profile this run does not write') as unknown,
   });
   expect(read().current).toBe('rambridge-dev-readonly');
 });

@@ -261,7 +261,7 @@ test('LANG=C: --help is the English it always was', async () => {
       '  # the keys into this shell',
       '  eval "$(rambridge creds dev-admin --format env)"',
       '  # an elevated role, for 30 minutes',
-      '  rambridge creds prod-ops -d 30m --justification "INC-42"',
+      '  rambridge creds prod-admin -d 30m --justification "INC-42: fix orders DB"',
       '  # a profile for the aliyun CLI',
       '  rambridge creds dev-readonly --format aliyun-profile --profile dev',
       '',

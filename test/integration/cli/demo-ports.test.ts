@@ -51,3 +51,17 @@ describe('rambridge demo (npm start) on a port in use', () => {
     expect(r.stderr).toContain('RAMBRIDGE_DEMO_IDP_PORT=');
   });
 });
+
+describe('rambridge demo with a port that is no port', () => {
+  test.each([
+    [['--port', 'abc'], {}, '--port (or PORT) is a port number (0-65535), not "abc"'],
+    [[], { PORT: 'abc' }, '--port (or PORT) is a port number (0-65535), not "abc"'],
+    [['--saml-idp-port', '70000'], {}, '--saml-idp-port (or RAMBRIDGE_DEMO_SAML_IDP_PORT) is a port number'],
+    [[], { RAMBRIDGE_DEMO_IDP_PORT: '80 ' }, '--idp-port (or RAMBRIDGE_DEMO_IDP_PORT) is a port number'],
+  ])('%j %j: a usage error (exit 2) naming the flag and its variable, not a bug', async (args, env, message) => {
+    const r = await run(['demo', ...args], env);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr).not.toMatch(/bug in rambridge|^\s+at /m);
+  });
+});

@@ -1,4 +1,5 @@
 import { listRoles, renderRoles } from '../../../src/cli/client/roles-view.js';
+import { useLanguage } from '../../../src/cli/i18n/index.js';
 import { ROLES } from './fixtures.js';
 
 const now = Date.parse('2026-01-01T12:00:00Z');
@@ -52,4 +53,17 @@ test("a server that keeps favourites decides them; last use is the later of the 
     ['dev-readonly', false, now - 60_000],
     ['prod-readonly', false, undefined],
   ]);
+});
+
+test('in zh-CN the notes are Chinese too, the flag as typed', () => {
+  useLanguage('zh-CN');
+  try {
+    const out = renderRoles(listRoles(ROLES, { favourites: [], recents: [{ role: 'prod-ops', usedAt: now - 5 * 60_000 }] }), now);
+    expect(out).toContain(
+      '    prod-ops       Operate ECS and OSS in production.  (最长 1h，提权角色：需要 --justification，5 分钟前使用过)',
+    );
+    expect(out).not.toMatch(/up to|used .* ago/);
+  } finally {
+    useLanguage('en');
+  }
 });

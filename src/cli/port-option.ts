@@ -1,0 +1,21 @@
+import { InvalidArgumentError } from 'commander';
+import { CliError } from './client/errors.js';
+
+/** A TCP port option (commander's argument parser): digits only, 0–65535. */
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d{1,5}$/.test(value) || port > 65535) throw new InvalidArgumentError('a port number (0-65535)');
+  return port;
+}
+
+/**
+ * A port option whose default comes from the environment (commander parses only what is typed):
+ * checked as `parsePort` does, a usage error naming both the flag and the variable.
+ */
+export function portOption(value: string, flag: string, env: string): number {
+  try {
+    return parsePort(value);
+  } catch {
+    throw new CliError('ERR_CLI_USAGE', `--${flag} (or ${env}) is a port number (0-65535), not "${value.slice(0, 20)}"`);
+  }
+}
