@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { CliError } from './client/errors.js';
 
 /** A port a server command listens on, and how the user chooses another one. */
@@ -14,14 +15,30 @@ export interface PortChoice {
  * A listen that failed because the port is taken, as one line that names the port and how to
  * choose another, instead of Node's EADDRINUSE stack trace. `undefined` for any other error.
  */
-export function portInUse(err: unknown, choices: readonly PortChoice[] = []): CliError | undefined {
+export function portInUse(err: unknown, choices: readonly PortChoice[] = [], free?: number): CliError | undefined {
   const e = err as NodeJS.ErrnoException & { port?: number; address?: string };
   if (e?.code !== 'EADDRINUSE') return undefined;
   const where = e.port === undefined ? 'A port' : `Port ${e.port}${e.address ? ` on ${e.address}` : ''}`;
   const choice = choices.find((c) => c.port === e.port);
-  const example = e.port === undefined ? 8090 : e.port + 10;
+  const example = free ?? 'PORT';
   const hint = choice
     ? `Stop the program using it, or choose another: --${choice.flag} ${example}${choice.env ? ` (or ${choice.env}=${example})` : ''}.`
     : 'Stop the program using it, or choose another port.';
   return new CliError('ERR_CLI_PORT_IN_USE', `${where}${choice ? ` (${choice.what})` : ''} is already in use.`, { hint, cause: err });
+}
+
+/**
+ * A port to suggest instead of `taken` on `host`: the first of taken+10, +20 … +100 that is free
+ * now, so the hint never names another busy one. Undefined when none of them is.
+ */
+export async function freePortNear(taken: number, host = '127.0.0.1'): Promise<number | undefined> {
+  for (let port = taken + 10; port <= Math.min(taken + 100, 65535); port += 10) {
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(false));
+      probe.listen(port, host, () => probe.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  return undefined;
 }

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { DEFAULTS } from '../../config/defaults.js';
 import { createLogger } from '../../log.js';
-import { portInUse } from '../port-in-use.js';
+import { freePortNear, portInUse } from '../port-in-use.js';
 import { portOption } from '../port-option.js';
 import { handleStopSignals } from './serve.js';
 import { helpText } from '../i18n/help.js';
@@ -39,15 +39,26 @@ export function registerDemo(program: Command): void {
           ...ports,
           logger: createLogger({ level: opts.logLevel }),
           shutdownGraceSeconds: opts.shutdownGrace,
-        }).catch((err: unknown) => {
+        }).catch(async (err: unknown) => {
           // `npm start` while another demo (or anything) holds 8080: say which port and how to move.
+          const taken = (err as { port?: unknown }).port;
+          const free = typeof taken === 'number' ? await freePortNear(taken) : undefined;
           throw (
-            portInUse(err, [
-              { port: ports.port, what: 'the bridge', flag: 'port', env: 'PORT' },
-              { port: ports.idpPort, what: 'the development IdP', flag: 'idp-port', env: 'RAMBRIDGE_DEMO_IDP_PORT' },
-              { port: ports.emulatorPort, what: 'the Alibaba Cloud emulator', flag: 'emulator-port', env: 'RAMBRIDGE_DEMO_EMULATOR_PORT' },
-              { port: ports.samlIdpPort, what: 'SimpleSAMLphp', flag: 'saml-idp-port', env: 'RAMBRIDGE_DEMO_SAML_IDP_PORT' },
-            ]) ?? err
+            portInUse(
+              err,
+              [
+                { port: ports.port, what: 'the bridge', flag: 'port', env: 'PORT' },
+                { port: ports.idpPort, what: 'the development IdP', flag: 'idp-port', env: 'RAMBRIDGE_DEMO_IDP_PORT' },
+                {
+                  port: ports.emulatorPort,
+                  what: 'the Alibaba Cloud emulator',
+                  flag: 'emulator-port',
+                  env: 'RAMBRIDGE_DEMO_EMULATOR_PORT',
+                },
+                { port: ports.samlIdpPort, what: 'SimpleSAMLphp', flag: 'saml-idp-port', env: 'RAMBRIDGE_DEMO_SAML_IDP_PORT' },
+              ],
+              free,
+            ) ?? err
           );
         });
         process.stdout.write(demoBanner(demo));

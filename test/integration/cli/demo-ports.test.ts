@@ -43,6 +43,21 @@ describe('rambridge demo (npm start) on a port in use', () => {
     expect(r.stderr).not.toMatch(/^\s+at /m);
   });
 
+  test('the port the hint suggests is free: not the busy one ten above', async () => {
+    const next = createServer();
+    await new Promise<void>((resolve) => {
+      next.once('error', () => resolve()); // already taken by someone else: as good for this test
+      next.listen(taken.port + 10, '127.0.0.1', resolve);
+    });
+    try {
+      const r = await run(['demo', '--idp-port', '0', '--emulator-port', '0', '--saml-idp-port', '0'], { PORT: String(taken.port) });
+      const suggested = Number(/--port (\d+) \(or PORT=\1\)/.exec(r.stderr)?.[1]);
+      expect(suggested).toBeGreaterThan(taken.port + 10);
+    } finally {
+      await new Promise((resolve) => next.close(resolve));
+    }
+  });
+
   test("the development IdP's port: names --idp-port, and exits (the bridge's port already bound is let go)", async () => {
     const r = await run(['demo', '--port', '0', '--idp-port', String(taken.port), '--emulator-port', '0', '--saml-idp-port', '0']);
     expect(r.code).toBe(1);
