@@ -186,8 +186,33 @@ export class RedisStore implements Store {
       throw new BridgeError('ERR_UNAVAILABLE', {
         userMessage: 'The shared store (Redis) is unavailable.',
         hint: 'Check that Redis is running, reachable from rambridge (store.url, store.sentinel or store.cluster), and accepts its credentials.',
-        detail: { store: 'redis', target: this.target, reason: (err as Error).message, lastConnectionError: this.lastError },
+        detail: {
+          store: 'redis',
+          target: this.target,
+          reason: plainReason((err as Error).message, this.lastError),
+          redisMessage: (err as Error).message,
+          lastConnectionError: this.lastError,
+        },
       });
     }
   }
+}
+
+/** What went wrong, in an administrator's words rather than ioredis's (its own stays in the log detail). */
+const REASONS: [RegExp, string][] = [
+  [/ECONNREFUSED/, 'connection refused: is Redis running on that host and port?'],
+  [/ETIMEDOUT|connect ETIMEDOUT/, 'connection timed out: a firewall or the wrong host?'],
+  [/ENOTFOUND|EAI_AGAIN/, 'host name not found'],
+  [/WRONGPASS|NOAUTH|invalid username-password/i, 'authentication failed: check the password (and user) in store.url'],
+  [/NOPERM/, 'the Redis user lacks a permission the bridge needs (docs/operations.md, "ACL")'],
+  [/Command timed out/, 'no answer within the command timeout'],
+  [/OOM command not allowed/, 'Redis is out of memory (maxmemory reached)'],
+  [/READONLY/, 'connected to a read-only replica'],
+];
+
+function plainReason(message: string, lastConnectionError: string | undefined): string {
+  // "Reached the max retries per request limit": the command gave up waiting for a connection,
+  // whose own error says why.
+  const text = /max retries per request/.test(message) && lastConnectionError ? lastConnectionError : message;
+  return REASONS.find(([pattern]) => pattern.test(text))?.[1] ?? text;
 }

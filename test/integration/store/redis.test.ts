@@ -80,6 +80,8 @@ describe('RedisStore specifics', () => {
     const e = err as { message: string; detail: Record<string, unknown>; status: number };
     expect(e.status).toBe(503);
     expect(e.detail.target).toBe('redis://admin:***@127.0.0.1:1');
+    // In an administrator's words, not ioredis's "Reached the max retries per request limit".
+    expect(e.detail.reason).toBe('connection refused: is Redis running on that host and port?');
     expect(JSON.stringify({ message: e.message, detail: e.detail })).not.toContain('s3cret-pw');
     await expect(store.find('k')).rejects.toMatchObject({ code: 'ERR_UNAVAILABLE' });
   });
@@ -98,7 +100,10 @@ describe('RedisStore when Redis refuses or stalls', () => {
     try {
       const err = await store.upsert('session:SECRET-SESSION-ID', { refreshToken: 'SECRET-REFRESH-TOKEN' }, 60).catch((e: unknown) => e);
       expect(isBridgeError(err, 'ERR_UNAVAILABLE')).toBe(true);
-      expect((err as BridgeError).detail).toMatchObject({ reason: expect.stringMatching(/^OOM /) });
+      expect((err as BridgeError).detail).toMatchObject({
+        reason: 'Redis is out of memory (maxmemory reached)',
+        redisMessage: expect.stringMatching(/^OOM /) as unknown,
+      });
       const everything = inspect(err, { depth: Infinity, showHidden: true });
       expect(everything).not.toContain('SECRET-SESSION-ID');
       expect(everything).not.toContain('SECRET-REFRESH-TOKEN');
@@ -112,7 +117,10 @@ describe('RedisStore when Redis refuses or stalls', () => {
     // Every client is held for 7 s: without a command timeout the read would answer 'v' after it.
     await redis.raw.call('CLIENT', 'PAUSE', '7000', 'ALL');
     try {
-      await expect(store.find('k')).rejects.toMatchObject({ code: 'ERR_UNAVAILABLE', detail: { reason: 'Command timed out' } });
+      await expect(store.find('k')).rejects.toMatchObject({
+        code: 'ERR_UNAVAILABLE',
+        detail: { reason: 'no answer within the command timeout', redisMessage: 'Command timed out' },
+      });
     } finally {
       await redis.raw.call('CLIENT', 'UNPAUSE');
     }
@@ -222,7 +230,10 @@ describe('rambridge sessions against a shared Redis store', () => {
     const file = await configFile('down.yaml', '{type: redis, url: "redis://:pw-not-shown@127.0.0.1:1"}');
     const r = await run(['sessions', 'list', '--config', file, '--user', 'alice@example.com']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('rambridge: error: The shared store (Redis) is unavailable. (redis://:***@127.0.0.1:1');
+    expect(r.stderr).toContain(
+      'rambridge: error: The shared store (Redis) is unavailable. (redis://:***@127.0.0.1:1: connection refused: is Redis running on that host and port?)',
+    );
+    expect(r.stderr).not.toContain('max retries');
     expect(r.stderr).not.toContain('pw-not-shown');
   });
 
@@ -266,6 +277,7 @@ describe('Redis ACL users', () => {
     try {
       const err = (await store.ping().catch((e: unknown) => e)) as { code: string; detail: unknown; message: string };
       expect(err.code).toBe('ERR_UNAVAILABLE');
+      expect(err.detail).toMatchObject({ reason: 'authentication failed: check the password (and user) in store.url' });
       expect(JSON.stringify([err.message, err.detail])).not.toContain('wrong-pw-x');
     } finally {
       await store.close();
@@ -280,7 +292,7 @@ describe('Redis ACL users', () => {
     try {
       await expect(store.upsert('k', 'v', 60)).rejects.toMatchObject({
         code: 'ERR_UNAVAILABLE',
-        detail: { reason: expect.stringMatching(/NOPERM/) },
+        detail: { redisMessage: expect.stringMatching(/NOPERM/) as unknown },
       });
     } finally {
       await store.close();
