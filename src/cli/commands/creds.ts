@@ -6,6 +6,7 @@ import { clientCommand, runClient, withCredentialOptions, type CredentialOptions
 import { serverFor } from '../client/context.js';
 import { credentialQuery, useCredentials, type ObtainedCredentials } from '../client/credential-source.js';
 import { formatRemaining } from '../client/duration.js';
+import { CliError } from '../client/errors.js';
 import { FORMATS, formatEnv, formatJson, formatProcess, formatSummary, type Format } from '../client/formats.js';
 import type { ClientContext } from '../client/context.js';
 import { t } from '../i18n/index.js';
@@ -27,6 +28,10 @@ export function registerCreds(program: Command): void {
     .option('--region <id>', helpText('creds.region'))
     .action((role: string, options: CredsOptions) =>
       runClient(options, async (ctx) => {
+        // --json promises one JSON object on stdout; a text format asked for as well cannot keep it.
+        if (options.json && (options.format === 'summary' || options.format === 'env')) {
+          throw new CliError('ERR_CLI_USAGE', t('jsonFormatConflict', { format: options.format }));
+        }
         const server = await serverFor(ctx, options.server);
         const obtained = await useCredentials(ctx, credentialQuery(server, role, options));
         const format = options.format ?? (options.json ? 'json' : process.stdout.isTTY ? 'summary' : 'env');

@@ -55,19 +55,20 @@ export async function sessionsCommand(
   clock: Clock = systemClock,
   openStore: typeof createStore = createStore,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
+  // One line and a hint, or with --json one object, as the client commands report errors.
+  const failed = (exitCode: number, code: string, message: string, hint: string | undefined) => ({
+    code: exitCode,
+    stdout: '',
+    stderr: opts.json ? `${JSON.stringify({ error: { code, message, hint, exitCode } })}\n` : formatError(message, { hint }),
+  });
   if (config.store.type === 'memory') {
-    return {
-      code: EXIT_CONFIG,
-      stdout: '',
-      stderr: formatError(
-        "this configuration uses the memory store, whose CLI sessions live inside the running server process, out of this command's reach.",
-        {
-          hint:
-            'Configure a shared store (Redis: `store: {type: redis, url: redis://…}`, for the bridge and this command) to list or ' +
-            'revoke sessions from here. Until then, restarting the server ends every CLI session.',
-        },
-      ),
-    };
+    return failed(
+      EXIT_CONFIG,
+      'ERR_CLI_MEMORY_STORE',
+      "this configuration uses the memory store, whose CLI sessions live inside the running server process, out of this command's reach.",
+      'Configure a shared store (Redis: `store: {type: redis, url: redis://…}`, for the bridge and this command) to list or ' +
+        'revoke sessions from here. Until then, restarting the server ends every CLI session.',
+    );
   }
   // The same store, with the same key prefix, as the running bridge: its sessions are right there.
   const store = openStore(config.store, clock);
@@ -77,13 +78,12 @@ export async function sessionsCommand(
       // The same subject (or email) at two IdPs is two people: revoke for one, chosen by name.
       const idps = [...new Set((await sessions.listForUser(opts.user, opts.idp)).map((s) => s.identity.idp))];
       if (idps.length > 1) {
-        return {
-          code: EXIT_AMBIGUOUS,
-          stdout: '',
-          stderr: formatError(`${opts.user} names users of ${idps.length} IdPs (${idps.join(', ')}); nothing was revoked.`, {
-            hint: `Say which with --idp ${idps[0]}.`,
-          }),
-        };
+        return failed(
+          EXIT_AMBIGUOUS,
+          'ERR_CLI_USER_AMBIGUOUS',
+          `${opts.user} names users of ${idps.length} IdPs (${idps.join(', ')}); nothing was revoked.`,
+          `Say which with --idp ${idps[0]}.`,
+        );
       }
     }
     const found = action === 'list' ? await sessions.listForUser(opts.user, opts.idp) : await sessions.revokeForUser(opts.user, opts.idp);
@@ -92,11 +92,12 @@ export async function sessionsCommand(
     if (!isBridgeError(err, 'ERR_UNAVAILABLE')) throw err;
     // Detail names the server (password redacted) and the reason: an administrator is reading this.
     const { target, reason } = (err.detail ?? {}) as { target?: string; reason?: string };
-    return {
-      code: EXIT_UNAVAILABLE,
-      stdout: '',
-      stderr: formatError(`${err.message.replace(/^ERR_UNAVAILABLE: /, '')}${target ? ` (${target}: ${reason})` : ''}`, { hint: err.hint }),
-    };
+    return failed(
+      EXIT_UNAVAILABLE,
+      err.code,
+      `${err.message.replace(/^ERR_UNAVAILABLE: /, '')}${target ? ` (${target}: ${reason})` : ''}`,
+      err.hint,
+    );
   } finally {
     await store.close();
   }

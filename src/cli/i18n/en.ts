@@ -124,6 +124,7 @@ export const en = {
   profilesSkippedElevated:
     'Not written, as each use needs a justification (elevated): {roles}. Use rambridge exec ROLE --justification "…" -- aliyun …',
   setCurrentNotWritten: '--set-current names {role}, whose profile this run does not write: name one of {written}.',
+  jsonFormatConflict: '--json prints JSON, --format {format} does not: give one of them (or --format json)',
   usageHint: 'rambridge {command} --help shows the usage',
   execUsageHint: 'put -- before the command, e.g. rambridge exec dev-admin -- aliyun ecs DescribeRegions',
 } as const;

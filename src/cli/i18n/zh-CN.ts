@@ -120,6 +120,7 @@ export const zhCN: Catalogue = {
   profilesSkippedElevated:
     '未写入（提权角色，每次使用都需要说明理由）：{roles}。请使用 rambridge exec ROLE --justification "…" -- aliyun …',
   setCurrentNotWritten: '--set-current 指定的 {role} 不在本次写入的配置中：请指定 {written} 之一。',
+  jsonFormatConflict: '--json 输出 JSON，而 --format {format} 不是：请只给出其中一个（或使用 --format json）',
   usageHint: 'rambridge {command} --help 显示用法',
   execUsageHint: '在命令前加上 --，例如 rambridge exec dev-admin -- aliyun ecs DescribeRegions',
 };

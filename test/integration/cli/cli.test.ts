@@ -150,6 +150,18 @@ describe('rambridge explain', () => {
   });
 });
 
+test.each(['summary', 'env'])(
+  'creds --json with --format %s: a usage error as one JSON object, before any server is asked',
+  async (format) => {
+    const r = await run(['creds', 'dev-admin', '--json', '--format', format, '--server', 'http://127.0.0.1:9']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(JSON.parse(r.stderr)).toMatchObject({
+      error: { code: 'ERR_CLI_USAGE', message: expect.stringContaining(`--format ${format}`) as unknown },
+    });
+  },
+);
+
 describe('rambridge keys generate', () => {
   test('--bits 3072 writes an RSA key of that size', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rambridge-keys-bits-'));

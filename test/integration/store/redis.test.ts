@@ -235,6 +235,11 @@ describe('rambridge sessions against a shared Redis store', () => {
     );
     expect(r.stderr).not.toContain('max retries');
     expect(r.stderr).not.toContain('pw-not-shown');
+    // With --json, the error is one JSON object too.
+    const json = await run(['sessions', 'revoke', '--config', file, '--user', 'alice@example.com', '--json']);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stderr)).toMatchObject({ error: { code: 'ERR_UNAVAILABLE', exitCode: 1 } });
+    expect(json.stderr).not.toContain('pw-not-shown');
   });
 
   test('the memory store still explains why it cannot work (exit 2)', async () => {
