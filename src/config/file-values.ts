@@ -9,3 +9,18 @@ export function fileValueForMessage(value: string): string {
   const looksLikePath = /^\S{1,255}$/.test(value) && !/[A-Za-z0-9+/=_-]{64,}/.test(value);
   return looksLikePath ? value : `the value (${value.length} characters: neither PEM text nor a file name)`;
 }
+
+/** Why a file could not be read, in words ("no such file"), from Node's error code. */
+export function unreadableBecause(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EACCES':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'is a directory';
+    default:
+      return code ?? String(err);
+  }
+}

@@ -1,7 +1,7 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { BridgeConfig } from './model.js';
-import { fileValueForMessage } from './file-values.js';
+import { fileValueForMessage, unreadableBecause } from './file-values.js';
 import type { ConfigProblem } from './problems.js';
 import type { KeyPairConfig } from './schema.js';
 import { signingKeyRule } from './signing-keys.js';
@@ -92,15 +92,6 @@ async function readText(file: string, path: string): Promise<string | ConfigProb
   try {
     return await readFile(file, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT'
-        ? 'no such file'
-        : code === 'EACCES'
-          ? 'permission denied'
-          : code === 'EISDIR'
-            ? 'is a directory'
-            : (code ?? String(err));
-    return { path, message: `cannot read ${fileValueForMessage(file)}: ${why}` };
+    return { path, message: `cannot read ${fileValueForMessage(file)}: ${unreadableBecause(err)}` };
   }
 }

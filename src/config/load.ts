@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
+import { unreadableBecause } from './file-values.js';
 import { ConfigInvalid, formatPath, type ConfigProblem } from './problems.js';
 import { isMappingPath, validateConfig, validateMapping, type MappingConfig } from './validate.js';
 import type { BridgeConfig } from './model.js';
@@ -42,7 +43,7 @@ export async function loadYamlConfig<T>(
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new ConfigInvalid(file, [{ path: '(file)', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}` }]);
+    throw new ConfigInvalid(file, [{ path: '(file)', message: `cannot read: ${unreadableBecause(err)}` }]);
   }
   return parseYamlConfig(text, env, validate, file, envMatters);
 }

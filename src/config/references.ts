@@ -20,6 +20,9 @@ export function checkReferences(raw: unknown): ConfigProblem[] {
   problems.push(...duplicates('roles', roles, 'id'));
   problems.push(...duplicates('grants', grants, 'id'));
 
+  // An account whose id is wrong is still known by its alias: its own problem is reported at its id,
+  // not again at every role that names it.
+  const aliases = new Set(accounts.map((a) => str(a.value.alias)).filter((alias) => alias !== undefined));
   const accountIds = new Map<string, string>();
   for (const a of accounts) {
     const alias = str(a.value.alias);
@@ -29,19 +32,20 @@ export function checkReferences(raw: unknown): ConfigProblem[] {
   for (const r of roles) {
     const account = str(r.value.account);
     if (account === undefined) continue;
-    if (!accountIds.has(account)) {
+    if (!aliases.has(account)) {
       problems.push({ path: `roles[${r.index}].account`, message: `unknown account "${account}"` });
       continue;
     }
     const role = str(r.value.role);
     if (role?.startsWith('acs:')) {
       const parsed = parseRoleArn(role);
+      const id = accountIds.get(account);
       if (!parsed) {
         problems.push({ path: `roles[${r.index}].role`, message: 'malformed role ARN (acs:ram::<16-digit account>:role/<name>)' });
-      } else if (parsed.accountId !== accountIds.get(account)) {
+      } else if (id !== undefined && parsed.accountId !== id) {
         problems.push({
           path: `roles[${r.index}].role`,
-          message: `ARN is in account ${parsed.accountId}, but account "${account}" is ${accountIds.get(account)}`,
+          message: `ARN is in account ${parsed.accountId}, but account "${account}" is ${id}`,
         });
       }
     } else if (role !== undefined && !ROLE_NAME.test(role)) {

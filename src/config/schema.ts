@@ -14,7 +14,11 @@ import { ID_PATTERN } from '../wire/api.js';
 
 const slug = z.string().regex(ID_PATTERN, 'use 1–63 lower-case letters, digits and dashes');
 
-const accountId = z.string().regex(/^\d{16}$/, 'an Alibaba Cloud account id is 16 digits (quote it in YAML)');
+const ACCOUNT_ID_RULE = 'an Alibaba Cloud account id is 16 digits, quoted in YAML ("1234567890123456")';
+/** Unquoted, YAML reads the id as a number (and 16 digits lose their last ones in a double). */
+const accountId = z
+  .string({ error: (issue) => (typeof issue.input === 'number' ? `${ACCOUNT_ID_RULE}: unquoted, it is read as a number` : undefined) })
+  .regex(/^\d{16}$/, ACCOUNT_ID_RULE);
 
 const ramName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,126}[A-Za-z0-9]$|^[A-Za-z0-9]$/, 'letters, digits, ".", "_" and "-"');
 

@@ -126,7 +126,7 @@ describe('an invalid configuration', () => {
         'server.sessionSecrets[0]: session secrets need at least 32 characters',
         'server.colour: unknown key',
         'idps[0].issuer: plain-http issuer; use https (or insecureAllowHttp: true for a loopback development IdP)',
-        'accounts[0].id: expected string, received number',
+        'accounts[0].id: an Alibaba Cloud account id is 16 digits, quoted in YAML ("1234567890123456"): unquoted, it is read as a number',
         'roles[0].maxSessionDuration: at least 900 seconds',
         'idps[1].id: duplicate id "corp" (also idps[0])',
         'roles[1].id: duplicate id "a" (also roles[0])',
@@ -136,6 +136,8 @@ describe('an invalid configuration', () => {
         'grants[0].roles[1]: unknown role "missing"',
       ]),
     );
+    // The account with the wrong id is still known by its alias: its roles are not "unknown account" too.
+    expect(await problemsOf('invalid-many.yaml')).not.toContainEqual(expect.stringMatching(/unknown account "dev"/));
   });
 
   test('an unknown IdP type is named', async () => {
@@ -374,7 +376,7 @@ describe('an invalid configuration', () => {
 
   test('a file that cannot be read is one clear problem', async () => {
     await expect(loadConfigFile('/nonexistent/rambridge.yaml', {})).rejects.toMatchObject({
-      problems: [{ path: '(file)', message: 'cannot read: ENOENT' }],
+      problems: [{ path: '(file)', message: 'cannot read: no such file' }],
     });
   });
 });
