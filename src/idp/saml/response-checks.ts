@@ -83,11 +83,13 @@ function checkStatus(root: XmlElement): void {
   if (value === SUCCESS) return;
   const second = code && child(code, NS.protocol, 'StatusCode');
   const subStatus = second && attr(second, 'Value');
+  const known = lastPart(subStatus);
   throw new BridgeError('ERR_SAML_STATUS', {
     userMessage: 'Your identity provider did not sign you in.',
-    hint:
-      STATUS_HINTS.get(lastPart(subStatus)) ??
-      "Try again. If it keeps failing, ask your administrator to check the identity provider's sign-in log.",
+    // Own keys only: the sub-status is the answer's text, and `constructor` is no hint.
+    hint: Object.hasOwn(STATUS_HINTS, known)
+      ? STATUS_HINTS[known]
+      : "Try again. If it keeps failing, ask your administrator to check the identity provider's sign-in log.",
     detail: {
       status: value?.slice(0, 200),
       subStatus: subStatus?.slice(0, 200),
@@ -96,16 +98,12 @@ function checkStatus(root: XmlElement): void {
   });
 }
 
-/** A Map, not an object: the sub-status is the answer's text, and `constructor` is no hint. */
-const STATUS_HINTS = new Map<string, string>([
-  ['RequestDenied', 'You may not be assigned to rambridge at your identity provider.'],
-  ['AuthnFailed', 'The identity provider could not authenticate you. You may not be assigned to rambridge there.'],
-  [
-    'InvalidNameIDPolicy',
-    'Admin: the identity provider cannot send the NameID format rambridge asks for (nameIdFormat in its configuration).',
-  ],
-  ['NoPassive', 'Sign in at your identity provider first.'],
-]);
+const STATUS_HINTS: Record<string, string> = {
+  RequestDenied: 'You may not be assigned to rambridge at your identity provider.',
+  AuthnFailed: 'The identity provider could not authenticate you. You may not be assigned to rambridge there.',
+  InvalidNameIDPolicy: 'Admin: the identity provider cannot send the NameID format rambridge asks for (nameIdFormat in its configuration).',
+  NoPassive: 'Sign in at your identity provider first.',
+};
 
 function lastPart(uri: string | undefined): string {
   return uri?.slice(uri.lastIndexOf(':') + 1) ?? '';
