@@ -18,6 +18,7 @@ import type { Store } from './store/index.js';
 import { serveAssets } from './web/assets.js';
 import type { WebDeps } from './web/deps.js';
 import { LoginFlows } from './web/login-flow.js';
+import { RefusedSignIns } from './web/refused-sign-ins.js';
 import { meteredDeviceFlow, meteredStore, meteredSts } from './web/metered.js';
 import { Metrics } from './web/metrics.js';
 import { refuseEncodedBodies } from './web/middleware/body-encoding.js';
@@ -106,6 +107,7 @@ export function createApp(deps: AppDeps): Koa {
     metrics,
     views,
     flows: new LoginFlows(config, store, deps.clock),
+    refusedSignIns: new RefusedSignIns({ store, clock: deps.clock }),
     actions: deps.actions ?? (credentials ? createRoleActions({ config, credentials, views, shown, fetch: deps.fetch }) : {}),
     credentials,
     issuer: deps.issuer,

@@ -7,6 +7,7 @@ import type { RoleMapper } from '../mapping/index.js';
 import type { Store } from '../store/index.js';
 import type { Logger } from '../log.js';
 import type { LoginFlows } from './login-flow.js';
+import type { RefusedSignIns } from './refused-sign-ins.js';
 import type { Metrics } from './metrics.js';
 import type { RoleActions } from './role-actions.js';
 import type { Views } from './views.js';
@@ -22,6 +23,8 @@ export interface WebDeps {
   metrics: Metrics;
   views: Views;
   flows: LoginFlows;
+  /** Refused sign-in answers per client address: one count for SAML and OIDC alike. */
+  refusedSignIns: RefusedSignIns;
   actions: RoleActions;
   /** Makes STS credentials for a checked role request; absent without issuer and STS. */
   credentials?: CredentialIssuer;

@@ -31,11 +31,20 @@ const COUNTED_SAML_REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 /** Refused sign-ins one client address may cause in the window, before its next answers are refused unread. */
 const MAX_REFUSED = 30;
 /**
- * Refused sign-ins counted from all addresses together in the window. Each address's count is a
- * store entry that lives until the window has passed since its last refusal, so there are never
- * more of them than this: addresses are plenty (an IPv6 /48 is 65,536 of them), the store is not.
+ * Answers from one address checked at once, when none of its answers was refused yet: a burst far
+ * beyond a morning wave behind one NAT address. Once one is, those being checked count against
+ * what is left of MAX_REFUSED, so answers sent at once are not all read before they are counted.
+ */
+const MAX_CHECKING = 100;
+/**
+ * Refused sign-ins counted in the store from all addresses together in the window. Each address's
+ * count there is an entry that lives until the window has passed since its last refusal, so there
+ * are never more of them than this: addresses are plenty (an IPv6 /48 is 65,536 of them), the
+ * store is not. Past it, addresses are counted in this process instead (MAX_COUNTED_HERE).
  */
 const MAX_REFUSED_EVERYWHERE = 5000;
+/** Addresses counted in this process while the store's share is used up; the least recent go first. */
+const MAX_COUNTED_HERE = 10_000;
 const WINDOW_SECONDS = 10 * 60;
 /** The window of all addresses' refusals together. */
 const EVERYONE = 'signin:refused:all';
@@ -47,32 +56,19 @@ const EVERYONE = 'signin:refused:all';
  * may throttle for everyone), and a SAML post costs parsing and checking up to 256 KiB of XML.
  * Only refusals of made-up answers count, never a sign-in that succeeds or fails the way people's
  * do, so an office behind one NAT address signing in at 9 am is never stopped; a script is, after
- * MAX_REFUSED, per address (IPv6: per /64). Past MAX_REFUSED_EVERYWHERE from all addresses
- * together, new refusals are not counted (the store's entries are the scarcer thing).
+ * MAX_REFUSED, per address (IPv6: per /64). One instance serves the SAML and OIDC routes alike.
  */
 export class RefusedSignIns {
   private readonly window: SlidingWindow;
-  /**
-   * Sign-ins being checked now, per address: each may turn out refused, so each counts against
-   * the limit until it has. Otherwise answers sent at once would all be read before the first
-   * refusal was counted. Per process, and only while requests are in flight.
-   */
-  private readonly inFlight = new Map<string, number>();
+  private readonly clock: Clock;
+  /** Answers being checked now, per address (this process, while requests are in flight). */
+  private readonly checking = new Map<string, number>();
+  /** Refusal times of addresses counted here rather than in the store (bounded, least recent first). */
+  private readonly countedHere = new Map<string, number[]>();
 
   constructor(deps: { store: Store; clock: Clock }) {
     this.window = new SlidingWindow(deps);
-  }
-
-  /** Counts `err` when the answer itself was made up: the IdP's token endpoint refused the code, or a SAML answer failed a check anyone can fail. */
-  private async note(address: string, err: unknown): Promise<void> {
-    const refusedExchange = isBridgeError(err, 'ERR_AUTH_IDP_ERROR') && typeof err.detail?.httpStatus === 'number';
-    const refusedSamlAnswer = isBridgeError(err) && (COUNTED_SAML_REFUSALS.has(err.code) || refusedByNodeSaml(err));
-    if (!refusedExchange && !refusedSamlAnswer) return;
-    // Past the cap for everyone, refusals go uncounted: the store stays bounded, and addresses
-    // already at their limit stay refused (`guard` reads their counts, which this does not remove).
-    if ((await this.window.count(EVERYONE, WINDOW_SECONDS)) >= MAX_REFUSED_EVERYWHERE) return;
-    if (!(await this.window.take(EVERYONE, MAX_REFUSED_EVERYWHERE, WINDOW_SECONDS))) return;
-    await this.window.take(keyOf(address), MAX_REFUSED, WINDOW_SECONDS);
+    this.clock = deps.clock;
   }
 
   /**
@@ -80,11 +76,11 @@ export class RefusedSignIns {
    * refused sign-ins in the window, counting those still being checked; then counts it if refused.
    */
   async guard(address: string, signIn: () => Promise<void>): Promise<void> {
-    const refused = await this.window.count(keyOf(address), WINDOW_SECONDS);
+    const refused = (await this.window.count(keyOf(address), WINDOW_SECONDS)) + this.refusedHere(address).length;
     // No await between this check and the count it adds: requests in flight see each other.
-    const checking = this.inFlight.get(address) ?? 0;
-    if (refused + checking >= MAX_REFUSED) throw tooManyRefused();
-    this.inFlight.set(address, checking + 1);
+    const checking = this.checking.get(address) ?? 0;
+    if (refused + (refused > 0 ? checking : 0) >= MAX_REFUSED || checking >= MAX_CHECKING) throw tooManyRefused();
+    this.checking.set(address, checking + 1);
     try {
       await signIn();
     } catch (err) {
@@ -92,10 +88,35 @@ export class RefusedSignIns {
       await this.note(address, err).catch(() => undefined);
       throw err;
     } finally {
-      const left = this.inFlight.get(address)! - 1;
-      if (left > 0) this.inFlight.set(address, left);
-      else this.inFlight.delete(address);
+      const left = this.checking.get(address)! - 1;
+      if (left > 0) this.checking.set(address, left);
+      else this.checking.delete(address);
     }
+  }
+
+  /** Counts `err` when the answer itself was made up: the IdP's token endpoint refused the code, or a SAML answer failed a check anyone can fail. */
+  private async note(address: string, err: unknown): Promise<void> {
+    const refusedExchange = isBridgeError(err, 'ERR_AUTH_IDP_ERROR') && typeof err.detail?.httpStatus === 'number';
+    const refusedSamlAnswer = isBridgeError(err) && (COUNTED_SAML_REFUSALS.has(err.code) || refusedByNodeSaml(err));
+    if (!refusedExchange && !refusedSamlAnswer) return;
+    const storeHasRoom =
+      (await this.window.count(EVERYONE, WINDOW_SECONDS)) < MAX_REFUSED_EVERYWHERE &&
+      (await this.window.take(EVERYONE, MAX_REFUSED_EVERYWHERE, WINDOW_SECONDS)) !== undefined;
+    if (storeHasRoom) await this.window.take(keyOf(address), MAX_REFUSED, WINDOW_SECONDS);
+    else this.countHere(address);
+  }
+
+  /** This address's refusals counted in this process, within the window. */
+  private refusedHere(address: string): number[] {
+    const now = this.clock.now();
+    return this.countedHere.get(address)?.filter((t) => now - t < WINDOW_SECONDS * 1000) ?? [];
+  }
+
+  private countHere(address: string): void {
+    const times = [...this.refusedHere(address), this.clock.now()].slice(-MAX_REFUSED);
+    this.countedHere.delete(address); // re-inserted last: the Map's order is the least recent first
+    this.countedHere.set(address, times);
+    if (this.countedHere.size > MAX_COUNTED_HERE) this.countedHere.delete(this.countedHere.keys().next().value!);
   }
 }
 

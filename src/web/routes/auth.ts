@@ -4,7 +4,6 @@ import { BridgeError } from '../../errors.js';
 import type { Connector } from '../../idp/connector.js';
 import { safeReturnTo } from '../return-to.js';
 import { rateLimitedAddress } from '../client-ip.js';
-import { RefusedSignIns } from '../refused-sign-ins.js';
 import { completeLogin } from '../complete-login.js';
 import { translator } from '../i18n/index.js';
 import { pageLocale } from '../middleware/language.js';
@@ -14,7 +13,7 @@ import type { WebDeps } from '../deps.js';
 export function authRoutes(deps: WebDeps): Router {
   const router = new Router();
   const { config, connectors, flows, clock, views } = deps;
-  const refused = new RefusedSignIns({ store: deps.store, clock });
+  const refused = deps.refusedSignIns;
 
   router.get('/login', async function startLogin(ctx) {
     const returnTo = safeReturnTo(ctx.query.return_to);

@@ -7,7 +7,6 @@ import { MAX_SAML_RESPONSE_BYTES } from '../../idp/saml/prefilter.js';
 import { rateLimitedAddress } from '../client-ip.js';
 import { completeLogin } from '../complete-login.js';
 import type { WebDeps } from '../deps.js';
-import { RefusedSignIns } from '../refused-sign-ins.js';
 import { safeReturnTo } from '../return-to.js';
 
 /**
@@ -21,7 +20,7 @@ import { safeReturnTo } from '../return-to.js';
  */
 export function samlSpRoutes(deps: WebDeps): Router {
   const router = new Router();
-  const refused = new RefusedSignIns({ store: deps.store, clock: deps.clock });
+  const refused = deps.refusedSignIns;
 
   router.get('/saml/:idp/metadata', async function showSpMetadata(ctx) {
     ctx.type = 'application/samlmetadata+xml';
