@@ -30,6 +30,8 @@ interface RoleBookDocument {
 }
 
 const EMPTY: ServerRoles = { favourites: [], recents: [] };
+/** How long recording a use waits for the role book before it lets the use go unrecorded. */
+const USE_LOCK_TIMEOUT_MS = 2_000;
 
 /** `roles.json`: the role catalogue, favourites and recents, per server. Favourites and recents
  * survive a logout (they are preferences); the catalogue does not. */
@@ -89,11 +91,13 @@ export class RoleBook {
     });
   }
 
-  recordUse(server: string, role: string, at: number): Promise<void> {
-    return this.change(server, (s) => ({
-      ...s,
-      recents: [{ role, usedAt: at }, ...s.recents.filter((r) => r.role !== role)].slice(0, RECENTS_KEPT),
-    }));
+  /**
+   * Remembers a use (it orders `rambridge roles`), best effort: a role book that is locked or
+   * cannot be written must not fail `creds` or `exec`, which the aliyun CLI runs for every call.
+   */
+  async recordUse(server: string, role: string, at: number): Promise<void> {
+    const recents = (s: ServerRoles) => [{ role, usedAt: at }, ...s.recents.filter((r) => r.role !== role)].slice(0, RECENTS_KEPT);
+    await this.change(server, (s) => ({ ...s, recents: recents(s) }), USE_LOCK_TIMEOUT_MS).catch(() => undefined);
   }
 
   /**
@@ -101,7 +105,7 @@ export class RoleBook {
    * records the use) for every command, and one running beside `rambridge fav` would otherwise
    * write back the file it read before the favourite was added.
    */
-  private async change(server: string, update: (current: ServerRoles) => ServerRoles): Promise<void> {
+  private async change(server: string, update: (current: ServerRoles) => ServerRoles, lockTimeoutMs = 10_000): Promise<void> {
     await withFileLock(
       this.lockPath,
       () =>
@@ -109,7 +113,7 @@ export class RoleBook {
           version: 1,
           servers: { ...doc?.servers, [server]: update(doc?.servers[server] ?? EMPTY) },
         })),
-      { timeoutMs: 10_000 },
+      { timeoutMs: lockTimeoutMs },
     );
   }
 }

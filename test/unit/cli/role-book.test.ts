@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clientPaths } from '../../../src/cli/client/paths.cjs';
@@ -22,3 +22,12 @@ test('changes made at once (rambridge fav beside the uses the aliyun CLI records
   expect(book.favourites).toHaveLength(20);
   expect(book.recents[0]).toEqual({ role: 'role-2', usedAt: 1_059 });
 });
+
+test('a role book it cannot lock (a leftover lock whose pid is alive) costs a use its record, not the command: no error, within seconds', async () => {
+  const paths = clientPaths({ HOME: home });
+  await new RoleBook(paths).setFavourite(server, 'dev', true); // creates the directory
+  writeFileSync(paths.rolesLock, `${process.pid} leftover`, { mode: 0o600 });
+  const started = Date.now();
+  await expect(new RoleBook(paths).recordUse(server, 'dev', 1)).resolves.toBeUndefined();
+  expect(Date.now() - started).toBeLessThan(5_000);
+}, 20_000);
