@@ -11,19 +11,22 @@ export type RsaKeyBits = (typeof RSA_KEY_BITS)[number];
 
 /** How long the generated SAML certificate is valid, and so how long the key is meant to sign. */
 const KEY_LIFETIME_MS = 3 * 365 * 24 * 3600 * 1000;
-/** NIST SP 800-57 Part 1 accepts 112-bit security (RSA-2048) for new signatures until the end of 2030. */
-const RSA_2048_SIGNS_UNTIL = Date.UTC(2031, 0, 1);
+/**
+ * NIST SP 800-57 Part 1 accepts 112-bit security (RSA-2048) for new signatures until the end of
+ * 2030: a key made by the end of this year has its three years (and its certificate) end before 2031.
+ */
+const LAST_YEAR_FOR_RSA_2048 = 2027;
 
 /**
  * The smallest RSA size NIST SP 800-57 accepts for the key's whole life: 2048 bits (112-bit
- * security, what Okta, Entra ID, Google and AWS sign SAML and ID tokens with) for a key whose
- * certificate ends before 2031, 3072 bits (128-bit) for one that would sign later. The size is the
- * issuer's throughput: with Node's OpenSSL 3.0 a 2048-bit signature is 3 to 6 times cheaper than a
- * 3072-bit one, and every CLI credential and console sign-in costs one or two (docs/operations.md,
- * "Capacity").
+ * security, what Okta, Entra ID, Google and AWS sign SAML and ID tokens with) for a key made by
+ * the end of 2027, whose certificate ends before 2031; 3072 bits (128-bit) for one made later.
+ * The size is the issuer's throughput: with Node's OpenSSL 3.0 a 2048-bit signature is 3 to 6
+ * times cheaper than a 3072-bit one, and every CLI credential and console sign-in costs one or
+ * two (docs/operations.md, "Capacity").
  */
 export function defaultRsaBits(now: Date): RsaKeyBits {
-  return now.getTime() + KEY_LIFETIME_MS <= RSA_2048_SIGNS_UNTIL ? 2048 : 3072;
+  return now.getUTCFullYear() <= LAST_YEAR_FOR_RSA_2048 ? 2048 : 3072;
 }
 
 export interface GeneratedKeyFiles {

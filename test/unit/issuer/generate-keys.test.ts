@@ -26,7 +26,8 @@ test('RSA keys are 2048 bits while their certificate ends before 2031, written 0
 
 test.each([
   ['2026-12-04T00:00:00Z', 2048],
-  ['2027-12-31T00:00:00Z', 2048], // certificate to 2030-12-30
+  ['2027-12-31T23:59:59Z', 2048], // certificate to 2030-12-30
+  ['2028-01-01T00:00:00Z', 3072], // 2028 is a leap year: three years of 365 days end on 2031-01-01
   ['2028-01-10T00:00:00Z', 3072], // it would sign in 2031, when NIST SP 800-57 asks for 128-bit security
   ['2035-06-01T00:00:00Z', 3072],
 ])('the default size for a key made on %s is %i bits', (made, bits) => {
