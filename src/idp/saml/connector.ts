@@ -66,10 +66,12 @@ export class SamlConnector implements ServiceProviderConnector {
       maxRetryMs: DEFAULTS.idp.loadRetryMaxSeconds * 1000,
       keepLastGood: true,
     });
-    // A reload while the metadata cannot be had must not drop the trust in use: from the same
-    // source, the last good trust is this one's too until a load of its own succeeds.
+    // A reload while the IdP's metadata URL does not answer must not drop the trust in use: from
+    // the same source, the last good trust is this one's too until a load of its own succeeds. Not
+    // for a metadata file: the reload is the admin's edit, and one that does not parse fails closed.
     this.trustSource = JSON.stringify([idp.metadata ?? null, this.configured]);
-    const inherited = previous?.trustSource === this.trustSource ? previous.trust.lastGood() : undefined;
+    const fromUrl = /^https?:\/\//i.test(idp.metadata ?? '');
+    const inherited = fromUrl && previous?.trustSource === this.trustSource ? previous.trust.lastGood() : undefined;
     if (inherited) this.trust.startFrom(inherited);
   }
 

@@ -1,4 +1,7 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { DOMParser, type Element } from '@xmldom/xmldom';
 import { DEFAULTS } from '../../../src/config/defaults.js';
@@ -126,6 +129,24 @@ describe('IdP metadata from a URL', () => {
     } finally {
       available = true;
       await bridge.close();
+    }
+  });
+
+  test('a reload after the admin edited a metadata file into one that does not parse fails closed: no trust carried over', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rambridge-metadata-'));
+    const file = join(dir, 'idp.xml');
+    await writeFile(file, idpMetadataXml(certificatePem, 'https://idp.example.com/from-metadata'));
+    const { config } = await samlBridge({ metadata: file, entryPoint: undefined, issuer: undefined, certificates: undefined });
+    const bridge = await startBridge({ config, port: 0, logger: silentLogger() });
+    try {
+      const login = async () => (await fetch(`${bridge.url}/login?idp=corp`, { redirect: 'manual' })).status;
+      expect(await login()).toBe(302);
+      await writeFile(file, '<md:EntityDescriptor'); // a certificate removed, and the file broken
+      await bridge.reload(config);
+      expect(await login()).toBe(502);
+    } finally {
+      await bridge.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 
