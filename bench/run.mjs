@@ -96,23 +96,22 @@ try {
     });
     rows.push({ figure: `… p99 latency / errors (non-2xx, all runs)`, value: p99, unit: ' ms', bound: `${errors} errors` });
   }
-  const idRatio = all((r) => r.minting.idToken.mint / r.minting.idToken.raw);
-  rows.push({
-    figure: `mint ID token (${mint.oidcSigns}), per s`,
-    value: all((r) => r.minting.idToken.mint),
-    bound: all((r) => r.minting.idToken.raw),
-    ratio: idRatio,
-    goal: '≥ 0.9× raw sign rate',
-    met: idRatio.median >= 0.9,
-  });
+  // The issuer signs through the thread pool (so concurrent requests sign on every CPU): its bound
+  // is the same signature made the same way; the row below it adds the hand-off to the pool.
   const poolRatio = all((r) => r.minting.idTokenPool.mint / r.minting.idTokenPool.raw);
   rows.push({
-    figure: `… the same, bound = raw sign through the thread pool (as the issuer signs)`,
+    figure: `mint ID token (${mint.oidcSigns}), per s; bound = the raw signature through the thread pool, as the issuer signs`,
     value: all((r) => r.minting.idTokenPool.mint),
     bound: all((r) => r.minting.idTokenPool.raw),
     ratio: poolRatio,
     goal: '≥ 0.9× raw sign rate',
     met: poolRatio.median >= 0.9,
+  });
+  rows.push({
+    figure: `… the same, bound = the raw signature on the event loop (no hand-off to the pool, one CPU)`,
+    value: all((r) => r.minting.idToken.mint),
+    bound: all((r) => r.minting.idToken.raw),
+    ratio: all((r) => r.minting.idToken.mint / r.minting.idToken.raw),
   });
   rows.push({
     figure: `… raw ${mint.oidcSigns}${mint.oidcKeyBits ? ` (RSA-${mint.oidcKeyBits})` : ''} signatures per s with every CPU signing at once (thread pool, nothing else running): the most /api/credentials can issue with these keys, OIDC one signature a request, SAML two`,
@@ -219,9 +218,11 @@ try {
         `${options.seconds} s per route and target, loopback only; the bound is a bare Koa process (bench/servers/bare-koa.mjs) answering the same JSON body.`,
       'STS runs out of process: the Alibaba Cloud emulator is started as a child, `node bin/rambridge.js emulator --config config/emulator-demo.yaml`, ' +
         "so its CPU (signature checks, credential minting) is not counted as the bridge's — but it shares the same CPUs.",
-      'The "STS stand-in" rows use a second bridge process whose STS is bench/servers/fake-sts.mjs, which verifies nothing and answers at once: ' +
-        'they show what the bridge itself can issue (mapping, minting, STS client, audit), the emulator rows what a verifying STS on the same two CPUs allows; ' +
-        'the RSA-2048 rows come from another bridge process, the same but with 2048-bit issuer keys: how much of the rate is the signatures.',
+      'The credentials goals are measured on a second bridge process whose STS is bench/servers/fake-sts.mjs, a stand-in that verifies nothing and answers at once: ' +
+        'STS out of process and costing no CPU, so the rate is what the bridge itself issues (mapping, minting, STS client, audit). ' +
+        'The emulator rows explain them: what an STS that checks every signature allows when it shares the same two CPUs; ' +
+        'the RSA-3072 rows come from another bridge process, the same but with 3072-bit issuer keys (`--bits 3072`): how much of the rate is the signatures. ' +
+        'The issuer keys of the other bridges are what `rambridge keys generate` makes by default (RSA-2048 for keys made before 2028).',
       'The bridge runs in its own process (bench/servers/bridge.mjs), composed like `rambridge serve` with the memory store, access logs at info to /dev/null, process metrics on, and the idle collector (src/idle-memory.ts: one full garbage collection after 20 s without a request).',
       "Minting: in-process rates with the issuer's own KeyObjects; the bound signs a buffer of the same size with `crypto.sign` and the same key. " +
         "The signature ceiling: 4 signatures in flight per CPU through Node's thread pool in the bench's own process, with no load running.",

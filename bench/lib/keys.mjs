@@ -7,7 +7,7 @@ import { generateKeyFiles } from '../../dist/issuer/generate-keys.js';
 
 /**
  * Keys for the bridge (SAML + OIDC issuer) and for the upstream SAML IdP, in a fresh temp dir.
- * `rsaBits`: the issuer's RSA key size (`rambridge keys generate --bits`), 3072 unless given.
+ * `rsaBits`: the issuer's RSA key size (`rambridge keys generate --bits`); the generator's default unless given.
  */
 export async function benchKeys({ rsaBits } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'rambridge-bench-'));
