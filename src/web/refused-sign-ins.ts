@@ -36,18 +36,21 @@ const MAX_REFUSED = 30;
  * what is left of MAX_REFUSED, so answers sent at once are not all read before they are counted.
  */
 const MAX_CHECKING = 100;
+/** Refusals after which an address's answers being checked count against the rest of its budget. */
+const CHECKING_COUNTS_FROM = 5;
 /**
  * Refused sign-ins counted in the store from all addresses together in the window. Each address's
  * count there is an entry that lives until the window has passed since its last refusal, so there
  * are never more of them than this: addresses are plenty (an IPv6 /48 is 65,536 of them), the
- * store is not. Past it, addresses are counted in this process instead (MAX_COUNTED_HERE).
+ * store is not. Past it, addresses are counted in this process instead (MAX_COUNTED_HERE). The
+ * count is kept in SHARDS windows (an address always in the same one), so that refusals arriving
+ * at once do not all rewrite one value of 5,000 times by compare-and-swap.
  */
 const MAX_REFUSED_EVERYWHERE = 5000;
-/** Addresses counted in this process while the store's share is used up; the least recent go first. */
+const SHARDS = 16;
+/** Networks counted in this process (see `countHere`); the least recently refused go first. */
 const MAX_COUNTED_HERE = 10_000;
 const WINDOW_SECONDS = 10 * 60;
-/** The window of all addresses' refusals together. */
-const EVERYONE = 'signin:refused:all';
 
 /**
  * Two sign-in answers cost real work before they can be refused, and anyone can send them, since
@@ -76,10 +79,11 @@ export class RefusedSignIns {
    * refused sign-ins in the window, counting those still being checked; then counts it if refused.
    */
   async guard(address: string, signIn: () => Promise<void>): Promise<void> {
-    const refused = (await this.window.count(keyOf(address), WINDOW_SECONDS)) + this.refusedHere(address).length;
+    const refused = (await this.window.count(keyOf(address), WINDOW_SECONDS)) + this.refusedHere(widerNetwork(address)).length;
     // No await between this check and the count it adds: requests in flight see each other.
     const checking = this.checking.get(address) ?? 0;
-    if (refused + (refused > 0 ? checking : 0) >= MAX_REFUSED || checking >= MAX_CHECKING) throw tooManyRefused();
+    const pending = refused >= CHECKING_COUNTS_FROM ? checking : 0;
+    if (refused + pending >= MAX_REFUSED || checking >= MAX_CHECKING) throw tooManyRefused();
     this.checking.set(address, checking + 1);
     try {
       await signIn();
@@ -94,30 +98,60 @@ export class RefusedSignIns {
     }
   }
 
-  /** Counts `err` when the answer itself was made up: the IdP's token endpoint refused the code, or a SAML answer failed a check anyone can fail. */
+  /**
+   * Counts `err` when the answer itself was made up: the IdP's token endpoint refused the code (a
+   * 4xx: an IdP that is down or throttling says nothing about the code), or a SAML answer failed a
+   * check anyone can fail. In the store while all addresses' share of it has room; in this process
+   * otherwise, and whenever the store could not count it (contention, an outage): never not at all.
+   */
   private async note(address: string, err: unknown): Promise<void> {
-    const refusedExchange = isBridgeError(err, 'ERR_AUTH_IDP_ERROR') && typeof err.detail?.httpStatus === 'number';
+    const status = isBridgeError(err, 'ERR_AUTH_IDP_ERROR') ? err.detail?.httpStatus : undefined;
+    const refusedExchange = typeof status === 'number' && status >= 400 && status < 500 && status !== 429;
     const refusedSamlAnswer = isBridgeError(err) && (COUNTED_SAML_REFUSALS.has(err.code) || refusedByNodeSaml(err));
     if (!refusedExchange && !refusedSamlAnswer) return;
-    const storeHasRoom =
-      (await this.window.count(EVERYONE, WINDOW_SECONDS)) < MAX_REFUSED_EVERYWHERE &&
-      (await this.window.take(EVERYONE, MAX_REFUSED_EVERYWHERE, WINDOW_SECONDS)) !== undefined;
-    if (storeHasRoom) await this.window.take(keyOf(address), MAX_REFUSED, WINDOW_SECONDS);
-    else this.countHere(address);
+    try {
+      const share = `signin:refused:all:${Buffer.from(secretHash(address), 'base64url')[0]! % SHARDS}`;
+      const perShard = Math.floor(MAX_REFUSED_EVERYWHERE / SHARDS);
+      const storeHasRoom =
+        (await this.window.count(share, WINDOW_SECONDS)) < perShard &&
+        (await this.window.take(share, perShard, WINDOW_SECONDS)) !== undefined;
+      if (storeHasRoom) {
+        // Not taken: the address is at its limit there already.
+        await this.window.take(keyOf(address), MAX_REFUSED, WINDOW_SECONDS);
+        return;
+      }
+    } catch {
+      // counted here below
+    }
+    this.countHere(address);
   }
 
-  /** This address's refusals counted in this process, within the window. */
-  private refusedHere(address: string): number[] {
+  /** Refusals of `network` counted in this process, within the window. */
+  private refusedHere(network: string): number[] {
     const now = this.clock.now();
-    return this.countedHere.get(address)?.filter((t) => now - t < WINDOW_SECONDS * 1000) ?? [];
+    return this.countedHere.get(network)?.filter((t) => now - t < WINDOW_SECONDS * 1000) ?? [];
   }
 
+  /**
+   * Counts a refusal in this process, by the address's wider network (IPv6 /48, IPv4 /24): a
+   * flood that filled the store's share comes from many addresses, and counting them wider keeps
+   * it from cycling through more networks than the map holds (MAX_COUNTED_HERE) to be forgotten.
+   */
   private countHere(address: string): void {
-    const times = [...this.refusedHere(address), this.clock.now()].slice(-MAX_REFUSED);
-    this.countedHere.delete(address); // re-inserted last: the Map's order is the least recent first
-    this.countedHere.set(address, times);
+    const network = widerNetwork(address);
+    const times = [...this.refusedHere(network), this.clock.now()].slice(-MAX_REFUSED);
+    this.countedHere.delete(network); // re-inserted last: the Map's order is the least recently refused first
+    this.countedHere.set(network, times);
     if (this.countedHere.size > MAX_COUNTED_HERE) this.countedHere.delete(this.countedHere.keys().next().value!);
   }
+}
+
+/** An IPv6 /64 (as `networkOf` writes it) as its /48, an IPv4 address as its /24. */
+function widerNetwork(address: string): string {
+  const v6 = /^([0-9a-f]+:[0-9a-f]+:[0-9a-f]+):[0-9a-f]+::\/64$/.exec(address);
+  if (v6) return `${v6[1]}::/48`;
+  const v4 = /^(\d+\.\d+\.\d+)\.\d+$/.exec(address);
+  return v4 ? `${v4[1]}.0/24` : address;
 }
 
 const tooManyRefused = () =>
