@@ -111,6 +111,7 @@ export class SamlConnector implements ServiceProviderConnector {
       acsUrl: this.idp.acsUrl,
       requestId: secrets.requestId,
       canDecrypt: this.sp !== undefined,
+      size: posted.xml.length,
     });
     const requestId = secrets.requestId!; // checkResponse proved it is set and answered
     // The signatures node-saml must verify on this answer: those `requireSigned` demands and any other present.

@@ -11,9 +11,13 @@ export interface ResponseExpectations {
   /** The AuthnRequest ID stored in this browser's flow. */
   requestId: string | undefined;
   canDecrypt: boolean;
+  /** The answer's length in characters, as posted. */
+  size: number;
 }
 
 const SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
+/** A real IdP's refusal is its Status, Issuer and perhaps a signature: a few kilobytes at most. */
+const MAX_REFUSAL_CHARS = 16 * 1024;
 const ENTITY_FORMAT = 'urn:oasis:names:tc:SAML:2.0:nameid-format:entity';
 
 /**
@@ -24,7 +28,7 @@ const ENTITY_FORMAT = 'urn:oasis:names:tc:SAML:2.0:nameid-format:entity';
 export function checkResponse(root: XmlElement, expected: ResponseExpectations): void {
   if (!is(root, NS.protocol, 'Response'))
     throw samlRefusal('ERR_SAML_MALFORMED', { reason: 'root is not a samlp:Response', root: root.localName });
-  checkStatus(root);
+  checkStatus(root, expected.size);
   checkIssuer(root, expected.issuer);
   checkInResponseTo(root, expected.requestId);
   // Signed messages MUST carry Destination (SAML bindings §3.5.5.2); a response minted for another
@@ -76,11 +80,18 @@ function checkIssuer(root: XmlElement, expected: string): void {
  * A status other than Success is the IdP saying no. It is shown as such whether signed or not:
  * refusing can do no harm, and the IdP's own words go to the log only.
  */
-function checkStatus(root: XmlElement): void {
+function checkStatus(root: XmlElement, size: number): void {
   const status = child(root, NS.protocol, 'Status');
   const code = status && child(status, NS.protocol, 'StatusCode');
   const value = code && attr(code, 'Value');
   if (value === SUCCESS) return;
+  // An IdP that says no "MUST NOT include any assertions" (SAML profiles §4.1.4.2), and its answer
+  // is small. One that is neither is made up, and refused as such: the IdP's own refusals are not
+  // counted against the address (refused-sign-ins.ts), so a made-up one must not pass for one.
+  const assertions = children(root, NS.assertion, 'Assertion').length + children(root, NS.assertion, 'EncryptedAssertion').length;
+  if (assertions > 0 || size > MAX_REFUSAL_CHARS) {
+    throw samlRefusal('ERR_SAML_MALFORMED', { reason: 'a refusal status on an answer with an assertion, or oversized', assertions, size });
+  }
   const second = code && child(code, NS.protocol, 'StatusCode');
   const subStatus = second && attr(second, 'Value');
   const known = lastPart(subStatus);

@@ -56,6 +56,19 @@ describe('refused SAML answers from one address', () => {
     }
   });
 
+  test('a made-up "no" (an assertion inside, or oversized) is refused as malformed, and counted', async () => {
+    const bridge = await samlBridge({}, [], { trustProxy: 1 });
+    const responder = 'urn:oasis:names:tc:SAML:2.0:status:Responder';
+    const withAssertion = (id: string) => answer(bridge, id).replace('urn:oasis:names:tc:SAML:2.0:status:Success', responder);
+    const declarations = Array.from({ length: 1500 }, (_, i) => `xmlns:p${i}="urn:x"`).join(' ');
+    const oversized = (id: string) => answer(bridge, id, { status: responder }).replace('<samlp:Status>', `<samlp:Status ${declarations}>`);
+    for (let i = 0; i < 15; i++) {
+      expect((await post(bridge, '192.0.2.5', withAssertion)).text).toContain('ERR_SAML_MALFORMED');
+      expect((await post(bridge, '192.0.2.5', oversized)).text).toContain('ERR_SAML_MALFORMED');
+    }
+    expect((await post(bridge, '192.0.2.5', (id) => signedAnswer(bridge, id))).status).toBe(429);
+  });
+
   test('a forged answer counts even when node-saml, quoting it in its message, calls it a refusal only a signed answer reaches', async () => {
     const bridge = await samlBridge({}, [], { trustProxy: 1 });
     // No DigestValue, and a Reference whose text says "audience": xml-crypto's error quotes the element.

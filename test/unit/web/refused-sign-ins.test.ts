@@ -17,7 +17,7 @@ function setUp(store: (clock: ManualClock) => MemoryStore = (clock) => new Memor
 }
 
 /** `count` answers from `address` refused one after another; what the next one meets. */
-async function refuseThenTry(refused: RefusedSignIns, address: string, count: number, next = forged): Promise<string> {
+async function refuseThenTry(refused: RefusedSignIns, address: string, count: number, next: () => Promise<void> = forged): Promise<string> {
   for (let i = 0; i < count; i++) await refused.guard(address, forged).catch(() => undefined);
   return refused.guard(address, next).then(
     () => 'signed in',
