@@ -4,8 +4,16 @@ import { ConfigInvalid, formatProblem } from '../config/index.js';
 /** Exit code for a configuration that does not validate: nothing was started. */
 export const EXIT_CONFIG = 2;
 
-/** Prints every configuration problem and exits 2; rethrows anything else. */
-export function exitOnConfigProblems(err: unknown): never {
+/**
+ * Prints every configuration problem and exits 2; rethrows anything else. With `json` (a command's
+ * `--json`), one JSON object on stderr, as the client commands report errors.
+ */
+export function exitOnConfigProblems(err: unknown, options: { json?: boolean } = {}): never {
+  if (err instanceof ConfigInvalid && options.json) {
+    const message = `${err.source} is not a valid configuration`;
+    process.stderr.write(`${JSON.stringify({ error: { code: err.code, message, problems: err.problems, exitCode: EXIT_CONFIG } })}\n`);
+    process.exit(EXIT_CONFIG);
+  }
   if (err instanceof ConfigInvalid) {
     process.stderr.write(
       formatError(`${err.source} is not a valid configuration (${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}):`),

@@ -38,7 +38,7 @@ export function registerSessions(program: Command): void {
       .option('--idp <id>', helpText('sessions.idp'))
       .option('--json', helpText('opt.json'))
       .action(async (opts: SessionsOptions & { config: string }) => {
-        const config = await loadConfigFile(opts.config, process.env).catch(exitOnConfigProblems);
+        const config = await loadConfigFile(opts.config, process.env).catch((err: unknown) => exitOnConfigProblems(err, opts));
         const result = await sessionsCommand(config, action, opts);
         process.stdout.write(result.stdout);
         process.stderr.write(result.stderr);

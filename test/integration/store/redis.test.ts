@@ -247,6 +247,19 @@ describe('rambridge sessions against a shared Redis store', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('memory store');
   });
+
+  test('with --json, a configuration that does not load is one JSON object with its problems (exit 2)', async () => {
+    const r = await run(['sessions', 'list', '--config', '/nonexistent/rambridge.yaml', '--user', 'alice@example.com', '--json']);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stderr)).toEqual({
+      error: {
+        code: 'ERR_CONFIG_INVALID',
+        message: '/nonexistent/rambridge.yaml is not a valid configuration',
+        problems: [{ path: '(file)', message: 'cannot read: no such file' }],
+        exitCode: 2,
+      },
+    });
+  });
 });
 
 describe('Redis ACL users', () => {
