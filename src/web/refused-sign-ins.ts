@@ -31,12 +31,12 @@ const COUNTED_SAML_REFUSALS: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 /** Refused sign-ins one client address may cause in the window, before its next answers are refused unread. */
 const MAX_REFUSED = 30;
 /**
- * Answers from one address checked at once, when none of its answers was refused yet: a burst far
- * beyond a morning wave behind one NAT address. Once one is, those being checked count against
- * what is left of MAX_REFUSED, so answers sent at once are not all read before they are counted.
+ * Answers from one address checked at once: a burst far beyond a morning wave behind one NAT
+ * address. Once CHECKING_COUNTS_FROM of its answers were refused, those being checked count
+ * against what is left of MAX_REFUSED, so answers sent at once are not all read before they are
+ * counted; before that, an office's sign-ins in flight (and one stale tab's refusal) cost nothing.
  */
 const MAX_CHECKING = 100;
-/** Refusals after which an address's answers being checked count against the rest of its budget. */
 const CHECKING_COUNTS_FROM = 5;
 /**
  * Refused sign-ins counted in the store from all addresses together in the window. Each address's
