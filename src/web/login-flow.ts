@@ -79,20 +79,14 @@ export class LoginFlows {
 
   /** The live flow of this browser for `idp`, left in place: to look at before `take`. */
   peek(ctx: Context, idp: string): LoginFlow | undefined {
-    const value = this.cookieNames()
-      .map((name) => ctx.cookies.get(name, { signed: false }))
-      .find(Boolean);
-    const opened = value === undefined ? undefined : this.box.open<SealedFlow>(value);
-    return opened && opened.exp > this.clock.now() && opened.flow.idp === idp ? opened.flow : undefined;
+    const { live } = this.read(ctx);
+    return live?.flow.idp === idp ? live.flow : undefined;
   }
 
   /** Takes the flow of this browser for `idp`, once. Throws ERR_AUTH_FLOW_MISSING when there is none. */
   async take(ctx: Context, idp: string): Promise<TakenFlow> {
-    const presented = this.cookieNames().map((name) => ({ name, value: ctx.cookies.get(name, { signed: false }) }));
+    const { presented, value, opened, live } = this.read(ctx);
     this.setCookies(ctx, null, 0);
-    const value = presented.find((c) => c.value)?.value;
-    const opened = value === undefined ? undefined : this.box.open<SealedFlow>(value);
-    const live = opened && opened.exp > this.clock.now() ? opened : undefined;
     const spent = live !== undefined && (await this.store.find(spentKey(live.id))) !== undefined;
     if (!live || spent) {
       throw new BridgeError('ERR_AUTH_FLOW_MISSING', {
@@ -138,6 +132,15 @@ export class LoginFlows {
   }
 
   /** The cross-site cookie first: when both arrive they carry the same flow. */
+  /** The flow cookies this request presented, and the flow they hold if it opens and is live. */
+  private read(ctx: Context) {
+    const presented = this.cookieNames().map((name) => ({ name, value: ctx.cookies.get(name, { signed: false }) }));
+    const value = presented.find((c) => c.value)?.value;
+    const opened = value === undefined ? undefined : this.box.open<SealedFlow>(value);
+    const live = opened && opened.exp > this.clock.now() ? opened : undefined;
+    return { presented, value, opened, live };
+  }
+
   private cookieNames(): string[] {
     if (this.mode === 'https') return [HTTPS_COOKIE];
     return this.mode === 'loopback-http' ? [CROSS_SITE_COOKIE, LAX_COOKIE] : [LAX_COOKIE];
