@@ -131,7 +131,6 @@ export class LoginFlows {
     }
   }
 
-  /** The cross-site cookie first: when both arrive they carry the same flow. */
   /** The flow cookies this request presented, and the flow they hold if it opens and is live. */
   private read(ctx: Context) {
     const presented = this.cookieNames().map((name) => ({ name, value: ctx.cookies.get(name, { signed: false }) }));
@@ -141,6 +140,7 @@ export class LoginFlows {
     return { presented, value, opened, live };
   }
 
+  /** The cross-site cookie first: when both arrive they carry the same flow. */
   private cookieNames(): string[] {
     if (this.mode === 'https') return [HTTPS_COOKIE];
     return this.mode === 'loopback-http' ? [CROSS_SITE_COOKIE, LAX_COOKIE] : [LAX_COOKIE];

@@ -1,3 +1,4 @@
+import { createHmac, randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { SlidingWindow, secretHash } from '../device/index.js';
 import { BridgeError, isBridgeError, type ErrorCode } from '../errors.js';
@@ -48,8 +49,10 @@ const CHECKING_COUNTS_FROM = 5;
  */
 const MAX_REFUSED_EVERYWHERE = 5000;
 const SHARDS = 16;
-/** Networks counted in this process (see `countHere`); the least recently refused go first. */
+/** Addresses and networks counted in this process (see `countHere`); the least recently refused go first. */
 const MAX_COUNTED_HERE = 10_000;
+/** Refusals one wider network (IPv6 /48, IPv4 /24) may cause in the window when counted in this process. */
+const MAX_REFUSED_BY_NETWORK = 16 * MAX_REFUSED;
 const WINDOW_SECONDS = 10 * 60;
 
 /**
@@ -66,8 +69,10 @@ export class RefusedSignIns {
   private readonly clock: Clock;
   /** Answers being checked now, per address (this process, while requests are in flight). */
   private readonly checking = new Map<string, number>();
-  /** Refusal times of addresses counted here rather than in the store (bounded, least recent first). */
+  /** Refusal times of addresses, and of their wider networks, counted here rather than in the store. */
   private readonly countedHere = new Map<string, number[]>();
+  /** Picks an address's shard of the store's share; random, so no one can aim at one shard. */
+  private readonly shardKey = randomBytes(32);
 
   constructor(deps: { store: Store; clock: Clock }) {
     this.window = new SlidingWindow(deps);
@@ -79,11 +84,12 @@ export class RefusedSignIns {
    * refused sign-ins in the window, counting those still being checked; then counts it if refused.
    */
   async guard(address: string, signIn: () => Promise<void>): Promise<void> {
-    const refused = (await this.window.count(keyOf(address), WINDOW_SECONDS)) + this.refusedHere(widerNetwork(address)).length;
+    const refused = (await this.window.count(keyOf(address), WINDOW_SECONDS)) + this.refusedHere(address).length;
     // No await between this check and the count it adds: requests in flight see each other.
     const checking = this.checking.get(address) ?? 0;
     const pending = refused >= CHECKING_COUNTS_FROM ? checking : 0;
-    if (refused + pending >= MAX_REFUSED || checking >= MAX_CHECKING) throw tooManyRefused();
+    const network = this.refusedHere(widerNetwork(address)).length;
+    if (refused + pending >= MAX_REFUSED || checking >= MAX_CHECKING || network >= MAX_REFUSED_BY_NETWORK) throw tooManyRefused();
     this.checking.set(address, checking + 1);
     try {
       await signIn();
@@ -110,7 +116,9 @@ export class RefusedSignIns {
     const refusedSamlAnswer = isBridgeError(err) && (COUNTED_SAML_REFUSALS.has(err.code) || refusedByNodeSaml(err));
     if (!refusedExchange && !refusedSamlAnswer) return;
     try {
-      const share = `signin:refused:all:${Buffer.from(secretHash(address), 'base64url')[0]! % SHARDS}`;
+      // At its limit already (answers that were in flight): nothing more to count, no share to use.
+      if ((await this.window.count(keyOf(address), WINDOW_SECONDS)) >= MAX_REFUSED) return;
+      const share = `signin:refused:all:${createHmac('sha256', this.shardKey).update(address).digest()[0]! % SHARDS}`;
       const perShard = Math.floor(MAX_REFUSED_EVERYWHERE / SHARDS);
       const storeHasRoom =
         (await this.window.count(share, WINDOW_SECONDS)) < perShard &&
@@ -126,23 +134,28 @@ export class RefusedSignIns {
     this.countHere(address);
   }
 
-  /** Refusals of `network` counted in this process, within the window. */
-  private refusedHere(network: string): number[] {
+  /** Refusals of an address or network counted in this process, within the window. */
+  private refusedHere(key: string): number[] {
     const now = this.clock.now();
-    return this.countedHere.get(network)?.filter((t) => now - t < WINDOW_SECONDS * 1000) ?? [];
+    return this.countedHere.get(key)?.filter((t) => now - t < WINDOW_SECONDS * 1000) ?? [];
   }
 
   /**
-   * Counts a refusal in this process, by the address's wider network (IPv6 /48, IPv4 /24): a
-   * flood that filled the store's share comes from many addresses, and counting them wider keeps
-   * it from cycling through more networks than the map holds (MAX_COUNTED_HERE) to be forgotten.
+   * Counts a refusal in this process, for the address (MAX_REFUSED) and for its wider network, IPv6
+   * /48 or IPv4 /24 (MAX_REFUSED_BY_NETWORK): a flood that filled the store's share comes from many
+   * addresses, and the network's count keeps it from cycling through more addresses than the map
+   * holds (MAX_COUNTED_HERE) to have them forgotten, while a neighbour's 30 do not stop the others.
    */
   private countHere(address: string): void {
-    const network = widerNetwork(address);
-    const times = [...this.refusedHere(network), this.clock.now()].slice(-MAX_REFUSED);
-    this.countedHere.delete(network); // re-inserted last: the Map's order is the least recently refused first
-    this.countedHere.set(network, times);
-    if (this.countedHere.size > MAX_COUNTED_HERE) this.countedHere.delete(this.countedHere.keys().next().value!);
+    for (const [key, limit] of [
+      [address, MAX_REFUSED],
+      [widerNetwork(address), MAX_REFUSED_BY_NETWORK],
+    ] as const) {
+      const times = [...this.refusedHere(key), this.clock.now()].slice(-limit);
+      this.countedHere.delete(key); // re-inserted last: the Map's order is the least recently refused first
+      this.countedHere.set(key, times);
+      if (this.countedHere.size > MAX_COUNTED_HERE) this.countedHere.delete(this.countedHere.keys().next().value!);
+    }
   }
 }
 

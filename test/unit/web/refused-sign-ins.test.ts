@@ -79,13 +79,15 @@ test('the store holds the counts of at most 5,000 refusals in 10 minutes: one ma
   expect(entries.has(`signin:refused:ip:${secretHash('198.51.100.2')}`)).toBe(true);
 });
 
-test('past the cap, addresses are counted by their wider network: the /64s of one /48 cannot each get 30', async () => {
+test('past the cap, the /64s of one /48 cannot each get 30: the network gets 480, and a neighbour’s 30 do not stop the others', async () => {
   const { refused } = setUp();
   for (let i = 1; i <= 6000; i++) await refused.guard(`10.${i >> 8}.${i & 0xff}.1`, forged).catch(() => undefined);
   let read = 0;
   const counted = () => (read++, forged());
-  for (let i = 0; i < 300; i++) await refused.guard(`2001:db8:7:${i.toString(16)}::/64`, counted).catch(() => undefined);
-  expect(read).toBe(30);
+  for (let i = 0; i < 600; i++) await refused.guard(`2001:db8:7:${i.toString(16)}::/64`, counted).catch(() => undefined);
+  expect(read).toBe(480);
+  expect(await refuseThenTry(refused, '198.51.100.7', 30)).toBe('ERR_RATE_LIMITED');
+  expect(await refuseThenTry(refused, '198.51.100.200', 0, () => Promise.resolve())).toBe('signed in');
 });
 
 test('a refusal the store cannot count (compare-and-swap contention, an outage) is counted in the process, never not at all', async () => {
