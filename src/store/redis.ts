@@ -201,7 +201,7 @@ export class RedisStore implements Store {
 /** What went wrong, in an administrator's words rather than ioredis's (its own stays in the log detail). */
 const REASONS: [RegExp, string][] = [
   [/ECONNREFUSED/, 'connection refused: is Redis running on that host and port?'],
-  [/ETIMEDOUT|connect ETIMEDOUT/, 'connection timed out: a firewall or the wrong host?'],
+  [/ETIMEDOUT/, 'connection timed out: a firewall or the wrong host?'],
   [/ENOTFOUND|EAI_AGAIN/, 'host name not found'],
   [/WRONGPASS|NOAUTH|invalid username-password/i, 'authentication failed: check the password (and user) in store.url'],
   [/NOPERM/, 'the Redis user lacks a permission the bridge needs (docs/operations.md, "ACL")'],
