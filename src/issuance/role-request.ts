@@ -69,7 +69,12 @@ export function checkRoleRequest(
       });
     }
     const justification = request.justification?.trim() ?? '';
-    if (justification.length < elevation.minJustificationLength) {
+    if (CONTROL.test(justification)) {
+      throw new BridgeError('ERR_JUSTIFICATION_REQUIRED', {
+        userMessage: 'Write the reason as plain text, without control characters.',
+      });
+    }
+    if (visibleLength(justification) < elevation.minJustificationLength) {
       throw new BridgeError('ERR_JUSTIFICATION_REQUIRED', {
         userMessage: `Say why you need this elevated role (at least ${elevation.minJustificationLength} characters).`,
       });
@@ -84,6 +89,20 @@ export function checkRoleRequest(
   }
   return checked;
 }
+
+/**
+ * C0 and C1 controls other than tab and line breaks: a reason is read back from the audit stream,
+ * often in a terminal, where an escape sequence could rewrite what the reader sees.
+ */
+const CONTROL = /(?![\t\n\r])\p{Cc}/u;
+/** Characters that show nothing (zero-width, soft hyphen, fillers): they make no reason longer. */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
+
+/**
+ * The length a reader sees: invisible characters dropped, each run of spaces one space, counted in
+ * code points (a CJK character or an emoji is one), so ten zero-width spaces are not a reason.
+ */
+const visibleLength = (text: string) => [...text.replace(/\s+/g, ' ').replace(INVISIBLE, '')].length;
 
 /** A request that names no role (a form or JSON body without a string `role`). */
 export function roleNotNamed(): BridgeError {

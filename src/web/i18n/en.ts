@@ -291,6 +291,7 @@ export const en = {
   'err.ERR_DURATION_INVALID.chain': "A chained role's session lasts at most {minutes} minutes.",
   'err.ERR_ELEVATION_MFA_REQUIRED': 'This role needs a recent sign-in with a second factor.',
   'err.ERR_JUSTIFICATION_REQUIRED': 'Say why you need this elevated role (at least {count} characters).',
+  'err.ERR_JUSTIFICATION_REQUIRED.plain': 'Write the reason as plain text, without control characters.',
   'err.ERR_JUSTIFICATION_TOO_LONG': 'Keep the reason for this elevated role to at most {count} characters.',
   'err.ERR_ROLE_NOT_GRANTED': 'You do not have this role.',
   'err.ERR_STORE_FULL': 'rambridge is too busy to start anything new right now. Please try again in a few minutes.',

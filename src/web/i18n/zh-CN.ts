@@ -264,6 +264,7 @@ export const zhCN = {
   'err.ERR_DURATION_INVALID.chain': '链式扮演角色的会话最长 {minutes} 分钟。',
   'err.ERR_ELEVATION_MFA_REQUIRED': '此角色需要近期使用第二因素（MFA）登录。',
   'err.ERR_JUSTIFICATION_REQUIRED': '请说明你为什么需要这个高权限角色（至少 {count} 个字符）。',
+  'err.ERR_JUSTIFICATION_REQUIRED.plain': '请用纯文本写明理由，不要包含控制字符。',
   'err.ERR_JUSTIFICATION_TOO_LONG': '使用此高权限角色的理由最多 {count} 个字符。',
   'err.ERR_ROLE_NOT_GRANTED': '你没有这个角色。',
   'err.ERR_STORE_FULL': 'rambridge 当前过于繁忙，无法开始新的操作。请几分钟后再试。',

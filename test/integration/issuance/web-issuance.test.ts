@@ -347,6 +347,26 @@ describe('least privilege, chaining and elevation', () => {
     mfa.clock.advance(16 * 60 * 1000);
     await mfa.post('/roles/credentials', { role: 'dev-admin', duration: '900', justification: 'incident INC-42 triage' }).expect(403);
   });
+
+  test('a reason must be one a reader can see: invisible characters do not count, control characters are refused', async () => {
+    const elevate = (c: import('../../../src/config/index.js').BridgeConfig) => {
+      c.roles.find((r) => r.id === 'dev-admin')!.elevated = true;
+    };
+    const mfa = await signedIn({ config: elevate }, { amr: ['pwd', 'mfa'] });
+    const ask = (justification: string) => mfa.post('/roles/credentials', { role: 'dev-admin', duration: '900', justification });
+    for (const unseen of ['\u200b'.repeat(12), '\u00ad'.repeat(12), 'ab' + '\u2060'.repeat(12), 'a' + ' '.repeat(12) + 'b']) {
+      const refused = await ask(unseen).expect(400);
+      expect(refused.text).toContain('ERR_JUSTIFICATION_REQUIRED');
+    }
+    const escape = await ask('INC-42 \u001b[2Kall fine').expect(400);
+    expect(escape.text).toContain('plain text, without control characters');
+    expect(mfa.audits().every((a) => a.outcome !== 'issued')).toBe(true);
+
+    // Ten characters a reader sees pass, in any script; lines and tabs are plain text.
+    await mfa.mint({ role: 'dev-admin', duration: '900', justification: '修复订单数据库的故障' });
+    await mfa.mint({ role: 'dev-admin', duration: '900', justification: 'INC-42:\n\tfix orders DB' });
+    expect(mfa.audits().at(-1)).toMatchObject({ outcome: 'issued', justification: 'INC-42:\n\tfix orders DB' });
+  });
 });
 
 describe('failures an employee can understand', () => {
