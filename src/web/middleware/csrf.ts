@@ -16,18 +16,23 @@ export function csrfToken(ctx: Context): string {
  */
 export function checkCsrf(publicOrigin: string): Middleware {
   return async (ctx, next) => {
-    refuseCrossSite(ctx, publicOrigin);
-    const expected = (ctx.session as { csrf?: string } | null)?.csrf;
-    const body = ctx.request.body as Record<string, unknown> | undefined;
-    const given = typeof body?._csrf === 'string' ? body._csrf : '';
-    if (!expected || !safeEqual(given, expected)) {
-      throw new BridgeError('ERR_CSRF', {
-        userMessage: 'This form has expired or was not sent by rambridge.',
-        hint: 'Reload the page and try again.',
-      });
-    }
+    requireCsrfToken(ctx, publicOrigin);
     await next();
   };
+}
+
+/** `checkCsrf` for a route that decides first whether there is anything to protect. */
+export function requireCsrfToken(ctx: Context, publicOrigin: string): void {
+  refuseCrossSite(ctx, publicOrigin);
+  const expected = (ctx.session as { csrf?: string } | null)?.csrf;
+  const body = ctx.request.body as Record<string, unknown> | undefined;
+  const given = typeof body?._csrf === 'string' ? body._csrf : '';
+  if (!expected || !safeEqual(given, expected)) {
+    throw new BridgeError('ERR_CSRF', {
+      userMessage: 'This form has expired or was not sent by rambridge.',
+      hint: 'Reload the page and try again.',
+    });
+  }
 }
 
 /** Refuses a POST the browser says comes from another site (the Origin half of `checkCsrf`). */

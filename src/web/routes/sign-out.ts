@@ -8,7 +8,7 @@ import type { Identity } from '../../idp/identity.js';
 import type { Logger } from '../../log.js';
 import type { WebDeps } from '../deps.js';
 import type { SignedOutPage } from '../pages.js';
-import { checkCsrf, refuseCrossSite } from '../middleware/csrf.js';
+import { refuseCrossSite, requireCsrfToken } from '../middleware/csrf.js';
 import { pageLocale } from '../middleware/language.js';
 import { translator } from '../i18n/index.js';
 import { SealedBox } from '../sealed-box.js';
@@ -41,11 +41,18 @@ export function signOutRoutes(deps: WebDeps, cliSessions?: CliSessions): Router 
   const pageCookie = https ? '__Host-rambridge-signed-out' : 'rambridge.signed-out';
   const box = new SealedBox(config.server.sessionSecrets, 'signed-out-page');
 
-  router.post('/logout', checkCsrf(publicOrigin), async function signOut(ctx) {
+  router.post('/logout', async function signOut(ctx) {
     const user = ctx.state.user;
+    // A session that timed out (or whose IdP a reload removed) is already gone, and its form's
+    // token with it: there is nothing left to protect, so the user sees the signed-out page rather
+    // than "this form has expired". Cross-site posts are still refused, and nothing is cleared.
+    if (!user) {
+      refuseCrossSite(ctx, publicOrigin);
+      return showSignedOut(ctx, {});
+    }
+    requireCsrfToken(ctx, publicOrigin);
     const endCliSessions = (ctx.request.body as Record<string, unknown> | undefined)?.cli_sessions === 'end';
     ctx.session = null;
-    if (!user) return showSignedOut(ctx, {});
     logOf(ctx).info({ event: 'logout', issuer: user.issuer, subject: user.subject }, 'signed out');
     const page: SignedOutPage = { idpLogout: await idpLogoutLink(user) };
     if (cliSessions && endCliSessions) page.ended = await endSessionsOf(ctx, cliSessions, user);

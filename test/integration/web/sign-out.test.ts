@@ -87,6 +87,23 @@ test('cli_sessions=end on the sign-out form ends them at once; no offer without 
   expect(page.text).not.toContain('data-testid="idp-logout"'); // the fake IdP advertises no end_session_endpoint
 });
 
+test('Sign out pressed on a page left open past the idle timeout shows the signed-out page, not “form expired”', async () => {
+  const bridge = await testBridge(op);
+  const browser = await signedIn(bridge, op);
+  const csrf = csrfOf((await browser.get('/roles').expect(200)).text);
+  bridge.clock.advance(31 * 60 * 1000); // server.sessionIdleSeconds (30 min) passed: the session is over
+  const out = await followed(browser, browser.post('/logout').type('form').send({ _csrf: csrf }));
+  expect(out.text).toContain('data-testid="signed-out"');
+  // With no session to protect, a post from another site is still refused.
+  const crossSite = await bridge.agent().post('/logout').set('Sec-Fetch-Site', 'cross-site').type('form').send({});
+  expect([crossSite.status, crossSite.text]).toEqual([403, expect.stringContaining('ERR_CSRF')]);
+  // A live session still needs the form's token.
+  const live = await signedIn(bridge, op);
+  const forged = await live.post('/logout').type('form').send({ _csrf: 'not-the-token' });
+  expect([forged.status, forged.text]).toEqual([403, expect.stringContaining('ERR_CSRF')]);
+  await live.get('/roles').expect(200);
+});
+
 test('POST-redirect-GET: the offer token never goes in the URL; reloading the page, or a cookie not ours, shows the plain page', async () => {
   const bridge = await testBridge(op);
   const { browser, csrf } = await aliceWithCliSession(bridge);
