@@ -37,7 +37,9 @@ export interface RefusalRecord {
   route: string;
   clientIp: string;
   requestId?: string;
-  user?: { idp: string; subject: string; email?: string };
+  user?: { idp: string; issuer: string; subject: string; email?: string };
+  /** The CLI session that asked (bearer API), so a refusal can be traced to it and revoked. */
+  sid?: string;
 }
 
 /**

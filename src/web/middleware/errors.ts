@@ -46,7 +46,9 @@ export function handleErrors(views: Views, record: { audit?: AuditLog; metrics?:
       else log.warn(fields, 'request refused');
       if (isRefusal(err)) {
         record.metrics?.observeRefusal(err.code);
-        const user = ctx.state.user as { idp: string; subject: string; email?: string } | undefined;
+        // Who asked: the browser's user, or the CLI session's (a bearer request has no browser user).
+        const cliSession = ctx.state.cliSession;
+        const user = ctx.state.user ?? cliSession?.identity;
         record.audit?.refusal({
           code: err.code,
           status: err.status,
@@ -54,7 +56,8 @@ export function handleErrors(views: Views, record: { audit?: AuditLog; metrics?:
           route: String((ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched'),
           clientIp: ctx.ip,
           requestId: ctx.state.requestId,
-          ...(user ? { user: { idp: user.idp, subject: user.subject, email: user.email } } : {}),
+          ...(user ? { user: { idp: user.idp, issuer: user.issuer, subject: user.subject, email: user.email } } : {}),
+          ...(cliSession ? { sid: cliSession.sid } : {}),
         });
       }
 

@@ -354,6 +354,10 @@ describe('bearer API', () => {
     const res = await cli.post('/api/credentials').set(bearer(tokens.access_token)).send(body).expect(status);
     expect(res.body).toMatchObject({ code });
     expect(calls).toEqual([]);
+    // The audit says who asked, and from which CLI session, as it does for the picker.
+    const { sid } = JSON.parse(Buffer.from(tokens.access_token.split('.')[1]!, 'base64url').toString()) as { sid: string };
+    const refusal = bridge.logLines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.audit === true && l.code === code);
+    expect(refusal).toMatchObject({ event: 'refusal', route: '/api/credentials', sid, user: { idp: 'demo', subject: 'alice-sub' } });
   });
 
   test('credentials need MFA and a justification for elevated roles', async () => {
