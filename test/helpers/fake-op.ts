@@ -33,7 +33,8 @@ export interface NextResponse {
 }
 
 /** How the token endpoint answers the refresh_token grant. */
-export type RefreshBehaviour = 'ok' | 'invalid_grant' | 'server_error' | 'down';
+/** How the OP answers refreshes; `{status, error}`: that OAuth error for every refresh. */
+export type RefreshBehaviour = 'ok' | 'invalid_grant' | 'server_error' | 'down' | { status: number; error: string };
 
 export class FakeOp {
   readonly issuer: string;
@@ -195,6 +196,7 @@ export class FakeOp {
   ): Promise<void> {
     if (this.refreshBehaviour === 'down') return void res.socket?.destroy();
     if (this.refreshBehaviour === 'server_error') return json(503, { error: 'temporarily_unavailable' });
+    if (typeof this.refreshBehaviour === 'object') return json(this.refreshBehaviour.status, { error: this.refreshBehaviour.error });
     const [id, secret] = auth.split(':').map((part) => decodeURIComponent(part.replace(/\+/g, ' ')));
     if (id !== this.clientId || secret !== this.clientSecret) return json(401, { error: 'invalid_client' });
     const presented = body.get('refresh_token') ?? '';

@@ -129,7 +129,7 @@ export class OidcConnector implements RedirectConnector {
   /**
    * The refresh_token grant at the IdP (OIDC Core §12): the new ID token must name the same user
    * (§12.2), and its claims replace groups, email, name and amr. Refusals that concern the user
-   * (invalid_grant, another subject, claims a sign-in would refuse now) become
+   * (see `refusesTheUser`, another subject, claims a sign-in would refuse now) become
    * ERR_UPSTREAM_REFRESH_DENIED; anything else (IdP down, slow, misconfigured) keeps its own code.
    */
   async refresh(identity: Identity, data: ConnectorData): Promise<LoginResult> {
@@ -148,7 +148,7 @@ export class OidcConnector implements RedirectConnector {
       claims = idTokenClaims ?? { ...(await client.fetchUserInfo(config, tokens.access_token, identity.subject)), iss: identity.issuer };
     } catch (err) {
       if (err instanceof BridgeError) throw err;
-      if (err instanceof client.ResponseBodyError && err.error === 'invalid_grant') throw refreshDenied(this.idp.id, oidcFailure(err));
+      if (refusesTheUser(err)) throw refreshDenied(this.idp.id, oidcFailure(err));
       throw grantError(err, this.idp);
     }
     if (claims.sub !== identity.subject || claims.iss !== identity.issuer) {
@@ -256,4 +256,23 @@ function refreshDenied(idp: string, detail: Record<string, unknown>, cause?: unk
     detail: { idp, ...detail },
     cause,
   });
+}
+
+/**
+ * Token-endpoint errors that are about this client's configuration, not the user (RFC 6749 §5.2):
+ * ending every user's session for an administrator's mistake would not make anyone safer.
+ */
+const CLIENT_FAULTS = new Set(['invalid_client', 'unauthorized_client', 'unsupported_grant_type', 'invalid_request', 'invalid_scope']);
+
+/**
+ * A refresh the IdP refused for this user: `invalid_grant` (disabled, grant revoked), and every
+ * other 4xx OAuth error but the client's own faults and rate limiting — Entra answers
+ * `interaction_required` when a Conditional Access policy now wants MFA or a new sign-in, others
+ * `login_required`, `consent_required`, `access_denied`. Failing closed: a code not listed here
+ * ends the session rather than keeping groups the IdP would not confirm.
+ */
+function refusesTheUser(err: unknown): boolean {
+  if (!(err instanceof client.ResponseBodyError)) return false;
+  if (err.error === 'invalid_grant') return true;
+  return err.status >= 400 && err.status < 500 && err.status !== 429 && !CLIENT_FAULTS.has(err.error);
 }

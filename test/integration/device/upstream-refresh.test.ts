@@ -112,6 +112,39 @@ describe('refreshGroups: a CLI refresh re-reads the user at the IdP', () => {
     expect(logs(bridge).find((l) => l.event === 'cli-session-revoked')).toMatchObject({ level: 40, by: 'idp', subject: READER.sub });
   });
 
+  test.each([
+    [400, 'interaction_required'], // Entra: a Conditional Access policy now wants MFA or a new sign-in
+    [400, 'login_required'],
+    [400, 'consent_required'],
+    [403, 'access_denied'],
+    [400, 'a_code_nobody_listed'],
+  ])('the IdP refusing the refresh with %i %s ends the CLI session too, as invalid_grant does', async (status, error) => {
+    const bridge = await testBridge(op, { config: withRefreshGroups });
+    const { cli, tokens } = await loggedIn(bridge, op, READER);
+    op.refreshBehaviour = { status, error };
+    const res = await refresh(cli, tokens.refresh_token).expect(400);
+    expect(res.body).toMatchObject({ error: 'invalid_grant', code: 'ERR_UPSTREAM_REFRESH_DENIED' });
+    await cli.get('/api/whoami').set(bearer(tokens.access_token)).expect(401);
+    expect(cliSessions(bridge)).toEqual([]);
+  });
+
+  test.each([
+    [401, 'invalid_client'],
+    [400, 'unauthorized_client'],
+    [400, 'invalid_request'],
+    [429, 'slow_down'],
+  ])(
+    'the IdP answering %i %s (the client’s configuration, or a rate limit) keeps the identity, as an outage does',
+    async (status, error) => {
+      const bridge = await testBridge(op, { config: withRefreshGroups });
+      const { cli, tokens } = await loggedIn(bridge, op, READER);
+      op.refreshBehaviour = { status, error };
+      const next = (await refresh(cli, tokens.refresh_token).expect(200)).body as typeof tokens;
+      await cli.get('/api/whoami').set(bearer(next.access_token)).expect(200);
+      expect(logs(bridge).find((l) => l.event === 'upstream-refresh-failed')).toMatchObject({ level: 40, subject: READER.sub });
+    },
+  );
+
   test('a refreshed ID token for another subject is refused like invalid_grant', async () => {
     const bridge = await testBridge(op, { config: withRefreshGroups });
     const { cli, tokens } = await loggedIn(bridge, op, READER);
