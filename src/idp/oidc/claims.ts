@@ -9,7 +9,7 @@ type Claims = Record<string, unknown>;
  * (Entra sends `groups` and app `roles`), single strings and arrays alike.
  */
 export function identityFromClaims(idp: OidcIdp, claims: Claims): Identity {
-  rejectGroupsOverage(claims);
+  rejectGroupsOverage(claims, idp.claims.groups);
   checkTenant(idp, claims);
   const groups = new Set<string>();
   for (const name of idp.claims.groups) {
@@ -29,11 +29,13 @@ export function identityFromClaims(idp: OidcIdp, claims: Claims): Identity {
 
 /**
  * Entra replaces `groups` by a pointer to Graph when a user is in more than 200 groups (150 in
- * SAML). Silently treating that user as group-less would hide roles they should have.
+ * SAML); any IdP may send a configured group claim as such a pointer (a distributed or aggregated
+ * claim, OIDC Core §5.6.2). Silently treating that user as group-less would hide roles they should have.
  */
-function rejectGroupsOverage(claims: Claims): void {
-  const names = claims._claim_names as Record<string, unknown> | undefined;
-  if (claims.hasgroups === true || (names && typeof names === 'object' && 'groups' in names)) {
+function rejectGroupsOverage(claims: Claims, groupClaims: readonly string[]): void {
+  const names = claims._claim_names;
+  const pointed = typeof names === 'object' && names !== null && ['groups', ...groupClaims].some((name) => Object.hasOwn(names, name));
+  if (claims.hasgroups === true || pointed) {
     throw new BridgeError('ERR_AUTH_GROUPS_OVERAGE', {
       userMessage: 'Your account is in too many groups for the identity provider to list them in the sign-in token.',
       hint:

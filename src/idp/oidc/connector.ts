@@ -88,6 +88,12 @@ export class OidcConnector implements RedirectConnector {
     // openid-client takes it from this URL, so only the answer's parameters come from the request.
     const callbackUrl = new URL(this.idp.redirectUri);
     callbackUrl.search = answer.url.search;
+    // openid-client checks state too; checking it first gives the refusal its own code. Error
+    // answers carry the state as well (RFC 6749 §4.1.2.1): one without it is not the IdP's answer to
+    // this sign-in, and must not show the user a made-up "your identity provider refused you".
+    if (callbackUrl.searchParams.getAll('state').join() !== secrets.state) {
+      throw new BridgeError('ERR_AUTH_STATE_MISMATCH', { detail: { reason: 'state differs from the one sent' } });
+    }
     const idpError = callbackUrl.searchParams.get('error');
     if (idpError !== null) {
       throw new BridgeError('ERR_AUTH_IDP_ERROR', {
@@ -95,10 +101,6 @@ export class OidcConnector implements RedirectConnector {
         hint: idpError === 'access_denied' ? 'You may not be assigned to rambridge at your identity provider.' : undefined,
         detail: { error: idpError, error_description: callbackUrl.searchParams.get('error_description') },
       });
-    }
-    // openid-client checks state too; checking it first gives the refusal its own code.
-    if (callbackUrl.searchParams.getAll('state').join() !== secrets.state) {
-      throw new BridgeError('ERR_AUTH_STATE_MISMATCH', { detail: { reason: 'state differs from the one sent' } });
     }
     const config = await this.discover();
     let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;

@@ -1,5 +1,6 @@
 import { createServer, request, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { OidcIdp } from '../../../src/config/index.js';
 import { FakeOp } from '../../helpers/fake-op.js';
 import { storedEntries } from '../../unit/device/store-entries.js';
 import { followOp, loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
@@ -221,6 +222,27 @@ describe('OIDC sign-in', () => {
     expect(res.status).toBe(401);
     expect(res.text).toContain('ERR_AUTH_GROUPS_OVERAGE');
     expect(res.text).toContain('Groups assigned to the application');
+  });
+
+  test('a group claim under another name sent as a pointer (a distributed claim) is refused the same way', async () => {
+    const { agent } = await testBridge(op, { config: (c) => void ((c.idps[0] as OidcIdp).claims.groups = ['memberOf']) });
+    op.next = {
+      claims: { groups: undefined, _claim_names: { memberOf: 'src1' }, _claim_sources: { src1: { endpoint: 'https://graph' } } },
+    };
+    const res = await loginThroughFakeOp(agent(), op);
+    expect(res.status).toBe(401);
+    expect(res.text).toContain('ERR_AUTH_GROUPS_OVERAGE');
+  });
+
+  test('an error answer whose state is not this sign-in’s is refused as a wrong state, not shown as the IdP refusing', async () => {
+    const { agent } = await testBridge(op);
+    for (const query of ['error=access_denied&state=forged', 'error=access_denied']) {
+      const browser = agent();
+      await browser.get('/login').expect(302); // a sign-in in progress: its flow cookie is set
+      const res = await browser.get(`/oidc/demo/callback?${query}`).set('Accept', 'text/html');
+      expect(res.text).toContain('ERR_AUTH_STATE_MISMATCH');
+      expect(res.text).not.toContain('not be assigned to rambridge');
+    }
   });
 
   test('an unknown IdP id is a 404 with its code', async () => {
