@@ -66,6 +66,8 @@ export class FakeOp {
   discoveryRequests = 0;
   /** Grant types received at /token, for assertions. */
   readonly tokenGrants: string[] = [];
+  /** Answer every /token request with this instead (a proxy's page, a challenge): status, headers, body. */
+  tokenAnswer: { status: number; headers: Record<string, string>; body: string } | undefined;
   private readonly codes = new Map<
     string,
     {
@@ -156,6 +158,7 @@ export class FakeOp {
       const body = new URLSearchParams(await readBody(req));
       const auth = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString();
       this.tokenGrants.push(body.get('grant_type') ?? '');
+      if (this.tokenAnswer) return void res.writeHead(this.tokenAnswer.status, this.tokenAnswer.headers).end(this.tokenAnswer.body);
       if (body.get('grant_type') === 'refresh_token') return this.refresh(body, auth, res, json);
       const grant = this.codes.get(body.get('code') ?? '');
       this.codes.delete(body.get('code') ?? '');

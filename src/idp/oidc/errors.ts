@@ -35,17 +35,43 @@ export function oidcFailure(err: unknown): Record<string, unknown> {
   if (err instanceof client.ResponseBodyError || err instanceof client.AuthorizationResponseError) {
     Object.assign(fields, definedStrings({ idpError: err.error, idpErrorDescription: err.error_description ?? undefined }));
   }
-  if (err instanceof client.ResponseBodyError || err instanceof client.WWWAuthenticateChallengeError) fields.httpStatus = err.status;
+  const httpStatus = httpStatusOf(err);
+  if (httpStatus !== undefined) fields.httpStatus = httpStatus;
   if (err instanceof client.WWWAuthenticateChallengeError) fields.challenges = err.cause.map((c) => c.scheme).join(',');
   return { error: reasons.join(' <- '), ...fields };
 }
 
-/** The failure of a token-endpoint call (code or refresh grant), by cause. */
+/**
+ * oauth4webapi's codes for an answer with an unexpected status or body and no OAuth error in it
+ * (openid-client does not re-export them); the error's cause is then the Response.
+ */
+const UNEXPECTED_ANSWER = new Set(['OAUTH_RESPONSE_IS_NOT_CONFORM', 'OAUTH_RESPONSE_IS_NOT_JSON']);
+
+/**
+ * The HTTP status of an error answer from the IdP, whatever its body: an OAuth error in JSON, a
+ * WWW-Authenticate challenge, or a page that is neither (a proxy's or a firewall's).
+ */
+function httpStatusOf(err: unknown): number | undefined {
+  if (err instanceof client.ResponseBodyError || err instanceof client.WWWAuthenticateChallengeError) return err.status;
+  // The cause is the fetch Response, read by shape: `instanceof` fails across realms (test VMs).
+  const { code, cause } = (err ?? {}) as { code?: unknown; cause?: { status?: unknown } };
+  const status = typeof code === 'string' && UNEXPECTED_ANSWER.has(code) ? cause?.status : undefined;
+  return typeof status === 'number' && status >= 400 ? status : undefined;
+}
+
+/**
+ * The failure of a token-endpoint call (code or refresh grant), by cause. Any 4xx answer is the
+ * IdP refusing the exchange (counted as a refused sign-in when it was a code), however it is
+ * written; a 5xx page that is not an OAuth error is the IdP failing, not the token.
+ */
 export function grantError(err: unknown, idp: IdpNames): BridgeError {
   const detail = { idp: idp.id, ...oidcFailure(err) };
   if (err instanceof client.AuthorizationResponseError) return new BridgeError('ERR_AUTH_IDP_ERROR', { detail });
   if (clientRejected(err)) return clientRejectedError(idp, detail, err);
-  if (err instanceof client.ResponseBodyError) return new BridgeError('ERR_AUTH_IDP_ERROR', { detail });
+  const status = httpStatusOf(err);
+  if (err instanceof client.ResponseBodyError || (status !== undefined && status < 500))
+    return new BridgeError('ERR_AUTH_IDP_ERROR', { detail });
+  if (status !== undefined) return unreachableError(idp, detail, err);
   if (failedOnAuthTime(err)) return notReauthenticated(idp, detail);
   const code = (err as { code?: unknown } | undefined)?.code;
   if (typeof code === 'string' && (code.startsWith('OAUTH_') || code.startsWith('ERR_JW')) && code !== 'OAUTH_TIMEOUT') {
@@ -82,8 +108,7 @@ export function unreachableError(idp: IdpNames, detail: Record<string, unknown>,
  * WWW-Authenticate challenge (which openid-client raises as its own error type, before the body).
  */
 function clientRejected(err: unknown): boolean {
-  if (err instanceof client.WWWAuthenticateChallengeError) return err.status === 401;
-  return err instanceof client.ResponseBodyError && (err.error === 'invalid_client' || err.status === 401);
+  return (err instanceof client.ResponseBodyError && err.error === 'invalid_client') || httpStatusOf(err) === 401;
 }
 
 function clientRejectedError(idp: IdpNames, detail: Record<string, unknown>, cause: unknown): BridgeError {

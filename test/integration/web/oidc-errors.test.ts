@@ -16,6 +16,7 @@ afterAll(async () => {
 afterEach(() => {
   op.challengeInvalidClient = false;
   op.discoveryIssuer = undefined;
+  op.tokenAnswer = undefined;
 });
 
 type LogLine = Record<string, unknown> & { detail?: Record<string, unknown> };
@@ -101,6 +102,24 @@ describe('callbacks whose code the IdP refuses (SECURITY.md, "GET /oidc/:idp/cal
     // The window slides: ten minutes later the address is heard again.
     bridge.clock.advance(10 * 60_000);
     expect((await madeUpCode(bridge, 31)).status).toBe(401);
+  });
+
+  test.each([
+    ['a page that is not an OAuth error (a proxy’s or firewall’s)', { 'content-type': 'text/html' }, '<h1>Bad Request</h1>'],
+    ['a WWW-Authenticate challenge', { 'content-type': 'application/json', 'www-authenticate': 'Bearer error="invalid_grant"' }, '{}'],
+  ])('a 400 written as %s counts as a refused code too', async (_name, headers, body) => {
+    const bridge = await testBridge(op);
+    op.tokenAnswer = { status: 400, headers, body };
+    const before = op.tokenGrants.length;
+    for (let i = 0; i < 30; i++) expect((await madeUpCode(bridge, i)).body.code).toBe('ERR_AUTH_IDP_ERROR');
+    expect((await madeUpCode(bridge, 30)).status).toBe(429);
+    expect(op.tokenGrants.length - before).toBe(30);
+  });
+
+  test('a 502 page from a proxy is the IdP failing, not a refused code: not counted', async () => {
+    const bridge = await testBridge(op);
+    op.tokenAnswer = { status: 502, headers: { 'content-type': 'text/html' }, body: '<h1>Bad Gateway</h1>' };
+    for (let i = 0; i < 31; i++) expect((await madeUpCode(bridge, i)).body.code).toBe('ERR_IDP_UNREACHABLE');
   });
 
   test('sign-ins that succeed are not counted: one address signs in as often as its people do', async () => {
