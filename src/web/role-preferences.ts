@@ -37,7 +37,11 @@ export async function rolePreferencesFor(
   return {
     favourites: prefs.favourites,
     recents: prefs.recents.map((r) => ({ roleId: r.roleId, usedAt: isoSeconds(new Date(r.usedAt)) })),
-    lastDurations: Object.fromEntries(Object.entries(prefs.lastDurations).filter(([id, seconds]) => seconds <= (max.get(id) ?? 0))),
+    // Looked up by role id, and `constructor` is a valid one: no prototype to find it on.
+    lastDurations: Object.assign(
+      Object.create(null) as Record<string, number>,
+      Object.fromEntries(Object.entries(prefs.lastDurations).filter(([id, seconds]) => seconds <= (max.get(id) ?? 0))),
+    ),
   };
 }
 

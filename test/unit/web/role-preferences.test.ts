@@ -43,6 +43,16 @@ test('recents with ISO times to the second, favourites in starring order, durati
   expect((await rolePreferencesFor(deps, ALICE, choices)).lastDurations).toEqual({ 'dev-readonly': 7200 });
 });
 
+test('a role whose id is an Object property name (`constructor`) has no last duration until it is used', async () => {
+  const { deps, prefs } = await setup();
+  const role = { ...deps.config.roles[0]!, id: 'constructor' };
+  deps.config.roles.push(role);
+  const choices = [{ role, reasons: [] }];
+  expect((await rolePreferencesFor(deps, ALICE, choices)).lastDurations.constructor).toBeUndefined();
+  await prefs.recordUse(ALICE, 'constructor', 900);
+  expect((await rolePreferencesFor(deps, ALICE, choices)).lastDurations.constructor).toBe(900);
+});
+
 test('setFavourite toggles without a value, and refuses a role not held', async () => {
   const { deps, choices } = await setup();
   expect(await setFavourite(deps, ALICE, choices, 'dev-admin')).toBe(true);
