@@ -1,10 +1,10 @@
-import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { BridgeConfig } from './model.js';
 import { fileValueForMessage, unreadableBecause } from './file-values.js';
 import type { ConfigProblem } from './problems.js';
 import type { KeyPairConfig } from './schema.js';
-import { signingKeyRule } from './signing-keys.js';
+import { repeatedSigningKeys, sameKeyProblem, signingKeyRule } from './signing-keys.js';
 
 /**
  * Opens every key, certificate and metadata file the configuration names, and parses what it
@@ -13,17 +13,19 @@ import { signingKeyRule } from './signing-keys.js';
  */
 export async function checkConfigFiles(config: BridgeConfig): Promise<ConfigProblem[]> {
   const checks: Array<Promise<ConfigProblem | undefined>> = [];
+  const keyListChecks: Array<Promise<ConfigProblem[]>> = [];
   const key = (value: string | undefined, path: string) => value !== undefined && checks.push(checkPem(value, path, 'key'));
   const cert = (value: string | undefined, path: string) => value !== undefined && checks.push(checkPem(value, path, 'certificate'));
   const file = (value: string | undefined, path: string, looksRight?: (text: string) => boolean, what?: string) =>
     value !== undefined && checks.push(checkFile(value, path, looksRight, what));
 
   for (const purpose of ['samlKeys', 'oidcKeys'] as const) {
-    config.issuer?.[purpose].forEach((pair, i) => {
+    const pairs = config.issuer?.[purpose] ?? [];
+    pairs.forEach((pair, i) => {
       key(pair.privateKey, `issuer.${purpose}[${i}].privateKey`);
       cert(pair.certificate, `issuer.${purpose}[${i}].certificate`);
-      checks.push(checkSigningKey(pair, purpose === 'samlKeys' ? 'saml' : 'oidc', `issuer.${purpose}[${i}]`));
     });
+    keyListChecks.push(checkSigningKeys(pairs, purpose === 'samlKeys' ? 'saml' : 'oidc', `issuer.${purpose}`));
   }
   for (const idp of config.idps) {
     if (idp.type !== 'saml') continue;
@@ -41,7 +43,8 @@ export async function checkConfigFiles(config: BridgeConfig): Promise<ConfigProb
     cert(tls?.certFile, 'store.tls.certFile');
     key(tls?.keyFile, 'store.tls.keyFile');
   }
-  return (await Promise.all(checks)).filter((p): p is ConfigProblem => p !== undefined);
+  const fileProblems = (await Promise.all(checks)).filter((p): p is ConfigProblem => p !== undefined);
+  return [...fileProblems, ...(await Promise.all(keyListChecks)).flat()];
 }
 
 async function checkPem(value: string, path: string, kind: 'key' | 'certificate'): Promise<ConfigProblem | undefined> {
@@ -64,16 +67,34 @@ async function checkPem(value: string, path: string, kind: 'key' | 'certificate'
   }
 }
 
-/** The issuer's own rules for a signing key that reads (signingKeyRule): what `serve` would refuse. */
-async function checkSigningKey(pair: KeyPairConfig, purpose: 'saml' | 'oidc', path: string): Promise<ConfigProblem | undefined> {
+/**
+ * The issuer's own rules for the signing keys of one list that read (signingKeyRule for each,
+ * repeatedSigningKeys for the list): what `serve` would refuse.
+ */
+async function checkSigningKeys(pairs: KeyPairConfig[], purpose: 'saml' | 'oidc', listPath: string): Promise<ConfigProblem[]> {
+  const read = await Promise.all(pairs.map(readSigningKey));
+  const problems: ConfigProblem[] = [];
+  // Only keys that pass their own rule are compared: one problem per entry says what to fix first.
+  const usable = read.map((pair, i) => {
+    const rule = pair && signingKeyRule(pair.privateKey, purpose, pair.certificate);
+    if (rule && 'problem' in rule) problems.push({ path: `${listPath}[${i}]`, message: rule.problem });
+    return rule && 'algorithm' in rule ? pair.privateKey : undefined;
+  });
+  for (const { index, sameAs } of repeatedSigningKeys(usable)) {
+    problems.push({ path: `${listPath}[${index}]`, message: sameKeyProblem(listPath, sameAs) });
+  }
+  return problems;
+}
+
+/** A key pair as `serve` reads it; undefined when a file does not read or parse (checkPem reports that, with its path). */
+async function readSigningKey(pair: KeyPairConfig): Promise<{ privateKey: KeyObject; certificate?: X509Certificate } | undefined> {
   const pem = async (value: string) => (value.includes('-----BEGIN ') ? value : readFile(value, 'utf8'));
   try {
     const privateKey = createPrivateKey(await pem(pair.privateKey));
     const certificate = pair.certificate === undefined ? undefined : new X509Certificate(await pem(pair.certificate));
-    const rule = signingKeyRule(privateKey, purpose, certificate);
-    return 'problem' in rule ? { path, message: rule.problem } : undefined;
+    return { privateKey, certificate };
   } catch {
-    return undefined; // a file that does not read or parse is reported by checkPem, with its path
+    return undefined;
   }
 }
 

@@ -16,5 +16,5 @@ export type {
 export { CHAIN_MAX_SECONDS, DEFAULTS, SITES, DURATION_BOUNDS, JUSTIFICATION_MAX_LENGTH, SIGN_OUT_OFFER_TTL_SECONDS } from './defaults.js';
 export { policyText, SESSION_POLICY_MAX_BYTES } from './schema.js';
 export { fileValueForMessage } from './file-values.js';
-export { signingKeyRule, type SigningAlgorithm } from './signing-keys.js';
+export { repeatedSigningKeys, sameKeyProblem, signingKeyRule, type SigningAlgorithm } from './signing-keys.js';
 export { sameIssuer } from './urls.js';

@@ -33,3 +33,36 @@ function algorithmOf(key: KeyObject): SigningAlgorithm | { problem: string } {
   if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return 'ES256';
   return { problem: 'use an RSA (2048+ bits) or EC P-256 key' };
 }
+
+/**
+ * The issuer's rule for a list of signing keys (`issuer.samlKeys` or `issuer.oidcKeys`), in one
+ * place for `check-config` and for `serve`: each key once. A key's JWKS `kid` is its RFC 7638
+ * thumbprint, so one key listed twice (copied first in a rotation and left second, or given under
+ * two paths or in two PEM encodings) is published twice under one `kid`, and a verifier that finds
+ * two matching keys refuses every token: the CLI's API and every `via: oidc` role would fail. A
+ * SAML key with two certificates is still one key. `keys[i]` is undefined for a key that does not
+ * read or breaks signingKeyRule (reported on its own). Returns each repeat's index and the index of
+ * its first listing.
+ */
+export function repeatedSigningKeys(keys: ReadonlyArray<KeyObject | undefined>): Array<{ index: number; sameAs: number }> {
+  const firstListed = new Map<string, number>();
+  const repeats: Array<{ index: number; sameAs: number }> = [];
+  keys.forEach((key, index) => {
+    if (!key) return;
+    const identity = publicKeyIdentity(key);
+    const sameAs = firstListed.get(identity);
+    if (sameAs === undefined) firstListed.set(identity, index);
+    else repeats.push({ index, sameAs });
+  });
+  return repeats;
+}
+
+/** The problem `repeatedSigningKeys` reports, naming the entry it repeats. */
+export function sameKeyProblem(listPath: string, sameAs: number): string {
+  return `the same key as ${listPath}[${sameAs}]`;
+}
+
+/** The public key in one encoding (SPKI DER), whatever PEM form the private key came in. */
+function publicKeyIdentity(privateKey: KeyObject): string {
+  return createPublicKey(privateKey).export({ type: 'spki', format: 'der' }).toString('base64');
+}

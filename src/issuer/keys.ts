@@ -1,7 +1,7 @@
 import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { calculateJwkThumbprint, exportJWK, type JWK } from 'jose';
-import { fileValueForMessage, signingKeyRule } from '../config/index.js';
+import { fileValueForMessage, repeatedSigningKeys, sameKeyProblem, signingKeyRule } from '../config/index.js';
 import type { KeyPairConfig } from '../config/schema.js';
 
 /** One signing key of the bridge, ready to sign and to publish. */
@@ -26,9 +26,15 @@ export interface KeySet {
   published: SigningKey[];
 }
 
-/** Loads keys from PEM text or files. A SAML key without a matching certificate is refused. */
+/**
+ * Loads keys from PEM text or files. A SAML key without a matching certificate is refused, and so
+ * is a key listed twice (repeatedSigningKeys: its `kid` would be published twice).
+ */
 export async function loadKeySet(pairs: KeyPairConfig[], purpose: 'saml' | 'oidc'): Promise<KeySet> {
-  const keys = await Promise.all(pairs.map((pair, i) => loadKey(pair, `issuer.${purpose}Keys[${i}]`, purpose)));
+  const listPath = `issuer.${purpose}Keys`;
+  const keys = await Promise.all(pairs.map((pair, i) => loadKey(pair, `${listPath}[${i}]`, purpose)));
+  const [repeat] = repeatedSigningKeys(keys.map((key) => key.privateKey));
+  if (repeat) throw new Error(`${listPath}[${repeat.index}]: ${sameKeyProblem(listPath, repeat.sameAs)}`);
   return { signing: keys[0]!, published: keys };
 }
 

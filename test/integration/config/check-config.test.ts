@@ -121,6 +121,31 @@ describe('checkConfigFiles: the issuer keys as serve loads them', () => {
       { path: 'issuer.oidcKeys[2]', message: 'RSA keys need at least 2048 bits' },
     ]);
   });
+
+  test('a key listed twice (from a file and inline, or in another PEM encoding): a problem at the repeat, naming the first', async () => {
+    const keyFile = join(dir, 'twice.key');
+    await writeFile(keyFile, keys.privateKeyPem);
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+    const c = config({
+      idps: [samlIdp({ certificates: [keys.certificatePem] })],
+      issuer: {
+        samlKeys: [
+          { privateKey: keyFile, certificate: keys.certificatePem },
+          { privateKey: keys.privateKeyPem, certificate: keys.certificatePem },
+        ],
+        oidcKeys: [
+          { privateKey: rsa.export({ type: 'pkcs8', format: 'pem' }) as string },
+          { privateKey: keyFile },
+          { privateKey: rsa.export({ type: 'pkcs1', format: 'pem' }) as string },
+        ],
+        subjectSecret: 's'.repeat(32),
+      },
+    });
+    expect(await checkConfigFiles(c)).toEqual([
+      { path: 'issuer.samlKeys[1]', message: 'the same key as issuer.samlKeys[0]' },
+      { path: 'issuer.oidcKeys[2]', message: 'the same key as issuer.oidcKeys[0]' },
+    ]);
+  });
 });
 
 describe('checkIdpsOnline', () => {
@@ -183,7 +208,7 @@ describe('checkIdpsOnline', () => {
 describe('rambridge check-config and serve (built command)', () => {
   const bin = fileURLToPath(new URL('../../../bin/rambridge.js', import.meta.url));
   const run = (args: string[]) =>
-    promisify(execFile)(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH } }).then(
+    promisify(execFile)(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH }, timeout: 20_000 }).then(
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
       (e: { code: number; stdout: string; stderr: string }) => e,
     );
@@ -199,6 +224,37 @@ describe('rambridge check-config and serve (built command)', () => {
     );
     return file;
   };
+
+  const withOidcKeyTwice = async () => {
+    const keyFile = join(dir, 'oidc-twice.key');
+    await writeFile(keyFile, keys.privateKeyPem);
+    const samlKey = join(dir, 'saml-once.key');
+    const samlCert = join(dir, 'saml-once.crt');
+    const saml = await testKeyPair('check-config-saml');
+    await writeFile(samlKey, saml.privateKeyPem);
+    await writeFile(samlCert, saml.certificatePem);
+    const file = join(dir, 'oidc-twice.yaml');
+    await writeFile(
+      file,
+      [
+        `server: {publicUrl: "https://bridge.example.com", sessionSecrets: ["${'k'.repeat(32)}"]}`,
+        'idps: [{id: corp, type: oidc, issuer: "https://idp.example.com", clientId: rambridge}]',
+        `issuer: {samlKeys: [{privateKey: "${samlKey}", certificate: "${samlCert}"}], oidcKeys: [{privateKey: "${keyFile}"}, {privateKey: "${keyFile}"}], subjectSecret: "${'s'.repeat(32)}"}`,
+      ].join('\n'),
+    );
+    return file;
+  };
+
+  test.each([
+    ['check-config', ['check-config']],
+    ['serve', ['serve', '--port', '0', '--config']],
+  ])('%s: the same OIDC key listed twice is a configuration problem (exit 2), not “valid” nor a bug', async (_name, args) => {
+    const r = await run([...args, await withOidcKeyTwice()]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).not.toContain('valid');
+    expect(r.stderr).toContain('issuer.oidcKeys[1]: the same key as issuer.oidcKeys[0]');
+    expect(r.stderr).not.toContain('bug');
+  });
 
   test('check-config: a key file that is not there: exit 2 naming the path, not "valid"', async () => {
     const r = await run(['check-config', await withMissingKeys()]);

@@ -76,6 +76,21 @@ test('a store or port change a reload cannot apply is said at every reload, and 
   }
 });
 
+test('a reload that lists an OIDC key twice is refused, naming both entries, and the running keys stay', async () => {
+  const config = await demoConfig();
+  const bridge = await startBridge({ config, port: 0, logger: silentLogger() });
+  try {
+    const key = config.issuer!.oidcKeys[0]!;
+    const twice = { ...config, issuer: { ...config.issuer!, oidcKeys: [key, key] } };
+    await expect(bridge.reload(twice)).rejects.toThrow('issuer.oidcKeys[1]: the same key as issuer.oidcKeys[0]');
+    expect(bridge.config).toBe(config);
+    const jwks = (await (await fetch(`${bridge.url}/jwks.json`)).json()) as { keys: unknown[] };
+    expect(jwks.keys).toHaveLength(1);
+  } finally {
+    await bridge.close();
+  }
+});
+
 describe('memory after a burst', () => {
   test('the bridge tells its idle collector about every request, before and after a reload, and stops it on close', async () => {
     const heap = { size: 40e6, collected: 0 };

@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { ConfigInvalid, type SamlIdp } from '../../../src/config/index.js';
 import { loadSpKeys } from '../../../src/idp/saml/pem.js';
 import { loadKeySet } from '../../../src/issuer/keys.js';
@@ -33,6 +33,35 @@ describe('issuer keys: RSA of 2048 bits or more, or EC P-256, and nothing else',
     ['EC P-256', 'ES256', pem('ec', { namedCurve: 'P-256' })],
   ])('%s signs as %s', async (_name, alg, privateKey) => {
     expect((await loadKeySet([{ privateKey }], 'oidc')).signing.alg).toBe(alg);
+  });
+});
+
+describe('each key once: one key listed twice would be published twice under one kid, and verifiers refuse both', () => {
+  const rsa = pem('rsa', { modulusLength: 2048 });
+  const ec = pem('ec', { namedCurve: 'P-256' });
+  const pkcs1 = (pkcs8: string) => createPrivateKey(pkcs8).export({ type: 'pkcs1', format: 'pem' }) as string;
+
+  test('the same OIDC key twice is refused, naming both entries', async () => {
+    await expect(loadKeySet([{ privateKey: ec }, { privateKey: ec }], 'oidc')).rejects.toThrow(
+      'issuer.oidcKeys[1]: the same key as issuer.oidcKeys[0]',
+    );
+  });
+
+  test('in another PEM encoding it is still the same key', async () => {
+    await expect(loadKeySet([{ privateKey: rsa }, { privateKey: ec }, { privateKey: pkcs1(rsa) }], 'oidc')).rejects.toThrow(
+      'issuer.oidcKeys[2]: the same key as issuer.oidcKeys[0]',
+    );
+  });
+
+  test('the same SAML key and certificate twice is refused', async () => {
+    const saml = await testKeyPair('twice');
+    const pair = { privateKey: saml.privateKeyPem, certificate: saml.certificatePem };
+    await expect(loadKeySet([pair, pair], 'saml')).rejects.toThrow('issuer.samlKeys[1]: the same key as issuer.samlKeys[0]');
+  });
+
+  test('two different keys load, and both are published', async () => {
+    const set = await loadKeySet([{ privateKey: rsa }, { privateKey: ec }], 'oidc');
+    expect(new Set(set.published.map((key) => key.kid)).size).toBe(2);
   });
 });
 
