@@ -3,7 +3,7 @@ import { DEFAULTS, DURATION_BOUNDS } from './defaults.js';
 import { OIDC_PRESETS } from './presets.js';
 import { redisStoreSchema } from './redis.js';
 import { samlIdpSchema } from './saml.js';
-import { isLoopbackUrl } from './urls.js';
+import { isLoopbackUrl, isStsEndpointHost } from './urls.js';
 import { ID_PATTERN } from '../wire/api.js';
 
 /**
@@ -178,6 +178,16 @@ function noDuplicateServices(destinations: { service?: string; region?: string }
   }
 }
 
+/**
+ * Whether the host STS would be called at for `alibaba.stsEndpoint` (the value itself, or its URL's
+ * host: issuance/sts-from-config.ts) has the form the STS client accepts. An empty value or a URL
+ * that does not parse is said once, by the checks before this one.
+ */
+function hasStsEndpointHost(endpoint: string): boolean {
+  if (!endpoint.includes('://')) return endpoint === '' || isStsEndpointHost(endpoint);
+  return !URL.canParse(endpoint) || isStsEndpointHost(new URL(endpoint).host);
+}
+
 const alibabaSchema = z.strictObject({
   site: z.enum(['intl', 'cn']).default(DEFAULTS.alibaba.site),
   /** STS endpoint host (e.g. sts.cn-hangzhou.aliyuncs.com, sts-vpc.…) or a full URL (the emulator). */
@@ -186,6 +196,10 @@ const alibabaSchema = z.strictObject({
     .min(1)
     .refine((endpoint) => !endpoint.includes('://') || secretsUrl.safeParse(endpoint).success, {
       error: 'as a URL, https (plain http only for a loopback address, such as the emulator): assertions, tokens and credentials cross it',
+    })
+    .refine(hasStsEndpointHost, {
+      error:
+        'host[:port] with no scheme, path or space, such as sts.cn-hangzhou.aliyuncs.com or sts-vpc.cn-hangzhou.aliyuncs.com (or an https URL)',
     })
     .optional(),
   /** Base URL of the sign-in service (federation, saml-role/sso): STS credentials are posted to it. */

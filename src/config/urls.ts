@@ -16,3 +16,13 @@ export function sameIssuer(a: string, b: string): boolean {
     return a === b;
   }
 }
+
+/**
+ * The form of an STS endpoint as the STS client sends to it (sts/endpoint.ts): `host[:port]`, a
+ * DNS name or IPv4 address or a bracketed IPv6 address, with no scheme, path or space. Here, below
+ * both, so the schema checks `alibaba.stsEndpoint` with the very rule the client applies when
+ * `serve` builds it: a value `check-config` accepts can never fail start-up.
+ */
+export function isStsEndpointHost(value: string): boolean {
+  return /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-fA-F:]+\](:\d{1,5})?$/.test(value);
+}

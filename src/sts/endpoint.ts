@@ -1,3 +1,5 @@
+import { isStsEndpointHost } from '../config/urls.js';
+
 /**
  * Where the STS client sends requests (docs/alibaba-cloud-reference.md §1 "Endpoints"): the global `sts.aliyuncs.com`,
  * a regional `sts.<region>.aliyuncs.com`, its VPC twin `sts-vpc.<region>.aliyuncs.com`, or an
@@ -29,7 +31,7 @@ export function resolveStsEndpoint(options: StsEndpointOptions): StsEndpoint {
   const protocol = options.protocol ?? 'https';
   let endpoint: string;
   if (options.endpoint !== undefined) {
-    if (!/^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-fA-F:]+\](:\d{1,5})?$/.test(options.endpoint)) {
+    if (!isStsEndpointHost(options.endpoint)) {
       throw new TypeError(`STS endpoint must be host[:port] without a scheme, got ${options.endpoint}`);
     }
     endpoint = options.endpoint;

@@ -349,6 +349,27 @@ describe('an invalid configuration', () => {
       expect(parseConfigText(text(ok), {}).alibaba.stsEndpoint).toBe(ok);
   });
 
+  const withStsEndpoint = (endpoint: string) =>
+    `server: {publicUrl: "https://b.example.com", sessionSecrets: ["${'k'.repeat(32)}"]}\n` +
+    'idps: [{id: x, type: oidc, issuer: "https://idp.example.com", clientId: c}]\n' +
+    `alibaba: {stsEndpoint: "${endpoint}"}\n`;
+
+  test.each(['sts.aliyuncs.com/', 'sts.aliyuncs.com ', 'sts_cn.aliyuncs.com', 'sts.aliyuncs.com:port', 'https://sts_cn.example.com'])(
+    'alibaba.stsEndpoint %j is a configuration problem with an example, not a start-up crash: the STS client’s own host rule',
+    (endpoint) => {
+      expect(() => parseConfigText(withStsEndpoint(endpoint), {})).toThrow(
+        /alibaba\.stsEndpoint: host\[:port\] with no scheme, path or space, such as sts\.cn-hangzhou\.aliyuncs\.com/,
+      );
+    },
+  );
+
+  test.each(['sts.cn-hangzhou.aliyuncs.com', 'sts-vpc.cn-hangzhou.aliyuncs.com', '127.0.0.1:9090', '[::1]:9090', 'http://[::1]:9090/'])(
+    'alibaba.stsEndpoint %j is accepted',
+    (endpoint) => {
+      expect(parseConfigText(withStsEndpoint(endpoint), {}).alibaba.stsEndpoint).toBe(endpoint);
+    },
+  );
+
   test('YAML syntax errors and duplicate keys are reported with a line', () => {
     expect(() => parseConfigText('server:\n  port: 1\n  port: 2\n', {})).toThrow(ConfigInvalid);
   });
