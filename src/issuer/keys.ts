@@ -18,8 +18,9 @@ export interface SigningKey {
 }
 
 /**
- * Keys newest first: the first one signs, every one is published, so a rotation is "add the new
- * key first, keep the old one listed until RAM and every verifier know the new one, then drop it".
+ * The first key signs, every one is published, so a rotation is "add the new key second, move it
+ * first once RAM and every verifier know it, drop the old one once what it signed has expired"
+ * (docs/operations.md, "Key rotation without downtime").
  */
 export interface KeySet {
   signing: SigningKey;

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { CliError } from '../client/errors.js';
 import { helpText } from '../i18n/help.js';
+import { t } from '../i18n/index.js';
 
 export function registerKeys(program: Command): void {
   const keys = program.command('keys').description(helpText('keys.description'));
@@ -22,9 +23,8 @@ export function registerKeys(program: Command): void {
       const files = await generateKeyFiles({ dir: opts.dir, purpose: opts.purpose, alg: opts.alg, bits });
       process.stdout.write(`private key  ${files.privateKey}\n`);
       if (files.certificate) process.stdout.write(`certificate  ${files.certificate}\n`);
-      process.stdout.write(
-        `Add it FIRST in issuer.${opts.purpose}Keys; keep the previous key listed until ` +
-          (opts.purpose === 'saml' ? 'the new metadata is uploaded to every RAM SAML provider.\n' : 'tokens signed by it have expired.\n'),
-      );
+      // Second, then first: a key that signs before RAM (the uploaded metadata) or STS (its cached
+      // JWKS) knows it has every assertion or ID token it signs refused until they do.
+      process.stdout.write(`${t(opts.purpose === 'saml' ? 'keysRotateSaml' : 'keysRotateOidc')}\n`);
     });
 }

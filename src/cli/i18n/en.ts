@@ -127,6 +127,10 @@ export const en = {
   jsonFormatConflict: '--json prints JSON, --format {format} does not: give one of them (or --format json)',
   usageHint: 'rambridge {command} --help shows the usage',
   execUsageHint: 'put -- before the command, e.g. rambridge exec dev-admin -- aliyun ecs DescribeRegions',
+  keysRotateSaml:
+    'Add it SECOND in issuer.samlKeys (published, not signing yet) and roll out; upload the new metadata to the SAML provider of every RAM account; then move it FIRST and roll out again. See docs/operations.md, "Key rotation without downtime".',
+  keysRotateOidc:
+    'Add it SECOND in issuer.oidcKeys (published, not signing yet) and roll out; wait until STS has fetched the new JWKS (at least its max-age, 5 minutes; longer to be safe); then move it FIRST and roll out again. See docs/operations.md, "Key rotation without downtime".',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -123,4 +123,8 @@ export const zhCN: Catalogue = {
   jsonFormatConflict: '--json 输出 JSON，而 --format {format} 不是：请只给出其中一个（或使用 --format json）',
   usageHint: 'rambridge {command} --help 显示用法',
   execUsageHint: '在命令前加上 --，例如 rambridge exec dev-admin -- aliyun ecs DescribeRegions',
+  keysRotateSaml:
+    '先将它添加为 issuer.samlKeys 的第二个密钥（已发布，尚不用于签名）并在所有实例上生效；把新的元数据上传到每个 RAM 账号的 SAML 提供商；然后再把它移到第一位并再次生效。参见 docs/operations.md 中的“Key rotation without downtime”一节。',
+  keysRotateOidc:
+    '先将它添加为 issuer.oidcKeys 的第二个密钥（已发布，尚不用于签名）并在所有实例上生效；等待 STS 获取新的 JWKS（至少为其 max-age，即 5 分钟；为稳妥可等待更久）；然后再把它移到第一位并再次生效。参见 docs/operations.md 中的“Key rotation without downtime”一节。',
 };

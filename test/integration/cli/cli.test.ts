@@ -163,6 +163,27 @@ test.each(['summary', 'env'])(
 );
 
 describe('rambridge keys generate', () => {
+  test.each([
+    ['saml', 'issuer.samlKeys', 'upload the new metadata to the SAML provider of every RAM account'],
+    ['oidc', 'issuer.oidcKeys', 'wait until STS has fetched the new JWKS (at least its max-age, 5 minutes'],
+  ])(
+    '--purpose %s: add the new key second, then move it first, as docs/operations.md says (first at once is an outage)',
+    async (purpose, list, wait) => {
+      const r = await run(['keys', 'generate', '--dir', mkdtempSync(join(tmpdir(), 'rambridge-keys-next-')), '--purpose', purpose]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain(`Add it SECOND in ${list} (published, not signing yet) and roll out; ${wait}`);
+      expect(r.stdout).toContain('then move it FIRST and roll out again. See docs/operations.md, "Key rotation without downtime".');
+    },
+  );
+
+  test('in Chinese too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rambridge-keys-next-'));
+    const r = await run(['keys', 'generate', '--dir', dir, '--purpose', 'saml'], { LANG: 'zh_CN.UTF-8' });
+    expect(r.stdout).toContain('先将它添加为 issuer.samlKeys 的第二个密钥');
+    expect(r.stdout).toContain('然后再把它移到第一位');
+    expect(r.stdout).not.toContain('Add it');
+  });
+
   test('--bits 3072 writes an RSA key of that size', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rambridge-keys-bits-'));
     const r = await run(['keys', 'generate', '--dir', dir, '--purpose', 'oidc', '--bits', '3072']);
