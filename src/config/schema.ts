@@ -123,6 +123,15 @@ const oidcIdpSchema = z
     discoveryRefreshSeconds: z.number().int().min(10).max(86400).default(DEFAULTS.idp.discoveryRefreshSeconds),
   })
   .superRefine((idp, ctx) => {
+    if (isEntraMultiTenantIssuer(idp.issuer)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['issuer'],
+        message:
+          'a multi-tenant Entra ID issuer accepts users of every tenant, and the tenant that signs a user in is not this issuer: ' +
+          'use https://login.microsoftonline.com/<tenant id>/v2.0',
+      });
+    }
     if (!idp.issuer.startsWith('http:')) return;
     if (!idp.insecureAllowHttp) {
       ctx.addIssue({
@@ -138,6 +147,18 @@ const oidcIdpSchema = z
       });
     }
   });
+
+/**
+ * Entra ID's `/common`, `/organizations` and `/consumers` issuers (in every Microsoft cloud): the
+ * ID tokens they hand out name the user's own tenant as `iss`, so a session started through one
+ * would fail its next check against the configured issuer, and any tenant's users could sign in.
+ */
+function isEntraMultiTenantIssuer(issuer: string): boolean {
+  if (!URL.canParse(issuer)) return false;
+  const { hostname, pathname } = new URL(issuer);
+  const entraHost = /^login\.(microsoftonline\.(com|us)|partner\.microsoftonline\.cn|chinacloudapi\.cn)$/i.test(hostname);
+  return entraHost && /^\/(common|organizations|consumers)(\/|$)/i.test(pathname);
+}
 
 const idpSchema = z.discriminatedUnion('type', [oidcIdpSchema, samlIdpSchema]);
 

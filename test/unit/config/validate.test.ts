@@ -162,6 +162,23 @@ describe('an invalid configuration', () => {
     expect(config.server.publicUrl).toBe('https://d.example.com');
   });
 
+  test.each([
+    'https://login.microsoftonline.com/common/v2.0',
+    'https://login.microsoftonline.com/organizations/v2.0/',
+    'https://login.microsoftonline.us/Common',
+  ])('a multi-tenant Entra ID issuer (%s) is refused, naming the tenant-specific one', (issuer) => {
+    const config = (value: string) =>
+      parseConfigText(
+        `server: {publicUrl: "https://b.example.com", sessionSecrets: ["${'k'.repeat(32)}"]}\n` +
+          `idps: [{id: entra, type: oidc, preset: entra, issuer: "${value}", clientId: c, allowedTenants: [t]}]`,
+        {},
+      );
+    expect(() => config(issuer)).toThrow(
+      /idps\[0\]\.issuer: a multi-tenant Entra ID issuer .* use https:\/\/login\.microsoftonline\.com\/<tenant id>\/v2\.0/,
+    );
+    expect(config('https://login.microsoftonline.com/0e3d1d5a-5b7e-4a55-9c1e-2a4b9f1c7d11/v2.0').idps).toHaveLength(1);
+  });
+
   test('plain http is refused for a non-loopback issuer even when insecureAllowHttp is set', () => {
     expect(() =>
       parseConfigText(
