@@ -14,20 +14,28 @@ export function registerServe(program: Command): void {
     .requiredOption('-c, --config <file>', helpText('serve.config'))
     .option('-p, --port <port>', helpText('serve.port'), parsePort)
     .action(async (opts: { config: string; port?: number }) => {
-      const config = await loadConfigFile(opts.config, process.env).catch(exitOnConfigProblems);
-      // Every key, certificate and metadata file it names, opened before anything starts: a
-      // missing one is a problem with its path (exit 2), as check-config reports it.
-      const fileProblems = await checkConfigFiles(config);
-      if (fileProblems.length > 0) exitOnConfigProblems(new ConfigInvalid(opts.config, fileProblems));
+      const config = await loadCheckedConfig(opts.config).catch(exitOnConfigProblems);
       const signals = handleStopSignals();
       // Loaded on use: client commands (creds, exec…) must start fast and not load the server.
       const { startBridge } = await import('../../main.js');
       const logger = createLogger({ level: config.log.level });
-      const hangups = reloadOnHangup(() => loadConfigFile(opts.config, process.env), logger);
+      const hangups = reloadOnHangup(() => loadCheckedConfig(opts.config), logger);
       const bridge = await startBridge({ config, logger, port: opts.port });
       signals.started(() => bridge.close());
       hangups.started(bridge);
     });
+}
+
+/**
+ * The configuration file, with every key, certificate and metadata file it names opened: a
+ * missing or unusable one is a problem with its path, as check-config reports it — before
+ * anything starts (exit 2), and before a reload replaces what runs.
+ */
+async function loadCheckedConfig(file: string): ReturnType<typeof loadConfigFile> {
+  const config = await loadConfigFile(file, process.env);
+  const fileProblems = await checkConfigFiles(config);
+  if (fileProblems.length > 0) throw new ConfigInvalid(file, fileProblems);
+  return config;
 }
 
 /**

@@ -147,4 +147,16 @@ test('serve --port, then SIGHUP: a valid new config is served with sessions kept
   expect(await (await browser.get('/login')).text()).toContain('Second SSO');
   expect((await browser.get('/roles')).status).toBe(403);
   expect(child.exitCode).toBeNull();
+
+  // A file it names that does not open (metadata moved away) is refused as serve refuses it at
+  // start, with its path; the running IdP keeps its metadata.
+  writeFileSync(file, configYaml().replace('idp-metadata.xml', 'moved-away.xml'));
+  logLines = [];
+  child.kill('SIGHUP');
+  const missing = await nextEvent('config-reload-refused');
+  expect(missing.problems).toEqual([
+    expect.objectContaining({ path: 'idps.corp.metadata', message: expect.stringContaining('no such file') }),
+  ]);
+  expect((await browser.get('/login?idp=corp')).headers.get('location')).toMatch(/^https:\/\/idp\.example\.com\/sso-two\?/);
+  expect(await (await browser.get('/login')).text()).toContain('Second SSO');
 });
