@@ -2,17 +2,20 @@
  * The fast path of `rambridge creds ROLE --format process`: the aliyun CLI runs it before every
  * command (External profiles, see configure-aliyun.ts), so a cache hit must cost little more than
  * starting Node. It reads the client's files directly and loads nothing but the duration notation
- * (and, for a server URL it must normalise, that module): no commander, no HTTP client, no SDK.
+ * and the client directory check (and, for a server URL it must normalise, that module): no
+ * commander, no HTTP client, no SDK.
  *
  * It answers only when it can answer exactly as the full command would: `--format process`, the
  * role given by its id, credentials in the cache with more than the refresh margin left. Anything
- * else (a miss, another option, a fuzzy role name, a file it cannot read) returns false having
- * printed nothing, and bin/rambridge.js runs the full CLI, which decides and reports.
+ * else (a miss, another option, a fuzzy role name, a file it cannot read, a client directory that
+ * is not safely this user's) returns false having printed nothing, and bin/rambridge.js runs the
+ * full CLI, which decides and reports.
  *
  * The file layouts are those of settings.ts, sessions.ts, role-book.ts and credential-cache.ts;
  * test/unit/cli/cached-creds.test.ts writes them with those classes and reads them back here.
  */
 import { readFileSync, writeSync } from 'node:fs';
+import { trustedClientDirProblem } from './client/client-dir.cjs';
 import { clientPaths, type ClientPaths } from './client/paths.cjs';
 import { durationSeconds as parseDurationSyntax, withinStsLimits } from './client/duration-syntax.cjs';
 
@@ -106,6 +109,8 @@ async function cachedAnswer(args: readonly string[], env: NodeJS.ProcessEnv, now
   const request = parseFastArgs(args);
   if (!request) return undefined;
   const paths = clientPaths(env);
+  // A directory another user could have filled is the full command's to refuse and explain.
+  if (trustedClientDirProblem(paths.dir)) return undefined;
   const settings = readJson<{ server?: string }>(paths.settings);
   const sessions = readJson<{ sessions?: Record<string, { user: { idp: string; subject: string } }> }>(paths.sessions);
   const book = readJson<{ servers?: Record<string, ServerRoles> }>(paths.roles);

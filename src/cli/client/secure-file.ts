@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readFile, realpath, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { trustedClientDirProblem, type ClientDirProblem } from './client-dir.cjs';
 import { CliError } from './errors.js';
 import { t } from '../i18n/index.js';
 
@@ -68,7 +69,8 @@ export class PrivateJsonFile<T> {
     private readonly dir: string,
   ) {}
 
-  read(): Promise<T | undefined> {
+  async read(): Promise<T | undefined> {
+    assertTrustedClientDir(this.dir);
     return readJsonFile<T>(this.path);
   }
 
@@ -92,6 +94,35 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
     await chmod(dir, 0o700);
   } catch (err) {
     throw fileError(dir, err);
+  }
+}
+
+/**
+ * Refuses a client directory that another user could have filled (client-dir.cts says why);
+ * checked before the first file of it is read.
+ */
+export function assertTrustedClientDir(dir: string): void {
+  let problem: ClientDirProblem | undefined;
+  try {
+    problem = trustedClientDirProblem(dir);
+  } catch (err) {
+    throw fileError(dir, err);
+  }
+  if (problem) throw untrustedDirError(dir, problem);
+}
+
+function untrustedDirError(dir: string, problem: ClientDirProblem): CliError {
+  switch (problem.kind) {
+    case 'symlink':
+      return new CliError('ERR_CLI_FILE', t('clientDirSymlink', { dir }), { hint: t('clientDirHint') });
+    case 'not-a-directory':
+      return new CliError('ERR_CLI_FILE', t('clientDirNotDirectory', { dir }), { hint: t('clientDirHint') });
+    case 'foreign-owner':
+      return new CliError('ERR_CLI_FILE', t('clientDirForeignOwner', { dir, owner: problem.owner }), { hint: t('clientDirHint') });
+    case 'writable-by-others': {
+      const mode = problem.mode.toString(8).padStart(4, '0');
+      return new CliError('ERR_CLI_FILE', t('clientDirWritableByOthers', { dir, mode }), { hint: t('clientDirWritableHint', { dir }) });
+    }
   }
 }
 

@@ -97,6 +97,13 @@ export const en = {
   lockBusyHint: 'If none is running, delete {path}.',
   fileNotJson: '{path} is not valid JSON.',
   fileNotJsonHint: 'Fix or delete the file and try again.',
+  clientDirSymlink: '{dir} is a symbolic link: rambridge reads tokens and keys only from a real directory of your own.',
+  clientDirNotDirectory: '{dir} is not a directory.',
+  clientDirForeignOwner: '{dir} belongs to another user (uid {owner}): its sessions and keys could be theirs.',
+  clientDirWritableByOthers: '{dir} can be written by other users (mode {mode}): its sessions and keys could be theirs.',
+  clientDirHint: 'Remove it (ask an administrator if it is not yours), or set XDG_CONFIG_HOME to a directory of your own.',
+  clientDirWritableHint:
+    'If everything in it is yours, run: chmod 700 {dir}. Otherwise remove it, or set XDG_CONFIG_HOME to a directory of your own.',
   notServerUrl: '"{input}" is not a server URL.',
   notServerUrlHint: 'Example: rambridge login --server https://rambridge.example.com',
   notHttpUrl: '"{input}" is not an http(s) URL.',

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, mkdtempSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -36,6 +36,13 @@ async function loggedIn(cached: { role: string; durationSeconds: number }[] = [{
   await ctx.roleBook.saveCatalogue(SERVER, 'okta/alice', ROLES, NOW);
   for (const c of cached) await ctx.cache.put({ server: SERVER, user: 'okta/alice', ...c }, credentials(EXPIRATION));
   return { env, ctx };
+}
+
+/** A new $XDG_CONFIG_HOME holding a copy of a client directory as `rambridge/`. */
+async function plantedCopy(dir: string): Promise<string> {
+  const xdg = mkdtempSync(join(tmpdir(), 'rambridge-planted-'));
+  cpSync(dir, join(xdg, 'rambridge'), { recursive: true });
+  return xdg;
 }
 
 async function answer(args: string[], env: NodeJS.ProcessEnv, now = NOW) {
@@ -95,6 +102,20 @@ describe('cached creds fast path', () => {
     await expect(answer(['creds', 'dev-readonly', '--format', 'process'], corrupt)).resolves.toEqual({ answered: false, printed: '' });
   });
 
+  test('a client directory another user could have filled (writable by others, or a symlink) is not answered from', async () => {
+    const { ctx } = await loggedIn();
+    // Copies under new paths: this process already trusts the directory the client wrote.
+    const writable = await plantedCopy(ctx.paths.dir);
+    chmodSync(join(writable, 'rambridge'), 0o777);
+    const linked = await plantedCopy(ctx.paths.dir);
+    renameSync(join(linked, 'rambridge'), join(linked, 'target'));
+    symlinkSync(join(linked, 'target'), join(linked, 'rambridge'));
+    for (const xdg of [writable, linked]) {
+      const env = { HOME: ctx.env.HOME, XDG_CONFIG_HOME: xdg };
+      await expect(answer(['creds', 'dev-readonly', '--format', 'process'], env)).resolves.toEqual({ answered: false, printed: '' });
+    }
+  });
+
   test('records the use like the full command, rewriting the file at most once a minute for the same role', async () => {
     const { env, ctx } = await loggedIn();
     await answer(['creds', 'dev-readonly', '--format', 'process'], env, NOW);
@@ -143,6 +164,23 @@ test('bin/rambridge.js answers a cache hit through the fast path', async () => {
     env: { ...env, PATH: process.env.PATH },
   });
   expect(stdout).toBe(formatProcess(credentials(expiration)));
+});
+
+test('bin/rambridge.js: a client directory others can write is refused with the reason, and its keys are never printed', async () => {
+  const { env, ctx } = await loggedIn();
+  const bin = fileURLToPath(new URL('../../../bin/rambridge.js', import.meta.url));
+  await ctx.cache.put(
+    { server: SERVER, user: 'okta/alice', role: 'dev-readonly', durationSeconds: 3600 },
+    credentials(new Date(Date.now() + 3600_000).toISOString()),
+  );
+  chmodSync(ctx.paths.dir, 0o757);
+  const failed = promisify(execFile)(process.execPath, [bin, 'creds', 'dev-readonly', '--format', 'process'], {
+    env: { ...env, PATH: process.env.PATH, LANG: 'C' },
+  });
+  await expect(failed).rejects.toMatchObject({
+    stdout: '',
+    stderr: expect.stringContaining(`rambridge: error: ${ctx.paths.dir} can be written by other users (mode 0757)`) as unknown,
+  });
 });
 
 test('a repeated cache hit never starts the ES module loader; any other command does', async () => {

@@ -1,0 +1,98 @@
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { clientDirProblem, trustedClientDirProblem } from '../../../src/cli/client/client-dir.cjs';
+import { createContext } from '../../../src/cli/client/context.js';
+
+/**
+ * Another local user who creates `$XDG_CONFIG_HOME/rambridge` first must not have the CLI use the
+ * sessions and keys planted there. Ownership cannot be given away without root, so the owner check
+ * is tested with the uid to expect passed in; mode and symlink cases go through the real client.
+ */
+let home: string;
+let dir: string;
+const me = process.getuid!();
+beforeEach(() => {
+  home = mkdtempSync(join(tmpdir(), 'rambridge-client-dir-'));
+  dir = join(home, '.config', 'rambridge');
+});
+afterEach(() => rmSync(home, { recursive: true, force: true }));
+
+/** The client directory as an earlier rambridge left it: written by the client, 0700. */
+async function clientWithSettings() {
+  const ctx = createContext({ HOME: home });
+  await ctx.settings.write({ server: 'https://bridge.example' });
+  return ctx;
+}
+
+describe('clientDirProblem', () => {
+  test('a 0700 directory of this user is fine; so is none at all (the first run creates it)', () => {
+    expect(clientDirProblem(dir, me)).toBeUndefined();
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    expect(clientDirProblem(dir, me)).toBeUndefined();
+  });
+
+  test('a directory another user owns is refused, whatever its mode', () => {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    expect(clientDirProblem(dir, me + 1)).toEqual({ kind: 'foreign-owner', owner: me });
+  });
+
+  test('group- or other-writable, a symlink, or not a directory: refused', () => {
+    mkdirSync(dir, { recursive: true });
+    chmodSync(dir, 0o770);
+    expect(clientDirProblem(dir, me)).toEqual({ kind: 'writable-by-others', mode: 0o770 });
+    chmodSync(dir, 0o702);
+    expect(clientDirProblem(dir, me)).toEqual({ kind: 'writable-by-others', mode: 0o702 });
+    const link = join(home, 'link');
+    symlinkSync(dir, link);
+    expect(clientDirProblem(link, me)).toEqual({ kind: 'symlink' });
+    const file = join(home, 'file');
+    writeFileSync(file, '');
+    expect(clientDirProblem(file, me)).toEqual({ kind: 'not-a-directory' });
+  });
+
+  test('without POSIX owners (Windows: no process.getuid) there is nothing to check', () => {
+    mkdirSync(dir, { recursive: true });
+    chmodSync(dir, 0o777);
+    expect(clientDirProblem(dir, undefined)).toBeUndefined();
+  });
+
+  test('a directory that passed is not checked again in this process', async () => {
+    await clientWithSettings();
+    expect(trustedClientDirProblem(dir)).toBeUndefined();
+    chmodSync(dir, 0o777);
+    expect(trustedClientDirProblem(dir)).toBeUndefined();
+  });
+});
+
+describe('the client refuses to read a directory another user could have filled', () => {
+  test('group-writable: ERR_CLI_FILE naming the directory, and how to fix it', async () => {
+    const ctx = await clientWithSettings();
+    chmodSync(dir, 0o775);
+    await expect(ctx.settings.read()).rejects.toMatchObject({
+      code: 'ERR_CLI_FILE',
+      message: `${dir} can be written by other users (mode 0775): its sessions and keys could be theirs.`,
+      hint: `If everything in it is yours, run: chmod 700 ${dir}. Otherwise remove it, or set XDG_CONFIG_HOME to a directory of your own.`,
+    });
+    await expect(ctx.sessions.get('https://bridge.example')).rejects.toMatchObject({ code: 'ERR_CLI_FILE' });
+  });
+
+  test('a symlink in place of the directory: refused, though it points to a good one', async () => {
+    await clientWithSettings();
+    mkdirSync(join(home, 'xdg'));
+    symlinkSync(join(home, '.config', 'rambridge'), join(home, 'xdg', 'rambridge'));
+    const ctx = createContext({ HOME: home, XDG_CONFIG_HOME: join(home, 'xdg') });
+    await expect(ctx.roleBook.get('https://bridge.example')).rejects.toMatchObject({
+      code: 'ERR_CLI_FILE',
+      hint: 'Remove it (ask an administrator if it is not yours), or set XDG_CONFIG_HOME to a directory of your own.',
+    });
+  });
+
+  test('the first run still creates the directory 0700 and reads back what it wrote', async () => {
+    const ctx = createContext({ HOME: home });
+    expect(await ctx.settings.read()).toBeUndefined();
+    await ctx.settings.write({ server: 'https://bridge.example' });
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(await ctx.settings.read()).toEqual({ server: 'https://bridge.example' });
+  });
+});
