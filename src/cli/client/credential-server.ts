@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CredentialsResponse } from './api.js';
+import { printable } from './printable.js';
 import { isoSeconds } from '../../iso-time.js';
 
 /** The only address it listens on: never reachable from the network. */
@@ -11,7 +12,7 @@ export interface CredentialServerOptions {
   port: number;
   /** Called for every accepted request; the cache makes repeated calls cheap. */
   credentials(): Promise<CredentialsResponse>;
-  /** One line per request, for the person running the server. */
+  /** One line per request, for the person running the server: control characters already replaced. */
   log(line: string): void;
 }
 
@@ -73,6 +74,9 @@ export function credentialsUriBody(credentials: CredentialsResponse): Record<str
 export async function startCredentialServer(options: CredentialServerOptions): Promise<RunningCredentialServer> {
   const path = `/${randomBytes(32).toString('base64url')}`;
   let host = '';
+  // Lines carry what any local program sent (its Host header) and the bridge's error messages, on
+  // their way to a terminal.
+  const log = (line: string) => options.log(printable(line));
   const server: Server = createServer((req, res) => {
     const send = (status: number, body: unknown) => {
       res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
@@ -80,13 +84,13 @@ export async function startCredentialServer(options: CredentialServerOptions): P
     };
     const refused = refusal(req, { host, path });
     if (refused) {
-      options.log(`refused a request: ${refused.reason}`);
+      log(`refused a request: ${refused.reason}`);
       return send(refused.status, { Code: 'Refused' });
     }
     options.credentials().then(
       (credentials) => send(200, credentialsUriBody(credentials)),
       (err: unknown) => {
-        options.log(`could not get credentials: ${err instanceof Error ? err.message : String(err)}`);
+        log(`could not get credentials: ${err instanceof Error ? err.message : String(err)}`);
         send(503, { Code: 'Unavailable', Message: err instanceof Error ? err.message : 'unavailable' });
       },
     );

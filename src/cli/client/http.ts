@@ -1,5 +1,6 @@
 import type { OAuthErrorBody } from '../../wire/oauth-bodies.js';
 import { CliError, type CliErrorCode } from './errors.js';
+import { printable } from './printable.js';
 import { USER_AGENT } from './version.js';
 import { currentLanguage, t } from '../i18n/index.js';
 
@@ -58,17 +59,24 @@ export type ServerErrorBody = Partial<OAuthErrorBody>;
 
 /**
  * Turns a refusal of the server into a CliError, keeping the server's own message and hint (they
- * are written for users) and choosing the exit code from the kind of failure.
+ * are written for users) and choosing the exit code from the kind of failure. Their control
+ * characters are replaced here, once: the error reaches terminals by more ways than reportError
+ * (the "Log in again?" prompt, credential-server's log).
  */
 export function serverError(response: JsonResponse): CliError {
   const body = (typeof response.body === 'object' && response.body !== null ? response.body : {}) as ServerErrorBody;
-  const message = body.message ?? body.error_description ?? `The server answered HTTP ${response.status}.`;
+  const message = shown(body.message) ?? shown(body.error_description) ?? `The server answered HTTP ${response.status}.`;
   const invalidToken = isInvalidToken(response);
   return new CliError(codeFor(response.status, body.code, invalidToken), message, {
-    hint: body.hint ?? defaultHint(response.status, invalidToken),
+    hint: shown(body.hint) ?? defaultHint(response.status, invalidToken),
     serverCode: body.code ?? body.error,
     requestId: body.request_id,
   });
+}
+
+/** A text of the server's as a terminal may show it; anything but a string is no text. */
+function shown(value: unknown): string | undefined {
+  return typeof value === 'string' ? printable(value) : undefined;
 }
 
 /**

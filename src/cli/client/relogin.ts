@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import { CliError } from './errors.js';
+import { printable } from './printable.js';
 import type { OutputStream } from './progress.js';
 import { t } from '../i18n/index.js';
 
@@ -48,7 +49,8 @@ export async function offerLogin(
   options: { term: Terminal; json: boolean; env: NodeJS.ProcessEnv; login: () => Promise<unknown> },
 ): Promise<boolean> {
   if (!loginFixes(err) || !canAsk(options.term, options.json, options.env)) return false;
-  if (!(await askYesNo(`${err.message} ${t('logInAgain')}`, options.term))) return false;
+  // The message may be the server's words; a terminal must show them, not act on them.
+  if (!(await askYesNo(printable(`${err.message} ${t('logInAgain')}`), options.term))) return false;
   await options.login();
   return true;
 }
