@@ -30,8 +30,9 @@ export function clientDirProblem(dir: string, uid: number | undefined): ClientDi
 }
 
 /**
- * Directories found safe in this process. Only a good verdict is remembered: nobody else can take
- * a directory of ours away from us, whereas an absent one may be created by someone else later.
+ * Directories found safe in this process. Only a good verdict is remembered: another user cannot
+ * change the owner or mode of a directory of ours, whereas an absent one may be created by someone
+ * else later in the run.
  */
 const trustedDirs = new Set<string>();
 
