@@ -3,12 +3,12 @@
  * whose keys `rambridge creds` hands to the aliyun CLI. When $XDG_CONFIG_HOME sits somewhere
  * another local user can write (a shared or sticky tmp, some CI and container setups), that user
  * can create `rambridge/` first and plant sessions and credentials in it. Writes there fail (chmod
- * is refused), but reads would not notice. So the directory must be a real directory of this user
- * that nobody else can write to.
+ * is refused), but reads would not notice. So the directory must be a directory of this user that
+ * nobody else can write to (reached through a symlink only if the link is this user's too).
  *
  * CommonJS and dependency-free like the fast path (cached-creds.cts), which checks with it too.
  */
-import { lstatSync } from 'node:fs';
+import { lstatSync, statSync } from 'node:fs';
 
 export type ClientDirProblem =
   | { kind: 'symlink' }
@@ -46,9 +46,15 @@ export function trustedClientDirProblem(dir: string): ClientDirProblem | undefin
 
 function inspect(dir: string, uid: number | undefined): ClientDirProblem | 'trusted' | 'absent' | 'unchecked' {
   if (uid === undefined) return 'unchecked';
-  const info = lstatOrUndefined(dir);
+  let info = lstatOrUndefined(dir);
   if (!info) return 'absent';
-  if (info.isSymbolicLink()) return { kind: 'symlink' };
+  if (info.isSymbolicLink()) {
+    // A link of this user's (a dotfile manager's) is followed, and what it points to checked like
+    // the directory itself; a link someone else made is not followed at all.
+    if (info.uid !== uid) return { kind: 'symlink' };
+    info = statOrUndefined(dir);
+    if (!info) return { kind: 'not-a-directory' };
+  }
   if (!info.isDirectory()) return { kind: 'not-a-directory' };
   if (info.uid !== uid) return { kind: 'foreign-owner', owner: info.uid };
   if ((info.mode & WRITABLE_BY_OTHERS) !== 0) return { kind: 'writable-by-others', mode: info.mode & 0o7777 };
@@ -56,8 +62,16 @@ function inspect(dir: string, uid: number | undefined): ClientDirProblem | 'trus
 }
 
 function lstatOrUndefined(path: string) {
+  return absentAsUndefined(() => lstatSync(path));
+}
+
+function statOrUndefined(path: string) {
+  return absentAsUndefined(() => statSync(path));
+}
+
+function absentAsUndefined<T>(look: () => T): T | undefined {
   try {
-    return lstatSync(path);
+    return look();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;

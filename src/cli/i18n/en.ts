@@ -97,7 +97,7 @@ export const en = {
   lockBusyHint: 'If none is running, delete {path}.',
   fileNotJson: '{path} is not valid JSON.',
   fileNotJsonHint: 'Fix or delete the file and try again.',
-  clientDirSymlink: '{dir} is a symbolic link: rambridge reads tokens and keys only from a real directory of your own.',
+  clientDirSymlink: '{dir} is a symbolic link another user made: rambridge reads tokens and keys only from a directory of your own.',
   clientDirNotDirectory: '{dir} is not a directory.',
   clientDirForeignOwner: '{dir} belongs to another user (uid {owner}): its sessions and keys could be theirs.',
   clientDirWritableByOthers: '{dir} can be written by other users (mode {mode}): its sessions and keys could be theirs.',

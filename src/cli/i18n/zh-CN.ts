@@ -94,7 +94,7 @@ export const zhCN: Catalogue = {
   lockBusyHint: '如果没有其他进程在运行，请删除 {path}。',
   fileNotJson: '{path} 不是有效的 JSON。',
   fileNotJsonHint: '请修复或删除该文件后重试。',
-  clientDirSymlink: '{dir} 是符号链接：rambridge 只从你自己的真实目录读取令牌和密钥。',
+  clientDirSymlink: '{dir} 是其他用户创建的符号链接：rambridge 只从你自己的目录读取令牌和密钥。',
   clientDirNotDirectory: '{dir} 不是目录。',
   clientDirForeignOwner: '{dir} 属于其他用户（uid {owner}）：其中的会话和密钥可能是对方的。',
   clientDirWritableByOthers: '{dir} 可被其他用户写入（权限 {mode}）：其中的会话和密钥可能是对方的。',

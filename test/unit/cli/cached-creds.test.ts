@@ -102,7 +102,7 @@ describe('cached creds fast path', () => {
     await expect(answer(['creds', 'dev-readonly', '--format', 'process'], corrupt)).resolves.toEqual({ answered: false, printed: '' });
   });
 
-  test('a client directory another user could have filled (writable by others, or a symlink) is not answered from', async () => {
+  test('a client directory another user could have filled (writable by others, itself or behind a symlink) is not answered from', async () => {
     const { ctx } = await loggedIn();
     // Copies under new paths: this process already trusts the directory the client wrote.
     const writable = await plantedCopy(ctx.paths.dir);
@@ -110,10 +110,17 @@ describe('cached creds fast path', () => {
     const linked = await plantedCopy(ctx.paths.dir);
     renameSync(join(linked, 'rambridge'), join(linked, 'target'));
     symlinkSync(join(linked, 'target'), join(linked, 'rambridge'));
-    for (const xdg of [writable, linked]) {
-      const env = { HOME: ctx.env.HOME, XDG_CONFIG_HOME: xdg };
-      await expect(answer(['creds', 'dev-readonly', '--format', 'process'], env)).resolves.toEqual({ answered: false, printed: '' });
-    }
+    const env = (xdg: string) => ({ HOME: ctx.env.HOME, XDG_CONFIG_HOME: xdg });
+    const creds = ['creds', 'dev-readonly', '--format', 'process'];
+    await expect(answer(creds, env(writable))).resolves.toEqual({ answered: false, printed: '' });
+    // A link of this user's (a dotfile manager's) to a directory of theirs is read through…
+    await expect(answer(creds, env(linked))).resolves.toMatchObject({ answered: true });
+    // …and checked like one: a target others can write is not.
+    const linkedToWritable = await plantedCopy(ctx.paths.dir);
+    renameSync(join(linkedToWritable, 'rambridge'), join(linkedToWritable, 'target'));
+    chmodSync(join(linkedToWritable, 'target'), 0o777);
+    symlinkSync(join(linkedToWritable, 'target'), join(linkedToWritable, 'rambridge'));
+    await expect(answer(creds, env(linkedToWritable))).resolves.toEqual({ answered: false, printed: '' });
   });
 
   test('records the use like the full command, rewriting the file at most once a minute for the same role', async () => {

@@ -45,7 +45,13 @@ describe('clientDirProblem', () => {
     expect(clientDirProblem(dir, me)).toEqual({ kind: 'writable-by-others', mode: 0o702 });
     const link = join(home, 'link');
     symlinkSync(dir, link);
-    expect(clientDirProblem(link, me)).toEqual({ kind: 'symlink' });
+    // A link is followed only when it is this user's (a dotfile manager's); then its target is checked.
+    expect(clientDirProblem(link, me + 1)).toEqual({ kind: 'symlink' });
+    expect(clientDirProblem(link, me)).toEqual({ kind: 'writable-by-others', mode: 0o702 });
+    chmodSync(dir, 0o700);
+    expect(clientDirProblem(link, me)).toBeUndefined();
+    symlinkSync(join(home, 'nowhere'), join(home, 'dangling'));
+    expect(clientDirProblem(join(home, 'dangling'), me)).toEqual({ kind: 'not-a-directory' });
     const file = join(home, 'file');
     writeFileSync(file, '');
     expect(clientDirProblem(file, me)).toEqual({ kind: 'not-a-directory' });
@@ -77,15 +83,12 @@ describe('the client refuses to read a directory another user could have filled'
     await expect(ctx.sessions.get('https://bridge.example')).rejects.toMatchObject({ code: 'ERR_CLI_FILE' });
   });
 
-  test('a symlink in place of the directory: refused, though it points to a good one', async () => {
+  test('a symlink of this user’s in place of the directory (a dotfile manager’s) is read through', async () => {
     await clientWithSettings();
     mkdirSync(join(home, 'xdg'));
     symlinkSync(join(home, '.config', 'rambridge'), join(home, 'xdg', 'rambridge'));
     const ctx = createContext({ HOME: home, XDG_CONFIG_HOME: join(home, 'xdg') });
-    await expect(ctx.roleBook.get('https://bridge.example')).rejects.toMatchObject({
-      code: 'ERR_CLI_FILE',
-      hint: 'Remove it (ask an administrator if it is not yours), or set XDG_CONFIG_HOME to a directory of your own.',
-    });
+    expect(await ctx.settings.read()).toEqual({ server: 'https://bridge.example' });
   });
 
   test('the first run still creates the directory 0700 and reads back what it wrote', async () => {
