@@ -27,6 +27,20 @@ const NAMES = {
 
 /** Names that pick an aliyun CLI profile: cleared, so no profile decides who the command is. */
 const PROFILE_NAMES = ['ALIBABA_CLOUD_PROFILE', 'ALIBABACLOUD_PROFILE', 'ALICLOUD_PROFILE'];
+/**
+ * Names that point a tool at another source of credentials or another role: an OIDC role (the
+ * SDKs and the CLI), a credentials URI or file, an ECS instance role, Terraform's assume-role.
+ * Cleared for the same reason as the stale keys above: left in the user's shell, they could have
+ * the command act as a role other than the one `exec` was asked for.
+ */
+const OTHER_SOURCE_NAMES = [
+  ...['ROLE_ARN', 'OIDC_PROVIDER_ARN', 'OIDC_TOKEN_FILE', 'ROLE_SESSION_NAME'].flatMap((n) => [`ALIBABA_CLOUD_${n}`, `ALIBABACLOUD_${n}`]),
+  'ALIBABA_CLOUD_CREDENTIALS_URI',
+  'ALIBABA_CLOUD_CREDENTIALS_FILE',
+  'ALIBABA_CLOUD_ECS_METADATA',
+  'ALICLOUD_ASSUME_ROLE_ARN',
+  'ALICLOUD_ASSUME_ROLE_SESSION_NAME',
+];
 /** Names the region is read from; `exec` carries the profile's region over only when none is set. */
 export const REGION_NAMES = ['ALIBABA_CLOUD_REGION_ID', 'ALIBABACLOUD_REGION_ID', 'ALICLOUD_REGION_ID', 'ALICLOUD_REGION'];
 
@@ -53,7 +67,7 @@ export function credentialEnvironment(
   env.RAMBRIDGE_CREDENTIALS_EXPIRATION = isoSeconds(credentials.expiration);
   env.ALIBABA_CLOUD_IGNORE_PROFILE = 'TRUE';
   env.ALIBABACLOUD_IGNORE_PROFILE = 'TRUE';
-  for (const name of PROFILE_NAMES) env[name] = undefined;
+  for (const name of [...PROFILE_NAMES, ...OTHER_SOURCE_NAMES]) env[name] = undefined;
   if (region !== undefined) env.ALIBABA_CLOUD_REGION_ID = region;
   return env;
 }

@@ -31,6 +31,25 @@ test('the aliyun CLI is told to ignore its profiles, and no profile name reaches
   );
 });
 
+test('no other source of credentials or role left in the shell reaches the command', () => {
+  // An OIDC role, a credentials URI or file, an instance role or Terraform's assume-role would
+  // otherwise have a tool that reads them act as another role than the one asked for.
+  const env = credentialEnvironment(credentials('2026-01-01T12:00:00.000Z'), ROLES[0]!);
+  for (const name of [
+    'ALIBABA_CLOUD_ROLE_ARN',
+    'ALIBABACLOUD_ROLE_ARN',
+    'ALIBABA_CLOUD_OIDC_PROVIDER_ARN',
+    'ALIBABA_CLOUD_OIDC_TOKEN_FILE',
+    'ALIBABA_CLOUD_CREDENTIALS_URI',
+    'ALIBABA_CLOUD_CREDENTIALS_FILE',
+    'ALIBABA_CLOUD_ECS_METADATA',
+    'ALICLOUD_ASSUME_ROLE_ARN',
+  ]) {
+    expect(Object.keys(env)).toContain(name);
+    expect(env[name]).toBeUndefined();
+  }
+});
+
 describe('the region the ignored profile would have given', () => {
   const dir = mkdtempSync(join(tmpdir(), 'rambridge-aliyun-'));
   const path = join(dir, 'config.json');
