@@ -261,14 +261,26 @@ function refreshDenied(idp: string, detail: Record<string, unknown>, cause?: unk
 }
 
 /**
- * Token-endpoint errors that are about this client's configuration, not the user (RFC 6749 §5.2):
- * ending every user's session for an administrator's mistake would not make anyone safer.
+ * Token-endpoint errors that are not about the user: this client's configuration (RFC 6749 §5.2,
+ * RFC 6750 §3.1) — ending every user's session for an administrator's mistake would not make
+ * anyone safer — and the IdP asking to be tried again (`temporarily_unavailable`, `server_error`,
+ * which Entra and others send with a 400): kept like an outage.
  */
-const CLIENT_FAULTS = new Set(['invalid_client', 'unauthorized_client', 'unsupported_grant_type', 'invalid_request', 'invalid_scope']);
+const NOT_ABOUT_THE_USER = new Set([
+  'invalid_client',
+  'unauthorized_client',
+  'unsupported_grant_type',
+  'invalid_request',
+  'invalid_scope',
+  'insufficient_scope',
+  'temporarily_unavailable',
+  'server_error',
+  'slow_down',
+]);
 
 /**
  * A refresh the IdP refused for this user: `invalid_grant` (disabled, grant revoked), and every
- * other 4xx OAuth error but the client's own faults and rate limiting — Entra answers
+ * other 4xx OAuth error but those in NOT_ABOUT_THE_USER and rate limiting — Entra answers
  * `interaction_required` when a Conditional Access policy now wants MFA or a new sign-in, others
  * `login_required`, `consent_required`, `access_denied`. Failing closed: a code not listed here
  * ends the session rather than keeping groups the IdP would not confirm.
@@ -276,5 +288,5 @@ const CLIENT_FAULTS = new Set(['invalid_client', 'unauthorized_client', 'unsuppo
 function refusesTheUser(err: unknown): boolean {
   if (!(err instanceof client.ResponseBodyError)) return false;
   if (err.error === 'invalid_grant') return true;
-  return err.status >= 400 && err.status < 500 && err.status !== 429 && !CLIENT_FAULTS.has(err.error);
+  return err.status >= 400 && err.status < 500 && err.status !== 429 && !NOT_ABOUT_THE_USER.has(err.error);
 }

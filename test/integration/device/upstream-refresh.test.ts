@@ -133,8 +133,11 @@ describe('refreshGroups: a CLI refresh re-reads the user at the IdP', () => {
     [400, 'unauthorized_client'],
     [400, 'invalid_request'],
     [429, 'slow_down'],
+    [400, 'temporarily_unavailable'], // Entra: "retry after a small delay"
+    [400, 'server_error'],
+    [403, 'insufficient_scope'],
   ])(
-    'the IdP answering %i %s (the client’s configuration, or a rate limit) keeps the identity, as an outage does',
+    'the IdP answering %i %s (the client’s configuration, a rate limit, or “try again”) keeps the identity, as an outage does',
     async (status, error) => {
       const bridge = await testBridge(op, { config: withRefreshGroups });
       const { cli, tokens } = await loggedIn(bridge, op, READER);
