@@ -69,7 +69,7 @@ export function checkRoleRequest(
       });
     }
     const justification = request.justification?.trim() ?? '';
-    if (CONTROL.test(justification)) {
+    if (MISLEADING.test(justification)) {
       throw new BridgeError('ERR_JUSTIFICATION_REQUIRED', {
         userMessage: 'Write the reason as plain text, without control characters.',
       });
@@ -91,18 +91,36 @@ export function checkRoleRequest(
 }
 
 /**
- * C0 and C1 controls other than tab and line breaks: a reason is read back from the audit stream,
- * often in a terminal, where an escape sequence could rewrite what the reader sees.
+ * What a reader cannot trust on a terminal, where reasons are read back from the audit stream: C0
+ * and C1 controls other than tab and line breaks (an escape sequence rewrites what is shown), and
+ * the bidi controls and line separators that reorder or split it (the set the CLI's `printable`
+ * and the device page's `cleanClientText` remove).
  */
-const CONTROL = /(?![\t\n\r])\p{Cc}/u;
-/** Characters that show nothing (zero-width, soft hyphen, fillers): they make no reason longer. */
-const INVISIBLE = /[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
+const MISLEADING = /(?![\t\n\r])\p{Cc}|[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/u;
+/** A character a reader sees: a letter, digit, symbol or punctuation, except blanks drawn as symbols. */
+const VISIBLE = /(?!\u2800)[\p{L}\p{N}\p{S}\p{P}]/u;
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
 /**
- * The length a reader sees: invisible characters dropped, each run of spaces one space, counted in
- * code points (a CJK character or an emoji is one), so ten zero-width spaces are not a reason.
+ * The length a reader sees, in characters as they are drawn (grapheme clusters: a letter with its
+ * accents, an emoji sequence, a CJK character each count once), each run of spaces counting once and
+ * anything invisible (zero-width, soft hyphen, fillers, a letter's marks on their own) not at all,
+ * so ten zero-width spaces, or one letter under nine accents, are not a reason of ten characters.
  */
-const visibleLength = (text: string) => [...text.replace(/\s+/g, ' ').replace(INVISIBLE, '')].length;
+function visibleLength(text: string): number {
+  let length = 0;
+  let afterSpace = false;
+  for (const { segment } of graphemes.segment(text)) {
+    if (VISIBLE.test(segment)) {
+      length += 1;
+      afterSpace = false;
+    } else if (/^\s+$/.test(segment) && !afterSpace) {
+      length += 1;
+      afterSpace = true;
+    }
+  }
+  return length;
+}
 
 /** A request that names no role (a form or JSON body without a string `role`). */
 export function roleNotNamed(): BridgeError {

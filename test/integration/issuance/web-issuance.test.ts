@@ -354,16 +354,27 @@ describe('least privilege, chaining and elevation', () => {
     };
     const mfa = await signedIn({ config: elevate }, { amr: ['pwd', 'mfa'] });
     const ask = (justification: string) => mfa.post('/roles/credentials', { role: 'dev-admin', duration: '900', justification });
-    for (const unseen of ['\u200b'.repeat(12), '\u00ad'.repeat(12), 'ab' + '\u2060'.repeat(12), 'a' + ' '.repeat(12) + 'b']) {
+    for (const unseen of [
+      '\u200b'.repeat(12), // zero-width spaces
+      '\u00ad'.repeat(12), // soft hyphens
+      'ab' + '\u2060'.repeat(12), // word joiners
+      'a' + ' '.repeat(12) + 'b', // a run of spaces counts once
+      'a' + '\u0301'.repeat(12), // one letter under twelve accents is one character
+      '\u2800'.repeat(12), // Braille blanks: symbols that draw nothing
+    ]) {
       const refused = await ask(unseen).expect(400);
       expect(refused.text).toContain('ERR_JUSTIFICATION_REQUIRED');
     }
-    const escape = await ask('INC-42 \u001b[2Kall fine').expect(400);
-    expect(escape.text).toContain('plain text, without control characters');
+    for (const misleading of ['INC-42 \u001b[2Kall fine', '\u202eton si ti ,tset a si siht', 'INC-42\u2028fix orders']) {
+      const refused = await ask(misleading).expect(400);
+      expect(refused.text).toContain('plain text, without control characters');
+    }
     expect(mfa.audits().every((a) => a.outcome !== 'issued')).toBe(true);
 
     // Ten characters a reader sees pass, in any script; lines and tabs are plain text.
     await mfa.mint({ role: 'dev-admin', duration: '900', justification: '修复订单数据库的故障' });
+    await mfa.mint({ role: 'dev-admin', duration: '900', justification: 'ऑर्डर डेटाबेस ठीक करना है' }); // Hindi: letters with vowel signs
+    await mfa.mint({ role: 'dev-admin', duration: '900', justification: 'إصلاح قاعدة البيانات' });
     await mfa.mint({ role: 'dev-admin', duration: '900', justification: 'INC-42:\n\tfix orders DB' });
     expect(mfa.audits().at(-1)).toMatchObject({ outcome: 'issued', justification: 'INC-42:\n\tfix orders DB' });
   });
