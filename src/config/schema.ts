@@ -129,7 +129,7 @@ const oidcIdpSchema = z
         path: ['issuer'],
         message:
           'a multi-tenant Entra ID issuer accepts users of every tenant, and the tenant that signs a user in is not this issuer: ' +
-          'use https://login.microsoftonline.com/<tenant id>/v2.0',
+          `use ${new URL(idp.issuer).origin}/<tenant id>/v2.0`,
       });
     }
     if (!idp.issuer.startsWith('http:')) return;
@@ -157,7 +157,17 @@ function isEntraMultiTenantIssuer(issuer: string): boolean {
   if (!URL.canParse(issuer)) return false;
   const { hostname, pathname } = new URL(issuer);
   const entraHost = /^login\.(microsoftonline\.(com|us)|partner\.microsoftonline\.cn|chinacloudapi\.cn)$/i.test(hostname);
-  return entraHost && /^\/(common|organizations|consumers)(\/|$)/i.test(pathname);
+  // Entra reads the tenant from the path as decoded: `%63ommon` is `common` there.
+  const tenant = safelyDecoded(pathname.split('/')[1] ?? '');
+  return entraHost && /^(common|organizations|consumers)$/i.test(tenant);
+}
+
+function safelyDecoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 const idpSchema = z.discriminatedUnion('type', [oidcIdpSchema, samlIdpSchema]);

@@ -163,19 +163,19 @@ describe('an invalid configuration', () => {
   });
 
   test.each([
-    'https://login.microsoftonline.com/common/v2.0',
-    'https://login.microsoftonline.com/organizations/v2.0/',
-    'https://login.microsoftonline.us/Common',
-  ])('a multi-tenant Entra ID issuer (%s) is refused, naming the tenant-specific one', (issuer) => {
+    ['https://login.microsoftonline.com/common/v2.0', 'https://login.microsoftonline.com'],
+    ['https://login.microsoftonline.com/organizations/v2.0/', 'https://login.microsoftonline.com'],
+    ['https://login.microsoftonline.com/%63ommon/v2.0', 'https://login.microsoftonline.com'], // Entra decodes it
+    ['https://login.microsoftonline.us/Common', 'https://login.microsoftonline.us'], // the US Government cloud
+  ])('a multi-tenant Entra ID issuer (%s) is refused, naming the tenant-specific one in its cloud', (issuer, origin) => {
     const config = (value: string) =>
       parseConfigText(
         `server: {publicUrl: "https://b.example.com", sessionSecrets: ["${'k'.repeat(32)}"]}\n` +
           `idps: [{id: entra, type: oidc, preset: entra, issuer: "${value}", clientId: c, allowedTenants: [t]}]`,
         {},
       );
-    expect(() => config(issuer)).toThrow(
-      /idps\[0\]\.issuer: a multi-tenant Entra ID issuer .* use https:\/\/login\.microsoftonline\.com\/<tenant id>\/v2\.0/,
-    );
+    expect(() => config(issuer)).toThrow(`use ${origin}/<tenant id>/v2.0`);
+    expect(() => config(issuer)).toThrow(/idps\[0\]\.issuer: a multi-tenant Entra ID issuer/);
     expect(config('https://login.microsoftonline.com/0e3d1d5a-5b7e-4a55-9c1e-2a4b9f1c7d11/v2.0').idps).toHaveLength(1);
   });
 
