@@ -12,7 +12,7 @@ export interface DeviceClient {
 // Control characters, line separators and bidi controls: a right-to-left override could make a
 // host name read as another one on the confirmation page.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-const UNSHOWABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+const UNSHOWABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
 
 /**
  * Self-reported client metadata cut down to something safe to store and show: printable

@@ -5,6 +5,7 @@ import { startCredentialServer } from '../../../src/cli/client/credential-server
 import { CliError } from '../../../src/cli/client/errors.js';
 import { serverError } from '../../../src/cli/client/http.js';
 import { printable } from '../../../src/cli/client/printable.js';
+import { cleanClientText } from '../../../src/device/client.js';
 import { offerLogin } from '../../../src/cli/client/relogin.js';
 
 /**
@@ -36,6 +37,14 @@ describe('printable', () => {
       expect(printable(`prod${bidi}-ops`)).toBe('prod\uFFFD-ops');
     }
     expect(printable('tab\tand\nnewline stay; 中文 too')).toBe('tab\tand\nnewline stay; 中文 too');
+  });
+
+  test('replaces exactly what the server’s cleanClientText removes, but tab and newline', () => {
+    const differ = Array.from({ length: 0x3000 }, (_, code) => String.fromCharCode(code))
+      .filter((c) => c !== '\t' && c !== '\n')
+      .filter((c) => (printable(c) === '\uFFFD') !== (cleanClientText(`a${c}b`, 10) === 'ab'))
+      .map((c) => `U+${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    expect(differ).toEqual([]);
   });
 });
 
