@@ -15,7 +15,7 @@
  * test/unit/cli/cached-creds.test.ts writes them with those classes and reads them back here.
  */
 import { readFileSync, writeSync } from 'node:fs';
-import { trustedClientDirProblem } from './client/client-dir.cjs';
+import { ownClientDirProblem } from './client/client-dir.cjs';
 import { clientPaths, type ClientPaths } from './client/paths.cjs';
 import { durationSeconds as parseDurationSyntax, withinStsLimits } from './client/duration-syntax.cjs';
 
@@ -110,7 +110,7 @@ async function cachedAnswer(args: readonly string[], env: NodeJS.ProcessEnv, now
   if (!request) return undefined;
   const paths = clientPaths(env);
   // A directory another user could have filled is the full command's to refuse and explain.
-  if (trustedClientDirProblem(paths.dir)) return undefined;
+  if (ownClientDirProblem(paths.dir)) return undefined;
   const settings = readJson<{ server?: string }>(paths.settings);
   const sessions = readJson<{ sessions?: Record<string, { user: { idp: string; subject: string } }> }>(paths.sessions);
   const book = readJson<{ servers?: Record<string, ServerRoles> }>(paths.roles);

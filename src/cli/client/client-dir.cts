@@ -8,7 +8,8 @@
  *
  * CommonJS and dependency-free like the fast path (cached-creds.cts), which checks with it too.
  */
-import { lstatSync, statSync } from 'node:fs';
+import { lstatSync, readlinkSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 
 export type ClientDirProblem =
   | { kind: 'symlink' }
@@ -30,48 +31,40 @@ export function clientDirProblem(dir: string, uid: number | undefined): ClientDi
 }
 
 /**
- * Directories found safe in this process. Only a good verdict is remembered: another user cannot
- * change the owner or mode of a directory of ours, whereas an absent one may be created by someone
- * else later in the run.
+ * clientDirProblem for this process's user, asked before every read: nothing is remembered, since
+ * whoever can write the parent can rename a checked directory away and put their own in its place
+ * (a long-lived `credential-server` would read it unchecked). One or two `lstat` calls a read.
  */
-const trustedDirs = new Set<string>();
-
-/** clientDirProblem for this process's user, checked once per process for a directory that passed. */
-export function trustedClientDirProblem(dir: string): ClientDirProblem | undefined {
-  if (trustedDirs.has(dir)) return undefined;
-  const verdict = inspect(dir, process.getuid?.());
-  if (verdict === 'trusted') trustedDirs.add(dir);
-  return typeof verdict === 'string' ? undefined : verdict;
+export function ownClientDirProblem(dir: string): ClientDirProblem | undefined {
+  return clientDirProblem(dir, process.getuid?.());
 }
+
+/** Symlinks followed at most, as the kernel's own limit is about this order (ELOOP). */
+const MAX_LINKS = 8;
 
 function inspect(dir: string, uid: number | undefined): ClientDirProblem | 'trusted' | 'absent' | 'unchecked' {
   if (uid === undefined) return 'unchecked';
-  let info = lstatOrUndefined(dir);
-  if (!info) return 'absent';
-  if (info.isSymbolicLink()) {
-    // A link of this user's (a dotfile manager's) is followed, and what it points to checked like
-    // the directory itself; a link someone else made is not followed at all.
-    if (info.uid !== uid) return { kind: 'symlink' };
-    info = statOrUndefined(dir);
-    if (!info) return { kind: 'not-a-directory' };
+  let path = dir;
+  for (let links = 0; ; links++) {
+    const info = lstatOrUndefined(path);
+    if (!info) return links === 0 ? 'absent' : { kind: 'not-a-directory' };
+    if (info.isSymbolicLink()) {
+      // Each link on the way must be this user's (a dotfile manager's): a link of someone else's,
+      // anywhere in the chain, could be pointed elsewhere at any time.
+      if (info.uid !== uid || links === MAX_LINKS) return { kind: 'symlink' };
+      path = resolve(dirname(path), readlinkSync(path));
+      continue;
+    }
+    if (!info.isDirectory()) return { kind: 'not-a-directory' };
+    if (info.uid !== uid) return { kind: 'foreign-owner', owner: info.uid };
+    if ((info.mode & WRITABLE_BY_OTHERS) !== 0) return { kind: 'writable-by-others', mode: info.mode & 0o7777 };
+    return 'trusted';
   }
-  if (!info.isDirectory()) return { kind: 'not-a-directory' };
-  if (info.uid !== uid) return { kind: 'foreign-owner', owner: info.uid };
-  if ((info.mode & WRITABLE_BY_OTHERS) !== 0) return { kind: 'writable-by-others', mode: info.mode & 0o7777 };
-  return 'trusted';
 }
 
 function lstatOrUndefined(path: string) {
-  return absentAsUndefined(() => lstatSync(path));
-}
-
-function statOrUndefined(path: string) {
-  return absentAsUndefined(() => statSync(path));
-}
-
-function absentAsUndefined<T>(look: () => T): T | undefined {
   try {
-    return look();
+    return lstatSync(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;

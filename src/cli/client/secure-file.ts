@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readFile, realpath, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { trustedClientDirProblem, type ClientDirProblem } from './client-dir.cjs';
+import { ownClientDirProblem, type ClientDirProblem } from './client-dir.cjs';
 import { CliError } from './errors.js';
 import { t } from '../i18n/index.js';
 
@@ -104,7 +104,7 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
 export function assertTrustedClientDir(dir: string): void {
   let problem: ClientDirProblem | undefined;
   try {
-    problem = trustedClientDirProblem(dir);
+    problem = ownClientDirProblem(dir);
   } catch (err) {
     throw fileError(dir, err);
   }

@@ -1,7 +1,7 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, lchownSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clientDirProblem, trustedClientDirProblem } from '../../../src/cli/client/client-dir.cjs';
+import { clientDirProblem, ownClientDirProblem } from '../../../src/cli/client/client-dir.cjs';
 import { createContext } from '../../../src/cli/client/context.js';
 
 /**
@@ -63,11 +63,24 @@ describe('clientDirProblem', () => {
     expect(clientDirProblem(dir, undefined)).toBeUndefined();
   });
 
-  test('a directory that passed is not checked again in this process', async () => {
+  test('a directory that passed is checked again at the next read: one swapped in after is refused', async () => {
     await clientWithSettings();
-    expect(trustedClientDirProblem(dir)).toBeUndefined();
+    expect(ownClientDirProblem(dir)).toBeUndefined();
     chmodSync(dir, 0o777);
-    expect(trustedClientDirProblem(dir)).toBeUndefined();
+    expect(ownClientDirProblem(dir)).toEqual({ kind: 'writable-by-others', mode: 0o777 });
+  });
+
+  test('every link of a chain must be this user’s: a link of another user’s in the middle is refused', () => {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const middle = join(home, 'middle');
+    symlinkSync(dir, middle);
+    lchownSync(middle, me + 1, me + 1);
+    const first = join(home, 'first');
+    symlinkSync(middle, first);
+    expect(clientDirProblem(first, me)).toEqual({ kind: 'symlink' });
+    const loop = join(home, 'loop');
+    symlinkSync(loop, loop);
+    expect(clientDirProblem(loop, me)).toEqual({ kind: 'symlink' });
   });
 });
 
