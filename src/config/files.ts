@@ -78,9 +78,9 @@ async function checkSigningKeys(pairs: KeyPairConfig[], purpose: 'saml' | 'oidc'
   const usable = read.map((pair, i) => {
     const rule = pair && signingKeyRule(pair.privateKey, purpose, pair.certificate);
     if (rule && 'problem' in rule) problems.push({ path: `${listPath}[${i}]`, message: rule.problem });
-    return rule && 'algorithm' in rule ? pair.privateKey : undefined;
+    return rule && 'algorithm' in rule ? pair : undefined;
   });
-  for (const { index, sameAs } of repeatedSigningKeys(usable)) {
+  for (const { index, sameAs } of repeatedSigningKeys(usable, purpose)) {
     problems.push({ path: `${listPath}[${index}]`, message: sameKeyProblem(listPath, sameAs) });
   }
   return problems;

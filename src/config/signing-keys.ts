@@ -37,19 +37,23 @@ function algorithmOf(key: KeyObject): SigningAlgorithm | { problem: string } {
 /**
  * The issuer's rule for a list of signing keys (`issuer.samlKeys` or `issuer.oidcKeys`), in one
  * place for `check-config` and for `serve`: each key once. A key's JWKS `kid` is its RFC 7638
- * thumbprint, so one key listed twice (copied first in a rotation and left second, or given under
- * two paths or in two PEM encodings) is published twice under one `kid`, and a verifier that finds
- * two matching keys refuses every token: the CLI's API and every `via: oidc` role would fail. A
- * SAML key with two certificates is still one key. `keys[i]` is undefined for a key that does not
- * read or breaks signingKeyRule (reported on its own). Returns each repeat's index and the index of
- * its first listing.
+ * thumbprint, so one OIDC key listed twice (copied first in a rotation and left second, or given
+ * under two paths or in two PEM encodings) is published twice under one `kid`, and a verifier that
+ * finds two matching keys refuses every token: the CLI's API and every `via: oidc` role would fail.
+ * A SAML key is published by its certificate, so one key may be listed with two certificates (a
+ * renewed certificate rolled out as a new key would be: second, then first); the same certificate
+ * twice is the repeat. `keys[i]` is undefined for a key that does not read or breaks
+ * signingKeyRule (reported on its own). Returns each repeat's index and the index of its first listing.
  */
-export function repeatedSigningKeys(keys: ReadonlyArray<KeyObject | undefined>): Array<{ index: number; sameAs: number }> {
+export function repeatedSigningKeys(
+  keys: ReadonlyArray<{ privateKey: KeyObject; certificate?: X509Certificate } | undefined>,
+  purpose: 'saml' | 'oidc',
+): Array<{ index: number; sameAs: number }> {
   const firstListed = new Map<string, number>();
   const repeats: Array<{ index: number; sameAs: number }> = [];
   keys.forEach((key, index) => {
     if (!key) return;
-    const identity = publicKeyIdentity(key);
+    const identity = publicKeyIdentity(key.privateKey) + (purpose === 'saml' ? ` ${key.certificate?.fingerprint256 ?? ''}` : '');
     const sameAs = firstListed.get(identity);
     if (sameAs === undefined) firstListed.set(identity, index);
     else repeats.push({ index, sameAs });

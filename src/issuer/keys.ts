@@ -11,7 +11,8 @@ export interface SigningKey {
   alg: 'RS256' | 'ES256';
   privateKey: KeyObject;
   publicJwk: JWK;
-  /** PEM certificate (SAML keys). */
+  /** The certificate (SAML keys), also as PEM. */
+  certificate?: X509Certificate;
   certificatePem?: string;
   /** The certificate body in base64, as it appears in metadata `<ds:X509Certificate>`. */
   certificateBase64?: string;
@@ -34,7 +35,7 @@ export interface KeySet {
 export async function loadKeySet(pairs: KeyPairConfig[], purpose: 'saml' | 'oidc'): Promise<KeySet> {
   const listPath = `issuer.${purpose}Keys`;
   const keys = await Promise.all(pairs.map((pair, i) => loadKey(pair, `${listPath}[${i}]`, purpose)));
-  const [repeat] = repeatedSigningKeys(keys.map((key) => key.privateKey));
+  const [repeat] = repeatedSigningKeys(keys, purpose);
   if (repeat) throw new Error(`${listPath}[${repeat.index}]: ${sameKeyProblem(listPath, repeat.sameAs)}`);
   return { signing: keys[0]!, published: keys };
 }
@@ -49,6 +50,7 @@ async function loadKey(pair: KeyPairConfig, where: string, purpose: 'saml' | 'oi
   const alg = rule.algorithm;
   const key: SigningKey = { kid, alg, privateKey, publicJwk: { ...publicJwk, kid, alg, use: 'sig' } };
   if (cert) {
+    key.certificate = cert;
     key.certificatePem = cert.toString();
     key.certificateBase64 = cert.raw.toString('base64');
   }

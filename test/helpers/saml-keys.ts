@@ -12,19 +12,30 @@ const RSA = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Ui
 
 /** A fresh 2048-bit RSA key and self-signed certificate: no key material ever lives in the repository. */
 export async function testKeyPair(commonName: string): Promise<TestKeyPair> {
+  const [pair] = await testKeyWithCertificates(commonName, 1);
+  return pair!;
+}
+
+/** One fresh key with `count` certificates of its own (a certificate renewed, the key kept). */
+export async function testKeyWithCertificates(commonName: string, count: number): Promise<TestKeyPair[]> {
   const keys = await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify']);
-  const cert = await x509.X509CertificateGenerator.createSelfSigned(
-    {
-      serialNumber: `01${randomBytes(8).toString('hex')}`,
-      name: `CN=${commonName}`,
-      notBefore: new Date(Date.now() - 60_000),
-      notAfter: new Date(Date.now() + 86_400_000),
-      signingAlgorithm: RSA,
-      keys,
-    },
-    webcrypto,
-  );
   const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
   const body = pkcs8.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n');
-  return { privateKeyPem: `-----BEGIN PRIVATE KEY-----\n${body}-----END PRIVATE KEY-----\n`, certificatePem: cert.toString('pem') };
+  const privateKeyPem = `-----BEGIN PRIVATE KEY-----\n${body}-----END PRIVATE KEY-----\n`;
+  const pairs: TestKeyPair[] = [];
+  for (let i = 0; i < count; i++) {
+    const cert = await x509.X509CertificateGenerator.createSelfSigned(
+      {
+        serialNumber: `01${randomBytes(8).toString('hex')}`,
+        name: `CN=${commonName}`,
+        notBefore: new Date(Date.now() - 60_000),
+        notAfter: new Date(Date.now() + 86_400_000),
+        signingAlgorithm: RSA,
+        keys,
+      },
+      webcrypto,
+    );
+    pairs.push({ privateKeyPem, certificatePem: cert.toString('pem') });
+  }
+  return pairs;
 }

@@ -1,8 +1,8 @@
-import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { ConfigInvalid, type SamlIdp } from '../../../src/config/index.js';
 import { loadSpKeys } from '../../../src/idp/saml/pem.js';
 import { loadKeySet } from '../../../src/issuer/keys.js';
-import { testKeyPair } from '../../helpers/saml-keys.js';
+import { testKeyPair, testKeyWithCertificates } from '../../helpers/saml-keys.js';
 
 const { certificatePem: certificate } = await testKeyPair('file-values');
 
@@ -57,6 +57,21 @@ describe('each key once: one key listed twice would be published twice under one
     const saml = await testKeyPair('twice');
     const pair = { privateKey: saml.privateKeyPem, certificate: saml.certificatePem };
     await expect(loadKeySet([pair, pair], 'saml')).rejects.toThrow('issuer.samlKeys[1]: the same key as issuer.samlKeys[0]');
+  });
+
+  test('one SAML key with a renewed certificate loads, and both certificates are published', async () => {
+    const [old, renewed] = await testKeyWithCertificates('renewed', 2);
+    const set = await loadKeySet(
+      [
+        { privateKey: old!.privateKeyPem, certificate: old!.certificatePem },
+        { privateKey: renewed!.privateKeyPem, certificate: renewed!.certificatePem },
+      ],
+      'saml',
+    );
+    expect(set.published.map((key) => key.certificatePem)).toEqual([
+      new X509Certificate(old!.certificatePem).toString(),
+      new X509Certificate(renewed!.certificatePem).toString(),
+    ]);
   });
 
   test('two different keys load, and both are published', async () => {
