@@ -109,7 +109,7 @@ export class CliSessions {
       await this.revoke(current.sid);
       throw new BridgeError('ERR_REFRESH_TOKEN_REUSED', {
         userMessage: 'This refresh token was already used, so the CLI session was ended for safety.',
-        hint: 'Run `rambridge login` again. If you did not use this session twice, tell your security team.',
+        hint: 'Run `rambridge login` again. A refresh whose answer was lost (a network drop) ends the session too; otherwise, if you did not use this session twice, tell your security team.',
         detail: { sid: current.sid, subject: current.identity.subject, email: current.identity.email },
       });
     }

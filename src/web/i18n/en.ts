@@ -331,7 +331,8 @@ export const en = {
   'hint.runLogin': 'Run `rambridge login`.',
   'hint.runLoginAgain': 'Run `rambridge login` again.',
   'hint.runLoginAgainRefresh': 'Run `rambridge login` again if refreshing does not help.',
-  'hint.refreshReused': 'Run `rambridge login` again. If you did not use this session twice, tell your security team.',
+  'hint.refreshReused':
+    'Run `rambridge login` again. A refresh whose answer was lost (a network drop) ends the session too; otherwise, if you did not use this session twice, tell your security team.',
   'hint.refreshDenied': 'Run `rambridge login` again. If that fails too, ask your administrator whether your account is still enabled.',
   'hint.signInAgain': 'Sign in again.',
   'hint.cliNotConfigured': 'An administrator must configure the issuer section (its OIDC key signs CLI access tokens).',

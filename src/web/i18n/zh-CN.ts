@@ -303,7 +303,8 @@ export const zhCN = {
   'hint.runLogin': '请运行 `rambridge login`。',
   'hint.runLoginAgain': '请重新运行 `rambridge login`。',
   'hint.runLoginAgainRefresh': '如果刷新无效，请重新运行 `rambridge login`。',
-  'hint.refreshReused': '请重新运行 `rambridge login`。如果你没有重复使用此会话，请告知安全团队。',
+  'hint.refreshReused':
+    '请重新运行 `rambridge login`。刷新的应答在途中丢失（网络中断）也会结束会话；除此之外，如果你没有重复使用此会话，请告知安全团队。',
   'hint.refreshDenied': '请重新运行 `rambridge login`。如果仍然失败，请询问管理员你的账号是否仍处于启用状态。',
   'hint.signInAgain': '请重新登录。',
   'hint.cliNotConfigured': '需要管理员配置 issuer 部分（其 OIDC 密钥用于签署 CLI 访问令牌）。',
