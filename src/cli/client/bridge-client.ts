@@ -1,7 +1,6 @@
 import type { Clock } from '../../clock.js';
 import { CliError, notLoggedIn } from './errors.js';
 import { isInvalidToken, requestJson, serverError, type FetchLike, type JsonResponse } from './http.js';
-import { withFileLock } from './lock.js';
 import { refreshTokens } from './oauth.js';
 import type { SessionStore, StoredSession } from './sessions.js';
 import { t } from '../i18n/index.js';
@@ -9,7 +8,6 @@ import { t } from '../i18n/index.js';
 export interface BridgeClientDeps {
   fetch: FetchLike;
   sessions: SessionStore;
-  lockPath: string;
   clock: Clock;
 }
 
@@ -69,14 +67,16 @@ export class BridgeClient {
   /** Returns a fresh access token. Under the lock, and re-reading the store first: another process
    * may have refreshed while we waited, and spending the old refresh token again would end the session. */
   private refresh(staleAccessToken: string): Promise<string> {
-    return withFileLock(this.deps.lockPath, async () => {
+    return this.deps.sessions.exclusively(async () => {
       const current = await this.session();
       if (current.accessToken !== staleAccessToken && current.accessTokenExpiresAt - this.deps.clock.now() > ACCESS_TOKEN_MARGIN_MS) {
         return current.accessToken;
       }
       try {
         const tokens = await refreshTokens(this.deps.fetch, current.tokenEndpoint, current.refreshToken);
-        await this.deps.sessions.put(this.server, {
+        // Only over the session it was refreshed from: a login or logout that did not wait for
+        // the lock (an older rambridge, a lock taken over as stale) wins.
+        await this.deps.sessions.replace(this.server, current.refreshToken, {
           ...current,
           accessToken: tokens.access_token,
           accessTokenExpiresAt: this.deps.clock.now() + tokens.expires_in * 1000,

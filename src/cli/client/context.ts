@@ -46,5 +46,5 @@ export async function serverFor(ctx: ClientContext, flag: string | undefined): P
 }
 
 export function bridgeClient(ctx: ClientContext, server: string): BridgeClient {
-  return new BridgeClient(server, { fetch: ctx.fetch, sessions: ctx.sessions, lockPath: ctx.paths.refreshLock, clock: ctx.clock });
+  return new BridgeClient(server, { fetch: ctx.fetch, sessions: ctx.sessions, clock: ctx.clock });
 }

@@ -64,7 +64,6 @@ export async function deviceLogin(ctx: ClientContext, server: string, ui: LoginU
   if (who.status !== 200) throw serverError(who);
   const user = who.body as WhoAmI;
 
-  const previous = await ctx.sessions.get(server);
   const session: StoredSession = {
     tokenEndpoint: discovery.token_endpoint,
     revocationEndpoint: discovery.revocation_endpoint,
@@ -74,13 +73,25 @@ export async function deviceLogin(ctx: ClientContext, server: string, ui: LoginU
     user: { idp: user.idp, subject: user.subject, email: user.email, name: user.name },
     sessionExpiresAt: user.sessionExpiresAt,
   };
-  await ctx.sessions.put(server, session);
+  await replaceSession(ctx, server, session);
   // Remembered for `whoami` while the server is down.
   await ctx.roleBook.saveIdentity(server, userKey(session.user), user, ctx.clock.now());
   await ctx.settings.update((s) => ({ ...s, server }));
-  // A new login replaces the old session: end it at the server rather than leave it alive.
-  if (previous?.revocationEndpoint) await revokeToken(ctx.fetch, previous.revocationEndpoint, previous.refreshToken, 'refresh_token');
   return { server, user };
+}
+
+/**
+ * Stores the new session and ends the one it replaces at the server rather than leave it alive.
+ * Under the sessions lock (only this, not the interactive flow before it): a refresh running
+ * meanwhile finishes first, so the token revoked is the latest one and the refresh cannot write
+ * its rotated tokens over the new login.
+ */
+async function replaceSession(ctx: ClientContext, server: string, session: StoredSession): Promise<void> {
+  await ctx.sessions.exclusively(async () => {
+    const previous = await ctx.sessions.get(server);
+    await ctx.sessions.put(server, session);
+    if (previous?.revocationEndpoint) await revokeToken(ctx.fetch, previous.revocationEndpoint, previous.refreshToken, 'refresh_token');
+  });
 }
 
 /**

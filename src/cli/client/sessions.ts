@@ -1,3 +1,4 @@
+import { withFileLock } from './lock.js';
 import type { ClientPaths } from './paths.cjs';
 import { PrivateJsonFile } from './secure-file.js';
 
@@ -27,12 +28,28 @@ interface SessionsDocument {
   sessions: Record<string, StoredSession>;
 }
 
-/** Tokens per server, in `sessions.json` (0600). Several servers can be logged in at once. */
+/**
+ * Tokens per server, in `sessions.json` (0600). Several servers can be logged in at once.
+ *
+ * Every change goes through `exclusively`: each rewrites the whole file, and refresh tokens rotate,
+ * so a change made outside the lock can write back a refresh token the server has already
+ * replaced (whose next use the server treats as theft), or lose a login or a logout.
+ */
 export class SessionStore {
   private readonly file: PrivateJsonFile<SessionsDocument>;
+  private readonly lockPath: string;
 
   constructor(paths: ClientPaths) {
     this.file = new PrivateJsonFile<SessionsDocument>(paths.sessions, paths.dir);
+    this.lockPath = paths.refreshLock;
+  }
+
+  /**
+   * Runs `task` holding the lock every refresh, login and logout takes (one for all servers: they
+   * share the file). A path that also takes the credentials lock takes that one first.
+   */
+  exclusively<T>(task: () => Promise<T>): Promise<T> {
+    return withFileLock(this.lockPath, task);
   }
 
   async get(server: string): Promise<StoredSession | undefined> {
@@ -41,6 +58,17 @@ export class SessionStore {
 
   async put(server: string, session: StoredSession): Promise<void> {
     await this.file.update((doc) => ({ version: 1, sessions: { ...doc?.sessions, [server]: session } }));
+  }
+
+  /**
+   * Stores `session` only if the stored refresh token is still `spent`, the one its tokens were
+   * obtained with; returns whether it did. A login or logout in between wins over a refresh.
+   */
+  async replace(server: string, spent: string, session: StoredSession): Promise<boolean> {
+    const doc = await this.file.read();
+    if (doc?.sessions[server]?.refreshToken !== spent) return false;
+    await this.file.write({ version: 1, sessions: { ...doc.sessions, [server]: session } });
+    return true;
   }
 
   async remove(server: string): Promise<void> {
