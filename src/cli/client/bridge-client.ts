@@ -72,6 +72,9 @@ export class BridgeClient {
       if (current.accessToken !== staleAccessToken && current.accessTokenExpiresAt - this.deps.clock.now() > ACCESS_TOKEN_MARGIN_MS) {
         return current.accessToken;
       }
+      // The server replaces the refresh token as it answers: a full disk or a read-only directory
+      // must stop us before that, not leave the new one unsaved and the session lost.
+      await this.deps.sessions.assertWritable();
       try {
         const tokens = await refreshTokens(this.deps.fetch, current.tokenEndpoint, current.refreshToken);
         // Only over the session it was refreshed from: a login or logout that did not wait for

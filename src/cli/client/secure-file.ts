@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, open, readFile, realpath, rename, rm } from 'node:fs/promises';
+import { chmod, mkdir, open, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { ownClientDirProblem, type ClientDirProblem } from './client-dir.cjs';
 import { CliError } from './errors.js';
+import type { MessageKey } from '../i18n/en.js';
 import { t } from '../i18n/index.js';
 
 /**
@@ -40,27 +41,46 @@ export async function writeJsonFile(path: string, value: unknown, options: Write
 
 async function writeFileAtomic(path: string, content: string, dirMode: number): Promise<void> {
   const target = await realpath(path).catch(() => path);
-  const dir = dirname(target);
   try {
-    await mkdir(dir, { recursive: true, mode: dirMode });
-    const temp = join(dir, `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
-    const handle = await open(temp, 'wx', 0o600);
+    await mkdir(dirname(target), { recursive: true, mode: dirMode });
+    const temp = await writeTempBeside(target, content);
     try {
-      await handle.writeFile(content);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    // open() honours the umask; chmod makes 0600 exact whatever the umask.
-    await chmod(temp, 0o600);
-    await rename(temp, target).catch(async (err) => {
+      // open() honours the umask; chmod makes 0600 exact whatever the umask.
+      await chmod(temp, 0o600);
+      await rename(temp, target);
+    } catch (err) {
       await rm(temp, { force: true });
       throw err;
-    });
+    }
   } catch (err) {
     throw fileError(target, err);
   }
 }
+
+/**
+ * Writes `content` to a new temp file next to `target` and flushes it to disk; returns its path.
+ * A failed write or flush removes the file: what is left of it may be part of a token.
+ */
+async function writeTempBeside(target: string, content: string): Promise<string> {
+  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await open(temp, 'wx', 0o600);
+  try {
+    await handle.writeFile(content);
+    await handle.sync();
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    await rm(temp, { force: true });
+    throw err;
+  }
+  await handle.close().catch(async (err: unknown) => {
+    await rm(temp, { force: true });
+    throw err;
+  });
+  return temp;
+}
+
+/** Room a rewrite needs beyond the file's current size: new tokens may be a little longer. */
+const REWRITE_SLACK_BYTES = 4096;
 
 /** One JSON file of the client directory, read whole and replaced whole. */
 export class PrivateJsonFile<T> {
@@ -77,6 +97,24 @@ export class PrivateJsonFile<T> {
   async write(value: T): Promise<void> {
     await ensurePrivateDir(this.dir);
     await writeJsonFile(this.path, value);
+  }
+
+  /**
+   * Fails as `write` would (disk full, read-only file system, permissions) without changing the
+   * file, by writing as much as a rewrite would to a temp file beside it and removing that.
+   */
+  async assertWritable(): Promise<void> {
+    await ensurePrivateDir(this.dir);
+    const target = await realpath(this.path).catch(() => this.path);
+    const size = await stat(target).then(
+      (info) => info.size,
+      () => 0,
+    );
+    try {
+      await rm(await writeTempBeside(target, ' '.repeat(size + REWRITE_SLACK_BYTES)), { force: true });
+    } catch (err) {
+      throw fileError(target, err);
+    }
   }
 
   /** Read-modify-write. Concurrent writers are serialised by the caller's lock where it matters. */
@@ -126,10 +164,16 @@ function untrustedDirError(dir: string, problem: ClientDirProblem): CliError {
   }
 }
 
-function fileError(path: string, err: unknown): CliError {
+/** Causes the user fixes elsewhere than in the file's owner or mode: "check the file belongs to you" would mislead. */
+const FILE_PROBLEMS: Partial<Record<string, readonly [MessageKey, MessageKey]>> = {
+  ENOSPC: ['fileDiskFull', 'fileDiskFullHint'],
+  EDQUOT: ['fileDiskFull', 'fileDiskFullHint'],
+  EROFS: ['fileReadOnly', 'fileReadOnlyHint'],
+};
+
+/** A file that cannot be read or written, said in the words that fit why (its errno). */
+export function fileError(path: string, err: unknown): CliError {
   const code = (err as NodeJS.ErrnoException).code ?? 'error';
-  return new CliError('ERR_CLI_FILE', t('fileUnusable', { path, code }), {
-    hint: t('fileUnusableHint'),
-    cause: err,
-  });
+  const [message, hint] = FILE_PROBLEMS[code] ?? ['fileUnusable', 'fileUnusableHint'];
+  return new CliError('ERR_CLI_FILE', t(message, { path, code }), { hint: t(hint), cause: err });
 }

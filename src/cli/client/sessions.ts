@@ -52,6 +52,11 @@ export class SessionStore {
     return withFileLock(this.lockPath, task);
   }
 
+  /** Fails, before a refresh token is spent, if the rotated one could not be saved (disk full, read-only). */
+  async assertWritable(): Promise<void> {
+    await this.file.assertWritable();
+  }
+
   async get(server: string): Promise<StoredSession | undefined> {
     return (await this.file.read())?.sessions[server];
   }

@@ -1,3 +1,5 @@
+import { readdirSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { whoami } from '../../../src/cli/client/api.js';
 import { bridgeClient, createContext, type ClientContext } from '../../../src/cli/client/context.js';
 import { deviceLogin } from '../../../src/cli/client/device-login.js';
@@ -241,3 +243,34 @@ test('a refresh does not write its tokens over a session another writer stored m
 
   expect(await context().sessions.get(SERVER)).toEqual(newer);
 });
+
+test('a full disk fails a refresh before the refresh token is spent, leaves no temp file, and the session works once space is back', async () => {
+  const { bridge, context } = await expiredSession();
+  const restore = await diskFullAbove(64); // a lock's "pid nonce" still fits
+  const failure = await whoami(bridgeClient(context(), SERVER))
+    .then(
+      () => undefined,
+      (err: unknown) => err,
+    )
+    .finally(restore);
+
+  expect(failure).toMatchObject({ code: 'ERR_CLI_FILE', message: expect.stringContaining('the disk is full') });
+  expect(bridge.calls).not.toContain('POST /oauth/token');
+  expect(readdirSync(context().paths.dir).filter((f) => f.endsWith('.tmp') || f.endsWith('.lock'))).toEqual([]);
+  expect(await outcome(whoami(bridgeClient(context(), SERVER)))).toBe('ok');
+});
+
+/** Makes every file write longer than `bytes` fail as on a full disk; returns the undo. */
+async function diskFullAbove(bytes: number): Promise<() => void> {
+  const probe = await open(process.execPath, 'r');
+  const proto = Object.getPrototypeOf(probe) as { writeFile: (data: unknown) => Promise<void> };
+  await probe.close();
+  const writeFile = proto.writeFile;
+  proto.writeFile = function (this: unknown, data: unknown) {
+    if (String(data).length <= bytes) return writeFile.call(this, data);
+    return Promise.reject(Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }));
+  };
+  return () => {
+    proto.writeFile = writeFile;
+  };
+}
