@@ -3,11 +3,18 @@ import { link, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CliError } from './errors.js';
-import { ensurePrivateDir } from './secure-file.js';
+import { ensurePrivateDir, fileError } from './secure-file.js';
 import { t } from '../i18n/index.js';
 
 /** A claim to remove an abandoned lock lives milliseconds; one this old, its owner alive or not, is left over. */
 const CLAIM_STALE_MS = 10_000;
+
+/**
+ * A lock is written within milliseconds of its creation; one still empty this long after (by
+ * mtime) lost its writer between open and write (killed), and would otherwise block everyone
+ * until it is stale by age.
+ */
+const EMPTY_LOCK_STALE_MS = 2_000;
 
 export interface LockOptions {
   /** Give up after this long (default 30 s: a login-free refresh takes well under a second). */
@@ -31,12 +38,10 @@ export async function withFileLock<T>(path: string, task: () => Promise<T>, opti
   await ensurePrivateDir(dirname(path));
   for (;;) {
     try {
-      const handle = await open(path, 'wx', 0o600);
-      await handle.writeFile(mine);
-      await handle.close();
+      await createLock(path, mine);
       break;
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw fileError(path, err);
       const abandoned = await abandonedLock(path, staleMs);
       if (abandoned !== undefined) {
         // Whoever else is removing it takes a few milliseconds.
@@ -55,6 +60,26 @@ export async function withFileLock<T>(path: string, task: () => Promise<T>, opti
     // Only our own: had it been taken over as stale, the file there now is someone else's lock.
     if ((await readFile(path, 'utf8').catch(() => undefined)) === mine) await rm(path, { force: true });
   }
+}
+
+/**
+ * Creates the lock file holding `owner`; fails with EEXIST if another process holds it. A lock
+ * that could be created but not written (disk full) is removed: left empty, it would look like
+ * one being written and hold up every other process.
+ */
+async function createLock(path: string, owner: string): Promise<void> {
+  const handle = await open(path, 'wx', 0o600);
+  try {
+    await handle.writeFile(owner);
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    await rm(path, { force: true });
+    throw err;
+  }
+  await handle.close().catch(async (err: unknown) => {
+    await rm(path, { force: true });
+    throw err;
+  });
 }
 
 /**
@@ -95,10 +120,12 @@ async function takeOver(path: string, owner: string): Promise<boolean> {
 async function abandonedLock(path: string, staleMs: number): Promise<string | undefined> {
   try {
     const [info, owner] = await Promise.all([stat(path), readFile(path, 'utf8')]);
-    if (Date.now() - info.mtimeMs > staleMs) return owner;
+    const age = Date.now() - info.mtimeMs;
+    if (age > staleMs) return owner;
+    // An empty file is a lock being written right now, unless it has been empty for too long.
+    if (owner === '') return age > EMPTY_LOCK_STALE_MS ? owner : undefined;
     const pid = Number(owner.split(' ')[0]);
-    // An empty file is a lock being written right now, not an abandoned one.
-    return owner !== '' && Number.isInteger(pid) && pid > 0 && !isAlive(pid) ? owner : undefined;
+    return Number.isInteger(pid) && pid > 0 && !isAlive(pid) ? owner : undefined;
   } catch {
     return undefined;
   }

@@ -1,9 +1,11 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { withFileLock } from '../../../src/cli/client/lock.js';
 
 /**
  * The CLI's refresh lock across processes, as an External profile's tool starts them: several at
@@ -58,3 +60,36 @@ test('a lock left by a dead process is taken over by exactly one of the processe
   // Nothing left behind: neither a lock nor a claim to remove one.
   expect(readdirSync(dir).filter((f) => f.endsWith('.lock') || f.includes('.claim'))).toEqual([]);
 });
+
+describe('a lock that cannot be written', () => {
+  test('a full disk while writing the lock: a file error that says so, and no empty lock left to hold up others', async () => {
+    const lock = join(dir, 'full-disk.lock');
+    const restore = await failingFileWrites('ENOSPC');
+    const failure = await withFileLock(lock, async () => 'ran')
+      .catch((err: unknown) => err)
+      .finally(restore);
+    expect(failure).toMatchObject({ code: 'ERR_CLI_FILE', message: expect.stringContaining('the disk is full') });
+    expect(existsSync(lock)).toBe(false);
+  });
+
+  test('an empty lock older than a couple of seconds lost its writer between open and write: it is taken over', async () => {
+    const lock = join(dir, 'empty.lock');
+    writeFileSync(lock, '', { mode: 0o600 });
+    const threeSecondsAgo = new Date(Date.now() - 3_000);
+    utimesSync(lock, threeSecondsAgo, threeSecondsAgo);
+    // With the default options: it would otherwise wait 30 s and fail as busy.
+    await expect(withFileLock(lock, async () => 'ran')).resolves.toBe('ran');
+  });
+});
+
+/** Makes file writes fail with `code` (a full disk); returns the undo. */
+async function failingFileWrites(code: string): Promise<() => void> {
+  const probe = await open(process.execPath, 'r');
+  const proto = Object.getPrototypeOf(probe) as { writeFile: (data: unknown) => Promise<void> };
+  await probe.close();
+  const writeFile = proto.writeFile;
+  proto.writeFile = () => Promise.reject(Object.assign(new Error(`${code}: simulated, write`), { code }));
+  return () => {
+    proto.writeFile = writeFile;
+  };
+}
