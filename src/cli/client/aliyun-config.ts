@@ -1,4 +1,6 @@
 import { DEFAULT_ALIYUN_REGION } from '../../wire/aliyun-profile.js';
+import { withFileLock } from './lock.js';
+import type { ClientPaths } from './paths.cjs';
 import { readJsonFile, writeJsonFile } from './secure-file.js';
 
 /** A profile of `~/.aliyun/config.json`; fields this tool does not know are kept as they are. */
@@ -53,10 +55,20 @@ export function upsertProfiles(
   return rest.reduce((c, p) => upsertProfile(c, p, region), upsertProfile(config, first, region));
 }
 
-/** Reads, changes and atomically rewrites the config file (0600, tab-indented like the aliyun CLI writes it). */
-export async function updateAliyunConfig(path: string, change: (config: AliyunConfig | undefined) => AliyunConfig): Promise<void> {
-  const next = change(await readJsonFile<AliyunConfig>(path));
-  await writeJsonFile(path, next, { indent: '\t', dirMode: 0o755 });
+/**
+ * Reads, changes and atomically rewrites the config file (0600, tab-indented like the aliyun CLI
+ * writes it). Under a lock of the client directory, read included: two rambridge processes (a
+ * script writing a profile per role in parallel) would otherwise each write back the file they
+ * read, and one profile would be lost. The aliyun CLI's own writes take no lock of ours.
+ */
+export async function updateAliyunConfig(
+  paths: Pick<ClientPaths, 'aliyunConfig' | 'aliyunConfigLock'>,
+  change: (config: AliyunConfig | undefined) => AliyunConfig,
+): Promise<void> {
+  await withFileLock(paths.aliyunConfigLock, async () => {
+    const next = change(await readJsonFile<AliyunConfig>(paths.aliyunConfig));
+    await writeJsonFile(paths.aliyunConfig, next, { indent: '\t', dirMode: 0o755 });
+  });
 }
 
 /**

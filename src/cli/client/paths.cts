@@ -22,6 +22,8 @@ export interface ClientPaths {
   rolesLock: string;
   /** The Alibaba Cloud CLI's `~/.aliyun/config.json`. */
   aliyunConfig: string;
+  /** Serialises rambridge's changes to `aliyunConfig` (here: this directory is ours and 0700). */
+  aliyunConfigLock: string;
 }
 
 export function clientPaths(env: NodeJS.ProcessEnv): ClientPaths {
@@ -39,5 +41,6 @@ export function clientPaths(env: NodeJS.ProcessEnv): ClientPaths {
     credentialsLock: join(dir, 'credentials.lock'),
     rolesLock: join(dir, 'roles.lock'),
     aliyunConfig: join(home, '.aliyun', 'config.json'),
+    aliyunConfigLock: join(dir, 'aliyun-config.lock'),
   };
 }

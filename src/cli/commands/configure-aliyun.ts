@@ -82,7 +82,7 @@ export async function configureAliyun(
     throw new CliError('ERR_CLI_NOT_ALLOWED', t('noProfileRoles'), { hint: t('noProfileRolesHint') });
   }
   const current = options.setCurrent === undefined ? undefined : aliyunProfileName(currentRole(all, roles, options.setCurrent).id);
-  await updateAliyunConfig(ctx.paths.aliyunConfig, (config) => {
+  await updateAliyunConfig(ctx.paths, (config) => {
     const next = upsertProfiles(config, profiles, options.region);
     return current ? withCurrent(next, current) : next;
   });

@@ -58,7 +58,7 @@ function render(format: Exclude<Format, 'aliyun-profile'>, obtained: ObtainedCre
  * `configure-aliyun` writes profiles that do. */
 export async function writeProfile(ctx: ClientContext, { role, credentials }: ObtainedCredentials, options: CredsOptions): Promise<void> {
   const name = options.profile ?? aliyunProfileName(role.id);
-  await updateAliyunConfig(ctx.paths.aliyunConfig, (config) =>
+  await updateAliyunConfig(ctx.paths, (config) =>
     upsertProfile(
       config,
       {

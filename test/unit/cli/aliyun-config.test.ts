@@ -1,6 +1,6 @@
 import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   FALLBACK_REGION,
   updateAliyunConfig,
@@ -62,13 +62,18 @@ test('upsertProfiles keeps their order after the existing ones', () => {
   expect(next.profiles!.map((p) => p.name)).toEqual(['personal', 'b', 'a']);
 });
 
+/** The files `updateAliyunConfig` works with: the config, and its lock in a client directory beside `.aliyun`. */
+function at(path: string) {
+  return { aliyunConfig: path, aliyunConfigLock: join(dirname(dirname(path)), '.config', 'rambridge', 'aliyun-config.lock') };
+}
+
 describe('updateAliyunConfig on disk', () => {
   test('atomic rewrite, mode 0600, tab-indented, no temp file left', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'rambridge-aliyun-')), '.aliyun');
     mkdirSync(dir);
     const path = join(dir, 'config.json');
     writeFileSync(path, JSON.stringify(existing), { mode: 0o644 });
-    await updateAliyunConfig(path, (c) => upsertProfile(c, { name: 'dev', mode: 'StsToken' }));
+    await updateAliyunConfig(at(path), (c) => upsertProfile(c, { name: 'dev', mode: 'StsToken' }));
     expect(statSync(path).mode & 0o777).toBe(0o600);
     const text = readFileSync(path, 'utf8');
     expect(text).toContain('\n\t"current": "personal"');
@@ -83,7 +88,7 @@ describe('updateAliyunConfig on disk', () => {
     mkdirSync(join(base, '.aliyun'));
     const link = join(base, '.aliyun', 'config.json');
     symlinkSync(real, link);
-    await updateAliyunConfig(link, (c) => upsertProfile(c, { name: 'dev', mode: 'StsToken' }));
+    await updateAliyunConfig(at(link), (c) => upsertProfile(c, { name: 'dev', mode: 'StsToken' }));
     expect(JSON.parse(readFileSync(real, 'utf8')).profiles).toHaveLength(2);
     expect(readdirSync(join(base, '.aliyun'))).toEqual(['config.json']);
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
@@ -91,11 +96,20 @@ describe('updateAliyunConfig on disk', () => {
 
   test('no file yet: created, with its directory', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'rambridge-aliyun-')), '.aliyun', 'config.json');
-    await updateAliyunConfig(path, (c) =>
+    await updateAliyunConfig(at(path), (c) =>
       upsertProfile(c, { name: 'dev', mode: 'External', process_command: 'rambridge creds dev --format process' }),
     );
     const written = JSON.parse(readFileSync(path, 'utf8')) as AliyunConfig;
     expect(written).toMatchObject({ profiles: [{ name: 'dev', mode: 'External' }] });
     expect(written.current).toBeUndefined();
+  });
+
+  test('several rambridge processes writing profiles at once: every profile is kept', async () => {
+    // A script writing one StsToken profile per role in parallel, or beside configure-aliyun.
+    const path = join(mkdtempSync(join(tmpdir(), 'rambridge-aliyun-')), '.aliyun', 'config.json');
+    const names = ['rb-dev', 'rb-ops', 'rb-audit', 'rb-billing'];
+    await Promise.all(names.map((name) => updateAliyunConfig(at(path), (c) => upsertProfile(c, { name, mode: 'StsToken' }))));
+    const written = JSON.parse(readFileSync(path, 'utf8')) as AliyunConfig;
+    expect(written.profiles!.map((p) => p.name).sort()).toEqual([...names].sort());
   });
 });
