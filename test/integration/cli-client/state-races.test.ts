@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { whoami } from '../../../src/cli/client/api.js';
 import { bridgeClient, createContext, type ClientContext } from '../../../src/cli/client/context.js';
@@ -51,16 +51,19 @@ function heldRefresh(inner: FetchLike) {
   return { fetch, held: held.promise, release: released.open, rotated: () => state.rotated };
 }
 
-/** Resolves when this context asks for the sessions lock (then it waits for whoever holds it). */
-function asksForSessionsLock(ctx: ClientContext): Promise<void> {
-  const asked = gate();
+/**
+ * Resolves when this context asks for the sessions lock while another holds it (its file exists):
+ * it then has to wait. Asking for a free lock does not count: that one goes ahead and finishes.
+ */
+function waitsForSessionsLock(ctx: ClientContext): Promise<void> {
+  const waits = gate();
   const sessions = ctx.sessions as SessionStore & { exclusively: SessionStore['exclusively'] };
   const exclusively = sessions.exclusively?.bind(sessions);
   sessions.exclusively = (task) => {
-    asked.open();
+    if (existsSync(ctx.paths.refreshLock)) waits.open();
     return exclusively(task);
   };
-  return asked.promise;
+  return waits.promise;
 }
 
 /**
@@ -139,7 +142,7 @@ test('a login that completes while another process refreshes is kept, and the us
     return response;
   });
   const login = deviceLogin(loginCtx, SERVER, quietLogin);
-  await finishedOrWaiting(login, asksForSessionsLock(loginCtx));
+  await finishedOrWaiting(login, waitsForSessionsLock(loginCtx));
   refresh.release();
   await Promise.all([creds, login]);
 
@@ -155,7 +158,7 @@ test('a login ends the session it replaces by its latest refresh token, even one
 
   const loginCtx = as(bridge.fetch);
   const login = deviceLogin(loginCtx, SERVER, quietLogin);
-  await finishedOrWaiting(login, asksForSessionsLock(loginCtx));
+  await finishedOrWaiting(login, waitsForSessionsLock(loginCtx));
   refresh.release();
   await Promise.all([creds, login]);
 
@@ -184,7 +187,7 @@ test('a logout of one server while another server’s session refreshes keeps th
 
   const refreshCtx = as(bridge.fetch);
   const creds = outcome(whoami(bridgeClient(refreshCtx, SERVER)));
-  await finishedOrWaiting(creds, asksForSessionsLock(refreshCtx));
+  await finishedOrWaiting(creds, waitsForSessionsLock(refreshCtx));
   writeMayGo.open();
   await Promise.all([logout, creds]);
 
@@ -204,7 +207,7 @@ test('a logout while a refresh is in flight revokes the rotated refresh token an
 
   const logoutCtx = as(bridge.fetch);
   const logout = logOut(logoutCtx, SERVER);
-  await finishedOrWaiting(logout, asksForSessionsLock(logoutCtx));
+  await finishedOrWaiting(logout, waitsForSessionsLock(logoutCtx));
   refresh.release();
   await Promise.all([creds, logout]);
 
@@ -221,7 +224,7 @@ test('an offline logout during a refresh: the refresh does not store the session
   const offline: FetchLike = () => Promise.reject(new TypeError('fetch failed'));
   const logoutCtx = as(offline);
   const logout = logOut(logoutCtx, SERVER);
-  await finishedOrWaiting(logout, asksForSessionsLock(logoutCtx));
+  await finishedOrWaiting(logout, waitsForSessionsLock(logoutCtx));
   refresh.release();
   await Promise.all([creds, logout]);
 
