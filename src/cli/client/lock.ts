@@ -3,7 +3,7 @@ import { link, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CliError } from './errors.js';
-import { ensurePrivateDir, fileError } from './secure-file.js';
+import { createFileExclusively, ensurePrivateDir, fileError } from './secure-file.js';
 import { t } from '../i18n/index.js';
 
 /** A claim to remove an abandoned lock lives milliseconds; one this old, its owner alive or not, is left over. */
@@ -38,7 +38,7 @@ export async function withFileLock<T>(path: string, task: () => Promise<T>, opti
   await ensurePrivateDir(dirname(path));
   for (;;) {
     try {
-      await createLock(path, mine);
+      await createFileExclusively(path, mine, { flush: false }); // EEXIST: another process holds it
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw fileError(path, err);
@@ -60,26 +60,6 @@ export async function withFileLock<T>(path: string, task: () => Promise<T>, opti
     // Only our own: had it been taken over as stale, the file there now is someone else's lock.
     if ((await readFile(path, 'utf8').catch(() => undefined)) === mine) await rm(path, { force: true });
   }
-}
-
-/**
- * Creates the lock file holding `owner`; fails with EEXIST if another process holds it. A lock
- * that could be created but not written (disk full) is removed: left empty, it would look like
- * one being written and hold up every other process.
- */
-async function createLock(path: string, owner: string): Promise<void> {
-  const handle = await open(path, 'wx', 0o600);
-  try {
-    await handle.writeFile(owner);
-  } catch (err) {
-    await handle.close().catch(() => undefined);
-    await rm(path, { force: true });
-    throw err;
-  }
-  await handle.close().catch(async (err: unknown) => {
-    await rm(path, { force: true });
-    throw err;
-  });
 }
 
 /**

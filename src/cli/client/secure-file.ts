@@ -63,20 +63,30 @@ async function writeFileAtomic(path: string, content: string, dirMode: number): 
  */
 async function writeTempBeside(target: string, content: string): Promise<string> {
   const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
-  const handle = await open(temp, 'wx', 0o600);
+  await createFileExclusively(temp, content, { flush: true });
+  return temp;
+}
+
+/**
+ * Creates `path` (0600, failing with EEXIST if it exists) holding `content`, flushed to disk when
+ * asked. A file that was created but could not be written or closed (disk full) is removed, never
+ * left half-written: a temp file may hold part of a token, an empty lock would hold up every
+ * other process.
+ */
+export async function createFileExclusively(path: string, content: string, options: { flush: boolean }): Promise<void> {
+  const handle = await open(path, 'wx', 0o600);
   try {
     await handle.writeFile(content);
-    await handle.sync();
+    if (options.flush) await handle.sync();
   } catch (err) {
     await handle.close().catch(() => undefined);
-    await rm(temp, { force: true });
+    await rm(path, { force: true });
     throw err;
   }
   await handle.close().catch(async (err: unknown) => {
-    await rm(temp, { force: true });
+    await rm(path, { force: true });
     throw err;
   });
-  return temp;
 }
 
 /** Room a rewrite needs beyond the file's current size: new tokens may be a little longer. */
