@@ -36,6 +36,8 @@ export const ERROR_STATUS = {
   ERR_IDP_ISSUER_MISMATCH: 502,
   ERR_AUTH_FLOW_MISSING: 400,
   ERR_AUTH_STATE_MISMATCH: 400,
+  /** An OIDC answer to an earlier sign-in of this browser (its `state`), whose flow a later one replaced (another tab). */
+  ERR_AUTH_OTHER_SIGN_IN: 409,
   ERR_AUTH_IDP_ERROR: 401,
   ERR_AUTH_TOKEN_INVALID: 401,
   ERR_AUTH_CLAIM_MISSING: 401,

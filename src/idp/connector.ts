@@ -44,6 +44,11 @@ interface ConnectorBase {
 /** An IdP that answers by redirecting the browser back (OIDC). */
 export interface RedirectConnector extends ConnectorBase {
   readonly type: 'oidc';
+  /**
+   * Whether the callback URL plainly answers a request other than the one in `secrets` (this
+   * browser's flow): its `state` differs — an earlier tab's sign-in, or an answer made up elsewhere.
+   */
+  answersAnotherRequest(callbackUrl: URL, secrets: FlowSecrets): boolean;
 }
 
 /** An IdP that posts its answer to the bridge as Service Provider (SAML). */

@@ -82,6 +82,10 @@ export class OidcConnector implements RedirectConnector {
     return { redirectTo: url.href, secrets };
   }
 
+  answersAnotherRequest(callbackUrl: URL, secrets: FlowSecrets): boolean {
+    return callbackUrl.searchParams.getAll('state').join() !== secrets.state;
+  }
+
   async finishLogin(answer: IdpAnswer, secrets: FlowSecrets): Promise<LoginResult> {
     if (answer.kind !== 'redirect') throw new BridgeError('ERR_BAD_REQUEST', { detail: { reason: 'OIDC answers arrive as redirects' } });
     // The exchange names the redirect URI the authorization request named (RFC 6749 §4.1.3):

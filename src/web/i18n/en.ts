@@ -267,6 +267,7 @@ export const en = {
   'err.ERR_SAML_TOO_LARGE': 'The sign-in response was too large.',
   'err.ERR_SAML': 'The sign-in response from your identity provider was refused.',
   'err.ERR_SAML_OTHER_SIGN_IN': 'This answer is for another sign-in than the one this browser started last.',
+  'err.ERR_AUTH_OTHER_SIGN_IN': 'This answer is for another sign-in than the one this browser started last.',
   'err.ERR_SAML_UNSOLICITED': 'Sign-ins started at your identity provider are not accepted here.',
   'err.ERR_SAML_ATTRIBUTE_MISSING': 'Your identity provider did not send the attribute "{attribute}" that rambridge needs.',
   'err.ERR_IDP_UNKNOWN': 'There is no such sign-in method.',

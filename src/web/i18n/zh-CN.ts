@@ -242,6 +242,7 @@ export const zhCN = {
   'err.ERR_SAML_TOO_LARGE': '登录响应过大。',
   'err.ERR_SAML': '来自身份提供方的登录响应被拒绝。',
   'err.ERR_SAML_OTHER_SIGN_IN': '此应答属于另一次登录，而不是这个浏览器最近发起的那次。',
+  'err.ERR_AUTH_OTHER_SIGN_IN': '此应答属于另一次登录，而不是这个浏览器最近发起的那次。',
   'err.ERR_SAML_UNSOLICITED': '此处不接受从身份提供方发起的登录。',
   'err.ERR_SAML_ATTRIBUTE_MISSING': '你的身份提供方没有发送 rambridge 所需的属性“{attribute}”。',
   'err.ERR_IDP_UNKNOWN': '没有这种登录方式。',

@@ -45,9 +45,19 @@ export function authRoutes(deps: WebDeps): Router {
 
   router.get('/oidc/:idp/callback', async function finishOidcLogin(ctx) {
     const connector = findConnector(connectors, ctx.params.idp!);
-    await refused.guard(rateLimitedAddress(ctx), () =>
-      completeLogin(ctx, deps, connector, { kind: 'redirect', url: new URL(ctx.originalUrl, config.server.publicUrl) }),
-    );
+    const url = new URL(ctx.originalUrl, config.server.publicUrl);
+    // An answer to another request than this browser's flow (its `state`): usually an earlier
+    // tab's sign-in, answered after a later one replaced the flow, or an answer made up elsewhere.
+    // Refused before the IdP is asked, so it costs nothing and is not counted, and the flow stays
+    // for the answer still coming (as the SAML ACS does).
+    const flow = flows.peek(ctx, connector.id);
+    if (flow && connector.type === 'oidc' && connector.answersAnotherRequest(url, flow.secrets)) {
+      throw new BridgeError('ERR_AUTH_OTHER_SIGN_IN', {
+        userMessage: 'This answer is for another sign-in than the one this browser started last.',
+        hint: 'If you began signing in in two tabs, finish in the one you opened last; otherwise start again from rambridge.',
+      });
+    }
+    await refused.guard(rateLimitedAddress(ctx), () => completeLogin(ctx, deps, connector, { kind: 'redirect', url }));
   });
 
   return router;

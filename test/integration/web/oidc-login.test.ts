@@ -22,6 +22,12 @@ const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
 const cookieNames = (res: { headers: Record<string, unknown> }) =>
   ((res.headers['set-cookie'] as string[] | undefined) ?? []).map((c) => c.split('=')[0]);
 
+/** The IdP's answer to an authorization request, brought back to the bridge by `browser`. */
+async function answerAt(browser: ReturnType<Awaited<ReturnType<typeof testBridge>>['agent']>, authorizeUrl: string) {
+  const callback = await followOp(authorizeUrl);
+  return browser.get(callback.pathname + callback.search);
+}
+
 describe('OIDC sign-in', () => {
   test('a normal sign-in lands on the role picker with a fresh session', async () => {
     const { agent } = await testBridge(op);
@@ -159,13 +165,28 @@ describe('OIDC sign-in', () => {
     expect(res.text).toContain('not be assigned to rambridge');
   });
 
-  test('a wrong state is refused and the flow is consumed', async () => {
+  test('an answer with another state is refused before the IdP is asked, and the flow stays for the right one', async () => {
     const { agent } = await testBridge(op);
     const browser = agent();
+    const grants = op.tokenGrants.length;
     op.next = { state: 'attacker-state' };
     const res = await loginThroughFakeOp(browser, op);
-    expect(res.status).toBe(400);
-    expect(res.text).toContain('ERR_AUTH_STATE_MISMATCH');
+    expect([res.status, res.text]).toEqual([409, expect.stringContaining('ERR_AUTH_OTHER_SIGN_IN')]);
+    expect(op.tokenGrants.length).toBe(grants);
+    // The browser's own sign-in, answered now, still goes through.
+    const start = await browser.get('/login').expect(302);
+    expect((await answerAt(browser, start.headers.location!)).status).toBe(302);
+  });
+
+  test('a sign-in started in two tabs: the earlier tab’s answer is refused, the later one signs in', async () => {
+    const { agent } = await testBridge(op);
+    const browser = agent();
+    const first = await browser.get('/login').expect(302); // tab 1
+    const second = await browser.get('/login').expect(302); // tab 2 replaces the flow
+    const earlier = await answerAt(browser, first.headers.location!);
+    expect([earlier.status, earlier.text]).toEqual([409, expect.stringContaining('ERR_AUTH_OTHER_SIGN_IN')]);
+    const later = await answerAt(browser, second.headers.location!);
+    expect([later.status, later.headers.location]).toEqual([302, '/roles']);
   });
 
   test('a replayed callback finds no flow: ERR_AUTH_FLOW_MISSING', async () => {
@@ -234,14 +255,15 @@ describe('OIDC sign-in', () => {
     expect(res.text).toContain('ERR_AUTH_GROUPS_OVERAGE');
   });
 
-  test('an error answer whose state is not this sign-in’s is refused as a wrong state, not shown as the IdP refusing', async () => {
+  test('an error answer whose state is not this sign-in’s is not shown as the IdP refusing, and ends nothing', async () => {
     const { agent } = await testBridge(op);
     for (const query of ['error=access_denied&state=forged', 'error=access_denied']) {
       const browser = agent();
-      await browser.get('/login').expect(302); // a sign-in in progress: its flow cookie is set
+      const start = await browser.get('/login').expect(302); // a sign-in in progress: its flow cookie is set
       const res = await browser.get(`/oidc/demo/callback?${query}`).set('Accept', 'text/html');
-      expect(res.text).toContain('ERR_AUTH_STATE_MISMATCH');
+      expect(res.text).toContain('ERR_AUTH_OTHER_SIGN_IN');
       expect(res.text).not.toContain('not be assigned to rambridge');
+      expect((await answerAt(browser, start.headers.location!)).status).toBe(302);
     }
   });
 
