@@ -91,8 +91,8 @@ export const DEFAULTS = {
     /** STS answer timeout, ms: AssumeRole answers in about 100 ms; a user is waiting on a page. */
     stsReadTimeoutMs: 10000,
     /**
-     * Attempts per STS call, the first included. Only throttling, 5xx and transport failures
-     * before an answer are retried: an AssumeRole has no side effect to repeat.
+     * Attempts per STS call, the first included. Only throttling and 5xx answers are retried
+     * (isRetryableStsError): after a transport failure STS may have acted on the call.
      */
     stsMaxAttempts: 3,
   },
