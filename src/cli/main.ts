@@ -1,14 +1,14 @@
 import { CommanderError, type Command } from 'commander';
-import { CliError, EXIT } from './client/errors.js';
+import { EXIT } from './client/errors.js';
 import { reportError } from './client/report.js';
 import { CLIENT_VERSION } from './client/version.js';
 import { registerCommands } from './commands/index.js';
-import { ERROR_PREFIX } from './error-format.js';
 import { addHelpExamples } from './help-examples.js';
 import { RambridgeCommand } from './help-format.js';
 import { helpText } from './i18n/help.js';
 import { portInUse } from './port-in-use.js';
 import { cliLanguage, useLanguage } from './i18n/index.js';
+import { usageError, wantsJson } from './usage-error.js';
 
 /** Entry point of the `rambridge` command (bin/rambridge.js). */
 export async function main(argv: string[]): Promise<void> {
@@ -17,12 +17,27 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await program.parseAsync(argv);
   } catch (err) {
-    // Client commands report their own errors; this is everything else (server commands, a port in
-    // use, a bad flag value found inside an action): the same one line and hint, no stack trace.
-    const known =
-      err instanceof CommanderError ? new CliError('ERR_CLI_USAGE', err.message.replace(/^error: /, '')) : (portInUse(err) ?? err);
-    process.exitCode = reportError(known, { json: false, stream: process.stderr, env: process.env });
+    // The help, shown for a command line that named no command: said already.
+    if (err instanceof CommanderError && err.code === 'commander.help') return void (process.exitCode = EXIT.USAGE);
+    // Client commands report their own errors; this is everything else (a usage error, server
+    // commands, a port in use, a bad flag value found inside an action): the same one line and
+    // hint, no stack trace, or one JSON object when the command line asks for JSON.
+    const known = err instanceof CommanderError ? usageError(err, typedCommand(program, argv)) : (portInUse(err) ?? err);
+    process.exitCode = reportError(known, { json: wantsJson(argv), stream: process.stderr, env: process.env });
   }
+}
+
+/** The subcommand named on the command line, if any (commander stopped before saying which). */
+function typedCommand(program: Command, argv: readonly string[]): string | undefined {
+  const names = new Set(program.commands.flatMap((c) => [c.name(), ...c.aliases()]));
+  const typed = argv.slice(2).find((arg) => names.has(arg));
+  return typed && program.commands.find((c) => c.name() === typed || c.aliases().includes(typed))?.name();
+}
+
+/** Help and version end the process there (exit 0); any other stop is a usage error for main() to report. */
+function exitOnHelp(err: CommanderError): never {
+  if (err.exitCode === 0) process.exit(EXIT.OK);
+  throw err;
 }
 
 /**
@@ -36,11 +51,11 @@ export function createProgram(): Command {
     .version(CLIENT_VERSION, '-V, --version', helpText('opt.version'))
     .helpOption('-h, --help', helpText('opt.help'))
     .helpCommand('help [command]', helpText('cmd.help'))
-    // Commander's own messages ("error: unknown option…") get the prefix every other error has.
-    .configureOutput({ outputError: (text, write) => write(`${ERROR_PREFIX}${text.replace(/^error: /, '')}`) })
-    .showHelpAfterError()
-    // A usage error exits 2 like the client commands' (commander's own 1 would look like a failure).
-    .exitOverride((err) => process.exit(err.exitCode === 0 ? EXIT.OK : EXIT.USAGE));
+    // Commander's own messages ("error: unknown option…") are not printed by commander: main()
+    // reports them in the CLI's language, with a hint, as text or JSON (usage-error.ts), exit 2.
+    // Every command registered below inherits both settings.
+    .configureOutput({ outputError: () => undefined })
+    .exitOverride(exitOnHelp);
   registerCommands(program);
   addHelpExamples(program);
   return program;

@@ -2,10 +2,8 @@ import type { Command } from 'commander';
 import { createContext, serverFor, type ClientContext } from './context.js';
 import { interactiveLogin } from './interactive-login.js';
 import { offerLogin } from './relogin.js';
-import { EXIT } from './errors.js';
 import { reportError } from './report.js';
 import { helpText } from '../i18n/help.js';
-import { t } from '../i18n/index.js';
 
 /** Options every client command has. */
 export interface CommonOptions {
@@ -14,17 +12,16 @@ export interface CommonOptions {
 }
 
 /**
- * Declares a client command: `--server` and `--json` on each; a usage error prints one line and a
- * hint rather than the whole help, and exits 2 (commander's own 1 would look like a failure).
+ * Declares a client command: `--server` and `--json` on each. A usage error prints one line and a
+ * hint (or one JSON object) and exits 2: the program's settings, which every command inherits
+ * (main.ts, usage-error.ts).
  */
 export function clientCommand(program: Command, name: string, description: string): Command {
   return program
     .command(name)
     .description(description)
     .option('--server <url>', helpText('opt.server'))
-    .option('--json', helpText('opt.jsonErrors'))
-    .showHelpAfterError(`hint: ${t('usageHint', { command: name })}`)
-    .exitOverride((err) => process.exit(err.exitCode === 0 ? EXIT.OK : EXIT.USAGE));
+    .option('--json', helpText('opt.jsonErrors'));
 }
 
 /** Runs a command's body with a fresh context; expected errors become one line and an exit code. */

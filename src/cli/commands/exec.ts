@@ -6,12 +6,10 @@ import { credentialEnvironment, REGION_NAMES } from '../client/credential-env.js
 import { credentialQuery, useCredentials } from '../client/credential-source.js';
 import { runChild } from '../client/run-child.js';
 import { helpText } from '../i18n/help.js';
-import { t } from '../i18n/index.js';
 
 export function registerExec(program: Command): void {
   withCredentialOptions(clientCommand(program, 'exec', helpText('exec.description')))
     .usage('[options] <role> -- <command> [args...]')
-    .showHelpAfterError(`hint: ${t('execUsageHint')}`)
     .argument('<role>', helpText('arg.role'))
     .argument('<command...>', helpText('exec.command'))
     .action((role: string, command: string[], options: CredentialOptions) =>

@@ -142,6 +142,16 @@ export const en = {
     'Add it SECOND in issuer.samlKeys (published, not signing yet) and roll out; upload the new metadata to the SAML provider of every RAM account; then move it FIRST and roll out again. See docs/operations.md, "Key rotation without downtime".',
   keysRotateOidc:
     'Add it SECOND in issuer.oidcKeys (published, not signing yet) and roll out; wait until STS has fetched the new JWKS (at least its max-age, 5 minutes; longer to be safe); then move it FIRST and roll out again. See docs/operations.md, "Key rotation without downtime".',
+  // Commander's usage errors (src/cli/usage-error.ts).
+  usageMissingArgument: 'missing required argument {name}',
+  usageOptionMissingValue: 'option {option} needs a value',
+  usageRequiredOption: 'required option {option} not given',
+  usageUnknownOption: 'unknown option {option}',
+  usageUnknownCommand: 'unknown command {command}',
+  usageTooManyArguments: 'too many arguments: expected {expected}, got {got}',
+  usageInvalidChoice: '{name}: "{value}" is not one of {choices}',
+  usageDidYouMean: '{message} (did you mean {suggestion}?)',
+  usageHintProgram: 'rambridge --help lists the commands',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -137,4 +137,13 @@ export const zhCN: Catalogue = {
     '先将它添加为 issuer.samlKeys 的第二个密钥（已发布，尚不用于签名）并在所有实例上生效；把新的元数据上传到每个 RAM 账号的 SAML 提供商；然后再把它移到第一位并再次生效。参见 docs/operations.md 中的“Key rotation without downtime”一节。',
   keysRotateOidc:
     '先将它添加为 issuer.oidcKeys 的第二个密钥（已发布，尚不用于签名）并在所有实例上生效；等待 STS 获取新的 JWKS（至少为其 max-age，即 5 分钟；为稳妥可等待更久）；然后再把它移到第一位并再次生效。参见 docs/operations.md 中的“Key rotation without downtime”一节。',
+  usageMissingArgument: '缺少必需的参数 {name}',
+  usageOptionMissingValue: '选项 {option} 缺少值',
+  usageRequiredOption: '缺少必需的选项 {option}',
+  usageUnknownOption: '未知选项 {option}',
+  usageUnknownCommand: '未知命令 {command}',
+  usageTooManyArguments: '参数过多：应为 {expected} 个，实际 {got} 个',
+  usageInvalidChoice: '{name} 的值“{value}”无效，可选值：{choices}',
+  usageDidYouMean: '{message}（你是否想输入 {suggestion}？）',
+  usageHintProgram: '运行 rambridge --help 查看所有命令',
 };

@@ -204,6 +204,40 @@ describe('rambridge keys generate', () => {
   });
 });
 
+test.each([
+  [['creds'], 'missing required argument role', '缺少必需的参数 role'],
+  [
+    ['creds', 'dev-admin', '--format', 'xml'],
+    '--format: "xml" is not one of summary, env, json, process, aliyun-profile',
+    '--format 的值“xml”无效，可选值：summary, env, json, process, aliyun-profile',
+  ],
+  [['creds', 'dev-admin', '-d'], 'option --duration needs a value', '选项 --duration 缺少值'],
+  [['nosuchcmd'], 'unknown command nosuchcmd', '未知命令 nosuchcmd'],
+  [['creds', 'dev-admin', '--jsno'], 'unknown option --jsno (did you mean --json?)', '未知选项 --jsno（你是否想输入 --json？）'],
+])('usage error %j: the sentence in the CLI’s language', async (args, english, chinese) => {
+  expect((await run(args, { LANG: 'C' })).stderr).toMatch(new RegExp(`^rambridge: error: ${escapeRegex(english)}\n`));
+  expect((await run(args, { LANG: 'zh_CN.UTF-8' })).stderr).toMatch(new RegExp(`^rambridge: error: ${escapeRegex(chinese)}\n`));
+});
+
+test('a usage error with --json is one JSON object with a stable code, like every other error', async () => {
+  const r = await run(['creds', 'dev-admin', '--json', '-d'], { LANG: 'C' });
+  expect(r.code).toBe(2);
+  expect(JSON.parse(r.stderr)).toEqual({
+    error: {
+      code: 'ERR_CLI_USAGE',
+      message: 'option --duration needs a value',
+      hint: 'rambridge creds --help shows the usage',
+      exitCode: 2,
+    },
+  });
+  // After `--`, --json belongs to the command exec runs.
+  expect((await run(['exec', '--bogus', '--', 'env', '--json'], { LANG: 'C' })).stderr).toMatch(
+    /^rambridge: error: unknown option --bogus\n/,
+  );
+});
+
+const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 describe('one error prefix for every command', () => {
   const home = mkdtempSync(join(tmpdir(), 'rambridge-errors-'));
   const cases: Array<[string, string[], number]> = [
@@ -247,10 +281,10 @@ test('LANG=zh_CN: --help in Chinese, commands, flags and examples as typed', asy
   expect(creds.stdout).not.toMatch(/Usage:|Options:|Arguments:|Examples:|display help|\(default:|choices:/);
 });
 
-test('LANG=zh_CN: the hint after a usage error in Chinese, its prefix and the command as typed', async () => {
+test('LANG=zh_CN: a usage error and its hint in Chinese, its prefix and the command as typed', async () => {
   const r = await run(['roles', '--bogus'], { LANG: 'zh_CN.UTF-8' });
   expect(r.code).toBe(2);
-  expect(r.stderr).toBe("rambridge: error: unknown option '--bogus'\nhint: rambridge roles --help 显示用法\n");
+  expect(r.stderr).toBe('rambridge: error: 未知选项 --bogus\nhint: rambridge roles --help 显示用法\n');
   const exec = await run(['exec', 'dev-admin'], { LANG: 'zh_CN.UTF-8' });
   expect(exec.stderr).toContain('\nhint: 在命令前加上 --，例如 rambridge exec dev-admin -- aliyun ecs DescribeRegions\n');
   const english = await run(['roles', '--bogus'], { LANG: 'C' });

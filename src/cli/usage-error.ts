@@ -1,0 +1,65 @@
+import type { CommanderError } from 'commander';
+import { CliError } from './client/errors.js';
+import { t } from './i18n/index.js';
+import type { MessageKey } from './i18n/en.js';
+
+/**
+ * Commander's usage errors in the CLI's language, as one CliError (`ERR_CLI_USAGE`, exit 2), so
+ * they are reported like every other error: one line and a hint, or one JSON object with `--json`.
+ * Commander's sentences are stable and carry what they name in quotes; each kind has its pattern
+ * here. A sentence no pattern reads (a newer commander, a message of our own argument parsers)
+ * is kept as it is.
+ */
+const PATTERNS: Partial<Record<string, { pattern: RegExp; key: MessageKey; names: string[] }>> = {
+  'commander.missingArgument': { pattern: /^missing required argument '(.+)'$/, key: 'usageMissingArgument', names: ['name'] },
+  'commander.optionMissingArgument': { pattern: /^option '(.+)' argument missing$/, key: 'usageOptionMissingValue', names: ['option'] },
+  'commander.missingMandatoryOptionValue': {
+    pattern: /^required option '(.+)' not specified$/,
+    key: 'usageRequiredOption',
+    names: ['option'],
+  },
+  'commander.unknownOption': { pattern: /^unknown option '(.+?)'$/, key: 'usageUnknownOption', names: ['option'] },
+  'commander.unknownCommand': { pattern: /^unknown command '(.+?)'$/, key: 'usageUnknownCommand', names: ['command'] },
+  'commander.excessArguments': {
+    pattern: /^too many arguments.*Expected (\d+) arguments? but got (\d+)\.$/,
+    key: 'usageTooManyArguments',
+    names: ['expected', 'got'],
+  },
+};
+
+const CHOICES =
+  /^(?:option '(.+)' argument|command-argument value) '(.*)' is invalid(?: for argument '(.+)')?\. Allowed choices are (.+)\.$/;
+
+/** The CliError for a usage error commander found in `argv`; `command` is the subcommand typed, if any. */
+export function usageError(err: CommanderError, command: string | undefined): CliError {
+  // "error: …", then possibly "\n(Did you mean --json?)".
+  const [sentence = '', suggestion] = err.message.replace(/^error: /, '').split('\n');
+  const message = translated(err.code, sentence) ?? sentence;
+  const hint = command === 'exec' ? t('execUsageHint') : command ? t('usageHint', { command }) : t('usageHintProgram');
+  const didYouMean = suggestion && /\(Did you mean (.+)\?\)/.exec(suggestion)?.[1];
+  return new CliError('ERR_CLI_USAGE', didYouMean ? t('usageDidYouMean', { message, suggestion: didYouMean }) : message, { hint });
+}
+
+function translated(code: string, sentence: string): string | undefined {
+  if (code === 'commander.invalidArgument') {
+    const choices = CHOICES.exec(sentence);
+    if (!choices) return undefined;
+    const [, option, value, argument, allowed] = choices;
+    return t('usageInvalidChoice', { name: option ? flagOf(option) : (argument ?? ''), value: value!, choices: allowed! });
+  }
+  const known = PATTERNS[code];
+  const match = known?.pattern.exec(sentence);
+  if (!known || !match) return undefined;
+  return t(known.key, Object.fromEntries(known.names.map((name, i) => [name, name === 'option' ? flagOf(match[i + 1]!) : match[i + 1]!])));
+}
+
+/** An option as typed (`--duration`) out of its declaration (`-d, --duration <time>`). */
+function flagOf(flags: string): string {
+  return /--[\w-]+/.exec(flags)?.[0] ?? flags.split(/[ ,]/)[0]!;
+}
+
+/** Whether the command line asks for JSON (`--json` before any `--`): commander has not parsed it when a usage error stops it. */
+export function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
+}
