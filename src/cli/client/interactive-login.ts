@@ -2,6 +2,7 @@ import { openBrowser, shouldOpenBrowser } from './browser.js';
 import type { ClientContext } from './context.js';
 import { deviceLogin, type LoginResult } from './device-login.js';
 import type { OutputStream } from './progress.js';
+import { t } from '../i18n/index.js';
 
 export interface LoginChoices {
   /** `--no-browser` not given. */
@@ -20,8 +21,9 @@ export function interactiveLogin(ctx: ClientContext, server: string, choices: Lo
   });
 }
 
-function noBrowserReason(env: NodeJS.ProcessEnv, browser: boolean): string {
-  if (!browser || env.RAMBRIDGE_NO_BROWSER) return 'as asked';
-  if (env.SSH_CONNECTION || env.SSH_TTY || env.SSH_CLIENT) return 'SSH session';
-  return 'no display';
+/** Why no browser is opened, in the CLI's language (`按你的要求`, `检测到 SSH 会话`, `未检测到图形界面`). */
+export function noBrowserReason(env: NodeJS.ProcessEnv, browser: boolean): string {
+  if (!browser || env.RAMBRIDGE_NO_BROWSER) return t('noBrowserAsked');
+  if (env.SSH_CONNECTION || env.SSH_TTY || env.SSH_CLIENT) return t('noBrowserSsh');
+  return t('noBrowserNoDisplay');
 }

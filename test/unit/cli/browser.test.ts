@@ -1,4 +1,6 @@
 import { browserCommand, shouldOpenBrowser } from '../../../src/cli/client/browser.js';
+import { noBrowserReason } from '../../../src/cli/client/interactive-login.js';
+import { t, useLanguage } from '../../../src/cli/i18n/index.js';
 
 test('opens a browser on a desktop', () => {
   expect(shouldOpenBrowser({ DISPLAY: ':0' }, 'linux', false)).toBe(true);
@@ -15,6 +17,20 @@ test.each([
   ['no display on Linux', {}, 'linux', false],
 ] as const)('never with %s', (_why, env, platform, flag) => {
   expect(shouldOpenBrowser(env, platform, flag)).toBe(false);
+});
+
+test('why no browser is opened is said in the CLI’s language', () => {
+  expect(noBrowserReason({}, false)).toBe('as asked');
+  useLanguage('zh-CN');
+  try {
+    expect(noBrowserReason({ DISPLAY: ':0' }, false)).toBe('按你的要求');
+    expect(noBrowserReason({ RAMBRIDGE_NO_BROWSER: '1' }, true)).toBe('按你的要求');
+    expect(noBrowserReason({ SSH_TTY: '/dev/pts/1' }, true)).toBe('检测到 SSH 会话');
+    expect(noBrowserReason({}, true)).toBe('未检测到图形界面');
+    expect(t('notOpeningBrowser', { reason: noBrowserReason({}, false) })).toBe('不打开浏览器（按你的要求），请在任意设备上打开链接。');
+  } finally {
+    useLanguage('en');
+  }
 });
 
 test('the URL is one argument, never read by a shell (no cmd on Windows)', () => {
