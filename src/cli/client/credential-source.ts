@@ -1,7 +1,7 @@
 import { issueCredentials, listRoles, type RoleInfo, type CredentialsResponse } from './api.js';
 import { bridgeClient, type ClientContext } from './context.js';
 import type { CacheKey } from './credential-cache.js';
-import { formatDuration, parseDuration } from './duration.js';
+import { formatDuration, formatSessionLength, parseDuration } from './duration.js';
 import { CliError, notLoggedIn } from './errors.js';
 import { withFileLock } from './lock.js';
 import { resolveRole } from './resolve-role.js';
@@ -63,9 +63,9 @@ export async function obtainCredentials(ctx: ClientContext, request: CredentialQ
   const role = await findRole(ctx, request.server, user, request.role);
   const durationSeconds = request.durationSeconds ?? defaultDuration(role);
   if (durationSeconds > role.maxSessionDuration) {
-    const duration = formatDuration(role.maxSessionDuration);
-    throw new CliError('ERR_CLI_DURATION_INVALID', t('durationRoleMax', { role: role.id, duration }), {
-      hint: t('durationRoleMaxHint', { duration }),
+    const max = role.maxSessionDuration;
+    throw new CliError('ERR_CLI_DURATION_INVALID', t('durationRoleMax', { role: role.id, duration: formatSessionLength(max) }), {
+      hint: t('durationRoleMaxHint', { duration: formatDuration(max) }),
     });
   }
   const key: CacheKey = { server: request.server, user, role: role.id, durationSeconds };

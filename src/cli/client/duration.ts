@@ -25,6 +25,14 @@ export function formatDuration(seconds: number): string {
   return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${s || seconds === 0 ? `${s}s` : ''}`;
 }
 
+/**
+ * A session length, for people, in the CLI's language (`1 h`, `1 小时 30 分钟`), as the web pages
+ * name it; `formatDuration` is for what to type after `--duration`.
+ */
+export function formatSessionLength(seconds: number): string {
+  return formatRemaining(seconds * 1000);
+}
+
 /** A time left, for people: `59 min`, `3 h 12 min`, `less than a minute`. */
 export function formatRemaining(ms: number): string {
   const minutes = Math.floor(ms / 60_000);

@@ -16,9 +16,13 @@ export function resolveRole(roles: readonly RoleInfo[], query: string): RoleInfo
 }
 
 function ambiguous(query: string, candidates: readonly RoleInfo[]): CliError {
-  const shown = candidates.slice(0, 8).map((r) => `${r.id} (${r.accountName})`);
+  const shown = candidates.slice(0, 8).map((r) => t('roleCandidate', { role: r.id, account: r.accountName }));
   const more = candidates.length > shown.length ? t('roleAmbiguousMore', { count: candidates.length - shown.length }) : '';
-  return new CliError('ERR_CLI_ROLE_AMBIGUOUS', t('roleAmbiguous', { query, count: candidates.length, shown: shown.join(', '), more }), {
-    hint: t('roleAmbiguousHint', { example: candidates[0]!.id }),
-  });
+  return new CliError(
+    'ERR_CLI_ROLE_AMBIGUOUS',
+    t('roleAmbiguous', { query, count: candidates.length, shown: shown.join(t('listSeparator')), more }),
+    {
+      hint: t('roleAmbiguousHint', { example: candidates[0]!.id }),
+    },
+  );
 }

@@ -1,5 +1,5 @@
 import { roleName, serverKeepsFavourites, type RoleInfo } from './api.js';
-import { formatDuration, formatRemaining } from './duration.js';
+import { formatRemaining, formatSessionLength } from './duration.js';
 import { fuzzyScore } from '../../wire/fuzzy.js';
 import type { ServerRoles } from './role-book.js';
 import { t } from '../i18n/index.js';
@@ -53,11 +53,11 @@ export function renderRoles(roles: readonly ListedRole[], now: number): string {
   for (const group of accounts.values()) {
     out.push(`${group[0]!.accountName}  ${group[0]!.accountId}`);
     for (const r of group) {
-      const notes = [t('roleUpTo', { duration: formatDuration(r.maxSessionDuration) })];
+      const notes = [t('roleUpTo', { duration: formatSessionLength(r.maxSessionDuration) })];
       if (r.elevated) notes.push(t('roleElevated'));
       if (r.lastUsedAt !== undefined) notes.push(t('roleUsedAgo', { ago: formatRemaining(now - r.lastUsedAt) }));
       out.push(
-        `  ${r.favourite ? '★' : ' '} ${r.id.padEnd(idWidth)}  ${r.description ?? roleName(r)}  (${notes.join(t('roleNoteSeparator'))})`,
+        `  ${r.favourite ? '★' : ' '} ${r.id.padEnd(idWidth)}  ${r.description ?? roleName(r)}  ${t('roleNotes', { notes: notes.join(t('roleNoteSeparator')) })}`,
       );
     }
     out.push('');

@@ -1,4 +1,5 @@
 import { obtainCredentials } from '../../../src/cli/client/credential-source.js';
+import { useLanguage } from '../../../src/cli/i18n/index.js';
 import { ROLES } from '../../unit/cli/fixtures.js';
 import { SERVER } from './fake-bridge.js';
 import { fakeSetup, loggedIn } from './setup.js';
@@ -27,9 +28,23 @@ test('the default duration is capped by the role; longer than the role allows is
   await expect(obtainCredentials(context(), { server: SERVER, role: 'prod-ops' })).resolves.toMatchObject({ durationSeconds: 3600 });
   await expect(obtainCredentials(context(), { server: SERVER, role: 'prod-ops', durationSeconds: 7200 })).rejects.toMatchObject({
     code: 'ERR_CLI_DURATION_INVALID',
-    message: 'prod-ops allows sessions of at most 1h.',
+    message: 'prod-ops allows sessions of at most 1 h.',
+    hint: 'Use --duration 1h or less.',
   });
   expect(bridge.count('POST /api/credentials')).toBe(1);
+});
+
+test('in zh-CN the role’s limit is a Chinese length, the hint what to type', async () => {
+  const { context } = await ready();
+  useLanguage('zh-CN');
+  try {
+    await expect(obtainCredentials(context(), { server: SERVER, role: 'prod-ops', durationSeconds: 7200 })).rejects.toMatchObject({
+      message: 'prod-ops 的会话最长为 1 小时。',
+      hint: '请使用 --duration 1h 或更短。',
+    });
+  } finally {
+    useLanguage('en');
+  }
 });
 
 test('a justification always asks the server (it audits each reason)', async () => {

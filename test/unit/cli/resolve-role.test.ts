@@ -1,5 +1,6 @@
 import { CliError } from '../../../src/cli/client/errors.js';
 import { resolveRole } from '../../../src/cli/client/resolve-role.js';
+import { useLanguage } from '../../../src/cli/i18n/index.js';
 import { ROLES, role } from './fixtures.js';
 
 function failure(query: string, roles = ROLES): CliError {
@@ -47,6 +48,15 @@ test('nothing matches: not allowed (exit 4), with a hint', () => {
   expect(err.exitCode).toBe(4);
   expect(err.message).toBe('None of your 4 roles matches "billing".');
   expect(err.hint).toContain('rambridge roles');
+});
+
+test('in zh-CN the candidates are listed with 、 and full-width brackets', () => {
+  useLanguage('zh-CN');
+  try {
+    expect(failure('readonly').message).toBe('“readonly”匹配 2 个角色：dev-readonly（Development）、prod-readonly（Production）。');
+  } finally {
+    useLanguage('en');
+  }
 });
 
 test('many candidates are cut to a readable list', () => {

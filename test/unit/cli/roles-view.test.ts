@@ -29,12 +29,12 @@ test('rendered grouped by account, with favourite and recent marks', () => {
   const out = renderRoles(listRoles(ROLES, { favourites: ['dev-admin'], recents: [{ role: 'prod-ops', usedAt: now - 5 * 60_000 }] }), now);
   expect(out.split('\n').slice(0, 8)).toEqual([
     'Development  1111222233334444',
-    '  ★ dev-admin      Full access to the development account.  (up to 4h)',
-    '    dev-readonly   Read-only access to ECS and OSS in development.  (up to 12h)',
+    '  ★ dev-admin      Full access to the development account.  (up to 4 h)',
+    '    dev-readonly   Read-only access to ECS and OSS in development.  (up to 12 h)',
     '',
     'Production  5555666677778888',
-    '    prod-ops       Operate ECS and OSS in production.  (up to 1h, elevated: needs --justification, used 5 min ago)',
-    '    prod-readonly  Read-only access to ECS and OSS in production.  (up to 12h)',
+    '    prod-ops       Operate ECS and OSS in production.  (up to 1 h, elevated: needs --justification, used 5 min ago)',
+    '    prod-readonly  Read-only access to ECS and OSS in production.  (up to 12 h)',
     '',
   ]);
 });
@@ -55,12 +55,12 @@ test("a server that keeps favourites decides them; last use is the later of the 
   ]);
 });
 
-test('in zh-CN the notes are Chinese too, the flag as typed', () => {
+test('in zh-CN the notes are Chinese too, lengths in Chinese, in full-width brackets, the flag as typed', () => {
   useLanguage('zh-CN');
   try {
     const out = renderRoles(listRoles(ROLES, { favourites: [], recents: [{ role: 'prod-ops', usedAt: now - 5 * 60_000 }] }), now);
     expect(out).toContain(
-      '    prod-ops       Operate ECS and OSS in production.  (最长 1h，提权角色：需要 --justification，5 分钟前使用过)',
+      '    prod-ops       Operate ECS and OSS in production.  （最长 1 小时，提权角色：需要 --justification，5 分钟前使用过）',
     );
     expect(out).not.toMatch(/up to|used .* ago/);
   } finally {
