@@ -186,6 +186,7 @@ export const en = {
   'roles.grantedBy': 'Granted by {reasons}',
   'roles.reason': '{grant} (group {group})',
   'roles.listSeparator': ', ',
+  'roles.qualified': '{name} ({detail})',
   'roles.session': 'Session',
   'roles.open': 'Open',
   'roles.consoleHome': 'Console home',

@@ -1,6 +1,6 @@
 import type { BridgeError } from '../../errors.js';
 import { en, type MessageKey } from './en.js';
-import { localiseDurationText } from './format.js';
+import { localiseDurationText, localiseListText } from './format.js';
 import { fill, LANGUAGES, type Language } from './index.js';
 
 /**
@@ -21,6 +21,9 @@ interface Pattern {
   regex: RegExp;
   names: string[];
 }
+
+/** The placeholders that hold an English list (`a, b (c)`), rewritten with the language's separator and brackets. */
+const LIST_PARAMS = new Set(['services', 'roles']);
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -66,7 +69,12 @@ export function translateSentence(language: Language, kind: 'message' | 'hint', 
   if (language === 'en') return text;
   const found = findSentence(kind, text);
   if (!found) return text;
-  const params = Object.fromEntries(Object.entries(found.params).map(([name, value]) => [name, localiseDurationText(language, value)]));
+  const params = Object.fromEntries(
+    Object.entries(found.params).map(([name, value]) => [
+      name,
+      LIST_PARAMS.has(name) ? localiseListText(language, value) : localiseDurationText(language, value),
+    ]),
+  );
   return fill(LANGUAGES[language][found.key], params);
 }
 

@@ -35,3 +35,19 @@ export function localiseDurationText(language: Language, text: string): string {
   if (!match || (match[1] === undefined && match[2] === undefined)) return text;
   return formatDurationIn(language, Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60);
 }
+
+/**
+ * An English list inside an English error sentence (`ecs (cn-hangzhou), ram`, as
+ * console/destinations.ts and routes/launch.ts join it) written the language's way: its separator,
+ * its brackets (`ecs（cn-hangzhou）、ram`).
+ */
+export function localiseListText(language: Language, text: string): string {
+  const t = translator(language);
+  return text
+    .split(', ')
+    .map((item) => {
+      const qualified = /^(.+?) \((.+)\)$/.exec(item);
+      return qualified ? t('roles.qualified', { name: qualified[1]!, detail: qualified[2]! }) : item;
+    })
+    .join(t('roles.listSeparator'));
+}

@@ -163,6 +163,7 @@ export const zhCN = {
   'roles.grantedBy': '授权来源：{reasons}',
   'roles.reason': '{grant}（组 {group}）',
   'roles.listSeparator': '、',
+  'roles.qualified': '{name}（{detail}）',
   'roles.session': '会话时长',
   'roles.open': '打开',
   'roles.consoleHome': '控制台首页',

@@ -122,6 +122,17 @@ describe('error texts in zh-CN', () => {
     });
   });
 
+  test('lists are joined with 、 and qualified in full-width brackets', () => {
+    const unknown = new BridgeError('ERR_CONSOLE_SERVICE_UNKNOWN', {
+      userMessage: 'rambridge has no console page for "ecs" in xx-nowhere.',
+      hint: 'Known services: ecs (cn-hangzhou), oss (cn-hangzhou), ram, actiontrail (cn-hangzhou).',
+    });
+    expect(errorText(unknown, 'zh-CN').hint).toBe('可用的服务：ecs（cn-hangzhou）、oss（cn-hangzhou）、ram、actiontrail（cn-hangzhou）。');
+    expect(errorText(unknown, 'en').hint).toBe('Known services: ecs (cn-hangzhou), oss (cn-hangzhou), ram, actiontrail (cn-hangzhou).');
+    const several = new BridgeError('ERR_BAD_REQUEST', { userMessage: '"prod" names several of your roles: prod-ops, prod-readonly.' });
+    expect(errorText(several, 'zh-CN').message).toBe('“prod”对应你的多个角色：prod-ops、prod-readonly。');
+  });
+
   test('the most specific entry wins over one with a placeholder', () => {
     const generic = new BridgeError('ERR_AUTH_NOT_REAUTHENTICATED', {
       userMessage: 'Your identity provider signed you in without asking for your credentials again, as rambridge requires here.',
