@@ -1,6 +1,15 @@
 import { Eta } from 'eta';
 import { fileURLToPath } from 'node:url';
-import { LANGUAGE_NAMES, LANGUAGES, translator, type Language, type MessageKey, type Params, type Translate } from './i18n/index.js';
+import {
+  LANGUAGE_NAMES,
+  LANGUAGES,
+  SENTENCE_GAP,
+  translator,
+  type Language,
+  type MessageKey,
+  type Params,
+  type Translate,
+} from './i18n/index.js';
 import type { PageData, PageName } from './pages.js';
 
 /**
@@ -29,6 +38,8 @@ export interface PageHelpers {
   /** The other languages, for the switcher. */
   languages: { lang: Language; name: string; current: boolean }[];
   t: Translate;
+  /** Between two sentences side by side (`SENTENCE_GAP`): templates trim their own line breaks there (`_%>`). */
+  gap: string;
   /** A sentence as HTML: its text escaped, each value escaped unless it is a `tag(…)`. */
   th: (key: MessageKey, params?: Readonly<Record<string, string | number | SafeHtml>>) => string;
   /** `<name attrs>text</name>` with text and attribute values escaped, for a value inside a sentence. */
@@ -51,6 +62,7 @@ export function pageHelpers({ lang, returnTo }: PageLocale): PageHelpers {
     returnTo,
     languages: (Object.keys(LANGUAGES) as Language[]).map((l) => ({ lang: l, name: LANGUAGE_NAMES[l], current: l === lang })),
     t,
+    gap: SENTENCE_GAP[lang],
     th: (key, params = {}) => {
       const html: Params = Object.fromEntries(
         Object.entries(params).map(([name, value]) => [name, value instanceof SafeHtml ? value.html : escapeHtml(String(value))]),

@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import { CliError } from './errors.js';
 import { printable } from './printable.js';
 import type { OutputStream } from './progress.js';
-import { t } from '../i18n/index.js';
+import { sentences, t } from '../i18n/index.js';
 
 /** Where a question is asked and answered: stdin and stderr (stdout may be piped to a tool). */
 export interface Terminal {
@@ -50,7 +50,7 @@ export async function offerLogin(
 ): Promise<boolean> {
   if (!loginFixes(err) || !canAsk(options.term, options.json, options.env)) return false;
   // The message may be the server's words; a terminal must show them, not act on them.
-  if (!(await askYesNo(printable(`${err.message} ${t('logInAgain')}`), options.term))) return false;
+  if (!(await askYesNo(printable(sentences(err.message, t('logInAgain'))), options.term))) return false;
   await options.login();
   return true;
 }

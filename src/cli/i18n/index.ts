@@ -16,6 +16,9 @@ export function cliLanguage(env: NodeJS.ProcessEnv): Language {
 
 let current: Language = 'en';
 
+/** What goes between two sentences on one line: a space in English, nothing after a Chinese 。. */
+const SENTENCE_GAP: Readonly<Record<Language, string>> = { en: ' ', 'zh-CN': '' };
+
 /** Chosen once at start-up (main); English until then, so tests and imports are deterministic. */
 export function useLanguage(language: Language): void {
   current = language;
@@ -24,6 +27,11 @@ export function useLanguage(language: Language): void {
 /** The language chosen at start-up, e.g. for the server's error texts (`Accept-Language`). */
 export function currentLanguage(): Language {
   return current;
+}
+
+/** Two sentences on one line, joined the current language's way (`Ended. Log in again?`, `已结束。重新登录？`). */
+export function sentences(first: string, second: string): string {
+  return `${first}${SENTENCE_GAP[current]}${second}`;
 }
 
 /** A sentence of the current language, `{name}` placeholders filled in. */

@@ -21,7 +21,7 @@ export const zhCN: Catalogue = {
   noBrowserAsked: '按你的要求',
   noBrowserSsh: '检测到 SSH 会话',
   noBrowserNoDisplay: '未检测到图形界面',
-  waitingForApproval: '等待批准（代码将在 {remaining} 后过期）…',
+  waitingForApproval: '等待批准（代码将在 {remaining}后过期）…',
   signedIn: '已以 {who} 身份登录 {server}（通过 {idp}）{until}。',
   signedInFor: '，有效期 {remaining}',
   nextRoles: '下一步：rambridge roles',

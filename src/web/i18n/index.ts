@@ -11,6 +11,12 @@ export const DEFAULT_LANGUAGE: Language = 'en';
 /** Each language's name in itself, for the switcher: the same in every catalogue, so not in one. */
 export const LANGUAGE_NAMES: Readonly<Record<Language, string>> = { en: 'English', 'zh-CN': '中文' };
 
+/**
+ * What goes between two sentences side by side on a page: a space in English, nothing after a
+ * Chinese full stop (。). Like the names above, a property of the language, not a sentence.
+ */
+export const SENTENCE_GAP: Readonly<Record<Language, string>> = { en: ' ', 'zh-CN': '' };
+
 export function isLanguage(value: unknown): value is Language {
   return typeof value === 'string' && Object.hasOwn(LANGUAGES, value);
 }

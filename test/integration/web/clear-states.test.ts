@@ -238,7 +238,7 @@ describe('the no-roles page', () => {
     op.user = { ...MALLORY, groups: ['marketing'] };
     await loginThroughFakeOp(browser, op);
     const page = await browser.get('/roles').expect(403);
-    expect(page.text).toContain('请联系<strong>IT 服务台</strong>，将你加入授予所需角色的组。');
+    expect(page.text).toContain('请联系 <strong>IT 服务台</strong>，将你加入授予所需角色的组。');
     expect(page.text).toContain('管理员须知');
   });
 });

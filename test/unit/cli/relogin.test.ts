@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { CliError } from '../../../src/cli/client/errors.js';
 import { offerLogin, type Terminal } from '../../../src/cli/client/relogin.js';
+import { useLanguage } from '../../../src/cli/i18n/index.js';
 
 const ended = new CliError('ERR_CLI_SESSION_ENDED', 'Your rambridge session has ended.', { hint: 'Run: rambridge login' });
 
@@ -23,6 +24,17 @@ test.each([['\n'], ['y\n'], ['Yes\n']])('on a terminal an ended session asks "Lo
   const term = terminal(typed);
   await expect(offer(ended, term)).resolves.toEqual({ loggedIn: true, logins: 1 });
   expect(term.shown()).toBe('Your rambridge session has ended. Log in again? [Y/n] ');
+});
+
+test('in zh-CN the question follows the 。 with no space', async () => {
+  useLanguage('zh-CN');
+  try {
+    const term = terminal('y\n');
+    await offer(new CliError('ERR_CLI_SESSION_ENDED', '你的 rambridge 会话已结束。'), term);
+    expect(term.shown()).toBe('你的 rambridge 会话已结束。重新登录？[Y/n] ');
+  } finally {
+    useLanguage('en');
+  }
 });
 
 test.each([['n\n'], ['no\n'], [undefined]])('%j: no login; the error is reported as before (exit 3)', async (typed) => {

@@ -111,7 +111,7 @@ describe('error texts in zh-CN', () => {
     const unreachable = new BridgeError('ERR_IDP_UNREACHABLE', { userMessage: 'Backup SSO could not be reached.' });
     expect(errorText(unreachable, 'zh-CN').message).toBe('无法连接 Backup SSO。');
     const duration = new BridgeError('ERR_DURATION_INVALID', { userMessage: 'Choose a session length between 15 min and 1 h 30 min.' });
-    expect(errorText(duration, 'zh-CN').message).toBe('请选择 15 分钟 到 1 小时 30 分钟 之间的会话时长。');
+    expect(errorText(duration, 'zh-CN').message).toBe('请选择 15 分钟到 1 小时 30 分钟之间的会话时长。');
     const sts = new BridgeError('ERR_STS_THROTTLED', {
       userMessage: 'Alibaba Cloud is limiting credential requests right now. Please try again shortly.',
       hint: 'Alibaba Cloud STS answered Throttling.User (RequestId R-1).',

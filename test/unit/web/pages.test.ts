@@ -29,4 +29,15 @@ describe('views', () => {
     expect(html).toContain('ABCD-EFGH');
     expect(typeof mistakes).toBe('function');
   });
+
+  test('two sentences side by side: a space between them in English, none after a Chinese 。', () => {
+    const signedOut = (lang: PageLocale['lang']) =>
+      createViews().render(
+        'signed-out',
+        { title: 't', idpLogout: { url: 'https://idp.example/logout', name: 'Demo IdP' } },
+        { lang, returnTo: '/' },
+      );
+    expect(signedOut('en')).toContain('ask for your password. <a class="button"');
+    expect(signedOut('zh-CN')).toContain('不会要求输入密码。<a class="button"');
+  });
 });
