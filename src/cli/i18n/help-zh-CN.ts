@@ -27,8 +27,8 @@ export const helpZhCN: HelpCatalogue = {
   'opt.json': '机器可读的输出',
   'opt.duration': '会话时长：900、15m、1h、1h30m、12h（默认：你上次为该角色选择的时长，否则为 1h；角色上限更低时取上限）',
   'opt.justification': '需要高权限角色的理由（服务器会记录；总是获取新凭证）',
-  'arg.role': '角色 id、别名或唯一的模糊匹配',
-  'arg.roleLong': '角色 id、别名（RAM 角色名、不含账号的名称）或唯一的模糊匹配',
+  'arg.role': '角色 ID、别名或唯一的模糊匹配',
+  'arg.roleLong': '角色 ID、别名（RAM 角色名、不含账号的名称）或唯一的模糊匹配',
   'opt.logLevel': '日志级别',
 
   'serve.description': '按配置文件运行桥接服务',
@@ -116,7 +116,7 @@ export const helpZhCN: HelpCatalogue = {
 
   'completion.description': '打印 bash、zsh 或 fish 的命令补全脚本（命令、选项、你的角色名）和提示符函数',
   'completion.shell': 'shell 类型',
-  'completion.listRoles': '打印默认服务器缓存的角色 id',
+  'completion.listRoles': '打印默认服务器缓存的角色 ID',
 
   'ex.program.login': '每次会话登录一次',
   'ex.program.roles': '你的角色',

@@ -9,7 +9,7 @@ export type Language = keyof typeof LANGUAGES;
 export const DEFAULT_LANGUAGE: Language = 'en';
 
 /** Each language's name in itself, for the switcher: the same in every catalogue, so not in one. */
-export const LANGUAGE_NAMES: Readonly<Record<Language, string>> = { en: 'English', 'zh-CN': '中文' };
+export const LANGUAGE_NAMES: Readonly<Record<Language, string>> = { en: 'English', 'zh-CN': '简体中文' };
 
 /**
  * What goes between two sentences side by side on a page: a space in English, nothing after a

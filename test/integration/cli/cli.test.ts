@@ -273,7 +273,7 @@ test('LANG=zh_CN: --help in Chinese, commands, flags and examples as typed', asy
   const creds = await run(['creds', '--help'], { LANG: 'zh_CN.UTF-8' });
   expect(creds.code).toBe(0);
   expect(creds.stdout).toMatch(/^用法：rambridge creds \[options\] <role>\n\n获取角色的临时凭证/);
-  expect(creds.stdout).toMatch(/\n参数：\n {2}role +角色 id、别名/);
+  expect(creds.stdout).toMatch(/\n参数：\n {2}role +角色 ID、别名/);
   expect(creds.stdout).toMatch(/\n {2}-F, --format <format> +输出格式：summary/);
   expect(creds.stdout).toContain('（可选值："summary"，"env"，"json"，');
   expect(creds.stdout).toMatch(/\n {2}-h, --help +显示命令帮助\n/);
@@ -284,7 +284,7 @@ test('LANG=zh_CN: --help in Chinese, commands, flags and examples as typed', asy
 test('LANG=zh_CN: a usage error and its hint in Chinese, its prefix and the command as typed', async () => {
   const r = await run(['roles', '--bogus'], { LANG: 'zh_CN.UTF-8' });
   expect(r.code).toBe(2);
-  expect(r.stderr).toBe('rambridge: error: 未知选项 --bogus\nhint: rambridge roles --help 显示用法\n');
+  expect(r.stderr).toBe('rambridge: error: 未知选项 --bogus\nhint: 运行 rambridge roles --help 查看用法。\n');
   const exec = await run(['exec', 'dev-admin'], { LANG: 'zh_CN.UTF-8' });
   expect(exec.stderr).toContain('\nhint: 在命令前加上 --，例如 rambridge exec dev-admin -- aliyun ecs DescribeRegions\n');
   const english = await run(['roles', '--bogus'], { LANG: 'C' });

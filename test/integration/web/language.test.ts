@@ -79,7 +79,7 @@ describe('language of the pages', () => {
     const { browser } = await signedIn('en');
     const english = await browser.get('/roles').expect(200);
     expect(english.text).toContain('<input type="hidden" name="return_to" value="/roles">');
-    expect(english.text).toContain('data-testid="lang-zh-CN">中文</button>');
+    expect(english.text).toContain('data-testid="lang-zh-CN">简体中文</button>');
 
     const switched = await browser.post('/lang').type('form').send({ lang: 'zh-CN', return_to: '/roles' }).expect(303);
     expect(switched.headers.location).toBe('/roles');
@@ -149,7 +149,7 @@ describe('language of the pages', () => {
     const { browser } = await signedIn('zh-CN');
     const denied = await browser.get('/roles/not-a-role').set('Accept', 'text/html').expect(403);
     expect(denied.text).toContain('<html lang="zh-CN">');
-    expect(h1(denied.text)).toBe('不允许');
+    expect(h1(denied.text)).toBe('无权访问');
     expect(denied.text).toContain('<p data-testid="error-message">你没有这个角色。</p>');
     expect(denied.text).toContain('请从角色页面中选择一个角色，或向管理员申请访问权限。');
     expect(denied.text).toContain('data-testid="error-code">ERR_ROLE_NOT_GRANTED</code>');

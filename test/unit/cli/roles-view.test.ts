@@ -60,7 +60,7 @@ test('in zh-CN the notes are Chinese too, lengths in Chinese, in full-width brac
   try {
     const out = renderRoles(listRoles(ROLES, { favourites: [], recents: [{ role: 'prod-ops', usedAt: now - 5 * 60_000 }] }), now);
     expect(out).toContain(
-      '    prod-ops       Operate ECS and OSS in production.  （最长 1 小时，提权角色：需要 --justification，5 分钟前使用过）',
+      '    prod-ops       Operate ECS and OSS in production.  （最长 1 小时，高权限角色：需要 --justification，5 分钟前使用过）',
     );
     expect(out).not.toMatch(/up to|used .* ago/);
   } finally {

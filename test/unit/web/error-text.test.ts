@@ -137,7 +137,7 @@ describe('error texts in zh-CN', () => {
     const generic = new BridgeError('ERR_AUTH_NOT_REAUTHENTICATED', {
       userMessage: 'Your identity provider signed you in without asking for your credentials again, as rambridge requires here.',
     });
-    expect(errorText(generic, 'zh-CN').message).toMatch(/^你的身份提供方/);
+    expect(errorText(generic, 'zh-CN').message).toMatch(/^你的身份提供商/);
   });
 
   test('English stays word for word what the code says', () => {
