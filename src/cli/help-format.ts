@@ -19,6 +19,7 @@ const TITLES: Record<string, HelpKey> = {
 const WIDE = '\\u1100-\\u115f\\u2e80-\\ua4cf\\uac00-\\ud7a3\\uf900-\\ufaff\\ufe30-\\ufe4f\\uff00-\\uff60\\uffe0-\\uffe6';
 const OPEN = '（“‘「『《〈【';
 const CLOSE = '，。、；：！？）”’」』》〉】';
+const WIDE_CHAR = new RegExp(`[${WIDE}]`, 'u');
 const CHUNK = new RegExp(`\\s*[${OPEN}]*(?:[^\\s${WIDE}]+|[${WIDE}])[${CLOSE}]*`, 'gu');
 
 /**
@@ -75,18 +76,42 @@ export class LocalizedHelp extends Help {
   private wrapLine(line: string, width: number): string {
     const chunks = line.match(CHUNK);
     if (!chunks) return '';
+    // How far back a line may end early, at a better point than between two CJK characters
+    // (which may be the middle of a word: 模|糊): a third of the width.
+    const reach = Math.floor(width / 3);
     const lines: string[] = [];
-    let current = chunks.shift()!;
+    let current = [chunks.shift()!];
     for (const chunk of chunks) {
-      if (this.displayWidth(current) + this.displayWidth(chunk) <= width) {
-        current += chunk;
-      } else {
-        lines.push(current);
-        current = chunk.trimStart();
+      if (this.displayWidth(current.join('') + chunk) <= width) {
+        current.push(chunk);
+        continue;
       }
+      let at = current.length;
+      if (!betterBreak(current[at - 1]!, chunk)) {
+        for (let i = current.length - 1; i > 0 && this.displayWidth(current.slice(i).join('')) <= reach; i--) {
+          if (betterBreak(current[i - 1]!, current[i]!)) {
+            at = i;
+            break;
+          }
+        }
+      }
+      lines.push(current.slice(0, at).join(''));
+      current = [...current.slice(at), chunk];
+      current[0] = current[0]!.trimStart();
     }
-    return [...lines, current].join('\n');
+    return [...lines, current.join('')].join('\n');
   }
+}
+
+/**
+ * Whether a line may end between `before` and `after` at a point no word spans: at a space, after
+ * closing punctuation (，。）), before opening punctuation (（“), or where CJK meets Latin text.
+ * Between two CJK characters it may be the middle of a word.
+ */
+function betterBreak(before: string, after: string): boolean {
+  const last = [...before].at(-1) ?? '';
+  const first = after[0] ?? '';
+  return /^\s/.test(after) || CLOSE.includes(last) || OPEN.includes(first) || !WIDE_CHAR.test(last) || !WIDE_CHAR.test(first);
 }
 
 /**

@@ -51,6 +51,8 @@ test.each(zh.filter(([path]) => path !== '(rambridge)'))(
     for (const line of helpOf(command).split('\n')) {
       expect([line, displayWidth(line) <= 80]).toEqual([line, true]);
       expect(line).not.toMatch(/^\s+[，。、；：）]/);
+      // Words the report found split: 模|糊, 登|录, 服务|器, （默|认.
+      expect(line).not.toMatch(/(唯一的模|上次登|登录的服务|（默)$/);
     }
   },
 );
@@ -76,6 +78,21 @@ test('English help after a Chinese one: the language is read when the tree is bu
 
 describe('LocalizedHelp', () => {
   const help = new LocalizedHelp();
+
+  test('breaks after punctuation within reach rather than between two CJK characters', () => {
+    const help = new LocalizedHelp();
+    // Greedy, the first lines would end in the middle of 服务器 and of 默认.
+    expect(help.boxWrap('rambridge 服务器（默认：RAMBRIDGE_SERVER，否则为上次登录的服务器）', 62)).toBe(
+      'rambridge 服务器（默认：RAMBRIDGE_SERVER，\n否则为上次登录的服务器）',
+    );
+    expect(help.boxWrap('一个 IdP 组，按原样读取（可重复；用于名称含逗号的组）（默认：[]）', 58)).toBe(
+      '一个 IdP 组，按原样读取（可重复；用于名称含逗号的组）\n（默认：[]）',
+    );
+    // No better point within a third of the width: between characters, as before.
+    expect(help.boxWrap('一二三四五六七八九十一二三四五六七八九十一二三四五', 40)).toBe(
+      '一二三四五六七八九十一二三四五六七八九十\n一二三四五',
+    );
+  });
 
   test('counts a Chinese character as two columns, colours as none', () => {
     expect(help.displayWidth('角色 id')).toBe(7);
