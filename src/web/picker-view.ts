@@ -132,16 +132,23 @@ function withLastDuration(options: DurationOption[], last: number | undefined, l
   return all.map((o) => ({ ...o, selected: o.seconds === last }));
 }
 
-/** `5 minutes ago`, `yesterday`, `3 天前`: the platform's own wording for the language (Intl). */
+/**
+ * `5 minutes ago`, `yesterday`, `3 天前`: the platform's own wording for the language (Intl), with
+ * the space between a number and Chinese that the catalogue and the CLI write (`1 分钟前`, not `1分钟前`).
+ */
 export function timeAgo(lang: Language, elapsedMs: number): string {
   const seconds = Math.max(0, Math.round(elapsedMs / 1000));
   if (seconds < 60) return translator(lang)('time.underMinuteAgo');
   const format = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
+  const ago = (value: number, unit: Intl.RelativeTimeFormatUnit) => {
+    const text = format.format(-value, unit);
+    return lang === 'zh-CN' ? text.replace(/(\d)(?=[\u4e00-\u9fff])/gu, '$1 ') : text;
+  };
   const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return format.format(-minutes, 'minute');
+  if (minutes < 60) return ago(minutes, 'minute');
   const hours = Math.floor(minutes / 60);
-  if (hours < 24) return format.format(-hours, 'hour');
+  if (hours < 24) return ago(hours, 'hour');
   const days = Math.floor(hours / 24);
-  if (days < 60) return format.format(-days, 'day');
-  return format.format(-Math.floor(days / 30), 'month');
+  if (days < 60) return ago(days, 'day');
+  return ago(Math.floor(days / 30), 'month');
 }

@@ -26,6 +26,16 @@ export function formatDuration(seconds: number): string {
 }
 
 /**
+ * A moment in this machine's time zone, the one way the CLI writes it in every language
+ * (`2026-12-03 10:12`): the offline note, `whoami`'s session end, the credentials' expiry.
+ */
+export function formatLocalTime(at: number): string {
+  const d = new Date(at);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
+}
+
+/**
  * A session length, for people, in the CLI's language (`1 h`, `1 小时 30 分钟`), as the web pages
  * name it; `formatDuration` is for what to type after `--duration`.
  */

@@ -1,7 +1,7 @@
 import { isoSeconds } from '../../iso-time.js';
 import { shellQuote } from '../../shell-quote.js';
 import type { RoleInfo, CredentialsResponse } from './api.js';
-import { formatRemaining } from './duration.js';
+import { formatLocalTime, formatRemaining } from './duration.js';
 import { t } from '../i18n/index.js';
 
 /** What `creds --format` can print. `summary` is the TTY default: it never shows a secret. */
@@ -57,7 +57,7 @@ export function formatSummary({ role, credentials, fromCache, now }: SummaryInpu
   const width = Math.max(...uses.map(([command]) => command.length));
   return [
     t('summaryTitle', { role: role.id, arn: role.arn, account: role.accountName }),
-    `  ${t('summaryValid', { time: new Date(expires).toLocaleString(), remaining: formatRemaining(expires - now) })}${fromCache ? t('summaryFromCache') : ''}`,
+    `  ${t('summaryValid', { time: formatLocalTime(expires), remaining: formatRemaining(expires - now) })}${fromCache ? t('summaryFromCache') : ''}`,
     '',
     t('summaryHowTo'),
     ...uses.map(([command, what]) => `  ${command.padEnd(width)}   ${what}`),

@@ -1,6 +1,7 @@
 import { whoami, type RoleInfo, type WhoAmI } from './api.js';
 import { bridgeClient, type ClientContext } from './context.js';
 import { fetchCatalogue } from './credential-source.js';
+import { formatLocalTime } from './duration.js';
 import { CliError, notLoggedIn } from './errors.js';
 import { userKey } from './sessions.js';
 import { t } from '../i18n/index.js';
@@ -51,11 +52,7 @@ export async function whoamiOrCached(ctx: ClientContext, server: string): Promis
 
 /** What a cached answer says about itself, on stderr: "(offline: from cache, 2026-12-03 10:12)". */
 export function offlineNote(cachedAt: number): string {
-  const d = new Date(cachedAt);
-  const two = (n: number) => String(n).padStart(2, '0');
-  return t('offlineNote', {
-    time: `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`,
-  });
+  return t('offlineNote', { time: formatLocalTime(cachedAt) });
 }
 
 /** With `--json`: `offline: true` and when the answer was fetched, so scripts can tell. */

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { clientCommand, runClient, type CommonOptions } from '../client/command.js';
 import { serverFor } from '../client/context.js';
-import { formatRemaining } from '../client/duration.js';
+import { formatLocalTime, formatRemaining } from '../client/duration.js';
 import { offlineJson, offlineNote, whoamiOrCached } from '../client/offline.js';
 import { t } from '../i18n/index.js';
 import { alignLabels } from '../i18n/width.js';
@@ -34,7 +34,7 @@ export function registerWhoami(program: Command): void {
       if (me.amr?.length) lines.push(`  ${methodsL}${me.amr.join(', ')}`);
       if (me.sessionExpiresAt) {
         const remaining = formatRemaining(Date.parse(me.sessionExpiresAt) - ctx.clock.now());
-        lines.push(`  ${sessionL}${t('whoamiUntil', { time: new Date(me.sessionExpiresAt).toLocaleString(), remaining })}`);
+        lines.push(`  ${sessionL}${t('whoamiUntil', { time: formatLocalTime(Date.parse(me.sessionExpiresAt)), remaining })}`);
       }
       process.stdout.write(printable(`${lines.join('\n')}\n`));
     }),

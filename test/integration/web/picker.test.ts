@@ -151,7 +151,7 @@ describe('favourites and recents come first', () => {
     expect(card('dev-readonly')).toContain('<option value="3600" selected>');
 
     const zh = await browser.get('/roles').set('Accept-Language', 'zh-CN').expect(200);
-    expect(zh.text).toContain('>21分钟前</time>');
+    expect(zh.text).toContain('>21 分钟前</time>');
     expect(zh.text).toContain('<h2 id="group-favourites">收藏</h2>');
   });
 

@@ -1,4 +1,4 @@
-import { formatDuration, formatRemaining, parseDuration } from '../../../src/cli/client/duration.js';
+import { formatDuration, formatLocalTime, formatRemaining, parseDuration } from '../../../src/cli/client/duration.js';
 import { CliError } from '../../../src/cli/client/errors.js';
 
 test.each([
@@ -40,4 +40,8 @@ test('formatRemaining', () => {
   expect(formatRemaining(59 * 60_000 + 59_000)).toBe('59 min');
   expect(formatRemaining(192 * 60_000)).toBe('3 h 12 min');
   expect(formatRemaining(120 * 60_000)).toBe('2 h');
+});
+
+test('formatLocalTime: one way in every language, to the minute, in this machine’s time zone', () => {
+  expect(formatLocalTime(new Date(2026, 11, 5, 9, 8, 59).getTime())).toBe('2026-12-05 09:08');
 });
