@@ -8,7 +8,7 @@
  *
  * CommonJS and dependency-free like the fast path (cached-creds.cts), which checks with it too.
  */
-import { lstatSync, readlinkSync } from 'node:fs';
+import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 export type ClientDirProblem =
@@ -52,7 +52,9 @@ function inspect(dir: string, uid: number | undefined): ClientDirProblem | 'trus
       // Each link on the way must be this user's (a dotfile manager's): a link of someone else's,
       // anywhere in the chain, could be pointed elsewhere at any time.
       if (info.uid !== uid || links === MAX_LINKS) return { kind: 'symlink' };
-      path = resolve(dirname(path), readlinkSync(path));
+      // Relative to where the link really is, as the kernel reads it: `..` in a link under a
+      // symlinked directory leaves that directory's target, not the name in the path.
+      path = resolve(realpathSync(dirname(path)), readlinkSync(path));
       continue;
     }
     if (!info.isDirectory()) return { kind: 'not-a-directory' };

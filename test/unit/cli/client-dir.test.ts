@@ -78,6 +78,15 @@ describe('clientDirProblem', () => {
     const first = join(home, 'first');
     symlinkSync(middle, first);
     expect(clientDirProblem(first, me)).toEqual({ kind: 'symlink' });
+    // A relative link under a symlinked directory is read where the kernel reads it.
+    const real = join(home, 'real');
+    mkdirSync(join(real, 'config'), { recursive: true });
+    mkdirSync(join(real, 'dotfiles', 'rambridge'), { recursive: true, mode: 0o777 });
+    chmodSync(join(real, 'dotfiles', 'rambridge'), 0o777);
+    mkdirSync(join(home, 'dotfiles', 'rambridge'), { recursive: true, mode: 0o700 });
+    symlinkSync(join(real, 'config'), join(home, 'config'));
+    symlinkSync('../dotfiles/rambridge', join(home, 'config', 'rambridge'));
+    expect(clientDirProblem(join(home, 'config', 'rambridge'), me)).toEqual({ kind: 'writable-by-others', mode: 0o777 });
     const loop = join(home, 'loop');
     symlinkSync(loop, loop);
     expect(clientDirProblem(loop, me)).toEqual({ kind: 'symlink' });
