@@ -82,16 +82,19 @@ export async function deviceLogin(ctx: ClientContext, server: string, ui: LoginU
 
 /**
  * Stores the new session and ends the one it replaces at the server rather than leave it alive.
- * Under the sessions lock (only this, not the interactive flow before it): a refresh running
- * meanwhile finishes first, so the token revoked is the latest one and the refresh cannot write
- * its rotated tokens over the new login.
+ * The swap is made under the sessions lock (only it, not the interactive flow before it): a
+ * refresh running meanwhile finishes first, so the token read is the latest one and the refresh
+ * cannot write its rotated tokens over the new login. The revocation is sent after the lock is
+ * released: nothing can rotate a token no longer stored, and a slow server must not hold up every
+ * other command waiting for the lock.
  */
 async function replaceSession(ctx: ClientContext, server: string, session: StoredSession): Promise<void> {
-  await ctx.sessions.exclusively(async () => {
-    const previous = await ctx.sessions.get(server);
+  const previous = await ctx.sessions.exclusively(async () => {
+    const stored = await ctx.sessions.get(server);
     await ctx.sessions.put(server, session);
-    if (previous?.revocationEndpoint) await revokeToken(ctx.fetch, previous.revocationEndpoint, previous.refreshToken, 'refresh_token');
+    return stored;
   });
+  if (previous?.revocationEndpoint) await revokeToken(ctx.fetch, previous.revocationEndpoint, previous.refreshToken, 'refresh_token');
 }
 
 /**

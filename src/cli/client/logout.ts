@@ -9,24 +9,26 @@ export interface LogoutResult {
 }
 
 /**
- * `rambridge logout`: ends the session at the server and forgets it and its keys here. Under the
- * credentials lock, then the sessions lock (the order credential fetches take them in): a refresh
- * or a fetch running meanwhile finishes first, so the refresh token revoked is the latest one and
- * nothing writes the session or its keys back afterwards.
+ * `rambridge logout`: forgets the session and its keys here, then ends it at the server. The
+ * forgetting is done under the credentials lock, then the sessions lock (the order credential
+ * fetches take them in): a refresh or a fetch running meanwhile finishes first, so the refresh
+ * token read is the latest one and nothing writes the session or its keys back afterwards. The
+ * revocation is sent after the locks are released: nothing can rotate a token no longer stored,
+ * and a slow server must not hold up every other command waiting for the locks.
  */
 export async function logOut(ctx: ClientContext, server: string): Promise<LogoutResult> {
-  const result = await withFileLock(ctx.paths.credentialsLock, () =>
+  const session = await withFileLock(ctx.paths.credentialsLock, () =>
     ctx.sessions.exclusively(async () => {
-      const session = await ctx.sessions.get(server);
-      // Revoking the refresh token ends the whole session server-side; the access token dies with it.
-      const revoked = session?.revocationEndpoint
-        ? await revokeToken(ctx.fetch, session.revocationEndpoint, session.refreshToken, 'refresh_token')
-        : false;
+      const stored = await ctx.sessions.get(server);
       await ctx.sessions.remove(server);
       await ctx.cache.removeServer(server);
-      return { wasLoggedIn: session !== undefined, revoked };
+      return stored;
     }),
   );
   await ctx.roleBook.forgetCatalogue(server);
-  return result;
+  // Revoking the refresh token ends the whole session server-side; the access token dies with it.
+  const revoked = session?.revocationEndpoint
+    ? await revokeToken(ctx.fetch, session.revocationEndpoint, session.refreshToken, 'refresh_token')
+    : false;
+  return { wasLoggedIn: session !== undefined, revoked };
 }

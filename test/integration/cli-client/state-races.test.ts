@@ -263,6 +263,31 @@ test('a full disk fails a refresh before the refresh token is spent, leaves no t
   expect(await outcome(whoami(bridgeClient(context(), SERVER)))).toBe('ok');
 });
 
+test('a logout whose revocation hangs holds no lock: the other servers’ refreshes go on meanwhile', async () => {
+  const { bridge, first, as, context } = await expiredSession();
+  const other = 'https://other-bridge.example';
+  await context().sessions.put(other, { ...first, revocationEndpoint: `${other}/oauth/revoke`, user: { idp: 'y', subject: 'bob' } });
+  const revoking = gate();
+  const answer = gate();
+  const hangsAtOther: FetchLike = async (input, init) => {
+    if (!input.startsWith(other)) return bridge.fetch(input, init);
+    revoking.open();
+    await answer.promise;
+    return new Response('', { status: 200 });
+  };
+  const logout = logOut(as(hangsAtOther), other);
+  await revoking.promise;
+
+  const refreshing = context();
+  let result: string | undefined = 'still waiting for the lock';
+  const work = outcome(whoami(bridgeClient(refreshing, SERVER))).then((r) => (result = r));
+  await finishedOrWaiting(work, waitsForSessionsLock(refreshing));
+  expect(result).toBe('ok');
+  answer.open();
+  expect(await logout).toMatchObject({ wasLoggedIn: true, revoked: true });
+  expect(await context().sessions.get(other)).toBeUndefined();
+});
+
 /** Makes every file write longer than `bytes` fail as on a full disk; returns the undo. */
 async function diskFullAbove(bytes: number): Promise<() => void> {
   const probe = await open(process.execPath, 'r');
