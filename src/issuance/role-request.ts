@@ -69,6 +69,13 @@ export function checkRoleRequest(
       });
     }
     const justification = request.justification?.trim() ?? '';
+    // The cap first: it is cheap, and what follows reads the text character by character.
+    if (justification.length > JUSTIFICATION_MAX_LENGTH) {
+      throw new BridgeError('ERR_JUSTIFICATION_TOO_LONG', {
+        userMessage: `Keep the reason for this elevated role to at most ${JUSTIFICATION_MAX_LENGTH} characters.`,
+        detail: { length: justification.length },
+      });
+    }
     if (MISLEADING.test(justification)) {
       throw new BridgeError('ERR_JUSTIFICATION_REQUIRED', {
         userMessage: 'Write the reason as plain text, without control characters.',
@@ -77,12 +84,6 @@ export function checkRoleRequest(
     if (visibleLength(justification) < elevation.minJustificationLength) {
       throw new BridgeError('ERR_JUSTIFICATION_REQUIRED', {
         userMessage: `Say why you need this elevated role (at least ${elevation.minJustificationLength} characters).`,
-      });
-    }
-    if (justification.length > JUSTIFICATION_MAX_LENGTH) {
-      throw new BridgeError('ERR_JUSTIFICATION_TOO_LONG', {
-        userMessage: `Keep the reason for this elevated role to at most ${JUSTIFICATION_MAX_LENGTH} characters.`,
-        detail: { length: justification.length },
       });
     }
     checked.justification = justification;
@@ -97,8 +98,8 @@ export function checkRoleRequest(
  * and the device page's `cleanClientText` remove).
  */
 const MISLEADING = /(?![\t\n\r])\p{Cc}|[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/u;
-/** A character a reader sees: a letter, digit, symbol or punctuation, except blanks drawn as symbols. */
-const VISIBLE = /(?!\u2800)[\p{L}\p{N}\p{S}\p{P}]/u;
+/** A character a reader sees: a letter, digit, symbol or punctuation, but not the blanks among them (Braille blank, Hangul fillers). */
+const VISIBLE = /(?![\u2800\p{Default_Ignorable_Code_Point}])[\p{L}\p{N}\p{S}\p{P}]/u;
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
 /**

@@ -361,6 +361,8 @@ describe('least privilege, chaining and elevation', () => {
       'a' + ' '.repeat(12) + 'b', // a run of spaces counts once
       'a' + '\u0301'.repeat(12), // one letter under twelve accents is one character
       '\u2800'.repeat(12), // Braille blanks: symbols that draw nothing
+      '\u3164'.repeat(12), // Hangul fillers: letters that draw nothing
+      '\u115f\u1160'.repeat(6),
     ]) {
       const refused = await ask(unseen).expect(400);
       expect(refused.text).toContain('ERR_JUSTIFICATION_REQUIRED');
@@ -369,6 +371,9 @@ describe('least privilege, chaining and elevation', () => {
       const refused = await ask(misleading).expect(400);
       expect(refused.text).toContain('plain text, without control characters');
     }
+    // Over the cap it is refused as too long before anything reads it character by character.
+    const huge = await ask('\u001b'.repeat(600)).expect(400);
+    expect(huge.text).toContain('ERR_JUSTIFICATION_TOO_LONG');
     expect(mfa.audits().every((a) => a.outcome !== 'issued')).toBe(true);
 
     // Ten characters a reader sees pass, in any script; lines and tabs are plain text.
