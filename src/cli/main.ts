@@ -8,7 +8,7 @@ import { RambridgeCommand } from './help-format.js';
 import { helpText } from './i18n/help.js';
 import { portInUse } from './port-in-use.js';
 import { cliLanguage, useLanguage } from './i18n/index.js';
-import { usageError, wantsJson } from './usage-error.js';
+import { typedCommands, usageError, wantsJson } from './usage-error.js';
 
 /** Entry point of the `rambridge` command (bin/rambridge.js). */
 export async function main(argv: string[]): Promise<void> {
@@ -22,16 +22,11 @@ export async function main(argv: string[]): Promise<void> {
     // Client commands report their own errors; this is everything else (a usage error, server
     // commands, a port in use, a bad flag value found inside an action): the same one line and
     // hint, no stack trace, or one JSON object when the command line asks for JSON.
-    const known = err instanceof CommanderError ? usageError(err, typedCommand(program, argv)) : (portInUse(err) ?? err);
-    process.exitCode = reportError(known, { json: wantsJson(argv), stream: process.stderr, env: process.env });
+    const typed = typedCommands(program, argv);
+    const name = typed.map((c) => c.name()).join(' ') || undefined;
+    const known = err instanceof CommanderError ? usageError(err, name) : (portInUse(err) ?? err);
+    process.exitCode = reportError(known, { json: wantsJson(typed.at(-1), argv), stream: process.stderr, env: process.env });
   }
-}
-
-/** The subcommand named on the command line, if any (commander stopped before saying which). */
-function typedCommand(program: Command, argv: readonly string[]): string | undefined {
-  const names = new Set(program.commands.flatMap((c) => [c.name(), ...c.aliases()]));
-  const typed = argv.slice(2).find((arg) => names.has(arg));
-  return typed && program.commands.find((c) => c.name() === typed || c.aliases().includes(typed))?.name();
 }
 
 /** Help and version end the process there (exit 0); any other stop is a usage error for main() to report. */

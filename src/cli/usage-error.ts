@@ -1,4 +1,4 @@
-import type { CommanderError } from 'commander';
+import type { Command, CommanderError } from 'commander';
 import { CliError } from './client/errors.js';
 import { t } from './i18n/index.js';
 import type { MessageKey } from './i18n/en.js';
@@ -20,6 +20,11 @@ const PATTERNS: Partial<Record<string, { pattern: RegExp; key: MessageKey; names
   },
   'commander.unknownOption': { pattern: /^unknown option '(.+?)'$/, key: 'usageUnknownOption', names: ['option'] },
   'commander.unknownCommand': { pattern: /^unknown command '(.+?)'$/, key: 'usageUnknownCommand', names: ['command'] },
+  'commander.conflictingOption': {
+    pattern: /^option '(.+)' cannot be used with option '(.+)'$/,
+    key: 'usageConflict',
+    names: ['option', 'other'],
+  },
   'commander.excessArguments': {
     pattern: /^too many arguments.*Expected (\d+) arguments? but got (\d+)\.$/,
     key: 'usageTooManyArguments',
@@ -29,6 +34,8 @@ const PATTERNS: Partial<Record<string, { pattern: RegExp; key: MessageKey; names
 
 const CHOICES =
   /^(?:option '(.+)' argument|command-argument value) '(.*)' is invalid(?: for argument '(.+)')?\. Allowed choices are (.+)\.$/;
+/** A value one of our own argument parsers refused, with its reason. */
+const INVALID = /^(?:option '(.+)' argument|command-argument value) '(.*)' is invalid(?: for argument '(.+)')?\. (.+)$/;
 
 /** The CliError for a usage error commander found in `argv`; `command` is the subcommand typed, if any. */
 export function usageError(err: CommanderError, command: string | undefined): CliError {
@@ -43,14 +50,20 @@ export function usageError(err: CommanderError, command: string | undefined): Cl
 function translated(code: string, sentence: string): string | undefined {
   if (code === 'commander.invalidArgument') {
     const choices = CHOICES.exec(sentence);
-    if (!choices) return undefined;
-    const [, option, value, argument, allowed] = choices;
-    return t('usageInvalidChoice', { name: option ? flagOf(option) : (argument ?? ''), value: value!, choices: allowed! });
+    if (choices) {
+      const [, option, value, argument, allowed] = choices;
+      return t('usageInvalidChoice', { name: option ? flagOf(option) : (argument ?? ''), value: value!, choices: allowed! });
+    }
+    const invalid = INVALID.exec(sentence);
+    if (!invalid) return undefined;
+    const [, option, value, argument, reason] = invalid;
+    return t('usageInvalidValue', { name: option ? flagOf(option) : (argument ?? ''), value: value!, reason: reason! });
   }
   const known = PATTERNS[code];
   const match = known?.pattern.exec(sentence);
   if (!known || !match) return undefined;
-  return t(known.key, Object.fromEntries(known.names.map((name, i) => [name, name === 'option' ? flagOf(match[i + 1]!) : match[i + 1]!])));
+  const isFlag = (name: string) => name === 'option' || name === 'other';
+  return t(known.key, Object.fromEntries(known.names.map((name, i) => [name, isFlag(name) ? flagOf(match[i + 1]!) : match[i + 1]!])));
 }
 
 /** An option as typed (`--duration`) out of its declaration (`-d, --duration <time>`). */
@@ -58,8 +71,29 @@ function flagOf(flags: string): string {
   return /--[\w-]+/.exec(flags)?.[0] ?? flags.split(/[ ,]/)[0]!;
 }
 
-/** Whether the command line asks for JSON (`--json` before any `--`): commander has not parsed it when a usage error stops it. */
-export function wantsJson(argv: readonly string[]): boolean {
-  const end = argv.indexOf('--');
-  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
+/**
+ * The commands typed, outermost first (`keys generate` is [keys, generate]): commander stopped
+ * before saying which it was parsing.
+ */
+export function typedCommands(program: Command, argv: readonly string[]): Command[] {
+  const path: Command[] = [];
+  let current = program;
+  for (const arg of argv.slice(2)) {
+    if (arg === '--') break;
+    const sub = current.commands.find((c) => c.name() === arg || c.aliases().includes(arg));
+    if (sub) path.push((current = sub));
+  }
+  return path;
+}
+
+/**
+ * Whether the command line asks for JSON: the command typed has `--json`, and `--json` stands on
+ * its own before any `--` (not the value of the option before it, as in `--justification --json`).
+ */
+export function wantsJson(command: Command | undefined, argv: readonly string[]): boolean {
+  if (!command?.options.some((o) => o.long === '--json')) return false;
+  const takesValue = (arg: string) => command.options.some((o) => (o.long === arg || o.short === arg) && (o.required || o.optional));
+  const args = argv.slice(2);
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((arg, i, all) => arg === '--json' && !(i > 0 && takesValue(all[i - 1]!)));
 }

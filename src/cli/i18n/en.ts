@@ -156,6 +156,8 @@ export const en = {
   usageUnknownCommand: 'unknown command {command}',
   usageTooManyArguments: 'too many arguments: expected {expected}, got {got}',
   usageInvalidChoice: '{name}: "{value}" is not one of {choices}',
+  usageInvalidValue: '{name}: "{value}" is invalid: {reason}',
+  usageConflict: '{option} cannot be used with {other}',
   usageDidYouMean: '{message} (did you mean {suggestion}?)',
   usageHintProgram: 'rambridge --help lists the commands',
 } as const;

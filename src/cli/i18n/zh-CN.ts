@@ -150,6 +150,8 @@ export const zhCN: Catalogue = {
   usageUnknownCommand: '未知命令 {command}',
   usageTooManyArguments: '参数过多：应为 {expected} 个，实际 {got} 个',
   usageInvalidChoice: '{name} 的值“{value}”无效，可选值：{choices}',
+  usageInvalidValue: '{name} 的值“{value}”无效：{reason}',
+  usageConflict: '{option} 不能与 {other} 同时使用',
   usageDidYouMean: '{message}（你是否想输入 {suggestion}？）',
   usageHintProgram: '运行 rambridge --help 查看所有命令。',
 };

@@ -214,6 +214,11 @@ test.each([
   [['creds', 'dev-admin', '-d'], 'option --duration needs a value', '选项 --duration 缺少值'],
   [['nosuchcmd'], 'unknown command nosuchcmd', '未知命令 nosuchcmd'],
   [['creds', 'dev-admin', '--jsno'], 'unknown option --jsno (did you mean --json?)', '未知选项 --jsno（你是否想输入 --json？）'],
+  [
+    ['console', 'dev-admin', '--service', 'ecs', '--destination', 'https://x'],
+    '--service cannot be used with --destination',
+    '--service 不能与 --destination 同时使用',
+  ],
 ])('usage error %j: the sentence in the CLI’s language', async (args, english, chinese) => {
   expect((await run(args, { LANG: 'C' })).stderr).toMatch(new RegExp(`^rambridge: error: ${escapeRegex(english)}\n`));
   expect((await run(args, { LANG: 'zh_CN.UTF-8' })).stderr).toMatch(new RegExp(`^rambridge: error: ${escapeRegex(chinese)}\n`));
@@ -230,10 +235,20 @@ test('a usage error with --json is one JSON object with a stable code, like ever
       exitCode: 2,
     },
   });
-  // After `--`, --json belongs to the command exec runs.
-  expect((await run(['exec', '--bogus', '--', 'env', '--json'], { LANG: 'C' })).stderr).toMatch(
-    /^rambridge: error: unknown option --bogus\n/,
-  );
+  // After `--`, --json belongs to the command exec runs; as an option's value it is that value; a
+  // command without --json cannot ask for it.
+  for (const args of [
+    ['exec', '--bogus', '--', 'env', '--json'],
+    ['creds', 'dev-admin', '--justification', '--json', '--bogus'],
+    ['completion', 'bash', '--json'],
+  ]) {
+    expect((await run(args, { LANG: 'C' })).stderr).toMatch(/^rambridge: error: unknown option --(bogus|json)\n/);
+  }
+});
+
+test('the hint after a usage error names the command typed, subcommands included', async () => {
+  const r = await run(['keys', 'generate', '--dir', tmpdir(), '--bogus'], { LANG: 'C' });
+  expect(r.stderr).toBe('rambridge: error: unknown option --bogus\nhint: rambridge keys generate --help shows the usage\n');
 });
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
