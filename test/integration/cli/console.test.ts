@@ -67,7 +67,7 @@ describe('rambridge console', () => {
   test('--service and --destination together are a usage error', async () => {
     const r = await run(['console', 'dev-admin', '-s', 'ecs', '--destination', 'https://ecs.console.aliyun.com/', '--no-browser']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/cannot be used with option '--destination/);
+    expect(r.stderr).toMatch(/^rambridge: error: --service cannot be used with --destination\n/);
   });
 
   test('says where it signs in, in English and in Chinese', async () => {
