@@ -32,10 +32,9 @@ const PATTERNS: Partial<Record<string, { pattern: RegExp; key: MessageKey; names
   },
 };
 
-const CHOICES =
-  /^(?:option '(.+)' argument|command-argument value) '(.*)' is invalid(?: for argument '(.+)')?\. Allowed choices are (.+)\.$/;
-/** A value one of our own argument parsers refused, with its reason. */
+/** A value refused: commander's choices ("Allowed choices are …") or one of our own argument parsers' reasons. */
 const INVALID = /^(?:option '(.+)' argument|command-argument value) '(.*)' is invalid(?: for argument '(.+)')?\. (.+)$/;
+const ALLOWED = /^Allowed choices are (.+)\.$/;
 
 /** The CliError for a usage error commander found in `argv`; `command` is the subcommand typed, if any. */
 export function usageError(err: CommanderError, command: string | undefined): CliError {
@@ -49,15 +48,12 @@ export function usageError(err: CommanderError, command: string | undefined): Cl
 
 function translated(code: string, sentence: string): string | undefined {
   if (code === 'commander.invalidArgument') {
-    const choices = CHOICES.exec(sentence);
-    if (choices) {
-      const [, option, value, argument, allowed] = choices;
-      return t('usageInvalidChoice', { name: option ? flagOf(option) : (argument ?? ''), value: value!, choices: allowed! });
-    }
     const invalid = INVALID.exec(sentence);
     if (!invalid) return undefined;
-    const [, option, value, argument, reason] = invalid;
-    return t('usageInvalidValue', { name: option ? flagOf(option) : (argument ?? ''), value: value!, reason: reason! });
+    const [, option, value = '', argument = '', reason = ''] = invalid;
+    const name = option ? flagOf(option) : argument;
+    const choices = ALLOWED.exec(reason)?.[1];
+    return choices ? t('usageInvalidChoice', { name, value, choices }) : t('usageInvalidValue', { name, value, reason });
   }
   const known = PATTERNS[code];
   const match = known?.pattern.exec(sentence);
