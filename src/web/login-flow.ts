@@ -163,3 +163,14 @@ export class LoginFlows {
 }
 
 const spentKey = (id: string) => `loginflow-spent:${id}`;
+
+/**
+ * The refusal of an answer to another request than this browser's flow (the SAML ACS and the OIDC
+ * callback): usually an earlier tab's sign-in, answered after a later one replaced the flow.
+ */
+export function answerToAnotherSignIn(code: 'ERR_SAML_OTHER_SIGN_IN' | 'ERR_AUTH_OTHER_SIGN_IN'): BridgeError {
+  return new BridgeError(code, {
+    userMessage: 'This answer is for another sign-in than the one this browser started last.',
+    hint: 'If you began signing in in two tabs, finish in the one you opened last; otherwise start again from rambridge.',
+  });
+}

@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { BridgeError } from '../../errors.js';
+import { answerToAnotherSignIn } from '../login-flow.js';
 import type { Connector } from '../../idp/connector.js';
 import { safeReturnTo } from '../return-to.js';
 import { rateLimitedAddress } from '../client-ip.js';
@@ -52,10 +53,7 @@ export function authRoutes(deps: WebDeps): Router {
     // for the answer still coming (as the SAML ACS does).
     const flow = flows.peek(ctx, connector.id);
     if (flow && connector.type === 'oidc' && connector.answersAnotherRequest(url, flow.secrets)) {
-      throw new BridgeError('ERR_AUTH_OTHER_SIGN_IN', {
-        userMessage: 'This answer is for another sign-in than the one this browser started last.',
-        hint: 'If you began signing in in two tabs, finish in the one you opened last; otherwise start again from rambridge.',
-      });
+      throw answerToAnotherSignIn('ERR_AUTH_OTHER_SIGN_IN');
     }
     await refused.guard(rateLimitedAddress(ctx), () => completeLogin(ctx, deps, connector, { kind: 'redirect', url }));
   });

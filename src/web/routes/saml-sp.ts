@@ -2,6 +2,7 @@ import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { BridgeError } from '../../errors.js';
+import { answerToAnotherSignIn } from '../login-flow.js';
 import type { ServiceProviderConnector } from '../../idp/connector.js';
 import { MAX_SAML_RESPONSE_BYTES } from '../../idp/saml/prefilter.js';
 import { rateLimitedAddress } from '../client-ip.js';
@@ -49,10 +50,7 @@ export function samlSpRoutes(deps: WebDeps): Router {
     // counted, and the flow stays for the answer still coming.
     const flow = deps.flows.peek(ctx, connector.id);
     if (flow && connector.answersAnotherRequest(form, flow.secrets)) {
-      throw new BridgeError('ERR_SAML_OTHER_SIGN_IN', {
-        userMessage: 'This answer is for another sign-in than the one this browser started last.',
-        hint: 'If you began signing in in two tabs, finish in the one you opened last; otherwise start again from rambridge.',
-      });
+      throw answerToAnotherSignIn('ERR_SAML_OTHER_SIGN_IN');
     }
     await completeLogin(ctx, deps, connector, { kind: 'post', form });
   }
