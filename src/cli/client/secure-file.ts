@@ -149,7 +149,7 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
  * Refuses a client directory that another user could have filled (client-dir.cts says why);
  * checked before the first file of it is read.
  */
-export function assertTrustedClientDir(dir: string): void {
+function assertTrustedClientDir(dir: string): void {
   let problem: ClientDirProblem | undefined;
   try {
     problem = ownClientDirProblem(dir);
