@@ -19,6 +19,7 @@ import { serveAssets } from './web/assets.js';
 import type { WebDeps } from './web/deps.js';
 import { LoginFlows } from './web/login-flow.js';
 import { RefusedSignIns } from './web/refused-sign-ins.js';
+import { Refusals } from './web/refusals.js';
 import { meteredDeviceFlow, meteredStore, meteredSts } from './web/metered.js';
 import { Metrics } from './web/metrics.js';
 import { refuseEncodedBodies } from './web/middleware/body-encoding.js';
@@ -108,6 +109,7 @@ export function createApp(deps: AppDeps): Koa {
     views,
     flows: new LoginFlows(config, store, deps.clock),
     refusedSignIns: new RefusedSignIns({ store, clock: deps.clock }),
+    refusals: new Refusals({ audit, metrics }),
     actions: deps.actions ?? (credentials ? createRoleActions({ config, credentials, views, shown, fetch: deps.fetch }) : {}),
     credentials,
     issuer: deps.issuer,
@@ -145,7 +147,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(securityHeaders({ https: config.server.publicUrl.startsWith('https:') }));
   app.use(liveness());
   app.use(chooseLanguage()); // before handleErrors: error pages and bodies speak the request's language
-  app.use(handleErrors(web.views, { audit, metrics }));
+  app.use(handleErrors(web.views, web.refusals));
   app.use(serveAssets());
   app.use(explainInsecureTransport(config.server.publicUrl.startsWith('https:')));
   app.use(forBrowserSessions(sessionMiddleware(app, config, store)));

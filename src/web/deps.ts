@@ -8,6 +8,7 @@ import type { Store } from '../store/index.js';
 import type { Logger } from '../log.js';
 import type { LoginFlows } from './login-flow.js';
 import type { RefusedSignIns } from './refused-sign-ins.js';
+import type { Refusals } from './refusals.js';
 import type { Metrics } from './metrics.js';
 import type { RoleActions } from './role-actions.js';
 import type { Views } from './views.js';
@@ -25,6 +26,8 @@ export interface WebDeps {
   flows: LoginFlows;
   /** Refused sign-in answers per client address: one count for SAML and OIDC alike. */
   refusedSignIns: RefusedSignIns;
+  /** Records refused requests (audit and metric) that a route answers with a page of its own. */
+  refusals: Refusals;
   actions: RoleActions;
   /** Makes STS credentials for a checked role request; absent without issuer and STS. */
   credentials?: CredentialIssuer;

@@ -1,8 +1,7 @@
 import type { Middleware } from 'koa';
 import { BridgeError, ROUTINE_CODES, toBridgeError } from '../../errors.js';
-import type { AuditLog } from '../../issuance/audit.js';
 import type { Logger } from '../../log.js';
-import type { Metrics } from '../metrics.js';
+import type { Refusals } from '../refusals.js';
 import type { OAuthErrorBody } from '../../wire/oauth-bodies.js';
 import type { Views } from '../views.js';
 import { errorText } from '../i18n/error-text.js';
@@ -32,7 +31,7 @@ const RATE_LIMITED_RETRY_AFTER_SECONDS = 60;
  * error_handler). Browsers get a page, API and CLI clients get OAuth-style JSON; both carry the
  * stable code and the request id. Details (library messages, attacker input) go to the log only.
  */
-export function handleErrors(views: Views, record: { audit?: AuditLog; metrics?: Metrics } = {}): Middleware {
+export function handleErrors(views: Views, refusals?: Refusals): Middleware {
   return async (ctx, next) => {
     try {
       await next();
@@ -44,22 +43,7 @@ export function handleErrors(views: Views, record: { audit?: AuditLog; metrics?:
       if (err.status >= 500) log.error(fields, 'request failed');
       else if (ROUTINE_CODES.has(err.code)) log.debug(fields, 'request answered');
       else log.warn(fields, 'request refused');
-      if (isRefusal(err)) {
-        record.metrics?.observeRefusal(err.code);
-        // Who asked: the browser's user, or the CLI session's (a bearer request has no browser user).
-        const cliSession = ctx.state.cliSession;
-        const user = ctx.state.user ?? cliSession?.identity;
-        record.audit?.refusal({
-          code: err.code,
-          status: err.status,
-          method: ctx.method,
-          route: String((ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched'),
-          clientIp: ctx.ip,
-          requestId: ctx.state.requestId,
-          ...(user ? { user: { idp: user.idp, issuer: user.issuer, subject: user.subject, email: user.email } } : {}),
-          ...(cliSession ? { sid: cliSession.sid } : {}),
-        });
-      }
+      refusals?.observe(ctx, err);
 
       ctx.status = err.status;
       ctx.set('Cache-Control', 'no-store');
@@ -101,20 +85,6 @@ export function handleErrors(views: Views, record: { audit?: AuditLog; metrics?:
       }
     }
   };
-}
-
-/**
- * Refusals the audit stream records: every coded 4xx except the routine ones (a CLI polling for
- * approval) and unknown paths or methods (scanners, favicons), which would drown the rest.
- */
-function isRefusal(err: BridgeError): boolean {
-  return (
-    err.status >= 400 &&
-    err.status < 500 &&
-    !ROUTINE_CODES.has(err.code) &&
-    err.code !== 'ERR_NOT_FOUND' &&
-    err.code !== 'ERR_METHOD_NOT_ALLOWED'
-  );
 }
 
 /** Errors thrown by Koa itself or body parsing (ctx.throw, payload too large…) carry a status. */

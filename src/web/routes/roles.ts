@@ -139,7 +139,7 @@ export function roleRoutes(deps: WebDeps): Router {
     if (linked.length === 0 && choices.length > 0) {
       const refused = roleNotGranted();
       ctx.state.log.warn({ event: 'role-refused', requested: wanted.slice(0, 200) }, 'role not granted');
-      deps.metrics.observeRefusal(refused.code);
+      deps.refusals.observe(ctx, refused);
       ctx.status = refused.status;
       const { message, hint } = errorText(refused, ctx.state.lang);
       const t = translator(ctx.state.lang);

@@ -88,6 +88,24 @@ describe('audit stream', () => {
     for (const leaked of [CANARY, secret, tokens.access_token, tokens.refresh_token, device_code, user_code])
       expect(all).not.toContain(leaked);
   });
+  test('a deep link to a role not granted, answered with the picker’s own 403 page, is a refusal record naming the user', async () => {
+    op.user = ALICE;
+    const browser = bridge.agent();
+    await loginThroughFakeOp(browser, op);
+    const page = await browser.get('/roles/prod-admin').set('Accept', 'text/html').expect(403);
+    expect(page.text).toContain('ERR_ROLE_NOT_GRANTED');
+
+    expect(records(bridge)).toEqual([
+      expect.objectContaining({
+        event: 'refusal',
+        code: 'ERR_ROLE_NOT_GRANTED',
+        status: 403,
+        route: '/roles/:alias',
+        requestId: page.headers['x-request-id'],
+        user: expect.objectContaining({ email: 'alice@example.com' }),
+      }),
+    ]);
+  });
 });
 
 describe('audit destinations', () => {
