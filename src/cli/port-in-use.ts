@@ -1,10 +1,11 @@
 import { createServer } from 'node:net';
 import { CliError } from './client/errors.js';
+import { t } from './i18n/index.js';
 
 /** A port a server command listens on, and how the user chooses another one. */
 export interface PortChoice {
   port: number;
-  /** What listens there: "the bridge". */
+  /** What listens there, in the CLI's language: "the bridge". */
   what: string;
   /** The flag and environment variable that change it. */
   flag: string;
@@ -18,13 +19,16 @@ export interface PortChoice {
 export function portInUse(err: unknown, choices: readonly PortChoice[] = [], free?: number): CliError | undefined {
   const e = err as NodeJS.ErrnoException & { port?: number; address?: string };
   if (e?.code !== 'EADDRINUSE') return undefined;
-  const where = e.port === undefined ? 'A port' : `Port ${e.port}${e.address ? ` on ${e.address}` : ''}`;
   const choice = choices.find((c) => c.port === e.port);
   const example = free ?? 'PORT';
   const hint = choice
-    ? `Stop the program using it, or choose another: --${choice.flag} ${example}${choice.env ? ` (or ${choice.env}=${example})` : ''}.`
-    : 'Stop the program using it, or choose another port.';
-  return new CliError('ERR_CLI_PORT_IN_USE', `${where}${choice ? ` (${choice.what})` : ''} is already in use.`, { hint, cause: err });
+    ? t('portInUseHint', { flag: choice.flag, example, env: choice.env ? t('portInUseHintEnv', { env: choice.env, example }) : '' })
+    : t('portInUseHintAny');
+  const port = e.port ?? '';
+  const where = e.address ? t('portInUseAt', { port, address: e.address }) : t('portInUseNumber', { port });
+  const message =
+    e.port === undefined ? t('portInUseAny') : choice ? t('portInUseBy', { where, what: choice.what }) : t('portInUse', { where });
+  return new CliError('ERR_CLI_PORT_IN_USE', message, { hint, cause: err });
 }
 
 /**

@@ -136,25 +136,3 @@ async function settleAll(closing: Array<Promise<void>>): Promise<void> {
   const failed = (await Promise.allSettled(closing)).find((r) => r.status === 'rejected');
   if (failed) throw failed.reason;
 }
-
-/** What `rambridge demo` prints once everything listens. */
-export function demoBanner(demo: RunningDemo): string {
-  const users = DEMO_USERS.map(
-    (u) => `    ${u.username.padEnd(8)} / ${u.password.padEnd(8)} groups: ${u.groups.length ? u.groups.join(', ') : '(none)'}`,
-  );
-  return [
-    '',
-    '  rambridge demo is running',
-    '',
-    `    Open        ${demo.bridgeUrl}/roles`,
-    `    Demo IdP    ${demo.idpUrl}  (OpenID Connect, development only)`,
-    ...(demo.samlIdpUrl ? [`    SAML IdP    ${demo.samlIdpUrl}  (SimpleSAMLphp, same users)`] : []),
-    `    Emulator    ${demo.emulatorUrl}  (Alibaba Cloud RAM/STS/sign-in stand-in; console at /console)`,
-    '',
-    '  Demo users (user / password):',
-    ...users,
-    '',
-    '  Press Ctrl+C to stop.',
-    '',
-  ].join('\n');
-}

@@ -4,6 +4,7 @@ import { checkConfigFiles } from '../../config/files.js';
 import { checkIdpsOnline } from '../../config/online.js';
 import { exitOnConfigProblems } from '../config-errors.js';
 import { helpText } from '../i18n/help.js';
+import { t } from '../i18n/index.js';
 
 export function registerCheckConfig(program: Command): void {
   program
@@ -17,10 +18,14 @@ export function registerCheckConfig(program: Command): void {
       // the IdPs are asked: "valid" means serve will not stop on any of them.
       const problems = [...(await checkConfigFiles(config)), ...(options.online ? await checkIdpsOnline(config) : [])];
       if (problems.length > 0) exitOnConfigProblems(new ConfigInvalid(file, problems));
-      process.stdout.write(
-        `${file}: valid — ${config.idps.length} IdP(s), ${config.accounts.length} account(s), ` +
-          `${config.roles.length} role(s), ${config.grants.length} grant(s)${options.online ? ', every IdP answered' : ''}\n`,
-      );
-      for (const warning of config.warnings) process.stdout.write(`warning: ${warning}\n`);
+      const counts = {
+        idps: config.idps.length,
+        accounts: config.accounts.length,
+        roles: config.roles.length,
+        grants: config.grants.length,
+      };
+      process.stdout.write(`${t('configValid', { file, ...counts, online: options.online ? t('configValidOnline') : '' })}\n`);
+      // The warnings themselves are the validator's (src/config/), in English as the server logs them.
+      for (const warning of config.warnings) process.stdout.write(`${t('configWarning', { warning })}\n`);
     });
 }

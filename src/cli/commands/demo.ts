@@ -5,6 +5,7 @@ import { freePortNear, portInUse } from '../port-in-use.js';
 import { portOption } from '../port-option.js';
 import { handleStopSignals } from './serve.js';
 import { helpText } from '../i18n/help.js';
+import { t } from '../i18n/index.js';
 
 export function registerDemo(program: Command): void {
   program
@@ -28,7 +29,8 @@ export function registerDemo(program: Command): void {
         // From the start: a stop during start-up must still take SimpleSAMLphp down with it.
         const signals = handleStopSignals();
         // Loaded on use: client commands must not pay for the IdP, emulator and server.
-        const { demoBanner, startDemo } = await import('../../demo/index.js');
+        const { startDemo } = await import('../../demo/index.js');
+        const { demoBanner } = await import('../demo-banner.js');
         const ports = {
           port: portOption(opts.port, 'port', 'PORT'),
           idpPort: portOption(opts.idpPort, 'idp-port', 'RAMBRIDGE_DEMO_IDP_PORT'),
@@ -47,11 +49,11 @@ export function registerDemo(program: Command): void {
             portInUse(
               err,
               [
-                { port: ports.port, what: 'the bridge', flag: 'port', env: 'PORT' },
-                { port: ports.idpPort, what: 'the development IdP', flag: 'idp-port', env: 'RAMBRIDGE_DEMO_IDP_PORT' },
+                { port: ports.port, what: t('demoWhatBridge'), flag: 'port', env: 'PORT' },
+                { port: ports.idpPort, what: t('demoWhatIdp'), flag: 'idp-port', env: 'RAMBRIDGE_DEMO_IDP_PORT' },
                 {
                   port: ports.emulatorPort,
-                  what: 'the Alibaba Cloud emulator',
+                  what: t('demoWhatEmulator'),
                   flag: 'emulator-port',
                   env: 'RAMBRIDGE_DEMO_EMULATOR_PORT',
                 },
@@ -69,6 +71,6 @@ export function registerDemo(program: Command): void {
 
 function parseGrace(value: string): number {
   const seconds = Number(value);
-  if (!Number.isInteger(seconds) || seconds < 0 || seconds > 300) throw new InvalidArgumentError('0–300 seconds');
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > 300) throw new InvalidArgumentError(t('shutdownGraceRange'));
   return seconds;
 }

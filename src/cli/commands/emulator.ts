@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
+import { CliError } from '../client/errors.js';
 import { loadEmulatorConfig } from '../../emulator/config.js';
 import { isLoopbackHost } from '../../emulator/url-rules.js';
 import { createLogger } from '../../log.js';
 import { exitOnConfigProblems } from '../config-errors.js';
 import { stopOnSignals } from './serve.js';
 import { helpText } from '../i18n/help.js';
+import { t } from '../i18n/index.js';
 import { parsePort } from '../port-option.js';
 
 interface EmulatorOptions {
@@ -30,7 +32,7 @@ export function registerEmulator(program: Command): void {
     .option('--log-level <level>', helpText('opt.logLevel'), 'info')
     .action(async (opts: EmulatorOptions) => {
       if (Boolean(opts.tlsCert) !== Boolean(opts.tlsKey)) {
-        throw new InvalidArgumentError('give both --tls-cert and --tls-key, or neither');
+        throw new CliError('ERR_CLI_USAGE', t('emulatorTlsPair'), { hint: t('usageHint', { command: 'emulator' }) });
       }
       const config = await loadEmulatorConfig(opts.config, process.env).catch(exitOnConfigProblems);
       const logger = createLogger({ level: opts.logLevel });
@@ -42,7 +44,7 @@ export function registerEmulator(program: Command): void {
         opts.tlsCert && opts.tlsKey ? { cert: await readFile(opts.tlsCert, 'utf8'), key: await readFile(opts.tlsKey, 'utf8') } : undefined;
       const { startEmulator } = await import('../../emulator/server.js');
       const emulator = await startEmulator({ config, host: opts.host, port: opts.port, logger, tls });
-      process.stdout.write(`rambridge Alibaba Cloud emulator on ${emulator.url}: STS at /, sign-in at /federation, console at /console\n`);
+      process.stdout.write(`${t('emulatorRunning', { url: emulator.url })}\n`);
       stopOnSignals(() => emulator.close());
     });
 }

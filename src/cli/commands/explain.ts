@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { loadMappingFile, type MappingConfig } from '../../config/index.js';
 import type { Identity } from '../../idp/identity.js';
-import { RoleMapper, type DeniedGrant } from '../../mapping/index.js';
+import { RoleMapper, type DeniedGrant, type GrantReason } from '../../mapping/index.js';
 import { exitOnConfigProblems } from '../config-errors.js';
 import { helpText } from '../i18n/help.js';
+import { t } from '../i18n/index.js';
 
 interface ExplainOptions {
   config: string;
@@ -53,13 +54,11 @@ export function explain(config: Pick<MappingConfig, 'roles' | 'grants'>, opts: O
     const explanation = mapper.explain(identity, opts.role);
     if (opts.json) return `${JSON.stringify(explanation, null, 2)}\n`;
     if (explanation.granted) {
-      return `GRANTED ${opts.role} (${explanation.choice.role.arn})\n${explanation.choice.reasons
-        .map((r) => `  by grant ${r.grant}: group "${r.group}" matches "${r.pattern}"\n`)
-        .join('')}`;
+      return `${t('explainGranted', { role: opts.role, arn: explanation.choice.role.arn })}\n${explanation.choice.reasons.map(describeReason).join('')}`;
     }
-    if (!explanation.role) return `NOT GRANTED ${opts.role}: no role with this id is configured\n`;
-    if (explanation.denials.length === 0) return `NOT GRANTED ${opts.role}: no grant names this role\n`;
-    return `NOT GRANTED ${opts.role} (${explanation.role.arn})\n${explanation.denials.map(describeDenial).join('')}`;
+    if (!explanation.role) return `${t('explainNoSuchRole', { role: opts.role })}\n`;
+    if (explanation.denials.length === 0) return `${t('explainNoGrant', { role: opts.role })}\n`;
+    return `${t('explainNotGranted', { role: opts.role, arn: explanation.role.arn })}\n${explanation.denials.map(describeDenial).join('')}`;
   }
   if (opts.json) {
     return `${JSON.stringify(
@@ -68,25 +67,29 @@ export function explain(config: Pick<MappingConfig, 'roles' | 'grants'>, opts: O
       2,
     )}\n`;
   }
-  if (choices.length === 0) return `No roles for groups [${identity.groups.join(', ')}].\n`;
-  return choices
-    .map(
-      (c) =>
-        `${c.role.id}  ${c.role.arn}\n${c.reasons.map((r) => `  by grant ${r.grant}: group "${r.group}" matches "${r.pattern}"\n`).join('')}`,
-    )
-    .join('');
+  // The group names as the bridge received them, commas and spaces included: ", " in English.
+  if (choices.length === 0) return `${t('explainNoRoles', { groups: identity.groups.join(t('listSeparator')) })}\n`;
+  // Each role's line starts with its id (scripts and the no-roles page's test read the first word).
+  return choices.map((c) => `${c.role.id}  ${c.role.arn}\n${c.reasons.map(describeReason).join('')}`).join('');
+}
+
+/** A name from the configuration or the identity, quoted the current language's way. */
+const quoted = (text: string) => t('explainQuoted', { text });
+
+function describeReason(r: GrantReason): string {
+  return `  ${t('explainReason', { grant: r.grant, group: quoted(r.group), pattern: quoted(r.pattern) })}\n`;
 }
 
 function describeDenial(d: DeniedGrant): string {
   switch (d.why) {
     case 'no-matching-group':
-      return `  grant ${d.grant}: needs one of the groups ${d.needed.map((n) => `"${n}"`).join(', ')}\n`;
+      return `  ${t('explainNeedsGroup', { grant: d.grant, groups: d.needed.map(quoted).join(t('listSeparator')) })}\n`;
     case 'idp':
-      return `  grant ${d.grant}: groups match, but only when signed in through IdP ${d.needed.map((n) => `"${n}"`).join(' or ')} (--idp)\n`;
+      return `  ${t('explainNeedsIdp', { grant: d.grant, idps: d.needed.map(quoted).join(t('explainOr')) })}\n`;
     case 'email-domain':
-      return `  grant ${d.grant}: groups match, but the email must be in ${d.needed.join(', ')}\n`;
+      return `  ${t('explainNeedsEmail', { grant: d.grant, domains: d.needed.join(t('listSeparator')) })}\n`;
     case 'mfa-required':
-      return `  grant ${d.grant}: groups match, but it requires MFA (amr)\n`;
+      return `  ${t('explainNeedsMfa', { grant: d.grant })}\n`;
   }
 }
 

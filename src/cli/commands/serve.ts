@@ -5,6 +5,7 @@ import { createLogger } from '../../log.js';
 import type { RunningBridge } from '../../main.js';
 import { exitOnConfigProblems } from '../config-errors.js';
 import { helpText } from '../i18n/help.js';
+import { t } from '../i18n/index.js';
 import { parsePort } from '../port-option.js';
 
 export function registerServe(program: Command): void {
@@ -92,7 +93,7 @@ export function handleStopSignals(): StopHandle {
     close().then(
       () => process.exit(0),
       (err: unknown) => {
-        process.stderr.write(`rambridge: stopping failed: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.stderr.write(`rambridge: ${t('stoppingFailed', { detail: err instanceof Error ? err.message : String(err) })}\n`);
         process.exit(1);
       },
     );

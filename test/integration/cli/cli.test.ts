@@ -62,6 +62,18 @@ describe('rambridge check-config', () => {
     expect(r.stderr.split('\n').filter((l) => l.startsWith('  ')).length).toBeGreaterThanOrEqual(12);
   });
 
+  test('in Chinese: the summary, the warnings and the frame around the problems; each problem as the validator wrote it', async () => {
+    const valid = await run(['check-config', demoFile], { ...demoEnv, LANG: 'zh_CN.UTF-8' });
+    expect(valid.code).toBe(0);
+    expect(valid.stdout).toContain(`${demoFile} 有效：1 个身份提供商、2 个账号、6 个角色、4 条授权\n`);
+    expect(valid.stdout).toContain('警告：idps.demo.insecureAllowHttp is on');
+    expect(valid.stdout).not.toMatch(/valid —|^warning:/m);
+    const invalid = await run(['check-config', fixture('invalid-many.yaml')], { LANG: 'zh_CN.UTF-8' });
+    expect(invalid.code).toBe(2);
+    expect(invalid.stderr).toMatch(/^rambridge: error: \S+invalid-many\.yaml 不是有效的配置（\d+ 个问题）：\n/);
+    expect(invalid.stderr).toContain('  roles[2].account: unknown account "prod"');
+  });
+
   test('serve with an invalid file exits 2 and starts nothing', async () => {
     const r = await run(['serve', '--config', fixture('invalid-many.yaml')]);
     expect(r.code).toBe(2);
@@ -144,6 +156,24 @@ describe('rambridge explain', () => {
     expect(r.stderr).not.toContain('server.colour');
   });
 
+  test('in Chinese: the whole report; role ids, ARNs and names as configured, --json unchanged', async () => {
+    const zh = { ...demoEnv, LANG: 'zh_CN.UTF-8' };
+    const listed = await run(['explain', '--config', demoFile, '--groups', 'rambridge-readonly'], zh);
+    expect(listed.stdout).toContain('dev-readonly  acs:ram::1111222233334444:role/rambridge-dev-readonly\n');
+    expect(listed.stdout).toContain('  由授权 readers 授予：组“rambridge-readonly”匹配“rambridge-readonly”\n');
+    const denied = await run(['explain', '--config', demoFile, '--groups', 'rambridge-readonly', '--role', 'prod-ops'], zh);
+    expect(denied.stdout).toBe(
+      [
+        '未授予 prod-ops（acs:ram::5555666677778888:role/rambridge-prod-ops）',
+        '  授权 operators：需要属于以下组之一：“rambridge-ops”',
+        '',
+      ].join('\n'),
+    );
+    expect((await run(['explain', '--config', demoFile, '--groups', 'x,y'], zh)).stdout).toBe('组 [x、y] 没有任何角色。\n');
+    const json = ['explain', '--config', demoFile, '--groups', 'rambridge-dev', '--role', 'dev-admin', '--json'];
+    expect((await run(json, zh)).stdout).toBe((await run(json, demoEnv)).stdout);
+  });
+
   test('--json is machine-readable', async () => {
     const r = await run(['explain', '--config', demoFile, '--groups', 'rambridge-dev', '--json'], demoEnv);
     expect(JSON.parse(r.stdout).map((c: { role: string }) => c.role)).toEqual(['dev-admin', 'dev-readonly']);
@@ -182,6 +212,14 @@ describe('rambridge keys generate', () => {
     expect(r.stdout).toContain('先将它添加为 issuer.samlKeys 的第二个密钥');
     expect(r.stdout).toContain('然后再把它移到第一位');
     expect(r.stdout).not.toContain('Add it');
+  });
+
+  test('in Chinese: the file labels and its usage errors', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rambridge-keys-next-'));
+    const r = await run(['keys', 'generate', '--dir', dir, '--purpose', 'saml'], { LANG: 'zh_CN.UTF-8' });
+    expect(r.stdout).toMatch(/^私钥 {2}\S+\.key\n证书 {2}\S+\.crt\n/);
+    const bits = await run(['keys', 'generate', '--dir', dir, '--purpose', 'oidc', '--bits', '1024'], { LANG: 'zh_CN.UTF-8' });
+    expect(bits.stderr).toMatch(/^rambridge: error: --bits 只能是 2048、3072、4096\n/);
   });
 
   test('--bits 3072 writes an RSA key of that size', async () => {
@@ -249,6 +287,17 @@ test('a usage error with --json is one JSON object with a stable code, like ever
 test('the hint after a usage error names the command typed, subcommands included', async () => {
   const r = await run(['keys', 'generate', '--dir', tmpdir(), '--bogus'], { LANG: 'C' });
   expect(r.stderr).toBe('rambridge: error: unknown option --bogus\nhint: rambridge keys generate --help shows the usage\n');
+});
+
+test.each([
+  [['emulator', '--config', 'x.yaml', '--tls-cert', 'c.pem'], '--tls-cert 和 --tls-key 须同时给出，或都不给出'],
+  [['demo', '--shutdown-grace', '999'], '--shutdown-grace 的值“999”无效：应为 0–300 秒'],
+  [['demo', '--port', 'abc'], '--port（或 PORT）应为端口号（0-65535），而不是“abc”'],
+  [['serve', '--config', 'x.yaml', '--port', '99999'], '--port 的值“99999”无效：应为端口号（0-65535）'],
+])('server command %j refused before it starts: in Chinese', async (args, chinese) => {
+  const r = await run(args, { LANG: 'zh_CN.UTF-8' });
+  expect(r.code).toBe(2);
+  expect(r.stderr).toMatch(new RegExp(`^rambridge: error: ${escapeRegex(chinese)}\n`, 'm'));
 });
 
 const escapeRegex = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
