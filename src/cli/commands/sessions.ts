@@ -7,6 +7,7 @@ import { createStore } from '../../store/index.js';
 import { EXIT_CONFIG, exitOnConfigProblems } from '../config-errors.js';
 import { formatError } from '../error-format.js';
 import { helpText } from '../i18n/help.js';
+import { t } from '../i18n/index.js';
 
 type Action = 'list' | 'revoke';
 
@@ -62,13 +63,7 @@ export async function sessionsCommand(
     stderr: opts.json ? `${JSON.stringify({ error: { code, message, hint, exitCode } })}\n` : formatError(message, { hint }),
   });
   if (config.store.type === 'memory') {
-    return failed(
-      EXIT_CONFIG,
-      'ERR_CLI_MEMORY_STORE',
-      "this configuration uses the memory store, whose CLI sessions live inside the running server process, out of this command's reach.",
-      'Configure a shared store (Redis: `store: {type: redis, url: redis://…}`, for the bridge and this command) to list or ' +
-        'revoke sessions from here. Until then, restarting the server ends every CLI session.',
-    );
+    return failed(EXIT_CONFIG, 'ERR_CLI_MEMORY_STORE', t('sessionsMemoryStore'), t('sessionsMemoryStoreHint'));
   }
   // The same store, with the same key prefix, as the running bridge: its sessions are right there.
   const store = openStore(config.store, clock);
@@ -81,8 +76,8 @@ export async function sessionsCommand(
         return failed(
           EXIT_AMBIGUOUS,
           'ERR_CLI_USER_AMBIGUOUS',
-          `${opts.user} names users of ${idps.length} IdPs (${idps.join(', ')}); nothing was revoked.`,
-          `Say which with --idp ${idps[0]}.`,
+          t('sessionsUserAmbiguous', { user: opts.user, count: idps.length, idps: idps.join(t('listSeparator')) }),
+          t('sessionsUserAmbiguousHint', { idp: idps[0]! }),
         );
       }
     }
@@ -119,14 +114,20 @@ export function sessionsReport(sessions: CliSession[], action: Action, opts: Ses
     refreshedAt: s.refreshedAt === undefined ? undefined : new Date(s.refreshedAt).toISOString(),
   }));
   if (opts.json) return `${JSON.stringify(action === 'list' ? rows : { revoked: rows }, null, 2)}\n`;
-  const noun = `${action === 'list' ? 'live ' : ''}CLI session${rows.length === 1 ? '' : 's'}`;
-  const head = `${rows.length} ${noun}${action === 'revoke' ? ' revoked' : ''} for ${opts.user}\n`;
+  const head =
+    action === 'list'
+      ? rows.length === 1
+        ? t('sessionsListedOne', { user: opts.user })
+        : t('sessionsListed', { user: opts.user, count: rows.length })
+      : rows.length === 1
+        ? t('sessionsRevokedOne', { user: opts.user })
+        : t('sessionsRevoked', { user: opts.user, count: rows.length });
   return (
-    head +
+    `${head}\n` +
     rows
       .map(
         (r) =>
-          `  ${r.sid}  ${r.email ?? r.subject}  ${r.clientHost ?? '(no host)'}  ${r.clientIp}  since ${r.createdAt}  until ${r.expiresAt}\n`,
+          `  ${t('sessionsRow', { sid: r.sid, user: r.email ?? r.subject, host: r.clientHost ?? t('sessionsNoHost'), ip: r.clientIp, created: r.createdAt, expires: r.expiresAt })}\n`,
       )
       .join('')
   );

@@ -201,6 +201,18 @@ export const en = {
   keysAlg: '--alg is RS256 or ES256',
   keysBits: '--bits is {choices}',
   keysBitsEs256: '--bits is for RSA keys; an ES256 key is always P-256',
+  sessionsListed: '{count} live CLI sessions for {user}',
+  sessionsListedOne: '1 live CLI session for {user}',
+  sessionsRevoked: '{count} CLI sessions revoked for {user}',
+  sessionsRevokedOne: '1 CLI session revoked for {user}',
+  sessionsRow: '{sid}  {user}  {host}  {ip}  since {created}  until {expires}',
+  sessionsNoHost: '(no host)',
+  sessionsMemoryStore:
+    "this configuration uses the memory store, whose CLI sessions live inside the running server process, out of this command's reach.",
+  sessionsMemoryStoreHint:
+    'Configure a shared store (Redis: `store: {type: redis, url: redis://…}`, for the bridge and this command) to list or revoke sessions from here. Until then, restarting the server ends every CLI session.',
+  sessionsUserAmbiguous: '{user} names users of {count} IdPs ({idps}); nothing was revoked.',
+  sessionsUserAmbiguousHint: 'Say which with --idp {idp}.',
   // Commander's usage errors (src/cli/usage-error.ts).
   usageMissingArgument: 'missing required argument {name}',
   usageOptionMissingValue: 'option {option} needs a value',

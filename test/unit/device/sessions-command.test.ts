@@ -3,6 +3,7 @@ import type { CliSession } from '../../../src/device/index.js';
 import { ManualClock } from '../../../src/clock.js';
 import { CliSessions } from '../../../src/device/index.js';
 import { MemoryStore } from '../../../src/store/index.js';
+import { useLanguage } from '../../../src/cli/i18n/index.js';
 import { configFromYaml } from '../../helpers/config.js';
 
 const SESSION: CliSession = {
@@ -56,5 +57,32 @@ describe('rambridge sessions', () => {
 
     expect((await run({ user: 'alice-sub', idp: 'partner' })).code).toBe(0);
     expect((await sessions.listForUser('alice-sub')).map((s) => s.identity.idp)).toEqual(['corp']);
+  });
+
+  describe('in zh-CN', () => {
+    beforeAll(() => useLanguage('zh-CN'));
+    afterAll(() => useLanguage('en'));
+
+    test('the report and the refusals are Chinese; ids, users, hosts and times as they are; --json unchanged', async () => {
+      expect(
+        sessionsReport([SESSION, { ...SESSION, sid: 'sid-2', client: { ...SESSION.client, host: undefined } }], 'list', {
+          user: 'alice@example.com',
+        }),
+      ).toBe(
+        'alice@example.com 的有效 CLI 会话：2 个\n' +
+          '  sid-1  alice@example.com  laptop  10.0.0.1  创建于 2026-01-01T08:00:00.000Z  到期于 2026-01-01T20:00:00.000Z\n' +
+          '  sid-2  alice@example.com  （无主机名）  10.0.0.1  创建于 2026-01-01T08:00:00.000Z  到期于 2026-01-01T20:00:00.000Z\n',
+      );
+      expect(sessionsReport([], 'revoke', { user: 'bob' })).toBe('已撤销 bob 的 0 个 CLI 会话\n');
+      const json = sessionsReport([SESSION], 'revoke', { user: 'alice-sub', json: true });
+      useLanguage('en');
+      expect(sessionsReport([SESSION], 'revoke', { user: 'alice-sub', json: true })).toBe(json);
+      useLanguage('zh-CN');
+      const memory = await sessionsCommand(configFromYaml(''), 'list', { user: 'alice@example.com' });
+      expect(memory.stderr).toBe(
+        'rambridge: error: 此配置使用内存存储，CLI 会话保存在运行中的服务器进程内，此命令无法访问。\n' +
+          'hint: 请配置共享存储（Redis：`store: {type: redis, url: redis://…}`，供桥接服务和此命令共用），才能在这里列出或撤销会话。在此之前，重启服务器会结束所有 CLI 会话。\n',
+      );
+    });
   });
 });
