@@ -145,7 +145,7 @@ export const zhCN: Catalogue = {
     '先将它添加为 issuer.oidcKeys 的第二个密钥（已发布，尚不用于签名）并在所有实例上生效；等待 STS 获取新的 JWKS（至少为其 max-age，即 5 分钟；为稳妥可等待更久）；然后再把它移到第一位并再次生效。参见 docs/operations.md 中的“Key rotation without downtime”一节。',
   configValid: '{file} 有效：{idps} 个身份提供商、{accounts} 个账号、{roles} 个角色、{grants} 条授权{online}',
   configValidOnline: '；每个身份提供商都已响应',
-  configWarning: '警告：{warning}',
+  configWarning: 'warning: {warning}',
   configInvalid: '{source} 不是有效的配置',
   configInvalidProblems: '{source} 不是有效的配置（{count} 个问题）：',
   configInvalidProblem: '{source} 不是有效的配置（1 个问题）：',
