@@ -156,6 +156,6 @@ export function createApp(deps: AppDeps): Koa {
   app.use(samlAcsBodyParser()); // the SAML ACS alone takes forms up to 256 KiB: see saml-sp.ts
   app.use(bodyParser({ enableTypes: ['form', 'json'], formLimit: '64kb', jsonLimit: '64kb' }));
   app.use(router.routes());
-  app.use(router.allowedMethods({ throw: true }));
+  app.use(router.allowedMethods()); // sets 405 or 501 and `Allow`; handleErrors writes the body
   return app;
 }

@@ -14,6 +14,8 @@ export const ERROR_STATUS = {
   ERR_BAD_REQUEST: 400,
   /** A request body sent compressed (Content-Encoding): no client of the bridge does that. */
   ERR_BODY_ENCODING: 400,
+  /** A request body over its parser's limit (64 KiB; the SAML ACS has its own code and limit). */
+  ERR_BODY_TOO_LARGE: 413,
   ERR_NOT_FOUND: 404,
   ERR_METHOD_NOT_ALLOWED: 405,
   ERR_CSRF: 403,

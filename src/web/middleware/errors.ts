@@ -35,7 +35,12 @@ export function handleErrors(views: Views, refusals?: Refusals): Middleware {
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) throw new BridgeError('ERR_NOT_FOUND');
+      if (ctx.body === undefined) {
+        if (ctx.status === 404) throw new BridgeError('ERR_NOT_FOUND');
+        // The router's answer to a method the path lacks, with `Allow` already set (RFC 9110 §15.5.6);
+        // 501 for a method no route has at all (PROPFIND, TRACE…).
+        if (ctx.status === 405 || ctx.status === 501) throw new BridgeError('ERR_METHOD_NOT_ALLOWED');
+      }
     } catch (thrown) {
       const err = toBridgeError(koaHttpError(thrown) ?? thrown);
       const log = (ctx.state.log as Logger | undefined) ?? console;
@@ -92,8 +97,7 @@ function koaHttpError(err: unknown): BridgeError | undefined {
   const status = (err as { status?: unknown })?.status;
   if (err instanceof BridgeError || typeof status !== 'number') return undefined;
   if (status === 404) return new BridgeError('ERR_NOT_FOUND', { cause: err });
-  // 501: a method no route has at all (PROPFIND, TRACE…), which the router reports as not implemented.
-  if (status === 405 || status === 501) return new BridgeError('ERR_METHOD_NOT_ALLOWED', { cause: err });
+  if (status === 413) return new BridgeError('ERR_BODY_TOO_LARGE', { cause: err, detail: { limit: (err as { limit?: unknown }).limit } });
   if (status >= 400 && status < 500) return new BridgeError('ERR_BAD_REQUEST', { cause: err, detail: { status } });
   return undefined;
 }
