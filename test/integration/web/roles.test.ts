@@ -271,7 +271,7 @@ describe('web hardening', () => {
       .post('/roles/console')
       .type('form')
       .send({ _csrf: csrf, role: 'x'.repeat(100_000) })
-      .expect(400);
+      .expect(413, /ERR_BODY_TOO_LARGE/);
   });
 
   test('health, readiness and metrics', async () => {
