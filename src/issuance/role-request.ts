@@ -52,10 +52,7 @@ export function checkRoleRequest(
   log: { warn(obj: object, msg: string): void },
 ): CheckedRoleRequest {
   const choice = choices.find((c) => c.role.id === request.roleId);
-  if (!choice) {
-    log.warn({ event: 'role-refused', requested: request.roleId.slice(0, 200) }, 'role not granted');
-    throw roleNotGranted();
-  }
+  if (!choice) throw refuseRole(request.roleId, log);
   const { role } = choice;
   const durationSeconds = checkDuration(request.durationSeconds, maxDuration(role, elevation));
   const checked: CheckedRoleRequest = { identity, choice, durationSeconds };
@@ -126,6 +123,16 @@ function visibleLength(text: string): number {
 /** A request that names no role (a form or JSON body without a string `role`). */
 export function roleNotNamed(): BridgeError {
   return new BridgeError('ERR_BAD_REQUEST', { userMessage: 'Say which role you want.' });
+}
+
+/**
+ * A role asked for by name that the user is not granted: logged (`role-refused`, what was asked,
+ * cut to 200 characters, for an administrator to see what people look for) and answered
+ * ERR_ROLE_NOT_GRANTED, which never says whether such a role exists.
+ */
+export function refuseRole(requested: string, log: { warn(obj: object, msg: string): void }): BridgeError {
+  log.warn({ event: 'role-refused', requested: requested.slice(0, 200) }, 'role not granted');
+  return roleNotGranted();
 }
 
 export function roleNotGranted(): BridgeError {

@@ -4,7 +4,7 @@ import { JUSTIFICATION_MAX_LENGTH } from '../../config/index.js';
 import { destinationForService, resolveDestination } from '../../console/destinations.js';
 import { BridgeError } from '../../errors.js';
 import { checkDuration } from '../../issuance/durations.js';
-import { maxDuration, roleNotGranted } from '../../issuance/role-request.js';
+import { maxDuration, refuseRole } from '../../issuance/role-request.js';
 import type { RoleChoice } from '../../mapping/index.js';
 import { matchRoles } from '../../wire/role-match.js';
 import { consoleFormOrigins } from '../console-origins.js';
@@ -34,10 +34,7 @@ export function launchRoutes(deps: WebDeps): Router {
     const user = ctx.state.user;
     if (!user) return redirectToLogin(ctx);
     const choice = grantedRole(mapper.rolesFor(user), ctx.params.role ?? '');
-    if (!choice) {
-      ctx.state.log.warn({ event: 'role-refused', requested: String(ctx.params.role).slice(0, 200) }, 'role not granted');
-      throw roleNotGranted();
-    }
+    if (!choice) throw refuseRole(ctx.params.role ?? '', ctx.state.log);
     const { role } = choice;
     const { service, region, destination: requested, duration } = launchQuery(ctx);
 

@@ -9,7 +9,7 @@ import { resolveDestination } from '../../console/destinations.js';
 import { errorText } from '../i18n/error-text.js';
 import { translator } from '../i18n/index.js';
 import { pageLocale } from '../middleware/language.js';
-import { checkRoleRequest, roleNotGranted, type CheckedRoleRequest } from '../../issuance/role-request.js';
+import { checkRoleRequest, refuseRole, type CheckedRoleRequest } from '../../issuance/role-request.js';
 import type { WebDeps } from '../deps.js';
 import { renderNoRoles } from '../no-roles.js';
 import { resumeAfterSignIn, resumeNotice } from '../resume.js';
@@ -18,6 +18,7 @@ import { pickerGroups } from '../picker-view.js';
 import { rolePreferencesFor } from '../role-preferences.js';
 import { matchRoles } from '../../wire/role-match.js';
 import { roleRequestFromForm } from '../role-form.js';
+import { consoleFormOrigins } from '../console-origins.js';
 import { redirectToLogin } from './auth.js';
 
 /** Longer filters or role names than this are cut: nobody types more, and fuzzy matching is per character. */
@@ -34,14 +35,12 @@ export function roleRoutes(deps: WebDeps): Router {
 
   // "Open console" answers with a redirect chain through the sign-in service to the console, and
   // CSP form-action governs redirects after a form submission too.
-  const consoleOrigins = [
-    config.alibaba.signinUrl,
-    config.alibaba.consoleUrl,
-    ...config.alibaba.consoleDestinations.map((d) => d.url),
-    ...config.roles.flatMap((r) => (r.consoleDestination ? [r.consoleDestination] : [])),
-  ].map((url) => new URL(url).origin);
+  const consoleOrigins = consoleFormOrigins(config);
 
   interface PickerView {
+    /** Every role the user has (the mapping's answer, computed once per request). */
+    granted: RoleChoice[];
+    /** The roles shown: all of them, or those a deep link names. */
     choices: RoleChoice[];
     /** The user's favourites and recents: on the full picker, not on a deep link. */
     withPreferences: boolean;
@@ -54,9 +53,9 @@ export function roleRoutes(deps: WebDeps): Router {
   const renderPicker = async (ctx: Context, view: PickerView) => {
     const user = signedInUser(ctx);
     const t = translator(ctx.state.lang);
-    ctx.state.formActions?.push(...new Set(consoleOrigins));
+    ctx.state.formActions?.push(...consoleOrigins);
     ctx.type = 'html';
-    const all = mapper.rolesFor(user);
+    const all = view.granted;
     if (all.length === 0) return renderNoRoles(ctx, deps, user);
     const groups = pickerGroups({
       choices: view.choices,
@@ -117,7 +116,8 @@ export function roleRoutes(deps: WebDeps): Router {
   router.get('/roles', requireBrowserUser, async function showRoles(ctx) {
     const q = ctx.query.q;
     const query = typeof q === 'string' ? q.slice(0, MAX_QUERY_LENGTH) : '';
-    await renderPicker(ctx, { choices: mapper.rolesFor(signedInUser(ctx)), withPreferences: true, query });
+    const granted = mapper.rolesFor(signedInUser(ctx));
+    await renderPicker(ctx, { granted, choices: granted, withPreferences: true, query });
   });
 
   /**
@@ -137,13 +137,13 @@ export function roleRoutes(deps: WebDeps): Router {
     );
     const linked = choices.filter((c) => named.has(c.role));
     if (linked.length === 0 && choices.length > 0) {
-      const refused = roleNotGranted();
-      ctx.state.log.warn({ event: 'role-refused', requested: wanted.slice(0, 200) }, 'role not granted');
+      const refused = refuseRole(wanted, ctx.state.log);
       deps.refusals.observe(ctx, refused);
       ctx.status = refused.status;
       const { message, hint } = errorText(refused, ctx.state.lang);
       const t = translator(ctx.state.lang);
       return renderPicker(ctx, {
+        granted: choices,
         choices: [],
         withPreferences: false,
         deepLink: { query: wanted, matches: 0, notGranted: { heading: t('error.heading.403'), message, hint, code: refused.code } },
@@ -153,6 +153,7 @@ export function roleRoutes(deps: WebDeps): Router {
     // Checked against each role shown: a page the allow-list refuses for one of them is refused.
     const destination = requested ? linked.map((c) => resolveDestination(requested, c.role, config.alibaba))[0] : undefined;
     await renderPicker(ctx, {
+      granted: choices,
       choices: linked,
       withPreferences: false,
       highlight: linked.length === 1 ? linked[0]!.role.id : undefined,
