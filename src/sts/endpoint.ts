@@ -1,4 +1,5 @@
 import { isStsEndpointHost } from '../config/urls.js';
+import { isLoopbackHost } from '../loopback.js';
 
 /**
  * Where the STS client sends requests (docs/alibaba-cloud-reference.md §1 "Endpoints"): the global `sts.aliyuncs.com`,
@@ -48,7 +49,8 @@ export function resolveStsEndpoint(options: StsEndpointOptions): StsEndpoint {
   return { endpoint, protocol };
 }
 
+/** `host[:port]` (the form isStsEndpointHost allows) names this machine. */
 function isLoopback(endpoint: string): boolean {
-  const host = endpoint.replace(/^\[(.*)\](:\d+)?$/, '$1').replace(/:\d+$/, '');
-  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+  const bracketed = /^(\[[^\]]*\])(:\d+)?$/.exec(endpoint);
+  return isLoopbackHost(bracketed ? bracketed[1]! : endpoint.replace(/:\d+$/, ''));
 }

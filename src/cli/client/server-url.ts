@@ -1,3 +1,4 @@
+import { isLoopbackHost } from '../../loopback.js';
 import { CliError } from './errors.js';
 import { t } from '../i18n/index.js';
 
@@ -12,7 +13,7 @@ export function normalizeServerUrl(input: string): string {
   } catch {
     throw new CliError('ERR_CLI_USAGE', t('notServerUrl', { input }), { hint: t('notServerUrlHint') });
   }
-  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
     throw new CliError('ERR_CLI_INSECURE_SERVER', t('insecureServer', { host: url.host }), { hint: t('insecureServerHint') });
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
@@ -21,10 +22,6 @@ export function normalizeServerUrl(input: string): string {
   url.hash = '';
   url.search = '';
   return url.href.replace(/\/+$/, '');
-}
-
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
 
 /** Which server a command talks to: the flag, then RAMBRIDGE_SERVER, then the one last logged in to. */
