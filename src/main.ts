@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp, type AppDeps } from './app.js';
 import { systemClock, type Clock } from './clock.js';
-import { loadConfigFile, type BridgeConfig, type Env } from './config/index.js';
+import type { BridgeConfig } from './config/index.js';
 import { stsClientFromConfig } from './issuance/sts-from-config.js';
 import { BridgeIssuer } from './issuer/index.js';
 import { closeGracefully, listenStartingUp, serveWith } from './http-server.js';
@@ -145,10 +145,6 @@ function restartOnly(current: BridgeConfig, next: BridgeConfig): string[] {
   if (current.server.host !== next.server.host || current.server.port !== next.server.port) changed.push('server.host/port');
   if (JSON.stringify(current.store) !== JSON.stringify(next.store)) changed.push('store');
   return changed;
-}
-
-export async function startBridgeFromFile(file: string, env: Env): Promise<RunningBridge> {
-  return startBridge({ config: await loadConfigFile(file, env) });
 }
 
 const mb = (bytes: number) => Math.round(bytes / 1048576);

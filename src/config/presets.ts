@@ -28,5 +28,3 @@ export const OIDC_PRESETS = {
     scopes: ['openid', 'email', 'profile', 'groups'],
   },
 } as const satisfies Record<string, { claims: ClaimNames; scopes: readonly string[] }>;
-
-export type OidcPresetName = keyof typeof OIDC_PRESETS;

@@ -86,8 +86,6 @@ export const SAML_PRESETS = {
   },
 } as const satisfies Record<string, SamlPreset>;
 
-export type SamlPresetName = keyof typeof SAML_PRESETS;
-
 const pemOrFile = z.string().min(1);
 
 export const samlIdpSchema = z

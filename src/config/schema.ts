@@ -454,7 +454,6 @@ export const configSchema = z.strictObject({
 
 export type RawConfig = z.infer<typeof configSchema>;
 export type OidcIdpConfig = z.infer<typeof oidcIdpSchema>;
-export type IdpConfig = z.infer<typeof idpSchema>;
 export type AccountConfig = z.infer<typeof accountSchema>;
 export type RoleConfig = z.infer<typeof roleSchema>;
 export type GrantConfig = z.infer<typeof grantSchema>;

@@ -7,8 +7,10 @@ export type { Connector, ConnectorData, ConnectorDeps, FlowSecrets, IdpAnswer, L
 export type { Identity } from './identity.js';
 export { SamlConnector } from './saml/connector.js';
 
-/** One connector per configured IdP, by type, all built from the same deps. */
-/** `previous`: the connector this one replaces (a reload), whose loaded trust it may start from. */
+/**
+ * The connector for one configured IdP, by its type. `previous`: the connector this one replaces
+ * (a reload), whose loaded trust it may start from.
+ */
 export function createConnector(idp: Idp, deps: ConnectorDeps, previous?: Connector): Connector {
   switch (idp.type) {
     case 'oidc':

@@ -38,7 +38,7 @@ const VERSION = '2015-04-01';
  * Every action puts its parameters in a form body rather than going through the generated
  * `assumeRoleWithSAML()`-style methods, which put every parameter in the URL query, SAMLAssertion
  * and OIDCToken included. Those are bearer credentials and must not sit in URLs, where proxies
- * and access logs keep them (DESIGN §5). STS takes them from a form body too: the old docs ask
+ * and access logs keep them (docs/security-reference.md §5). STS takes them from a form body too: the old docs ask
  * for POST because assertions are large, and @alicloud/credentials sends its OIDC calls that way.
  *
  * How a call is signed decides where the caller's own credentials travel:

@@ -126,7 +126,7 @@ export function oauthRoutes(deps: WebDeps, device: DeviceFlow): Router {
 }
 
 /**
- * Issue 6: a refresh re-evaluates the user. Roles are mapped from the stored identity on every
+ * A refresh re-evaluates the user. Roles are mapped from the stored identity on every
  * API call; for IdPs with `refreshGroups` the identity itself is re-read here, with the IdP's
  * refresh token. The IdP refusing the user ends the session (the CLI hears invalid_grant); an IdP
  * that cannot be asked (down, slow, misconfigured) leaves the identity as it was, so an outage
