@@ -106,6 +106,8 @@ export const ERROR_STATUS = {
   ERR_STS_EXPIRED: 401,
   ERR_STS_THROTTLED: 429,
   ERR_STS_UNAVAILABLE: 502,
+  /** STS refused a signed call's timestamp (InvalidTimeStamp.*): the bridge's clock is off. */
+  ERR_STS_CLOCK_SKEW: 502,
   /** STS did not connect or answer within alibaba.stsConnectTimeoutMs / stsReadTimeoutMs. */
   ERR_STS_TIMEOUT: 504,
 } as const;

@@ -20,11 +20,17 @@ export interface StsErrorDetail {
 /** First match wins; anything unmatched is DENIED below 500 and UNAVAILABLE from 500. */
 const RULES: [RegExp, ErrorCode][] = [
   [/^Throttling/, 'ERR_STS_THROTTLED'],
+  // A signed call's Timestamp off by more than STS allows: the bridge's clock, not the user's role.
+  [/^InvalidTimeStamp(\.|$)/, 'ERR_STS_CLOCK_SKEW'],
+  // How the bridge signed a chained call (its intermediate credentials), not a refusal of the user.
+  [/^(SignatureDoesNotMatch|SignatureNonceUsed|IncompleteSignature|InvalidAccessKeyId|MissingSecurityToken)(\.|$)/, 'ERR_STS_UNAVAILABLE'],
+  [/^InvalidSecurityToken\.(Malformed|MismatchWithAccessKey)$/, 'ERR_STS_UNAVAILABLE'],
   [/^(InvalidSecurityToken|AuthenticationFail\.SAMLAssertion|AuthenticationFail\.OIDCToken)\.Expired$/, 'ERR_STS_EXPIRED'],
   [/^(MissingParameter|InvalidParameter|EntityNotExist|InvalidAction|InvalidVersion)(\.|$)/, 'ERR_STS_INVALID_INPUT'],
 ];
 
 const USER_MESSAGES: Partial<Record<ErrorCode, string>> = {
+  ERR_STS_CLOCK_SKEW: "Alibaba Cloud refused rambridge's request because rambridge's clock is wrong. Please tell your administrator.",
   ERR_STS_DENIED: 'Alibaba Cloud refused to issue credentials for this role.',
   ERR_STS_EXPIRED: 'The sign-in proof or credentials expired before Alibaba Cloud accepted them. Please try again.',
   ERR_STS_INVALID_INPUT: 'Alibaba Cloud rejected the request for this role; the role or its provider may be misconfigured.',
@@ -75,7 +81,9 @@ export function toStsBridgeError(err: unknown, action: string): BridgeError {
   const code = RULES.find(([pattern]) => pattern.test(err.code))?.[1] ?? fallback;
   return new BridgeError(code, {
     userMessage: USER_MESSAGES[code],
-    hint: `Alibaba Cloud STS answered ${detail.stsCode}${detail.requestId ? ` (RequestId ${detail.requestId})` : ''}.`,
+    hint:
+      (code === 'ERR_STS_CLOCK_SKEW' ? "Admin: synchronise this server's clock (NTP). " : '') +
+      `Alibaba Cloud STS answered ${detail.stsCode}${detail.requestId ? ` (RequestId ${detail.requestId})` : ''}.`,
     // No `cause`: the SDK error carries the request it answered; `detail` has all that is safe.
     detail: { ...detail },
   });

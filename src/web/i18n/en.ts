@@ -318,6 +318,7 @@ export const en = {
   'err.ERR_STS_THROTTLED': 'Alibaba Cloud is limiting credential requests right now. Please try again shortly.',
   'err.ERR_STS_TIMEOUT': 'Alibaba Cloud STS did not answer in time. Please try again in a moment.',
   'err.ERR_STS_UNAVAILABLE': 'Alibaba Cloud STS could not be reached or did not answer properly. Please try again in a moment.',
+  'err.ERR_STS_CLOCK_SKEW': "Alibaba Cloud refused rambridge's request because rambridge's clock is wrong. Please tell your administrator.",
 
   // BridgeError hints
   'hint.startAgain': 'Start the sign-in again from rambridge.',
@@ -351,6 +352,8 @@ export const en = {
   'hint.consoleSignin': 'Try again. If it keeps failing, give your administrator the request id below.',
   'hint.stsRequestId': 'Alibaba Cloud STS answered {stsCode} (RequestId {requestId}).',
   'hint.sts': 'Alibaba Cloud STS answered {stsCode}.',
+  'hint.stsClockRequestId': "Admin: synchronise this server's clock (NTP). Alibaba Cloud STS answered {stsCode} (RequestId {requestId}).",
+  'hint.stsClock': "Admin: synchronise this server's clock (NTP). Alibaba Cloud STS answered {stsCode}.",
   'hint.overageOidc':
     'Admin: in Entra ID, set the app registration\'s groups claim to "Groups assigned to the application" (and assign the rambridge groups to the app), or emit app roles instead of groups.',
   'hint.overageSaml':

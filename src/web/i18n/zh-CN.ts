@@ -291,6 +291,7 @@ export const zhCN = {
   'err.ERR_STS_THROTTLED': '阿里云目前正在限制凭证请求。请稍后重试。',
   'err.ERR_STS_TIMEOUT': '阿里云 STS 没有及时响应。请稍后重试。',
   'err.ERR_STS_UNAVAILABLE': '无法连接阿里云 STS，或其没有正确响应。请稍后重试。',
+  'err.ERR_STS_CLOCK_SKEW': '由于 rambridge 的时钟不准，阿里云拒绝了它的请求。请告知管理员。',
 
   'hint.startAgain': '请从 rambridge 重新开始登录。',
   'hint.lastTab': '如果你在两个标签页中都开始了登录，请在最后打开的那个中完成；否则请从 rambridge 重新开始。',
@@ -322,6 +323,8 @@ export const zhCN = {
   'hint.consoleSignin': '请重试。如果一直失败，请将下方的请求 ID 提供给管理员。',
   'hint.stsRequestId': '阿里云 STS 返回 {stsCode}（RequestId {requestId}）。',
   'hint.sts': '阿里云 STS 返回 {stsCode}。',
+  'hint.stsClockRequestId': '管理员：请同步本服务器的时钟（NTP）。阿里云 STS 返回 {stsCode}（RequestId {requestId}）。',
+  'hint.stsClock': '管理员：请同步本服务器的时钟（NTP）。阿里云 STS 返回 {stsCode}。',
   'hint.overageOidc':
     '管理员：在 Entra ID 中，将应用注册的组声明设置为“分配给应用程序的组”（Groups assigned to the application），并将 rambridge 的组分配给该应用；或改为发送应用角色而不是组。',
   'hint.overageSaml':

@@ -164,6 +164,46 @@ describe('StsClient transport', () => {
     expect((await failure(saml(client()))).code).toBe(expected);
   });
 
+  const chained = (c: StsClient) =>
+    c.assumeRole({
+      caller: { accessKeyId: 'STS.intermediate', accessKeySecret: 'secret', securityToken: 'token' },
+      roleArn: 'acs:ram::1111222233334444:role/target',
+      roleSessionName: 'alice-12345678',
+      durationSeconds: 900,
+    });
+
+  it.each([
+    [400, 'InvalidTimeStamp.Expired'],
+    [400, 'InvalidTimeStamp.Format'],
+  ])(
+    'a signed call refused for its timestamp (HTTP %i %s) is the bridge’s clock: ERR_STS_CLOCK_SKEW 502, never a denial',
+    async (status, code) => {
+      script = [stsError(status, code)];
+      const err = await failure(chained(client()));
+      expect(err).toMatchObject({ code: 'ERR_STS_CLOCK_SKEW', status: 502, expose: true });
+      expect(err.hint).toBe(`Admin: synchronise this server's clock (NTP). Alibaba Cloud STS answered ${code} (RequestId REQ-ERR).`);
+    },
+  );
+
+  it.each([
+    [400, 'SignatureDoesNotMatch'],
+    [400, 'SignatureNonceUsed'],
+    [400, 'IncompleteSignature'],
+    [404, 'InvalidAccessKeyId.NotFound'],
+    [400, 'InvalidSecurityToken.Malformed'],
+    [400, 'InvalidSecurityToken.MismatchWithAccessKey'],
+    [400, 'MissingSecurityToken'],
+  ])(
+    'a fault in how the bridge signed a chained call (HTTP %i %s) is ERR_STS_UNAVAILABLE 502, not the user’s refusal',
+    async (status, code) => {
+      script = [stsError(status, code)];
+      const err = await failure(chained(client()));
+      expect(err).toMatchObject({ code: 'ERR_STS_UNAVAILABLE', status: 502 });
+      expect(err.hint).toBe(`Alibaba Cloud STS answered ${code} (RequestId REQ-ERR).`);
+      expect(seen).toHaveLength(1);
+    },
+  );
+
   it('maps an unreachable endpoint to ERR_STS_UNAVAILABLE without retrying', async () => {
     const sleeps: number[] = [];
     const unreachable = createStsClient({
