@@ -36,6 +36,9 @@ export async function getSigninToken(
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body,
+      // Never followed: a 307/308 would post the secret and token again to the origin it names.
+      // A 3xx is then not ok, so it fails below with its status.
+      redirect: 'manual',
       signal: AbortSignal.timeout(SIGNIN_TIMEOUT_MS),
     });
   } catch (err) {
