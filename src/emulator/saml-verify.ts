@@ -88,8 +88,11 @@ export function verifySamlResponse(parsed: ParsedSamlResponse, metadata: IdpMeta
   try {
     const { xml, doc, response, assertion } = parsed;
     checkResponseEnvelope(response, site);
-    const responseIssuer = children(response, NS.assertion, 'Issuer')[0];
-    if (responseIssuer && text(responseIssuer) !== metadata.entityId) throw new Error('Response Issuer is not the provider');
+    // Required by docs/alibaba-cloud-reference.md §4 ("Response with Issuer and Status"): exactly one, the entityID.
+    const responseIssuers = children(response, NS.assertion, 'Issuer');
+    if (responseIssuers.length !== 1 || text(responseIssuers[0]!) !== metadata.entityId) {
+      throw new Error('Response Issuer missing, repeated or not the provider');
+    }
     // The assertion must be signed itself (docs/alibaba-cloud-reference.md §4); a signed Response around it must verify too.
     if (isSigned(response)) verifiedXmlOf(xml, doc, response, metadata.signingCertificates);
     const id = assertion.getAttribute('ID') ?? '';

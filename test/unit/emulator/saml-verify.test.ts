@@ -156,6 +156,21 @@ describe('refuses', () => {
     expect(refusal(xml).reason).toContain('REC-xslt-19991116 is not allowed');
   });
 
+  it('a Response Issuer that is missing, repeated or not the provider (RAM requires one, the entityID)', () => {
+    const responseIssuer = (response: Element) => response.getElementsByTagNameNS(SAML, 'Issuer')[0]!;
+    const missing = mutate(mint(), (_doc, response) => response.removeChild(responseIssuer(response)));
+    const repeated = mutate(mint(), (_doc, response) =>
+      response.insertBefore(responseIssuer(response).cloneNode(true), responseIssuer(response)),
+    );
+    const other = mutate(mint(), (_doc, response) => void (responseIssuer(response).textContent = 'https://other-idp.example'));
+    for (const xml of [missing, repeated, other]) {
+      expect(refusal(xml)).toMatchObject({
+        code: 'AuthenticationFail.SAMLAssertion.Invalid',
+        reason: 'Response Issuer missing, repeated or not the provider',
+      });
+    }
+  });
+
   it('a Status other than Success', () => {
     expect(refusal(mint().replace('status:Success', 'status:Requester')).reason).toContain('Status is');
   });
