@@ -24,18 +24,20 @@ const SESSION_NAME_RULES: Record<SessionNameApi, { refused: RegExp; maxLength: n
 export class SubjectNames {
   constructor(private readonly secret: string) {}
 
-  /** A stable pseudonymous id: the `sub` of minted ID tokens and the SAML NameID. */
+  /** A stable pseudonymous id: the `sub` of minted ID tokens and the SAML NameID (128 bits, hex). */
   pseudonym(identity: Pick<Identity, 'issuer' | 'subject'>): string {
-    return `rb-${this.digest(identity).slice(0, 32)}`;
+    return `rb-${this.digest(identity).subarray(0, 16).toString('hex')}`;
   }
 
   /**
-   * RoleSessionName for `api`: readable (from the email or name) and collision-free (a hash
-   * suffix), in that API's characters and within the length both sites accept.
+   * RoleSessionName for `api`: readable (from the email or name) and distinct per person (a 64-bit
+   * hash suffix: many users share a readable part, such as `user`, and 32 bits collide among tens
+   * of thousands of them), in that API's characters and within the length both sites accept.
    */
   roleSessionName(identity: Pick<Identity, 'issuer' | 'subject' | 'email' | 'name'>, api: SessionNameApi): string {
     const rule = SESSION_NAME_RULES[api];
-    const suffix = this.digest(identity).slice(0, 8);
+    // base64url (`A-Za-z0-9-_`) is inside every API's characters, and 64 bits take 11 of the 32.
+    const suffix = this.digest(identity).subarray(0, 8).toString('base64url');
     // Only a verified email may read as an address in ActionTrail: a display name, which users can
     // often edit themselves, loses its `@` (so "ceo@corp.com" as a name cannot pose as that user).
     const readable = (identity.email ?? identity.name?.replaceAll('@', '_') ?? 'user')
@@ -44,8 +46,7 @@ export class SubjectNames {
     return `${readable}-${suffix}`;
   }
 
-  private digest(identity: Pick<Identity, 'issuer' | 'subject'>): string {
-    // Hex keeps the result inside every RAM character rule.
-    return createHmac('sha256', this.secret).update(`${identity.issuer}\u0000${identity.subject}`).digest('hex');
+  private digest(identity: Pick<Identity, 'issuer' | 'subject'>): Buffer {
+    return createHmac('sha256', this.secret).update(`${identity.issuer}\u0000${identity.subject}`).digest();
   }
 }

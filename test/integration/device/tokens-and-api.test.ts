@@ -330,7 +330,7 @@ describe('bearer API', () => {
       expiration: '2030-01-01T12:00:00Z',
       roleArn: 'acs:ram::1111222233334444:role/rambridge-dev-readonly',
       assumedRoleArn: 'acs:ram::1111222233334444:assumed-role/rambridge-dev-readonly/alice',
-      roleSessionName: expect.stringMatching(/^alice@example\.com-[0-9a-f]{8}$/),
+      roleSessionName: expect.stringMatching(/^alice@example\.com-[\w-]{11}$/),
       requestId: 'req-1',
     });
     expect(calls).toEqual([

@@ -1,6 +1,7 @@
 import { DOMParser, type Document } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
 import { BridgeIssuer } from '../../../src/issuer/index.js';
+import { SubjectNames } from '../../../src/issuer/subject.js';
 import type { Identity } from '../../../src/idp/identity.js';
 import { freshIssuerKeys } from '../../helpers/issuer-keys.js';
 import { demoConfig } from '../../helpers/config.js';
@@ -172,7 +173,7 @@ describe('RoleSessionName and pseudonym', () => {
   test('readable, within 2–32 allowed characters, stable, and different for two people sharing an email', async () => {
     const { issuer } = await setup();
     const name = issuer.names.roleSessionName(alice, 'AssumeRoleWithSAML');
-    expect(name).toMatch(/^alice@example\.com-[0-9a-f]{8}$/);
+    expect(name).toMatch(/^alice@example\.com-[\w-]{11}$/);
     expect(issuer.names.roleSessionName({ ...alice }, 'AssumeRoleWithSAML')).toBe(name);
     expect(issuer.names.roleSessionName({ ...alice, subject: 'alice-2' }, 'AssumeRoleWithSAML')).not.toBe(name);
     const long = issuer.names.roleSessionName(
@@ -184,16 +185,37 @@ describe('RoleSessionName and pseudonym', () => {
     expect(issuer.names.pseudonym(alice)).not.toContain('alice');
   });
 
+  test('two people with the same readable part keep apart by 64 bits, not 32 (two users found to share a 32-bit suffix get two names)', () => {
+    const names = new SubjectNames('s'.repeat(40));
+    // Neither has a verified email or a name, so both read as `user`; the first 32 bits of their
+    // keyed hashes under this secret are equal (found by a search of about 94,000 subjects).
+    const who = (subject: string) => ({ issuer: 'https://login.microsoftonline.com/tenant/v2.0', subject });
+    const [a, b] = [
+      names.roleSessionName(who('user-53792'), 'AssumeRoleWithOIDC'),
+      names.roleSessionName(who('user-94262'), 'AssumeRoleWithOIDC'),
+    ];
+    expect(names.pseudonym(who('user-53792')).slice(0, 11)).toBe(names.pseudonym(who('user-94262')).slice(0, 11));
+    expect(a).toMatch(/^user-[\w-]{11}$/);
+    expect(a).not.toBe(b);
+  });
+
+  test('a 20-character email stays whole beside the suffix, within 32 characters', async () => {
+    const { issuer } = await setup();
+    const name = issuer.names.roleSessionName({ ...alice, email: 'alice.liu@corp.co.jp' }, 'AssumeRole');
+    expect(name).toMatch(/^alice\.liu@corp\.co\.jp-[\w-]{11}$/);
+    expect(name).toHaveLength(32);
+  });
+
   test('without a verified email, a display name never reads as an address', async () => {
     const { issuer } = await setup();
     const name = issuer.names.roleSessionName({ ...alice, email: undefined, name: 'ceo@example.com' }, 'AssumeRoleWithSAML');
-    expect(name).toMatch(/^ceo_example\.com-[0-9a-f]{8}$/);
+    expect(name).toMatch(/^ceo_example\.com-[\w-]{11}$/);
   });
 
   test.each([
-    ['AssumeRoleWithSAML', /^a\+b=c,d@example\.com-[0-9a-f]{8}$/],
-    ['AssumeRoleWithOIDC', /^a_b_c_d@example\.com-[0-9a-f]{8}$/],
-    ['AssumeRole', /^a_b_c_d@example\.com-[0-9a-f]{8}$/],
+    ['AssumeRoleWithSAML', /^a\+b=c,d@example\.com-[\w-]{11}$/],
+    ['AssumeRoleWithOIDC', /^a_b_c_d@example\.com-[\w-]{11}$/],
+    ['AssumeRole', /^a_b_c_d@example\.com-[\w-]{11}$/],
   ] as const)('%s: only the characters that API accepts (a+b=c,d@…)', async (api, expected) => {
     const { issuer } = await setup();
     expect(issuer.names.roleSessionName({ ...alice, email: 'a+b=c,d@example.com' }, api)).toMatch(expected);
