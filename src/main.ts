@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp, type AppDeps } from './app.js';
 import { systemClock, type Clock } from './clock.js';
 import type { BridgeConfig } from './config/index.js';
-import { stsClientFromConfig } from './issuance/sts-from-config.js';
+import { stsClientFromConfig } from './sts/index.js';
 import { BridgeIssuer } from './issuer/index.js';
 import { closeGracefully, listenStartingUp, serveWith } from './http-server.js';
 import { IdleCollector } from './idle-memory.js';

@@ -18,7 +18,7 @@ import { createApp } from '../../dist/app.js';
 import { systemClock } from '../../dist/clock.js';
 import { redisStoreSchema } from '../../dist/config/redis.js';
 import { createDeviceFlow } from '../../dist/device/index.js';
-import { stsClientFromConfig } from '../../dist/issuance/sts-from-config.js';
+import { stsClientFromConfig } from '../../dist/sts/index.js';
 import { BridgeIssuer } from '../../dist/issuer/index.js';
 import { IdleCollector } from '../../dist/idle-memory.js';
 import { createLogger } from '../../dist/log.js';

@@ -17,4 +17,4 @@ export { CHAIN_MAX_SECONDS, DEFAULTS, SITES, DURATION_BOUNDS, JUSTIFICATION_MAX_
 export { policyText, SESSION_POLICY_MAX_BYTES } from './schema.js';
 export { fileValueForMessage } from './file-values.js';
 export { repeatedSigningKeys, sameKeyProblem, signingKeyRule, type SigningAlgorithm } from './signing-keys.js';
-export { sameIssuer } from './urls.js';
+export { sameIssuer, stsEndpointSetting } from './urls.js';

@@ -3,7 +3,7 @@ import { DEFAULTS, DURATION_BOUNDS } from './defaults.js';
 import { OIDC_PRESETS } from './presets.js';
 import { redisStoreSchema } from './redis.js';
 import { samlIdpSchema } from './saml.js';
-import { isLoopbackUrl, isStsEndpointHost } from './urls.js';
+import { isLoopbackUrl, isStsEndpointHost, stsEndpointSetting } from './urls.js';
 import { ID_PATTERN } from '../wire/api.js';
 
 /**
@@ -210,13 +210,13 @@ function noDuplicateServices(destinations: { service?: string; region?: string }
 }
 
 /**
- * Whether the host STS would be called at for `alibaba.stsEndpoint` (the value itself, or its URL's
- * host: issuance/sts-from-config.ts) has the form the STS client accepts. An empty value or a URL
- * that does not parse is said once, by the checks before this one.
+ * Whether the host STS would be called at for `alibaba.stsEndpoint` (stsEndpointSetting, as the STS
+ * client is built) has the form the client accepts. An empty value or a URL that does not parse is
+ * said once, by the checks before this one.
  */
 function hasStsEndpointHost(endpoint: string): boolean {
-  if (!endpoint.includes('://')) return endpoint === '' || isStsEndpointHost(endpoint);
-  return !URL.canParse(endpoint) || isStsEndpointHost(new URL(endpoint).host);
+  if (endpoint === '' || (endpoint.includes('://') && !URL.canParse(endpoint))) return true;
+  return isStsEndpointHost(stsEndpointSetting(endpoint).endpoint);
 }
 
 const alibabaSchema = z.strictObject({

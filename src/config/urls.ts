@@ -20,6 +20,16 @@ export function sameIssuer(a: string, b: string): boolean {
 }
 
 /**
+ * Where `alibaba.stsEndpoint` sends STS calls: a host (`sts.cn-hangzhou.aliyuncs.com`, `sts-vpc.…`)
+ * over https, or, for the emulator, a URL whose scheme picks the protocol.
+ */
+export function stsEndpointSetting(value: string): { endpoint: string; protocol: 'http' | 'https' } {
+  if (!value.includes('://')) return { endpoint: value, protocol: 'https' };
+  const url = new URL(value);
+  return { endpoint: url.host, protocol: url.protocol === 'http:' ? 'http' : 'https' };
+}
+
+/**
  * The form of an STS endpoint as the STS client sends to it (sts/endpoint.ts): `host[:port]`, a
  * DNS name or IPv4 address or a bracketed IPv6 address, with no scheme, path or space. Here, below
  * both, so the schema checks `alibaba.stsEndpoint` with the very rule the client applies when

@@ -1,6 +1,6 @@
 /**
  * Alibaba Cloud STS for the bridge: the StsClient interface, its implementation on the official
- * SDK, endpoint resolution, and the mapping of STS failures to BridgeError codes.
+ * SDK, built from configuration or not, endpoint resolution, and the mapping of STS failures to BridgeError codes.
  */
 export type {
   AssumeRoleInput,
@@ -16,6 +16,7 @@ export type {
   StsCredentials,
 } from './types.js';
 export { createStsClient, type StsClientOptions } from './client.js';
+export { stsClientFromConfig } from './from-config.js';
 export { resolveStsEndpoint, type StsEndpoint, type StsEndpointOptions } from './endpoint.js';
 export { stsErrorDetail, type StsErrorDetail } from './errors.js';
 export { DEFAULT_RETRY, type RetryDeps, type RetryPolicy } from './retry.js';

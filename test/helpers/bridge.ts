@@ -10,7 +10,7 @@ import { createAuditLogger, createLogger } from '../../src/log.js';
 import { EMULATOR_DEMO_FILE } from '../../src/demo/index.js';
 import { loadEmulatorConfig, type EmulatorConfig } from '../../src/emulator/config.js';
 import { startEmulator } from '../../src/emulator/server.js';
-import { stsClientFromConfig } from '../../src/issuance/sts-from-config.js';
+import { stsClientFromConfig } from '../../src/sts/index.js';
 import { listenStartingUp, serveWith } from '../../src/http-server.js';
 import type { StsClient, StsClientOptions } from '../../src/sts/index.js';
 import { MemoryStore, type Store } from '../../src/store/index.js';
