@@ -17,15 +17,13 @@
 import { readFileSync, writeSync } from 'node:fs';
 import { ownClientDirProblem } from './client/client-dir.cjs';
 import { clientPaths, type ClientPaths } from './client/paths.cjs';
-import { durationSeconds as parseDurationSyntax, withinStsLimits } from './client/duration-syntax.cjs';
+import { defaultDuration, durationSeconds as parseDurationSyntax, withinStsLimits } from './client/duration-syntax.cjs';
 
 /**
  * credential-cache.ts REFRESH_MARGIN_MS, repeated so this path does not load that module (and,
  * through it, node:crypto); test/unit/cli/cached-creds.test.ts checks the two are equal.
  */
 export const CACHED_REFRESH_MARGIN_MS = 5 * 60_000;
-/** Same as credential-source.ts defaultDuration: the role's last duration if it still fits, else one hour, or less when the role allows less. */
-const DEFAULT_DURATION_SECONDS = 3600;
 /** Recents keep the order of use; a use within this long of the last one of the same role is not rewritten. */
 const RECENT_USE_RESOLUTION_MS = 60_000;
 
@@ -141,13 +139,6 @@ async function cachedAnswer(args: readonly string[], env: NodeJS.ProcessEnv, now
 function stsDuration(input: string): number | undefined {
   const seconds = parseDurationSyntax(input);
   return seconds !== undefined && withinStsLimits(seconds) ? seconds : undefined;
-}
-
-/** credential-source.ts defaultDuration, repeated so this path does not load that module (the test checks they agree). */
-export function defaultDuration(role: Role): number {
-  const last = role.lastDuration;
-  if (last !== undefined && Number.isInteger(last) && last > 0 && last <= role.maxSessionDuration) return last;
-  return Math.min(DEFAULT_DURATION_SECONDS, role.maxSessionDuration);
 }
 
 /**

@@ -1,7 +1,7 @@
 import { issueCredentials, listRoles, type RoleInfo, type CredentialsResponse } from './api.js';
 import { bridgeClient, type ClientContext } from './context.js';
 import type { CacheKey } from './credential-cache.js';
-import { formatDuration, formatSessionLength, parseDuration } from './duration.js';
+import { defaultDuration, formatDurationFlag, formatSessionLength, parseDuration } from './duration.js';
 import { CliError, notLoggedIn } from './errors.js';
 import { withFileLock } from './lock.js';
 import { resolveRole } from './resolve-role.js';
@@ -38,19 +38,6 @@ export function credentialQuery(server: string, role: string, options: { duratio
   };
 }
 
-/** Without `--duration` and nothing remembered: one hour, or less when the role allows less. */
-const DEFAULT_DURATION_SECONDS = 3600;
-
-/**
- * The length asked for when `--duration` is not given: the one this user last chose for the role
- * (the server remembers it, from the web or the CLI), if the role still allows it; else the default.
- */
-export function defaultDuration(role: Pick<RoleInfo, 'maxSessionDuration' | 'lastDuration'>): number {
-  const last = role.lastDuration;
-  if (last !== undefined && Number.isInteger(last) && last > 0 && last <= role.maxSessionDuration) return last;
-  return Math.min(DEFAULT_DURATION_SECONDS, role.maxSessionDuration);
-}
-
 /**
  * Credentials for a role, from the cache when they have more than 5 minutes left — with no network
  * call at all: the role name resolves against the catalogue remembered from the last listing, and
@@ -65,7 +52,7 @@ export async function obtainCredentials(ctx: ClientContext, request: CredentialQ
   if (durationSeconds > role.maxSessionDuration) {
     const max = role.maxSessionDuration;
     throw new CliError('ERR_CLI_DURATION_INVALID', t('durationRoleMax', { role: role.id, duration: formatSessionLength(max) }), {
-      hint: t('durationRoleMaxHint', { duration: formatDuration(max) }),
+      hint: t('durationRoleMaxHint', { duration: formatDurationFlag(max) }),
     });
   }
   const key: CacheKey = { server: request.server, user, role: role.id, durationSeconds };

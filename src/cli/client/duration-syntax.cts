@@ -17,6 +17,20 @@ export function durationSeconds(input: string): number | undefined {
   return Number(match[1] ?? 0) * 3600 + Number(match[2] ?? 0) * 60 + Number(match[3] ?? 0);
 }
 
+/** Without `--duration` and nothing remembered: one hour, or less when the role allows less. */
+const DEFAULT_DURATION_SECONDS = 3600;
+
+/**
+ * The length asked for when `--duration` is not given: the one this user last chose for the role
+ * (the server remembers it, from the web or the CLI), if the role still allows it; else the default.
+ * Here, in CommonJS, for the full command and the cached path alike.
+ */
+export function defaultDuration(role: { maxSessionDuration: number; lastDuration?: number }): number {
+  const last = role.lastDuration;
+  if (last !== undefined && Number.isInteger(last) && last > 0 && last <= role.maxSessionDuration) return last;
+  return Math.min(DEFAULT_DURATION_SECONDS, role.maxSessionDuration);
+}
+
 /** Whether STS takes a session of `seconds`. */
 export function withinStsLimits(seconds: number): boolean {
   return seconds >= MIN_DURATION_SECONDS && seconds <= MAX_DURATION_SECONDS;

@@ -2,7 +2,7 @@ import { CliError } from './errors.js';
 import { t } from '../i18n/index.js';
 import { durationSeconds, withinStsLimits } from './duration-syntax.cjs';
 
-export { MIN_DURATION_SECONDS, MAX_DURATION_SECONDS } from './duration-syntax.cjs';
+export { defaultDuration, MIN_DURATION_SECONDS, MAX_DURATION_SECONDS } from './duration-syntax.cjs';
 
 /** Parses `900`, `15m`, `1h`, `1h30m`, `12h` (and `s` parts) into seconds. */
 export function parseDuration(input: string): number {
@@ -10,7 +10,7 @@ export function parseDuration(input: string): number {
   if (seconds === undefined)
     throw new CliError('ERR_CLI_DURATION_INVALID', t('durationInvalid', { input }), { hint: t('durationExamples') });
   if (!withinStsLimits(seconds)) {
-    throw new CliError('ERR_CLI_DURATION_INVALID', t('durationOutside', { duration: formatDuration(seconds) }), {
+    throw new CliError('ERR_CLI_DURATION_INVALID', t('durationOutside', { duration: formatDurationFlag(seconds) }), {
       hint: t('durationExamples'),
     });
   }
@@ -18,7 +18,7 @@ export function parseDuration(input: string): number {
 }
 
 /** `5400` → `1h30m`; the same notation `--duration` accepts. */
-export function formatDuration(seconds: number): string {
+export function formatDurationFlag(seconds: number): string {
   const h = Math.floor(seconds / 3600);
   const m = Math.floor((seconds % 3600) / 60);
   const s = seconds % 60;
@@ -37,7 +37,7 @@ export function formatLocalTime(at: number): string {
 
 /**
  * A session length, for people, in the CLI's language (`1 h`, `1 小时 30 分钟`), as the web pages
- * name it; `formatDuration` is for what to type after `--duration`.
+ * name it; `formatDurationFlag` is for what to type after `--duration`.
  */
 export function formatSessionLength(seconds: number): string {
   return formatRemaining(seconds * 1000);

@@ -4,7 +4,7 @@ import type { RoleInfo } from '../client/api.js';
 import { clientCommand, runClient, type CommonOptions } from '../client/command.js';
 import { serverFor, type ClientContext } from '../client/context.js';
 import { fetchCatalogue } from '../client/credential-source.js';
-import { formatDuration, parseDuration } from '../client/duration.js';
+import { formatDurationFlag, parseDuration } from '../client/duration.js';
 import { CliError, notLoggedIn } from '../client/errors.js';
 import { processCommand } from '../client/process-command.js';
 import { resolveRole } from '../client/resolve-role.js';
@@ -63,7 +63,7 @@ export async function configureAliyun(
   const server = await serverFor(ctx, options.server);
   const session = await ctx.sessions.get(server);
   if (!session) throw notLoggedIn(server);
-  const duration = options.duration === undefined ? undefined : formatDuration(parseDuration(options.duration));
+  const duration = options.duration === undefined ? undefined : formatDurationFlag(parseDuration(options.duration));
   const all = await fetchCatalogue(ctx, server, userKey(session.user));
   // An elevated role's every use needs a justification, which `creds --format process` run by the
   // aliyun CLI cannot give: its profile would fail every command. Left out, or refused when named.

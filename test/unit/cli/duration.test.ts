@@ -1,4 +1,4 @@
-import { formatDuration, formatLocalTime, formatRemaining, parseDuration } from '../../../src/cli/client/duration.js';
+import { defaultDuration, formatDurationFlag, formatLocalTime, formatRemaining, parseDuration } from '../../../src/cli/client/duration.js';
 import { CliError } from '../../../src/cli/client/errors.js';
 
 test.each([
@@ -30,9 +30,9 @@ test.each(['899', '14m', '12h1s', '13h'])('parseDuration(%j) is outside what STS
   expect(err?.hint).toContain('15 minutes to 12 hours');
 });
 
-test('formatDuration writes what parseDuration reads', () => {
-  for (const seconds of [900, 3600, 5400, 3630, 43_200]) expect(parseDuration(formatDuration(seconds))).toBe(seconds);
-  expect(formatDuration(5400)).toBe('1h30m');
+test('formatDurationFlag writes what parseDuration reads', () => {
+  for (const seconds of [900, 3600, 5400, 3630, 43_200]) expect(parseDuration(formatDurationFlag(seconds))).toBe(seconds);
+  expect(formatDurationFlag(5400)).toBe('1h30m');
 });
 
 test('formatRemaining', () => {
@@ -44,4 +44,12 @@ test('formatRemaining', () => {
 
 test('formatLocalTime: one way in every language, to the minute, in this machine’s time zone', () => {
   expect(formatLocalTime(new Date(2026, 11, 5, 9, 8, 59).getTime())).toBe('2026-12-05 09:08');
+});
+
+test('defaultDuration: the last duration chosen while the role allows it (a whole number of seconds), else an hour or the role’s maximum', () => {
+  expect(defaultDuration({ maxSessionDuration: 43200 })).toBe(3600);
+  expect(defaultDuration({ maxSessionDuration: 43200, lastDuration: 7200 })).toBe(7200);
+  expect(defaultDuration({ maxSessionDuration: 3600, lastDuration: 7200 })).toBe(3600);
+  expect(defaultDuration({ maxSessionDuration: 1800 })).toBe(1800);
+  expect(defaultDuration({ maxSessionDuration: 3600, lastDuration: 900.5 })).toBe(3600);
 });
