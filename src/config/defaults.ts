@@ -141,6 +141,12 @@ export const DEFAULTS = {
     /** Absolute lifetime of a CLI session, seconds: refresh stops here and the user runs `rambridge login` again (NIST AAL2: 12 h). */
     sessionMaxAgeSeconds: 12 * 3600,
     /**
+     * CLI sessions one user (IdP issuer and subject) may hold at once; a new one beyond it ends their
+     * oldest. Room for a CLI on every machine and profile a person uses; approving one's own device
+     * logins from many addresses cannot fill the store.
+     */
+    maxSessionsPerUser: 20,
+    /**
      * Approving a device needs the IdP to say the user authenticated at most this long ago (`auth_time`,
      * `AuthnInstant`); otherwise the IdP is told to ask again (RFC 8628 §5.4 remote phishing).
      */

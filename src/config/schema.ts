@@ -370,6 +370,8 @@ const deviceSchema = z.strictObject({
     .min(300)
     .max(30 * 86400)
     .default(DEFAULTS.device.sessionMaxAgeSeconds),
+  /** CLI sessions one user may hold at once; a new one beyond it ends their oldest. */
+  maxSessionsPerUser: z.number().int().min(1).max(1000).default(DEFAULTS.device.maxSessionsPerUser),
   /** Approving a device needs an authentication at the IdP (its `auth_time` / `AuthnInstant`) at most this old, seconds. */
   reauthenticateAfterSeconds: z.number().int().min(60).default(DEFAULTS.device.reauthenticateAfterSeconds),
   /** Device logins one client address (IPv6: its /64) may start per 10 minutes before device_authorization answers 429. */

@@ -42,16 +42,28 @@ const ANY_IDP = '*';
 export class CliSessions {
   private readonly index: SessionIndex;
 
-  constructor(private readonly deps: { store: Store; clock: Clock; maxAgeSeconds: number }) {
+  constructor(
+    private readonly deps: {
+      store: Store;
+      clock: Clock;
+      maxAgeSeconds: number;
+      /** Live sessions one user (issuer and subject) may hold; a new one beyond it ends the oldest. Unbounded when absent. */
+      maxSessionsPerUser?: number;
+    },
+  ) {
     this.index = new SessionIndex(deps);
   }
 
-  /** Starts a session for an approved device login; the refresh token is returned once, stored hashed. */
+  /**
+   * Starts a session for an approved device login; the refresh token is returned once, stored
+   * hashed. The user's oldest sessions beyond `maxSessionsPerUser` are revoked (`ended`, oldest
+   * first; some may have ended already): approving one's own logins cannot fill the store.
+   */
   async start(
     identity: Identity,
     client: DeviceClient,
     connectorData?: ConnectorData,
-  ): Promise<{ session: CliSession; refreshToken: string }> {
+  ): Promise<{ session: CliSession; refreshToken: string; ended: string[] }> {
     const { store, clock, maxAgeSeconds } = this.deps;
     const refreshToken = newSecret();
     const now = clock.now();
@@ -66,8 +78,13 @@ export class CliSessions {
     };
     await store.upsert(refreshKey(session.refreshHash), { sid: session.sid } satisfies RefreshEntry, maxAgeSeconds);
     await store.upsert(sessionKey(session.sid), session, maxAgeSeconds);
-    await this.index.add(userNames(identity), { sid: session.sid, expiresAt: session.expiresAt });
-    return { session, refreshToken };
+    const ended = await this.index.add(
+      userNames(identity),
+      { sid: session.sid, expiresAt: session.expiresAt },
+      this.deps.maxSessionsPerUser,
+    );
+    await Promise.all(ended.map((sid) => this.revoke(sid)));
+    return { session, refreshToken, ended };
   }
 
   /** The session, while it is live. */
@@ -138,9 +155,13 @@ export class CliSessions {
     return (await this.deps.store.find<RefreshEntry>(refreshKey(secretHash(refreshToken))))?.sid;
   }
 
-  /** Ends a session: its access tokens stop working at once, its refresh tokens resolve to nothing. */
+  /**
+   * Ends a session: its access tokens stop working at once, its refresh tokens resolve to nothing.
+   * The current refresh token's entry goes with it (rotated ones expire with the session).
+   */
   async revoke(sid: string): Promise<void> {
-    await this.deps.store.destroy(sessionKey(sid));
+    const session = await this.deps.store.consume<CliSession>(sessionKey(sid));
+    if (session) await this.deps.store.destroy(refreshKey(session.refreshHash));
   }
 
   /**

@@ -42,7 +42,12 @@ export function createDeviceFlow(deps: { config: BridgeConfig; store: Store; clo
     grants: new DeviceGrants({ store, clock, settings }),
     attempts: new UserCodeAttempts({ store, clock, settings }),
     startLimit: new DeviceStartLimit({ store, clock, settings }),
-    sessions: new CliSessions({ store, clock, maxAgeSeconds: settings.sessionMaxAgeSeconds }),
+    sessions: new CliSessions({
+      store,
+      clock,
+      maxAgeSeconds: settings.sessionMaxAgeSeconds,
+      maxSessionsPerUser: settings.maxSessionsPerUser,
+    }),
     accessTokens: new AccessTokens({ issuer, clock, ttlSeconds: settings.accessTokenTtlSeconds }),
   };
 }

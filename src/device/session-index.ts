@@ -34,30 +34,58 @@ export function queryNames(user: string): string[] {
 }
 
 /**
- * CLI sessions by user, so `rambridge sessions list|revoke --user X` can find them in a key-value
- * store that cannot be scanned. Each user name keys a small list, changed only by compare-and-swap;
- * ended sessions are dropped from it whenever it is written.
+ * Sessions by user: CLI sessions, so `rambridge sessions list|revoke --user X` can find them in a
+ * key-value store that cannot be scanned, and browser sessions (one name: the exact user). Each
+ * user name keys a small list, changed only by compare-and-swap; ended sessions are dropped from it
+ * whenever it is written, and a user's list is capped, so no record grows without bound.
  */
 export class SessionIndex {
-  constructor(private readonly deps: { store: Store; clock: Clock; maxAgeSeconds: number }) {}
+  constructor(
+    private readonly deps: {
+      store: Store;
+      clock: Clock;
+      maxAgeSeconds: number;
+      /** Key prefix of the records (default `cli:user:`): one index per kind of session. */
+      prefix?: string;
+    },
+  ) {}
 
-  async add(names: string[], entry: Entry): Promise<void> {
-    for (const name of names) await this.addOne(indexKey(name), entry);
+  /**
+   * Indexes `entry` under `names`. With `maxPerUser`, the first name (the exact user, see
+   * `identityName`) keeps at most that many sessions: the oldest beyond it are dropped from every
+   * name and returned, oldest first, for the caller to end.
+   */
+  async add(names: string[], entry: Entry, maxPerUser?: number): Promise<string[]> {
+    const [first, ...rest] = names;
+    if (first === undefined) return [];
+    const dropped = await this.addOne(this.key(first), entry, maxPerUser, []);
+    for (const name of rest) await this.addOne(this.key(name), entry, undefined, dropped);
+    return dropped;
   }
 
   /** Session ids indexed under any of `names`; some may have ended since. */
   async sidsFor(names: string[]): Promise<string[]> {
-    const records = await Promise.all(names.map((n) => this.deps.store.find<IndexRecord>(indexKey(n))));
+    const records = await Promise.all(names.map((n) => this.deps.store.find<IndexRecord>(this.key(n))));
     return [...new Set(records.flatMap((r) => r?.sessions.map((s) => s.sid) ?? []))];
   }
 
-  private async addOne(key: string, entry: Entry, attempt = 1): Promise<void> {
+  private key(name: string): string {
+    return indexKey(name, this.deps.prefix);
+  }
+
+  private async addOne(key: string, entry: Entry, max: number | undefined, without: string[], attempt = 1): Promise<string[]> {
     const { store, clock, maxAgeSeconds } = this.deps;
-    if (await store.insert(key, { sessions: [entry] } satisfies IndexRecord, maxAgeSeconds)) return;
+    if (await store.insert(key, { sessions: [entry] } satisfies IndexRecord, maxAgeSeconds)) return [];
     const now = clock.now();
+    let dropped: string[] = [];
     const updated = await store.update<IndexRecord>(
       key,
-      (r) => ({ sessions: [...r.sessions.filter((s) => s.expiresAt > now), entry] }),
+      (r) => {
+        const sessions = [...r.sessions.filter((s) => s.expiresAt > now && !without.includes(s.sid)), entry];
+        const over = max === undefined ? 0 : Math.max(0, sessions.length - max);
+        dropped = sessions.slice(0, over).map((s) => s.sid);
+        return { sessions: sessions.slice(over) };
+      },
       // The newest session decides how long the index must live.
       maxAgeSeconds,
     );
@@ -65,8 +93,9 @@ export class SessionIndex {
     // bounded number of times.
     if (!updated) {
       if (attempt >= CREATE_OR_UPDATE_ATTEMPTS) throw storeInconsistent(key);
-      await this.addOne(key, entry, attempt + 1);
+      return this.addOne(key, entry, max, without, attempt + 1);
     }
+    return dropped;
   }
 }
 
@@ -74,4 +103,4 @@ export class SessionIndex {
  * Hashed like the other secrets' keys: key names are not encrypted at rest (store.encryptionKeys
  * seals values only), and an email in a key name would tell anyone reading Redis who signed in.
  */
-const indexKey = (name: string) => `cli:user:${secretHash(name)}`;
+const indexKey = (name: string, prefix = 'cli:user:') => `${prefix}${secretHash(name)}`;

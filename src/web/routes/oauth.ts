@@ -72,7 +72,19 @@ export function oauthRoutes(deps: WebDeps, device: DeviceFlow): Router {
       });
       const approvedAt = grant.decidedAt ?? 0;
       if (await device.sessions.revokedSince(grant.identity, approvedAt)) throw approvalRevoked();
-      const { session, refreshToken } = await device.sessions.start(grant.identity, grant.client, grant.connectorData);
+      const { session, refreshToken, ended } = await device.sessions.start(grant.identity, grant.client, grant.connectorData);
+      for (const sid of ended) {
+        ctx.state.log.info(
+          {
+            event: 'cli-session-revoked',
+            by: 'session-limit',
+            sid,
+            subject: grant.identity.subject,
+            limit: deps.config.device.maxSessionsPerUser,
+          },
+          'CLI session revoked',
+        );
+      }
       // Asked again once the session is indexed: a revocation marked meanwhile may have listed the
       // user's sessions before this one was there. One marked after this lists it and ends it.
       if (await device.sessions.revokedSince(grant.identity, approvedAt)) {
