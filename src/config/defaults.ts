@@ -11,6 +11,12 @@ export const DEFAULTS = {
     sessionMaxAgeSeconds: 12 * 3600,
     /** Idle timeout, seconds (NIST SP 800-63B AAL2: 30 min). */
     sessionIdleSeconds: 30 * 60,
+    /**
+     * Browser sessions one user (IdP issuer and subject) may hold at once; signing in beyond it
+     * ends their oldest. Room for every browser and device a person uses; a loop of silent
+     * sign-ins by one employee cannot fill the store.
+     */
+    maxSessionsPerUser: 10,
     /** Sign-in round trips (state, nonce, PKCE verifier) expire after this many seconds. */
     loginFlowTtlSeconds: 10 * 60,
     /**

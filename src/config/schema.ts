@@ -74,6 +74,8 @@ const serverSchema = z.strictObject({
   sessionSecrets: z.array(z.string().min(32, 'session secrets need at least 32 characters')).min(1),
   sessionMaxAgeSeconds: z.number().int().positive().default(DEFAULTS.server.sessionMaxAgeSeconds),
   sessionIdleSeconds: z.number().int().positive().default(DEFAULTS.server.sessionIdleSeconds),
+  /** Browser sessions one user may hold at once; a sign-in beyond it ends their oldest. */
+  maxSessionsPerUser: z.number().int().min(1).max(1000).default(DEFAULTS.server.maxSessionsPerUser),
   loginFlowTtlSeconds: z.number().int().min(60).max(3600).default(DEFAULTS.server.loginFlowTtlSeconds),
   /**
    * How many reverse proxies stand in front of the bridge (0: none). The client address is the

@@ -20,7 +20,7 @@ export async function completeLogin(ctx: Context, deps: WebDeps, connector: Conn
     await deps.flows.spend(flow);
     const now = deps.clock.now();
     const signInId = randomBytes(12).toString('base64url');
-    await startSignedInSession(ctx, { identity, connectorData, loginAt: now, seenAt: now, signInId });
+    await startSignedInSession(ctx, deps, { identity, connectorData, loginAt: now, seenAt: now, signInId });
     deps.metrics.observeLogin(connector.id, 'ok');
     ctx.state.log.info(
       {

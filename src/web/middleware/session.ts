@@ -3,14 +3,18 @@ import type Koa from 'koa';
 import session from 'koa-session';
 import type { Clock } from '../../clock.js';
 import type { BridgeConfig } from '../../config/index.js';
-import { stillTrusted } from '../../idp/identity.js';
+import { identityName, SessionIndex } from '../../device/session-index.js';
+import { stillTrusted, type Identity } from '../../idp/identity.js';
+import { isoSeconds } from '../../iso-time.js';
 import type { Store } from '../../store/index.js';
 import type { BrowserSession } from '../state.js';
 
 /**
  * Browser sessions live in the server-side store; the cookie holds only a 256-bit random id
  * (koa-session's cookie store would put the identity in the browser, unencrypted). On https the
- * cookie is `__Host-` prefixed: Secure, Path=/, no Domain.
+ * cookie is `__Host-` prefixed: Secure, Path=/, no Domain. A signed-in session is stored until its
+ * idle timeout or its absolute end, whichever comes first, and each write (`seenAt` at least once a
+ * minute of use) extends it: one whose cookie was thrown away leaves the store after the idle time.
  */
 export function sessionMiddleware(app: Koa, config: BridgeConfig, store: Store): Koa.Middleware {
   const https = config.server.publicUrl.startsWith('https:');
@@ -32,7 +36,9 @@ export function sessionMiddleware(app: Koa, config: BridgeConfig, store: Store):
       store: {
         get: (key: string) => store.find(sessionKey(key)),
         set: async (key: string, value: unknown, maxAge: number | 'session' | undefined, { ctx }: { ctx?: Koa.Context }) => {
-          const ttl = typeof maxAge === 'number' ? Math.ceil(maxAge / 1000) : config.server.sessionMaxAgeSeconds;
+          const ttl =
+            signedInSeconds(config, value as BrowserSession, ctx && requestTime.get(ctx)) ??
+            (typeof maxAge === 'number' ? Math.ceil(maxAge / 1000) : config.server.sessionMaxAgeSeconds);
           // Only a session this request created is written afresh. Any other is changed only if it
           // still exists: a request that read it before a sign-out (another tab, the picker's
           // script) and saves it after must not bring the ended session back.
@@ -48,6 +54,22 @@ export function sessionMiddleware(app: Koa, config: BridgeConfig, store: Store):
 
 /** The session id a request created (a first visit, or the fresh id of a sign-in), if any. */
 const createdIn = new WeakMap<Koa.Context, string>();
+
+/** The injected clock's time when `loadUser` saw the request: what the store lifetime counts from. */
+const requestTime = new WeakMap<Koa.Context, number>();
+
+/**
+ * Seconds a signed-in session stays in the store from a write at `now`: until the idle timeout
+ * (`loadUser` writes `seenAt`, and with it the session, at least once a minute of use, well within
+ * it), never past the absolute end. Undefined for a session not signed in, or without a time.
+ */
+function signedInSeconds(config: BridgeConfig, session: BrowserSession, now: number | undefined): number | undefined {
+  if (session.loginAt === undefined || now === undefined) return undefined;
+  const { sessionIdleSeconds, sessionMaxAgeSeconds } = config.server;
+  const left = Math.min(sessionIdleSeconds * 1000, session.loginAt + sessionMaxAgeSeconds * 1000 - now);
+  // A store refuses a lifetime of 0; a session past its end is refused by loadUser anyway.
+  return Math.max(1, Math.ceil(left / 1000));
+}
 
 /** Where a browser session lives in the store (bench/store-footprint.mjs measures it there too). */
 export const sessionKey = (id: string) => `session:${id}`;
@@ -87,7 +109,11 @@ export function forBrowserSessions(middleware: Koa.Middleware): Koa.Middleware {
  * session the browser brought. koa-session's regenerate() keeps every field, so a session planted
  * before sign-in would hand its CSRF token (known to whoever planted it) to the signed-in user.
  */
-export async function startSignedInSession(ctx: Koa.Context, fields: BrowserSession): Promise<void> {
+export async function startSignedInSession(
+  ctx: Koa.Context,
+  deps: { config: BridgeConfig; store: Store; clock: Clock },
+  fields: BrowserSession & { identity: Identity; loginAt: number },
+): Promise<void> {
   // The session the browser brought may have ended while the user was at the IdP (loadUser then
   // set it to null): start from an empty one (koa-session's setter makes a session of an object).
   if (!ctx.session) (ctx as { session: object | null }).session = {};
@@ -96,6 +122,39 @@ export async function startSignedInSession(ctx: Koa.Context, fields: BrowserSess
   // koa-session 7 returns the commit's promise, which must finish before the new fields are set.
   await session.regenerate();
   Object.assign(session, fields);
+  await endOldestSessions(ctx, deps, fields, createdIn.get(ctx)!);
+}
+
+/**
+ * Indexes a new signed-in session under its user (IdP issuer and subject) and ends that user's
+ * oldest beyond `server.maxSessionsPerUser`. Sign-ins that succeed are not limited, so without it
+ * one employee looping silent sign-ins (dropping the cookie) fills the store; the user's other
+ * browsers within the cap are unaffected. Ended sessions already gone from the store go unlogged.
+ */
+async function endOldestSessions(
+  ctx: Koa.Context,
+  { config, store, clock }: { config: BridgeConfig; store: Store; clock: Clock },
+  { identity, loginAt }: { identity: Identity; loginAt: number },
+  sid: string,
+): Promise<void> {
+  const { sessionMaxAgeSeconds, maxSessionsPerUser } = config.server;
+  const index = new SessionIndex({ store, clock, maxAgeSeconds: sessionMaxAgeSeconds, prefix: 'browser:user:' });
+  const beyond = await index.add([identityName(identity)], { sid, expiresAt: loginAt + sessionMaxAgeSeconds * 1000 }, maxSessionsPerUser);
+  for (const old of beyond) {
+    const ended = await store.consume<BrowserSession>(sessionKey(old));
+    if (!ended) continue;
+    ctx.state.log.info(
+      {
+        event: 'session-ended',
+        by: 'session-limit',
+        subject: identity.subject,
+        email: identity.email,
+        limit: maxSessionsPerUser,
+        ...(ended.loginAt !== undefined ? { loginAt: isoSeconds(ended.loginAt) } : {}),
+      },
+      "the user's oldest browser session ended: a new sign-in went past the limit",
+    );
+  }
 }
 
 /**
@@ -107,6 +166,7 @@ export async function startSignedInSession(ctx: Koa.Context, fields: BrowserSess
 export function loadUser(config: BridgeConfig, clock: Clock): Koa.Middleware {
   const cookie = sessionCookieName(config);
   return async (ctx, next) => {
+    requestTime.set(ctx, clock.now());
     const s = ctx.session;
     if (s?.isNew && ctx.cookies.get(cookie, { signed: true }) !== undefined) ctx.state.sessionEnded = true;
     if (s?.identity && s.loginAt !== undefined) {
