@@ -150,7 +150,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(handleErrors(web.views, web.refusals));
   app.use(serveAssets());
   app.use(explainInsecureTransport(config.server.publicUrl.startsWith('https:')));
-  app.use(forBrowserSessions(sessionMiddleware(app, config, store)));
+  app.use(forBrowserSessions(sessionMiddleware(app, config, store, deps.clock)));
   app.use(forBrowserSessions(loadUser(config, deps.clock)));
   app.use(refuseEncodedBodies());
   app.use(samlAcsBodyParser()); // the SAML ACS alone takes forms up to 256 KiB: see saml-sp.ts

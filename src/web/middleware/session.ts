@@ -16,7 +16,7 @@ import type { BrowserSession } from '../state.js';
  * idle timeout or its absolute end, whichever comes first, and each write (`seenAt` at least once a
  * minute of use) extends it: one whose cookie was thrown away leaves the store after the idle time.
  */
-export function sessionMiddleware(app: Koa, config: BridgeConfig, store: Store): Koa.Middleware {
+export function sessionMiddleware(app: Koa, config: BridgeConfig, store: Store, clock: Clock): Koa.Middleware {
   const https = config.server.publicUrl.startsWith('https:');
   return session(
     {
@@ -37,7 +37,7 @@ export function sessionMiddleware(app: Koa, config: BridgeConfig, store: Store):
         get: (key: string) => store.find(sessionKey(key)),
         set: async (key: string, value: unknown, maxAge: number | 'session' | undefined, { ctx }: { ctx?: Koa.Context }) => {
           const ttl =
-            signedInSeconds(config, value as BrowserSession, ctx && requestTime.get(ctx)) ??
+            signedInSeconds(config, value as BrowserSession, clock.now()) ??
             (typeof maxAge === 'number' ? Math.ceil(maxAge / 1000) : config.server.sessionMaxAgeSeconds);
           // Only a session this request created is written afresh. Any other is changed only if it
           // still exists: a request that read it before a sign-out (another tab, the picker's
@@ -55,16 +55,13 @@ export function sessionMiddleware(app: Koa, config: BridgeConfig, store: Store):
 /** The session id a request created (a first visit, or the fresh id of a sign-in), if any. */
 const createdIn = new WeakMap<Koa.Context, string>();
 
-/** The injected clock's time when `loadUser` saw the request: what the store lifetime counts from. */
-const requestTime = new WeakMap<Koa.Context, number>();
-
 /**
  * Seconds a signed-in session stays in the store from a write at `now`: until the idle timeout
  * (`loadUser` writes `seenAt`, and with it the session, at least once a minute of use, well within
- * it), never past the absolute end. Undefined for a session not signed in, or without a time.
+ * it), never past the absolute end. Undefined for a session not signed in.
  */
-function signedInSeconds(config: BridgeConfig, session: BrowserSession, now: number | undefined): number | undefined {
-  if (session.loginAt === undefined || now === undefined) return undefined;
+function signedInSeconds(config: BridgeConfig, session: BrowserSession, now: number): number | undefined {
+  if (session.loginAt === undefined) return undefined;
   const { sessionIdleSeconds, sessionMaxAgeSeconds } = config.server;
   const left = Math.min(sessionIdleSeconds * 1000, session.loginAt + sessionMaxAgeSeconds * 1000 - now);
   // A store refuses a lifetime of 0; a session past its end is refused by loadUser anyway.
@@ -166,7 +163,6 @@ async function endOldestSessions(
 export function loadUser(config: BridgeConfig, clock: Clock): Koa.Middleware {
   const cookie = sessionCookieName(config);
   return async (ctx, next) => {
-    requestTime.set(ctx, clock.now());
     const s = ctx.session;
     if (s?.isNew && ctx.cookies.get(cookie, { signed: true }) !== undefined) ctx.state.sessionEnded = true;
     if (s?.identity && s.loginAt !== undefined) {
