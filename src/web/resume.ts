@@ -1,10 +1,8 @@
 import type { Context, Middleware } from 'koa';
-import { BridgeError } from '../errors.js';
 import { translator } from './i18n/index.js';
-import { refuseCrossSite } from './middleware/csrf.js';
 import type { PageNotice } from './pages.js';
+import { requirePostUser } from './require-user.js';
 import { safeReturnTo } from './return-to.js';
-import { loginPath } from './routes/auth.js';
 
 /**
  * A picker action (`POST /roles/console`, `/roles/credentials`) whose browser session has ended:
@@ -25,20 +23,7 @@ const BUTTONS: Readonly<Record<ResumeAction, string>> = { console: 'open-console
 const ROLE_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 export function resumeAfterSignIn(publicOrigin: string): Middleware {
-  return async function requirePostUser(ctx, next) {
-    if (ctx.state.user) {
-      await next();
-      return;
-    }
-    if (ctx.accepts('json', 'html') !== 'html') {
-      throw new BridgeError('ERR_NOT_SIGNED_IN', { userMessage: 'Your rambridge session has ended.', hint: 'Sign in again.' });
-    }
-    // Another site's form does not get to start a sign-in round trip either.
-    refuseCrossSite(ctx, publicOrigin);
-    ctx.state.log.info({ event: 'session-ended-resume', path: ctx.path }, 'action after the session ended: signing in again');
-    ctx.redirect(loginPath(resumePath(ctx), true));
-    ctx.status = 303;
-  };
+  return requirePostUser({ publicOrigin, backTo: resumePath, event: 'session-ended-resume' });
 }
 
 /** `/roles/<role>?action=…` for the posted role and this path's action; the picker when either is unknown. */

@@ -1,15 +1,14 @@
 import Router from '@koa/router';
-import type { Middleware } from 'koa';
 import type { CliSession, CliSessions } from '../../device/index.js';
 import { BridgeError } from '../../errors.js';
-import { identityKey, type Identity } from '../../idp/identity.js';
+import { identityKey } from '../../idp/identity.js';
 import type { WebDeps } from '../deps.js';
 import { formatDateTime } from '../i18n/format.js';
 import { translator, type Language } from '../i18n/index.js';
 import { checkCsrf, csrfToken } from '../middleware/csrf.js';
 import { pageLocale } from '../middleware/language.js';
 import type { CliSessionRow } from '../pages.js';
-import { loginPath, redirectToLogin } from './auth.js';
+import { requirePostUser, requireUser, signedInUser } from '../require-user.js';
 
 /**
  * "My CLI sessions": the signed-in user's own CLI sessions (`GET /sessions`), each revocable
@@ -22,11 +21,14 @@ import { loginPath, redirectToLogin } from './auth.js';
 export function cliSessionRoutes(deps: WebDeps, cliSessions: CliSessions): Router {
   const router = new Router();
   const { config, views } = deps;
-  const csrf = checkCsrf(new URL(config.server.publicUrl).origin);
+  const publicOrigin = new URL(config.server.publicUrl).origin;
+  const csrf = checkCsrf(publicOrigin);
+  // A revoke whose browser session has ended goes to sign in and back to the list (nothing is
+  // revoked on the way: the user presses the button again).
+  const requireSignedIn = requirePostUser({ publicOrigin, backTo: () => '/sessions' });
 
-  router.get('/sessions', async function showCliSessions(ctx) {
-    const user = ctx.state.user;
-    if (!user) return redirectToLogin(ctx);
+  router.get('/sessions', requireUser, async function showCliSessions(ctx) {
+    const user = signedInUser(ctx);
     const lang = ctx.state.lang;
     const sessions = await cliSessions.listForIdentity(user);
     ctx.set('Cache-Control', 'no-store');
@@ -45,8 +47,8 @@ export function cliSessionRoutes(deps: WebDeps, cliSessions: CliSessions): Route
     );
   });
 
-  router.post('/sessions/revoke', signedInOrBackToSignIn, csrf, async function revokeCliSessions(ctx) {
-    const user = ctx.state.user as Identity;
+  router.post('/sessions/revoke', requireSignedIn, csrf, async function revokeCliSessions(ctx) {
+    const user = signedInUser(ctx);
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;
     let ended: CliSession[];
     if (body.all === '1') {
@@ -77,22 +79,6 @@ export function cliSessionRoutes(deps: WebDeps, cliSessions: CliSessions): Route
 
   return router;
 }
-
-/**
- * A revoke whose browser session has ended goes to sign in and back to the list (nothing is
- * revoked on the way: the user presses the button again); API clients get the coded 401.
- */
-const signedInOrBackToSignIn: Middleware = async (ctx, next) => {
-  if (ctx.state.user) {
-    await next();
-    return;
-  }
-  if (ctx.accepts('json', 'html') !== 'html') {
-    throw new BridgeError('ERR_NOT_SIGNED_IN', { userMessage: 'Your rambridge session has ended.', hint: 'Sign in again.' });
-  }
-  ctx.redirect(loginPath('/sessions', true));
-  ctx.status = 303;
-};
 
 function row(s: CliSession, lang: Language): CliSessionRow {
   const at = (ms: number) => ({ iso: new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z'), text: formatDateTime(lang, ms) });

@@ -5,7 +5,7 @@ import { translator } from '../i18n/index.js';
 import { csrfToken } from '../middleware/csrf.js';
 import { pageLocale } from '../middleware/language.js';
 import type { ShownCredentialsStore } from '../shown-credentials.js';
-import { redirectToLogin } from './auth.js';
+import { requireUser, signedInUser } from '../require-user.js';
 
 /**
  * `GET /roles/credentials/<id>`: the page `POST /roles/credentials` redirects to (303), showing the
@@ -17,9 +17,8 @@ export function credentialsRoutes(deps: WebDeps, shown: ShownCredentialsStore): 
   const router = new Router();
   const { config, views, clock } = deps;
 
-  router.get('/roles/credentials/:id', async function showKeptCredentials(ctx) {
-    const user = ctx.state.user;
-    if (!user) return redirectToLogin(ctx);
+  router.get('/roles/credentials/:id', requireUser, async function showKeptCredentials(ctx) {
+    const user = signedInUser(ctx);
     const found = await shown.find(ctx.params.id ?? '', user, ctx.session?.csrf);
     const t = translator(ctx.state.lang);
     const role = found.kind === 'shown' ? config.roles.find((r) => r.id === found.shown.roleId) : undefined;

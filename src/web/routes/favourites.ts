@@ -1,8 +1,7 @@
 import Router from '@koa/router';
-import type { Context, Next } from 'koa';
-import { BridgeError } from '../../errors.js';
-import type { Identity } from '../../idp/identity.js';
+import type { Context } from 'koa';
 import { roleNotNamed } from '../../issuance/role-request.js';
+import { requirePostUser, signedInUser } from '../require-user.js';
 import type { WebDeps } from '../deps.js';
 import { checkCsrf } from '../middleware/csrf.js';
 import { safeReturnTo } from '../return-to.js';
@@ -17,12 +16,16 @@ import { setFavourite } from '../role-preferences.js';
  */
 export function favouriteRoutes(deps: WebDeps): Router {
   const router = new Router();
-  const csrf = checkCsrf(new URL(deps.config.server.publicUrl).origin);
+  const publicOrigin = new URL(deps.config.server.publicUrl).origin;
+  const csrf = checkCsrf(publicOrigin);
+
+  // A star pressed after the session ended: sign in, and back to the page it was pressed on.
+  const requireSignedIn = requirePostUser({ publicOrigin, backTo: (ctx) => safeReturnTo(formOf(ctx).return_to) });
 
   router.post('/roles/favourite', requireSignedIn, csrf, async function toggleFavourite(ctx) {
-    const form = (ctx.request.body ?? {}) as Record<string, unknown>;
+    const form = formOf(ctx);
     if (typeof form.role !== 'string' || form.role === '') throw roleNotNamed();
-    const user = ctx.state.user as Identity;
+    const user = signedInUser(ctx);
     const favourite = await setFavourite(deps, user, deps.mapper.rolesFor(user), form.role, favouriteFromForm(form.favourite));
     if (ctx.accepts('html', 'json') === 'json') {
       ctx.body = { role: form.role, favourite };
@@ -35,15 +38,11 @@ export function favouriteRoutes(deps: WebDeps): Router {
   return router;
 }
 
+const formOf = (ctx: Context) => (ctx.request.body ?? {}) as Record<string, unknown>;
+
 /** `true`/`1`/`on` stars, `false`/`0`/`off` unstars; anything else (absent) toggles. */
 function favouriteFromForm(value: unknown): boolean | undefined {
   if (value === 'true' || value === '1' || value === 'on') return true;
   if (value === 'false' || value === '0' || value === 'off') return false;
   return undefined;
-}
-
-async function requireSignedIn(ctx: Context, next: Next): Promise<void> {
-  if (!ctx.state.user)
-    throw new BridgeError('ERR_NOT_SIGNED_IN', { userMessage: 'Your rambridge session has ended.', hint: 'Sign in again.' });
-  await next();
 }

@@ -14,7 +14,7 @@ import { formatDurationIn } from '../i18n/format.js';
 import { translator } from '../i18n/index.js';
 import { csrfToken } from '../middleware/csrf.js';
 import { pageLocale } from '../middleware/language.js';
-import { redirectToLogin } from './auth.js';
+import { requireUser, signedInUser } from '../require-user.js';
 
 /**
  * `GET /roles/:role/console[?service=ecs[&region=…]|?destination=URL][&duration=SECONDS]`: the
@@ -30,9 +30,8 @@ export function launchRoutes(deps: WebDeps): Router {
   const { config, mapper, views } = deps;
   const formOrigins = consoleFormOrigins(config);
 
-  router.get('/roles/:role/console', async function launchConsole(ctx) {
-    const user = ctx.state.user;
-    if (!user) return redirectToLogin(ctx);
+  router.get('/roles/:role/console', requireUser, async function launchConsole(ctx) {
+    const user = signedInUser(ctx);
     const choice = grantedRole(mapper.rolesFor(user), ctx.params.role ?? '');
     if (!choice) throw refuseRole(ctx.params.role ?? '', ctx.state.log);
     const { role } = choice;

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
-import type { Context, Next } from 'koa';
+import type { Context } from 'koa';
 import { JUSTIFICATION_MAX_LENGTH, type Role } from '../../config/index.js';
-import { BridgeError, toBridgeError } from '../../errors.js';
+import { toBridgeError } from '../../errors.js';
 import type { Identity } from '../../idp/identity.js';
 import type { RoleChoice } from '../../mapping/index.js';
 import { checkCsrf, csrfToken } from '../middleware/csrf.js';
@@ -19,7 +19,7 @@ import { rolePreferencesFor } from '../role-preferences.js';
 import { matchRoles } from '../../wire/role-match.js';
 import { roleRequestFromForm } from '../role-form.js';
 import { consoleFormOrigins } from '../console-origins.js';
-import { redirectToLogin } from './auth.js';
+import { requireUser, signedInUser } from '../require-user.js';
 
 /** Longer filters or role names than this are cut: nobody types more, and fuzzy matching is per character. */
 const MAX_QUERY_LENGTH = 200;
@@ -113,7 +113,7 @@ export function roleRoutes(deps: WebDeps): Router {
 
   // `?q=` filters on the server with the page script's matcher and fields, so the search works
   // without JavaScript too (the form around the field is a GET to this page).
-  router.get('/roles', requireBrowserUser, async function showRoles(ctx) {
+  router.get('/roles', requireUser, async function showRoles(ctx) {
     const q = ctx.query.q;
     const query = typeof q === 'string' ? q.slice(0, MAX_QUERY_LENGTH) : '';
     const granted = mapper.rolesFor(signedInUser(ctx));
@@ -126,7 +126,7 @@ export function roleRoutes(deps: WebDeps): Router {
    * those, saying how many; none of the user's: 403 ERR_ROLE_NOT_GRANTED, on the same page, with
    * the way back to all roles. Never says whether a role the user lacks exists.
    */
-  router.get('/roles/:alias', requireBrowserUser, async function showLinkedRoles(ctx) {
+  router.get('/roles/:alias', requireUser, async function showLinkedRoles(ctx) {
     const wanted = String(ctx.params.alias ?? '').slice(0, MAX_QUERY_LENGTH);
     const choices = mapper.rolesFor(signedInUser(ctx));
     const named = new Set<Role>(
@@ -207,16 +207,4 @@ export function roleRoutes(deps: WebDeps): Router {
   }
 
   return router;
-}
-
-async function requireBrowserUser(ctx: Context, next: Next): Promise<void> {
-  if (!ctx.state.user) return redirectToLogin(ctx);
-  await next();
-}
-
-/** The signed-in user of a route behind requireBrowserUser / requirePostUser. */
-function signedInUser(ctx: Context): Identity {
-  const user = ctx.state.user;
-  if (!user) throw new BridgeError('ERR_NOT_SIGNED_IN', { userMessage: 'Your rambridge session has ended.', hint: 'Sign in again.' });
-  return user;
 }

@@ -121,6 +121,32 @@ describe('an action after the session ended', () => {
     expect(crossSite.text).toContain('ERR_CSRF');
   });
 
+  test('a star pressed after the session ended goes through sign-in back to its page; a revoke back to the list; JSON gets the 401', async () => {
+    const { browser, csrf, clock, config, agent } = await bridgeSignedInAs(ALICE);
+    clock.advance(config.server.sessionIdleSeconds * 1000);
+    const star = await browser
+      .post('/roles/favourite')
+      .type('form')
+      .send({ _csrf: csrf, role: 'dev-admin', return_to: '/roles?q=dev' })
+      .expect(303);
+    expect([location(star).pathname, location(star).searchParams.get('return_to'), location(star).searchParams.get('expired')]).toEqual([
+      '/login',
+      '/roles?q=dev',
+      '1',
+    ]);
+    const revoke = await browser.post('/sessions/revoke').type('form').send({ _csrf: csrf, sid: 'x' }).expect(303);
+    expect(location(revoke).searchParams.get('return_to')).toBe('/sessions');
+    const json = await agent().post('/roles/favourite').set('Accept', 'application/json').type('form').send({ role: 'dev-admin' });
+    expect([json.status, json.body.code]).toEqual([401, 'ERR_NOT_SIGNED_IN']);
+    // Another site's form does not start the round trip, for a revoke either.
+    const crossSite = await agent()
+      .post('/sessions/revoke')
+      .set({ Accept: 'text/html', 'Sec-Fetch-Site': 'cross-site' })
+      .type('form')
+      .send({ sid: 'x' });
+    expect([crossSite.status, crossSite.text.includes('ERR_CSRF')]).toEqual([403, true]);
+  });
+
   test('a page GET says the session ended only when there was one: timed out, or gone from the store', async () => {
     const { browser, clock, config, agent } = await bridgeSignedInAs(ALICE);
     // Never signed in: no flag.
