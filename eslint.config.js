@@ -18,7 +18,18 @@ const LAYERS = [
   ['idp'],
   ['sts', 'store', 'emulator', 'devidp'],
   ['config'],
-  ['wire', 'errors.ts', 'log.ts', 'clock.ts', 'iso-time.ts', 'shell-quote.ts', 'loopback.ts', 'http-server.ts', 'idle-memory.ts'],
+  [
+    'wire',
+    'errors.ts',
+    'log.ts',
+    'clock.ts',
+    'iso-time.ts',
+    'shell-quote.ts',
+    'loopback.ts',
+    'secret-compare.ts',
+    'http-server.ts',
+    'idle-memory.ts',
+  ],
 ];
 /** The CLI's client code speaks HTTP to the bridge: it may import only the bottom layer (and itself). */
 const CLI_CLIENT = 'cli/client';

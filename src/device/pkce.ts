@@ -1,4 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { sameSecret } from '../secret-compare.js';
 
 /**
  * PKCE (RFC 7636) bound to a device authorization: the CLI sends an S256 challenge when it starts,
@@ -18,7 +19,5 @@ export function isS256Challenge(value: string): boolean {
 export function pkceMatches(challenge: string | undefined, verifier: string | undefined): boolean {
   if (challenge === undefined) return verifier === undefined;
   if (verifier === undefined || !VERIFIER.test(verifier)) return false;
-  const computed = Buffer.from(createHash('sha256').update(verifier).digest('base64url'));
-  const expected = Buffer.from(challenge);
-  return computed.length === expected.length && timingSafeEqual(computed, expected);
+  return sameSecret(createHash('sha256').update(verifier).digest('base64url'), challenge);
 }

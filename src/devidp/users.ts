@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { sameSecret } from '../secret-compare.js';
 
 /** A person who can sign in at the development IdP. */
 export interface DevUser {
@@ -51,8 +51,6 @@ export function amrFor(user: DevUser): string[] {
   return user.mfa ? ['pwd', 'mfa'] : ['pwd'];
 }
 
-const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
-
 /** Looks users up by username (sign-in) and by `sub` (oidc-provider's findAccount). */
 export class UserDirectory {
   readonly #byUsername = new Map<string, DevUser>();
@@ -84,7 +82,7 @@ export class UserDirectory {
    */
   authenticate(username: string, password: string): DevUser | undefined {
     const user = this.#byUsername.get(username);
-    const matches = timingSafeEqual(digest(password), digest(user?.password ?? `\0${password}`));
+    const matches = sameSecret(password, user?.password ?? `\0${password}`);
     return user && matches ? user : undefined;
   }
 }

@@ -1,9 +1,10 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CredentialsResponse } from './api.js';
 import { printable } from './printable.js';
 import { isoSeconds } from '../../iso-time.js';
+import { sameSecret } from '../../secret-compare.js';
 
 /** The only address it listens on: never reachable from the network. */
 export const LOOPBACK = '127.0.0.1';
@@ -52,12 +53,6 @@ export function refusal(
   const path = (request.url ?? '').split('?')[0]!;
   if (!sameSecret(path, expected.path)) return { status: 404, reason: 'wrong path' };
   return undefined;
-}
-
-/** Constant-time comparison: the path is the secret. */
-function sameSecret(a: string, b: string): boolean {
-  const digest = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(digest(a), digest(b));
 }
 
 /** The CredentialsURI answer the aliyun CLI (which insists on Code) and the SDKs read. */

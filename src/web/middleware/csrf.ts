@@ -1,6 +1,7 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Context, Middleware } from 'koa';
 import { BridgeError } from '../../errors.js';
+import { sameSecret } from '../../secret-compare.js';
 
 /** The session's synchronizer token, created on first use. Rendered into every POST form. */
 export function csrfToken(ctx: Context): string {
@@ -27,7 +28,7 @@ export function requireCsrfToken(ctx: Context, publicOrigin: string): void {
   const expected = (ctx.session as { csrf?: string } | null)?.csrf;
   const body = ctx.request.body as Record<string, unknown> | undefined;
   const given = typeof body?._csrf === 'string' ? body._csrf : '';
-  if (!expected || !safeEqual(given, expected)) {
+  if (!expected || !sameSecret(given, expected)) {
     throw new BridgeError('ERR_CSRF', {
       userMessage: 'This form has expired or was not sent by rambridge.',
       hint: 'Reload the page and try again.',
@@ -49,10 +50,4 @@ export function refuseCrossSite(ctx: Context, publicOrigin: string): void {
       detail: { origin, fetchSite },
     });
   }
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }

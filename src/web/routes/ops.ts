@@ -1,7 +1,7 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { BridgeError } from '../../errors.js';
+import { sameSecret } from '../../secret-compare.js';
 import type { WebDeps } from '../deps.js';
 
 interface Outcome {
@@ -103,10 +103,7 @@ export function opsRoutes(deps: WebDeps): Router {
 
 /** Constant-time comparison, so response timing does not reveal how much of a guess was right. */
 function bearerMatches(header: string, token: string): boolean {
-  const presented = createHash('sha256')
-    .update(/^Bearer (.+)$/.exec(header)?.[1] ?? '')
-    .digest();
-  return timingSafeEqual(presented, createHash('sha256').update(token).digest());
+  return sameSecret(/^Bearer (.+)$/.exec(header)?.[1] ?? '', token);
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
