@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import type { CliSession, CliSessions } from '../../device/index.js';
 import { BridgeError } from '../../errors.js';
 import { identityKey } from '../../idp/identity.js';
+import { isoSeconds } from '../../iso-time.js';
 import type { WebDeps } from '../deps.js';
 import { formatDateTime } from '../i18n/format.js';
 import { translator, type Language } from '../i18n/index.js';
@@ -81,7 +82,7 @@ export function cliSessionRoutes(deps: WebDeps, cliSessions: CliSessions): Route
 }
 
 function row(s: CliSession, lang: Language): CliSessionRow {
-  const at = (ms: number) => ({ iso: new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z'), text: formatDateTime(lang, ms) });
+  const at = (ms: number) => ({ iso: isoSeconds(ms), text: formatDateTime(lang, ms) });
   return {
     sid: s.sid,
     host: s.client.host ?? translator(lang)('deviceConfirm.notReported'),
