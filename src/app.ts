@@ -4,7 +4,7 @@ import Koa from 'koa';
 import type { Clock } from './clock.js';
 import type { BridgeConfig } from './config/index.js';
 import type { Connector } from './idp/connector.js';
-import { createConnector } from './idp/index.js';
+import { createConnectors } from './idp/index.js';
 import { createDeviceFlow, deviceDiscovery } from './device/index.js';
 import { createRoleActions } from './web/console-actions.js';
 import { ShownCredentialsStore } from './web/shown-credentials.js';
@@ -52,7 +52,10 @@ export interface AppDeps {
   store: Store;
   logger: Logger;
   clock: Clock;
-  /** Defaults to one connector per configured IdP. Tests may pass their own. */
+  /**
+   * Defaults to one connector per configured IdP. `serve` passes its own (built on a store metered
+   * like this app's), so a reload can start them from the ones they replace; tests may too.
+   */
   connectors?: Map<string, Connector>;
   metrics?: Metrics;
   views?: Views;
@@ -96,14 +99,7 @@ export function createApp(deps: AppDeps): Koa {
     store,
     logger: deps.logger,
     clock: deps.clock,
-    connectors:
-      deps.connectors ??
-      new Map(
-        config.idps.map((idp) => [
-          idp.id,
-          createConnector(idp, { ...deps, store, keepIdToken: config.roles.some((r) => r.oidcPassThrough) }),
-        ]),
-      ),
+    connectors: deps.connectors ?? createConnectors(config, { store, clock: deps.clock }),
     mapper: new RoleMapper(config.roles, config.grants),
     metrics,
     views,

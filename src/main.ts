@@ -7,6 +7,7 @@ import { stsClientFromConfig } from './sts/index.js';
 import { BridgeIssuer } from './issuer/index.js';
 import { closeGracefully, listenStartingUp, serveWith } from './http-server.js';
 import { IdleCollector } from './idle-memory.js';
+import { meteredStore } from './web/metered.js';
 import { toBridgeError } from './errors.js';
 import { createConnectors, type Connector } from './idp/index.js';
 import { createLogger, type Logger } from './log.js';
@@ -55,12 +56,14 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
   for (const warning of config.warnings) logger.warn({ event: 'insecure-setting' }, warning);
   const store = createStore(config.store, clock);
   const metrics = new Metrics({ processMetrics: true });
+  // The connectors' store calls (SAML replay markers) are measured like the app's own (createApp).
+  const connectorStore = meteredStore(store, metrics);
   // The connectors in use: a reload's new ones start from what these loaded (createConnectors).
   let current: Map<string, Connector> | undefined;
   const build = async (next: BridgeConfig) => {
     const issuer = next.issuer && (await BridgeIssuer.create(next.issuer, next.alibaba, next.server.publicUrl));
     const sts = issuer && stsClientFromConfig(next.alibaba);
-    const connectors = createConnectors(next, { store, clock }, current);
+    const connectors = createConnectors(next, { store: connectorStore, clock }, current);
     const app = createApp({ config: next, store, logger, clock, issuer, sts, metrics, connectors, actions: options.actions });
     return { app, connectors };
   };

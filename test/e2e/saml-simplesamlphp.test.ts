@@ -79,6 +79,18 @@ describe('SAML sign-in through SimpleSAMLphp', () => {
     await page.context().close();
   });
 
+  test('each sign-in’s store writes are measured as `serve` wires the bridge, the replay marker too', async () => {
+    const inserts = async () => {
+      const text = await (await fetch(`${interop.bridgeUrl}/metrics`)).text();
+      return Number(/^rambridge_store_operation_duration_seconds_count\{operation="insert",result="ok"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+    };
+    const before = await inserts();
+    await signIn(interop, 'bob', onRoles);
+    // The sign-in flow spent (src/web/login-flow.ts), the user's session index, created if absent
+    // (src/device/session-index.ts), and the assertion spent (src/idp/saml/connector.ts).
+    expect((await inserts()) - before).toBe(3);
+  });
+
   test('mallory, in no group, reaches the no-roles page', async () => {
     const page = await signIn(interop, 'mallory', onRoles);
     await expect(page.getByTestId('no-roles').isVisible()).resolves.toBe(true);
