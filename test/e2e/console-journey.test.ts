@@ -28,7 +28,7 @@ test('federation mode (SAML): alice opens the console as dev-admin', async () =>
   const tab = await openConsole(page, 'dev-admin');
   await expect(text(tab, 'console-role-arn')).resolves.toBe('acs:ram::1111222233334444:role/rambridge-dev-admin');
   await expect(text(tab, 'console-account-id')).resolves.toBe('1111222233334444');
-  await expect(text(tab, 'console-session-name')).resolves.toMatch(/^alice@example\.com-[0-9a-f]{8}$/);
+  await expect(text(tab, 'console-session-name')).resolves.toMatch(/^alice@example\.com-[A-Za-z0-9_-]{11}$/);
   const expiry = Date.parse((await text(tab, 'console-expiration'))!);
   expect(expiry - Date.now()).toBeGreaterThan(7200_000 - 120_000);
   expect(expiry - Date.now()).toBeLessThanOrEqual(7200_000 + 5_000);

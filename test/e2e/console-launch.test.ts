@@ -21,7 +21,7 @@ test('the launch URL, opened in a new tab, lands alice on the ECS console (cn-ha
   await expect(text(tab, 'console-region')).resolves.toBe('cn-hangzhou');
   await expect(text(tab, 'console-role-arn')).resolves.toBe('acs:ram::1111222233334444:role/rambridge-dev-admin');
   await expect(text(tab, 'console-account-id')).resolves.toBe('1111222233334444');
-  await expect(text(tab, 'console-session-name')).resolves.toMatch(/^alice@example\.com-[0-9a-f]{8}$/);
+  await expect(text(tab, 'console-session-name')).resolves.toMatch(/^alice@example\.com-[A-Za-z0-9_-]{11}$/);
   // The role's maximum (4 h), as no duration was asked for.
   const expiry = Date.parse((await text(tab, 'console-expiration'))!);
   expect(expiry - Date.now()).toBeGreaterThan(4 * 3600_000 - 120_000);

@@ -151,6 +151,6 @@ describe('SAML sign-in', () => {
       .post('/logout')
       .type('form')
       .send(`_csrf=${'x'.repeat(70 * 1024)}`);
-    expect(big.status).toBe(400);
+    expect(big.status).toBe(413);
   });
 });
