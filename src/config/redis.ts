@@ -53,7 +53,7 @@ export const redisStoreSchema = z
       .optional(),
     /** A Redis Cluster: any reachable nodes; the client discovers the rest and follows failovers. */
     cluster: z.strictObject({ nodes: z.array(hostPort).min(1) }).optional(),
-    /** ACL user and password (Redis 6+) for sentinel and cluster nodes; with `url` they may be in the URL instead. */
+    /** ACL user and password (Redis 6+) for sentinel and cluster nodes; with `url` they may be in the URL instead (these win). */
     username: z.string().min(1).optional(),
     password: z.string().min(1).optional(),
     /** TLS to Redis (and to the Sentinels); with `url`, write rediss://. An empty object uses the system CAs. */

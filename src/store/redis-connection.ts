@@ -75,7 +75,15 @@ export function connectRedis(config: RedisConnectionConfig, overrides: RedisOpti
     });
   }
   if (!config.url) throw new TypeError('store: one of url, sentinel or cluster is required');
-  return new Redis(config.url, { ...COMMON, ...auth, keyPrefix: config.keyPrefix, ...(tls ? { tls } : {}), ...overrides });
+  // ioredis lets the URL's credentials win over options, even the empty password of
+  // `redis://user@host`: they go in as options instead, under store.username and store.password.
+  const url = new URL(config.url);
+  const credentials = {
+    username: config.username ?? (decodeURIComponent(url.username) || undefined),
+    password: config.password ?? (decodeURIComponent(url.password) || undefined),
+  };
+  url.username = url.password = '';
+  return new Redis(url.href, { ...COMMON, ...credentials, keyPrefix: config.keyPrefix, ...(tls ? { tls } : {}), ...overrides });
 }
 
 /** Where the store connects, without any password: safe for logs and error details. */

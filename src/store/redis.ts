@@ -40,6 +40,8 @@ export class RedisStore implements Store {
   /** Where the store connects, without its password: safe for logs and error details. */
   readonly target: string;
   private lastError: string | undefined;
+  /** The setting the password comes from, for the reason given when Redis refuses it. */
+  private readonly passwordIn: string;
 
   constructor(
     config: RedisConnectionConfig & Pick<RedisStoreConfig, 'encryptionKeys' | 'replicaAcks'>,
@@ -47,6 +49,8 @@ export class RedisStore implements Store {
     options: RedisOptions = {},
   ) {
     this.target = describeTarget(config);
+    this.passwordIn =
+      config.url && config.password === undefined ? 'the password (and user) in store.url' : 'store.password and the user name';
     this.sealer = config.encryptionKeys && new ValueSealer(config.encryptionKeys, config.keyPrefix);
     this.replicaAcks = config.replicaAcks ?? (config.sentinel || config.cluster ? DEFAULTS.store.replicaAcksReplicated : 0);
     this.redis = connectRedis(config, options) as RedisClient & ScriptCommands;
@@ -189,7 +193,7 @@ export class RedisStore implements Store {
         detail: {
           store: 'redis',
           target: this.target,
-          reason: plainReason((err as Error).message, this.lastError),
+          reason: plainReason((err as Error).message, this.lastError, this.passwordIn),
           redisMessage: (err as Error).message,
           lastConnectionError: this.lastError,
         },
@@ -203,16 +207,16 @@ const REASONS: [RegExp, string][] = [
   [/ECONNREFUSED/, 'connection refused: is Redis running on that host and port?'],
   [/ETIMEDOUT/, 'connection timed out: a firewall or the wrong host?'],
   [/ENOTFOUND|EAI_AGAIN/, 'host name not found'],
-  [/WRONGPASS|NOAUTH|invalid username-password/i, 'authentication failed: check the password (and user) in store.url'],
   [/NOPERM/, 'the Redis user lacks a permission the bridge needs (docs/operations.md, "ACL")'],
   [/Command timed out/, 'no answer within the command timeout'],
   [/OOM command not allowed/, 'Redis is out of memory (maxmemory reached)'],
   [/READONLY/, 'connected to a read-only replica'],
 ];
 
-function plainReason(message: string, lastConnectionError: string | undefined): string {
+function plainReason(message: string, lastConnectionError: string | undefined, passwordIn: string): string {
   // "Reached the max retries per request limit": the command gave up waiting for a connection,
   // whose own error says why.
   const text = /max retries per request/.test(message) && lastConnectionError ? lastConnectionError : message;
+  if (/WRONGPASS|NOAUTH|invalid username-password/i.test(text)) return `authentication failed: check ${passwordIn}`;
   return REASONS.find(([pattern]) => pattern.test(text))?.[1] ?? text;
 }

@@ -279,6 +279,12 @@ describe('Redis ACL users', () => {
   test.each([
     ['in the URL', { url: `redis://rambridge:acl-s3cret@127.0.0.1:PORT` }],
     ['as username and password', { url: 'redis://127.0.0.1:PORT', username: 'rambridge', password: 'acl-s3cret' }],
+    // ioredis alone would let the URL's empty password win over store.password.
+    ['the user in the URL, the password as password', { url: 'redis://rambridge@127.0.0.1:PORT', password: 'acl-s3cret' }],
+    [
+      'as username and password, over others in the URL',
+      { url: 'redis://x:y@127.0.0.1:PORT', username: 'rambridge', password: 'acl-s3cret' },
+    ],
   ])('credentials %s work', async (_how, settings) => {
     const store = new RedisStore(
       { ...settings, url: settings.url.replace('PORT', String(acl.port)), keyPrefix: 'acl:' },
@@ -295,8 +301,19 @@ describe('Redis ACL users', () => {
     try {
       const err = (await store.ping().catch((e: unknown) => e)) as { code: string; detail: unknown; message: string };
       expect(err.code).toBe('ERR_UNAVAILABLE');
-      expect(err.detail).toMatchObject({ reason: 'authentication failed: check the password (and user) in store.url' });
+      expect(err.detail).toMatchObject({ reason: 'authentication failed: check store.password and the user name' });
       expect(JSON.stringify([err.message, err.detail])).not.toContain('wrong-pw-x');
+    } finally {
+      await store.close();
+    }
+  });
+
+  test('a wrong password in the URL: the reason names store.url', async () => {
+    const store = new RedisStore({ url: `redis://rambridge:wrong-pw-x@127.0.0.1:${acl.port}`, keyPrefix: 'acl:' }, new ManualClock());
+    try {
+      await expect(store.ping()).rejects.toMatchObject({
+        detail: { reason: 'authentication failed: check the password (and user) in store.url' },
+      });
     } finally {
       await store.close();
     }
