@@ -2,16 +2,16 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp, type AppDeps } from './app.js';
 import { systemClock, type Clock } from './clock.js';
-import type { BridgeConfig } from './config/index.js';
+import { ConfigInvalid, type BridgeConfig } from './config/index.js';
 import { stsClientFromConfig } from './sts/index.js';
 import { BridgeIssuer } from './issuer/index.js';
 import { closeGracefully, listenStartingUp, serveWith } from './http-server.js';
 import { IdleCollector } from './idle-memory.js';
 import { meteredStore } from './web/metered.js';
-import { toBridgeError } from './errors.js';
+import { isBridgeError, toBridgeError } from './errors.js';
 import { createConnectors, type Connector } from './idp/index.js';
 import { createLogger, type Logger } from './log.js';
-import { createStore } from './store/index.js';
+import { checkStoreOnline, createStore, type Store } from './store/index.js';
 import { Metrics } from './web/metrics.js';
 
 export interface RunningBridge {
@@ -46,6 +46,25 @@ export interface StartOptions {
 }
 
 /**
+ * A Redis that may evict the bridge's keys stops start-up: a spent assertion would be accepted
+ * twice, a revocation forgotten. One not reachable yet does not (the bridge answers 503 until it
+ * is): /readyz checks the policy again at every probe.
+ */
+async function checkStore(store: Store, logger: Logger): Promise<void> {
+  try {
+    const { problems, warnings } = await checkStoreOnline(store);
+    for (const warning of warnings) logger.warn({ event: 'insecure-setting' }, warning);
+    if (problems.length > 0) throw new ConfigInvalid('store', problems);
+  } catch (err) {
+    if (!isBridgeError(err, 'ERR_UNAVAILABLE')) {
+      await store.close();
+      throw err;
+    }
+    logger.warn({ event: 'store-unchecked', detail: err.detail }, 'Redis is unavailable: its maxmemory-policy is checked by /readyz');
+  }
+}
+
+/**
  * The composition root: builds every dependency from the config and listens. The CLI is the only
  * caller that reads process.env, and passes what it read in.
  */
@@ -55,6 +74,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
   const logger = options.logger ?? createLogger({ level: config.log.level });
   for (const warning of config.warnings) logger.warn({ event: 'insecure-setting' }, warning);
   const store = createStore(config.store, clock);
+  await checkStore(store, logger);
   const metrics = new Metrics({ processMetrics: true });
   // The connectors' store calls (SAML replay markers) are measured like the app's own (createApp).
   const connectorStore = meteredStore(store, metrics);

@@ -1,8 +1,8 @@
-import type { ChainableCommander, Redis, RedisOptions } from 'ioredis';
+import type { ChainableCommander, Cluster, Redis, RedisOptions } from 'ioredis';
 import { DEFAULTS } from '../config/defaults.js';
 import type { Clock } from '../clock.js';
 import type { RedisStoreConfig } from '../config/index.js';
-import { BridgeError } from '../errors.js';
+import { BridgeError, isBridgeError } from '../errors.js';
 import { connectRedis, describeTarget, type RedisClient, type RedisConnectionConfig } from './redis-connection.js';
 import { CONSUME_LUA, DELETE_IF_LUA, INSERT_LUA, SWAP_LUA } from './redis-scripts.js';
 import { ValueSealer } from './sealed-values.js';
@@ -114,8 +114,44 @@ export class RedisStore implements Store {
     await this.write((c) => c.del(key));
   }
 
+  /** Redis answers, and would not evict the bridge's keys (/readyz): `INFO memory` is no dearer than a PING. */
   async ping(): Promise<void> {
-    await this.call(() => this.redis.ping());
+    const eviction = await this.eviction();
+    if (eviction && 'policy' in eviction) {
+      throw new BridgeError('ERR_UNAVAILABLE', {
+        userMessage: 'The shared store (Redis) is unavailable.',
+        detail: { store: 'redis', target: this.target, reason: evictionProblem(eviction) },
+      });
+    }
+  }
+
+  /**
+   * Whether Redis may evict the bridge's keys, from `INFO memory` (readable where managed services
+   * refuse CONFIG GET), on every primary of a Cluster. Every key has a TTL, so once `maxmemory` is
+   * reached any policy but noeviction drops spent-assertion markers, revocations and the session
+   * index without an error: fail open. Undefined when it keeps them; `refused` when INFO is not
+   * allowed (an ACL), so the policy is unknown. ERR_UNAVAILABLE when Redis cannot be reached.
+   */
+  async eviction(): Promise<{ policy: string; maxmemory: string } | { refused: string } | undefined> {
+    let nodes: Redis[] = [this.redis as Redis];
+    if (this.redis.isCluster) {
+      await this.call(() => this.redis.ping()); // the slot layout, so that the primaries are known
+      nodes = (this.redis as Cluster).nodes('master');
+    }
+    for (const node of nodes) {
+      let info: string;
+      try {
+        info = await this.call(() => node.info('memory'));
+      } catch (err) {
+        const message = isBridgeError(err) ? String(err.detail?.redisMessage) : '';
+        if (/NOPERM|unknown command/i.test(message)) return { refused: message };
+        throw err;
+      }
+      const field = (name: string) => new RegExp(`^${name}:(.*?)\\r?$`, 'm').exec(info)?.[1];
+      const policy = field('maxmemory_policy') ?? 'noeviction';
+      if (Number(field('maxmemory') ?? 0) > 0 && policy !== 'noeviction') return { policy, maxmemory: field('maxmemory_human') ?? '' };
+    }
+    return undefined;
   }
 
   async close(): Promise<void> {
@@ -200,6 +236,15 @@ export class RedisStore implements Store {
       });
     }
   }
+}
+
+/** Why a Redis that may evict the bridge's keys is refused (serve, check-config --online, /readyz). */
+export function evictionProblem(eviction: { policy: string; maxmemory: string }): string {
+  return (
+    `Redis evicts keys when full (maxmemory-policy ${eviction.policy}, maxmemory ${eviction.maxmemory}): spent sign-ins, ` +
+    'revocations and the session index would vanish without an error. Set maxmemory-policy to noeviction, ' +
+    'so that a full Redis refuses writes (503) instead (docs/operations.md, "Redis")'
+  );
 }
 
 /** What went wrong, in an administrator's words rather than ioredis's (its own stays in the log detail). */

@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
-import { ConfigInvalid, loadConfigFile } from '../../config/index.js';
+import { ConfigInvalid, loadConfigFile, type BridgeConfig } from '../../config/index.js';
 import { checkConfigFiles } from '../../config/files.js';
 import { checkIdpsOnline } from '../../config/online.js';
+import { systemClock } from '../../clock.js';
+import { isBridgeError } from '../../errors.js';
+import { checkStoreOnline, createStore } from '../../store/index.js';
 import { exitOnConfigProblems } from '../config-errors.js';
 import { helpText } from '../i18n/help.js';
 import { t } from '../i18n/index.js';
@@ -16,7 +19,8 @@ export function registerCheckConfig(program: Command): void {
       const config = await loadConfigFile(file, process.env).catch(exitOnConfigProblems);
       // Files named by the config (keys, certificates, metadata) are opened too, and with --online
       // the IdPs are asked: "valid" means serve will not stop on any of them.
-      const problems = [...(await checkConfigFiles(config)), ...(options.online ? await checkIdpsOnline(config) : [])];
+      const store = options.online ? await storeOnline(config) : { problems: [], warnings: [] };
+      const problems = [...(await checkConfigFiles(config)), ...(options.online ? await checkIdpsOnline(config) : []), ...store.problems];
       if (problems.length > 0) exitOnConfigProblems(new ConfigInvalid(file, problems));
       const counts = {
         idps: config.idps.length,
@@ -26,6 +30,19 @@ export function registerCheckConfig(program: Command): void {
       };
       process.stdout.write(`${t('configValid', { file, ...counts, online: options.online ? t('configValidOnline') : '' })}\n`);
       // The warnings themselves are the validator's (src/config/), in English as the server logs them.
-      for (const warning of config.warnings) process.stdout.write(`${t('configWarning', { warning })}\n`);
+      for (const warning of [...config.warnings, ...store.warnings]) process.stdout.write(`${t('configWarning', { warning })}\n`);
     });
+}
+
+/** The store serve would open, asked what serve asks at start-up; an unreachable Redis is a problem here. */
+async function storeOnline(config: BridgeConfig): ReturnType<typeof checkStoreOnline> {
+  const store = createStore(config.store, systemClock);
+  try {
+    return await checkStoreOnline(store);
+  } catch (err) {
+    if (!isBridgeError(err, 'ERR_UNAVAILABLE')) throw err;
+    return { problems: [{ path: 'store', message: `Redis is unavailable: ${String(err.detail?.reason)}` }], warnings: [] };
+  } finally {
+    await store.close();
+  }
 }

@@ -21,7 +21,8 @@ export function registerServe(program: Command): void {
       const { startBridge } = await import('../../main.js');
       const logger = createLogger({ level: config.log.level });
       const hangups = reloadOnHangup(() => loadCheckedConfig(opts.config), logger);
-      const bridge = await startBridge({ config, logger, port: opts.port });
+      // A Redis that may evict the bridge's keys is refused like a configuration problem (exit 2).
+      const bridge = await startBridge({ config, logger, port: opts.port }).catch(exitOnConfigProblems);
       signals.started(() => bridge.close());
       hangups.started(bridge);
     });

@@ -58,7 +58,7 @@ export const helpEn = {
 
   'checkConfig.description': 'validate a configuration file and report every problem at once (exit 2 when invalid)',
   'checkConfig.file': 'YAML configuration',
-  'checkConfig.online': 'also run OIDC discovery and fetch SAML metadata of every IdP',
+  'checkConfig.online': 'also run OIDC discovery and fetch SAML metadata of every IdP, and check Redis (reachable, noeviction)',
 
   'explain.description': 'show which roles a user with these groups gets, and why (or why not)',
   'explain.config': 'YAML configuration: only accounts, roles and grants are read (no secrets needed)',

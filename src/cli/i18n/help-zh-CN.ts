@@ -51,7 +51,7 @@ export const helpZhCN: HelpCatalogue = {
 
   'checkConfig.description': '校验配置文件，一次报告所有问题（无效时退出码为 2）',
   'checkConfig.file': 'YAML 配置',
-  'checkConfig.online': '同时对每个 IdP 执行 OIDC 发现并获取 SAML 元数据',
+  'checkConfig.online': '同时对每个 IdP 执行 OIDC 发现并获取 SAML 元数据，并检查 Redis（可连接、noeviction）',
 
   'explain.description': '显示拥有这些组的用户会获得哪些角色，以及原因（或为何没有）',
   'explain.config': 'YAML 配置：只读取账号、角色和授权（不需要密钥）',
