@@ -38,7 +38,7 @@ afterAll(async () => {
 async function bridgeOn(store: { url: string; username?: string; password?: string }, logger = silentLogger()) {
   const config = await demoConfig();
   config.store = { type: 'redis', keyPrefix: 'eviction:', ...store };
-  return startBridge({ config, port: 47620, logger });
+  return startBridge({ config, port: 0, logger });
 }
 
 test('serve refuses a Redis that evicts under maxmemory, naming the setting to change', async () => {
