@@ -4,6 +4,7 @@ import type { BridgeIssuer } from '../issuer/index.js';
 import type { Store } from '../store/index.js';
 import { DEVICE_CODE_GRANT } from '../wire/oauth.js';
 import { AccessTokens } from './access-tokens.js';
+import { DeviceApprovals } from './approval.js';
 import { UserCodeAttempts } from './attempts.js';
 import { DeviceStartLimit } from './start-limit.js';
 import { CliSessions } from './cli-sessions.js';
@@ -16,7 +17,7 @@ import { DeviceGrants } from './grants.js';
  *
  *   CLI     POST /oauth/device_authorization ──▶ device_code + user_code     (grants.start)
  *   browser GET/POST /device   enter code ──▶ confirm "who asked" ──▶ approve/deny
- *                                            (attempts.reserve, grants.lookup/decide)
+ *                                            (approvals.submit: attempts.reserve, grants.lookup/decide)
  *   CLI     POST /oauth/token  device_code ──▶ pending | slow_down | denied | expired | tokens once
  *                                            (grants.redeem → sessions.start → accessTokens.mint)
  *           POST /oauth/token  refresh_token ──▶ rotated pair; reuse ends the session (sessions.refresh)
@@ -30,6 +31,7 @@ import { DeviceGrants } from './grants.js';
 export interface DeviceFlow {
   grants: DeviceGrants;
   attempts: UserCodeAttempts;
+  approvals: DeviceApprovals;
   startLimit: DeviceStartLimit;
   sessions: CliSessions;
   accessTokens: AccessTokens;
@@ -38,9 +40,12 @@ export interface DeviceFlow {
 export function createDeviceFlow(deps: { config: BridgeConfig; store: Store; clock: Clock; issuer: BridgeIssuer }): DeviceFlow {
   const { config, store, clock, issuer } = deps;
   const settings = config.device;
+  const grants = new DeviceGrants({ store, clock, settings });
+  const attempts = new UserCodeAttempts({ store, clock, settings });
   return {
-    grants: new DeviceGrants({ store, clock, settings }),
-    attempts: new UserCodeAttempts({ store, clock, settings }),
+    grants,
+    attempts,
+    approvals: new DeviceApprovals({ grants, attempts, browserSessionSeconds: config.server.sessionMaxAgeSeconds }),
     startLimit: new DeviceStartLimit({ store, clock, settings }),
     sessions: new CliSessions({
       store,
@@ -70,6 +75,7 @@ export { API_AUDIENCE, AccessTokens, tokenInvalid } from './access-tokens.js';
 export { CliSessions, type CliSession } from './cli-sessions.js';
 export { DeviceGrants, type ApprovedGrant, type StartedAuthorization, type UserCodeOutcome } from './grants.js';
 export { UserCodeAttempts } from './attempts.js';
+export { DeviceApprovals, type ApprovalRefusal, type ApprovalResult } from './approval.js';
 export { formatUserCode, normalizeUserCode } from './user-code.js';
 export { isS256Challenge } from './pkce.js';
 export type { DeviceGrant } from './grant.js';

@@ -1,9 +1,9 @@
 import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
-import { formatUserCode, normalizeUserCode, type DeviceFlow, type DeviceGrant, type UserCodeOutcome } from '../../device/index.js';
+import { formatUserCode, normalizeUserCode, type ApprovalRefusal, type DeviceFlow, type DeviceGrant } from '../../device/index.js';
 import { BridgeError } from '../../errors.js';
 import { idTokenHalfSpent } from '../../idp/id-token-times.js';
-import { authAgeSeconds, identityKey, type Identity } from '../../idp/identity.js';
+import { authAgeSeconds, type Identity } from '../../idp/identity.js';
 import { formatDateTime, formatDurationIn, formatMinutesAgo } from '../i18n/format.js';
 import { translator, type Language, type MessageKey } from '../i18n/index.js';
 import type { RoleChoice } from '../../mapping/index.js';
@@ -13,10 +13,8 @@ import type { WebDeps } from '../deps.js';
 import { checkCsrf, csrfToken } from '../middleware/csrf.js';
 import type { BrowserSession, RequestState } from '../state.js';
 
-type Refusal = Exclude<UserCodeOutcome, { ok: true }>['why'];
-
 /** What the code form says for each refused code; `unknown` covers wrong and malformed alike. */
-const REFUSALS: Record<Refusal, { code: string; message: MessageKey }> = {
+const REFUSALS: Record<ApprovalRefusal, { code: string; message: MessageKey }> = {
   unknown: { code: 'ERR_DEVICE_USER_CODE_INVALID', message: 'deviceCode.unknown' },
   expired: { code: 'ERR_DEVICE_USER_CODE_EXPIRED', message: 'deviceCode.expired' },
   'already-decided': { code: 'ERR_DEVICE_USER_CODE_USED', message: 'deviceCode.used' },
@@ -100,42 +98,25 @@ export function deviceRoutes(deps: WebDeps, device: DeviceFlow): Router {
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;
     const decision = body.decision;
     if (decision !== undefined && decision !== 'approve' && decision !== 'deny') throw new BridgeError('ERR_BAD_REQUEST');
-
-    const slots = await device.attempts.reserve(identityKey(user));
-    const code = normalizeUserCode(body.user_code);
-    if (!code) return refuse(ctx, 'unknown');
     const session = ctx.session as BrowserSession;
-    const refreshToken = decision === 'approve' ? session.connectorData?.refreshToken : undefined;
-    const signInId = session.signInId ?? '';
-    const claimed =
-      refreshToken === undefined ||
-      (await device.grants.claimUpstreamRefreshToken(refreshToken, signInId, config.server.sessionMaxAgeSeconds));
-    if (!claimed) {
+    const result = await device.approvals.submit({
+      user,
+      userCode: body.user_code,
+      decision,
+      connectorData: session.connectorData,
+      signInId: session.signInId ?? '',
+    });
+    if (result.kind === 'refresh-token-taken') {
       // Another approval of this sign-in, posted at the same time, took it: fetch a new one.
       // Marked here too, in case this request saves the session after the one that took it.
       delete session.connectorData!.refreshToken;
       session.upstreamRefreshTokenTaken = true;
-      await device.attempts.release(slots);
       return throughIdp(ctx, true);
     }
-    const outcome =
-      decision === undefined
-        ? await device.grants.lookup(code)
-        : await device.grants.decide(
-            code,
-            decision === 'approve' ? { approve: true, identity: user, connectorData: session.connectorData } : { approve: false },
-          );
-    // Only a code that names no grant was a guess; a real one gives its attempt back.
-    if (outcome.ok || outcome.why !== 'unknown') await device.attempts.release(slots);
-    if (!outcome.ok) {
-      if (refreshToken) await device.grants.releaseUpstreamRefreshToken(refreshToken, signInId);
-      return refuse(ctx, outcome.why);
-    }
+    if (result.kind === 'refused') return refuse(ctx, result.why);
+    if (result.kind === 'confirm') return renderConfirmation(ctx, result.grant, formatUserCode(result.userCode));
 
-    const { grant } = outcome;
-    if (decision === undefined) return renderConfirmation(ctx, grant, formatUserCode(code));
-
-    const approved = decision === 'approve';
+    const { approved, grant } = result;
     if (approved && session.connectorData?.refreshToken) {
       // The grant holds the IdP refresh token now; it leaves the browser session for good.
       delete session.connectorData.refreshToken;
@@ -167,7 +148,7 @@ export function deviceRoutes(deps: WebDeps, device: DeviceFlow): Router {
   });
 
   /** Re-renders the form with what was typed and why it was refused (a 200: wrong input is no error). */
-  function refuse(ctx: Context, why: Refusal): void {
+  function refuse(ctx: Context, why: ApprovalRefusal): void {
     const user = ctx.state.user as Identity;
     (ctx.state as RequestState).log.warn(
       { event: 'device-code-refused', why, subject: user.subject, email: user.email },
