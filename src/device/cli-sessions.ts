@@ -5,6 +5,7 @@ import type { ConnectorData } from '../idp/connector.js';
 import type { Identity } from '../idp/identity.js';
 import type { Store } from '../store/index.js';
 import type { DeviceClient } from './client.js';
+import type { ApprovedGrant } from './grants.js';
 import { newSecret, secretHash } from './secrets.js';
 import { identityName, queryNames, SessionIndex, userNames } from './session-index.js';
 
@@ -87,6 +88,23 @@ export class CliSessions {
     return { session, refreshToken, ended };
   }
 
+  /**
+   * Starts the session an approved device login is redeemed for (`start`), unless the user's CLI
+   * access was revoked since the approval (`revokedSince`). Asked again once the session is
+   * indexed: a revocation marked meanwhile may have listed the user's sessions before this one was
+   * there; one marked after this lists it and ends it.
+   */
+  async redeemDeviceGrant(grant: ApprovedGrant): Promise<{ session: CliSession; refreshToken: string; ended: string[] }> {
+    const approvedAt = grant.decidedAt ?? 0;
+    if (await this.revokedSince(grant.identity, approvedAt)) throw approvalRevoked();
+    const started = await this.start(grant.identity, grant.client, grant.connectorData);
+    if (await this.revokedSince(grant.identity, approvedAt)) {
+      await this.revoke(started.session.sid);
+      throw approvalRevoked();
+    }
+    return started;
+  }
+
   /** The session, while it is live. */
   async find(sid: string): Promise<CliSession | undefined> {
     const session = await this.deps.store.find<CliSession>(sessionKey(sid));
@@ -103,13 +121,13 @@ export class CliSessions {
     const hash = secretHash(refreshToken);
     const entry = await store.find<RefreshEntry>(refreshKey(hash));
     const current = entry && (await this.find(entry.sid));
-    if (!current || current.client.clientId !== clientId) throw refreshInvalid();
+    if (!current || current.client.clientId !== clientId) throw sessionEnded();
 
     const now = clock.now();
     // The session may have run out since it was read: then there is nothing left to rotate into
     // (and a store refuses a lifetime of 0).
     const remainingSeconds = Math.ceil((current.expiresAt - now) / 1000);
-    if (remainingSeconds <= 0) throw refreshInvalid();
+    if (remainingSeconds <= 0) throw sessionEnded();
     const next = newSecret();
     const nextHash = secretHash(next);
     // Indexed before the session names it, so the new token resolves the moment it is valid.
@@ -121,7 +139,7 @@ export class CliSessions {
       reused = s.refreshHash !== hash;
       return reused ? s : { ...s, refreshHash: nextHash, refreshedAt: now };
     });
-    if (!rotated) throw refreshInvalid();
+    if (!rotated) throw sessionEnded();
     if (reused) {
       await this.revoke(current.sid);
       throw new BridgeError('ERR_REFRESH_TOKEN_REUSED', {
@@ -232,10 +250,17 @@ export class CliSessions {
   }
 }
 
-function refreshInvalid(): BridgeError {
+/** The one answer to a refresh token whose session is gone (the CLI hears invalid_grant and logs in again). */
+export function sessionEnded(): BridgeError {
   return new BridgeError('ERR_REFRESH_TOKEN_INVALID', {
     userMessage: 'This CLI session has ended (expired, signed out or revoked).',
     hint: 'Run `rambridge login` again.',
+  });
+}
+
+function approvalRevoked(): BridgeError {
+  return new BridgeError('ERR_DEVICE_ACCESS_DENIED', {
+    userMessage: "This sign-in was approved before the user's CLI sessions were revoked. Sign in again.",
   });
 }
 

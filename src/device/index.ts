@@ -19,8 +19,9 @@ import { DeviceGrants } from './grants.js';
  *   browser GET/POST /device   enter code ──▶ confirm "who asked" ──▶ approve/deny
  *                                            (approvals.submit: attempts.reserve, grants.lookup/decide)
  *   CLI     POST /oauth/token  device_code ──▶ pending | slow_down | denied | expired | tokens once
- *                                            (grants.redeem → sessions.start → accessTokens.mint)
- *           POST /oauth/token  refresh_token ──▶ rotated pair; reuse ends the session (sessions.refresh)
+ *                                            (grants.redeem → sessions.redeemDeviceGrant → accessTokens.mint)
+ *           POST /oauth/token  refresh_token ──▶ rotated pair; reuse ends the session (sessions.refresh,
+ *                                            then refreshAtIdp re-reads the user at the IdP)
  *           POST /oauth/revoke ──▶ the session ends (sessions.revoke)
  *           /api/* Bearer      ──▶ accessTokens.verify + sessions.find, then the stored identity
  *                                  is mapped to roles afresh on every call
@@ -73,6 +74,7 @@ export function deviceDiscovery(publicUrl: string): Record<string, unknown> {
 export { cleanClientText, type DeviceClient } from './client.js';
 export { API_AUDIENCE, AccessTokens, tokenInvalid } from './access-tokens.js';
 export { CliSessions, type CliSession } from './cli-sessions.js';
+export { refreshAtIdp } from './upstream-refresh.js';
 export { DeviceGrants, type ApprovedGrant, type StartedAuthorization, type UserCodeOutcome } from './grants.js';
 export { UserCodeAttempts } from './attempts.js';
 export { DeviceApprovals, type ApprovalRefusal, type ApprovalResult } from './approval.js';

@@ -4,15 +4,14 @@ import {
   cleanClientText,
   formatUserCode,
   isS256Challenge,
+  refreshAtIdp,
   type CliSession,
   type DeviceClient,
   type DeviceFlow,
 } from '../../device/index.js';
-import { BridgeError, isBridgeError } from '../../errors.js';
-import type { ConnectorData } from '../../idp/connector.js';
+import { BridgeError } from '../../errors.js';
 import type { DeviceAuthorization, TokenResponse } from '../../wire/oauth-bodies.js';
 import { DEVICE_CODE_GRANT } from '../../wire/oauth.js';
-import { stillTrusted, type Identity } from '../../idp/identity.js';
 import type { WebDeps } from '../deps.js';
 import { authenticateClient, oauthParams, requiredParam, type OAuthParam } from '../oauth-params.js';
 import { rateLimitedAddress } from '../client-ip.js';
@@ -70,9 +69,7 @@ export function oauthRoutes(deps: WebDeps, device: DeviceFlow): Router {
         clientId,
         codeVerifier: param('code_verifier'),
       });
-      const approvedAt = grant.decidedAt ?? 0;
-      if (await device.sessions.revokedSince(grant.identity, approvedAt)) throw approvalRevoked();
-      const { session, refreshToken, ended } = await device.sessions.start(grant.identity, grant.client, grant.connectorData);
+      const { session, refreshToken, ended } = await device.sessions.redeemDeviceGrant(grant);
       for (const sid of ended) {
         ctx.state.log.info(
           {
@@ -84,12 +81,6 @@ export function oauthRoutes(deps: WebDeps, device: DeviceFlow): Router {
           },
           'CLI session revoked',
         );
-      }
-      // Asked again once the session is indexed: a revocation marked meanwhile may have listed the
-      // user's sessions before this one was there. One marked after this lists it and ends it.
-      if (await device.sessions.revokedSince(grant.identity, approvedAt)) {
-        await device.sessions.revoke(session.sid);
-        throw approvalRevoked();
       }
       ctx.state.log.info(
         {
@@ -106,7 +97,10 @@ export function oauthRoutes(deps: WebDeps, device: DeviceFlow): Router {
     if (grantType === 'refresh_token') {
       const rotated = await device.sessions.refresh(requiredParam(param, 'refresh_token'), clientId);
       // After rotation, so only the holder of the current bridge token makes the bridge call the IdP.
-      const session = await reReadAtIdp(ctx, deps, device, rotated.session);
+      const session = await refreshAtIdp(
+        { sessions: device.sessions, connectors: deps.connectors, idps: deps.config.idps, log: ctx.state.log },
+        rotated.session,
+      );
       const { refreshToken } = rotated;
       ctx.state.log.info({ event: 'cli-session-refreshed', sid: session.sid }, 'CLI tokens refreshed');
       return respondWithTokens(ctx, device, session, refreshToken);
@@ -137,64 +131,6 @@ export function oauthRoutes(deps: WebDeps, device: DeviceFlow): Router {
   return router;
 }
 
-/**
- * A refresh re-evaluates the user. Roles are mapped from the stored identity on every
- * API call; for IdPs with `refreshGroups` the identity itself is re-read here, with the IdP's
- * refresh token. The IdP refusing the user ends the session (the CLI hears invalid_grant); an IdP
- * that cannot be asked (down, slow, misconfigured) leaves the identity as it was, so an outage
- * at the IdP does not lock everyone out of Alibaba Cloud.
- */
-async function reReadAtIdp(ctx: Context, deps: WebDeps, device: DeviceFlow, session: CliSession): Promise<CliSession> {
-  const before = session.identity;
-  const connector = deps.connectors.get(before.idp);
-  if (!connector || !stillTrusted(deps.config.idps, before)) {
-    // Its IdP was removed from the configuration, or now names another issuer: the session ends with it.
-    await device.sessions.revoke(session.sid);
-    ctx.state.log.warn(
-      { event: 'cli-session-revoked', by: 'config', sid: session.sid, idp: before.idp },
-      'CLI session ended: its IdP is no longer configured',
-    );
-    throw new BridgeError('ERR_REFRESH_TOKEN_INVALID', {
-      userMessage: 'This CLI session has ended (expired, signed out or revoked).',
-      hint: 'Run `rambridge login` again.',
-    });
-  }
-  if (!session.connectorData?.refreshToken || !connector.refresh) return session;
-  const who = { sid: session.sid, idp: before.idp, subject: before.subject, email: before.email };
-  let identity: Identity;
-  let connectorData: ConnectorData | undefined;
-  try {
-    ({ identity, connectorData } = await connector.refresh(before, session.connectorData));
-  } catch (err) {
-    if (isBridgeError(err, 'ERR_UPSTREAM_REFRESH_DENIED')) {
-      await device.sessions.revoke(session.sid);
-      ctx.state.log.warn(
-        { event: 'cli-session-revoked', by: 'idp', ...who, detail: err.detail },
-        'CLI session ended: the IdP refused the user on refresh',
-      );
-      throw err;
-    }
-    const code = isBridgeError(err) ? err.code : 'ERR_INTERNAL';
-    ctx.state.log.warn(
-      { event: 'upstream-refresh-failed', ...who, code, detail: isBridgeError(err) ? err.detail : undefined },
-      'IdP refresh failed; keeping the identity from the last sign-in or refresh',
-    );
-    return session;
-  }
-  const updated = await device.sessions.replaceIdentity(session.sid, identity, connectorData);
-  // Revoked while the IdP was being asked: nothing to hand out.
-  if (!updated)
-    throw new BridgeError('ERR_REFRESH_TOKEN_INVALID', {
-      userMessage: 'This CLI session has ended (expired, signed out or revoked).',
-      hint: 'Run `rambridge login` again.',
-    });
-  ctx.state.log.info(
-    { event: 'upstream-refreshed', ...who, groupsBefore: before.groups, groups: identity.groups, amr: identity.amr },
-    'identity re-read at the IdP',
-  );
-  return updated;
-}
-
 /** RFC 7636 with S256 only: `plain` would put the verifier itself on the wire. */
 function codeChallenge(param: OAuthParam<'code_challenge' | 'code_challenge_method'>): string | undefined {
   const challenge = param('code_challenge');
@@ -223,10 +159,4 @@ async function respondWithTokens(ctx: Context, device: DeviceFlow, session: CliS
 function noStore(ctx: Context): void {
   ctx.set('Cache-Control', 'no-store');
   ctx.set('Pragma', 'no-cache');
-}
-
-function approvalRevoked(): BridgeError {
-  return new BridgeError('ERR_DEVICE_ACCESS_DENIED', {
-    userMessage: "This sign-in was approved before the user's CLI sessions were revoked. Sign in again.",
-  });
 }

@@ -1,5 +1,6 @@
 import { ManualClock } from '../../../src/clock.js';
 import { CliSessions } from '../../../src/device/cli-sessions.js';
+import type { ApprovedGrant } from '../../../src/device/grants.js';
 import type { Identity } from '../../../src/idp/identity.js';
 import { MemoryStore } from '../../../src/store/index.js';
 import { storedEntries } from './store-entries.js';
@@ -147,5 +148,17 @@ describe('CLI sessions (refresh-token families)', () => {
     clock.advance(13 * HOUR);
     await sessions.start(ALICE, CLIENT);
     await expect(sessions.listForUser('alice-sub')).resolves.toHaveLength(1);
+  });
+
+  test('redeeming an approval starts a session, unless the user revoked their CLI sessions since approving', async () => {
+    const { sessions, clock } = setup();
+    const approved = { client: CLIENT, identity: ALICE, decidedAt: clock.now() } as ApprovedGrant;
+    const { session } = await sessions.redeemDeviceGrant(approved);
+    await expect(sessions.find(session.sid)).resolves.toBeDefined();
+    await sessions.revokeForIdentity(ALICE);
+    await expect(sessions.redeemDeviceGrant(approved)).rejects.toMatchObject({ code: 'ERR_DEVICE_ACCESS_DENIED' });
+    await expect(sessions.listForIdentity(ALICE)).resolves.toEqual([]);
+    clock.advance(1000);
+    await expect(sessions.redeemDeviceGrant({ ...approved, decidedAt: clock.now() })).resolves.toBeDefined();
   });
 });
