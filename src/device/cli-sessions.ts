@@ -25,10 +25,15 @@ export interface CliSession {
   expiresAt: number;
   /** Hash of the one refresh token valid now. */
   refreshHash: string;
+  /** Hashes of the last rotated refresh tokens, oldest first: presenting one of them again ends the session. */
+  retiredHashes?: string[];
   refreshedAt?: number;
 }
 
-/** Which session a refresh token (current or rotated) belongs to. Kept until the session ends. */
+/**
+ * Which session a refresh token belongs to: the current one, and the last `rotationsKept` rotated
+ * ones (the session's `retiredHashes`). Kept until the session ends or the token drops off that list.
+ */
 interface RefreshEntry {
   sid: string;
 }
@@ -50,6 +55,11 @@ export class CliSessions {
       maxAgeSeconds: number;
       /** Live sessions one user (issuer and subject) may hold; a new one beyond it ends the oldest. Unbounded when absent. */
       maxSessionsPerUser?: number;
+      /**
+       * Rotated refresh tokens kept per session for reuse detection, the newest ones; an older one
+       * presented is refused as unknown, without ending the session. Unbounded when absent.
+       */
+      rotationsKept?: number;
     },
   ) {
     this.index = new SessionIndex(deps);
@@ -133,13 +143,21 @@ export class CliSessions {
     // Indexed before the session names it, so the new token resolves the moment it is valid.
     await store.upsert(refreshKey(nextHash), { sid: current.sid } satisfies RefreshEntry, remainingSeconds);
     let reused = false as boolean;
+    let dropped: string[] = [];
     // Compare-and-swap on the session: of two refreshes racing with the same token, one rotates
     // and the other is, by construction, a reuse.
     const rotated = await store.update<CliSession>(sessionKey(current.sid), (s) => {
       reused = s.refreshHash !== hash;
-      return reused ? s : { ...s, refreshHash: nextHash, refreshedAt: now };
+      dropped = [];
+      if (reused) return s;
+      const retiredHashes = [...(s.retiredHashes ?? []), hash];
+      dropped = retiredHashes.splice(0, retiredHashes.length - (this.deps.rotationsKept ?? Infinity));
+      return { ...s, refreshHash: nextHash, retiredHashes, refreshedAt: now };
     });
+    if (!rotated || reused) await store.destroy(refreshKey(nextHash));
     if (!rotated) throw sessionEnded();
+    // However often a session refreshes, it holds at most `rotationsKept` + 1 tokens in the store.
+    await Promise.all(dropped.map((h) => store.destroy(refreshKey(h))));
     if (reused) {
       await this.revoke(current.sid);
       throw new BridgeError('ERR_REFRESH_TOKEN_REUSED', {
@@ -175,11 +193,13 @@ export class CliSessions {
 
   /**
    * Ends a session: its access tokens stop working at once, its refresh tokens resolve to nothing.
-   * The current refresh token's entry goes with it (rotated ones expire with the session).
+   * The entries of its current and kept rotated refresh tokens go with it.
    */
   async revoke(sid: string): Promise<void> {
     const session = await this.deps.store.consume<CliSession>(sessionKey(sid));
-    if (session) await this.deps.store.destroy(refreshKey(session.refreshHash));
+    if (!session) return;
+    const hashes = [session.refreshHash, ...(session.retiredHashes ?? [])];
+    await Promise.all(hashes.map((h) => this.deps.store.destroy(refreshKey(h))));
   }
 
   /**

@@ -53,6 +53,9 @@ export function createDeviceFlow(deps: { config: BridgeConfig; store: Store; clo
       clock,
       maxAgeSeconds: settings.sessionMaxAgeSeconds,
       maxSessionsPerUser: settings.maxSessionsPerUser,
+      // As many rotations as a session refreshing once per access token makes in its lifetime, so
+      // normal use keeps every earlier token detectable while a refresh loop cannot fill the store.
+      rotationsKept: Math.ceil(settings.sessionMaxAgeSeconds / settings.accessTokenTtlSeconds),
     }),
     accessTokens: new AccessTokens({ issuer, clock, ttlSeconds: settings.accessTokenTtlSeconds }),
   };

@@ -1,7 +1,11 @@
 import { ManualClock } from '../../../src/clock.js';
+import type { BridgeConfig } from '../../../src/config/index.js';
+import { DEFAULTS } from '../../../src/config/defaults.js';
 import { CliSessions } from '../../../src/device/cli-sessions.js';
+import { createDeviceFlow } from '../../../src/device/index.js';
 import type { ApprovedGrant } from '../../../src/device/grants.js';
 import type { Identity } from '../../../src/idp/identity.js';
+import type { BridgeIssuer } from '../../../src/issuer/index.js';
 import { MemoryStore } from '../../../src/store/index.js';
 import { storedEntries } from './store-entries.js';
 
@@ -160,5 +164,34 @@ describe('CLI sessions (refresh-token families)', () => {
     await expect(sessions.listForIdentity(ALICE)).resolves.toEqual([]);
     clock.advance(1000);
     await expect(sessions.redeemDeviceGrant({ ...approved, decidedAt: clock.now() })).resolves.toBeDefined();
+  });
+
+  describe('rotated refresh tokens kept for reuse detection', () => {
+    const refreshEntries = (store: MemoryStore) => storedEntries(store).filter(([key]) => key.startsWith('cli:refresh:')).length;
+
+    test('however often a session refreshes, the bridge keeps as many rotated tokens as normal use makes in its lifetime', async () => {
+      const clock = new ManualClock();
+      const store = new MemoryStore(clock);
+      const config = { device: DEFAULTS.device, server: DEFAULTS.server } as BridgeConfig;
+      const { sessions } = createDeviceFlow({ config, store, clock, issuer: { oidcKeys: { published: [] } } as unknown as BridgeIssuer });
+      let { refreshToken } = await sessions.start(ALICE, CLIENT);
+      for (let i = 0; i < 500; i++) ({ refreshToken } = await sessions.refresh(refreshToken, 'rambridge-cli'));
+      // 12 h of 10-minute access tokens: 72 rotated tokens, and the current one.
+      expect(refreshEntries(store)).toBe(73);
+    });
+
+    test('the last rotated tokens still end the session when presented again; older ones are merely unknown', async () => {
+      const clock = new ManualClock();
+      const store = new MemoryStore(clock);
+      const sessions = new CliSessions({ store, clock, maxAgeSeconds: 3600, rotationsKept: 3 });
+      const tokens = [(await sessions.start(ALICE, CLIENT)).refreshToken];
+      for (let i = 0; i < 5; i++) tokens.push((await sessions.refresh(tokens.at(-1)!, 'rambridge-cli')).refreshToken);
+      expect(refreshEntries(store)).toBe(4);
+      await expectCode(sessions.refresh(tokens[1]!, 'rambridge-cli'), 'ERR_REFRESH_TOKEN_INVALID');
+      await expectCode(sessions.refresh(tokens[2]!, 'rambridge-cli'), 'ERR_REFRESH_TOKEN_REUSED');
+      await expectCode(sessions.refresh(tokens[5]!, 'rambridge-cli'), 'ERR_REFRESH_TOKEN_INVALID');
+      // Revoked: none of its tokens is kept.
+      expect(refreshEntries(store)).toBe(0);
+    });
   });
 });
