@@ -131,13 +131,13 @@ export class CliSessions {
     const hash = secretHash(refreshToken);
     const entry = await store.find<RefreshEntry>(refreshKey(hash));
     const current = entry && (await this.find(entry.sid));
-    if (!current || current.client.clientId !== clientId) throw sessionEnded();
+    if (!current || current.client.clientId !== clientId) throw cliSessionEnded();
 
     const now = clock.now();
     // The session may have run out since it was read: then there is nothing left to rotate into
     // (and a store refuses a lifetime of 0).
     const remainingSeconds = Math.ceil((current.expiresAt - now) / 1000);
-    if (remainingSeconds <= 0) throw sessionEnded();
+    if (remainingSeconds <= 0) throw cliSessionEnded();
     const next = newSecret();
     const nextHash = secretHash(next);
     // Indexed before the session names it, so the new token resolves the moment it is valid.
@@ -155,7 +155,7 @@ export class CliSessions {
       return { ...s, refreshHash: nextHash, retiredHashes, refreshedAt: now };
     });
     if (!rotated || reused) await store.destroy(refreshKey(nextHash));
-    if (!rotated) throw sessionEnded();
+    if (!rotated) throw cliSessionEnded();
     // However often a session refreshes, it holds at most `rotationsKept` + 1 tokens in the store.
     await Promise.all(dropped.map((h) => store.destroy(refreshKey(h))));
     if (reused) {
@@ -271,7 +271,7 @@ export class CliSessions {
 }
 
 /** The one answer to a refresh token whose session is gone (the CLI hears invalid_grant and logs in again). */
-export function sessionEnded(): BridgeError {
+export function cliSessionEnded(): BridgeError {
   return new BridgeError('ERR_REFRESH_TOKEN_INVALID', {
     userMessage: 'This CLI session has ended (expired, signed out or revoked).',
     hint: 'Run `rambridge login` again.',

@@ -3,7 +3,7 @@ import { isBridgeError } from '../errors.js';
 import type { Connector, ConnectorData } from '../idp/connector.js';
 import { stillTrusted, type Identity } from '../idp/identity.js';
 import type { Logger } from '../log.js';
-import { sessionEnded, type CliSession, type CliSessions } from './cli-sessions.js';
+import { cliSessionEnded, type CliSession, type CliSessions } from './cli-sessions.js';
 
 /**
  * A refresh re-evaluates the user. Roles are mapped from the stored identity on every
@@ -26,7 +26,7 @@ export async function refreshAtIdp(
       { event: 'cli-session-revoked', by: 'config', sid: session.sid, idp: before.idp },
       'CLI session ended: its IdP is no longer configured',
     );
-    throw sessionEnded();
+    throw cliSessionEnded();
   }
   if (!session.connectorData?.refreshToken || !connector.refresh) return session;
   const who = { sid: session.sid, idp: before.idp, subject: before.subject, email: before.email };
@@ -52,7 +52,7 @@ export async function refreshAtIdp(
   }
   const updated = await sessions.replaceIdentity(session.sid, identity, connectorData);
   // Revoked while the IdP was being asked: nothing to hand out.
-  if (!updated) throw sessionEnded();
+  if (!updated) throw cliSessionEnded();
   log.info(
     { event: 'upstream-refreshed', ...who, groupsBefore: before.groups, groups: identity.groups, amr: identity.amr },
     'identity re-read at the IdP',
