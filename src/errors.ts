@@ -159,6 +159,7 @@ const DEFAULT_OAUTH_ERROR: Record<number, string> = {
   403: 'access_denied',
   404: 'invalid_request',
   405: 'invalid_request',
+  413: 'invalid_request',
   429: 'slow_down',
 };
 

@@ -89,12 +89,17 @@ export class CliSessions {
     };
     await store.upsert(refreshKey(session.refreshHash), { sid: session.sid } satisfies RefreshEntry, maxAgeSeconds);
     await store.upsert(sessionKey(session.sid), session, maxAgeSeconds);
-    const ended = await this.index.add(
+    const { maxSessionsPerUser } = this.deps;
+    const beyond = await this.index.add(
       userNames(identity),
       { sid: session.sid, expiresAt: session.expiresAt },
-      this.deps.maxSessionsPerUser,
+      maxSessionsPerUser === undefined
+        ? undefined
+        : { max: maxSessionsPerUser, isLive: async (sid) => (await this.find(sid)) !== undefined },
     );
-    await Promise.all(ended.map((sid) => this.revoke(sid)));
+    // Only those this ended: one that ended on its own meanwhile was already logged as such.
+    const revoked = await Promise.all(beyond.map((sid) => this.revoke(sid)));
+    const ended = beyond.filter((_, i) => revoked[i]);
     return { session, refreshToken, ended };
   }
 
@@ -193,13 +198,15 @@ export class CliSessions {
 
   /**
    * Ends a session: its access tokens stop working at once, its refresh tokens resolve to nothing.
-   * The entries of its current and kept rotated refresh tokens go with it.
+   * The entries of its current and kept rotated refresh tokens go with it. False when it had
+   * ended already.
    */
-  async revoke(sid: string): Promise<void> {
+  async revoke(sid: string): Promise<boolean> {
     const session = await this.deps.store.consume<CliSession>(sessionKey(sid));
-    if (!session) return;
+    if (!session) return false;
     const hashes = [session.refreshHash, ...(session.retiredHashes ?? [])];
     await Promise.all(hashes.map((h) => this.deps.store.destroy(refreshKey(h))));
+    return true;
   }
 
   /**

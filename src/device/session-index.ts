@@ -51,16 +51,27 @@ export class SessionIndex {
   ) {}
 
   /**
-   * Indexes `entry` under `names`. With `maxPerUser`, the first name (the exact user, see
-   * `identityName`) keeps at most that many sessions: the oldest beyond it are dropped from every
-   * name and returned, oldest first, for the caller to end.
+   * Indexes `entry` under `names`. With `cap`, the first name (the exact user, see `identityName`)
+   * keeps at most `cap.max` live sessions: sessions that ended early (signed out, timed out,
+   * revoked; `cap.isLive` says) are dropped without counting, and the oldest live ones beyond the
+   * cap are dropped from every name and returned, oldest first, for the caller to end.
    */
-  async add(names: string[], entry: Entry, maxPerUser?: number): Promise<string[]> {
+  async add(names: string[], entry: Entry, cap?: { max: number; isLive: (sid: string) => Promise<boolean> }): Promise<string[]> {
     const [first, ...rest] = names;
     if (first === undefined) return [];
-    const dropped = await this.addOne(this.key(first), entry, maxPerUser, []);
-    for (const name of rest) await this.addOne(this.key(name), entry, undefined, dropped);
+    const ended = cap ? await this.endedIn(this.key(first), cap.isLive) : [];
+    const dropped = await this.addOne(this.key(first), entry, cap?.max, ended);
+    for (const name of rest) await this.addOne(this.key(name), entry, undefined, [...dropped, ...ended]);
     return dropped;
+  }
+
+  /** Sessions indexed under `key` that ended before their time: at most a cap's worth of reads. */
+  private async endedIn(key: string, isLive: (sid: string) => Promise<boolean>): Promise<string[]> {
+    const record = await this.deps.store.find<IndexRecord>(key);
+    const now = this.deps.clock.now();
+    const indexed = record?.sessions.filter((s) => s.expiresAt > now).map((s) => s.sid) ?? [];
+    const live = await Promise.all(indexed.map(isLive));
+    return indexed.filter((_, i) => !live[i]);
   }
 
   /** Session ids indexed under any of `names`; some may have ended since. */

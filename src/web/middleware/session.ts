@@ -118,8 +118,10 @@ export async function startSignedInSession(
   for (const key of Object.keys(session.toJSON())) Reflect.deleteProperty(session, key);
   // koa-session 7 returns the commit's promise, which must finish before the new fields are set.
   await session.regenerate();
-  Object.assign(session, fields);
+  // Indexed before it is signed in: if the store fails here, the request fails and the session
+  // koa-session commits is still the empty one, never a signed-in session outside the cap.
   await endOldestSessions(ctx, deps, fields, createdIn.get(ctx)!);
+  Object.assign(session, fields);
 }
 
 /**
@@ -136,7 +138,14 @@ async function endOldestSessions(
 ): Promise<void> {
   const { sessionMaxAgeSeconds, maxSessionsPerUser } = config.server;
   const index = new SessionIndex({ store, clock, maxAgeSeconds: sessionMaxAgeSeconds, prefix: 'browser:user:' });
-  const beyond = await index.add([identityName(identity)], { sid, expiresAt: loginAt + sessionMaxAgeSeconds * 1000 }, maxSessionsPerUser);
+  const beyond = await index.add(
+    [identityName(identity)],
+    { sid, expiresAt: loginAt + sessionMaxAgeSeconds * 1000 },
+    {
+      max: maxSessionsPerUser,
+      isLive: async (other) => (await store.find(sessionKey(other))) !== undefined,
+    },
+  );
   for (const old of beyond) {
     const ended = await store.consume<BrowserSession>(sessionKey(old));
     if (!ended) continue;

@@ -1,7 +1,7 @@
 import { testBridge } from '../../helpers/bridge.js';
 import { fakeOpForFile, type FakeOpUser } from '../../helpers/fake-op.js';
 import { MemoryStore } from '../../../src/store/index.js';
-import { authorize, BOB, csrfOf, loggedIn, poll, refresh, signedIn } from './flow.js';
+import { authorize, BOB, CLIENT_ID, csrfOf, loggedIn, poll, refresh, signedIn } from './flow.js';
 
 /**
  * A user holds at most device.maxSessionsPerUser CLI sessions: a new one beyond it ends their
@@ -75,4 +75,19 @@ test('a CLI session beyond the cap ends the user’s oldest; the others keep wor
   // Another user’s sessions count against their own cap only.
   await loggedIn(bridge, fake.op, BOB);
   await refresh(cli, secondAgain.refresh_token).expect(200);
+});
+
+test('CLI sessions the user logged out of do not count, and are not logged as ended by the limit', async () => {
+  const bridge = await testBridge(fake.op, { config: (c) => (c.device.maxSessionsPerUser = 2) });
+  const workstation = await loggedIn(bridge, fake.op);
+  let token = workstation.tokens.refresh_token;
+  for (let i = 0; i < 5; i++) {
+    // Another machine: `rambridge login`, then `rambridge logout` (RFC 7009 revocation).
+    const other = await loggedIn(bridge, fake.op);
+    await other.cli.post('/oauth/revoke').type('form').send({ client_id: CLIENT_ID, token: other.tokens.refresh_token }).expect(200);
+    const res = await refresh(workstation.cli, token);
+    expect([i, res.status]).toEqual([i, 200]);
+    token = (res.body as { refresh_token: string }).refresh_token;
+  }
+  expect(bridge.logLines.filter((l) => l.includes('"by":"session-limit"'))).toEqual([]);
 });

@@ -36,7 +36,12 @@ test('a body over the 64 KiB limit is 413 ERR_BODY_TOO_LARGE, "too large", not a
     .post('/oauth/token')
     .type('form')
     .send(`client_id=rambridge-cli&grant_type=refresh_token&refresh_token=${'a'.repeat(70_000)}`);
-  expect([form.status, form.body.code, form.body.error_description]).toEqual([413, 'ERR_BODY_TOO_LARGE', 'What was sent is too large.']);
+  expect([form.status, form.body.error, form.body.code, form.body.error_description]).toEqual([
+    413,
+    'invalid_request', // RFC 6749 §5.2: the client's fault, not server_error
+    'ERR_BODY_TOO_LARGE',
+    'What was sent is too large.',
+  ]);
   const json = await agent()
     .post('/api/credentials')
     .set('Content-Type', 'application/json')

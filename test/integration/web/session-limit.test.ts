@@ -1,6 +1,7 @@
 import type TestAgent from 'supertest/lib/agent.js';
 import { loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
 import { fakeOpForFile, type FakeOpUser } from '../../helpers/fake-op.js';
+import { BridgeError } from '../../../src/errors.js';
 import { MemoryStore } from '../../../src/store/index.js';
 import { ALICE, BOB, type Bridge } from '../device/flow.js';
 
@@ -74,4 +75,42 @@ test('a session in use stays in the store past the idle timeout, until its absol
   // Written at 11 h 50 min: kept the 10 minutes left, not another idle timeout.
   bridge.clock.advance(10 * 60 * 1000);
   expect(browserSessions(bridge)).toBe(0);
+});
+
+test('sessions that already ended (idle timeouts on a laptop) do not count: the desktop in use stays signed in', async () => {
+  const bridge = await testBridge(fake.op); // server.maxSessionsPerUser 10, idle 30 min
+  const desktop = await signIn(bridge, ALICE); // used all day
+  const laptop = bridge.agent();
+  for (let i = 0; i < 12; i++) {
+    // The laptop signs in, is used, then left idle past the timeout (lunch, a meeting)…
+    fake.op.user = ALICE;
+    expect((await loginThroughFakeOp(laptop, fake.op)).status).toBe(302);
+    for (let minutes = 0; minutes < 40; minutes += 10) {
+      bridge.clock.advance(10 * 60 * 1000);
+      expect([i, minutes, await signedIn(desktop)]).toEqual([i, minutes, true]);
+    }
+    expect(await signedIn(laptop)).toBe(false);
+  }
+  expect(bridge.logLines.filter((l) => l.includes('"by":"session-limit"'))).toEqual([]);
+});
+
+test('a sign-in whose session cannot be indexed (a store failure) leaves the browser signed out, not signed in outside the cap', async () => {
+  class IndexBlip extends MemoryStore {
+    blip = true;
+    override async insert(key: string, value: unknown, ttl: number): Promise<boolean> {
+      if (this.blip && key.startsWith('browser:user:')) {
+        this.blip = false;
+        throw new BridgeError('ERR_UNAVAILABLE', { userMessage: 'The shared store (Redis) is unavailable.' });
+      }
+      return super.insert(key, value, ttl);
+    }
+  }
+  const bridge = await testBridge(fake.op, { store: (clock) => new IndexBlip(clock) });
+  fake.op.user = ALICE;
+  const browser = bridge.agent();
+  expect((await loginThroughFakeOp(browser, fake.op)).status).toBe(503);
+  expect(await signedIn(browser)).toBe(false);
+  // Signing in again works, and is indexed.
+  expect((await loginThroughFakeOp(browser, fake.op)).status).toBe(302);
+  expect(await signedIn(browser)).toBe(true);
 });
