@@ -1,8 +1,8 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { BridgeConfig } from './model.js';
-import { fileValueForMessage, unreadableBecause } from './file-values.js';
-import type { ConfigProblem } from './problems.js';
+import { cannotReadProblem, fileValueForMessage, isPemText, readPemOrFile } from './file-values.js';
+import type { ConfigInvalid, ConfigProblem } from './problems.js';
 import type { KeyPairConfig } from './schema.js';
 import { repeatedSigningKeys, sameKeyProblem, signingKeyRule } from './signing-keys.js';
 
@@ -48,12 +48,11 @@ export async function checkConfigFiles(config: BridgeConfig): Promise<ConfigProb
 }
 
 async function checkPem(value: string, path: string, kind: 'key' | 'certificate'): Promise<ConfigProblem | undefined> {
-  const inline = value.includes('-----BEGIN ');
-  let text = value;
-  if (!inline) {
-    const read = await readText(value, path);
-    if (typeof read !== 'string') return read;
-    text = read;
+  let text: string;
+  try {
+    text = await readPemOrFile(value, path);
+  } catch (err) {
+    return (err as ConfigInvalid).problems[0];
   }
   try {
     if (kind === 'key') createPrivateKey(text);
@@ -62,7 +61,7 @@ async function checkPem(value: string, path: string, kind: 'key' | 'certificate'
   } catch {
     return {
       path,
-      message: `${inline ? 'the PEM text' : fileValueForMessage(value)} is not a readable PEM ${kind === 'key' ? 'private key' : 'certificate'}`,
+      message: `${isPemText(value) ? 'the PEM text' : fileValueForMessage(value)} is not a readable PEM ${kind === 'key' ? 'private key' : 'certificate'}`,
     };
   }
 }
@@ -88,10 +87,10 @@ async function checkSigningKeys(pairs: KeyPairConfig[], purpose: 'saml' | 'oidc'
 
 /** A key pair as `serve` reads it; undefined when a file does not read or parse (checkPem reports that, with its path). */
 async function readSigningKey(pair: KeyPairConfig): Promise<{ privateKey: KeyObject; certificate?: X509Certificate } | undefined> {
-  const pem = async (value: string) => (value.includes('-----BEGIN ') ? value : readFile(value, 'utf8'));
   try {
-    const privateKey = createPrivateKey(await pem(pair.privateKey));
-    const certificate = pair.certificate === undefined ? undefined : new X509Certificate(await pem(pair.certificate));
+    const privateKey = createPrivateKey(await readPemOrFile(pair.privateKey, 'privateKey'));
+    const certificate =
+      pair.certificate === undefined ? undefined : new X509Certificate(await readPemOrFile(pair.certificate, 'certificate'));
     return { privateKey, certificate };
   } catch {
     return undefined;
@@ -113,6 +112,6 @@ async function readText(file: string, path: string): Promise<string | ConfigProb
   try {
     return await readFile(file, 'utf8');
   } catch (err) {
-    return { path, message: `cannot read ${fileValueForMessage(file)}: ${unreadableBecause(err)}` };
+    return cannotReadProblem(file, path, err);
   }
 }

@@ -15,6 +15,6 @@ export type {
 } from './model.js';
 export { CHAIN_MAX_SECONDS, DEFAULTS, SITES, DURATION_BOUNDS, JUSTIFICATION_MAX_LENGTH, SIGN_OUT_OFFER_TTL_SECONDS } from './defaults.js';
 export { policyText, SESSION_POLICY_MAX_BYTES } from './schema.js';
-export { fileValueForMessage } from './file-values.js';
+export { fileValueForMessage, readPemOrFile, readPemOrFileSync } from './file-values.js';
 export { repeatedSigningKeys, sameKeyProblem, signingKeyRule, type SigningAlgorithm } from './signing-keys.js';
 export { sameIssuer, stsEndpointSetting } from './urls.js';

@@ -1,7 +1,6 @@
 import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { calculateJwkThumbprint, exportJWK, type JWK } from 'jose';
-import { fileValueForMessage, repeatedSigningKeys, sameKeyProblem, signingKeyRule } from '../config/index.js';
+import { ConfigInvalid, readPemOrFile, repeatedSigningKeys, sameKeyProblem, signingKeyRule } from '../config/index.js';
 import type { KeyPairConfig } from '../config/schema.js';
 
 /** One signing key of the bridge, ready to sign and to publish. */
@@ -36,15 +35,15 @@ export async function loadKeySet(pairs: KeyPairConfig[], purpose: 'saml' | 'oidc
   const listPath = `issuer.${purpose}Keys`;
   const keys = await Promise.all(pairs.map((pair, i) => loadKey(pair, `${listPath}[${i}]`, purpose)));
   const [repeat] = repeatedSigningKeys(keys, purpose);
-  if (repeat) throw new Error(`${listPath}[${repeat.index}]: ${sameKeyProblem(listPath, repeat.sameAs)}`);
+  if (repeat) throw invalid(`${listPath}[${repeat.index}]`, sameKeyProblem(listPath, repeat.sameAs));
   return { signing: keys[0]!, published: keys };
 }
 
 async function loadKey(pair: KeyPairConfig, where: string, purpose: 'saml' | 'oidc'): Promise<SigningKey> {
-  const privateKey = createPrivateKey(await pemOrFile(pair.privateKey, `${where}.privateKey`));
-  const cert = pair.certificate ? new X509Certificate(await pemOrFile(pair.certificate, `${where}.certificate`)) : undefined;
+  const privateKey = createPrivateKey(await readPemOrFile(pair.privateKey, `${where}.privateKey`));
+  const cert = pair.certificate ? new X509Certificate(await readPemOrFile(pair.certificate, `${where}.certificate`)) : undefined;
   const rule = signingKeyRule(privateKey, purpose, cert);
-  if ('problem' in rule) throw new Error(`${where}: ${rule.problem}`);
+  if ('problem' in rule) throw invalid(where, rule.problem);
   const publicJwk = await exportJWK(createPublicKey(privateKey));
   const kid = await calculateJwkThumbprint(publicJwk);
   const alg = rule.algorithm;
@@ -57,14 +56,7 @@ async function loadKey(pair: KeyPairConfig, where: string, purpose: 'saml' | 'oi
   return key;
 }
 
-/** PEM text as is (env-expanded config values), anything else is a file path. */
-async function pemOrFile(value: string, where: string): Promise<string> {
-  if (value.includes('-----BEGIN ')) return value;
-  try {
-    return await readFile(value, 'utf8');
-  } catch (err) {
-    // Only the error code, and no cause: Node's message repeats the value (`open '<value>'`), which may be a key.
-    // eslint-disable-next-line preserve-caught-error -- see above
-    throw new Error(`${where}: cannot read ${fileValueForMessage(value)}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
-  }
+/** As check-config reports the same problem: `serve` and a reload print it the same way. */
+function invalid(path: string, message: string): ConfigInvalid {
+  return new ConfigInvalid('config', [{ path, message }]);
 }

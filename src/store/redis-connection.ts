@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { ConnectionOptions } from 'node:tls';
 import type { Cluster, Redis, RedisOptions } from 'ioredis';
-import { fileValueForMessage } from '../config/file-values.js';
-import { ConfigInvalid } from '../config/problems.js';
+import { readPemOrFileSync } from '../config/file-values.js';
 import type { RedisStoreConfig } from '../config/index.js';
 
 /** What the store needs from a Redis client; a standalone/Sentinel `Redis` and a `Cluster` both offer it. */
@@ -114,22 +112,9 @@ function hostAndPort(node: string): { host: string; port: number } {
 /** TLS options with the PEM files read now, so a missing file stops start-up with its path. */
 function tlsOptions(tls: NonNullable<RedisStoreConfig['tls']>): ConnectionOptions {
   return {
-    ca: tls.caFile && readPem(tls.caFile, 'store.tls.caFile'),
-    cert: tls.certFile && readPem(tls.certFile, 'store.tls.certFile'),
-    key: tls.keyFile && readPem(tls.keyFile, 'store.tls.keyFile'),
+    ca: tls.caFile && readPemOrFileSync(tls.caFile, 'store.tls.caFile'),
+    cert: tls.certFile && readPemOrFileSync(tls.certFile, 'store.tls.certFile'),
+    key: tls.keyFile && readPemOrFileSync(tls.keyFile, 'store.tls.keyFile'),
     servername: tls.servername,
   };
-}
-
-/** PEM text as is (as `check-config` accepts it, e.g. from an environment variable), else a file to read. */
-function readPem(file: string, path: string): string {
-  if (file.includes('-----BEGIN ')) return file;
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    // The value may be a key pasted where its file belongs: named only when it looks like a path, and
-    // Node's message (which repeats it) left out.
-    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new ConfigInvalid('store', [{ path, message: `cannot read ${fileValueForMessage(file)}: ${code}` }]);
-  }
 }

@@ -1,7 +1,6 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { SamlIdp } from '../../config/index.js';
-import { ConfigInvalid } from '../../config/index.js';
+import { ConfigInvalid, readPemOrFileSync } from '../../config/index.js';
 
 /** Our SP key pair: signs AuthnRequests and decrypts assertions. */
 export interface SpKeys {
@@ -15,8 +14,9 @@ export interface SpKeys {
  * bridge at start-up instead of failing the first sign-in.
  */
 export function readCertificate(value: string, path: string): string {
+  const pem = readPemOrFileSync(value, path);
   try {
-    return new X509Certificate(readPemOrFile(value)).toString();
+    return new X509Certificate(pem).toString();
   } catch (err) {
     throw problem(path, err);
   }
@@ -31,9 +31,8 @@ export function loadSpKeys(idp: SamlIdp): SpKeys | undefined {
   if (!idp.spPrivateKey || !idp.spCertificate) return undefined;
   const base = `idps.${idp.id}`;
   const certificate = readCertificate(idp.spCertificate, `${base}.spCertificate`);
-  let privateKey: string;
+  const privateKey = readPemOrFileSync(idp.spPrivateKey, `${base}.spPrivateKey`);
   try {
-    privateKey = readPemOrFile(idp.spPrivateKey);
     if (!new X509Certificate(certificate).checkPrivateKey(createPrivateKey(privateKey))) {
       throw new Error('the key does not belong to spCertificate');
     }
@@ -48,20 +47,8 @@ export function pemBody(pem: string): string {
   return pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
 }
 
-function readPemOrFile(value: string): string {
-  return value.includes('-----BEGIN ') ? value : readFileSync(value, 'utf8');
-}
-
 function problem(path: string, err: unknown): ConfigInvalid {
-  // Node's file errors repeat the value (`open '<value>'`), which may be a key: their code only.
-  const code = (err as NodeJS.ErrnoException).code;
-  const reason =
-    code === 'ENOENT'
-      ? 'file not found'
-      : code !== undefined
-        ? `file not readable (${code})`
-        : err instanceof Error
-          ? err.message
-          : String(err);
-  return new ConfigInvalid('config', [{ path, message: `not a usable PEM value or file: ${reason}` }]);
+  return new ConfigInvalid('config', [
+    { path, message: `not a usable PEM value or file: ${err instanceof Error ? err.message : String(err)}` },
+  ]);
 }

@@ -2,6 +2,7 @@ import { createPrivateKey, generateKeyPairSync, X509Certificate } from 'node:cry
 import { ConfigInvalid, type SamlIdp } from '../../../src/config/index.js';
 import { loadSpKeys } from '../../../src/idp/saml/pem.js';
 import { loadKeySet } from '../../../src/issuer/keys.js';
+import { connectRedis } from '../../../src/store/redis-connection.js';
 import { testKeyPair, testKeyWithCertificates } from '../../helpers/saml-keys.js';
 
 const { certificatePem: certificate } = await testKeyPair('file-values');
@@ -80,38 +81,51 @@ describe('each key once: one key listed twice would be published twice under one
   });
 });
 
-describe('a key value that is neither PEM text nor a readable file is never repeated in the error', () => {
+describe('a key value that is neither PEM text nor a readable file: one kind of error everywhere, never repeating the value', () => {
   const key = pem('rsa', { modulusLength: 2048 });
   const values = [Buffer.from(key).toString('base64'), key.replace(/-----[A-Z ]+-----/g, '').trim()];
-
-  test.each(values.map((v, i) => [['base64-wrapped', 'without its PEM header'][i]!, v]))('issuer keys: %s', async (_what, value) => {
-    const err: Error = await loadKeySet([{ privateKey: value }], 'oidc').then(
-      () => {
-        throw new Error('loaded');
-      },
-      (e: Error) => e,
-    );
-    expect(err.message).toMatch(
-      /^issuer\.oidcKeys\[0\]\.privateKey: cannot read the value \(\d+ characters: neither PEM text nor a file name\): (ENOENT|ENAMETOOLONG)$/,
-    );
-    expect(JSON.stringify({ message: err.message, cause: String(err.cause) })).not.toContain(value.slice(0, 40));
+  const cases = values.flatMap((value, i): Array<[string, string, string, () => unknown]> => {
+    const what = ['base64-wrapped', 'without its PEM header'][i]!;
+    return [
+      [`issuer keys: ${what}`, 'issuer.oidcKeys[0].privateKey', value, () => loadKeySet([{ privateKey: value }], 'oidc')],
+      [
+        `a SAML IdP’s SP key: ${what}`,
+        'idps.corp.spPrivateKey',
+        value,
+        () => loadSpKeys({ id: 'corp', spPrivateKey: value, spCertificate: certificate } as unknown as SamlIdp),
+      ],
+      [
+        `store.tls.keyFile: ${what}`,
+        'store.tls.keyFile',
+        value,
+        () => connectRedis({ url: 'rediss://127.0.0.1:1', keyPrefix: 't:', tls: { keyFile: value } }, { lazyConnect: true }),
+      ],
+    ];
   });
 
-  test.each(values.map((v, i) => [['base64-wrapped', 'without its PEM header'][i]!, v]))('a SAML IdP’s SP key: %s', (_what, value) => {
-    const idp = { id: 'corp', spPrivateKey: value, spCertificate: certificate } as unknown as SamlIdp;
-    let message = '';
-    try {
-      loadSpKeys(idp);
-    } catch (err) {
-      message = JSON.stringify(err instanceof ConfigInvalid ? err.problems : String(err));
-    }
-    expect(message).toMatch(/file not found|file not readable \(ENAMETOOLONG\)/);
-    expect(message).not.toContain(value.slice(0, 40));
+  test.each(cases)('%s', async (_what, path, value, load) => {
+    const err: unknown = await Promise.resolve()
+      .then(load)
+      .then(
+        () => new Error('loaded'),
+        (e: unknown) => e,
+      );
+    expect(err).toBeInstanceOf(ConfigInvalid);
+    const { problems } = err as ConfigInvalid;
+    expect(problems).toEqual([
+      {
+        path,
+        message: expect.stringMatching(
+          /^cannot read the value \(\d+ characters: neither PEM text nor a file name\): (no such file|ENAMETOOLONG)$/,
+        ) as unknown,
+      },
+    ]);
+    expect((err as Error).message).not.toContain(value.slice(0, 40));
   });
 
   test('a path is still named, so the operator can fix it', async () => {
-    await expect(loadKeySet([{ privateKey: '/etc/rambridge/missing.key' }], 'oidc')).rejects.toThrow(
-      'issuer.oidcKeys[0].privateKey: cannot read /etc/rambridge/missing.key: ENOENT',
-    );
+    await expect(loadKeySet([{ privateKey: '/etc/rambridge/missing.key' }], 'oidc')).rejects.toMatchObject({
+      problems: [{ path: 'issuer.oidcKeys[0].privateKey', message: 'cannot read /etc/rambridge/missing.key: no such file' }],
+    });
   });
 });

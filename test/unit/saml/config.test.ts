@@ -73,7 +73,7 @@ describe('SAML IdP configuration', () => {
 
     expect(connector({ certificates: [join(dir, 'idp.pem')] })).not.toThrow();
     expect(pathOf(connector({ certificates: [join(dir, 'idp.pem'), join(dir, 'missing.pem')] }))).toEqual([
-      'idps.corp.certificates[1]: not a usable PEM value or file: file not found',
+      `idps.corp.certificates[1]: cannot read ${join(dir, 'missing.pem')}: no such file`,
     ]);
     expect(
       pathOf(connector({ certificates: [idpKey.certificatePem], spPrivateKey: other.privateKeyPem, spCertificate: idpKey.certificatePem })),
