@@ -1,18 +1,17 @@
 import { z } from 'zod';
 import { DEFAULTS, DURATION_BOUNDS } from './defaults.js';
-import { OIDC_PRESETS } from './presets.js';
+import { httpUrl, slug } from './fields.js';
+import { oidcIdpSchema } from './oidc.js';
 import { redisStoreSchema } from './redis.js';
 import { samlIdpSchema } from './saml.js';
+import { isPolicyDocument, policyText, SESSION_POLICY_MAX_BYTES } from './session-policy.js';
 import { isLoopbackUrl, isStsEndpointHost, stsEndpointSetting } from './urls.js';
-import { ID_PATTERN } from '../wire/api.js';
 
 /**
  * The shape of one bridge configuration file. Objects are strict: an unknown key is a typo until
  * proven otherwise, and a silently ignored security setting is worse than a refusal to start.
  * Cross-references (a role naming an unknown account…) are checked in validate.ts.
  */
-
-const slug = z.string().regex(ID_PATTERN, 'use 1–63 lower-case letters, digits and dashes');
 
 const ACCOUNT_ID_RULE = 'an Alibaba Cloud account id is 16 digits, quoted in YAML ("1234567890123456")';
 /** Unquoted, YAML reads the id as a number (and 16 digits lose their last ones in a double). */
@@ -28,38 +27,11 @@ const duration = z
   .min(DURATION_BOUNDS.min, `at least ${DURATION_BOUNDS.min} seconds`)
   .max(DURATION_BOUNDS.max, `at most ${DURATION_BOUNDS.max} seconds`);
 
-const httpUrl = z.url({ protocol: /^https?$/, error: 'an absolute http(s) URL' });
 /** An http(s) URL secrets are sent to: https, or plain http on this machine only (the emulator). */
 const secretsUrl = httpUrl.refine(
   (url) => new URL(url).protocol === 'https:' || isLoopbackUrl(url),
   'plain http sends secrets in clear: use https (plain http only for a loopback address, such as the emulator)',
 );
-
-/**
- * The longest session `Policy` a role may carry. Newer documents allow 2,048 characters, older ones
- * (and STS's error text) 1,024 bytes: the bridge stays within both (docs/alibaba-cloud-reference.md §10).
- */
-export const SESSION_POLICY_MAX_BYTES = 1024;
-
-/** A session policy as STS receives it: a string as written, a document as compact JSON (src/issuance). */
-export function policyText(policy: string | Record<string, unknown>): string {
-  return typeof policy === 'string' ? policy : JSON.stringify(policy);
-}
-
-/**
- * Whether a session policy can be what STS parses: a JSON object with at least one key. Text is
- * sent as written, so an empty string (sent as `Policy=`) or text that is not such an object would
- * pass here and be refused by STS on every issuance of the role.
- */
-function isPolicyDocument(policy: string | Record<string, unknown>): boolean {
-  if (typeof policy !== 'string') return Object.keys(policy).length > 0;
-  try {
-    const parsed: unknown = JSON.parse(policy);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && Object.keys(parsed).length > 0;
-  } catch {
-    return false;
-  }
-}
 
 const serverSchema = z.strictObject({
   /** The URL users and IdPs reach the bridge at; redirect URIs and issuer are derived from it. */
@@ -86,91 +58,6 @@ const serverSchema = z.strictObject({
   /** Seconds requests in flight may take to finish once a stop is asked for; then connections are cut. */
   shutdownGraceSeconds: z.number().int().min(0).max(300).default(DEFAULTS.server.shutdownGraceSeconds),
 });
-
-const oidcIdpSchema = z
-  .strictObject({
-    id: slug,
-    type: z.literal('oidc'),
-    displayName: z.string().min(1).optional(),
-    preset: z.enum(Object.keys(OIDC_PRESETS) as [keyof typeof OIDC_PRESETS]).default(DEFAULTS.idp.preset),
-    /** Exact issuer; for Entra use the tenant-specific v2.0 issuer, never /common. */
-    issuer: httpUrl,
-    clientId: z.string().min(1),
-    /** Omit for a public client (PKCE still protects the code). */
-    clientSecret: z.string().min(1).optional(),
-    scopes: z.array(z.string().min(1)).optional(),
-    claims: z
-      .strictObject({
-        groups: z.array(z.string().min(1)).min(1).optional(),
-        email: z.string().min(1).optional(),
-        name: z.string().min(1).optional(),
-      })
-      .optional(),
-    /** Entra: only ID tokens whose `tid` is listed are accepted. */
-    allowedTenants: z.array(z.string().min(1)).optional(),
-    idTokenSigningAlg: z.enum(['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA']).default(DEFAULTS.idp.idTokenSigningAlg),
-    clockToleranceSeconds: z.number().int().min(0).max(300).default(DEFAULTS.idp.clockToleranceSeconds),
-    /** Allow a plain-http issuer. Loopback development IdPs only; warns at start-up. */
-    insecureAllowHttp: z.boolean().default(DEFAULTS.idp.insecureAllowHttp),
-    /**
-     * Re-read the user's groups (and email, name, amr) at the IdP on every CLI refresh, so a user
-     * removed from a group or disabled at the IdP loses the roles, or the CLI session, within one
-     * access-token lifetime instead of at the end of the session. The bridge then asks for
-     * `offline_access` on top of `scopes` and keeps the IdP's refresh token: a long-lived
-     * credential, kept only server-side (in the store, with the session; never in a cookie, a
-     * token or a log line). The IdP's app registration must allow the refresh_token grant.
-     */
-    refreshGroups: z.boolean().default(DEFAULTS.idp.refreshGroups),
-    /** Seconds after which discovery is fetched again (next sign-in or /readyz). */
-    discoveryRefreshSeconds: z.number().int().min(10).max(86400).default(DEFAULTS.idp.discoveryRefreshSeconds),
-  })
-  .superRefine((idp, ctx) => {
-    if (isEntraMultiTenantIssuer(idp.issuer)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['issuer'],
-        message:
-          'a multi-tenant Entra ID issuer accepts users of every tenant, and the tenant that signs a user in is not this issuer: ' +
-          `use ${new URL(idp.issuer).origin}/<tenant id>/v2.0`,
-      });
-    }
-    if (!idp.issuer.startsWith('http:')) return;
-    if (!idp.insecureAllowHttp) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['issuer'],
-        message: 'plain-http issuer; use https (or insecureAllowHttp: true for a loopback development IdP)',
-      });
-    } else if (!isLoopbackUrl(idp.issuer)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['insecureAllowHttp'],
-        message: 'plain http is only allowed for loopback issuers (127.0.0.1, localhost)',
-      });
-    }
-  });
-
-/**
- * Entra ID's `/common`, `/organizations` and `/consumers` issuers (in every Microsoft cloud): the
- * ID tokens they hand out name the user's own tenant as `iss`, so a session started through one
- * would fail its next check against the configured issuer, and any tenant's users could sign in.
- */
-function isEntraMultiTenantIssuer(issuer: string): boolean {
-  if (!URL.canParse(issuer)) return false;
-  const { hostname, pathname } = new URL(issuer);
-  const entraHost = /^login\.(microsoftonline\.(com|us)|partner\.microsoftonline\.cn|chinacloudapi\.cn)$/i.test(hostname);
-  // Entra reads the tenant from the path as decoded: `%63ommon` is `common` there.
-  const tenant = safelyDecoded(pathname.split('/')[1] ?? '');
-  return entraHost && /^(common|organizations|consumers)$/i.test(tenant);
-}
-
-function safelyDecoded(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
 
 const idpSchema = z.discriminatedUnion('type', [oidcIdpSchema, samlIdpSchema]);
 
@@ -457,10 +344,10 @@ export const configSchema = z.strictObject({
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
-export type OidcIdpConfig = z.infer<typeof oidcIdpSchema>;
 export type AccountConfig = z.infer<typeof accountSchema>;
 export type RoleConfig = z.infer<typeof roleSchema>;
 export type GrantConfig = z.infer<typeof grantSchema>;
 export type IssuerConfig = z.infer<typeof issuerSchema>;
 export type KeyPairConfig = z.infer<typeof keyPairSchema>;
+export type { OidcIdpConfig } from './oidc.js';
 export type { RedisStoreConfig } from './redis.js';
