@@ -5,7 +5,9 @@ import { createAuditLogger, silentLogger } from '../../../src/log.js';
 import { AuditLog } from '../../../src/issuance/audit.js';
 import { bridgeWithEmulator, loginThroughFakeOp } from '../../helpers/bridge.js';
 import { FakeOp } from '../../helpers/fake-op.js';
-import { CLIENT_ID, decide, DEVICE_GRANT, refresh, signedIn, started } from '../device/flow.js';
+import { CLIENT_ID, decide, refresh, signedIn, started } from '../../helpers/device-flow.js';
+import { DEVICE_CODE_GRANT } from '../../../src/wire/oauth.js';
+import { csrfOf } from '../../helpers/web.js';
 
 /**
  * The audit stream (README "Audit stream"): one record per issuance and per refusal, on its own
@@ -37,7 +39,7 @@ describe('audit stream', () => {
     const browser = bridge.agent();
     await loginThroughFakeOp(browser, op);
     const page = await browser.get('/roles').expect(200);
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+    const csrf = csrfOf(page.text);
     const minted = await browser
       .post('/roles/credentials')
       .set('Accept', 'text/html')
@@ -52,7 +54,7 @@ describe('audit stream', () => {
     const { device_code, user_code } = await started(cli);
     await decide(await signedIn(bridge, op, ALICE), user_code, 'approve');
     const tokens = (
-      await cli.post('/oauth/token').type('form').send({ grant_type: DEVICE_GRANT, device_code, client_id: CLIENT_ID }).expect(200)
+      await cli.post('/oauth/token').type('form').send({ grant_type: DEVICE_CODE_GRANT, device_code, client_id: CLIENT_ID }).expect(200)
     ).body as { access_token: string; refresh_token: string };
     const api = await cli
       .post('/api/credentials')

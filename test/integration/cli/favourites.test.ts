@@ -9,7 +9,8 @@ import { RoleMapper } from '../../../src/mapping/index.js';
 import { rolePreferencesFor } from '../../../src/web/role-preferences.js';
 import { bridgeWithEmulator } from '../../helpers/bridge.js';
 import { FakeOp } from '../../helpers/fake-op.js';
-import { ALICE, csrfOf, loggedIn, signedIn } from '../device/flow.js';
+import { ALICE, loggedIn, signedIn } from '../../helpers/device-flow.js';
+import { csrfOf } from '../../helpers/web.js';
 
 /**
  * The built `rambridge` against a real bridge (and the emulator): a star set by `rambridge fav` is

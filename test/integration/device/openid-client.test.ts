@@ -2,7 +2,7 @@ import * as client from 'openid-client';
 import { createStsClient } from '../../../src/sts/index.js';
 import { bridgeWithEmulator } from '../../helpers/bridge.js';
 import { FakeOp } from '../../helpers/fake-op.js';
-import { ALICE, decide, signedIn } from './flow.js';
+import { ALICE, decide, signedIn } from '../../helpers/device-flow.js';
 
 /**
  * An independent client proves RFC 8628 compliance: openid-client's own device flow finds every

@@ -1,7 +1,8 @@
 import { testBridge } from '../../helpers/bridge.js';
 import { fakeOpForFile, type FakeOpUser } from '../../helpers/fake-op.js';
 import { MemoryStore } from '../../../src/store/index.js';
-import { authorize, BOB, CLIENT_ID, csrfOf, loggedIn, poll, refresh, signedIn } from './flow.js';
+import { authorize, BOB, CLIENT_ID, loggedIn, poll, refresh, signedIn } from '../../helpers/device-flow.js';
+import { csrfOf } from '../../helpers/web.js';
 
 /**
  * A user holds at most device.maxSessionsPerUser CLI sessions: a new one beyond it ends their

@@ -3,7 +3,8 @@ import { testBridge } from '../../helpers/bridge.js';
 import { MemoryStore } from '../../../src/store/index.js';
 import { FakeOp } from '../../helpers/fake-op.js';
 import { storedEntries } from '../../unit/device/store-entries.js';
-import { authorize, CLIENT_ID, decide, DEVICE_GRANT, poll, signedIn, started, submit } from './flow.js';
+import { authorize, CLIENT_ID, decide, poll, signedIn, started, submit } from '../../helpers/device-flow.js';
+import { DEVICE_CODE_GRANT } from '../../../src/wire/oauth.js';
 
 /**
  * The device authorization and token endpoints over HTTP (RFC 8628 §3.1–3.5), the state machine
@@ -245,7 +246,7 @@ describe('token endpoint, device_code grant', () => {
     expect(await token({ grant_type: 'authorization_code', code: 'x' })).toMatchObject(oauthError('unsupported_grant_type'));
     expect(await token({ grant_type: 'password', username: 'a', password: 'b' })).toMatchObject(oauthError('unsupported_grant_type'));
     expect(await token({ device_code })).toMatchObject(oauthError('invalid_request'));
-    expect(await token({ grant_type: DEVICE_GRANT })).toMatchObject(oauthError('invalid_request'));
+    expect(await token({ grant_type: DEVICE_CODE_GRANT })).toMatchObject(oauthError('invalid_request'));
   });
 
   test('the store holds only hashes: no device code, user code or token appears in it, nor in the logs', async () => {

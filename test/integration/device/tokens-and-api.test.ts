@@ -3,7 +3,7 @@ import { FakeOp } from '../../helpers/fake-op.js';
 import type { BridgeConfig, Idp } from '../../../src/config/index.js';
 import type { StsClient } from '../../../src/sts/index.js';
 import { BridgeError } from '../../../src/errors.js';
-import { ALICE, CLIENT_ID, decide, loggedIn, poll, refresh, signedIn, started } from './flow.js';
+import { ALICE, bearer, CLIENT_ID, decide, loggedIn, poll, refresh, signedIn, started } from '../../helpers/device-flow.js';
 
 /**
  * After the device login: refresh with rotation and reuse detection (RFC 6749 §6, BCP §4.14),
@@ -16,7 +16,6 @@ beforeAll(async () => {
 afterAll(() => op.close());
 
 const HOUR = 3600_000;
-const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 const wholeSeconds = (ms: number) => Math.floor(ms / 1000) * 1000;
 const CANARY = 'CANARY-secret-0123456789';
 

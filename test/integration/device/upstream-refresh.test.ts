@@ -5,7 +5,8 @@ import { FakeOp, type FakeOpUser } from '../../helpers/fake-op.js';
 import { HoldPoint } from '../../helpers/hold-point.js';
 import { storedEntries } from '../../unit/device/store-entries.js';
 import { MemoryStore } from '../../../src/store/index.js';
-import { BOB, csrfOf, decide, loggedIn, poll, refresh, signedIn, started, submit, type Bridge } from './flow.js';
+import { bearer, BOB, type Bridge, decide, loggedIn, poll, refresh, signedIn, started, submit } from '../../helpers/device-flow.js';
+import { csrfOf } from '../../helpers/web.js';
 
 /**
  * Issue 6: with `refreshGroups`, a CLI refresh re-reads the user at the IdP (refresh_token grant)
@@ -18,7 +19,6 @@ beforeEach(async () => {
 });
 afterEach(() => op.close());
 
-const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 const withRefreshGroups = (c: BridgeConfig) => void ((c.idps[0] as OidcIdp).refreshGroups = true);
 const READER: FakeOpUser = { ...BOB, groups: ['rambridge-readonly'] };
 const MOVED_TO_DEV: FakeOpUser = { ...READER, groups: ['rambridge-dev'] };

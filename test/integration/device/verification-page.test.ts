@@ -1,6 +1,7 @@
 import { followOp, loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
 import { FakeOp } from '../../helpers/fake-op.js';
-import { ALICE, BOB, csrfOf, decide, poll, signedIn, started, submit } from './flow.js';
+import { ALICE, BOB, decide, poll, signedIn, started, submit } from '../../helpers/device-flow.js';
+import { csrfOf } from '../../helpers/web.js';
 
 /**
  * The verification page (RFC 8628 §3.3, §5): sign-in and re-authentication, the prefilled code

@@ -1,7 +1,8 @@
 import { decodeJwt } from 'jose';
 import { createStsClient } from '../../../src/sts/index.js';
-import { bridgeWithEmulator, loginThroughFakeOp } from '../../helpers/bridge.js';
+import { bridgeWithEmulator } from '../../helpers/bridge.js';
 import { ALICE_DEV_OPS, fakeOpForFile } from '../../helpers/fake-op.js';
+import { csrfOf, signIn } from '../../helpers/web.js';
 
 /**
  * Issuance from the browser against the real emulator through the official SDK: both `via` modes,
@@ -20,11 +21,8 @@ afterEach(async () => {
 async function signedIn(options: Parameters<typeof bridgeWithEmulator>[1] = {}, user: Record<string, unknown> = ALICE) {
   const bridge = await bridgeWithEmulator(fake.op, options);
   open.push(bridge);
-  const browser = bridge.agent();
-  fake.op.user = { ...ALICE, ...user };
-  await loginThroughFakeOp(browser, fake.op);
-  const page = await browser.get('/roles').expect(200);
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+  const browser = await signIn(bridge.agent(), fake.op, { ...ALICE, ...user });
+  const csrf = csrfOf((await browser.get('/roles').expect(200)).text);
   const post = (path: string, form: Record<string, string>) =>
     browser
       .post(path)
@@ -310,7 +308,7 @@ describe('least privilege, chaining and elevation', () => {
       .set('Accept', 'application/json')
       .type('form')
       .send({
-        _csrf: /name="_csrf" value="([^"]+)"/.exec((await b.browser.get('/roles').expect(200)).text)![1]!,
+        _csrf: csrfOf((await b.browser.get('/roles').expect(200)).text),
         role: 'dev-readonly',
         duration: '900',
       });

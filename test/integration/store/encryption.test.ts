@@ -7,7 +7,7 @@ import { testBridge } from '../../helpers/bridge.js';
 import { FakeOp } from '../../helpers/fake-op.js';
 import { startRedisServer, type RunningRedis } from '../../helpers/redis-server.js';
 import { describeStoreConformance } from '../../helpers/store-conformance.js';
-import { ALICE, loggedIn, signedIn } from '../device/flow.js';
+import { ALICE, bearer, loggedIn, signedIn } from '../../helpers/device-flow.js';
 
 /** Values at rest in Redis: sealed with the configured key, rotated by key id (store.encryptionKeys). */
 let redis: RunningRedis;
@@ -46,8 +46,6 @@ async function everythingStored(prefix: string): Promise<string> {
 describeStoreConformance('redis, encrypted', (clock) => open('conformance-sealed:', [NEW, OLD], clock));
 
 describe('encrypted Redis store', () => {
-  const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
-
   test('after a browser sign-in and a device login, Redis holds no identity, group or token in the clear', async () => {
     const bridge = await testBridge(op, { store: (clock) => open('sealed-1:', [NEW], clock) });
     await signedIn(bridge, op, ALICE);

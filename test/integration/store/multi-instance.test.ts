@@ -8,7 +8,8 @@ import { followOp, testBridge } from '../../helpers/bridge.js';
 import { FakeOp } from '../../helpers/fake-op.js';
 import { startRedisServer, type RunningRedis } from '../../helpers/redis-server.js';
 import { cookieNames, expectRefused, postToAcs, samlBridge, signedAnswer, startSamlLogin } from '../../helpers/saml-bridge.js';
-import { ALICE, authorize, CLIENT_ID, decide, poll, refresh, signedIn, started } from '../device/flow.js';
+import { ALICE, authorize, bearer, CLIENT_ID, decide, poll, refresh, signedIn, started } from '../../helpers/device-flow.js';
+import { csrfOf } from '../../helpers/web.js';
 
 /**
  * Two bridge instances behind one load balancer, sharing one real redis-server: each instance has
@@ -61,8 +62,6 @@ function browserAcross(appA: Koa, appB: Koa): { onA: TestAgent; onB: TestAgent }
   (onB as unknown as { jar: unknown }).jar = (onA as unknown as { jar: unknown }).jar;
   return { onA, onB };
 }
-
-const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 describe('two instances, one Redis', () => {
   test('an OIDC sign-in started on A completes on B, and the session works on both', async () => {
@@ -171,7 +170,7 @@ describe('two instances, one Redis', () => {
     const { user_code } = await started(a.agent());
     const wrong = async (agent: TestAgent) => {
       const form = await agent.get('/device').expect(200);
-      const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1]!;
+      const csrf = csrfOf(form.text);
       return agent.post('/device').type('form').send({ _csrf: csrf, user_code: 'BCDF-GHJK' });
     };
     expect((await wrong(onA)).status).toBe(200);
@@ -181,7 +180,7 @@ describe('two instances, one Redis', () => {
     expect(limited.body.code).toBe('ERR_DEVICE_TOO_MANY_ATTEMPTS');
     // Even the right code now waits: the limit is per user, whichever instance counted.
     const form = await onB.get('/device').expect(200);
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1]!;
+    const csrf = csrfOf(form.text);
     const right = await onB.post('/device').type('form').send({ _csrf: csrf, user_code });
     expect({ status: right.status, code: right.body.code }).toEqual({ status: 429, code: 'ERR_DEVICE_TOO_MANY_ATTEMPTS' });
   });

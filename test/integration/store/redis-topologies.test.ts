@@ -9,7 +9,7 @@ import { followOp, testBridge } from '../../helpers/bridge.js';
 import { FakeOp } from '../../helpers/fake-op.js';
 import { startRedisCluster, startRedisSentinels, type RunningCluster, type RunningSentinels } from '../../helpers/redis-topology.js';
 import { describeStoreConformance } from '../../helpers/store-conformance.js';
-import { ALICE, BOB, decide, poll, signedIn, started } from '../device/flow.js';
+import { ALICE, BOB, decide, poll, signedIn, started } from '../../helpers/device-flow.js';
 
 /**
  * Redis Sentinel and Redis Cluster for real: the store conformance suite on each, and a failover

@@ -5,7 +5,8 @@ import { ConfigInvalid } from '../../../src/config/index.js';
 import { testBridge } from '../../helpers/bridge.js';
 import { AuditLog, CredentialIssuer } from '../../../src/issuance/index.js';
 import { createLogger } from '../../../src/log.js';
-import { csrfOf, loggedIn, signedIn } from '../device/flow.js';
+import { loggedIn, signedIn } from '../../helpers/device-flow.js';
+import { csrfOf } from '../../helpers/web.js';
 
 /**
  * A chained role lasts at most one hour (an STS limit). What is offered — the picker's lengths and

@@ -3,7 +3,8 @@ import type { BridgeConfig } from '../../../src/config/index.js';
 import type { CheckedRoleRequest } from '../../../src/issuance/role-request.js';
 import { followOp, loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
 import { FakeOp, type FakeOpUser } from '../../helpers/fake-op.js';
-import { csrfOf, started, submit } from '../device/flow.js';
+import { started, submit } from '../../helpers/device-flow.js';
+import { csrfOf } from '../../helpers/web.js';
 
 /**
  * Issue 12 item 5, clear states: an action whose session has ended comes back to its role after

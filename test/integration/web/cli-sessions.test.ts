@@ -3,7 +3,8 @@ import { MemoryStore } from '../../../src/store/index.js';
 import { testBridge } from '../../helpers/bridge.js';
 import { FakeOp } from '../../helpers/fake-op.js';
 import type TestAgent from 'supertest/lib/agent.js';
-import { ALICE, BOB, csrfOf, decide, loggedIn, poll, refresh, signedIn, started, type Bridge } from '../device/flow.js';
+import { ALICE, bearer, BOB, type Bridge, decide, loggedIn, poll, refresh, signedIn, started } from '../../helpers/device-flow.js';
+import { csrfOf } from '../../helpers/web.js';
 
 /**
  * "My CLI sessions" (`GET /sessions`, `POST /sessions/revoke`): the user's own sessions, by exact
@@ -15,7 +16,6 @@ beforeAll(async () => {
 });
 afterAll(() => op.close());
 
-const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 const sids = (html: string) => [...html.matchAll(/data-testid="cli-session" data-sid="([^"]+)"/g)].map((m) => m[1]!);
 
 async function aliceWithTwoCliSessions(bridge: Bridge) {

@@ -1,6 +1,7 @@
 import { createStsClient } from '../../../src/sts/index.js';
 import { bridgeWithEmulator, loginThroughFakeOp } from '../../helpers/bridge.js';
 import { FakeOp } from '../../helpers/fake-op.js';
+import { csrfOf } from '../../helpers/web.js';
 
 /**
  * Issue 12 items 5 and 6: "Get CLI credentials" follows POST-redirect-GET. The POST mints once and
@@ -34,7 +35,7 @@ async function browserOf(b: Bridge, user: typeof ALICE = ALICE) {
   const browser = b.agent();
   op.user = user;
   await loginThroughFakeOp(browser, op);
-  const csrf = /name="_csrf" value="([^"]+)"/.exec((await browser.get('/roles').expect(200)).text)![1]!;
+  const csrf = csrfOf((await browser.get('/roles').expect(200)).text);
   const mint = async (role: string, duration = '3600') => {
     const res = await browser
       .post('/roles/credentials')

@@ -7,7 +7,8 @@ import type { StsClient } from '../../../src/sts/index.js';
 import { testBridge } from '../../helpers/bridge.js';
 import { FakeOp } from '../../helpers/fake-op.js';
 import { samlBridge, startSamlLogin } from '../../helpers/saml-bridge.js';
-import { csrfOf, loggedIn, signedIn, type Bridge } from '../device/flow.js';
+import { loggedIn, signedIn, type Bridge } from '../../helpers/device-flow.js';
+import { csrfOf } from '../../helpers/web.js';
 
 /**
  * Every POST route against arbitrary form and JSON bodies: whatever arrives, the answer is never a

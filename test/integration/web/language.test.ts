@@ -1,5 +1,6 @@
 import { ALICE_DEV_OPS, fakeOpForFile } from '../../helpers/fake-op.js';
 import { loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
+import { signIn } from '../../helpers/web.js';
 
 /**
  * The web pages speak English or Simplified Chinese: from a remembered choice (the cookie set by the
@@ -13,8 +14,7 @@ async function signedIn(acceptLanguage?: string) {
   const bridge = await testBridge(fake.op);
   const browser = bridge.agent();
   if (acceptLanguage) browser.set('Accept-Language', acceptLanguage);
-  fake.op.user = ALICE;
-  await loginThroughFakeOp(browser, fake.op).then((r) => expect(r.status).toBe(302));
+  await signIn(browser, fake.op, ALICE);
   return { ...bridge, browser };
 }
 

@@ -1,5 +1,6 @@
 import { ALICE_DEV_OPS, fakeOpForFile } from '../../helpers/fake-op.js';
-import { loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
+import { testBridge } from '../../helpers/bridge.js';
+import { signedInBrowser } from '../../helpers/web.js';
 import type { CheckedRoleRequest } from '../../../src/issuance/role-request.js';
 
 /**
@@ -12,15 +13,7 @@ const ALICE_MFA = { ...ALICE, amr: ['pwd', 'mfa'], auth_time: Math.floor(Date.no
 const BOB = { sub: 'bob-sub', email: 'bob@example.com', name: 'Bob', groups: ['rambridge-readonly'], amr: ['pwd'] };
 const EMULATOR = 'http://127.0.0.1:9090';
 
-async function signedIn(user: typeof ALICE = ALICE, options: Parameters<typeof testBridge>[1] = {}) {
-  const bridge = await testBridge(fake.op, options);
-  const browser = bridge.agent();
-  fake.op.user = user;
-  await loginThroughFakeOp(browser, fake.op).then((r) => expect(r.status).toBe(302));
-  const picker = await browser.get('/roles');
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(picker.text)![1]!;
-  return { ...bridge, browser, csrf };
-}
+const signedIn = (user: typeof ALICE = ALICE, options: Parameters<typeof testBridge>[1] = {}) => signedInBrowser(fake.op, user, options);
 
 /** The hidden fields of the launch form, by name. */
 function formFields(html: string): Record<string, string> {

@@ -1,7 +1,9 @@
 import { Metrics, timed } from '../../../src/web/metrics.js';
 import { bridgeWithEmulator, loginThroughFakeOp } from '../../helpers/bridge.js';
 import { FakeOp } from '../../helpers/fake-op.js';
-import { CLIENT_ID, decide, DEVICE_GRANT, poll, refresh, signedIn, started } from '../device/flow.js';
+import { CLIENT_ID, decide, poll, refresh, signedIn, started } from '../../helpers/device-flow.js';
+import { DEVICE_CODE_GRANT } from '../../../src/wire/oauth.js';
+import { csrfOf } from '../../helpers/web.js';
 
 /** GET /metrics: what an operator graphs and alerts on, with bounded labels and nothing personal. */
 let op: FakeOp;
@@ -25,7 +27,7 @@ describe('/metrics', () => {
       const browser = b.agent();
       await loginThroughFakeOp(browser, op);
       const page = await browser.get('/roles').expect(200);
-      const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+      const csrf = csrfOf(page.text);
       await browser.post('/roles/credentials').type('form').send({ _csrf: csrf, role: 'dev-admin', duration: '900' }).expect(303);
 
       const cli = b.agent();
@@ -33,7 +35,7 @@ describe('/metrics', () => {
       await poll(cli, device_code).expect(400);
       await decide(await signedIn(b, op, ALICE), user_code, 'approve');
       const tokens = (
-        await cli.post('/oauth/token').type('form').send({ grant_type: DEVICE_GRANT, device_code, client_id: CLIENT_ID }).expect(200)
+        await cli.post('/oauth/token').type('form').send({ grant_type: DEVICE_CODE_GRANT, device_code, client_id: CLIENT_ID }).expect(200)
       ).body as { access_token: string; refresh_token: string };
       await refresh(cli, 'not-a-refresh-token').expect(400);
 

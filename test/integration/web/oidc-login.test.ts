@@ -4,6 +4,7 @@ import type { OidcIdp } from '../../../src/config/index.js';
 import { FakeOp } from '../../helpers/fake-op.js';
 import { storedEntries } from '../../unit/device/store-entries.js';
 import { followOp, loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
+import { csrfOf } from '../../helpers/web.js';
 
 /**
  * The OIDC relying party against crafted ID tokens (docs/security-reference.md §3.2, openid-client's conformance
@@ -16,8 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await op.close();
 });
-
-const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
 
 const cookieNames = (res: { headers: Record<string, unknown> }) =>
   ((res.headers['set-cookie'] as string[] | undefined) ?? []).map((c) => c.split('=')[0]);

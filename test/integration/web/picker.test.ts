@@ -1,7 +1,7 @@
 import { RolePreferences } from '../../../src/preferences/index.js';
 import { MemoryStore } from '../../../src/store/index.js';
 import { ALICE_DEV_OPS, fakeOpForFile } from '../../helpers/fake-op.js';
-import { loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
+import { signedInBrowser } from '../../helpers/web.js';
 
 /**
  * Issue 12 items 2 and 3, the server's half: `?q=` filters without JavaScript with the CLI's
@@ -13,13 +13,10 @@ const ALICE = ALICE_DEV_OPS;
 const ALICE_ROLES = ['dev-admin', 'dev-readonly', 'prod-ops', 'prod-readonly', 'prod-auditor'];
 
 async function signedIn() {
-  const bridge = await testBridge(fake.op);
-  const browser = bridge.agent();
-  fake.op.user = ALICE;
-  await loginThroughFakeOp(browser, fake.op).then((r) => expect(r.status).toBe(302));
-  const csrf = /name="_csrf" value="([^"]+)"/.exec((await browser.get('/roles').expect(200)).text)![1]!;
+  const signed = await signedInBrowser(fake.op, ALICE);
+  expect(signed.page.status).toBe(200);
   const identity = { issuer: fake.op.issuer, subject: ALICE.sub };
-  return { ...bridge, browser, csrf, prefs: new RolePreferences({ store: bridge.store, clock: bridge.clock }), identity };
+  return { ...signed, prefs: new RolePreferences({ store: signed.store, clock: signed.clock }), identity };
 }
 
 /** Every role element of the page, in order, with whether it is hidden. */
@@ -219,11 +216,8 @@ test('when the store cannot read the preferences, the picker still shows every r
       return key.startsWith('prefs:') ? Promise.reject(new Error('store unavailable')) : super.find<T>(key);
     }
   }
-  const bridge = await testBridge(fake.op, { store: (clock) => new NoPreferences(clock) });
-  const browser = bridge.agent();
-  fake.op.user = ALICE;
-  await loginThroughFakeOp(browser, fake.op).then((r) => expect(r.status).toBe(302));
-  const page = await browser.get('/roles').expect(200);
+  const { page, logLines } = await signedInBrowser(fake.op, ALICE, { store: (clock) => new NoPreferences(clock) });
+  expect(page.status).toBe(200);
   expect(shown(page.text)).toEqual(ALICE_ROLES);
-  expect(bridge.logLines.some((l) => l.includes('"event":"preferences-not-read"'))).toBe(true);
+  expect(logLines.some((l) => l.includes('"event":"preferences-not-read"'))).toBe(true);
 });

@@ -5,7 +5,8 @@ import { RolePreferences } from '../../../src/preferences/index.js';
 import type { Store } from '../../../src/store/index.js';
 import { bridgeWithEmulator } from '../../helpers/bridge.js';
 import { FakeOp, type FakeOpUser } from '../../helpers/fake-op.js';
-import { csrfOf, loggedIn, signedIn } from '../device/flow.js';
+import { loggedIn, signedIn } from '../../helpers/device-flow.js';
+import { csrfOf } from '../../helpers/web.js';
 
 /**
  * "Remember": favourites, recents and last durations are kept per user in the store and shared by

@@ -1,5 +1,6 @@
 import { FakeOp } from '../../helpers/fake-op.js';
 import { loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
+import { signedInBrowser } from '../../helpers/web.js';
 import type { BridgeConfig } from '../../../src/config/index.js';
 import type { CheckedRoleRequest } from '../../../src/issuance/role-request.js';
 
@@ -14,15 +15,7 @@ afterAll(async () => {
 const ALICE = { sub: 'alice-sub', email: 'alice@example.com', name: 'Alice', groups: ['rambridge-dev', 'rambridge-ops'], amr: ['pwd'] };
 const MALLORY = { sub: 'mallory-sub', email: 'mallory@example.com', name: 'Mallory', groups: [], amr: ['pwd'] };
 
-async function signedIn(user = ALICE, options: Parameters<typeof testBridge>[1] = {}) {
-  const bridge = await testBridge(op, options);
-  const browser = bridge.agent();
-  op.user = user;
-  await loginThroughFakeOp(browser, op).then((r) => expect(r.status).toBe(302));
-  const page = await browser.get('/roles');
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
-  return { ...bridge, browser, page, csrf: csrf! };
-}
+const signedIn = (user = ALICE, options: Parameters<typeof testBridge>[1] = {}) => signedInBrowser(op, user, options);
 
 describe('role picker', () => {
   test('alice sees her roles grouped by account, with ARNs, descriptions and clamped durations', async () => {

@@ -3,7 +3,7 @@ import { loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
 import { fakeOpForFile, type FakeOpUser } from '../../helpers/fake-op.js';
 import { BridgeError } from '../../../src/errors.js';
 import { MemoryStore } from '../../../src/store/index.js';
-import { ALICE, BOB, type Bridge } from '../device/flow.js';
+import { ALICE, BOB, type Bridge } from '../../helpers/device-flow.js';
 
 /**
  * Browser sessions cannot fill the store: one user holds at most server.maxSessionsPerUser, a

@@ -7,7 +7,8 @@ import { storedEntries } from '../../unit/device/store-entries.js';
 import { FakeOp } from '../../helpers/fake-op.js';
 import type TestAgent from 'supertest/lib/agent.js';
 import { TinyBrowser } from '../devidp/browser.js';
-import { ALICE, csrfOf, loggedIn, signedIn, type Bridge } from '../device/flow.js';
+import { ALICE, bearer, type Bridge, loggedIn, signedIn } from '../../helpers/device-flow.js';
+import { csrfOf } from '../../helpers/web.js';
 
 /**
  * Browser sign-out: it offers to end the user's CLI sessions too — exactly this user's (issuer and
@@ -20,7 +21,6 @@ beforeAll(async () => {
 });
 afterAll(() => op.close());
 
-const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 const offerToken = (html: string) => /name="token" value="([^"]+)"/.exec(html)?.[1];
 
 /** Both POSTs answer 303 to GET /signed-out (POST-redirect-GET): the page, as the browser follows it. */

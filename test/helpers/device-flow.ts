@@ -1,11 +1,12 @@
 import type TestAgent from 'supertest/lib/agent.js';
-import type { MemoryStore } from '../../../src/store/index.js';
-import { loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
-import type { FakeOp, FakeOpUser } from '../../helpers/fake-op.js';
+import type { MemoryStore } from '../../src/store/index.js';
+import { DEVICE_CODE_GRANT } from '../../src/wire/oauth.js';
+import type { testBridge } from './bridge.js';
+import type { FakeOp, FakeOpUser } from './fake-op.js';
+import { csrfOf, signIn } from './web.js';
 
-/** Shared steps of the device-flow integration tests: the CLI's requests and the browser's. */
+/** Shared steps of the device-flow tests: the CLI's requests and the browser's. */
 export const CLIENT_ID = 'rambridge-cli';
-export const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
 
 export const ALICE: FakeOpUser = { sub: 'alice-sub', email: 'alice@example.com', name: 'Alice', groups: ['rambridge-dev'], amr: ['pwd'] };
 export const BOB: FakeOpUser = { sub: 'bob-sub', email: 'bob@example.com', name: 'Bob', groups: ['rambridge-readonly'], amr: ['pwd'] };
@@ -36,23 +37,20 @@ export function poll(cli: TestAgent, deviceCode: string, extra: Record<string, s
   return cli
     .post('/oauth/token')
     .type('form')
-    .send({ grant_type: DEVICE_GRANT, device_code: deviceCode, client_id: CLIENT_ID, ...extra });
+    .send({ grant_type: DEVICE_CODE_GRANT, device_code: deviceCode, client_id: CLIENT_ID, ...extra });
 }
 
 export function refresh(cli: TestAgent, refreshToken: string) {
   return cli.post('/oauth/token').type('form').send({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: CLIENT_ID });
 }
 
-/** A browser agent signed in as `user` through the fake OP. */
-export async function signedIn(bridge: Pick<Bridge, 'agent'>, op: FakeOp, user: FakeOpUser = ALICE): Promise<TestAgent> {
-  const browser = bridge.agent();
-  op.user = user;
-  const res = await loginThroughFakeOp(browser, op);
-  if (res.status !== 302) throw new Error(`sign-in answered ${res.status}`);
-  return browser;
+/** A browser agent of `bridge` signed in as `user` through the fake OP. */
+export function signedIn(bridge: Pick<Bridge, 'agent'>, op: FakeOp, user: FakeOpUser = ALICE): Promise<TestAgent> {
+  return signIn(bridge.agent(), op, user);
 }
 
-export const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
+/** The header that presents an access token to the API. */
+export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 /** Posts the code form (and, with `decision`, the confirmation form) the way the pages do. */
 export async function submit(browser: TestAgent, userCode: string, decision?: 'approve' | 'deny') {
