@@ -21,7 +21,7 @@ export const whoAmISchema = z.object({
 export type WhoAmI = z.infer<typeof whoAmISchema>;
 
 /**
- * Role and IdP ids: what the server's config allows (src/config/schema.ts). The CLI holds a server's
+ * Role and IdP ids: what the server's config allows (`slug` in src/config/fields.ts). The CLI holds a server's
  * answer to it too: a role id reaches shell completion, `process_command` and suggested commands,
  * where a `$(…)` or a space from a hostile server would be code or an extra argument.
  */
