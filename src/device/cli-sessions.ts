@@ -25,14 +25,14 @@ export interface CliSession {
   expiresAt: number;
   /** Hash of the one refresh token valid now. */
   refreshHash: string;
-  /** Hashes of the last rotated refresh tokens, oldest first: presenting one of them again ends the session. */
+  /** Hashes of the rotated refresh tokens, oldest first (at most `rotationsKept`): presenting one again ends the session. */
   retiredHashes?: string[];
   refreshedAt?: number;
 }
 
 /**
- * Which session a refresh token belongs to: the current one, and the last `rotationsKept` rotated
- * ones (the session's `retiredHashes`). Kept until the session ends or the token drops off that list.
+ * Which session a refresh token belongs to: the current one, and every rotated one (the session's
+ * `retiredHashes`). Kept until the session ends.
  */
 interface RefreshEntry {
   sid: string;
@@ -56,8 +56,8 @@ export class CliSessions {
       /** Live sessions one user (issuer and subject) may hold; a new one beyond it ends the oldest. Unbounded when absent. */
       maxSessionsPerUser?: number;
       /**
-       * Rotated refresh tokens kept per session for reuse detection, the newest ones; an older one
-       * presented is refused as unknown, without ending the session. Unbounded when absent.
+       * Refreshes a session may make: each rotated token is kept for reuse detection until the
+       * session ends, and a session refreshing beyond this is ended. Unbounded when absent.
        */
       rotationsKept?: number;
     },
@@ -148,21 +148,29 @@ export class CliSessions {
     // Indexed before the session names it, so the new token resolves the moment it is valid.
     await store.upsert(refreshKey(nextHash), { sid: current.sid } satisfies RefreshEntry, remainingSeconds);
     let reused = false as boolean;
-    let dropped: string[] = [];
+    let exhausted = false as boolean;
     // Compare-and-swap on the session: of two refreshes racing with the same token, one rotates
     // and the other is, by construction, a reuse.
     const rotated = await store.update<CliSession>(sessionKey(current.sid), (s) => {
       reused = s.refreshHash !== hash;
-      dropped = [];
-      if (reused) return s;
       const retiredHashes = [...(s.retiredHashes ?? []), hash];
-      dropped = retiredHashes.splice(0, retiredHashes.length - (this.deps.rotationsKept ?? Infinity));
+      exhausted = !reused && retiredHashes.length > (this.deps.rotationsKept ?? Infinity);
+      if (reused || exhausted) return s;
       return { ...s, refreshHash: nextHash, retiredHashes, refreshedAt: now };
     });
-    if (!rotated || reused) await store.destroy(refreshKey(nextHash));
+    if (!rotated || reused || exhausted) await store.destroy(refreshKey(nextHash));
     if (!rotated) throw cliSessionEnded();
-    // However often a session refreshes, it holds at most `rotationsKept` + 1 tokens in the store.
-    await Promise.all(dropped.map((h) => store.destroy(refreshKey(h))));
+    if (exhausted) {
+      // Every rotated token stays known, so any old one is caught as a reuse; a session refreshing
+      // far more often than any CLI does (a loop, or a thief refreshing to bury the token it stole)
+      // is ended instead of growing the store.
+      await this.revoke(current.sid);
+      throw new BridgeError('ERR_REFRESH_TOKEN_INVALID', {
+        userMessage: 'This CLI session was refreshed far more often than the CLI does, so it was ended for safety.',
+        hint: 'Run `rambridge login` again. If nothing of yours refreshes in a loop, tell your security team.',
+        detail: { sid: current.sid, reason: 'rotation-limit', rotations: this.deps.rotationsKept },
+      });
+    }
     if (reused) {
       await this.revoke(current.sid);
       throw new BridgeError('ERR_REFRESH_TOKEN_REUSED', {

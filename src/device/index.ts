@@ -53,9 +53,10 @@ export function createDeviceFlow(deps: { config: BridgeConfig; store: Store; clo
       clock,
       maxAgeSeconds: settings.sessionMaxAgeSeconds,
       maxSessionsPerUser: settings.maxSessionsPerUser,
-      // As many rotations as a session refreshing once per access token makes in its lifetime, so
-      // normal use keeps every earlier token detectable while a refresh loop cannot fill the store.
-      rotationsKept: Math.ceil(settings.sessionMaxAgeSeconds / settings.accessTokenTtlSeconds),
+      // Twice the rotations of a session refreshing once per access token all its life (the CLI
+      // refreshes a minute early): every earlier token stays detectable as a reuse, and a session
+      // refreshing in a loop is ended before it can fill the store.
+      rotationsKept: 2 * Math.ceil(settings.sessionMaxAgeSeconds / settings.accessTokenTtlSeconds),
     }),
     accessTokens: new AccessTokens({ issuer, clock, ttlSeconds: settings.accessTokenTtlSeconds }),
   };

@@ -259,6 +259,8 @@ export const en = {
   'err.ERR_OAUTH_UNSUPPORTED_GRANT_TYPE': 'Only the device_code and refresh_token grants are supported.',
   'err.ERR_REFRESH_TOKEN_INVALID': 'This CLI session has ended (expired, signed out or revoked).',
   'err.ERR_REFRESH_TOKEN_REUSED': 'This refresh token was already used, so the CLI session was ended for safety.',
+  'err.ERR_REFRESH_TOKEN_INVALID.rotationLimit':
+    'This CLI session was refreshed far more often than the CLI does, so it was ended for safety.',
   'err.ERR_NOT_FOUND.credentials': 'These credentials were shown to another sign-in, not to this one.',
   'err.ERR_NOT_CONFIGURED.issuer': 'This rambridge cannot issue credentials yet (no STS issuer configured).',
   'err.ERR_NOT_CONFIGURED.cli': 'CLI sign-in is not configured on this rambridge.',
@@ -336,6 +338,7 @@ export const en = {
   'hint.runLoginAgainRefresh': 'Run `rambridge login` again if refreshing does not help.',
   'hint.refreshReused':
     'Run `rambridge login` again. A refresh whose answer was lost (a network drop) ends the session too; otherwise, if you did not use this session twice, tell your security team.',
+  'hint.refreshLoop': 'Run `rambridge login` again. If nothing of yours refreshes in a loop, tell your security team.',
   'hint.refreshDenied': 'Run `rambridge login` again. If that fails too, ask your administrator whether your account is still enabled.',
   'hint.signInAgain': 'Sign in again.',
   'hint.cliNotConfigured': 'An administrator must configure the issuer section (its OIDC key signs CLI access tokens).',

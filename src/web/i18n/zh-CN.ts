@@ -234,6 +234,7 @@ export const zhCN = {
   'err.ERR_OAUTH_UNSUPPORTED_GRANT_TYPE': '仅支持 device_code 和 refresh_token 授权类型。',
   'err.ERR_REFRESH_TOKEN_INVALID': '此 CLI 会话已结束（已过期、已退出登录或已被撤销）。',
   'err.ERR_REFRESH_TOKEN_REUSED': '此刷新令牌已被使用过，为安全起见，CLI 会话已结束。',
+  'err.ERR_REFRESH_TOKEN_INVALID.rotationLimit': '此 CLI 会话的刷新次数远超 CLI 的正常用量，为安全起见，会话已结束。',
   'err.ERR_NOT_FOUND.credentials': '这些凭证属于另一次登录，无法在本次登录中查看。',
   'err.ERR_NOT_CONFIGURED.issuer': '此 rambridge 尚不能签发凭证（未配置 STS 签发方）。',
   'err.ERR_NOT_CONFIGURED.cli': '此 rambridge 未配置 CLI 登录。',
@@ -308,6 +309,7 @@ export const zhCN = {
   'hint.runLoginAgainRefresh': '如果刷新无效，请重新运行 `rambridge login`。',
   'hint.refreshReused':
     '请重新运行 `rambridge login`。刷新的应答在途中丢失（网络中断）也会结束会话；除此之外，如果你没有重复使用此会话，请告知安全团队。',
+  'hint.refreshLoop': '请重新运行 `rambridge login`。如果你没有任何程序在循环刷新，请告知安全团队。',
   'hint.refreshDenied': '请重新运行 `rambridge login`。如果仍然失败，请询问管理员你的账号是否仍处于启用状态。',
   'hint.signInAgain': '请重新登录。',
   'hint.cliNotConfigured': '需要管理员配置 issuer 部分（其 OIDC 密钥用于签署 CLI 访问令牌）。',

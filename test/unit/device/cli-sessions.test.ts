@@ -166,31 +166,50 @@ describe('CLI sessions (refresh-token families)', () => {
     await expect(sessions.redeemDeviceGrant({ ...approved, decidedAt: clock.now() })).resolves.toBeDefined();
   });
 
-  describe('rotated refresh tokens kept for reuse detection', () => {
+  describe('rotated refresh tokens: every one detectable, a bounded number of refreshes', () => {
     const refreshEntries = (store: MemoryStore) => storedEntries(store).filter(([key]) => key.startsWith('cli:refresh:')).length;
 
-    test('however often a session refreshes, the bridge keeps as many rotated tokens as normal use makes in its lifetime', async () => {
+    test('a session refreshing in a loop is ended at twice what a CLI makes in a session, before it can fill the store', async () => {
       const clock = new ManualClock();
       const store = new MemoryStore(clock);
       const config = { device: DEFAULTS.device, server: DEFAULTS.server } as BridgeConfig;
       const { sessions } = createDeviceFlow({ config, store, clock, issuer: { oidcKeys: { published: [] } } as unknown as BridgeIssuer });
-      let { refreshToken } = await sessions.start(ALICE, CLIENT);
-      for (let i = 0; i < 500; i++) ({ refreshToken } = await sessions.refresh(refreshToken, 'rambridge-cli'));
-      // 12 h of 10-minute access tokens: 72 rotated tokens, and the current one.
-      expect(refreshEntries(store)).toBe(73);
+      const started = await sessions.start(ALICE, CLIENT);
+      let { refreshToken } = started;
+      // 12 h of 10-minute access tokens is 72 refreshes: 144 are allowed.
+      for (let i = 0; i < 144; i++) ({ refreshToken } = await sessions.refresh(refreshToken, 'rambridge-cli'));
+      expect(refreshEntries(store)).toBe(145);
+      await expect(sessions.refresh(refreshToken, 'rambridge-cli')).rejects.toMatchObject({
+        code: 'ERR_REFRESH_TOKEN_INVALID',
+        detail: { reason: 'rotation-limit' },
+      });
+      expect(await sessions.find(started.session.sid)).toBeUndefined();
+      expect(refreshEntries(store)).toBe(0);
     });
 
-    test('the last rotated tokens still end the session when presented again; older ones are merely unknown', async () => {
+    test('a thief refreshing a stolen token to bury it ends the session instead: it cannot keep it while the token is forgotten', async () => {
       const clock = new ManualClock();
       const store = new MemoryStore(clock);
-      const sessions = new CliSessions({ store, clock, maxAgeSeconds: 3600, rotationsKept: 3 });
+      const sessions = new CliSessions({ store, clock, maxAgeSeconds: 3600, rotationsKept: 10 });
+      const { session, refreshToken: stolen } = await sessions.start(ALICE, CLIENT);
+      let thief = stolen;
+      for (let i = 0; i < 10; i++) thief = (await sessions.refresh(thief, 'rambridge-cli')).refreshToken;
+      // Every rotated token still names the session: the owner's logout would reach it.
+      expect(await sessions.sidOfRefreshToken(stolen)).toBe(session.sid);
+      // One more, to push the stolen token out of what is kept: the session ends instead.
+      await expectCode(sessions.refresh(thief, 'rambridge-cli'), 'ERR_REFRESH_TOKEN_INVALID');
+      expect(await sessions.find(session.sid)).toBeUndefined();
+      expect(refreshEntries(store)).toBe(0);
+    });
+
+    test('within the bound, an old rotated token presented again ends the session as a reuse', async () => {
+      const clock = new ManualClock();
+      const store = new MemoryStore(clock);
+      const sessions = new CliSessions({ store, clock, maxAgeSeconds: 3600, rotationsKept: 10 });
       const tokens = [(await sessions.start(ALICE, CLIENT)).refreshToken];
-      for (let i = 0; i < 5; i++) tokens.push((await sessions.refresh(tokens.at(-1)!, 'rambridge-cli')).refreshToken);
-      expect(refreshEntries(store)).toBe(4);
-      await expectCode(sessions.refresh(tokens[1]!, 'rambridge-cli'), 'ERR_REFRESH_TOKEN_INVALID');
-      await expectCode(sessions.refresh(tokens[2]!, 'rambridge-cli'), 'ERR_REFRESH_TOKEN_REUSED');
-      await expectCode(sessions.refresh(tokens[5]!, 'rambridge-cli'), 'ERR_REFRESH_TOKEN_INVALID');
-      // Revoked: none of its tokens is kept.
+      for (let i = 0; i < 8; i++) tokens.push((await sessions.refresh(tokens.at(-1)!, 'rambridge-cli')).refreshToken);
+      await expectCode(sessions.refresh(tokens[0]!, 'rambridge-cli'), 'ERR_REFRESH_TOKEN_REUSED');
+      await expectCode(sessions.refresh(tokens.at(-1)!, 'rambridge-cli'), 'ERR_REFRESH_TOKEN_INVALID');
       expect(refreshEntries(store)).toBe(0);
     });
   });
