@@ -118,9 +118,13 @@ export async function startSignedInSession(
   for (const key of Object.keys(session.toJSON())) Reflect.deleteProperty(session, key);
   // koa-session 7 returns the commit's promise, which must finish before the new fields are set.
   await session.regenerate();
-  // Indexed before it is signed in: if the store fails here, the request fails and the session
-  // koa-session commits is still the empty one, never a signed-in session outside the cap.
-  await endOldestSessions(ctx, deps, fields, createdIn.get(ctx)!);
+  const sid = createdIn.get(ctx)!;
+  // Stored, not yet signed in, before it is indexed: a concurrent sign-in of the same user sees
+  // it as live, and if a cap ends it meanwhile, this request's save (an update from now on, like
+  // any session's) does not bring it back. If the store fails here, no signed-in session is left.
+  await deps.store.upsert(sessionKey(sid), {}, deps.config.server.sessionIdleSeconds);
+  createdIn.delete(ctx);
+  await endOldestSessions(ctx, deps, fields, sid);
   Object.assign(session, fields);
 }
 

@@ -1,5 +1,5 @@
 import type TestAgent from 'supertest/lib/agent.js';
-import { loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
+import { followOp, loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
 import { fakeOpForFile, type FakeOpUser } from '../../helpers/fake-op.js';
 import { BridgeError } from '../../../src/errors.js';
 import { MemoryStore } from '../../../src/store/index.js';
@@ -113,4 +113,51 @@ test('a sign-in whose session cannot be indexed (a store failure) leaves the bro
   // Signing in again works, and is indexed.
   expect((await loginThroughFakeOp(browser, fake.op)).status).toBe(302);
   expect(await signedIn(browser)).toBe(true);
+});
+
+test('sign-ins of one user landing at once (a store with round trips, like Redis) still leave at most the cap signed in', async () => {
+  /** The memory store with a round trip per operation, as Redis has; each operation stays atomic. */
+  class RoundTripStore extends MemoryStore {
+    private readonly trip = () => new Promise((resolve) => setTimeout(resolve, 1));
+    override async find<T>(key: string) {
+      await this.trip();
+      return super.find<T>(key);
+    }
+    override async insert(key: string, value: unknown, ttl: number) {
+      await this.trip();
+      return super.insert(key, value, ttl);
+    }
+    override async upsert(key: string, value: unknown, ttl: number) {
+      await this.trip();
+      return super.upsert(key, value, ttl);
+    }
+    override async update<T>(key: string, updater: (current: T) => T, ttl?: number) {
+      await this.trip();
+      return super.update<T>(key, updater, ttl);
+    }
+    override async consume<T>(key: string) {
+      await this.trip();
+      return super.consume<T>(key);
+    }
+  }
+  const bridge = await testBridge(fake.op, {
+    store: (clock) => new RoundTripStore(clock),
+    config: (c) => (c.server.maxSessionsPerUser = 2),
+  });
+  fake.op.user = ALICE;
+  const browsers = Array.from({ length: 12 }, () => bridge.agent());
+  // Each browser at the IdP's callback, then all callbacks at once.
+  const callbacks = await Promise.all(
+    browsers.map(async (browser) => {
+      const callback = await followOp((await browser.get('/login').expect(302)).headers.location!);
+      return callback.pathname + callback.search;
+    }),
+  );
+  await Promise.all(browsers.map((browser, i) => browser.get(callbacks[i]!)));
+  const signedInNow = async () => (await Promise.all(browsers.map(signedIn))).filter(Boolean).length;
+  expect(await signedInNow()).toBeLessThanOrEqual(2);
+  // None escaped the index: a later sign-in still ends the oldest of what is left.
+  await signIn(bridge, ALICE);
+  await signIn(bridge, ALICE);
+  expect(await signedInNow()).toBe(0);
 });
