@@ -138,20 +138,23 @@ export class RedisStore implements Store {
       await this.call(() => this.redis.ping()); // the slot layout, so that the primaries are known
       nodes = (this.redis as Cluster).nodes('master');
     }
+    // Every primary is asked: one that evicts is the answer, even after another refused INFO.
+    let refused: { refused: string } | undefined;
     for (const node of nodes) {
       let info: string;
       try {
         info = await this.call(() => node.info('memory'));
       } catch (err) {
         const message = isBridgeError(err) ? String(err.detail?.redisMessage) : '';
-        if (/NOPERM|unknown command/i.test(message)) return { refused: message };
-        throw err;
+        if (!/NOPERM|unknown command/i.test(message)) throw err;
+        refused ??= { refused: message };
+        continue;
       }
       const field = (name: string) => new RegExp(`^${name}:(.*?)\\r?$`, 'm').exec(info)?.[1];
       const policy = field('maxmemory_policy') ?? 'noeviction';
       if (Number(field('maxmemory') ?? 0) > 0 && policy !== 'noeviction') return { policy, maxmemory: field('maxmemory_human') ?? '' };
     }
-    return undefined;
+    return refused;
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,8 @@
 import { jest } from '@jest/globals';
 import type { Response } from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
-import type { ManualClock } from '../../../src/clock.js';
+import { Redis } from 'ioredis';
+import { ManualClock } from '../../../src/clock.js';
 import { secretHash } from '../../../src/device/secrets.js';
 import type { RedisConnectionConfig } from '../../../src/store/redis-connection.js';
 import { RedisStore } from '../../../src/store/index.js';
@@ -134,4 +135,29 @@ describe.each(topologies)('failover on %s', (name, topology) => {
       expect(res.body).toMatchObject({ error: expect.any(String), code: expect.stringMatching(/^ERR_/) });
     }
   });
+});
+
+test('cluster: a primary that evicts is found even when other primaries refuse INFO to the bridge’s user', async () => {
+  // The bridge's user on every node; on all primaries but one it may not run INFO, and that one evicts.
+  const admin = cluster.nodes.map((node) => new Redis(Number(node.split(':')[1]), '127.0.0.1'));
+  const primaries = (
+    await Promise.all(admin.map(async (c) => (((await c.call('ROLE')) as string[])[0] === 'master' ? c : undefined)))
+  ).filter((c): c is Redis => c !== undefined);
+  try {
+    for (const c of admin) await c.call('ACL', 'SETUSER', 'bridge', 'on', '>bridge-pw', '~*', '+@all', '-info');
+    await primaries.at(-1)!.call('ACL', 'SETUSER', 'bridge', '+info');
+    await primaries.at(-1)!.call('CONFIG', 'SET', 'maxmemory', '512mb', 'maxmemory-policy', 'volatile-lru');
+    const store = new RedisStore(
+      { cluster: { nodes: cluster.nodes }, username: 'bridge', password: 'bridge-pw', keyPrefix: 'eviction:' },
+      new ManualClock(),
+    );
+    stores.push(store);
+    expect(await store.eviction()).toEqual({ policy: 'volatile-lru', maxmemory: '512.00M' });
+  } finally {
+    await primaries.at(-1)?.call('CONFIG', 'SET', 'maxmemory', '0', 'maxmemory-policy', 'noeviction');
+    for (const c of admin) {
+      await c.call('ACL', 'DELUSER', 'bridge');
+      c.disconnect();
+    }
+  }
 });
