@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { systemClock } from '../../dist/clock.js';
 import { createContext } from '../../dist/cli/client/context.js';
-import { formatDuration } from '../../dist/cli/client/duration.js';
+import { formatDurationFlag } from '../../dist/cli/client/duration.js';
 
 const BIN = new URL('../../bin/rambridge.js', import.meta.url).pathname;
 
@@ -30,7 +30,7 @@ export async function cliSetup(env, role) {
   const durationSeconds = Math.min(3600, info.maxSessionDuration);
   await ctx.cache.put({ server, user: 'demo/alice', role, durationSeconds }, env.credentials);
   // The command line `rambridge configure-aliyun --duration …` writes into an External profile.
-  return { home, args: ['creds', role, '--format', 'process', '--server', server, '--duration', formatDuration(durationSeconds)] };
+  return { home, args: ['creds', role, '--format', 'process', '--server', server, '--duration', formatDurationFlag(durationSeconds)] };
 }
 
 function timeProcess(args, envVars) {
