@@ -14,7 +14,7 @@ import { loginPath, redirectToLogin } from './routes/auth.js';
  */
 
 /** ERR_NOT_SIGNED_IN, as every browser route says it. */
-export function sessionEnded(): BridgeError {
+function sessionEnded(): BridgeError {
   return new BridgeError('ERR_NOT_SIGNED_IN', { userMessage: 'Your rambridge session has ended.', hint: 'Sign in again.' });
 }
 
