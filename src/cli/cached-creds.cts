@@ -72,6 +72,7 @@ interface Credentials {
 interface Role {
   id: string;
   maxSessionDuration: number;
+  elevated?: boolean;
   /** What the server remembers as this user's last duration for the role (src/wire/api.ts). */
   lastDuration?: number;
 }
@@ -121,7 +122,8 @@ async function cachedAnswer(args: readonly string[], env: NodeJS.ProcessEnv, now
   if (serverRoles?.catalogue?.user !== user) return undefined;
   const wanted = request.role.trim().toLowerCase();
   const role = serverRoles.catalogue.roles.find((r) => r.id.toLowerCase() === wanted);
-  if (!role) return undefined;
+  // An elevated role is never cached (credential-source.ts): the full command asks for a justification.
+  if (!role || role.elevated) return undefined;
   // A --duration the full command would refuse is left to it, to say why.
   const durationSeconds = request.duration === undefined ? defaultDuration(role) : stsDuration(request.duration);
   if (durationSeconds === undefined || durationSeconds > role.maxSessionDuration) return undefined;

@@ -17,7 +17,7 @@ export interface CredentialQuery {
   /** A role id, alias or fuzzy query. */
   role: string;
   durationSeconds?: number;
-  /** For elevated roles. Given, it always fetches new credentials: the server audits each reason. */
+  /** For elevated roles, whose credentials are never cached: each use asks the server, which audits each reason. */
   justification?: string;
 }
 
@@ -42,6 +42,8 @@ export function credentialQuery(server: string, role: string, options: { duratio
  * Credentials for a role, from the cache when they have more than 5 minutes left — with no network
  * call at all: the role name resolves against the catalogue remembered from the last listing, and
  * the user comes from the stored session. Otherwise from the server, one process at a time.
+ * An elevated role's credentials are neither read from nor written to the cache: each use needs
+ * the server's yes to a justification (docs/cli.md), as the web picker asks for one each time.
  */
 export async function obtainCredentials(ctx: ClientContext, request: CredentialQuery): Promise<ObtainedCredentials> {
   const session = await ctx.sessions.get(request.server);
@@ -56,7 +58,7 @@ export async function obtainCredentials(ctx: ClientContext, request: CredentialQ
     });
   }
   const key: CacheKey = { server: request.server, user, role: role.id, durationSeconds };
-  const useCache = request.justification === undefined;
+  const useCache = !role.elevated && request.justification === undefined;
   const cached = useCache ? await ctx.cache.get(key) : undefined;
   if (cached) return { role, durationSeconds, credentials: cached, fromCache: true };
 
@@ -66,7 +68,7 @@ export async function obtainCredentials(ctx: ClientContext, request: CredentialQ
     if (fetched) return { role, durationSeconds, credentials: fetched, fromCache: true };
     const ask = { role: role.id, durationSeconds, justification: request.justification };
     const credentials = await issueCredentials(bridgeClient(ctx, request.server), ask).catch(rethrowWithCliHint);
-    await ctx.cache.put(key, credentials);
+    if (!role.elevated) await ctx.cache.put(key, credentials);
     return { role, durationSeconds, credentials, fromCache: false };
   });
 }

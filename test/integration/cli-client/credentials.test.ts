@@ -54,6 +54,19 @@ test('a justification always asks the server (it audits each reason)', async () 
   expect(bridge.count('POST /api/credentials')).toBe(2);
 });
 
+test('an elevated role is never answered from or kept in the cache: each use needs the server’s yes to a reason', async () => {
+  const { bridge, context } = await ready();
+  const ctx = context();
+  const first = await obtainCredentials(ctx, { server: SERVER, role: 'prod-ops', justification: 'incident 42' });
+  const again = await obtainCredentials(ctx, { server: SERVER, role: 'prod-ops' });
+  expect([first.fromCache, again.fromCache]).toEqual([false, false]);
+  expect(bridge.count('POST /api/credentials')).toBe(2);
+  const user = (await ctx.sessions.get(SERVER))!.user;
+  expect(
+    await ctx.cache.get({ server: SERVER, user: `${user.idp}/${user.subject}`, role: 'prod-ops', durationSeconds: 3600 }),
+  ).toBeUndefined();
+});
+
 test('parallel cache misses cost one issuance', async () => {
   const { bridge, context } = await ready();
   const all = await Promise.all(Array.from({ length: 4 }, () => obtainCredentials(context(), { server: SERVER, role: 'dev-readonly' })));

@@ -81,6 +81,11 @@ describe('cached creds fast path', () => {
     await expect(answer(args, env)).resolves.toEqual({ answered: false, printed: '' });
   });
 
+  test('an elevated role is left to the full command even when cached (by an older client): each use needs a justification', async () => {
+    const { env } = await loggedIn([{ role: 'prod-ops', durationSeconds: 3600 }]);
+    await expect(answer(['creds', 'prod-ops', '--format', 'process'], env)).resolves.toEqual({ answered: false, printed: '' });
+  });
+
   test('credentials within the 5-minute refresh margin are not served (the same margin as the cache)', async () => {
     expect(CACHED_REFRESH_MARGIN_MS).toBe(REFRESH_MARGIN_MS);
     const { env } = await loggedIn();
