@@ -25,6 +25,8 @@ describe('layers', () => {
     ['src/issuance/probe.ts', '../device/index.js', 'a use case importing its sibling'],
     ['src/cli/client/probe.ts', '../../device/index.js', 'the CLI client importing server code'],
     ['src/errors.ts', './log.js', 'a bottom-layer module importing its sibling'],
+    ['src/error-messages/probe.ts', '../errors.js', 'the error sentences importing the error type above them'],
+    ['src/error-messages/probe.ts', '../web/i18n/index.js', 'the error sentences importing the web catalogues'],
   ])('%s importing %s is refused (%s)', async (file, specifier) => {
     expect(await findings(file, specifier)).toEqual(['no-restricted-imports']);
   });
@@ -34,6 +36,8 @@ describe('layers', () => {
     ['src/web/probe.ts', './routes/roles.js'],
     ['src/issuance/probe.ts', '../mapping/index.js'],
     ['src/config/probe.ts', '../errors.js'],
+    ['src/errors.ts', './error-messages/index.js'],
+    ['src/web/i18n/probe.ts', '../../error-messages/index.js'],
     ['src/cli/client/probe.ts', '../../wire/oauth.js'],
     ['src/cli/commands/probe.ts', '../../main.js'],
     // The emulator's own console.ts is not the console layer: paths are matched from src/, exactly.

@@ -1,7 +1,8 @@
+import { fill } from '../../error-messages/index.js';
 import type { BridgeError } from '../../errors.js';
 import { en, type MessageKey } from './en.js';
 import { localiseDurationText, localiseListText } from './format.js';
-import { fill, LANGUAGES, type Language } from './index.js';
+import { LANGUAGES, type Language } from './index.js';
 
 /**
  * An error's message and hint in the page language. BridgeError carries English sentences (its

@@ -1,3 +1,4 @@
+import { fill } from '../../error-messages/index.js';
 import { en, type Catalogue, type MessageKey } from './en.js';
 import { zhCN } from './zh-CN.js';
 
@@ -24,11 +25,6 @@ export function isLanguage(value: unknown): value is Language {
 export type Params = Readonly<Record<string, string | number>>;
 /** A sentence of one language, `{name}` placeholders filled in. */
 export type Translate = (key: MessageKey, params?: Params) => string;
-
-/** Fills `{name}` placeholders; an unknown one stays as written, so a mistake shows rather than vanishes. */
-export function fill(template: string, params: Params = {}): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(params, name) ? String(params[name]) : whole));
-}
 
 export function translator(language: Language): Translate {
   const catalogue: Catalogue = LANGUAGES[language];
