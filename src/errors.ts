@@ -2,9 +2,14 @@
  * One error type for everything the bridge refuses or fails at.
  *
  * Callers switch on `code` (a stable string-literal union), never on message text. What a user is
- * allowed to see is decided here, once: `userMessage` and `hint` are safe, fixed sentences; `detail`
- * carries the specifics (attacker-controlled values, library messages) and goes to the log only.
+ * allowed to see is decided here, once: `userMessage` and `hint` are safe, fixed sentences, named by
+ * key from the catalogue in src/error-messages/ (`sentence(key, values)`); `detail` carries the
+ * specifics (attacker-controlled values, library messages) and goes to the log only.
  */
+
+import { english, sentence, sentencesEn, type Sentence, type SentenceKey } from './error-messages/index.js';
+
+export { sentence, type Sentence } from './error-messages/index.js';
 
 /** Every stable error code, with the HTTP status it maps to. */
 export const ERROR_STATUS = {
@@ -122,9 +127,9 @@ export const ROUTINE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['ERR_DE
 
 export interface BridgeErrorOptions {
   /** Safe sentence for the person in front of the screen. Defaults to a generic one per status. */
-  userMessage?: string;
+  userMessage?: Sentence;
   /** What to do next (for the user or the admin). Safe to show. */
-  hint?: string;
+  hint?: Sentence;
   /** Log-only specifics. Never rendered. */
   detail?: Record<string, unknown>;
   /** The OAuth wire error (`invalid_request`, `access_denied`…) for API clients. */
@@ -138,20 +143,11 @@ export interface BridgeErrorOptions {
   cause?: unknown;
 }
 
-const GENERIC_MESSAGES: Record<number, string> = {
-  400: 'The request could not be understood.',
-  401: 'Sign-in did not succeed.',
-  403: 'You are not allowed to do that.',
-  404: 'There is nothing here.',
-  405: 'That method is not allowed here.',
-  413: 'What was sent is too large.',
-  429: 'Too many attempts. Please wait a moment and try again.',
-  500: 'Something went wrong on our side.',
-  501: 'This part of rambridge is not configured yet.',
-  502: 'A service rambridge depends on did not answer properly.',
-  503: 'rambridge is not ready yet. Please try again shortly.',
-  504: 'A service rambridge depends on did not answer in time.',
-};
+/** The generic sentence of a status (`err.status.*`); a status without one gets the 500 one. */
+function genericSentence(status: number): Sentence {
+  const key = `err.status.${status}`;
+  return sentence(Object.hasOwn(sentencesEn, key) ? (key as Extract<SentenceKey, `err.status.${number}`>) : 'err.status.500');
+}
 
 const DEFAULT_OAUTH_ERROR: Record<number, string> = {
   400: 'invalid_request',
@@ -184,21 +180,26 @@ export class BridgeError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
   readonly expose: boolean;
+  /** In English, for logs, the CLI and JSON bodies; a page says `sentences` in its language. */
   readonly userMessage: string;
   readonly hint: string | undefined;
+  /** The catalogue entries userMessage and hint are made of (src/error-messages/). */
+  readonly sentences: { readonly message: Sentence; readonly hint: Sentence | undefined };
   readonly detail: Record<string, unknown> | undefined;
   readonly oauthError: string;
 
   constructor(code: ErrorCode, options: BridgeErrorOptions = {}) {
     const status = ERROR_STATUS[code];
-    const message = options.userMessage ?? GENERIC_MESSAGES[status] ?? GENERIC_MESSAGES[500]!;
-    super(`${code}: ${message}`, { cause: options.cause });
+    const given = options.userMessage ?? genericSentence(status);
+    super(`${code}: ${english(given)}`, { cause: options.cause });
     this.name = 'BridgeError';
     this.code = code;
     this.status = status;
     this.expose = options.expose ?? (status < 500 || (options.userMessage !== undefined && code !== 'ERR_INTERNAL'));
-    this.userMessage = this.expose ? message : (GENERIC_MESSAGES[status] ?? GENERIC_MESSAGES[500]!);
-    this.hint = options.hint;
+    const message = this.expose ? given : genericSentence(status);
+    this.sentences = { message, hint: options.hint };
+    this.userMessage = english(message);
+    this.hint = options.hint && english(options.hint);
     this.detail = options.detail;
     this.oauthError = options.oauthError ?? CODE_OAUTH_ERROR[code] ?? DEFAULT_OAUTH_ERROR[status] ?? 'server_error';
   }

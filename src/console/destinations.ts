@@ -1,5 +1,5 @@
 import type { AlibabaSettings, ConsoleDestination, Role } from '../config/index.js';
-import { BridgeError } from '../errors.js';
+import { BridgeError, sentence } from '../errors.js';
 
 /**
  * Where "Open console" may land. The sign-in service redirects to `Destination` after login, so an
@@ -12,8 +12,8 @@ export function resolveDestination(requested: unknown, role: Role, alibaba: Alib
   if (requested === undefined || requested === '') return fallback;
   if (typeof requested !== 'string' || !isAllowed(requested, role, alibaba)) {
     throw new BridgeError('ERR_DESTINATION_NOT_ALLOWED', {
-      userMessage: 'That console page is not on the list of places rambridge may send you.',
-      hint: 'Pick a destination from the role page, or ask your administrator to add it.',
+      userMessage: sentence('err.ERR_DESTINATION_NOT_ALLOWED'),
+      hint: sentence('hint.destination'),
       detail: { requested: typeof requested === 'string' ? requested.slice(0, 300) : typeof requested },
     });
   }
@@ -59,9 +59,9 @@ export function destinationForService(service: string, region: string | undefine
   const known = serviceNames(alibaba);
   throw new BridgeError('ERR_CONSOLE_SERVICE_UNKNOWN', {
     userMessage: region
-      ? `rambridge has no console page for "${service.slice(0, 40)}" in ${region.slice(0, 40)}.`
-      : `rambridge has no console page for "${service.slice(0, 40)}".`,
-    hint: known.length > 0 ? `Known services: ${known.join(', ')}.` : 'No console services are configured; ask your administrator.',
+      ? sentence('err.ERR_CONSOLE_SERVICE_UNKNOWN.region', { service: service.slice(0, 40), region: region.slice(0, 40) })
+      : sentence('err.ERR_CONSOLE_SERVICE_UNKNOWN', { service: service.slice(0, 40) }),
+    hint: known.length > 0 ? sentence('hint.knownServices', { services: known.join(', ') }) : sentence('hint.noServices'),
     detail: { service: service.slice(0, 100), region: region?.slice(0, 100), known },
   });
 }

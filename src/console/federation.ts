@@ -1,4 +1,4 @@
-import { BridgeError } from '../errors.js';
+import { BridgeError, sentence } from '../errors.js';
 
 /**
  * The user is waiting on "Open console" and the sign-in token lives 30 seconds: a sign-in service
@@ -64,8 +64,8 @@ export function consoleLoginUrl(signinUrl: string, options: { signinToken: strin
 
 function signinFailed(detail: Record<string, unknown>, cause?: unknown): BridgeError {
   return new BridgeError('ERR_CONSOLE_SIGNIN_FAILED', {
-    userMessage: 'Alibaba Cloud sign-in did not accept the temporary credentials.',
-    hint: 'Try again. If it keeps failing, give your administrator the request id below.',
+    userMessage: sentence('err.ERR_CONSOLE_SIGNIN_FAILED'),
+    hint: sentence('hint.consoleSignin'),
     detail,
     cause,
   });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { Clock } from '../clock.js';
-import { BridgeError } from '../errors.js';
+import { BridgeError, sentence } from '../errors.js';
 import type { BridgeIssuer } from '../issuer/index.js';
 import { signJwt } from '../issuer/jws.js';
 import { API_AUDIENCE, CLI_CLIENT_ID } from '../wire/oauth.js';
@@ -87,8 +87,8 @@ export class AccessTokens {
 
 export function tokenInvalid(detail: Record<string, unknown>, cause?: unknown): BridgeError {
   return new BridgeError('ERR_TOKEN_INVALID', {
-    userMessage: 'The access token is invalid, expired or revoked.',
-    hint: 'Run `rambridge login` again if refreshing does not help.',
+    userMessage: sentence('err.ERR_TOKEN_INVALID'),
+    hint: sentence('hint.runLoginAgainRefresh'),
     detail,
     cause,
   });

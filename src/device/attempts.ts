@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { BridgeConfig } from '../config/index.js';
-import { BridgeError } from '../errors.js';
+import { BridgeError, sentence } from '../errors.js';
 import type { Store } from '../store/index.js';
 import { secretHash } from './secrets.js';
 import { SlidingWindow, type Slot } from './sliding-window.js';
@@ -47,11 +47,8 @@ export class UserCodeAttempts {
 
 function tooMany(scope: 'user' | 'global'): BridgeError {
   return new BridgeError('ERR_DEVICE_TOO_MANY_ATTEMPTS', {
-    userMessage:
-      scope === 'user'
-        ? 'Too many wrong codes. For your protection, code entry is paused for a while.'
-        : 'Too many wrong codes are being entered on rambridge right now. Please wait a minute.',
-    hint: 'Check the code your terminal shows, or run `rambridge login` again to get a new one.',
+    userMessage: scope === 'user' ? sentence('err.ERR_DEVICE_TOO_MANY_ATTEMPTS.user') : sentence('err.ERR_DEVICE_TOO_MANY_ATTEMPTS.global'),
+    hint: sentence('hint.wrongCodes'),
     detail: { scope },
   });
 }

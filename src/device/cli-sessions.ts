@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
-import { BridgeError } from '../errors.js';
+import { BridgeError, sentence } from '../errors.js';
 import type { ConnectorData } from '../idp/connector.js';
 import type { Identity } from '../idp/identity.js';
 import type { Store } from '../store/index.js';
@@ -166,16 +166,16 @@ export class CliSessions {
       // is ended instead of growing the store.
       await this.revoke(current.sid);
       throw new BridgeError('ERR_REFRESH_TOKEN_INVALID', {
-        userMessage: 'This CLI session was refreshed far more often than the CLI does, so it was ended for safety.',
-        hint: 'Run `rambridge login` again. If nothing of yours refreshes in a loop, tell your security team.',
+        userMessage: sentence('err.ERR_REFRESH_TOKEN_INVALID.rotationLimit'),
+        hint: sentence('hint.refreshLoop'),
         detail: { sid: current.sid, reason: 'rotation-limit', rotations: this.deps.rotationsKept },
       });
     }
     if (reused) {
       await this.revoke(current.sid);
       throw new BridgeError('ERR_REFRESH_TOKEN_REUSED', {
-        userMessage: 'This refresh token was already used, so the CLI session was ended for safety.',
-        hint: 'Run `rambridge login` again. A refresh whose answer was lost (a network drop) ends the session too; otherwise, if you did not use this session twice, tell your security team.',
+        userMessage: sentence('err.ERR_REFRESH_TOKEN_REUSED'),
+        hint: sentence('hint.refreshReused'),
         detail: { sid: current.sid, subject: current.identity.subject, email: current.identity.email },
       });
     }
@@ -288,14 +288,14 @@ export class CliSessions {
 /** The one answer to a refresh token whose session is gone (the CLI hears invalid_grant and logs in again). */
 export function cliSessionEnded(): BridgeError {
   return new BridgeError('ERR_REFRESH_TOKEN_INVALID', {
-    userMessage: 'This CLI session has ended (expired, signed out or revoked).',
-    hint: 'Run `rambridge login` again.',
+    userMessage: sentence('err.ERR_REFRESH_TOKEN_INVALID'),
+    hint: sentence('hint.runLoginAgain'),
   });
 }
 
 function approvalRevoked(): BridgeError {
   return new BridgeError('ERR_DEVICE_ACCESS_DENIED', {
-    userMessage: "This sign-in was approved before the user's CLI sessions were revoked. Sign in again.",
+    userMessage: sentence('err.ERR_DEVICE_ACCESS_DENIED.revoked'),
   });
 }
 

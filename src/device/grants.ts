@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { BridgeConfig } from '../config/index.js';
-import { BridgeError } from '../errors.js';
+import { BridgeError, sentence } from '../errors.js';
 import type { Identity } from '../idp/identity.js';
 import type { Store } from '../store/index.js';
 import type { DeviceClient } from './client.js';
@@ -129,7 +129,7 @@ export class DeviceGrants {
     if (!stored || stored.client.clientId !== input.clientId) throw deviceCodeInvalid();
     // Checked before anything is recorded: a poller without the verifier cannot even slow the real one down.
     if (!pkceMatches(stored.codeChallenge, input.codeVerifier)) {
-      throw new BridgeError('ERR_DEVICE_PKCE_MISMATCH', { userMessage: 'The code_verifier does not match the code_challenge.' });
+      throw new BridgeError('ERR_DEVICE_PKCE_MISMATCH', { userMessage: sentence('err.ERR_DEVICE_PKCE_MISMATCH') });
     }
     const now = this.deps.clock.now();
     let verdict = 'authorization_pending' as PollVerdict;
@@ -148,25 +148,25 @@ export class DeviceGrants {
 
 function deviceCodeInvalid(): BridgeError {
   return new BridgeError('ERR_DEVICE_CODE_INVALID', {
-    userMessage: 'This device code is unknown or was already used.',
-    hint: 'Run `rambridge login` again.',
+    userMessage: sentence('err.ERR_DEVICE_CODE_INVALID'),
+    hint: sentence('hint.runLoginAgain'),
   });
 }
 
 function pollError(verdict: Exclude<PollVerdict, 'approved'>, interval: number): BridgeError {
   switch (verdict) {
     case 'authorization_pending':
-      return new BridgeError('ERR_DEVICE_AUTHORIZATION_PENDING', { userMessage: 'Waiting for the sign-in to be approved in the browser.' });
+      return new BridgeError('ERR_DEVICE_AUTHORIZATION_PENDING', { userMessage: sentence('err.ERR_DEVICE_AUTHORIZATION_PENDING') });
     case 'slow_down':
       return new BridgeError('ERR_DEVICE_SLOW_DOWN', {
-        userMessage: `Polling too fast: wait at least ${interval} seconds between requests.`,
+        userMessage: sentence('err.ERR_DEVICE_SLOW_DOWN', { seconds: interval }),
       });
     case 'access_denied':
-      return new BridgeError('ERR_DEVICE_ACCESS_DENIED', { userMessage: 'The sign-in was denied in the browser.' });
+      return new BridgeError('ERR_DEVICE_ACCESS_DENIED', { userMessage: sentence('err.ERR_DEVICE_ACCESS_DENIED') });
     case 'expired_token':
       return new BridgeError('ERR_DEVICE_CODE_EXPIRED', {
-        userMessage: 'The code expired before it was approved.',
-        hint: 'Run `rambridge login` again.',
+        userMessage: sentence('err.ERR_DEVICE_CODE_EXPIRED'),
+        hint: sentence('hint.runLoginAgain'),
       });
   }
 }

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { BridgeConfig } from '../config/index.js';
-import { BridgeError } from '../errors.js';
+import { BridgeError, sentence } from '../errors.js';
 import type { Store } from '../store/index.js';
 import { secretHash } from './secrets.js';
 import { SlidingWindow } from './sliding-window.js';
@@ -39,8 +39,8 @@ export class DeviceStartLimit {
     );
     if (!own) {
       throw new BridgeError('ERR_RATE_LIMITED', {
-        userMessage: 'Too many sign-ins were started from this address. Please wait a few minutes.',
-        hint: 'Finish or cancel the `rambridge login` already running.',
+        userMessage: sentence('err.ERR_RATE_LIMITED'),
+        hint: sentence('hint.startLimit'),
         detail: { reason: 'device starts from this address' },
       });
     }
@@ -53,6 +53,6 @@ const EVERYONE = 'device:starts:all';
 
 const tooManyEverywhere = () =>
   new BridgeError('ERR_RATE_LIMITED', {
-    userMessage: 'Too many sign-ins are being started right now. Please try again in a few minutes.',
+    userMessage: sentence('err.ERR_RATE_LIMITED.everyone'),
     detail: { reason: 'device starts from all addresses' },
   });

@@ -1,4 +1,4 @@
-import { BridgeError } from '../errors.js';
+import { BridgeError, sentence } from '../errors.js';
 import type { FlowSecrets } from './connector.js';
 import type { Identity } from './identity.js';
 
@@ -23,8 +23,8 @@ export function checkReauthentication(identity: Identity, secrets: FlowSecrets, 
   const authTime = identity.authTime;
   if (authTime === undefined || authTime * 1000 < Number(since) - toleranceSeconds * 1000) {
     throw new BridgeError('ERR_AUTH_NOT_REAUTHENTICATED', {
-      userMessage: 'Your identity provider signed you in without asking for your credentials again, as rambridge requires here.',
-      hint: 'Try again. Admin: the identity provider must honour prompt=login / max_age=0 (OIDC) or ForceAuthn (SAML).',
+      userMessage: sentence('err.ERR_AUTH_NOT_REAUTHENTICATED.generic'),
+      hint: sentence('hint.reauth'),
       detail: { authTime, since: Math.floor(Number(since) / 1000), toleranceSeconds },
     });
   }

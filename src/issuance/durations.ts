@@ -1,5 +1,5 @@
 import { DURATION_BOUNDS } from '../config/index.js';
-import { BridgeError } from '../errors.js';
+import { BridgeError, sentence } from '../errors.js';
 
 /**
  * Checks a requested session length: anything outside 900 s … the role's maximum is refused, not
@@ -9,7 +9,7 @@ import { BridgeError } from '../errors.js';
 export function checkDuration(seconds: number | undefined, maxSeconds: number): number {
   if (seconds === undefined || !Number.isInteger(seconds) || seconds < DURATION_BOUNDS.min || seconds > maxSeconds) {
     throw new BridgeError('ERR_DURATION_INVALID', {
-      userMessage: `Choose a session length between ${formatDuration(DURATION_BOUNDS.min)} and ${formatDuration(maxSeconds)}.`,
+      userMessage: sentence('err.ERR_DURATION_INVALID', { min: formatDuration(DURATION_BOUNDS.min), max: formatDuration(maxSeconds) }),
     });
   }
   return seconds;

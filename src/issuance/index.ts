@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import { CHAIN_MAX_SECONDS, policyText, type Role } from '../config/index.js';
-import { BridgeError, toBridgeError } from '../errors.js';
+import { BridgeError, toBridgeError, sentence } from '../errors.js';
 import type { ConnectorData } from '../idp/connector.js';
 import { idTokenTimes } from '../idp/id-token-times.js';
 import type { BridgeIssuer } from '../issuer/index.js';
@@ -148,7 +148,7 @@ export class CredentialIssuer {
       // Refused, never shortened: the caller (and the audit record) must get the duration asked for.
       if (durationSeconds > CHAIN_MAX_SECONDS) {
         throw new BridgeError('ERR_DURATION_INVALID', {
-          userMessage: `A chained role's session lasts at most ${CHAIN_MAX_SECONDS / 60} minutes.`,
+          userMessage: sentence('err.ERR_DURATION_INVALID.chain', { minutes: CHAIN_MAX_SECONDS / 60 }),
           detail: { roleId: role.id, durationSeconds },
         });
       }
@@ -223,8 +223,8 @@ function upstreamIdToken(data: ConnectorData | undefined, now: number): string {
   const token = data?.idToken;
   if (!token || !isUsable(token, now)) {
     throw new BridgeError('ERR_NOT_SIGNED_IN', {
-      userMessage: 'This role needs a fresh sign-in token from your identity provider.',
-      hint: 'Sign out and sign in again, then retry.',
+      userMessage: sentence('err.ERR_NOT_SIGNED_IN.idToken'),
+      hint: sentence('hint.signOutIn'),
     });
   }
   return token;

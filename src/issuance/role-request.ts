@@ -1,5 +1,5 @@
 import { CHAIN_MAX_SECONDS, JUSTIFICATION_MAX_LENGTH, type BridgeConfig, type Role } from '../config/index.js';
-import { BridgeError } from '../errors.js';
+import { BridgeError, sentence } from '../errors.js';
 import { authAgeSeconds, hasMfa, type Identity } from '../idp/identity.js';
 import type { RoleChoice } from '../mapping/index.js';
 import { checkDuration } from './durations.js';
@@ -60,8 +60,8 @@ export function checkRoleRequest(
     const authAge = authAgeSeconds(identity, now);
     if (!hasMfa(identity) || authAge > elevation.mfaMaxAgeSeconds) {
       throw new BridgeError('ERR_ELEVATION_MFA_REQUIRED', {
-        userMessage: 'This role needs a recent sign-in with a second factor.',
-        hint: `Sign in again with MFA (within the last ${Math.round(elevation.mfaMaxAgeSeconds / 60)} minutes), then retry.`,
+        userMessage: sentence('err.ERR_ELEVATION_MFA_REQUIRED'),
+        hint: sentence('hint.mfa', { minutes: Math.round(elevation.mfaMaxAgeSeconds / 60) }),
         detail: { amr: identity.amr, authAgeSeconds: authAge },
       });
     }
@@ -69,18 +69,18 @@ export function checkRoleRequest(
     // The cap first: it is cheap, and what follows reads the text character by character.
     if (justification.length > JUSTIFICATION_MAX_LENGTH) {
       throw new BridgeError('ERR_JUSTIFICATION_TOO_LONG', {
-        userMessage: `Keep the reason for this elevated role to at most ${JUSTIFICATION_MAX_LENGTH} characters.`,
+        userMessage: sentence('err.ERR_JUSTIFICATION_TOO_LONG', { count: JUSTIFICATION_MAX_LENGTH }),
         detail: { length: justification.length },
       });
     }
     if (MISLEADING.test(justification)) {
       throw new BridgeError('ERR_JUSTIFICATION_REQUIRED', {
-        userMessage: 'Write the reason as plain text, without control characters.',
+        userMessage: sentence('err.ERR_JUSTIFICATION_REQUIRED.plain'),
       });
     }
     if (visibleLength(justification) < elevation.minJustificationLength) {
       throw new BridgeError('ERR_JUSTIFICATION_REQUIRED', {
-        userMessage: `Say why you need this elevated role (at least ${elevation.minJustificationLength} characters).`,
+        userMessage: sentence('err.ERR_JUSTIFICATION_REQUIRED', { count: elevation.minJustificationLength }),
       });
     }
     checked.justification = justification;
@@ -122,7 +122,7 @@ function visibleLength(text: string): number {
 
 /** A request that names no role (a form or JSON body without a string `role`). */
 export function roleNotNamed(): BridgeError {
-  return new BridgeError('ERR_BAD_REQUEST', { userMessage: 'Say which role you want.' });
+  return new BridgeError('ERR_BAD_REQUEST', { userMessage: sentence('err.ERR_BAD_REQUEST.role') });
 }
 
 /**
@@ -137,7 +137,7 @@ export function refuseRole(requested: string, log: { warn(obj: object, msg: stri
 
 export function roleNotGranted(): BridgeError {
   return new BridgeError('ERR_ROLE_NOT_GRANTED', {
-    userMessage: 'You do not have this role.',
-    hint: 'Pick one of the roles on your role page, or ask your administrator for access.',
+    userMessage: sentence('err.ERR_ROLE_NOT_GRANTED'),
+    hint: sentence('hint.pickRole'),
   });
 }

@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import { DEFAULTS } from '../config/defaults.js';
-import { BridgeError } from '../errors.js';
+import { BridgeError, sentence } from '../errors.js';
 import type { Store, StoredEntry } from './store.js';
 
 export interface MemoryStoreOptions {
@@ -101,8 +101,8 @@ export class MemoryStore implements Store {
     }
     if (this.entries.size < this.maxEntries) return;
     throw new BridgeError('ERR_STORE_FULL', {
-      userMessage: 'rambridge is too busy to start anything new right now. Please try again in a few minutes.',
-      hint: 'Admin: the memory store holds store.maxEntries live entries. Raise it, or use Redis (store.type: redis).',
+      userMessage: sentence('err.ERR_STORE_FULL'),
+      hint: sentence('hint.storeFull'),
       detail: { store: 'memory', maxEntries: this.maxEntries },
     });
   }

@@ -2,7 +2,7 @@ import type { ChainableCommander, Cluster, Redis, RedisOptions } from 'ioredis';
 import { DEFAULTS } from '../config/defaults.js';
 import type { Clock } from '../clock.js';
 import type { RedisStoreConfig } from '../config/index.js';
-import { BridgeError, isBridgeError } from '../errors.js';
+import { BridgeError, isBridgeError, sentence } from '../errors.js';
 import { connectRedis, describeTarget, type RedisClient, type RedisConnectionConfig } from './redis-connection.js';
 import { CONSUME_LUA, DELETE_IF_LUA, INSERT_LUA, SWAP_LUA } from './redis-scripts.js';
 import { ValueSealer } from './sealed-values.js';
@@ -101,7 +101,7 @@ export class RedisStore implements Store {
       await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 10)));
     }
     throw new BridgeError('ERR_UNAVAILABLE', {
-      userMessage: 'The shared store is too busy to update an entry.',
+      userMessage: sentence('err.ERR_UNAVAILABLE.busy'),
       detail: { store: 'redis', key, attempts: MAX_SWAP_ATTEMPTS },
     });
   }
@@ -119,7 +119,7 @@ export class RedisStore implements Store {
     const eviction = await this.eviction();
     if (eviction && 'policy' in eviction) {
       throw new BridgeError('ERR_UNAVAILABLE', {
-        userMessage: 'The shared store (Redis) is unavailable.',
+        userMessage: sentence('err.ERR_UNAVAILABLE.redis'),
         detail: { store: 'redis', target: this.target, reason: evictionProblem(eviction) },
       });
     }
@@ -227,8 +227,8 @@ export class RedisStore implements Store {
       // holds the key and the value being written (a session id, an IdP refresh token, STS
       // credentials), and the error log would print them. Its message names no argument.
       throw new BridgeError('ERR_UNAVAILABLE', {
-        userMessage: 'The shared store (Redis) is unavailable.',
-        hint: 'Check that Redis is running, reachable from rambridge (store.url, store.sentinel or store.cluster), and accepts its credentials.',
+        userMessage: sentence('err.ERR_UNAVAILABLE.redis'),
+        hint: sentence('hint.redis'),
         detail: {
           store: 'redis',
           target: this.target,

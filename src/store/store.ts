@@ -1,4 +1,4 @@
-import { BridgeError } from '../errors.js';
+import { BridgeError, sentence } from '../errors.js';
 
 /**
  * Short-lived server-side state: login flows, browser sessions, replay caches, device codes.
@@ -46,7 +46,7 @@ export const CREATE_OR_UPDATE_ATTEMPTS = 3;
 /** What a caller throws when CREATE_OR_UPDATE_ATTEMPTS rounds were all lost. */
 export function storeInconsistent(key: string): BridgeError {
   return new BridgeError('ERR_UNAVAILABLE', {
-    userMessage: 'The shared store is too busy to update an entry.',
+    userMessage: sentence('err.ERR_UNAVAILABLE.busy'),
     detail: { reason: 'an entry kept appearing and disappearing between insert and update', key },
   });
 }

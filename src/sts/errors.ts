@@ -1,5 +1,5 @@
 import type { AlibabaCloudError } from '@alicloud/openapi-core';
-import { BridgeError, type ErrorCode } from '../errors.js';
+import { BridgeError, type ErrorCode, sentence, type Sentence } from '../errors.js';
 import { openApiSdk } from './sdk.js';
 
 /**
@@ -29,14 +29,14 @@ const RULES: [RegExp, ErrorCode][] = [
   [/^(MissingParameter|InvalidParameter|EntityNotExist|InvalidAction|InvalidVersion)(\.|$)/, 'ERR_STS_INVALID_INPUT'],
 ];
 
-const USER_MESSAGES: Partial<Record<ErrorCode, string>> = {
-  ERR_STS_CLOCK_SKEW: "Alibaba Cloud refused rambridge's request because rambridge's clock is wrong. Please tell your administrator.",
-  ERR_STS_DENIED: 'Alibaba Cloud refused to issue credentials for this role.',
-  ERR_STS_EXPIRED: 'The sign-in proof or credentials expired before Alibaba Cloud accepted them. Please try again.',
-  ERR_STS_INVALID_INPUT: 'Alibaba Cloud rejected the request for this role; the role or its provider may be misconfigured.',
-  ERR_STS_THROTTLED: 'Alibaba Cloud is limiting credential requests right now. Please try again shortly.',
-  ERR_STS_TIMEOUT: 'Alibaba Cloud STS did not answer in time. Please try again in a moment.',
-  ERR_STS_UNAVAILABLE: 'Alibaba Cloud STS could not be reached or did not answer properly. Please try again in a moment.',
+const USER_MESSAGES: Partial<Record<ErrorCode, Sentence>> = {
+  ERR_STS_CLOCK_SKEW: sentence('err.ERR_STS_CLOCK_SKEW'),
+  ERR_STS_DENIED: sentence('err.ERR_STS_DENIED'),
+  ERR_STS_EXPIRED: sentence('err.ERR_STS_EXPIRED'),
+  ERR_STS_INVALID_INPUT: sentence('err.ERR_STS_INVALID_INPUT'),
+  ERR_STS_THROTTLED: sentence('err.ERR_STS_THROTTLED'),
+  ERR_STS_TIMEOUT: sentence('err.ERR_STS_TIMEOUT'),
+  ERR_STS_UNAVAILABLE: sentence('err.ERR_STS_UNAVAILABLE'),
 };
 
 /**
@@ -81,12 +81,16 @@ export function toStsBridgeError(err: unknown, action: string): BridgeError {
   const code = RULES.find(([pattern]) => pattern.test(err.code))?.[1] ?? fallback;
   return new BridgeError(code, {
     userMessage: USER_MESSAGES[code],
-    hint:
-      (code === 'ERR_STS_CLOCK_SKEW' ? "Admin: synchronise this server's clock (NTP). " : '') +
-      `Alibaba Cloud STS answered ${detail.stsCode}${detail.requestId ? ` (RequestId ${detail.requestId})` : ''}.`,
+    hint: stsHint(code === 'ERR_STS_CLOCK_SKEW', detail),
     // No `cause`: the SDK error carries the request it answered; `detail` has all that is safe.
     detail: { ...detail },
   });
+}
+
+/** What STS answered, for the admin: its code and request id, after the clock's fix when STS refused the timestamp. */
+function stsHint(clockSkew: boolean, { stsCode, requestId }: StsErrorDetail): Sentence {
+  if (clockSkew) return requestId ? sentence('hint.stsClockRequestId', { stsCode, requestId }) : sentence('hint.stsClock', { stsCode });
+  return requestId ? sentence('hint.stsRequestId', { stsCode, requestId }) : sentence('hint.sts', { stsCode });
 }
 
 /** What may be logged of an error STS never answered: its code (ECONNREFUSED…) and a URL-free message. */

@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import type { Clock } from '../clock.js';
 import type { BridgeConfig } from '../config/index.js';
 import { isLoopbackUrl } from '../config/urls.js';
-import { BridgeError } from '../errors.js';
+import { BridgeError, sentence } from '../errors.js';
 import type { FlowSecrets } from '../idp/connector.js';
 import type { Store } from '../store/index.js';
 import { SealedBox } from './sealed-box.js';
@@ -90,8 +90,8 @@ export class LoginFlows {
     const spent = live !== undefined && (await this.store.find(spentKey(live.id))) !== undefined;
     if (!live || spent) {
       throw new BridgeError('ERR_AUTH_FLOW_MISSING', {
-        userMessage: 'This sign-in was not started in this browser, has expired, or was already used.',
-        hint: 'Start the sign-in again from rambridge.',
+        userMessage: sentence('err.ERR_AUTH_FLOW_MISSING'),
+        hint: sentence('hint.startAgain'),
         // Which cookies came tells a cross-site cookie problem (none arrived on the IdP's POST)
         // from an expired or foreign flow.
         detail: {
@@ -124,8 +124,8 @@ export class LoginFlows {
     const ttlSeconds = Math.max(1, Math.ceil((flow.exp - this.clock.now()) / 1000));
     if (!(await this.store.insert(spentKey(flow.id), 1, ttlSeconds))) {
       throw new BridgeError('ERR_AUTH_FLOW_MISSING', {
-        userMessage: 'This sign-in was already used.',
-        hint: 'Start the sign-in again from rambridge.',
+        userMessage: sentence('err.ERR_AUTH_FLOW_MISSING.used'),
+        hint: sentence('hint.startAgain'),
         detail: { reason: 'flow already used (concurrent callbacks)' },
       });
     }
@@ -170,7 +170,7 @@ const spentKey = (id: string) => `loginflow-spent:${id}`;
  */
 export function answerToAnotherSignIn(code: 'ERR_SAML_OTHER_SIGN_IN' | 'ERR_AUTH_OTHER_SIGN_IN'): BridgeError {
   return new BridgeError(code, {
-    userMessage: 'This answer is for another sign-in than the one this browser started last.',
-    hint: 'If you began signing in in two tabs, finish in the one you opened last; otherwise start again from rambridge.',
+    userMessage: sentence(`err.${code}`),
+    hint: sentence('hint.lastTab'),
   });
 }

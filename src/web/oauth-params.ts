@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import { CLI_CLIENT_ID, type OAuthParamName, type OAuthRequests } from '../wire/oauth.js';
-import { BridgeError } from '../errors.js';
+import { BridgeError, sentence } from '../errors.js';
 
 /** Reads one parameter of an OAuth request, by a name the request has; undefined when absent or empty. */
 export type OAuthParam<Name extends string = string> = (name: Name) => string | undefined;
@@ -11,21 +11,21 @@ export type OAuthParam<Name extends string = string> = (name: Name) => string | 
  */
 export function oauthParams<K extends keyof OAuthRequests>(ctx: Context): OAuthParam<OAuthParamName<K>> {
   if (!ctx.is('application/x-www-form-urlencoded')) {
-    throw new BridgeError('ERR_BAD_REQUEST', { userMessage: 'Send the parameters as application/x-www-form-urlencoded.' });
+    throw new BridgeError('ERR_BAD_REQUEST', { userMessage: sentence('err.ERR_BAD_REQUEST.form') });
   }
   const body = (ctx.request.body ?? {}) as Record<string, unknown>;
   return (name) => {
     const value = Object.hasOwn(body, name) ? body[name] : undefined;
     if (value === undefined || value === '') return undefined;
     if (typeof value !== 'string')
-      throw new BridgeError('ERR_BAD_REQUEST', { userMessage: `The ${name} parameter is repeated or malformed.` });
+      throw new BridgeError('ERR_BAD_REQUEST', { userMessage: sentence('err.ERR_BAD_REQUEST.repeated', { name }) });
     return value;
   };
 }
 
 export function requiredParam<Name extends string>(param: OAuthParam<Name>, name: Name): string {
   const value = param(name);
-  if (value === undefined) throw new BridgeError('ERR_BAD_REQUEST', { userMessage: `The ${name} parameter is missing.` });
+  if (value === undefined) throw new BridgeError('ERR_BAD_REQUEST', { userMessage: sentence('err.ERR_BAD_REQUEST.missing', { name }) });
   return value;
 }
 
@@ -37,7 +37,7 @@ export function authenticateClient(param: OAuthParam<'client_id'>): string {
   const clientId = param('client_id');
   if (clientId !== CLI_CLIENT_ID) {
     throw new BridgeError('ERR_OAUTH_INVALID_CLIENT', {
-      userMessage: 'Unknown client.',
+      userMessage: sentence('err.ERR_OAUTH_INVALID_CLIENT'),
       detail: { clientId: clientId?.slice(0, 100) },
     });
   }

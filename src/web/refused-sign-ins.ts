@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { SlidingWindow, secretHash } from '../device/index.js';
-import { BridgeError, isBridgeError, type ErrorCode } from '../errors.js';
+import { BridgeError, isBridgeError, type ErrorCode, sentence } from '../errors.js';
 import { refusedByNodeSaml } from '../idp/saml/node-saml.js';
 import type { Store } from '../store/index.js';
 
@@ -169,7 +169,7 @@ function widerNetwork(address: string): string {
 
 const tooManyRefused = () =>
   new BridgeError('ERR_RATE_LIMITED', {
-    userMessage: 'Too many sign-ins from this address failed. Please wait a few minutes.',
+    userMessage: sentence('err.ERR_RATE_LIMITED.signIn'),
     detail: { reason: 'refused sign-ins', windowSeconds: WINDOW_SECONDS },
   });
 

@@ -1,5 +1,5 @@
 import type { Context, Middleware } from 'koa';
-import { BridgeError } from '../errors.js';
+import { BridgeError, sentence } from '../errors.js';
 import type { Identity } from '../idp/identity.js';
 import { refuseCrossSite } from './middleware/csrf.js';
 import { loginPath, redirectToLogin } from './routes/auth.js';
@@ -15,7 +15,7 @@ import { loginPath, redirectToLogin } from './routes/auth.js';
 
 /** ERR_NOT_SIGNED_IN, as every browser route says it. */
 function sessionEnded(): BridgeError {
-  return new BridgeError('ERR_NOT_SIGNED_IN', { userMessage: 'Your rambridge session has ended.', hint: 'Sign in again.' });
+  return new BridgeError('ERR_NOT_SIGNED_IN', { userMessage: sentence('err.ERR_NOT_SIGNED_IN'), hint: sentence('hint.signInAgain') });
 }
 
 /** The signed-in user of a route behind `requireUser` or `requirePostUser`. */

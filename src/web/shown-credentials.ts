@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
 import { newSecret, secretHash } from '../device/secrets.js';
-import { BridgeError } from '../errors.js';
+import { BridgeError, sentence } from '../errors.js';
 import type { Identity } from '../idp/identity.js';
 import type { IssuedCredentials } from '../issuance/index.js';
 import type { Store } from '../store/index.js';
@@ -97,7 +97,7 @@ export class ShownCredentialsStore {
 
 function notYours(): BridgeError {
   return new BridgeError('ERR_NOT_FOUND', {
-    userMessage: 'These credentials were shown to another sign-in, not to this one.',
-    hint: 'Get new credentials from your roles.',
+    userMessage: sentence('err.ERR_NOT_FOUND.credentials'),
+    hint: sentence('hint.newCredentials'),
   });
 }

@@ -1,4 +1,4 @@
-import { BridgeError } from '../../errors.js';
+import { BridgeError, sentence } from '../../errors.js';
 import type { OidcIdp } from '../../config/index.js';
 import type { Identity } from '../identity.js';
 
@@ -37,10 +37,8 @@ function rejectGroupsOverage(claims: Claims, groupClaims: readonly string[]): vo
   const pointed = typeof names === 'object' && names !== null && ['groups', ...groupClaims].some((name) => Object.hasOwn(names, name));
   if (claims.hasgroups === true || pointed) {
     throw new BridgeError('ERR_AUTH_GROUPS_OVERAGE', {
-      userMessage: 'Your account is in too many groups for the identity provider to list them in the sign-in token.',
-      hint:
-        'Admin: in Entra ID, set the app registration\'s groups claim to "Groups assigned to the application" ' +
-        '(and assign the rambridge groups to the app), or emit app roles instead of groups.',
+      userMessage: sentence('err.ERR_AUTH_GROUPS_OVERAGE.token'),
+      hint: sentence('hint.overageOidc'),
     });
   }
 }
@@ -49,7 +47,7 @@ function checkTenant(idp: OidcIdp, claims: Claims): void {
   if (!idp.allowedTenants) return;
   if (typeof claims.tid !== 'string' || !idp.allowedTenants.includes(claims.tid)) {
     throw new BridgeError('ERR_AUTH_TENANT_NOT_ALLOWED', {
-      userMessage: 'Accounts from your organisation are not allowed to sign in here.',
+      userMessage: sentence('err.ERR_AUTH_TENANT_NOT_ALLOWED'),
       detail: { tid: claims.tid },
     });
   }

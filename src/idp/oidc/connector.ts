@@ -1,6 +1,6 @@
 import * as client from 'openid-client';
 import type { OidcIdp } from '../../config/index.js';
-import { BridgeError } from '../../errors.js';
+import { BridgeError, sentence } from '../../errors.js';
 import type {
   ConnectorData,
   ConnectorDeps,
@@ -101,8 +101,8 @@ export class OidcConnector implements RedirectConnector {
     const idpError = callbackUrl.searchParams.get('error');
     if (idpError !== null) {
       throw new BridgeError('ERR_AUTH_IDP_ERROR', {
-        userMessage: 'Your identity provider did not sign you in.',
-        hint: idpError === 'access_denied' ? 'You may not be assigned to rambridge at your identity provider.' : undefined,
+        userMessage: sentence('err.ERR_AUTH_IDP_ERROR'),
+        hint: idpError === 'access_denied' ? sentence('hint.notAssigned') : undefined,
         detail: { error: idpError, error_description: callbackUrl.searchParams.get('error_description') },
       });
     }
@@ -257,8 +257,8 @@ export class OidcConnector implements RedirectConnector {
 
 function refreshDenied(idp: string, detail: Record<string, unknown>, cause?: unknown): BridgeError {
   return new BridgeError('ERR_UPSTREAM_REFRESH_DENIED', {
-    userMessage: 'Your identity provider no longer accepts this sign-in, so the CLI session has ended.',
-    hint: 'Run `rambridge login` again. If that fails too, ask your administrator whether your account is still enabled.',
+    userMessage: sentence('err.ERR_UPSTREAM_REFRESH_DENIED'),
+    hint: sentence('hint.refreshDenied'),
     detail: { idp, ...detail },
     cause,
   });

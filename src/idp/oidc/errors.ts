@@ -1,5 +1,5 @@
 import * as client from 'openid-client';
-import { BridgeError } from '../../errors.js';
+import { BridgeError, sentence } from '../../errors.js';
 
 /**
  * openid-client failures turned into stable codes that name their cause. The library wraps the
@@ -86,8 +86,8 @@ export function discoveryError(err: unknown, idp: IdpNames): BridgeError {
   const discovered = discoveredIssuer(err);
   if (discovered !== undefined) {
     return new BridgeError('ERR_IDP_ISSUER_MISMATCH', {
-      userMessage: `${idp.displayName} is not set up correctly in rambridge.`,
-      hint: 'Admin: the issuer in the IdP discovery document differs from the configured one; see the log for both.',
+      userMessage: sentence('err.ERR_IDP_ISSUER_MISMATCH', { idp: idp.displayName }),
+      hint: sentence('hint.issuerMismatch'),
       detail: { idp: idp.id, configuredIssuer: idp.issuer, discoveredIssuer: discovered, ...failure },
     });
   }
@@ -96,8 +96,8 @@ export function discoveryError(err: unknown, idp: IdpNames): BridgeError {
 
 export function unreachableError(idp: IdpNames, detail: Record<string, unknown>, cause?: unknown): BridgeError {
   return new BridgeError('ERR_IDP_UNREACHABLE', {
-    userMessage: `${idp.displayName} could not be reached.`,
-    hint: 'Try again in a moment, or sign in with another identity provider. Admin: check the IdP issuer URL and network access.',
+    userMessage: sentence('err.ERR_IDP_UNREACHABLE', { idp: idp.displayName }),
+    hint: sentence('hint.idpUnreachable'),
     detail,
     cause,
   });
@@ -113,8 +113,8 @@ function clientRejected(err: unknown): boolean {
 
 function clientRejectedError(idp: IdpNames, detail: Record<string, unknown>, cause: unknown): BridgeError {
   return new BridgeError('ERR_IDP_CLIENT_REJECTED', {
-    userMessage: `${idp.displayName} refused rambridge's client credentials, so sign-in cannot finish.`,
-    hint: 'This is a rambridge configuration problem, not yours. Admin: check the clientId and clientSecret of this IdP.',
+    userMessage: sentence('err.ERR_IDP_CLIENT_REJECTED', { idp: idp.displayName }),
+    hint: sentence('hint.clientRejected'),
     detail,
     cause,
   });
@@ -152,8 +152,8 @@ function failedOnAuthTime(err: unknown): boolean {
 
 function notReauthenticated(idp: IdpNames, detail: Record<string, unknown>): BridgeError {
   return new BridgeError('ERR_AUTH_NOT_REAUTHENTICATED', {
-    userMessage: `${idp.displayName} signed you in without asking for your credentials again, as rambridge requires here.`,
-    hint: 'Try again. Admin: the identity provider must honour prompt=login and max_age=0, and send auth_time.',
+    userMessage: sentence('err.ERR_AUTH_NOT_REAUTHENTICATED', { idp: idp.displayName }),
+    hint: sentence('hint.reauthOidc'),
     detail,
   });
 }

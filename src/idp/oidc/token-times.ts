@@ -1,4 +1,4 @@
-import { BridgeError } from '../../errors.js';
+import { BridgeError, sentence } from '../../errors.js';
 
 /**
  * Times openid-client leaves unchecked. It bounds `iat` only in the hybrid flow and `auth_time`
@@ -13,7 +13,7 @@ export function refuseFutureTimes(claims: Record<string, unknown>, now: number, 
     if (value === undefined && name === 'auth_time') continue;
     if (typeof value !== 'number' || !Number.isFinite(value) || value > latest) {
       throw new BridgeError('ERR_AUTH_TOKEN_INVALID', {
-        hint: "Admin: check that the identity provider's clock and this server's clock are synchronised (NTP).",
+        hint: sentence('hint.clock'),
         detail: { reason: `${name} is missing or in the future`, [name]: value, now: Math.floor(now / 1000), toleranceSeconds },
       });
     }

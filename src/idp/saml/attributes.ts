@@ -1,7 +1,7 @@
 import type { Profile } from '@node-saml/node-saml';
 import type { SamlIdp } from '../../config/index.js';
 import { NAMEID_FORMATS } from '../../config/saml.js';
-import { BridgeError } from '../../errors.js';
+import { BridgeError, sentence } from '../../errors.js';
 import type { Identity } from '../identity.js';
 import { amrFromReferences, ENTRA_AUTHN_METHODS_ATTRIBUTE } from './amr.js';
 import type { CheckedAssertion } from './assertion-checks.js';
@@ -24,7 +24,7 @@ export function identityFromProfile(idp: SamlIdp, issuer: string, profile: Profi
       'ERR_SAML_NAMEID_UNSUITABLE',
       { nameIdFormat: profile.nameIDFormat, empty: !nameId.trim() },
       {
-        hint: 'Admin: configure the identity provider to send a persistent or email NameID for rambridge.',
+        hint: sentence('hint.nameId'),
       },
     );
   }
@@ -83,17 +83,15 @@ function values(value: unknown): string[] {
 function attributeMissing(attribute: string, attributes: Record<string, unknown>): BridgeError {
   return new BridgeError('ERR_SAML_ATTRIBUTE_MISSING', {
     // The attribute name comes from our config, not from the response: safe to show.
-    userMessage: `Your identity provider did not send the attribute "${attribute}" that rambridge needs.`,
-    hint: 'Admin: release this attribute to the rambridge application at the identity provider.',
+    userMessage: sentence('err.ERR_SAML_ATTRIBUTE_MISSING', { attribute }),
+    hint: sentence('hint.attribute'),
     detail: { attribute, received: Object.keys(attributes).slice(0, 50) },
   });
 }
 
 function groupsOverage(): BridgeError {
   return new BridgeError('ERR_AUTH_GROUPS_OVERAGE', {
-    userMessage: 'Your account is in too many groups for the identity provider to list them in the sign-in response.',
-    hint:
-      'Admin: in the Entra ID enterprise application, under Attributes & Claims, set the group claim to ' +
-      '"Groups assigned to the application" and assign the rambridge groups to the application.',
+    userMessage: sentence('err.ERR_AUTH_GROUPS_OVERAGE.response'),
+    hint: sentence('hint.overageSaml'),
   });
 }

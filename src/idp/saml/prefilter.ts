@@ -1,3 +1,4 @@
+import { sentence } from '../../errors.js';
 import { samlRefusal } from './refusal.js';
 
 /**
@@ -50,7 +51,7 @@ export function prefilterPost(form: Record<string, unknown>): PostedResponse {
     throw samlRefusal(
       'ERR_SAML_TOO_LARGE',
       { reason: 'SAMLResponse over 256 KiB', length: base64.length },
-      { userMessage: 'The sign-in response was too large.' },
+      { userMessage: sentence('err.ERR_SAML_TOO_LARGE') },
     );
   }
   if (!BASE64.test(base64)) throw samlRefusal('ERR_SAML_MALFORMED', { reason: 'SAMLResponse is not base64' });

@@ -1,10 +1,9 @@
-import { BridgeError, type BridgeErrorOptions, type ErrorCode } from '../../errors.js';
+import { BridgeError, type BridgeErrorOptions, type ErrorCode, sentence } from '../../errors.js';
 
 export type SamlRefusalCode = Extract<ErrorCode, `ERR_SAML_${string}`>;
 
-const GENERIC_MESSAGE = 'The sign-in response from your identity provider was refused.';
-const GENERIC_HINT =
-  'Start the sign-in again from rambridge. If it keeps failing, give your administrator the error code and request id below.';
+const GENERIC_MESSAGE = sentence('err.ERR_SAML');
+const GENERIC_HINT = sentence('hint.saml');
 
 /**
  * A refused SAML response. Users see one fixed sentence plus the code: which check failed is for

@@ -1,4 +1,4 @@
-import { BridgeError } from '../../errors.js';
+import { BridgeError, sentence, type Sentence } from '../../errors.js';
 import { checkEncryption, checkSignatureAlgorithms } from './algorithms.js';
 import { samlRefusal } from './refusal.js';
 import { attr, child, children, is, NS, text, type XmlElement } from './xml.js';
@@ -48,8 +48,8 @@ export function unsolicited(): BridgeError {
     'ERR_SAML_UNSOLICITED',
     { reason: 'no InResponseTo: an IdP-initiated response, not accepted as a sign-in' },
     {
-      userMessage: 'Sign-ins started at your identity provider are not accepted here.',
-      hint: 'Open rambridge and sign in from there.',
+      userMessage: sentence('err.ERR_SAML_UNSOLICITED'),
+      hint: sentence('hint.openRambridge'),
     },
   );
 }
@@ -96,11 +96,9 @@ function checkStatus(root: XmlElement, size: number): void {
   const subStatus = second && attr(second, 'Value');
   const known = lastPart(subStatus);
   throw new BridgeError('ERR_SAML_STATUS', {
-    userMessage: 'Your identity provider did not sign you in.',
+    userMessage: sentence('err.ERR_AUTH_IDP_ERROR'),
     // Own keys only: the sub-status is the answer's text, and `constructor` is no hint.
-    hint: Object.hasOwn(STATUS_HINTS, known)
-      ? STATUS_HINTS[known]
-      : "Try again. If it keeps failing, ask your administrator to check the identity provider's sign-in log.",
+    hint: Object.hasOwn(STATUS_HINTS, known) ? STATUS_HINTS[known] : sentence('hint.samlStatus'),
     detail: {
       status: value?.slice(0, 200),
       subStatus: subStatus?.slice(0, 200),
@@ -109,11 +107,11 @@ function checkStatus(root: XmlElement, size: number): void {
   });
 }
 
-const STATUS_HINTS: Record<string, string> = {
-  RequestDenied: 'You may not be assigned to rambridge at your identity provider.',
-  AuthnFailed: 'The identity provider could not authenticate you. You may not be assigned to rambridge there.',
-  InvalidNameIDPolicy: 'Admin: the identity provider cannot send the NameID format rambridge asks for (nameIdFormat in its configuration).',
-  NoPassive: 'Sign in at your identity provider first.',
+const STATUS_HINTS: Record<string, Sentence> = {
+  RequestDenied: sentence('hint.notAssigned'),
+  AuthnFailed: sentence('hint.samlAuthnFailed'),
+  InvalidNameIDPolicy: sentence('hint.samlNameIdPolicy'),
+  NoPassive: sentence('hint.samlNoPassive'),
 };
 
 function lastPart(uri: string | undefined): string {

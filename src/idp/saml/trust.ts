@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { SamlIdp } from '../../config/index.js';
-import { BridgeError } from '../../errors.js';
+import { BridgeError, sentence } from '../../errors.js';
 import { parseIdpMetadata, type IdpMetadata } from './idp-metadata.js';
 import { readCertificate } from './pem.js';
 
@@ -38,8 +38,8 @@ export async function loadIdpTrust(idp: SamlIdp, configured: Partial<IdpTrust>):
     if (idp.metadata) metadata = await parseIdpMetadata(await readMetadata(idp.metadata), configured.entityId);
   } catch (err) {
     throw new BridgeError('ERR_IDP_UNREACHABLE', {
-      userMessage: `The settings of ${idp.displayName} could not be loaded.`,
-      hint: 'Try again in a moment, or sign in with another identity provider. Admin: check the IdP metadata location and network access.',
+      userMessage: sentence('err.ERR_IDP_UNREACHABLE.settings', { idp: idp.displayName }),
+      hint: sentence('hint.metadata'),
       detail: { idp: idp.id, metadata: idp.metadata, error: err instanceof Error ? err.message : String(err) },
       cause: err,
     });
@@ -52,7 +52,7 @@ export async function loadIdpTrust(idp: SamlIdp, configured: Partial<IdpTrust>):
   if (!trust.entityId || !trust.entryPoint || !trust.certificates?.length) {
     // Only reachable with metadata: the config schema requires all three otherwise.
     throw new BridgeError('ERR_IDP_UNREACHABLE', {
-      userMessage: `The settings of ${idp.displayName} are incomplete.`,
+      userMessage: sentence('err.ERR_IDP_UNREACHABLE.incomplete', { idp: idp.displayName }),
       detail: { idp: idp.id, reason: 'metadata lacks an HTTP-Redirect SingleSignOnService, entityID or signing certificate' },
     });
   }

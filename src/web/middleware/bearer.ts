@@ -1,7 +1,7 @@
 import type { Middleware } from 'koa';
 import { tokenInvalid, type DeviceFlow } from '../../device/index.js';
 import type { Idp } from '../../config/index.js';
-import { BridgeError, isBridgeError } from '../../errors.js';
+import { BridgeError, isBridgeError, sentence } from '../../errors.js';
 import { stillTrusted } from '../../idp/identity.js';
 
 /** RFC 6750 §2.1 `b64token`. */
@@ -21,8 +21,8 @@ export function requireAccessToken(device: DeviceFlow, idps: readonly Idp[]): Mi
       // §3.1: a request without credentials gets the bare challenge, no error code.
       ctx.set('WWW-Authenticate', 'Bearer');
       throw new BridgeError('ERR_TOKEN_MISSING', {
-        userMessage: 'This API needs an access token (Authorization: Bearer …).',
-        hint: 'Run `rambridge login`.',
+        userMessage: sentence('err.ERR_TOKEN_MISSING'),
+        hint: sentence('hint.runLogin'),
       });
     }
     try {

@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import { BridgeError } from '../../errors.js';
+import { BridgeError, sentence } from '../../errors.js';
 
 /**
  * Refuses request bodies sent with a Content-Encoding (gzip, deflate, br…). No client of the
@@ -15,7 +15,7 @@ export function refuseEncodedBodies(): Middleware {
     const encoding = header.trim().toLowerCase();
     if (encoding !== '' && encoding !== 'identity') {
       throw new BridgeError('ERR_BODY_ENCODING', {
-        userMessage: 'Send the request body without a Content-Encoding.',
+        userMessage: sentence('err.ERR_BODY_ENCODING'),
         detail: { contentEncoding: encoding.slice(0, 40) },
       });
     }

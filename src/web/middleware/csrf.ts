@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Context, Middleware } from 'koa';
-import { BridgeError } from '../../errors.js';
+import { BridgeError, sentence } from '../../errors.js';
 import { sameSecret } from '../../secret-compare.js';
 
 /** The session's synchronizer token, created on first use. Rendered into every POST form. */
@@ -30,8 +30,8 @@ export function requireCsrfToken(ctx: Context, publicOrigin: string): void {
   const given = typeof body?._csrf === 'string' ? body._csrf : '';
   if (!expected || !sameSecret(given, expected)) {
     throw new BridgeError('ERR_CSRF', {
-      userMessage: 'This form has expired or was not sent by rambridge.',
-      hint: 'Reload the page and try again.',
+      userMessage: sentence('err.ERR_CSRF'),
+      hint: sentence('hint.reload'),
     });
   }
 }
@@ -46,7 +46,7 @@ export function refuseCrossSite(ctx: Context, publicOrigin: string): void {
   const crossSite = fetchSite !== '' && fetchSite !== 'same-origin' && fetchSite !== 'none';
   if (foreignOrigin || crossSite) {
     throw new BridgeError('ERR_CSRF', {
-      userMessage: 'This form was sent from another site and was refused.',
+      userMessage: sentence('err.ERR_CSRF.crossSite'),
       detail: { origin, fetchSite },
     });
   }

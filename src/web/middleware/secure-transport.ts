@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import { BridgeError } from '../../errors.js';
+import { BridgeError, sentence } from '../../errors.js';
 
 /**
  * With an https `publicUrl` every cookie the bridge sets is Secure, and Koa refuses to send one on a
@@ -19,10 +19,8 @@ export function explainInsecureTransport(https: boolean): Middleware {
       if (!ctx.secure && err instanceof Error && /secure cookie/i.test(err.message)) {
         throw new BridgeError('ERR_TRANSPORT_INSECURE', {
           expose: true,
-          userMessage: 'rambridge cannot sign you in over this connection.',
-          hint:
-            'Admin: publicUrl is https but this request reached rambridge over plain http. Behind a TLS-terminating proxy, ' +
-            'set server.trustProxy to the number of proxies in front of rambridge and have them send X-Forwarded-Proto.',
+          userMessage: sentence('err.ERR_TRANSPORT_INSECURE'),
+          hint: sentence('hint.transportInsecure'),
           detail: { protocol: ctx.protocol, forwardedProto: ctx.get('X-Forwarded-Proto') || undefined },
           cause: err,
         });

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { CliSession, DeviceFlow } from '../../device/index.js';
-import { BridgeError } from '../../errors.js';
+import { BridgeError, sentence } from '../../errors.js';
 import type { WebDeps } from '../deps.js';
 import { requireAccessToken } from '../middleware/bearer.js';
 import { checkRoleRequest, maxDuration, roleNotNamed, type RoleRequest } from '../../issuance/role-request.js';
@@ -73,7 +73,7 @@ export function apiRoutes(deps: WebDeps, device: DeviceFlow): Router {
 
   router.post('/api/favourites', bearer, async function changeFavourite(ctx) {
     const parsed = favouriteRequestSchema.safeParse(ctx.is('application/json') ? ctx.request.body : undefined);
-    if (!parsed.success) throw new BridgeError('ERR_BAD_REQUEST', { userMessage: 'Send a JSON body {role, favourite}.' });
+    if (!parsed.success) throw new BridgeError('ERR_BAD_REQUEST', { userMessage: sentence('err.ERR_BAD_REQUEST.favouriteJson') });
     await favourite(ctx, parsed.data.role, parsed.data.favourite);
   });
   router.put('/api/favourites/:roleId', bearer, async function addFavourite(ctx) {
@@ -84,8 +84,7 @@ export function apiRoutes(deps: WebDeps, device: DeviceFlow): Router {
   });
 
   router.post('/api/credentials', bearer, async function issueCredentials(ctx) {
-    if (!ctx.is('application/json'))
-      throw new BridgeError('ERR_BAD_REQUEST', { userMessage: 'Send a JSON body {role, durationSeconds, justification?}.' });
+    if (!ctx.is('application/json')) throw new BridgeError('ERR_BAD_REQUEST', { userMessage: sentence('err.ERR_BAD_REQUEST.json') });
     const { identity, connectorData } = sessionOf(ctx);
     const request = checkRoleRequest(
       roleRequestFromJson(ctx.request.body),
@@ -97,7 +96,7 @@ export function apiRoutes(deps: WebDeps, device: DeviceFlow): Router {
     );
     if (!deps.credentials) {
       throw new BridgeError('ERR_NOT_CONFIGURED', {
-        userMessage: 'This rambridge cannot issue credentials yet (no STS issuer configured).',
+        userMessage: sentence('err.ERR_NOT_CONFIGURED.issuer'),
       });
     }
     const issued = await deps.credentials.issue({

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { BridgeError } from '../../errors.js';
+import { BridgeError, sentence } from '../../errors.js';
 import { answerToAnotherSignIn } from '../login-flow.js';
 import type { Connector } from '../../idp/connector.js';
 import { safeReturnTo } from '../return-to.js';
@@ -63,7 +63,7 @@ export function authRoutes(deps: WebDeps): Router {
 
 export function findConnector(connectors: Map<string, Connector>, id: string): Connector {
   const connector = connectors.get(id);
-  if (!connector) throw new BridgeError('ERR_IDP_UNKNOWN', { userMessage: 'There is no such sign-in method.' });
+  if (!connector) throw new BridgeError('ERR_IDP_UNKNOWN', { userMessage: sentence('err.ERR_IDP_UNKNOWN') });
   return connector;
 }
 

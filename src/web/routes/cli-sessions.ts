@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { CliSession, CliSessions } from '../../device/index.js';
-import { BridgeError } from '../../errors.js';
+import { BridgeError, sentence } from '../../errors.js';
 import { identityKey } from '../../idp/identity.js';
 import { isoSeconds } from '../../iso-time.js';
 import type { WebDeps } from '../deps.js';
@@ -63,8 +63,8 @@ export function cliSessionRoutes(deps: WebDeps, cliSessions: CliSessions): Route
           'CLI session revoke refused: not this user’s',
         );
         throw new BridgeError('ERR_CLI_SESSION_NOT_FOUND', {
-          userMessage: 'You have no such CLI session.',
-          hint: 'Reload the page and try again.',
+          userMessage: sentence('err.ERR_CLI_SESSION_NOT_FOUND'),
+          hint: sentence('hint.reload'),
         });
       }
       await cliSessions.revoke(session.sid);

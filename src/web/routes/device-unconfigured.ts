@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import { BridgeError } from '../../errors.js';
+import { BridgeError, sentence } from '../../errors.js';
 
 /**
  * Without the `issuer` section there is no key to sign CLI access tokens, so there is no CLI
@@ -9,8 +9,8 @@ export function deviceUnconfiguredRoutes(): Router {
   const router = new Router();
   const notConfigured = async () => {
     throw new BridgeError('ERR_NOT_CONFIGURED', {
-      userMessage: 'CLI sign-in is not configured on this rambridge.',
-      hint: 'An administrator must configure the issuer section (its OIDC key signs CLI access tokens).',
+      userMessage: sentence('err.ERR_NOT_CONFIGURED.cli'),
+      hint: sentence('hint.cliNotConfigured'),
     });
   };
   for (const path of ['/oauth/device_authorization', '/oauth/token', '/oauth/revoke', '/device', '/sessions/revoke'])

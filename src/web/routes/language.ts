@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import { BridgeError, toBridgeError } from '../../errors.js';
+import { BridgeError, toBridgeError, sentence } from '../../errors.js';
 import { isLanguage } from '../i18n/index.js';
 import type { WebDeps } from '../deps.js';
 import { refuseCrossSite } from '../middleware/csrf.js';
@@ -28,7 +28,7 @@ export function languageRoutes(deps: WebDeps): Router {
   router.post('/lang', async function switchLanguage(ctx) {
     refuseCrossSite(ctx, publicOrigin);
     const body = (ctx.request.body ?? {}) as Record<string, unknown>;
-    if (!isLanguage(body.lang)) throw new BridgeError('ERR_BAD_REQUEST', { userMessage: 'Choose one of the languages offered.' });
+    if (!isLanguage(body.lang)) throw new BridgeError('ERR_BAD_REQUEST', { userMessage: sentence('err.ERR_BAD_REQUEST.language') });
     setLanguageCookie(ctx, body.lang, https);
     // Signed in: remembered for the user too, so their next sign-in on any browser starts in it.
     // Best effort: the page must change language even when the store is unwell.

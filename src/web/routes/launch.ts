@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import { JUSTIFICATION_MAX_LENGTH } from '../../config/index.js';
 import { destinationForService, resolveDestination } from '../../console/destinations.js';
-import { BridgeError } from '../../errors.js';
+import { BridgeError, sentence } from '../../errors.js';
 import { checkDuration } from '../../issuance/durations.js';
 import { maxDuration, refuseRole } from '../../issuance/role-request.js';
 import type { RoleChoice } from '../../mapping/index.js';
@@ -94,8 +94,11 @@ export function grantedRole(choices: RoleChoice[], wanted: string): RoleChoice |
   if (by !== 'id' && by !== 'alias') return undefined;
   if (matches.length > 1) {
     throw new BridgeError('ERR_BAD_REQUEST', {
-      userMessage: `"${wanted.slice(0, 100)}" names several of your roles: ${matches.map((r) => r.id).join(', ')}.`,
-      hint: 'Use the role id.',
+      userMessage: sentence('err.ERR_BAD_REQUEST.severalRoles', {
+        query: wanted.slice(0, 100),
+        roles: matches.map((r) => r.id).join(', '),
+      }),
+      hint: sentence('hint.useRoleId'),
     });
   }
   return choices.find((c) => c.role === matches[0]);
@@ -113,14 +116,14 @@ function launchQuery(ctx: Context): LaunchQuery {
   const one = (name: keyof LaunchQuery): string | undefined => {
     const value = ctx.query[name];
     if (value === undefined || typeof value === 'string') return value;
-    throw new BridgeError('ERR_BAD_REQUEST', { userMessage: `Give "${name}" once.` });
+    throw new BridgeError('ERR_BAD_REQUEST', { userMessage: sentence('err.ERR_BAD_REQUEST.once', { name }) });
   };
   const query: LaunchQuery = { service: one('service'), region: one('region'), destination: one('destination'), duration: one('duration') };
   if (query.service !== undefined && query.destination !== undefined) {
-    throw new BridgeError('ERR_BAD_REQUEST', { userMessage: 'Name a service or a destination, not both.' });
+    throw new BridgeError('ERR_BAD_REQUEST', { userMessage: sentence('err.ERR_BAD_REQUEST.serviceOrDestination') });
   }
   if (query.region !== undefined && query.service === undefined) {
-    throw new BridgeError('ERR_BAD_REQUEST', { userMessage: 'A region needs a service, e.g. ?service=ecs&region=cn-hangzhou.' });
+    throw new BridgeError('ERR_BAD_REQUEST', { userMessage: sentence('err.ERR_BAD_REQUEST.regionNeedsService') });
   }
   return query;
 }

@@ -9,7 +9,7 @@ import {
   type DeviceClient,
   type DeviceFlow,
 } from '../../device/index.js';
-import { BridgeError } from '../../errors.js';
+import { BridgeError, sentence } from '../../errors.js';
 import type { DeviceAuthorization, TokenResponse } from '../../wire/oauth-bodies.js';
 import { DEVICE_CODE_GRANT } from '../../wire/oauth.js';
 import type { WebDeps } from '../deps.js';
@@ -106,7 +106,7 @@ export function oauthRoutes(deps: WebDeps, device: DeviceFlow): Router {
       return respondWithTokens(ctx, device, session, refreshToken);
     }
     throw new BridgeError('ERR_OAUTH_UNSUPPORTED_GRANT_TYPE', {
-      userMessage: 'Only the device_code and refresh_token grants are supported.',
+      userMessage: sentence('err.ERR_OAUTH_UNSUPPORTED_GRANT_TYPE'),
     });
   });
 
@@ -138,7 +138,7 @@ function codeChallenge(param: OAuthParam<'code_challenge' | 'code_challenge_meth
   if (challenge === undefined && method === undefined) return undefined;
   if (method !== 'S256' || challenge === undefined || !isS256Challenge(challenge)) {
     throw new BridgeError('ERR_BAD_REQUEST', {
-      userMessage: 'Send code_challenge with code_challenge_method=S256 (43 base64url characters), or neither.',
+      userMessage: sentence('err.ERR_BAD_REQUEST.pkce'),
     });
   }
   return challenge;

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
-import { BridgeError } from '../../errors.js';
+import { BridgeError, sentence } from '../../errors.js';
 import { sameSecret } from '../../secret-compare.js';
 import type { WebDeps } from '../deps.js';
 
@@ -90,8 +90,8 @@ export function opsRoutes(deps: WebDeps): Router {
     if (token && !bearerMatches(ctx.get('Authorization'), token)) {
       ctx.set('WWW-Authenticate', 'Bearer realm="rambridge metrics"');
       throw new BridgeError('ERR_METRICS_UNAUTHORIZED', {
-        userMessage: 'The metrics need a bearer token.',
-        hint: 'Send `Authorization: Bearer <metrics.token>` (Prometheus: `authorization: {credentials_file: …}`).',
+        userMessage: sentence('err.ERR_METRICS_UNAUTHORIZED'),
+        hint: sentence('hint.metricsToken'),
       });
     }
     ctx.type = deps.metrics.registry.contentType;

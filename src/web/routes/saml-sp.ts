@@ -1,7 +1,7 @@
 import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
-import { BridgeError } from '../../errors.js';
+import { BridgeError, sentence } from '../../errors.js';
 import { answerToAnotherSignIn } from '../login-flow.js';
 import type { ServiceProviderConnector } from '../../idp/connector.js';
 import { MAX_SAML_RESPONSE_BYTES } from '../../idp/saml/prefilter.js';
@@ -76,7 +76,7 @@ export function samlAcsBodyParser(): Middleware {
     } catch (err) {
       if ((err as { status?: number }).status !== 413) throw err;
       throw new BridgeError('ERR_SAML_TOO_LARGE', {
-        userMessage: 'The sign-in response was too large.',
+        userMessage: sentence('err.ERR_SAML_TOO_LARGE'),
         detail: { limit: MAX_SAML_RESPONSE_BYTES },
       });
     }
@@ -86,6 +86,6 @@ export function samlAcsBodyParser(): Middleware {
 
 function samlConnector(deps: WebDeps, id: string): ServiceProviderConnector {
   const connector = deps.connectors.get(id);
-  if (connector?.type !== 'saml') throw new BridgeError('ERR_IDP_UNKNOWN', { userMessage: 'There is no such sign-in method.' });
+  if (connector?.type !== 'saml') throw new BridgeError('ERR_IDP_UNKNOWN', { userMessage: sentence('err.ERR_IDP_UNKNOWN') });
   return connector;
 }

@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import { SIGN_OUT_OFFER_TTL_SECONDS } from '../../config/index.js';
 import type { CliSessions } from '../../device/index.js';
 import { newSecret, secretHash } from '../../device/secrets.js';
-import { BridgeError } from '../../errors.js';
+import { BridgeError, sentence } from '../../errors.js';
 import type { Identity } from '../../idp/identity.js';
 import type { Logger } from '../../log.js';
 import type { WebDeps } from '../deps.js';
@@ -70,8 +70,8 @@ export function signOutRoutes(deps: WebDeps, cliSessions?: CliSessions): Router 
       const owner = typeof token === 'string' && token !== '' ? await store.consume<Owner>(offerKey(token)) : undefined;
       if (!owner) {
         throw new BridgeError('ERR_CSRF', {
-          userMessage: 'This offer has expired or was already used.',
-          hint: 'Run `rambridge logout` on each computer, or sign in and sign out again.',
+          userMessage: sentence('err.ERR_CSRF.offer'),
+          hint: sentence('hint.offerUsed'),
         });
       }
       showSignedOut(ctx, { ended: await endSessionsOf(ctx, cliSessions, owner) });

@@ -1,7 +1,7 @@
 import type TestAgent from 'supertest/lib/agent.js';
 import { followOp, loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
 import { fakeOpForFile, type FakeOpUser } from '../../helpers/fake-op.js';
-import { BridgeError } from '../../../src/errors.js';
+import { BridgeError, sentence } from '../../../src/errors.js';
 import { MemoryStore } from '../../../src/store/index.js';
 import { ALICE, BOB, type Bridge } from '../../helpers/device-flow.js';
 
@@ -100,7 +100,7 @@ test('a sign-in whose session cannot be indexed (a store failure) leaves the bro
     override async insert(key: string, value: unknown, ttl: number): Promise<boolean> {
       if (this.blip && key.startsWith('browser:user:')) {
         this.blip = false;
-        throw new BridgeError('ERR_UNAVAILABLE', { userMessage: 'The shared store (Redis) is unavailable.' });
+        throw new BridgeError('ERR_UNAVAILABLE', { userMessage: sentence('err.ERR_UNAVAILABLE.redis') });
       }
       return super.insert(key, value, ttl);
     }
