@@ -9,6 +9,8 @@ import { t } from '../i18n/index.js';
  * luck (ConsoleMe's "more than one matching role").
  */
 export function resolveRole(roles: readonly RoleInfo[], query: string): RoleInfo {
+  // Not "none of your 0 roles matches": the same answer `rambridge roles` gives.
+  if (roles.length === 0) throw new CliError('ERR_CLI_NOT_ALLOWED', t('noRoles'), { hint: t('noRolesHint') });
   const { by, matches } = matchRoles(roles, query);
   if (matches.length === 1) return matches[0]!;
   if (by !== 'none') throw ambiguous(query, matches);

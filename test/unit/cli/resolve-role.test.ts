@@ -63,3 +63,12 @@ test('many candidates are cut to a readable list', () => {
   const many = Array.from({ length: 12 }, (_, i) => role(`team-${i}`, 'Development'));
   expect(failure('team', many).message).toMatch(/team-7 \(Development\), and 4 more\.$/);
 });
+
+test('no roles at all is said as such, like `rambridge roles` says it, not as "none of your 0 roles matches"', () => {
+  const err = failure('dev-readonly', []);
+  expect({ code: err.code, message: err.message, hint: err.hint }).toEqual({
+    code: 'ERR_CLI_NOT_ALLOWED',
+    message: 'You have no roles on this server.',
+    hint: 'Ask your administrator which IdP groups grant roles (rambridge whoami shows yours).',
+  });
+});
