@@ -208,7 +208,7 @@ export const en = {
   sessionsRow: '{sid}  {user}  {host}  {ip}  since {created}  until {expires}',
   sessionsNoHost: '(no host)',
   sessionsMemoryStore:
-    "this configuration uses the memory store, whose CLI sessions live inside the running server process, out of this command's reach.",
+    "This configuration uses the memory store, whose CLI sessions live inside the running server process, out of this command's reach.",
   sessionsMemoryStoreHint:
     'Configure a shared store (Redis: `store: {type: redis, url: redis://…}`, for the bridge and this command) to list or revoke sessions from here. Until then, restarting the server ends every CLI session.',
   sessionsUserAmbiguous: '{user} names users of {count} IdPs ({idps}); nothing was revoked.',
