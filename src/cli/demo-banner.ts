@@ -14,7 +14,7 @@ export function demoBanner(demo: RunningDemo): string {
     (u) =>
       `    ${pad(u.username, 8)} / ${pad(u.password, 8)} ${t('demoUserGroups', {
         groups: u.groups.length ? u.groups.join(t('listSeparator')) : t('whoamiNoGroups'),
-      })}`,
+      })}${u.mfa ? t('demoUserMfa') : ''}`,
   );
   return [
     '',

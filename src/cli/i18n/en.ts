@@ -177,6 +177,7 @@ export const en = {
   demoEmulatorNote: '(Alibaba Cloud RAM/STS/sign-in stand-in; console at /console)',
   demoUsers: 'Demo users (user / password):',
   demoUserGroups: 'groups: {groups}',
+  demoUserMfa: ' (signs in with MFA: may take elevated roles)',
   demoStop: 'Press Ctrl+C to stop.',
   demoWhatBridge: 'the bridge',
   demoWhatIdp: 'the development IdP',

@@ -171,6 +171,7 @@ export const zhCN: Catalogue = {
   demoEmulatorNote: '（模拟阿里云 RAM、STS 和登录；控制台位于 /console）',
   demoUsers: '演示用户（用户名 / 密码）：',
   demoUserGroups: '组：{groups}',
+  demoUserMfa: '（以 MFA 登录：可使用高权限角色）',
   demoStop: '按 Ctrl+C 停止。',
   demoWhatBridge: '桥接服务',
   demoWhatIdp: '开发用身份提供商',

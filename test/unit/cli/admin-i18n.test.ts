@@ -59,7 +59,8 @@ describe('in English (LANG=C): as the commands have always printed it', () => {
     expect(banner).toContain('  rambridge demo is running\n');
     expect(banner).toContain('    Open        http://127.0.0.1:8080/roles\n');
     expect(banner).toContain('    Emulator    http://127.0.0.1:9090  (Alibaba Cloud RAM/STS/sign-in stand-in; console at /console)\n');
-    expect(banner).toMatch(/^ {4}alice {4}\/ alice {4}groups: .+$/m);
+    expect(banner).toMatch(/^ {4}alice {4}\/ alice {4}groups: .+ \(signs in with MFA: may take elevated roles\)$/m);
+    expect(banner).toMatch(/^ {4}bob {6}\/ bob {6}groups: rambridge-readonly$/m);
     const err = portInUse(inUse(8080), [{ port: 8080, what: 'the bridge', flag: 'port', env: 'PORT' }], 8090);
     expect(err).toMatchObject({
       message: 'Port 8080 on 127.0.0.1 (the bridge) is already in use.',
@@ -107,7 +108,7 @@ describe('in zh-CN', () => {
     expect(banner).toMatch(/^ {4}打开 +http:\/\/127\.0\.0\.1:8080\/roles$/m);
     expect(banner).toMatch(/^ {4}演示身份提供商 +http:\/\/127\.0\.0\.1:8081 {2}（OpenID Connect，仅供开发使用）$/m);
     expect(banner).toContain('  演示用户（用户名 / 密码）：\n');
-    expect(banner).toMatch(/^ {4}alice {4}\/ alice {4}组：.+$/m);
+    expect(banner).toMatch(/^ {4}alice {4}\/ alice {4}组：.+（以 MFA 登录：可使用高权限角色）$/m);
     expect(banner).toContain('  按 Ctrl+C 停止。\n');
     // The URLs start in one column whatever the label's width (a Chinese character takes two).
     const urlColumns = banner
