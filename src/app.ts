@@ -99,7 +99,7 @@ export function createApp(deps: AppDeps): Koa {
     store,
     logger: deps.logger,
     clock: deps.clock,
-    connectors: deps.connectors ?? createConnectors(config, { store, clock: deps.clock }),
+    connectors: deps.connectors ?? createConnectors(config, { store, clock: deps.clock, logger: deps.logger }),
     mapper: new RoleMapper(config.roles, config.grants),
     metrics,
     views,

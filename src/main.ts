@@ -83,7 +83,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
   const build = async (next: BridgeConfig) => {
     const issuer = next.issuer && (await BridgeIssuer.create(next.issuer, next.alibaba, next.server.publicUrl));
     const sts = issuer && stsClientFromConfig(next.alibaba);
-    const connectors = createConnectors(next, { store: connectorStore, clock }, current);
+    const connectors = createConnectors(next, { store: connectorStore, clock, logger }, current);
     const app = createApp({ config: next, store, logger, clock, issuer, sts, metrics, connectors, actions: options.actions });
     return { app, connectors };
   };

@@ -4,7 +4,7 @@ import type { BridgeConfig } from './model.js';
 import { cannotReadProblem, fileValueForMessage, isPemText, readPemOrFile } from './file-values.js';
 import type { ConfigInvalid, ConfigProblem } from './problems.js';
 import type { KeyPairConfig } from './schema.js';
-import { repeatedSigningKeys, sameKeyProblem, signingKeyRule } from './signing-keys.js';
+import { repeatedSigningKeys, samlIdpKeyProblem, sameKeyProblem, signingKeyRule } from './signing-keys.js';
 
 /**
  * Opens every key, certificate and metadata file the configuration names, and parses what it
@@ -15,7 +15,8 @@ export async function checkConfigFiles(config: BridgeConfig): Promise<ConfigProb
   const checks: Array<Promise<ConfigProblem | undefined>> = [];
   const keyListChecks: Array<Promise<ConfigProblem[]>> = [];
   const key = (value: string | undefined, path: string) => value !== undefined && checks.push(checkPem(value, path, 'key'));
-  const cert = (value: string | undefined, path: string) => value !== undefined && checks.push(checkPem(value, path, 'certificate'));
+  const cert = (value: string | undefined, path: string, kind: 'certificate' | 'idp-certificate' = 'certificate') =>
+    value !== undefined && checks.push(checkPem(value, path, kind));
   const file = (value: string | undefined, path: string, looksRight?: (text: string) => boolean, what?: string) =>
     value !== undefined && checks.push(checkFile(value, path, looksRight, what));
 
@@ -30,7 +31,7 @@ export async function checkConfigFiles(config: BridgeConfig): Promise<ConfigProb
   for (const idp of config.idps) {
     if (idp.type !== 'saml') continue;
     const base = `idps.${idp.id}`;
-    idp.certificates?.forEach((c, i) => cert(c, `${base}.certificates[${i}]`));
+    idp.certificates?.forEach((c, i) => cert(c, `${base}.certificates[${i}]`, 'idp-certificate'));
     key(idp.spPrivateKey, `${base}.spPrivateKey`);
     cert(idp.spCertificate, `${base}.spCertificate`);
     if (idp.metadata && !/^https?:\/\//i.test(idp.metadata)) {
@@ -47,23 +48,26 @@ export async function checkConfigFiles(config: BridgeConfig): Promise<ConfigProb
   return [...fileProblems, ...(await Promise.all(keyListChecks)).flat()];
 }
 
-async function checkPem(value: string, path: string, kind: 'key' | 'certificate'): Promise<ConfigProblem | undefined> {
+/** `idp-certificate`: a certificate that must also pass samlIdpKeyProblem, as `serve` reads it. */
+async function checkPem(value: string, path: string, kind: 'key' | 'certificate' | 'idp-certificate'): Promise<ConfigProblem | undefined> {
   let text: string;
   try {
     text = await readPemOrFile(value, path);
   } catch (err) {
     return (err as ConfigInvalid).problems[0];
   }
+  let certificate: X509Certificate | undefined;
   try {
     if (kind === 'key') createPrivateKey(text);
-    else new X509Certificate(text);
-    return undefined;
+    else certificate = new X509Certificate(text);
   } catch {
     return {
       path,
       message: `${isPemText(value) ? 'the PEM text' : fileValueForMessage(value)} is not a readable PEM ${kind === 'key' ? 'private key' : 'certificate'}`,
     };
   }
+  const problem = kind === 'idp-certificate' ? samlIdpKeyProblem(certificate!.publicKey) : undefined;
+  return problem === undefined ? undefined : { path, message: problem };
 }
 
 /**

@@ -16,5 +16,5 @@ export type {
 export { CHAIN_MAX_SECONDS, DEFAULTS, SITES, DURATION_BOUNDS, JUSTIFICATION_MAX_LENGTH, SIGN_OUT_OFFER_TTL_SECONDS } from './defaults.js';
 export { policyText, SESSION_POLICY_MAX_BYTES } from './session-policy.js';
 export { fileValueForMessage, readPemOrFile, readPemOrFileSync } from './file-values.js';
-export { repeatedSigningKeys, sameKeyProblem, signingKeyRule, type SigningAlgorithm } from './signing-keys.js';
+export { repeatedSigningKeys, samlIdpKeyProblem, sameKeyProblem, signingKeyRule, type SigningAlgorithm } from './signing-keys.js';
 export { sameIssuer, stsEndpointSetting } from './urls.js';

@@ -14,9 +14,8 @@ export function signingKeyRule(
   purpose: 'saml' | 'oidc',
   certificate: X509Certificate | undefined,
 ): { algorithm: SigningAlgorithm } | { problem: string } {
-  const algorithm = algorithmOf(privateKey);
+  const algorithm = algorithmOf(privateKey, purpose);
   if (typeof algorithm !== 'string') return algorithm;
-  if (purpose === 'saml' && algorithm !== 'RS256') return { problem: 'a SAML signing key must be RSA (2048+ bits)' };
   if (certificate && !certificate.publicKey.equals(createPublicKey(privateKey))) {
     return { problem: 'the certificate does not belong to the private key' };
   }
@@ -26,12 +25,32 @@ export function signingKeyRule(
   return { algorithm };
 }
 
-function algorithmOf(key: KeyObject): SigningAlgorithm | { problem: string } {
+/**
+ * The same rule for the key of an IdP's SAML signing certificate (`idps.<id>.certificates`, or one
+ * from its metadata): RSA of 2048 bits or more. No EC key: the signature algorithms accepted from an
+ * IdP are rsa-sha256 and rsa-sha512 (src/idp/saml/algorithms.ts), so it could verify nothing. Returns
+ * why the key is refused, naming its type and size, or undefined.
+ */
+export function samlIdpKeyProblem(publicKey: KeyObject): string | undefined {
+  const algorithm = algorithmOf(publicKey, 'saml');
+  return typeof algorithm === 'string' ? undefined : `${algorithm.problem}; this certificate's key is ${keyDescription(publicKey)}`;
+}
+
+function algorithmOf(key: KeyObject, purpose: 'saml' | 'oidc'): SigningAlgorithm | { problem: string } {
   if (key.asymmetricKeyType === 'rsa') {
     return (key.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048 ? 'RS256' : { problem: 'RSA keys need at least 2048 bits' };
   }
+  if (purpose === 'saml') return { problem: 'a SAML signing key must be RSA (2048+ bits)' };
   if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return 'ES256';
   return { problem: 'use an RSA (2048+ bits) or EC P-256 key' };
+}
+
+/** A key's type and size for a message: `RSA-1024`, `EC prime256v1`, `ed25519`. */
+function keyDescription(key: KeyObject): string {
+  const details = key.asymmetricKeyDetails;
+  if (key.asymmetricKeyType === 'rsa') return `RSA-${details?.modulusLength ?? '?'}`;
+  if (key.asymmetricKeyType === 'ec') return `EC ${details?.namedCurve ?? '?'}`;
+  return key.asymmetricKeyType ?? 'a key of unknown type';
 }
 
 /**

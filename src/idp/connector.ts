@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import type { Logger } from '../log.js';
 import type { Store } from '../store/index.js';
 import type { Identity } from './identity.js';
 
@@ -71,6 +72,8 @@ export interface ConnectorDeps {
   clock: Clock;
   /** Return the IdP's raw ID token in the connector data (a role uses `oidcPassThrough`). */
   keepIdToken?: boolean;
+  /** Where a connector warns about what it loads (a SAML IdP certificate refused from metadata). */
+  logger?: Logger;
 }
 
 /**

@@ -60,7 +60,7 @@ export class SamlConnector implements ServiceProviderConnector {
      * time; when a reload fails the previous trust stays in use (its certificates are still right)
      * and readiness reports the failure. Without metadata, it is the config and never changes.
      */
-    this.trust = new Reloading(() => loadIdpTrust(idp, this.configured), deps.clock, {
+    this.trust = new Reloading(() => loadIdpTrust(idp, this.configured, deps.logger), deps.clock, {
       refreshMs: idp.metadata ? idp.metadataRefreshSeconds * 1000 : Infinity,
       minRetryMs: DEFAULTS.idp.loadRetryMinSeconds * 1000,
       maxRetryMs: DEFAULTS.idp.loadRetryMaxSeconds * 1000,

@@ -1,3 +1,5 @@
+import { X509Certificate } from 'node:crypto';
+import { samlIdpKeyProblem } from '../../config/index.js';
 import { certificateFromBase64 } from './pem.js';
 import { attr, child, children, is, NS, parseXml, text, type XmlElement } from './xml.js';
 
@@ -10,6 +12,13 @@ export interface IdpMetadata {
   certificates: string[];
 }
 
+/** A signing certificate of the metadata that is not used: its key is too weak to trust (samlIdpKeyProblem). */
+export interface RefusedCertificate {
+  /** SHA-256 fingerprint, as `openssl x509 -fingerprint -sha256` shows it. */
+  fingerprint: string;
+  problem: string;
+}
+
 const PROTOCOL = 'urn:oasis:names:tc:SAML:2.0:protocol';
 const REDIRECT_BINDING = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect';
 
@@ -17,9 +26,14 @@ const REDIRECT_BINDING = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect';
  * Reads an EntityDescriptor, or the one for `entityId` in an EntitiesDescriptor aggregate. The
  * metadata is trusted as a whole (it comes from a file the admin placed, or over https), so its
  * signature, if any, is not checked. A DTD is refused: metadata needs none and it is where entity
- * expansion attacks live.
+ * expansion attacks live. A signing certificate whose key is too weak is left out and reported to
+ * `onRefused`; metadata left without one has no signing certificate.
  */
-export async function parseIdpMetadata(xml: string, entityId?: string): Promise<IdpMetadata> {
+export async function parseIdpMetadata(
+  xml: string,
+  entityId?: string,
+  onRefused?: (refused: RefusedCertificate) => void,
+): Promise<IdpMetadata> {
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new Error('IdP metadata with a DTD is refused');
   const root = await parseXml(xml);
   const candidates = is(root, NS.metadata, 'EntitiesDescriptor') ? children(root, NS.metadata, 'EntityDescriptor') : [root];
@@ -37,8 +51,18 @@ export async function parseIdpMetadata(xml: string, entityId?: string): Promise<
     (attr(d, 'protocolSupportEnumeration') ?? '').split(/\s+/).includes(PROTOCOL),
   );
   if (!idp) throw new Error('no SAML 2.0 IDPSSODescriptor');
-  const certificates = signingCertificates(idp);
-  if (certificates.length === 0) throw new Error('no signing certificate in IDPSSODescriptor');
+  const refused: RefusedCertificate[] = [];
+  const certificates = signingCertificates(idp).filter((pem) => {
+    const certificate = new X509Certificate(pem);
+    const problem = samlIdpKeyProblem(certificate.publicKey);
+    if (problem) refused.push({ fingerprint: certificate.fingerprint256, problem });
+    return problem === undefined;
+  });
+  refused.forEach((r) => onRefused?.(r));
+  if (certificates.length === 0) {
+    const why = refused.length > 0 ? ` (${refused.length} refused: ${[...new Set(refused.map((r) => r.problem))].join('; ')})` : '';
+    throw new Error(`no signing certificate in IDPSSODescriptor${why}`);
+  }
   const sso = children(idp, NS.metadata, 'SingleSignOnService').find((s) => attr(s, 'Binding') === REDIRECT_BINDING);
   return { entityId: attr(entity, 'entityID')!, entryPoint: sso && attr(sso, 'Location'), certificates };
 }

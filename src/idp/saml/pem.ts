@@ -1,6 +1,6 @@
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import type { SamlIdp } from '../../config/index.js';
-import { ConfigInvalid, readPemOrFileSync } from '../../config/index.js';
+import { ConfigInvalid, readPemOrFileSync, samlIdpKeyProblem } from '../../config/index.js';
 
 /** Our SP key pair: signs AuthnRequests and decrypts assertions. */
 export interface SpKeys {
@@ -20,6 +20,18 @@ export function readCertificate(value: string, path: string): string {
   } catch (err) {
     throw problem(path, err);
   }
+}
+
+/**
+ * An IdP signing certificate pinned in the config, read as `readCertificate` reads it; one whose key
+ * is too weak to trust for that IdP's assertions (samlIdpKeyProblem: RSA under 2048 bits, or not
+ * RSA) is a configuration error, as `check-config` reports it too.
+ */
+export function readIdpCertificate(value: string, path: string): string {
+  const pem = readCertificate(value, path);
+  const problem = samlIdpKeyProblem(new X509Certificate(pem).publicKey);
+  if (problem) throw new ConfigInvalid('config', [{ path, message: problem }]);
+  return pem;
 }
 
 /** A certificate as IdP metadata carries it: base64 DER without PEM armour. */

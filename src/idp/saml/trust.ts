@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import type { SamlIdp } from '../../config/index.js';
 import { BridgeError, sentence } from '../../errors.js';
-import { parseIdpMetadata, type IdpMetadata } from './idp-metadata.js';
-import { readCertificate } from './pem.js';
+import type { Logger } from '../../log.js';
+import { parseIdpMetadata, type IdpMetadata, type RefusedCertificate } from './idp-metadata.js';
+import { readIdpCertificate } from './pem.js';
 
 /** Everything we trust about one IdP: who it is, where to send users, which keys sign for it. */
 export interface IdpTrust {
@@ -23,19 +24,25 @@ export function configuredTrust(idp: SamlIdp): Partial<IdpTrust> {
   return {
     entityId: idp.issuer,
     entryPoint: idp.entryPoint,
-    certificates: idp.certificates?.map((c, i) => readCertificate(c, `idps.${idp.id}.certificates[${i}]`)),
+    certificates: idp.certificates?.map((c, i) => readIdpCertificate(c, `idps.${idp.id}.certificates[${i}]`)),
   };
 }
 
 /**
  * Completes the configured settings from the IdP's metadata (file or URL) when one is named;
  * values set in the config win, so an admin can pin certificates yet take the entry point from
- * metadata. Throws ERR_IDP_UNREACHABLE when the metadata cannot be had or lacks a setting.
+ * metadata. Throws ERR_IDP_UNREACHABLE when the metadata cannot be had or lacks a setting (a
+ * signing certificate whose key is too weak does not count, and is logged as refused).
  */
-export async function loadIdpTrust(idp: SamlIdp, configured: Partial<IdpTrust>): Promise<IdpTrust> {
+export async function loadIdpTrust(idp: SamlIdp, configured: Partial<IdpTrust>, log?: Logger): Promise<IdpTrust> {
   let metadata: IdpMetadata | undefined;
+  const refused = ({ fingerprint, problem }: RefusedCertificate) =>
+    log?.warn(
+      { event: 'saml-idp-certificate-refused', idp: idp.id, metadata: idp.metadata, fingerprint, problem },
+      'a signing certificate in the IdP metadata is not trusted: its key is too weak',
+    );
   try {
-    if (idp.metadata) metadata = await parseIdpMetadata(await readMetadata(idp.metadata), configured.entityId);
+    if (idp.metadata) metadata = await parseIdpMetadata(await readMetadata(idp.metadata), configured.entityId, refused);
   } catch (err) {
     throw new BridgeError('ERR_IDP_UNREACHABLE', {
       userMessage: sentence('err.ERR_IDP_UNREACHABLE.settings', { idp: idp.displayName }),

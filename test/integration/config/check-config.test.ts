@@ -96,6 +96,22 @@ describe('checkConfigFiles', () => {
   });
 });
 
+describe('checkConfigFiles: the IdP certificates as serve loads them', () => {
+  test('a pinned IdP certificate whose key is under RSA-2048, or not RSA, is a problem at its path, as serve refuses it', async () => {
+    const weakFile = join(dir, 'weak-idp.crt');
+    await writeFile(weakFile, (await testKeyPair('weak idp', { rsaBits: 1024 })).certificatePem);
+    const ec = (await testKeyPair('ec idp', { ecCurve: 'P-256' })).certificatePem;
+    const c = config({ idps: [samlIdp({ certificates: [keys.certificatePem, weakFile, ec] })] });
+    expect(await checkConfigFiles(c)).toEqual([
+      { path: 'idps.corp.certificates[1]', message: "RSA keys need at least 2048 bits; this certificate's key is RSA-1024" },
+      {
+        path: 'idps.corp.certificates[2]',
+        message: "a SAML signing key must be RSA (2048+ bits); this certificate's key is EC prime256v1",
+      },
+    ]);
+  });
+});
+
 describe('checkConfigFiles: the issuer keys as serve loads them', () => {
   test('a certificate of another key, an EC or short RSA key where it cannot sign: problems at the pair (serve would refuse them)', async () => {
     const other = await testKeyPair('check-config-other');
