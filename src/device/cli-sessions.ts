@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { BridgeError, sentence } from '../errors.js';
 import type { ConnectorData } from '../idp/connector.js';
-import type { Identity } from '../idp/identity.js';
+import { sessionEnd, type Identity } from '../idp/identity.js';
 import type { Store } from '../store/index.js';
 import type { DeviceClient } from './client.js';
 import type { ApprovedGrant } from './grants.js';
@@ -67,7 +67,8 @@ export class CliSessions {
 
   /**
    * Starts a session for an approved device login; the refresh token is returned once, stored
-   * hashed. The user's oldest sessions beyond `maxSessionsPerUser` are revoked (`ended`, oldest
+   * hashed. It lasts `maxAgeSeconds`, never past the end the IdP set for the sign-in it was
+   * approved from (`identity.sessionEndsAt`); one already past it does not start. The user's oldest sessions beyond `maxSessionsPerUser` are revoked (`ended`, oldest
    * first; some may have ended already): approving one's own logins cannot fill the store.
    */
   async start(
@@ -78,17 +79,21 @@ export class CliSessions {
     const { store, clock, maxAgeSeconds } = this.deps;
     const refreshToken = newSecret();
     const now = clock.now();
+    const expiresAt = sessionEnd(identity, now, maxAgeSeconds);
+    // What is left, for the store (which refuses a lifetime of 0).
+    const ttlSeconds = Math.ceil((expiresAt - now) / 1000);
+    if (ttlSeconds <= 0) throw cliSessionEnded();
     const session: CliSession = {
       sid: randomBytes(16).toString('base64url'),
       identity,
       ...(connectorData ? { connectorData } : {}),
       client,
       createdAt: now,
-      expiresAt: now + maxAgeSeconds * 1000,
+      expiresAt,
       refreshHash: secretHash(refreshToken),
     };
-    await store.upsert(refreshKey(session.refreshHash), { sid: session.sid } satisfies RefreshEntry, maxAgeSeconds);
-    await store.upsert(sessionKey(session.sid), session, maxAgeSeconds);
+    await store.upsert(refreshKey(session.refreshHash), { sid: session.sid } satisfies RefreshEntry, ttlSeconds);
+    await store.upsert(sessionKey(session.sid), session, ttlSeconds);
     const { maxSessionsPerUser } = this.deps;
     const beyond = await this.index.add(
       userNames(identity),

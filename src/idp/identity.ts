@@ -18,6 +18,17 @@ export interface Identity {
   amr: string[];
   /** When the user authenticated at the IdP (epoch seconds). */
   authTime?: number;
+  /**
+   * When the IdP says sessions from this sign-in end (epoch ms; SAML AuthnStatement
+   * `SessionNotOnOrAfter`): the browser session, and any CLI session approved from it, end then
+   * at the latest.
+   */
+  sessionEndsAt?: number;
+}
+
+/** The end of a session that started at `startedAt` and may last `maxAgeSeconds`, never past the IdP's (`sessionEndsAt`). */
+export function sessionEnd(identity: Pick<Identity, 'sessionEndsAt'>, startedAt: number, maxAgeSeconds: number): number {
+  return Math.min(startedAt + maxAgeSeconds * 1000, identity.sessionEndsAt ?? Infinity);
 }
 
 /**

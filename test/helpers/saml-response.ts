@@ -29,6 +29,8 @@ export interface ResponseOptions {
   issueInstant?: number;
   /** AuthnStatement/@AuthnInstant (ms); defaults to 5 s before `now`. */
   authnInstant?: number;
+  /** AuthnStatement/@SessionNotOnOrAfter (ms): the IdP's end of sessions from this sign-in; none by default. */
+  sessionNotOnOrAfter?: number;
   notBefore?: number;
   notOnOrAfter?: number;
   confirmationNotOnOrAfter?: number | null;
@@ -71,7 +73,7 @@ export function responseXml(o: ResponseOptions): string {
         `</saml:SubjectConfirmation></saml:Subject>` +
         `<saml:Conditions NotBefore="${t(o.notBefore ?? now - 30_000)}" NotOnOrAfter="${t(o.notOnOrAfter ?? now + 300_000)}">` +
         `<saml:AudienceRestriction><saml:Audience>${esc(o.audience ?? o.spEntityId)}</saml:Audience></saml:AudienceRestriction></saml:Conditions>` +
-        `<saml:AuthnStatement AuthnInstant="${t(o.authnInstant ?? now - 5_000)}" SessionIndex="${id()}"><saml:AuthnContext>` +
+        `<saml:AuthnStatement AuthnInstant="${t(o.authnInstant ?? now - 5_000)}" SessionIndex="${id()}"${o.sessionNotOnOrAfter === undefined ? '' : ` SessionNotOnOrAfter="${t(o.sessionNotOnOrAfter)}"`}><saml:AuthnContext>` +
         `<saml:AuthnContextClassRef>${o.authnContext ?? 'urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport'}</saml:AuthnContextClassRef>` +
         `</saml:AuthnContext></saml:AuthnStatement>` +
         `<saml:AttributeStatement>${attributes}</saml:AttributeStatement></saml:Assertion>`;

@@ -19,6 +19,8 @@ export interface CheckedAssertion {
   acceptableUntil: number;
   /** AuthnStatement/@AuthnInstant (ms). */
   authnInstant?: number;
+  /** AuthnStatement/@SessionNotOnOrAfter (ms): when the IdP says sessions from this sign-in end. */
+  sessionNotOnOrAfter?: number;
   authnContextClassRefs: string[];
 }
 
@@ -69,10 +71,14 @@ export function checkAssertion(assertion: XmlElement, expected: AssertionExpecta
   const authnInstant = authn && instant(authn, 'AuthnInstant');
   // A sign-in "in the future" would make every age computed from it negative (MFA recency).
   bounds.check('AuthnInstant', authnInstant, undefined);
+  // The IdP's bound on sessions made from this sign-in (SAML core §2.7.2): already over, no session.
+  const sessionNotOnOrAfter = authn && instant(authn, 'SessionNotOnOrAfter');
+  bounds.check('SessionNotOnOrAfter', undefined, sessionNotOnOrAfter);
   return {
     id,
     acceptableUntil: Math.min(issuedAt + expected.maxAgeMs, confirmationEnd, notOnOrAfter ?? Infinity) + expected.skewMs,
     authnInstant,
+    sessionNotOnOrAfter,
     authnContextClassRefs: context ? children(context, NS.assertion, 'AuthnContextClassRef').flatMap((r) => text(r) ?? []) : [],
   };
 }

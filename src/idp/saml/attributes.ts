@@ -45,6 +45,7 @@ export function identityFromProfile(idp: SamlIdp, issuer: string, profile: Profi
     groups: groupsOf(idp, attributes),
     amr: amrFromReferences([...assertion.authnContextClassRefs, ...values(attributes[ENTRA_AUTHN_METHODS_ATTRIBUTE])]),
     authTime: assertion.authnInstant === undefined ? undefined : Math.floor(assertion.authnInstant / 1000),
+    ...(assertion.sessionNotOnOrAfter !== undefined ? { sessionEndsAt: assertion.sessionNotOnOrAfter } : {}),
   };
 }
 

@@ -4,7 +4,7 @@ import session from 'koa-session';
 import type { Clock } from '../../clock.js';
 import type { BridgeConfig } from '../../config/index.js';
 import { identityName, SessionIndex } from '../../device/session-index.js';
-import { stillTrusted, type Identity } from '../../idp/identity.js';
+import { sessionEnd, stillTrusted, type Identity } from '../../idp/identity.js';
 import { isoSeconds } from '../../iso-time.js';
 import type { Store } from '../../store/index.js';
 import type { BrowserSession } from '../state.js';
@@ -58,14 +58,22 @@ const createdIn = new WeakMap<Koa.Context, string>();
 /**
  * Seconds a signed-in session stays in the store from a write at `now`: until the idle timeout
  * (`loadUser` writes `seenAt`, and with it the session, at least once a minute of use, well within
- * it), never past the absolute end. Undefined for a session not signed in.
+ * it), never past the absolute end (`endOf`). Undefined for a session not signed in.
  */
 function signedInSeconds(config: BridgeConfig, session: BrowserSession, now: number): number | undefined {
   if (session.loginAt === undefined) return undefined;
-  const { sessionIdleSeconds, sessionMaxAgeSeconds } = config.server;
-  const left = Math.min(sessionIdleSeconds * 1000, session.loginAt + sessionMaxAgeSeconds * 1000 - now);
+  const left = Math.min(config.server.sessionIdleSeconds * 1000, endOf(config, session.identity, session.loginAt) - now);
   // A store refuses a lifetime of 0; a session past its end is refused by loadUser anyway.
   return Math.max(1, Math.ceil(left / 1000));
+}
+
+/**
+ * The absolute end of a signed-in session (ms): `server.sessionMaxAgeSeconds` after sign-in, or
+ * earlier when the IdP bounded the session it made (`identity.sessionEndsAt`, SAML
+ * SessionNotOnOrAfter).
+ */
+function endOf(config: BridgeConfig, identity: Identity | undefined, loginAt: number): number {
+  return sessionEnd(identity ?? {}, loginAt, config.server.sessionMaxAgeSeconds);
 }
 
 /** Where a browser session lives in the store (bench/store-footprint.mjs measures it there too). */
@@ -144,7 +152,7 @@ async function endOldestSessions(
   const index = new SessionIndex({ store, clock, maxAgeSeconds: sessionMaxAgeSeconds, prefix: 'browser:user:' });
   const beyond = await index.add(
     [identityName(identity)],
-    { sid, expiresAt: loginAt + sessionMaxAgeSeconds * 1000 },
+    { sid, expiresAt: endOf(config, identity, loginAt) },
     {
       max: maxSessionsPerUser,
       isLive: async (other) => (await store.find(sessionKey(other))) !== undefined,
@@ -168,7 +176,7 @@ async function endOldestSessions(
 }
 
 /**
- * Applies the absolute and idle timeouts on the injected clock and exposes the signed-in user as
+ * Applies the absolute (`endOf`) and idle timeouts on the injected clock and exposes the signed-in user as
  * `ctx.state.user`. `seenAt` is written at most once a minute so reads stay reads. A session that
  * timed out, or whose cookie names nothing in the store any more (it expired there, or the store
  * was emptied), sets `ctx.state.sessionEnded`, so the way to sign-in can say why.
@@ -184,7 +192,7 @@ export function loadUser(config: BridgeConfig, clock: Clock): Koa.Middleware {
       // an IdP (decommissioned, or compromised) must not leave its users signed in for the rest of
       // their 12 hours.
       const expired =
-        now - s.loginAt >= config.server.sessionMaxAgeSeconds * 1000 ||
+        now >= endOf(config, s.identity, s.loginAt) ||
         now - (s.seenAt ?? s.loginAt) >= config.server.sessionIdleSeconds * 1000 ||
         !stillTrusted(config.idps, s.identity);
       if (expired) {

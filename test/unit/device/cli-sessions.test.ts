@@ -45,6 +45,21 @@ describe('CLI sessions (refresh-token families)', () => {
     }
   });
 
+  test('a session approved from a sign-in the IdP bounded (sessionEndsAt) ends then, before its own 12 hours', async () => {
+    const { sessions, clock, store } = setup();
+    const bounded = { ...ALICE, sessionEndsAt: clock.now() + HOUR };
+    const { session, refreshToken } = await sessions.start(bounded, CLIENT);
+    expect(session.expiresAt).toBe(bounded.sessionEndsAt);
+    clock.advance(HOUR - 1);
+    const { refreshToken: next } = await sessions.refresh(refreshToken, 'rambridge-cli');
+    clock.advance(1);
+    expect(await sessions.find(session.sid)).toBeUndefined();
+    await expectCode(sessions.refresh(next, 'rambridge-cli'), 'ERR_REFRESH_TOKEN_INVALID');
+    expect(await store.find(`cli:session:${session.sid}`)).toBeUndefined(); // stored no longer either
+    // One whose IdP session is over by the time the CLI redeems its approval does not start.
+    await expectCode(sessions.start({ ...ALICE, sessionEndsAt: clock.now() }, CLIENT), 'ERR_REFRESH_TOKEN_INVALID');
+  });
+
   test('refresh rotates: each refresh answers a new token for the same session', async () => {
     const { sessions } = setup();
     const { session, refreshToken: first } = await sessions.start(ALICE, CLIENT);

@@ -81,6 +81,14 @@ describe('checkAssertion', () => {
     expect(await codeOf(options, at)).toBe(code);
   });
 
+  test('the IdP’s SessionNotOnOrAfter is returned; one already past (minus the skew, equal is over) refuses the sign-in', async () => {
+    const ends = T0 + 3600_000;
+    expect(checkAssertion(await assertion({ sessionNotOnOrAfter: ends }), expected).sessionNotOnOrAfter).toBe(ends);
+    expect(await codeOf({ sessionNotOnOrAfter: T0 - 60_000 }, {})).toBe('ERR_SAML_EXPIRED');
+    expect(await codeOf({ sessionNotOnOrAfter: T0 - 59_999 }, {})).toBe('accepted');
+    expect(await codeOf({ sessionNotOnOrAfter: T0 - 600_000 }, { skewMs: 0 })).toBe('ERR_SAML_EXPIRED');
+  });
+
   test('an AuthnInstant ahead of now by more than the skew is refused (it would make MFA age negative)', async () => {
     const authnAt = (ms: number) => (xml: string) => xml.replace(/AuthnInstant="[^"]+"/, `AuthnInstant="${new Date(ms).toISOString()}"`);
     expect(await codeOf({}, {}, authnAt(T0 + 3600_000))).toBe('ERR_SAML_EXPIRED');
@@ -88,11 +96,11 @@ describe('checkAssertion', () => {
     expect(await codeOf({}, {}, authnAt(T0 + 59_000))).toBe('accepted');
   });
 
-  test.each(['AuthnInstant', 'NotOnOrAfter', 'IssueInstant'])(
+  test.each(['AuthnInstant', 'NotOnOrAfter', 'IssueInstant', 'SessionNotOnOrAfter'])(
     'an impossible %s (month 13) is refused, not read as a time no check can compare',
     async (name) => {
       const impossible = (xml: string) => xml.replace(new RegExp(`${name}="\\d{4}-\\d\\d`, 'g'), `${name}="2026-13`);
-      expect(await codeOf({}, {}, impossible)).toBe('ERR_SAML_MALFORMED');
+      expect(await codeOf({ sessionNotOnOrAfter: T0 + 3600_000 }, {}, impossible)).toBe('ERR_SAML_MALFORMED');
     },
   );
 
