@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WhoAmI } from './api.js';
 import type { ClientContext } from './context.js';
-import { fetchDiscovery } from './discovery.js';
+import { fetchDiscovery, notABridge } from './discovery.js';
 import { CliError } from './errors.js';
 import { requestJson, serverError } from './http.js';
 import { pollTokenEndpoint, requestDeviceAuthorization, revokeToken, type DeviceAuthorization } from './oauth.js';
@@ -98,22 +98,39 @@ async function replaceSession(ctx: ClientContext, server: string, session: Store
 }
 
 /**
- * The authorization, if its pages are the server's own. They are printed and handed to the
- * platform's opener; one elsewhere (another host, a `file:` or `javascript:` URL) would send the user
- * somewhere the server they chose does not answer for.
+ * The shape of the codes the bridge issues (src/device/user-code.ts: 8 letters shown `XXXX-XXXX`),
+ * with room for another alphabet or length; never whitespace or a control character, which would
+ * let a code print lines of its own under the checked link.
+ */
+const USER_CODE = /^[A-Z0-9]+(?:-[A-Z0-9]+)*$/;
+const USER_CODE_MAX_LENGTH = 32;
+
+/**
+ * The authorization, if its pages are the server's own and its code is a code. The pages are
+ * printed and handed to the platform's opener; one elsewhere (another host, a `file:` or
+ * `javascript:` URL) would send the user somewhere the server they chose does not answer for. They
+ * come back as the URL parser wrote them (`href`), the form that was checked: the parser drops a
+ * newline or tab that, printed raw, would show a second link.
  */
 function onServer(server: string, authorization: DeviceAuthorization): DeviceAuthorization {
+  const { user_code: code } = authorization;
+  if (code.length > USER_CODE_MAX_LENGTH || !USER_CODE.test(code)) throw notABridge(server, t('oddUserCode'));
   const { origin } = new URL(server);
-  for (const page of [authorization.verification_uri, authorization.verification_uri_complete]) {
-    if (page === undefined) continue;
+  const checked = (page: string): string => {
     const url = URL.canParse(page) ? new URL(page) : undefined;
     if (url?.origin !== origin) {
       throw new CliError('ERR_CLI_SERVER_ERROR', t('foreignSignInPage', { host: url?.host || page.slice(0, 60) }), {
         hint: t('foreignSignInPageHint'),
       });
     }
-  }
-  return authorization;
+    return url.href;
+  };
+  const complete = authorization.verification_uri_complete;
+  return {
+    ...authorization,
+    verification_uri: checked(authorization.verification_uri),
+    ...(complete === undefined ? {} : { verification_uri_complete: checked(complete) }),
+  };
 }
 
 /**

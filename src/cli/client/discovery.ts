@@ -28,14 +28,25 @@ export async function fetchDiscovery(fetchImpl: FetchLike, server: string): Prom
       hint: t('useServer', { server: String(doc.issuer) }),
     });
   }
-  return {
+  const discovery: Discovery = {
     issuer: doc.issuer,
     device_authorization_endpoint: doc.device_authorization_endpoint,
     token_endpoint: doc.token_endpoint,
     revocation_endpoint: typeof doc.revocation_endpoint === 'string' ? doc.revocation_endpoint : undefined,
   };
+  // The PKCE verifier, the device code and every refresh token go to these: the rule that the
+  // server URL be https (or loopback) holds only if they are on that very origin.
+  const { origin } = new URL(server);
+  for (const name of ['device_authorization_endpoint', 'token_endpoint', 'revocation_endpoint'] as const) {
+    const endpoint = discovery[name];
+    const url = endpoint !== undefined && URL.canParse(endpoint) ? new URL(endpoint) : undefined;
+    if (endpoint !== undefined && url?.origin !== origin) {
+      throw notABridge(server, t('foreignEndpoint', { name, url: endpoint.slice(0, 80) }));
+    }
+  }
+  return discovery;
 }
 
-function notABridge(server: string, why: string): CliError {
+export function notABridge(server: string, why: string): CliError {
   return new CliError('ERR_CLI_NOT_A_BRIDGE', t('notABridge', { server, why }), { hint: t('notABridgeHint') });
 }

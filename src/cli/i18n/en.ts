@@ -91,6 +91,8 @@ export const en = {
   notABridge: '{server} does not look like a rambridge server ({why}).',
   notABridgeHint: 'Check the URL: it is the address of the rambridge web page, e.g. https://rambridge.example.com',
   otherIssuer: '{server} calls itself {issuer}.',
+  foreignEndpoint: 'its discovery document puts {name} off the server, at {url}',
+  oddUserCode: 'its sign-in code is not letters, digits and dashes',
   useServer: 'Use: rambridge login --server {server}',
   cannotRun: 'Cannot run "{command}" ({why}).',
   cannotRunNotFound: 'not found',

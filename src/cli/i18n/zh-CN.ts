@@ -88,6 +88,8 @@ export const zhCN: Catalogue = {
   notABridge: '{server} 看起来不是 rambridge 服务器（{why}）。',
   notABridgeHint: '请检查地址：应为 rambridge 网页的地址，例如 https://rambridge.example.com',
   otherIssuer: '{server} 自称 {issuer}。',
+  foreignEndpoint: '其发现文档将 {name} 指向服务器以外的 {url}',
+  oddUserCode: '其登录代码不只由字母、数字和连字符组成',
   useServer: '请使用：rambridge login --server {server}',
   cannotRun: '无法运行“{command}”（{why}）。',
   cannotRunNotFound: '未找到',

@@ -108,5 +108,56 @@ test('the instructions print the server’s page without the escape sequences a 
   const screen = ui();
   await deviceLogin(context(), SERVER, screen);
   expect(screen.output()).not.toContain('\u001b');
-  expect(screen.output()).toContain(`${SERVER}/device\uFFFD[1A\uFFFD[2K`);
+  expect(screen.output()).toContain(`${SERVER}/device%1B[1A%1B[2K`);
+});
+
+test('a page with a newline prints as the URL that was checked, never as a second line of its own', async () => {
+  const { bridge, context } = fakeSetup();
+  // The URL parser drops the newline, so the origin is the server's; printed raw, the rest would be a line.
+  bridge.verificationPage = `${SERVER}/device\n  (mirror: https://evil.test/device)`;
+  const screen = ui();
+  await deviceLogin(context(), SERVER, screen);
+  expect(screen.output()).not.toMatch(/^\s*\(mirror/m);
+  expect(screen.output()).toContain(`Open:        ${SERVER}/device%20%20(mirror:%20https://evil.test/device)\n`);
+  expect(screen.opened).toEqual([`${SERVER}/device%20%20(mirror:%20https://evil.test/device)?user_code=BCDF-GHJK`]);
+});
+
+test.each([
+  ['a newline and a link', 'BCDF-GHJK\n\n  Or open this link:\n  https://bridge-example.evil.test/device'],
+  ['a space', 'BCDF GHJK'],
+  ['a tab', 'BCDF\tGHJK'],
+  ['lower case', 'bcdf-ghjk'],
+  ['too many characters', 'BCDF-'.repeat(8)],
+  ['nothing', ''],
+])('a user code with %s is refused as not a bridge: nothing printed, nothing polled', async (_what, code) => {
+  const { bridge, context } = fakeSetup();
+  bridge.userCode = code;
+  const screen = ui();
+  await expect(deviceLogin(context(), SERVER, screen)).rejects.toMatchObject({ code: 'ERR_CLI_NOT_A_BRIDGE' });
+  expect(screen.output()).toBe('');
+  expect(bridge.calls).not.toContain('POST /oauth/token');
+});
+
+test('user codes of another alphabet or length are shown', async () => {
+  const { bridge, context } = fakeSetup();
+  bridge.userCode = 'WDJB-MJHT-0042';
+  const screen = ui();
+  await deviceLogin(context(), SERVER, screen);
+  expect(screen.output()).toContain('Enter code:  WDJB-MJHT-0042\n');
+});
+
+test.each([
+  ['token_endpoint', 'http://tokens.other.example/oauth/token'],
+  ['token_endpoint', 'http://bridge.example/oauth/token'],
+  ['device_authorization_endpoint', 'https://bridge.example.evil.test/oauth/device_authorization'],
+  ['revocation_endpoint', 'https://other.example/oauth/revoke'],
+  ['revocation_endpoint', 'not a url'],
+])('a discovery document putting %s at %s is refused before anything is sent there', async (name, url) => {
+  const { bridge, context } = fakeSetup();
+  bridge.endpoints = { [name]: url };
+  await expect(deviceLogin(context(), SERVER, ui())).rejects.toMatchObject({
+    code: 'ERR_CLI_NOT_A_BRIDGE',
+    message: `${SERVER} does not look like a rambridge server (its discovery document puts ${name} off the server, at ${url}).`,
+  });
+  expect(bridge.calls).toEqual(['GET /.well-known/openid-configuration']);
 });

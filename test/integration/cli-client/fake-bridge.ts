@@ -38,6 +38,12 @@ export class FakeBridge {
   /** Set to answer device authorizations with this page instead of the server's own /device. */
   verificationPage: string | undefined;
 
+  /** The user code device authorizations answer with. */
+  userCode = 'BCDF-GHJK';
+
+  /** Endpoints the discovery document names instead of the server's own. */
+  endpoints: Record<string, string> = {};
+
   /** Set to make every request fail as a network error does (server down, VPN dropped). */
   down = false;
 
@@ -59,6 +65,7 @@ export class FakeBridge {
           device_authorization_endpoint: `${SERVER}/oauth/device_authorization`,
           token_endpoint: `${SERVER}/oauth/token`,
           revocation_endpoint: `${SERVER}/oauth/revoke`,
+          ...this.endpoints,
         });
       case 'POST /oauth/device_authorization':
         return this.authorize(form);
@@ -85,9 +92,9 @@ export class FakeBridge {
     this.deviceCodes.set(deviceCode, { challenge: form.get('code_challenge')!, host: form.get('client_host')! });
     return json(200, {
       device_code: deviceCode,
-      user_code: 'BCDF-GHJK',
+      user_code: this.userCode,
       verification_uri: this.verificationPage ?? `${SERVER}/device`,
-      verification_uri_complete: `${this.verificationPage ?? `${SERVER}/device`}?user_code=BCDF-GHJK`,
+      verification_uri_complete: `${this.verificationPage ?? `${SERVER}/device`}?user_code=${this.userCode}`,
       expires_in: 600,
       interval: 5,
     });
