@@ -113,7 +113,7 @@ async function cachedAnswer(args: readonly string[], env: NodeJS.ProcessEnv, now
   const settings = readJson<{ server?: string }>(paths.settings);
   const sessions = readJson<{ sessions?: Record<string, { user: { idp: string; subject: string } }> }>(paths.sessions);
   const book = readJson<{ servers?: Record<string, ServerRoles> }>(paths.roles);
-  const cache = readJson<{ entries?: Record<string, { credentials: Credentials }> }>(paths.credentials);
+  const cache = readJson<{ entries?: Record<string, { credentials: Credentials; localExpiresAt?: number }> }>(paths.credentials);
   const server = await serverFor(request.server ?? env.RAMBRIDGE_SERVER ?? settings?.server, sessions?.sessions ?? {});
   const sessionUser = server === undefined ? undefined : sessions?.sessions?.[server]?.user;
   if (server === undefined || !sessionUser) return undefined;
@@ -127,8 +127,11 @@ async function cachedAnswer(args: readonly string[], env: NodeJS.ProcessEnv, now
   // A --duration the full command would refuse is left to it, to say why.
   const durationSeconds = request.duration === undefined ? defaultDuration(role) : stsDuration(request.duration);
   if (durationSeconds === undefined || durationSeconds > role.maxSessionDuration) return undefined;
-  const credentials = cache?.entries?.[JSON.stringify([server, user, role.id, durationSeconds])]?.credentials;
-  if (!credentials || !(Date.parse(credentials.expiration) - now > CACHED_REFRESH_MARGIN_MS)) return undefined;
+  const entry = cache?.entries?.[JSON.stringify([server, user, role.id, durationSeconds])];
+  // By this machine's clock when the entry says (credential-cache.ts isUsable), else by the server's `expiration`.
+  const expiresAt = typeof entry?.localExpiresAt === 'number' ? entry.localExpiresAt : Date.parse(entry?.credentials.expiration ?? '');
+  if (!entry || !(expiresAt - now > CACHED_REFRESH_MARGIN_MS)) return undefined;
+  const { credentials } = entry;
   const last = serverRoles.recents?.[0];
   // The full command records every use (role-book.ts recordUse); so does this one, unless the
   // role is already the most recent, used within the last minute: then the file would not change

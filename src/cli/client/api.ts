@@ -26,8 +26,16 @@ export const whoami = async (client: BridgeClient): Promise<WhoAmI> =>
 export const listRoles = async (client: BridgeClient): Promise<RoleInfo[]> =>
   answer((await wire()).rolesResponseSchema, await client.get<unknown>('/api/roles'), 'GET /api/roles').roles;
 
-export const issueCredentials = async (client: BridgeClient, request: CredentialsRequest): Promise<CredentialsResponse> =>
-  answer((await wire()).credentialsResponseSchema, await client.post<unknown>('/api/credentials', request), 'POST /api/credentials');
+/** New credentials, and when the server sent them by its clock (for the cache: see credential-cache.ts). */
+export interface IssuedCredentials {
+  credentials: CredentialsResponse;
+  serverDate: number | undefined;
+}
+
+export const issueCredentials = async (client: BridgeClient, request: CredentialsRequest): Promise<IssuedCredentials> => {
+  const { body, serverDate } = await client.postDated<unknown>('/api/credentials', request);
+  return { credentials: answer((await wire()).credentialsResponseSchema, body, 'POST /api/credentials'), serverDate };
+};
 
 /** Stars or unstars a role on the server (shared with the web picker). */
 export const setFavourite = async (client: BridgeClient, request: FavouriteRequest): Promise<FavouriteResponse> =>

@@ -39,7 +39,18 @@ export class BridgeClient {
     return this.call<T>('POST', path, body);
   }
 
+  /** `post`, with the time the server says it answered (its `Date` header), if it says a valid one. */
+  async postDated<T>(path: string, body: unknown): Promise<{ body: T; serverDate: number | undefined }> {
+    const response = await this.exchange('POST', path, body);
+    const serverDate = Date.parse(response.headers.get('date') ?? '');
+    return { body: response.body as T, serverDate: Number.isNaN(serverDate) ? undefined : serverDate };
+  }
+
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return (await this.exchange(method, path, body)).body as T;
+  }
+
+  private async exchange(method: string, path: string, body?: unknown): Promise<JsonResponse> {
     const session = await this.session();
     let token =
       session.accessTokenExpiresAt - this.deps.clock.now() > ACCESS_TOKEN_MARGIN_MS
@@ -52,7 +63,7 @@ export class BridgeClient {
       token = await this.refresh(token);
       response = await this.send(method, path, token, body);
     }
-    if (response.status >= 200 && response.status < 300) return response.body as T;
+    if (response.status >= 200 && response.status < 300) return response;
     throw serverError(response);
   }
 

@@ -20,6 +20,14 @@ export interface CacheKey {
 
 interface CacheEntry extends CacheKey {
   credentials: CredentialsResponse;
+  /**
+   * When the credentials expire by this machine's clock: their `expiration` less the server's time
+   * when it sent them (its `Date` header), added to the local time they arrived. The server's
+   * `expiration` is in STS's time, so judged by a clock running slow it would hand out dead keys
+   * for as long as the clock is off (and, running fast, cache nothing). Absent in entries written
+   * by older versions or from an answer without a `Date`: those are judged by `expiration`.
+   */
+  localExpiresAt?: number;
 }
 
 interface CacheDocument {
@@ -27,8 +35,9 @@ interface CacheDocument {
   entries: Record<string, CacheEntry>;
 }
 
-export function isUsable(credentials: Pick<CredentialsResponse, 'expiration'>, now: number): boolean {
-  return Date.parse(credentials.expiration) - now > REFRESH_MARGIN_MS;
+/** Whether an entry has more than the refresh margin left (cached-creds.cts judges the same way). */
+export function isUsable(entry: Pick<CacheEntry, 'credentials' | 'localExpiresAt'>, now: number): boolean {
+  return (entry.localExpiresAt ?? Date.parse(entry.credentials.expiration)) - now > REFRESH_MARGIN_MS;
 }
 
 /** STS credentials in `credentials.json` (0600); expired entries are dropped at every write. */
@@ -44,13 +53,15 @@ export class CredentialCache {
 
   async get(key: CacheKey): Promise<CredentialsResponse | undefined> {
     const entry = (await this.file.read())?.entries[entryId(key)];
-    return entry && isUsable(entry.credentials, this.clock.now()) ? entry.credentials : undefined;
+    return entry && isUsable(entry, this.clock.now()) ? entry.credentials : undefined;
   }
 
-  async put(key: CacheKey, credentials: CredentialsResponse): Promise<void> {
+  /** Stores credentials as they arrive; `serverDate`, the server's `Date` when it sent them, if it gave one. */
+  async put(key: CacheKey, credentials: CredentialsResponse, serverDate?: number): Promise<void> {
+    const localExpiresAt = serverDate === undefined ? undefined : this.clock.now() + (Date.parse(credentials.expiration) - serverDate);
     await this.file.update((doc) => ({
       version: 1,
-      entries: { ...this.usable(doc, () => true), [entryId(key)]: { ...key, credentials } },
+      entries: { ...this.usable(doc, () => true), [entryId(key)]: { ...key, credentials, localExpiresAt } },
     }));
   }
 
@@ -62,7 +73,7 @@ export class CredentialCache {
 
   private usable(doc: CacheDocument | undefined, keep: (entry: CacheEntry) => boolean): Record<string, CacheEntry> {
     const now = this.clock.now();
-    return Object.fromEntries(Object.entries(doc?.entries ?? {}).filter(([, e]) => keep(e) && isUsable(e.credentials, now)));
+    return Object.fromEntries(Object.entries(doc?.entries ?? {}).filter(([, e]) => keep(e) && isUsable(e, now)));
   }
 }
 

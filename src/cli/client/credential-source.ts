@@ -67,8 +67,8 @@ export async function obtainCredentials(ctx: ClientContext, request: CredentialQ
     const fetched = useCache ? await ctx.cache.get(key) : undefined;
     if (fetched) return { role, durationSeconds, credentials: fetched, fromCache: true };
     const ask = { role: role.id, durationSeconds, justification: request.justification };
-    const credentials = await issueCredentials(bridgeClient(ctx, request.server), ask).catch(rethrowWithCliHint);
-    if (!role.elevated) await ctx.cache.put(key, credentials);
+    const { credentials, serverDate } = await issueCredentials(bridgeClient(ctx, request.server), ask).catch(rethrowWithCliHint);
+    if (!role.elevated) await ctx.cache.put(key, credentials, serverDate);
     return { role, durationSeconds, credentials, fromCache: false };
   });
 }

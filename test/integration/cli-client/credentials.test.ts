@@ -23,6 +23,20 @@ test('first call: roles and credentials from the server; second: no request at a
   expect(bridge.calls).toEqual([]);
 });
 
+test.each([
+  ['2 h slow', -2],
+  ['2 h fast', 2],
+])('with the local clock %s, cached credentials last as long as the server says they do', async (_what, hours) => {
+  const { bridge, clock, context } = await ready();
+  clock.set(Date.now() + hours * 3_600_000);
+  await obtainCredentials(context(), { server: SERVER, role: 'dev-admin' });
+  clock.advance(54 * 60_000); // 6 min left by the server's clock: more than the refresh margin
+  await expect(obtainCredentials(context(), { server: SERVER, role: 'dev-admin' })).resolves.toMatchObject({ fromCache: true });
+  clock.advance(2 * 60_000); // 4 min left: new ones
+  await expect(obtainCredentials(context(), { server: SERVER, role: 'dev-admin' })).resolves.toMatchObject({ fromCache: false });
+  expect(bridge.count('POST /api/credentials')).toBe(2);
+});
+
 test('the default duration is capped by the role; longer than the role allows is refused locally', async () => {
   const { bridge, context } = await ready();
   await expect(obtainCredentials(context(), { server: SERVER, role: 'prod-ops' })).resolves.toMatchObject({ durationSeconds: 3600 });

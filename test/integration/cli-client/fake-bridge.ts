@@ -176,13 +176,18 @@ export class FakeBridge {
         });
       this.credentialCount += 1;
       prefs?.lastDurations.set(request.role, request.durationSeconds);
-      return json(200, {
-        accessKeyId: `STS.${request.role}.${this.credentialCount}`,
-        accessKeySecret: 'secret',
-        securityToken: 'token',
-        expiration: new Date(Date.now() + request.durationSeconds * 1000).toISOString(),
-        roleArn: `acs:ram::1:role/${request.role}`,
-      });
+      // Stamped with the real time, as Node's HTTP server does (`Date`): the client's clock may be off.
+      return json(
+        200,
+        {
+          accessKeyId: `STS.${request.role}.${this.credentialCount}`,
+          accessKeySecret: 'secret',
+          securityToken: 'token',
+          expiration: new Date(Date.now() + request.durationSeconds * 1000).toISOString(),
+          roleArn: `acs:ram::1:role/${request.role}`,
+        },
+        { date: new Date().toUTCString() },
+      );
     }
     return json(404, { error: 'not_found' });
   }

@@ -5,7 +5,12 @@ import { refreshTokens } from '../../../src/cli/client/oauth.js';
 import { credentialsRequestSchema } from '../../../src/wire/api.js';
 
 /** A client whose server answers every call with `body`. */
-const answering = (body: unknown) => ({ get: () => Promise.resolve(body), post: () => Promise.resolve(body) }) as unknown as BridgeClient;
+const answering = (body: unknown) =>
+  ({
+    get: () => Promise.resolve(body),
+    post: () => Promise.resolve(body),
+    postDated: () => Promise.resolve({ body, serverDate: undefined }),
+  }) as unknown as BridgeClient;
 
 describe('the CLI reads /api/* answers through the server’s schemas (src/wire/api.ts)', () => {
   test('a well-formed answer comes through, unknown fields dropped', async () => {
@@ -16,7 +21,10 @@ describe('the CLI reads /api/* answers through the server’s schemas (src/wire/
       expiration: '2026-01-01T01:00:00Z',
       roleArn: 'acs:ram::1:role/r',
     };
-    await expect(issueCredentials(answering({ ...creds, extra: 1 }), { role: 'r', durationSeconds: 900 })).resolves.toEqual(creds);
+    await expect(issueCredentials(answering({ ...creds, extra: 1 }), { role: 'r', durationSeconds: 900 })).resolves.toEqual({
+      credentials: creds,
+      serverDate: undefined,
+    });
   });
 
   test.each([

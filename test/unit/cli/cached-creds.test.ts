@@ -52,6 +52,31 @@ describe('cached creds fast path', () => {
     expect(r).toEqual({ answered: true, printed: formatProcess(credentials(EXPIRATION)) });
   });
 
+  test.each([
+    ['slow', -2],
+    ['fast', 2],
+  ])('a local clock 2 h %s: answers while the server’s time leaves more than the margin, as the full path does', async (_what, hours) => {
+    const { env } = await loggedIn([]);
+    const local = NOW + hours * 3_600_000;
+    const key = { server: SERVER, user: 'okta/alice', role: 'dev-readonly', durationSeconds: 3600 };
+    await createContext(env, { clock: new ManualClock(local) }).cache.put(key, credentials(EXPIRATION), NOW);
+    const args = ['creds', 'dev-readonly', '--format', 'process'];
+    await expect(answer(args, env, local + 55 * 60_000 - 1)).resolves.toEqual({
+      answered: true,
+      printed: formatProcess(credentials(EXPIRATION)),
+    });
+    await expect(answer(args, env, local + 55 * 60_000)).resolves.toEqual({ answered: false, printed: '' });
+  });
+
+  test('an entry an older version wrote (no local expiry) is judged by its expiration', async () => {
+    const { env, ctx } = await loggedIn();
+    const file = JSON.parse(readFileSync(ctx.paths.credentials, 'utf8')) as { entries: Record<string, Record<string, unknown>> };
+    expect(Object.values(file.entries)[0]).not.toHaveProperty('localExpiresAt');
+    const args = ['creds', 'dev-readonly', '--format', 'process'];
+    await expect(answer(args, env, Date.parse(EXPIRATION) - CACHED_REFRESH_MARGIN_MS - 1)).resolves.toMatchObject({ answered: true });
+    await expect(answer(args, env, Date.parse(EXPIRATION) - CACHED_REFRESH_MARGIN_MS)).resolves.toMatchObject({ answered: false });
+  });
+
   test('a failed write is an error, not a miss: the full command never runs to print a second time', async () => {
     const { env } = await loggedIn();
     const brokenPipe = () => {

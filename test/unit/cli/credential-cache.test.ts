@@ -26,6 +26,20 @@ test('usable until 5 minutes before expiry, then gone', async () => {
   await expect(cache.get(key)).resolves.toBeUndefined();
 });
 
+test.each([
+  ['slow', -2],
+  ['fast', 2],
+])('a local clock 2 h %s: judged by the server’s time when it sent them (its Date), not by its expiration', async (_what, hours) => {
+  const { cache, clock } = setup();
+  const local = start + hours * 3_600_000;
+  clock.set(local);
+  await cache.put(key, credentials(expiration), start); // sent at 10:00 server time, expiring 11:00
+  clock.set(local + 55 * 60_000 - 1);
+  await expect(cache.get(key)).resolves.toMatchObject({ accessKeyId: 'STS.key-id' });
+  clock.set(local + 55 * 60_000);
+  await expect(cache.get(key)).resolves.toBeUndefined();
+});
+
 test('keyed by server, user, role and duration', async () => {
   const { cache } = setup();
   await cache.put(key, credentials(expiration));
