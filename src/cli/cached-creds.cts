@@ -2,20 +2,20 @@
  * The fast path of `rambridge creds ROLE --format process`: the aliyun CLI runs it before every
  * command (External profiles, see configure-aliyun.ts), so a cache hit must cost little more than
  * starting Node. It reads the client's files directly and loads nothing but the duration notation
- * and the client directory check (and, for a server URL it must normalise, that module): no
+ * and the client directory and file checks (and, for a server URL it must normalise, that module): no
  * commander, no HTTP client, no SDK.
  *
  * It answers only when it can answer exactly as the full command would: `--format process`, the
  * role given by its id, credentials in the cache with more than the refresh margin left. Anything
- * else (a miss, another option, a fuzzy role name, a file it cannot read, a client directory that
- * is not safely this user's) returns false having printed nothing, and bin/rambridge.js runs the
+ * else (a miss, another option, a fuzzy role name, a file it cannot read, a client directory or
+ * file that is not safely this user's) returns false having printed nothing, and bin/rambridge.js runs the
  * full CLI, which decides and reports.
  *
  * The file layouts are those of settings.ts, sessions.ts, role-book.ts and credential-cache.ts;
  * test/unit/cli/cached-creds.test.ts writes them with those classes and reads them back here.
  */
 import { readFileSync, writeSync } from 'node:fs';
-import { ownClientDirProblem } from './client/client-dir.cjs';
+import { ownClientDirProblem, ownClientFileProblem } from './client/client-dir.cjs';
 import { clientPaths, type ClientPaths } from './client/paths.cjs';
 import { defaultDuration, durationSeconds as parseDurationSyntax, withinStsLimits } from './client/duration-syntax.cjs';
 
@@ -180,6 +180,8 @@ function printToStdout(text: string): void {
 
 /** Small files read synchronously: a one-shot command has nothing else to do meanwhile. */
 function readJson<T>(path: string): T | undefined {
+  // A file another user made or could write is the full command's to refuse and explain.
+  if (ownClientFileProblem(path)) throw new Error(`${path} is not safely this user's`);
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as T;
   } catch (err) {

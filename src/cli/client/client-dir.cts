@@ -8,7 +8,7 @@
  *
  * CommonJS and dependency-free like the fast path (cached-creds.cts), which checks with it too.
  */
-import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
+import { lstatSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 export type ClientDirProblem =
@@ -39,6 +39,30 @@ export function ownClientDirProblem(dir: string): ClientDirProblem | undefined {
   return clientDirProblem(dir, process.getuid?.());
 }
 
+export type ClientFileProblem = { kind: 'foreign-owner'; owner: number } | { kind: 'writable-by-others'; mode: number };
+
+/**
+ * What is wrong with a file of the client directory, or undefined when it is safe to read, or
+ * absent. The directory's check is not enough: one that was writable by others at some time may
+ * hold their files still after a `chmod 700`. The file must be this user's and writable by no one
+ * else; a symlink must be this user's (a dotfile manager's), and then so must what it points to.
+ * One `lstat` a read (a second for a symlink). `uid` as in clientDirProblem.
+ */
+export function clientFileProblem(path: string, uid: number | undefined): ClientFileProblem | undefined {
+  if (uid === undefined) return undefined;
+  let info = lstatOrUndefined(path);
+  if (info?.isSymbolicLink() && info.uid === uid) info = statOrUndefined(path);
+  if (!info) return undefined;
+  if (info.uid !== uid) return { kind: 'foreign-owner', owner: info.uid };
+  if ((info.mode & WRITABLE_BY_OTHERS) !== 0) return { kind: 'writable-by-others', mode: info.mode & 0o7777 };
+  return undefined;
+}
+
+/** clientFileProblem for this process's user, asked before every read of the file. */
+export function ownClientFileProblem(path: string): ClientFileProblem | undefined {
+  return clientFileProblem(path, process.getuid?.());
+}
+
 /** Symlinks followed at most, as the kernel's own limit is about this order (ELOOP). */
 const MAX_LINKS = 8;
 
@@ -65,8 +89,16 @@ function inspect(dir: string, uid: number | undefined): ClientDirProblem | 'trus
 }
 
 function lstatOrUndefined(path: string) {
+  return orUndefinedIfAbsent(() => lstatSync(path));
+}
+
+function statOrUndefined(path: string) {
+  return orUndefinedIfAbsent(() => statSync(path));
+}
+
+function orUndefinedIfAbsent<T>(read: () => T): T | undefined {
   try {
-    return lstatSync(path);
+    return read();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;

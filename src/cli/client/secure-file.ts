@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, open, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { ownClientDirProblem, type ClientDirProblem } from './client-dir.cjs';
+import { ownClientDirProblem, ownClientFileProblem, type ClientDirProblem, type ClientFileProblem } from './client-dir.cjs';
 import { CliError } from './errors.js';
 import type { MessageKey } from '../i18n/en.js';
 import { t } from '../i18n/index.js';
@@ -101,6 +101,7 @@ export class PrivateJsonFile<T> {
 
   async read(): Promise<T | undefined> {
     assertTrustedClientDir(this.dir);
+    assertTrustedClientFile(this.path);
     return readJsonFile<T>(this.path);
   }
 
@@ -157,6 +158,22 @@ function assertTrustedClientDir(dir: string): void {
     throw fileError(dir, err);
   }
   if (problem) throw untrustedDirError(dir, problem);
+}
+
+/** Refuses a file of the client directory that another user made or could have written (client-dir.cts). */
+function assertTrustedClientFile(path: string): void {
+  let problem: ClientFileProblem | undefined;
+  try {
+    problem = ownClientFileProblem(path);
+  } catch (err) {
+    throw fileError(path, err);
+  }
+  if (!problem) return;
+  const message =
+    problem.kind === 'foreign-owner'
+      ? t('clientFileForeignOwner', { path, owner: problem.owner })
+      : t('clientFileWritableByOthers', { path, mode: problem.mode.toString(8).padStart(4, '0') });
+  throw new CliError('ERR_CLI_FILE', message, { hint: t('clientFileHint', { path }) });
 }
 
 function untrustedDirError(dir: string, problem: ClientDirProblem): CliError {

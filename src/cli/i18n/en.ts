@@ -115,7 +115,10 @@ export const en = {
   clientDirWritableByOthers: '{dir} can be written by other users (mode {mode}): its sessions and keys could be theirs.',
   clientDirHint: 'Remove it (ask an administrator if it is not yours), or set XDG_CONFIG_HOME to a directory of your own.',
   clientDirWritableHint:
-    'If everything in it is yours, run: chmod 700 {dir}. Otherwise remove it, or set XDG_CONFIG_HOME to a directory of your own.',
+    'Files others put in it would be read as yours: remove it (rm -r {dir}) and log in again, or set XDG_CONFIG_HOME to a directory of your own.',
+  clientFileForeignOwner: '{path} belongs to another user (uid {owner}): what it holds could be theirs.',
+  clientFileWritableByOthers: '{path} can be written by other users (mode {mode}): what it holds could be theirs.',
+  clientFileHint: 'Remove it (rambridge writes a new one; you may have to log in again): rm {path}',
   notServerUrl: '"{input}" is not a server URL.',
   notServerUrlHint: 'Example: rambridge login --server https://rambridge.example.com',
   notHttpUrl: '"{input}" is not an http(s) URL.',

@@ -111,7 +111,11 @@ export const zhCN: Catalogue = {
   clientDirForeignOwner: '{dir} 属于其他用户（uid {owner}），其中的会话和密钥可能是对方的。',
   clientDirWritableByOthers: '{dir} 可被其他用户写入（权限 {mode}），其中的会话和密钥可能是对方的。',
   clientDirHint: '请删除它（如果不属于你，请联系管理员），或将 XDG_CONFIG_HOME 设为你自己的目录。',
-  clientDirWritableHint: '如果其中的内容都是你的，请运行：chmod 700 {dir}。否则请删除它，或将 XDG_CONFIG_HOME 设为你自己的目录。',
+  clientDirWritableHint:
+    '其他用户放入其中的文件会被当作你的文件读取：请删除它（rm -r {dir}）并重新登录，或将 XDG_CONFIG_HOME 设为你自己的目录。',
+  clientFileForeignOwner: '{path} 属于其他用户（uid {owner}），其中的内容可能是对方的。',
+  clientFileWritableByOthers: '{path} 可被其他用户写入（权限 {mode}），其中的内容可能是对方的。',
+  clientFileHint: '请删除它（rambridge 会重新写入；你可能需要重新登录）：rm {path}',
   notServerUrl: '“{input}”不是服务器地址。',
   notServerUrlHint: '示例：rambridge login --server https://rambridge.example.com',
   notHttpUrl: '“{input}”不是 http(s) 地址。',

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, cpSync, mkdtempSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, cpSync, mkdtempSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -146,6 +146,23 @@ describe('cached creds fast path', () => {
     symlinkSync(join(linkedToWritable, 'target'), join(linkedToWritable, 'rambridge'));
     await expect(answer(creds, env(linkedToWritable))).resolves.toEqual({ answered: false, printed: '' });
   });
+
+  test.each(['config.json', 'sessions.json', 'roles.json', 'credentials.json'])(
+    'a %s another user owns, or others can write, is not answered from, though the directory is 0700',
+    async (name) => {
+      const { ctx } = await loggedIn();
+      const env = (xdg: string) => ({ HOME: ctx.env.HOME, XDG_CONFIG_HOME: xdg });
+      const creds = ['creds', 'dev-readonly', '--format', 'process'];
+      const foreign = await plantedCopy(ctx.paths.dir);
+      chownSync(join(foreign, 'rambridge', name), 65534, 65534);
+      await expect(answer(creds, env(foreign))).resolves.toEqual({ answered: false, printed: '' });
+      const writable = await plantedCopy(ctx.paths.dir);
+      chmodSync(join(writable, 'rambridge', name), 0o646);
+      await expect(answer(creds, env(writable))).resolves.toEqual({ answered: false, printed: '' });
+      const fine = await plantedCopy(ctx.paths.dir);
+      await expect(answer(creds, env(fine))).resolves.toMatchObject({ answered: true });
+    },
+  );
 
   test('records the use like the full command, rewriting the file at most once a minute for the same role', async () => {
     const { env, ctx } = await loggedIn();

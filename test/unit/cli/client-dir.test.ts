@@ -1,8 +1,9 @@
-import { chmodSync, lchownSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, lchownSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clientDirProblem, ownClientDirProblem } from '../../../src/cli/client/client-dir.cjs';
+import { clientDirProblem, clientFileProblem, ownClientDirProblem } from '../../../src/cli/client/client-dir.cjs';
 import { createContext } from '../../../src/cli/client/context.js';
+import { credentials } from './fixtures.js';
 
 /**
  * Another local user who creates `$XDG_CONFIG_HOME/rambridge` first must not have the CLI use the
@@ -93,6 +94,41 @@ describe('clientDirProblem', () => {
   });
 });
 
+describe('clientFileProblem', () => {
+  test('a file of this user’s writable by no one else is fine; so is none at all', () => {
+    const file = join(home, 'credentials.json');
+    expect(clientFileProblem(file, me)).toBeUndefined();
+    writeFileSync(file, '{}', { mode: 0o600 });
+    expect(clientFileProblem(file, me)).toBeUndefined();
+    chmodSync(file, 0o644);
+    expect(clientFileProblem(file, me)).toBeUndefined();
+    expect(clientFileProblem(file, undefined)).toBeUndefined();
+  });
+
+  test('another user’s file, or one group- or other-writable, is refused', () => {
+    const file = join(home, 'credentials.json');
+    writeFileSync(file, '{}', { mode: 0o600 });
+    expect(clientFileProblem(file, me + 1)).toEqual({ kind: 'foreign-owner', owner: me });
+    chmodSync(file, 0o620);
+    expect(clientFileProblem(file, me)).toEqual({ kind: 'writable-by-others', mode: 0o620 });
+    chmodSync(file, 0o602);
+    expect(clientFileProblem(file, me)).toEqual({ kind: 'writable-by-others', mode: 0o602 });
+  });
+
+  test('a symlink must be this user’s, and so must the file it points to', () => {
+    const file = join(home, 'real.json');
+    writeFileSync(file, '{}', { mode: 0o600 });
+    const link = join(home, 'credentials.json');
+    symlinkSync(file, link);
+    expect(clientFileProblem(link, me)).toBeUndefined();
+    lchownSync(link, me + 1, me + 1);
+    expect(clientFileProblem(link, me)).toEqual({ kind: 'foreign-owner', owner: me + 1 });
+    lchownSync(link, me, me);
+    chownSync(file, me + 1, me + 1);
+    expect(clientFileProblem(link, me)).toEqual({ kind: 'foreign-owner', owner: me + 1 });
+  });
+});
+
 describe('the client refuses to read a directory another user could have filled', () => {
   test('group-writable: ERR_CLI_FILE naming the directory, and how to fix it', async () => {
     const ctx = await clientWithSettings();
@@ -100,9 +136,29 @@ describe('the client refuses to read a directory another user could have filled'
     await expect(ctx.settings.read()).rejects.toMatchObject({
       code: 'ERR_CLI_FILE',
       message: `${dir} can be written by other users (mode 0775): its sessions and keys could be theirs.`,
-      hint: `If everything in it is yours, run: chmod 700 ${dir}. Otherwise remove it, or set XDG_CONFIG_HOME to a directory of your own.`,
+      hint: `Files others put in it would be read as yours: remove it (rm -r ${dir}) and log in again, or set XDG_CONFIG_HOME to a directory of your own.`,
     });
     await expect(ctx.sessions.get('https://bridge.example')).rejects.toMatchObject({ code: 'ERR_CLI_FILE' });
+  });
+
+  test('a file another user planted stays refused after the directory is made 0700', async () => {
+    const ctx = await clientWithSettings();
+    const key = { server: 'https://bridge.example', user: 'okta/alice', role: 'dev', durationSeconds: 3600 };
+    await ctx.cache.put(key, { ...credentials(new Date(Date.now() + 3_600_000).toISOString(), 'STS.ATTACKER') });
+    chownSync(ctx.paths.credentials, 65534, 65534);
+    await expect(ctx.cache.get(key)).rejects.toMatchObject({
+      code: 'ERR_CLI_FILE',
+      message: `${ctx.paths.credentials} belongs to another user (uid 65534): what it holds could be theirs.`,
+      hint: `Remove it (rambridge writes a new one; you may have to log in again): rm ${ctx.paths.credentials}`,
+    });
+    chownSync(ctx.paths.credentials, me, me);
+    chmodSync(ctx.paths.credentials, 0o666);
+    await expect(ctx.cache.get(key)).rejects.toMatchObject({
+      code: 'ERR_CLI_FILE',
+      message: `${ctx.paths.credentials} can be written by other users (mode 0666): what it holds could be theirs.`,
+    });
+    chmodSync(ctx.paths.credentials, 0o600);
+    await expect(ctx.cache.get(key)).resolves.toMatchObject({ accessKeyId: 'STS.ATTACKER' });
   });
 
   test('a symlink of this user’s in place of the directory (a dotfile manager’s) is read through', async () => {
