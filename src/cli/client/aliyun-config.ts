@@ -21,6 +21,13 @@ export interface AliyunConfig {
 export const FALLBACK_REGION = DEFAULT_ALIYUN_REGION;
 
 /**
+ * Where the profiles rambridge writes keep their keys: `StsToken` the keys themselves, `External`
+ * the command that fetches them. A profile changing from one mode to the other loses the other's,
+ * so no live key outlives the switch to `External` (nor a stale command the switch back).
+ */
+const CREDENTIAL_FIELDS = ['access_key_id', 'access_key_secret', 'sts_token', 'sts_expiration', 'process_command'] as const;
+
+/**
  * Adds or updates one profile and leaves everything else — other profiles, their order, `current`,
  * unknown fields, the profile's own settings such as `output_format` — exactly as it was.
  * The region: `region` if given, else the profile's own, else the current profile's, else the fallback.
@@ -29,7 +36,8 @@ export function upsertProfile(config: AliyunConfig | undefined, profile: AliyunP
   const profiles = config?.profiles ?? [];
   const existing = profiles.find((p) => p.name === profile.name);
   const currentRegion = profiles.find((p) => p.name === config?.current)?.region_id;
-  const merged: AliyunProfile = { ...existing, ...profile, region_id: region ?? existing?.region_id ?? currentRegion ?? FALLBACK_REGION };
+  const kept = existing && existing.mode !== profile.mode ? withoutCredentials(existing) : existing;
+  const merged: AliyunProfile = { ...kept, ...profile, region_id: region ?? existing?.region_id ?? currentRegion ?? FALLBACK_REGION };
   return {
     ...config,
     // `current` is never set here, not even in a new file: the aliyun CLI's default profile is the
@@ -37,6 +45,31 @@ export function upsertProfile(config: AliyunConfig | undefined, profile: AliyunP
     profiles: existing ? profiles.map((p) => (p === existing ? merged : p)) : [...profiles, merged],
     meta_path: config?.meta_path ?? '',
   };
+}
+
+function withoutCredentials(profile: AliyunProfile): AliyunProfile {
+  const rest: AliyunProfile = { ...profile };
+  for (const field of CREDENTIAL_FIELDS) delete rest[field];
+  return rest;
+}
+
+/**
+ * The config with the keys of the `StsToken` profiles holding one of `accessKeyIds` blanked (as
+ * the aliyun CLI leaves a field it does not use), and their names; the same config when there are
+ * none. The profiles themselves, their region and settings, stay: `creds --format aliyun-profile`
+ * fills them again after the next login.
+ */
+export function withoutKeys(
+  config: AliyunConfig | undefined,
+  accessKeyIds: ReadonlySet<string>,
+): { config: AliyunConfig | undefined; names: string[] } {
+  const names: string[] = [];
+  const profiles = config?.profiles?.map((p) => {
+    if (p.mode !== 'StsToken' || typeof p.access_key_id !== 'string' || !accessKeyIds.has(p.access_key_id)) return p;
+    names.push(p.name);
+    return { ...p, access_key_id: '', access_key_secret: '', sts_token: '', sts_expiration: 0 };
+  });
+  return { config: names.length > 0 ? { ...config, profiles } : config, names };
 }
 
 /** The config with `name` as the aliyun CLI's default profile (it must be one of its profiles). */
@@ -57,17 +90,18 @@ export function upsertProfiles(
 
 /**
  * Reads, changes and atomically rewrites the config file (0600, tab-indented like the aliyun CLI
- * writes it). Under a lock of the client directory, read included: two rambridge processes (a
+ * writes it); a change that returns the config as it was given writes nothing (nor creates it). Under a lock of the client directory, read included: two rambridge processes (a
  * script writing a profile per role in parallel) would otherwise each write back the file they
  * read, and one profile would be lost. The aliyun CLI's own writes take no lock of ours.
  */
 export async function updateAliyunConfig(
   paths: Pick<ClientPaths, 'aliyunConfig' | 'aliyunConfigLock'>,
-  change: (config: AliyunConfig | undefined) => AliyunConfig,
+  change: (config: AliyunConfig | undefined) => AliyunConfig | undefined,
 ): Promise<void> {
   await withFileLock(paths.aliyunConfigLock, async () => {
-    const next = change(await readJsonFile<AliyunConfig>(paths.aliyunConfig));
-    await writeJsonFile(paths.aliyunConfig, next, { indent: '\t', dirMode: 0o755 });
+    const current = await readJsonFile<AliyunConfig>(paths.aliyunConfig);
+    const next = change(current);
+    if (next !== current) await writeJsonFile(paths.aliyunConfig, next, { indent: '\t', dirMode: 0o755 });
   });
 }
 

@@ -65,6 +65,12 @@ export class CredentialCache {
     }));
   }
 
+  /** The access key ids of the credentials cached from `server`, expired ones included. */
+  async accessKeyIds(server: string): Promise<Set<string>> {
+    const entries = Object.values((await this.file.read())?.entries ?? {});
+    return new Set(entries.filter((e) => e.server === server).map((e) => e.credentials.accessKeyId));
+  }
+
   /** Forgets every credential obtained from `server` (logout). */
   async removeServer(server: string): Promise<void> {
     const doc = await this.file.read();

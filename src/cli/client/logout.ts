@@ -1,3 +1,4 @@
+import { updateAliyunConfig, withoutKeys } from './aliyun-config.js';
 import type { ClientContext } from './context.js';
 import { withFileLock } from './lock.js';
 import { revokeToken } from './oauth.js';
@@ -6,6 +7,8 @@ export interface LogoutResult {
   wasLoggedIn: boolean;
   /** Whether the server confirmed the revocation (false offline: the session lives on there). */
   revoked: boolean;
+  /** The aliyun profiles whose keys were blanked: `StsToken` profiles holding keys cached from this server. */
+  clearedProfiles: string[];
 }
 
 /**
@@ -17,12 +20,14 @@ export interface LogoutResult {
  * and a slow server must not hold up every other command waiting for the locks.
  */
 export async function logOut(ctx: ClientContext, server: string): Promise<LogoutResult> {
-  const session = await withFileLock(ctx.paths.credentialsLock, () =>
+  const { session, clearedProfiles } = await withFileLock(ctx.paths.credentialsLock, () =>
     ctx.sessions.exclusively(async () => {
       const stored = await ctx.sessions.get(server);
+      // First, so that a config the aliyun CLI left unreadable stops the logout before anything is forgotten.
+      const cleared = await clearAliyunProfiles(ctx, await ctx.cache.accessKeyIds(server));
       await ctx.sessions.remove(server);
       await ctx.cache.removeServer(server);
-      return stored;
+      return { session: stored, clearedProfiles: cleared };
     }),
   );
   await ctx.roleBook.forgetCatalogue(server);
@@ -30,5 +35,21 @@ export async function logOut(ctx: ClientContext, server: string): Promise<Logout
   const revoked = session?.revocationEndpoint
     ? await revokeToken(ctx.fetch, session.revocationEndpoint, session.refreshToken, 'refresh_token')
     : false;
-  return { wasLoggedIn: session !== undefined, revoked };
+  return { wasLoggedIn: session !== undefined, revoked, clearedProfiles };
+}
+
+/**
+ * Blanks the keys `creds --format aliyun-profile` wrote into ~/.aliyun/config.json from this
+ * server's cache (they would otherwise stay usable for up to 12 h after the logout); returns the
+ * profiles' names. Keys of this server no longer in the cache (replaced by newer ones) are not found.
+ */
+async function clearAliyunProfiles(ctx: ClientContext, accessKeyIds: ReadonlySet<string>): Promise<string[]> {
+  let names: string[] = [];
+  if (accessKeyIds.size === 0) return names;
+  await updateAliyunConfig(ctx.paths, (config) => {
+    const cleared = withoutKeys(config, accessKeyIds);
+    names = cleared.names;
+    return cleared.config;
+  });
+  return names;
 }

@@ -40,6 +40,7 @@ export const en = {
   notLoggedOut: 'You were not logged in to {server}; nothing to do.',
   loggedOut: 'Logged out of {server}: tokens and cached credentials deleted{note}.',
   loggedOutUntold: ' (the server could not be told; the session ends by itself)',
+  loggedOutProfiles: 'Keys removed from the aliyun profiles {profiles} in {path}.',
   durationInvalid: '"{input}" is not a duration.',
   durationOutside: '{duration} is outside what Alibaba Cloud STS allows.',
   durationExamples: 'Examples: 900, 15m, 1h, 1h30m, 12h (15 minutes to 12 hours).',

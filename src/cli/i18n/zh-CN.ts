@@ -37,6 +37,7 @@ export const zhCN: Catalogue = {
   notLoggedOut: '你未登录 {server}，无需操作。',
   loggedOut: '已退出 {server}，令牌和缓存的凭证已删除{note}。',
   loggedOutUntold: '（无法通知服务器；会话将自行结束）',
+  loggedOutProfiles: '已从 {path} 中的 aliyun 配置 {profiles} 删除密钥。',
   durationInvalid: '“{input}”不是有效的时长。',
   durationOutside: '{duration} 超出阿里云 STS 允许的范围。',
   durationExamples: '示例：900、15m、1h、1h30m、12h（15 分钟到 12 小时）。',

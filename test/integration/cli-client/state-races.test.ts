@@ -228,7 +228,7 @@ test('an offline logout during a refresh: the refresh does not store the session
   refresh.release();
   await Promise.all([creds, logout]);
 
-  expect(await logout).toEqual({ wasLoggedIn: true, revoked: false });
+  expect(await logout).toEqual({ wasLoggedIn: true, revoked: false, clearedProfiles: [] });
   expect(await context().sessions.get(SERVER)).toBeUndefined();
 });
 

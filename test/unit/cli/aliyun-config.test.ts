@@ -7,6 +7,7 @@ import {
   upsertProfile,
   upsertProfiles,
   withCurrent,
+  withoutKeys,
   type AliyunConfig,
 } from '../../../src/cli/client/aliyun-config.js';
 
@@ -112,4 +113,46 @@ describe('updateAliyunConfig on disk', () => {
     const written = JSON.parse(readFileSync(path, 'utf8')) as AliyunConfig;
     expect(written.profiles!.map((p) => p.name).sort()).toEqual([...names].sort());
   });
+});
+
+test('a profile switched to External loses its keys, and one switched to StsToken its command', () => {
+  const sts = {
+    name: 'rambridge-dev',
+    mode: 'StsToken',
+    access_key_id: 'STS.live',
+    access_key_secret: 'SECRET',
+    sts_token: 'TOKEN',
+    sts_expiration: 1,
+  };
+  let config = upsertProfile(existing, { ...sts, output_format: 'table' });
+  config = upsertProfile(config, { name: 'rambridge-dev', mode: 'External', process_command: 'rambridge creds dev --format process' });
+  expect(config.profiles![1]).toEqual({
+    name: 'rambridge-dev',
+    mode: 'External',
+    process_command: 'rambridge creds dev --format process',
+    region_id: 'eu-central-1',
+    output_format: 'table',
+  });
+  config = upsertProfile(config, sts);
+  expect(config.profiles![1]).toEqual({ ...sts, region_id: 'eu-central-1', output_format: 'table' });
+  // The same mode again keeps what the update does not name, as before.
+  expect(upsertProfile(config, { name: 'rambridge-dev', mode: 'StsToken', access_key_id: 'STS.new' }).profiles![1]).toMatchObject({
+    sts_token: 'TOKEN',
+  });
+});
+
+test('withoutKeys blanks the keys of StsToken profiles holding the ids given, and nothing else', () => {
+  const config = upsertProfiles(existing, [
+    { name: 'a', mode: 'StsToken', access_key_id: 'STS.1', access_key_secret: 's', sts_token: 't', sts_expiration: 9 },
+    { name: 'b', mode: 'StsToken', access_key_id: 'STS.2', access_key_secret: 's', sts_token: 't', sts_expiration: 9 },
+  ]);
+  const { config: next, names } = withoutKeys(config, new Set(['STS.1', 'LTAI']));
+  expect(names).toEqual(['a']);
+  expect(next!.profiles).toEqual([
+    personal,
+    { name: 'a', mode: 'StsToken', access_key_id: '', access_key_secret: '', sts_token: '', sts_expiration: 0, region_id: 'eu-central-1' },
+    config.profiles![2],
+  ]);
+  expect(withoutKeys(config, new Set(['STS.3'])).config).toBe(config);
+  expect(withoutKeys(undefined, new Set(['STS.1']))).toEqual({ config: undefined, names: [] });
 });

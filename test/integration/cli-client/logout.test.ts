@@ -1,0 +1,55 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { jest } from '@jest/globals';
+import type { AliyunConfig } from '../../../src/cli/client/aliyun-config.js';
+import { obtainCredentials } from '../../../src/cli/client/credential-source.js';
+import { logOut } from '../../../src/cli/client/logout.js';
+import { writeJsonFile } from '../../../src/cli/client/secure-file.js';
+import { writeProfile } from '../../../src/cli/commands/creds.js';
+import { ROLES } from '../../unit/cli/fixtures.js';
+import { SERVER } from './fake-bridge.js';
+import { fakeSetup, loggedIn } from './setup.js';
+
+async function ready() {
+  const setup = fakeSetup();
+  setup.bridge.roles = ROLES;
+  await loggedIn(setup.context(), setup.bridge, setup.clock);
+  jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  return setup;
+}
+
+afterEach(() => jest.restoreAllMocks());
+
+test('logout blanks the keys creds --format aliyun-profile wrote from this server, and names those profiles', async () => {
+  const { context } = await ready();
+  const ctx = context();
+  const personal = { name: 'personal', mode: 'AK', access_key_id: 'LTAI', access_key_secret: 'mine', region_id: 'cn-hangzhou' };
+  const elsewhere = { name: 'other', mode: 'StsToken', access_key_id: 'STS.other-server', access_key_secret: 's', sts_token: 't' };
+  await writeJsonFile(ctx.paths.aliyunConfig, { profiles: [personal, elsewhere] }, { dirMode: 0o755 });
+  const obtained = await obtainCredentials(ctx, { server: SERVER, role: 'dev-readonly' });
+  await writeProfile(ctx, obtained, { region: 'cn-shanghai' });
+
+  await expect(logOut(context(), SERVER)).resolves.toMatchObject({ wasLoggedIn: true, clearedProfiles: ['rambridge-dev-readonly'] });
+
+  const config = JSON.parse(readFileSync(ctx.paths.aliyunConfig, 'utf8')) as AliyunConfig;
+  expect(JSON.stringify(config)).not.toContain(obtained.credentials.accessKeyId);
+  expect(config.profiles).toEqual([
+    personal,
+    elsewhere,
+    {
+      name: 'rambridge-dev-readonly',
+      mode: 'StsToken',
+      access_key_id: '',
+      access_key_secret: '',
+      sts_token: '',
+      sts_expiration: 0,
+      region_id: 'cn-shanghai',
+    },
+  ]);
+});
+
+test('a logout with no aliyun profile of this server neither creates nor rewrites the aliyun config', async () => {
+  const { context } = await ready();
+  await obtainCredentials(context(), { server: SERVER, role: 'dev-readonly' });
+  await expect(logOut(context(), SERVER)).resolves.toMatchObject({ clearedProfiles: [] });
+  expect(existsSync(context().paths.aliyunConfig)).toBe(false);
+});
