@@ -15,14 +15,17 @@ export const DEFAULT_INTERVAL_SECONDS = 5;
 
 /**
  * Polls until the user approves or denies, or the code expires (RFC 8628 §3.4–3.5, as openid-client
- * does it): start at `interval ?? 5` s, add 5 s at each `slow_down` and keep it, never poll earlier
- * than a `Retry-After` asks, ride out network errors and 5xx, and stop at `expires_in`.
+ * does it): start at `interval` s (5 without one, or with one under a second), add 5 s at each
+ * `slow_down` and keep it, never poll earlier than a `Retry-After` asks, ride out network errors
+ * and 5xx, and stop at `expires_in`.
  */
 export async function pollForTokens(
   authorization: Pick<DeviceAuthorization, 'interval' | 'expires_in'>,
   deps: PollDeps,
 ): Promise<TokenSet> {
-  let interval = authorization.interval ?? DEFAULT_INTERVAL_SECONDS;
+  // An interval under a second (0, negative: no delay at all) is no interval: the default instead.
+  const given = authorization.interval;
+  let interval = given !== undefined && given >= 1 ? given : DEFAULT_INTERVAL_SECONDS;
   const deadline = deps.now() + authorization.expires_in * 1000;
   let wait = interval;
   for (;;) {

@@ -40,6 +40,14 @@ test('no interval from the server: 5 seconds', async () => {
   expect(run.sleeps).toEqual([5]);
 });
 
+test.each([0, -3, 0.01, Number.NaN])(
+  'an interval of %d from the server is none: 5 seconds, never a poll without delay',
+  async (interval) => {
+    const run = await schedule([pending, { kind: 'tokens', tokens }], { interval, expires_in: 600 });
+    expect(run.sleeps).toEqual([5, 5]);
+  },
+);
+
 test('slow_down adds 5 seconds, for good', async () => {
   const run = await schedule([pending, slowDown, pending, slowDown, pending, { kind: 'tokens', tokens }]);
   expect(run.sleeps).toEqual([5, 5, 10, 10, 15, 15]);
