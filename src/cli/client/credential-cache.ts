@@ -30,10 +30,24 @@ interface CacheEntry extends CacheKey {
   localExpiresAt?: number;
 }
 
+/**
+ * Keys `creds --format aliyun-profile` wrote into ~/.aliyun/config.json, for `logout` to find
+ * there: an elevated role's are in no entry (never cached), a cached one may have been replaced.
+ */
+interface ProfileKey {
+  server: string;
+  accessKeyId: string;
+  expiration: string;
+}
+
 interface CacheDocument {
   version: 1;
   entries: Record<string, CacheEntry>;
+  profileKeys?: ProfileKey[];
 }
+
+/** Profile keys are remembered this long past their `expiration`, whatever the local clock says. */
+const PROFILE_KEY_SLACK_MS = 24 * 3_600_000;
 
 /** Whether an entry has more than the refresh margin left (cached-creds.cts judges the same way). */
 export function isUsable(entry: Pick<CacheEntry, 'credentials' | 'localExpiresAt'>, now: number): boolean {
@@ -62,19 +76,42 @@ export class CredentialCache {
     await this.file.update((doc) => ({
       version: 1,
       entries: { ...this.usable(doc, () => true), [entryId(key)]: { ...key, credentials, localExpiresAt } },
+      profileKeys: this.liveProfileKeys(doc, () => true),
     }));
   }
 
-  /** The access key ids of the credentials cached from `server`, expired ones included. */
+  /** Remembers that these credentials of `server` were written into an aliyun profile. */
+  async rememberProfileKey(server: string, credentials: CredentialsResponse): Promise<void> {
+    const { accessKeyId, expiration } = credentials;
+    await this.file.update((doc) => ({
+      version: 1,
+      entries: this.usable(doc, () => true),
+      profileKeys: [...this.liveProfileKeys(doc, (k) => k.accessKeyId !== accessKeyId), { server, accessKeyId, expiration }],
+    }));
+  }
+
+  /** The access key ids of the credentials cached from `server` or written into profiles, expired ones included. */
   async accessKeyIds(server: string): Promise<Set<string>> {
-    const entries = Object.values((await this.file.read())?.entries ?? {});
-    return new Set(entries.filter((e) => e.server === server).map((e) => e.credentials.accessKeyId));
+    const doc = await this.file.read();
+    const entries = Object.values(doc?.entries ?? {}).map((e) => ({ server: e.server, accessKeyId: e.credentials.accessKeyId }));
+    return new Set([...entries, ...(doc?.profileKeys ?? [])].filter((k) => k.server === server).map((k) => k.accessKeyId));
   }
 
   /** Forgets every credential obtained from `server` (logout). */
   async removeServer(server: string): Promise<void> {
     const doc = await this.file.read();
-    if (doc) await this.file.write({ version: 1, entries: this.usable(doc, (e) => e.server !== server) });
+    if (doc) {
+      await this.file.write({
+        version: 1,
+        entries: this.usable(doc, (e) => e.server !== server),
+        profileKeys: this.liveProfileKeys(doc, (k) => k.server !== server),
+      });
+    }
+  }
+
+  private liveProfileKeys(doc: CacheDocument | undefined, keep: (key: ProfileKey) => boolean): ProfileKey[] {
+    const now = this.clock.now();
+    return (doc?.profileKeys ?? []).filter((k) => keep(k) && Date.parse(k.expiration) + PROFILE_KEY_SLACK_MS > now);
   }
 
   private usable(doc: CacheDocument | undefined, keep: (entry: CacheEntry) => boolean): Record<string, CacheEntry> {

@@ -7,7 +7,7 @@ export interface LogoutResult {
   wasLoggedIn: boolean;
   /** Whether the server confirmed the revocation (false offline: the session lives on there). */
   revoked: boolean;
-  /** The aliyun profiles whose keys were blanked: `StsToken` profiles holding keys cached from this server. */
+  /** The aliyun profiles whose keys were blanked: `StsToken` profiles holding keys that came from this server. */
   clearedProfiles: string[];
 }
 
@@ -39,9 +39,9 @@ export async function logOut(ctx: ClientContext, server: string): Promise<Logout
 }
 
 /**
- * Blanks the keys `creds --format aliyun-profile` wrote into ~/.aliyun/config.json from this
- * server's cache (they would otherwise stay usable for up to 12 h after the logout); returns the
- * profiles' names. Keys of this server no longer in the cache (replaced by newer ones) are not found.
+ * Blanks the keys of this server in ~/.aliyun/config.json (cached, or remembered as written there
+ * by `creds --format aliyun-profile`): they would otherwise stay usable for up to 12 h after the
+ * logout. Returns the profiles' names.
  */
 async function clearAliyunProfiles(ctx: ClientContext, accessKeyIds: ReadonlySet<string>): Promise<string[]> {
   let names: string[] = [];

@@ -8,6 +8,7 @@ import { credentialQuery, useCredentials, type ObtainedCredentials } from '../cl
 import { formatRemaining } from '../client/duration.js';
 import { CliError } from '../client/errors.js';
 import { FORMATS, formatEnv, formatJson, formatProcess, formatSummary, type Format } from '../client/formats.js';
+import { withFileLock } from '../client/lock.js';
 import type { ClientContext } from '../client/context.js';
 import { t } from '../i18n/index.js';
 import { helpText } from '../i18n/help.js';
@@ -35,7 +36,7 @@ export function registerCreds(program: Command): void {
         const server = await serverFor(ctx, options.server);
         const obtained = await useCredentials(ctx, credentialQuery(server, role, options));
         const format = options.format ?? (options.json ? 'json' : process.stdout.isTTY ? 'summary' : 'env');
-        if (format === 'aliyun-profile') return writeProfile(ctx, obtained, options);
+        if (format === 'aliyun-profile') return writeProfile(ctx, server, obtained, options);
         process.stdout.write(render(format, obtained, ctx.clock.now()));
       }),
     );
@@ -56,22 +57,32 @@ function render(format: Exclude<Format, 'aliyun-profile'>, obtained: ObtainedCre
 
 /** A `StsToken` profile: for tools that read only ~/.aliyun/config.json. It does not refresh itself;
  * `configure-aliyun` writes profiles that do. */
-export async function writeProfile(ctx: ClientContext, { role, credentials }: ObtainedCredentials, options: CredsOptions): Promise<void> {
+export async function writeProfile(
+  ctx: ClientContext,
+  server: string,
+  { role, credentials }: ObtainedCredentials,
+  options: CredsOptions,
+): Promise<void> {
   const name = options.profile ?? aliyunProfileName(role.id);
-  await updateAliyunConfig(ctx.paths, (config) =>
-    upsertProfile(
-      config,
-      {
-        name,
-        mode: 'StsToken',
-        access_key_id: credentials.accessKeyId,
-        access_key_secret: credentials.accessKeySecret,
-        sts_token: credentials.securityToken,
-        sts_expiration: Math.floor(Date.parse(credentials.expiration) / 1000),
-      },
-      options.region,
-    ),
-  );
+  // Keys that reach a profile are remembered for `logout` to blank (an elevated role's are in no
+  // cache entry): both under the credentials lock, which a logout holds while it blanks them.
+  await withFileLock(ctx.paths.credentialsLock, async () => {
+    await ctx.cache.rememberProfileKey(server, credentials);
+    await updateAliyunConfig(ctx.paths, (config) =>
+      upsertProfile(
+        config,
+        {
+          name,
+          mode: 'StsToken',
+          access_key_id: credentials.accessKeyId,
+          access_key_secret: credentials.accessKeySecret,
+          sts_token: credentials.securityToken,
+          sts_expiration: Math.floor(Date.parse(credentials.expiration) / 1000),
+        },
+        options.region,
+      ),
+    );
+  });
   if (options.json) {
     process.stdout.write(
       `${JSON.stringify({ profile: name, path: ctx.paths.aliyunConfig, role: role.id, expiration: isoSeconds(credentials.expiration) })}\n`,

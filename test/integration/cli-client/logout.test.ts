@@ -26,7 +26,7 @@ test('logout blanks the keys creds --format aliyun-profile wrote from this serve
   const elsewhere = { name: 'other', mode: 'StsToken', access_key_id: 'STS.other-server', access_key_secret: 's', sts_token: 't' };
   await writeJsonFile(ctx.paths.aliyunConfig, { profiles: [personal, elsewhere] }, { dirMode: 0o755 });
   const obtained = await obtainCredentials(ctx, { server: SERVER, role: 'dev-readonly' });
-  await writeProfile(ctx, obtained, { region: 'cn-shanghai' });
+  await writeProfile(ctx, SERVER, obtained, { region: 'cn-shanghai' });
 
   await expect(logOut(context(), SERVER)).resolves.toMatchObject({ wasLoggedIn: true, clearedProfiles: ['rambridge-dev-readonly'] });
 
@@ -45,6 +45,18 @@ test('logout blanks the keys creds --format aliyun-profile wrote from this serve
       region_id: 'cn-shanghai',
     },
   ]);
+});
+
+test('an elevated role’s keys, never cached, are found in their profile and blanked too', async () => {
+  const { context } = await ready();
+  const ctx = context();
+  const obtained = await obtainCredentials(ctx, { server: SERVER, role: 'prod-ops', justification: 'INC-1' });
+  await writeProfile(ctx, SERVER, obtained, { profile: 'break-glass' });
+  expect(readFileSync(ctx.paths.aliyunConfig, 'utf8')).toContain(obtained.credentials.accessKeyId);
+
+  await expect(logOut(context(), SERVER)).resolves.toMatchObject({ clearedProfiles: ['break-glass'] });
+  expect(readFileSync(ctx.paths.aliyunConfig, 'utf8')).not.toContain(obtained.credentials.accessKeyId);
+  expect(readFileSync(ctx.paths.credentials, 'utf8')).not.toContain(obtained.credentials.accessKeyId);
 });
 
 test('a logout with no aliyun profile of this server neither creates nor rewrites the aliyun config', async () => {
