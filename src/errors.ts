@@ -86,6 +86,8 @@ export const ERROR_STATUS = {
   ERR_DESTINATION_NOT_ALLOWED: 400,
   ERR_CONSOLE_SIGNIN_FAILED: 502,
   ERR_CONSOLE_SERVICE_UNKNOWN: 400,
+  /** A credentials page (`/roles/credentials/<id>`) of another sign-in: another user's, or this user's in another browser. */
+  ERR_CREDENTIALS_NOT_YOURS: 404,
   // device flow (RFC 8628), refresh (RFC 6749 §6) and the bearer API: each OAuth answer has its own code
   ERR_OAUTH_INVALID_CLIENT: 401,
   ERR_OAUTH_UNSUPPORTED_GRANT_TYPE: 400,

@@ -47,7 +47,7 @@ export const sentencesEn = {
   'err.ERR_REFRESH_TOKEN_REUSED': 'This refresh token was already used, so the CLI session was ended for safety.',
   'err.ERR_REFRESH_TOKEN_INVALID.rotationLimit':
     'This CLI session was refreshed far more often than the CLI does, so it was ended for safety.',
-  'err.ERR_NOT_FOUND.credentials': 'These credentials were shown to another sign-in, not to this one.',
+  'err.ERR_CREDENTIALS_NOT_YOURS': 'These credentials were shown to another sign-in, not to this one.',
   'err.ERR_NOT_CONFIGURED.issuer': 'This rambridge cannot issue credentials yet (no STS issuer configured).',
   'err.ERR_NOT_CONFIGURED.cli': 'CLI sign-in is not configured on this rambridge.',
   'err.ERR_NOT_SIGNED_IN': 'Your rambridge session has ended.',

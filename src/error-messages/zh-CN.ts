@@ -41,7 +41,7 @@ export const sentencesZhCN = {
   'err.ERR_REFRESH_TOKEN_INVALID': '此 CLI 会话已结束（已过期、已退出登录或已被撤销）。',
   'err.ERR_REFRESH_TOKEN_REUSED': '此刷新令牌已被使用过，为安全起见，CLI 会话已结束。',
   'err.ERR_REFRESH_TOKEN_INVALID.rotationLimit': '此 CLI 会话的刷新次数远超 CLI 的正常用量，为安全起见，会话已结束。',
-  'err.ERR_NOT_FOUND.credentials': '这些凭证属于另一次登录，无法在本次登录中查看。',
+  'err.ERR_CREDENTIALS_NOT_YOURS': '这些凭证属于另一次登录，无法在本次登录中查看。',
   'err.ERR_NOT_CONFIGURED.issuer': '此 rambridge 尚不能签发凭证（未配置 STS 签发方）。',
   'err.ERR_NOT_CONFIGURED.cli': '此 rambridge 未配置 CLI 登录。',
   'err.ERR_NOT_SIGNED_IN': '你的 rambridge 会话已结束。',

@@ -78,8 +78,9 @@ export class ShownCredentialsStore {
 
   /**
    * The credentials of page `id` for this session, or that they are gone (with the role, when the
-   * page was this user's). Credentials or a page of someone else: ERR_NOT_FOUND, the same answer
-   * as for an id that never existed in their eyes.
+   * page was this user's). Credentials or a page of another sign-in: ERR_CREDENTIALS_NOT_YOURS, a
+   * 404 like an id that never existed, but audited as a refusal (ERR_NOT_FOUND is not): someone
+   * holds the URL of a page that was not shown to them.
    */
   async find(id: string, user: Identity, sessionSecret: string | undefined): Promise<Lookup> {
     if (!PAGE_ID.test(id)) throw new BridgeError('ERR_NOT_FOUND');
@@ -87,17 +88,22 @@ export class ShownCredentialsStore {
     const sameUser = (owner: { issuer: string; subject: string }) => owner.issuer === user.issuer && owner.subject === user.subject;
     if (shown) {
       if (sameUser(shown) && sessionSecret !== undefined && shown.session === secretHash(sessionSecret)) return { kind: 'shown', shown };
-      throw notYours();
+      throw notYours(user, shown);
     }
     const marker = await this.deps.store.find<ShownMarker>(markerKey(id));
-    if (marker && !sameUser(marker)) throw notYours();
+    if (marker && !sameUser(marker)) throw notYours(user, marker);
     return { kind: 'gone', roleId: marker?.roleId };
   }
 }
 
-function notYours(): BridgeError {
-  return new BridgeError('ERR_NOT_FOUND', {
-    userMessage: sentence('err.ERR_NOT_FOUND.credentials'),
+/**
+ * The log's `detail` names who asked and whose page it was (their subjects; `ownerMatches`: the same
+ * user in another browser), never the page id.
+ */
+function notYours(user: Identity, owner: { issuer: string; subject: string }): BridgeError {
+  return new BridgeError('ERR_CREDENTIALS_NOT_YOURS', {
+    userMessage: sentence('err.ERR_CREDENTIALS_NOT_YOURS'),
     hint: sentence('hint.newCredentials'),
+    detail: { subject: user.subject, owner: owner.subject, ownerMatches: owner.issuer === user.issuer && owner.subject === user.subject },
   });
 }

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
 import { formatUserCode, normalizeUserCode, type ApprovalRefusal, type DeviceFlow, type DeviceGrant } from '../../device/index.js';
-import { BridgeError } from '../../errors.js';
+import { BridgeError, type ErrorCode } from '../../errors.js';
 import { idTokenHalfSpent } from '../../idp/id-token-times.js';
 import { authAgeSeconds, type Identity } from '../../idp/identity.js';
 import { formatDateTime, formatDurationIn, formatMinutesAgo } from '../i18n/format.js';
@@ -14,7 +14,7 @@ import { checkCsrf, csrfToken } from '../middleware/csrf.js';
 import type { BrowserSession, RequestState } from '../state.js';
 
 /** What the code form says for each refused code; `unknown` covers wrong and malformed alike. */
-const REFUSALS: Record<ApprovalRefusal, { code: string; message: MessageKey }> = {
+const REFUSALS: Record<ApprovalRefusal, { code: ErrorCode; message: MessageKey }> = {
   unknown: { code: 'ERR_DEVICE_USER_CODE_INVALID', message: 'deviceCode.unknown' },
   expired: { code: 'ERR_DEVICE_USER_CODE_EXPIRED', message: 'deviceCode.expired' },
   'already-decided': { code: 'ERR_DEVICE_USER_CODE_USED', message: 'deviceCode.used' },
@@ -147,13 +147,18 @@ export function deviceRoutes(deps: WebDeps, device: DeviceFlow): Router {
     );
   });
 
-  /** Re-renders the form with what was typed and why it was refused (a 200: wrong input is no error). */
+  /**
+   * Re-renders the form with what was typed and why it was refused (a 200: wrong input is no error).
+   * Still a refusal for the audit stream, with who typed it (never the code): a user guessing codes
+   * shows there before the guessing limit's 429 does.
+   */
   function refuse(ctx: Context, why: ApprovalRefusal): void {
     const user = ctx.state.user as Identity;
     (ctx.state as RequestState).log.warn(
       { event: 'device-code-refused', why, subject: user.subject, email: user.email },
       'user code refused',
     );
+    deps.refusals.observe(ctx, new BridgeError(REFUSALS[why].code));
     const typed = (ctx.request.body as Record<string, unknown>).user_code;
     renderCodeForm(ctx, typeof typed === 'string' ? typed.slice(0, 20) : '', REFUSALS[why]);
   }

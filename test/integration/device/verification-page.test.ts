@@ -266,4 +266,29 @@ describe('guessing user codes', () => {
     expect(bridge.logLines.join('')).not.toContain(guess);
     expect(bridge.logLines.join('')).not.toContain(guess.replace('-', ''));
   });
+
+  test('every refused code is audited as a refusal with the user, not only the 429 that follows', async () => {
+    const bridge = await testBridge(op);
+    const { user_code } = await started(bridge.agent());
+    const browser = await signedIn(bridge, op);
+    await decide(browser, user_code, 'deny');
+    bridge.logLines.length = 0;
+    const guess = wrongCode(user_code);
+    expect(refusalCode((await submit(browser, guess)).text)).toBe('ERR_DEVICE_USER_CODE_INVALID');
+    expect(refusalCode((await submit(browser, user_code)).text)).toBe('ERR_DEVICE_USER_CODE_USED');
+    const audited = bridge.logLines.map((l) => JSON.parse(l)).filter((l) => l.audit === true);
+    expect(audited).toEqual(
+      ['ERR_DEVICE_USER_CODE_INVALID', 'ERR_DEVICE_USER_CODE_USED'].map((code) =>
+        expect.objectContaining({
+          event: 'refusal',
+          code,
+          method: 'POST',
+          route: '/device',
+          user: expect.objectContaining({ subject: 'alice-sub' }),
+        }),
+      ),
+    );
+    expect(JSON.stringify(audited)).not.toContain(guess.replace('-', ''));
+    expect(JSON.stringify(audited)).not.toContain(user_code.replace('-', ''));
+  });
 });

@@ -91,21 +91,59 @@ test('another session of the same user, and another user, get a coded 404, never
 
   const aliceElsewhere = await browserOf(b);
   const elsewhere = await aliceElsewhere.page(location).set('Accept', 'application/json').expect(404);
-  expect(codeOf(elsewhere)).toBe('ERR_NOT_FOUND');
+  expect(codeOf(elsewhere)).toBe('ERR_CREDENTIALS_NOT_YOURS');
   const html = await aliceElsewhere.page(location).expect(404);
-  expect(html.text).toContain('ERR_NOT_FOUND');
+  expect(html.text).toContain('ERR_CREDENTIALS_NOT_YOURS');
   expect(html.text).toContain('shown to another sign-in');
   expect(secretOf(html.text)).toBeUndefined();
 
   const bob = await browserOf(b, BOB);
-  expect(codeOf(await bob.page(location).set('Accept', 'application/json').expect(404))).toBe('ERR_NOT_FOUND');
+  expect(codeOf(await bob.page(location).set('Accept', 'application/json').expect(404))).toBe('ERR_CREDENTIALS_NOT_YOURS');
   // Once the credentials are gone, Bob still learns nothing (not even that it was dev-readonly).
   b.clock.advance(16 * 60 * 1000);
-  expect(codeOf(await bob.page(location).set('Accept', 'application/json').expect(404))).toBe('ERR_NOT_FOUND');
+  expect(codeOf(await bob.page(location).set('Accept', 'application/json').expect(404))).toBe('ERR_CREDENTIALS_NOT_YOURS');
 
   // Signed out: the sign-in page, and back to this page afterwards.
   const anonymous = await b.agent().get(location).expect(302);
   expect(anonymous.headers.location).toBe(`/login?return_to=${encodeURIComponent(location)}`);
+});
+
+test('opening another sign-in’s credentials page is audited with who asked, and logged with whose page it was, neither with the page id', async () => {
+  const b = await bridge();
+  const alice = await browserOf(b);
+  const location = await alice.mint('dev-readonly');
+  const id = location.split('/').pop()!;
+  const bob = await browserOf(b, BOB);
+  const lines = () => b.logLines.map((l) => JSON.parse(l) as Record<string, unknown>);
+
+  b.logLines.length = 0;
+  await bob.page(location).expect(404);
+  const audited = lines().filter((l) => l.audit === true);
+  expect(audited).toEqual([
+    expect.objectContaining({
+      event: 'refusal',
+      code: 'ERR_CREDENTIALS_NOT_YOURS',
+      status: 404,
+      route: '/roles/credentials/:id',
+      user: expect.objectContaining({ subject: BOB.sub, email: BOB.email }),
+    }),
+  ]);
+  expect(lines().find((l) => l.msg === 'request refused')).toMatchObject({
+    code: 'ERR_CREDENTIALS_NOT_YOURS',
+    detail: { subject: BOB.sub, owner: ALICE.sub, ownerMatches: false },
+  });
+  expect(JSON.stringify(lines().filter((l) => l.audit === true || l.msg === 'request refused'))).not.toContain(id);
+
+  // Alice in another browser: the same refusal, the log says it was her own page.
+  b.logLines.length = 0;
+  await (await browserOf(b)).page(location).expect(404);
+  expect(lines().find((l) => l.msg === 'request refused')).toMatchObject({ detail: { subject: ALICE.sub, ownerMatches: true } });
+  expect(lines().filter((l) => l.audit === true)).toHaveLength(1);
+
+  // An id that was never a page stays an unaudited ERR_NOT_FOUND (scanners).
+  b.logLines.length = 0;
+  await bob.page('/roles/credentials/not-a-page-id').expect(404);
+  expect(lines().filter((l) => l.audit === true)).toEqual([]);
 });
 
 test('after 15 minutes the page says they are no longer shown and offers the role again: no error, no keys', async () => {
