@@ -75,7 +75,7 @@ export function deviceDiscovery(publicUrl: string): Record<string, unknown> {
   };
 }
 
-export { cleanClientText, type DeviceClient } from './client.js';
+export { cleanClientText, shownClient, type DeviceClient } from './client.js';
 export { API_AUDIENCE, AccessTokens, tokenInvalid } from './access-tokens.js';
 export { CliSessions, type CliSession } from './cli-sessions.js';
 export { refreshAtIdp } from './upstream-refresh.js';

@@ -90,11 +90,16 @@ export function checkRoleRequest(
 
 /**
  * What a reader cannot trust on a terminal, where reasons are read back from the audit stream: C0
- * and C1 controls other than tab and line breaks (an escape sequence rewrites what is shown), and
- * the bidi controls and line separators that reorder or split it (the set the CLI's `printable`
- * and the device page's `cleanClientText` remove).
+ * and C1 controls other than tab and line breaks (an escape sequence rewrites what is shown), the
+ * bidi controls and line separators that reorder or split it, and the invisible format characters
+ * (\p{Cf}: zero-width spaces and joiners, BOM, soft hyphen, tag characters) and blank fillers that
+ * make two reasons look alike (the set the CLI's `printable` and the device page's
+ * `cleanClientText` remove). Refused, so a stored reason never holds one; but for the zero-width
+ * joiner and non-joiner where they join (between letters, as Persian and Indic scripts write them, or
+ * within an emoji sequence): there they are part of what is drawn.
  */
-const MISLEADING = /(?![\t\n\r])\p{Cc}|[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/u;
+const MISLEADING =
+  /(?![\t\n\r])\p{Cc}|(?![\u200c\u200d])[\p{Cf}\u00ad\u115f\u1160\u2028\u2029\u3164\uffa0\u{e0000}-\u{e007f}]|(?<!\p{L}|\p{M}|\p{Extended_Pictographic}|\p{Emoji_Modifier})[\u200c\u200d]|[\u200c\u200d](?!\p{L}|\p{Extended_Pictographic})/u;
 /** A character a reader sees: a letter, digit, symbol or punctuation, but not the blanks among them (Braille blank, Hangul fillers). */
 const VISIBLE = /(?![\u2800\p{Default_Ignorable_Code_Point}])[\p{L}\p{N}\p{S}\p{P}]/u;
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });

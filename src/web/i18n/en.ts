@@ -105,6 +105,7 @@ export const en = {
     'A device asked to act as {user} and to get Alibaba Cloud credentials for your roles. Approve only if you started this yourself, just now, on the computer below.',
   'deviceConfirm.code': 'Code',
   'deviceConfirm.mustMatch': 'must match your terminal',
+  'deviceConfirm.reported': 'Reported by the device (not verified)',
   'deviceConfirm.computer': 'Computer',
   'deviceConfirm.notReported': '(not reported)',
   'deviceConfirm.address': 'Address',

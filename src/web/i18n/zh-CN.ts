@@ -91,6 +91,7 @@ export const zhCN = {
     '有一台设备请求以 {user} 的身份操作，并获取你的角色的阿里云凭证。仅当这是你本人刚刚在下列计算机上发起的请求时才批准。',
   'deviceConfirm.code': '代码',
   'deviceConfirm.mustMatch': '必须与终端显示的一致',
+  'deviceConfirm.reported': '由设备自行报告（未经验证）',
   'deviceConfirm.computer': '计算机',
   'deviceConfirm.notReported': '（未提供）',
   'deviceConfirm.address': '地址',

@@ -1,6 +1,13 @@
 import Router from '@koa/router';
 import type { Context, Middleware } from 'koa';
-import { formatUserCode, normalizeUserCode, type ApprovalRefusal, type DeviceFlow, type DeviceGrant } from '../../device/index.js';
+import {
+  formatUserCode,
+  normalizeUserCode,
+  shownClient,
+  type ApprovalRefusal,
+  type DeviceFlow,
+  type DeviceGrant,
+} from '../../device/index.js';
 import { BridgeError, type ErrorCode } from '../../errors.js';
 import { idTokenHalfSpent } from '../../idp/id-token-times.js';
 import { authAgeSeconds, type Identity } from '../../idp/identity.js';
@@ -140,7 +147,7 @@ export function deviceRoutes(deps: WebDeps, device: DeviceFlow): Router {
         user,
         csrf: csrfToken(ctx),
         approved,
-        client: grant.client,
+        client: shownClient(grant.client),
         sessionLifetime: formatDurationIn(ctx.state.lang, config.device.sessionMaxAgeSeconds),
       },
       pageLocale(ctx),
@@ -174,7 +181,8 @@ export function deviceRoutes(deps: WebDeps, device: DeviceFlow): Router {
         user: ctx.state.user,
         csrf: csrfToken(ctx),
         userCode,
-        client: grant.client,
+        // What the device says about itself, cut to what is safe to show (the grant keeps it all).
+        client: shownClient(grant.client),
         browserIp: ctx.ip,
         askedAt,
         askedAtUtc: formatDateTime(lang, grant.createdAt),

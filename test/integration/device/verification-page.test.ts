@@ -135,7 +135,35 @@ describe('the confirmation page', () => {
     expect(page.text).not.toContain('<img src=x');
     expect(page.text).not.toContain('"><script>');
     expect(page.text).not.toContain('\u202E');
-    expect(page.text).toContain('&lt;img src=x onerror=alert(1)&gt;exe.laptop');
+    expect(page.text).toContain('\\u{3c}img\\u{20}src\\u{3d}x\\u{20}onerror\\u{3d}alert\\u{28}1\\u{29}\\u{3e}exe.laptop');
+  });
+
+  test('what the device says about itself is labelled unverified, host and version in their character sets, the user agent cut short', async () => {
+    const bridge = await testBridge(op);
+    // The pentest's phishing request (s14 finding 3): reassurances written into the victim's page.
+    const ua = `IT Security: this request was pre-approved by the Service Desk (INC-4711). Click Approve to continue. ${'x'.repeat(200)}`;
+    const { user_code } = await started(bridge.agent().set('User-Agent', ua), {
+      client_host: 'alice-laptop\u200b\u2060\ufeff\u00ad\u3164\u{e0041} (verified)',
+      client_version: '1.2.0 \u2014 safe',
+    });
+    const page = await submit(await signedIn(bridge, op), user_code);
+    const testid = (id: string) => new RegExp(`data-testid="${id}"[^>]*>([^<]*)<`).exec(page.text)?.[1];
+    expect(testid('device-reported')).toBe('Reported by the device (not verified)');
+    // Invisible characters are gone before anything is stored; what is left outside the set is shown as \u{…}.
+    expect(testid('device-client-host')).toBe('alice-laptop\\u{20}\\u{28}verified\\u{29}');
+    expect(testid('device-client-id')).toBe('rambridge-cli 1.2.0\\u{20}\\u{2014}\\u{20}safe');
+    const shownUa = testid('device-user-agent')!;
+    expect(Array.from(shownUa)).toHaveLength(120);
+    expect(shownUa.endsWith('…')).toBe(true);
+    expect(ua.startsWith(shownUa.slice(0, -1))).toBe(true);
+    // The reported block comes after the facts the bridge saw itself (code, time, address).
+    expect(page.text.indexOf('data-testid="device-client-ip"')).toBeLessThan(page.text.indexOf('data-testid="device-reported"'));
+    // The log has host and version as they came, less the invisible characters.
+    const logged = bridge.logLines.map((l) => JSON.parse(l)).find((l) => l.event === 'device-authorization');
+    expect(logged).toMatchObject({ clientHost: 'alice-laptop (verified)', clientVersion: '1.2.0 \u2014 safe' });
+
+    const zh = await submit((await signedIn(bridge, op)).set('Accept-Language', 'zh-CN'), user_code);
+    expect(zh.text).toContain('由设备自行报告（未经验证）');
   });
 
   test.each(['abcd wxyz', 'ABCD-WXYZ', 'abcdwxyz'])('input normalisation: the live code typed like "%s" is found', async (shape) => {

@@ -381,6 +381,34 @@ describe('least privilege, chaining and elevation', () => {
     await mfa.mint({ role: 'dev-admin', duration: '900', justification: 'INC-42:\n\tfix orders DB' });
     expect(mfa.audits().at(-1)).toMatchObject({ outcome: 'issued', justification: 'INC-42:\n\tfix orders DB' });
   });
+
+  test('a reason with invisible format characters among visible ones is refused, never stored; joiners that join are writing', async () => {
+    const elevate = (c: import('../../../src/config/index.js').BridgeConfig) => {
+      c.roles.find((r) => r.id === 'dev-admin')!.elevated = true;
+    };
+    const mfa = await signedIn({ config: elevate }, { amr: ['pwd', 'mfa'] });
+    const ask = (justification: string) => mfa.post('/roles/credentials', { role: 'dev-admin', duration: '900', justification });
+    for (const invisible of [
+      '\u200b',
+      '\u2060',
+      '\ufeff',
+      '\u00ad',
+      '\u3164',
+      '\uffa0',
+      '\u115f',
+      '\u{e0041}\u{e0042}',
+      '\u200d',
+      '\u200c\u200c',
+    ]) {
+      const refused = await ask(`INC-42 fix${invisible} orders DB`).expect(400);
+      expect(refused.text).toContain('plain text, without control characters');
+    }
+    expect(mfa.audits().every((a) => a.outcome !== 'issued')).toBe(true);
+    // A zero-width non-joiner inside a Persian word, a joiner inside an emoji sequence: drawn, so kept.
+    await mfa.mint({ role: 'dev-admin', duration: '900', justification: 'می\u200cخواهم پایگاه داده را درست کنم' });
+    await mfa.mint({ role: 'dev-admin', duration: '900', justification: 'INC-42 fix orders \u{1f469}\u200d\u{1f4bb}' });
+    expect(mfa.audits().at(-1)).toMatchObject({ outcome: 'issued', justification: 'INC-42 fix orders \u{1f469}\u200d\u{1f4bb}' });
+  });
 });
 
 describe('failures an employee can understand', () => {

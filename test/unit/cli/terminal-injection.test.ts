@@ -39,6 +39,25 @@ describe('printable', () => {
     expect(printable('tab\tand\nnewline stay; 中文 too')).toBe('tab\tand\nnewline stay; 中文 too');
   });
 
+  test('invisible format characters and blank fillers are replaced too, as cleanClientText removes them', () => {
+    for (const invisible of [
+      '\u200b',
+      '\u2060',
+      '\ufeff',
+      '\u00ad',
+      '\u115f',
+      '\u1160',
+      '\u3164',
+      '\uffa0',
+      '\u{e0001}',
+      '\u{e0041}',
+      '\u{e007f}',
+    ]) {
+      expect(printable(`prod${invisible}-ops`)).toBe('prod\uFFFD-ops');
+      expect(cleanClientText(`alice${invisible}-laptop`, 64)).toBe('alice-laptop');
+    }
+  });
+
   test('replaces exactly what the server’s cleanClientText removes, but tab and newline', () => {
     const differ = Array.from({ length: 0x3000 }, (_, code) => String.fromCharCode(code))
       .filter((c) => c !== '\t' && c !== '\n')
