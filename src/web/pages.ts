@@ -24,6 +24,10 @@ export interface Pages {
     askedAgo: string;
     /** The roles the device will be able to get, as of now (the mapper's answer for this user). */
     roles: DeviceRole[];
+    /** The device's identity is re-read at the IdP at its refreshes (`refreshGroups`), so its roles follow the user's groups. */
+    followsGroups: boolean;
+    /** `device.sessionMaxAgeSeconds`, written out: how long the device keeps this sign-in's groups otherwise. */
+    sessionLifetime: string;
   };
   'device-done': { approved: boolean; client: DeviceClient; sessionLifetime: string };
   /** `GET /roles/:role/console`: the filled-in "Open console" form; `autoSubmit` adds the data attribute launch.js looks for. */

@@ -118,6 +118,8 @@ export const en = {
   'deviceConfirm.rolesHeading': 'Roles this device will be able to get',
   'deviceConfirm.rolesNone': 'None at the moment: none of your groups grants a role.',
   'deviceConfirm.rolesChange': 'These follow your groups: when your groups change, what the device can get changes too.',
+  'deviceConfirm.rolesAsOfSignIn':
+    'The device gets them from your groups as of this sign-in: a change to your groups reaches it at its next sign-in, at the latest in {lifetime}, when its session ends.',
   'deviceConfirm.warning': 'If someone sent you this code or link, deny: they are trying to get your access.',
   'deviceConfirm.approve': 'Approve',
   'deviceConfirm.deny': 'Deny',

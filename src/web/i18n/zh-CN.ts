@@ -104,6 +104,8 @@ export const zhCN = {
   'deviceConfirm.rolesHeading': '此设备将能获取的角色',
   'deviceConfirm.rolesNone': '目前没有，你所在的组都没有授予任何角色。',
   'deviceConfirm.rolesChange': '这些角色取决于你所在的组；组发生变化时，此设备能获取的角色也会随之变化。',
+  'deviceConfirm.rolesAsOfSignIn':
+    '此设备按你在本次登录时所在的组获取这些角色；组发生变化后，要到它下次登录时才生效，最迟在 {lifetime}后其会话结束时。',
   'deviceConfirm.warning': '如果这个代码或链接是别人发给你的，请拒绝，对方正试图获取你的访问权限。',
   'deviceConfirm.approve': '批准',
   'deviceConfirm.deny': '拒绝',

@@ -188,8 +188,13 @@ export function deviceRoutes(deps: WebDeps, device: DeviceFlow): Router {
         askedAtUtc: formatDateTime(lang, grant.createdAt),
         askedAgo: formatMinutesAgo(lang, clock.now() - grant.createdAt),
         // What approving hands over, as of now: the device's roles are recomputed from the
-        // identity at each request, so they follow the user's groups (the page says so).
+        // identity at each request. That identity follows the user's groups only when the IdP is
+        // asked again at the CLI's refreshes, with the IdP refresh token this sign-in holds
+        // (`refreshGroups`, upstream-refresh.ts); otherwise it is this sign-in's until the CLI
+        // session ends. The page says which.
         roles: deviceRoles(mapper.rolesFor(ctx.state.user as Identity), lang),
+        followsGroups: (ctx.session as BrowserSession).connectorData?.refreshToken !== undefined,
+        sessionLifetime: formatDurationIn(lang, config.device.sessionMaxAgeSeconds),
         scripts: ['/assets/page.js'],
       },
       pageLocale(ctx),

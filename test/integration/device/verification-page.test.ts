@@ -1,3 +1,4 @@
+import type { BridgeConfig, OidcIdp } from '../../../src/config/index.js';
 import { followOp, loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
 import { FakeOp } from '../../helpers/fake-op.js';
 import { ALICE, BOB, decide, poll, signedIn, started, submit } from '../../helpers/device-flow.js';
@@ -164,6 +165,24 @@ describe('the confirmation page', () => {
 
     const zh = await submit((await signedIn(bridge, op)).set('Accept-Language', 'zh-CN'), user_code);
     expect(zh.text).toContain('由设备自行报告（未经验证）');
+  });
+
+  test('says the device’s roles follow the user’s groups only when the IdP is asked again (refreshGroups); otherwise until its session ends', async () => {
+    const said = async (bridge: Awaited<ReturnType<typeof testBridge>>, lang = 'en') => {
+      const { user_code } = await started(bridge.agent());
+      const page = await submit((await signedIn(bridge, op)).set('Accept-Language', lang), user_code);
+      return /data-testid="device-roles-change">([^<]*)</.exec(page.text)?.[1];
+    };
+    const plain = await testBridge(op);
+    expect(await said(plain)).toBe(
+      'The device gets them from your groups as of this sign-in: a change to your groups reaches it at its next sign-in, at the latest in 12 h, when its session ends.',
+    );
+    expect(await said(plain, 'zh-CN')).toContain('最迟在 12 小时后其会话结束时');
+    const shorter = await testBridge(op, { config: (c: BridgeConfig) => void (c.device.sessionMaxAgeSeconds = 8 * 3600) });
+    expect(await said(shorter)).toContain('at the latest in 8 h,');
+
+    const refreshing = await testBridge(op, { config: (c: BridgeConfig) => void ((c.idps[0] as OidcIdp).refreshGroups = true) });
+    expect(await said(refreshing)).toBe('These follow your groups: when your groups change, what the device can get changes too.');
   });
 
   test.each(['abcd wxyz', 'ABCD-WXYZ', 'abcdwxyz'])('input normalisation: the live code typed like "%s" is found', async (shape) => {
