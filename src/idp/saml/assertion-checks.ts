@@ -72,8 +72,10 @@ export function checkAssertion(assertion: XmlElement, expected: AssertionExpecta
   // A sign-in "in the future" would make every age computed from it negative (MFA recency).
   bounds.check('AuthnInstant', authnInstant, undefined);
   // The IdP's bound on sessions made from this sign-in (SAML core §2.7.2): already over, no session.
+  // Without the skew: the session it bounds ends at exactly this instant (identity.ts sessionEnd), so
+  // a sign-in admitted within the skew would be a session over before its first page.
   const sessionNotOnOrAfter = authn && instant(authn, 'SessionNotOnOrAfter');
-  bounds.check('SessionNotOnOrAfter', undefined, sessionNotOnOrAfter);
+  new TimeWindow(expected.now, 0).check('SessionNotOnOrAfter', undefined, sessionNotOnOrAfter);
   return {
     id,
     acceptableUntil: Math.min(issuedAt + expected.maxAgeMs, confirmationEnd, notOnOrAfter ?? Infinity) + expected.skewMs,
