@@ -58,6 +58,8 @@ export async function obtainCredentials(ctx: ClientContext, request: CredentialQ
     });
   }
   const key: CacheKey = { server: request.server, user, role: role.id, durationSeconds };
+  // Nothing sent with a reason is kept: every elevated issuance has one, even when the catalogue
+  // remembered here predates the role being made elevated.
   const useCache = !role.elevated && request.justification === undefined;
   const cached = useCache ? await ctx.cache.get(key) : undefined;
   if (cached) return { role, durationSeconds, credentials: cached, fromCache: true };
@@ -68,9 +70,18 @@ export async function obtainCredentials(ctx: ClientContext, request: CredentialQ
     if (fetched) return { role, durationSeconds, credentials: fetched, fromCache: true };
     const ask = { role: role.id, durationSeconds, justification: request.justification };
     const { credentials, serverDate } = await issueCredentials(bridgeClient(ctx, request.server), ask).catch(rethrowWithCliHint);
-    if (!role.elevated) await ctx.cache.put(key, credentials, serverDate);
+    if (useCache) await ctx.cache.put(key, credentials, serverDate);
     return { role, durationSeconds, credentials, fromCache: false };
   });
+}
+
+/**
+ * What a long-running command (`credential-server`) asks for after its first credentials: the role
+ * as resolved then, and, for an elevated role, the same reason again, since each of its issuances
+ * needs one (others come from the cache, and a reason would bypass it).
+ */
+export function repeatQuery(request: CredentialQuery, role: RoleInfo): CredentialQuery {
+  return { ...request, role: role.id, justification: role.elevated ? request.justification : undefined };
 }
 
 /** `obtainCredentials`, remembering the role as recently used (for `rambridge roles`). */

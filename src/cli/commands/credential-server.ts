@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { clientCommand, runClient, withCredentialOptions, type CredentialOptions } from '../client/command.js';
 import { serverFor } from '../client/context.js';
-import { credentialQuery, obtainCredentials, useCredentials } from '../client/credential-source.js';
+import { credentialQuery, obtainCredentials, repeatQuery, useCredentials } from '../client/credential-source.js';
 import { formatRemaining } from '../client/duration.js';
 import { startCredentialServer } from '../client/credential-server.js';
 import { CliError } from '../client/errors.js';
@@ -26,8 +26,7 @@ export function registerCredentialServer(program: Command): void {
         const request = credentialQuery(server, options.role, options);
         // Fail now, not at the first tool's request, if the role or the login is wrong.
         const first = await useCredentials(ctx, request);
-        // Later requests reuse the cache; the justification was recorded with the first issuance.
-        const later = { ...request, role: first.role.id, justification: undefined };
+        const later = repeatQuery(request, first.role);
         const running = await startCredentialServer({
           port,
           credentials: async () => {

@@ -1,4 +1,4 @@
-import { obtainCredentials } from '../../../src/cli/client/credential-source.js';
+import { credentialQuery, obtainCredentials, repeatQuery } from '../../../src/cli/client/credential-source.js';
 import { useLanguage } from '../../../src/cli/i18n/index.js';
 import { ROLES } from '../../unit/cli/fixtures.js';
 import { SERVER } from './fake-bridge.js';
@@ -79,6 +79,28 @@ test('an elevated role is never answered from or kept in the cache: each use nee
   expect(
     await ctx.cache.get({ server: SERVER, user: `${user.idp}/${user.subject}`, role: 'prod-ops', durationSeconds: 3600 }),
   ).toBeUndefined();
+});
+
+test('credentials sent for with a reason are not kept, even for a role the remembered catalogue does not know as elevated', async () => {
+  const { bridge, context } = await ready();
+  const ctx = context();
+  await obtainCredentials(ctx, { server: SERVER, role: 'dev-readonly' }); // the catalogue is remembered
+  bridge.roles = ROLES.map((r) => (r.id === 'dev-admin' ? { ...r, elevated: true } : r)); // made elevated since
+  const justified = await obtainCredentials(ctx, { server: SERVER, role: 'dev-admin', justification: 'incident 42' });
+  const again = await obtainCredentials(ctx, { server: SERVER, role: 'dev-admin' });
+  expect(again.fromCache).toBe(false);
+  expect(again.credentials.accessKeyId).not.toBe(justified.credentials.accessKeyId);
+});
+
+test('credential-server’s later requests: an elevated role asks again with the same reason, another from the cache without one', async () => {
+  const { context } = await ready();
+  const ctx = context();
+  const elevated = credentialQuery(SERVER, 'ops', { justification: 'incident 42 on prod' });
+  const first = await obtainCredentials(ctx, elevated);
+  expect(repeatQuery(elevated, first.role)).toEqual({ ...elevated, role: 'prod-ops' });
+  const plain = credentialQuery(SERVER, 'dev-readonly', { justification: 'not needed' });
+  const other = await obtainCredentials(ctx, plain);
+  expect(repeatQuery(plain, other.role)).toEqual({ ...plain, role: 'dev-readonly', justification: undefined });
 });
 
 test('parallel cache misses cost one issuance', async () => {
