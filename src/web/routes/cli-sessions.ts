@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import type { CliSession, CliSessions } from '../../device/index.js';
+import { shownClient, type CliSession, type CliSessions } from '../../device/index.js';
 import { BridgeError, sentence } from '../../errors.js';
 import { identityKey } from '../../idp/identity.js';
 import { isoSeconds } from '../../iso-time.js';
@@ -83,10 +83,12 @@ export function cliSessionRoutes(deps: WebDeps, cliSessions: CliSessions): Route
 
 function row(s: CliSession, lang: Language): CliSessionRow {
   const at = (ms: number) => ({ iso: isoSeconds(ms), text: formatDateTime(lang, ms) });
+  // What the device reported about itself, shown as the approval page shows it: it could say anything.
+  const client = shownClient(s.client);
   return {
     sid: s.sid,
-    host: s.client.host ?? translator(lang)('deviceConfirm.notReported'),
-    client: [s.client.clientId, s.client.version].filter(Boolean).join(' '),
+    host: client.host ?? translator(lang)('deviceConfirm.notReported'),
+    client: [client.clientId, client.version].filter(Boolean).join(' '),
     ip: s.client.ip,
     created: at(s.createdAt),
     ...(s.refreshedAt !== undefined ? { refreshed: at(s.refreshedAt) } : {}),

@@ -111,6 +111,22 @@ test('another user’s session id is a coded 404, logged and audited, and that s
   expect(lines).toContainEqual(expect.objectContaining({ audit: true, event: 'refusal', code: 'ERR_CLI_SESSION_NOT_FOUND' }));
 });
 
+test('what the device reported shows in its character sets, as on the approval page: a host cannot read as a sentence', async () => {
+  const bridge = await testBridge(op);
+  const cli = bridge.agent();
+  const { user_code, device_code } = await started(cli, {
+    client_host: 'THIS BROWSER (verified by IT) - do not revoke',
+    client_version: '1.2.0 \u2014 managed',
+  });
+  const browser = (await signedIn(bridge, op, ALICE)).set('Accept', 'text/html');
+  await decide(browser, user_code, 'approve');
+  expect((await poll(cli, device_code)).status).toBe(200);
+  const page = await browser.get('/sessions').expect(200);
+  expect(page.text).not.toContain('verified by IT');
+  expect(page.text).toContain('THIS\\u{20}BROWSER\\u{20}');
+  expect(/data-testid="cli-session-client">([^<]*)</.exec(page.text)?.[1]).toBe('rambridge-cli 1.2.0\\u{20}\\u{2014}\\u{20}managed');
+});
+
 test('CSRF, sign-in and the language', async () => {
   const bridge = await testBridge(op);
   const { first, browser } = await aliceWithTwoCliSessions(bridge);
