@@ -74,9 +74,11 @@ export function createApp(deps: AppDeps): Koa {
   const { config } = deps;
   const views = deps.views ?? createViews();
   const metrics = deps.metrics ?? new Metrics();
-  const audit = new AuditLog(deps.auditLogger ?? createAuditLogger(deps.logger, config.audit.destination), (r) =>
-    metrics.observeIssuance(r.roleId, r.channel, r.outcome),
-  );
+  const audit = new AuditLog(deps.auditLogger ?? createAuditLogger(deps.logger, config.audit.destination), {
+    onIssuance: (r) => metrics.observeIssuance(r.roleId, r.channel, r.outcome),
+    onWriteFailure: () => metrics.observeAuditWriteFailure(),
+    mainLog: deps.logger,
+  });
   // Everything below reaches the store and STS through these, so their latency and errors are measured.
   const store = meteredStore(deps.store, metrics);
   const sts = deps.sts && meteredSts(deps.sts, metrics);

@@ -33,6 +33,8 @@ export function createAuditLogger(main: Logger, destination: string, stream?: De
 }
 
 type FileDestination = ReturnType<typeof pino.destination>;
+/** Records kept in memory while the audit destination refuses writes (a full disk), at most. */
+const AUDIT_BACKLOG_BYTES = 4 * 1024 * 1024;
 const auditDestinations = new Map<string, FileDestination>();
 
 /**
@@ -43,13 +45,25 @@ const auditDestinations = new Map<string, FileDestination>();
 function auditDestination(destination: string): FileDestination {
   const open = auditDestinations.get(destination);
   if (open) {
-    if (destination !== 'stdout' && destination !== 'stderr') open.reopen();
+    try {
+      if (destination !== 'stdout' && destination !== 'stderr') open.reopen();
+    } catch {
+      // Reopened, but the records kept from a failing destination could not be written yet: the
+      // next record tries again, and AuditLog tells the main log if that fails.
+    }
     return open;
   }
   const created = pino.destination({
     dest: destination === 'stdout' ? 1 : destination === 'stderr' ? 2 : destination,
     mkdir: true,
     sync: true,
+    maxLength: AUDIT_BACKLOG_BYTES,
+  });
+  // A write that fails (ENOSPC, EIO) throws and its record stays buffered, written once the
+  // destination takes writes again; past the cap a record is dropped, and that must throw too, so
+  // AuditLog counts it rather than taking it for written.
+  created.on('drop', () => {
+    throw Object.assign(new Error('audit backlog full: record dropped'), { code: 'EAUDITBACKLOG' });
   });
   auditDestinations.set(destination, created);
   return created;

@@ -42,25 +42,82 @@ export interface RefusalRecord {
   sid?: string;
 }
 
+/** What AuditLog tells besides the audit stream: metrics, and the main log when the stream cannot be written. */
+export interface AuditHooks {
+  /** Sees each issuance record too (metrics count them by role and channel). */
+  onIssuance?: (entry: AuditRecord) => void;
+  /** Called for each record the audit stream refused (`rambridge_audit_write_failures_total`). */
+  onWriteFailure?: () => void;
+  /** Where a failed audit write is told (the main log); default: the audit logger itself, in case only its level failed. */
+  mainLog?: Logger;
+}
+
 /**
  * The audit stream: one record per issuance (`event: issuance`) and per refusal (`event:
  * refusal`), each with the request id, written at level info to its own logger (see
  * createAuditLogger), so neither the main log level nor a noisy access log can hide it. Records
  * carry `audit: true`, to route them apart when they share a stream with the main log.
+ *
+ * A record the stream refuses (a full disk, a read-only mount) never fails the request: the answer
+ * is still sent. The main log gets one error line (`audit-write-failed`) when the failures start,
+ * not one per request, and one (`audit-write-recovered`) when a record is written again; each
+ * issuance record that failed is logged there in full (credentials were minted: who, which role,
+ * which AccessKeyId), which STS's own pace bounds.
  */
 export class AuditLog {
-  /** `onIssuance` sees each issuance record too (metrics count them by role and channel). */
+  /** Records not written since the last one that was (0: the stream is healthy). */
+  private failures = 0;
+
   constructor(
     private readonly log: Logger,
-    private readonly onIssuance?: (entry: AuditRecord) => void,
+    private readonly hooks: AuditHooks = {},
   ) {}
 
   record(entry: AuditRecord): void {
-    this.onIssuance?.(entry);
-    this.log.info({ audit: true, event: 'issuance', ...entry }, entry.outcome === 'issued' ? 'credentials issued' : 'issuance refused');
+    this.hooks.onIssuance?.(entry);
+    this.write({ audit: true, event: 'issuance', ...entry }, entry.outcome === 'issued' ? 'credentials issued' : 'issuance refused', entry);
   }
 
   refusal(entry: RefusalRecord): void {
-    this.log.info({ audit: true, event: 'refusal', ...entry }, 'request refused');
+    this.write({ audit: true, event: 'refusal', ...entry }, 'request refused');
+  }
+
+  private write(fields: Record<string, unknown>, msg: string, issuance?: AuditRecord): void {
+    try {
+      this.log.info(fields, msg);
+    } catch (err) {
+      this.failed(err, issuance);
+      return;
+    }
+    if (this.failures > 0) {
+      this.tell('warn', { event: 'audit-write-recovered', failures: this.failures }, 'audit stream written again');
+      this.failures = 0;
+    }
+  }
+
+  private failed(err: unknown, issuance?: AuditRecord): void {
+    this.failures += 1;
+    this.hooks.onWriteFailure?.();
+    const code = (err as { code?: unknown })?.code;
+    if (this.failures > 1 && !issuance) return;
+    this.tell(
+      'error',
+      {
+        event: 'audit-write-failed',
+        errorCode: typeof code === 'string' ? code : undefined,
+        err: this.failures === 1 ? err : undefined,
+        ...(issuance ? { record: issuance } : {}),
+      },
+      issuance ? 'audit stream not written: issuance record follows' : 'audit stream not written',
+    );
+  }
+
+  /** The main log; if it fails too (it shares the audit stream's destination), there is nowhere left to tell. */
+  private tell(level: 'warn' | 'error', fields: Record<string, unknown>, msg: string): void {
+    try {
+      (this.hooks.mainLog ?? this.log)[level](fields, msg);
+    } catch {
+      // Nothing to do: the request must still be answered.
+    }
   }
 }

@@ -39,6 +39,11 @@ export class Metrics {
     labelNames: ['role', 'channel', 'outcome'] as const,
     registers: [this.registry],
   });
+  private readonly auditWriteFailures = new Counter({
+    name: 'rambridge_audit_write_failures_total',
+    help: 'Audit records the audit destination refused (full disk, read-only mount…)',
+    registers: [this.registry],
+  });
   private readonly sts = new Histogram({
     name: 'rambridge_sts_request_duration_seconds',
     help: 'STS calls by action and result (ok or the error code)',
@@ -92,6 +97,10 @@ export class Metrics {
 
   observeIssuance(role: string, channel: string, outcome: string): void {
     this.issuances.inc({ role, channel, outcome });
+  }
+
+  observeAuditWriteFailure(): void {
+    this.auditWriteFailures.inc();
   }
 
   observeSts(action: string, result: string, seconds: number): void {
