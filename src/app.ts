@@ -107,6 +107,7 @@ export function createApp(deps: AppDeps): Koa {
     views,
     flows: new LoginFlows(config, store, deps.clock),
     refusedSignIns: new RefusedSignIns({ store, clock: deps.clock }),
+    audit,
     refusals: new Refusals({ audit, metrics }),
     actions: deps.actions ?? (credentials ? createRoleActions({ config, credentials, views, shown, fetch: deps.fetch }) : {}),
     credentials,

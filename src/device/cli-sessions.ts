@@ -181,7 +181,13 @@ export class CliSessions {
       throw new BridgeError('ERR_REFRESH_TOKEN_REUSED', {
         userMessage: sentence('err.ERR_REFRESH_TOKEN_REUSED'),
         hint: sentence('hint.refreshReused'),
-        detail: { sid: current.sid, subject: current.identity.subject, email: current.identity.email },
+        detail: {
+          sid: current.sid,
+          idp: current.identity.idp,
+          issuer: current.identity.issuer,
+          subject: current.identity.subject,
+          email: current.identity.email,
+        },
       });
     }
     return { session: upgraded(rotated), refreshToken: next };

@@ -14,7 +14,14 @@ import { cliSessionEnded, type CliSession, type CliSessions } from './cli-sessio
  * configuration, or now names another issuer, ends with it.
  */
 export async function refreshAtIdp(
-  deps: { sessions: CliSessions; connectors: ReadonlyMap<string, Connector>; idps: readonly Idp[]; log: Logger },
+  deps: {
+    sessions: CliSessions;
+    connectors: ReadonlyMap<string, Connector>;
+    idps: readonly Idp[];
+    log: Logger;
+    /** Told of a session this ended (the audit stream). */
+    onRevoked?: (by: 'config' | 'idp', session: CliSession) => void;
+  },
   session: CliSession,
 ): Promise<CliSession> {
   const { sessions, log } = deps;
@@ -26,6 +33,7 @@ export async function refreshAtIdp(
       { event: 'cli-session-revoked', by: 'config', sid: session.sid, idp: before.idp },
       'CLI session ended: its IdP is no longer configured',
     );
+    deps.onRevoked?.('config', session);
     throw cliSessionEnded();
   }
   if (!session.connectorData?.refreshToken || !connector.refresh) return session;
@@ -41,6 +49,7 @@ export async function refreshAtIdp(
         { event: 'cli-session-revoked', by: 'idp', ...who, detail: err.detail },
         'CLI session ended: the IdP refused the user on refresh',
       );
+      deps.onRevoked?.('idp', session);
       throw err;
     }
     const code = isBridgeError(err) ? err.code : 'ERR_INTERNAL';

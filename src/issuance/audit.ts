@@ -37,10 +37,53 @@ export interface RefusalRecord {
   route: string;
   clientIp: string;
   requestId?: string;
-  user?: { idp: string; issuer: string; subject: string; email?: string };
+  user?: AuditUser;
   /** The CLI session that asked (bearer API), so a refusal can be traced to it and revoked. */
   sid?: string;
 }
+
+/** Who, in a record: the IdP's own identifiers, never a display name. */
+export interface AuditUser {
+  idp: string;
+  issuer: string;
+  subject: string;
+  email?: string;
+}
+
+export function auditUser(u: AuditUser): AuditUser {
+  return { idp: u.idp, issuer: u.issuer, subject: u.subject, ...(u.email === undefined ? {} : { email: u.email }) };
+}
+
+/**
+ * One record per security event that changes who holds access: a browser sign-in or sign-out, a
+ * device login approved, a CLI session started or revoked. Shaped like a refusal record (who, from
+ * where, which request, which CLI session).
+ */
+export interface SecurityEventRecord {
+  event: 'login' | 'logout' | 'device-approved' | 'cli-session-started' | 'cli-session-revoked';
+  clientIp?: string;
+  requestId?: string;
+  user?: AuditUser;
+  /** The CLI session started or revoked. */
+  sid?: string;
+  /** Who revoked a CLI session: `client`, `user`, `user-sign-out`, `idp`, `config`, `session-limit`. */
+  by?: string;
+  /** `login`: the groups and authentication methods the IdP sent. */
+  groups?: string[];
+  amr?: string[];
+  /** `device-approved`, `cli-session-started`: the CLI's machine, as it named itself, and its address. */
+  device?: { host?: string; ip?: string };
+  /** `by: session-limit`: the limit that was passed. */
+  limit?: number;
+}
+
+const EVENT_MESSAGES: Record<SecurityEventRecord['event'], string> = {
+  login: 'signed in',
+  logout: 'signed out',
+  'device-approved': 'device approved',
+  'cli-session-started': 'CLI signed in',
+  'cli-session-revoked': 'CLI session revoked',
+};
 
 /** What AuditLog tells besides the audit stream: metrics, and the main log when the stream cannot be written. */
 export interface AuditHooks {
@@ -53,8 +96,8 @@ export interface AuditHooks {
 }
 
 /**
- * The audit stream: one record per issuance (`event: issuance`) and per refusal (`event:
- * refusal`), each with the request id, written at level info to its own logger (see
+ * The audit stream: one record per issuance (`event: issuance`), per refusal (`event: refusal`)
+ * and per security event (SecurityEventRecord), each with the request id, written at level info to its own logger (see
  * createAuditLogger), so neither the main log level nor a noisy access log can hide it. Records
  * carry `audit: true`, to route them apart when they share a stream with the main log.
  *
@@ -80,6 +123,10 @@ export class AuditLog {
 
   refusal(entry: RefusalRecord): void {
     this.write({ audit: true, event: 'refusal', ...entry }, 'request refused');
+  }
+
+  event(entry: SecurityEventRecord): void {
+    this.write({ audit: true, ...entry }, EVENT_MESSAGES[entry.event]);
   }
 
   private write(fields: Record<string, unknown>, msg: string, issuance?: AuditRecord): void {

@@ -11,7 +11,7 @@ import type { AssumeRoleResult, StsClient, StsCredentials } from '../sts/index.j
 import { AuditLog, type AuditRecord } from './audit.js';
 import type { CheckedRoleRequest } from './role-request.js';
 
-export { AuditLog, type AuditRecord } from './audit.js';
+export { AuditLog, auditUser, type AuditRecord, type AuditUser, type SecurityEventRecord } from './audit.js';
 
 /** A checked role request, and who asked through which door (for the audit record). */
 export interface IssueRequest extends CheckedRoleRequest {

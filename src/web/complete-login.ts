@@ -8,6 +8,7 @@ import { groupClaimNames } from './group-claims.js';
 import { cookieLanguage, setLanguageCookie } from './middleware/language.js';
 import { startSignedInSession } from './middleware/session.js';
 import { rememberedLanguageOf } from './role-preferences.js';
+import { auditEvent } from './security-events.js';
 
 /**
  * The end of every sign-in, whatever the protocol: take this browser's flow (once), let the
@@ -22,18 +23,7 @@ export async function completeLogin(ctx: Context, deps: WebDeps, connector: Conn
     const signInId = randomBytes(12).toString('base64url');
     await startSignedInSession(ctx, deps, { identity, connectorData, loginAt: now, seenAt: now, signInId });
     deps.metrics.observeLogin(connector.id, 'ok');
-    ctx.state.log.info(
-      {
-        event: 'login',
-        idp: connector.id,
-        issuer: identity.issuer,
-        subject: identity.subject,
-        email: identity.email,
-        groups: identity.groups,
-        amr: identity.amr,
-      },
-      'signed in',
-    );
+    auditEvent(ctx, deps.audit, { event: 'login', user: identity, groups: identity.groups, amr: identity.amr });
     // The usual cause of "no roles": the IdP app does not send the claim the config names.
     if (identity.groups.length === 0) {
       ctx.state.log.warn(

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { BridgeConfig } from '../config/index.js';
 import type { Connector } from '../idp/connector.js';
-import type { CredentialIssuer } from '../issuance/index.js';
+import type { AuditLog, CredentialIssuer } from '../issuance/index.js';
 import type { BridgeIssuer } from '../issuer/index.js';
 import type { RoleMapper } from '../mapping/index.js';
 import type { Store } from '../store/index.js';
@@ -26,6 +26,8 @@ export interface WebDeps {
   flows: LoginFlows;
   /** Refused sign-in answers per client address: one count for SAML and OIDC alike. */
   refusedSignIns: RefusedSignIns;
+  /** The audit stream: security events (sign-in, CLI sessions) are written to it by the routes. */
+  audit: AuditLog;
   /** Records refused requests (audit and metric) that a route answers with a page of its own. */
   refusals: Refusals;
   actions: RoleActions;

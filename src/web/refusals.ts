@@ -15,9 +15,16 @@ export class Refusals {
   observe(ctx: Context, err: BridgeError): void {
     if (!isRefusal(err)) return;
     this.record.metrics?.observeRefusal(err.code);
-    // Who asked: the browser's user, or the CLI session's (a bearer request has no browser user).
+    // Who asked: the browser's user, or the CLI session's (a bearer request has no browser user), or
+    // the session the error names (a reused refresh token: no session was loaded, the bridge found it).
     const cliSession = ctx.state.cliSession;
-    const user = ctx.state.user ?? cliSession?.identity;
+    const named = err.detail as { sid?: string; idp?: string; issuer?: string; subject?: string; email?: string } | undefined;
+    const user =
+      ctx.state.user ??
+      cliSession?.identity ??
+      (named?.idp && named.issuer && named.subject
+        ? { idp: named.idp, issuer: named.issuer, subject: named.subject, email: named.email }
+        : undefined);
     this.record.audit?.refusal({
       code: err.code,
       status: err.status,
@@ -26,7 +33,7 @@ export class Refusals {
       clientIp: ctx.ip,
       requestId: ctx.state.requestId,
       ...(user ? { user: { idp: user.idp, issuer: user.issuer, subject: user.subject, email: user.email } } : {}),
-      ...(cliSession ? { sid: cliSession.sid } : {}),
+      ...(cliSession ? { sid: cliSession.sid } : typeof named?.sid === 'string' ? { sid: named.sid } : {}),
     });
   }
 }

@@ -65,9 +65,7 @@ describe('SAML sign-in through SimpleSAMLphp', () => {
     // Keyed on (IdP entityID, NameID): SimpleSAMLphp sends the email as NameID.
     const login = interop.logLines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.event === 'login');
     expect(login).toMatchObject({
-      idp: 'ssp',
-      issuer: interop.ssp.entityId,
-      subject: 'alice@example.com',
+      user: { idp: 'ssp', issuer: interop.ssp.entityId, subject: 'alice@example.com' },
       groups: ['rambridge-dev', 'rambridge-ops'],
     });
     await page.context().close();

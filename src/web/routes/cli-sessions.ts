@@ -4,6 +4,7 @@ import { BridgeError, sentence } from '../../errors.js';
 import { identityKey } from '../../idp/identity.js';
 import { isoSeconds } from '../../iso-time.js';
 import type { WebDeps } from '../deps.js';
+import { auditEvent } from '../security-events.js';
 import { formatDateTime } from '../i18n/format.js';
 import { translator, type Language } from '../i18n/index.js';
 import { checkCsrf, csrfToken } from '../middleware/csrf.js';
@@ -71,7 +72,7 @@ export function cliSessionRoutes(deps: WebDeps, cliSessions: CliSessions): Route
       ended = [session];
     }
     for (const s of ended) {
-      ctx.state.log.info({ event: 'cli-session-revoked', by: 'user', sid: s.sid, subject: user.subject }, 'CLI session revoked');
+      auditEvent(ctx, deps.audit, { event: 'cli-session-revoked', by: 'user', sid: s.sid, user: s.identity });
     }
     // POST-redirect-GET: reloading the page that follows never posts again.
     ctx.redirect(`/sessions?${new URLSearchParams({ revoked: String(ended.length) }).toString()}`);

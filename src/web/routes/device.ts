@@ -17,6 +17,7 @@ import type { RoleChoice } from '../../mapping/index.js';
 import type { DeviceRole } from '../pages.js';
 import { pageLocale } from '../middleware/language.js';
 import type { WebDeps } from '../deps.js';
+import { auditEvent } from '../security-events.js';
 import { checkCsrf, csrfToken } from '../middleware/csrf.js';
 import type { BrowserSession, RequestState } from '../state.js';
 
@@ -129,16 +130,12 @@ export function deviceRoutes(deps: WebDeps, device: DeviceFlow): Router {
       delete session.connectorData.refreshToken;
       session.upstreamRefreshTokenTaken = true;
     }
-    (ctx.state as RequestState).log.info(
-      {
-        event: approved ? 'device-approved' : 'device-denied',
-        subject: user.subject,
-        email: user.email,
-        clientHost: grant.client.host,
-        clientIp: grant.client.ip,
-      },
-      approved ? 'device approved' : 'device denied',
-    );
+    if (approved) auditEvent(ctx, deps.audit, { event: 'device-approved', user, device: grant.client });
+    else
+      (ctx.state as RequestState).log.info(
+        { event: 'device-denied', subject: user.subject, email: user.email, clientHost: grant.client.host, clientIp: grant.client.ip },
+        'device denied',
+      );
     ctx.type = 'html';
     ctx.body = views.render(
       'device-done',

@@ -13,6 +13,7 @@ import { BridgeError, sentence } from '../../errors.js';
 import type { DeviceAuthorization, TokenResponse } from '../../wire/oauth-bodies.js';
 import { DEVICE_CODE_GRANT } from '../../wire/oauth.js';
 import type { WebDeps } from '../deps.js';
+import { auditEvent } from '../security-events.js';
 import { authenticateClient, oauthParams, requiredParam, type OAuthParam } from '../oauth-params.js';
 import { rateLimitedAddress } from '../client-ip.js';
 
@@ -71,34 +72,33 @@ export function oauthRoutes(deps: WebDeps, device: DeviceFlow): Router {
       });
       const { session, refreshToken, ended } = await device.sessions.redeemDeviceGrant(grant);
       for (const sid of ended) {
-        ctx.state.log.info(
-          {
-            event: 'cli-session-revoked',
-            by: 'session-limit',
-            sid,
-            subject: grant.identity.subject,
-            limit: deps.config.device.maxSessionsPerUser,
-          },
-          'CLI session revoked',
-        );
+        auditEvent(ctx, deps.audit, {
+          event: 'cli-session-revoked',
+          by: 'session-limit',
+          sid,
+          user: grant.identity,
+          limit: deps.config.device.maxSessionsPerUser,
+        });
       }
-      ctx.state.log.info(
-        {
-          event: 'cli-session-started',
-          sid: session.sid,
-          subject: session.identity.subject,
-          email: session.identity.email,
-          clientHost: session.client.host,
-        },
-        'CLI signed in',
-      );
+      auditEvent(ctx, deps.audit, {
+        event: 'cli-session-started',
+        sid: session.sid,
+        user: session.identity,
+        device: { host: session.client.host },
+      });
       return respondWithTokens(ctx, device, session, refreshToken);
     }
     if (grantType === 'refresh_token') {
       const rotated = await device.sessions.refresh(requiredParam(param, 'refresh_token'), clientId);
       // After rotation, so only the holder of the current bridge token makes the bridge call the IdP.
       const session = await refreshAtIdp(
-        { sessions: device.sessions, connectors: deps.connectors, idps: deps.config.idps, log: ctx.state.log },
+        {
+          sessions: device.sessions,
+          connectors: deps.connectors,
+          idps: deps.config.idps,
+          log: ctx.state.log,
+          onRevoked: (by, s) => auditEvent(ctx, deps.audit, { event: 'cli-session-revoked', by, sid: s.sid, user: s.identity }),
+        },
         rotated.session,
       );
       const { refreshToken } = rotated;
@@ -121,7 +121,7 @@ export function oauthRoutes(deps: WebDeps, device: DeviceFlow): Router {
       : await device.sessions.sidOfRefreshToken(token);
     if (sid) {
       await device.sessions.revoke(sid);
-      ctx.state.log.info({ event: 'cli-session-revoked', sid, by: 'client' }, 'CLI session revoked');
+      auditEvent(ctx, deps.audit, { event: 'cli-session-revoked', by: 'client', sid });
     }
     // §2.2: 200 whether or not the token was valid, so the answer tells a guesser nothing.
     ctx.status = 200;

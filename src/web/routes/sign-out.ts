@@ -5,8 +5,9 @@ import type { CliSessions } from '../../device/index.js';
 import { newSecret, secretHash } from '../../device/secrets.js';
 import { BridgeError, sentence } from '../../errors.js';
 import type { Identity } from '../../idp/identity.js';
-import type { Logger } from '../../log.js';
+import type { AuditLog } from '../../issuance/index.js';
 import type { WebDeps } from '../deps.js';
+import { auditEvent } from '../security-events.js';
 import type { SignedOutPage } from '../pages.js';
 import { refuseCrossSite, requireCsrfToken } from '../middleware/csrf.js';
 import { pageLocale } from '../middleware/language.js';
@@ -53,9 +54,9 @@ export function signOutRoutes(deps: WebDeps, cliSessions?: CliSessions): Router 
     requireCsrfToken(ctx, publicOrigin);
     const endCliSessions = (ctx.request.body as Record<string, unknown> | undefined)?.cli_sessions === 'end';
     ctx.session = null;
-    logOf(ctx).info({ event: 'logout', issuer: user.issuer, subject: user.subject }, 'signed out');
+    auditEvent(ctx, deps.audit, { event: 'logout', user });
     const page: SignedOutPage = { idpLogout: await idpLogoutLink(user) };
-    if (cliSessions && endCliSessions) page.ended = await endSessionsOf(ctx, cliSessions, user);
+    if (cliSessions && endCliSessions) page.ended = await endSessionsOf(ctx, deps.audit, cliSessions, user);
     else if (cliSessions) {
       const live = (await cliSessions.listForIdentity(user)).length;
       if (live > 0) page.offer = { count: live, token: await offerToEnd(user) };
@@ -74,7 +75,7 @@ export function signOutRoutes(deps: WebDeps, cliSessions?: CliSessions): Router 
           hint: sentence('hint.offerUsed'),
         });
       }
-      showSignedOut(ctx, { ended: await endSessionsOf(ctx, cliSessions, owner) });
+      showSignedOut(ctx, { ended: await endSessionsOf(ctx, deps.audit, cliSessions, owner) });
     });
   }
 
@@ -143,13 +144,10 @@ type Owner = Pick<Identity, 'idp' | 'issuer' | 'subject'>;
 /** Stored under the token's hash: a copy of the store holds no usable offer. */
 const offerKey = (token: string) => `signout:offer:${secretHash(token)}`;
 
-async function endSessionsOf(ctx: Context, cliSessions: CliSessions, owner: Owner): Promise<number> {
+async function endSessionsOf(ctx: Context, audit: AuditLog, cliSessions: CliSessions, owner: Owner): Promise<number> {
   const ended = await cliSessions.revokeForIdentity(owner);
   for (const s of ended) {
-    logOf(ctx).info({ event: 'cli-session-revoked', by: 'user-sign-out', sid: s.sid, subject: owner.subject }, 'CLI session revoked');
+    auditEvent(ctx, audit, { event: 'cli-session-revoked', by: 'user-sign-out', sid: s.sid, user: s.identity });
   }
   return ended.length;
 }
-
-/** The request's logger (request id attached), set by requestContext. */
-const logOf = (ctx: Context) => (ctx.state as { log: Logger }).log;

@@ -5,7 +5,7 @@ import { createAuditLogger, silentLogger } from '../../../src/log.js';
 import { AuditLog } from '../../../src/issuance/audit.js';
 import { bridgeWithEmulator, loginThroughFakeOp } from '../../helpers/bridge.js';
 import { FakeOp } from '../../helpers/fake-op.js';
-import { CLIENT_ID, decide, refresh, signedIn, started } from '../../helpers/device-flow.js';
+import { CLIENT_ID, decide, poll, refresh, signedIn, started } from '../../helpers/device-flow.js';
 import { DEVICE_CODE_GRANT } from '../../../src/wire/oauth.js';
 import { csrfOf } from '../../helpers/web.js';
 
@@ -24,7 +24,9 @@ const ALICE = { sub: 'alice-sub', email: 'alice@example.com', name: 'Alice', gro
 const CANARY = 'CANARY-9f3b2c7d1e';
 
 type Bridge = Awaited<ReturnType<typeof bridgeWithEmulator>>;
-const records = (b: Bridge) => b.auditLines.map((l) => JSON.parse(l) as Record<string, unknown>);
+const allRecords = (b: Bridge) => b.auditLines.map((l) => JSON.parse(l) as Record<string, unknown>);
+/** Issuance and refusal records, without the sign-ins and CLI session events around them. */
+const records = (b: Bridge) => allRecords(b).filter((r) => r.event === 'issuance' || r.event === 'refusal');
 
 describe('audit stream', () => {
   let bridge: Bridge;
@@ -89,6 +91,41 @@ describe('audit stream', () => {
     const all = bridge.auditLines.join('\n');
     for (const leaked of [CANARY, secret, tokens.access_token, tokens.refresh_token, device_code, user_code])
       expect(all).not.toContain(leaked);
+  });
+  test('who reused a refresh token, device approvals, CLI sessions started and revoked, sign-in and sign-out: each a record', async () => {
+    op.user = ALICE;
+    const browser = await signedIn(bridge, op, ALICE);
+    const cli = bridge.agent();
+    const first = await started(cli);
+    await decide(browser, first.user_code, 'approve');
+    const tokens = (await poll(cli, first.device_code).expect(200)).body as { refresh_token: string };
+    await refresh(cli, tokens.refresh_token).expect(200);
+    const reused = await refresh(cli, tokens.refresh_token).expect(400);
+    const second = await started(cli);
+    await decide(browser, second.user_code, 'approve');
+    await poll(cli, second.device_code).expect(200);
+    const csrf = csrfOf((await browser.get('/roles').expect(200)).text);
+    await browser.post('/logout').type('form').send({ _csrf: csrf, cli_sessions: 'end' }).expect(303);
+
+    expect(bridge.logLines).toEqual([]);
+    const alice = { idp: expect.any(String), issuer: op.issuer, subject: 'alice-sub', email: 'alice@example.com' };
+    const audit = allRecords(bridge);
+    const started1 = audit.find((r) => r.event === 'cli-session-started')!;
+    expect(audit.map((r) => [r.event, r.code ?? r.by ?? null])).toEqual([
+      ['login', null],
+      ['device-approved', null],
+      ['cli-session-started', null],
+      ['refusal', 'ERR_REFRESH_TOKEN_REUSED'],
+      ['device-approved', null],
+      ['cli-session-started', null],
+      ['logout', null],
+      ['cli-session-revoked', 'user-sign-out'],
+    ]);
+    for (const r of audit)
+      expect(r).toMatchObject({ audit: true, user: alice, requestId: expect.any(String), clientIp: expect.any(String) });
+    expect(audit[3]).toMatchObject({ requestId: reused.body.request_id, sid: started1.sid });
+    expect(audit[7]!.sid).toBe(audit[5]!.sid);
+    expect(audit[0]).toMatchObject({ groups: ALICE.groups, amr: ['pwd'] });
   });
   test('a deep link to a role not granted, answered with the picker’s own 403 page, is a refusal record naming the user', async () => {
     op.user = ALICE;

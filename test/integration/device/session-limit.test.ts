@@ -72,7 +72,7 @@ test('a CLI session beyond the cap ends the user’s oldest; the others keep wor
   const secondAgain = (await refresh(cli, second.refresh_token).expect(200)).body as { refresh_token: string };
   await refresh(cli, third.refresh_token).expect(200);
   const line = bridge.logLines.find((l) => l.includes('"by":"session-limit"'));
-  expect(JSON.parse(line!)).toMatchObject({ event: 'cli-session-revoked', subject: 'alice-sub', limit: 2 });
+  expect(JSON.parse(line!)).toMatchObject({ event: 'cli-session-revoked', user: { subject: 'alice-sub' }, limit: 2 });
   // Another user’s sessions count against their own cap only.
   await loggedIn(bridge, fake.op, BOB);
   await refresh(cli, secondAgain.refresh_token).expect(200);

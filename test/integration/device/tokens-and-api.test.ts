@@ -335,7 +335,7 @@ describe('bearer API', () => {
     expect(calls).toEqual([
       expect.objectContaining({ durationSeconds: 7200, roleArn: 'acs:ram::1111222233334444:role/rambridge-dev-readonly' }),
     ]);
-    const audit = bridge.logLines.map((l) => JSON.parse(l)).find((l) => l.audit === true);
+    const audit = bridge.logLines.map((l) => JSON.parse(l)).find((l) => l.event === 'issuance');
     expect(audit).toMatchObject({ channel: 'cli', roleId: 'dev-readonly', outcome: 'issued', user: { subject: 'alice-sub' } });
     expect(bridge.logLines.join('')).not.toContain('CANARY');
   });

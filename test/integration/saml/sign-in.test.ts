@@ -34,9 +34,7 @@ describe('SAML sign-in', () => {
     // Keyed on (IdP entityID, NameID), with groups and amr from the signed assertion.
     const login = bridge.logLines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.event === 'login');
     expect(login).toMatchObject({
-      idp: 'corp',
-      issuer: IDP_ENTITY_ID,
-      subject: 'alice@example.com',
+      user: { idp: 'corp', issuer: IDP_ENTITY_ID, subject: 'alice@example.com' },
       groups: ['rambridge-dev', 'rambridge-ops'],
       amr: ['pwd'],
     });

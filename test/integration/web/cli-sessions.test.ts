@@ -70,7 +70,9 @@ test('lists exactly the user’s sessions, without any token; revoking one ends 
   // The other session and the namesake keep working.
   await second.cli.get('/api/whoami').set(bearer(second.tokens.access_token)).expect(200);
   await expect(sessions.find(namesake.session.sid)).resolves.toBeDefined();
-  expect(bridge.logLines.join('')).toContain('"event":"cli-session-revoked","by":"user"');
+  expect(bridge.logLines.map((l) => JSON.parse(l) as Record<string, unknown>)).toContainEqual(
+    expect.objectContaining({ audit: true, event: 'cli-session-revoked', by: 'user' }),
+  );
 });
 
 test('revoke all ends every one of the user’s sessions, and only theirs', async () => {

@@ -277,7 +277,7 @@ describe('OIDC sign-in', () => {
     op.user = { ...op.user, sub: 'stable-sub-42' };
     await loginThroughFakeOp(agent(), op);
     const login = logLines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.event === 'login')!;
-    expect(login).toMatchObject({ issuer: op.issuer, subject: 'stable-sub-42', groups: ['rambridge-dev'] });
+    expect(login).toMatchObject({ user: { issuer: op.issuer, subject: 'stable-sub-42' }, groups: ['rambridge-dev'] });
     op.user = { ...op.user, sub: 'user-1' };
   });
 });
