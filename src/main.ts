@@ -10,7 +10,8 @@ import { IdleCollector } from './idle-memory.js';
 import { meteredStore } from './web/metered.js';
 import { isBridgeError, toBridgeError } from './errors.js';
 import { createConnectors, type Connector } from './idp/index.js';
-import { createLogger, type Logger } from './log.js';
+import { unreadableBecause } from './config/file-values.js';
+import { createAuditLogger, createLogger, type Logger } from './log.js';
 import { checkStoreOnline, createStore, type Store } from './store/index.js';
 import { Metrics } from './web/metrics.js';
 
@@ -35,6 +36,8 @@ export interface StartOptions {
   clock?: Clock;
   /** Overrides config.server.port (0 = any free port). */
   port?: number;
+  /** The configuration file, named in a problem found only when starting (a host that does not resolve…). */
+  configFile?: string;
   /**
    * A server already listening (the demo binds first, to learn its port), made by
    * `listenStartingUp`: it answers 503 until its handler is replaced here.
@@ -70,6 +73,7 @@ async function checkStore(store: Store, logger: Logger): Promise<void> {
  */
 export async function startBridge(options: StartOptions): Promise<RunningBridge> {
   const { config } = options;
+  const source = options.configFile ?? 'the configuration';
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger({ level: config.log.level });
   for (const warning of config.warnings) logger.warn({ event: 'insecure-setting' }, warning);
@@ -84,12 +88,18 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     const issuer = next.issuer && (await BridgeIssuer.create(next.issuer, next.alibaba, next.server.publicUrl));
     const sts = issuer && stsClientFromConfig(next.alibaba);
     const connectors = createConnectors(next, { store: connectorStore, clock, logger }, current);
-    const app = createApp({ config: next, store, logger, clock, issuer, sts, metrics, connectors, actions: options.actions });
+    const auditLogger = openAuditLogger(next, logger, source);
+    const app = createApp({ config: next, store, logger, clock, issuer, sts, metrics, connectors, actions: options.actions, auditLogger });
     return { app, connectors };
   };
   const { app, connectors } = await build(config);
   current = connectors;
-  const server = options.server ?? (await listenStartingUp(config.server.host, options.port ?? config.server.port));
+  const port = options.port ?? config.server.port;
+  const server =
+    options.server ??
+    (await listenStartingUp(config.server.host, port).catch((err: unknown) => {
+      throw listenProblem(err, config.server.host, port, options.port === undefined ? 'server.port' : '--port', source) ?? err;
+    }));
   const idle = (
     options.idleCollector ??
     new IdleCollector({
@@ -106,11 +116,11 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       void handle(req, res);
     });
   serve(app.callback());
-  const { port } = server.address() as AddressInfo;
-  logger.info({ event: 'listening', host: config.server.host, port, publicUrl: config.server.publicUrl }, 'rambridge listening');
+  const bound = (server.address() as AddressInfo).port;
+  logger.info({ event: 'listening', host: config.server.host, port: bound, publicUrl: config.server.publicUrl }, 'rambridge listening');
   void warmUp(connectors, logger);
   const running: RunningBridge = {
-    url: `http://${config.server.host}:${port}`,
+    url: `http://${config.server.host}:${bound}`,
     config,
     reload: async (requested) => {
       for (const setting of restartOnly(config, requested))
@@ -139,6 +149,48 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     },
   };
   return running;
+}
+
+/**
+ * A listen refused because of the configuration (a host that does not resolve or is not this
+ * machine's, a port this user may not bind) is a configuration problem (exit 2), not a crash; a
+ * port in use is left to the CLI, which names it and suggests a free one.
+ */
+function listenProblem(err: unknown, host: string, port: number, portSetting: string, source: string): ConfigInvalid | undefined {
+  const code = (err as NodeJS.ErrnoException).code;
+  const problem = (path: string, message: string) => new ConfigInvalid(source, [{ path, message }]);
+  switch (code) {
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_FAIL':
+      return problem(
+        'server.host',
+        `${host} does not resolve (${code}): use an address of this machine (0.0.0.0: all of them) or a name that resolves to one`,
+      );
+    case 'EADDRNOTAVAIL':
+      return problem(
+        'server.host',
+        `${host} is not an address of this machine (EADDRNOTAVAIL): use one of its addresses, or 0.0.0.0 for all of them`,
+      );
+    case 'EACCES':
+      return problem(
+        portSetting,
+        `this user may not listen on port ${port} (EACCES): ports below 1024 need root or CAP_NET_BIND_SERVICE; use one from 1024 up behind a proxy or load balancer`,
+      );
+    default:
+      return undefined;
+  }
+}
+
+/** The audit stream's logger; a destination that cannot be opened (made since check-config, or on a reload) is a problem at audit.destination. */
+function openAuditLogger(config: BridgeConfig, logger: Logger, source: string): Logger {
+  try {
+    return createAuditLogger(logger, config.audit.destination);
+  } catch (err) {
+    throw new ConfigInvalid(source, [
+      { path: 'audit.destination', message: `cannot open ${config.audit.destination}: ${unreadableBecause(err)}` },
+    ]);
+  }
 }
 
 /** Reads every IdP's discovery or metadata now, so a problem shows in the log at start-up or reload, not at a user's sign-in. */

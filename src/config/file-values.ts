@@ -24,6 +24,8 @@ export function unreadableBecause(err: unknown): string {
       return 'permission denied';
     case 'EISDIR':
       return 'is a directory';
+    case 'EROFS':
+      return 'read-only file system';
     default:
       return code ?? String(err);
   }

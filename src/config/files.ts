@@ -1,7 +1,9 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, readFile, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { BridgeConfig } from './model.js';
-import { cannotReadProblem, fileValueForMessage, isPemText, readPemOrFile } from './file-values.js';
+import { cannotReadProblem, fileValueForMessage, isPemText, readPemOrFile, unreadableBecause } from './file-values.js';
 import type { ConfigInvalid, ConfigProblem } from './problems.js';
 import type { KeyPairConfig } from './schema.js';
 import { repeatedSigningKeys, samlIdpKeyProblem, sameKeyProblem, signingKeyRule } from './signing-keys.js';
@@ -44,8 +46,36 @@ export async function checkConfigFiles(config: BridgeConfig): Promise<ConfigProb
     cert(tls?.certFile, 'store.tls.certFile');
     key(tls?.keyFile, 'store.tls.keyFile');
   }
+  if (!['log', 'stdout', 'stderr'].includes(config.audit.destination)) checks.push(checkAuditFile(config.audit.destination));
   const fileProblems = (await Promise.all(checks)).filter((p): p is ConfigProblem => p !== undefined);
   return [...fileProblems, ...(await Promise.all(keyListChecks)).flat()];
+}
+
+/**
+ * The audit file serve opens for appending, creating its directory if missing: it must be a file
+ * this process may write, or be creatable in the nearest directory that exists.
+ */
+async function checkAuditFile(file: string): Promise<ConfigProblem | undefined> {
+  const problem = (message: string) => ({ path: 'audit.destination', message });
+  let missing = file;
+  for (;;) {
+    try {
+      const found = await stat(missing);
+      if (missing === file && found.isDirectory()) return problem(`${file} is a directory: name a file in it`);
+      if (missing !== file && !found.isDirectory()) return problem(`cannot create ${file}: ${missing} is not a directory`);
+      await access(missing, missing === file ? constants.W_OK : constants.W_OK | constants.X_OK);
+      return undefined;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if ((code === 'ENOENT' || code === 'ENOTDIR') && dirname(missing) !== missing) {
+        missing = dirname(missing);
+        continue;
+      }
+      return missing === file
+        ? problem(`cannot write ${file}: ${unreadableBecause(err)}`)
+        : problem(`cannot create ${file}: ${missing} is not writable by this user (${unreadableBecause(err)})`);
+    }
+  }
 }
 
 /** `idp-certificate`: a certificate that must also pass samlIdpKeyProblem, as `serve` reads it. */

@@ -22,7 +22,8 @@ export function registerServe(program: Command): void {
       const logger = createLogger({ level: config.log.level });
       const hangups = reloadOnHangup(() => loadCheckedConfig(opts.config), logger);
       // A Redis that may evict the bridge's keys is refused like a configuration problem (exit 2).
-      const bridge = await startBridge({ config, logger, port: opts.port }).catch(exitOnConfigProblems);
+      // So are a host, a port or an audit file only starting finds wrong (a name that does not resolve…).
+      const bridge = await startBridge({ config, logger, port: opts.port, configFile: opts.config }).catch(exitOnConfigProblems);
       signals.started(() => bridge.close());
       hangups.started(bridge);
     });

@@ -138,6 +138,20 @@ describe('checkConfigFiles: the issuer keys as serve loads them', () => {
     ]);
   });
 
+  test('an audit file that serve could not open (a directory, under a file): a problem at audit.destination; one it can create passes', async () => {
+    const aFile = join(dir, 'not-a-dir.txt');
+    await writeFile(aFile, 'x');
+    const problemAt = async (destination: string) =>
+      (await checkConfigFiles(config({ idps: [samlIdp({ certificates: [keys.certificatePem] })], audit: { destination } }))).map(
+        (p) => p.message,
+      );
+    expect(await problemAt(dir)).toEqual([`${dir} is a directory: name a file in it`]);
+    expect(await problemAt(`${aFile}/audit.log`)).toEqual([`cannot create ${aFile}/audit.log: ${aFile} is not a directory`]);
+    expect(await problemAt(`${dir}/new/sub/audit.log`)).toEqual([]);
+    expect(await problemAt(aFile)).toEqual([]);
+    expect(await problemAt('stdout')).toEqual([]);
+  });
+
   test('a key listed twice (from a file and inline, or in another PEM encoding): a problem at the repeat, naming the first', async () => {
     const keyFile = join(dir, 'twice.key');
     await writeFile(keyFile, keys.privateKeyPem);
@@ -270,6 +284,44 @@ describe('rambridge check-config and serve (built command)', () => {
     expect(r.stdout).not.toContain('valid');
     expect(r.stderr).toContain('issuer.oidcKeys[1]: the same key as issuer.oidcKeys[0]');
     expect(r.stderr).not.toContain('bug');
+  });
+
+  const withServer = async (name: string, server: string, extra = '') => {
+    const file = join(dir, `${name}.yaml`);
+    await writeFile(
+      file,
+      [
+        `server: {publicUrl: "http://127.0.0.1:8080", sessionSecrets: ["${'k'.repeat(32)}"], ${server}}`,
+        'idps: [{id: corp, type: oidc, issuer: "https://idp.example.com", clientId: rambridge}]',
+        extra,
+      ].join('\n'),
+    );
+    return file;
+  };
+
+  test.each([
+    ['a host that does not resolve', 'host: "not a host"', 'server.host: not a host does not resolve (ENOTFOUND)'],
+    ['a host that is not this machine’s', 'host: "192.0.2.1"', 'server.host: 192.0.2.1 is not an address of this machine (EADDRNOTAVAIL)'],
+  ])('serve: %s is a configuration problem (exit 2), not “a bug in rambridge”', async (_name, server, expected) => {
+    const file = await withServer('listen', server);
+    const r = await run(['serve', '--port', '0', '--config', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${file} is not a valid configuration (1 problem):`);
+    expect(r.stderr).toContain(expected);
+    expect(r.stderr).not.toContain('bug');
+  });
+
+  test('check-config and serve: an audit destination that is a directory: exit 2 at audit.destination', async () => {
+    const file = await withServer('audit-dir', 'host: "127.0.0.1"', `audit: {destination: "${dir}"}`);
+    for (const args of [
+      ['check-config', file],
+      ['serve', '--port', '0', '--config', file],
+    ]) {
+      const r = await run(args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`audit.destination: ${dir} is a directory: name a file in it`);
+      expect(r.stderr).not.toContain('bug');
+    }
   });
 
   test('check-config: a key file that is not there: exit 2 naming the path, not "valid"', async () => {
