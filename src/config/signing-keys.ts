@@ -5,8 +5,9 @@ export type SigningAlgorithm = 'RS256' | 'ES256';
 
 /**
  * The issuer's rules for one of its signing keys, in one place for `check-config` and for `serve`:
- * RSA of 2048 bits or more, or EC P-256 for OIDC (the assertions are signed rsa-sha256, so an EC
- * key would load and then fail every SAML issuance); a SAML key with the certificate of that key.
+ * RSA of 2048 bits or more with public exponent 65537, or EC P-256 for OIDC (the assertions are
+ * signed rsa-sha256, so an EC key would load and then fail every SAML issuance); a SAML key with the
+ * certificate of that key.
  * Returns the algorithm, or why the key cannot sign.
  */
 export function signingKeyRule(
@@ -16,6 +17,12 @@ export function signingKeyRule(
 ): { algorithm: SigningAlgorithm } | { problem: string } {
   const algorithm = algorithmOf(privateKey, purpose);
   if (typeof algorithm !== 'string') return algorithm;
+  // A small exponent (3) lets a verifier with lax PKCS#1 v1.5 parsing accept forged signatures
+  // (Bleichenbacher 2006), and how RAM and STS verify is not ours to check: our own keys use 65537,
+  // as every generator does. (An IdP's keys are verified here, strictly: samlIdpKeyProblem.)
+  if (algorithm === 'RS256' && privateKey.asymmetricKeyDetails?.publicExponent !== 65537n) {
+    return { problem: 'RSA keys need public exponent 65537' };
+  }
   if (certificate && !certificate.publicKey.equals(createPublicKey(privateKey))) {
     return { problem: 'the certificate does not belong to the private key' };
   }

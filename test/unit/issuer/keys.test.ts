@@ -14,9 +14,14 @@ const pem = (type: 'rsa' | 'ec' | 'ed25519', options: object = {}) =>
     publicKeyEncoding: { type: 'spki', format: 'pem' },
   }).privateKey;
 
-describe('issuer keys: RSA of 2048 bits or more, or EC P-256, and nothing else', () => {
+describe('issuer keys: RSA of 2048 bits or more with exponent 65537, or EC P-256, and nothing else', () => {
   test.each([
     ['RSA-1024', pem('rsa', { modulusLength: 1024 }), 'issuer.oidcKeys[0]: RSA keys need at least 2048 bits'],
+    [
+      'RSA-2048 with exponent 3',
+      pem('rsa', { modulusLength: 2048, publicExponent: 3 }),
+      'issuer.oidcKeys[0]: RSA keys need public exponent 65537',
+    ],
     ['EC P-384', pem('ec', { namedCurve: 'P-384' }), 'issuer.oidcKeys[0]: use an RSA (2048+ bits) or EC P-256 key'],
     ['Ed25519', pem('ed25519'), 'issuer.oidcKeys[0]: use an RSA (2048+ bits) or EC P-256 key'],
   ])('%s is refused when the configuration loads', async (_name, privateKey, message) => {
