@@ -4,6 +4,7 @@ import { loadConfigFile, type BridgeConfig } from '../../config/index.js';
 import { CliSessions, type CliSession } from '../../device/index.js';
 import { isBridgeError } from '../../errors.js';
 import { createStore } from '../../store/index.js';
+import { EXIT } from '../client/errors.js';
 import { EXIT_CONFIG, exitOnConfigProblems } from '../config-errors.js';
 import { formatError } from '../error-format.js';
 import { helpText } from '../i18n/help.js';
@@ -62,6 +63,16 @@ export async function sessionsCommand(
     stdout: '',
     stderr: opts.json ? `${JSON.stringify({ error: { code, message, hint, exitCode } })}\n` : formatError(message, { hint }),
   });
+  // A misspelt IdP would match no session: "0 revoked" and exit 0, while the sessions stay live.
+  const idps = config.idps.map((i) => i.id);
+  if (opts.idp !== undefined && !idps.includes(opts.idp)) {
+    return failed(
+      EXIT.USAGE,
+      'ERR_CLI_USAGE',
+      t('sessionsUnknownIdp', { idp: opts.idp, idps: idps.join(t('listSeparator')) }),
+      t('sessionsUnknownIdpHint'),
+    );
+  }
   if (config.store.type === 'memory') {
     return failed(EXIT_CONFIG, 'ERR_CLI_MEMORY_STORE', t('sessionsMemoryStore'), t('sessionsMemoryStoreHint'));
   }

@@ -220,6 +220,8 @@ export const en = {
     'Configure a shared store (Redis: `store: {type: redis, url: redis://…}`, for the bridge and this command) to list or revoke sessions from here. Until then, restarting the server ends every CLI session.',
   sessionsUserAmbiguous: '{user} names users of {count} IdPs ({idps}); nothing was revoked.',
   sessionsUserAmbiguousHint: 'Say which with --idp {idp}.',
+  sessionsUnknownIdp: 'No IdP "{idp}" in this configuration (its IdPs: {idps}); nothing was listed or revoked.',
+  sessionsUnknownIdpHint: '--idp takes the id of an IdP as the configuration spells it (idps[].id).',
   // Commander's usage errors (src/cli/usage-error.ts).
   usageMissingArgument: 'missing required argument {name}',
   usageOptionMissingValue: 'option {option} needs a value',

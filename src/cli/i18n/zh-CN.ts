@@ -214,6 +214,8 @@ export const zhCN: Catalogue = {
     '请配置共享存储（Redis：`store: {type: redis, url: redis://…}`，供桥接服务和此命令共用），才能在这里列出或撤销会话。在此之前，重启服务器会结束所有 CLI 会话。',
   sessionsUserAmbiguous: '{user} 对应 {count} 个身份提供商的用户（{idps}），未撤销任何会话。',
   sessionsUserAmbiguousHint: '请用 --idp 指定其一，例如 --idp {idp}。',
+  sessionsUnknownIdp: '此配置中没有身份提供商“{idp}”（已配置：{idps}），未列出或撤销任何会话。',
+  sessionsUnknownIdpHint: '--idp 应为配置中身份提供商的 id（idps[].id），拼写与大小写须一致。',
   usageMissingArgument: '缺少必需的参数 {name}',
   usageOptionMissingValue: '选项 {option} 缺少值',
   usageRequiredOption: '缺少必需的选项 {option}',

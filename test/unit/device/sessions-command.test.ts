@@ -45,7 +45,8 @@ describe('rambridge sessions', () => {
     const alice = SESSION.identity;
     await sessions.start(alice, SESSION.client);
     await sessions.start({ ...alice, idp: 'partner', issuer: 'https://partner-idp', email: undefined }, SESSION.client);
-    const config = configFromYaml('store: {type: redis, url: "redis://127.0.0.1:1"}');
+    const one = configFromYaml('store: {type: redis, url: "redis://127.0.0.1:1"}');
+    const config = { ...one, idps: [...one.idps, { ...one.idps[0]!, id: 'partner', issuer: 'https://partner-idp' }] };
     // The command closes its store when done; this one must outlive each run.
     const unclosable = Object.assign(Object.create(store) as MemoryStore, { close: () => Promise.resolve() });
     const run = (opts: { user: string; idp?: string }) => sessionsCommand(config, 'revoke', opts, clock, () => unclosable);
@@ -58,6 +59,24 @@ describe('rambridge sessions', () => {
     expect((await run({ user: 'alice-sub', idp: 'partner' })).code).toBe(0);
     expect((await sessions.listForUser('alice-sub')).map((s) => s.identity.idp)).toEqual(['corp']);
   });
+
+  test.each(['list', 'revoke'] as const)(
+    '%s --idp with an IdP the configuration does not have (a typo): exit 2 naming the configured ones; nothing revoked',
+    async (action) => {
+      const clock = new ManualClock();
+      const store = new MemoryStore(clock);
+      const sessions = new CliSessions({ store, clock, maxAgeSeconds: 3600 });
+      await sessions.start(SESSION.identity, SESSION.client);
+      const config = configFromYaml('store: {type: redis, url: "redis://127.0.0.1:1"}');
+      const unclosable = Object.assign(Object.create(store) as MemoryStore, { close: () => Promise.resolve() });
+      const result = await sessionsCommand(config, action, { user: 'alice@example.com', idp: 'Corp' }, clock, () => unclosable);
+      expect(result).toMatchObject({ code: 2, stdout: '' });
+      expect(result.stderr).toContain('No IdP "Corp" in this configuration (its IdPs: corp)');
+      expect(await sessions.listForUser('alice@example.com')).toHaveLength(1);
+      const json = await sessionsCommand(config, action, { user: 'alice@example.com', idp: 'Corp', json: true }, clock, () => unclosable);
+      expect(JSON.parse(json.stderr)).toMatchObject({ error: { code: 'ERR_CLI_USAGE', exitCode: 2 } });
+    },
+  );
 
   describe('in zh-CN', () => {
     beforeAll(() => useLanguage('zh-CN'));
