@@ -33,9 +33,28 @@ const secretsUrl = httpUrl.refine(
   'plain http sends secrets in clear: use https (plain http only for a loopback address, such as the emulator)',
 );
 
+/**
+ * The URL users reach the bridge at: every other URL (redirect URIs, ACS, entity ids, the OIDC
+ * issuer) is it plus a path, so a query or fragment would break them all, and a user name or
+ * password would be published in the metadata, tokens and log.
+ */
+const publicUrl = httpUrl.superRefine((value, ctx) => {
+  if (!URL.canParse(value)) return;
+  const url = new URL(value);
+  const part =
+    url.username || url.password
+      ? 'a user name or password'
+      : value.includes('?')
+        ? 'a query (?…)'
+        : value.includes('#')
+          ? 'a fragment (#…)'
+          : undefined;
+  if (part) ctx.addIssue({ code: 'custom', message: `${part} has no place here: scheme, host, optional port and path only` });
+});
+
 const serverSchema = z.strictObject({
   /** The URL users and IdPs reach the bridge at; redirect URIs and issuer are derived from it. */
-  publicUrl: httpUrl,
+  publicUrl,
   host: z.string().default(DEFAULTS.server.host),
   /** A number, or a string of digits (what `${PORT}` expands to). */
   port: z.preprocess(

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { ConfigInvalid, loadConfigFile, parseConfigText, SESSION_POLICY_MAX_BYTES } from '../../../src/config/index.js';
+import { ConfigInvalid, loadConfigFile, parseConfigText, SESSION_POLICY_MAX_BYTES, validateConfig } from '../../../src/config/index.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/config/${name}`, import.meta.url));
 const env = { SESSION_SECRET: 'x'.repeat(40), OKTA_SECRET: 'okta-secret' };
@@ -119,6 +119,21 @@ describe('loading a valid configuration', () => {
 });
 
 describe('an invalid configuration', () => {
+  test.each([
+    ['https://bridge.example.com/?tenant=a', 'a query (?…)'],
+    ['https://bridge.example.com/#top', 'a fragment (#…)'],
+    ['https://admin:hunter2@bridge.example.com', 'a user name or password'],
+  ])('server.publicUrl %s: refused, naming the part every derived URL would break on', (publicUrl, part) => {
+    const result = validateConfig({
+      server: { publicUrl, sessionSecrets: ['k'.repeat(32)] },
+      idps: [{ id: 'corp', type: 'oidc', issuer: 'https://idp.example.com', clientId: 'rambridge' }],
+    });
+    expect(result.ok ? [] : result.problems).toEqual([
+      { path: 'server.publicUrl', message: `${part} has no place here: scheme, host, optional port and path only` },
+    ]);
+    expect(JSON.stringify(result)).not.toContain('hunter2');
+  });
+
   test('reports every problem at once, each at its path', async () => {
     expect(await problemsOf('invalid-many.yaml')).toEqual(
       expect.arrayContaining([
