@@ -244,14 +244,21 @@ const elevationSchema = z.strictObject({
   minJustificationLength: z.number().int().min(1).max(200).default(DEFAULTS.elevation.minJustificationLength),
 });
 
+/** A domain name: dot-separated labels of letters (any script, for IDN), digits and inner dashes. */
+const EMAIL_DOMAIN =
+  /^[\p{L}\p{M}\p{N}](?:[\p{L}\p{M}\p{N}-]{0,61}[\p{L}\p{M}\p{N}])?(?:\.[\p{L}\p{M}\p{N}](?:[\p{L}\p{M}\p{N}-]{0,61}[\p{L}\p{M}\p{N}])?)+$/u;
+
 const grantConditionsSchema = z.strictObject({
   /**
    * The user must have signed in through one of these IdPs (their `idps[].id`). Group names are
    * each IdP's own: without this, a group of the same name at any configured IdP matches.
    */
   idps: z.array(slug).min(1).optional(),
-  /** The user's email must be in one of these domains. */
-  emailDomains: z.array(z.string().min(1)).min(1).optional(),
+  /**
+   * The user's email must be in one of these domains: the part after its `@`, exactly (no
+   * subdomains), ignoring ASCII case. An entry with `@`, a space or no dot could never match.
+   */
+  emailDomains: z.array(z.string().regex(EMAIL_DOMAIN, 'a domain such as example.com (no @, no spaces)')).min(1).optional(),
   /** The IdP must report a second factor in `amr` (mfa, otp, hwk, swk, fido…). */
   mfa: z.boolean().optional(),
 });

@@ -134,6 +134,29 @@ describe('an invalid configuration', () => {
     expect(JSON.stringify(result)).not.toContain('hunter2');
   });
 
+  test('grants[].when.emailDomains entries that could never match (an @, a space, no dot) are refused; any case is accepted', () => {
+    const withDomains = (emailDomains: string[]) =>
+      validateConfig({
+        server: { publicUrl: 'https://b.example.com', sessionSecrets: ['k'.repeat(32)] },
+        idps: [{ id: 'corp', type: 'oidc', issuer: 'https://idp.example.com', clientId: 'rambridge' }],
+        accounts: [{ alias: 'dev', id: '1111222233334444' }],
+        roles: [{ id: 'r1', account: 'dev', role: 'admin' }],
+        grants: [{ groups: ['g'], roles: ['r1'], when: { emailDomains } }],
+      });
+    const refused = withDomains([
+      '@example.com',
+      ' example.com',
+      'example',
+      'example.com.',
+      'Example.COM',
+      'xn--bcher-kva.example',
+      'bücher.example',
+    ]);
+    expect(refused.ok ? [] : refused.problems).toEqual(
+      [0, 1, 2, 3].map((i) => ({ path: `grants[0].when.emailDomains[${i}]`, message: 'a domain such as example.com (no @, no spaces)' })),
+    );
+  });
+
   test('reports every problem at once, each at its path', async () => {
     expect(await problemsOf('invalid-many.yaml')).toEqual(
       expect.arrayContaining([
