@@ -52,6 +52,32 @@ export async function checkConfigFiles(config: BridgeConfig): Promise<ConfigProb
 }
 
 /**
+ * Private-key files other users may read (any group or other permission bit): a warning, not a
+ * refusal, since a container runtime often mounts secrets 0644 where no other user exists. Keys
+ * given as PEM text (from ${ENV}) and files that do not read (a problem of their own) are skipped.
+ */
+export async function keyFileWarnings(config: BridgeConfig): Promise<string[]> {
+  const keys: Array<[string | undefined, string]> = [];
+  for (const purpose of ['samlKeys', 'oidcKeys'] as const) {
+    config.issuer?.[purpose].forEach((pair, i) => keys.push([pair.privateKey, `issuer.${purpose}[${i}].privateKey`]));
+  }
+  for (const idp of config.idps) if (idp.type === 'saml') keys.push([idp.spPrivateKey, `idps.${idp.id}.spPrivateKey`]);
+  if (config.store.type === 'redis') keys.push([config.store.tls?.keyFile, 'store.tls.keyFile']);
+  const warnings = await Promise.all(
+    keys.map(async ([value, path]) => {
+      if (value === undefined || isPemText(value)) return undefined;
+      const mode = await stat(value).then(
+        (s) => s.mode & 0o777,
+        () => undefined,
+      );
+      if (mode === undefined || (mode & 0o077) === 0) return undefined;
+      return `${path}: ${fileValueForMessage(value)} is a private key other users may read (mode ${mode.toString(8).padStart(4, '0')}): chmod 600 it, owned by the user rambridge runs as`;
+    }),
+  );
+  return warnings.filter((w): w is string => w !== undefined);
+}
+
+/**
  * The audit file serve opens for appending, creating its directory if missing: it must be a file
  * this process may write, or be creatable in the nearest directory that exists.
  */

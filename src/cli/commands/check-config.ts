@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ConfigInvalid, loadConfigFile, type BridgeConfig } from '../../config/index.js';
-import { checkConfigFiles } from '../../config/files.js';
+import { checkConfigFiles, keyFileWarnings } from '../../config/files.js';
 import { checkIdpsOnline } from '../../config/online.js';
 import { systemClock } from '../../clock.js';
 import { isBridgeError } from '../../errors.js';
@@ -30,7 +30,8 @@ export function registerCheckConfig(program: Command): void {
       };
       process.stdout.write(`${t('configValid', { file, ...counts, online: options.online ? t('configValidOnline') : '' })}\n`);
       // The warnings themselves are the validator's (src/config/), in English as the server logs them.
-      for (const warning of [...config.warnings, ...store.warnings]) process.stdout.write(`${t('configWarning', { warning })}\n`);
+      const warnings = [...config.warnings, ...(await keyFileWarnings(config)), ...store.warnings];
+      for (const warning of warnings) process.stdout.write(`${t('configWarning', { warning })}\n`);
     });
 }
 

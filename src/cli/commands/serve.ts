@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ConfigInvalid, loadConfigFile } from '../../config/index.js';
-import { checkConfigFiles } from '../../config/files.js';
+import { checkConfigFiles, keyFileWarnings } from '../../config/files.js';
 import { createLogger } from '../../log.js';
 import type { RunningBridge } from '../../main.js';
 import { exitOnConfigProblems } from '../config-errors.js';
@@ -32,12 +32,15 @@ export function registerServe(program: Command): void {
 /**
  * The configuration file, with every key, certificate and metadata file it names opened: a
  * missing or unusable one is a problem with its path, as check-config reports it — before
- * anything starts (exit 2), and before a reload replaces what runs.
+ * anything starts (exit 2), and before a reload replaces what runs. A private key file others may
+ * read is a warning.
  */
 async function loadCheckedConfig(file: string): ReturnType<typeof loadConfigFile> {
   const config = await loadConfigFile(file, process.env);
   const fileProblems = await checkConfigFiles(config);
   if (fileProblems.length > 0) throw new ConfigInvalid(file, fileProblems);
+  // Logged with the other insecure settings at start-up and at each reload.
+  config.warnings.push(...(await keyFileWarnings(config)));
   return config;
 }
 

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { validateConfig, type BridgeConfig } from '../../../src/config/index.js';
-import { checkConfigFiles } from '../../../src/config/files.js';
+import { checkConfigFiles, keyFileWarnings } from '../../../src/config/files.js';
 import { checkIdpsOnline } from '../../../src/config/online.js';
 import { FakeOp } from '../../helpers/fake-op.js';
 import { testKeyPair, type TestKeyPair } from '../../helpers/saml-keys.js';
@@ -150,6 +150,29 @@ describe('checkConfigFiles: the issuer keys as serve loads them', () => {
     expect(await problemAt(`${dir}/new/sub/audit.log`)).toEqual([]);
     expect(await problemAt(aFile)).toEqual([]);
     expect(await problemAt('stdout')).toEqual([]);
+  });
+
+  test('a private key file other users may read is a warning (not a refusal: containers mount secrets 0644); 0600 and inline PEM are not', async () => {
+    const keyFile = join(dir, 'sp-0644.key');
+    await writeFile(keyFile, keys.privateKeyPem);
+    await chmod(keyFile, 0o644);
+    const c = config({
+      idps: [
+        samlIdp({ certificates: [keys.certificatePem], spPrivateKey: keyFile, spCertificate: keys.certificatePem }),
+        samlIdp({
+          id: 'inline',
+          certificates: [keys.certificatePem],
+          spPrivateKey: keys.privateKeyPem,
+          spCertificate: keys.certificatePem,
+        }),
+      ],
+    });
+    expect(await checkConfigFiles(c)).toEqual([]);
+    expect(await keyFileWarnings(c)).toEqual([
+      `idps.corp.spPrivateKey: ${keyFile} is a private key other users may read (mode 0644): chmod 600 it, owned by the user rambridge runs as`,
+    ]);
+    await chmod(keyFile, 0o600);
+    expect(await keyFileWarnings(c)).toEqual([]);
   });
 
   test('a key listed twice (from a file and inline, or in another PEM encoding): a problem at the repeat, naming the first', async () => {
@@ -322,6 +345,37 @@ describe('rambridge check-config and serve (built command)', () => {
       expect(r.stderr).toContain(`audit.destination: ${dir} is a directory: name a file in it`);
       expect(r.stderr).not.toContain('bug');
     }
+  });
+
+  test('check-config and serve: an issuer key file readable by others is warned, and they carry on', async () => {
+    const keyFile = join(dir, 'oidc-0640.key');
+    await writeFile(keyFile, keys.privateKeyPem);
+    await chmod(keyFile, 0o640);
+    const saml = await testKeyPair('check-config-readable');
+    const [samlKey, samlCert] = [join(dir, 'saml-0600.key'), join(dir, 'saml-0600.crt')];
+    await writeFile(samlKey, saml.privateKeyPem, { mode: 0o600 });
+    await writeFile(samlCert, saml.certificatePem);
+    const file = await withServer(
+      'readable-key',
+      'host: "127.0.0.1"',
+      `issuer: {oidcKeys: [{privateKey: "${keyFile}"}], samlKeys: [{privateKey: "${samlKey}", certificate: "${samlCert}"}], subjectSecret: "${'s'.repeat(32)}"}`,
+    );
+    const warning = `issuer.oidcKeys[0].privateKey: ${keyFile} is a private key other users may read (mode 0640)`;
+    const checked = await run(['check-config', file]);
+    expect(checked.code).toBe(0);
+    expect(checked.stdout).toContain(warning);
+    const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--config', file], { env: { PATH: process.env.PATH } });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', () => out.includes('"event":"listening"') && resolve());
+      child.on('exit', () => resolve());
+    });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+    expect(out).toContain(warning);
+    expect(out).toContain('"event":"insecure-setting"');
   });
 
   test('check-config: a key file that is not there: exit 2 naming the path, not "valid"', async () => {
