@@ -97,14 +97,24 @@ export class CredentialCache {
     return new Set([...entries, ...(doc?.profileKeys ?? [])].filter((k) => k.server === server).map((k) => k.accessKeyId));
   }
 
-  /** Forgets every credential obtained from `server` (logout). */
-  async removeServer(server: string): Promise<void> {
+  /**
+   * Forgets every credential obtained from `server` (logout). With `keepKeyIds` (its keys could not
+   * be blanked in the aliyun profiles), the ids of its keys stay, as if written into a profile, for
+   * the next logout to find.
+   */
+  async removeServer(server: string, { keepKeyIds = false } = {}): Promise<void> {
     const doc = await this.file.read();
     if (doc) {
+      const kept = this.liveProfileKeys(doc, (k) => keepKeyIds || k.server !== server);
+      const cached = keepKeyIds
+        ? Object.values(doc.entries)
+            .filter((e) => e.server === server && !kept.some((k) => k.accessKeyId === e.credentials.accessKeyId))
+            .map((e) => ({ server, accessKeyId: e.credentials.accessKeyId, expiration: e.credentials.expiration }))
+        : [];
       await this.file.write({
         version: 1,
         entries: this.usable(doc, (e) => e.server !== server),
-        profileKeys: this.liveProfileKeys(doc, (k) => k.server !== server),
+        profileKeys: [...kept, ...cached],
       });
     }
   }

@@ -9,6 +9,11 @@ export interface LogoutResult {
   revoked: boolean;
   /** The aliyun profiles whose keys were blanked: `StsToken` profiles holding keys that came from this server. */
   clearedProfiles: string[];
+  /**
+   * Set when ~/.aliyun/config.json could not be read or written (invalid JSON, not the user's, its
+   * lock held): the keys stay in it, their ids remembered for the next `logout` to blank them.
+   */
+  profilesNotCleared?: { path: string; reason: string };
 }
 
 /**
@@ -20,14 +25,21 @@ export interface LogoutResult {
  * and a slow server must not hold up every other command waiting for the locks.
  */
 export async function logOut(ctx: ClientContext, server: string): Promise<LogoutResult> {
-  const { session, clearedProfiles } = await withFileLock(ctx.paths.credentialsLock, () =>
+  const { session, clearedProfiles, profilesNotCleared } = await withFileLock(ctx.paths.credentialsLock, () =>
     ctx.sessions.exclusively(async () => {
       const stored = await ctx.sessions.get(server);
-      // First, so that a config the aliyun CLI left unreadable stops the logout before anything is forgotten.
-      const cleared = await clearAliyunProfiles(ctx, await ctx.cache.accessKeyIds(server));
+      // A file the aliyun CLI and the user edit never stops the logout: the session is revoked and
+      // forgotten whatever it holds, and the ids of the keys left in it are kept for the next one.
+      const cleared = await clearAliyunProfiles(ctx, await ctx.cache.accessKeyIds(server)).then(
+        (names) => ({ clearedProfiles: names, profilesNotCleared: undefined }),
+        (err: unknown) => ({
+          clearedProfiles: [],
+          profilesNotCleared: { path: ctx.paths.aliyunConfig, reason: err instanceof Error ? err.message : String(err) },
+        }),
+      );
       await ctx.sessions.remove(server);
-      await ctx.cache.removeServer(server);
-      return { session: stored, clearedProfiles: cleared };
+      await ctx.cache.removeServer(server, { keepKeyIds: cleared.profilesNotCleared !== undefined });
+      return { session: stored, ...cleared };
     }),
   );
   await ctx.roleBook.forgetCatalogue(server);
@@ -35,7 +47,7 @@ export async function logOut(ctx: ClientContext, server: string): Promise<Logout
   const revoked = session?.revocationEndpoint
     ? await revokeToken(ctx.fetch, session.revocationEndpoint, session.refreshToken, 'refresh_token')
     : false;
-  return { wasLoggedIn: session !== undefined, revoked, clearedProfiles };
+  return { wasLoggedIn: session !== undefined, revoked, clearedProfiles, profilesNotCleared };
 }
 
 /**

@@ -41,6 +41,8 @@ export const en = {
   loggedOut: 'Logged out of {server}: tokens and cached credentials deleted{note}.',
   loggedOutUntold: ' (the server could not be told; the session ends by itself)',
   loggedOutProfiles: 'Keys removed from the aliyun profiles {profiles} in {path}.',
+  loggedOutProfilesNotCleared:
+    'Warning: the keys from this server in {path} were not blanked: {reason} They stay usable until they expire. Fix that file (it holds your other profiles too), then run rambridge logout again to blank them.',
   durationInvalid: '"{input}" is not a duration.',
   durationOutside: '{duration} is outside what Alibaba Cloud STS allows.',
   durationExamples: 'Examples: 900, 15m, 1h, 1h30m, 12h (15 minutes to 12 hours).',

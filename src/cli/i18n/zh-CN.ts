@@ -38,6 +38,8 @@ export const zhCN: Catalogue = {
   loggedOut: '已退出 {server}，令牌和缓存的凭证已删除{note}。',
   loggedOutUntold: '（无法通知服务器；会话将自行结束）',
   loggedOutProfiles: '已从 {path} 中的 aliyun 配置 {profiles} 删除密钥。',
+  loggedOutProfilesNotCleared:
+    '警告：{path} 中来自该服务器的密钥未能清除：{reason}这些密钥在过期前仍可使用。请修复该文件（其中还有你的其他配置），然后再次运行 rambridge logout 清除它们。',
   durationInvalid: '“{input}”不是有效的时长。',
   durationOutside: '{duration} 超出阿里云 STS 允许的范围。',
   durationExamples: '示例：900、15m、1h、1h30m、12h（15 分钟到 12 小时）。',

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { jest } from '@jest/globals';
 import type { AliyunConfig } from '../../../src/cli/client/aliyun-config.js';
 import { obtainCredentials } from '../../../src/cli/client/credential-source.js';
@@ -64,4 +64,44 @@ test('a logout with no aliyun profile of this server neither creates nor rewrite
   await obtainCredentials(context(), { server: SERVER, role: 'dev-readonly' });
   await expect(logOut(context(), SERVER)).resolves.toMatchObject({ clearedProfiles: [] });
   expect(existsSync(context().paths.aliyunConfig)).toBe(false);
+});
+
+test('an aliyun config the user left invalid never stops the logout: revoked and forgotten, the keys there blanked by the next one', async () => {
+  const { context, bridge } = await ready();
+  const ctx = context();
+  const obtained = await obtainCredentials(ctx, { server: SERVER, role: 'dev-readonly' });
+  await writeProfile(ctx, SERVER, obtained, {});
+  const written = readFileSync(ctx.paths.aliyunConfig, 'utf8');
+  writeFileSync(ctx.paths.aliyunConfig, written.replace(/\}\s*$/, ',}\n')); // a trailing comma, hand-edited
+
+  const result = await logOut(context(), SERVER);
+  expect(result).toMatchObject({ wasLoggedIn: true, revoked: true, clearedProfiles: [] });
+  expect(result.profilesNotCleared).toEqual({ path: ctx.paths.aliyunConfig, reason: `${ctx.paths.aliyunConfig} is not valid JSON.` });
+  expect(await context().sessions.get(SERVER)).toBeUndefined();
+  expect(bridge.revoked).toHaveLength(1);
+  expect(readFileSync(ctx.paths.credentials, 'utf8')).not.toContain(obtained.credentials.accessKeySecret);
+
+  writeFileSync(ctx.paths.aliyunConfig, written); // fixed
+  await expect(logOut(context(), SERVER)).resolves.toMatchObject({ wasLoggedIn: false, clearedProfiles: ['rambridge-dev-readonly'] });
+  expect(readFileSync(ctx.paths.aliyunConfig, 'utf8')).not.toContain(obtained.credentials.accessKeyId);
+});
+
+test('cached keys an aliyun config left invalid kept are remembered for the next logout too', async () => {
+  const { context, bridge } = await ready();
+  const ctx = context();
+  const obtained = await obtainCredentials(ctx, { server: SERVER, role: 'dev-readonly' });
+  // A profile holding the cached keys, written by hand: only the cache entry knows their id.
+  const profiles = [
+    { name: 'personal', mode: 'AK', access_key_id: 'LTAI', access_key_secret: 'mine' },
+    { name: 'mine-sts', mode: 'StsToken', access_key_id: obtained.credentials.accessKeyId, access_key_secret: 's', sts_token: 't' },
+  ];
+  await writeJsonFile(ctx.paths.aliyunConfig, { profiles }, { dirMode: 0o755 });
+  const written = readFileSync(ctx.paths.aliyunConfig, 'utf8');
+  writeFileSync(ctx.paths.aliyunConfig, `${written.trimEnd()},\n`);
+
+  await expect(logOut(context(), SERVER)).resolves.toMatchObject({ wasLoggedIn: true, revoked: true, clearedProfiles: [] });
+  expect(bridge.revoked).toHaveLength(1);
+  writeFileSync(ctx.paths.aliyunConfig, written);
+  await expect(logOut(context(), SERVER)).resolves.toMatchObject({ clearedProfiles: ['mine-sts'] });
+  expect(readFileSync(ctx.paths.aliyunConfig, 'utf8')).not.toContain(obtained.credentials.accessKeyId);
 });
