@@ -22,6 +22,8 @@ export interface CredentialQuery {
 }
 
 export interface ObtainedCredentials {
+  /** Whose they are (`userKey` of the session they came with). */
+  user: string;
   role: RoleInfo;
   durationSeconds: number;
   credentials: CredentialsResponse;
@@ -62,16 +64,16 @@ export async function obtainCredentials(ctx: ClientContext, request: CredentialQ
   // remembered here predates the role being made elevated.
   const useCache = !role.elevated && request.justification === undefined;
   const cached = useCache ? await ctx.cache.get(key) : undefined;
-  if (cached) return { role, durationSeconds, credentials: cached, fromCache: true };
+  if (cached) return { user, role, durationSeconds, credentials: cached, fromCache: true };
 
   return withFileLock(ctx.paths.credentialsLock, async () => {
     // Another process may have fetched them while this one waited for the lock.
     const fetched = useCache ? await ctx.cache.get(key) : undefined;
-    if (fetched) return { role, durationSeconds, credentials: fetched, fromCache: true };
+    if (fetched) return { user, role, durationSeconds, credentials: fetched, fromCache: true };
     const ask = { role: role.id, durationSeconds, justification: request.justification };
     const { credentials, serverDate } = await issueCredentials(bridgeClient(ctx, request.server), ask).catch(rethrowWithCliHint);
     if (useCache) await ctx.cache.put(key, credentials, serverDate);
-    return { role, durationSeconds, credentials, fromCache: false };
+    return { user, role, durationSeconds, credentials, fromCache: false };
   });
 }
 

@@ -6,7 +6,7 @@ import { clientCommand, runClient, withCredentialOptions, type CredentialOptions
 import { serverFor } from '../client/context.js';
 import { credentialQuery, useCredentials, type ObtainedCredentials } from '../client/credential-source.js';
 import { formatRemaining } from '../client/duration.js';
-import { CliError } from '../client/errors.js';
+import { CliError, notLoggedIn } from '../client/errors.js';
 import { FORMATS, formatEnv, formatJson, formatProcess, formatSummary, type Format } from '../client/formats.js';
 import { withFileLock } from '../client/lock.js';
 import type { ClientContext } from '../client/context.js';
@@ -14,6 +14,7 @@ import { t } from '../i18n/index.js';
 import { helpText } from '../i18n/help.js';
 import { aliyunProfileName } from '../../wire/aliyun-profile.js';
 import { printable } from '../client/printable.js';
+import { userKey } from '../client/sessions.js';
 
 interface CredsOptions extends CredentialOptions {
   format?: Format;
@@ -60,13 +61,17 @@ function render(format: Exclude<Format, 'aliyun-profile'>, obtained: ObtainedCre
 export async function writeProfile(
   ctx: ClientContext,
   server: string,
-  { role, credentials }: ObtainedCredentials,
+  { user, role, credentials }: ObtainedCredentials,
   options: CredsOptions,
 ): Promise<void> {
   const name = options.profile ?? aliyunProfileName(role.id);
   // Keys that reach a profile are remembered for `logout` to blank (an elevated role's are in no
-  // cache entry): both under the credentials lock, which a logout holds while it blanks them.
+  // cache entry): both under the credentials lock, which a logout holds while it blanks them. A
+  // logout that ran since they were obtained (no session now, or another user's) blanked nothing
+  // of theirs yet: they are not written at all.
   await withFileLock(ctx.paths.credentialsLock, async () => {
+    const session = await ctx.sessions.get(server);
+    if (!session || userKey(session.user) !== user) throw notLoggedIn(server);
     await ctx.cache.rememberProfileKey(server, credentials);
     await updateAliyunConfig(ctx.paths, (config) =>
       upsertProfile(

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { jest } from '@jest/globals';
 import type { AliyunConfig } from '../../../src/cli/client/aliyun-config.js';
-import { obtainCredentials } from '../../../src/cli/client/credential-source.js';
+import { obtainCredentials, useCredentials, credentialQuery } from '../../../src/cli/client/credential-source.js';
 import { logOut } from '../../../src/cli/client/logout.js';
 import { writeJsonFile } from '../../../src/cli/client/secure-file.js';
 import { writeProfile } from '../../../src/cli/commands/creds.js';
@@ -104,4 +104,21 @@ test('cached keys an aliyun config left invalid kept are remembered for the next
   writeFileSync(ctx.paths.aliyunConfig, written);
   await expect(logOut(context(), SERVER)).resolves.toMatchObject({ clearedProfiles: ['mine-sts'] });
   expect(readFileSync(ctx.paths.aliyunConfig, 'utf8')).not.toContain(obtained.credentials.accessKeyId);
+});
+
+test('creds --format aliyun-profile racing logout: keys obtained before the logout are never written after it', async () => {
+  const { context, bridge, clock } = await ready();
+  const ctx = context();
+  const obtained = await useCredentials(ctx, credentialQuery(SERVER, 'dev-readonly', {}));
+  await expect(logOut(context(), SERVER)).resolves.toMatchObject({ wasLoggedIn: true, clearedProfiles: [] }); // in another shell
+  await expect(writeProfile(ctx, SERVER, obtained, {})).rejects.toMatchObject({ code: 'ERR_CLI_NOT_LOGGED_IN' });
+  expect(existsSync(ctx.paths.aliyunConfig)).toBe(false);
+  expect(readFileSync(ctx.paths.credentials, 'utf8')).not.toContain(obtained.credentials.accessKeyId);
+
+  // Nor once someone else has logged in on this machine meanwhile.
+  await loggedIn(context(), bridge, clock);
+  const session = (await ctx.sessions.get(SERVER))!;
+  await ctx.sessions.put(SERVER, { ...session, user: { idp: 'okta', subject: 'u-2' } });
+  await expect(writeProfile(ctx, SERVER, obtained, {})).rejects.toMatchObject({ code: 'ERR_CLI_NOT_LOGGED_IN' });
+  expect(existsSync(ctx.paths.aliyunConfig)).toBe(false);
 });

@@ -32,7 +32,12 @@ test('the web page, configure-aliyun and creds --format aliyun-profile agree on 
   // creds --format aliyun-profile, without --profile
   jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
   const expiration = new Date(s.clock.now() + 3600_000).toISOString();
-  await writeProfile(s.context(), SERVER, { role, durationSeconds: 3600, credentials: credentials(expiration), fromCache: false }, {});
+  await writeProfile(
+    s.context(),
+    SERVER,
+    { user: 'okta/u-1', role, durationSeconds: 3600, credentials: credentials(expiration), fromCache: false },
+    {},
+  );
   const file = JSON.parse(readFileSync(join(s.home, '.aliyun', 'config.json'), 'utf8')) as AliyunConfig;
   const fromCreds = file.profiles?.map((p) => p.name);
 
