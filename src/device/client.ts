@@ -13,7 +13,7 @@ export interface DeviceClient {
 // and joiners, the word joiner, BOM, soft hyphen, tag characters: \p{Cf}) with the blank fillers
 // drawn as nothing (Hangul fillers): a right-to-left override could make a host name read as
 // another one on the confirmation page, an invisible character make two look the same. The CLI's
-// `printable` replaces the same set (test/unit/cli/terminal-injection.test.ts keeps them so).
+// `printable` replaces the same set, but for a joiner where it joins (test/unit/cli/terminal-injection.test.ts keeps them so).
 const UNSHOWABLE = /[\p{Cc}\p{Cf}\u00ad\u115f\u1160\u2028\u2029\u3164\uffa0\u{e0000}-\u{e007f}]/gu;
 
 /**

@@ -58,7 +58,22 @@ describe('printable', () => {
     }
   });
 
-  test('replaces exactly what the server’s cleanClientText removes, but tab and newline', () => {
+  test('keeps the zero-width joiner and non-joiner where they join: Persian and Indic names, emoji sequences', () => {
+    for (const joined of ['محمد\u200cحسین رضایی', 'क्\u200dष', '👩\u200d💻 Developers', '👩🏽\u200d💻', '🏳️\u200d🌈']) {
+      expect(printable(joined)).toBe(joined);
+    }
+    for (const [alone, shown] of [
+      ['\u200d', '\uFFFD'],
+      ['prod\u200c-ops', 'prod\uFFFD-ops'],
+      ['prod \u200dops', 'prod \uFFFDops'],
+      ['ops\u200d', 'ops\uFFFD'],
+      ['a\u200d\u200db', 'a\uFFFD\uFFFDb'],
+    ]) {
+      expect(printable(alone!)).toBe(shown);
+    }
+  });
+
+  test('replaces exactly what the server’s cleanClientText removes, but tab and newline (each character alone: a joiner there joins nothing)', () => {
     const differ = Array.from({ length: 0x3000 }, (_, code) => String.fromCharCode(code))
       .filter((c) => c !== '\t' && c !== '\n')
       .filter((c) => (printable(c) === '\uFFFD') !== (cleanClientText(`a${c}b`, 10) === 'ab'))
