@@ -128,8 +128,9 @@ async function cachedAnswer(args: readonly string[], env: NodeJS.ProcessEnv, now
   const durationSeconds = request.duration === undefined ? defaultDuration(role) : stsDuration(request.duration);
   if (durationSeconds === undefined || durationSeconds > role.maxSessionDuration) return undefined;
   const entry = cache?.entries?.[JSON.stringify([server, user, role.id, durationSeconds])];
-  // By this machine's clock when the entry says (credential-cache.ts isUsable), else by the server's `expiration`.
-  const expiresAt = typeof entry?.localExpiresAt === 'number' ? entry.localExpiresAt : Date.parse(entry?.credentials.expiration ?? '');
+  // By the earlier of its expiry by this machine's clock and the server's `expiration` (credential-cache.ts isUsable).
+  const expiration = Date.parse(entry?.credentials.expiration ?? '');
+  const expiresAt = typeof entry?.localExpiresAt === 'number' ? Math.min(entry.localExpiresAt, expiration) : expiration;
   if (!entry || !(expiresAt - now > CACHED_REFRESH_MARGIN_MS)) return undefined;
   const { credentials } = entry;
   const last = serverRoles.recents?.[0];

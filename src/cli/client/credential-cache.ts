@@ -24,8 +24,10 @@ interface CacheEntry extends CacheKey {
    * When the credentials expire by this machine's clock: their `expiration` less the server's time
    * when it sent them (its `Date` header), added to the local time they arrived. The server's
    * `expiration` is in STS's time, so judged by a clock running slow it would hand out dead keys
-   * for as long as the clock is off (and, running fast, cache nothing). Absent in entries written
-   * by older versions or from an answer without a `Date`: those are judged by `expiration`.
+   * for as long as the clock is off. Entries are judged by the earlier of the two (`isUsable`): a
+   * clock stepped back since (fast when they arrived), or a bridge whose clock is not STS's, would
+   * otherwise make this one too late. Absent in entries written by older versions or from an
+   * answer without a `Date`: those are judged by `expiration`.
    */
   localExpiresAt?: number;
 }
@@ -49,9 +51,13 @@ interface CacheDocument {
 /** Profile keys are remembered this long past their `expiration`, whatever the local clock says. */
 const PROFILE_KEY_SLACK_MS = 24 * 3_600_000;
 
-/** Whether an entry has more than the refresh margin left (cached-creds.cts judges the same way). */
+/**
+ * Whether an entry has more than the refresh margin left, by the earlier of its local expiry and its
+ * `expiration`: never an expired key, whichever clock is off (cached-creds.cts judges the same way).
+ */
 export function isUsable(entry: Pick<CacheEntry, 'credentials' | 'localExpiresAt'>, now: number): boolean {
-  return (entry.localExpiresAt ?? Date.parse(entry.credentials.expiration)) - now > REFRESH_MARGIN_MS;
+  const expiration = Date.parse(entry.credentials.expiration);
+  return Math.min(entry.localExpiresAt ?? expiration, expiration) - now > REFRESH_MARGIN_MS;
 }
 
 /** STS credentials in `credentials.json` (0600); expired entries are dropped at every write. */

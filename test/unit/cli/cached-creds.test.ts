@@ -52,12 +52,9 @@ describe('cached creds fast path', () => {
     expect(r).toEqual({ answered: true, printed: formatProcess(credentials(EXPIRATION)) });
   });
 
-  test.each([
-    ['slow', -2],
-    ['fast', 2],
-  ])('a local clock 2 h %s: answers while the server’s time leaves more than the margin, as the full path does', async (_what, hours) => {
+  test('a local clock 2 h slow: answers while the server’s time leaves more than the margin, as the full path does', async () => {
     const { env } = await loggedIn([]);
-    const local = NOW + hours * 3_600_000;
+    const local = NOW - 2 * 3_600_000;
     const key = { server: SERVER, user: 'okta/alice', role: 'dev-readonly', durationSeconds: 3600 };
     await createContext(env, { clock: new ManualClock(local) }).cache.put(key, credentials(EXPIRATION), NOW);
     const args = ['creds', 'dev-readonly', '--format', 'process'];
@@ -66,6 +63,17 @@ describe('cached creds fast path', () => {
       printed: formatProcess(credentials(EXPIRATION)),
     });
     await expect(answer(args, env, local + 55 * 60_000)).resolves.toEqual({ answered: false, printed: '' });
+  });
+
+  test('keys cached while the local clock ran fast are never printed past their expiration once it is set right', async () => {
+    const { env } = await loggedIn([]);
+    const key = { server: SERVER, user: 'okta/alice', role: 'dev-readonly', durationSeconds: 3600 };
+    await createContext(env, { clock: new ManualClock(NOW + 30 * 60_000) }).cache.put(key, credentials(EXPIRATION), NOW);
+    const args = ['creds', 'dev-readonly', '--format', 'process'];
+    const lastUsable = Date.parse(EXPIRATION) - CACHED_REFRESH_MARGIN_MS - 1;
+    await expect(answer(args, env, lastUsable)).resolves.toMatchObject({ answered: true });
+    await expect(answer(args, env, lastUsable + 1)).resolves.toEqual({ answered: false, printed: '' });
+    await expect(answer(args, env, Date.parse('2026-01-01T11:20:00Z'))).resolves.toEqual({ answered: false, printed: '' });
   });
 
   test('an entry an older version wrote (no local expiry) is judged by its expiration', async () => {
