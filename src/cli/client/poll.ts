@@ -14,10 +14,16 @@ export interface PollDeps {
 export const DEFAULT_INTERVAL_SECONDS = 5;
 
 /**
+ * The longest wait between two polls, whatever the server asks: more would only delay a login the
+ * user already approved, and a wait too long for a timer (over 24.8 days) fires after 1 ms.
+ */
+export const MAX_INTERVAL_SECONDS = 300;
+
+/**
  * Polls until the user approves or denies, or the code expires (RFC 8628 §3.4–3.5, as openid-client
- * does it): start at `interval` s (5 without one, or with one under a second), add 5 s at each
- * `slow_down` and keep it, never poll earlier than a `Retry-After` asks, ride out network errors
- * and 5xx, and stop at `expires_in`.
+ * does it): start at `interval` s (5 without one, or with one under a second; 300 at most), add 5 s
+ * at each `slow_down` and keep it, never poll earlier than a `Retry-After` asks (up to 300 s), ride
+ * out network errors and 5xx, and stop at `expires_in` rather than wait past it.
  */
 export async function pollForTokens(
   authorization: Pick<DeviceAuthorization, 'interval' | 'expires_in'>,
@@ -25,7 +31,7 @@ export async function pollForTokens(
 ): Promise<TokenSet> {
   // An interval under a second (0, negative: no delay at all) is no interval: the default instead.
   const given = authorization.interval;
-  let interval = given !== undefined && given >= 1 ? given : DEFAULT_INTERVAL_SECONDS;
+  let interval = given !== undefined && given >= 1 ? Math.min(given, MAX_INTERVAL_SECONDS) : DEFAULT_INTERVAL_SECONDS;
   const deadline = deps.now() + authorization.expires_in * 1000;
   let wait = interval;
   for (;;) {
@@ -38,7 +44,7 @@ export async function pollForTokens(
         case 'authorization_pending':
           break;
         case 'slow_down':
-          interval += 5;
+          interval = Math.min(interval + 5, MAX_INTERVAL_SECONDS);
           break;
         case 'access_denied':
           throw new CliError('ERR_CLI_LOGIN_DENIED', t('loginDenied'), { hint: t('loginDeniedHint') });
@@ -51,7 +57,7 @@ export async function pollForTokens(
           });
       }
     }
-    wait = Math.max(interval, answer.retryAfterSeconds ?? 0);
+    wait = Math.min(Math.max(interval, answer.retryAfterSeconds ?? 0), MAX_INTERVAL_SECONDS);
   }
 }
 

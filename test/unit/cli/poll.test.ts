@@ -48,6 +48,18 @@ test.each([0, -3, 0.01, Number.NaN])(
   },
 );
 
+test('an interval or a Retry-After too long for a timer is 300 seconds, never a poll without delay', async () => {
+  const huge = { interval: 3_000_000, expires_in: 1e9 };
+  const run = await schedule([slowDown, { kind: 'transient', retryAfterSeconds: 1e20 }, { kind: 'tokens', tokens }], huge);
+  expect(run.sleeps).toEqual([300, 300, 300]);
+  // Nor past the code's expiry: a Retry-After beyond it ends the login at once.
+  const late = await schedule([{ kind: 'error', error: 'authorization_pending', retryAfterSeconds: 250 }], {
+    interval: 5,
+    expires_in: 200,
+  });
+  expect(late).toMatchObject({ sleeps: [5], outcome: { error: 'ERR_CLI_LOGIN_EXPIRED' } });
+});
+
 test('slow_down adds 5 seconds, for good', async () => {
   const run = await schedule([pending, slowDown, pending, slowDown, pending, { kind: 'tokens', tokens }]);
   expect(run.sleeps).toEqual([5, 5, 10, 10, 15, 15]);
