@@ -60,6 +60,14 @@ export function isUsable(entry: Pick<CacheEntry, 'credentials' | 'localExpiresAt
   return Math.min(entry.localExpiresAt ?? expiration, expiration) - now > REFRESH_MARGIN_MS;
 }
 
+/**
+ * When credentials that arrived at `now` expire by this machine's clock (`CacheEntry.localExpiresAt`):
+ * `undefined` without the server's `Date` when it sent them.
+ */
+export function localExpiry(credentials: CredentialsResponse, serverDate: number | undefined, now: number): number | undefined {
+  return serverDate === undefined ? undefined : now + (Date.parse(credentials.expiration) - serverDate);
+}
+
 /** STS credentials in `credentials.json` (0600); expired entries are dropped at every write. */
 export class CredentialCache {
   private readonly file: PrivateJsonFile<CacheDocument>;
@@ -78,7 +86,7 @@ export class CredentialCache {
 
   /** Stores credentials as they arrive; `serverDate`, the server's `Date` when it sent them, if it gave one. */
   async put(key: CacheKey, credentials: CredentialsResponse, serverDate?: number): Promise<void> {
-    const localExpiresAt = serverDate === undefined ? undefined : this.clock.now() + (Date.parse(credentials.expiration) - serverDate);
+    const localExpiresAt = localExpiry(credentials, serverDate, this.clock.now());
     await this.file.update((doc) => ({
       version: 1,
       entries: { ...this.usable(doc, () => true), [entryId(key)]: { ...key, credentials, localExpiresAt } },

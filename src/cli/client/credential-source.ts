@@ -1,6 +1,6 @@
 import { issueCredentials, listRoles, type RoleInfo, type CredentialsResponse } from './api.js';
 import { bridgeClient, type ClientContext } from './context.js';
-import type { CacheKey } from './credential-cache.js';
+import { isUsable, localExpiry, type CacheKey } from './credential-cache.js';
 import { defaultDuration, formatDurationFlag, formatSessionLength, parseDuration } from './duration.js';
 import { CliError, notLoggedIn } from './errors.js';
 import { withFileLock } from './lock.js';
@@ -28,6 +28,8 @@ export interface ObtainedCredentials {
   durationSeconds: number;
   credentials: CredentialsResponse;
   fromCache: boolean;
+  /** When fetched from the server and it sent its `Date`: their expiry by this machine's clock (credential-cache.ts). */
+  localExpiresAt?: number;
 }
 
 /** The request a credential command's options describe. */
@@ -73,7 +75,14 @@ export async function obtainCredentials(ctx: ClientContext, request: CredentialQ
     const ask = { role: role.id, durationSeconds, justification: request.justification };
     const { credentials, serverDate } = await issueCredentials(bridgeClient(ctx, request.server), ask).catch(rethrowWithCliHint);
     if (useCache) await ctx.cache.put(key, credentials, serverDate);
-    return { user, role, durationSeconds, credentials, fromCache: false };
+    return {
+      user,
+      role,
+      durationSeconds,
+      credentials,
+      fromCache: false,
+      localExpiresAt: localExpiry(credentials, serverDate, ctx.clock.now()),
+    };
   });
 }
 
@@ -84,6 +93,32 @@ export async function obtainCredentials(ctx: ClientContext, request: CredentialQ
  */
 export function repeatQuery(request: CredentialQuery, role: RoleInfo): CredentialQuery {
   return { ...request, role: role.id, justification: role.elevated ? request.justification : undefined };
+}
+
+/**
+ * What `credential-server` serves after its `first` credentials, for each request. An elevated
+ * role's latest credentials are held in this process's memory only (never on disk: they are never
+ * cached) and served while they have more than the refresh margin left; only then is the server
+ * asked again, with the reason. Asking at every request would cost an STS call and an audit record
+ * per aliyun command, and fail for all of them once the sign-in is older than the server's
+ * `elevation.mfaMaxAgeSeconds`. Other roles come from the cache as `creds` gets them.
+ */
+export function laterCredentials(
+  ctx: ClientContext,
+  request: CredentialQuery,
+  first: ObtainedCredentials,
+): () => Promise<ObtainedCredentials> {
+  const later = repeatQuery(request, first.role);
+  if (later.justification === undefined) return () => obtainCredentials(ctx, later);
+  let held = first;
+  let asking: Promise<ObtainedCredentials> | undefined;
+  return async () => {
+    if (isUsable(held, ctx.clock.now())) return { ...held, fromCache: true };
+    // Requests arriving together wait for one issuance.
+    asking ??= obtainCredentials(ctx, later).finally(() => (asking = undefined));
+    held = await asking;
+    return held;
+  };
 }
 
 /** `obtainCredentials`, remembering the role as recently used (for `rambridge roles`). */

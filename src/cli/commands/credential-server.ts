@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { clientCommand, runClient, withCredentialOptions, type CredentialOptions } from '../client/command.js';
 import { serverFor } from '../client/context.js';
-import { credentialQuery, obtainCredentials, repeatQuery, useCredentials } from '../client/credential-source.js';
+import { credentialQuery, laterCredentials, useCredentials } from '../client/credential-source.js';
 import { formatRemaining } from '../client/duration.js';
 import { startCredentialServer } from '../client/credential-server.js';
 import { CliError } from '../client/errors.js';
@@ -26,11 +26,11 @@ export function registerCredentialServer(program: Command): void {
         const request = credentialQuery(server, options.role, options);
         // Fail now, not at the first tool's request, if the role or the login is wrong.
         const first = await useCredentials(ctx, request);
-        const later = repeatQuery(request, first.role);
+        const later = laterCredentials(ctx, request, first);
         const running = await startCredentialServer({
           port,
           credentials: async () => {
-            const obtained = await obtainCredentials(ctx, later);
+            const obtained = await later();
             process.stderr.write(
               `served ${obtained.role.id} (${formatRemaining(Date.parse(obtained.credentials.expiration) - ctx.clock.now())} left${obtained.fromCache ? ', cached' : ', new'})\n`,
             );

@@ -1,4 +1,14 @@
-import { credentialQuery, obtainCredentials, repeatQuery } from '../../../src/cli/client/credential-source.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createContext } from '../../../src/cli/client/context.js';
+import { REFRESH_MARGIN_MS } from '../../../src/cli/client/credential-cache.js';
+import {
+  credentialQuery,
+  laterCredentials,
+  obtainCredentials,
+  repeatQuery,
+  useCredentials,
+} from '../../../src/cli/client/credential-source.js';
 import { useLanguage } from '../../../src/cli/i18n/index.js';
 import { ROLES } from '../../unit/cli/fixtures.js';
 import { SERVER } from './fake-bridge.js';
@@ -109,6 +119,43 @@ test('credential-server’s later requests: an elevated role asks again with the
   const plain = credentialQuery(SERVER, 'dev-readonly', { justification: 'not needed' });
   const other = await obtainCredentials(ctx, plain);
   expect(repeatQuery(plain, other.role)).toEqual({ ...plain, role: 'dev-readonly', justification: undefined });
+});
+
+test('credential-server holds an elevated role’s latest credentials in memory only, and asks again with the reason when they near expiry', async () => {
+  const { bridge, clock, home } = await ready();
+  bridge.now = () => clock.now(); // the clocks agree
+  const reasons: unknown[] = [];
+  const ctx = createContext(
+    { HOME: home },
+    {
+      clock,
+      fetch: (input, init) => {
+        if (input.endsWith('/api/credentials'))
+          reasons.push((JSON.parse(init?.body as string) as { justification?: string }).justification);
+        return bridge.fetch(input, init);
+      },
+    },
+  );
+  const request = credentialQuery(SERVER, 'ops', { justification: 'incident 42 on prod' });
+  const first = await useCredentials(ctx, request);
+  const later = laterCredentials(ctx, request, first);
+  const nearExpiry = Date.parse(first.credentials.expiration) - REFRESH_MARGIN_MS;
+
+  // Each aliyun command asks the server process: no issuance (no STS call, no MFA age check) while they last.
+  clock.set(nearExpiry - 60_000);
+  for (const served of await Promise.all([later(), later(), later()])) expect(served.credentials).toEqual(first.credentials);
+  expect(bridge.count('POST /api/credentials')).toBe(1);
+  for (const file of readdirSync(ctx.paths.dir)) {
+    expect(readFileSync(join(ctx.paths.dir, file), 'utf8')).not.toContain(first.credentials.accessKeyId);
+  }
+
+  clock.set(nearExpiry + 1_000);
+  const [renewed, together] = await Promise.all([later(), later()]);
+  expect(renewed.credentials.accessKeyId).not.toBe(first.credentials.accessKeyId);
+  expect(together.credentials).toEqual(renewed.credentials);
+  expect((await later()).credentials).toEqual(renewed.credentials);
+  expect(bridge.count('POST /api/credentials')).toBe(2);
+  expect(reasons).toEqual(['incident 42 on prod', 'incident 42 on prod']);
 });
 
 test('parallel cache misses cost one issuance', async () => {

@@ -44,6 +44,9 @@ export class FakeBridge {
   /** Endpoints the discovery document names instead of the server's own. */
   endpoints: Record<string, string> = {};
 
+  /** The server's (and STS's) clock: the real time, as Node's HTTP server stamps `Date`, unless a test sets it. */
+  now: () => number = () => Date.now();
+
   /** Set to make every request fail as a network error does (server down, VPN dropped). */
   down = false;
 
@@ -176,17 +179,17 @@ export class FakeBridge {
         });
       this.credentialCount += 1;
       prefs?.lastDurations.set(request.role, request.durationSeconds);
-      // Stamped with the real time, as Node's HTTP server does (`Date`): the client's clock may be off.
+      // Stamped with the server's time, as Node's HTTP server does (`Date`): the client's clock may be off.
       return json(
         200,
         {
           accessKeyId: `STS.${request.role}.${this.credentialCount}`,
           accessKeySecret: 'secret',
           securityToken: 'token',
-          expiration: new Date(Date.now() + request.durationSeconds * 1000).toISOString(),
+          expiration: new Date(this.now() + request.durationSeconds * 1000).toISOString(),
           roleArn: `acs:ram::1:role/${request.role}`,
         },
-        { date: new Date().toUTCString() },
+        { date: new Date(this.now()).toUTCString() },
       );
     }
     return json(404, { error: 'not_found' });
