@@ -7,6 +7,7 @@ import type { DeviceClient } from './client.js';
 import { judgeDecision, judgePoll, type Decision, type DecisionRefusal, type DeviceGrant, type PollVerdict } from './grant.js';
 import { pkceMatches } from './pkce.js';
 import { newSecret, secretHash } from './secrets.js';
+import { claimUpstreamRefreshToken, releaseUpstreamRefreshToken } from './upstream-refresh.js';
 import { newUserCode } from './user-code.js';
 
 /**
@@ -18,8 +19,6 @@ const USER_CODE_TRIES = 5;
 
 const grantKey = (deviceCodeHash: string) => `device:grant:${deviceCodeHash}`;
 const userCodeKey = (userCodeHash: string) => `device:user-code:${userCodeHash}`;
-/** One claim per IdP refresh token and browser sign-in (the sign-in's random id). */
-const upstreamRefreshKey = (tokenHash: string, signInId: string) => `device:upstream-refresh:${tokenHash}:${signInId}`;
 
 /** The user code's entry: which grant it names (by the device code's hash, never the code). */
 interface UserCodeEntry {
@@ -111,12 +110,12 @@ export class DeviceGrants {
    * would send the user through the IdP for the same token again and again.
    */
   claimUpstreamRefreshToken(token: string, signInId: string, holderSeconds: number): Promise<boolean> {
-    return this.deps.store.insert(upstreamRefreshKey(secretHash(token), signInId), true, holderSeconds);
+    return claimUpstreamRefreshToken(this.deps.store, token, signInId, holderSeconds);
   }
 
   /** Gives a claimed token back when the approval it was claimed for did not happen. */
   releaseUpstreamRefreshToken(token: string, signInId: string): Promise<void> {
-    return this.deps.store.destroy(upstreamRefreshKey(secretHash(token), signInId));
+    return releaseUpstreamRefreshToken(this.deps.store, token, signInId);
   }
 
   /**

@@ -1,9 +1,94 @@
 import type { Idp } from '../config/index.js';
-import { isBridgeError } from '../errors.js';
+import { isBridgeError, type BridgeError, type ErrorCode } from '../errors.js';
 import type { Connector, ConnectorData } from '../idp/connector.js';
 import { stillTrusted, type Identity } from '../idp/identity.js';
 import type { Logger } from '../log.js';
+import type { Store } from '../store/index.js';
 import { cliSessionEnded, type CliSession, type CliSessions } from './cli-sessions.js';
+import { secretHash } from './secrets.js';
+
+/** What asking the IdP about the user again gave. */
+export type IdpAnswerOnRefresh =
+  | { kind: 'refreshed'; identity: Identity; connectorData?: ConnectorData }
+  /** The IdP refused the user (ERR_UPSTREAM_REFRESH_DENIED): disabled, grant revoked, someone else. */
+  | { kind: 'denied'; err: BridgeError }
+  /** The IdP could not be asked (down, slow, misconfigured): that says nothing about the user. */
+  | { kind: 'unanswered'; code: ErrorCode; detail?: Record<string, unknown> };
+
+/** A connector that can re-read a user (OIDC; SAML has no refresh). */
+export type RefreshingConnector = Connector & { refresh: NonNullable<Connector['refresh']> };
+
+export const canRefresh = (connector: Connector): connector is RefreshingConnector => connector.refresh !== undefined;
+
+/** Who a re-read is about, for its log lines. */
+type Who = { idp: string; subject: string; email?: string } & Record<string, unknown>;
+
+/**
+ * Re-reads the user at the IdP with the IdP refresh token in `data` (`refreshGroups`), and logs
+ * what came of it: the one step CLI refreshes (`refreshAtIdp`) and browser sessions
+ * (web/middleware/identity-refresh.ts) share. Each decides itself what a refusal ends.
+ */
+export async function askIdpAgain(
+  connector: RefreshingConnector,
+  before: Identity,
+  data: ConnectorData,
+  log: Logger,
+  who: Who,
+): Promise<IdpAnswerOnRefresh> {
+  try {
+    const { identity, connectorData } = await connector.refresh(before, data);
+    log.info(
+      { event: 'upstream-refreshed', ...who, groupsBefore: before.groups, groups: identity.groups, amr: identity.amr },
+      'identity re-read at the IdP',
+    );
+    return { kind: 'refreshed', identity, connectorData };
+  } catch (err) {
+    if (isBridgeError(err, 'ERR_UPSTREAM_REFRESH_DENIED')) return { kind: 'denied', err };
+    const code = isBridgeError(err) ? err.code : 'ERR_INTERNAL';
+    const detail = isBridgeError(err) ? err.detail : undefined;
+    log.warn(
+      { event: 'upstream-refresh-failed', ...who, code, detail },
+      'IdP refresh failed; keeping the identity from the last sign-in or refresh',
+    );
+    return { kind: 'unanswered', code, detail };
+  }
+}
+
+/** The claim on one IdP refresh token, per browser sign-in (`signInId`). */
+const upstreamRefreshKey = (tokenHash: string, signInId: string) => `device:upstream-refresh:${tokenHash}:${signInId}`;
+
+/** Who claimed a browser sign-in's IdP refresh token: an approval took it for good, a re-read spends it. */
+export type UpstreamTokenHolder = 'approval' | 'reread';
+
+/**
+ * Claims a browser session's IdP refresh token before spending or handing it on, atomically (the
+ * store's `insert`): a CLI approval hands it to its grant (DeviceGrants), a re-read of the
+ * browser's identity spends it at the IdP (web/middleware/identity-refresh.ts). Every request
+ * reads the browser session before any of them saves it, so without the claim two tabs would use
+ * one token twice, and an IdP that rotates them revokes a token used twice as stolen. False when
+ * another request of the same sign-in has it.
+ */
+export function claimUpstreamRefreshToken(
+  store: Store,
+  token: string,
+  signInId: string,
+  seconds: number,
+  holder: UpstreamTokenHolder = 'approval',
+): Promise<boolean> {
+  return store.insert(upstreamRefreshKey(secretHash(token), signInId), holder, seconds);
+}
+
+/** Who holds the claim on the token now, if anyone. */
+export async function upstreamRefreshTokenHolder(store: Store, token: string, signInId: string): Promise<UpstreamTokenHolder | undefined> {
+  const held = await store.find<unknown>(upstreamRefreshKey(secretHash(token), signInId));
+  // Claims made before re-reads existed hold `true`: approvals, all of them.
+  return held === undefined ? undefined : held === 'reread' ? 'reread' : 'approval';
+}
+
+/** Gives a claimed token back: it was not spent (or is still good, the IdP not rotating it). */
+export function releaseUpstreamRefreshToken(store: Store, token: string, signInId: string): Promise<void> {
+  return store.destroy(upstreamRefreshKey(secretHash(token), signInId));
+}
 
 /**
  * A refresh re-evaluates the user. Roles are mapped from the stored identity on every
@@ -36,35 +121,21 @@ export async function refreshAtIdp(
     deps.onRevoked?.('config', session);
     throw cliSessionEnded();
   }
-  if (!session.connectorData?.refreshToken || !connector.refresh) return session;
+  if (!session.connectorData?.refreshToken || !canRefresh(connector)) return session;
   const who = { sid: session.sid, idp: before.idp, subject: before.subject, email: before.email };
-  let identity: Identity;
-  let connectorData: ConnectorData | undefined;
-  try {
-    ({ identity, connectorData } = await connector.refresh(before, session.connectorData));
-  } catch (err) {
-    if (isBridgeError(err, 'ERR_UPSTREAM_REFRESH_DENIED')) {
-      await sessions.revoke(session.sid);
-      log.warn(
-        { event: 'cli-session-revoked', by: 'idp', ...who, detail: err.detail },
-        'CLI session ended: the IdP refused the user on refresh',
-      );
-      deps.onRevoked?.('idp', session);
-      throw err;
-    }
-    const code = isBridgeError(err) ? err.code : 'ERR_INTERNAL';
+  const answer = await askIdpAgain(connector, before, session.connectorData, log, who);
+  if (answer.kind === 'unanswered') return session;
+  if (answer.kind === 'denied') {
+    await sessions.revoke(session.sid);
     log.warn(
-      { event: 'upstream-refresh-failed', ...who, code, detail: isBridgeError(err) ? err.detail : undefined },
-      'IdP refresh failed; keeping the identity from the last sign-in or refresh',
+      { event: 'cli-session-revoked', by: 'idp', ...who, detail: answer.err.detail },
+      'CLI session ended: the IdP refused the user on refresh',
     );
-    return session;
+    deps.onRevoked?.('idp', session);
+    throw answer.err;
   }
-  const updated = await sessions.replaceIdentity(session.sid, identity, connectorData);
+  const updated = await sessions.replaceIdentity(session.sid, answer.identity, answer.connectorData);
   // Revoked while the IdP was being asked: nothing to hand out.
   if (!updated) throw cliSessionEnded();
-  log.info(
-    { event: 'upstream-refreshed', ...who, groupsBefore: before.groups, groups: identity.groups, amr: identity.amr },
-    'identity re-read at the IdP',
-  );
   return updated;
 }
