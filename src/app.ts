@@ -29,6 +29,7 @@ import { requestContext } from './web/middleware/request-context.js';
 import { explainInsecureTransport } from './web/middleware/secure-transport.js';
 import { securityHeaders } from './web/middleware/security-headers.js';
 import { forBrowserSessions, loadUser, sessionMiddleware } from './web/middleware/session.js';
+import { rereadIdentity } from './web/middleware/identity-refresh.js';
 import type { RoleActions } from './web/role-actions.js';
 import { apiRoutes } from './web/routes/api.js';
 import { credentialsRoutes } from './web/routes/credentials.js';
@@ -151,6 +152,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(explainInsecureTransport(config.server.publicUrl.startsWith('https:')));
   app.use(forBrowserSessions(sessionMiddleware(app, config, store, deps.clock)));
   app.use(forBrowserSessions(loadUser(config, deps.clock)));
+  app.use(forBrowserSessions(rereadIdentity(web)));
   app.use(refuseEncodedBodies());
   app.use(samlAcsBodyParser()); // the SAML ACS alone takes forms up to 256 KiB: see saml-sp.ts
   app.use(bodyParser({ enableTypes: ['form', 'json'], formLimit: '64kb', jsonLimit: '64kb' }));

@@ -53,6 +53,12 @@ export interface BrowserSession {
    * recent authentication read the IdP's own `identity.authTime`.
    */
   loginAt?: number;
+  /**
+   * When the IdP was last asked about the user with the refresh token (ms; `loginAt` until then),
+   * answered or not: with `refreshGroups` the identity is re-read once it is older than
+   * `device.accessTokenTtlSeconds` (middleware/identity-refresh.ts).
+   */
+  identityCheckedAt?: number;
   /** A random id of this sign-in: tells one sign-in's CLI approvals from another's (routes/device.ts). */
   signInId?: string;
   /** Last request (ms), for the idle timeout. */

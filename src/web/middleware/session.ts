@@ -43,13 +43,31 @@ export function sessionMiddleware(app: Koa, config: BridgeConfig, store: Store, 
           // still exists: a request that read it before a sign-out (another tab, the picker's
           // script) and saves it after must not bring the ended session back.
           if (ctx && createdIn.get(ctx) === key) await store.upsert(sessionKey(key), value, ttl);
-          else await store.update(sessionKey(key), () => value, ttl);
+          else await store.update<BrowserSession>(sessionKey(key), (stored) => keepingNewerIdentity(stored, value as BrowserSession), ttl);
         },
         destroy: (key: string) => store.destroy(sessionKey(key)),
       },
     },
     app,
   );
+}
+
+/**
+ * What a save writes over the stored session: all of it, except an identity that another request
+ * re-read at the IdP after this one read the session (identity-refresh.ts). That re-read spent the
+ * IdP refresh token this request still holds: saving it back would restore the old groups and a
+ * token the IdP may have revoked. A CLI approval of this request took the token: it stays taken.
+ */
+function keepingNewerIdentity(stored: BrowserSession, saving: BrowserSession): BrowserSession {
+  if ((stored.identityCheckedAt ?? 0) <= (saving.identityCheckedAt ?? 0)) return saving;
+  const withoutToken = { ...stored.connectorData };
+  delete withoutToken.refreshToken;
+  return {
+    ...saving,
+    identity: stored.identity,
+    identityCheckedAt: stored.identityCheckedAt,
+    connectorData: saving.upstreamRefreshTokenTaken ? withoutToken : stored.connectorData,
+  };
 }
 
 /** The session id a request created (a first visit, or the fresh id of a sign-in), if any. */

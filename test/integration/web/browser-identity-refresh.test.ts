@@ -1,0 +1,247 @@
+import type { BridgeConfig, OidcIdp } from '../../../src/config/index.js';
+import { MemoryStore } from '../../../src/store/index.js';
+import { FakeOp, type FakeOpUser } from '../../helpers/fake-op.js';
+import { HoldPoint } from '../../helpers/hold-point.js';
+import { loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
+import { bearer, BOB, type Bridge, decide, poll, signedIn, started } from '../../helpers/device-flow.js';
+import { csrfOf } from '../../helpers/web.js';
+import { storedEntries } from '../../unit/device/store-entries.js';
+
+/**
+ * Pentest s14 finding 2: with `refreshGroups`, a browser session re-reads the user at the IdP once
+ * its identity is older than one CLI access-token lifetime (10 min), as CLI refreshes do.
+ */
+let op: FakeOp;
+beforeEach(async () => {
+  op = await FakeOp.start();
+});
+afterEach(() => op.close());
+
+const withRefreshGroups = (c: BridgeConfig) => void ((c.idps[0] as OidcIdp).refreshGroups = true);
+const READER: FakeOpUser = { ...BOB, groups: ['rambridge-readonly'] };
+const MOVED_TO_DEV: FakeOpUser = { ...READER, groups: ['rambridge-dev'] };
+const INTERVAL = 10 * 60_000;
+
+const logs = (bridge: Bridge) => bridge.logLines.map((l) => JSON.parse(l) as Record<string, unknown>);
+const idpRefreshes = () => op.tokenGrants.filter((g) => g === 'refresh_token').length;
+
+async function bridgeWith(options: Parameters<typeof testBridge<MemoryStore>>[1] = {}) {
+  const bridge = await testBridge(op, { config: withRefreshGroups, ...options });
+  op.now = () => bridge.clock.now();
+  return bridge;
+}
+
+type Agent = Awaited<ReturnType<typeof signedIn>>;
+const pickerRoles = async (browser: Agent) =>
+  [...(await browser.get('/roles').expect(200)).text.matchAll(/data-role-id="([^"]+)"/g)].map((m) => m[1]).sort();
+
+async function usesRole(browser: Agent, path: '/roles/credentials' | '/roles/console', role: string): Promise<number> {
+  const page = await browser.get('/roles').expect(200);
+  const res = await browser
+    .post(path)
+    .type('form')
+    .send({ _csrf: csrfOf(page.text), role, duration: '3600' });
+  return res.status;
+}
+
+test('a group removed at the IdP leaves the picker after the interval; its console and credentials are refused', async () => {
+  const bridge = await bridgeWith();
+  const browser = await signedIn(bridge, op, READER);
+  op.user = MOVED_TO_DEV;
+  bridge.clock.advance(INTERVAL - 1000);
+  expect(await pickerRoles(browser)).toContain('prod-readonly'); // not yet due
+  expect(idpRefreshes()).toBe(0);
+
+  bridge.clock.advance(1000);
+  const roles = await pickerRoles(browser);
+  expect(roles).not.toContain('prod-readonly');
+  expect(roles).toContain('dev-admin');
+  expect(idpRefreshes()).toBe(1);
+  expect(await usesRole(browser, '/roles/credentials', 'prod-readonly')).toBe(403);
+  expect(await usesRole(browser, '/roles/console', 'prod-readonly')).toBe(403);
+  expect(await usesRole(browser, '/roles/credentials', 'dev-admin')).toBe(501); // granted (no STS in this bridge)
+  expect(idpRefreshes()).toBe(1); // once per interval
+  expect(logs(bridge).find((l) => l.event === 'upstream-refreshed')).toMatchObject({
+    session: 'browser',
+    groupsBefore: ['rambridge-readonly'],
+    groups: ['rambridge-dev'],
+  });
+  // The rotated IdP token was kept: the next interval's re-read works too.
+  bridge.clock.advance(INTERVAL);
+  op.user = READER;
+  expect(await pickerRoles(browser)).toContain('prod-readonly');
+  expect(idpRefreshes()).toBe(2);
+  for (const token of op.liveRefreshTokens()) expect(bridge.logLines.join('')).not.toContain(token);
+});
+
+test('a user disabled at the IdP: the browser session ends at the next request after the interval', async () => {
+  const bridge = await bridgeWith();
+  const browser = await signedIn(bridge, op, READER);
+  op.refreshBehaviour = 'invalid_grant';
+  bridge.clock.advance(INTERVAL);
+  const res = await browser.get('/roles').set('Accept', 'text/html').expect(302);
+  expect(res.headers.location).toBe('/login?return_to=%2Froles&expired=1');
+  expect(logs(bridge).find((l) => l.event === 'session-ended')).toMatchObject({ level: 40, by: 'idp', subject: READER.sub });
+  expect(storedEntries(bridge.store).filter(([key]) => key.startsWith('session:'))).toEqual([]);
+  // Signing in again is the way back (the IdP decides).
+  await browser.get('/roles').expect(302);
+});
+
+test('an IdP that cannot be asked keeps the identity, warned once per interval', async () => {
+  const bridge = await bridgeWith();
+  const browser = await signedIn(bridge, op, READER);
+  op.user = MOVED_TO_DEV;
+  op.refreshBehaviour = 'down';
+  bridge.clock.advance(INTERVAL);
+  expect(await pickerRoles(browser)).toContain('prod-readonly');
+  expect(await pickerRoles(browser)).toContain('prod-readonly');
+  bridge.clock.advance(INTERVAL / 2);
+  expect(await usesRole(browser, '/roles/credentials', 'prod-readonly')).toBe(501);
+  const failed = () => logs(bridge).filter((l) => l.event === 'upstream-refresh-failed');
+  expect(failed()).toHaveLength(1);
+  expect(failed()[0]).toMatchObject({ level: 40, session: 'browser', subject: READER.sub });
+
+  // Back up: the next interval asks again and the new groups arrive.
+  op.refreshBehaviour = 'ok';
+  bridge.clock.advance(INTERVAL / 2);
+  expect(await pickerRoles(browser)).not.toContain('prod-readonly');
+  expect(failed()).toHaveLength(1);
+});
+
+test('two requests at once: one asks the IdP, the other goes on with the identity it has', async () => {
+  // The first re-read is held at the IdP's answer until the second request has been through.
+  const point = new HoldPoint();
+  let holdSessionSave = false;
+  class HeldStore extends MemoryStore {
+    override async update<T>(key: string, updater: (current: T) => T, ttlSeconds?: number): Promise<T | undefined> {
+      if (holdSessionSave && key.startsWith('session:')) {
+        holdSessionSave = false;
+        await point.hold();
+      }
+      return super.update(key, updater, ttlSeconds);
+    }
+  }
+  const bridge = await bridgeWith({ store: (clock) => new HeldStore(clock) });
+  const browser = await signedIn(bridge, op, READER);
+  op.user = MOVED_TO_DEV;
+  bridge.clock.advance(INTERVAL);
+  holdSessionSave = true;
+  // The first request re-reads, and is held saving the session; the second read the session before.
+  const first = browser.get('/roles').then((res) => res);
+  await point.reached;
+  const second = await browser.get('/roles');
+  point.release();
+  expect(second.status).toBe(200);
+  expect((await first).status).toBe(200);
+  expect(second.text).toContain('data-role-id="prod-readonly"');
+  expect(idpRefreshes()).toBe(1);
+  expect(logs(bridge).filter((l) => l.event === 'session-ended')).toEqual([]);
+  expect(await pickerRoles(browser)).not.toContain('prod-readonly');
+  expect(idpRefreshes()).toBe(1);
+});
+
+test('a request that read the session before a re-read and saves it after does not bring back the old identity', async () => {
+  const point = new HoldPoint();
+  let holdSessionSave = false;
+  class HeldStore extends MemoryStore {
+    override async update<T>(key: string, updater: (current: T) => T, ttlSeconds?: number): Promise<T | undefined> {
+      if (holdSessionSave && key.startsWith('session:')) {
+        holdSessionSave = false;
+        await point.hold();
+      }
+      return super.update(key, updater, ttlSeconds);
+    }
+  }
+  const bridge = await bridgeWith({ store: (clock) => new HeldStore(clock) });
+  const browser = await signedIn(bridge, op, READER);
+  // Not yet due, but a minute on: this request saves the session (its last-seen time).
+  bridge.clock.advance(INTERVAL - 1000);
+  holdSessionSave = true;
+  const stale = browser.get('/roles').then((res) => res);
+  await point.reached;
+  op.user = MOVED_TO_DEV;
+  bridge.clock.advance(1000);
+  const reread = await pickerRoles(browser).finally(() => point.release());
+  expect(reread).not.toContain('prod-readonly'); // re-read, saved
+  await stale; // saves what it read: the old identity and the IdP token the re-read spent
+  expect(await pickerRoles(browser)).not.toContain('prod-readonly');
+  bridge.clock.advance(INTERVAL);
+  expect(await pickerRoles(browser)).toContain('dev-admin');
+  expect(idpRefreshes()).toBe(2); // the rotated token, not the spent one
+  expect(logs(bridge).filter((l) => l.event === 'session-ended')).toEqual([]);
+});
+
+test('a CLI login approved after the interval carries the re-read groups', async () => {
+  const bridge = await bridgeWith();
+  const browser = await signedIn(bridge, op, READER);
+  op.user = MOVED_TO_DEV;
+  bridge.clock.advance(INTERVAL);
+  const cli = bridge.agent();
+  const { device_code, user_code } = await started(cli);
+  await decide(browser, user_code, 'approve');
+  const tokens = (await poll(cli, device_code).expect(200)).body as { access_token: string };
+  const roles = (await cli.get('/api/roles').set(bearer(tokens.access_token)).expect(200)).body as { roles: Array<{ id: string }> };
+  expect(roles.roles.map((r) => r.id)).not.toContain('prod-readonly');
+  expect(roles.roles.map((r) => r.id)).toContain('dev-admin');
+});
+
+test('after a CLI approval took the IdP refresh token, the browser signs in again when its identity is due', async () => {
+  const bridge = await bridgeWith();
+  const browser = await signedIn(bridge, op, READER);
+  const cli = bridge.agent();
+  const { device_code, user_code } = await started(cli);
+  await decide(browser, user_code, 'approve');
+  await poll(cli, device_code).expect(200);
+  op.user = MOVED_TO_DEV;
+  bridge.clock.advance(INTERVAL - 1000);
+  expect(await pickerRoles(browser)).toContain('prod-readonly'); // not yet due
+
+  bridge.clock.advance(1000);
+  // The verification page makes the round trip itself, keeping the code, with no new prompt.
+  const device = await browser.get('/device?user_code=BCDF-GHJK').expect(302);
+  expect(device.headers.location).toBe(`/login?${new URLSearchParams({ return_to: '/device?user_code=BCDF-GHJK' }).toString()}`);
+  const res = await browser.get('/roles').set('Accept', 'text/html').expect(302);
+  expect(res.headers.location).toBe('/login?return_to=%2Froles');
+  expect(logs(bridge).find((l) => l.event === 'session-ended')).toMatchObject({ by: 'refresh-token-taken', subject: READER.sub });
+  expect((await loginThroughFakeOp(browser, op, '/roles')).status).toBe(302);
+  expect(await pickerRoles(browser)).not.toContain('prod-readonly');
+});
+
+test('a request that read the session before an approval and saves it after: the identity still cannot outlive the interval', async () => {
+  const point = new HoldPoint();
+  let holdSessionSave = false;
+  class HeldStore extends MemoryStore {
+    override async update<T>(key: string, updater: (current: T) => T, ttlSeconds?: number): Promise<T | undefined> {
+      if (holdSessionSave && key.startsWith('session:')) {
+        holdSessionSave = false;
+        await point.hold();
+      }
+      return super.update(key, updater, ttlSeconds);
+    }
+  }
+  const bridge = await bridgeWith({ store: (clock) => new HeldStore(clock) });
+  const browser = await signedIn(bridge, op, READER);
+  const cli = bridge.agent();
+  const { device_code, user_code } = await started(cli);
+  bridge.clock.advance(61_000); // the other tab's request will save the session (its last-seen time)
+  holdSessionSave = true;
+  const stale = browser.get('/roles').then((res) => res);
+  await point.reached;
+  await decide(browser, user_code, 'approve').finally(() => point.release());
+  await stale; // puts the token the approval took back into the session
+  await poll(cli, device_code).expect(200);
+  op.user = MOVED_TO_DEV;
+  bridge.clock.advance(INTERVAL);
+  await browser.get('/roles').set('Accept', 'text/html').expect(302);
+  expect(idpRefreshes()).toBe(0); // the token the CLI session holds was not spent
+});
+
+test('without refreshGroups the browser session never asks the IdP', async () => {
+  const bridge = await testBridge(op);
+  op.now = () => bridge.clock.now();
+  const browser = await signedIn(bridge, op, READER);
+  op.user = MOVED_TO_DEV;
+  bridge.clock.advance(INTERVAL + 1000);
+  expect(await pickerRoles(browser)).toContain('prod-readonly');
+  expect(idpRefreshes()).toBe(0);
+});
