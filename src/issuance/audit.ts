@@ -55,18 +55,18 @@ export function auditUser(u: AuditUser): AuditUser {
 }
 
 /**
- * One record per security event that changes who holds access: a browser sign-in or sign-out, a
- * device login approved, a CLI session started or revoked. Shaped like a refusal record (who, from
+ * One record per security event that changes who holds access: a browser sign-in or sign-out (or
+ * its end by the IdP), a device login approved, a CLI session started or revoked. Shaped like a refusal record (who, from
  * where, which request, which CLI session).
  */
 export interface SecurityEventRecord {
-  event: 'login' | 'logout' | 'device-approved' | 'cli-session-started' | 'cli-session-revoked';
+  event: 'login' | 'logout' | 'session-ended' | 'device-approved' | 'cli-session-started' | 'cli-session-revoked';
   clientIp?: string;
   requestId?: string;
   user?: AuditUser;
   /** The CLI session started or revoked. */
   sid?: string;
-  /** Who revoked a CLI session: `client`, `user`, `user-sign-out`, `idp`, `config`, `session-limit`. */
+  /** Who revoked a CLI session: `client`, `user`, `user-sign-out`, `idp`, `config`, `session-limit`; who ended a browser session: `idp`. */
   by?: string;
   /** `login`: the groups and authentication methods the IdP sent. */
   groups?: string[];
@@ -80,6 +80,7 @@ export interface SecurityEventRecord {
 const EVENT_MESSAGES: Record<SecurityEventRecord['event'], string> = {
   login: 'signed in',
   logout: 'signed out',
+  'session-ended': 'browser session ended',
   'device-approved': 'device approved',
   'cli-session-started': 'CLI signed in',
   'cli-session-revoked': 'CLI session revoked',

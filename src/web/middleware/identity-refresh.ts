@@ -7,6 +7,7 @@ import {
   upstreamRefreshTokenHolder,
 } from '../../device/upstream-refresh.js';
 import type { WebDeps } from '../deps.js';
+import { auditEvent } from '../security-events.js';
 
 /**
  * Browser sessions follow the user at the IdP as CLI sessions do (`refreshGroups`): a session that
@@ -25,7 +26,7 @@ import type { WebDeps } from '../deps.js';
  *   (without a prompt while the IdP's own session lasts), for a fresh identity and token. The
  *   verification page does that round trip itself, keeping the code (and no new prompt).
  */
-export function rereadIdentity(deps: Pick<WebDeps, 'config' | 'store' | 'clock' | 'connectors'>): Koa.Middleware {
+export function rereadIdentity(deps: Pick<WebDeps, 'config' | 'store' | 'clock' | 'connectors' | 'audit'>): Koa.Middleware {
   const { store, clock, connectors } = deps;
   const intervalSeconds = deps.config.device.accessTokenTtlSeconds;
   const reread = async (ctx: Koa.Context): Promise<void> => {
@@ -65,6 +66,7 @@ export function rereadIdentity(deps: Pick<WebDeps, 'config' | 'store' | 'clock' 
         { event: 'session-ended', by: 'idp', ...who, detail: answer.err.detail },
         'browser session ended: the IdP refused the user on refresh',
       );
+      auditEvent(ctx, deps.audit, { event: 'session-ended', by: 'idp', user: before });
       return;
     }
     // Answered or not, the IdP is asked again only after the next interval.

@@ -81,7 +81,12 @@ test('a user disabled at the IdP: the browser session ends at the next request a
   bridge.clock.advance(INTERVAL);
   const res = await browser.get('/roles').set('Accept', 'text/html').expect(302);
   expect(res.headers.location).toBe('/login?return_to=%2Froles&expired=1');
-  expect(logs(bridge).find((l) => l.event === 'session-ended')).toMatchObject({ level: 40, by: 'idp', subject: READER.sub });
+  expect(logs(bridge).find((l) => l.event === 'session-ended' && !l.audit)).toMatchObject({ level: 40, by: 'idp', subject: READER.sub });
+  expect(logs(bridge).find((l) => l.event === 'session-ended' && l.audit === true)).toMatchObject({
+    by: 'idp',
+    user: { subject: READER.sub },
+    msg: 'browser session ended',
+  });
   expect(storedEntries(bridge.store).filter(([key]) => key.startsWith('session:'))).toEqual([]);
   // Signing in again is the way back (the IdP decides).
   await browser.get('/roles').expect(302);
