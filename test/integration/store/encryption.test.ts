@@ -172,6 +172,6 @@ describe('credentials kept for their page (POST-redirect-GET)', () => {
       kind: 'shown',
       shown: { accessKeySecret: 'kept-secret-value', roleId: 'dev-readonly' },
     });
-    await expect(shown.find(id, alice, 'another-session')).rejects.toMatchObject({ code: 'ERR_NOT_FOUND' });
+    await expect(shown.find(id, alice, 'another-session')).rejects.toMatchObject({ code: 'ERR_CREDENTIALS_NOT_YOURS' });
   });
 });
