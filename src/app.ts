@@ -77,7 +77,7 @@ export function createApp(deps: AppDeps): Koa {
   const metrics = deps.metrics ?? new Metrics();
   const audit = new AuditLog(deps.auditLogger ?? createAuditLogger(deps.logger, config.audit.destination), {
     onIssuance: (r) => metrics.observeIssuance(r.roleId, r.channel, r.outcome),
-    onWriteFailure: () => metrics.observeAuditWriteFailure(),
+    onWriteFailure: (dropped) => metrics.observeAuditWriteFailure(dropped),
     mainLog: deps.logger,
   });
   // Everything below reaches the store and STS through these, so their latency and errors are measured.

@@ -60,13 +60,50 @@ function auditDestination(destination: string): FileDestination {
     maxLength: AUDIT_BACKLOG_BYTES,
   });
   // A write that fails (ENOSPC, EIO) throws and its record stays buffered, written once the
-  // destination takes writes again; past the cap a record is dropped, and that must throw too, so
-  // AuditLog counts it rather than taking it for written.
-  created.on('drop', () => {
-    throw Object.assign(new Error('audit backlog full: record dropped'), { code: 'EAUDITBACKLOG' });
+  // destination takes writes again. A record past the cap is dropped by sonic-boom before any write
+  // is tried, so a full backlog would never be retried: try it first (`write('')` adds nothing,
+  // never drops, and writes the backlog), and queue the record if it fits now. Otherwise throw, so
+  // AuditLog counts it as dropped rather than taking it for written.
+  created.on('drop', (data: string) => {
+    try {
+      created.write('');
+    } catch {
+      // Still refused: the record is dropped below.
+    }
+    if (pendingBytes(created) + Buffer.byteLength(data) <= AUDIT_BACKLOG_BYTES) {
+      created.write(data);
+      return;
+    }
+    throw Object.assign(new Error('audit backlog full: record dropped'), { code: AUDIT_RECORD_DROPPED });
   });
   auditDestinations.set(destination, created);
   return created;
+}
+
+/** The code of the error a write throws when the audit backlog is full and the record is lost. */
+export const AUDIT_RECORD_DROPPED = 'EAUDITBACKLOG';
+
+/** Bytes held in memory, not yet written (sonic-boom keeps the count in `_len`). */
+function pendingBytes(stream: FileDestination): number {
+  return (stream as unknown as { _len: number })._len;
+}
+
+/**
+ * At a graceful stop: tries once more to write the records the audit destinations kept while they
+ * refused writes, and answers how many bytes are still not written (lost when the process exits).
+ */
+export function flushAuditBacklog(): number {
+  let pending = 0;
+  for (const stream of auditDestinations.values()) {
+    if (pendingBytes(stream) === 0) continue;
+    try {
+      stream.write('');
+    } catch {
+      // Still refused: counted below.
+    }
+    pending += pendingBytes(stream);
+  }
+  return pending;
 }
 
 /** A logger that drops everything (tests that do not look at logs). */

@@ -11,7 +11,7 @@ import { meteredStore } from './web/metered.js';
 import { isBridgeError, toBridgeError } from './errors.js';
 import { createConnectors, type Connector } from './idp/index.js';
 import { unreadableBecause } from './config/file-values.js';
-import { createAuditLogger, createLogger, type Logger } from './log.js';
+import { createAuditLogger, createLogger, flushAuditBacklog, type Logger } from './log.js';
 import { checkStoreOnline, createStore, type Store } from './store/index.js';
 import { Metrics } from './web/metrics.js';
 
@@ -145,6 +145,9 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       // The configuration running now: a reload may have changed the grace period.
       await closeGracefully(server, running.config.server.shutdownGraceSeconds * 1000);
       await store.close();
+      // Audit records kept while the destination refused writes: one last try, else say what is lost.
+      const pendingBytes = flushAuditBacklog();
+      if (pendingBytes > 0) logger.error({ event: 'audit-write-failed', pendingBytes }, 'audit records not written at stop');
       logger.info({ event: 'stopped' }, 'rambridge stopped');
     },
   };

@@ -1,4 +1,4 @@
-import type { Logger } from '../log.js';
+import { AUDIT_RECORD_DROPPED, type Logger } from '../log.js';
 
 /** One record per issuance attempt (SECURITY.md, "The secrets and what each protects"): who, why, which role, where from — never secrets. */
 export interface AuditRecord {
@@ -90,8 +90,12 @@ const EVENT_MESSAGES: Record<SecurityEventRecord['event'], string> = {
 export interface AuditHooks {
   /** Sees each issuance record too (metrics count them by role and channel). */
   onIssuance?: (entry: AuditRecord) => void;
-  /** Called for each record the audit stream refused (`rambridge_audit_write_failures_total`). */
-  onWriteFailure?: () => void;
+  /**
+   * Called for each record the audit stream refused: kept in memory to be written later
+   * (`rambridge_audit_write_failures_total`), or `dropped`, lost because that backlog is full
+   * (`rambridge_audit_records_dropped_total`).
+   */
+  onWriteFailure?: (dropped: boolean) => void;
   /** Where a failed audit write is told (the main log); default: the audit logger itself, in case only its level failed. */
   mainLog?: Logger;
 }
@@ -109,8 +113,9 @@ export interface AuditHooks {
  * which AccessKeyId), which STS's own pace bounds.
  */
 export class AuditLog {
-  /** Records not written since the last one that was (0: the stream is healthy). */
+  /** Records not written since the last one that was (0: the stream is healthy), and how many of them were dropped. */
   private failures = 0;
+  private dropped = 0;
 
   constructor(
     private readonly log: Logger,
@@ -138,15 +143,18 @@ export class AuditLog {
       return;
     }
     if (this.failures > 0) {
-      this.tell('warn', { event: 'audit-write-recovered', failures: this.failures }, 'audit stream written again');
+      this.tell('warn', { event: 'audit-write-recovered', failures: this.failures, dropped: this.dropped }, 'audit stream written again');
       this.failures = 0;
+      this.dropped = 0;
     }
   }
 
   private failed(err: unknown, issuance?: AuditRecord): void {
-    this.failures += 1;
-    this.hooks.onWriteFailure?.();
     const code = (err as { code?: unknown })?.code;
+    const dropped = code === AUDIT_RECORD_DROPPED;
+    this.failures += 1;
+    if (dropped) this.dropped += 1;
+    this.hooks.onWriteFailure?.(dropped);
     if (this.failures > 1 && !issuance) return;
     this.tell(
       'error',

@@ -41,7 +41,12 @@ export class Metrics {
   });
   private readonly auditWriteFailures = new Counter({
     name: 'rambridge_audit_write_failures_total',
-    help: 'Audit records the audit destination refused (full disk, read-only mount…)',
+    help: 'Audit records the audit destination refused (full disk, read-only mount…), kept in memory to be written later',
+    registers: [this.registry],
+  });
+  private readonly auditRecordsDropped = new Counter({
+    name: 'rambridge_audit_records_dropped_total',
+    help: 'Audit records lost: refused while the in-memory backlog (4 MiB) was full',
     registers: [this.registry],
   });
   private readonly sts = new Histogram({
@@ -99,8 +104,8 @@ export class Metrics {
     this.issuances.inc({ role, channel, outcome });
   }
 
-  observeAuditWriteFailure(): void {
-    this.auditWriteFailures.inc();
+  observeAuditWriteFailure(dropped: boolean): void {
+    (dropped ? this.auditRecordsDropped : this.auditWriteFailures).inc();
   }
 
   observeSts(action: string, result: string, seconds: number): void {
