@@ -3,6 +3,8 @@ import { tokenInvalid, type DeviceFlow } from '../../device/index.js';
 import type { Idp } from '../../config/index.js';
 import { BridgeError, isBridgeError, sentence } from '../../errors.js';
 import { stillTrusted } from '../../idp/identity.js';
+import type { AuditLog } from '../../issuance/index.js';
+import { auditEvent } from '../security-events.js';
 
 /** RFC 6750 §2.1 `b64token`. */
 const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
@@ -14,7 +16,7 @@ const BEARER = /^Bearer +([A-Za-z0-9._~+/-]+=*) *$/i;
  * only 401 of the API that carries `error="invalid_token"`, so a client refreshes on that and on
  * nothing else (a 401 from STS, say, is about the request, not the token).
  */
-export function requireAccessToken(device: DeviceFlow, idps: readonly Idp[]): Middleware {
+export function requireAccessToken(device: DeviceFlow, idps: readonly Idp[], audit: AuditLog): Middleware {
   return async function authenticateBearer(ctx, next) {
     const match = BEARER.exec(ctx.get('Authorization'));
     if (!match) {
@@ -33,6 +35,7 @@ export function requireAccessToken(device: DeviceFlow, idps: readonly Idp[]): Mi
       // with it (as a browser's does).
       if (!stillTrusted(idps, session.identity)) {
         await device.sessions.revoke(sid);
+        auditEvent(ctx, audit, { event: 'cli-session-revoked', by: 'config', sid, user: session.identity });
         throw tokenInvalid({ reason: 'idp-removed', sid, idp: session.identity.idp });
       }
       ctx.state.cliSession = session;

@@ -25,7 +25,7 @@ import { rolePreferencesFor, setFavourite } from '../role-preferences.js';
 export function apiRoutes(deps: WebDeps, device: DeviceFlow): Router {
   const router = new Router();
   const { config, mapper } = deps;
-  const bearer = requireAccessToken(device, config.idps);
+  const bearer = requireAccessToken(device, config.idps, deps.audit);
   const sessionOf = (ctx: Context) => ctx.state.cliSession as CliSession;
 
   router.get('/api/whoami', bearer, async function whoami(ctx) {

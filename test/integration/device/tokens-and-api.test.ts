@@ -172,13 +172,20 @@ describe.each([
       store: () => before.store,
       config: (c) => void change(c.idps[0]!),
     });
-    return { after, agent: after.agent(), tokens, cli };
+    const started = before.logLines
+      .map((l) => JSON.parse(l) as { event?: string; sid?: string })
+      .find((l) => l.event === 'cli-session-started');
+    return { after, agent: after.agent(), tokens, cli, sid: started!.sid };
   }
 
-  test('the bearer API refuses the session and ends it', async () => {
-    const { agent, tokens } = await withoutItsIdp();
+  test('the bearer API refuses the session and ends it, with an audit record naming the user', async () => {
+    const { after, agent, tokens, sid } = await withoutItsIdp();
     const res = await agent.get('/api/roles').set(bearer(tokens.access_token)).expect(401);
     expect(res.headers['www-authenticate']).toContain('invalid_token');
+    const revoked = after.logLines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.event === 'cli-session-revoked');
+    expect(revoked).toEqual([
+      expect.objectContaining({ audit: true, by: 'config', sid, user: expect.objectContaining({ subject: ALICE.sub }) }),
+    ]);
     expect((await refresh(agent, tokens.refresh_token)).status).toBe(400);
   });
 
