@@ -4,7 +4,8 @@ import { auditUser, type AuditLog, type AuditUser, type SecurityEventRecord } fr
 /**
  * Writes a security event (a sign-in or sign-out, a device login approved, a CLI session started or
  * revoked) to the audit stream, with the request's id and client address, so `log.level: warn`
- * cannot hide it; the main log keeps its own info line for the same event.
+ * cannot hide it. The main log has no line of its own for these events: with the default
+ * `audit.destination: log` the record is in the main log's stream.
  */
 export function auditEvent(
   ctx: Context,

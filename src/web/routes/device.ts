@@ -130,7 +130,7 @@ export function deviceRoutes(deps: WebDeps, device: DeviceFlow): Router {
       delete session.connectorData.refreshToken;
       session.upstreamRefreshTokenTaken = true;
     }
-    if (approved) auditEvent(ctx, deps.audit, { event: 'device-approved', user, device: grant.client });
+    if (approved) auditEvent(ctx, deps.audit, { event: 'device-approved', user, device: { host: grant.client.host, ip: grant.client.ip } });
     else
       (ctx.state as RequestState).log.info(
         { event: 'device-denied', subject: user.subject, email: user.email, clientHost: grant.client.host, clientIp: grant.client.ip },

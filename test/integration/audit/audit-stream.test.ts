@@ -126,6 +126,9 @@ describe('audit stream', () => {
     expect(audit[3]).toMatchObject({ requestId: reused.body.request_id, sid: started1.sid });
     expect(audit[7]!.sid).toBe(audit[5]!.sid);
     expect(audit[0]).toMatchObject({ groups: ALICE.groups, amr: ['pwd'] });
+    // The CLI's machine as documented (operations.md), not every field the CLI sent.
+    expect(audit[1]!.device).toEqual({ host: expect.any(String), ip: expect.any(String) });
+    expect(audit[2]!.device).toEqual({ host: expect.any(String) });
   });
   test('a deep link to a role not granted, answered with the picker’s own 403 page, is a refusal record naming the user', async () => {
     op.user = ALICE;
