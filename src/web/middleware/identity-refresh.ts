@@ -25,11 +25,15 @@ import { auditEvent } from '../security-events.js';
  *   session ends when its identity is due, and the browser signs in again, through the IdP
  *   (without a prompt while the IdP's own session lasts), for a fresh identity and token. The
  *   verification page does that round trip itself, keeping the code (and no new prompt).
+ * - Signing out (`POST /logout`) is never held up: it ends the session, and acts on
+ *   `cli_sessions=end` with the identity the session has.
  */
 export function rereadIdentity(deps: Pick<WebDeps, 'config' | 'store' | 'clock' | 'connectors' | 'audit'>): Koa.Middleware {
   const { store, clock, connectors } = deps;
   const intervalSeconds = deps.config.device.accessTokenTtlSeconds;
   const reread = async (ctx: Koa.Context): Promise<void> => {
+    // Signing out ends the session anyway, and needs its user and form token to end the CLI sessions too.
+    if (ctx.path === '/logout') return;
     const s = ctx.session;
     const before = ctx.state.user;
     const connector = before && connectors.get(before.idp);

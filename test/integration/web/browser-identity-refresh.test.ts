@@ -3,7 +3,7 @@ import { MemoryStore } from '../../../src/store/index.js';
 import { FakeOp, type FakeOpUser } from '../../helpers/fake-op.js';
 import { HoldPoint } from '../../helpers/hold-point.js';
 import { loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
-import { bearer, BOB, type Bridge, decide, poll, signedIn, started } from '../../helpers/device-flow.js';
+import { bearer, BOB, type Bridge, decide, poll, refresh, signedIn, started } from '../../helpers/device-flow.js';
 import { csrfOf } from '../../helpers/web.js';
 import { storedEntries } from '../../unit/device/store-entries.js';
 
@@ -210,6 +210,23 @@ test('after a CLI approval took the IdP refresh token, the browser signs in agai
   expect(logs(bridge).find((l) => l.event === 'session-ended')).toMatchObject({ by: 'refresh-token-taken', subject: READER.sub });
   expect((await loginThroughFakeOp(browser, op, '/roles')).status).toBe(302);
   expect(await pickerRoles(browser)).not.toContain('prod-readonly');
+});
+
+test('sign-out with cli_sessions=end after a CLI approval took the IdP token, the identity due: the CLI sessions end', async () => {
+  const bridge = await bridgeWith();
+  const browser = await signedIn(bridge, op, READER);
+  const cli = bridge.agent();
+  const { device_code, user_code } = await started(cli);
+  await decide(browser, user_code, 'approve');
+  const tokens = (await poll(cli, device_code).expect(200)).body as { refresh_token: string };
+  bridge.clock.advance(INTERVAL / 2);
+  const csrf = csrfOf((await browser.get('/sessions').expect(200)).text);
+  bridge.clock.advance(INTERVAL / 2 + 1000); // due, not idle
+  await browser.post('/logout').type('form').send({ _csrf: csrf, cli_sessions: 'end' }).expect(303);
+  expect((await browser.get('/signed-out').expect(200)).text).toContain('data-testid="cli-sessions-ended"');
+  await refresh(cli, tokens.refresh_token).expect(400);
+  expect(logs(bridge).some((l) => l.event === 'logout')).toBe(true);
+  expect(idpRefreshes()).toBe(0); // signing out spends nothing at the IdP
 });
 
 test('a request that read the session before an approval and saves it after: the identity still cannot outlive the interval', async () => {
