@@ -13,7 +13,13 @@ export type IdpAnswerOnRefresh =
   /** The IdP refused the user (ERR_UPSTREAM_REFRESH_DENIED): disabled, grant revoked, someone else. */
   | { kind: 'denied'; err: BridgeError }
   /** The IdP could not be asked (down, slow, misconfigured): that says nothing about the user. */
-  | { kind: 'unanswered'; code: ErrorCode; detail?: Record<string, unknown> };
+  | {
+      kind: 'unanswered';
+      code: ErrorCode;
+      detail?: Record<string, unknown>;
+      /** The IdP answered with an error, or was never reached: the refresh token is still good (Connector.refresh). */
+      tokenUnspent: boolean;
+    };
 
 /** A connector that can re-read a user (OIDC; SAML has no refresh). */
 export type RefreshingConnector = Connector & { refresh: NonNullable<Connector['refresh']> };
@@ -50,7 +56,7 @@ export async function askIdpAgain(
       { event: 'upstream-refresh-failed', ...who, code, detail },
       'IdP refresh failed; keeping the identity from the last sign-in or refresh',
     );
-    return { kind: 'unanswered', code, detail };
+    return { kind: 'unanswered', code, detail, tokenUnspent: detail?.refreshTokenUnspent === true };
   }
 }
 

@@ -33,6 +33,8 @@ interface ConnectorBase {
    * Throws ERR_UPSTREAM_REFRESH_DENIED when the IdP refuses the user (`invalid_grant`: disabled,
    * grant revoked) or now names someone else; any other BridgeError means the IdP could not be
    * asked properly, which says nothing about the user.
+   * A failure that certainly left `data.refreshToken` unspent (the IdP answered with an error, or
+   * was never reached) says so (`refreshTokenUnspent`).
    */
   refresh?(identity: Identity, data: ConnectorData): Promise<LoginResult>;
   /**

@@ -36,6 +36,8 @@ export class OidcConnector implements RedirectConnector {
   readonly displayName: string;
   private readonly discovery: Reloading<client.Configuration>;
   private refreshConfiguration: { from: client.Configuration; config: client.Configuration } | undefined;
+  /** Errors of refreshes whose request never reached the IdP's token endpoint (see `refreshConfig`). */
+  private readonly tokenEndpointUnreached = new WeakSet<object>();
 
   constructor(
     private readonly idp: OidcIdp,
@@ -141,8 +143,10 @@ export class OidcConnector implements RedirectConnector {
   async refresh(identity: Identity, data: ConnectorData): Promise<LoginResult> {
     const { refreshToken } = data;
     if (!refreshToken) throw new BridgeError('ERR_INTERNAL', { detail: { reason: 'no upstream refresh token' } });
-    const config = await this.refreshConfig();
-    let tokens: Awaited<ReturnType<typeof client.refreshTokenGrant>>;
+    const config = await this.refreshConfig().catch((err: unknown) => {
+      throw unspent(err);
+    });
+    let tokens: Awaited<ReturnType<typeof client.refreshTokenGrant>> | undefined;
     let claims: Record<string, unknown>;
     try {
       tokens = await client.refreshTokenGrant(config, refreshToken);
@@ -155,7 +159,9 @@ export class OidcConnector implements RedirectConnector {
     } catch (err) {
       if (err instanceof BridgeError) throw err;
       if (refusesTheUser(err)) throw refreshDenied(this.idp.id, oidcFailure(err));
-      throw grantError(err, this.idp);
+      // An error answer from the token endpoint, or a request that never reached it: the token was not spent.
+      const notSpent = !tokens && (this.tokenEndpointUnreached.has(err as object) || (await isErrorAnswer(err)));
+      throw notSpent ? unspent(grantError(err, this.idp)) : grantError(err, this.idp);
     }
     if (claims.sub !== identity.subject || claims.iss !== identity.issuer) {
       throw refreshDenied(this.idp.id, { reason: 'refreshed token names another user', sub: claims.sub, iss: claims.iss });
@@ -213,6 +219,14 @@ export class OidcConnector implements RedirectConnector {
     const config = new client.Configuration(discovered.serverMetadata(), this.idp.clientId, this.clientMetadata(), this.clientAuth());
     for (const option of this.executeOptions()) option(config);
     config.timeout = REFRESH_TIMEOUT_SECONDS;
+    // Failures to connect to the token endpoint, told apart from a timeout or a dropped
+    // connection, after which the IdP may have spent (and rotated) the token.
+    const tokenEndpoint = discovered.serverMetadata().token_endpoint;
+    config[client.customFetch] = (url, options) =>
+      fetch(url, options as RequestInit).catch((err: unknown) => {
+        if (url === tokenEndpoint && neverConnected(err)) this.tokenEndpointUnreached.add(err as object);
+        throw err;
+      });
     this.refreshConfiguration = { from: discovered, config };
     return config;
   }
@@ -253,6 +267,34 @@ export class OidcConnector implements RedirectConnector {
       client.enableNonRepudiationChecks,
     ];
   }
+}
+
+/** Connecting failed: the request was never sent (a refused connection, an unknown host, no route). */
+const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+function neverConnected(err: unknown): boolean {
+  const code = (err as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  return typeof code === 'string' && CONNECT_FAILURES.has(code);
+}
+
+/**
+ * An OAuth error answer from the token endpoint, whatever its status (openid-client parses only 4xx
+ * ones; `temporarily_unavailable` often comes with a 503): the IdP refused the grant. A 5xx page
+ * that is no OAuth error may be a proxy's that gave up waiting for the IdP.
+ */
+async function isErrorAnswer(err: unknown): Promise<boolean> {
+  if (err instanceof client.ResponseBodyError || err instanceof client.WWWAuthenticateChallengeError) return true;
+  const { code, cause } = (err ?? {}) as { code?: unknown; cause?: { json?: unknown; bodyUsed?: unknown } };
+  if (code !== 'OAUTH_RESPONSE_IS_NOT_CONFORM' || typeof cause?.json !== 'function' || cause.bodyUsed) return false;
+  const body: unknown = await (cause as Response).json().catch(() => undefined);
+  return typeof (body as { error?: unknown } | undefined)?.error === 'string';
+}
+
+/** Marks a refresh failure that certainly left the IdP refresh token unspent (`refreshTokenUnspent`). */
+function unspent(err: unknown): unknown {
+  // The connector's own errors all carry a detail (discoveryError, grantError).
+  if (err instanceof BridgeError && err.detail) err.detail.refreshTokenUnspent = true;
+  return err;
 }
 
 function refreshDenied(idp: string, detail: Record<string, unknown>, cause?: unknown): BridgeError {

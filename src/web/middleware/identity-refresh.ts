@@ -15,7 +15,8 @@ import { auditEvent } from '../security-events.js';
  * access-token lifetime (`device.accessTokenTtlSeconds`), before the request uses it (the picker,
  * the console, credentials, device approval). Runs after loadUser.
  * - The IdP refusing the user ends the session; an IdP that cannot be asked leaves the identity as
- *   it was until the next interval (warned once).
+ *   it was until the next interval (warned once), and its token to an approval when the IdP
+ *   certainly did not spend it (an error answer, no connection).
  * - One request of the session asks, the others go on with the identity they have: the token is
  *   claimed first, so two tabs never spend it twice (an IdP that rotates refresh tokens revokes a
  *   token used twice). The claim outlives the spent token's last reader and expires before the
@@ -81,6 +82,10 @@ export function rereadIdentity(deps: Pick<WebDeps, 'config' | 'store' | 'clock' 
       ctx.state.user = answer.identity;
       // Not rotated: the token is still good, and the next approval or re-read may claim it.
       if (s.connectorData?.refreshToken === token) await releaseUpstreamRefreshToken(store, token, signInId);
+    } else if (answer.tokenUnspent) {
+      // Never used (an error answer from the IdP, or no connection): an approval may still take it.
+      // After a timeout or a dropped connection the IdP may have spent it: the claim stays.
+      await releaseUpstreamRefreshToken(store, token, signInId);
     }
   };
   return async function rereadIdentityWhenDue(ctx, next) {

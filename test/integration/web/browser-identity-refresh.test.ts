@@ -113,6 +113,38 @@ test('an IdP that cannot be asked keeps the identity, warned once per interval',
   expect(failed()).toHaveLength(1);
 });
 
+async function approvalAfterUnansweredReread(behaviour: 'server_error' | 'down') {
+  op.rotateRefreshTokens = false;
+  const bridge = await bridgeWith();
+  const browser = await signedIn(bridge, op, READER);
+  op.refreshBehaviour = behaviour;
+  bridge.clock.advance(INTERVAL);
+  await pickerRoles(browser); // the re-read goes unanswered
+  op.refreshBehaviour = 'ok';
+  bridge.clock.advance(60_000);
+  const cli = bridge.agent();
+  const { user_code } = await started(cli);
+  const form = await browser.get(`/device?user_code=${user_code}`).expect(200);
+  const confirm = await browser
+    .post('/device')
+    .type('form')
+    .send({ _csrf: csrfOf(form.text), user_code })
+    .expect(200);
+  return browser
+    .post('/device')
+    .type('form')
+    .send({ _csrf: csrfOf(confirm.text), user_code, decision: 'approve' });
+}
+
+test('an error answer from the IdP at a re-read leaves its token to the next approval', async () => {
+  expect((await approvalAfterUnansweredReread('server_error')).status).toBe(200); // approved (a 503 temporarily_unavailable)
+});
+
+test('a dropped connection at a re-read keeps the claim: the IdP may have spent the token', async () => {
+  const res = await approvalAfterUnansweredReread('down');
+  expect([res.status, res.headers.location]).toEqual([303, expect.stringMatching(/^\/login\?/)]);
+});
+
 test('two requests at once: one asks the IdP, the other goes on with the identity it has', async () => {
   // The first re-read is held at the IdP's answer until the second request has been through.
   const point = new HoldPoint();
