@@ -35,7 +35,8 @@ export const oidcIdpSchema = z
     /** Allow a plain-http issuer. Loopback development IdPs only; warns at start-up. */
     insecureAllowHttp: z.boolean().default(DEFAULTS.idp.insecureAllowHttp),
     /**
-     * Re-read the user's groups (and email, name, amr) at the IdP on every CLI refresh, so a user
+     * Re-read the user's groups (and email, name, amr) at the IdP on every CLI refresh, and in a
+     * browser session once its identity is one access-token lifetime old, so a user
      * removed from a group or disabled at the IdP loses the roles, or the CLI session, within one
      * access-token lifetime instead of at the end of the session. The bridge then asks for
      * `offline_access` on top of `scopes` and keeps the IdP's refresh token: a long-lived

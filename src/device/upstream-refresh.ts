@@ -26,6 +26,14 @@ export type RefreshingConnector = Connector & { refresh: NonNullable<Connector['
 
 export const canRefresh = (connector: Connector): connector is RefreshingConnector => connector.refresh !== undefined;
 
+/**
+ * Whether the IdP re-reads its users (`refreshGroups`). A session of such an IdP that holds no IdP
+ * refresh token (the IdP issued none, or an approval took it) cannot be re-read: it does not keep
+ * its identity past one access-token lifetime either (fail closed).
+ */
+export const refreshesGroups = (idps: readonly Idp[], id: string): boolean =>
+  idps.some((idp) => idp.id === id && idp.type === 'oidc' && idp.refreshGroups);
+
 /** Who a re-read is about, for its log lines. */
 type Who = { idp: string; subject: string; email?: string } & Record<string, unknown>;
 
@@ -127,8 +135,19 @@ export async function refreshAtIdp(
     deps.onRevoked?.('config', session);
     throw cliSessionEnded();
   }
-  if (!session.connectorData?.refreshToken || !canRefresh(connector)) return session;
+  if (!canRefresh(connector)) return session;
   const who = { sid: session.sid, idp: before.idp, subject: before.subject, email: before.email };
+  if (!session.connectorData?.refreshToken) {
+    if (!refreshesGroups(deps.idps, before.idp)) return session;
+    // Approved from a browser session the IdP gave no refresh token: nothing to re-read the user
+    // with, so the session ends at its first refresh, and `rambridge login` signs in afresh.
+    await sessions.revoke(session.sid);
+    log.warn(
+      { event: 'cli-session-revoked', by: 'upstream-refresh-unavailable', ...who },
+      'CLI session ended: refreshGroups is set, and the IdP gave no refresh token to re-read the user with',
+    );
+    throw cliSessionEnded();
+  }
   const answer = await askIdpAgain(connector, before, session.connectorData, log, who);
   if (answer.kind === 'unanswered') return session;
   if (answer.kind === 'denied') {

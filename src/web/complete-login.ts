@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Context } from 'koa';
+import { refreshesGroups } from '../device/upstream-refresh.js';
 import { toBridgeError } from '../errors.js';
 import type { Connector, IdpAnswer } from '../idp/index.js';
 import type { Identity } from '../idp/identity.js';
@@ -29,6 +30,13 @@ export async function completeLogin(ctx: Context, deps: WebDeps, connector: Conn
       ctx.state.log.warn(
         { event: 'groups-missing', idp: connector.id, expectedClaims: groupClaimNames(deps.config, connector.id) },
         'the IdP sent no groups in the configured claim(s)',
+      );
+    }
+    // refreshGroups without a refresh token: the session is sent through the IdP again every interval.
+    if (!connectorData?.refreshToken && refreshesGroups(deps.config.idps, connector.id)) {
+      ctx.state.log.warn(
+        { event: 'upstream-refresh-unavailable', idp: connector.id, subject: identity.subject },
+        'refreshGroups is set, but the IdP gave no refresh token (offline_access not granted): the user is sent through the IdP again at every interval',
       );
     }
     await restoreLanguage(ctx, deps, identity);

@@ -3,6 +3,7 @@ import {
   askIdpAgain,
   canRefresh,
   claimUpstreamRefreshToken,
+  refreshesGroups,
   releaseUpstreamRefreshToken,
   upstreamRefreshTokenHolder,
 } from '../../device/upstream-refresh.js';
@@ -26,6 +27,7 @@ import { auditEvent } from '../security-events.js';
  *   session ends when its identity is due, and the browser signs in again, through the IdP
  *   (without a prompt while the IdP's own session lasts), for a fresh identity and token. The
  *   verification page does that round trip itself, keeping the code (and no new prompt).
+ * - The IdP gave no refresh token (it ignores `offline_access`): the same, every interval.
  * - Signing out (`POST /logout`) is never held up: it ends the session, and acts on
  *   `cli_sessions=end` with the identity the session has.
  */
@@ -43,18 +45,23 @@ export function rereadIdentity(deps: Pick<WebDeps, 'config' | 'store' | 'clock' 
     if (!due || !before || !connector || !canRefresh(connector)) return;
     const log = ctx.state.log;
     const who = { session: 'browser', idp: before.idp, subject: before.subject, email: before.email };
-    const signInAgain = () => {
+    const signInAgain = (by = 'refresh-token-taken') => {
       if (ctx.path === '/device') return;
       ctx.session = null;
       ctx.state.user = undefined;
       log.info(
-        { event: 'session-ended', by: 'refresh-token-taken', ...who },
-        'browser session ended: its identity is due at the IdP, and a CLI approval took its refresh token',
+        { event: 'session-ended', by, ...who },
+        by === 'refresh-token-taken'
+          ? 'browser session ended: its identity is due at the IdP, and a CLI approval took its refresh token'
+          : 'browser session ended: its identity is due at the IdP, which gave no refresh token to re-read it with',
       );
     };
     const data = s.connectorData;
     const token = data?.refreshToken;
-    if (!data || !token) return s.upstreamRefreshTokenTaken ? signInAgain() : undefined;
+    if (!data || !token) {
+      if (s.upstreamRefreshTokenTaken) return signInAgain();
+      return refreshesGroups(deps.config.idps, before.idp) ? signInAgain('upstream-refresh-unavailable') : undefined;
+    }
     const signInId = s.signInId ?? '';
     if (!(await claimUpstreamRefreshToken(store, token, signInId, intervalSeconds, 'reread'))) {
       // Another request of this session is asking: go on as is. An approval took it for good (this

@@ -299,3 +299,24 @@ test('without refreshGroups the browser session never asks the IdP', async () =>
   expect(await pickerRoles(browser)).toContain('prod-readonly');
   expect(idpRefreshes()).toBe(0);
 });
+
+test('an IdP that gives no refresh token: warned at sign-in; the browser goes through the IdP when due, the CLI session ends at its refresh', async () => {
+  (op as unknown as { newRefreshToken: () => undefined }).newRefreshToken = () => undefined;
+  const bridge = await bridgeWith();
+  const browser = await signedIn(bridge, op, READER);
+  const unavailable = () => logs(bridge).filter((l) => l.event === 'upstream-refresh-unavailable');
+  expect(unavailable()).toEqual([expect.objectContaining({ level: 40, idp: 'demo', subject: READER.sub })]);
+  const cli = bridge.agent();
+  const { device_code, user_code } = await started(cli);
+  await decide(browser, user_code, 'approve');
+  const tokens = (await poll(cli, device_code).expect(200)).body as { refresh_token: string };
+
+  bridge.clock.advance(INTERVAL);
+  const res = await browser.get('/roles').set('Accept', 'text/html').expect(302);
+  expect(res.headers.location).toBe('/login?return_to=%2Froles');
+  expect(logs(bridge).find((l) => l.event === 'session-ended')).toMatchObject({ by: 'upstream-refresh-unavailable' });
+  await refresh(cli, tokens.refresh_token).expect(400);
+  expect(logs(bridge).find((l) => l.event === 'cli-session-revoked')).toMatchObject({ by: 'upstream-refresh-unavailable' });
+  expect(idpRefreshes()).toBe(0);
+  expect(unavailable()).toHaveLength(1); // once per sign-in
+});
