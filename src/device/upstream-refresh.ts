@@ -119,7 +119,7 @@ export async function refreshAtIdp(
     idps: readonly Idp[];
     log: Logger;
     /** Told of a session this ended (the audit stream). */
-    onRevoked?: (by: 'config' | 'idp', session: CliSession) => void;
+    onRevoked?: (by: 'config' | 'idp' | 'upstream-refresh-unavailable', session: CliSession) => void;
   },
   session: CliSession,
 ): Promise<CliSession> {
@@ -146,6 +146,7 @@ export async function refreshAtIdp(
       { event: 'cli-session-revoked', by: 'upstream-refresh-unavailable', ...who },
       'CLI session ended: refreshGroups is set, and the IdP gave no refresh token to re-read the user with',
     );
+    deps.onRevoked?.('upstream-refresh-unavailable', session);
     throw cliSessionEnded();
   }
   const answer = await askIdpAgain(connector, before, session.connectorData, log, who);

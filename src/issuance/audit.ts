@@ -66,7 +66,10 @@ export interface SecurityEventRecord {
   user?: AuditUser;
   /** The CLI session started or revoked. */
   sid?: string;
-  /** Who revoked a CLI session: `client`, `user`, `user-sign-out`, `idp`, `config`, `session-limit`; who ended a browser session: `idp`. */
+  /**
+   * Who revoked a CLI session: `client`, `user`, `user-sign-out`, `idp`, `config`, `session-limit`,
+   * `upstream-refresh-unavailable`; who ended a browser session: `idp`.
+   */
   by?: string;
   /** `login`: the groups and authentication methods the IdP sent. */
   groups?: string[];

@@ -317,6 +317,10 @@ test('an IdP that gives no refresh token: warned at sign-in; the browser goes th
   expect(logs(bridge).find((l) => l.event === 'session-ended')).toMatchObject({ by: 'upstream-refresh-unavailable' });
   await refresh(cli, tokens.refresh_token).expect(400);
   expect(logs(bridge).find((l) => l.event === 'cli-session-revoked')).toMatchObject({ by: 'upstream-refresh-unavailable' });
+  expect(logs(bridge).find((l) => l.event === 'cli-session-revoked' && l.audit === true)).toMatchObject({
+    by: 'upstream-refresh-unavailable',
+    user: expect.objectContaining({ subject: READER.sub }),
+  });
   expect(idpRefreshes()).toBe(0);
   expect(unavailable()).toHaveLength(1); // once per sign-in
 });
