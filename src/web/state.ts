@@ -17,6 +17,11 @@ export interface RequestState {
    * send it to sign in say so (middleware/session.ts loadUser).
    */
   sessionEnded?: boolean;
+  /**
+   * The identity is due at the IdP and cannot be re-read here (middleware/identity-refresh.ts): the
+   * device verification page sends the browser through the IdP itself, keeping the code.
+   */
+  identityDue?: boolean;
   /** The CLI session behind a valid bearer token (middleware/bearer.ts). */
   cliSession?: CliSession;
   /** Extra `form-action` sources for this response's CSP (middleware/security-headers.ts). */

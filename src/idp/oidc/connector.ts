@@ -278,16 +278,23 @@ function neverConnected(err: unknown): boolean {
 }
 
 /**
- * An OAuth error answer from the token endpoint, whatever its status (openid-client parses only 4xx
- * ones; `temporarily_unavailable` often comes with a 503): the IdP refused the grant. A 5xx page
- * that is no OAuth error may be a proxy's that gave up waiting for the IdP.
+ * The OAuth errors a 5xx answer may carry that say the IdP itself did not act on the grant. Any
+ * other body on a 5xx may be a gateway's that gave up waiting (Spring Cloud Gateway answers a timeout
+ * with `{"error":"Gateway Timeout"}`) while the IdP went on and rotated the token.
+ */
+const NOT_ACTED_ON = new Set(['temporarily_unavailable', 'server_error']);
+
+/**
+ * An OAuth error answer from the token endpoint (openid-client parses only 4xx ones;
+ * `temporarily_unavailable` often comes with a 503): the IdP refused the grant.
  */
 async function isErrorAnswer(err: unknown): Promise<boolean> {
   if (err instanceof client.ResponseBodyError || err instanceof client.WWWAuthenticateChallengeError) return true;
   const { code, cause } = (err ?? {}) as { code?: unknown; cause?: { json?: unknown; bodyUsed?: unknown } };
   if (code !== 'OAUTH_RESPONSE_IS_NOT_CONFORM' || typeof cause?.json !== 'function' || cause.bodyUsed) return false;
   const body: unknown = await (cause as Response).json().catch(() => undefined);
-  return typeof (body as { error?: unknown } | undefined)?.error === 'string';
+  const error = (body as { error?: unknown } | undefined)?.error;
+  return typeof error === 'string' && NOT_ACTED_ON.has(error);
 }
 
 /** Marks a refresh failure that certainly left the IdP refresh token unspent (`refreshTokenUnspent`). */

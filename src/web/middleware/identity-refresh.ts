@@ -36,7 +36,7 @@ export function rereadIdentity(deps: Pick<WebDeps, 'config' | 'store' | 'clock' 
   const intervalSeconds = deps.config.device.accessTokenTtlSeconds;
   const reread = async (ctx: Koa.Context): Promise<void> => {
     // Signing out ends the session anyway, and needs its user and form token to end the CLI sessions too.
-    if (ctx.path === '/logout') return;
+    if (routeOf(ctx) === '/logout') return;
     const s = ctx.session;
     const before = ctx.state.user;
     const connector = before && connectors.get(before.idp);
@@ -46,7 +46,10 @@ export function rereadIdentity(deps: Pick<WebDeps, 'config' | 'store' | 'clock' 
     const log = ctx.state.log;
     const who = { session: 'browser', idp: before.idp, subject: before.subject, email: before.email };
     const signInAgain = (by = 'refresh-token-taken') => {
-      if (ctx.path === '/device') return;
+      if (routeOf(ctx) === '/device') {
+        ctx.state.identityDue = true;
+        return;
+      }
       ctx.session = null;
       ctx.state.user = undefined;
       log.info(
@@ -99,4 +102,12 @@ export function rereadIdentity(deps: Pick<WebDeps, 'config' | 'store' | 'clock' 
     await reread(ctx);
     await next();
   };
+}
+
+/**
+ * The path as the router matches it: it ignores case and a trailing slash (@koa/router's defaults),
+ * so `/LOGOUT/` reaches the sign-out route too and must be recognised as it.
+ */
+function routeOf(ctx: Koa.Context): string {
+  return ctx.path.replace(/\/+$/, '').toLowerCase() || '/';
 }

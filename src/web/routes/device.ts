@@ -56,6 +56,7 @@ export function deviceRoutes(deps: WebDeps, device: DeviceFlow): Router {
     const idToken = session?.connectorData?.idToken;
     const stale =
       session?.upstreamRefreshTokenTaken === true ||
+      ctx.state.identityDue === true ||
       (idToken !== undefined && idTokenHalfSpent(idToken, session?.loginAt ?? 0, clock.now()));
     if (recent && !stale) {
       await next();

@@ -244,22 +244,26 @@ test('after a CLI approval took the IdP refresh token, the browser signs in agai
   expect(await pickerRoles(browser)).not.toContain('prod-readonly');
 });
 
-test('sign-out with cli_sessions=end after a CLI approval took the IdP token, the identity due: the CLI sessions end', async () => {
-  const bridge = await bridgeWith();
-  const browser = await signedIn(bridge, op, READER);
-  const cli = bridge.agent();
-  const { device_code, user_code } = await started(cli);
-  await decide(browser, user_code, 'approve');
-  const tokens = (await poll(cli, device_code).expect(200)).body as { refresh_token: string };
-  bridge.clock.advance(INTERVAL / 2);
-  const csrf = csrfOf((await browser.get('/sessions').expect(200)).text);
-  bridge.clock.advance(INTERVAL / 2 + 1000); // due, not idle
-  await browser.post('/logout').type('form').send({ _csrf: csrf, cli_sessions: 'end' }).expect(303);
-  expect((await browser.get('/signed-out').expect(200)).text).toContain('data-testid="cli-sessions-ended"');
-  await refresh(cli, tokens.refresh_token).expect(400);
-  expect(logs(bridge).some((l) => l.event === 'logout')).toBe(true);
-  expect(idpRefreshes()).toBe(0); // signing out spends nothing at the IdP
-});
+test.each(['/logout', '/logout/', '/LOGOUT'])(
+  'sign-out (%s) with cli_sessions=end after a CLI approval took the IdP token, the identity due: the CLI sessions end',
+  async (path) => {
+    const bridge = await bridgeWith();
+    const browser = await signedIn(bridge, op, READER);
+    const cli = bridge.agent();
+    const { device_code, user_code } = await started(cli);
+    await decide(browser, user_code, 'approve');
+    const tokens = (await poll(cli, device_code).expect(200)).body as { refresh_token: string };
+    bridge.clock.advance(INTERVAL / 2);
+    const csrf = csrfOf((await browser.get('/sessions').expect(200)).text);
+    bridge.clock.advance(INTERVAL / 2 + 1000); // due, not idle
+    // The router matches /logout ignoring case and a trailing slash: so must the re-read's exception.
+    await browser.post(path).type('form').send({ _csrf: csrf, cli_sessions: 'end' }).expect(303);
+    expect((await browser.get('/signed-out').expect(200)).text).toContain('data-testid="cli-sessions-ended"');
+    await refresh(cli, tokens.refresh_token).expect(400);
+    expect(logs(bridge).some((l) => l.event === 'logout')).toBe(true);
+    expect(idpRefreshes()).toBe(0); // signing out spends nothing at the IdP
+  },
+);
 
 test('a request that read the session before an approval and saves it after: the identity still cannot outlive the interval', async () => {
   const point = new HoldPoint();
@@ -323,4 +327,40 @@ test('an IdP that gives no refresh token: warned at sign-in; the browser goes th
   });
   expect(idpRefreshes()).toBe(0);
   expect(unavailable()).toHaveLength(1); // once per sign-in
+});
+
+test('an IdP that gives no refresh token, the identity due: the verification page goes through the IdP before an approval', async () => {
+  (op as unknown as { newRefreshToken: () => undefined }).newRefreshToken = () => undefined;
+  const bridge = await bridgeWith();
+  const browser = await signedIn(bridge, op, READER);
+  op.user = MOVED_TO_DEV; // removed from the readonly group at the IdP
+  bridge.clock.advance(INTERVAL + 5 * 60_000); // due, and still a recent sign-in for the device page
+  const { user_code } = await started(bridge.agent());
+  const form = await browser.get(`/device?user_code=${user_code}`).expect(302);
+  expect(form.headers.location).toMatch(/^\/login\?/);
+  expect(decodeURIComponent(form.headers.location!)).toContain(`/device?user_code=${user_code}`);
+});
+
+test('a 5xx whose body is not an OAuth error the IdP gives (a gateway’s timeout page) keeps the claim: the IdP may have spent the token', async () => {
+  const bridge = await bridgeWith();
+  const browser = await signedIn(bridge, op, READER);
+  op.refreshBehaviour = { status: 504, error: 'Gateway Timeout' };
+  bridge.clock.advance(INTERVAL);
+  await browser.get('/roles').expect(200);
+  const failed = logs(bridge).find((l) => l.event === 'upstream-refresh-failed') as { detail?: Record<string, unknown> };
+  expect(failed.detail?.refreshTokenUnspent).toBeUndefined();
+  op.refreshBehaviour = 'ok';
+  const { user_code } = await started(bridge.agent());
+  const form = await browser.get(`/device?user_code=${user_code}`).expect(200);
+  const confirm = await browser
+    .post('/device')
+    .type('form')
+    .send({ _csrf: csrfOf(form.text), user_code })
+    .expect(200);
+  const approve = await browser
+    .post('/device')
+    .type('form')
+    .send({ _csrf: csrfOf(confirm.text), user_code, decision: 'approve' });
+  // The claim stays with the re-read: the approval goes through the IdP for a token of its own.
+  expect(approve.status).toBe(303);
 });
