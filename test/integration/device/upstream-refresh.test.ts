@@ -287,8 +287,9 @@ test('a request that saves the browser session back after an approval cannot giv
   // back is still claimed, so the next approval goes through the IdP for one of its own.
   bridge.clock.advance(20 * 60_000);
   const two = await started(second);
-  const decided = await submit(browser, two.user_code, 'approve');
-  expect([decided.status, decided.headers.location]).toEqual([303, expect.stringMatching(/^\/login\?/)]);
+  // The identity is due too, and cannot be re-read: the page itself goes through the IdP first.
+  const opened = await browser.get(`/device?user_code=${two.user_code}`);
+  expect([opened.status, opened.headers.location]).toEqual([302, expect.stringMatching(/^\/login\?/)]);
   expect((await loginThroughFakeOp(browser, op, `/device?user_code=${two.user_code}`)).status).toBe(302);
   await decide(browser, two.user_code, 'approve');
   await poll(second, two.device_code).expect(200);
