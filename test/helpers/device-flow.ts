@@ -1,4 +1,5 @@
 import type TestAgent from 'supertest/lib/agent.js';
+import type { BridgeConfig, OidcIdp } from '../../src/config/index.js';
 import type { MemoryStore } from '../../src/store/index.js';
 import { DEVICE_CODE_GRANT } from '../../src/wire/oauth.js';
 import type { testBridge } from './bridge.js';
@@ -10,6 +11,12 @@ export const CLIENT_ID = 'rambridge-cli';
 
 export const ALICE: FakeOpUser = { sub: 'alice-sub', email: 'alice@example.com', name: 'Alice', groups: ['rambridge-dev'], amr: ['pwd'] };
 export const BOB: FakeOpUser = { sub: 'bob-sub', email: 'bob@example.com', name: 'Bob', groups: ['rambridge-readonly'], amr: ['pwd'] };
+
+/** `refreshGroups` on the test bridge's OIDC IdP: refreshes (and browser sessions) re-read the user there. */
+export const withRefreshGroups = (c: BridgeConfig) => void ((c.idps[0] as OidcIdp).refreshGroups = true);
+/** Bob, and Bob once the IdP moved him from the readonly group to the dev group. */
+export const READER: FakeOpUser = { ...BOB, groups: ['rambridge-readonly'] };
+export const MOVED_TO_DEV: FakeOpUser = { ...READER, groups: ['rambridge-dev'] };
 
 export type Bridge = Awaited<ReturnType<typeof testBridge<MemoryStore>>>;
 

@@ -1,11 +1,23 @@
-import type { BridgeConfig, OidcIdp } from '../../../src/config/index.js';
 import type { CliSession } from '../../../src/device/index.js';
 import { loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
-import { FakeOp, type FakeOpUser } from '../../helpers/fake-op.js';
+import { FakeOp } from '../../helpers/fake-op.js';
 import { HoldPoint } from '../../helpers/hold-point.js';
 import { storedEntries } from '../../unit/device/store-entries.js';
 import { MemoryStore } from '../../../src/store/index.js';
-import { bearer, BOB, type Bridge, decide, loggedIn, poll, refresh, signedIn, started, submit } from '../../helpers/device-flow.js';
+import {
+  bearer,
+  type Bridge,
+  decide,
+  loggedIn,
+  MOVED_TO_DEV,
+  poll,
+  READER,
+  refresh,
+  signedIn,
+  started,
+  submit,
+  withRefreshGroups,
+} from '../../helpers/device-flow.js';
 import { csrfOf } from '../../helpers/web.js';
 
 /**
@@ -18,10 +30,6 @@ beforeEach(async () => {
   op = await FakeOp.start();
 });
 afterEach(() => op.close());
-
-const withRefreshGroups = (c: BridgeConfig) => void ((c.idps[0] as OidcIdp).refreshGroups = true);
-const READER: FakeOpUser = { ...BOB, groups: ['rambridge-readonly'] };
-const MOVED_TO_DEV: FakeOpUser = { ...READER, groups: ['rambridge-dev'] };
 
 async function roleIds(bridge: Bridge, accessToken: string): Promise<string[]> {
   const res = await bridge.agent().get('/api/roles').set(bearer(accessToken)).expect(200);

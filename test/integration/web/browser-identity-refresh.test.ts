@@ -1,9 +1,19 @@
-import type { BridgeConfig, OidcIdp } from '../../../src/config/index.js';
 import { MemoryStore } from '../../../src/store/index.js';
-import { FakeOp, type FakeOpUser } from '../../helpers/fake-op.js';
+import { FakeOp } from '../../helpers/fake-op.js';
 import { HoldPoint } from '../../helpers/hold-point.js';
 import { loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
-import { bearer, BOB, type Bridge, decide, poll, refresh, signedIn, started } from '../../helpers/device-flow.js';
+import {
+  bearer,
+  type Bridge,
+  decide,
+  MOVED_TO_DEV,
+  poll,
+  READER,
+  refresh,
+  signedIn,
+  started,
+  withRefreshGroups,
+} from '../../helpers/device-flow.js';
 import { csrfOf } from '../../helpers/web.js';
 import { storedEntries } from '../../unit/device/store-entries.js';
 
@@ -17,9 +27,6 @@ beforeEach(async () => {
 });
 afterEach(() => op.close());
 
-const withRefreshGroups = (c: BridgeConfig) => void ((c.idps[0] as OidcIdp).refreshGroups = true);
-const READER: FakeOpUser = { ...BOB, groups: ['rambridge-readonly'] };
-const MOVED_TO_DEV: FakeOpUser = { ...READER, groups: ['rambridge-dev'] };
 const INTERVAL = 10 * 60_000;
 
 const logs = (bridge: Bridge) => bridge.logLines.map((l) => JSON.parse(l) as Record<string, unknown>);
