@@ -1,7 +1,7 @@
 import type { CliSession } from '../../../src/device/index.js';
 import { loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
 import { FakeOp } from '../../helpers/fake-op.js';
-import { HoldPoint } from '../../helpers/hold-point.js';
+import { heldSessionSaves, HoldPoint } from '../../helpers/hold-point.js';
 import { storedEntries } from '../../unit/device/store-entries.js';
 import { MemoryStore } from '../../../src/store/index.js';
 import {
@@ -263,24 +263,14 @@ test('two approvals posted at once from one browser do not both take its IdP ref
 
 test('a request that saves the browser session back after an approval cannot give its IdP refresh token to a later one', async () => {
   // Another tab's request reads the session (token and all) before the approval, and saves it after.
-  let holdNextSave = false;
-  const point = new HoldPoint();
-  class HeldStore extends MemoryStore {
-    override async update<T>(key: string, updater: (current: T) => T, ttlSeconds?: number): Promise<T | undefined> {
-      if (holdNextSave && key.startsWith('session:')) {
-        holdNextSave = false;
-        await point.hold();
-      }
-      return super.update(key, updater, ttlSeconds);
-    }
-  }
-  const bridge = await testBridge(op, { config: withRefreshGroups, store: (clock) => new HeldStore(clock) });
+  const { point, holdNextSave, store } = heldSessionSaves();
+  const bridge = await testBridge(op, { config: withRefreshGroups, store });
   const browser = await signedIn(bridge, op, READER);
   const [first, second] = [bridge.agent(), bridge.agent()];
   const one = await started(first);
   const page = await submit(browser, one.user_code);
   bridge.clock.advance(61_000); // the other tab's request will save the session (its last-seen time)
-  holdNextSave = true;
+  holdNextSave();
   const stale = browser.get('/roles').then((res) => res);
   await point.reached;
   await browser

@@ -1,6 +1,6 @@
 import { MemoryStore } from '../../../src/store/index.js';
 import { FakeOp } from '../../helpers/fake-op.js';
-import { HoldPoint } from '../../helpers/hold-point.js';
+import { heldSessionSaves } from '../../helpers/hold-point.js';
 import { loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
 import {
   bearer,
@@ -154,22 +154,12 @@ test('a dropped connection at a re-read keeps the claim: the IdP may have spent 
 
 test('two requests at once: one asks the IdP, the other goes on with the identity it has', async () => {
   // The first re-read is held at the IdP's answer until the second request has been through.
-  const point = new HoldPoint();
-  let holdSessionSave = false;
-  class HeldStore extends MemoryStore {
-    override async update<T>(key: string, updater: (current: T) => T, ttlSeconds?: number): Promise<T | undefined> {
-      if (holdSessionSave && key.startsWith('session:')) {
-        holdSessionSave = false;
-        await point.hold();
-      }
-      return super.update(key, updater, ttlSeconds);
-    }
-  }
-  const bridge = await bridgeWith({ store: (clock) => new HeldStore(clock) });
+  const { point, holdNextSave, store } = heldSessionSaves();
+  const bridge = await bridgeWith({ store });
   const browser = await signedIn(bridge, op, READER);
   op.user = MOVED_TO_DEV;
   bridge.clock.advance(INTERVAL);
-  holdSessionSave = true;
+  holdNextSave();
   // The first request re-reads, and is held saving the session; the second read the session before.
   const first = browser.get('/roles').then((res) => res);
   await point.reached;
@@ -185,22 +175,12 @@ test('two requests at once: one asks the IdP, the other goes on with the identit
 });
 
 test('a request that read the session before a re-read and saves it after does not bring back the old identity', async () => {
-  const point = new HoldPoint();
-  let holdSessionSave = false;
-  class HeldStore extends MemoryStore {
-    override async update<T>(key: string, updater: (current: T) => T, ttlSeconds?: number): Promise<T | undefined> {
-      if (holdSessionSave && key.startsWith('session:')) {
-        holdSessionSave = false;
-        await point.hold();
-      }
-      return super.update(key, updater, ttlSeconds);
-    }
-  }
-  const bridge = await bridgeWith({ store: (clock) => new HeldStore(clock) });
+  const { point, holdNextSave, store } = heldSessionSaves();
+  const bridge = await bridgeWith({ store });
   const browser = await signedIn(bridge, op, READER);
   // Not yet due, but a minute on: this request saves the session (its last-seen time).
   bridge.clock.advance(INTERVAL - 1000);
-  holdSessionSave = true;
+  holdNextSave();
   const stale = browser.get('/roles').then((res) => res);
   await point.reached;
   op.user = MOVED_TO_DEV;
@@ -273,23 +253,13 @@ test.each(['/logout', '/logout/', '/LOGOUT'])(
 );
 
 test('a request that read the session before an approval and saves it after: the identity still cannot outlive the interval', async () => {
-  const point = new HoldPoint();
-  let holdSessionSave = false;
-  class HeldStore extends MemoryStore {
-    override async update<T>(key: string, updater: (current: T) => T, ttlSeconds?: number): Promise<T | undefined> {
-      if (holdSessionSave && key.startsWith('session:')) {
-        holdSessionSave = false;
-        await point.hold();
-      }
-      return super.update(key, updater, ttlSeconds);
-    }
-  }
-  const bridge = await bridgeWith({ store: (clock) => new HeldStore(clock) });
+  const { point, holdNextSave, store } = heldSessionSaves();
+  const bridge = await bridgeWith({ store });
   const browser = await signedIn(bridge, op, READER);
   const cli = bridge.agent();
   const { device_code, user_code } = await started(cli);
   bridge.clock.advance(61_000); // the other tab's request will save the session (its last-seen time)
-  holdSessionSave = true;
+  holdNextSave();
   const stale = browser.get('/roles').then((res) => res);
   await point.reached;
   await decide(browser, user_code, 'approve').finally(() => point.release());
