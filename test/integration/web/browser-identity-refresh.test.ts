@@ -131,6 +131,11 @@ async function approvalAfterUnansweredReread(behaviour: 'server_error' | 'down')
   bridge.clock.advance(60_000);
   const cli = bridge.agent();
   const { user_code } = await started(cli);
+  return approvalAnswer(browser, user_code);
+}
+
+/** Opens the code's page, confirms it and approves, as the pages do; the approval's answer, whatever it is. */
+async function approvalAnswer(browser: Agent, user_code: string) {
   const form = await browser.get(`/device?user_code=${user_code}`).expect(200);
   const confirm = await browser
     .post('/device')
@@ -328,16 +333,7 @@ test('a 5xx whose body is not an OAuth error the IdP gives (a gateway’s timeou
   expect(failed.detail?.refreshTokenUnspent).toBeUndefined();
   op.refreshBehaviour = 'ok';
   const { user_code } = await started(bridge.agent());
-  const form = await browser.get(`/device?user_code=${user_code}`).expect(200);
-  const confirm = await browser
-    .post('/device')
-    .type('form')
-    .send({ _csrf: csrfOf(form.text), user_code })
-    .expect(200);
-  const approve = await browser
-    .post('/device')
-    .type('form')
-    .send({ _csrf: csrfOf(confirm.text), user_code, decision: 'approve' });
+  const approve = await approvalAnswer(browser, user_code);
   // The claim stays with the re-read: the approval goes through the IdP for a token of its own.
   expect(approve.status).toBe(303);
 });
