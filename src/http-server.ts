@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { BatchedResponse } from './batched-response.js';
 
 /** Start-up takes a second or two (keys, IdP discovery): a client retrying after one second meets the app. */
 const STARTING_UP_RETRY_AFTER_SECONDS = 1;
@@ -14,6 +15,11 @@ export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 /** How often a graceful close looks for sockets that went idle, so they close soon after their last answer. */
 const IDLE_SWEEP_MS = 100;
 
+/** The bridge's HTTP server: long keep-alive, and the answers of one event-loop turn written together. */
+export function createBridgeServer(handler: RequestListener = answerStartingUp): Server {
+  return createServer({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, ServerResponse: BatchedResponse }, handler);
+}
+
 /**
  * Binds `host:port` before the app exists, answering every request `503` with `Retry-After` until
  * the caller attaches the real handler (`startBridge({ server })`). Binding first is how the demo
@@ -21,7 +27,7 @@ const IDLE_SWEEP_MS = 100;
  * would hang until its own timeout instead of retrying.
  */
 export async function listenStartingUp(host: string, port: number): Promise<Server> {
-  const server = createServer({ keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS }, answerStartingUp);
+  const server = createBridgeServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());

@@ -11,10 +11,10 @@
 //   → {type: 'configure', ok}         serving
 //   ← {type: 'token'}                 → {type: 'token', token}: a CLI access token for the bench user
 //   ← {type: 'loopDelay', action}     'start' measuring the event-loop delay, or 'stop' → {loop: {p99, max}} in ms
-import { createServer } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pino } from 'pino';
 import { createApp } from '../../dist/app.js';
+import { createBridgeServer, serveWith } from '../../dist/http-server.js';
 import { systemClock } from '../../dist/clock.js';
 import { redisStoreSchema } from '../../dist/config/redis.js';
 import { createDeviceFlow } from '../../dist/device/index.js';
@@ -26,7 +26,8 @@ import { createStore } from '../../dist/store/index.js';
 import { Metrics } from '../../dist/web/metrics.js';
 import { BENCH_USER, benchConfig } from '../lib/fixture.mjs';
 
-const server = createServer();
+// The server `rambridge serve` runs (keep-alive, answers of one event-loop turn written together).
+const server = createBridgeServer();
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const publicUrl = `http://127.0.0.1:${server.address().port}`;
 let device;
@@ -71,7 +72,7 @@ async function handle(message) {
     }
     const handler = app.callback();
     const idle = new IdleCollector().start(); // as startBridge does: memory goes back after a burst
-    server.on('request', (req, res) => {
+    serveWith(server, (req, res) => {
       idle.requestSeen();
       void handler(req, res);
     });
