@@ -1,4 +1,3 @@
-import { bodyParser } from '@koa/bodyparser';
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { Clock } from './clock.js';
@@ -23,6 +22,7 @@ import { Refusals } from './web/refusals.js';
 import { meteredDeviceFlow, meteredStore, meteredSts } from './web/metered.js';
 import { Metrics } from './web/metrics.js';
 import { refuseEncodedBodies } from './web/middleware/body-encoding.js';
+import { parseBodies } from './web/middleware/body-parser.js';
 import { handleErrors } from './web/middleware/errors.js';
 import { chooseLanguage } from './web/middleware/language.js';
 import { requestContext } from './web/middleware/request-context.js';
@@ -155,7 +155,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(forBrowserSessions(rereadIdentity(web)));
   app.use(refuseEncodedBodies());
   app.use(samlAcsBodyParser()); // the SAML ACS alone takes forms up to 256 KiB: see saml-sp.ts
-  app.use(bodyParser({ enableTypes: ['form', 'json'], formLimit: '64kb', jsonLimit: '64kb' }));
+  app.use(parseBodies());
   app.use(router.routes());
   app.use(router.allowedMethods()); // sets 405 or 501 and `Allow`; handleErrors writes the body
   return app;
