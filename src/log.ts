@@ -1,11 +1,12 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
+import { stdoutDestination } from './log-destination.js';
 import { redact } from './log-redaction.js';
 
 export type { Logger };
 
 export interface LoggerOptions {
   level?: string;
-  /** Where lines go; tests pass an in-memory stream to assert on them. */
+  /** Where lines go (default: stdout, once per event-loop turn); tests pass an in-memory stream to assert on them. */
   destination?: DestinationStream;
 }
 
@@ -18,7 +19,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       formatters: { log: (record) => redact(record) },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    options.destination,
+    options.destination ?? stdoutDestination(),
   );
 }
 

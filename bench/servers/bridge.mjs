@@ -12,7 +12,6 @@
 //   ← {type: 'token'}                 → {type: 'token', token}: a CLI access token for the bench user
 //   ← {type: 'loopDelay', action}     'start' measuring the event-loop delay, or 'stop' → {loop: {p99, max}} in ms
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { pino } from 'pino';
 import { createApp } from '../../dist/app.js';
 import { createBridgeServer, serveWith } from '../../dist/http-server.js';
 import { systemClock } from '../../dist/clock.js';
@@ -60,7 +59,8 @@ async function handle(message) {
       parent[keys.at(-1)] = value;
     }
     const clock = systemClock;
-    const logger = createLogger({ level: config.log.level, destination: pino.destination({ dest: '/dev/null', sync: true }) });
+    // Logs as `rambridge serve` does (stdout, here /dev/null: environment.mjs ignores it).
+    const logger = createLogger({ level: config.log.level });
     const store = createStore(config.store, clock);
     const issuer = await BridgeIssuer.create(config.issuer, config.alibaba, config.server.publicUrl);
     const sts = stsClientFromConfig(config.alibaba);

@@ -1,0 +1,57 @@
+import { pino, type DestinationStream } from 'pino';
+
+type SonicBoom = ReturnType<typeof pino.destination>;
+
+/** Written at once, without waiting for the end of the turn, once this much is waiting. */
+const HELD_BYTES = 8 * 1024;
+
+/**
+ * A log destination that writes synchronously, once per turn of the event loop: the lines of one
+ * turn (the access lines of the ~10 requests a busy bridge answers in it) go out in one system
+ * call after it, or at once when 8 KiB are waiting, and whatever is left when the process exits.
+ *
+ * Why not pino's default (asynchronous writes on the thread pool): each batch of lines crosses to
+ * a worker thread and back, which costs as much as a write of its own, and while the reader is
+ * slow the lines pile up in memory without bound. Here they are bounded, and a stuck reader holds
+ * the bridge up as it would any synchronous writer. Why not a write per line: each is a system
+ * call, and into a pipe it wakes the log reader, as an answer wakes its client (batched-response.ts).
+ * What a crash can lose is the current turn's lines: `process.exit` and an uncaught exception
+ * still write them ('exit'), only a SIGKILL does not.
+ */
+export class TurnBatchedDestination implements DestinationStream {
+  private readonly stream: SonicBoom;
+  private flushQueued = false;
+
+  constructor(dest: number | string) {
+    this.stream = pino.destination({ dest, sync: true, minLength: HELD_BYTES });
+  }
+
+  write(line: string): void {
+    this.stream.write(line);
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    setImmediate(this.flush);
+  }
+
+  /** Writes what is waiting now (the end of the turn, the process's exit). */
+  readonly flush = (): void => {
+    this.flushQueued = false;
+    try {
+      this.stream.flushSync();
+    } catch (err) {
+      // As a synchronous write's failure would: pino ends logging on EPIPE, anything else is thrown.
+      this.stream.emit('error', err);
+    }
+  };
+}
+
+let stdout: TurnBatchedDestination | undefined;
+
+/** The process's stdout as the main log writes it: one destination, so lines of several loggers never interleave. */
+export function stdoutDestination(): TurnBatchedDestination {
+  if (!stdout) {
+    stdout = new TurnBatchedDestination(1);
+    process.once('exit', stdout.flush);
+  }
+  return stdout;
+}
