@@ -4,5 +4,7 @@
  * writes. Milliseconds are dropped (rounded down); any offset becomes Z.
  */
 export function isoSeconds(time: number | string | Date): string {
-  return new Date(time).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // toISOString always ends `.sssZ` (six-digit years too): cut, not a regular expression (per role
+  // on every `GET /api/roles`).
+  return `${new Date(time).toISOString().slice(0, -5)}Z`;
 }

@@ -317,8 +317,9 @@ function approvalRevoked(): BridgeError {
  */
 function upgraded(session: CliSession): CliSession {
   const legacy = session.identity as Identity & { upstreamRefreshToken?: string; upstreamIdToken?: string };
+  // Read on every API call: the copy below only for the rare session stored before the move.
+  if (legacy.upstreamRefreshToken === undefined && legacy.upstreamIdToken === undefined) return session;
   const { upstreamRefreshToken, upstreamIdToken, ...identity } = legacy;
-  if (upstreamRefreshToken === undefined && upstreamIdToken === undefined) return session;
   return {
     ...session,
     identity,

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 /**
  * A bearer secret for the device flow (device_code, refresh token): 256 bits from the CSPRNG,
@@ -15,5 +15,5 @@ export function newSecret(): string {
  * minutes are up and can only ever be used by someone signed in to approve them.
  */
 export function secretHash(secret: string): string {
-  return createHash('sha256').update(secret).digest('base64url');
+  return hash('sha256', secret, 'base64url');
 }

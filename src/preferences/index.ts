@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { DEFAULTS } from '../config/defaults.js';
 import { identityKey, type Identity } from '../idp/identity.js';
@@ -155,7 +155,5 @@ function normalised(record: Partial<PreferencesRecord>): PreferencesRecord {
  * seals values only), so the issuer and subject must not be readable from them.
  */
 export function preferencesKey(user: PreferenceUser): string {
-  return `prefs:user:${createHash('sha256')
-    .update(`user:${identityKey(user)}`)
-    .digest('base64url')}`;
+  return `prefs:user:${hash('sha256', `user:${identityKey(user)}`, 'base64url')}`;
 }

@@ -75,6 +75,8 @@ export class Metrics {
    * label object on every sample. Bounded like the labels (route templates, HTTP's own methods).
    */
   private readonly requestSeries = new Map<string, { count: { inc(): void }; duration: { observe(value: number): void } }>();
+  /** Store timings by operation and result, looked up once the same way (two a `GET /api/roles`). */
+  private readonly storeSeries = new Map<string, { observe(value: number): void }>();
 
   constructor(options: { processMetrics?: boolean } = {}) {
     // Heap, event-loop lag, GC, file descriptors: rambridge_process_*, rambridge_nodejs_*.
@@ -117,7 +119,10 @@ export class Metrics {
   }
 
   observeStore(operation: string, result: string, seconds: number): void {
-    this.store.observe({ operation, result }, seconds);
+    const key = `${operation} ${result}`;
+    let series = this.storeSeries.get(key);
+    if (!series) this.storeSeries.set(key, (series = this.store.labels(operation, result)));
+    series.observe(seconds);
   }
 }
 

@@ -10,3 +10,8 @@ test('isoSeconds takes epoch milliseconds and dates alike, rounding down', () =>
   expect(isoSeconds(ms)).toBe('2026-01-01T01:00:00Z');
   expect(isoSeconds(new Date(ms))).toBe('2026-01-01T01:00:00Z');
 });
+
+test('isoSeconds keeps six-digit and negative years whole', () => {
+  expect(isoSeconds(8.64e15)).toBe('+275760-09-13T00:00:00Z');
+  expect(isoSeconds(Date.UTC(-1, 0, 1, 0, 0, 0, 500))).toBe('-000001-01-01T00:00:00Z');
+});
