@@ -2,8 +2,8 @@ import { pino, type DestinationStream } from 'pino';
 
 type SonicBoom = ReturnType<typeof pino.destination>;
 
-/** Written at once, without waiting for the end of the turn, once this much is waiting. */
-const HELD_BYTES = 8 * 1024;
+/** Written at once, without waiting for the end of the turn, once this much is waiting (UTF-16 units). */
+const HELD_CHARS = 8 * 1024;
 
 /**
  * A log destination that writes synchronously, once per turn of the event loop: the lines of one
@@ -17,31 +17,40 @@ const HELD_BYTES = 8 * 1024;
  * call, and into a pipe it wakes the log reader, as an answer wakes its client (batched-response.ts).
  * What a crash can lose is the current turn's lines: `process.exit` and an uncaught exception
  * still write them ('exit'), only a SIGKILL does not.
+ *
+ * The lines are held here and handed to a plain synchronous sonic-boom, which does the writing
+ * (partial writes, EAGAIN, pino's end of logging on EPIPE). Not its own `minLength` buffering: its
+ * `flushSync()` ends with an fsync, a disk flush every turn when stdout is a file.
  */
 export class TurnBatchedDestination implements DestinationStream {
   private readonly stream: SonicBoom;
+  private held = '';
   private flushQueued = false;
 
   constructor(dest: number | string) {
-    this.stream = pino.destination({ dest, sync: true, minLength: HELD_BYTES });
+    this.stream = pino.destination({ dest, sync: true });
   }
 
   write(line: string): void {
-    this.stream.write(line);
-    if (this.flushQueued) return;
-    this.flushQueued = true;
-    setImmediate(this.flush);
+    this.held += line;
+    if (this.held.length >= HELD_CHARS) this.flush();
+    else if (!this.flushQueued) {
+      this.flushQueued = true;
+      setImmediate(this.endOfTurn);
+    }
   }
 
-  /** Writes what is waiting now (the end of the turn, the process's exit). */
+  /** Writes what is held now (the end of the turn, 8 KiB, the process's exit). */
   readonly flush = (): void => {
+    if (this.held === '') return;
+    const lines = this.held;
+    this.held = '';
+    this.stream.write(lines);
+  };
+
+  private readonly endOfTurn = (): void => {
     this.flushQueued = false;
-    try {
-      this.stream.flushSync();
-    } catch (err) {
-      // As a synchronous write's failure would: pino ends logging on EPIPE, anything else is thrown.
-      this.stream.emit('error', err);
-    }
+    this.flush();
   };
 }
 

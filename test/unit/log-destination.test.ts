@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,6 +31,33 @@ describe('the main log destination writes once per event-loop turn', () => {
     const line = `${JSON.stringify({ msg: 'x'.repeat(1000) })}\n`;
     for (let i = 0; i < 9; i++) destination.write(line);
     expect(readFileSync(file, 'utf8').length).toBeGreaterThanOrEqual(8 * 1024);
+  });
+
+  test('a stdout that is a file is written, never flushed to disk turn by turn (no fsync)', async () => {
+    const file = join(dir, 'stdout.log');
+    const script = `
+      const fs = (await import('node:fs')).default;
+      const fsync = fs.fsyncSync;
+      let fsyncs = 0;
+      fs.fsyncSync = (fd) => (fsyncs++, fsync(fd));
+      const { createLogger } = await import(${JSON.stringify(new URL('../../dist/log.js', import.meta.url).href)});
+      const logger = createLogger();
+      for (let i = 0; i < 20; i++) {
+        logger.info({ turn: i }, 'request');
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      process.stderr.write(String(fsyncs));
+    `;
+    const out = openSync(file, 'w');
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', out, 'pipe'],
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    closeSync(out);
+    expect(child.status).toBe(0);
+    expect(child.stderr).toBe('0');
+    expect(readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(20);
   });
 
   // The main log's lines of the last turn must not be lost when the process ends in it.
