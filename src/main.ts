@@ -10,8 +10,8 @@ import { IdleCollector } from './idle-memory.js';
 import { meteredStore } from './web/metered.js';
 import { isBridgeError, toBridgeError } from './errors.js';
 import { createConnectors, type Connector } from './idp/index.js';
-import { unreadableBecause } from './config/file-values.js';
-import { createAuditLogger, createLogger, flushAuditBacklog, type Logger } from './log.js';
+import { createLogger, flushAuditBacklog, type Logger } from './log.js';
+import { openAuditLogger } from './config/files.js';
 import { checkStoreOnline, createStore, type Store } from './store/index.js';
 import { Metrics } from './web/metrics.js';
 
@@ -182,17 +182,6 @@ function listenProblem(err: unknown, host: string, port: number, portSetting: st
       );
     default:
       return undefined;
-  }
-}
-
-/** The audit stream's logger; a destination that cannot be opened (made since check-config, or on a reload) is a problem at audit.destination. */
-function openAuditLogger(config: BridgeConfig, logger: Logger, source: string): Logger {
-  try {
-    return createAuditLogger(logger, config.audit.destination);
-  } catch (err) {
-    throw new ConfigInvalid(source, [
-      { path: 'audit.destination', message: `cannot open ${config.audit.destination}: ${unreadableBecause(err)}` },
-    ]);
   }
 }
 

@@ -4,7 +4,8 @@ import { access, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { BridgeConfig } from './model.js';
 import { cannotReadProblem, fileValueForMessage, isPemText, readPemOrFile, unreadableBecause } from './file-values.js';
-import type { ConfigInvalid, ConfigProblem } from './problems.js';
+import { createAuditLogger, type Logger } from '../log.js';
+import { ConfigInvalid, type ConfigProblem } from './problems.js';
 import type { KeyPairConfig } from './schema.js';
 import { repeatedSigningKeys, samlIdpKeyProblem, sameKeyProblem, signingKeyRule } from './signing-keys.js';
 
@@ -75,6 +76,20 @@ export async function keyFileWarnings(config: BridgeConfig): Promise<string[]> {
     }),
   );
   return warnings.filter((w): w is string => w !== undefined);
+}
+
+/**
+ * The audit stream's logger (`serve`, and `rambridge sessions revoke`); a destination that cannot be
+ * opened (made since check-config, or on a reload) is a problem at audit.destination.
+ */
+export function openAuditLogger(config: Pick<BridgeConfig, 'audit'>, logger: Logger, source: string): Logger {
+  try {
+    return createAuditLogger(logger, config.audit.destination);
+  } catch (err) {
+    throw new ConfigInvalid(source, [
+      { path: 'audit.destination', message: `cannot open ${config.audit.destination}: ${unreadableBecause(err)}` },
+    ]);
+  }
 }
 
 /**

@@ -68,7 +68,7 @@ export interface SecurityEventRecord {
   sid?: string;
   /**
    * Who revoked a CLI session: `client`, `user`, `user-sign-out`, `idp`, `config`, `session-limit`,
-   * `upstream-refresh-unavailable`; who ended a browser session: `idp`.
+   * `upstream-refresh-unavailable`, `admin` (`rambridge sessions revoke`); who ended a browser session: `idp`.
    */
   by?: string;
   /** `login`: the groups and authentication methods the IdP sent. */

@@ -3,6 +3,9 @@ import { systemClock, type Clock } from '../../clock.js';
 import { loadConfigFile, type BridgeConfig } from '../../config/index.js';
 import { CliSessions, type CliSession } from '../../device/index.js';
 import { isBridgeError } from '../../errors.js';
+import { AuditLog, auditUser } from '../../issuance/index.js';
+import { openAuditLogger } from '../../config/files.js';
+import { createLogger, type Logger } from '../../log.js';
 import { createStore } from '../../store/index.js';
 import { EXIT } from '../client/errors.js';
 import { EXIT_CONFIG, exitOnConfigProblems } from '../config-errors.js';
@@ -41,7 +44,9 @@ export function registerSessions(program: Command): void {
       .option('--json', helpText('opt.json'))
       .action(async (opts: SessionsOptions & { config: string }) => {
         const config = await loadConfigFile(opts.config, process.env).catch((err: unknown) => exitOnConfigProblems(err, opts));
-        const result = await sessionsCommand(config, action, opts);
+        const result = await sessionsCommand(config, action, opts, systemClock, createStore, (c) => adminAuditLogger(c, opts.config)).catch(
+          (err: unknown) => exitOnConfigProblems(err, opts),
+        );
         process.stdout.write(result.stdout);
         process.stderr.write(result.stderr);
         process.exitCode = result.code;
@@ -49,13 +54,29 @@ export function registerSessions(program: Command): void {
   }
 }
 
-/** What `rambridge sessions list|revoke` prints and its exit code; callable from tests. */
+/**
+ * The audit stream a revocation from the shell is recorded in: `audit.destination`'s file, as
+ * `serve` writes it. `log`, `stdout` and `stderr` are the server process's own streams, out of this
+ * command's reach: there the record goes to this command's stderr (its stdout is the report).
+ */
+export function adminAuditLogger(config: BridgeConfig, source = 'the configuration'): Logger {
+  const { destination } = config.audit;
+  const file = !['log', 'stdout', 'stderr'].includes(destination);
+  return openAuditLogger({ audit: { destination: file ? destination : 'stderr' } }, createLogger(), source);
+}
+
+/**
+ * What `rambridge sessions list|revoke` prints and its exit code; callable from tests. A revocation
+ * writes one `cli-session-revoked` record (`by: admin`) per session to the audit stream, opened
+ * first: a destination that cannot be opened (ConfigInvalid) revokes nothing.
+ */
 export async function sessionsCommand(
   config: BridgeConfig,
   action: Action,
   opts: SessionsOptions,
   clock: Clock = systemClock,
   openStore: typeof createStore = createStore,
+  openAudit: (config: BridgeConfig) => Logger = adminAuditLogger,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   // One line and a hint, or with --json one object, as the client commands report errors.
   const failed = (exitCode: number, code: string, message: string, hint: string | undefined) => ({
@@ -76,6 +97,8 @@ export async function sessionsCommand(
   if (config.store.type === 'memory') {
     return failed(EXIT_CONFIG, 'ERR_CLI_MEMORY_STORE', t('sessionsMemoryStore'), t('sessionsMemoryStoreHint'));
   }
+  const audit =
+    action === 'revoke' ? new AuditLog(openAudit(config), { mainLog: createLogger({ destination: process.stderr }) }) : undefined;
   // The same store, with the same key prefix, as the running bridge: its sessions are right there.
   const store = openStore(config.store, clock);
   try {
@@ -93,6 +116,7 @@ export async function sessionsCommand(
       }
     }
     const found = action === 'list' ? await sessions.listForUser(opts.user, opts.idp) : await sessions.revokeForUser(opts.user, opts.idp);
+    for (const s of found) audit?.event({ event: 'cli-session-revoked', by: 'admin', sid: s.sid, user: auditUser(s.identity) });
     return { code: 0, stdout: sessionsReport(found, action, opts), stderr: '' };
   } catch (err) {
     if (!isBridgeError(err, 'ERR_UNAVAILABLE')) throw err;

@@ -211,8 +211,22 @@ describe('rambridge sessions against a shared Redis store', () => {
       expect(JSON.parse(json.stdout).map((r: { sid: string }) => r.sid)).toEqual([first.sid, second.sid]);
 
       const revoked = await run(['sessions', 'revoke', '--config', file, '--user', 'alice-sub']);
-      expect(revoked).toMatchObject({ code: 0, stderr: '' });
+      expect(revoked.code).toBe(0);
       expect(revoked.stdout).toContain('2 CLI sessions revoked for alice-sub');
+      // audit.destination `log` is the server's stream, out of reach: the records come on stderr.
+      const records = revoked.stderr
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(records.map((r) => [r.event, r.by, r.sid])).toEqual(
+        expect.arrayContaining([
+          ['cli-session-revoked', 'admin', first.sid],
+          ['cli-session-revoked', 'admin', second.sid],
+        ]),
+      );
+      expect(records).toHaveLength(2);
+      expect(records[0]).toMatchObject({ audit: true, stream: 'audit', user: { idp: 'corp', subject: 'alice-sub' } });
+      expect(revoked.stderr).not.toContain(refreshToken);
 
       // The bridge's own view: the sessions are gone and their refresh token no longer works.
       expect(await bridge.find(first.sid)).toBeUndefined();

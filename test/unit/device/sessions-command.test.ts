@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sessionsCommand, sessionsReport } from '../../../src/cli/commands/sessions.js';
 import type { CliSession } from '../../../src/device/index.js';
 import { ManualClock } from '../../../src/clock.js';
@@ -58,6 +61,41 @@ describe('rambridge sessions', () => {
 
     expect((await run({ user: 'alice-sub', idp: 'partner' })).code).toBe(0);
     expect((await sessions.listForUser('alice-sub')).map((s) => s.identity.idp)).toEqual(['corp']);
+  });
+
+  test('revoke writes one cli-session-revoked record (by: admin) per session to audit.destination, never a token', async () => {
+    const clock = new ManualClock();
+    const store = new MemoryStore(clock);
+    const sessions = new CliSessions({ store, clock, maxAgeSeconds: 3600 });
+    const started = await sessions.start(SESSION.identity, SESSION.client);
+    await sessions.start({ ...SESSION.identity, subject: 'bob-sub', email: 'bob@example.com' }, SESSION.client);
+    const file = join(mkdtempSync(join(tmpdir(), 'rambridge-audit-')), 'audit.log');
+    const config = configFromYaml(`store: {type: redis, url: "redis://127.0.0.1:1"}\naudit: {destination: ${file}}`);
+    const unclosable = Object.assign(Object.create(store) as MemoryStore, { close: () => Promise.resolve() });
+
+    const result = await sessionsCommand(config, 'revoke', { user: 'alice@example.com' }, clock, () => unclosable);
+    expect(result.code).toBe(0);
+    const text = readFileSync(file, 'utf8');
+    const records = text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(records).toEqual([
+      expect.objectContaining({
+        audit: true,
+        stream: 'audit',
+        event: 'cli-session-revoked',
+        by: 'admin',
+        sid: started.session.sid,
+        user: { idp: 'corp', issuer: 'https://idp', subject: 'alice-sub', email: 'alice@example.com' },
+        msg: 'CLI session revoked',
+      }),
+    ]);
+    expect(text).not.toContain(started.refreshToken);
+    expect(text).not.toContain(started.session.refreshHash);
+    // Listing is not a change of access: no record.
+    await sessionsCommand(config, 'list', { user: 'bob-sub' }, clock, () => unclosable);
+    expect(readFileSync(file, 'utf8')).toBe(text);
   });
 
   test.each(['list', 'revoke'] as const)(
