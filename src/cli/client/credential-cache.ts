@@ -51,13 +51,21 @@ interface CacheDocument {
 /** Profile keys are remembered this long past their `expiration`, whatever the local clock says. */
 const PROFILE_KEY_SLACK_MS = 24 * 3_600_000;
 
+type Expiring = Pick<CacheEntry, 'credentials' | 'localExpiresAt'>;
+
 /**
- * Whether an entry has more than the refresh margin left, by the earlier of its local expiry and its
- * `expiration`: never an expired key, whichever clock is off (cached-creds.cts judges the same way).
+ * When credentials expire by this machine's clock, as far as the CLI is concerned: the earlier of
+ * their local expiry and their `expiration`, never an expired key whichever clock is off. Both the
+ * reuse decision (`isUsable`, and cached-creds.cts) and the time shown as left are judged by it.
  */
-export function isUsable(entry: Pick<CacheEntry, 'credentials' | 'localExpiresAt'>, now: number): boolean {
+export function expiresLocally(entry: Expiring): number {
   const expiration = Date.parse(entry.credentials.expiration);
-  return Math.min(entry.localExpiresAt ?? expiration, expiration) - now > REFRESH_MARGIN_MS;
+  return Math.min(entry.localExpiresAt ?? expiration, expiration);
+}
+
+/** Whether an entry has more than the refresh margin left (`expiresLocally`). */
+export function isUsable(entry: Expiring, now: number): boolean {
+  return expiresLocally(entry) - now > REFRESH_MARGIN_MS;
 }
 
 /**
@@ -80,8 +88,15 @@ export class CredentialCache {
   }
 
   async get(key: CacheKey): Promise<CredentialsResponse | undefined> {
+    return (await this.entry(key))?.credentials;
+  }
+
+  /** The usable entry for `key`, with its local expiry. */
+  async entry(key: CacheKey): Promise<Expiring | undefined> {
     const entry = (await this.file.read())?.entries[entryId(key)];
-    return entry && isUsable(entry, this.clock.now()) ? entry.credentials : undefined;
+    return entry && isUsable(entry, this.clock.now())
+      ? { credentials: entry.credentials, localExpiresAt: entry.localExpiresAt }
+      : undefined;
   }
 
   /** Stores credentials as they arrive; `serverDate`, the server's `Date` when it sent them, if it gave one. */

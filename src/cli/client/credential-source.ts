@@ -28,7 +28,7 @@ export interface ObtainedCredentials {
   durationSeconds: number;
   credentials: CredentialsResponse;
   fromCache: boolean;
-  /** When fetched from the server and it sent its `Date`: their expiry by this machine's clock (credential-cache.ts). */
+  /** Their expiry by this machine's clock, when the server sent its `Date` (credential-cache.ts `localExpiry`); see `expiresLocally`. */
   localExpiresAt?: number;
 }
 
@@ -65,13 +65,13 @@ export async function obtainCredentials(ctx: ClientContext, request: CredentialQ
   // Nothing sent with a reason is kept: every elevated issuance has one, even when the catalogue
   // remembered here predates the role being made elevated.
   const useCache = !role.elevated && request.justification === undefined;
-  const cached = useCache ? await ctx.cache.get(key) : undefined;
-  if (cached) return { user, role, durationSeconds, credentials: cached, fromCache: true };
+  const cached = useCache ? await ctx.cache.entry(key) : undefined;
+  if (cached) return { user, role, durationSeconds, ...cached, fromCache: true };
 
   return withFileLock(ctx.paths.credentialsLock, async () => {
     // Another process may have fetched them while this one waited for the lock.
-    const fetched = useCache ? await ctx.cache.get(key) : undefined;
-    if (fetched) return { user, role, durationSeconds, credentials: fetched, fromCache: true };
+    const fetched = useCache ? await ctx.cache.entry(key) : undefined;
+    if (fetched) return { user, role, durationSeconds, ...fetched, fromCache: true };
     const ask = { role: role.id, durationSeconds, justification: request.justification };
     const { credentials, serverDate } = await issueCredentials(bridgeClient(ctx, request.server), ask).catch(rethrowWithCliHint);
     if (useCache) await ctx.cache.put(key, credentials, serverDate);

@@ -1,6 +1,7 @@
 import { isoSeconds } from '../../iso-time.js';
 import { shellQuote } from '../../shell-quote.js';
 import type { RoleInfo, CredentialsResponse } from './api.js';
+import { expiresLocally } from './credential-cache.js';
 import { formatLocalTime, formatRemaining } from './duration.js';
 import { t } from '../i18n/index.js';
 
@@ -42,13 +43,15 @@ export function formatProcess(credentials: CredentialsResponse): string {
 export interface SummaryInput {
   role: RoleInfo;
   credentials: CredentialsResponse;
+  /** Their expiry by this machine's clock (credential-cache.ts): the time shown is judged as their reuse is. */
+  localExpiresAt?: number;
   fromCache: boolean;
   now: number;
 }
 
 /** What a person sees on a terminal: which role, until when, and how to use it — no keys. */
-export function formatSummary({ role, credentials, fromCache, now }: SummaryInput): string {
-  const expires = Date.parse(credentials.expiration);
+export function formatSummary({ role, credentials, localExpiresAt, fromCache, now }: SummaryInput): string {
+  const expires = expiresLocally({ credentials, localExpiresAt });
   const uses: Array<[string, string]> = [
     [`rambridge exec ${role.id} -- aliyun sts GetCallerIdentity`, t('summaryExec')],
     [`eval "$(rambridge creds ${role.id} --format env)"`, t('summaryEnv')],

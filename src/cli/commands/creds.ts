@@ -4,6 +4,7 @@ import { isoSeconds } from '../../iso-time.js';
 import { upsertProfile, updateAliyunConfig } from '../client/aliyun-config.js';
 import { clientCommand, runClient, withCredentialOptions, type CredentialOptions } from '../client/command.js';
 import { serverFor } from '../client/context.js';
+import { expiresLocally } from '../client/credential-cache.js';
 import { credentialQuery, useCredentials, type ObtainedCredentials } from '../client/credential-source.js';
 import { formatRemaining } from '../client/duration.js';
 import { CliError, notLoggedIn } from '../client/errors.js';
@@ -61,7 +62,7 @@ function render(format: Exclude<Format, 'aliyun-profile'>, obtained: ObtainedCre
 export async function writeProfile(
   ctx: ClientContext,
   server: string,
-  { user, role, credentials }: ObtainedCredentials,
+  { user, role, credentials, localExpiresAt }: ObtainedCredentials,
   options: CredsOptions,
 ): Promise<void> {
   const name = options.profile ?? aliyunProfileName(role.id);
@@ -94,7 +95,7 @@ export async function writeProfile(
     );
     return;
   }
-  const remaining = formatRemaining(Date.parse(credentials.expiration) - ctx.clock.now());
+  const remaining = formatRemaining(expiresLocally({ credentials, localExpiresAt }) - ctx.clock.now());
   process.stderr.write(
     `${t('profileWritten', { name, role: role.id, remaining, path: ctx.paths.aliyunConfig })}\n` +
       `${t('profileUse', { name })}\n${t('profileNoRenew')}\n`,

@@ -9,6 +9,7 @@ import {
   repeatQuery,
   useCredentials,
 } from '../../../src/cli/client/credential-source.js';
+import { formatSummary } from '../../../src/cli/client/formats.js';
 import { useLanguage } from '../../../src/cli/i18n/index.js';
 import { ROLES } from '../../unit/cli/fixtures.js';
 import { SERVER } from './fake-bridge.js';
@@ -53,6 +54,21 @@ test('with the local clock 30 min fast, cached credentials are never kept past t
   clock.advance(2 * 60_000); // 4 min left: new ones
   await expect(obtainCredentials(context(), { server: SERVER, role: 'dev-admin' })).resolves.toMatchObject({ fromCache: false });
   expect(bridge.count('POST /api/credentials')).toBe(2);
+});
+
+test.each([
+  // The server's answer, on the local clock: 1 h, not 3 h.
+  ['2 h slow', -2 * 3_600_000, '(1 h left)', '(40 min left), from the local cache'],
+  // By their expiration, as their reuse is judged: never more than they have.
+  ['30 min fast', 30 * 60_000, '(30 min left)', '(10 min left), from the local cache'],
+])('with the local clock %s, the time shown as left is the one their reuse is judged by', async (_, skew, fresh, cached) => {
+  const { clock, context } = await ready();
+  clock.set(Date.now() + skew);
+  const first = await obtainCredentials(context(), { server: SERVER, role: 'dev-admin' });
+  expect(formatSummary({ ...first, now: clock.now() })).toContain(fresh);
+  clock.advance(20 * 60_000);
+  const again = await obtainCredentials(context(), { server: SERVER, role: 'dev-admin' });
+  expect(formatSummary({ ...again, now: clock.now() })).toContain(cached);
 });
 
 test('the default duration is capped by the role; longer than the role allows is refused locally', async () => {
