@@ -14,7 +14,10 @@ export interface AuditRecord {
   roleArn: string;
   /** For chained roles, the role assumed first. */
   chainedFrom?: string;
+  /** What STS was asked for. */
   durationSeconds: number;
+  /** The duration requested, when the end of the session that asked cut `durationSeconds` short. */
+  requestedDurationSeconds?: number;
   clientIp: string;
   /** The HTTP request's id (`X-Request-Id`): ties this record to the access log and the client's output. */
   requestId?: string;

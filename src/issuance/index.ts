@@ -103,7 +103,8 @@ export class CredentialIssuer {
     const { preferences, logger } = this.deps;
     if (!preferences) return;
     try {
-      await preferences.recordUse(request.identity, request.choice.role.id, request.durationSeconds);
+      // The duration asked for: one the session's end cut short is not the user's choice.
+      await preferences.recordUse(request.identity, request.choice.role.id, request.requestedDurationSeconds ?? request.durationSeconds);
     } catch (err) {
       logger?.warn(
         { event: 'preferences-not-recorded', roleId: request.choice.role.id, errorCode: toBridgeError(err).code },
@@ -129,6 +130,7 @@ export class CredentialIssuer {
       roleArn: role.arn,
       chainedFrom: role.chainFrom,
       durationSeconds: request.durationSeconds,
+      requestedDurationSeconds: request.requestedDurationSeconds,
       clientIp: request.clientIp,
       requestId: request.requestId,
       justification: request.justification,

@@ -1,4 +1,4 @@
-import { CHAIN_MAX_SECONDS, JUSTIFICATION_MAX_LENGTH, type BridgeConfig, type Role } from '../config/index.js';
+import { CHAIN_MAX_SECONDS, DURATION_BOUNDS, JUSTIFICATION_MAX_LENGTH, type BridgeConfig, type Role } from '../config/index.js';
 import { BridgeError, sentence } from '../errors.js';
 import { authAgeSeconds, hasMfa, type Identity } from '../idp/identity.js';
 import type { RoleChoice } from '../mapping/index.js';
@@ -21,7 +21,10 @@ export interface RoleRequest {
 export interface CheckedRoleRequest {
   identity: Identity;
   choice: RoleChoice;
+  /** What STS is asked for: the duration requested, cut short where the session that asks ends sooner. */
   durationSeconds: number;
+  /** The duration requested, when the session's end cut it short (kept in the audit record and as the user's last duration). */
+  requestedDurationSeconds?: number;
   /** Required for elevated roles; kept in the audit record. */
   justification?: string;
 }
@@ -42,20 +45,40 @@ export function maxDuration(role: Role, elevation: ElevationSettings): number {
  * Checks a role request. Nothing sent is trusted: the role must be among those computed for this
  * user now (a forged id or ARN is refused), the duration within the role's bounds, and an elevated
  * role needs a recent second factor and a written justification.
+ *
+ * Credentials never outlive the session that asks for them (`sessionEndsAt`: the browser session's
+ * or the CLI session's end, which an IdP's SessionNotOnOrAfter brings forward): the duration is cut
+ * to what is left of it. Less than STS's minimum (900 s) left is refused as ERR_NOT_SIGNED_IN, as a
+ * pass-through role's spent ID token is: only a new sign-in helps, and the CLI offers one.
  */
 export function checkRoleRequest(
   request: RoleRequest,
   identity: Identity,
   choices: RoleChoice[],
   elevation: ElevationSettings,
-  now: number,
+  session: { now: number; endsAt: number },
   log: { warn(obj: object, msg: string): void },
 ): CheckedRoleRequest {
+  const { now } = session;
   const choice = choices.find((c) => c.role.id === request.roleId);
   if (!choice) throw refuseRole(request.roleId, log);
   const { role } = choice;
-  const durationSeconds = checkDuration(request.durationSeconds, maxDuration(role, elevation));
-  const checked: CheckedRoleRequest = { identity, choice, durationSeconds };
+  const requested = checkDuration(request.durationSeconds, maxDuration(role, elevation));
+  const leftSeconds = Math.floor((session.endsAt - now) / 1000);
+  if (leftSeconds < DURATION_BOUNDS.min) {
+    throw new BridgeError('ERR_NOT_SIGNED_IN', {
+      userMessage: sentence('err.ERR_NOT_SIGNED_IN.sessionEnding', { minutes: Math.max(1, Math.floor(leftSeconds / 60)) }),
+      hint: sentence('hint.signOutIn'),
+      detail: { reason: 'session-ending', leftSeconds },
+    });
+  }
+  const durationSeconds = Math.min(requested, leftSeconds);
+  const checked: CheckedRoleRequest = {
+    identity,
+    choice,
+    durationSeconds,
+    ...(durationSeconds < requested ? { requestedDurationSeconds: requested } : {}),
+  };
   if (role.elevated) {
     const authAge = authAgeSeconds(identity, now);
     if (!hasMfa(identity) || authAge > elevation.mfaMaxAgeSeconds) {

@@ -25,6 +25,13 @@ export function signedInUser(ctx: Context): Identity {
   return user;
 }
 
+/** When the signed-in browser session of `signedInUser` ends, absolutely (ms): credentials must not outlive it. */
+export function signedInSessionEnd(ctx: Context): number {
+  const endsAt = ctx.state.sessionEndsAt;
+  if (!ctx.state.user || endsAt === undefined) throw sessionEnded();
+  return endsAt;
+}
+
 /** A page: without a session, to sign in and back to this page. */
 export const requireUser: Middleware = async (ctx, next) => {
   if (!ctx.state.user) return redirectToLogin(ctx);

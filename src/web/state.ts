@@ -12,6 +12,8 @@ export interface RequestState {
   lang: Language;
   /** The signed-in user, when the browser session holds one that is still valid. */
   user?: Identity;
+  /** When that browser session ends, absolutely (ms; middleware/session.ts `endOf`), with `user`. */
+  sessionEndsAt?: number;
   /**
    * The browser brought a session that has ended (timed out, or gone from the store): pages that
    * send it to sign in say so (middleware/session.ts loadUser).

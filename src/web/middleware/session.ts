@@ -209,15 +209,15 @@ export function loadUser(config: BridgeConfig, clock: Clock): Koa.Middleware {
       // A session from an IdP no longer configured, or no longer the same issuer, ends too: removing
       // an IdP (decommissioned, or compromised) must not leave its users signed in for the rest of
       // their 12 hours.
+      const endsAt = endOf(config, s.identity, s.loginAt);
       const expired =
-        now >= endOf(config, s.identity, s.loginAt) ||
-        now - (s.seenAt ?? s.loginAt) >= config.server.sessionIdleSeconds * 1000 ||
-        !stillTrusted(config.idps, s.identity);
+        now >= endsAt || now - (s.seenAt ?? s.loginAt) >= config.server.sessionIdleSeconds * 1000 || !stillTrusted(config.idps, s.identity);
       if (expired) {
         ctx.state.sessionEnded = true;
         ctx.session = null;
       } else {
         ctx.state.user = s.identity;
+        ctx.state.sessionEndsAt = endsAt;
         if (now - (s.seenAt ?? 0) >= 60_000) s.seenAt = now;
       }
     }

@@ -85,13 +85,13 @@ export function apiRoutes(deps: WebDeps, device: DeviceFlow): Router {
 
   router.post('/api/credentials', bearer, async function issueCredentials(ctx) {
     if (!ctx.is('application/json')) throw new BridgeError('ERR_BAD_REQUEST', { userMessage: sentence('err.ERR_BAD_REQUEST.json') });
-    const { identity, connectorData } = sessionOf(ctx);
+    const { identity, connectorData, expiresAt } = sessionOf(ctx);
     const request = checkRoleRequest(
       roleRequestFromJson(ctx.request.body),
       identity,
       mapper.rolesFor(identity),
       config.elevation,
-      deps.clock.now(),
+      { now: deps.clock.now(), endsAt: expiresAt },
       ctx.state.log,
     );
     if (!deps.credentials) {

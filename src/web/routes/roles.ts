@@ -19,7 +19,7 @@ import { rolePreferencesFor } from '../role-preferences.js';
 import { matchRoles } from '../../wire/role-match.js';
 import { roleRequestFromForm } from '../role-form.js';
 import { consoleFormOrigins } from '../console-origins.js';
-import { requireUser, signedInUser } from '../require-user.js';
+import { requireUser, signedInSessionEnd, signedInUser } from '../require-user.js';
 
 /** Longer filters or role names than this are cut: nobody types more, and fuzzy matching is per character. */
 const MAX_QUERY_LENGTH = 200;
@@ -168,7 +168,7 @@ export function roleRoutes(deps: WebDeps): Router {
       signedInUser(ctx),
       mapper.rolesFor(signedInUser(ctx)),
       config.elevation,
-      deps.clock.now(),
+      { now: deps.clock.now(), endsAt: signedInSessionEnd(ctx) },
       ctx.state.log,
     );
 

@@ -366,6 +366,29 @@ describe('bearer API', () => {
     expect(refusal).toMatchObject({ event: 'refusal', route: '/api/credentials', sid, user: { idp: 'demo', subject: 'alice-sub' } });
   });
 
+  test('credentials never outlive the CLI session: the duration is cut to what is left of it, and under 15 min left is a new sign-in', async () => {
+    const calls: Array<{ durationSeconds?: number }> = [];
+    const bridge = await testBridge(op, { sts: fakeSts(calls), config: (c) => (c.device.sessionMaxAgeSeconds = 3000) });
+    const { cli, tokens } = await loggedIn(bridge, op);
+    const ask = (accessToken: string) =>
+      cli.post('/api/credentials').set(bearer(accessToken)).send({ role: 'dev-readonly', durationSeconds: 3600 });
+    await ask(tokens.access_token).expect(200);
+    expect(calls).toEqual([expect.objectContaining({ durationSeconds: 3000 })]);
+    const audits = () => bridge.logLines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.event === 'issuance');
+    expect(audits().at(-1)).toMatchObject({ outcome: 'issued', durationSeconds: 3000, requestedDurationSeconds: 3600 });
+
+    bridge.clock.advance(2100_000 + 1000); // 14 min 59 s left: less than STS's 900 s minimum
+    const next = (await refresh(cli, tokens.refresh_token).expect(200)).body as { access_token: string };
+    const refused = await ask(next.access_token).expect(401);
+    expect(refused.headers['www-authenticate']).toBeUndefined(); // not the token: a refresh would not help
+    expect(refused.body).toMatchObject({
+      code: 'ERR_NOT_SIGNED_IN',
+      error_description: expect.stringMatching(/^Your rambridge session ends in 14 min: too soon for credentials/),
+      hint: 'Sign out and sign in again, then retry.',
+    });
+    expect(calls).toHaveLength(1);
+  });
+
   test('credentials need MFA and a justification for elevated roles', async () => {
     const bridge = await testBridge(op, { sts: fakeSts(), config: (c) => (c.roles.find((r) => r.id === 'dev-admin')!.elevated = true) });
     const { cli, tokens } = await loggedIn(bridge, op, ALICE);

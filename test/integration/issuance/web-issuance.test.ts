@@ -322,6 +322,28 @@ describe('least privilege, chaining and elevation', () => {
     expect(b.audits().at(-1)).toMatchObject({ outcome: 'refused', errorCode: 'ERR_NOT_SIGNED_IN' });
   });
 
+  test('credentials and consoles never outlive the browser session: the duration is cut to what is left of it, under 15 min left is a new sign-in', async () => {
+    const b = await signedIn({ config: (c) => (c.server.sessionMaxAgeSeconds = 1500) });
+    const endsAt = b.clock.now() + 1500_000;
+    await b.mint({ role: 'dev-admin', duration: '3600' });
+    await b.post('/roles/console', { role: 'dev-readonly', duration: '3600' }).expect(302);
+    const [credentials, consoleSession] = b.audits();
+    for (const record of [credentials, consoleSession]) {
+      expect(record).toMatchObject({ outcome: 'issued', durationSeconds: 1500, requestedDurationSeconds: 3600 });
+      expect(Date.parse(String(record!.expiration))).toBeLessThanOrEqual(endsAt);
+    }
+    // The duration asked for stays the user’s last one, not the one cut short.
+    expect((await b.browser.get('/roles/dev-admin').expect(200)).text).toMatch(/<option value="3600" selected/);
+
+    b.clock.advance(601_000); // 14 min 59 s left
+    for (const path of ['/roles/credentials', '/roles/console']) {
+      const refused = await b.post(path, { role: 'dev-admin', duration: '900' }).expect(401);
+      expect(refused.text).toContain('ERR_NOT_SIGNED_IN');
+      expect(refused.text).toContain('Your rambridge session ends in 14 min: too soon for credentials');
+    }
+    expect(b.audits()).toHaveLength(2);
+  });
+
   test('an elevated role needs a recent MFA and a justification, caps the duration, and audits the reason', async () => {
     const elevate = (c: import('../../../src/config/index.js').BridgeConfig) => {
       c.roles.find((r) => r.id === 'dev-admin')!.elevated = true;
