@@ -5,7 +5,7 @@ import type { ConnectorData } from '../idp/connector.js';
 import { sessionEnd, type Identity } from '../idp/identity.js';
 import type { Store } from '../store/index.js';
 import type { DeviceClient } from './client.js';
-import type { ApprovedGrant } from './grants.js';
+import type { ApprovedGrant } from './grant.js';
 import { newSecret, secretHash } from './secrets.js';
 import { identityName, queryNames, SessionIndex, userNames } from './session-index.js';
 

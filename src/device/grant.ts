@@ -63,3 +63,6 @@ export function judgeDecision(grant: DeviceGrant, decision: Decision, now: numbe
     ? { ...grant, status: 'approved', identity: decision.identity, connectorData: decision.connectorData, decidedAt: now }
     : { ...grant, status: 'denied', decidedAt: now };
 }
+
+/** A grant the user approved: it names who (the identity the CLI session will act as). */
+export type ApprovedGrant = DeviceGrant & { status: 'approved'; identity: Identity };

@@ -1,10 +1,17 @@
 import type { Clock } from '../clock.js';
 import type { BridgeConfig } from '../config/index.js';
 import { BridgeError, sentence } from '../errors.js';
-import type { Identity } from '../idp/identity.js';
 import type { Store } from '../store/index.js';
 import type { DeviceClient } from './client.js';
-import { judgeDecision, judgePoll, type Decision, type DecisionRefusal, type DeviceGrant, type PollVerdict } from './grant.js';
+import {
+  judgeDecision,
+  judgePoll,
+  type ApprovedGrant,
+  type Decision,
+  type DecisionRefusal,
+  type DeviceGrant,
+  type PollVerdict,
+} from './grant.js';
 import { pkceMatches } from './pkce.js';
 import { newSecret, secretHash } from './secrets.js';
 import { claimUpstreamRefreshToken, releaseUpstreamRefreshToken } from './upstream-refresh.js';
@@ -24,8 +31,6 @@ const userCodeKey = (userCodeHash: string) => `device:user-code:${userCodeHash}`
 interface UserCodeEntry {
   deviceCodeHash: string;
 }
-
-export type ApprovedGrant = DeviceGrant & { status: 'approved'; identity: Identity };
 
 /** What the CLI is told once (RFC 8628 §3.2); only hashes of the two codes are stored. */
 export interface StartedAuthorization {

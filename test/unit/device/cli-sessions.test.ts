@@ -3,7 +3,7 @@ import type { BridgeConfig } from '../../../src/config/index.js';
 import { DEFAULTS } from '../../../src/config/defaults.js';
 import { CliSessions } from '../../../src/device/cli-sessions.js';
 import { createDeviceFlow } from '../../../src/device/index.js';
-import type { ApprovedGrant } from '../../../src/device/grants.js';
+import type { ApprovedGrant } from '../../../src/device/grant.js';
 import type { Identity } from '../../../src/idp/identity.js';
 import type { BridgeIssuer } from '../../../src/issuer/index.js';
 import { MemoryStore } from '../../../src/store/index.js';
