@@ -169,3 +169,6 @@ export const sentencesEn = {
   'hint.samlNoPassive': 'Sign in at your identity provider first.',
   'hint.saml': 'Start the sign-in again from rambridge. If it keeps failing, give your administrator the error code and request id below.',
 } as const;
+
+/** Another language's sentences: every key of the English ones, no other. */
+export type SentenceCatalogue = { readonly [K in keyof typeof sentencesEn]: string };

@@ -12,8 +12,7 @@ export { sentencesZhCN } from './zh-CN.js';
  */
 export type SentenceKey = keyof typeof sentencesEn;
 
-/** Another language's sentences: every key of the English ones, no other. */
-export type SentenceCatalogue = { readonly [K in SentenceKey]: string };
+export type { SentenceCatalogue } from './en.js';
 
 /** Characters that make a `{…}` text rather than a placeholder (`{role, durationSeconds}`, `{credentials_file: …}`). */
 type NotWord = ' ' | ',' | ':' | '?' | '.' | '{' | '…';

@@ -1,4 +1,4 @@
-import type { SentenceCatalogue } from './index.js';
+import type { SentenceCatalogue } from './en.js';
 
 /** 简体中文 of en.ts: the same keys and placeholders; error codes, commands and configuration keys stay as typed. */
 export const sentencesZhCN = {
