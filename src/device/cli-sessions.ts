@@ -237,12 +237,10 @@ export class CliSessions {
     return sessions.filter((s) => idp === undefined || s.identity.idp === idp);
   }
 
-  /** Ends every live session of a user (see listForUser), and their approvals not yet redeemed; returns the sessions ended. */
+  /** Ends every live session of a user (see listForUser), and their approvals not yet redeemed; returns the sessions this call ended. */
   async revokeForUser(user: string, idp?: string): Promise<CliSession[]> {
     await this.markRevoked(queryNames(user), idp ?? ANY_IDP);
-    const sessions = await this.listForUser(user, idp);
-    await Promise.all(sessions.map((s) => this.revoke(s.sid)));
-    return sessions;
+    return this.revokeAll(await this.listForUser(user, idp));
   }
 
   /** Live sessions of exactly this user (issuer and subject), oldest first. */
@@ -253,9 +251,13 @@ export class CliSessions {
   /** Ends every live session of exactly this user — their own sign-out — and their approvals not yet redeemed. */
   async revokeForIdentity(identity: Pick<Identity, 'issuer' | 'subject'>): Promise<CliSession[]> {
     await this.markRevoked([identityName(identity)], ANY_IDP);
-    const sessions = await this.listForIdentity(identity);
-    await Promise.all(sessions.map((s) => this.revoke(s.sid)));
-    return sessions;
+    return this.revokeAll(await this.listForIdentity(identity));
+  }
+
+  /** Ends these sessions; answers those this call ended, not one that ended meanwhile (a logout, another revocation). */
+  private async revokeAll(sessions: CliSession[]): Promise<CliSession[]> {
+    const ended = await Promise.all(sessions.map(async (s) => ((await this.revoke(s.sid)) ? s : undefined)));
+    return ended.filter((s): s is CliSession => s !== undefined);
   }
 
   /**

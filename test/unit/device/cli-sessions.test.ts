@@ -147,6 +147,26 @@ describe('CLI sessions (refresh-token families)', () => {
     await expect(sessions.find(b.session.sid)).resolves.toMatchObject({ sid: b.session.sid });
   });
 
+  test.each(['revokeForUser', 'revokeForIdentity'] as const)(
+    '%s answers only the sessions it ended, not one someone else ended meanwhile',
+    async (method) => {
+      const { store, clock, sessions } = setup();
+      const taken = await sessions.start(ALICE, CLIENT);
+      const mine = await sessions.start(ALICE, { ...CLIENT, host: 'desktop' });
+      // The CLI logs out of `taken` between the listing and the revocation: this call consumes nothing.
+      const racing = Object.assign(Object.create(store) as MemoryStore, {
+        consume: async (key: string) => {
+          const found = await store.consume(key);
+          return key === `cli:session:${taken.session.sid}` ? undefined : found;
+        },
+      });
+      const admin = new CliSessions({ store: racing, clock, maxAgeSeconds: 12 * 3600 });
+      const ended = method === 'revokeForUser' ? await admin.revokeForUser('alice-sub') : await admin.revokeForIdentity(ALICE);
+      expect(ended.map((s) => s.sid)).toEqual([mine.session.sid]);
+      await expect(sessions.listForUser('alice-sub')).resolves.toEqual([]);
+    },
+  );
+
   test('the same subject at two IdPs is two users: exact lookups never cross, --user lookups can name the IdP', async () => {
     const { sessions } = setup();
     const other: Identity = { ...ALICE, idp: 'partner', issuer: 'https://partner-idp', email: 'mallory@partner.example' };
