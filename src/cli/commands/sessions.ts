@@ -5,7 +5,7 @@ import { CliSessions, type CliSession } from '../../device/index.js';
 import { isBridgeError } from '../../errors.js';
 import { AuditLog, auditUser } from '../../issuance/index.js';
 import { openAuditLogger } from '../../config/files.js';
-import { createLogger, type Logger } from '../../log.js';
+import { createLogger, flushAuditBacklog, type Logger } from '../../log.js';
 import { createStore } from '../../store/index.js';
 import { EXIT } from '../client/errors.js';
 import { EXIT_CONFIG, exitOnConfigProblems } from '../config-errors.js';
@@ -54,21 +54,37 @@ export function registerSessions(program: Command): void {
   }
 }
 
+/** Exit code of a revoke whose audit records were not all written: the sessions are revoked all the same. */
+const EXIT_NOT_RECORDED = 1;
+
+/** The audit stream of a revocation from the shell, and where it writes (for messages). */
+export interface AdminAudit {
+  logger: Logger;
+  destination: string;
+  /** Tries once more to write the records it kept while it refused writes; answers the bytes still not written. */
+  unwrittenBytes: () => number;
+}
+
 /**
  * The audit stream a revocation from the shell is recorded in: `audit.destination`'s file, as
  * `serve` writes it. `log`, `stdout` and `stderr` are the server process's own streams, out of this
  * command's reach: there the record goes to this command's stderr (its stdout is the report).
  */
-export function adminAuditLogger(config: BridgeConfig, source = 'the configuration'): Logger {
+export function adminAuditLogger(config: BridgeConfig, source = 'the configuration'): AdminAudit {
   const { destination } = config.audit;
-  const file = !['log', 'stdout', 'stderr'].includes(destination);
-  return openAuditLogger({ audit: { destination: file ? destination : 'stderr' } }, createLogger(), source);
+  const file = !['log', 'stdout', 'stderr'].includes(destination) ? destination : 'stderr';
+  return {
+    logger: openAuditLogger({ audit: { destination: file } }, createLogger(), source),
+    destination: file,
+    unwrittenBytes: flushAuditBacklog,
+  };
 }
 
 /**
  * What `rambridge sessions list|revoke` prints and its exit code; callable from tests. A revocation
  * writes one `cli-session-revoked` record (`by: admin`) per session to the audit stream, opened
- * first: a destination that cannot be opened (ConfigInvalid) revokes nothing.
+ * first: a destination that cannot be opened (ConfigInvalid) revokes nothing. Records the stream
+ * refused (a full disk) and could not write by the end: exit 1, naming those sessions.
  */
 export async function sessionsCommand(
   config: BridgeConfig,
@@ -76,7 +92,7 @@ export async function sessionsCommand(
   opts: SessionsOptions,
   clock: Clock = systemClock,
   openStore: typeof createStore = createStore,
-  openAudit: (config: BridgeConfig) => Logger = adminAuditLogger,
+  openAudit: (config: BridgeConfig) => AdminAudit = adminAuditLogger,
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   // One line and a hint, or with --json one object, as the client commands report errors.
   const failed = (exitCode: number, code: string, message: string, hint: string | undefined) => ({
@@ -97,8 +113,19 @@ export async function sessionsCommand(
   if (config.store.type === 'memory') {
     return failed(EXIT_CONFIG, 'ERR_CLI_MEMORY_STORE', t('sessionsMemoryStore'), t('sessionsMemoryStoreHint'));
   }
+  const adminAudit = action === 'revoke' ? openAudit(config) : undefined;
+  // A record the stream refused is kept to be written with the next one (or dropped: the backlog full).
+  let refusals = 0;
+  let dropped = false;
   const audit =
-    action === 'revoke' ? new AuditLog(openAudit(config), { mainLog: createLogger({ destination: process.stderr }) }) : undefined;
+    adminAudit &&
+    new AuditLog(adminAudit.logger, {
+      mainLog: createLogger({ destination: process.stderr }),
+      onWriteFailure: (lost) => {
+        refusals += 1;
+        dropped ||= lost;
+      },
+    });
   // The same store, with the same key prefix, as the running bridge: its sessions are right there.
   const store = openStore(config.store, clock);
   try {
@@ -116,8 +143,25 @@ export async function sessionsCommand(
       }
     }
     const found = action === 'list' ? await sessions.listForUser(opts.user, opts.idp) : await sessions.revokeForUser(opts.user, opts.idp);
-    for (const s of found) audit?.event({ event: 'cli-session-revoked', by: 'admin', sid: s.sid, user: auditUser(s.identity) });
-    return { code: 0, stdout: sessionsReport(found, action, opts), stderr: '' };
+    const unrecorded: string[] = [];
+    for (const s of found) {
+      const before = refusals;
+      audit?.event({ event: 'cli-session-revoked', by: 'admin', sid: s.sid, user: auditUser(s.identity) });
+      if (refusals > before) unrecorded.push(s.sid);
+    }
+    const stdout = sessionsReport(found, action, opts);
+    // Kept records are written once the file takes writes again, or lost when this process exits.
+    if (adminAudit && unrecorded.length > 0 && (dropped || adminAudit.unwrittenBytes() > 0)) {
+      const vars = { count: unrecorded.length, destination: adminAudit.destination, sids: unrecorded.join(t('listSeparator')) };
+      const error = failed(
+        EXIT_NOT_RECORDED,
+        'ERR_CLI_AUDIT_NOT_RECORDED',
+        t(unrecorded.length === 1 ? 'sessionsNotRecordedOne' : 'sessionsNotRecorded', vars),
+        t('sessionsNotRecordedHint'),
+      );
+      return { ...error, stdout };
+    }
+    return { code: 0, stdout, stderr: '' };
   } catch (err) {
     if (!isBridgeError(err, 'ERR_UNAVAILABLE')) throw err;
     // Detail names the server (password redacted) and the reason: an administrator is reading this.

@@ -116,6 +116,28 @@ describe('rambridge sessions', () => {
     },
   );
 
+  test('revoke with an audit file that refuses writes (ENOSPC): exit 1 naming the sessions revoked but not recorded', async () => {
+    const clock = new ManualClock();
+    const store = new MemoryStore(clock);
+    const sessions = new CliSessions({ store, clock, maxAgeSeconds: 3600 });
+    const started = await sessions.start(SESSION.identity, SESSION.client);
+    const config = configFromYaml('store: {type: redis, url: "redis://127.0.0.1:1"}\naudit: {destination: /dev/full}');
+    const unclosable = Object.assign(Object.create(store) as MemoryStore, { close: () => Promise.resolve() });
+
+    const result = await sessionsCommand(config, 'revoke', { user: 'alice-sub', json: true }, clock, () => unclosable);
+    expect(await sessions.listForUser('alice-sub')).toEqual([]); // revoked all the same
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.stdout).revoked).toEqual([expect.objectContaining({ sid: started.session.sid })]);
+    expect(JSON.parse(result.stderr)).toEqual({
+      error: {
+        code: 'ERR_CLI_AUDIT_NOT_RECORDED',
+        message: `1 CLI session was revoked but not recorded in the audit stream (/dev/full): ${started.session.sid}.`,
+        hint: expect.stringContaining('by hand'),
+        exitCode: 1,
+      },
+    });
+  });
+
   describe('in zh-CN', () => {
     beforeAll(() => useLanguage('zh-CN'));
     afterAll(() => useLanguage('en'));
