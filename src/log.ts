@@ -33,7 +33,7 @@ export function createAuditLogger(main: Logger, destination: string, stream?: De
   return createLogger({ level: 'info', destination: stream ?? auditDestination(destination) }).child({ stream: 'audit' });
 }
 
-type FileDestination = ReturnType<typeof pino.destination>;
+export type FileDestination = ReturnType<typeof pino.destination>;
 /** Records kept in memory while the audit destination refuses writes (a full disk), at most. */
 const AUDIT_BACKLOG_BYTES = 4 * 1024 * 1024;
 const auditDestinations = new Map<string, FileDestination>();
@@ -54,12 +54,21 @@ function auditDestination(destination: string): FileDestination {
     }
     return open;
   }
-  const created = pino.destination({
-    dest: destination === 'stdout' ? 1 : destination === 'stderr' ? 2 : destination,
-    mkdir: true,
-    sync: true,
-    maxLength: AUDIT_BACKLOG_BYTES,
-  });
+  const created = backloggedDestination(destination === 'stdout' ? 1 : destination === 'stderr' ? 2 : destination);
+  auditDestinations.set(destination, created);
+  return created;
+}
+
+/**
+ * The audit stream on a file this process opened itself (`rambridge sessions revoke`), with the
+ * same backlog as serve's; not reopened on SIGHUP, nor written by flushAuditBacklog: see flushAuditStream.
+ */
+export function auditDescriptorDestination(fd: number): FileDestination {
+  return backloggedDestination(fd);
+}
+
+function backloggedDestination(dest: string | number): FileDestination {
+  const created = pino.destination({ dest, mkdir: true, sync: true, maxLength: AUDIT_BACKLOG_BYTES });
   // A write that fails (ENOSPC, EIO) throws and its record stays buffered, written once the
   // destination takes writes again. A record past the cap is dropped by sonic-boom before any write
   // is tried, so a full backlog would never be retried: try it first (`write('')` adds nothing,
@@ -77,7 +86,6 @@ function auditDestination(destination: string): FileDestination {
     }
     throw Object.assign(new Error('audit backlog full: record dropped'), { code: AUDIT_RECORD_DROPPED });
   });
-  auditDestinations.set(destination, created);
   return created;
 }
 
@@ -95,16 +103,19 @@ function pendingBytes(stream: FileDestination): number {
  */
 export function flushAuditBacklog(): number {
   let pending = 0;
-  for (const stream of auditDestinations.values()) {
-    if (pendingBytes(stream) === 0) continue;
-    try {
-      stream.write('');
-    } catch {
-      // Still refused: counted below.
-    }
-    pending += pendingBytes(stream);
-  }
+  for (const stream of auditDestinations.values()) pending += flushAuditStream(stream);
   return pending;
+}
+
+/** Tries once more to write what one audit stream kept; answers how many bytes are still not written. */
+export function flushAuditStream(stream: FileDestination): number {
+  if (pendingBytes(stream) === 0) return 0;
+  try {
+    stream.write('');
+  } catch {
+    // Still refused: counted below.
+  }
+  return pendingBytes(stream);
 }
 
 /** A logger that drops everything (tests that do not look at logs). */

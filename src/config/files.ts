@@ -1,5 +1,5 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
-import { constants } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { BridgeConfig } from './model.js';
@@ -90,6 +90,48 @@ export function openAuditLogger(config: Pick<BridgeConfig, 'audit'>, logger: Log
       { path: 'audit.destination', message: `cannot open ${config.audit.destination}: ${unreadableBecause(err)}` },
     ]);
   }
+}
+
+/**
+ * The audit file as `rambridge sessions revoke` opens it, often as root (sudo), in a directory the
+ * service user may write: never through a symbolic link (the service user could point it at any
+ * file), never created (serve creates it, as itself), and only a regular file of the user running
+ * the command; anything else is a problem at audit.destination, reported before anything is revoked.
+ * Answers the descriptor, open for appending.
+ */
+export function openOwnAuditFile(file: string, source: string): number {
+  const refuse = (message: string) => new ConfigInvalid(source, [{ path: 'audit.destination', message }]);
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') throw refuse(`${file} is a symbolic link: name the audit file itself`);
+    throw refuse(`cannot open ${file}: ${unreadableBecause(err)}${code === 'ENOENT' ? ' (serve creates it: start it once)' : ''}`);
+  }
+  const found = fstatSync(fd);
+  const euid = process.geteuid?.();
+  const problem = !found.isFile()
+    ? `${file} is not a regular file`
+    : euid !== undefined && found.uid !== euid
+      ? `${file} belongs to ${userName(found.uid)}, not to the user running this command: run it as ${userName(found.uid)}, the user serve writes it as`
+      : undefined;
+  if (problem === undefined) return fd;
+  closeSync(fd);
+  throw refuse(problem);
+}
+
+/** A user's name from /etc/passwd, else `uid N`. */
+function userName(uid: number): string {
+  try {
+    const line = readFileSync('/etc/passwd', 'utf8')
+      .split('\n')
+      .find((l) => l.split(':')[2] === String(uid));
+    if (line) return line.split(':')[0]!;
+  } catch {
+    // No passwd file (Windows, a container without one): the number.
+  }
+  return `uid ${uid}`;
 }
 
 /**

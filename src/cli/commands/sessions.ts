@@ -4,8 +4,15 @@ import { loadConfigFile, type BridgeConfig } from '../../config/index.js';
 import { CliSessions, type CliSession } from '../../device/index.js';
 import { isBridgeError } from '../../errors.js';
 import { AuditLog, auditUser } from '../../issuance/index.js';
-import { openAuditLogger } from '../../config/files.js';
-import { createLogger, flushAuditBacklog, type Logger } from '../../log.js';
+import { openAuditLogger, openOwnAuditFile } from '../../config/files.js';
+import {
+  auditDescriptorDestination,
+  createAuditLogger,
+  createLogger,
+  flushAuditBacklog,
+  flushAuditStream,
+  type Logger,
+} from '../../log.js';
 import { createStore } from '../../store/index.js';
 import { EXIT } from '../client/errors.js';
 import { EXIT_CONFIG, exitOnConfigProblems } from '../config-errors.js';
@@ -66,18 +73,24 @@ export interface AdminAudit {
 }
 
 /**
- * The audit stream a revocation from the shell is recorded in: `audit.destination`'s file, as
- * `serve` writes it. `log`, `stdout` and `stderr` are the server process's own streams, out of this
+ * The audit stream a revocation from the shell is recorded in: `audit.destination`'s file, which
+ * `serve` created, opened without following a symbolic link and only if this user owns it
+ * (openOwnAuditFile). `log`, `stdout` and `stderr` are the server process's own streams, out of this
  * command's reach: there the record goes to this command's stderr (its stdout is the report).
  */
 export function adminAuditLogger(config: BridgeConfig, source = 'the configuration'): AdminAudit {
   const { destination } = config.audit;
-  const file = !['log', 'stdout', 'stderr'].includes(destination) ? destination : 'stderr';
-  return {
-    logger: openAuditLogger({ audit: { destination: file } }, createLogger(), source),
-    destination: file,
-    unwrittenBytes: flushAuditBacklog,
-  };
+  if (['log', 'stdout', 'stderr'].includes(destination)) {
+    const logger = openAuditLogger({ audit: { destination: 'stderr' } }, createLogger(), source);
+    return { logger, destination: 'stderr', unwrittenBytes: flushAuditBacklog };
+  }
+  return auditOnDescriptor(openOwnAuditFile(destination, source), destination);
+}
+
+/** The audit stream on a file descriptor already open for appending; `destination` names it in messages. */
+export function auditOnDescriptor(fd: number, destination: string): AdminAudit {
+  const stream = auditDescriptorDestination(fd);
+  return { logger: createAuditLogger(createLogger(), destination, stream), destination, unwrittenBytes: () => flushAuditStream(stream) };
 }
 
 /**

@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sessionsCommand, sessionsReport } from '../../../src/cli/commands/sessions.js';
+import { auditOnDescriptor, sessionsCommand, sessionsReport } from '../../../src/cli/commands/sessions.js';
 import type { CliSession } from '../../../src/device/index.js';
 import { ManualClock } from '../../../src/clock.js';
 import { CliSessions } from '../../../src/device/index.js';
@@ -70,6 +70,7 @@ describe('rambridge sessions', () => {
     const started = await sessions.start(SESSION.identity, SESSION.client);
     await sessions.start({ ...SESSION.identity, subject: 'bob-sub', email: 'bob@example.com' }, SESSION.client);
     const file = join(mkdtempSync(join(tmpdir(), 'rambridge-audit-')), 'audit.log');
+    writeFileSync(file, ''); // serve created it
     const config = configFromYaml(`store: {type: redis, url: "redis://127.0.0.1:1"}\naudit: {destination: ${file}}`);
     const unclosable = Object.assign(Object.create(store) as MemoryStore, { close: () => Promise.resolve() });
 
@@ -123,8 +124,10 @@ describe('rambridge sessions', () => {
     const started = await sessions.start(SESSION.identity, SESSION.client);
     const config = configFromYaml('store: {type: redis, url: "redis://127.0.0.1:1"}\naudit: {destination: /dev/full}');
     const unclosable = Object.assign(Object.create(store) as MemoryStore, { close: () => Promise.resolve() });
+    // Not a regular file, so refused as audit.destination (below): here it stands for a full disk.
+    const full = () => auditOnDescriptor(openSync('/dev/full', 'a'), '/dev/full');
 
-    const result = await sessionsCommand(config, 'revoke', { user: 'alice-sub', json: true }, clock, () => unclosable);
+    const result = await sessionsCommand(config, 'revoke', { user: 'alice-sub', json: true }, clock, () => unclosable, full);
     expect(await sessions.listForUser('alice-sub')).toEqual([]); // revoked all the same
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stdout).revoked).toEqual([expect.objectContaining({ sid: started.session.sid })]);
@@ -136,6 +139,64 @@ describe('rambridge sessions', () => {
         exitCode: 1,
       },
     });
+  });
+
+  describe('revoke opens the audit file serve created, never through a symbolic link, and only as its owner', () => {
+    const revokeWith = async (destination: string) => {
+      const clock = new ManualClock();
+      const store = new MemoryStore(clock);
+      const sessions = new CliSessions({ store, clock, maxAgeSeconds: 3600 });
+      await sessions.start({ ...SESSION.identity, email: 'a$(id>/tmp/pwned)@example.com' }, SESSION.client);
+      const config = configFromYaml(`store: {type: redis, url: "redis://127.0.0.1:1"}\naudit: {destination: ${destination}}`);
+      const unclosable = Object.assign(Object.create(store) as MemoryStore, { close: () => Promise.resolve() });
+      const run = sessionsCommand(config, 'revoke', { user: 'alice-sub' }, clock, () => unclosable);
+      const problems = await run.then(
+        () => [],
+        (err: { problems?: Array<{ path: string; message: string }> }) => err.problems,
+      );
+      return { problems, left: await sessions.listForUser('alice-sub') };
+    };
+    const dir = () => mkdtempSync(join(tmpdir(), 'rambridge-audit-'));
+
+    test('a symbolic link (the service user may write the directory; root runs this): refused, its target untouched, nothing revoked', async () => {
+      const d = dir();
+      writeFileSync(join(d, 'victim.rc'), 'export PATH=/usr/bin\n');
+      symlinkSync(join(d, 'victim.rc'), join(d, 'audit.log'));
+      const { problems, left } = await revokeWith(join(d, 'audit.log'));
+      expect(problems).toEqual([
+        { path: 'audit.destination', message: `${join(d, 'audit.log')} is a symbolic link: name the audit file itself` },
+      ]);
+      expect(left).toHaveLength(1);
+      expect(readFileSync(join(d, 'victim.rc'), 'utf8')).toBe('export PATH=/usr/bin\n');
+    });
+
+    test('a missing file (or directory) is not created: serve creates it', async () => {
+      const missing = join(dir(), 'logs', 'audit.log');
+      const { problems, left } = await revokeWith(missing);
+      expect(problems).toEqual([{ path: 'audit.destination', message: expect.stringContaining(`cannot open ${missing}: no such file`) }]);
+      expect(left).toHaveLength(1);
+      expect(existsSync(join(missing, '..'))).toBe(false);
+    });
+
+    test('not a regular file (a device): refused', async () => {
+      const { problems, left } = await revokeWith('/dev/null');
+      expect(problems).toEqual([{ path: 'audit.destination', message: '/dev/null is not a regular file' }]);
+      expect(left).toHaveLength(1);
+    });
+
+    (process.geteuid?.() === 0 ? test : test.skip)(
+      'another user’s file (root running it): refused, naming the user to run as',
+      async () => {
+        const file = join(dir(), 'audit.log');
+        writeFileSync(file, '');
+        chownSync(file, 65534, 65534);
+        const { problems, left } = await revokeWith(file);
+        expect(problems).toEqual([{ path: 'audit.destination', message: expect.stringContaining(`${file} belongs to nobody`) }]);
+        expect(problems![0]!.message).toContain('run it as nobody');
+        expect(left).toHaveLength(1);
+        expect(readFileSync(file, 'utf8')).toBe('');
+      },
+    );
   });
 
   describe('in zh-CN', () => {
