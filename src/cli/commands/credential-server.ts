@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { clientCommand, runClient, withCredentialOptions, type CredentialOptions } from '../client/command.js';
 import { serverFor } from '../client/context.js';
-import { credentialQuery, laterCredentials, useCredentials } from '../client/credential-source.js';
+import { credentialQuery, laterCredentials, useCredentials, type ObtainedCredentials } from '../client/credential-source.js';
+import { expiresLocally } from '../client/credential-cache.js';
 import { formatRemaining } from '../client/duration.js';
 import { startCredentialServer } from '../client/credential-server.js';
 import { CliError } from '../client/errors.js';
@@ -12,6 +13,11 @@ import { helpText } from '../i18n/help.js';
 interface ServerOptions extends CredentialOptions {
   role: string;
   port: string;
+}
+
+/** The line each request served prints: the time left is counted as reuse counts it (`expiresLocally`). */
+export function servedLine(obtained: ObtainedCredentials, now: number): string {
+  return `served ${obtained.role.id} (${formatRemaining(expiresLocally(obtained) - now)} left${obtained.fromCache ? ', cached' : ', new'})\n`;
 }
 
 export function registerCredentialServer(program: Command): void {
@@ -31,9 +37,7 @@ export function registerCredentialServer(program: Command): void {
           port,
           credentials: async () => {
             const obtained = await later();
-            process.stderr.write(
-              `served ${obtained.role.id} (${formatRemaining(Date.parse(obtained.credentials.expiration) - ctx.clock.now())} left${obtained.fromCache ? ', cached' : ', new'})\n`,
-            );
+            process.stderr.write(servedLine(obtained, ctx.clock.now()));
             return obtained.credentials;
           },
           log: (line) => process.stderr.write(`${line}\n`),

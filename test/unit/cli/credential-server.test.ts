@@ -6,7 +6,26 @@ import {
   startCredentialServer,
   type RunningCredentialServer,
 } from '../../../src/cli/client/credential-server.js';
+import { servedLine } from '../../../src/cli/commands/credential-server.js';
+import type { ObtainedCredentials } from '../../../src/cli/client/credential-source.js';
 import { credentials } from './fixtures.js';
+
+test('the served line counts the time left as reuse does: by the local expiry, not the expiration on a clock that may be off', () => {
+  const now = Date.parse('2026-01-01T10:00:00Z');
+  const obtained = {
+    user: 'alice',
+    role: { id: 'dev' },
+    durationSeconds: 3600,
+    credentials: credentials('2026-01-01T11:00:00Z'), // the server's clock is 30 minutes ahead of this one
+    localExpiresAt: now + 30 * 60_000,
+    fromCache: true,
+  } as ObtainedCredentials;
+  expect(servedLine(obtained, now)).toBe(
+    servedLine({ ...obtained, localExpiresAt: undefined, credentials: credentials('2026-01-01T10:30:00Z') }, now),
+  );
+  expect(servedLine(obtained, now)).toContain('served dev (');
+  expect(servedLine(obtained, now)).not.toBe(servedLine({ ...obtained, localExpiresAt: undefined }, now));
+});
 
 const expected = { host: '127.0.0.1:4567', path: '/s3cr3t' };
 const ok = { method: 'GET', url: '/s3cr3t', headers: { host: '127.0.0.1:4567', 'user-agent': 'aliyun-cli' } };
