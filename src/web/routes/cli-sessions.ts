@@ -68,8 +68,8 @@ export function cliSessionRoutes(deps: WebDeps, cliSessions: CliSessions): Route
           hint: sentence('hint.reload'),
         });
       }
-      await cliSessions.revoke(session.sid);
-      ended = [session];
+      // Ended meanwhile by someone else (its own logout): not this press's revocation.
+      ended = (await cliSessions.revoke(session.sid)) ? [session] : [];
     }
     for (const s of ended) {
       auditEvent(ctx, deps.audit, { event: 'cli-session-revoked', by: 'user', sid: s.sid, user: s.identity });

@@ -113,6 +113,31 @@ test('another user’s session id is a coded 404, logged and audited, and that s
   expect(lines).toContainEqual(expect.objectContaining({ audit: true, event: 'refusal', code: 'ERR_CLI_SESSION_NOT_FOUND' }));
 });
 
+test('a session that ended between the page and the press (its own logout) is not recorded as revoked by the user', async () => {
+  // The store ends the session itself at the moment the revocation takes it, as a logout racing it would.
+  let endElsewhere = false;
+  const bridge = await testBridge(op, {
+    store: (clock) =>
+      new (class extends MemoryStore {
+        override async consume<T>(key: string): Promise<T | undefined> {
+          const value = await super.consume<T>(key);
+          return endElsewhere && key.startsWith('cli:session:') ? undefined : value;
+        }
+      })(clock),
+  });
+  const { browser } = await aliceWithTwoCliSessions(bridge);
+  const page = await browser.get('/sessions').expect(200);
+  endElsewhere = true;
+  const res = await browser
+    .post('/sessions/revoke')
+    .type('form')
+    .send({ _csrf: csrfOf(page.text), sid: sids(page.text)[0] })
+    .expect(303);
+  expect(res.headers.location).toBe('/sessions?revoked=0');
+  const records = bridge.logLines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  expect(records.filter((r) => r.event === 'cli-session-revoked')).toEqual([]);
+});
+
 test('what the device reported shows in its character sets, as on the approval page: a host cannot read as a sentence', async () => {
   const bridge = await testBridge(op);
   const cli = bridge.agent();
