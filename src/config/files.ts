@@ -1,7 +1,7 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
-import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, type Stats } from 'node:fs';
 import { access, readFile, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { BridgeConfig } from './model.js';
 import { cannotReadProblem, fileValueForMessage, isPemText, readPemOrFile, unreadableBecause } from './file-values.js';
 import { createAuditLogger, type Logger } from '../log.js';
@@ -103,7 +103,8 @@ export function openOwnAuditFile(file: string, source: string): number {
   const refuse = (message: string) => new ConfigInvalid(source, [{ path: 'audit.destination', message }]);
   let fd: number;
   try {
-    fd = openSync(file, constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW);
+    // O_NONBLOCK: a FIFO with no reader fails at once (ENXIO) instead of hanging the command.
+    fd = openSync(file, constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ELOOP') throw refuse(`${file} is a symbolic link: name the audit file itself`);
@@ -115,10 +116,41 @@ export function openOwnAuditFile(file: string, source: string): number {
     ? `${file} is not a regular file`
     : euid !== undefined && found.uid !== euid
       ? `${file} belongs to ${userName(found.uid)}, not to the user running this command: run it as ${userName(found.uid)}, the user serve writes it as`
-      : undefined;
+      : found.nlink !== 1
+        ? `${file} has ${found.nlink} names (hard links): name a file of its own`
+        : (unsafeDirectory(file, euid) ?? (sameFile(file, found) ? undefined : `${file} changed while it was opened`));
   if (problem === undefined) return fd;
   closeSync(fd);
   throw refuse(problem);
+}
+
+/** The sticky bit: in such a directory (/tmp) only a file's owner may replace it. */
+const STICKY = 0o1000;
+
+/**
+ * The first directory on the way to `file` that someone other than root or this user could change
+ * (own it, write to it without the sticky bit, or make it a symbolic link): whoever can, can put
+ * another file at that name (as OpenSSH's safe_path refuses for its key files).
+ */
+function unsafeDirectory(file: string, euid: number | undefined): string | undefined {
+  for (let dir = dirname(resolve(file)); ; dir = dirname(dir)) {
+    const found = lstatSync(dir);
+    if (found.isSymbolicLink()) return `${dir} (on the way to ${file}) is a symbolic link: name the audit file by its real path`;
+    const othersMayWrite = (found.mode & 0o022) !== 0 && (found.mode & STICKY) === 0;
+    if ((found.uid !== 0 && found.uid !== euid) || othersMayWrite)
+      return `${dir} (on the way to ${file}) may be changed by ${othersMayWrite ? 'other users' : userName(found.uid)}: run this command as that user, or keep the audit file in a directory only root or this user may change`;
+    if (dir === dirname(dir)) return undefined;
+  }
+}
+
+/** Whether `file` still names the file opened (no directory on the way was swapped meanwhile). */
+function sameFile(file: string, opened: Stats): boolean {
+  try {
+    const now = lstatSync(file);
+    return now.dev === opened.dev && now.ino === opened.ino;
+  } catch {
+    return false;
+  }
 }
 
 /** A user's name from /etc/passwd, else `uid N`. */

@@ -1,4 +1,16 @@
-import { chownSync, existsSync, mkdtempSync, openSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { auditOnDescriptor, sessionsCommand, sessionsReport } from '../../../src/cli/commands/sessions.js';
@@ -176,6 +188,44 @@ describe('rambridge sessions', () => {
       expect(problems).toEqual([{ path: 'audit.destination', message: expect.stringContaining(`cannot open ${missing}: no such file`) }]);
       expect(left).toHaveLength(1);
       expect(existsSync(join(missing, '..'))).toBe(false);
+    });
+
+    test('a hard link (another name of a file the service user cannot write): refused, the file untouched', async () => {
+      const d = dir();
+      writeFileSync(join(d, 'crontab'), 'SHELL=/bin/sh\n');
+      linkSync(join(d, 'crontab'), join(d, 'audit.log'));
+      const { problems, left } = await revokeWith(join(d, 'audit.log'));
+      expect(problems).toEqual([
+        { path: 'audit.destination', message: `${join(d, 'audit.log')} has 2 names (hard links): name a file of its own` },
+      ]);
+      expect(left).toHaveLength(1);
+      expect(readFileSync(join(d, 'crontab'), 'utf8')).toBe('SHELL=/bin/sh\n');
+    });
+
+    test('a symbolic link on the way to it, or a directory others may change: refused', async () => {
+      const d = dir();
+      mkdirSync(join(d, 'real'));
+      writeFileSync(join(d, 'real', 'audit.log'), '');
+      symlinkSync(join(d, 'real'), join(d, 'logs'));
+      const viaLink = await revokeWith(join(d, 'logs', 'audit.log'));
+      expect(viaLink.problems).toEqual([
+        { path: 'audit.destination', message: expect.stringContaining(`${join(d, 'logs')} (on the way to`) },
+      ]);
+      expect(viaLink.problems![0]!.message).toContain('is a symbolic link');
+      expect(viaLink.left).toHaveLength(1);
+
+      chmodSync(join(d, 'real'), 0o777); // anyone may swap the file for another (no sticky bit)
+      const open = await revokeWith(join(d, 'real', 'audit.log'));
+      expect(open.problems).toEqual([{ path: 'audit.destination', message: expect.stringContaining('may be changed by other users') }]);
+      expect(readFileSync(join(d, 'real', 'audit.log'), 'utf8')).toBe('');
+    });
+
+    test('a FIFO nobody reads: refused at once, not a command hanging in open', async () => {
+      const fifo = join(dir(), 'audit.log');
+      execFileSync('mkfifo', [fifo]);
+      const { problems, left } = await revokeWith(fifo);
+      expect(problems).toEqual([{ path: 'audit.destination', message: expect.stringContaining(`cannot open ${fifo}`) }]);
+      expect(left).toHaveLength(1);
     });
 
     test('not a regular file (a device): refused', async () => {
