@@ -161,6 +161,8 @@ export async function sessionsCommand(
       const before = refusals;
       audit?.event({ event: 'cli-session-revoked', by: 'admin', sid: s.sid, user: auditUser(s.identity) });
       if (refusals > before) unrecorded.push(s.sid);
+      // Nothing held back any more: the records refused before were written with this one.
+      else if (!dropped && adminAudit?.unwrittenBytes() === 0) unrecorded.length = 0;
     }
     const stdout = sessionsReport(found, action, opts);
     // Kept records are written once the file takes writes again, or lost when this process exits.

@@ -224,10 +224,10 @@ export const en = {
   sessionsUserAmbiguousHint: 'Say which with --idp {idp}.',
   sessionsUnknownIdp: 'No IdP "{idp}" in this configuration (its IdPs: {idps}); nothing was listed or revoked.',
   sessionsUnknownIdpHint: '--idp takes the id of an IdP as the configuration spells it (idps[].id).',
-  sessionsNotRecorded: '{count} CLI sessions were revoked but not recorded in the audit stream ({destination}): {sids}.',
-  sessionsNotRecordedOne: '1 CLI session was revoked but not recorded in the audit stream ({destination}): {sids}.',
+  sessionsNotRecorded: '{count} CLI sessions were revoked, and their records may not be in the audit stream ({destination}): {sids}.',
+  sessionsNotRecordedOne: '1 CLI session was revoked, and its record may not be in the audit stream ({destination}): {sids}.',
   sessionsNotRecordedHint:
-    'The revocations are in force, but the audit file refuses writes (a full disk, a read-only mount: see audit-write-failed above). Fix that, then record these sessions by hand (cli-session-revoked, by: admin).',
+    'The revocations are in force, but the audit file refuses writes (a full disk, a read-only mount: see audit-write-failed above). Fix that, then look for these sessions in the file (the disk may have taken some of them late) and record the ones missing by hand (cli-session-revoked, by: admin).',
   // Commander's usage errors (src/cli/usage-error.ts).
   usageMissingArgument: 'missing required argument {name}',
   usageOptionMissingValue: 'option {option} needs a value',

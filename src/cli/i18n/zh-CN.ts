@@ -218,10 +218,10 @@ export const zhCN: Catalogue = {
   sessionsUserAmbiguousHint: '请用 --idp 指定其一，例如 --idp {idp}。',
   sessionsUnknownIdp: '此配置中没有身份提供商“{idp}”（已配置：{idps}），未列出或撤销任何会话。',
   sessionsUnknownIdpHint: '--idp 应为配置中身份提供商的 id（idps[].id），拼写与大小写须一致。',
-  sessionsNotRecorded: '已撤销 {count} 个 CLI 会话，但未写入审计流（{destination}）：{sids}。',
-  sessionsNotRecordedOne: '已撤销 1 个 CLI 会话，但未写入审计流（{destination}）：{sids}。',
+  sessionsNotRecorded: '已撤销 {count} 个 CLI 会话，但其记录可能未写入审计流（{destination}）：{sids}。',
+  sessionsNotRecordedOne: '已撤销 1 个 CLI 会话，但其记录可能未写入审计流（{destination}）：{sids}。',
   sessionsNotRecordedHint:
-    '撤销已经生效，但审计文件拒绝写入（磁盘已满或只读挂载，见上方 audit-write-failed）。请先排除问题，再手工记录这些会话的撤销（cli-session-revoked，by: admin）。',
+    '撤销已经生效，但审计文件拒绝写入（磁盘已满或只读挂载，见上方 audit-write-failed）。请先排除问题，再在文件中查找这些会话（磁盘可能稍后写入了其中一部分），并手工补记缺失的撤销（cli-session-revoked，by: admin）。',
   usageMissingArgument: '缺少必需的参数 {name}',
   usageOptionMissingValue: '选项 {option} 缺少值',
   usageRequiredOption: '缺少必需的选项 {option}',

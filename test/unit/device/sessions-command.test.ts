@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import { jest } from '@jest/globals';
 import {
   chmodSync,
   chownSync,
@@ -146,11 +148,52 @@ describe('rambridge sessions', () => {
     expect(JSON.parse(result.stderr)).toEqual({
       error: {
         code: 'ERR_CLI_AUDIT_NOT_RECORDED',
-        message: `1 CLI session was revoked but not recorded in the audit stream (/dev/full): ${started.session.sid}.`,
+        message: `1 CLI session was revoked, and its record may not be in the audit stream (/dev/full): ${started.session.sid}.`,
         hint: expect.stringContaining('by hand'),
         exitCode: 1,
       },
     });
+  });
+
+  test('records refused and then written before the end are not named as unrecorded; the rest may be, and are', async () => {
+    const clock = new ManualClock();
+    const store = new MemoryStore(clock);
+    const sessions = new CliSessions({ store, clock, maxAgeSeconds: 3600 });
+    for (let i = 0; i < 3; i++) await sessions.start(SESSION.identity, SESSION.client);
+    const file = join(mkdtempSync(join(tmpdir(), 'rambridge-audit-')), 'audit.log');
+    writeFileSync(file, '');
+    const fd = openSync(file, 'a');
+    const config = configFromYaml(`store: {type: redis, url: "redis://127.0.0.1:1"}\naudit: {destination: ${file}}`);
+    const unclosable = Object.assign(Object.create(store) as MemoryStore, { close: () => Promise.resolve() });
+    // The disk refuses the first record, takes it and the second with the second, then refuses the third for good.
+    const realWrite = fs.writeSync;
+    let writes = 0;
+    const spy = jest.spyOn(fs, 'writeSync').mockImplementation((...args: Parameters<typeof fs.writeSync>) => {
+      if (args[0] !== fd || [2, 3].includes(++writes)) return (realWrite as (...a: unknown[]) => number)(...args);
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    });
+    try {
+      const result = await sessionsCommand(
+        config,
+        'revoke',
+        { user: 'alice-sub', json: true },
+        clock,
+        () => unclosable,
+        () => auditOnDescriptor(fd, file),
+      );
+      const revoked = (JSON.parse(result.stdout) as { revoked: Array<{ sid: string }> }).revoked.map((r) => r.sid);
+      const written = readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { sid: string }).sid);
+      expect(written).toEqual(revoked.slice(0, 2));
+      expect(result.code).toBe(1);
+      const { message } = (JSON.parse(result.stderr) as { error: { message: string } }).error;
+      expect(message).toContain(revoked[2]);
+      for (const sid of written) expect(message).not.toContain(sid);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   describe('revoke opens the audit file serve created, never through a symbolic link, and only as its owner', () => {
