@@ -34,8 +34,8 @@ export function requireAccessToken(device: DeviceFlow, idps: readonly Idp[], aud
       // Its IdP was removed from the configuration, or now names another issuer: the session ends
       // with it (as a browser's does).
       if (!stillTrusted(idps, session.identity)) {
-        await device.sessions.revoke(sid);
-        auditEvent(ctx, audit, { event: 'cli-session-revoked', by: 'config', sid, user: session.identity });
+        if (await device.sessions.revoke(sid))
+          auditEvent(ctx, audit, { event: 'cli-session-revoked', by: 'config', sid, user: session.identity });
         throw tokenInvalid({ reason: 'idp-removed', sid, idp: session.identity.idp });
       }
       ctx.state.cliSession = session;

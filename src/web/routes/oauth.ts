@@ -119,10 +119,8 @@ export function oauthRoutes(deps: WebDeps, device: DeviceFlow): Router {
     const sid = token.includes('.')
       ? await device.accessTokens.verify(token).catch(() => undefined)
       : await device.sessions.sidOfRefreshToken(token);
-    if (sid) {
-      await device.sessions.revoke(sid);
-      auditEvent(ctx, deps.audit, { event: 'cli-session-revoked', by: 'client', sid });
-    }
+    // Recorded only when this call ended it: a second logout with a still-valid access token ends nothing.
+    if (sid && (await device.sessions.revoke(sid))) auditEvent(ctx, deps.audit, { event: 'cli-session-revoked', by: 'client', sid });
     // §2.2: 200 whether or not the token was valid, so the answer tells a guesser nothing.
     ctx.status = 200;
     ctx.body = '';

@@ -2,6 +2,7 @@ import { loginThroughFakeOp, testBridge } from '../../helpers/bridge.js';
 import { FakeOp } from '../../helpers/fake-op.js';
 import type { BridgeConfig, Idp } from '../../../src/config/index.js';
 import type { StsClient } from '../../../src/sts/index.js';
+import type { Store } from '../../../src/store/index.js';
 import { BridgeError } from '../../../src/errors.js';
 import { ALICE, bearer, CLIENT_ID, decide, loggedIn, poll, refresh, signedIn, started } from '../../helpers/device-flow.js';
 
@@ -117,6 +118,10 @@ describe('revocation (RFC 7009)', () => {
       .send({ token: tokens.access_token, token_type_hint: 'refresh_token', client_id: CLIENT_ID })
       .expect(200);
     await refresh(cli, tokens.refresh_token).expect(400);
+    // Revoked again (a second logout): 200 as before, but no second record of a revocation that did not happen.
+    await cli.post('/oauth/revoke').type('form').send({ token: tokens.access_token, client_id: CLIENT_ID }).expect(200);
+    const records = bridge.logLines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(records.filter((r) => r.event === 'cli-session-revoked' && r.by === 'client')).toHaveLength(1);
   });
 
   test('unknown tokens still answer 200; other clients and a missing token do not', async () => {
@@ -164,12 +169,12 @@ describe.each([
   ['pointed at another issuer (another tenant)', (idp: Idp) => (idp.issuer = 'https://other-tenant.example.com')],
 ])("an IdP %s ends its users' CLI sessions", (_change, change) => {
   /** The same bridge (store, clock, keys) started again with the IdP changed: as a reload would. */
-  async function withoutItsIdp() {
+  async function withoutItsIdp(storeAfter: (store: Store) => Store = (store) => store) {
     const before = await testBridge(op);
     const { cli, tokens } = await loggedIn(before, op);
     const after = await testBridge(op, {
       clock: before.clock,
-      store: () => before.store,
+      store: () => storeAfter(before.store),
       config: (c) => void change(c.idps[0]!),
     });
     const started = before.logLines
@@ -187,6 +192,21 @@ describe.each([
       expect.objectContaining({ audit: true, by: 'config', sid, user: expect.objectContaining({ subject: ALICE.sub }) }),
     ]);
     expect((await refresh(agent, tokens.refresh_token)).status).toBe(400);
+  });
+
+  test('a session another call ended first (another instance, at the same moment) is not recorded twice', async () => {
+    // The store ends the session itself as the revocation takes it: someone else's revocation won.
+    const { after, agent, tokens } = await withoutItsIdp((store) =>
+      Object.assign(Object.create(store) as Store, {
+        consume: async <T>(key: string) => {
+          const value = await store.consume<T>(key);
+          return key.startsWith('cli:session:') ? undefined : value;
+        },
+      }),
+    );
+    await agent.get('/api/roles').set(bearer(tokens.access_token)).expect(401);
+    const revoked = after.logLines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.event === 'cli-session-revoked');
+    expect(revoked).toEqual([]);
   });
 
   test('a refresh ends it too', async () => {
