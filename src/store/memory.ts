@@ -8,6 +8,11 @@ export interface MemoryStoreOptions {
   maxEntries?: number;
 }
 
+/** An entry as held: its JSON, and the value read from it, parsed and frozen on the first `find`. */
+interface HeldEntry extends StoredEntry {
+  read?: unknown;
+}
+
 /** While full, expired entries are swept at most this often (a sweep walks every entry). */
 const FULL_SWEEP_INTERVAL_MS = 1000;
 
@@ -21,7 +26,7 @@ const FULL_SWEEP_INTERVAL_MS = 1000;
  * Overwriting or updating an entry that exists is always allowed: it adds nothing.
  */
 export class MemoryStore implements Store {
-  private readonly entries = new Map<string, StoredEntry>();
+  private readonly entries = new Map<string, HeldEntry>();
   private readonly maxEntries: number;
   private writesSinceSweep = 0;
   private lastFullSweep = -Infinity;
@@ -43,9 +48,14 @@ export class MemoryStore implements Store {
     return true;
   }
 
+  /**
+   * Sessions are read on every request and written seldom, so the value is parsed once per write
+   * and handed out deep-frozen: no caller can change what another reads (a write replaces the entry).
+   */
   async find<T>(key: string): Promise<T | undefined> {
     const entry = this.live(key);
-    return entry ? (JSON.parse(entry.v) as T) : undefined;
+    if (!entry) return undefined;
+    return (entry.read ??= deepFreeze(JSON.parse(entry.v))) as T;
   }
 
   async update<T>(key: string, updater: (current: T) => T, ttlSeconds?: number): Promise<T | undefined> {
@@ -74,7 +84,7 @@ export class MemoryStore implements Store {
     this.entries.clear();
   }
 
-  private live(key: string): StoredEntry | undefined {
+  private live(key: string): HeldEntry | undefined {
     const entry = this.entries.get(key);
     if (entry && entry.exp <= this.clock.now()) {
       this.entries.delete(key);
@@ -112,4 +122,12 @@ export class MemoryStore implements Store {
     const now = this.clock.now();
     for (const [key, entry] of this.entries) if (entry.exp <= now) this.entries.delete(key);
   }
+}
+
+function deepFreeze(value: unknown): unknown {
+  if (typeof value === 'object' && value !== null) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
 }

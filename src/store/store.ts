@@ -6,14 +6,17 @@ import { BridgeError, sentence } from '../errors.js';
  * Modelled on oidc-provider's adapter (upsert/find/consume/destroy) plus dex's compare-and-swap
  * `update`. Every entry has a TTL measured on the injected clock, so expiry is testable and every
  * implementation expires entries at the same instant. Values are JSON: nothing shares references
- * with the caller, exactly as with a networked store.
+ * with the caller, exactly as with a networked store (what `find` returns is frozen, not shared mutable).
  */
 export interface Store {
   /** Creates or replaces `key`, living `ttlSeconds` from now. */
   upsert(key: string, value: unknown, ttlSeconds: number): Promise<void>;
   /** Creates `key` only if absent; false when it already exists (one-time-use markers). Atomic. */
   insert(key: string, value: unknown, ttlSeconds: number): Promise<boolean>;
-  /** The value, or undefined when missing or expired (never throws for a missing key). */
+  /**
+   * The value, or undefined when missing or expired (never throws for a missing key). Read-only:
+   * the memory store hands every reader the same deep-frozen value (change it through `update`).
+   */
   find<T>(key: string): Promise<T | undefined>;
   /**
    * Atomically replaces the value with `updater(current)`, keeping the remaining TTL unless

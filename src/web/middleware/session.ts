@@ -34,7 +34,12 @@ export function sessionMiddleware(app: Koa, config: BridgeConfig, store: Store, 
         return id;
       },
       store: {
-        get: (key: string) => store.find(sessionKey(key)),
+        // koa-session's session is changed in place, nested objects too; the store's values are
+        // frozen (Store.find), so koa-session gets a copy of its own.
+        get: async (key: string) => {
+          const stored = await store.find(sessionKey(key));
+          return stored === undefined ? undefined : structuredClone(stored);
+        },
         set: async (key: string, value: unknown, maxAge: number | 'session' | undefined, { ctx }: { ctx?: Koa.Context }) => {
           const ttl =
             signedInSeconds(config, value as BrowserSession, clock.now()) ??

@@ -10,6 +10,48 @@ test('a non-positive TTL is a programming error', async () => {
   await expect(store.upsert('k', 1, 0)).rejects.toThrow(TypeError);
 });
 
+describe('find hands out one deep-frozen value per write (sessions are read on every request)', () => {
+  const written = async () => {
+    const store = new MemoryStore(new ManualClock());
+    const value = { user: 'alice', identity: { groups: ['x'] } };
+    await store.upsert('session:a', value, 60);
+    return { store, value };
+  };
+
+  test('no reader can change what another reads: the value is frozen all the way down', async () => {
+    const { store } = await written();
+    const found = (await store.find<{ user: string; identity: { groups: string[] } }>('session:a'))!;
+    expect(() => {
+      found.user = 'mallory';
+    }).toThrow(TypeError);
+    expect(() => found.identity.groups.push('admins')).toThrow(TypeError);
+    expect(await store.find('session:a')).toEqual({ user: 'alice', identity: { groups: ['x'] } });
+  });
+
+  test('the writer’s object stays its own and unfrozen; a write replaces what the next find returns', async () => {
+    const { store, value } = await written();
+    const first = await store.find('session:a');
+    expect(Object.isFrozen(value.identity)).toBe(false);
+    value.identity.groups.push('changed after the write');
+    expect(await store.find('session:a')).toBe(first);
+    await store.upsert('session:a', { user: 'bob' }, 60);
+    expect(await store.find('session:a')).toEqual({ user: 'bob' });
+  });
+
+  test('update’s updater and consume get a copy of their own, free to change', async () => {
+    const { store } = await written();
+    await store.find('session:a');
+    const next = await store.update<{ user: string; identity: { groups: string[] } }>('session:a', (current) => {
+      current.identity.groups.push('y');
+      return current;
+    });
+    expect(next?.identity.groups).toEqual(['x', 'y']);
+    const consumed = (await store.consume<{ identity: { groups: string[] } }>('session:a'))!;
+    consumed.identity.groups.push('z');
+    expect(consumed.identity.groups).toEqual(['x', 'y', 'z']);
+  });
+});
+
 describe('the entry cap (store.maxEntries): fail closed, never evict', () => {
   const full = async () => {
     const clock = new ManualClock();
