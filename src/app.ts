@@ -1,4 +1,3 @@
-import Router from '@koa/router';
 import Koa from 'koa';
 import type { Clock } from './clock.js';
 import type { BridgeConfig } from './config/index.js';
@@ -31,6 +30,7 @@ import { securityHeaders } from './web/middleware/security-headers.js';
 import { forBrowserSessions, loadUser, sessionMiddleware } from './web/middleware/session.js';
 import { rereadIdentity } from './web/middleware/identity-refresh.js';
 import type { RoleActions } from './web/role-actions.js';
+import { routeByFirstSegment } from './web/route-groups.js';
 import { apiRoutes } from './web/routes/api.js';
 import { credentialsRoutes } from './web/routes/credentials.js';
 import { authRoutes } from './web/routes/auth.js';
@@ -127,9 +127,8 @@ export function createApp(deps: AppDeps): Koa {
   app.keys = config.server.sessionSecrets;
   app.silent = true; // errors are logged once, by handleErrors, with redaction
 
-  const router = new Router();
   const signOut = signOutRoutes(web, device?.sessions);
-  for (const routes of [
+  const routes = routeByFirstSegment([
     opsRoutes(web),
     issuerRoutes(web),
     authRoutes(web),
@@ -141,8 +140,7 @@ export function createApp(deps: AppDeps): Koa {
     launchRoutes(web),
     favouriteRoutes(web), // the picker's star (src/preferences/)
     ...cliRoutes,
-  ])
-    router.use(routes.routes());
+  ]);
   app.use(requestContext(web.logger, web.metrics));
   app.use(securityHeaders({ https: config.server.publicUrl.startsWith('https:') }));
   app.use(liveness());
@@ -156,7 +154,6 @@ export function createApp(deps: AppDeps): Koa {
   app.use(refuseEncodedBodies());
   app.use(samlAcsBodyParser()); // the SAML ACS alone takes forms up to 256 KiB: see saml-sp.ts
   app.use(parseBodies());
-  app.use(router.routes());
-  app.use(router.allowedMethods()); // sets 405 or 501 and `Allow`; handleErrors writes the body
+  app.use(routes); // 405 and 501 with `Allow` too; handleErrors writes the body
   return app;
 }

@@ -7,8 +7,8 @@
  *                                  wrong password   → the form again, 200, one fixed message
  */
 import { bodyParser } from '@koa/bodyparser';
-import Router, { type RouterContext } from '@koa/router';
-import type { Next } from 'koa';
+import Router from '@koa/router';
+import type { Context, Next } from 'koa';
 import { errors, type Interaction, type InteractionResults, type Provider } from 'oidc-provider';
 
 import type { Logger } from '../log.js';
@@ -32,11 +32,14 @@ const formValue = (body: unknown, name: string): string => {
   return typeof value === 'string' ? value : '';
 };
 
+/** What the routes below are called with: a request with its path parameters (`uid`). */
+type RouteContext = Context & { params: Record<string, string> };
+
 export function interactionRoutes({ provider, directory, send, logger }: InteractionDeps): ReturnType<Router['routes']> {
   const router = new Router();
 
   /** An expired or unknown interaction is the user's situation, not a server fault: say so on a page. */
-  async function renderSessionErrors(ctx: RouterContext, next: Next): Promise<void> {
+  async function renderSessionErrors(ctx: RouteContext, next: Next): Promise<void> {
     try {
       await next();
     } catch (err) {
@@ -46,20 +49,20 @@ export function interactionRoutes({ provider, directory, send, logger }: Interac
     }
   }
 
-  async function loadInteraction(ctx: RouterContext): Promise<Interaction> {
+  async function loadInteraction(ctx: RouteContext): Promise<Interaction> {
     const interaction = await provider.interactionDetails(ctx.req, ctx.res);
     // The interaction cookie is path-scoped to its own uid; any other uid in the URL is stale or forged.
     if (interaction.uid !== ctx.params.uid) throw new errors.SessionNotFound('interaction uid mismatch');
     return interaction;
   }
 
-  async function resume(ctx: RouterContext, result: InteractionResults, merge: boolean): Promise<void> {
+  async function resume(ctx: RouteContext, result: InteractionResults, merge: boolean): Promise<void> {
     const returnTo = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: merge });
     ctx.status = 303;
     ctx.redirect(returnTo);
   }
 
-  function showLogin(ctx: RouterContext, interaction: Interaction, error?: string, login?: string): void {
+  function showLogin(ctx: RouteContext, interaction: Interaction, error?: string, login?: string): void {
     const hint = interaction.params.login_hint;
     send(
       ctx,
