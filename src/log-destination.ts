@@ -1,9 +1,61 @@
+import { writeSync } from 'node:fs';
 import { pino, type DestinationStream } from 'pino';
 
-type SonicBoom = ReturnType<typeof pino.destination>;
+export type FileDestination = ReturnType<typeof pino.destination>;
 
 /** Written at once, without waiting for the end of the turn, once this much is waiting (UTF-16 units). */
 const HELD_CHARS = 8 * 1024;
+/** Records kept in memory while the audit destination refuses writes (a full disk), at most. */
+const AUDIT_BACKLOG_BYTES = 4 * 1024 * 1024;
+
+/** The code of the error a write throws when the audit backlog is full and the record is lost. */
+export const AUDIT_RECORD_DROPPED = 'EAUDITBACKLOG';
+
+/**
+ * A synchronous stream that keeps what its destination refuses (ENOSPC, EIO, EPIPE, EAGAIN from a
+ * non-blocking pipe nobody reads), up to 4 MiB, and writes it once the destination takes writes
+ * again: a refused write throws, with what it carried kept. A record past the cap is dropped by
+ * sonic-boom before any write is tried, so a full backlog would never be retried: try it first
+ * (`write('')` adds nothing, never drops, and writes the backlog), and queue the record if it fits
+ * now. Otherwise throw, so AuditLog counts it as dropped rather than taking it for written.
+ *
+ * EAGAIN is not retried here (sonic-boom would sleep 100 ms and try again, for ever, holding the
+ * event loop): the next write tries again. Nor is a broken pipe ended quietly (pino's own
+ * destination would make every later write a no-op): it is refused and counted like the rest.
+ */
+export function backloggedDestination(dest: string | number): FileDestination {
+  const created = pino.destination({ dest, mkdir: true, sync: true, maxLength: AUDIT_BACKLOG_BYTES, retryEAGAIN: () => false });
+  created.removeAllListeners('error');
+  created.on('drop', (data: string) => {
+    try {
+      created.write('');
+    } catch {
+      // Still refused: the record is dropped below.
+    }
+    if (pendingBytes(created) + Buffer.byteLength(data) <= AUDIT_BACKLOG_BYTES) {
+      created.write(data);
+      return;
+    }
+    throw Object.assign(new Error('audit backlog full: record dropped'), { code: AUDIT_RECORD_DROPPED });
+  });
+  return created;
+}
+
+/** Bytes held in memory, not yet written (sonic-boom keeps the count in `_len`). */
+export function pendingBytes(stream: FileDestination): number {
+  return (stream as unknown as { _len: number })._len;
+}
+
+/** Tries once more to write what one backlogged stream kept; answers how many bytes are still not written. */
+export function flushAuditStream(stream: FileDestination): number {
+  if (pendingBytes(stream) === 0) return 0;
+  try {
+    stream.write('');
+  } catch {
+    // Still refused: counted below.
+  }
+  return pendingBytes(stream);
+}
 
 /**
  * A log destination that writes synchronously, once per turn of the event loop: the lines of one
@@ -18,17 +70,38 @@ const HELD_CHARS = 8 * 1024;
  * What a crash can lose is the current turn's lines: `process.exit` and an uncaught exception
  * still write them ('exit'), only a SIGKILL does not.
  *
- * The lines are held here and handed to a plain synchronous sonic-boom, which does the writing
- * (partial writes, EAGAIN, pino's end of logging on EPIPE). Not its own `minLength` buffering: its
- * `flushSync()` ends with an fsync, a disk flush every turn when stdout is a file.
+ * The lines are held here and handed to a synchronous sonic-boom with the audit stream's backlog
+ * (backloggedDestination), which does the writing (partial writes). Not its own `minLength`
+ * buffering: its `flushSync()` ends with an fsync, a disk flush every turn when stdout is a file.
+ *
+ * A destination that refuses writes (a full disk behind a redirect, a closed or full non-blocking
+ * pipe) never throws into the caller or the event loop: the turn that failed stays in the backlog,
+ * stderr is told once (`log-write-failed`), and until a write goes through again the ordinary
+ * lines are dropped and counted, while audit records (`audit`, the stream of createAuditLogger's
+ * `log` destination) go to the backlog, kept or refused as with an audit file of their own: AuditLog
+ * sees the refusal and counts it. Each later turn that logs tries the backlog again; once it is
+ * written, `log-write-recovered` (with `droppedLines`) goes to stderr and to this log.
  */
 export class TurnBatchedDestination implements DestinationStream {
-  private readonly stream: SonicBoom;
+  private readonly stream: FileDestination;
   private held = '';
   private flushQueued = false;
+  /** The error of the write that failed, while the destination refuses writes. */
+  private refused: NodeJS.ErrnoException | undefined;
+  private droppedLines = 0;
+
+  /** The audit records' way in: held with the turn's lines while writes go through, else kept or refused at once. */
+  readonly audit: DestinationStream = {
+    write: (line: string) => {
+      if (this.refused !== undefined) this.flush();
+      if (this.refused === undefined) return this.write(line);
+      this.stream.write(line);
+      this.recovered();
+    },
+  };
 
   constructor(dest: number | string) {
-    this.stream = pino.destination({ dest, sync: true });
+    this.stream = backloggedDestination(dest);
   }
 
   write(line: string): void {
@@ -45,13 +118,69 @@ export class TurnBatchedDestination implements DestinationStream {
     if (this.held === '') return;
     const lines = this.held;
     this.held = '';
-    this.stream.write(lines);
+    if (this.refused !== undefined && flushAuditStream(this.stream) > 0) {
+      this.droppedLines += countLines(lines);
+      return;
+    }
+    this.recovered();
+    try {
+      this.stream.write(lines);
+    } catch (err) {
+      this.refuse(err as NodeJS.ErrnoException);
+    }
   };
+
+  /** Tries the backlog once more (a graceful stop); answers the bytes still not written. */
+  flushBacklog(): number {
+    this.flush();
+    const pending = flushAuditStream(this.stream);
+    if (pending === 0) {
+      this.recovered();
+      this.flush();
+    }
+    return pending;
+  }
 
   private readonly endOfTurn = (): void => {
     this.flushQueued = false;
     this.flush();
   };
+
+  private refuse(err: NodeJS.ErrnoException): void {
+    if (this.refused !== undefined) return;
+    this.refused = err;
+    tellStderr(
+      50,
+      { event: 'log-write-failed', errorCode: err.code },
+      'stdout refuses writes: log lines are dropped and counted, audit records kept',
+    );
+  }
+
+  /** After a write that went through with nothing left behind: says so once, with what was lost meanwhile. */
+  private recovered(): void {
+    if (this.refused === undefined || pendingBytes(this.stream) > 0) return;
+    const fields = { event: 'log-write-recovered', errorCode: this.refused.code, droppedLines: this.droppedLines };
+    this.refused = undefined;
+    this.droppedLines = 0;
+    const msg = 'stdout written again';
+    tellStderr(40, fields, msg);
+    this.write(`${JSON.stringify({ level: 40, time: new Date().toISOString(), service: 'rambridge', ...fields, msg })}\n`);
+  }
+}
+
+function countLines(lines: string): number {
+  let n = 0;
+  for (let i = lines.indexOf('\n'); i !== -1; i = lines.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** One line on stderr, shaped like the main log's; nowhere left to tell if that fails too. */
+function tellStderr(level: number, fields: Record<string, unknown>, msg: string): void {
+  try {
+    writeSync(2, `${JSON.stringify({ level, time: new Date().toISOString(), service: 'rambridge', ...fields, msg })}\n`);
+  } catch {
+    // Nothing to do.
+  }
 }
 
 let stdout: TurnBatchedDestination | undefined;
@@ -59,8 +188,18 @@ let stdout: TurnBatchedDestination | undefined;
 /** The process's stdout as the main log writes it: one destination, so lines of several loggers never interleave. */
 export function stdoutDestination(): TurnBatchedDestination {
   if (!stdout) {
-    stdout = new TurnBatchedDestination(1);
-    process.once('exit', stdout.flush);
+    const created = new TurnBatchedDestination(1);
+    stdout = created;
+    process.once('exit', () => {
+      const pending = created.flushBacklog();
+      if (pending > 0)
+        tellStderr(50, { event: 'log-write-failed', pendingBytes: pending }, 'log lines and audit records not written at exit');
+    });
   }
+  return stdout;
+}
+
+/** The main log's stdout destination if one was made (its backlog is flushed at a graceful stop). */
+export function openStdoutDestination(): TurnBatchedDestination | undefined {
   return stdout;
 }

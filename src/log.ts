@@ -1,8 +1,16 @@
 import { pino, type Logger, type DestinationStream } from 'pino';
-import { stdoutDestination } from './log-destination.js';
+import {
+  backloggedDestination,
+  flushAuditStream,
+  openStdoutDestination,
+  stdoutDestination,
+  TurnBatchedDestination,
+  type FileDestination,
+} from './log-destination.js';
 import { redact } from './log-redaction.js';
 
 export type { Logger };
+export { AUDIT_RECORD_DROPPED, flushAuditStream, type FileDestination } from './log-destination.js';
 
 export interface LoggerOptions {
   level?: string;
@@ -25,17 +33,19 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 
 /**
  * The audit stream's logger (`audit.destination`): `log` writes into the main log's stream, but at
- * level info whatever `log.level` says; `stdout`, `stderr` or a file path give it a stream of its
- * own. Same redaction as the main log.
+ * level info whatever `log.level` says (on stdout, through its `audit` way in: a record stdout
+ * refuses is kept or dropped, and AuditLog told, as with a file); `stdout`, `stderr` or a file
+ * path give it a stream of its own. Same redaction as the main log.
  */
 export function createAuditLogger(main: Logger, destination: string, stream?: DestinationStream): Logger {
-  if (destination === 'log' && !stream) return main.child({}, { level: 'info' });
+  if (destination === 'log' && !stream) {
+    const mainStream = (main as unknown as Record<symbol, unknown>)[pino.symbols.streamSym];
+    if (mainStream instanceof TurnBatchedDestination) return createLogger({ level: 'info', destination: mainStream.audit });
+    return main.child({}, { level: 'info' });
+  }
   return createLogger({ level: 'info', destination: stream ?? auditDestination(destination) }).child({ stream: 'audit' });
 }
 
-export type FileDestination = ReturnType<typeof pino.destination>;
-/** Records kept in memory while the audit destination refuses writes (a full disk), at most. */
-const AUDIT_BACKLOG_BYTES = 4 * 1024 * 1024;
 const auditDestinations = new Map<string, FileDestination>();
 
 /**
@@ -67,55 +77,15 @@ export function auditDescriptorDestination(fd: number): FileDestination {
   return backloggedDestination(fd);
 }
 
-function backloggedDestination(dest: string | number): FileDestination {
-  const created = pino.destination({ dest, mkdir: true, sync: true, maxLength: AUDIT_BACKLOG_BYTES });
-  // A write that fails (ENOSPC, EIO) throws and its record stays buffered, written once the
-  // destination takes writes again. A record past the cap is dropped by sonic-boom before any write
-  // is tried, so a full backlog would never be retried: try it first (`write('')` adds nothing,
-  // never drops, and writes the backlog), and queue the record if it fits now. Otherwise throw, so
-  // AuditLog counts it as dropped rather than taking it for written.
-  created.on('drop', (data: string) => {
-    try {
-      created.write('');
-    } catch {
-      // Still refused: the record is dropped below.
-    }
-    if (pendingBytes(created) + Buffer.byteLength(data) <= AUDIT_BACKLOG_BYTES) {
-      created.write(data);
-      return;
-    }
-    throw Object.assign(new Error('audit backlog full: record dropped'), { code: AUDIT_RECORD_DROPPED });
-  });
-  return created;
-}
-
-/** The code of the error a write throws when the audit backlog is full and the record is lost. */
-export const AUDIT_RECORD_DROPPED = 'EAUDITBACKLOG';
-
-/** Bytes held in memory, not yet written (sonic-boom keeps the count in `_len`). */
-function pendingBytes(stream: FileDestination): number {
-  return (stream as unknown as { _len: number })._len;
-}
-
 /**
- * At a graceful stop: tries once more to write the records the audit destinations kept while they
- * refused writes, and answers how many bytes are still not written (lost when the process exits).
+ * At a graceful stop: tries once more to write the records the audit destinations (and the main
+ * log's stdout, for `audit.destination: log`) kept while they refused writes, and answers how many
+ * bytes are still not written (lost when the process exits).
  */
 export function flushAuditBacklog(): number {
-  let pending = 0;
+  let pending = openStdoutDestination()?.flushBacklog() ?? 0;
   for (const stream of auditDestinations.values()) pending += flushAuditStream(stream);
   return pending;
-}
-
-/** Tries once more to write what one audit stream kept; answers how many bytes are still not written. */
-export function flushAuditStream(stream: FileDestination): number {
-  if (pendingBytes(stream) === 0) return 0;
-  try {
-    stream.write('');
-  } catch {
-    // Still refused: counted below.
-  }
-  return pendingBytes(stream);
 }
 
 /** A logger that drops everything (tests that do not look at logs). */

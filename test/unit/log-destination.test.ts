@@ -1,4 +1,5 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -79,5 +80,127 @@ describe('the main log destination writes once per event-loop turn', () => {
     expect(child.status).toBe(status);
     expect(child.stdout).toMatch(/"event":"last-words"/);
     expect(child.stdout.split('\n').filter((l) => l.includes('last-words'))).toHaveLength(1);
+  });
+});
+
+/**
+ * The default `audit.destination: log` writes the audit stream into the main log, on stdout: a
+ * stdout that refuses writes must neither stop nor hang the bridge, and its audit records get the
+ * backlog an audit file has (kept up to 4 MiB, written when stdout takes writes again).
+ */
+describe('a stdout that refuses writes', () => {
+  const dist = (file: string) => JSON.stringify(new URL(`../../dist/${file}`, import.meta.url).href);
+  // Each turn: an access line and an audit record; AuditLog's failures counted as the metrics do.
+  const bridgeLike = (turns: number, pad: number) => `
+    const { createLogger, createAuditLogger } = await import(${dist('log.js')});
+    const { AuditLog } = await import(${dist('issuance/audit.js')});
+    const logger = createLogger();
+    const counts = { kept: 0, dropped: 0 };
+    const audit = new AuditLog(createAuditLogger(logger, 'log'), { onWriteFailure: (d) => counts[d ? 'dropped' : 'kept']++, mainLog: logger });
+    const refusal = (requestId) => audit.refusal({ code: 'ERR_TOKEN_INVALID', status: 401, method: 'GET', route: '/api/whoami', clientIp: '203.0.113.1', requestId });
+    const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+    for (let i = 0; i < ${turns}; i++) {
+      logger.info({ turn: i, pad: 'x'.repeat(${pad}) }, 'request');
+      refusal('r' + i);
+      await nextTurn();
+    }
+  `;
+  const events = (stderr: string) =>
+    stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+  test('on a full disk (/dev/full: every write ENOSPC) the process goes on, stderr says so once, and AuditLog counts the records kept', () => {
+    const script = `${bridgeLike(20, 10)}
+      process.stderr.write('done ' + JSON.stringify(counts) + '\\n');
+    `;
+    const out = openSync('/dev/full', 'w');
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      stdio: ['ignore', out, 'pipe'],
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    closeSync(out);
+    expect(child.stderr).toContain('done {"kept":19,"dropped":0}');
+    expect(child.status).toBe(0);
+    const told = events(child.stderr);
+    expect(told.filter((l) => l.event === 'log-write-failed' && l.errorCode)).toEqual([
+      expect.objectContaining({ level: 50, errorCode: 'ENOSPC' }),
+    ]);
+    // At the exit, what could not be written is named too.
+    expect(told.filter((l) => l.event === 'log-write-failed' && l.pendingBytes)).toHaveLength(1);
+  });
+
+  test('a non-blocking pipe nobody reads does not hang it; once read, the audit records kept come out, in order', async () => {
+    const script = `${bridgeLike(150, 1000)}
+      process.stderr.write('waiting ' + JSON.stringify(counts) + '\\n');
+      await new Promise((resolve) => process.stdin.once('data', resolve));
+      process.stdin.destroy();
+      refusal('after');
+      logger.info('last');
+      process.stderr.write('done ' + JSON.stringify(counts) + '\\n');
+    `;
+    // Touching process.stdout makes a pipe on fd 1 non-blocking (libuv), as any library printing does.
+    const child = spawn(process.execPath, ['--input-type=module', '-e', `process.stdout; ${script}`], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    try {
+      while (!stderr.includes('waiting')) {
+        if (child.exitCode !== null || child.signalCode !== null) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(stderr).toContain('waiting');
+      let stdout = '';
+      let last = Date.now();
+      child.stdout.on('data', (c: Buffer) => ((stdout += c.toString()), (last = Date.now())));
+      while (Date.now() - last < 300) await new Promise((resolve) => setTimeout(resolve, 50));
+      child.stdin.write('go\n');
+      const [status] = (await once(child, 'exit')) as [number | null];
+      expect(status).toBe(0);
+      expect(stderr).toMatch(/done \{"kept":\d+,"dropped":0\}/);
+      const kept = (JSON.parse(/waiting (\{.*\})/.exec(stderr)?.[1] ?? '{}') as { kept: number }).kept;
+      expect(kept).toBeGreaterThan(0);
+      const told = events(stderr);
+      expect(told.filter((l) => l.event === 'log-write-failed')).toEqual([expect.objectContaining({ errorCode: 'EAGAIN' })]);
+      expect(told.filter((l) => l.event === 'log-write-recovered')).toEqual([
+        expect.objectContaining({ droppedLines: expect.any(Number) as number }),
+      ]);
+      const lines = stdout
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      // Every audit record is there, in order: the ones stdout refused were kept and written later.
+      const records = lines.filter((l) => l.audit).map((l) => l.requestId);
+      expect(records).toEqual([...Array.from({ length: 150 }, (_, i) => `r${i}`), 'after']);
+      // Ordinary lines were dropped meanwhile, and counted (with AuditLog's audit-write-failed, told to the main log).
+      const recovered = lines.find((l) => l.event === 'log-write-recovered')!;
+      expect(recovered.droppedLines).toBeGreaterThan(0);
+      const requests = lines.filter((l) => l.msg === 'request').length;
+      const failedTold = lines.filter((l) => l.event === 'audit-write-failed').length;
+      expect(requests + failedTold + Number(recovered.droppedLines)).toBe(150 + 1);
+    } finally {
+      clearTimeout(killer);
+      child.kill('SIGKILL');
+    }
+  }, 30_000);
+
+  test('a pipe whose reader is gone (EPIPE) is told on stderr, and the audit records are counted, not lost without a word', async () => {
+    const script = `${bridgeLike(5, 10)}
+      process.stderr.write('done ' + JSON.stringify(counts) + '\\n');
+    `;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const [status] = (await once(child, 'exit')) as [number | null];
+    expect(stderr).toContain('done {"kept":4,"dropped":0}');
+    expect(status).toBe(0);
+    expect(events(stderr).filter((l) => l.event === 'log-write-failed' && l.errorCode)).toEqual([
+      expect.objectContaining({ errorCode: 'EPIPE' }),
+    ]);
   });
 });

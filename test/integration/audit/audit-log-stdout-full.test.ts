@@ -1,0 +1,59 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { closeSync, openSync } from 'node:fs';
+
+/**
+ * The default `audit.destination: log` on a stdout that refuses every write (/dev/full: ENOSPC, a
+ * full disk behind `> file`): `serve`'s bridge keeps answering, stderr says why once, and the
+ * audit records stdout refused are counted, as with an audit file of its own.
+ */
+const dist = (file: string) => JSON.stringify(new URL(`../../../dist/${file}`, import.meta.url).href);
+const script = `
+  const { parseConfigText } = await import(${dist('config/index.js')});
+  const { startBridge } = await import(${dist('main.js')});
+  const config = parseConfigText([
+    'server: {publicUrl: "http://127.0.0.1:8080", sessionSecrets: ["${'k'.repeat(32)}"]}',
+    'idps: [{id: corp, type: oidc, issuer: "https://127.0.0.1:9/op", clientId: rambridge}]',
+  ].join('\\n'), {});
+  const bridge = await startBridge({ config, port: 0 });
+  process.stderr.write('url ' + bridge.url + '\\n');
+  process.once('SIGTERM', () => void bridge.close());
+`;
+
+test('with stdout on a full disk, the bridge goes on answering, says so once on stderr, and counts the audit records kept', async () => {
+  const out = openSync('/dev/full', 'w');
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', out, 'pipe'] });
+  closeSync(out);
+  const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  try {
+    while (!/url (\S+)\n/.test(stderr) && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 20));
+    const url = /url (\S+)\n/.exec(stderr)?.[1];
+    expect(stderr).toMatch(/url /);
+    for (let i = 0; i < 3; i++) {
+      // A refused sign-in callback: a coded 400 and an audit record.
+      const res = await fetch(`${url}/oidc/corp/callback?code=x&state=y`);
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ code: 'ERR_AUTH_FLOW_MISSING' });
+    }
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/^rambridge_audit_write_failures_total 3$/m);
+    expect(metrics).toMatch(/^rambridge_audit_records_dropped_total 0$/m);
+    child.kill('SIGTERM');
+    const [status] = (await once(child, 'exit')) as [number | null];
+    expect(status).toBe(0);
+    const told = stderr
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(told.filter((l) => l.event === 'log-write-failed' && l.errorCode)).toEqual([
+      expect.objectContaining({ level: 50, errorCode: 'ENOSPC' }),
+    ]);
+    // At the exit, the records still not written are named.
+    expect(told.filter((l) => l.event === 'log-write-failed' && typeof l.pendingBytes === 'number')).toHaveLength(1);
+  } finally {
+    clearTimeout(killer);
+    child.kill('SIGKILL');
+  }
+}, 30_000);
