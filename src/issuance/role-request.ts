@@ -30,8 +30,9 @@ export interface CheckedRoleRequest {
 }
 
 /**
- * The longest session a role can get — what the picker and `/api/roles` offer, and what a request
- * is checked against: its own maximum, capped by STS for a chained role and by policy when elevated.
+ * The longest session a role can get, what a request is checked against: its own maximum, capped by
+ * STS for a chained role and by policy when elevated. What the picker offers is this, cut to what is
+ * left of the session that asks.
  */
 export function maxDuration(role: Role, elevation: ElevationSettings): number {
   return Math.min(
@@ -39,6 +40,20 @@ export function maxDuration(role: Role, elevation: ElevationSettings): number {
     role.via === 'chain' ? CHAIN_MAX_SECONDS : Infinity,
     role.elevated ? elevation.maxSessionDuration : Infinity,
   );
+}
+
+/** What is left of the session that asks (`endsAt`, ms), in whole seconds: nothing issued outlives it. */
+export function secondsLeft(session: { now: number; endsAt: number }): number {
+  return Math.floor((session.endsAt - session.now) / 1000);
+}
+
+/** ERR_NOT_SIGNED_IN for a session with under STS's minimum (900 s) left, `leftSeconds`: too soon for anything. */
+export function sessionEnding(leftSeconds: number): BridgeError {
+  return new BridgeError('ERR_NOT_SIGNED_IN', {
+    userMessage: sentence('err.ERR_NOT_SIGNED_IN.sessionEnding', { minutes: Math.max(1, Math.floor(leftSeconds / 60)) }),
+    hint: sentence('hint.signOutIn'),
+    detail: { reason: 'session-ending', leftSeconds },
+  });
 }
 
 /**
@@ -64,14 +79,8 @@ export function checkRoleRequest(
   if (!choice) throw refuseRole(request.roleId, log);
   const { role } = choice;
   const requested = checkDuration(request.durationSeconds, maxDuration(role, elevation));
-  const leftSeconds = Math.floor((session.endsAt - now) / 1000);
-  if (leftSeconds < DURATION_BOUNDS.min) {
-    throw new BridgeError('ERR_NOT_SIGNED_IN', {
-      userMessage: sentence('err.ERR_NOT_SIGNED_IN.sessionEnding', { minutes: Math.max(1, Math.floor(leftSeconds / 60)) }),
-      hint: sentence('hint.signOutIn'),
-      detail: { reason: 'session-ending', leftSeconds },
-    });
-  }
+  const leftSeconds = secondsLeft(session);
+  if (leftSeconds < DURATION_BOUNDS.min) throw sessionEnding(leftSeconds);
   const durationSeconds = Math.min(requested, leftSeconds);
   const checked: CheckedRoleRequest = {
     identity,

@@ -9,11 +9,16 @@ export interface DurationOption {
   selected: boolean;
 }
 
-/** Choices for the picker's session-length selector, clamped to the role's maximum, labelled in `lang`. */
-export function durationOptions(maxSeconds: number, lang: Language = DEFAULT_LANGUAGE): DurationOption[] {
-  const values = STEPS.filter((s) => s <= maxSeconds);
-  if (!values.includes(maxSeconds)) values.push(maxSeconds);
-  const preferred = Math.min(3600, maxSeconds);
+/**
+ * Choices for the picker's session-length selector, labelled in `lang`, up to the role's maximum
+ * (`maxSeconds`, offered itself too) and to what is left of the session that asks (`leftSeconds`:
+ * rounded down to a step, since it shrinks by the second). None when under the shortest step is left.
+ * One hour is pre-selected, or the longest choice below it.
+ */
+export function durationOptions(maxSeconds: number, lang: Language = DEFAULT_LANGUAGE, leftSeconds = Infinity): DurationOption[] {
+  const values = STEPS.filter((s) => s <= Math.min(maxSeconds, leftSeconds));
+  if (maxSeconds <= leftSeconds && !values.includes(maxSeconds)) values.push(maxSeconds);
+  const preferred = Math.max(...values.filter((s) => s <= 3600));
   return values.map((seconds) => ({ seconds, label: formatDurationIn(lang, seconds), selected: seconds === preferred }));
 }
 

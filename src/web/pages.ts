@@ -57,6 +57,8 @@ export interface Pages {
     /** A deep link (`/roles/:alias`): what it asked for and how many roles it named (0: none of the user's). */
     deepLink?: { query: string; matches: number; notGranted?: { heading: string; message: string; hint?: string; code: string } };
     destinations: { label: string; url: string; selected?: boolean }[];
+    /** Under STS's minimum (900 s) is left of the session: what the page says instead of offering no length. */
+    sessionEnding?: { message: string; hint?: string };
     minJustification: number;
     maxJustification: number;
   };

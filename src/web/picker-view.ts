@@ -29,6 +29,8 @@ export interface PickerInput {
   elevation: BridgeConfig['elevation'];
   lang: Language;
   now: number;
+  /** Whole seconds left of the browser session (`secondsLeft`): no duration offered is longer. */
+  leftSeconds?: number;
   /** The star's state, "last used" and the pre-selected duration come from these. */
   preferences?: PickerPreferences;
   /** Favourites and recents first, in groups of their own (the full picker); else every role under its account (a deep link). */
@@ -97,6 +99,12 @@ function pickerRole(choice: RoleChoice, input: PickerInput, showAccount: boolean
   const { lang, elevation, preferences } = input;
   const t = translator(lang);
   const max = maxDuration(role, elevation);
+  const durations = withLastDuration(
+    durationOptions(max, lang, input.leftSeconds),
+    preferences?.lastDurations[role.id],
+    Math.min(max, input.leftSeconds ?? Infinity),
+    lang,
+  );
   const usedAt = preferences?.recents.find((r) => r.roleId === role.id)?.usedAt;
   return {
     id: role.id,
@@ -106,8 +114,9 @@ function pickerRole(choice: RoleChoice, input: PickerInput, showAccount: boolean
       role.via === 'chain' ? t('roles.chainedFrom', { role: role.chainFrom ?? '' }) : t('roles.via', { protocol: role.via.toUpperCase() }),
     elevated: role.elevated,
     description: role.description,
-    maxLabel: formatDurationIn(lang, max),
-    durations: withLastDuration(durationOptions(max, lang), preferences?.lastDurations[role.id], lang),
+    // What the session can still get, as offered; the role's own maximum when nothing is (the page says why).
+    maxLabel: formatDurationIn(lang, durations.at(-1)?.seconds ?? max),
+    durations,
     reasons: reasons.map((r) => t('roles.reason', { grant: r.grant, group: r.group })).join(t('roles.listSeparator')),
     search: searchFields(choice).join('\n'),
     favourite: preferences?.favourites.includes(role.id) ?? false,
@@ -122,10 +131,12 @@ function pickerRole(choice: RoleChoice, input: PickerInput, showAccount: boolean
 /**
  * The role's last duration pre-selected: it came from this picker or from `rambridge creds -d`,
  * which allows lengths the picker's steps do not have (45 min), so such a length is added as an
- * option rather than silently replaced. `rolePreferencesFor` already dropped lengths above today's maximum.
+ * option rather than silently replaced. `rolePreferencesFor` already dropped lengths above today's
+ * maximum; one longer than what is left of the session (`limit`) is rounded down to the longest choice.
  */
-function withLastDuration(options: DurationOption[], last: number | undefined, lang: Language): DurationOption[] {
-  if (last === undefined || last <= 0) return options;
+function withLastDuration(options: DurationOption[], last: number | undefined, limit: number, lang: Language): DurationOption[] {
+  if (last === undefined || last <= 0 || options.length === 0) return options;
+  if (last > limit) return options.map((o, i) => ({ ...o, selected: i === options.length - 1 }));
   const all = options.some((o) => o.seconds === last)
     ? options
     : [...options, { seconds: last, label: formatDurationIn(lang, last), selected: false }].sort((a, b) => a.seconds - b.seconds);

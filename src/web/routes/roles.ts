@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { JUSTIFICATION_MAX_LENGTH, type Role } from '../../config/index.js';
+import { DURATION_BOUNDS, JUSTIFICATION_MAX_LENGTH, type Role } from '../../config/index.js';
 import { toBridgeError } from '../../errors.js';
 import type { Identity } from '../../idp/identity.js';
 import type { RoleChoice } from '../../mapping/index.js';
@@ -9,7 +9,7 @@ import { resolveDestination } from '../../console/destinations.js';
 import { errorText } from '../i18n/error-text.js';
 import { translator } from '../i18n/index.js';
 import { pageLocale } from '../middleware/language.js';
-import { checkRoleRequest, refuseRole, type CheckedRoleRequest } from '../../issuance/role-request.js';
+import { checkRoleRequest, refuseRole, secondsLeft, sessionEnding, type CheckedRoleRequest } from '../../issuance/role-request.js';
 import type { WebDeps } from '../deps.js';
 import { renderNoRoles } from '../no-roles.js';
 import { resumeAfterSignIn, resumeNotice } from '../resume.js';
@@ -57,11 +57,15 @@ export function roleRoutes(deps: WebDeps): Router {
     ctx.type = 'html';
     const all = view.granted;
     if (all.length === 0) return renderNoRoles(ctx, deps, user);
+    const now = deps.clock.now();
+    // Nothing is offered longer than what is left of this browser session (checkRoleRequest cuts it so).
+    const leftSeconds = secondsLeft({ now, endsAt: signedInSessionEnd(ctx) });
     const groups = pickerGroups({
       choices: view.choices,
       elevation: config.elevation,
       lang: ctx.state.lang,
-      now: deps.clock.now(),
+      now,
+      leftSeconds,
       // The deep link's few roles are shown by account; the recents still say when each was last used.
       preferences: await preferencesOrNone(ctx, user, all),
       grouped: view.withPreferences,
@@ -89,6 +93,7 @@ export function roleRoutes(deps: WebDeps): Router {
               ...config.alibaba.consoleDestinations.filter((d) => d.url !== destination),
             ]
           : config.alibaba.consoleDestinations,
+        sessionEnding: leftSeconds < DURATION_BOUNDS.min ? errorText(sessionEnding(leftSeconds), ctx.state.lang) : undefined,
         minJustification: config.elevation.minJustificationLength,
         maxJustification: JUSTIFICATION_MAX_LENGTH,
         scripts: ['/assets/picker.js'],

@@ -12,8 +12,8 @@ const fake = fakeOpForFile();
 const ALICE = ALICE_DEV_OPS;
 const ALICE_ROLES = ['dev-admin', 'dev-readonly', 'prod-ops', 'prod-readonly', 'prod-auditor'];
 
-async function signedIn() {
-  const signed = await signedInBrowser(fake.op, ALICE);
+async function signedIn(options?: Parameters<typeof signedInBrowser>[2]) {
+  const signed = await signedInBrowser(fake.op, ALICE, options);
   expect(signed.page.status).toBe(200);
   const identity = { issuer: fake.op.issuer, subject: ALICE.sub };
   return { ...signed, prefs: new RolePreferences({ store: signed.store, clock: signed.clock }), identity };
@@ -160,6 +160,52 @@ describe('favourites and recents come first', () => {
     expect([...card.matchAll(/<option value="(\d+)"( selected)?>/g)].map((m) => `${m[1]}${m[2] ? '*' : ''}`)).toEqual(
       expect.arrayContaining(['1800', '2700*', '3600']),
     );
+  });
+});
+
+describe('nothing is offered longer than what is left of the browser session', () => {
+  /** A role card’s duration choices, the selected one starred. */
+  const optionsOf = (html: string, id: string) => {
+    const card = html.slice(html.indexOf(`data-role-id="${id}"`)).split('</li>')[0]!;
+    return [...card.matchAll(/<option value="(\d+)"( selected)?>/g)].map((m) => `${m[1]}${m[2] ? '*' : ''}`);
+  };
+
+  test('the choices and the last duration are cut to what is left, and under 15 min left the page says to sign in again', async () => {
+    // Two hours of session, and an idle timeout that does not end it first.
+    const { browser, prefs, identity, clock } = await signedIn({
+      config: (c) => {
+        c.server.sessionMaxAgeSeconds = 7200;
+        c.server.sessionIdleSeconds = 7200;
+      },
+    });
+    await prefs.recordUse(identity, 'dev-admin', 7200);
+    await prefs.recordUse(identity, 'prod-readonly', 2700);
+    let page = await browser.get('/roles').expect(200);
+    expect(optionsOf(page.text, 'dev-readonly')).toEqual(['900', '1800', '3600*', '7200']);
+    expect(optionsOf(page.text, 'dev-admin')).toEqual(['900', '1800', '3600', '7200*']);
+
+    clock.advance(4500_000); // 45 min left
+    page = await browser.get('/roles').expect(200);
+    // A role of up to 12 hours: the steps within the 45 minutes, the longest of them instead of the hour.
+    expect(optionsOf(page.text, 'dev-readonly')).toEqual(['900', '1800*']);
+    expect(page.text.slice(page.text.indexOf('data-role-id="dev-readonly"'))).toMatch(/^[^]*?· up to 30 min ·/);
+    // The last 2 hours rounded down to a choice offered; the last 45 min still fits, and stays.
+    expect(optionsOf(page.text, 'dev-admin')).toEqual(['900', '1800*']);
+    expect(optionsOf(page.text, 'prod-readonly')).toEqual(['900', '1800', '2700*']);
+    expect(page.text).not.toContain('data-testid="session-ending"');
+
+    clock.advance(1860_000); // 14 min left: less than STS’s 900 s minimum
+    page = await browser.get('/roles').expect(200);
+    expect(page.text).toContain('data-testid="session-ending"');
+    expect(page.text).toContain('Your rambridge session ends in 14 min: too soon for credentials');
+    expect(page.text).toContain('Sign out and sign in again, then retry.');
+    // The roles and their actions stay (a contract), but no length is offered and the buttons wait for a new sign-in.
+    expect(rolesOf(page.text).map((r) => r.id)).toEqual(expect.arrayContaining(ALICE_ROLES));
+    expect(page.text).not.toContain('data-testid="duration"');
+    expect(page.text).toMatch(/formaction="\/roles\/console" data-testid="open-console" disabled>/);
+    expect(page.text).toMatch(/formaction="\/roles\/credentials" class="secondary" data-testid="get-credentials" disabled>/);
+    const zh = await browser.get('/roles').set('Accept-Language', 'zh-CN').expect(200);
+    expect(zh.text).toContain('你的 rambridge 会话将在 14 分钟后结束');
   });
 });
 

@@ -9,6 +9,17 @@ describe('session durations', () => {
     expect(durationOptions(900).find((o) => o.selected)?.seconds).toBe(900);
   });
 
+  test('options stop at the step below what is left of the session, and are none under 900 s left', () => {
+    const offered = (max: number, left: number) => durationOptions(max, 'en', left).map((o) => `${o.seconds}${o.selected ? '*' : ''}`);
+    expect(offered(43200, 43200)).toEqual(['900', '1800', '3600*', '7200', '14400', '28800', '43200']);
+    expect(offered(43200, 10_000)).toEqual(['900', '1800', '3600*', '7200']);
+    expect(offered(43200, 3599)).toEqual(['900', '1800*']);
+    // The role's own odd maximum is offered when the session lasts that long, not otherwise.
+    expect(offered(5400, 5400)).toEqual(['900', '1800', '3600*', '5400']);
+    expect(offered(5400, 5399)).toEqual(['900', '1800', '3600*']);
+    expect(offered(43200, 899)).toEqual([]);
+  });
+
   test('a posted duration outside 900 s … max is refused, not clamped', () => {
     expect(checkDuration(durationFromForm('3600'), 3600)).toBe(3600);
     for (const bad of ['899', '3601', '-1', '1e4', '', '3600.5', undefined, ['3600']]) {
