@@ -65,9 +65,9 @@ async function handle(message) {
     const issuer = await BridgeIssuer.create(config.issuer, config.alibaba, config.server.publicUrl);
     const sts = stsClientFromConfig(config.alibaba);
     const app = createApp({ config, store, logger, clock, issuer, sts, metrics: new Metrics({ processMetrics: true }) });
-    // The router's dispatch is the one middleware that carries its router.
+    // The routes' dispatch (src/web/route-groups.ts) is the one middleware of that name.
     if (message.routerOnly) {
-      app.middleware = app.middleware.filter((m) => 'router' in m);
+      app.middleware = app.middleware.filter((m) => m.name === 'dispatchByFirstSegment');
       if (app.middleware.length !== 1) throw new Error(`routerOnly: ${app.middleware.length} router middlewares`);
     }
     const handler = app.callback();
