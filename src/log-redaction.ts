@@ -82,8 +82,17 @@ function redactValue(value: unknown, depth: number, inHeaders: boolean): unknown
   return copy ?? value;
 }
 
-/** Errors stay errors (pino's serializer then prints their type, message and stack as usual). */
+/**
+ * Errors stay errors (pino's serializer then prints their type, message and stack as usual). The
+ * copy's fields are writable even when `value`'s are not (the memory store hands out frozen values):
+ * its secrets are replaced next.
+ */
 function cloneKeepingPrototype(value: object): Record<string, unknown> {
   const copy = Object.create(Object.getPrototypeOf(value) as object | null) as Record<string, unknown>;
-  return Object.defineProperties(copy, Object.getOwnPropertyDescriptors(value));
+  const fields: PropertyDescriptorMap = Object.getOwnPropertyDescriptors(value);
+  for (const key of Reflect.ownKeys(fields)) {
+    const field = fields[key as string]!;
+    if ('value' in field) field.writable = true;
+  }
+  return Object.defineProperties(copy, fields);
 }

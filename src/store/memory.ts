@@ -1,16 +1,20 @@
 import type { Clock } from '../clock.js';
 import { DEFAULTS } from '../config/defaults.js';
 import { BridgeError, sentence } from '../errors.js';
-import type { Store, StoredEntry } from './store.js';
+import type { Store } from './store.js';
 
 export interface MemoryStoreOptions {
   /** Entries held at most (store.maxEntries); default DEFAULTS.store.memoryMaxEntries. */
   maxEntries?: number;
 }
 
-/** An entry as held: its JSON, and the value read from it, parsed and frozen on the first `find`. */
-interface HeldEntry extends StoredEntry {
-  read?: unknown;
+/**
+ * An entry as held: its value as a JSON round trip makes it (what a networked store would hand
+ * back), deep-frozen, and its absolute expiry (ms). One copy: the JSON text is not kept beside it.
+ */
+interface HeldEntry {
+  value: unknown;
+  exp: number;
 }
 
 /** While full, expired entries are swept at most this often (a sweep walks every entry). */
@@ -49,21 +53,19 @@ export class MemoryStore implements Store {
   }
 
   /**
-   * Sessions are read on every request and written seldom, so the value is parsed once per write
+   * Sessions are read on every request and written seldom, so the value is copied once per write
    * and handed out deep-frozen: no caller can change what another reads (a write replaces the entry).
    */
   async find<T>(key: string): Promise<T | undefined> {
-    const entry = this.live(key);
-    if (!entry) return undefined;
-    return (entry.read ??= deepFreeze(JSON.parse(entry.v))) as T;
+    return this.live(key)?.value as T | undefined;
   }
 
   async update<T>(key: string, updater: (current: T) => T, ttlSeconds?: number): Promise<T | undefined> {
     const entry = this.live(key);
     if (!entry) return undefined;
-    const next = updater(JSON.parse(entry.v) as T);
+    const next = updater(structuredClone(entry.value) as T);
     const exp = ttlSeconds === undefined ? entry.exp : this.clock.now() + ttlSeconds * 1000;
-    this.entries.set(key, { v: JSON.stringify(next), exp });
+    this.entries.set(key, { value: frozenCopy(next), exp });
     return next;
   }
 
@@ -71,7 +73,7 @@ export class MemoryStore implements Store {
     const entry = this.live(key);
     if (!entry) return undefined;
     this.entries.delete(key);
-    return JSON.parse(entry.v) as T;
+    return structuredClone(entry.value) as T;
   }
 
   async destroy(key: string): Promise<void> {
@@ -96,7 +98,7 @@ export class MemoryStore implements Store {
   private write(key: string, value: unknown, ttlSeconds: number): void {
     if (!(ttlSeconds > 0)) throw new TypeError(`ttlSeconds must be positive, got ${ttlSeconds}`);
     if (!this.entries.has(key)) this.makeRoom();
-    this.entries.set(key, { v: JSON.stringify(value), exp: this.clock.now() + ttlSeconds * 1000 });
+    this.entries.set(key, { value: frozenCopy(value), exp: this.clock.now() + ttlSeconds * 1000 });
     // Expired entries nobody reads again would pile up; sweep now and then rather than per write.
     if (++this.writesSinceSweep >= 1000) this.sweep();
   }
@@ -122,6 +124,11 @@ export class MemoryStore implements Store {
     const now = this.clock.now();
     for (const [key, entry] of this.entries) if (entry.exp <= now) this.entries.delete(key);
   }
+}
+
+/** What reading `value` back from a networked store gives (a JSON round trip), deep-frozen. */
+function frozenCopy(value: unknown): unknown {
+  return deepFreeze(JSON.parse(JSON.stringify(value)));
 }
 
 function deepFreeze(value: unknown): unknown {

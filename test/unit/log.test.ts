@@ -52,6 +52,14 @@ describe('log redaction', () => {
     expect(lines[0]!.err).toMatchObject({ type: 'BridgeError', detail: { state: '[redacted]', reason: 'kept' } });
   });
 
+  test('a frozen record (as the memory store hands out) is redacted in a copy rather than throwing', () => {
+    const { logger, lines } = capture();
+    const session = Object.freeze({ sid: 's1', connectorData: Object.freeze({ refreshToken: 'rt-secret' }) });
+    logger.info({ session: Object.freeze({ ...session }) }, 'frozen');
+    expect(lines[0]!.session).toEqual({ sid: 's1', connectorData: '[redacted]' });
+    expect(JSON.stringify(lines)).not.toContain('rt-secret');
+  });
+
   test('the logged object itself is left as it was', () => {
     const { logger } = capture();
     const record = { form: { SAMLResponse: 'x' }, err: Object.assign(new Error('e'), { password: 'p' }) };
