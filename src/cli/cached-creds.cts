@@ -138,7 +138,7 @@ async function cachedAnswer(args: readonly string[], env: NodeJS.ProcessEnv, now
   // role is already the most recent, used within the last minute: then the file would not change
   // but for the timestamp, and the aliyun CLI calls this for every command.
   if (!(last?.role === role.id && now - last.usedAt < RECENT_USE_RESOLUTION_MS)) await recordUse(paths, server, role.id, now);
-  return processFormat(credentials);
+  return processFormat(credentials, expiresAt);
 }
 
 /** A `--duration` in seconds, when it is the notation and within STS's limits (as duration.ts parseDuration checks). */
@@ -159,14 +159,14 @@ async function serverFor(chosen: string | undefined, sessions: Record<string, un
   return normalizeServerUrl(chosen);
 }
 
-/** formats.ts formatProcess, second precision included. */
-function processFormat(c: Credentials): string {
+/** formats.ts formatProcess, second precision included: `expiration` is `expiresAt`, as `expiresLocally` gives it. */
+function processFormat(c: Credentials, expiresAt: number): string {
   return `${JSON.stringify({
     mode: 'StsToken',
     access_key_id: c.accessKeyId,
     access_key_secret: c.accessKeySecret,
     sts_token: c.securityToken,
-    expiration: new Date(c.expiration).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    expiration: new Date(expiresAt).toISOString().replace(/\.\d{3}Z$/, 'Z'),
   })}\n`;
 }
 

@@ -51,12 +51,15 @@ interface CacheDocument {
 /** Profile keys are remembered this long past their `expiration`, whatever the local clock says. */
 const PROFILE_KEY_SLACK_MS = 24 * 3_600_000;
 
-type Expiring = Pick<CacheEntry, 'credentials' | 'localExpiresAt'>;
+/** Credentials with their expiry by this machine's clock, if known (`CacheEntry.localExpiresAt`). */
+export type Expiring = Pick<CacheEntry, 'credentials' | 'localExpiresAt'>;
 
 /**
  * When credentials expire by this machine's clock, as far as the CLI is concerned: the earlier of
- * their local expiry and their `expiration`, never an expired key whichever clock is off. Both the
- * reuse decision (`isUsable`, and cached-creds.cts) and the time shown as left are judged by it.
+ * their local expiry and their `expiration`, never an expired key whichever clock is off. The reuse
+ * decision (`isUsable`, and cached-creds.cts), the time shown as left and the expiration handed to
+ * other programs (`creds --format process` and `aliyun-profile`, `exec`, `credential-server`),
+ * which judge it by this machine's clock, are all this one.
  */
 export function expiresLocally(entry: Expiring): number {
   const expiration = Date.parse(entry.credentials.expiration);

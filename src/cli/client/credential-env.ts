@@ -1,4 +1,5 @@
-import type { RoleInfo, CredentialsResponse } from './api.js';
+import type { RoleInfo } from './api.js';
+import { expiresLocally, type Expiring } from './credential-cache.js';
 import { isoSeconds } from '../../iso-time.js';
 
 /**
@@ -53,18 +54,18 @@ export const REGION_NAMES = ['ALIBABA_CLOUD_REGION_ID', 'ALIBABACLOUD_REGION_ID'
  * reads the environment alone; `region` keeps the region the profile would have given.
  */
 export function credentialEnvironment(
-  credentials: CredentialsResponse,
-  role: RoleInfo,
+  { credentials, localExpiresAt, role }: Expiring & { role: RoleInfo },
   region?: string,
 ): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = {};
   for (const name of NAMES.accessKeyId) env[name] = credentials.accessKeyId;
   for (const name of NAMES.accessKeySecret) env[name] = credentials.accessKeySecret;
   for (const name of NAMES.securityToken) env[name] = credentials.securityToken;
-  // For shell prompts and scripts that want to show or check what they run as.
+  // For shell prompts and scripts that want to show or check what they run as; the expiration by
+  // this machine's clock (`expiresLocally`), which is the one they compare it with.
   env.RAMBRIDGE_ROLE = role.id;
   env.RAMBRIDGE_ROLE_ARN = role.arn;
-  env.RAMBRIDGE_CREDENTIALS_EXPIRATION = isoSeconds(credentials.expiration);
+  env.RAMBRIDGE_CREDENTIALS_EXPIRATION = isoSeconds(expiresLocally({ credentials, localExpiresAt }));
   env.ALIBABA_CLOUD_IGNORE_PROFILE = 'TRUE';
   env.ALIBABACLOUD_IGNORE_PROFILE = 'TRUE';
   for (const name of [...PROFILE_NAMES, ...OTHER_SOURCE_NAMES]) env[name] = undefined;

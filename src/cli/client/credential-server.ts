@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { CredentialsResponse } from './api.js';
+import { expiresLocally, type Expiring } from './credential-cache.js';
 import { printable } from './printable.js';
 import { isoSeconds } from '../../iso-time.js';
 import { sameSecret } from '../../secret-compare.js';
@@ -12,7 +12,7 @@ export const LOOPBACK = '127.0.0.1';
 export interface CredentialServerOptions {
   port: number;
   /** Called for every accepted request; the cache makes repeated calls cheap. */
-  credentials(): Promise<CredentialsResponse>;
+  credentials(): Promise<Expiring>;
   /** One line per request, for the person running the server: control characters already replaced. */
   log(line: string): void;
 }
@@ -55,14 +55,17 @@ export function refusal(
   return undefined;
 }
 
-/** The CredentialsURI answer the aliyun CLI (which insists on Code) and the SDKs read. */
-export function credentialsUriBody(credentials: CredentialsResponse): Record<string, string> {
+/**
+ * The CredentialsURI answer the aliyun CLI (which insists on Code) and the SDKs read. They keep the
+ * keys until `Expiration` by this machine's clock, so that is when they expire by it (`expiresLocally`).
+ */
+export function credentialsUriBody({ credentials, localExpiresAt }: Expiring): Record<string, string> {
   return {
     Code: 'Success',
     AccessKeyId: credentials.accessKeyId,
     AccessKeySecret: credentials.accessKeySecret,
     SecurityToken: credentials.securityToken,
-    Expiration: isoSeconds(credentials.expiration),
+    Expiration: isoSeconds(expiresLocally({ credentials, localExpiresAt })),
   };
 }
 

@@ -1,7 +1,7 @@
 import { isoSeconds } from '../../iso-time.js';
 import { shellQuote } from '../../shell-quote.js';
 import type { RoleInfo, CredentialsResponse } from './api.js';
-import { expiresLocally } from './credential-cache.js';
+import { expiresLocally, type Expiring } from './credential-cache.js';
 import { formatLocalTime, formatRemaining } from './duration.js';
 import { t } from '../i18n/index.js';
 
@@ -28,15 +28,16 @@ export function formatJson(credentials: CredentialsResponse): string {
 /**
  * The Alibaba Cloud CLI `External` mode output: the CLI unmarshals it into its profile struct (so
  * the keys are profile keys), and credentials-nodejs also reads `expiration` to know when to run
- * the command again (it refreshes when 180 s or less remain).
+ * the command again (it refreshes when 180 s or less remain). It judges that by this machine's
+ * clock, so it is told when they expire by that clock (`expiresLocally`), not the server's.
  */
-export function formatProcess(credentials: CredentialsResponse): string {
+export function formatProcess({ credentials, localExpiresAt }: Expiring): string {
   return `${JSON.stringify({
     mode: 'StsToken',
     access_key_id: credentials.accessKeyId,
     access_key_secret: credentials.accessKeySecret,
     sts_token: credentials.securityToken,
-    expiration: isoSeconds(credentials.expiration),
+    expiration: isoSeconds(expiresLocally({ credentials, localExpiresAt })),
   })}\n`;
 }
 

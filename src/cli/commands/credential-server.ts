@@ -38,7 +38,7 @@ export function registerCredentialServer(program: Command): void {
           credentials: async () => {
             const obtained = await later();
             process.stderr.write(servedLine(obtained, ctx.clock.now()));
-            return obtained.credentials;
+            return obtained;
           },
           log: (line) => process.stderr.write(`${line}\n`),
         });

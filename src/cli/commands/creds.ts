@@ -53,7 +53,7 @@ function render(format: Exclude<Format, 'aliyun-profile'>, obtained: ObtainedCre
     case 'json':
       return formatJson(obtained.credentials);
     case 'process':
-      return formatProcess(obtained.credentials);
+      return formatProcess(obtained);
   }
 }
 
@@ -66,6 +66,8 @@ export async function writeProfile(
   options: CredsOptions,
 ): Promise<void> {
   const name = options.profile ?? aliyunProfileName(role.id);
+  // The aliyun CLI judges `sts_expiration` by this machine's clock: when they expire by it.
+  const expiresAt = expiresLocally({ credentials, localExpiresAt });
   // Keys that reach a profile are remembered for `logout` to blank (an elevated role's are in no
   // cache entry): both under the credentials lock, which a logout holds while it blanks them. A
   // logout that ran since they were obtained (no session now, or another user's) blanked nothing
@@ -83,7 +85,7 @@ export async function writeProfile(
           access_key_id: credentials.accessKeyId,
           access_key_secret: credentials.accessKeySecret,
           sts_token: credentials.securityToken,
-          sts_expiration: Math.floor(Date.parse(credentials.expiration) / 1000),
+          sts_expiration: Math.floor(expiresAt / 1000),
         },
         options.region,
       ),
@@ -91,11 +93,11 @@ export async function writeProfile(
   });
   if (options.json) {
     process.stdout.write(
-      `${JSON.stringify({ profile: name, path: ctx.paths.aliyunConfig, role: role.id, expiration: isoSeconds(credentials.expiration) })}\n`,
+      `${JSON.stringify({ profile: name, path: ctx.paths.aliyunConfig, role: role.id, expiration: isoSeconds(expiresAt) })}\n`,
     );
     return;
   }
-  const remaining = formatRemaining(expiresLocally({ credentials, localExpiresAt }) - ctx.clock.now());
+  const remaining = formatRemaining(expiresAt - ctx.clock.now());
   process.stderr.write(
     `${t('profileWritten', { name, role: role.id, remaining, path: ctx.paths.aliyunConfig })}\n` +
       `${t('profileUse', { name })}\n${t('profileNoRenew')}\n`,

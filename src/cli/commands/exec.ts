@@ -18,7 +18,7 @@ export function registerExec(program: Command): void {
         const obtained = await useCredentials(ctx, credentialQuery(server, role, options));
         const [file, ...args] = command as [string, ...string[]];
         const region = await profileRegion(ctx.paths.aliyunConfig, ctx.env, REGION_NAMES);
-        await runChild(file, args, credentialEnvironment(obtained.credentials, obtained.role, region));
+        await runChild(file, args, credentialEnvironment(obtained, region));
       }),
     );
 }

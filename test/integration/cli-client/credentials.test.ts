@@ -1,7 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { jest } from '@jest/globals';
+import type { AliyunConfig } from '../../../src/cli/client/aliyun-config.js';
 import { createContext } from '../../../src/cli/client/context.js';
 import { REFRESH_MARGIN_MS } from '../../../src/cli/client/credential-cache.js';
+import { credentialEnvironment } from '../../../src/cli/client/credential-env.js';
+import { credentialsUriBody } from '../../../src/cli/client/credential-server.js';
 import {
   credentialQuery,
   laterCredentials,
@@ -9,7 +13,8 @@ import {
   repeatQuery,
   useCredentials,
 } from '../../../src/cli/client/credential-source.js';
-import { formatSummary } from '../../../src/cli/client/formats.js';
+import { formatProcess, formatSummary } from '../../../src/cli/client/formats.js';
+import { writeProfile } from '../../../src/cli/commands/creds.js';
 import { useLanguage } from '../../../src/cli/i18n/index.js';
 import { ROLES } from '../../unit/cli/fixtures.js';
 import { SERVER } from './fake-bridge.js';
@@ -69,6 +74,31 @@ test.each([
   clock.advance(20 * 60_000);
   const again = await obtainCredentials(context(), { server: SERVER, role: 'dev-admin' });
   expect(formatSummary({ ...again, now: clock.now() })).toContain(cached);
+});
+
+test('with the local clock 2 h slow, every expiration handed to another program is the one by the local clock, fresh or cached', async () => {
+  const { bridge, clock, context, home } = await ready();
+  const serverNow = Date.parse('2026-01-01T10:00:00Z');
+  bridge.now = () => serverNow;
+  clock.set(serverNow - 2 * 3_600_000);
+  jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    for (const fromCache of [false, true]) {
+      const obtained = await obtainCredentials(context(), { server: SERVER, role: 'dev-admin' });
+      expect(obtained).toMatchObject({ fromCache, credentials: { expiration: '2026-01-01T11:00:00.000Z' } });
+      // An hour after they arrived, by the clock these programs judge it by: not three.
+      const local = '2026-01-01T09:00:00Z';
+      expect(JSON.parse(formatProcess(obtained))).toMatchObject({ expiration: local });
+      expect(credentialsUriBody(obtained).Expiration).toBe(local);
+      expect(credentialEnvironment(obtained).RAMBRIDGE_CREDENTIALS_EXPIRATION).toBe(local);
+      await writeProfile(context(), SERVER, obtained, {});
+      const config = JSON.parse(readFileSync(join(home, '.aliyun', 'config.json'), 'utf8')) as AliyunConfig;
+      expect(config.profiles?.[0]).toMatchObject({ sts_expiration: Date.parse(local) / 1000 });
+      clock.advance(20 * 60_000);
+    }
+  } finally {
+    jest.restoreAllMocks();
+  }
 });
 
 test('the default duration is capped by the role; longer than the role allows is refused locally', async () => {

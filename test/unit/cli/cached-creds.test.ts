@@ -49,19 +49,19 @@ describe('cached creds fast path', () => {
   test('prints exactly what `creds --format process` prints, from the files the client wrote', async () => {
     const { env } = await loggedIn();
     const r = await answer(['creds', 'dev-readonly', '--format', 'process'], env);
-    expect(r).toEqual({ answered: true, printed: formatProcess(credentials(EXPIRATION)) });
+    expect(r).toEqual({ answered: true, printed: formatProcess({ credentials: credentials(EXPIRATION) }) });
   });
 
-  test('a local clock 2 h slow: answers while the server’s time leaves more than the margin, as the full path does', async () => {
+  test('a local clock 2 h slow: answers while the server’s time leaves more than the margin, with the expiration by the local clock, as the full path does', async () => {
     const { env } = await loggedIn([]);
     const local = NOW - 2 * 3_600_000;
     const key = { server: SERVER, user: 'okta/alice', role: 'dev-readonly', durationSeconds: 3600 };
     await createContext(env, { clock: new ManualClock(local) }).cache.put(key, credentials(EXPIRATION), NOW);
     const args = ['creds', 'dev-readonly', '--format', 'process'];
-    await expect(answer(args, env, local + 55 * 60_000 - 1)).resolves.toEqual({
-      answered: true,
-      printed: formatProcess(credentials(EXPIRATION)),
-    });
+    // What the slow path prints for the same entry: the expiration by the local clock, an hour after it arrived.
+    const printed = formatProcess({ credentials: credentials(EXPIRATION), localExpiresAt: local + 3_600_000 });
+    expect(JSON.parse(printed)).toMatchObject({ expiration: '2026-01-01T09:00:00Z' });
+    await expect(answer(args, env, local + 55 * 60_000 - 1)).resolves.toEqual({ answered: true, printed });
     await expect(answer(args, env, local + 55 * 60_000)).resolves.toEqual({ answered: false, printed: '' });
   });
 
@@ -211,7 +211,7 @@ test('bin/rambridge.js answers a cache hit through the fast path', async () => {
   const { stdout } = await run(process.execPath, [bin, 'creds', 'dev-readonly', '--format', 'process'], {
     env: { ...env, PATH: process.env.PATH },
   });
-  expect(stdout).toBe(formatProcess(credentials(expiration)));
+  expect(stdout).toBe(formatProcess({ credentials: credentials(expiration) }));
 });
 
 test('bin/rambridge.js: a client directory others can write is refused with the reason, and its keys are never printed', async () => {

@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import type { CredentialsResponse } from '../../../src/cli/client/api.js';
+import type { Expiring } from '../../../src/cli/client/credential-cache.js';
 import {
   credentialsUriBody,
   refusal,
@@ -65,7 +65,7 @@ describe('refusal', () => {
 });
 
 test('the body is what the aliyun CLI and the SDKs read', () => {
-  expect(credentialsUriBody(credentials('2026-01-01T12:00:00.000Z'))).toEqual({
+  expect(credentialsUriBody({ credentials: credentials('2026-01-01T12:00:00.000Z') })).toEqual({
     Code: 'Success',
     AccessKeyId: 'STS.key-id',
     AccessKeySecret: 'secret/with+chars',
@@ -74,10 +74,16 @@ test('the body is what the aliyun CLI and the SDKs read', () => {
   });
 });
 
+test('its Expiration is when they expire by this machine’s clock, which the aliyun CLI and the SDKs judge it by', () => {
+  // Arrived with the local clock 2 h slow: an hour left is an hour on this clock, not three.
+  const slow = { credentials: credentials('2026-01-01T12:00:00.000Z'), localExpiresAt: Date.parse('2026-01-01T10:00:00.500Z') };
+  expect(credentialsUriBody(slow).Expiration).toBe('2026-01-01T10:00:00Z');
+});
+
 describe('a running server', () => {
   let server: RunningCredentialServer;
   const log: string[] = [];
-  let next: () => Promise<CredentialsResponse> = async () => credentials('2026-01-01T12:00:00Z');
+  let next: () => Promise<Expiring> = async () => ({ credentials: credentials('2026-01-01T12:00:00Z') });
 
   beforeAll(async () => {
     server = await startCredentialServer({ port: 0, credentials: () => next(), log: (line) => log.push(line) });

@@ -5,9 +5,15 @@ import { credentials, ROLES } from './fixtures.js';
 const creds = credentials('2026-01-01T12:00:00.000Z');
 
 test('process: exactly the Alibaba CLI External-mode JSON, expiration to the second', () => {
-  expect(formatProcess(creds)).toBe(
+  expect(formatProcess({ credentials: creds })).toBe(
     '{"mode":"StsToken","access_key_id":"STS.key-id","access_key_secret":"secret/with+chars","sts_token":"token-with-\'quote\'","expiration":"2026-01-01T12:00:00Z"}\n',
   );
+});
+
+test('process: the expiration is the one by this machine’s clock, which the aliyun CLI and the SDKs judge it by', () => {
+  // Arrived with the local clock 2 h slow.
+  const slow = formatProcess({ credentials: creds, localExpiresAt: Date.parse('2026-01-01T10:00:00.999Z') });
+  expect(JSON.parse(slow)).toMatchObject({ expiration: '2026-01-01T10:00:00Z' });
 });
 
 test('env: export lines that a POSIX shell evaluates back to the exact values', () => {
