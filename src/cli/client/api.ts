@@ -20,8 +20,11 @@ function answer<T>(schema: z.ZodType<T>, body: unknown, endpoint: string): T {
   });
 }
 
-export const whoami = async (client: BridgeClient): Promise<WhoAmI> =>
-  answer((await wire()).whoAmISchema, await client.get<unknown>('/api/whoami'), 'GET /api/whoami');
+/** Who the session is, and when the server sent that by its clock (for the time left: see offline.ts). */
+export const whoami = async (client: BridgeClient): Promise<{ me: WhoAmI; serverDate: number | undefined }> => {
+  const { body, serverDate } = await client.getDated<unknown>('/api/whoami');
+  return { me: answer((await wire()).whoAmISchema, body, 'GET /api/whoami'), serverDate };
+};
 
 export const listRoles = async (client: BridgeClient): Promise<RoleInfo[]> =>
   answer((await wire()).rolesResponseSchema, await client.get<unknown>('/api/roles'), 'GET /api/roles').roles;

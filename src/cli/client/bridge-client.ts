@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock.js';
 import { CliError, notLoggedIn } from './errors.js';
-import { isInvalidToken, requestJson, serverError, type FetchLike, type JsonResponse } from './http.js';
+import { isInvalidToken, requestJson, serverDate, serverError, type FetchLike, type JsonResponse } from './http.js';
 import { refreshTokens } from './oauth.js';
 import type { SessionStore, StoredSession } from './sessions.js';
 import { t } from '../i18n/index.js';
@@ -9,6 +9,12 @@ export interface BridgeClientDeps {
   fetch: FetchLike;
   sessions: SessionStore;
   clock: Clock;
+}
+
+/** An answer, and when the server says it sent it (`http.ts` `serverDate`). */
+export interface Dated<T> {
+  body: T;
+  serverDate: number | undefined;
 }
 
 /** Refresh an access token this long before it expires, so a request never leaves with a dying one. */
@@ -39,11 +45,19 @@ export class BridgeClient {
     return this.call<T>('POST', path, body);
   }
 
+  /** `get`, with the time the server says it answered (its `Date` header), if it says a valid one. */
+  getDated<T>(path: string): Promise<Dated<T>> {
+    return this.dated<T>('GET', path);
+  }
+
   /** `post`, with the time the server says it answered (its `Date` header), if it says a valid one. */
-  async postDated<T>(path: string, body: unknown): Promise<{ body: T; serverDate: number | undefined }> {
-    const response = await this.exchange('POST', path, body);
-    const serverDate = Date.parse(response.headers.get('date') ?? '');
-    return { body: response.body as T, serverDate: Number.isNaN(serverDate) ? undefined : serverDate };
+  postDated<T>(path: string, body: unknown): Promise<Dated<T>> {
+    return this.dated<T>('POST', path, body);
+  }
+
+  private async dated<T>(method: string, path: string, body?: unknown): Promise<Dated<T>> {
+    const response = await this.exchange(method, path, body);
+    return { body: response.body as T, serverDate: serverDate(response) };
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -4,7 +4,7 @@ import type { WhoAmI } from './api.js';
 import type { ClientContext } from './context.js';
 import { fetchDiscovery, notABridge } from './discovery.js';
 import { CliError } from './errors.js';
-import { requestJson, serverError } from './http.js';
+import { requestJson, serverDate, serverError } from './http.js';
 import { pollTokenEndpoint, requestDeviceAuthorization, revokeToken, type DeviceAuthorization } from './oauth.js';
 import { createPkce } from './pkce.js';
 import { printable } from './printable.js';
@@ -75,7 +75,7 @@ export async function deviceLogin(ctx: ClientContext, server: string, ui: LoginU
   };
   await replaceSession(ctx, server, session);
   // Remembered for `whoami` while the server is down.
-  await ctx.roleBook.saveIdentity(server, userKey(session.user), user, ctx.clock.now());
+  await ctx.roleBook.saveIdentity(server, userKey(session.user), { me: user, fetchedAt: ctx.clock.now(), serverDate: serverDate(who) });
   await ctx.settings.update((s) => ({ ...s, server }));
   return { server, user };
 }

@@ -40,6 +40,12 @@ export async function requestJson(fetchImpl: FetchLike, url: string, init: Reque
   return { status: response.status, headers: response.headers, body };
 }
 
+/** When the server says it answered (its `Date` header), if it says a valid one: its clock, which this machine's may not agree with. */
+export function serverDate(response: JsonResponse): number | undefined {
+  const date = Date.parse(response.headers.get('date') ?? '');
+  return Number.isNaN(date) ? undefined : date;
+}
+
 /** POSTs an `application/x-www-form-urlencoded` body, as OAuth endpoints require. */
 export function postForm(
   fetchImpl: FetchLike,

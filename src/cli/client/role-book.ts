@@ -12,13 +12,23 @@ export interface RecentUse {
   usedAt: number;
 }
 
+/**
+ * A `whoami` answer as it arrived: `fetchedAt` by this machine's clock, `serverDate` by the
+ * server's (its `Date`; absent from answers without one and from files of older versions).
+ */
+export interface RememberedIdentity {
+  me: WhoAmI;
+  fetchedAt: number;
+  serverDate?: number;
+}
+
 /** What the client remembers about one server's roles. */
 export interface ServerRoles {
   /** The last role list seen, so `creds ROLE` resolves names without a network call, and
    * `roles` answers while the server is down. `fetchedAt`: milliseconds since the epoch. */
   catalogue?: { user: string; roles: RoleInfo[]; fetchedAt?: number };
   /** The last `whoami` answer, for `whoami` while the server is down. */
-  identity?: { user: string; me: WhoAmI; fetchedAt: number };
+  identity?: { user: string } & RememberedIdentity;
   favourites: string[];
   /** Most recent first. */
   recents: RecentUse[];
@@ -59,13 +69,13 @@ export class RoleBook {
   }
 
   /** The remembered `whoami`, if it was this user's. */
-  async identity(server: string, user: string): Promise<{ me: WhoAmI; fetchedAt: number } | undefined> {
+  async identity(server: string, user: string): Promise<RememberedIdentity | undefined> {
     const identity = (await this.get(server)).identity;
     return identity?.user === user ? identity : undefined;
   }
 
-  saveIdentity(server: string, user: string, me: WhoAmI, fetchedAt: number): Promise<void> {
-    return this.change(server, (s) => ({ ...s, identity: { user, me, fetchedAt } }));
+  saveIdentity(server: string, user: string, identity: RememberedIdentity): Promise<void> {
+    return this.change(server, (s) => ({ ...s, identity: { user, ...identity } }));
   }
 
   /** At logout: the role list and identity go (they describe a session); favourites and recents stay. */

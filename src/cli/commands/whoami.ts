@@ -12,7 +12,7 @@ export function registerWhoami(program: Command): void {
   clientCommand(program, 'whoami', helpText('whoami.description')).action((options: CommonOptions) =>
     runClient(options, async (ctx) => {
       const server = await serverFor(ctx, options.server);
-      const { value: me, cachedAt } = await whoamiOrCached(ctx, server);
+      const { value: me, cachedAt, sessionEndsAt } = await whoamiOrCached(ctx, server);
       if (options.json) {
         process.stdout.write(`${JSON.stringify({ server, ...me, ...offlineJson(cachedAt) })}\n`);
         return;
@@ -32,9 +32,10 @@ export function registerWhoami(program: Command): void {
         `  ${groupsL}${me.groups.length ? me.groups.join(', ') : t('whoamiNoGroups')}`,
       ];
       if (me.amr?.length) lines.push(`  ${methodsL}${me.amr.join(', ')}`);
-      if (me.sessionExpiresAt) {
-        const remaining = formatRemaining(Date.parse(me.sessionExpiresAt) - ctx.clock.now());
-        lines.push(`  ${sessionL}${t('whoamiUntil', { time: formatLocalTime(Date.parse(me.sessionExpiresAt)), remaining })}`);
+      // By this machine's clock (offline.ts sessionEndsLocally), as the time left is counted.
+      if (sessionEndsAt !== undefined) {
+        const remaining = formatRemaining(sessionEndsAt - ctx.clock.now());
+        lines.push(`  ${sessionL}${t('whoamiUntil', { time: formatLocalTime(sessionEndsAt), remaining })}`);
       }
       process.stdout.write(printable(`${lines.join('\n')}\n`));
     }),

@@ -6,7 +6,7 @@ import { fakeSetup, loggedIn } from './setup.js';
 test('a valid access token is used as is', async () => {
   const { bridge, clock, context } = fakeSetup();
   await loggedIn(context(), bridge, clock);
-  await expect(whoami(bridgeClient(context(), SERVER))).resolves.toMatchObject({ email: 'alice@example.com' });
+  await expect(whoami(bridgeClient(context(), SERVER))).resolves.toMatchObject({ me: { email: 'alice@example.com' } });
   expect(bridge.count('POST /oauth/token')).toBe(0);
 });
 
@@ -26,7 +26,7 @@ test('a 401 to a token that looked valid: one refresh, one retry', async () => {
   const { bridge, clock, context } = fakeSetup();
   await loggedIn(context(), bridge, clock);
   bridge.rejectAccessTokens = true;
-  await expect(whoami(bridgeClient(context(), SERVER))).resolves.toMatchObject({ subject: 'u-1' });
+  await expect(whoami(bridgeClient(context(), SERVER))).resolves.toMatchObject({ me: { subject: 'u-1' } });
   expect(bridge.calls).toEqual(['GET /api/whoami', 'POST /oauth/token', 'GET /api/whoami']);
 });
 
@@ -72,7 +72,7 @@ test('concurrent processes with an expired token refresh once, and all succeed',
   clock.advance(600_000);
   // Five separate clients (as five `rambridge creds` started together by a tool) share the files.
   const results = await Promise.all(Array.from({ length: 5 }, () => whoami(bridgeClient(context(), SERVER))));
-  expect(results.every((r) => r.subject === 'u-1')).toBe(true);
+  expect(results.every((r) => r.me.subject === 'u-1')).toBe(true);
   expect(bridge.count('POST /oauth/token')).toBe(1);
 });
 

@@ -146,14 +146,18 @@ export class FakeBridge {
     const scripted = this.apiScript.shift();
     if (scripted) return scripted;
     if (path === '/api/whoami')
-      return json(200, {
-        idp: 'okta',
-        issuer: 'https://okta.example',
-        subject: 'u-1',
-        email: 'alice@example.com',
-        groups: ['dev'],
-        sessionExpiresAt: '2030-01-01T00:00:00Z',
-      });
+      return json(
+        200,
+        {
+          idp: 'okta',
+          issuer: 'https://okta.example',
+          subject: 'u-1',
+          email: 'alice@example.com',
+          groups: ['dev'],
+          sessionExpiresAt: '2030-01-01T00:00:00Z',
+        },
+        { date: new Date(this.now()).toUTCString() },
+      );
     const prefs = this.preferences;
     if (path === '/api/roles')
       return json(200, {

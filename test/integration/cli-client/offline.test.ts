@@ -56,12 +56,27 @@ describe('whoami while the server is down', () => {
 
   test('online, it answers from the server and remembers that answer', async () => {
     const { bridge, clock, context } = await ready();
-    await expect(whoamiOrCached(context(), SERVER)).resolves.toEqual({ value: expect.objectContaining({ subject: 'u-1' }) });
+    await expect(whoamiOrCached(context(), SERVER)).resolves.toEqual({
+      value: expect.objectContaining({ subject: 'u-1' }),
+      sessionEndsAt: expect.any(Number),
+    });
     const seenAt = clock.now();
     clock.advance(60_000);
     bridge.down = true;
     await expect(whoamiOrCached(context(), SERVER)).resolves.toMatchObject({ cachedAt: seenAt });
   });
+});
+
+test('with the local clock 2 h slow, the session ends when the server’s time left says, online and from the cache', async () => {
+  const { bridge, clock, context } = await ready();
+  bridge.now = () => Date.parse('2029-12-31T22:00:00Z'); // the session has 2 h left by the server's clock
+  clock.set(Date.parse('2029-12-31T20:00:00Z'));
+  const online = await whoamiOrCached(context(), SERVER);
+  expect(online.sessionEndsAt).toBe(Date.parse('2029-12-31T22:00:00Z'));
+  clock.advance(30 * 60_000);
+  bridge.down = true;
+  const offline = await whoamiOrCached(context(), SERVER);
+  expect(offline).toMatchObject({ cachedAt: Date.parse('2029-12-31T20:00:00Z'), sessionEndsAt: Date.parse('2029-12-31T22:00:00Z') });
 });
 
 test('the note names the local date and minute of the cached answer', () => {

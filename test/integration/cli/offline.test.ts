@@ -49,12 +49,14 @@ describe('roles and whoami with the server down', () => {
       user,
     });
     await ctx.roleBook.saveCatalogue(server, 'okta/u-1', ROLES, Date.now());
-    await ctx.roleBook.saveIdentity(
-      server,
-      'okta/u-1',
-      { ...user, issuer: 'https://okta.example', groups: ['dev'], sessionExpiresAt: new Date(Date.now() + 3_600_000).toISOString() },
-      Date.now(),
-    );
+    // Seen with the local clock 2 h slow: the session had 1 h 30 min (and 30 s) left by the server's.
+    const serverDate = Date.now() + 2 * 3_600_000;
+    const sessionExpiresAt = new Date(serverDate + 90 * 60_000 + 30_000).toISOString();
+    await ctx.roleBook.saveIdentity(server, 'okta/u-1', {
+      me: { ...user, issuer: 'https://okta.example', groups: ['dev'], sessionExpiresAt },
+      fetchedAt: Date.now(),
+      serverDate,
+    });
   });
 
   test('roles: the remembered list on stdout, the offline note on stderr, exit 0', async () => {
@@ -75,5 +77,10 @@ describe('roles and whoami with the server down', () => {
     expect(r.stdout).toContain('alice@example.com');
     expect(r.stdout).toContain('groups   dev');
     expect(r.stderr).toMatch(NOTE);
+  });
+
+  test('whoami: the session’s time left is counted from when that answer arrived, by the server’s clock then', async () => {
+    const r = await run(['whoami', '--server', server], home);
+    expect(r.stdout).toContain('(1 h 30 min left)');
   });
 });

@@ -8,6 +8,7 @@ import { credentialsRequestSchema } from '../../../src/wire/api.js';
 const answering = (body: unknown) =>
   ({
     get: () => Promise.resolve(body),
+    getDated: () => Promise.resolve({ body, serverDate: undefined }),
     post: () => Promise.resolve(body),
     postDated: () => Promise.resolve({ body, serverDate: undefined }),
   }) as unknown as BridgeClient;
