@@ -11,6 +11,7 @@ import { printable } from './printable.js';
 import { pollForTokens } from './poll.js';
 import { showWaiting, type OutputStream } from './progress.js';
 import { renderQr } from './qr.js';
+import { sessionEndsLocally } from './role-book.js';
 import { userKey, type StoredSession } from './sessions.js';
 import { t } from '../i18n/index.js';
 import { alignLabels } from '../i18n/width.js';
@@ -31,6 +32,8 @@ export interface LoginUi {
 export interface LoginResult {
   server: string;
   user: WhoAmI;
+  /** When the session ends by this machine's clock (role-book.ts `sessionEndsLocally`). */
+  sessionEndsAt?: number;
 }
 
 /**
@@ -75,9 +78,10 @@ export async function deviceLogin(ctx: ClientContext, server: string, ui: LoginU
   };
   await replaceSession(ctx, server, session);
   // Remembered for `whoami` while the server is down.
-  await ctx.roleBook.saveIdentity(server, userKey(session.user), { me: user, fetchedAt: ctx.clock.now(), serverDate: serverDate(who) });
+  const identity = { me: user, fetchedAt: ctx.clock.now(), serverDate: serverDate(who) };
+  await ctx.roleBook.saveIdentity(server, userKey(session.user), identity);
   await ctx.settings.update((s) => ({ ...s, server }));
-  return { server, user };
+  return { server, user, sessionEndsAt: sessionEndsLocally(identity) };
 }
 
 /**

@@ -3,7 +3,7 @@ import { bridgeClient, type ClientContext } from './context.js';
 import { fetchCatalogue } from './credential-source.js';
 import { formatLocalTime } from './duration.js';
 import { CliError, notLoggedIn } from './errors.js';
-import type { RememberedIdentity } from './role-book.js';
+import { sessionEndsLocally } from './role-book.js';
 import { userKey } from './sessions.js';
 import { t } from '../i18n/index.js';
 
@@ -36,7 +36,7 @@ export async function rolesOrCached(ctx: ClientContext, server: string): Promise
   }
 }
 
-/** `whoami`'s answer, with when the session ends by this machine's clock (`sessionEndsLocally`). */
+/** `whoami`'s answer, with when the session ends by this machine’s clock (role-book.ts `sessionEndsLocally`). */
 export interface WhoAmIAnswer extends Answer<WhoAmI> {
   sessionEndsAt?: number;
 }
@@ -55,19 +55,6 @@ export async function whoamiOrCached(ctx: ClientContext, server: string): Promis
     if (!remembered) throw err;
     return { value: remembered.me, cachedAt: remembered.fetchedAt, sessionEndsAt: sessionEndsLocally(remembered) };
   }
-}
-
-/**
- * When the CLI session ends by this machine's clock, judged as credentials are (credential-cache.ts
- * `expiresLocally`): the time the server's `sessionExpiresAt` left by its clock when it answered
- * (its `Date`), counted from when the answer arrived here, and never later than `sessionExpiresAt`.
- * A remembered answer is counted from when it arrived, not from now. Without the server's `Date`
- * (or from a file of an older version), `sessionExpiresAt` as it is.
- */
-export function sessionEndsLocally({ me, fetchedAt, serverDate }: RememberedIdentity): number | undefined {
-  if (!me.sessionExpiresAt) return undefined;
-  const expiresAt = Date.parse(me.sessionExpiresAt);
-  return serverDate === undefined ? expiresAt : Math.min(fetchedAt + (expiresAt - serverDate), expiresAt);
 }
 
 /** What a cached answer says about itself, on stderr: "(offline: from cache, 2026-12-03 10:12)". */

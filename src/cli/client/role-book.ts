@@ -22,6 +22,19 @@ export interface RememberedIdentity {
   serverDate?: number;
 }
 
+/**
+ * When the CLI session ends by this machine's clock, judged as credentials are (credential-cache.ts
+ * `expiresLocally`): the time the server's `sessionExpiresAt` left by its clock when it answered
+ * (its `Date`), counted from when the answer arrived here, and never later than `sessionExpiresAt`.
+ * A remembered answer is counted from when it arrived, not from now. Without the server's `Date`
+ * (or from a file of an older version), `sessionExpiresAt` as it is.
+ */
+export function sessionEndsLocally({ me, fetchedAt, serverDate }: RememberedIdentity): number | undefined {
+  if (!me.sessionExpiresAt) return undefined;
+  const expiresAt = Date.parse(me.sessionExpiresAt);
+  return serverDate === undefined ? expiresAt : Math.min(fetchedAt + (expiresAt - serverDate), expiresAt);
+}
+
 /** What the client remembers about one server's roles. */
 export interface ServerRoles {
   /** The last role list seen, so `creds ROLE` resolves names without a network call, and

@@ -19,15 +19,13 @@ export function registerLogin(program: Command): void {
     .action((options: LoginOptions) =>
       runClient(options, async (ctx) => {
         const server = await serverFor(ctx, options.server);
-        const { user } = await interactiveLogin(ctx, server, options, process.stderr);
+        const { user, sessionEndsAt } = await interactiveLogin(ctx, server, options, process.stderr);
         if (options.json) {
           process.stdout.write(`${JSON.stringify({ server, user })}\n`);
           return;
         }
         const who = user.email ?? user.name ?? user.subject;
-        const until = user.sessionExpiresAt
-          ? t('signedInFor', { remaining: formatRemaining(Date.parse(user.sessionExpiresAt) - ctx.clock.now()) })
-          : '';
+        const until = sessionEndsAt === undefined ? '' : t('signedInFor', { remaining: formatRemaining(sessionEndsAt - ctx.clock.now()) });
         process.stderr.write(printable(`${t('signedIn', { server, who, idp: user.idp, until })}\n${t('nextRoles')}\n`));
       }),
     );

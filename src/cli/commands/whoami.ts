@@ -32,7 +32,7 @@ export function registerWhoami(program: Command): void {
         `  ${groupsL}${me.groups.length ? me.groups.join(', ') : t('whoamiNoGroups')}`,
       ];
       if (me.amr?.length) lines.push(`  ${methodsL}${me.amr.join(', ')}`);
-      // By this machine's clock (offline.ts sessionEndsLocally), as the time left is counted.
+      // By this machine's clock (role-book.ts sessionEndsLocally), as the time left is counted.
       if (sessionEndsAt !== undefined) {
         const remaining = formatRemaining(sessionEndsAt - ctx.clock.now());
         lines.push(`  ${sessionL}${t('whoamiUntil', { time: formatLocalTime(sessionEndsAt), remaining })}`);

@@ -38,6 +38,13 @@ test('device flow with PKCE: instructions, browser, RFC 8628 polling, tokens sto
   await expect(context().settings.read()).resolves.toEqual({ server: SERVER });
 });
 
+test('with the local clock 2 h slow, the session ends when the server’s time left says (the time login shows)', async () => {
+  const { bridge, clock, context } = fakeSetup();
+  bridge.now = () => Date.parse('2029-12-31T22:00:00Z'); // the session has 2 h left by the server's clock
+  clock.set(Date.parse('2029-12-31T20:00:00Z'));
+  await expect(deviceLogin(context(), SERVER, ui())).resolves.toMatchObject({ sessionEndsAt: Date.parse('2029-12-31T22:00:00Z') });
+});
+
 test('a new login ends the previous session at the server', async () => {
   const { bridge, context } = fakeSetup();
   await deviceLogin(context(), SERVER, ui());
