@@ -113,36 +113,40 @@ export async function sessionsCommand(
     stdout: '',
     stderr: opts.json ? `${JSON.stringify({ error: { code, message, hint, exitCode } })}\n` : formatError(message, { hint }),
   });
-  // A misspelt IdP would match no session: "0 revoked" and exit 0, while the sessions stay live.
+  // A misspelt IdP would match no session: "0 revoked" and exit 0, while the sessions stay live. An
+  // id no longer configured is taken only while this user has sessions under it: those of an IdP
+  // removed from the configuration live on until they expire or are used, and must be reachable.
   const idps = config.idps.map((i) => i.id);
-  if (opts.idp !== undefined && !idps.includes(opts.idp)) {
-    return failed(
-      EXIT.USAGE,
-      'ERR_CLI_USAGE',
-      t('sessionsUnknownIdp', { idp: opts.idp, idps: idps.join(t('listSeparator')) }),
-      t('sessionsUnknownIdpHint'),
-    );
-  }
+  const unknownIdp =
+    opts.idp !== undefined && !idps.includes(opts.idp)
+      ? failed(
+          EXIT.USAGE,
+          'ERR_CLI_USAGE',
+          t('sessionsUnknownIdp', { idp: opts.idp, idps: idps.join(t('listSeparator')) }),
+          t('sessionsUnknownIdpHint'),
+        )
+      : undefined;
   if (config.store.type === 'memory') {
-    return failed(EXIT_CONFIG, 'ERR_CLI_MEMORY_STORE', t('sessionsMemoryStore'), t('sessionsMemoryStoreHint'));
+    return unknownIdp ?? failed(EXIT_CONFIG, 'ERR_CLI_MEMORY_STORE', t('sessionsMemoryStore'), t('sessionsMemoryStoreHint'));
   }
-  const adminAudit = action === 'revoke' ? openAudit(config) : undefined;
-  // A record the stream refused is kept to be written with the next one (or dropped: the backlog full).
-  let refusals = 0;
-  let dropped = false;
-  const audit =
-    adminAudit &&
-    new AuditLog(adminAudit.logger, {
-      mainLog: createLogger({ destination: process.stderr }),
-      onWriteFailure: (lost) => {
-        refusals += 1;
-        dropped ||= lost;
-      },
-    });
   // The same store, with the same key prefix, as the running bridge: its sessions are right there.
   const store = openStore(config.store, clock);
   try {
     const sessions = new CliSessions({ store, clock, maxAgeSeconds: config.device.sessionMaxAgeSeconds });
+    if (unknownIdp && (await sessions.listForUser(opts.user, opts.idp)).length === 0) return unknownIdp;
+    const adminAudit = action === 'revoke' ? openAudit(config) : undefined;
+    // A record the stream refused is kept to be written with the next one (or dropped: the backlog full).
+    let refusals = 0;
+    let dropped = false;
+    const audit =
+      adminAudit &&
+      new AuditLog(adminAudit.logger, {
+        mainLog: createLogger({ destination: process.stderr }),
+        onWriteFailure: (lost) => {
+          refusals += 1;
+          dropped ||= lost;
+        },
+      });
     if (action === 'revoke') {
       // The same subject (or email) at two IdPs is two people: revoke for one, chosen by name.
       const idps = [...new Set((await sessions.listForUser(opts.user, opts.idp)).map((s) => s.identity.idp))];

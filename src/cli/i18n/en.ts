@@ -222,8 +222,10 @@ export const en = {
     'Configure a shared store (Redis: `store: {type: redis, url: redis://…}`, for the bridge and this command) to list or revoke sessions from here. Until then, restarting the server ends every CLI session.',
   sessionsUserAmbiguous: '{user} names users of {count} IdPs ({idps}); nothing was revoked.',
   sessionsUserAmbiguousHint: 'Say which with --idp {idp}.',
-  sessionsUnknownIdp: 'No IdP "{idp}" in this configuration (its IdPs: {idps}); nothing was listed or revoked.',
-  sessionsUnknownIdpHint: '--idp takes the id of an IdP as the configuration spells it (idps[].id).',
+  sessionsUnknownIdp:
+    'No IdP "{idp}" in this configuration (its IdPs: {idps}), nor sessions of this user under it; nothing was listed or revoked.',
+  sessionsUnknownIdpHint:
+    '--idp takes the id of an IdP as the configuration spells it (idps[].id), or that of a removed IdP while this user still has sessions under it.',
   sessionsNotRecorded: '{count} CLI sessions were revoked, and their records may not be in the audit stream ({destination}): {sids}.',
   sessionsNotRecordedOne: '1 CLI session was revoked, and its record may not be in the audit stream ({destination}): {sids}.',
   sessionsNotRecordedHint:

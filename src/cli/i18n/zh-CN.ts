@@ -216,8 +216,9 @@ export const zhCN: Catalogue = {
     '请配置共享存储（Redis：`store: {type: redis, url: redis://…}`，供桥接服务和此命令共用），才能在这里列出或撤销会话。在此之前，重启服务器会结束所有 CLI 会话。',
   sessionsUserAmbiguous: '{user} 对应 {count} 个身份提供商的用户（{idps}），未撤销任何会话。',
   sessionsUserAmbiguousHint: '请用 --idp 指定其一，例如 --idp {idp}。',
-  sessionsUnknownIdp: '此配置中没有身份提供商“{idp}”（已配置：{idps}），未列出或撤销任何会话。',
-  sessionsUnknownIdpHint: '--idp 应为配置中身份提供商的 id（idps[].id），拼写与大小写须一致。',
+  sessionsUnknownIdp: '此配置中没有身份提供商“{idp}”（已配置：{idps}），该用户在其下也没有会话，未列出或撤销任何会话。',
+  sessionsUnknownIdpHint:
+    '--idp 应为配置中身份提供商的 id（idps[].id），拼写与大小写须一致；已移除的身份提供商，仅在该用户在其下仍有会话时可用。',
   sessionsNotRecorded: '已撤销 {count} 个 CLI 会话，但其记录可能未写入审计流（{destination}）：{sids}。',
   sessionsNotRecordedOne: '已撤销 1 个 CLI 会话，但其记录可能未写入审计流（{destination}）：{sids}。',
   sessionsNotRecordedHint:

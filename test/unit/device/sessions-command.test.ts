@@ -131,6 +131,36 @@ describe('rambridge sessions', () => {
     },
   );
 
+  test.each(['list', 'revoke'] as const)(
+    '%s --idp with an IdP removed from the configuration reaches its sessions still in the store',
+    async (action) => {
+      const clock = new ManualClock();
+      const store = new MemoryStore(clock);
+      const sessions = new CliSessions({ store, clock, maxAgeSeconds: 3600 });
+      await sessions.start(SESSION.identity, SESSION.client);
+      await sessions.start({ ...SESSION.identity, idp: 'partner', issuer: 'https://partner-idp' }, SESSION.client);
+      const config = configFromYaml('store: {type: redis, url: "redis://127.0.0.1:1"}'); // partner removed
+      const unclosable = Object.assign(Object.create(store) as MemoryStore, { close: () => Promise.resolve() });
+      const result = await sessionsCommand(
+        config,
+        action,
+        { user: 'alice@example.com', idp: 'partner', json: true },
+        clock,
+        () => unclosable,
+      );
+      expect(result.code).toBe(0);
+      const rows = JSON.parse(result.stdout) as { idp: string }[] | { revoked: { idp: string }[] };
+      expect((Array.isArray(rows) ? rows : rows.revoked).map((r) => r.idp)).toEqual(['partner']);
+      const left = (await sessions.listForUser('alice@example.com')).map((s) => s.identity.idp);
+      expect(left).toEqual(action === 'list' ? ['corp', 'partner'] : ['corp']);
+      // Once none is left under it, the id is a typo again.
+      if (action === 'revoke') {
+        const again = await sessionsCommand(config, action, { user: 'alice@example.com', idp: 'partner' }, clock, () => unclosable);
+        expect(again).toMatchObject({ code: 2, stdout: '' });
+      }
+    },
+  );
+
   test('revoke with an audit file that refuses writes (ENOSPC): exit 1 naming the sessions revoked but not recorded', async () => {
     const clock = new ManualClock();
     const store = new MemoryStore(clock);
