@@ -3,6 +3,7 @@ import { createStsClient } from '../../../src/sts/index.js';
 import { bridgeWithEmulator } from '../../helpers/bridge.js';
 import { ALICE_DEV_OPS, fakeOpForFile } from '../../helpers/fake-op.js';
 import { csrfOf, signIn } from '../../helpers/web.js';
+import { storedEntries } from '../../unit/device/store-entries.js';
 
 /**
  * Issuance from the browser against the real emulator through the official SDK: both `via` modes,
@@ -332,8 +333,14 @@ describe('least privilege, chaining and elevation', () => {
       expect(record).toMatchObject({ outcome: 'issued', durationSeconds: 1500, requestedDurationSeconds: 3600 });
       expect(Date.parse(String(record!.expiration))).toBeLessThanOrEqual(endsAt);
     }
-    // The duration asked for stays the user’s last one, not the one cut short.
-    expect((await b.browser.get('/roles/dev-admin').expect(200)).text).toMatch(/<option value="3600" selected/);
+    // The duration asked for stays the user’s last one, not the one cut short (the picker offers
+    // only what is left of this session, but a later one pre-selects 3600 again).
+    const prefs = storedEntries(b.store).filter(([key]) => key.startsWith('prefs:'));
+    expect(prefs).toHaveLength(1);
+    expect((JSON.parse(prefs[0]![1]) as { durations: unknown[] }).durations).toEqual([
+      { roleId: 'dev-readonly', seconds: 3600 },
+      { roleId: 'dev-admin', seconds: 3600 },
+    ]);
 
     b.clock.advance(601_000); // 14 min 59 s left
     for (const path of ['/roles/credentials', '/roles/console']) {
