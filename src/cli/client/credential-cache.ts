@@ -102,14 +102,19 @@ export class CredentialCache {
       : undefined;
   }
 
-  /** Stores credentials as they arrive; `serverDate`, the server's `Date` when it sent them, if it gave one. */
-  async put(key: CacheKey, credentials: CredentialsResponse, serverDate?: number): Promise<void> {
+  /**
+   * Stores credentials as they arrive; `serverDate`, the server's `Date` when it sent them, if it
+   * gave one. Returns the local expiry stored, for the caller to hand out: the one every later
+   * reader of the entry (and cached-creds.cts) judges and prints by.
+   */
+  async put(key: CacheKey, credentials: CredentialsResponse, serverDate?: number): Promise<number | undefined> {
     const localExpiresAt = localExpiry(credentials, serverDate, this.clock.now());
     await this.file.update((doc) => ({
       version: 1,
       entries: { ...this.usable(doc, () => true), [entryId(key)]: { ...key, credentials, localExpiresAt } },
       profileKeys: this.liveProfileKeys(doc, () => true),
     }));
+    return localExpiresAt;
   }
 
   /** Remembers that these credentials of `server` were written into an aliyun profile. */

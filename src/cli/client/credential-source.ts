@@ -74,15 +74,12 @@ export async function obtainCredentials(ctx: ClientContext, request: CredentialQ
     if (fetched) return { user, role, durationSeconds, ...fetched, fromCache: true };
     const ask = { role: role.id, durationSeconds, justification: request.justification };
     const { credentials, serverDate } = await issueCredentials(bridgeClient(ctx, request.server), ask).catch(rethrowWithCliHint);
-    if (useCache) await ctx.cache.put(key, credentials, serverDate);
-    return {
-      user,
-      role,
-      durationSeconds,
-      credentials,
-      fromCache: false,
-      localExpiresAt: localExpiry(credentials, serverDate, ctx.clock.now()),
-    };
+    // One local expiry, taken as they arrived: the one cached is the one handed out now, so the
+    // first answer and every cached one after it tell other programs the same expiration.
+    const localExpiresAt = useCache
+      ? await ctx.cache.put(key, credentials, serverDate)
+      : localExpiry(credentials, serverDate, ctx.clock.now());
+    return { user, role, durationSeconds, credentials, fromCache: false, localExpiresAt };
   });
 }
 

@@ -101,6 +101,24 @@ test('with the local clock 2 h slow, every expiration handed to another program 
   }
 });
 
+test('the first answer tells other programs the expiration the cache keeps, however long the cache took to write', async () => {
+  const { bridge, home } = await ready();
+  const serverNow = Date.parse('2026-01-01T10:00:00Z');
+  bridge.now = () => serverNow;
+  // The local clock 2 h slow and moving on 600 ms at each reading, as a real one does while the cache file is written.
+  let now = serverNow - 2 * 3_600_000 + 300;
+  const moving = () => createContext({ HOME: home }, { fetch: bridge.fetch, clock: { now: () => (now += 600) } });
+  jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    const fresh = await obtainCredentials(moving(), { server: SERVER, role: 'dev-admin' });
+    const cached = await obtainCredentials(moving(), { server: SERVER, role: 'dev-admin' });
+    expect(cached).toMatchObject({ fromCache: true, localExpiresAt: fresh.localExpiresAt });
+    expect(formatProcess(fresh)).toBe(formatProcess(cached));
+  } finally {
+    jest.restoreAllMocks();
+  }
+});
+
 test('the default duration is capped by the role; longer than the role allows is refused locally', async () => {
   const { bridge, context } = await ready();
   await expect(obtainCredentials(context(), { server: SERVER, role: 'prod-ops' })).resolves.toMatchObject({ durationSeconds: 3600 });
