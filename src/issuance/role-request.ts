@@ -32,7 +32,7 @@ export interface CheckedRoleRequest {
 /**
  * The longest session a role can get, what a request is checked against: its own maximum, capped by
  * STS for a chained role and by policy when elevated. What the picker offers is this, cut to what is
- * left of the session that asks.
+ * left of the session that asks (less OFFER_MARGIN_SECONDS).
  */
 export function maxDuration(role: Role, elevation: ElevationSettings): number {
   return Math.min(
@@ -45,6 +45,18 @@ export function maxDuration(role: Role, elevation: ElevationSettings): number {
 /** What is left of the session that asks (`endsAt`, ms), in whole seconds: nothing issued outlives it. */
 export function secondsLeft(session: { now: number; endsAt: number }): number {
   return Math.floor((session.endsAt - session.now) / 1000);
+}
+
+/**
+ * How far short of what is left of the session the lengths offered stop (the picker, the launch
+ * page). What is left shrinks by the second: a length equal to it would already be cut when the
+ * user presses the button a moment later, or refused at 900 s, so what is offered leaves a minute.
+ */
+export const OFFER_MARGIN_SECONDS = 60;
+
+/** The longest length to offer now: what is left of the session, less OFFER_MARGIN_SECONDS (under 900 s: none). */
+export function offerableSeconds(session: { now: number; endsAt: number }): number {
+  return secondsLeft(session) - OFFER_MARGIN_SECONDS;
 }
 
 /** ERR_NOT_SIGNED_IN for a session with under STS's minimum (900 s) left, `leftSeconds`: too soon for anything. */

@@ -11,13 +11,14 @@ export interface DurationOption {
 
 /**
  * Choices for the picker's session-length selector, labelled in `lang`, up to the role's maximum
- * (`maxSeconds`, offered itself too) and to what is left of the session that asks (`leftSeconds`:
- * rounded down to a step, since it shrinks by the second). None when under the shortest step is left.
- * One hour is pre-selected, or the longest choice below it.
+ * (`maxSeconds`, offered itself too) and to what may be offered of the session that asks
+ * (`offerableSeconds`: what is left less OFFER_MARGIN_SECONDS, rounded down to a step, since it
+ * shrinks by the second). None when that is under the shortest step. One hour is pre-selected, or
+ * the longest choice below it.
  */
-export function durationOptions(maxSeconds: number, lang: Language = DEFAULT_LANGUAGE, leftSeconds = Infinity): DurationOption[] {
-  const values = STEPS.filter((s) => s <= Math.min(maxSeconds, leftSeconds));
-  if (maxSeconds <= leftSeconds && !values.includes(maxSeconds)) values.push(maxSeconds);
+export function durationOptions(maxSeconds: number, lang: Language = DEFAULT_LANGUAGE, offerableSeconds = Infinity): DurationOption[] {
+  const values = STEPS.filter((s) => s <= Math.min(maxSeconds, offerableSeconds));
+  if (maxSeconds <= offerableSeconds && !values.includes(maxSeconds)) values.push(maxSeconds);
   const preferred = Math.max(...values.filter((s) => s <= 3600));
   return values.map((seconds) => ({ seconds, label: formatDurationIn(lang, seconds), selected: seconds === preferred }));
 }

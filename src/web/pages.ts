@@ -38,6 +38,8 @@ export interface Pages {
     destination: string;
     destinationLabel: string;
     autoSubmit: boolean;
+    /** Under STS's minimum (900 s) may be offered of the session: said instead, the button disabled. */
+    sessionEnding?: SessionEndingAlert;
     minJustification: number;
     maxJustification: number;
   };
@@ -57,8 +59,8 @@ export interface Pages {
     /** A deep link (`/roles/:alias`): what it asked for and how many roles it named (0: none of the user's). */
     deepLink?: { query: string; matches: number; notGranted?: { heading: string; message: string; hint?: string; code: string } };
     destinations: { label: string; url: string; selected?: boolean }[];
-    /** Under STS's minimum (900 s) is left of the session: what the page says instead of offering no length. */
-    sessionEnding?: { message: string; hint?: string };
+    /** Under STS's minimum (900 s) may be offered of the session: what the page says instead of offering no length. */
+    sessionEnding?: SessionEndingAlert;
     minJustification: number;
     maxJustification: number;
   };
@@ -81,6 +83,12 @@ export interface LayoutData {
  * A notice in the layout. `focus` names a control (its `data-testid` inside the role
  * `data-role-id`) that /assets/resume.js focuses: the action the user came back to do.
  */
+/** The alert of a page that offers no length because the session ends too soon (roles.eta, launch.eta). */
+export interface SessionEndingAlert {
+  message: string;
+  hint?: string;
+}
+
 export interface PageNotice {
   text: string;
   testid: string;

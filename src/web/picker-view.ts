@@ -29,8 +29,8 @@ export interface PickerInput {
   elevation: BridgeConfig['elevation'];
   lang: Language;
   now: number;
-  /** Whole seconds left of the browser session (`secondsLeft`): no duration offered is longer. */
-  leftSeconds?: number;
+  /** What may be offered of the browser session (`offerableSeconds`: what is left less a margin): no duration offered is longer. */
+  offerableSeconds?: number;
   /** The star's state, "last used" and the pre-selected duration come from these. */
   preferences?: PickerPreferences;
   /** Favourites and recents first, in groups of their own (the full picker); else every role under its account (a deep link). */
@@ -100,9 +100,9 @@ function pickerRole(choice: RoleChoice, input: PickerInput, showAccount: boolean
   const t = translator(lang);
   const max = maxDuration(role, elevation);
   const durations = withLastDuration(
-    durationOptions(max, lang, input.leftSeconds),
+    durationOptions(max, lang, input.offerableSeconds),
     preferences?.lastDurations[role.id],
-    Math.min(max, input.leftSeconds ?? Infinity),
+    Math.min(max, input.offerableSeconds ?? Infinity),
     lang,
   );
   const usedAt = preferences?.recents.find((r) => r.roleId === role.id)?.usedAt;
@@ -132,7 +132,7 @@ function pickerRole(choice: RoleChoice, input: PickerInput, showAccount: boolean
  * The role's last duration pre-selected: it came from this picker or from `rambridge creds -d`,
  * which allows lengths the picker's steps do not have (45 min), so such a length is added as an
  * option rather than silently replaced. `rolePreferencesFor` already dropped lengths above today's
- * maximum; one longer than what is left of the session (`limit`) is rounded down to the longest choice.
+ * maximum; one longer than may be offered of the session (`limit`) is rounded down to the longest choice.
  */
 function withLastDuration(options: DurationOption[], last: number | undefined, limit: number, lang: Language): DurationOption[] {
   if (last === undefined || last <= 0 || options.length === 0) return options;

@@ -1,20 +1,21 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { JUSTIFICATION_MAX_LENGTH } from '../../config/index.js';
+import { DURATION_BOUNDS, JUSTIFICATION_MAX_LENGTH } from '../../config/index.js';
 import { destinationForService, resolveDestination } from '../../console/destinations.js';
 import { BridgeError, sentence } from '../../errors.js';
 import { checkDuration } from '../../issuance/durations.js';
-import { maxDuration, refuseRole } from '../../issuance/role-request.js';
+import { maxDuration, OFFER_MARGIN_SECONDS, refuseRole, secondsLeft, sessionEnding } from '../../issuance/role-request.js';
 import type { RoleChoice } from '../../mapping/index.js';
 import { matchRoles } from '../../wire/role-match.js';
 import { consoleFormOrigins } from '../console-origins.js';
 import type { WebDeps } from '../deps.js';
 import { durationFromForm } from '../durations.js';
+import { errorText } from '../i18n/error-text.js';
 import { formatDurationIn } from '../i18n/format.js';
 import { translator } from '../i18n/index.js';
 import { csrfToken } from '../middleware/csrf.js';
 import { pageLocale } from '../middleware/language.js';
-import { requireUser, signedInUser } from '../require-user.js';
+import { requireUser, signedInSessionEnd, signedInUser } from '../require-user.js';
 
 /**
  * `GET /roles/:role/console[?service=ecs[&region=…]|?destination=URL][&duration=SECONDS]`: the
@@ -24,6 +25,8 @@ import { requireUser, signedInUser } from '../require-user.js';
  * when the browser says the navigation was typed, opened by another program (`Sec-Fetch-Site:
  * none`) or came from the bridge itself (`same-origin`). Cross-site, same-site or without the
  * header, the user presses the button. Elevated roles always wait for a written justification.
+ * As on the picker, the length is no longer than what is left of the browser session (less
+ * OFFER_MARGIN_SECONDS); under 900 s the page says to sign in again, and neither submits nor can be.
  */
 export function launchRoutes(deps: WebDeps): Router {
   const router = new Router();
@@ -50,9 +53,13 @@ export function launchRoutes(deps: WebDeps): Router {
     }
 
     const max = maxDuration(role, config.elevation);
-    const durationSeconds = duration === undefined ? max : checkDuration(durationFromForm(duration), max);
+    const requestedSeconds = duration === undefined ? max : checkDuration(durationFromForm(duration), max);
+    const leftSeconds = secondsLeft({ now: deps.clock.now(), endsAt: signedInSessionEnd(ctx) });
+    const offerableSeconds = leftSeconds - OFFER_MARGIN_SECONDS;
+    const ending = offerableSeconds < DURATION_BOUNDS.min ? errorText(sessionEnding(leftSeconds), ctx.state.lang) : undefined;
+    const durationSeconds = ending ? requestedSeconds : Math.min(requestedSeconds, offerableSeconds);
     const fetchSite = ctx.get('Sec-Fetch-Site');
-    const autoSubmit = !role.elevated && (fetchSite === 'none' || fetchSite === 'same-origin');
+    const autoSubmit = !ending && !role.elevated && (fetchSite === 'none' || fetchSite === 'same-origin');
 
     ctx.state.formActions?.push(...formOrigins);
     ctx.type = 'html';
@@ -68,6 +75,7 @@ export function launchRoutes(deps: WebDeps): Router {
         destination,
         destinationLabel,
         autoSubmit,
+        sessionEnding: ending,
         minJustification: config.elevation.minJustificationLength,
         maxJustification: JUSTIFICATION_MAX_LENGTH,
         scripts: autoSubmit ? ['/assets/launch.js'] : [],

@@ -9,7 +9,14 @@ import { resolveDestination } from '../../console/destinations.js';
 import { errorText } from '../i18n/error-text.js';
 import { translator } from '../i18n/index.js';
 import { pageLocale } from '../middleware/language.js';
-import { checkRoleRequest, refuseRole, secondsLeft, sessionEnding, type CheckedRoleRequest } from '../../issuance/role-request.js';
+import {
+  checkRoleRequest,
+  OFFER_MARGIN_SECONDS,
+  refuseRole,
+  secondsLeft,
+  sessionEnding,
+  type CheckedRoleRequest,
+} from '../../issuance/role-request.js';
 import type { WebDeps } from '../deps.js';
 import { renderNoRoles } from '../no-roles.js';
 import { resumeAfterSignIn, resumeNotice } from '../resume.js';
@@ -58,14 +65,17 @@ export function roleRoutes(deps: WebDeps): Router {
     const all = view.granted;
     if (all.length === 0) return renderNoRoles(ctx, deps, user);
     const now = deps.clock.now();
-    // Nothing is offered longer than what is left of this browser session (checkRoleRequest cuts it so).
+    // Nothing is offered longer than what is left of this browser session (checkRoleRequest cuts it
+    // so), less a margin for the time it takes to press a button; nothing at all under 900 s.
     const leftSeconds = secondsLeft({ now, endsAt: signedInSessionEnd(ctx) });
+    const offerableSeconds = leftSeconds - OFFER_MARGIN_SECONDS;
+    const ending = offerableSeconds < DURATION_BOUNDS.min ? errorText(sessionEnding(leftSeconds), ctx.state.lang) : undefined;
     const groups = pickerGroups({
       choices: view.choices,
       elevation: config.elevation,
       lang: ctx.state.lang,
       now,
-      leftSeconds,
+      offerableSeconds,
       // The deep link's few roles are shown by account; the recents still say when each was last used.
       preferences: await preferencesOrNone(ctx, user, all),
       grouped: view.withPreferences,
@@ -93,7 +103,7 @@ export function roleRoutes(deps: WebDeps): Router {
               ...config.alibaba.consoleDestinations.filter((d) => d.url !== destination),
             ]
           : config.alibaba.consoleDestinations,
-        sessionEnding: leftSeconds < DURATION_BOUNDS.min ? errorText(sessionEnding(leftSeconds), ctx.state.lang) : undefined,
+        sessionEnding: ending,
         minJustification: config.elevation.minJustificationLength,
         maxJustification: JUSTIFICATION_MAX_LENGTH,
         scripts: ['/assets/picker.js'],

@@ -143,7 +143,8 @@ describe('GET /roles/:role/console', () => {
     expect(seen).toEqual([
       {
         request: expect.objectContaining({
-          durationSeconds: 43200,
+          // The role's 12 hours, less the minute kept short of what is left of the 12-hour browser session.
+          durationSeconds: 43200 - 60,
           choice: expect.objectContaining({ role: expect.objectContaining({ id: 'prod-readonly' }) }),
         }),
         destination: `${EMULATOR}/console/oss/cn-hangzhou`,
@@ -176,6 +177,44 @@ describe('GET /roles/:role/console', () => {
       expect(switched.headers.location).toBe('/roles/dev-readonly');
     },
   );
+
+  describe('no longer than what is left of the browser session', () => {
+    const twoHours: Parameters<typeof testBridge>[1] = {
+      config: (c) => {
+        c.server.sessionMaxAgeSeconds = 7200;
+        c.server.sessionIdleSeconds = 7200;
+      },
+    };
+
+    test('the smaller of the length asked for and what is left, less a minute, shown and posted', async () => {
+      const { browser, clock } = await signedIn(ALICE, twoHours);
+      clock.advance((7200 - 2700) * 1000); // 45 min left
+      const res = await browser.get('/roles/dev-readonly/console?service=ram').set('Sec-Fetch-Site', 'none').expect(200);
+      expect(formFields(res.text)).toMatchObject({ role: 'dev-readonly', duration: '2640' });
+      expect(res.text).toContain('for 44 min.');
+      expect(res.text).toContain(AUTO_SUBMIT);
+      const asked = await browser.get('/roles/dev-readonly/console?duration=1800').set('Sec-Fetch-Site', 'none').expect(200);
+      expect(formFields(asked.text)).toMatchObject({ duration: '1800' });
+      // Still checked against the role itself, whatever is left.
+      await browser.get('/roles/dev-readonly/console?duration=86400').expect(400);
+    });
+
+    test('under 15 min left: the page says to sign in again, never submits itself, and its button is disabled', async () => {
+      const { browser, clock } = await signedIn(ALICE, twoHours);
+      clock.advance((7200 - 900) * 1000); // exactly 900 s left: pressed a second later, it would be refused
+      const boundary = await browser.get('/roles/dev-readonly/console').set('Sec-Fetch-Site', 'none').expect(200);
+      expect(boundary.text).toContain('data-testid="session-ending"');
+      expect(boundary.text).not.toContain(AUTO_SUBMIT);
+      clock.advance(60_000); // 14 min left
+      const res = await browser.get('/roles/dev-readonly/console?service=ram').set('Sec-Fetch-Site', 'none').expect(200);
+      expect(res.text).toContain('data-testid="session-ending"');
+      expect(res.text).toContain('Your rambridge session ends in 14 min: too soon for credentials');
+      expect(res.text).toContain('Sign out and sign in again, then retry.');
+      expect(res.text).not.toContain(AUTO_SUBMIT);
+      expect(res.text).not.toContain(SCRIPT);
+      expect(res.text).toContain('<button type="submit" data-testid="open-console" disabled>');
+    });
+  });
 
   test('launch.js is served as a static script', async () => {
     const { agent } = await testBridge(fake.op);

@@ -1,7 +1,9 @@
+import type { Context } from 'koa';
+import type { CheckedRoleRequest } from '../../../src/issuance/role-request.js';
 import { RolePreferences } from '../../../src/preferences/index.js';
 import { MemoryStore } from '../../../src/store/index.js';
 import { ALICE_DEV_OPS, fakeOpForFile } from '../../helpers/fake-op.js';
-import { signedInBrowser } from '../../helpers/web.js';
+import { csrfOf, signedInBrowser } from '../../helpers/web.js';
 
 /**
  * Issue 12 items 2 and 3, the server's half: `?q=` filters without JavaScript with the CLI's
@@ -171,11 +173,11 @@ describe('nothing is offered longer than what is left of the browser session', (
   };
 
   test('the choices and the last duration are cut to what is left, and under 15 min left the page says to sign in again', async () => {
-    // Two hours of session, and an idle timeout that does not end it first.
+    // Two hours of session, and the minute kept short of what is left; an idle timeout that does not end it first.
     const { browser, prefs, identity, clock } = await signedIn({
       config: (c) => {
-        c.server.sessionMaxAgeSeconds = 7200;
-        c.server.sessionIdleSeconds = 7200;
+        c.server.sessionMaxAgeSeconds = 7200 + 60;
+        c.server.sessionIdleSeconds = 7200 + 60;
       },
     });
     await prefs.recordUse(identity, 'dev-admin', 7200);
@@ -184,7 +186,7 @@ describe('nothing is offered longer than what is left of the browser session', (
     expect(optionsOf(page.text, 'dev-readonly')).toEqual(['900', '1800', '3600*', '7200']);
     expect(optionsOf(page.text, 'dev-admin')).toEqual(['900', '1800', '3600', '7200*']);
 
-    clock.advance(4500_000); // 45 min left
+    clock.advance(4500_000); // 46 min left, 45 of them offered
     page = await browser.get('/roles').expect(200);
     // A role of up to 12 hours: the steps within the 45 minutes, the longest of them instead of the hour.
     expect(optionsOf(page.text, 'dev-readonly')).toEqual(['900', '1800*']);
@@ -194,7 +196,7 @@ describe('nothing is offered longer than what is left of the browser session', (
     expect(optionsOf(page.text, 'prod-readonly')).toEqual(['900', '1800', '2700*']);
     expect(page.text).not.toContain('data-testid="session-ending"');
 
-    clock.advance(1860_000); // 14 min left: less than STS’s 900 s minimum
+    clock.advance(1920_000); // 14 min left: less than STS’s 900 s minimum
     page = await browser.get('/roles').expect(200);
     expect(page.text).toContain('data-testid="session-ending"');
     expect(page.text).toContain('Your rambridge session ends in 14 min: too soon for credentials');
@@ -206,6 +208,49 @@ describe('nothing is offered longer than what is left of the browser session', (
     expect(page.text).toMatch(/formaction="\/roles\/credentials" class="secondary" data-testid="get-credentials" disabled>/);
     const zh = await browser.get('/roles').set('Accept-Language', 'zh-CN').expect(200);
     expect(zh.text).toContain('你的 rambridge 会话将在 14 分钟后结束');
+  });
+
+  /** Two hours of session; the actions record what issuance was asked for. */
+  async function twoHours() {
+    const seen: CheckedRoleRequest[] = [];
+    const record = (ctx: Context, request: CheckedRoleRequest) => {
+      seen.push(request);
+      ctx.body = 'done';
+      return Promise.resolve();
+    };
+    const signed = await signedIn({
+      config: (c) => {
+        c.server.sessionMaxAgeSeconds = 7200;
+        c.server.sessionIdleSeconds = 7200;
+      },
+      actions: { openConsole: record, showCredentials: record },
+    });
+    return { ...signed, seen };
+  }
+
+  test('a length equal to what is left is not offered: a minute is kept for pressing the button', async () => {
+    const { browser, prefs, identity, clock, seen } = await twoHours();
+    await prefs.recordUse(identity, 'prod-readonly', 2700);
+    clock.advance((7200 - 2700) * 1000); // 45 min left: the last 45 min would be cut as soon as pressed
+    let page = await browser.get('/roles').expect(200);
+    expect(optionsOf(page.text, 'prod-readonly')).toEqual(['900', '1800*']);
+
+    clock.advance(1740_000); // 16 min left: 15 offered, granted whole when pressed within the minute
+    page = await browser.get('/roles').expect(200);
+    expect(optionsOf(page.text, 'dev-readonly')).toEqual(['900*']);
+    clock.advance(30_000);
+    await browser
+      .post('/roles/credentials')
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), role: 'dev-readonly', duration: '900' })
+      .expect(200);
+    expect(seen.map((r) => [r.durationSeconds, r.requestedDurationSeconds])).toEqual([[900, undefined]]);
+
+    clock.advance(30_000); // exactly 900 s left: one second later it would be refused, so nothing is offered
+    page = await browser.get('/roles').expect(200);
+    expect(optionsOf(page.text, 'dev-readonly')).toEqual([]);
+    expect(page.text).toContain('data-testid="session-ending"');
+    expect(page.text).toMatch(/data-testid="open-console" disabled>/);
   });
 });
 
