@@ -59,7 +59,10 @@ export interface Pages {
     /** A deep link (`/roles/:alias`): what it asked for and how many roles it named (0: none of the user's). */
     deepLink?: { query: string; matches: number; notGranted?: { heading: string; message: string; hint?: string; code: string } };
     destinations: { label: string; url: string; selected?: boolean }[];
-    /** Under STS's minimum (900 s) may be offered of the session: what the page says instead of offering no length. */
+    /**
+     * Under STS's minimum (900 s) may be offered of the session: what the page says instead of
+     * offering no length; `focus` (back from sign-in to an action it cannot do) has resume.js focus it.
+     */
     sessionEnding?: SessionEndingAlert;
     minJustification: number;
     maxJustification: number;
@@ -87,6 +90,7 @@ export interface LayoutData {
 export interface SessionEndingAlert {
   message: string;
   hint?: string;
+  focus?: boolean;
 }
 
 export interface PageNotice {

@@ -70,6 +70,8 @@ export function roleRoutes(deps: WebDeps): Router {
     const leftSeconds = secondsLeft({ now, endsAt: signedInSessionEnd(ctx) });
     const offerableSeconds = leftSeconds - OFFER_MARGIN_SECONDS;
     const ending = offerableSeconds < DURATION_BOUNDS.min ? errorText(sessionEnding(leftSeconds), ctx.state.lang) : undefined;
+    // Back from sign-in to a role whose buttons are disabled: the alert is the message, and takes the focus.
+    const resumed = resumeNotice(ctx, view.highlight);
     const groups = pickerGroups({
       choices: view.choices,
       elevation: config.elevation,
@@ -103,11 +105,11 @@ export function roleRoutes(deps: WebDeps): Router {
               ...config.alibaba.consoleDestinations.filter((d) => d.url !== destination),
             ]
           : config.alibaba.consoleDestinations,
-        sessionEnding: ending,
+        sessionEnding: ending && { ...ending, focus: resumed !== undefined },
         minJustification: config.elevation.minJustificationLength,
         maxJustification: JUSTIFICATION_MAX_LENGTH,
-        scripts: ['/assets/picker.js'],
-        notice: resumeNotice(ctx, view.highlight),
+        scripts: ending && resumed ? ['/assets/picker.js', '/assets/resume.js'] : ['/assets/picker.js'],
+        notice: ending ? undefined : resumed,
       },
       pageLocale(ctx),
     );

@@ -252,6 +252,22 @@ describe('nothing is offered longer than what is left of the browser session', (
     expect(page.text).toContain('data-testid="session-ending"');
     expect(page.text).toMatch(/data-testid="open-console" disabled>/);
   });
+
+  test('back from sign-in to a role with the session ending: the alert is the only message, and resume.js focuses it', async () => {
+    const { browser, clock } = await twoHours();
+    clock.advance((7200 - 840) * 1000); // 14 min left
+    const page = await browser.get('/roles/dev-readonly?action=console').expect(200);
+    expect(page.text).not.toContain('data-testid="resume-notice"');
+    expect(page.text).not.toContain('Press Open console to continue');
+    expect(page.text).not.toContain('data-focus-role');
+    expect(page.text).toContain('<div class="card error" role="alert" tabindex="-1" data-testid="session-ending" data-focus-self>');
+    expect(page.text).toContain('<script type="module" src="/assets/resume.js"></script>');
+    expect(page.text).toMatch(/data-testid="open-console" disabled>/);
+    // Not back from sign-in: the alert, not focused, and no resume.js.
+    const plain = await browser.get('/roles/dev-readonly').expect(200);
+    expect(plain.text).toContain('data-testid="session-ending">');
+    expect(plain.text).not.toContain('resume.js');
+  });
 });
 
 describe('deep links /roles/ROLE take the names the CLI takes', () => {
