@@ -32,7 +32,7 @@ export interface CheckedRoleRequest {
 /**
  * The longest session a role can get, what a request is checked against: its own maximum, capped by
  * STS for a chained role and by policy when elevated. What the picker offers is this, cut to what is
- * left of the session that asks (less OFFER_MARGIN_SECONDS).
+ * left of the session that asks (less OFFER_MARGIN_SECONDS), as `maxDurationNow` is.
  */
 export function maxDuration(role: Role, elevation: ElevationSettings): number {
   return Math.min(
@@ -49,14 +49,25 @@ export function secondsLeft(session: { now: number; endsAt: number }): number {
 
 /**
  * How far short of what is left of the session the lengths offered stop (the picker, the launch
- * page). What is left shrinks by the second: a length equal to it would already be cut when the
- * user presses the button a moment later, or refused at 900 s, so what is offered leaves a minute.
+ * page, `/api/roles`' `maxDurationNow`). What is left shrinks by the second: a length equal to it
+ * would already be cut when the user presses the button (or the CLI asks) a moment later, or
+ * refused at 900 s, so what is offered leaves a minute.
  */
 export const OFFER_MARGIN_SECONDS = 60;
 
 /** The longest length to offer now: what is left of the session, less OFFER_MARGIN_SECONDS (under 900 s: none). */
 export function offerableSeconds(session: { now: number; endsAt: number }): number {
   return secondsLeft(session) - OFFER_MARGIN_SECONDS;
+}
+
+/**
+ * The most the session that asks can get of a role now, as offered: its `maxDuration`, cut to what
+ * is left of the session less OFFER_MARGIN_SECONDS; 0 when that is under STS's minimum (900 s) and
+ * only a new sign-in helps (`maxDurationNow` in `GET /api/roles`).
+ */
+export function maxDurationNow(role: Role, elevation: ElevationSettings, session: { now: number; endsAt: number }): number {
+  const offerable = offerableSeconds(session);
+  return offerable < DURATION_BOUNDS.min ? 0 : Math.min(maxDuration(role, elevation), offerable);
 }
 
 /** ERR_NOT_SIGNED_IN for a session with under STS's minimum (900 s) left, `leftSeconds`: too soon for anything. */
@@ -76,7 +87,9 @@ export function sessionEnding(leftSeconds: number): BridgeError {
  * Credentials never outlive the session that asks for them (`sessionEndsAt`: the browser session's
  * or the CLI session's end, which an IdP's SessionNotOnOrAfter brings forward): the duration is cut
  * to what is left of it. Less than STS's minimum (900 s) left is refused as ERR_NOT_SIGNED_IN, as a
- * pass-through role's spent ID token is: only a new sign-in helps, and the CLI offers one.
+ * pass-through role's spent ID token is: only a new sign-in helps, and the CLI offers one. That
+ * comes before the duration's check, so a client that asks for what it was offered
+ * (`maxDurationNow` 0) hears why, not that its duration is invalid.
  */
 export function checkRoleRequest(
   request: RoleRequest,
@@ -90,9 +103,9 @@ export function checkRoleRequest(
   const choice = choices.find((c) => c.role.id === request.roleId);
   if (!choice) throw refuseRole(request.roleId, log);
   const { role } = choice;
-  const requested = checkDuration(request.durationSeconds, maxDuration(role, elevation));
   const leftSeconds = secondsLeft(session);
   if (leftSeconds < DURATION_BOUNDS.min) throw sessionEnding(leftSeconds);
+  const requested = checkDuration(request.durationSeconds, maxDuration(role, elevation));
   const durationSeconds = Math.min(requested, leftSeconds);
   const checked: CheckedRoleRequest = {
     identity,

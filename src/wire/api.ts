@@ -35,8 +35,19 @@ export const roleInfoSchema = z.object({
   accountName: z.string(),
   description: z.string().optional(),
   via: z.string(),
-  /** The longest session this user may ask for, seconds (capped for chained and elevated roles). */
+  /**
+   * The longest session this user may ask for, seconds (capped for chained and elevated roles),
+   * whatever is left of the CLI session: a longer request is refused (ERR_DURATION_INVALID).
+   */
   maxSessionDuration: z.number(),
+  /**
+   * The most the CLI session that asks can get now, seconds: `maxSessionDuration`, cut to what is
+   * left of that session less a minute (credentials never outlive it, and it shrinks by the second);
+   * 0 when that is under STS's minimum (900 s): nothing can be offered, and a new login is what helps
+   * (with under 900 s left, a request is refused ERR_NOT_SIGNED_IN). Optional: a server older than
+   * it does not send it.
+   */
+  maxDurationNow: z.number().optional(),
   elevated: z.boolean(),
   /**
    * The user's own preferences, shared with the web picker. Optional: a server older than them

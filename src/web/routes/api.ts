@@ -4,7 +4,7 @@ import type { CliSession, DeviceFlow } from '../../device/index.js';
 import { BridgeError, sentence } from '../../errors.js';
 import type { WebDeps } from '../deps.js';
 import { requireAccessToken } from '../middleware/bearer.js';
-import { checkRoleRequest, maxDuration, roleNotNamed, type RoleRequest } from '../../issuance/role-request.js';
+import { checkRoleRequest, maxDuration, maxDurationNow, roleNotNamed, type RoleRequest } from '../../issuance/role-request.js';
 import {
   credentialsRequestSchema,
   favouriteRequestSchema,
@@ -43,8 +43,9 @@ export function apiRoutes(deps: WebDeps, device: DeviceFlow): Router {
   });
 
   router.get('/api/roles', bearer, async function listRoles(ctx) {
-    const { identity } = sessionOf(ctx);
+    const { identity, expiresAt } = sessionOf(ctx);
     const choices = mapper.rolesFor(identity);
+    const session = { now: deps.clock.now(), endsAt: expiresAt };
     const prefs = await rolePreferencesFor(deps, identity, choices);
     const lastUsed = new Map(prefs.recents.map((r) => [r.roleId, r.usedAt]));
     ctx.body = {
@@ -56,6 +57,8 @@ export function apiRoutes(deps: WebDeps, device: DeviceFlow): Router {
         description: role.description,
         via: role.via,
         maxSessionDuration: maxDuration(role, config.elevation),
+        // What this CLI session can get now: credentials never outlive it (checkRoleRequest).
+        maxDurationNow: maxDurationNow(role, config.elevation, session),
         elevated: role.elevated,
         favourite: prefs.favourites.includes(role.id),
         lastUsedAt: lastUsed.get(role.id),

@@ -4,6 +4,7 @@ import type { BridgeConfig, Idp } from '../../../src/config/index.js';
 import type { StsClient } from '../../../src/sts/index.js';
 import type { Store } from '../../../src/store/index.js';
 import { BridgeError } from '../../../src/errors.js';
+import { RolePreferences } from '../../../src/preferences/index.js';
 import { ALICE, bearer, CLIENT_ID, decide, loggedIn, poll, refresh, signedIn, started } from '../../helpers/device-flow.js';
 
 /**
@@ -281,6 +282,7 @@ describe('bearer API', () => {
         description: 'Full access to the development account.',
         via: 'saml',
         maxSessionDuration: 1800,
+        maxDurationNow: 1800,
         elevated: true,
         favourite: false,
       },
@@ -292,6 +294,8 @@ describe('bearer API', () => {
         description: 'Read-only access to ECS and OSS in development.',
         via: 'oidc',
         maxSessionDuration: 43200,
+        // The role's 12 hours, less the minute kept short of what is left of the 12-hour CLI session.
+        maxDurationNow: 43200 - 60,
         elevated: false,
         favourite: false,
       },
@@ -407,6 +411,52 @@ describe('bearer API', () => {
       hint: 'Sign out and sign in again, then retry.',
     });
     expect(calls).toHaveLength(1);
+  });
+
+  test('roles say what the CLI session can get now (maxDurationNow) beside the role’s maximum, which keeps its meaning', async () => {
+    const bridge = await testBridge(op, { config: (c) => (c.device.sessionMaxAgeSeconds = 3 * 3600) });
+    const { cli, tokens } = await loggedIn(bridge, op);
+    const prefs = new RolePreferences({ store: bridge.store, clock: bridge.clock });
+    const identity = { issuer: op.issuer, subject: 'alice-sub' };
+    await prefs.recordUse(identity, 'dev-readonly', 2 * 3600);
+    await prefs.recordUse(identity, 'dev-admin', 1800);
+    const roles = async () => {
+      const next = (await refresh(cli, tokens.refresh_token).expect(200)).body as { access_token: string; refresh_token: string };
+      tokens.refresh_token = next.refresh_token;
+      const res = await cli.get('/api/roles').set(bearer(next.access_token)).expect(200);
+      return Object.fromEntries(
+        (res.body.roles as Array<Record<string, unknown>>).map((r) => [
+          r.id,
+          { maxSessionDuration: r.maxSessionDuration, maxDurationNow: r.maxDurationNow, lastDuration: r.lastDuration },
+        ]),
+      );
+    };
+    // What is left of the 3 hours, less a minute; the role’s maximum and the last duration as before.
+    expect(await roles()).toEqual({
+      'dev-admin': { maxSessionDuration: 4 * 3600, maxDurationNow: 3 * 3600 - 60, lastDuration: 1800 },
+      'dev-readonly': { maxSessionDuration: 43200, maxDurationNow: 3 * 3600 - 60, lastDuration: 2 * 3600 },
+    });
+
+    bridge.clock.advance(2 * HOUR + 600_000); // 50 min left
+    expect(await roles()).toEqual({
+      'dev-admin': { maxSessionDuration: 4 * 3600, maxDurationNow: 2940, lastDuration: 1800 },
+      'dev-readonly': { maxSessionDuration: 43200, maxDurationNow: 2940, lastDuration: 2 * 3600 },
+    });
+
+    bridge.clock.advance(2040_000); // 16 min left: 15 can be had
+    expect((await roles())['dev-readonly']).toMatchObject({ maxSessionDuration: 43200, maxDurationNow: 900 });
+    bridge.clock.advance(1000); // 15 min 59 s left: nothing is offered any more
+    expect((await roles())['dev-readonly']).toMatchObject({ maxSessionDuration: 43200, maxDurationNow: 0 });
+
+    bridge.clock.advance(60_000); // 14 min 59 s left
+    // A client that asks for what it was offered (0) hears why there is nothing: a new login, not a duration.
+    const next = (await refresh(cli, tokens.refresh_token).expect(200)).body as { access_token: string };
+    const refused = await cli
+      .post('/api/credentials')
+      .set(bearer(next.access_token))
+      .send({ role: 'dev-readonly', durationSeconds: 0 })
+      .expect(401);
+    expect(refused.body).toMatchObject({ code: 'ERR_NOT_SIGNED_IN', hint: 'Sign out and sign in again, then retry.' });
   });
 
   test('credentials need MFA and a justification for elevated roles', async () => {

@@ -102,6 +102,7 @@ test('a web issuance (credentials, console) shows in /api/roles as recent, with 
     description: expect.any(String),
     via: 'saml',
     maxSessionDuration: 14400,
+    maxDurationNow: expect.any(Number),
     elevated: false,
     favourite: false,
   });
