@@ -15,10 +15,11 @@ export function checkDuration(seconds: number | undefined, maxSeconds: number): 
   return seconds;
 }
 
-/** `5400` → `1 h 30 min`: how pages and messages name a session length. */
+/** `5400` → `1 h 30 min`: how pages and messages name a session length, to the nearest minute (never `60 min`). */
 export function formatDuration(seconds: number): string {
-  const h = Math.floor(seconds / 3600);
-  const m = Math.round((seconds % 3600) / 60);
+  const total = Math.round(seconds / 60);
+  const h = Math.floor(total / 60);
+  const m = total % 60;
   if (h === 0) return `${m} min`;
   return m === 0 ? `${h} h` : `${h} h ${m} min`;
 }

@@ -1,10 +1,15 @@
 import { translator, type Language } from './index.js';
 
-/** `5400` → `1 h 30 min` / `1 小时 30 分钟`: how pages name a session length (as issuance/durations.ts in English). */
+/**
+ * `5400` → `1 h 30 min` / `1 小时 30 分钟`: how pages name a session length (as issuance/durations.ts
+ * in English), to the nearest minute (`7180` → `2 h`, never `1 h 60 min`). A length that must not
+ * be overstated is rounded down by its caller.
+ */
 export function formatDurationIn(language: Language, seconds: number): string {
   const t = translator(language);
-  const hours = Math.floor(seconds / 3600);
-  const minutes = Math.round((seconds % 3600) / 60);
+  const total = Math.round(seconds / 60);
+  const hours = Math.floor(total / 60);
+  const minutes = total % 60;
   if (hours === 0) return t('duration.minutes', { minutes });
   return minutes === 0 ? t('duration.hours', { hours }) : t('duration.hoursMinutes', { hours, minutes });
 }

@@ -36,5 +36,7 @@ describe('session durations', () => {
 
   test('labels read naturally', () => {
     expect([900, 3600, 5400, 43200].map(formatDuration)).toEqual(['15 min', '1 h', '1 h 30 min', '12 h']);
+    // To the nearest minute, carried into the hours: never `1 h 60 min`.
+    expect([7180, 3590, 5430].map(formatDuration)).toEqual(['2 h', '1 h', '1 h 31 min']);
   });
 });

@@ -80,6 +80,11 @@ describe('localised values', () => {
     expect([900, 3600, 5400, 43200].map((s) => formatDurationIn('zh-CN', s))).toEqual(['15 分钟', '1 小时', '1 小时 30 分钟', '12 小时']);
   });
 
+  test('durations to the nearest minute carry into the hours: never 60 min', () => {
+    expect([7180, 3590, 3569, 5430].map((s) => formatDurationIn('en', s))).toEqual(['2 h', '1 h', '59 min', '1 h 31 min']);
+    expect([7180, 3590].map((s) => formatDurationIn('zh-CN', s))).toEqual(['2 小时', '1 小时']);
+  });
+
   test('dates and times, in UTC', () => {
     const at = Date.UTC(2030, 0, 2, 13, 5, 0);
     expect(formatDateTime('en', at)).toBe('Jan 2, 2030, 13:05:00 UTC');
