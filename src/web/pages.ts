@@ -33,7 +33,9 @@ export interface Pages {
   /** `GET /roles/:role/console`: the filled-in "Open console" form; `autoSubmit` adds the data attribute launch.js looks for. */
   launch: {
     role: Role;
+    /** What the form asks for: the link's length, or the role's maximum (issuance cuts it to what is left). */
     durationSeconds: number;
+    /** What of it is offered now, written out: cut to what is left of the session less the margin, in whole minutes. */
     durationLabel: string;
     destination: string;
     destinationLabel: string;

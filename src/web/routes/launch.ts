@@ -25,8 +25,10 @@ import { requireUser, signedInSessionEnd, signedInUser } from '../require-user.j
  * when the browser says the navigation was typed, opened by another program (`Sec-Fetch-Site:
  * none`) or came from the bridge itself (`same-origin`). Cross-site, same-site or without the
  * header, the user presses the button. Elevated roles always wait for a written justification.
- * As on the picker, the length is no longer than what is left of the browser session (less
- * OFFER_MARGIN_SECONDS); under 900 s the page says to sign in again, and neither submits nor can be.
+ * The form posts the length asked for (the role's maximum when none is); as on the picker, the page
+ * says it is no longer than what is left of the browser session (less OFFER_MARGIN_SECONDS, rounded
+ * down to a minute), and issuance cuts it so. Under 900 s the page says to sign in again, and neither
+ * submits nor can be.
  */
 export function launchRoutes(deps: WebDeps): Router {
   const router = new Router();
@@ -57,7 +59,9 @@ export function launchRoutes(deps: WebDeps): Router {
     const leftSeconds = secondsLeft({ now: deps.clock.now(), endsAt: signedInSessionEnd(ctx) });
     const offerableSeconds = leftSeconds - OFFER_MARGIN_SECONDS;
     const ending = offerableSeconds < DURATION_BOUNDS.min ? errorText(sessionEnding(leftSeconds), ctx.state.lang) : undefined;
-    const durationSeconds = ending ? requestedSeconds : Math.min(requestedSeconds, offerableSeconds);
+    // The form posts the length asked for: issuance cuts it, and keeps what was asked for in the audit
+    // and as the user's last length. The label says how much of it is offered, in whole minutes.
+    const shownSeconds = ending ? requestedSeconds : Math.min(requestedSeconds, Math.floor(offerableSeconds / 60) * 60);
     const fetchSite = ctx.get('Sec-Fetch-Site');
     const autoSubmit = !ending && !role.elevated && (fetchSite === 'none' || fetchSite === 'same-origin');
 
@@ -70,8 +74,8 @@ export function launchRoutes(deps: WebDeps): Router {
         user,
         csrf: csrfToken(ctx),
         role,
-        durationSeconds,
-        durationLabel: formatDurationIn(ctx.state.lang, durationSeconds),
+        durationSeconds: requestedSeconds,
+        durationLabel: formatDurationIn(ctx.state.lang, shownSeconds),
         destination,
         destinationLabel,
         autoSubmit,

@@ -1,6 +1,7 @@
 import { ALICE_DEV_OPS, fakeOpForFile } from '../../helpers/fake-op.js';
-import { testBridge } from '../../helpers/bridge.js';
-import { signedInBrowser } from '../../helpers/web.js';
+import { bridgeWithEmulator, testBridge } from '../../helpers/bridge.js';
+import { signIn, signedInBrowser } from '../../helpers/web.js';
+import { storedEntries } from '../../unit/device/store-entries.js';
 import type { CheckedRoleRequest } from '../../../src/issuance/role-request.js';
 
 /**
@@ -143,8 +144,8 @@ describe('GET /roles/:role/console', () => {
     expect(seen).toEqual([
       {
         request: expect.objectContaining({
-          // The role's 12 hours, less the minute kept short of what is left of the 12-hour browser session.
-          durationSeconds: 43200 - 60,
+          // The role's 12 hours, as asked for: all of the 12-hour browser session is left.
+          durationSeconds: 43200,
           choice: expect.objectContaining({ role: expect.objectContaining({ id: 'prod-readonly' }) }),
         }),
         destination: `${EMULATOR}/console/oss/cn-hangzhou`,
@@ -186,17 +187,56 @@ describe('GET /roles/:role/console', () => {
       },
     };
 
-    test('the smaller of the length asked for and what is left, less a minute, shown and posted', async () => {
+    test('the length asked for is posted; shown, the smaller of it and what is left less a minute, in whole minutes', async () => {
       const { browser, clock } = await signedIn(ALICE, twoHours);
       clock.advance((7200 - 2700) * 1000); // 45 min left
       const res = await browser.get('/roles/dev-readonly/console?service=ram').set('Sec-Fetch-Site', 'none').expect(200);
-      expect(formFields(res.text)).toMatchObject({ role: 'dev-readonly', duration: '2640' });
+      // The role's maximum, asked for: issuance cuts it, and keeps what was asked for.
+      expect(formFields(res.text)).toMatchObject({ role: 'dev-readonly', duration: '43200' });
       expect(res.text).toContain('for 44 min.');
       expect(res.text).toContain(AUTO_SUBMIT);
       const asked = await browser.get('/roles/dev-readonly/console?duration=1800').set('Sec-Fetch-Site', 'none').expect(200);
       expect(formFields(asked.text)).toMatchObject({ duration: '1800' });
       // Still checked against the role itself, whatever is left.
       await browser.get('/roles/dev-readonly/console?duration=86400').expect(400);
+    });
+
+    test('what is offered is rounded down to a whole minute: never “1 h 60 min”', async () => {
+      const { browser, clock } = await signedIn(ALICE, {
+        config: (c) => {
+          c.server.sessionMaxAgeSeconds = 7260;
+          c.server.sessionIdleSeconds = 7260;
+        },
+      });
+      clock.advance(20_000); // 2 h 0 min 40 s left: 1 h 59 min 40 s offered
+      const odd = await browser.get('/roles/dev-readonly/console?service=ram').set('Sec-Fetch-Site', 'none').expect(200);
+      expect(odd.text).toContain('for 1 h 59 min.');
+      const zh = await browser.get('/roles/dev-readonly/console?service=ram').set('Accept-Language', 'zh-CN').expect(200);
+      expect(zh.text).toContain('1 小时 59 分钟');
+      expect(zh.text).not.toContain('60 分钟');
+    });
+
+    test('a length cut by the session’s end is not recorded as the user’s choice: the audit keeps what was asked for', async () => {
+      // A 1 h 0 min 50 s browser session; `rambridge console dev-readonly` asks for no length: the role’s 12 h.
+      const b = await bridgeWithEmulator(fake.op, {
+        config: (c) => {
+          c.server.sessionMaxAgeSeconds = 3650;
+          c.server.sessionIdleSeconds = 3650;
+        },
+      });
+      try {
+        const browser = await signIn(b.agent(), fake.op, ALICE);
+        const page = await browser.get('/roles/dev-readonly/console?service=ecs').set('Sec-Fetch-Site', 'none').expect(200);
+        expect(formFields(page.text).duration).toBe('43200');
+        expect(page.text).toContain('for 59 min.');
+        expect(page.text).toContain(AUTO_SUBMIT);
+        await browser.post('/roles/console').set('Sec-Fetch-Site', 'same-origin').type('form').send(formFields(page.text)).expect(302);
+        expect(b.audits().at(-1)).toMatchObject({ outcome: 'issued', durationSeconds: 3650, requestedDurationSeconds: 43200 });
+        const prefs = storedEntries(b.store).filter(([key]) => key.startsWith('prefs:'));
+        expect((JSON.parse(prefs[0]![1]) as { durations: unknown[] }).durations).toEqual([{ roleId: 'dev-readonly', seconds: 43200 }]);
+      } finally {
+        await b.close();
+      }
     });
 
     test('under 15 min left: the page says to sign in again, never submits itself, and its button is disabled', async () => {
