@@ -55,6 +55,8 @@ export const sentencesEn = {
   'err.ERR_NOT_SIGNED_IN.idToken': 'This role needs a fresh sign-in token from your identity provider.',
   'err.ERR_NOT_SIGNED_IN.sessionEnding':
     'Your rambridge session ends in {minutes} min: too soon for credentials, which last at least 15 min and never outlive the session that asked for them.',
+  'err.ERR_NOT_SIGNED_IN.sessionEndingOffer':
+    'Your rambridge session ends in under {minutes} min: too soon to offer credentials, which last at least 15 min and never outlive the session that asked for them.',
   'err.ERR_SAML_TOO_LARGE': 'The sign-in response was too large.',
   'err.ERR_SAML': 'The sign-in response from your identity provider was refused.',
   'err.ERR_SAML_OTHER_SIGN_IN': 'This answer is for another sign-in than the one this browser started last.',

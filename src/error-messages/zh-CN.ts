@@ -49,6 +49,8 @@ export const sentencesZhCN = {
   'err.ERR_NOT_SIGNED_IN.idToken': '此角色需要来自身份提供商的新登录令牌。',
   'err.ERR_NOT_SIGNED_IN.sessionEnding':
     '你的 rambridge 会话将在 {minutes} 分钟后结束，来不及签发凭证：凭证至少有效 15 分钟，且有效期不会超过发起请求的会话。',
+  'err.ERR_NOT_SIGNED_IN.sessionEndingOffer':
+    '你的 rambridge 会话将在 {minutes} 分钟内结束，来不及提供凭证：凭证至少有效 15 分钟，且有效期不会超过发起请求的会话。',
   'err.ERR_SAML_TOO_LARGE': '登录响应过大。',
   'err.ERR_SAML': '来自身份提供商的登录响应被拒绝。',
   'err.ERR_SAML_OTHER_SIGN_IN': '此应答属于另一次登录，而不是这个浏览器最近发起的那次。',

@@ -80,6 +80,22 @@ export function sessionEnding(leftSeconds: number): BridgeError {
 }
 
 /**
+ * What the picker and the launch page say when under STS's minimum (900 s) may be offered of the
+ * session (what is left less OFFER_MARGIN_SECONDS): `sessionEnding` once under 900 s are left. In
+ * the minute before (900–959 s left) a request sent at once is still granted (`checkRoleRequest`),
+ * but nothing is offered, and the sentence says that, not "ends in 15 min: too soon for credentials,
+ * which last at least 15 min".
+ */
+export function nothingToOffer(leftSeconds: number): BridgeError {
+  if (leftSeconds < DURATION_BOUNDS.min) return sessionEnding(leftSeconds);
+  return new BridgeError('ERR_NOT_SIGNED_IN', {
+    userMessage: sentence('err.ERR_NOT_SIGNED_IN.sessionEndingOffer', { minutes: Math.floor(leftSeconds / 60) + 1 }),
+    hint: sentence('hint.signOutIn'),
+    detail: { reason: 'session-ending', leftSeconds },
+  });
+}
+
+/**
  * Checks a role request. Nothing sent is trusted: the role must be among those computed for this
  * user now (a forged id or ARN is refused), the duration within the role's bounds, and an elevated
  * role needs a recent second factor and a written justification.

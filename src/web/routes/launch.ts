@@ -4,7 +4,7 @@ import { DURATION_BOUNDS, JUSTIFICATION_MAX_LENGTH } from '../../config/index.js
 import { destinationForService, resolveDestination } from '../../console/destinations.js';
 import { BridgeError, sentence } from '../../errors.js';
 import { checkDuration } from '../../issuance/durations.js';
-import { maxDuration, OFFER_MARGIN_SECONDS, refuseRole, secondsLeft, sessionEnding } from '../../issuance/role-request.js';
+import { maxDuration, nothingToOffer, OFFER_MARGIN_SECONDS, refuseRole, secondsLeft } from '../../issuance/role-request.js';
 import type { RoleChoice } from '../../mapping/index.js';
 import { matchRoles } from '../../wire/role-match.js';
 import { consoleFormOrigins } from '../console-origins.js';
@@ -58,7 +58,7 @@ export function launchRoutes(deps: WebDeps): Router {
     const requestedSeconds = duration === undefined ? max : checkDuration(durationFromForm(duration), max);
     const leftSeconds = secondsLeft({ now: deps.clock.now(), endsAt: signedInSessionEnd(ctx) });
     const offerableSeconds = leftSeconds - OFFER_MARGIN_SECONDS;
-    const ending = offerableSeconds < DURATION_BOUNDS.min ? errorText(sessionEnding(leftSeconds), ctx.state.lang) : undefined;
+    const ending = offerableSeconds < DURATION_BOUNDS.min ? errorText(nothingToOffer(leftSeconds), ctx.state.lang) : undefined;
     // The form posts the length asked for: issuance cuts it, and keeps what was asked for in the audit
     // and as the user's last length. The label says how much of it is offered, in whole minutes.
     const shownSeconds = ending ? requestedSeconds : Math.min(requestedSeconds, Math.floor(offerableSeconds / 60) * 60);

@@ -11,10 +11,10 @@ import { translator } from '../i18n/index.js';
 import { pageLocale } from '../middleware/language.js';
 import {
   checkRoleRequest,
+  nothingToOffer,
   OFFER_MARGIN_SECONDS,
   refuseRole,
   secondsLeft,
-  sessionEnding,
   type CheckedRoleRequest,
 } from '../../issuance/role-request.js';
 import type { WebDeps } from '../deps.js';
@@ -69,7 +69,7 @@ export function roleRoutes(deps: WebDeps): Router {
     // so), less a margin for the time it takes to press a button; nothing at all under 900 s.
     const leftSeconds = secondsLeft({ now, endsAt: signedInSessionEnd(ctx) });
     const offerableSeconds = leftSeconds - OFFER_MARGIN_SECONDS;
-    const ending = offerableSeconds < DURATION_BOUNDS.min ? errorText(sessionEnding(leftSeconds), ctx.state.lang) : undefined;
+    const ending = offerableSeconds < DURATION_BOUNDS.min ? errorText(nothingToOffer(leftSeconds), ctx.state.lang) : undefined;
     // Back from sign-in to a role whose buttons are disabled: the alert is the message, and takes the focus.
     const resumed = resumeNotice(ctx, view.highlight);
     const groups = pickerGroups({

@@ -244,6 +244,8 @@ describe('GET /roles/:role/console', () => {
       clock.advance((7200 - 900) * 1000); // exactly 900 s left: pressed a second later, it would be refused
       const boundary = await browser.get('/roles/dev-readonly/console').set('Sec-Fetch-Site', 'none').expect(200);
       expect(boundary.text).toContain('data-testid="session-ending"');
+      expect(boundary.text).toContain('Your rambridge session ends in under 16 min: too soon to offer credentials');
+      expect(boundary.text).not.toContain('ends in 15 min');
       expect(boundary.text).not.toContain(AUTO_SUBMIT);
       clock.advance(60_000); // 14 min left
       const res = await browser.get('/roles/dev-readonly/console?service=ram').set('Sec-Fetch-Site', 'none').expect(200);

@@ -251,6 +251,18 @@ describe('nothing is offered longer than what is left of the browser session', (
     expect(optionsOf(page.text, 'dev-readonly')).toEqual([]);
     expect(page.text).toContain('data-testid="session-ending"');
     expect(page.text).toMatch(/data-testid="open-console" disabled>/);
+    // Said truthfully: not "ends in 15 min: too soon for credentials, which last at least 15 min".
+    expect(page.text).toContain('Your rambridge session ends in under 16 min: too soon to offer credentials, which last at least 15 min');
+    expect(page.text).not.toContain('ends in 15 min');
+    const zh = await browser.get('/roles').set('Accept-Language', 'zh-CN').expect(200);
+    expect(zh.text).toContain('你的 rambridge 会话将在 16 分钟内结束，来不及提供凭证：凭证至少有效 15 分钟');
+    // Not offered, but a form sent at once (an older page) is still granted, whole: it ends with the session.
+    await browser
+      .post('/roles/credentials')
+      .type('form')
+      .send({ _csrf: csrfOf(page.text), role: 'dev-readonly', duration: '900' })
+      .expect(200);
+    expect(seen.at(-1)).toMatchObject({ durationSeconds: 900 });
   });
 
   test('back from sign-in to a role with the session ending: the alert is the only message, and resume.js focuses it', async () => {
