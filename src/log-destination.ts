@@ -13,31 +13,31 @@ export const AUDIT_RECORD_DROPPED = 'EAUDITBACKLOG';
 
 /**
  * A synchronous stream that keeps what its destination refuses (ENOSPC, EIO, EPIPE, EAGAIN from a
- * non-blocking pipe nobody reads), up to 4 MiB, and writes it once the destination takes writes
- * again: a refused write throws, with what it carried kept. A record past the cap is dropped by
- * sonic-boom before any write is tried, so a full backlog would never be retried: try it first
- * (`write('')` adds nothing, never drops, and writes the backlog), and queue the record if it fits
- * now. Otherwise throw, so AuditLog counts it as dropped rather than taking it for written.
+ * non-blocking pipe nobody reads) and writes it once the destination takes writes again: a refused
+ * write throws, with what it carried kept. While something is kept, a record that would take it
+ * past 4 MiB is tried with it first (`write('')` adds nothing and writes what is kept), and if that
+ * is still refused it is not queued: the write throws, so AuditLog counts it as dropped rather
+ * than taking it for written. A destination that takes writes is given a record of any size.
  *
  * EAGAIN is not retried here (sonic-boom would sleep 100 ms and try again, for ever, holding the
  * event loop): the next write tries again. Nor is a broken pipe ended quietly (pino's own
  * destination would make every later write a no-op): it is refused and counted like the rest.
  */
 export function backloggedDestination(dest: string | number): FileDestination {
-  const created = pino.destination({ dest, mkdir: true, sync: true, maxLength: AUDIT_BACKLOG_BYTES, retryEAGAIN: () => false });
+  const created = pino.destination({ dest, mkdir: true, sync: true, retryEAGAIN: () => false });
   created.removeAllListeners('error');
-  created.on('drop', (data: string) => {
-    try {
-      created.write('');
-    } catch {
-      // Still refused: the record is dropped below.
+  const write = created.write.bind(created);
+  created.write = (data: string): boolean => {
+    const held = pendingBytes(created);
+    if (held > 0 && held + Buffer.byteLength(data) > AUDIT_BACKLOG_BYTES) {
+      try {
+        write('');
+      } catch {
+        throw Object.assign(new Error('audit backlog full: record dropped'), { code: AUDIT_RECORD_DROPPED });
+      }
     }
-    if (pendingBytes(created) + Buffer.byteLength(data) <= AUDIT_BACKLOG_BYTES) {
-      created.write(data);
-      return;
-    }
-    throw Object.assign(new Error('audit backlog full: record dropped'), { code: AUDIT_RECORD_DROPPED });
-  });
+    return write(data);
+  };
   return created;
 }
 

@@ -34,6 +34,17 @@ describe('the main log destination writes once per event-loop turn', () => {
     expect(readFileSync(file, 'utf8').length).toBeGreaterThanOrEqual(8 * 1024);
   });
 
+  test('a line over 4 MiB on a destination that takes writes is written with the lines around it (the cap is for what is kept)', async () => {
+    const file = join(dir, 'main.log');
+    const destination = new TurnBatchedDestination(file);
+    const big = `${JSON.stringify({ audit: true, groups: 'g'.repeat(5 * 1024 * 1024) })}\n`;
+    destination.write('{"msg":"before"}\n');
+    destination.audit.write(big);
+    destination.write('{"msg":"after"}\n');
+    await nextTurn();
+    expect(readFileSync(file, 'utf8')).toBe(`{"msg":"before"}\n${big}{"msg":"after"}\n`);
+  });
+
   test('a stdout that is a file is written, never flushed to disk turn by turn (no fsync)', async () => {
     const file = join(dir, 'stdout.log');
     const script = `
