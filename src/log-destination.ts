@@ -7,36 +7,115 @@ export type FileDestination = ReturnType<typeof pino.destination>;
 const HELD_CHARS = 8 * 1024;
 /** Records kept in memory while the audit destination refuses writes (a full disk), at most. */
 const AUDIT_BACKLOG_BYTES = 4 * 1024 * 1024;
+/**
+ * How long writes wait, in all, for a slow reader to make room in a full non-blocking pipe or
+ * socket (EAGAIN), from the first write it did not take until one that it takes whole; only then
+ * does the destination count as refusing writes. Each notice on stderr gets as long of its own.
+ */
+const FULL_WAIT_MS = 2000;
+/** What is held is tried again this often while the destination refuses writes (an idle process writes it too). */
+const RETRY_MS = 100;
+/** At exit (and at a stop, unless told otherwise), how long what is held may wait for a full pipe to be read. */
+export const STOP_WAIT_MS = 2000;
 
 /** The code of the error a write throws when the audit backlog is full and the record is lost. */
 export const AUDIT_RECORD_DROPPED = 'EAUDITBACKLOG';
 
+/** Once the process is stopping: until when a full pipe is waited on (the stop's deadline, not FULL_WAIT_MS). */
+let stopBy: number | undefined;
+
 /**
- * A synchronous stream that keeps what its destination refuses (ENOSPC, EIO, EPIPE, EAGAIN from a
- * non-blocking pipe nobody reads) and writes it once the destination takes writes again: a refused
- * write throws, with what it carried kept. While something is kept, a record that would take it
- * past 4 MiB is tried with it first (`write('')` adds nothing and writes what is kept), and if that
- * is still refused it is not queued: the write throws, so AuditLog counts it as dropped rather
- * than taking it for written. A destination that takes writes is given a record of any size.
- *
- * EAGAIN is not retried here (sonic-boom would sleep 100 ms and try again, for ever, holding the
- * event loop): the next write tries again. Nor is a broken pipe ended quietly (pino's own
- * destination would make every later write a no-op): it is refused and counted like the rest.
+ * The process is stopping: from now on, writes to a full pipe wait for its reader until `waitMs`
+ * from the first call (a graceful stop, then the exit hook, share one deadline).
  */
-export function backloggedDestination(dest: string | number): FileDestination {
+export function waitForReadersAtStop(waitMs: number): void {
+  stopBy ??= Date.now() + waitMs;
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * After a write that threw `err`: while that is EAGAIN (a full pipe: its reader is slow, not gone),
+ * sleeps a little (holding the event loop) and calls `attempt` again, until the time `until()`
+ * answers (asked at the first EAGAIN); then throws the last error.
+ */
+function whileFull(err: unknown, attempt: () => void, until: () => number): void {
+  for (let pause = 1; ; pause = Math.min(2 * pause, 50)) {
+    if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+    const left = until() - Date.now();
+    if (left <= 0) throw err;
+    Atomics.wait(sleeper, 0, 0, Math.min(pause, left));
+    try {
+      attempt();
+      return;
+    } catch (again) {
+      err = again;
+    }
+  }
+}
+
+/**
+ * A synchronous stream that keeps what its destination refuses (ENOSPC, EIO, EPIPE, or a full
+ * non-blocking pipe still full FULL_WAIT_MS after it first was) and writes it once the destination
+ * takes writes again: a refused write throws, with what it carried kept, and what is kept is tried
+ * again at the next write and every RETRY_MS (an unref'd timer: `written` is called once that goes
+ * through). While something is kept, a record that would take it past 4 MiB is not queued: the
+ * write throws AUDIT_RECORD_DROPPED, so AuditLog counts it as dropped rather than taking it for
+ * written. A healthy destination writes a record of any size.
+ *
+ * A full pipe (EAGAIN) is back-pressure, not a refusal: writes wait for the reader in short sleeps
+ * (sonic-boom would sleep 100 ms and try again, for ever, holding the event loop), FULL_WAIT_MS in
+ * all until a write goes through, or until the stop's deadline once the process is stopping. Nor
+ * is a broken pipe ended quietly (pino's own destination would make every later write a no-op): it
+ * is refused and counted like the rest.
+ */
+export function backloggedDestination(dest: string | number, written?: () => void): FileDestination {
   const created = pino.destination({ dest, mkdir: true, sync: true, retryEAGAIN: () => false });
   created.removeAllListeners('error');
   const write = created.write.bind(created);
+  /** Set at the first EAGAIN since a write last went through: until when writes wait for the reader. */
+  let fullUntil: number | undefined;
+  const until = () => stopBy ?? (fullUntil ??= Date.now() + FULL_WAIT_MS);
+  let retry: NodeJS.Timeout | undefined;
+  const send = (data: string): void => {
+    try {
+      write(data);
+    } catch (err) {
+      try {
+        whileFull(err, () => void write(''), until);
+      } catch (refused) {
+        retryLater();
+        throw refused;
+      }
+    }
+    fullUntil = undefined;
+    if (retry) {
+      clearTimeout(retry);
+      retry = undefined;
+    }
+  };
+  const retryLater = () => {
+    retry ??= setTimeout(() => {
+      retry = undefined;
+      try {
+        send('');
+      } catch {
+        return; // Still refused: tried again later.
+      }
+      written?.();
+    }, RETRY_MS).unref();
+  };
   created.write = (data: string): boolean => {
     const held = pendingBytes(created);
     if (held > 0 && held + Buffer.byteLength(data) > AUDIT_BACKLOG_BYTES) {
       try {
-        write('');
+        send('');
       } catch {
         throw Object.assign(new Error('audit backlog full: record dropped'), { code: AUDIT_RECORD_DROPPED });
       }
     }
-    return write(data);
+    send(data);
+    return true;
   };
   return created;
 }
@@ -46,7 +125,10 @@ export function pendingBytes(stream: FileDestination): number {
   return (stream as unknown as { _len: number })._len;
 }
 
-/** Tries once more to write what one backlogged stream kept; answers how many bytes are still not written. */
+/**
+ * Tries once more to write what one backlogged stream kept (waiting for a full pipe's reader until
+ * the stop's deadline, if the process is stopping); answers how many bytes are still not written.
+ */
 export function flushAuditStream(stream: FileDestination): number {
   if (pendingBytes(stream) === 0) return 0;
   try {
@@ -74,13 +156,16 @@ export function flushAuditStream(stream: FileDestination): number {
  * (backloggedDestination), which does the writing (partial writes). Not its own `minLength`
  * buffering: its `flushSync()` ends with an fsync, a disk flush every turn when stdout is a file.
  *
- * A destination that refuses writes (a full disk behind a redirect, a closed or full non-blocking
- * pipe) never throws into the caller or the event loop: the turn that failed stays in the backlog,
+ * A full pipe (a slow reader) is waited on, FULL_WAIT_MS in all, as backloggedDestination says. A
+ * destination that refuses writes (a full disk behind a redirect, a closed pipe, a full one whose
+ * reader took nothing meanwhile) never throws into the caller or the event loop: the turn that
+ * failed stays in the backlog,
  * stderr is told once (`log-write-failed`), and until a write goes through again the ordinary
  * lines are dropped and counted, while audit records (`audit`, the stream of createAuditLogger's
  * `log` destination) go to the backlog, kept or refused as with an audit file of their own: AuditLog
- * sees the refusal and counts it. Each later turn that logs tries the backlog again; once it is
- * written, `log-write-recovered` (with `droppedLines`) goes to stderr and to this log.
+ * sees the refusal and counts it. Each later turn that logs tries the backlog again, and so does a
+ * timer every RETRY_MS; once it is written, `log-write-recovered` (with `droppedLines`) goes to
+ * stderr and to this log.
  */
 export class TurnBatchedDestination implements DestinationStream {
   private readonly stream: FileDestination;
@@ -101,7 +186,7 @@ export class TurnBatchedDestination implements DestinationStream {
   };
 
   constructor(dest: number | string) {
-    this.stream = backloggedDestination(dest);
+    this.stream = backloggedDestination(dest, () => this.recovered());
   }
 
   write(line: string): void {
@@ -130,15 +215,14 @@ export class TurnBatchedDestination implements DestinationStream {
     }
   };
 
-  /** Tries the backlog once more (a graceful stop); answers the bytes still not written. */
+  /**
+   * At a stop (waitForReadersAtStop first): writes the backlog, then what is held, waiting for a
+   * full pipe's reader until the stop's deadline; answers the bytes still not written.
+   */
   flushBacklog(): number {
+    if (flushAuditStream(this.stream) === 0) this.recovered();
     this.flush();
-    const pending = flushAuditStream(this.stream);
-    if (pending === 0) {
-      this.recovered();
-      this.flush();
-    }
-    return pending;
+    return pendingBytes(this.stream);
   }
 
   private readonly endOfTurn = (): void => {
@@ -174,12 +258,24 @@ function countLines(lines: string): number {
   return n;
 }
 
-/** One line on stderr, shaped like the main log's; nowhere left to tell if that fails too. */
+/**
+ * One line on stderr, shaped like the main log's. A full pipe (stderr shares it with stdout under
+ * `2>&1` or journald) is waited on, FULL_WAIT_MS at most; nowhere left to tell if that fails too.
+ */
 function tellStderr(level: number, fields: Record<string, unknown>, msg: string): void {
+  let line = Buffer.from(`${JSON.stringify({ level, time: new Date().toISOString(), service: 'rambridge', ...fields, msg })}\n`);
+  const until = Date.now() + FULL_WAIT_MS;
+  const attempt = () => {
+    while (line.length > 0) line = line.subarray(writeSync(2, line));
+  };
   try {
-    writeSync(2, `${JSON.stringify({ level, time: new Date().toISOString(), service: 'rambridge', ...fields, msg })}\n`);
-  } catch {
-    // Nothing to do.
+    attempt();
+  } catch (err) {
+    try {
+      whileFull(err, attempt, () => until);
+    } catch {
+      // Nothing to do.
+    }
   }
 }
 
@@ -191,6 +287,7 @@ export function stdoutDestination(): TurnBatchedDestination {
     const created = new TurnBatchedDestination(1);
     stdout = created;
     process.once('exit', () => {
+      waitForReadersAtStop(STOP_WAIT_MS);
       const pending = created.flushBacklog();
       if (pending > 0)
         tellStderr(50, { event: 'log-write-failed', pendingBytes: pending }, 'log lines and audit records not written at exit');

@@ -3,8 +3,10 @@ import {
   backloggedDestination,
   flushAuditStream,
   openStdoutDestination,
+  STOP_WAIT_MS,
   stdoutDestination,
   TurnBatchedDestination,
+  waitForReadersAtStop,
   type FileDestination,
 } from './log-destination.js';
 import { redact } from './log-redaction.js';
@@ -79,10 +81,13 @@ export function auditDescriptorDestination(fd: number): FileDestination {
 
 /**
  * At a graceful stop: tries once more to write the records the audit destinations (and the main
- * log's stdout, for `audit.destination: log`) kept while they refused writes, and answers how many
- * bytes are still not written (lost when the process exits).
+ * log's stdout, for `audit.destination: log`) kept while they refused writes, waiting for the
+ * reader of a full pipe up to `waitMs` (serve: the shutdown grace period; the exit hook that runs
+ * next shares this deadline), and answers how many bytes are still not written (lost when the
+ * process exits).
  */
-export function flushAuditBacklog(): number {
+export function flushAuditBacklog(waitMs = STOP_WAIT_MS): number {
+  waitForReadersAtStop(waitMs);
   let pending = openStdoutDestination()?.flushBacklog() ?? 0;
   for (const stream of auditDestinations.values()) pending += flushAuditStream(stream);
   return pending;

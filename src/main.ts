@@ -145,8 +145,9 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       // The configuration running now: a reload may have changed the grace period.
       await closeGracefully(server, running.config.server.shutdownGraceSeconds * 1000);
       await store.close();
-      // Audit records kept while the destination refused writes: one last try, else say what is lost.
-      const pendingBytes = flushAuditBacklog();
+      // Audit records kept while the destination refused writes: one last try (a full pipe's reader
+      // gets the grace period), else say what is lost.
+      const pendingBytes = flushAuditBacklog(running.config.server.shutdownGraceSeconds * 1000);
       if (pendingBytes > 0) logger.error({ event: 'audit-write-failed', pendingBytes }, 'audit records not written at stop');
       logger.info({ event: 'stopped' }, 'rambridge stopped');
     },

@@ -143,7 +143,7 @@ describe('a stdout that refuses writes', () => {
     expect(told.filter((l) => l.event === 'log-write-failed' && l.pendingBytes)).toHaveLength(1);
   });
 
-  test('a non-blocking pipe nobody reads does not hang it; once read, the audit records kept come out, in order', async () => {
+  test('a non-blocking pipe nobody reads does not hang it; once read, the audit records kept come out, in order, even from an idle process', async () => {
     const script = `${bridgeLike(150, 1000)}
       process.stderr.write('waiting ' + JSON.stringify(counts) + '\\n');
       await new Promise((resolve) => process.stdin.once('data', resolve));
@@ -165,10 +165,18 @@ describe('a stdout that refuses writes', () => {
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       expect(stderr).toContain('waiting');
+      // The bridge is idle now (it waits for stdin): what stdout refused is written once it is read, all the same.
       let stdout = '';
-      let last = Date.now();
-      child.stdout.on('data', (c: Buffer) => ((stdout += c.toString()), (last = Date.now())));
-      while (Date.now() - last < 300) await new Promise((resolve) => setTimeout(resolve, 50));
+      const allKept = new Promise<void>((resolve) =>
+        child.stdout.on('data', (c: Buffer) => {
+          stdout += c.toString();
+          if (stdout.includes('"requestId":"r149"') && stdout.includes('log-write-recovered')) resolve();
+        }),
+      );
+      let giveUp: NodeJS.Timeout | undefined;
+      await Promise.race([allKept, new Promise((resolve) => (giveUp = setTimeout(resolve, 5000)))]);
+      clearTimeout(giveUp);
+      expect(stdout).toContain('log-write-recovered');
       child.stdin.write('go\n');
       const [status] = (await once(child, 'exit')) as [number | null];
       expect(status).toBe(0);
@@ -198,6 +206,112 @@ describe('a stdout that refuses writes', () => {
       child.kill('SIGKILL');
     }
   }, 30_000);
+
+  // Touching process.stdout makes a pipe on fd 1 non-blocking (libuv); so does `2>&1` once anything touches stderr.
+  const nonBlocking = (script: string) =>
+    spawn(process.execPath, ['--input-type=module', '-e', `process.stdout; ${script}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const read = (stream: NodeJS.ReadableStream) => {
+    let text = '';
+    stream.on('data', (c: Buffer) => (text += c.toString()));
+    return () => text;
+  };
+  const parsed = (text: string) =>
+    text
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+
+  test.each(['log', 'stdout'])(
+    'a full pipe whose reader is slow, not gone, is waited for: nothing is dropped or refused (audit.destination: %s)',
+    async (destination) => {
+      const script = `${bridgeLike(100, 2000).replace("createAuditLogger(logger, 'log')", `createAuditLogger(logger, '${destination}')`)}
+        process.stderr.write('done ' + JSON.stringify(counts) + '\\n');
+      `;
+      const child = nonBlocking(script);
+      const exited = once(child, 'exit') as Promise<[number | null]>;
+      const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      const stderr = read(child.stderr);
+      try {
+        // The reader comes back after 300 ms: some 400 KiB were written meanwhile, a 64 KiB pipe took them in.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const stdout = read(child.stdout);
+        const [status] = await exited;
+        expect(status).toBe(0);
+        expect(stderr()).toBe('done {"kept":0,"dropped":0}\n');
+        const lines = parsed(stdout());
+        expect(lines.filter((l) => l.msg === 'request')).toHaveLength(100);
+        expect(lines.filter((l) => l.audit).map((l) => l.requestId)).toEqual(Array.from({ length: 100 }, (_, i) => `r${i}`));
+      } finally {
+        clearTimeout(killer);
+        child.kill('SIGKILL');
+      }
+    },
+    20_000,
+  );
+
+  test('at exit, what a full pipe held is written once its reader is back (within the wait), each line whole', async () => {
+    // Lines of 9 KB: a full pipe takes part of one, the rest must follow, not be cut.
+    const script = `${bridgeLike(0, 0)}
+      for (let i = 0; counts.kept === 0; i++) {
+        logger.info({ turn: i, pad: 'y'.repeat(9000) }, 'request');
+        refusal('r' + i);
+        await nextTurn();
+        if (counts.kept > 0) process.stderr.write('exiting ' + i + '\\n');
+      }
+      process.exit(0);
+    `;
+    const child = nonBlocking(script);
+    const exited = once(child, 'exit') as Promise<[number | null]>;
+    const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const stderr = read(child.stderr);
+    try {
+      // Stdout refused writes (told on stderr), the process exits; its reader comes back 300 ms later.
+      while (!stderr().includes('exiting') && child.exitCode === null) await new Promise((resolve) => child.stderr.once('data', resolve));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const stdout = read(child.stdout);
+      const [status] = await exited;
+      expect(status).toBe(0);
+      const last = Number(/exiting (\d+)/.exec(stderr())?.[1]);
+      expect(events(stderr()).filter((l) => l.event === 'log-write-failed')).toEqual([expect.objectContaining({ errorCode: 'EAGAIN' })]);
+      const lines = parsed(stdout()); // every line whole: JSON.parse throws on a cut one
+      expect(lines.filter((l) => l.audit).map((l) => l.requestId)).toEqual(Array.from({ length: last + 1 }, (_, i) => `r${i}`));
+    } finally {
+      clearTimeout(killer);
+      child.kill('SIGKILL');
+    }
+  }, 20_000);
+
+  test('with 2>&1, the notice of a refusal waits for the shared full pipe too, and no line is cut', async () => {
+    const script = `${bridgeLike(0, 0)}
+      (await import('node:fs')).writeSync(3, 'start\\n');
+      for (let i = 0; i < 300; i++) {
+        logger.info({ turn: i, pad: 'y'.repeat(3000) }, 'request');
+        refusal('r' + i);
+        await nextTurn();
+      }
+    `;
+    const quoted = `'${`process.stdout; ${script}`.replace(/'/g, `'\\''`)}'`;
+    const child = spawn('/bin/sh', ['-c', `exec "${process.execPath}" --input-type=module -e ${quoted} 2>&1`], {
+      stdio: ['ignore', 'pipe', 'inherit', 'pipe'],
+    });
+    const exited = once(child, 'exit') as Promise<[number | null]>;
+    const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    try {
+      await once(child.stdio[3]!, 'data');
+      // Nobody reads the pipe for 2.5 s: stdout refuses writes after 2 s, and its notice waits on the same pipe.
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      const output = read(child.stdout!);
+      const [status] = await exited;
+      expect(status).toBe(0);
+      const lines = parsed(output());
+      expect(lines.filter((l) => l.event === 'log-write-failed')).toEqual([expect.objectContaining({ level: 50, errorCode: 'EAGAIN' })]);
+      expect(lines.filter((l) => l.event === 'log-write-recovered')).toHaveLength(2); // on stderr and in the log
+      expect(lines.filter((l) => l.audit)).toHaveLength(300);
+    } finally {
+      clearTimeout(killer);
+      child.kill('SIGKILL');
+    }
+  }, 20_000);
 
   test('a pipe whose reader is gone (EPIPE) is told on stderr, and the audit records are counted, not lost without a word', async () => {
     const script = `${bridgeLike(5, 10)}

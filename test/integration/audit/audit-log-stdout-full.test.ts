@@ -57,3 +57,37 @@ test('with stdout on a full disk, the bridge goes on answering, says so once on 
     child.kill('SIGKILL');
   }
 }, 30_000);
+
+test('with stdout a full pipe whose reader comes back during the stop, every audit record kept meanwhile is written at the stop', async () => {
+  // Touching process.stdout makes the pipe on fd 1 non-blocking (libuv), as `2>&1` or journald do.
+  const child = spawn(process.execPath, ['--input-type=module', '-e', `process.stdout; ${script}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = once(child, 'exit') as Promise<[number | null]>;
+  const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  try {
+    while (!/url (\S+)\n/.test(stderr) && child.exitCode === null) await new Promise((resolve) => child.stderr.once('data', resolve));
+    const url = /url (\S+)\n/.exec(stderr)?.[1];
+    // Nobody reads stdout: it fills, is waited on for 2 s, then refuses writes; the records are kept.
+    for (let i = 0; i < 150; i++) expect((await fetch(`${url}/oidc/corp/callback?code=x&state=y`)).status).toBe(400);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toMatch(/^rambridge_audit_write_failures_total [1-9]\d*$/m);
+    child.kill('SIGTERM');
+    // The reader comes back 300 ms into the stop.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    const [status] = await exited;
+    expect(status).toBe(0);
+    const lines = stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.filter((l) => l.audit && l.code === 'ERR_AUTH_FLOW_MISSING')).toHaveLength(150);
+    expect(lines.filter((l) => l.event === 'stopped')).toHaveLength(1);
+    expect(stderr).not.toMatch(/pendingBytes/);
+  } finally {
+    clearTimeout(killer);
+    child.kill('SIGKILL');
+  }
+}, 30_000);
