@@ -110,7 +110,7 @@ export function nothingToOffer(leftSeconds: number): BridgeError {
 export function checkRoleRequest(
   request: RoleRequest,
   identity: Identity,
-  choices: RoleChoice[],
+  choices: readonly RoleChoice[],
   elevation: ElevationSettings,
   session: { now: number; endsAt: number },
   log: { warn(obj: object, msg: string): void },

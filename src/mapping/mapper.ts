@@ -48,8 +48,22 @@ export class RoleMapper {
     }));
   }
 
+  /**
+   * The roles of a frozen identity, kept with it: one read from the memory store (Store.find) is
+   * the same frozen object on every request of its session, and cannot change, so neither can its
+   * roles. Gone with the identity (a new sign-in or refresh writes a new one).
+   */
+  private readonly frozenIdentityRoles = new WeakMap<Identity, readonly RoleChoice[]>();
+
   /** The roles this identity may use, in config order, each with every reason that grants it. */
-  rolesFor(identity: Identity): RoleChoice[] {
+  rolesFor(identity: Identity): readonly RoleChoice[] {
+    if (!Object.isFrozen(identity)) return this.mapRoles(identity);
+    let choices = this.frozenIdentityRoles.get(identity);
+    if (!choices) this.frozenIdentityRoles.set(identity, (choices = frozenChoices(this.mapRoles(identity))));
+    return choices;
+  }
+
+  private mapRoles(identity: Identity): RoleChoice[] {
     const reasons = new Map<string, GrantReason[]>();
     const groups = new Set(identity.groups);
     for (const compiled of this.grants) {
@@ -121,4 +135,14 @@ function emailDomain(email: string | undefined): string | undefined {
  */
 function asciiLowerCase(domain: string): string {
   return domain.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+}
+
+/** Shared between requests, so nothing of it can be changed (the roles are the configuration's own). */
+function frozenChoices(choices: RoleChoice[]): readonly RoleChoice[] {
+  for (const choice of choices) {
+    for (const reason of choice.reasons) Object.freeze(reason);
+    Object.freeze(choice.reasons);
+    Object.freeze(choice);
+  }
+  return Object.freeze(choices);
 }

@@ -202,7 +202,7 @@ export function deviceRoutes(deps: WebDeps, device: DeviceFlow): Router {
   return router;
 }
 
-function deviceRoles(choices: RoleChoice[], lang: Language): DeviceRole[] {
+function deviceRoles(choices: readonly RoleChoice[], lang: Language): DeviceRole[] {
   const t = translator(lang);
   return choices.map(({ role }) => ({
     id: role.id,

@@ -98,7 +98,7 @@ export function launchRoutes(deps: WebDeps): Router {
  * prefix), by the rules `rambridge` itself uses (`matchRoles`). A fuzzy guess is not enough for a
  * page that may sign the user in by itself, and several roles for one alias is an error.
  */
-export function grantedRole(choices: RoleChoice[], wanted: string): RoleChoice | undefined {
+export function grantedRole(choices: readonly RoleChoice[], wanted: string): RoleChoice | undefined {
   const { by, matches } = matchRoles(
     choices.map((c) => c.role),
     wanted,

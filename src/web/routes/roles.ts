@@ -46,9 +46,9 @@ export function roleRoutes(deps: WebDeps): Router {
 
   interface PickerView {
     /** Every role the user has (the mapping's answer, computed once per request). */
-    granted: RoleChoice[];
+    granted: readonly RoleChoice[];
     /** The roles shown: all of them, or those a deep link names. */
-    choices: RoleChoice[];
+    choices: readonly RoleChoice[];
     /** The user's favourites and recents: on the full picker, not on a deep link. */
     withPreferences: boolean;
     query?: string;
@@ -119,7 +119,7 @@ export function roleRoutes(deps: WebDeps): Router {
    * Favourites and recents make the picker better, not possible: when the store cannot say (a
    * Redis hiccup), the roles are shown without them, as issuance records them best-effort too.
    */
-  const preferencesOrNone = async (ctx: Context, user: Identity, all: RoleChoice[]) => {
+  const preferencesOrNone = async (ctx: Context, user: Identity, all: readonly RoleChoice[]) => {
     try {
       return await rolePreferencesFor(deps, user, all);
     } catch (err) {

@@ -33,6 +33,32 @@ const user = (groups: string[], extra: Partial<Identity> = {}): Identity => ({
 
 const ids = (groups: string[], extra?: Partial<Identity>) => mapper.rolesFor(user(groups, extra)).map((c) => c.role.id);
 
+describe('RoleMapper.rolesFor of a frozen identity (the memory store’s, the same object on every request of a session)', () => {
+  const frozen = (groups: string[], extra?: Partial<Identity>) =>
+    Object.freeze({ ...user(groups, extra), groups: Object.freeze(groups) }) as Identity;
+
+  test('is mapped once and kept with it, frozen, so no caller can change what the next one gets', () => {
+    const identity = frozen(['eng-platform', 'sre']);
+    const first = mapper.rolesFor(identity);
+    expect(mapper.rolesFor(identity)).toBe(first);
+    expect(first.map((c) => c.role.id)).toEqual(['dev-admin', 'dev-read', 'prod-admin']);
+    expect(Object.isFrozen(first) && first.every((c) => Object.isFrozen(c) && Object.isFrozen(c.reasons))).toBe(true);
+  });
+
+  test('gives each identity its own roles, as an unfrozen one would get them', () => {
+    const cases: Array<[string[], Partial<Identity>?]> = [
+      [['readers']],
+      [['sre'], { amr: ['pwd', 'mfa'] }],
+      [['sre'], { email: 'u@elsewhere.test' }],
+      [[]],
+    ];
+    for (const [groups, extra] of cases)
+      expect(mapper.rolesFor(frozen([...groups], extra))).toEqual(mapper.rolesFor(user([...groups], extra)));
+    const unfrozen = user(['readers']);
+    expect(mapper.rolesFor(unfrozen)).not.toBe(mapper.rolesFor(unfrozen));
+  });
+});
+
 describe('RoleMapper.rolesFor', () => {
   test.each([
     [['eng-platform'], ['dev-admin', 'dev-read']],
