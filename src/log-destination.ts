@@ -1,4 +1,4 @@
-import { writeSync } from 'node:fs';
+import { fstatSync, writeSync } from 'node:fs';
 import { pino, type DestinationStream } from 'pino';
 
 export type FileDestination = ReturnType<typeof pino.destination>;
@@ -185,7 +185,7 @@ export class TurnBatchedDestination implements DestinationStream {
     },
   };
 
-  constructor(dest: number | string) {
+  constructor(private readonly dest: number | string) {
     this.stream = backloggedDestination(dest, () => this.recovered());
   }
 
@@ -233,11 +233,45 @@ export class TurnBatchedDestination implements DestinationStream {
   private refuse(err: NodeJS.ErrnoException): void {
     if (this.refused !== undefined) return;
     this.refused = err;
-    tellStderr(
-      50,
-      { event: 'log-write-failed', errorCode: err.code },
-      'stdout refuses writes: log lines are dropped and counted, audit records kept',
+    this.tell(
+      noticeLine(
+        50,
+        { event: 'log-write-failed', errorCode: err.code },
+        'stdout refuses writes: log lines are dropped and counted, audit records kept',
+      ),
     );
+  }
+
+  /**
+   * A notice for stderr while stdout keeps something, maybe the rest of a line a partial write cut:
+   * when stderr is the same open file (`2>&1`, journald), written there it would land inside that
+   * line, so it is kept after it instead, written when the rest is; else stderr is tried once
+   * (waiting there would hold up the bridge again).
+   */
+  private tell(line: string): void {
+    if (!this.sharesStderr()) return void tellStderr(line, false);
+    try {
+      this.stream.write(line);
+    } catch {
+      // Kept after the rest (or lost with the backlog full).
+    }
+  }
+
+  /** At the exit, what could not be written is named (on a shared file, after a line break: the last line may be cut). */
+  lost(pendingBytes: number): void {
+    const line = noticeLine(50, { event: 'log-write-failed', pendingBytes }, 'log lines and audit records not written at exit');
+    if (this.sharesStderr()) tellStderr(`\n${line}`, false);
+    else tellStderr(line, true);
+  }
+
+  private sharesStderr(): boolean {
+    if (this.dest !== 1) return false;
+    try {
+      const [out, err] = [fstatSync(1), fstatSync(2)];
+      return out.dev === err.dev && out.ino === err.ino;
+    } catch {
+      return false;
+    }
   }
 
   /** After a write that went through with nothing left behind: says so once, with what was lost meanwhile. */
@@ -246,9 +280,9 @@ export class TurnBatchedDestination implements DestinationStream {
     const fields = { event: 'log-write-recovered', errorCode: this.refused.code, droppedLines: this.droppedLines };
     this.refused = undefined;
     this.droppedLines = 0;
-    const msg = 'stdout written again';
-    tellStderr(40, fields, msg);
-    this.write(`${JSON.stringify({ level: 40, time: new Date().toISOString(), service: 'rambridge', ...fields, msg })}\n`);
+    const line = noticeLine(40, fields, 'stdout written again');
+    tellStderr(line, true);
+    this.write(line);
   }
 }
 
@@ -258,13 +292,18 @@ function countLines(lines: string): number {
   return n;
 }
 
+/** A line shaped like the main log's. */
+function noticeLine(level: number, fields: Record<string, unknown>, msg: string): string {
+  return `${JSON.stringify({ level, time: new Date().toISOString(), service: 'rambridge', ...fields, msg })}\n`;
+}
+
 /**
- * One line on stderr, shaped like the main log's. A full pipe (stderr shares it with stdout under
- * `2>&1` or journald) is waited on, FULL_WAIT_MS at most; nowhere left to tell if that fails too.
+ * A line on stderr. A full pipe (stdout's too under `2>&1` or journald, with nothing of stdout's
+ * kept) is waited on if `wait`, FULL_WAIT_MS at most; nowhere left to tell if that fails too.
  */
-function tellStderr(level: number, fields: Record<string, unknown>, msg: string): void {
-  let line = Buffer.from(`${JSON.stringify({ level, time: new Date().toISOString(), service: 'rambridge', ...fields, msg })}\n`);
-  const until = Date.now() + FULL_WAIT_MS;
+function tellStderr(text: string, wait: boolean): void {
+  let line = Buffer.from(text);
+  const until = wait ? Date.now() + FULL_WAIT_MS : 0;
   const attempt = () => {
     while (line.length > 0) line = line.subarray(writeSync(2, line));
   };
@@ -289,8 +328,7 @@ export function stdoutDestination(): TurnBatchedDestination {
     process.once('exit', () => {
       waitForReadersAtStop(STOP_WAIT_MS);
       const pending = created.flushBacklog();
-      if (pending > 0)
-        tellStderr(50, { event: 'log-write-failed', pendingBytes: pending }, 'log lines and audit records not written at exit');
+      if (pending > 0) created.lost(pending);
     });
   }
   return stdout;

@@ -313,6 +313,32 @@ describe('a stdout that refuses writes', () => {
     }
   }, 20_000);
 
+  // Runs `script` with stdout non-blocking, piped into `reader` (a shell command), as `node … | reader`.
+  const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+  const pipedInto = (script: string, reader: string) =>
+    spawnSync('/bin/sh', ['-c', `"${process.execPath}" --input-type=module -e ${quote(`process.stdout; ${script}`)} ${reader}`], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+
+  test('with 2>&1 and lines over PIPE_BUF, the notice of a refusal comes after the line a partial write cut, not inside it', () => {
+    const script = `${bridgeLike(0, 0)}
+      for (let i = 0; i < 40; i++) {
+        logger.info({ turn: i, pad: 'y'.repeat(5000) }, 'request');
+        await nextTurn();
+      }
+    `;
+    // Nobody reads the pipe for 2.5 s: it took part of a 5 KB line, and stdout refuses writes after 2 s.
+    const child = pipedInto(script, '2>&1 | (sleep 2.5; cat)');
+    expect(child.status).toBe(0);
+    const lines = parsed(child.stdout); // every line whole: JSON.parse throws on a cut one
+    expect(lines.filter((l) => l.event === 'log-write-failed')).toEqual([expect.objectContaining({ level: 50, errorCode: 'EAGAIN' })]);
+    // Each line is there or counted as dropped.
+    const recovered = lines.filter((l) => l.event === 'log-write-recovered');
+    expect(recovered).toHaveLength(2); // on stderr and in the log
+    expect(lines.filter((l) => l.msg === 'request').length + Number(recovered[0]!.droppedLines)).toBe(40);
+  });
+
   test('a pipe whose reader is gone (EPIPE) is told on stderr, and the audit records are counted, not lost without a word', async () => {
     const script = `${bridgeLike(5, 10)}
       process.stderr.write('done ' + JSON.stringify(counts) + '\\n');
