@@ -8,11 +8,14 @@ const HELD_CHARS = 8 * 1024;
 /** Records kept in memory while the audit destination refuses writes (a full disk), at most. */
 const AUDIT_BACKLOG_BYTES = 4 * 1024 * 1024;
 /**
- * How long writes wait, in all, for a slow reader to make room in a full non-blocking pipe or
- * socket (EAGAIN), from the first write it did not take until one that it takes whole; only then
- * does the destination count as refusing writes. Each notice on stderr gets as long of its own.
+ * How long writes may wait for a slow reader to make room in a full non-blocking pipe or socket
+ * (EAGAIN), in all: once they have waited that long the destination counts as refusing writes.
+ * What they wait is not given back when a write goes through, only over time (FULL_WAIT_MS per
+ * FULL_WINDOW_MS), so a reader that keeps up only a little ends in a refusal too, and writes wait at
+ * most FULL_WAIT_MS at a time and a fifth of the time over longer. A notice on stderr gets as long.
  */
 const FULL_WAIT_MS = 2000;
+const FULL_WINDOW_MS = 10_000;
 /** What is held is tried again this often while the destination refuses writes (an idle process writes it too). */
 const RETRY_MS = 100;
 /** At exit (and at a stop, unless told otherwise), how long what is held may wait for a full pipe to be read. */
@@ -65,27 +68,46 @@ function whileFull(err: unknown, attempt: () => void, until: () => number): void
  *
  * A full pipe (EAGAIN) is back-pressure, not a refusal: writes wait for the reader in short sleeps
  * (sonic-boom would sleep 100 ms and try again, for ever, holding the event loop), FULL_WAIT_MS in
- * all until a write goes through, or until the stop's deadline once the process is stopping. Nor
- * is a broken pipe ended quietly (pino's own destination would make every later write a no-op): it
+ * all, given back over FULL_WINDOW_MS (not when a write goes through), or until the stop's
+ * deadline once the process is stopping. Nor is a broken pipe ended quietly (pino's own destination would make every later write a no-op): it
  * is refused and counted like the rest.
  */
 export function backloggedDestination(dest: string | number, written?: () => void): FileDestination {
   const created = pino.destination({ dest, mkdir: true, sync: true, retryEAGAIN: () => false });
   created.removeAllListeners('error');
   const write = created.write.bind(created);
+  /** Waiting still allowed (ms) as of `counted`: FULL_WAIT_MS at most, given back over FULL_WINDOW_MS. */
+  let allowance = FULL_WAIT_MS;
+  let counted = Date.now();
   /** Set at the first EAGAIN since a write last went through: until when writes wait for the reader. */
   let fullUntil: number | undefined;
-  const until = () => stopBy ?? (fullUntil ??= Date.now() + FULL_WAIT_MS);
+  const until = () => {
+    if (stopBy !== undefined) return stopBy;
+    if (fullUntil === undefined) {
+      const now = Date.now();
+      allowance = Math.min(FULL_WAIT_MS, allowance + ((now - counted) * FULL_WAIT_MS) / FULL_WINDOW_MS);
+      counted = now;
+      fullUntil = now + allowance;
+    }
+    return fullUntil;
+  };
   let retry: NodeJS.Timeout | undefined;
   const send = (data: string): void => {
     try {
       write(data);
     } catch (err) {
+      const waitFrom = Date.now();
       try {
         whileFull(err, () => void write(''), until);
       } catch (refused) {
         retryLater();
         throw refused;
+      } finally {
+        // What was waited is spent, whether the write then went through or not.
+        if (fullUntil !== undefined) {
+          counted = Date.now();
+          allowance = Math.max(0, allowance - (counted - waitFrom));
+        }
       }
     }
     fullUntil = undefined;
@@ -158,7 +180,7 @@ export function flushAuditStream(stream: FileDestination): number {
  *
  * A full pipe (a slow reader) is waited on, FULL_WAIT_MS in all, as backloggedDestination says. A
  * destination that refuses writes (a full disk behind a redirect, a closed pipe, a full one whose
- * reader took nothing meanwhile) never throws into the caller or the event loop: the turn that
+ * reader kept it waiting too long) never throws into the caller or the event loop: the turn that
  * failed stays in the backlog,
  * stderr is told once (`log-write-failed`), and until a write goes through again the ordinary
  * lines are dropped and counted, while audit records (`audit`, the stream of createAuditLogger's

@@ -339,6 +339,41 @@ describe('a stdout that refuses writes', () => {
     expect(lines.filter((l) => l.msg === 'request').length + Number(recovered[0]!.droppedLines)).toBe(40);
   });
 
+  test('a reader that keeps up only a little ends in a refusal, counted, and the bridge waits on it a bounded time', () => {
+    // Each 10 ms a 1 KB line and an audit record; the reader takes 4 KiB every 500 ms. How long the timer was held up is summed.
+    const script = `${bridgeLike(0, 0)}
+      const start = Date.now();
+      let last = start;
+      let blockedMs = 0;
+      await new Promise((resolve) => {
+        const timer = setInterval(() => {
+          const now = Date.now();
+          blockedMs += Math.max(0, now - last - 10);
+          last = now;
+          logger.info({ pad: 'z'.repeat(1000) }, 'request');
+          refusal('r');
+          if (now - start >= 4000) resolve(clearInterval(timer));
+        }, 10);
+      });
+      process.stderr.write('done ' + JSON.stringify({ ...counts, blockedMs, elapsed: Date.now() - start }) + '\\n');
+      process.kill(process.pid, 'SIGKILL');
+    `;
+    const reader = `
+      const fs = require('node:fs');
+      const buf = Buffer.alloc(4096);
+      const pause = new Int32Array(new SharedArrayBuffer(4));
+      const end = Date.now() + 5000;
+      while (Date.now() < end && fs.readSync(0, buf) > 0) Atomics.wait(pause, 0, 0, 500);
+    `;
+    const child = pipedInto(script, `| "${process.execPath}" -e ${quote(reader)}`);
+    const done = JSON.parse(/done (\{.*\})/.exec(child.stderr)?.[1] ?? '{}') as { kept: number; blockedMs: number; elapsed: number };
+    expect(child.stderr).toContain('done ');
+    expect(events(child.stderr).filter((l) => l.event === 'log-write-failed')).toEqual([expect.objectContaining({ errorCode: 'EAGAIN' })]);
+    expect(done.kept).toBeGreaterThan(0);
+    // 2 s at first, then a fifth of the time: not the whole run.
+    expect(done.blockedMs).toBeLessThan(2000 + done.elapsed / 5 + 400);
+  }, 20_000);
+
   test('a pipe whose reader is gone (EPIPE) is told on stderr, and the audit records are counted, not lost without a word', async () => {
     const script = `${bridgeLike(5, 10)}
       process.stderr.write('done ' + JSON.stringify(counts) + '\\n');
