@@ -18,21 +18,38 @@ const FULL_WAIT_MS = 2000;
 const FULL_WINDOW_MS = 10_000;
 /** What is held is tried again this often while the destination refuses writes (an idle process writes it too). */
 const RETRY_MS = 100;
-/** At exit (and at a stop, unless told otherwise), how long what is held may wait for a full pipe to be read. */
+/** At an exit without a graceful stop, how long what is held may wait for a full pipe to be read. */
 export const STOP_WAIT_MS = 2000;
 
 /** The code of the error a write throws when the audit backlog is full and the record is lost. */
 export const AUDIT_RECORD_DROPPED = 'EAUDITBACKLOG';
 
-/** Once the process is stopping: until when a full pipe is waited on (the stop's deadline, not FULL_WAIT_MS). */
+/** The deadline of the graceful stop begun last (waitForReadersAtStop): the exit hook shares it. */
 let stopBy: number | undefined;
+/** Once the process exits: until when a full pipe is waited on (the stop's deadline, else STOP_WAIT_MS), not FULL_WAIT_MS. */
+let exitBy: number | undefined;
 
 /**
- * The process is stopping: from now on, writes to a full pipe wait for its reader until `waitMs`
- * from the first call (a graceful stop, then the exit hook, share one deadline).
+ * A graceful stop begins: what the main log keeps may wait for a full pipe's reader until `waitMs`
+ * from now (see drainAuditBacklog), and the exit that follows shares that deadline. Each stop sets
+ * its own (a second bridge in the same process does not inherit a past one). Answers the deadline.
  */
-export function waitForReadersAtStop(waitMs: number): void {
-  stopBy ??= Date.now() + waitMs;
+export function waitForReadersAtStop(waitMs: number): number {
+  stopBy = Date.now() + waitMs;
+  return stopBy;
+}
+
+/** The process exits at once (a second stop signal): the exit does not wait for a full pipe's reader either. */
+export function stopWaitingForReaders(): void {
+  stopBy = Date.now();
+}
+
+/** The backlogged streams whose last write a full pipe refused (EAGAIN): a reader may still make room. */
+const fullPipes = new Set<FileDestination>();
+
+/** Whether something is kept for a full pipe (whose reader may come back), not for a destination that refuses writes. */
+export function waitingForReader(): boolean {
+  return fullPipes.size > 0;
 }
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
@@ -69,8 +86,8 @@ function whileFull(err: unknown, attempt: () => void, until: () => number): void
  * A full pipe (EAGAIN) is back-pressure, not a refusal: writes wait for the reader in short sleeps
  * (sonic-boom would sleep 100 ms and try again, for ever, holding the event loop), FULL_WAIT_MS in
  * all, given back over FULL_WINDOW_MS (not when a write goes through), or until the stop's
- * deadline once the process is stopping. Nor is a broken pipe ended quietly (pino's own destination would make every later write a no-op): it
- * is refused and counted like the rest.
+ * deadline once the process exits. Nor is a broken pipe ended quietly (pino's own destination
+ * would make every later write a no-op): it is refused and counted like the rest.
  */
 export function backloggedDestination(dest: string | number, written?: () => void): FileDestination {
   const created = pino.destination({ dest, mkdir: true, sync: true, retryEAGAIN: () => false });
@@ -82,7 +99,7 @@ export function backloggedDestination(dest: string | number, written?: () => voi
   /** Set at the first EAGAIN since a write last went through: until when writes wait for the reader. */
   let fullUntil: number | undefined;
   const until = () => {
-    if (stopBy !== undefined) return stopBy;
+    if (exitBy !== undefined) return exitBy;
     if (fullUntil === undefined) {
       const now = Date.now();
       allowance = Math.min(FULL_WAIT_MS, allowance + ((now - counted) * FULL_WAIT_MS) / FULL_WINDOW_MS);
@@ -100,6 +117,8 @@ export function backloggedDestination(dest: string | number, written?: () => voi
       try {
         whileFull(err, () => void write(''), until);
       } catch (refused) {
+        if ((refused as NodeJS.ErrnoException).code === 'EAGAIN') fullPipes.add(created);
+        else fullPipes.delete(created);
         retryLater();
         throw refused;
       } finally {
@@ -111,6 +130,7 @@ export function backloggedDestination(dest: string | number, written?: () => voi
       }
     }
     fullUntil = undefined;
+    if (fullPipes.size > 0) fullPipes.delete(created);
     if (retry) {
       clearTimeout(retry);
       retry = undefined;
@@ -149,7 +169,7 @@ export function pendingBytes(stream: FileDestination): number {
 
 /**
  * Tries once more to write what one backlogged stream kept (waiting for a full pipe's reader until
- * the stop's deadline, if the process is stopping); answers how many bytes are still not written.
+ * the exit's deadline, if the process is exiting); answers how many bytes are still not written.
  */
 export function flushAuditStream(stream: FileDestination): number {
   if (pendingBytes(stream) === 0) return 0;
@@ -238,8 +258,8 @@ export class TurnBatchedDestination implements DestinationStream {
   };
 
   /**
-   * At a stop (waitForReadersAtStop first): writes the backlog, then what is held, waiting for a
-   * full pipe's reader until the stop's deadline; answers the bytes still not written.
+   * At a stop or the exit: writes the backlog, then what is held (waiting for a full pipe's reader
+   * until the exit's deadline, if the process is exiting); answers the bytes still not written.
    */
   flushBacklog(): number {
     if (flushAuditStream(this.stream) === 0) this.recovered();
@@ -348,7 +368,7 @@ export function stdoutDestination(): TurnBatchedDestination {
     const created = new TurnBatchedDestination(1);
     stdout = created;
     process.once('exit', () => {
-      waitForReadersAtStop(STOP_WAIT_MS);
+      exitBy = stopBy ?? Date.now() + STOP_WAIT_MS;
       const pending = created.flushBacklog();
       if (pending > 0) created.lost(pending);
     });

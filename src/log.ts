@@ -1,18 +1,24 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pino, type Logger, type DestinationStream } from 'pino';
 import {
   backloggedDestination,
   flushAuditStream,
   openStdoutDestination,
-  STOP_WAIT_MS,
   stdoutDestination,
   TurnBatchedDestination,
-  waitForReadersAtStop,
+  waitingForReader,
   type FileDestination,
 } from './log-destination.js';
 import { redact } from './log-redaction.js';
 
 export type { Logger };
-export { AUDIT_RECORD_DROPPED, flushAuditStream, type FileDestination } from './log-destination.js';
+export {
+  AUDIT_RECORD_DROPPED,
+  flushAuditStream,
+  stopWaitingForReaders,
+  waitForReadersAtStop,
+  type FileDestination,
+} from './log-destination.js';
 
 export interface LoggerOptions {
   level?: string;
@@ -80,17 +86,29 @@ export function auditDescriptorDestination(fd: number): FileDestination {
 }
 
 /**
- * At a graceful stop: tries once more to write the records the audit destinations (and the main
- * log's stdout, for `audit.destination: log`) kept while they refused writes, waiting for the
- * reader of a full pipe up to `waitMs` (serve: the shutdown grace period; the exit hook that runs
- * next shares this deadline), and answers how many bytes are still not written (lost when the
- * process exits).
+ * Tries once more to write the records the audit destinations (and the main log's stdout, for
+ * `audit.destination: log`) kept while they refused writes, and answers how many bytes are still
+ * not written (lost when the process exits).
  */
-export function flushAuditBacklog(waitMs = STOP_WAIT_MS): number {
-  waitForReadersAtStop(waitMs);
+export function flushAuditBacklog(): number {
   let pending = openStdoutDestination()?.flushBacklog() ?? 0;
   for (const stream of auditDestinations.values()) pending += flushAuditStream(stream);
   return pending;
+}
+
+/**
+ * At a graceful stop, until its `deadline` (serve: the shutdown grace from the stop's start, which
+ * the connections share, and so does the exit hook that runs next): while what is kept waits for a
+ * full pipe's reader, tries it again every 50 ms until it is written, without holding up the event
+ * loop (a second signal still exits at once); answers how many bytes are still not written.
+ */
+export async function drainAuditBacklog(deadline: number): Promise<number> {
+  for (;;) {
+    const pending = flushAuditBacklog();
+    const left = deadline - Date.now();
+    if (pending === 0 || left <= 0 || !waitingForReader()) return pending;
+    await sleep(Math.min(50, left));
+  }
 }
 
 /** A logger that drops everything (tests that do not look at logs). */

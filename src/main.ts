@@ -10,7 +10,7 @@ import { IdleCollector } from './idle-memory.js';
 import { meteredStore } from './web/metered.js';
 import { isBridgeError, toBridgeError } from './errors.js';
 import { createConnectors, type Connector } from './idp/index.js';
-import { createLogger, flushAuditBacklog, type Logger } from './log.js';
+import { createLogger, drainAuditBacklog, waitForReadersAtStop, type Logger } from './log.js';
 import { openAuditLogger } from './config/files.js';
 import { checkStoreOnline, createStore, type Store } from './store/index.js';
 import { Metrics } from './web/metrics.js';
@@ -142,12 +142,14 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
     },
     close: async () => {
       idle.stop();
-      // The configuration running now: a reload may have changed the grace period.
-      await closeGracefully(server, running.config.server.shutdownGraceSeconds * 1000);
+      // The configuration running now: a reload may have changed the grace period. The connections
+      // and a full pipe's log reader share it, from now.
+      const graceMs = running.config.server.shutdownGraceSeconds * 1000;
+      const deadline = waitForReadersAtStop(graceMs);
+      await closeGracefully(server, graceMs);
       await store.close();
-      // Audit records kept while the destination refused writes: one last try (a full pipe's reader
-      // gets the grace period), else say what is lost.
-      const pendingBytes = flushAuditBacklog(running.config.server.shutdownGraceSeconds * 1000);
+      // Audit records kept while the destination refused writes: tried until the deadline, else say what is lost.
+      const pendingBytes = await drainAuditBacklog(deadline);
       if (pendingBytes > 0) logger.error({ event: 'audit-write-failed', pendingBytes }, 'audit records not written at stop');
       logger.info({ event: 'stopped' }, 'rambridge stopped');
     },

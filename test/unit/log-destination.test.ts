@@ -249,6 +249,28 @@ describe('a stdout that refuses writes', () => {
     20_000,
   );
 
+  test('after a stop in the same process (an earlier bridge), a full pipe is still waited for: its deadline is not inherited', async () => {
+    const script = `(await import(${dist('log-destination.js')})).waitForReadersAtStop(0);
+      ${bridgeLike(100, 2000)}
+      process.stderr.write('done ' + JSON.stringify(counts) + '\\n');
+    `;
+    const child = nonBlocking(script);
+    const exited = once(child, 'exit') as Promise<[number | null]>;
+    const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const stderr = read(child.stderr);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const stdout = read(child.stdout);
+      const [status] = await exited;
+      expect(status).toBe(0);
+      expect(stderr()).toBe('done {"kept":0,"dropped":0}\n');
+      expect(parsed(stdout()).filter((l) => l.msg === 'request')).toHaveLength(100);
+    } finally {
+      clearTimeout(killer);
+      child.kill('SIGKILL');
+    }
+  }, 20_000);
+
   test('at exit, what a full pipe held is written once its reader is back (within the wait), each line whole', async () => {
     // Lines of 9 KB: a full pipe takes part of one, the rest must follow, not be cut.
     const script = `${bridgeLike(0, 0)}

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ConfigInvalid, loadConfigFile } from '../../config/index.js';
 import { checkConfigFiles, keyFileWarnings } from '../../config/files.js';
-import { createLogger } from '../../log.js';
+import { createLogger, stopWaitingForReaders } from '../../log.js';
 import type { RunningBridge } from '../../main.js';
 import { exitOnConfigProblems } from '../config-errors.js';
 import { helpText } from '../i18n/help.js';
@@ -86,12 +86,14 @@ export interface StopHandle {
  * Handles SIGTERM and SIGINT from now on. Once `started`, the first signal stops cleanly: `close` is
  * bounded (connections still open after the grace period are cut) and the exit status is 0 when it
  * finished. A signal before that, or a second one, exits at once: `process.exit` still runs the
- * 'exit' hooks that kill child processes (SimpleSAMLphp), which dying of the signal would not.
+ * 'exit' hooks that kill child processes (SimpleSAMLphp), which dying of the signal would not, but
+ * the main log's does not wait for a full pipe's reader then.
  */
 export function handleStopSignals(): StopHandle {
   let close: (() => Promise<void>) | undefined;
   let stopping = false;
   const stop = () => {
+    if (stopping || !close) stopWaitingForReaders();
     if (stopping) process.exit(1);
     if (!close) process.exit(0);
     stopping = true;

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { closeSync, openSync } from 'node:fs';
+import { connect } from 'node:net';
 
 /**
  * The default `audit.destination: log` on a stdout that refuses every write (/dev/full: ENOSPC, a
@@ -91,3 +92,61 @@ test('with stdout a full pipe whose reader comes back during the stop, every aud
     child.kill('SIGKILL');
   }
 }, 30_000);
+
+describe('a stop while stdout is a full pipe nobody reads', () => {
+  // serve's stop: the signal handlers of `rambridge serve`, a grace of 2 s.
+  const stoppable = `process.stdout; ${script
+    .replace('sessionSecrets:', 'shutdownGraceSeconds: 2, sessionSecrets:')
+    .replace(
+      "process.once('SIGTERM', () => void bridge.close());",
+      `(await import(${dist('cli/commands/serve.js')})).stopOnSignals(() => bridge.close());`,
+    )}`;
+  const refusing = async () => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', stoppable], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    while (!/url (\S+)\n/.test(stderr) && child.exitCode === null) await new Promise((resolve) => child.stderr.once('data', resolve));
+    const url = /url (\S+)\n/.exec(stderr)?.[1] ?? '';
+    // Nobody reads stdout: it fills, is waited on for 2 s, then refuses writes; the records are kept.
+    while (!/"event":"log-write-failed"/.test(stderr)) expect((await fetch(`${url}/oidc/corp/callback?code=x&state=y`)).status).toBe(400);
+    return { child, url, exited: once(child, 'exit') as Promise<[number | null]> };
+  };
+
+  test('the log reader shares the grace with the connections: the stop takes the grace, not twice it', async () => {
+    const { child, url, exited } = await refusing();
+    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    // A request in flight all along (its headers never end): the connections take the whole grace.
+    const socket = connect(Number(new URL(url).port), '127.0.0.1', () => socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n'));
+    try {
+      await once(socket, 'connect');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const began = Date.now();
+      child.kill('SIGTERM');
+      const [status] = await exited;
+      expect(status).toBe(0);
+      expect(Date.now() - began).toBeGreaterThanOrEqual(1900);
+      expect(Date.now() - began).toBeLessThan(3000);
+    } finally {
+      socket.destroy();
+      clearTimeout(killer);
+      child.kill('SIGKILL');
+    }
+  }, 30_000);
+
+  test('a second signal during the stop’s wait for the log reader exits at once (status 1)', async () => {
+    const { child, exited } = await refusing();
+    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    try {
+      const began = Date.now();
+      child.kill('SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      child.kill('SIGTERM');
+      const [status] = await exited;
+      expect(status).toBe(1);
+      expect(Date.now() - began).toBeLessThan(1200);
+    } finally {
+      clearTimeout(killer);
+      child.kill('SIGKILL');
+    }
+  }, 30_000);
+});
