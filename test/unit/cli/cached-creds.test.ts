@@ -238,9 +238,13 @@ test('a repeated cache hit never starts the ES module loader; any other command 
     { server: SERVER, user: 'okta/alice', role: 'dev-readonly', durationSeconds: 3600 },
     credentials(new Date(Date.now() + 3600_000).toISOString()),
   );
-  // NODE_DEBUG=esm makes Node's ES module loader log each step it takes to stderr.
+  // NODE_DEBUG=esm makes Node's ES module loader log each step it takes to stderr: for a command
+  // that loads the whole CLI, over a megabyte (execFile's default limit) once the paths are long.
   const run = (...args: string[]) =>
-    promisify(execFile)(process.execPath, [bin, ...args], { env: { ...env, PATH: process.env.PATH, NODE_DEBUG: 'esm' } });
+    promisify(execFile)(process.execPath, [bin, ...args], {
+      env: { ...env, PATH: process.env.PATH, NODE_DEBUG: 'esm' },
+      maxBuffer: 64 * 1024 * 1024,
+    });
   await run('creds', 'dev-readonly', '--format', 'process'); // records the use: the rare write loads the role book
   // What every aliyun command then runs: the External profile's command line (configure-aliyun.ts).
   const hit = await run('creds', 'dev-readonly', '--format', 'process', '--server', SERVER, '--duration', '1h');
