@@ -24,6 +24,12 @@ export const STOP_WAIT_MS = 2000;
 /** The code of the error a write throws when the audit backlog is full and the record is lost. */
 export const AUDIT_RECORD_DROPPED = 'EAUDITBACKLOG';
 
+/**
+ * The clock of every wait and deadline here: monotonic (performance.now()), so a wall clock stepped
+ * back (NTP, a resumed VM) neither empties the budget nor holds a wait longer than it says.
+ */
+const clock = (): number => performance.now();
+
 /** The deadline of the graceful stop begun last (waitForReadersAtStop): the exit hook shares it. */
 let stopBy: number | undefined;
 /** Once the process exits: until when a full pipe is waited on (the stop's deadline, else STOP_WAIT_MS), not FULL_WAIT_MS. */
@@ -35,13 +41,13 @@ let exitBy: number | undefined;
  * its own (a second bridge in the same process does not inherit a past one). Answers the deadline.
  */
 export function waitForReadersAtStop(waitMs: number): number {
-  stopBy = Date.now() + waitMs;
+  stopBy = clock() + waitMs;
   return stopBy;
 }
 
 /** The process exits at once (a second stop signal): the exit does not wait for a full pipe's reader either. */
 export function stopWaitingForReaders(): void {
-  stopBy = Date.now();
+  stopBy = clock();
 }
 
 /** The backlogged streams whose last write a full pipe refused (EAGAIN): a reader may still make room. */
@@ -62,7 +68,7 @@ const sleeper = new Int32Array(new SharedArrayBuffer(4));
 function whileFull(err: unknown, attempt: () => void, until: () => number): void {
   for (let pause = 1; ; pause = Math.min(2 * pause, 50)) {
     if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
-    const left = until() - Date.now();
+    const left = until() - clock();
     if (left <= 0) throw err;
     Atomics.wait(sleeper, 0, 0, Math.min(pause, left));
     try {
@@ -95,13 +101,13 @@ export function backloggedDestination(dest: string | number, written?: () => voi
   const write = created.write.bind(created);
   /** Waiting still allowed (ms) as of `counted`: FULL_WAIT_MS at most, given back over FULL_WINDOW_MS. */
   let allowance = FULL_WAIT_MS;
-  let counted = Date.now();
+  let counted = clock();
   /** Set at the first EAGAIN since a write last went through: until when writes wait for the reader. */
   let fullUntil: number | undefined;
   const until = () => {
     if (exitBy !== undefined) return exitBy;
     if (fullUntil === undefined) {
-      const now = Date.now();
+      const now = clock();
       allowance = Math.min(FULL_WAIT_MS, allowance + ((now - counted) * FULL_WAIT_MS) / FULL_WINDOW_MS);
       counted = now;
       fullUntil = now + allowance;
@@ -113,7 +119,7 @@ export function backloggedDestination(dest: string | number, written?: () => voi
     try {
       write(data);
     } catch (err) {
-      const waitFrom = Date.now();
+      const waitFrom = clock();
       try {
         whileFull(err, () => void write(''), until);
       } catch (refused) {
@@ -124,7 +130,7 @@ export function backloggedDestination(dest: string | number, written?: () => voi
       } finally {
         // What was waited is spent, whether the write then went through or not.
         if (fullUntil !== undefined) {
-          counted = Date.now();
+          counted = clock();
           allowance = Math.max(0, allowance - (counted - waitFrom));
         }
       }
@@ -345,7 +351,7 @@ function noticeLine(level: number, fields: Record<string, unknown>, msg: string)
  */
 function tellStderr(text: string, wait: boolean): void {
   let line = Buffer.from(text);
-  const until = wait ? Date.now() + FULL_WAIT_MS : 0;
+  const until = wait ? clock() + FULL_WAIT_MS : 0;
   const attempt = () => {
     while (line.length > 0) line = line.subarray(writeSync(2, line));
   };
@@ -368,7 +374,7 @@ export function stdoutDestination(): TurnBatchedDestination {
     const created = new TurnBatchedDestination(1);
     stdout = created;
     process.once('exit', () => {
-      exitBy = stopBy ?? Date.now() + STOP_WAIT_MS;
+      exitBy = stopBy ?? clock() + STOP_WAIT_MS;
       const pending = created.flushBacklog();
       if (pending > 0) created.lost(pending);
     });

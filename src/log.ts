@@ -97,7 +97,7 @@ export function flushAuditBacklog(): number {
 }
 
 /**
- * At a graceful stop, until its `deadline` (serve: the shutdown grace from the stop's start, which
+ * At a graceful stop, until its `deadline` (performance.now(), as waitForReadersAtStop answers; serve: the shutdown grace from the stop's start, which
  * the connections share, and so does the exit hook that runs next): while what is kept waits for a
  * full pipe's reader, tries it again every 50 ms until it is written, without holding up the event
  * loop (a second signal still exits at once); answers how many bytes are still not written.
@@ -105,7 +105,7 @@ export function flushAuditBacklog(): number {
 export async function drainAuditBacklog(deadline: number): Promise<number> {
   for (;;) {
     const pending = flushAuditBacklog();
-    const left = deadline - Date.now();
+    const left = deadline - performance.now();
     if (pending === 0 || left <= 0 || !waitingForReader()) return pending;
     await sleep(Math.min(50, left));
   }

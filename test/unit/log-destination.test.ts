@@ -396,6 +396,23 @@ describe('a stdout that refuses writes', () => {
     expect(done.blockedMs).toBeLessThan(2000 + done.elapsed / 5 + 400);
   }, 20_000);
 
+  test('a wall clock stepped back (NTP, a resumed VM) does not empty the budget: a full pipe is still waited for', () => {
+    const script = `${bridgeLike(0, 0)}
+      const realNow = Date.now.bind(Date);
+      Date.now = () => realNow() - 60_000;
+      for (let i = 0; i < 40; i++) {
+        logger.info({ turn: i, pad: 'x'.repeat(3000) }, 'request');
+        await nextTurn();
+      }
+    `;
+    // Nobody reads the pipe for 1 s, well within the 2 s a full pipe is waited for.
+    const child = pipedInto(script, '2>&1 | (sleep 1; cat)');
+    expect(child.status).toBe(0);
+    const lines = parsed(child.stdout);
+    expect(lines.filter((l) => l.event === 'log-write-failed')).toEqual([]);
+    expect(lines.filter((l) => l.msg === 'request')).toHaveLength(40);
+  });
+
   test('a pipe whose reader is gone (EPIPE) is told on stderr, and the audit records are counted, not lost without a word', async () => {
     const script = `${bridgeLike(5, 10)}
       process.stderr.write('done ' + JSON.stringify(counts) + '\\n');
