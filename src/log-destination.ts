@@ -128,10 +128,12 @@ export function backloggedDestination(dest: string | number, written?: () => voi
         retryLater();
         throw refused;
       } finally {
-        // What was waited is spent, whether the write then went through or not.
+        // What was waited is spent, whether the write then went through or not; only that (a retry
+        // while refused waits nothing), and it is not given back meanwhile.
         if (fullUntil !== undefined) {
-          counted = clock();
-          allowance = Math.max(0, allowance - (counted - waitFrom));
+          const waited = clock() - waitFrom;
+          counted += waited;
+          allowance = Math.max(0, allowance - waited);
         }
       }
     }

@@ -396,6 +396,37 @@ describe('a stdout that refuses writes', () => {
     expect(done.blockedMs).toBeLessThan(2000 + done.elapsed / 5 + 400);
   }, 20_000);
 
+  test('the budget comes back over time while stdout refuses writes too: a short stall soon after a recovery is waited for', () => {
+    // A 4 KB line every 10 ms for 5 s, 2>&1 into a reader that takes nothing for 4 s (stdout refuses writes
+    // from about 2.2 s), reads for 0.3 s, then takes nothing for 0.35 s: by then about 0.4 s of waiting are back.
+    const script = `${bridgeLike(0, 0)}
+      const start = Date.now();
+      await new Promise((resolve) => {
+        const timer = setInterval(() => {
+          logger.info({ pad: 'z'.repeat(4000) }, 'request');
+          if (Date.now() - start >= 5000) resolve(clearInterval(timer));
+        }, 10);
+      });
+    `;
+    const reader = `
+      const fs = require('node:fs');
+      const buf = Buffer.alloc(65536);
+      const pause = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+      const start = Date.now();
+      const copy = (until) => {
+        for (let n; Date.now() - start < until && (n = fs.readSync(0, buf)) > 0; ) fs.writeSync(1, buf.subarray(0, n));
+      };
+      pause(4000);
+      copy(4300);
+      pause(350);
+      copy(Infinity);
+    `;
+    const child = pipedInto(script, `2>&1 | "${process.execPath}" -e ${quote(reader)}`);
+    expect(child.status).toBe(0);
+    const lines = parsed(child.stdout);
+    expect(lines.filter((l) => l.event === 'log-write-failed')).toEqual([expect.objectContaining({ errorCode: 'EAGAIN' })]);
+  }, 20_000);
+
   test('a wall clock stepped back (NTP, a resumed VM) does not empty the budget: a full pipe is still waited for', () => {
     const script = `${bridgeLike(0, 0)}
       const realNow = Date.now.bind(Date);
