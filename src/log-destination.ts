@@ -307,11 +307,18 @@ export class TurnBatchedDestination implements DestinationStream {
     }
   }
 
-  /** At the exit, what could not be written is named (on a shared file, after a line break: the last line may be cut). */
-  lost(pendingBytes: number): void {
-    const line = noticeLine(50, { event: 'log-write-failed', pendingBytes }, 'log lines and audit records not written at exit');
-    if (this.sharesStderr()) tellStderr(`\n${line}`, false);
-    else tellStderr(line, true);
+  /** Whether stdout refuses writes now (its ordinary lines are dropped). */
+  get refusing(): boolean {
+    return this.refused !== undefined;
+  }
+
+  /**
+   * At a stop or the exit, what could not be written is named on stderr, waiting for a full pipe
+   * (FULL_WAIT_MS at most); on a shared file after a line break, as the last line may be cut.
+   */
+  lost(pendingBytes: number, event = 'log-write-failed', msg = 'log lines and audit records not written at exit'): void {
+    const line = noticeLine(50, { event, pendingBytes }, msg);
+    tellStderr(this.sharesStderr() ? `\n${line}` : line, true);
   }
 
   private sharesStderr(): boolean {

@@ -111,6 +111,17 @@ export async function drainAuditBacklog(deadline: number): Promise<number> {
   }
 }
 
+/**
+ * At a stop, audit records still not written are named: in the main log, or on stderr while the
+ * main log is a stdout that refuses writes (it would drop the line).
+ */
+export function auditLostAtStop(logger: Logger, pendingBytes: number): void {
+  const stream = (logger as unknown as Record<symbol, unknown>)[pino.symbols.streamSym];
+  if (stream instanceof TurnBatchedDestination && stream.refusing)
+    stream.lost(pendingBytes, 'audit-write-failed', 'audit records not written at stop');
+  else logger.error({ event: 'audit-write-failed', pendingBytes }, 'audit records not written at stop');
+}
+
 /** A logger that drops everything (tests that do not look at logs). */
 export function silentLogger(): Logger {
   // Writing nowhere as well as at level silent: the audit logger, a child at level info whatever

@@ -10,7 +10,7 @@ import { IdleCollector } from './idle-memory.js';
 import { meteredStore } from './web/metered.js';
 import { isBridgeError, toBridgeError } from './errors.js';
 import { createConnectors, type Connector } from './idp/index.js';
-import { createLogger, drainAuditBacklog, waitForReadersAtStop, type Logger } from './log.js';
+import { auditLostAtStop, createLogger, drainAuditBacklog, waitForReadersAtStop, type Logger } from './log.js';
 import { openAuditLogger } from './config/files.js';
 import { checkStoreOnline, createStore, type Store } from './store/index.js';
 import { Metrics } from './web/metrics.js';
@@ -150,7 +150,7 @@ export async function startBridge(options: StartOptions): Promise<RunningBridge>
       await store.close();
       // Audit records kept while the destination refused writes: tried until the deadline, else say what is lost.
       const pendingBytes = await drainAuditBacklog(deadline);
-      if (pendingBytes > 0) logger.error({ event: 'audit-write-failed', pendingBytes }, 'audit records not written at stop');
+      if (pendingBytes > 0) auditLostAtStop(logger, pendingBytes);
       logger.info({ event: 'stopped' }, 'rambridge stopped');
     },
   };

@@ -396,6 +396,30 @@ describe('a stdout that refuses writes', () => {
     expect(done.blockedMs).toBeLessThan(2000 + done.elapsed / 5 + 400);
   }, 20_000);
 
+  test('with 2>&1, what an exit could not write is named on a line of its own, the notice waiting for the shared full pipe', () => {
+    // Audit records of 5 KB: stdout refuses writes after 2 s, the exit waits 2 s more for them, then names what is left.
+    const script = `${bridgeLike(0, 0)}
+      for (let i = 0; i < 40; i++) {
+        refusal('r' + i + 'g'.repeat(5000));
+        await nextTurn();
+      }
+      process.exit(0);
+    `;
+    // Nobody reads the pipe until the exit's wait for the records is over (about 4.2 s from the start).
+    const child = pipedInto(script, '2>&1 | (sleep 5; cat)');
+    expect(child.status).toBe(0);
+    const lines = child.stdout.split('\n').flatMap((l) => {
+      try {
+        return [JSON.parse(l) as Record<string, unknown>];
+      } catch {
+        return []; // the last line before the notice may be cut
+      }
+    });
+    expect(lines.filter((l) => l.event === 'log-write-failed' && l.pendingBytes)).toEqual([
+      expect.objectContaining({ level: 50, pendingBytes: expect.any(Number) as number }),
+    ]);
+  }, 20_000);
+
   test('the budget comes back over time while stdout refuses writes too: a short stall soon after a recovery is waited for', () => {
     // A 4 KB line every 10 ms for 5 s, 2>&1 into a reader that takes nothing for 4 s (stdout refuses writes
     // from about 2.2 s), reads for 0.3 s, then takes nothing for 0.35 s: by then about 0.4 s of waiting are back.

@@ -133,6 +133,28 @@ describe('a stop while stdout is a full pipe nobody reads', () => {
     }
   }, 30_000);
 
+  test('the audit records a stop could not write are named on stderr, not in the main log that drops the line', async () => {
+    const { child, exited } = await refusing();
+    const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    try {
+      child.kill('SIGTERM');
+      const [status] = await exited;
+      expect(status).toBe(0);
+      const told = stderr
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(told.filter((l) => l.event === 'audit-write-failed')).toEqual([
+        expect.objectContaining({ level: 50, pendingBytes: expect.any(Number) as number }),
+      ]);
+    } finally {
+      clearTimeout(killer);
+      child.kill('SIGKILL');
+    }
+  }, 30_000);
+
   test('a second signal during the stop’s wait for the log reader exits at once (status 1)', async () => {
     const { child, exited } = await refusing();
     const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
