@@ -220,6 +220,22 @@ describe('a stdout that refuses writes', () => {
       .split('\n')
       .filter(Boolean)
       .map((l) => JSON.parse(l) as Record<string, unknown>);
+  /** Runs `script` with nobody reading its stdout for `readerAfterMs`, then reads it to the end. */
+  const readerLate = async (script: string, readerAfterMs: number) => {
+    const child = nonBlocking(script);
+    const exited = once(child, 'exit') as Promise<[number | null]>;
+    const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const stderr = read(child.stderr);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, readerAfterMs));
+      const stdout = read(child.stdout);
+      const [status] = await exited;
+      return { status, stderr: stderr(), lines: parsed(stdout()) };
+    } finally {
+      clearTimeout(killer);
+      child.kill('SIGKILL');
+    }
+  };
 
   test.each(['log', 'stdout'])(
     'a full pipe whose reader is slow, not gone, is waited for: nothing is dropped or refused (audit.destination: %s)',
@@ -227,24 +243,12 @@ describe('a stdout that refuses writes', () => {
       const script = `${bridgeLike(100, 2000).replace("createAuditLogger(logger, 'log')", `createAuditLogger(logger, '${destination}')`)}
         process.stderr.write('done ' + JSON.stringify(counts) + '\\n');
       `;
-      const child = nonBlocking(script);
-      const exited = once(child, 'exit') as Promise<[number | null]>;
-      const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      const stderr = read(child.stderr);
-      try {
-        // The reader comes back after 300 ms: some 400 KiB were written meanwhile, a 64 KiB pipe took them in.
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        const stdout = read(child.stdout);
-        const [status] = await exited;
-        expect(status).toBe(0);
-        expect(stderr()).toBe('done {"kept":0,"dropped":0}\n');
-        const lines = parsed(stdout());
-        expect(lines.filter((l) => l.msg === 'request')).toHaveLength(100);
-        expect(lines.filter((l) => l.audit).map((l) => l.requestId)).toEqual(Array.from({ length: 100 }, (_, i) => `r${i}`));
-      } finally {
-        clearTimeout(killer);
-        child.kill('SIGKILL');
-      }
+      // The reader comes back after 300 ms: some 400 KiB were written meanwhile, a 64 KiB pipe took them in.
+      const { status, stderr, lines } = await readerLate(script, 300);
+      expect(status).toBe(0);
+      expect(stderr).toBe('done {"kept":0,"dropped":0}\n');
+      expect(lines.filter((l) => l.msg === 'request')).toHaveLength(100);
+      expect(lines.filter((l) => l.audit).map((l) => l.requestId)).toEqual(Array.from({ length: 100 }, (_, i) => `r${i}`));
     },
     20_000,
   );
@@ -254,21 +258,10 @@ describe('a stdout that refuses writes', () => {
       ${bridgeLike(100, 2000)}
       process.stderr.write('done ' + JSON.stringify(counts) + '\\n');
     `;
-    const child = nonBlocking(script);
-    const exited = once(child, 'exit') as Promise<[number | null]>;
-    const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    const stderr = read(child.stderr);
-    try {
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const stdout = read(child.stdout);
-      const [status] = await exited;
-      expect(status).toBe(0);
-      expect(stderr()).toBe('done {"kept":0,"dropped":0}\n');
-      expect(parsed(stdout()).filter((l) => l.msg === 'request')).toHaveLength(100);
-    } finally {
-      clearTimeout(killer);
-      child.kill('SIGKILL');
-    }
+    const { status, stderr, lines } = await readerLate(script, 300);
+    expect(status).toBe(0);
+    expect(stderr).toBe('done {"kept":0,"dropped":0}\n');
+    expect(lines.filter((l) => l.msg === 'request')).toHaveLength(100);
   }, 20_000);
 
   test('at exit, what a full pipe held is written once its reader is back (within the wait), each line whole', async () => {
