@@ -1,14 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino, type Logger, type DestinationStream } from 'pino';
-import {
-  backloggedDestination,
-  flushAuditStream,
-  openStdoutDestination,
-  stdoutDestination,
-  TurnBatchedDestination,
-  waitingForReader,
-  type FileDestination,
-} from './log-destination.js';
+import { backloggedDestination, flushAuditStream, waitingForReader, type FileDestination } from './log-backlog.js';
+import { openStdoutDestination, stdoutDestination, TurnBatchedDestination } from './log-destination.js';
 import { redact } from './log-redaction.js';
 
 export type { Logger };
@@ -18,7 +11,7 @@ export {
   stopWaitingForReaders,
   waitForReadersAtStop,
   type FileDestination,
-} from './log-destination.js';
+} from './log-backlog.js';
 
 export interface LoggerOptions {
   level?: string;

@@ -254,7 +254,7 @@ describe('a stdout that refuses writes', () => {
   );
 
   test('after a stop in the same process (an earlier bridge), a full pipe is still waited for: its deadline is not inherited', async () => {
-    const script = `(await import(${dist('log-destination.js')})).waitForReadersAtStop(0);
+    const script = `(await import(${dist('log.js')})).waitForReadersAtStop(0);
       ${bridgeLike(100, 2000)}
       process.stderr.write('done ' + JSON.stringify(counts) + '\\n');
     `;
