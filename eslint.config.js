@@ -29,6 +29,7 @@ const LAYERS = [
     'secret-compare.ts',
     'http-server.ts',
     'idle-memory.ts',
+    'frozen.ts',
   ],
   // The sentences errors.ts says (the web catalogues include them): below it, as no sibling may import another.
   ['error-messages'],

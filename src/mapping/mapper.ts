@@ -1,4 +1,5 @@
 import type { Grant, Role } from '../config/index.js';
+import { perFrozen } from '../frozen.js';
 import { hasMfa, type Identity } from '../idp/identity.js';
 import { compileGlob, isGlob } from './glob.js';
 
@@ -49,18 +50,15 @@ export class RoleMapper {
   }
 
   /**
-   * The roles of a frozen identity, kept with it: one read from the memory store (Store.find) is
+   * The roles of a frozen identity are kept with it: one read from the memory store (Store.find) is
    * the same frozen object on every request of its session, and cannot change, so neither can its
    * roles. Gone with the identity (a new sign-in or refresh writes a new one).
    */
-  private readonly frozenIdentityRoles = new WeakMap<Identity, readonly RoleChoice[]>();
+  private readonly keptRolesFor = perFrozen((identity: Identity) => frozenChoices(this.mapRoles(identity)));
 
   /** The roles this identity may use, in config order, each with every reason that grants it. */
   rolesFor(identity: Identity): readonly RoleChoice[] {
-    if (!Object.isFrozen(identity)) return this.mapRoles(identity);
-    let choices = this.frozenIdentityRoles.get(identity);
-    if (!choices) this.frozenIdentityRoles.set(identity, (choices = frozenChoices(this.mapRoles(identity))));
-    return choices;
+    return Object.isFrozen(identity) ? this.keptRolesFor(identity) : this.mapRoles(identity);
   }
 
   private mapRoles(identity: Identity): RoleChoice[] {

@@ -1,6 +1,7 @@
 import { hash } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import { DEFAULTS } from '../config/defaults.js';
+import { deepFreeze, perFrozen, perFrozenPair } from '../frozen.js';
 import { identityKey, type Identity } from '../idp/identity.js';
 import { CREATE_OR_UPDATE_ATTEMPTS, storeInconsistent, type Store } from '../store/index.js';
 
@@ -19,9 +20,9 @@ export interface RecentRole {
  * starred, recents most recent first, and the last duration (seconds) asked for per role.
  */
 export interface UserRolePreferences {
-  favourites: string[];
-  recents: RecentRole[];
-  lastDurations: Record<string, number>;
+  readonly favourites: readonly string[];
+  readonly recents: readonly Readonly<RecentRole>[];
+  readonly lastDurations: Readonly<Record<string, number>>;
 }
 
 /** The stored record. Arrays, not maps, so the bounds can drop the oldest entries. */
@@ -42,7 +43,7 @@ export interface PreferenceLimits {
   maxDurations: number;
 }
 
-const EMPTY: PreferencesRecord = { favourites: [], recents: [], durations: [] };
+const EMPTY: PreferencesRecord = deepFreeze({ favourites: [], recents: [], durations: [] });
 
 /**
  * Favourites, recents and last durations per user, in the shared store so the browser and the CLI
@@ -66,10 +67,13 @@ export class RolePreferences {
     this.limits = { ...DEFAULTS.preferences, ...limits };
   }
 
-  /** The user's preferences, restricted to `granted` role ids (the user's roles now). */
-  async get(user: PreferenceUser, granted: Iterable<string>): Promise<UserRolePreferences> {
+  /**
+   * The user's preferences, restricted to `granted` role ids (the user's roles now), frozen: for a
+   * frozen record and list (the memory store's, a CLI session's roles) the same object every time.
+   */
+  async get(user: PreferenceUser, granted: readonly string[]): Promise<UserRolePreferences> {
     const record = (await this.deps.store.find<PreferencesRecord>(preferencesKey(user))) ?? EMPTY;
-    return visible(record, new Set(granted));
+    return visibleKept(record, granted);
   }
 
   /** A role was issued to the user for `durationSeconds`: it becomes the most recent, and its duration the last one. */
@@ -131,6 +135,8 @@ export class RolePreferences {
 }
 
 /** The record as the user may see it now: only granted roles. */
+const visibleKept = perFrozenPair((record: PreferencesRecord, granted: readonly string[]) => deepFreeze(visible(record, new Set(granted))));
+
 function visible(record: PreferencesRecord, granted: ReadonlySet<string>): UserRolePreferences {
   const r = normalised(record);
   return {
@@ -155,5 +161,8 @@ function normalised(record: Partial<PreferencesRecord>): PreferencesRecord {
  * seals values only), so the issuer and subject must not be readable from them.
  */
 export function preferencesKey(user: PreferenceUser): string {
-  return `prefs:user:${hash('sha256', `user:${identityKey(user)}`, 'base64url')}`;
+  return keptKey(user);
 }
+
+/** A CLI session's identity is frozen, the same object on every request: its key is hashed once. */
+const keptKey = perFrozen((user: PreferenceUser) => `prefs:user:${hash('sha256', `user:${identityKey(user)}`, 'base64url')}`);

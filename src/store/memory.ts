@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import { DEFAULTS } from '../config/defaults.js';
 import { BridgeError, sentence } from '../errors.js';
+import { deepFreeze } from '../frozen.js';
 import type { Store } from './store.js';
 
 export interface MemoryStoreOptions {
@@ -129,12 +130,4 @@ export class MemoryStore implements Store {
 /** What reading `value` back from a networked store gives (a JSON round trip), deep-frozen. */
 function frozenCopy(value: unknown): unknown {
   return deepFreeze(JSON.parse(JSON.stringify(value)));
-}
-
-function deepFreeze(value: unknown): unknown {
-  if (typeof value === 'object' && value !== null) {
-    for (const inner of Object.values(value)) deepFreeze(inner);
-    Object.freeze(value);
-  }
-  return value;
 }

@@ -2,7 +2,8 @@ import type { Identity } from '../idp/identity.js';
 import { isoSeconds } from '../iso-time.js';
 import type { RoleChoice } from '../mapping/index.js';
 import { maxDuration, roleNotGranted } from '../issuance/role-request.js';
-import { RolePreferences } from '../preferences/index.js';
+import { RolePreferences, type UserRolePreferences } from '../preferences/index.js';
+import { deepFreeze, perFrozen, perFrozenPair } from '../frozen.js';
 import type { WebDeps } from './deps.js';
 import { isLanguage, type Language } from './i18n/index.js';
 
@@ -18,10 +19,12 @@ import { isLanguage, type Language } from './i18n/index.js';
  * Shared with the CLI: `GET /api/roles` reports the same values per role.
  */
 export interface PickerPreferences {
-  favourites: string[];
-  recents: Array<{ roleId: string; usedAt: string }>;
-  lastDurations: Record<string, number>;
+  readonly favourites: readonly string[];
+  readonly recents: readonly { readonly roleId: string; readonly usedAt: string }[];
+  readonly lastDurations: Readonly<Record<string, number>>;
 }
+
+type ElevationSettings = WebDeps['config']['elevation'];
 
 /** What the picker route calls: `await rolePreferencesFor(deps, user, mapper.rolesFor(user))`. */
 export async function rolePreferencesFor(
@@ -29,11 +32,29 @@ export async function rolePreferencesFor(
   user: Identity,
   choices: readonly RoleChoice[],
 ): Promise<PickerPreferences> {
-  const prefs = await preferencesOf(deps).get(
-    user,
-    choices.map((c) => c.role.id),
-  );
-  const max = new Map(choices.map(({ role }) => [role.id, maxDuration(role, deps.config.elevation)]));
+  const prefs = await preferencesOf(deps).get(user, roleIdsOf(choices));
+  return pickerPreferencesKept(prefs, choices)(deps.config.elevation);
+}
+
+/** A CLI session's roles are frozen, the same list on every request (RoleMapper.rolesFor): so are their ids. */
+const roleIdsOf = perFrozen((choices: readonly RoleChoice[]) => Object.freeze(choices.map((c) => c.role.id)));
+
+/**
+ * Worked out once for a frozen record's preferences and a frozen list of roles: a CLI session's
+ * requests, until the record is written again. The roles are the configuration's own, never changed
+ * in place (a reload makes a new configuration and mapper, so new lists); the elevation settings
+ * come with the same configuration, and are compared all the same.
+ */
+const pickerPreferencesKept = perFrozenPair((prefs: UserRolePreferences, choices: readonly RoleChoice[]) => {
+  let kept: { elevation: ElevationSettings; preferences: PickerPreferences } | undefined;
+  return (elevation: ElevationSettings) => {
+    if (kept?.elevation !== elevation) kept = { elevation, preferences: deepFreeze(pickerPreferences(prefs, choices, elevation)) };
+    return kept.preferences;
+  };
+});
+
+function pickerPreferences(prefs: UserRolePreferences, choices: readonly RoleChoice[], elevation: ElevationSettings): PickerPreferences {
+  const max = new Map(choices.map(({ role }) => [role.id, maxDuration(role, elevation)]));
   return {
     favourites: prefs.favourites,
     recents: prefs.recents.map((r) => ({ roleId: r.roleId, usedAt: isoSeconds(new Date(r.usedAt)) })),
