@@ -56,7 +56,6 @@ export async function startEnvironment({ settings, measureIdle = false } = {}) {
     const auth = { authorization: `Bearer ${token}` };
     const json = { ...auth, 'content-type': 'application/json' };
     const credentialsBody = (role) => JSON.stringify({ role, durationSeconds: 3600 });
-    const rolesBody = await (await globalThis.fetch(`${bridge.url}/api/roles`, { headers: auth })).json();
     const sampleCredentials = await globalThis.fetch(`${bridge.url}/api/credentials`, {
       method: 'POST',
       headers: json,
@@ -65,6 +64,15 @@ export async function startEnvironment({ settings, measureIdle = false } = {}) {
     if (!sampleCredentials.ok)
       throw new Error(`POST /api/credentials answered ${sampleCredentials.status}: ${await sampleCredentials.text()}`);
     const credentials = await sampleCredentials.json();
+    // The credentials rows below issue both roles to the bench user: issued once here, each is a recent
+    // role with its last length already, so the roles body (and the bare bound's copy) stays the same.
+    const sampleSaml = await globalThis.fetch(`${bridge.url}/api/credentials`, {
+      method: 'POST',
+      headers: json,
+      body: credentialsBody('dev-admin'),
+    });
+    if (!sampleSaml.ok) throw new Error(`POST /api/credentials (dev-admin) answered ${sampleSaml.status}: ${await sampleSaml.text()}`);
+    const rolesBody = await (await globalThis.fetch(`${bridge.url}/api/roles`, { headers: auth })).json();
     // The last request the bridge under test gets before the timed runs.
     const lastRequestAt = Date.now();
 
