@@ -13,6 +13,7 @@ const FILES: Record<string, { type: string; file: URL }> = {
   '/assets/page.js': { type: JS, file: new URL('page.js', SOURCE) },
   '/assets/launch.js': { type: JS, file: new URL('launch.js', SOURCE) },
   '/assets/resume.js': { type: JS, file: new URL('resume.js', SOURCE) },
+  '/assets/session-ending.js': { type: JS, file: new URL('session-ending.js', SOURCE) },
   // The CLI's role matcher, compiled: the picker filters with the very code `rambridge` uses.
   '/assets/fuzzy.js': { type: JS, file: new URL('wire/fuzzy.js', BUILD) },
   // Which roles a query shows (imports ./fuzzy.js): the server's `?q=` runs the same.

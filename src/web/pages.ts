@@ -63,7 +63,7 @@ export interface Pages {
     destinations: { label: string; url: string; selected?: boolean }[];
     /**
      * Under STS's minimum (900 s) may be offered of the session: what the page says instead of
-     * offering no length; `focus` (back from sign-in to an action it cannot do) has resume.js focus it.
+     * offering no length; `focus` (back from sign-in to an action it cannot do) has session-ending.js focus it.
      */
     sessionEnding?: SessionEndingAlert;
     minJustification: number;

@@ -27,6 +27,8 @@ export async function listeningBridgeOnFakeOp(configure: (config: BridgeConfig) 
   return {
     op,
     bridgeUrl,
+    /** The bridge's clock (the FakeOp keeps real time unless told to follow it: `op.now`). */
+    clock,
     close: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

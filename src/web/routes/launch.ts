@@ -82,7 +82,8 @@ export function launchRoutes(deps: WebDeps): Router {
         sessionEnding: ending,
         minJustification: config.elevation.minJustificationLength,
         maxJustification: JUSTIFICATION_MAX_LENGTH,
-        scripts: autoSubmit ? ['/assets/launch.js'] : [],
+        // Never both: a page that may submit itself has no session-ending alert.
+        scripts: autoSubmit ? ['/assets/launch.js'] : ending ? ['/assets/session-ending.js'] : [],
       },
       // Its language switcher returns to the role in the picker: coming back to this page from the
       // bridge's own POST /lang would open the console by itself (see switcherTarget).

@@ -70,7 +70,7 @@ export function roleRoutes(deps: WebDeps): Router {
     const leftSeconds = secondsLeft({ now, endsAt: signedInSessionEnd(ctx) });
     const offerableSeconds = leftSeconds - OFFER_MARGIN_SECONDS;
     const ending = offerableSeconds < DURATION_BOUNDS.min ? errorText(nothingToOffer(leftSeconds), ctx.state.lang) : undefined;
-    // Back from sign-in to a role whose buttons are disabled: the alert is the message, and takes the focus.
+    // Back from sign-in to a role whose buttons are disabled: the alert is the message, and takes the focus (session-ending.js).
     const resumed = resumeNotice(ctx, view.highlight);
     const groups = pickerGroups({
       choices: view.choices,
@@ -108,7 +108,7 @@ export function roleRoutes(deps: WebDeps): Router {
         sessionEnding: ending && { ...ending, focus: resumed !== undefined },
         minJustification: config.elevation.minJustificationLength,
         maxJustification: JUSTIFICATION_MAX_LENGTH,
-        scripts: ending && resumed ? ['/assets/picker.js', '/assets/resume.js'] : ['/assets/picker.js'],
+        scripts: ending ? ['/assets/picker.js', '/assets/session-ending.js'] : ['/assets/picker.js'],
         notice: ending ? undefined : resumed,
       },
       pageLocale(ctx),

@@ -204,8 +204,12 @@ describe('nothing is offered longer than what is left of the browser session', (
     // The roles and their actions stay (a contract), but no length is offered and the buttons wait for a new sign-in.
     expect(rolesOf(page.text).map((r) => r.id)).toEqual(expect.arrayContaining(ALICE_ROLES));
     expect(page.text).not.toContain('data-testid="duration"');
-    expect(page.text).toMatch(/formaction="\/roles\/console" data-testid="open-console" disabled>/);
-    expect(page.text).toMatch(/formaction="\/roles\/credentials" class="secondary" data-testid="get-credentials" disabled>/);
+    // Each says why (the alert); session-ending.js makes them aria-disabled, so Tab reaches them (test/e2e/session-ending.test.ts).
+    const disabled = 'disabled aria-describedby="session-ending">';
+    expect(page.text).toContain(`formaction="/roles/console" data-testid="open-console" ${disabled}`);
+    expect(page.text).toContain(`formaction="/roles/credentials" class="secondary" data-testid="get-credentials" ${disabled}`);
+    expect(page.text).toContain('<div id="session-ending" class="card error" role="alert"');
+    expect(page.text).toContain('<script type="module" src="/assets/session-ending.js"></script>');
     const zh = await browser.get('/roles').set('Accept-Language', 'zh-CN').expect(200);
     expect(zh.text).toContain('你的 rambridge 会话将在 14 分钟后结束');
   });
@@ -250,7 +254,7 @@ describe('nothing is offered longer than what is left of the browser session', (
     page = await browser.get('/roles').expect(200);
     expect(optionsOf(page.text, 'dev-readonly')).toEqual([]);
     expect(page.text).toContain('data-testid="session-ending"');
-    expect(page.text).toMatch(/data-testid="open-console" disabled>/);
+    expect(page.text).toContain('data-testid="open-console" disabled aria-describedby="session-ending">');
     // Said truthfully: not "ends in 15 min: too soon for credentials, which last at least 15 min".
     expect(page.text).toContain('Your rambridge session ends in under 16 min: too soon to offer credentials, which last at least 15 min');
     expect(page.text).not.toContain('ends in 15 min');
@@ -265,19 +269,21 @@ describe('nothing is offered longer than what is left of the browser session', (
     expect(seen.at(-1)).toMatchObject({ durationSeconds: 900 });
   });
 
-  test('back from sign-in to a role with the session ending: the alert is the only message, and resume.js focuses it', async () => {
+  test('back from sign-in to a role with the session ending: the alert is the only message, and session-ending.js focuses it', async () => {
     const { browser, clock } = await twoHours();
     clock.advance((7200 - 840) * 1000); // 14 min left
     const page = await browser.get('/roles/dev-readonly?action=console').expect(200);
     expect(page.text).not.toContain('data-testid="resume-notice"');
     expect(page.text).not.toContain('Press Open console to continue');
     expect(page.text).not.toContain('data-focus-role');
-    expect(page.text).toContain('<div class="card error" role="alert" tabindex="-1" data-testid="session-ending" data-focus-self>');
-    expect(page.text).toContain('<script type="module" src="/assets/resume.js"></script>');
-    expect(page.text).toMatch(/data-testid="open-console" disabled>/);
+    expect(page.text).toContain('role="alert" tabindex="-1" data-testid="session-ending" data-focus-self>');
+    expect(page.text).toContain('<script type="module" src="/assets/session-ending.js"></script>');
+    expect(page.text).not.toContain('resume.js');
+    expect(page.text).toContain('data-testid="open-console" disabled aria-describedby="session-ending">');
     // Not back from sign-in: the alert, not focused, and no resume.js.
     const plain = await browser.get('/roles/dev-readonly').expect(200);
     expect(plain.text).toContain('data-testid="session-ending">');
+    expect(plain.text).not.toContain('data-focus-self');
     expect(plain.text).not.toContain('resume.js');
   });
 });
