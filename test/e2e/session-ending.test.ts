@@ -7,8 +7,9 @@ import { listeningBridgeOnFakeOp } from '../helpers/fake-op-bridge.js';
 /**
  * The picker and the console launch page with under 16 min left of the browser session (nothing
  * can be offered, STS's minimum being 15 min), in real Chromium: the alert that says so is what a
- * keyboard or screen-reader user meets (named by every action it disables), the actions are still
- * found and never submit, and axe finds nothing blocking, in English and Chinese.
+ * keyboard or screen-reader user meets (focused on the launch page, named by every action it
+ * disables), the actions are still found and never submit, and axe finds nothing blocking, in
+ * English and Chinese.
  */
 const env = chromiumForFile();
 let bridge: Awaited<ReturnType<typeof listeningBridgeOnFakeOp>>;
@@ -116,9 +117,15 @@ describe.each<Lang>(['en', 'zh-CN'])('%s', (lang) => {
     }
   });
 
-  test('the console launch page: the alert describes the disabled button, and nothing is sent', async () => {
+  test('the console launch page: the alert takes the focus, describes the disabled button, and nothing is sent', async () => {
     const page = await endingPage(lang, '/roles/dev-readonly/console?service=ecs');
     try {
+      // Opened to act at once (by the CLI, a link): what the user meets first is why it cannot.
+      await page.waitForFunction(
+        () => (globalThis as unknown as InBrowser).document.activeElement?.getAttribute('data-testid') === 'session-ending',
+        undefined,
+        { timeout: 2000 },
+      );
       expect(await actionsOf(page)).toEqual([{ testid: 'open-console', ariaDisabled: 'true', describedBy: ['session-ending'] }]);
 
       const posts = postsOf(page);

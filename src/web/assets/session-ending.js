@@ -16,7 +16,7 @@ document.addEventListener(
   },
   true,
 );
-// The alert is the page's message and takes the focus on the picker when back from sign-in to an
-// action it cannot do.
+// The alert is the page's message and takes the focus: always on the launch page (opened to act at
+// once), on the picker when back from sign-in to an action it cannot do.
 const alert = document.querySelector('[data-focus-self]');
 if (alert) alert.focus();

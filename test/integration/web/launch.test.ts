@@ -254,8 +254,10 @@ describe('GET /roles/:role/console', () => {
       expect(res.text).toContain('Sign out and sign in again, then retry.');
       expect(res.text).not.toContain(AUTO_SUBMIT);
       expect(res.text).not.toContain(SCRIPT);
-      // Named by the button, which session-ending.js keeps from submitting (test/e2e/session-ending.test.ts).
-      expect(res.text).toContain('<div id="session-ending" class="card error" role="alert" data-testid="session-ending">');
+      // Focused on load (as on the picker: session-ending.js) and named by the button (test/e2e/session-ending.test.ts).
+      expect(res.text).toContain(
+        '<div id="session-ending" class="card error" role="alert" tabindex="-1" data-testid="session-ending" data-focus-self>',
+      );
       expect(res.text).toContain('<script type="module" src="/assets/session-ending.js"></script>');
       expect(res.text).toContain('<button type="submit" data-testid="open-console" disabled aria-describedby="session-ending">');
     });
