@@ -37,8 +37,8 @@ const HELD_CHARS = 8 * 1024;
  * failed stays in the backlog,
  * stderr is told once (`log-write-failed`), and until a write goes through again the ordinary
  * lines are dropped and counted, while audit records (`audit`, the stream of createAuditLogger's
- * `log` destination) go to the backlog, kept or refused as with an audit file of their own: AuditLog
- * sees the refusal and counts it. Each later turn that logs tries the backlog again, and so does a
+ * `log` destination, and `auditAtOnce`, its `stdout`) go to the backlog, kept or refused as with an
+ * audit file of their own: AuditLog sees the refusal and counts it. Each later turn that logs tries the backlog again, and so does a
  * timer every RETRY_MS; once it is written, `log-write-recovered` (with `droppedLines`) goes to
  * stderr and to this log.
  */
@@ -57,6 +57,24 @@ export class TurnBatchedDestination implements DestinationStream {
       if (this.refused === undefined) return this.write(line);
       this.stream.write(line);
       this.recovered();
+    },
+  };
+
+  /**
+   * The audit stream's own way in (`audit.destination: stdout`, see createAuditLogger): each record
+   * written at once, after the lines held before it, so a record stdout refuses throws to AuditLog,
+   * counted as with a destination of its own; while stdout refuses writes, kept as `audit` keeps them.
+   */
+  readonly auditAtOnce: DestinationStream = {
+    write: (line: string) => {
+      this.flush();
+      if (this.refused !== undefined) return this.audit.write(line);
+      try {
+        this.stream.write(line);
+      } catch (err) {
+        this.refuse(err as NodeJS.ErrnoException);
+        throw err;
+      }
     },
   };
 
@@ -146,7 +164,8 @@ export class TurnBatchedDestination implements DestinationStream {
     tellStderr(this.sharesStderr() ? `\n${line}` : line, true);
   }
 
-  private sharesStderr(): boolean {
+  /** Whether this is stdout and stderr is the same open file (`2>&1`, journald): lines written to either land in one stream. */
+  sharesStderr(): boolean {
     if (this.dest !== 1) return false;
     try {
       const [out, err] = [fstatSync(1), fstatSync(2)];

@@ -36,15 +36,25 @@ export function createLogger(options: LoggerOptions = {}): Logger {
  * The audit stream's logger (`audit.destination`): `log` writes into the main log's stream, but at
  * level info whatever `log.level` says (on stdout, through its `audit` way in: a record stdout
  * refuses is kept or dropped, and AuditLog told, as with a file); `stdout`, `stderr` or a file
- * path give it a stream of its own. Same redaction as the main log.
+ * path give it a stream of its own, with `stream: 'audit'`: on the main log's stdout through its
+ * `auditAtOnce` way in. Same redaction as the main log.
  */
 export function createAuditLogger(main: Logger, destination: string, stream?: DestinationStream): Logger {
+  const mainStream = (main as unknown as Record<symbol, unknown>)[pino.symbols.streamSym];
   if (destination === 'log' && !stream) {
-    const mainStream = (main as unknown as Record<symbol, unknown>)[pino.symbols.streamSym];
     if (mainStream instanceof TurnBatchedDestination) return createLogger({ level: 'info', destination: mainStream.audit });
     return main.child({}, { level: 'info' });
   }
-  return createLogger({ level: 'info', destination: stream ?? auditDestination(destination) }).child({ stream: 'audit' });
+  // On the main log's own stdout (or a stderr that is the same open file: `2>&1`, journald), a
+  // second writer could put its line inside one a partial write to a full pipe cut: one writes both.
+  const stdout = openStdoutDestination();
+  const shared =
+    !stream &&
+    stdout !== undefined &&
+    mainStream === stdout &&
+    (destination === 'stdout' || (destination === 'stderr' && stdout.sharesStderr()));
+  const own = shared ? stdout.auditAtOnce : (stream ?? auditDestination(destination));
+  return createLogger({ level: 'info', destination: own }).child({ stream: 'audit' });
 }
 
 const auditDestinations = new Map<string, FileDestination>();

@@ -45,6 +45,15 @@ describe('the main log destination writes once per event-loop turn', () => {
     expect(readFileSync(file, 'utf8')).toBe(`{"msg":"before"}\n${big}{"msg":"after"}\n`);
   });
 
+  test('an audit record of audit.destination: stdout is written at once, after the lines held before it', () => {
+    const file = join(dir, 'main.log');
+    const destination = new TurnBatchedDestination(file);
+    destination.write('{"msg":"before"}\n');
+    destination.auditAtOnce.write('{"audit":true}\n');
+    destination.write('{"msg":"after"}\n');
+    expect(readFileSync(file, 'utf8')).toBe('{"msg":"before"}\n{"audit":true}\n');
+  });
+
   test('a stdout that is a file is written, never flushed to disk turn by turn (no fsync)', async () => {
     const file = join(dir, 'stdout.log');
     const script = `
@@ -353,6 +362,33 @@ describe('a stdout that refuses writes', () => {
     expect(recovered).toHaveLength(2); // on stderr and in the log
     expect(lines.filter((l) => l.msg === 'request').length + Number(recovered[0]!.droppedLines)).toBe(40);
   });
+
+  test.each(['stdout', 'stderr'])(
+    'with audit.destination: %s and 2>&1, a full pipe cuts no audit record or log line: each line is whole',
+    (destination) => {
+      const script = `${bridgeLike(0, 0).replace("createAuditLogger(logger, 'log')", `createAuditLogger(logger, '${destination}')`)}
+        for (let i = 0; i < 40; i++) {
+          logger.info({ turn: i, pad: 'y'.repeat(5000) }, 'request');
+          refusal('r' + i + '-' + 'g'.repeat(5000));
+          await nextTurn();
+        }
+      `;
+      // Nobody reads the pipe for 2.5 s: writes wait 2 s, then a partial write leaves a line cut.
+      const child = pipedInto(script, '2>&1 | (sleep 2.5; cat)');
+      expect(child.status).toBe(0);
+      const lines = parsed(child.stdout); // every line whole: JSON.parse throws on a cut one
+      const records = lines.filter((l) => l.audit);
+      expect(records.map((l) => String(l.requestId).split('-')[0])).toEqual(Array.from({ length: 40 }, (_, i) => `r${i}`));
+      expect(records.every((l) => l.stream === 'audit' && l.level === 30)).toBe(true);
+      // Each ordinary line is there or counted as dropped, and so is AuditLog's audit-write-failed (told to the
+      // main log): the records stdout refused throw to AuditLog, counted as with a destination of its own.
+      const recovered = lines.filter((l) => l.event === 'log-write-recovered');
+      expect(recovered).toHaveLength(2); // on stderr and in the log
+      const requests = lines.filter((l) => l.msg === 'request').length;
+      const failedTold = lines.filter((l) => l.event === 'audit-write-failed').length;
+      expect(requests + failedTold + Number(recovered[0]!.droppedLines)).toBe(40 + 1);
+    },
+  );
 
   test('a reader that keeps up only a little ends in a refusal, counted, and the bridge waits on it a bounded time', () => {
     // Each 10 ms a 1 KB line and an audit record; the reader takes 4 KiB every 500 ms. How long the timer was held up is summed.
