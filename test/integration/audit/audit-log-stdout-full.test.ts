@@ -6,7 +6,8 @@ import { connect } from 'node:net';
 /**
  * The default `audit.destination: log` on a stdout that refuses every write (/dev/full: ENOSPC, a
  * full disk behind `> file`): `serve`'s bridge keeps answering, stderr says why once, and the
- * audit records stdout refused are counted, as with an audit file of its own.
+ * audit records stdout refused are counted, as with an audit file of its own; and at a stop, with
+ * `audit.destination: stdout` too (written through the main log's stdout).
  */
 const dist = (file: string) => JSON.stringify(new URL(`../../../dist/${file}`, import.meta.url).href);
 const script = `
@@ -59,9 +60,14 @@ test('with stdout on a full disk, the bridge goes on answering, says so once on 
   }
 }, 30_000);
 
-test('with stdout a full pipe whose reader comes back during the stop, every audit record kept meanwhile is written at the stop', async () => {
+/** `audit.destination: stdout` shares the main log's destination on stdout; a reload (SIGHUP) builds its logger again. */
+const auditOnStdout = script
+  .replace("'idps:", "'audit: {destination: stdout}', 'idps:")
+  .replace("process.stderr.write('url '", "await bridge.reload(config); process.stderr.write('url '");
+
+const readerBackDuringStop = async (destination: string, bridge: string) => {
   // Touching process.stdout makes the pipe on fd 1 non-blocking (libuv), as `2>&1` or journald do.
-  const child = spawn(process.execPath, ['--input-type=module', '-e', `process.stdout; ${script}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--input-type=module', '-e', `process.stdout; ${bridge}`], { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = once(child, 'exit') as Promise<[number | null]>;
   const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
   let stderr = '';
@@ -84,25 +90,37 @@ test('with stdout a full pipe whose reader comes back during the stop, every aud
       .split('\n')
       .filter(Boolean)
       .map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines.filter((l) => l.audit && l.code === 'ERR_AUTH_FLOW_MISSING')).toHaveLength(150);
+    const records = lines.filter((l) => l.audit && l.code === 'ERR_AUTH_FLOW_MISSING');
+    expect(records).toHaveLength(150);
+    expect(records.every((l) => (l.stream === 'audit') === (destination === 'stdout'))).toBe(true);
     expect(lines.filter((l) => l.event === 'stopped')).toHaveLength(1);
     expect(stderr).not.toMatch(/pendingBytes/);
   } finally {
     clearTimeout(killer);
     child.kill('SIGKILL');
   }
-}, 30_000);
+};
+
+test.each([
+  ['log', script],
+  ['stdout', auditOnStdout],
+])(
+  'with stdout a full pipe whose reader comes back during the stop, every audit record kept meanwhile is written at the stop (audit.destination: %s)',
+  readerBackDuringStop,
+  30_000,
+);
 
 describe('a stop while stdout is a full pipe nobody reads', () => {
   // serve's stop: the signal handlers of `rambridge serve`, a grace of 2 s.
-  const stoppable = `process.stdout; ${script
-    .replace('sessionSecrets:', 'shutdownGraceSeconds: 2, sessionSecrets:')
-    .replace(
-      "process.once('SIGTERM', () => void bridge.close());",
-      `(await import(${dist('cli/commands/serve.js')})).stopOnSignals(() => bridge.close());`,
-    )}`;
-  const refusing = async () => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', stoppable], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const stoppable = (bridge: string) =>
+    `process.stdout; ${bridge
+      .replace('sessionSecrets:', 'shutdownGraceSeconds: 2, sessionSecrets:')
+      .replace(
+        "process.once('SIGTERM', () => void bridge.close());",
+        `(await import(${dist('cli/commands/serve.js')})).stopOnSignals(() => bridge.close());`,
+      )}`;
+  const refusing = async (bridge = script) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', stoppable(bridge)], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     while (!/url (\S+)\n/.test(stderr) && child.exitCode === null) await new Promise((resolve) => child.stderr.once('data', resolve));
@@ -133,8 +151,8 @@ describe('a stop while stdout is a full pipe nobody reads', () => {
     }
   }, 30_000);
 
-  test('the audit records a stop could not write are named on stderr, not in the main log that drops the line', async () => {
-    const { child, exited } = await refusing();
+  const namedOnStderrAtStop = async (_destination: string, bridge: string) => {
+    const { child, exited } = await refusing(bridge);
     const killer = setTimeout(() => child.kill('SIGKILL'), 20_000);
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
@@ -153,7 +171,16 @@ describe('a stop while stdout is a full pipe nobody reads', () => {
       clearTimeout(killer);
       child.kill('SIGKILL');
     }
-  }, 30_000);
+  };
+
+  test.each([
+    ['log', script],
+    ['stdout', auditOnStdout],
+  ])(
+    'the audit records a stop could not write are named on stderr, not in the main log that drops the line (audit.destination: %s)',
+    namedOnStderrAtStop,
+    30_000,
+  );
 
   test('a second signal during the stop’s wait for the log reader exits at once (status 1)', async () => {
     const { child, exited } = await refusing();
