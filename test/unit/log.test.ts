@@ -86,7 +86,10 @@ describe('the audit file destination', () => {
     createAuditLogger(main, file).info({ n: 0 }, 'first');
     const before = openDescriptors();
     for (let n = 1; n <= 10; n++) createAuditLogger(main, file).info({ n }, 'again');
-    await new Promise((resolve) => setTimeout(resolve, 50)); // a reopened file's old descriptor closes asynchronously
+    // A reopened file's old descriptor closes asynchronously: on a busy machine that can take a while.
+    // Leaked ones never close, and the 5 s deadline passes with them open.
+    for (const deadline = Date.now() + 5000; openDescriptors() > before + 1 && Date.now() < deadline;)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     expect(openDescriptors()).toBeLessThanOrEqual(before + 1);
 
     // A rotator moves the file away and sends SIGHUP: records from then on go to a new file.
