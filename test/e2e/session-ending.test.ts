@@ -143,3 +143,45 @@ describe.each<Lang>(['en', 'zh-CN'])('%s', (lang) => {
     }
   });
 });
+
+test('an elevated role’s disabled actions do nothing either: no validation of its empty justification, the focus stays', async () => {
+  bridge.op.user = { ...ALICE_DEV_OPS, amr: ['pwd', 'mfa'] }; // a second factor: prod-admin (elevated) is granted
+  const invalidsOf = (page: Page) => page.evaluate(() => (globalThis as unknown as { invalids: number }).invalids);
+  const countInvalids = (page: Page) =>
+    page.evaluate(() => {
+      const g = globalThis as unknown as {
+        invalids: number;
+        document: { addEventListener(type: string, f: () => void, capture: boolean): void };
+      };
+      g.invalids = 0;
+      g.document.addEventListener('invalid', () => g.invalids++, true);
+    });
+  try {
+    const picker = await endingPage('en', '/roles');
+    try {
+      await countInvalids(picker);
+      const admin = picker.locator('[data-role-id="prod-admin"]');
+      await admin.getByTestId('open-console').focus();
+      await picker.keyboard.press('Enter');
+      await admin.getByTestId('get-credentials').click({ force: true });
+      await picker.waitForTimeout(300);
+      expect(await invalidsOf(picker)).toBe(0);
+      expect(await focusedTestid(picker)).toBe('get-credentials');
+    } finally {
+      await picker.context().close();
+    }
+
+    const launch = await endingPage('en', '/roles/prod-admin/console');
+    try {
+      await countInvalids(launch);
+      await launch.getByTestId('open-console').click({ force: true });
+      await launch.waitForTimeout(300);
+      expect(await invalidsOf(launch)).toBe(0);
+      expect(await focusedTestid(launch)).not.toBe('justification');
+    } finally {
+      await launch.context().close();
+    }
+  } finally {
+    bridge.op.user = ALICE_DEV_OPS;
+  }
+});
