@@ -4,6 +4,12 @@ import { durationSeconds, withinStsLimits } from './duration-syntax.cjs';
 
 export { defaultDuration, MIN_DURATION_SECONDS, MAX_DURATION_SECONDS } from './duration-syntax.cjs';
 
+/**
+ * How far short of what is left of the CLI session the server's `maxDurationNow` stops: a minute
+ * (src/issuance/role-request.ts OFFER_MARGIN_SECONDS). The session ends this much after it.
+ */
+export const OFFER_MARGIN_SECONDS = 60;
+
 /** Parses `900`, `15m`, `1h`, `1h30m`, `12h` (and `s` parts) into seconds. */
 export function parseDuration(input: string): number {
   const seconds = durationSeconds(input);

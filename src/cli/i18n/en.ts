@@ -48,6 +48,10 @@ export const en = {
   durationExamples: 'Examples: 900, 15m, 1h, 1h30m, 12h (15 minutes to 12 hours).',
   durationRoleMax: '{role} allows sessions of at most {duration}.',
   durationRoleMaxHint: 'Use --duration {duration} or less.',
+  durationCut:
+    'Credentials for {duration}, not {requested}: your rambridge session ends in {ends}. For longer ones: rambridge login --server {server}',
+  sessionEndingNow:
+    'Your rambridge session ends in under {minutes} min: too soon for credentials, which last at least 15 min and never outlive the session that asked for them.',
   justificationHint: 'Say why with --justification "…"',
   remainingUnderMinute: 'less than a minute',
   remainingMinutes: '{minutes} min',

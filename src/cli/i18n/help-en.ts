@@ -32,7 +32,7 @@ export const helpEn = {
   'opt.jsonErrors': 'machine-readable output, errors included',
   'opt.json': 'machine-readable output',
   'opt.duration':
-    'session length: 900, 15m, 1h, 1h30m, 12h (default: the last one you chose for the role, else 1h or the role maximum if lower)',
+    'session length: 900, 15m, 1h, 1h30m, 12h (default: the last one you chose for the role, else 1h or the role maximum if lower); cut, with a note, to what is left of your session',
   'opt.justification': 'why you need an elevated role (recorded by the server; always fetches new credentials)',
   'arg.role': 'role id, alias or unique fuzzy match',
   'arg.roleLong': 'role id, alias (RAM role name, name without the account) or a unique fuzzy match',

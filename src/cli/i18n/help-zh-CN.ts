@@ -25,7 +25,8 @@ export const helpZhCN: HelpCatalogue = {
   'opt.server': 'rambridge 服务器（默认：RAMBRIDGE_SERVER，否则为上次登录的服务器）',
   'opt.jsonErrors': '机器可读的输出，包括错误',
   'opt.json': '机器可读的输出',
-  'opt.duration': '会话时长：900、15m、1h、1h30m、12h（默认：你上次为该角色选择的时长，否则为 1h；角色上限更低时取上限）',
+  'opt.duration':
+    '会话时长：900、15m、1h、1h30m、12h（默认：你上次为该角色选择的时长，否则为 1h；角色上限更低时取上限）；超过会话剩余时间时会缩短并提示',
   'opt.justification': '需要高权限角色的理由（服务器会记录；总是获取新凭证）',
   'arg.role': '角色 ID、别名或唯一的模糊匹配',
   'arg.roleLong': '角色 ID、别名（RAM 角色名、不含账号的名称）或唯一的模糊匹配',

@@ -8,6 +8,7 @@ import { credentialEnvironment } from '../../../src/cli/client/credential-env.js
 import { credentialsUriBody } from '../../../src/cli/client/credential-server.js';
 import {
   credentialQuery,
+  cutNotice,
   laterCredentials,
   obtainCredentials,
   repeatQuery,
@@ -250,5 +251,118 @@ test('the server refusing a role: exit 4 with its message and request id', async
     message: 'You may not use this role.',
     serverCode: 'ERR_ROLE_NOT_GRANTED',
     requestId: 'req-9',
+  });
+});
+
+describe('near the end of the CLI session (maxDurationNow)', () => {
+  /** A session of the server's with `left` ms to go, the clocks agreeing; stderr captured. */
+  async function ending(left: number) {
+    const setup = await ready();
+    setup.bridge.now = () => setup.clock.now();
+    setup.bridge.sessionEndsAt = setup.clock.now() + left;
+    const stderr: string[] = [];
+    jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => (stderr.push(String(chunk)), true));
+    return { ...setup, stderr };
+  }
+  afterEach(() => jest.restoreAllMocks());
+  const cutLine = (duration: string, requested: string, ends: string) =>
+    `Credentials for ${duration}, not ${requested}: your rambridge session ends in ${ends}. For longer ones: rambridge login --server ${SERVER}\n`;
+
+  test('40 min left: the default length is cut to what the session can get, said once on stderr', async () => {
+    const { bridge, clock, context, stderr } = await ending(40 * 60_000);
+    const first = await useCredentials(context(), { server: SERVER, role: 'dev-readonly' });
+    expect(first).toMatchObject({ durationSeconds: 3600, cutTo: 2340, fromCache: false });
+    expect(stderr).toEqual([cutLine('39 min', '1 h', '40 min')]);
+    // The length chosen is sent (the server cuts it and remembers the choice), and they last 40 min.
+    expect(bridge.credentialRequests).toEqual([{ role: 'dev-readonly', durationSeconds: 3600 }]);
+    expect(Date.parse(first.credentials.expiration) - clock.now()).toBe(40 * 60_000);
+
+    const again = await useCredentials(context(), { server: SERVER, role: 'dev-readonly' });
+    expect(again).toMatchObject({ fromCache: true, credentials: first.credentials });
+    expect(again.cutTo).toBeUndefined();
+    expect(stderr).toHaveLength(1);
+  });
+
+  test('an explicit -d within the role’s maximum is cut the same way; over it stays an error', async () => {
+    const { bridge, context, stderr } = await ending(40 * 60_000);
+    await expect(useCredentials(context(), { server: SERVER, role: 'dev-readonly', durationSeconds: 43_200 })).resolves.toMatchObject({
+      durationSeconds: 43_200,
+      cutTo: 2340,
+    });
+    expect(stderr).toEqual([cutLine('39 min', '12 h', '40 min')]);
+    await expect(obtainCredentials(context(), { server: SERVER, role: 'dev-admin', durationSeconds: 43_200 })).rejects.toMatchObject({
+      code: 'ERR_CLI_DURATION_INVALID',
+      message: 'dev-admin allows sessions of at most 4 h.',
+    });
+    expect(bridge.count('POST /api/credentials')).toBe(1);
+  });
+
+  test('a length the session can still give is not cut and says nothing', async () => {
+    const { context, stderr } = await ending(40 * 60_000);
+    const obtained = await useCredentials(context(), { server: SERVER, role: 'dev-readonly', durationSeconds: 1800 });
+    expect(obtained.cutTo).toBeUndefined();
+    expect(stderr).toEqual([]);
+  });
+
+  test('the role list remembered hours ago is asked again on a miss: what the session can get shrinks', async () => {
+    const { bridge, clock, context, stderr } = await ending(12 * 3_600_000);
+    await useCredentials(context(), { server: SERVER, role: 'dev-admin' });
+    expect(stderr).toEqual([]);
+    clock.advance(11 * 3_600_000 + 20 * 60_000); // 40 min left
+    bridge.calls.length = 0;
+    await expect(useCredentials(context(), { server: SERVER, role: 'dev-readonly' })).resolves.toMatchObject({ cutTo: 2340 });
+    expect(bridge.calls.filter((c) => c.includes('/api/'))).toEqual(['GET /api/roles', 'POST /api/credentials']);
+    expect(stderr).toEqual([cutLine('39 min', '1 h', '40 min')]);
+  });
+
+  test('nothing can be had (maxDurationNow 0): exit 3 before STS is asked, rambridge login the way out; after a new login it works', async () => {
+    const { bridge, clock, context } = await ending(15 * 60_000 + 50_000); // STS’s 15 min could still be had, but are not offered
+    await expect(obtainCredentials(context(), { server: SERVER, role: 'dev-readonly' })).rejects.toMatchObject({
+      code: 'ERR_CLI_REAUTH_REQUIRED',
+      exitCode: 3,
+      message:
+        'Your rambridge session ends in under 16 min: too soon for credentials, which last at least 15 min and never outlive the session that asked for them.',
+      hint: `Run: rambridge login --server ${SERVER}`,
+    });
+    expect(bridge.count('POST /api/credentials')).toBe(0);
+
+    // A new login: the 0 remembered with the role list is not believed, it is asked again.
+    bridge.sessionEndsAt = clock.now() + 12 * 3_600_000;
+    await expect(obtainCredentials(context(), { server: SERVER, role: 'dev-readonly' })).resolves.toMatchObject({ fromCache: false });
+    expect(bridge.count('GET /api/roles')).toBe(2);
+  });
+
+  test('in zh-CN the line and the refusal are Chinese', async () => {
+    const { context, stderr } = await ending(40 * 60_000);
+    useLanguage('zh-CN');
+    try {
+      await useCredentials(context(), { server: SERVER, role: 'dev-readonly' });
+      expect(stderr).toEqual([
+        `凭证有效期为 39 分钟，而非 1 小时：你的 rambridge 会话将在 40 分钟后结束。如需更长的凭证，请运行：rambridge login --server ${SERVER}\n`,
+      ]);
+    } finally {
+      useLanguage('en');
+    }
+  });
+
+  test('credential-server says it for new credentials only, not each time it serves an elevated role’s held ones', async () => {
+    const { context } = await ending(40 * 60_000);
+    const ctx = context();
+    const request = credentialQuery(SERVER, 'ops', { justification: 'incident 42 on prod' });
+    const first = await obtainCredentials(ctx, request);
+    expect(cutNotice(first, SERVER)).toBe(cutLine('39 min', '1 h', '40 min').trimEnd());
+    const served = await laterCredentials(ctx, request, first)();
+    expect(served).toMatchObject({ fromCache: true, credentials: first.credentials });
+    expect(cutNotice(served, SERVER)).toBeUndefined();
+  });
+
+  test('a server older than maxDurationNow: no list asked again, nothing cut, nothing said', async () => {
+    const { bridge, context, stderr } = await ending(40 * 60_000);
+    bridge.sessionEndsAt = undefined;
+    await useCredentials(context(), { server: SERVER, role: 'dev-admin' });
+    bridge.calls.length = 0;
+    await expect(useCredentials(context(), { server: SERVER, role: 'dev-readonly' })).resolves.not.toHaveProperty('cutTo');
+    expect(bridge.calls).toEqual(['POST /api/credentials']);
+    expect(stderr).toEqual([]);
   });
 });

@@ -50,6 +50,16 @@ export class FakeBridge {
   /** Set to make every request fail as a network error does (server down, VPN dropped). */
   down = false;
 
+  /**
+   * When the CLI session ends, on the server's clock (`now`). Set, the server answers as one that
+   * knows `maxDurationNow` does: /api/roles says what the session can get now (a minute short of
+   * what is left, 0 under 900 s), issuance cuts the duration to what is left and refuses with under
+   * 900 s left (ERR_NOT_SIGNED_IN). Unset: an older server, no `maxDurationNow`.
+   */
+  sessionEndsAt: number | undefined;
+  /** Every POST /api/credentials body, as sent. */
+  readonly credentialRequests: Array<{ role: string; durationSeconds: number }> = [];
+
   readonly fetch: FetchLike = (input, init) =>
     this.down ? Promise.reject(new TypeError('fetch failed')) : Promise.resolve(this.route(input, init));
 
@@ -159,11 +169,15 @@ export class FakeBridge {
         { date: new Date(this.now()).toUTCString() },
       );
     const prefs = this.preferences;
+    const left = this.sessionEndsAt === undefined ? undefined : Math.floor((this.sessionEndsAt - this.now()) / 1000);
+    const withNow = (r: RoleInfo): RoleInfo =>
+      left === undefined ? r : { ...r, maxDurationNow: left - 60 < 900 ? 0 : Math.min(r.maxSessionDuration, left - 60) };
     if (path === '/api/roles')
       return json(200, {
-        roles: prefs
+        roles: (prefs
           ? this.roles.map((r) => ({ ...r, favourite: prefs.favourites.has(r.id), lastDuration: prefs.lastDurations.get(r.id) }))
-          : this.roles,
+          : this.roles
+        ).map(withNow),
       });
     if (prefs && method === 'POST' && path === '/api/favourites') {
       const request = JSON.parse(String(body)) as { role: string; favourite: boolean };
@@ -174,6 +188,13 @@ export class FakeBridge {
     }
     if (method === 'POST' && path === '/api/credentials') {
       const request = JSON.parse(String(body)) as { role: string; durationSeconds: number };
+      this.credentialRequests.push(request);
+      if (left !== undefined && left < 900)
+        return json(401, {
+          error: 'invalid_request',
+          error_description: `Your rambridge session ends in ${Math.max(1, Math.floor(left / 60))} min: too soon for credentials.`,
+          code: 'ERR_NOT_SIGNED_IN',
+        });
       if (!this.roles.some((r) => r.id === request.role))
         return json(403, {
           error: 'access_denied',
@@ -190,7 +211,7 @@ export class FakeBridge {
           accessKeyId: `STS.${request.role}.${this.credentialCount}`,
           accessKeySecret: 'secret',
           securityToken: 'token',
-          expiration: new Date(this.now() + request.durationSeconds * 1000).toISOString(),
+          expiration: new Date(this.now() + Math.min(request.durationSeconds, left ?? Infinity) * 1000).toISOString(),
           roleArn: `acs:ram::1:role/${request.role}`,
         },
         { date: new Date(this.now()).toUTCString() },

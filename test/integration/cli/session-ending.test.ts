@@ -1,0 +1,89 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { createContext } from '../../../src/cli/client/context.js';
+import { bridgeWithEmulator } from '../../helpers/bridge.js';
+import { FakeOp } from '../../helpers/fake-op.js';
+import { ALICE, loggedIn } from '../../helpers/device-flow.js';
+
+/**
+ * The built `rambridge` against a real bridge (and the emulator) whose CLI sessions end soon: the
+ * bridge's clock stands still, so what is left of the session is `device.sessionMaxAgeSeconds`
+ * exactly, and `GET /api/roles` says so in `maxDurationNow`.
+ */
+const bin = fileURLToPath(new URL('../../../bin/rambridge.js', import.meta.url));
+
+let op: FakeOp;
+beforeAll(async () => (op = await FakeOp.start()));
+afterAll(() => op?.close());
+
+/** A bridge whose CLI sessions last `seconds`, and a HOME logged in to it. */
+async function loggedInFor(seconds: number) {
+  const bridge = await bridgeWithEmulator(op, { logLevel: 'warn', config: (c) => (c.device.sessionMaxAgeSeconds = seconds) });
+  const home = mkdtempSync(join(tmpdir(), 'rambridge-ending-'));
+  const { tokens } = await loggedIn(bridge, op, ALICE);
+  await createContext({ HOME: home }).sessions.put(bridge.publicUrl, {
+    tokenEndpoint: `${bridge.publicUrl}/oauth/token`,
+    accessToken: tokens.access_token,
+    accessTokenExpiresAt: Date.now() + tokens.expires_in * 1000,
+    refreshToken: tokens.refresh_token,
+    user: { idp: 'demo', subject: ALICE.sub, email: ALICE.email },
+  });
+  const run = async (...args: string[]) => {
+    try {
+      const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args, '--server', bridge.publicUrl], {
+        env: { PATH: process.env.PATH, HOME: home, LANG: 'C' },
+      });
+      return { code: 0, stdout, stderr };
+    } catch (err) {
+      const e = err as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  };
+  return { bridge, run };
+}
+
+describe('40 min left of the CLI session', () => {
+  let setup: Awaited<ReturnType<typeof loggedInFor>>;
+  beforeAll(async () => (setup = await loggedInFor(2400)));
+  afterAll(() => setup?.bridge.close());
+  const cut = (requested: string) =>
+    `Credentials for 39 min, not ${requested}: your rambridge session ends in 40 min. For longer ones: rambridge login --server ${setup.bridge.publicUrl}\n`;
+
+  test('creds without -d: stdout is the tool’s JSON alone; the cut is said once on stderr', async () => {
+    const first = await setup.run('creds', 'dev-readonly', '--format', 'process');
+    expect(first).toMatchObject({ code: 0, stderr: cut('1 h') });
+    expect(JSON.parse(first.stdout)).toMatchObject({ mode: 'StsToken' });
+    // The choice is what the server remembers; the credentials last what was left.
+    expect(setup.bridge.audits().at(-1)).toMatchObject({ roleId: 'dev-readonly', durationSeconds: 2400, requestedDurationSeconds: 3600 });
+    const cached = await setup.run('creds', 'dev-readonly', '--format', 'process');
+    expect(cached).toEqual({ code: 0, stdout: first.stdout, stderr: '' });
+  });
+
+  test('creds -d 12h: the same cut and line; over the role’s maximum stays exit 2', async () => {
+    const json = await setup.run('creds', 'dev-readonly', '-d', '12h', '--format', 'json');
+    expect(json).toMatchObject({ code: 0, stderr: cut('12 h') });
+    expect(JSON.parse(json.stdout)).toHaveProperty('accessKeyId');
+    const over = await setup.run('creds', 'dev-admin', '-d', '12h', '--format', 'env');
+    expect(over).toMatchObject({ code: 2, stdout: '' });
+    expect(over.stderr).toContain('dev-admin allows sessions of at most 4 h.');
+  });
+});
+
+describe('15 min 50 s left: nothing is offered', () => {
+  let setup: Awaited<ReturnType<typeof loggedInFor>>;
+  beforeAll(async () => (setup = await loggedInFor(950)));
+  afterAll(() => setup?.bridge.close());
+
+  test('creds: exit 3 with rambridge login the way out, STS never asked', async () => {
+    const { code, stdout, stderr } = await setup.run('creds', 'dev-readonly', '--format', 'process');
+    expect(code).toBe(3);
+    expect(stdout).toBe('');
+    expect(stderr).toContain('rambridge: error: Your rambridge session ends in under 16 min: too soon for credentials');
+    expect(stderr).toContain(`hint: Run: rambridge login --server ${setup.bridge.publicUrl}`);
+    expect(setup.bridge.audits()).toEqual([]);
+  });
+});
