@@ -1,5 +1,5 @@
 import { roleName, serverKeepsFavourites, type RoleInfo } from './api.js';
-import { formatRemaining, formatSessionLength } from './duration.js';
+import { formatRemaining, formatSessionLength, MIN_DURATION_SECONDS, OFFER_MARGIN_SECONDS } from './duration.js';
 import { fuzzyScore } from '../../wire/fuzzy.js';
 import type { ServerRoles } from './role-book.js';
 import { t } from '../i18n/index.js';
@@ -53,7 +53,7 @@ export function renderRoles(roles: readonly ListedRole[], now: number): string {
   for (const group of accounts.values()) {
     out.push(`${group[0]!.accountName}  ${group[0]!.accountId}`);
     for (const r of group) {
-      const notes = [t('roleUpTo', { duration: formatSessionLength(r.maxSessionDuration) })];
+      const notes = [upTo(r)];
       if (r.elevated) notes.push(t('roleElevated'));
       if (r.lastUsedAt !== undefined) notes.push(t('roleUsedAgo', { ago: formatRemaining(now - r.lastUsedAt) }));
       out.push(
@@ -64,4 +64,16 @@ export function renderRoles(roles: readonly ListedRole[], now: number): string {
   }
   out.push(t('rolesLegend'));
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * The role's maximum, and what the CLI session can get now (`maxDurationNow`) when that is less:
+ * the session ends sooner. A server older than that field: the maximum alone.
+ */
+function upTo(r: ListedRole): string {
+  const duration = formatSessionLength(r.maxSessionDuration);
+  const now = r.maxDurationNow;
+  if (now === undefined || now >= r.maxSessionDuration) return t('roleUpTo', { duration });
+  if (now === 0) return t('roleNoneNow', { duration, minutes: (MIN_DURATION_SECONDS + OFFER_MARGIN_SECONDS) / 60 });
+  return t('roleUpToNow', { duration, now: formatSessionLength(now), ends: formatRemaining((now + OFFER_MARGIN_SECONDS) * 1000) });
 }

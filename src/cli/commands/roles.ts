@@ -29,7 +29,9 @@ export function registerRoles(program: Command): void {
         if (options.favourite !== undefined)
           return reportFavourite(ctx, server, roles, resolveRole(roles, options.favourite), undefined, options.json);
 
-        const listed = listRoles(roles, await ctx.roleBook.get(server), filter.join(' ') || undefined);
+        // Offline, what the session could get then is no longer what it can get now: the maximum alone.
+        const shown = cachedAt === undefined || options.json ? roles : roles.map(({ maxDurationNow: _then, ...r }) => r);
+        const listed = listRoles(shown, await ctx.roleBook.get(server), filter.join(' ') || undefined);
         if (options.json) {
           process.stdout.write(`${JSON.stringify({ server, roles: listed, ...offlineJson(cachedAt) })}\n`);
         } else if (roles.length === 0) {

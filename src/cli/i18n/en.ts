@@ -32,6 +32,8 @@ export const en = {
   noRolesHint: 'Ask your administrator which IdP groups grant roles (rambridge whoami shows yours).',
   noRoleMatches: 'None of your {count} roles matches "{filter}".',
   roleUpTo: 'up to {duration}',
+  roleUpToNow: 'up to {duration}, {now} now: session ends in {ends}',
+  roleNoneNow: 'up to {duration}, none now: session ends in under {minutes} min',
   roleElevated: 'elevated: needs --justification',
   roleUsedAgo: 'used {ago} ago',
   roleNoteSeparator: ', ',

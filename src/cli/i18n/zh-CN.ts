@@ -29,6 +29,8 @@ export const zhCN: Catalogue = {
   noRolesHint: '请询问管理员哪些 IdP 组授予角色（rambridge whoami 显示你的组）。',
   noRoleMatches: '你的 {count} 个角色中没有与“{filter}”匹配的。',
   roleUpTo: '最长 {duration}',
+  roleUpToNow: '最长 {duration}，当前 {now}：会话将在 {ends}后结束',
+  roleNoneNow: '最长 {duration}，当前无法签发：会话将在 {minutes} 分钟内结束',
   roleElevated: '高权限角色：需要 --justification',
   roleUsedAgo: '{ago}前使用过',
   roleNoteSeparator: '，',

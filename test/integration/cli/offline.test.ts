@@ -48,7 +48,9 @@ describe('roles and whoami with the server down', () => {
       refreshToken: 'rt',
       user,
     });
-    await ctx.roleBook.saveCatalogue(server, 'okta/u-1', ROLES, Date.now());
+    // Listed with 40 min left of the session: what could be had then is not what can be had now.
+    const listed = ROLES.map((r) => ({ ...r, maxDurationNow: Math.min(r.maxSessionDuration, 2340) }));
+    await ctx.roleBook.saveCatalogue(server, 'okta/u-1', listed, Date.now());
     // Seen with the local clock 2 h slow: the session had 1 h 30 min (and 30 s) left by the server's.
     const serverDate = Date.now() + 2 * 3_600_000;
     const sessionExpiresAt = new Date(serverDate + 90 * 60_000 + 30_000).toISOString();
@@ -64,11 +66,18 @@ describe('roles and whoami with the server down', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('dev-admin');
     expect(r.stderr).toMatch(NOTE);
+    // The role's maximum alone: what the session could get when the list was fetched is long past.
+    expect(r.stdout).toMatch(/ dev-readonly .*\(up to 12 h\)$/m);
+    expect(r.stdout).not.toContain('now');
   });
 
   test('roles --json says offline and since when', async () => {
     const r = await run(['roles', '--server', server, '--json'], home);
     expect(JSON.parse(r.stdout)).toMatchObject({ offline: true, cachedAt: expect.any(String), roles: expect.any(Array) });
+    // As the server sent it, as of `cachedAt` (docs/cli.md).
+    expect((JSON.parse(r.stdout) as { roles: Array<{ id: string }> }).roles.find((x) => x.id === 'dev-readonly')).toMatchObject({
+      maxDurationNow: 2340,
+    });
   });
 
   test('whoami: the identity last seen, groups included', async () => {

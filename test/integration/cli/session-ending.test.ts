@@ -53,6 +53,12 @@ describe('40 min left of the CLI session', () => {
   const cut = (requested: string) =>
     `Credentials for 39 min, not ${requested}: your rambridge session ends in 40 min. For longer ones: rambridge login --server ${setup.bridge.publicUrl}\n`;
 
+  test('rambridge roles shows what can be had now beside the role’s maximum', async () => {
+    const { code, stdout } = await setup.run('roles');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/ dev-readonly .*\(up to 12 h, 39 min now: session ends in 40 min\)/);
+  });
+
   test('creds without -d: stdout is the tool’s JSON alone; the cut is said once on stderr', async () => {
     const first = await setup.run('creds', 'dev-readonly', '--format', 'process');
     expect(first).toMatchObject({ code: 0, stderr: cut('1 h') });
@@ -85,5 +91,9 @@ describe('15 min 50 s left: nothing is offered', () => {
     expect(stderr).toContain('rambridge: error: Your rambridge session ends in under 16 min: too soon for credentials');
     expect(stderr).toContain(`hint: Run: rambridge login --server ${setup.bridge.publicUrl}`);
     expect(setup.bridge.audits()).toEqual([]);
+  });
+
+  test('roles: none now', async () => {
+    expect((await setup.run('roles')).stdout).toContain('(up to 12 h, none now: session ends in under 16 min)');
   });
 });

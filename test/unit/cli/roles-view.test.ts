@@ -67,3 +67,47 @@ test('in zh-CN the notes are Chinese too, lengths in Chinese, in full-width brac
     useLanguage('en');
   }
 });
+
+describe('what the CLI session can get now (maxDurationNow)', () => {
+  const near = ROLES.map((r) => ({ ...r, maxDurationNow: Math.min(r.maxSessionDuration, 2340) }));
+  const none = { favourites: [], recents: [] };
+
+  test('shown beside the maximum when less, with when the session ends; not when the role’s maximum fits', () => {
+    const lines = renderRoles(listRoles(near, none), now).split('\n');
+    expect(lines[1]).toBe('    dev-admin      Full access to the development account.  (up to 4 h, 39 min now: session ends in 40 min)');
+    expect(lines[5]).toBe(
+      '    prod-ops       Operate ECS and OSS in production.  (up to 1 h, 39 min now: session ends in 40 min, elevated: needs --justification)',
+    );
+    const enough = ROLES.map((r) => ({ ...r, maxDurationNow: r.maxSessionDuration }));
+    expect(renderRoles(listRoles(enough, none), now)).toBe(renderRoles(listRoles(ROLES, none), now));
+  });
+
+  test('0: none now, and how soon the session ends', () => {
+    const out = renderRoles(
+      listRoles(
+        ROLES.map((r) => ({ ...r, maxDurationNow: 0 })),
+        none,
+      ),
+      now,
+    );
+    expect(out).toContain('(up to 12 h, none now: session ends in under 16 min)');
+  });
+
+  test('in zh-CN', () => {
+    useLanguage('zh-CN');
+    try {
+      expect(renderRoles(listRoles(near, none), now)).toContain('（最长 12 小时，当前 39 分钟：会话将在 40 分钟后结束）');
+      expect(
+        renderRoles(
+          listRoles(
+            ROLES.map((r) => ({ ...r, maxDurationNow: 0 })),
+            none,
+          ),
+          now,
+        ),
+      ).toContain('（最长 12 小时，当前无法签发：会话将在 16 分钟内结束）');
+    } finally {
+      useLanguage('en');
+    }
+  });
+});
