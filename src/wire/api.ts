@@ -83,6 +83,12 @@ export const credentialsResponseSchema = z.object({
   securityToken: z.string(),
   /** ISO 8601, to the second. */
   expiration: z.string(),
+  /**
+   * How long they were issued for, seconds: the duration asked for, cut to what was left of the CLI
+   * session when that ends sooner (credentials never outlive it; the CLI then says so). Optional: a
+   * server older than it does not send it.
+   */
+  durationSeconds: z.number().optional(),
   roleArn: z.string(),
   assumedRoleArn: z.string().optional(),
   roleSessionName: z.string().optional(),

@@ -1,15 +1,7 @@
 import { issueCredentials, listRoles, type RoleInfo, type CredentialsResponse } from './api.js';
 import { bridgeClient, type ClientContext } from './context.js';
 import { isUsable, localExpiry, type CacheKey } from './credential-cache.js';
-import {
-  defaultDuration,
-  formatDurationFlag,
-  formatRemaining,
-  formatSessionLength,
-  OFFER_MARGIN_SECONDS,
-  parseDuration,
-  MIN_DURATION_SECONDS,
-} from './duration.js';
+import { defaultDuration, formatDurationFlag, formatRemaining, formatSessionLength, parseDuration } from './duration.js';
 import { CliError, notLoggedIn } from './errors.js';
 import { withFileLock } from './lock.js';
 import { resolveRole } from './resolve-role.js';
@@ -38,12 +30,6 @@ export interface ObtainedCredentials {
   fromCache: boolean;
   /** Their expiry by this machine's clock, when the server sent its `Date` (credential-cache.ts `localExpiry`); see `expiresLocally`. */
   localExpiresAt?: number;
-  /**
-   * New credentials only: the most the CLI session could get when they were asked for (the role's
-   * `maxDurationNow`), when that was less than `durationSeconds`: the server cut them to the
-   * session's end. `cutNotice` says so.
-   */
-  cutTo?: number;
 }
 
 /** The request a credential command's options describe. */
@@ -67,7 +53,7 @@ export async function obtainCredentials(ctx: ClientContext, request: CredentialQ
   const session = await ctx.sessions.get(request.server);
   if (!session) throw notLoggedIn(request.server);
   const user = userKey(session.user);
-  const { role, fresh } = await findRoleFresh(ctx, request.server, user, request.role);
+  const role = await findRole(ctx, request.server, user, request.role);
   const durationSeconds = request.durationSeconds ?? defaultDuration(role);
   if (durationSeconds > role.maxSessionDuration) {
     const max = role.maxSessionDuration;
@@ -86,46 +72,19 @@ export async function obtainCredentials(ctx: ClientContext, request: CredentialQ
     // Another process may have fetched them while this one waited for the lock.
     const fetched = useCache ? await ctx.cache.entry(key) : undefined;
     if (fetched) return { user, role, durationSeconds, ...fetched, fromCache: true };
-    const now = await maxDurationNow(ctx, request.server, user, role, fresh);
-    // Nothing can be had before the session ends (the server would refuse, ERR_NOT_SIGNED_IN): no STS call.
-    if (now === 0) throw sessionEndingSoon(request.server);
-    const cutTo = now !== undefined && now < durationSeconds ? now : undefined;
-    // The length chosen is sent as it is, the server cutting it: it remembers that one as the user's
-    // last (the default after the next login), not the cut one.
+    // The length chosen is sent as it is. Near the end of the CLI session the server cuts it to what
+    // is left (its answer's `durationSeconds`: `cutNotice`), or refuses under 15 minutes before STS is
+    // asked (ERR_NOT_SIGNED_IN: exit 3, rambridge login); it remembers the chosen one as the user's last.
     const ask = { role: role.id, durationSeconds, justification: request.justification };
-    const { credentials, serverDate } = await issueCredentials(bridgeClient(ctx, request.server), ask).catch(rethrowWithCliHint);
+    const { credentials, serverDate } = await issueCredentials(bridgeClient(ctx, request.server), ask).catch((err: unknown) =>
+      rethrowWithCliHint(err, request.server),
+    );
     // One local expiry, taken as they arrived: the one cached is the one handed out now, so the
     // first answer and every cached one after it tell other programs the same expiration.
     const localExpiresAt = useCache
       ? await ctx.cache.put(key, credentials, serverDate)
       : localExpiry(credentials, serverDate, ctx.clock.now());
-    return { user, role, durationSeconds, credentials, fromCache: false, localExpiresAt, ...(cutTo === undefined ? {} : { cutTo }) };
-  });
-}
-
-/**
- * What the CLI session can get of the role now (`maxDurationNow`), undefined from a server older
- * than that field. It shrinks by the second, and a remembered list may be from before the last
- * login: asked afresh (the role list, which is remembered again), unless the role came from the
- * server just now, or the remembered one has no such field (an older server: one request, as before).
- */
-async function maxDurationNow(
-  ctx: ClientContext,
-  server: string,
-  user: string,
-  role: RoleInfo,
-  fresh: boolean,
-): Promise<number | undefined> {
-  if (fresh || role.maxDurationNow === undefined) return role.maxDurationNow;
-  const current = (await fetchCatalogue(ctx, server, user)).find((r) => r.id === role.id);
-  // A role gone since is the server's to refuse, with its own words.
-  return current ? current.maxDurationNow : undefined;
-}
-
-/** `maxDurationNow` 0: under 15 minutes (plus the server's margin) left of the session; only a new login helps. */
-function sessionEndingSoon(server: string): CliError {
-  return new CliError('ERR_CLI_REAUTH_REQUIRED', t('sessionEndingNow', { minutes: (MIN_DURATION_SECONDS + OFFER_MARGIN_SECONDS) / 60 }), {
-    hint: t('runLogin', { server }),
+    return { user, role, durationSeconds, credentials, fromCache: false, localExpiresAt };
   });
 }
 
@@ -134,13 +93,14 @@ function sessionEndingSoon(server: string): CliError {
  * end; none for credentials served again (credential-server holds an elevated role's in memory).
  */
 export function cutNotice(obtained: ObtainedCredentials, server: string): string | undefined {
-  const { cutTo } = obtained;
-  if (cutTo === undefined || obtained.fromCache) return undefined;
+  // What the server granted; a server older than that field says nothing, and nothing is said.
+  const granted = obtained.credentials.durationSeconds;
+  if (granted === undefined || granted >= obtained.durationSeconds || obtained.fromCache) return undefined;
   return t('durationCut', {
-    duration: formatSessionLength(cutTo),
+    duration: formatSessionLength(granted),
     requested: formatSessionLength(obtained.durationSeconds),
-    // The server keeps a margin off what is left (src/issuance/role-request.ts OFFER_MARGIN_SECONDS).
-    ends: formatRemaining((cutTo + OFFER_MARGIN_SECONDS) * 1000),
+    // The server cuts to exactly what is left of the session: it ends when they do.
+    ends: formatRemaining(granted * 1000),
     server,
   });
 }
@@ -197,20 +157,15 @@ export async function useCredentials(ctx: ClientContext, request: CredentialQuer
  * ambiguous (the catalogue may be stale), against a fresh list from the server.
  */
 export async function findRole(ctx: ClientContext, server: string, user: string, query: string): Promise<RoleInfo> {
-  return (await findRoleFresh(ctx, server, user, query)).role;
-}
-
-/** `findRole`, and whether the role comes from a list fetched just now. */
-async function findRoleFresh(ctx: ClientContext, server: string, user: string, query: string): Promise<{ role: RoleInfo; fresh: boolean }> {
   const remembered = await ctx.roleBook.catalogue(server, user);
   if (remembered) {
     try {
-      return { role: resolveRole(remembered, query), fresh: false };
+      return resolveRole(remembered, query);
     } catch {
       // Fall through to a fresh list: the error the user sees is about the current roles.
     }
   }
-  return { role: resolveRole(await fetchCatalogue(ctx, server, user), query), fresh: true };
+  return resolveRole(await fetchCatalogue(ctx, server, user), query);
 }
 
 /** Lists the roles from the server and remembers them for name resolution. */
@@ -220,14 +175,19 @@ export async function fetchCatalogue(ctx: ClientContext, server: string, user: s
   return roles;
 }
 
-/** The server's hints speak of its web page; on the command line the answer is a flag. */
-function rethrowWithCliHint(err: unknown): never {
-  if (err instanceof CliError && (err.serverCode === 'ERR_JUSTIFICATION_REQUIRED' || err.serverCode === 'ERR_JUSTIFICATION_TOO_LONG')) {
-    throw new CliError(err.code, err.message, {
-      serverCode: err.serverCode,
-      requestId: err.requestId,
-      hint: t('justificationHint'),
-    });
-  }
-  throw err;
+/**
+ * The server's hints speak of its web page; on the command line the answer is a flag, or a new
+ * login (ERR_NOT_SIGNED_IN: the CLI session ends too soon for credentials, or a pass-through role
+ * needs a fresh IdP sign-in), which a terminal is offered at once (relogin.ts).
+ */
+function rethrowWithCliHint(err: unknown, server: string): never {
+  if (!(err instanceof CliError)) throw err;
+  const hint =
+    err.serverCode === 'ERR_JUSTIFICATION_REQUIRED' || err.serverCode === 'ERR_JUSTIFICATION_TOO_LONG'
+      ? t('justificationHint')
+      : err.serverCode === 'ERR_NOT_SIGNED_IN'
+        ? t('runLogin', { server })
+        : undefined;
+  if (hint === undefined) throw err;
+  throw new CliError(err.code, err.message, { serverCode: err.serverCode, requestId: err.requestId, hint });
 }

@@ -52,8 +52,6 @@ export const en = {
   durationRoleMaxHint: 'Use --duration {duration} or less.',
   durationCut:
     'Credentials for {duration}, not {requested}: your rambridge session ends in {ends}. For longer ones: rambridge login --server {server}',
-  sessionEndingNow:
-    'Your rambridge session ends in under {minutes} min: too soon for credentials, which last at least 15 min and never outlive the session that asked for them.',
   justificationHint: 'Say why with --justification "…"',
   remainingUnderMinute: 'less than a minute',
   remainingMinutes: '{minutes} min',

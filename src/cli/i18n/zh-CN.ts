@@ -49,7 +49,6 @@ export const zhCN: Catalogue = {
   durationRoleMaxHint: '请使用 --duration {duration} 或更短。',
   durationCut:
     '凭证有效期为 {duration}，而非 {requested}：你的 rambridge 会话将在 {ends}后结束。如需更长的凭证，请运行：rambridge login --server {server}',
-  sessionEndingNow: '你的 rambridge 会话将在 {minutes} 分钟内结束，来不及签发凭证：凭证至少有效 15 分钟，且有效期不会超过发起请求的会话。',
   justificationHint: '请用 --justification "…" 说明理由。',
   remainingUnderMinute: '不到一分钟',
   remainingMinutes: '{minutes} 分钟',

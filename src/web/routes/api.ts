@@ -117,6 +117,8 @@ export function apiRoutes(deps: WebDeps, device: DeviceFlow): Router {
       accessKeySecret: credentials.accessKeySecret,
       securityToken: credentials.securityToken,
       expiration: isoSeconds(credentials.expiration),
+      // What STS was asked for: the request's duration, cut to what is left of the CLI session.
+      durationSeconds: request.durationSeconds,
       roleArn: issued.roleArn,
       assumedRoleArn: issued.assumedRoleArn,
       roleSessionName: issued.roleSessionName,

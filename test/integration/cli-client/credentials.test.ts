@@ -18,7 +18,7 @@ import { formatProcess, formatSummary } from '../../../src/cli/client/formats.js
 import { writeProfile } from '../../../src/cli/commands/creds.js';
 import { useLanguage } from '../../../src/cli/i18n/index.js';
 import { ROLES } from '../../unit/cli/fixtures.js';
-import { SERVER } from './fake-bridge.js';
+import { SERVER, type FakeBridge } from './fake-bridge.js';
 import { fakeSetup, loggedIn } from './setup.js';
 
 async function ready() {
@@ -254,7 +254,7 @@ test('the server refusing a role: exit 4 with its message and request id', async
   });
 });
 
-describe('near the end of the CLI session (maxDurationNow)', () => {
+describe('near the end of the CLI session: the server cuts, and says what it granted', () => {
   /** A session of the server's with `left` ms to go, the clocks agreeing; stderr captured. */
   async function ending(left: number) {
     const setup = await ready();
@@ -268,18 +268,18 @@ describe('near the end of the CLI session (maxDurationNow)', () => {
   const cutLine = (duration: string, requested: string, ends: string) =>
     `Credentials for ${duration}, not ${requested}: your rambridge session ends in ${ends}. For longer ones: rambridge login --server ${SERVER}\n`;
 
-  test('40 min left: the default length is cut to what the session can get, said once on stderr', async () => {
+  test('40 min left: the default length is cut by the server, said once on stderr', async () => {
     const { bridge, clock, context, stderr } = await ending(40 * 60_000);
     const first = await useCredentials(context(), { server: SERVER, role: 'dev-readonly' });
-    expect(first).toMatchObject({ durationSeconds: 3600, cutTo: 2340, fromCache: false });
-    expect(stderr).toEqual([cutLine('39 min', '1 h', '40 min')]);
+    expect(first).toMatchObject({ durationSeconds: 3600, credentials: { durationSeconds: 2400 }, fromCache: false });
+    expect(stderr).toEqual([cutLine('40 min', '1 h', '40 min')]);
     // The length chosen is sent (the server cuts it and remembers the choice), and they last 40 min.
     expect(bridge.credentialRequests).toEqual([{ role: 'dev-readonly', durationSeconds: 3600 }]);
     expect(Date.parse(first.credentials.expiration) - clock.now()).toBe(40 * 60_000);
 
     const again = await useCredentials(context(), { server: SERVER, role: 'dev-readonly' });
     expect(again).toMatchObject({ fromCache: true, credentials: first.credentials });
-    expect(again.cutTo).toBeUndefined();
+    expect(cutNotice(again, SERVER)).toBeUndefined();
     expect(stderr).toHaveLength(1);
   });
 
@@ -287,9 +287,9 @@ describe('near the end of the CLI session (maxDurationNow)', () => {
     const { bridge, context, stderr } = await ending(40 * 60_000);
     await expect(useCredentials(context(), { server: SERVER, role: 'dev-readonly', durationSeconds: 43_200 })).resolves.toMatchObject({
       durationSeconds: 43_200,
-      cutTo: 2340,
+      credentials: { durationSeconds: 2400 },
     });
-    expect(stderr).toEqual([cutLine('39 min', '12 h', '40 min')]);
+    expect(stderr).toEqual([cutLine('40 min', '12 h', '40 min')]);
     await expect(obtainCredentials(context(), { server: SERVER, role: 'dev-admin', durationSeconds: 43_200 })).rejects.toMatchObject({
       code: 'ERR_CLI_DURATION_INVALID',
       message: 'dev-admin allows sessions of at most 4 h.',
@@ -300,45 +300,61 @@ describe('near the end of the CLI session (maxDurationNow)', () => {
   test('a length the session can still give is not cut and says nothing', async () => {
     const { context, stderr } = await ending(40 * 60_000);
     const obtained = await useCredentials(context(), { server: SERVER, role: 'dev-readonly', durationSeconds: 1800 });
-    expect(obtained.cutTo).toBeUndefined();
+    expect(obtained.credentials.durationSeconds).toBe(1800);
+    expect(cutNotice(obtained, SERVER)).toBeUndefined();
     expect(stderr).toEqual([]);
   });
 
-  test('the role list remembered hours ago is asked again on a miss: what the session can get shrinks', async () => {
+  test('with the role list remembered hours ago, one creds near the end is one request: no list asked again', async () => {
     const { bridge, clock, context, stderr } = await ending(12 * 3_600_000);
     await useCredentials(context(), { server: SERVER, role: 'dev-admin' });
     expect(stderr).toEqual([]);
     clock.advance(11 * 3_600_000 + 20 * 60_000); // 40 min left
     bridge.calls.length = 0;
-    await expect(useCredentials(context(), { server: SERVER, role: 'dev-readonly' })).resolves.toMatchObject({ cutTo: 2340 });
-    expect(bridge.calls.filter((c) => c.includes('/api/'))).toEqual(['GET /api/roles', 'POST /api/credentials']);
-    expect(stderr).toEqual([cutLine('39 min', '1 h', '40 min')]);
+    await expect(useCredentials(context(), { server: SERVER, role: 'dev-readonly' })).resolves.toMatchObject({
+      credentials: { durationSeconds: 2400 },
+    });
+    // The access token, hours old, is refreshed (as with any request); the bridge API is asked once.
+    expect(bridge.calls.filter((c) => c.includes('/api/'))).toEqual(['POST /api/credentials']);
+    expect(stderr).toEqual([cutLine('40 min', '1 h', '40 min')]);
   });
 
-  test('nothing can be had (maxDurationNow 0): exit 3 before STS is asked, rambridge login the way out; after a new login it works', async () => {
-    const { bridge, clock, context } = await ending(15 * 60_000 + 50_000); // STS’s 15 min could still be had, but are not offered
+  test('15 min 50 s left: what the server still grants is had, with the line', async () => {
+    const { bridge, context, stderr } = await ending(15 * 60_000 + 50_000);
+    await expect(useCredentials(context(), { server: SERVER, role: 'dev-readonly' })).resolves.toMatchObject({
+      credentials: { durationSeconds: 950 },
+      fromCache: false,
+    });
+    expect(stderr).toEqual([cutLine('15 min', '1 h', '15 min')]);
+    expect(bridge.calls.filter((c) => c.includes('/api/'))).toEqual(['GET /api/roles', 'POST /api/credentials']);
+  });
+
+  test('under 15 min left: the server’s refusal is exit 3 with its words and rambridge login the way out; after a new login it works', async () => {
+    const { bridge, clock, context } = await ending(14 * 60_000 + 10_000);
     await expect(obtainCredentials(context(), { server: SERVER, role: 'dev-readonly' })).rejects.toMatchObject({
       code: 'ERR_CLI_REAUTH_REQUIRED',
       exitCode: 3,
-      message:
-        'Your rambridge session ends in under 16 min: too soon for credentials, which last at least 15 min and never outlive the session that asked for them.',
+      serverCode: 'ERR_NOT_SIGNED_IN',
+      message: 'Your rambridge session ends in 14 min: too soon for credentials.',
       hint: `Run: rambridge login --server ${SERVER}`,
     });
-    expect(bridge.count('POST /api/credentials')).toBe(0);
+    // The CLI asked nothing more than the list it had not yet and the credentials.
+    expect(bridge.calls.filter((c) => c.includes('/api/'))).toEqual(['GET /api/roles', 'POST /api/credentials']);
 
-    // A new login: the 0 remembered with the role list is not believed, it is asked again.
-    bridge.sessionEndsAt = clock.now() + 12 * 3_600_000;
-    await expect(obtainCredentials(context(), { server: SERVER, role: 'dev-readonly' })).resolves.toMatchObject({ fromCache: false });
-    expect(bridge.count('GET /api/roles')).toBe(2);
+    bridge.sessionEndsAt = clock.now() + 12 * 3_600_000; // a new login
+    await expect(obtainCredentials(context(), { server: SERVER, role: 'dev-readonly' })).resolves.toMatchObject({
+      fromCache: false,
+      credentials: { durationSeconds: 3600 },
+    });
   });
 
-  test('in zh-CN the line and the refusal are Chinese', async () => {
+  test('in zh-CN the line is Chinese', async () => {
     const { context, stderr } = await ending(40 * 60_000);
     useLanguage('zh-CN');
     try {
       await useCredentials(context(), { server: SERVER, role: 'dev-readonly' });
       expect(stderr).toEqual([
-        `凭证有效期为 39 分钟，而非 1 小时：你的 rambridge 会话将在 40 分钟后结束。如需更长的凭证，请运行：rambridge login --server ${SERVER}\n`,
+        `凭证有效期为 40 分钟，而非 1 小时：你的 rambridge 会话将在 40 分钟后结束。如需更长的凭证，请运行：rambridge login --server ${SERVER}\n`,
       ]);
     } finally {
       useLanguage('en');
@@ -350,18 +366,22 @@ describe('near the end of the CLI session (maxDurationNow)', () => {
     const ctx = context();
     const request = credentialQuery(SERVER, 'ops', { justification: 'incident 42 on prod' });
     const first = await obtainCredentials(ctx, request);
-    expect(cutNotice(first, SERVER)).toBe(cutLine('39 min', '1 h', '40 min').trimEnd());
+    expect(cutNotice(first, SERVER)).toBe(cutLine('40 min', '1 h', '40 min').trimEnd());
     const served = await laterCredentials(ctx, request, first)();
     expect(served).toMatchObject({ fromCache: true, credentials: first.credentials });
     expect(cutNotice(served, SERVER)).toBeUndefined();
   });
 
-  test('a server older than maxDurationNow: no list asked again, nothing cut, nothing said', async () => {
+  test.each([
+    ['that cuts but does not say so (no durationSeconds)', (bridge: FakeBridge) => (bridge.answersDuration = false)],
+    ['older than maxDurationNow', (bridge: FakeBridge) => (bridge.sessionEndsAt = undefined)],
+  ])('a server %s: nothing said, one request as before', async (_name, older) => {
     const { bridge, context, stderr } = await ending(40 * 60_000);
-    bridge.sessionEndsAt = undefined;
+    older(bridge);
     await useCredentials(context(), { server: SERVER, role: 'dev-admin' });
     bridge.calls.length = 0;
-    await expect(useCredentials(context(), { server: SERVER, role: 'dev-readonly' })).resolves.not.toHaveProperty('cutTo');
+    const obtained = await useCredentials(context(), { server: SERVER, role: 'dev-readonly' });
+    expect(obtained.credentials).not.toHaveProperty('durationSeconds');
     expect(bridge.calls).toEqual(['POST /api/credentials']);
     expect(stderr).toEqual([]);
   });

@@ -53,10 +53,13 @@ export class FakeBridge {
   /**
    * When the CLI session ends, on the server's clock (`now`). Set, the server answers as one that
    * knows `maxDurationNow` does: /api/roles says what the session can get now (a minute short of
-   * what is left, 0 under 900 s), issuance cuts the duration to what is left and refuses with under
-   * 900 s left (ERR_NOT_SIGNED_IN). Unset: an older server, no `maxDurationNow`.
+   * what is left, 0 under 900 s), issuance cuts the duration to what is left, says so in its answer
+   * (`durationSeconds`, unless `answersDuration` is false) and refuses with under 900 s left
+   * (ERR_NOT_SIGNED_IN). Unset: an older server, no `maxDurationNow`, no `durationSeconds`.
    */
   sessionEndsAt: number | undefined;
+  /** Set false for a server that cuts the duration but is older than the answer's `durationSeconds`. */
+  answersDuration = true;
   /** Every POST /api/credentials body, as sent. */
   readonly credentialRequests: Array<{ role: string; durationSeconds: number }> = [];
 
@@ -194,6 +197,7 @@ export class FakeBridge {
           error: 'invalid_request',
           error_description: `Your rambridge session ends in ${Math.max(1, Math.floor(left / 60))} min: too soon for credentials.`,
           code: 'ERR_NOT_SIGNED_IN',
+          hint: 'Sign out and sign in again, then retry.',
         });
       if (!this.roles.some((r) => r.id === request.role))
         return json(403, {
@@ -204,6 +208,7 @@ export class FakeBridge {
         });
       this.credentialCount += 1;
       prefs?.lastDurations.set(request.role, request.durationSeconds);
+      const granted = Math.min(request.durationSeconds, left ?? Infinity);
       // Stamped with the server's time, as Node's HTTP server does (`Date`): the client's clock may be off.
       return json(
         200,
@@ -211,7 +216,8 @@ export class FakeBridge {
           accessKeyId: `STS.${request.role}.${this.credentialCount}`,
           accessKeySecret: 'secret',
           securityToken: 'token',
-          expiration: new Date(this.now() + Math.min(request.durationSeconds, left ?? Infinity) * 1000).toISOString(),
+          expiration: new Date(this.now() + granted * 1000).toISOString(),
+          ...(left !== undefined && this.answersDuration ? { durationSeconds: granted } : {}),
           roleArn: `acs:ram::1:role/${request.role}`,
         },
         { date: new Date(this.now()).toUTCString() },

@@ -12,7 +12,8 @@ import { ALICE, loggedIn } from '../../helpers/device-flow.js';
 /**
  * The built `rambridge` against a real bridge (and the emulator) whose CLI sessions end soon: the
  * bridge's clock stands still, so what is left of the session is `device.sessionMaxAgeSeconds`
- * exactly, and `GET /api/roles` says so in `maxDurationNow`.
+ * exactly: `GET /api/roles` says so in `maxDurationNow`, and `POST /api/credentials` cuts to it and
+ * says what it granted (`durationSeconds`), or refuses under 900 s.
  */
 const bin = fileURLToPath(new URL('../../../bin/rambridge.js', import.meta.url));
 
@@ -51,7 +52,7 @@ describe('40 min left of the CLI session', () => {
   beforeAll(async () => (setup = await loggedInFor(2400)));
   afterAll(() => setup?.bridge.close());
   const cut = (requested: string) =>
-    `Credentials for 39 min, not ${requested}: your rambridge session ends in 40 min. For longer ones: rambridge login --server ${setup.bridge.publicUrl}\n`;
+    `Credentials for 40 min, not ${requested}: your rambridge session ends in 40 min. For longer ones: rambridge login --server ${setup.bridge.publicUrl}\n`;
 
   test('rambridge roles shows what can be had now beside the role’s maximum', async () => {
     const { code, stdout } = await setup.run('roles');
@@ -72,28 +73,47 @@ describe('40 min left of the CLI session', () => {
   test('creds -d 12h: the same cut and line; over the role’s maximum stays exit 2', async () => {
     const json = await setup.run('creds', 'dev-readonly', '-d', '12h', '--format', 'json');
     expect(json).toMatchObject({ code: 0, stderr: cut('12 h') });
-    expect(JSON.parse(json.stdout)).toHaveProperty('accessKeyId');
+    expect(JSON.parse(json.stdout)).toMatchObject({ accessKeyId: expect.any(String), durationSeconds: 2400 });
     const over = await setup.run('creds', 'dev-admin', '-d', '12h', '--format', 'env');
     expect(over).toMatchObject({ code: 2, stdout: '' });
     expect(over.stderr).toContain('dev-admin allows sessions of at most 4 h.');
   });
 });
 
-describe('15 min 50 s left: nothing is offered', () => {
+describe('15 min 50 s left: nothing is offered, what the server still grants is had', () => {
   let setup: Awaited<ReturnType<typeof loggedInFor>>;
   beforeAll(async () => (setup = await loggedInFor(950)));
   afterAll(() => setup?.bridge.close());
 
-  test('creds: exit 3 with rambridge login the way out, STS never asked', async () => {
+  test('roles: none now', async () => {
+    expect((await setup.run('roles')).stdout).toContain('(up to 12 h, none now: session ends in under 16 min)');
+  });
+
+  test('creds: the server’s 15 min 50 s, with the line', async () => {
+    const { code, stdout, stderr } = await setup.run('creds', 'dev-readonly', '--format', 'process');
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ mode: 'StsToken' });
+    expect(stderr).toBe(
+      `Credentials for 15 min, not 1 h: your rambridge session ends in 15 min. For longer ones: rambridge login --server ${setup.bridge.publicUrl}\n`,
+    );
+    expect(setup.bridge.audits().at(-1)).toMatchObject({ durationSeconds: 950, requestedDurationSeconds: 3600 });
+  });
+});
+
+describe('14 min 10 s left: too soon for credentials', () => {
+  let setup: Awaited<ReturnType<typeof loggedInFor>>;
+  beforeAll(async () => (setup = await loggedInFor(850)));
+  afterAll(() => setup?.bridge.close());
+
+  test('creds: the server refuses before STS; exit 3 with its words and rambridge login the way out', async () => {
     const { code, stdout, stderr } = await setup.run('creds', 'dev-readonly', '--format', 'process');
     expect(code).toBe(3);
     expect(stdout).toBe('');
-    expect(stderr).toContain('rambridge: error: Your rambridge session ends in under 16 min: too soon for credentials');
+    expect(stderr).toContain(
+      'rambridge: error: Your rambridge session ends in 14 min: too soon for credentials, which last at least 15 min and never outlive the session that asked for them.',
+    );
     expect(stderr).toContain(`hint: Run: rambridge login --server ${setup.bridge.publicUrl}`);
+    expect(stderr).not.toContain('Sign out');
     expect(setup.bridge.audits()).toEqual([]);
-  });
-
-  test('roles: none now', async () => {
-    expect((await setup.run('roles')).stdout).toContain('(up to 12 h, none now: session ends in under 16 min)');
   });
 });

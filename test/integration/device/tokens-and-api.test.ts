@@ -358,6 +358,7 @@ describe('bearer API', () => {
       accessKeySecret: CANARY,
       securityToken: 'CANARY-token',
       expiration: '2030-01-01T12:00:00Z',
+      durationSeconds: 7200,
       roleArn: 'acs:ram::1111222233334444:role/rambridge-dev-readonly',
       assumedRoleArn: 'acs:ram::1111222233334444:assumed-role/rambridge-dev-readonly/alice',
       roleSessionName: expect.stringMatching(/^alice@example\.com-[\w-]{11}$/),
@@ -396,7 +397,8 @@ describe('bearer API', () => {
     const { cli, tokens } = await loggedIn(bridge, op);
     const ask = (accessToken: string) =>
       cli.post('/api/credentials').set(bearer(accessToken)).send({ role: 'dev-readonly', durationSeconds: 3600 });
-    await ask(tokens.access_token).expect(200);
+    // The answer says what was granted: the CLI tells its user from it, with no other request.
+    expect((await ask(tokens.access_token).expect(200)).body).toMatchObject({ durationSeconds: 3000 });
     expect(calls).toEqual([expect.objectContaining({ durationSeconds: 3000 })]);
     const audits = () => bridge.logLines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.event === 'issuance');
     expect(audits().at(-1)).toMatchObject({ outcome: 'issued', durationSeconds: 3000, requestedDurationSeconds: 3600 });
