@@ -21,7 +21,7 @@ export function deepFreeze<T>(value: T): T {
 export function perFrozen<K extends object, V>(work: (key: K) => V): (key: K) => V {
   const kept = new WeakMap<K, V>();
   return (key) => {
-    if (!Object.isFrozen(key)) return work(key);
+    if (!isFrozenObject(key)) return work(key);
     if (kept.has(key)) return kept.get(key)!;
     const value = work(key);
     kept.set(key, value);
@@ -33,9 +33,17 @@ export function perFrozen<K extends object, V>(work: (key: K) => V): (key: K) =>
 export function perFrozenPair<A extends object, B extends object, V>(work: (a: A, b: B) => V): (a: A, b: B) => V {
   const kept = new WeakMap<A, (b: B) => V>();
   return (a, b) => {
-    if (!Object.isFrozen(a) || !Object.isFrozen(b)) return work(a, b);
+    if (!isFrozenObject(a) || !isFrozenObject(b)) return work(a, b);
     let withA = kept.get(a);
     if (!withA) kept.set(a, (withA = perFrozen((key: B) => work(a, key))));
     return withA(b);
   };
+}
+
+/**
+ * A WeakMap takes objects only, and every primitive counts as frozen: what the types say is an
+ * object may not be one at run time (a store value someone else wrote, say).
+ */
+function isFrozenObject(value: unknown): value is object {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && Object.isFrozen(value);
 }

@@ -47,3 +47,14 @@ test('perFrozenPair works each pair of frozen keys out once, and any pair with a
   expect(kept(a1, open)).toBe(31);
   expect(work).toHaveBeenCalledTimes(4);
 });
+
+test('a key that is not an object after all (a store value someone else wrote) is worked out, not kept', () => {
+  const work = jest.fn((_key: object) => 'worked out');
+  const kept = perFrozen(work);
+  const notAnObject = 'garbage' as unknown as object;
+  expect([kept(notAnObject), kept(notAnObject)]).toEqual(['worked out', 'worked out']);
+  expect(work).toHaveBeenCalledTimes(2);
+  const pair = perFrozenPair((_a: object, _b: object) => 'pair');
+  expect(pair(notAnObject, Object.freeze({}))).toBe('pair');
+  expect(pair(Object.freeze({}), notAnObject)).toBe('pair');
+});

@@ -99,3 +99,12 @@ test('the key names neither the issuer nor the subject', () => {
   expect(key).not.toContain('alice');
   expect(preferencesKey(ALICE)).not.toBe(preferencesKey({ ...ALICE, subject: 'bob-sub' }));
 });
+
+test('a stored record that is not an object (written by something else) reads as no preferences, for a frozen user and role list too', async () => {
+  const { store, prefs } = setup();
+  const frozenAlice = Object.freeze({ ...ALICE });
+  await store.upsert(preferencesKey(frozenAlice), 'garbage', 60);
+  const none = { favourites: [], recents: [], lastDurations: {} };
+  expect(await prefs.get(frozenAlice, Object.freeze([...ROLES]))).toEqual(none);
+  expect(await prefs.get(ALICE, ROLES)).toEqual(none);
+});
