@@ -156,6 +156,21 @@ export class CredentialCache {
     }
   }
 
+  /**
+   * Forgets the credentials of `server` that were cut short by the end of the CLI session they came
+   * with (granted less than their key asked for): after a new login, a length asked for again gets
+   * credentials of that length, not the cut ones (within the session that had them, those are
+   * served again, as others are). Those not cut stay.
+   */
+  async removeCut(server: string): Promise<void> {
+    const doc = await this.file.read();
+    const granted = (e: CacheEntry) => e.credentials.durationSeconds ?? e.durationSeconds;
+    const cut = (e: CacheEntry) => e.server === server && granted(e) < e.durationSeconds;
+    if (doc && Object.values(doc.entries).some(cut)) {
+      await this.file.write({ version: 1, entries: this.usable(doc, (e) => !cut(e)), profileKeys: this.liveProfileKeys(doc, () => true) });
+    }
+  }
+
   private liveProfileKeys(doc: CacheDocument | undefined, keep: (key: ProfileKey) => boolean): ProfileKey[] {
     const now = this.clock.now();
     return (doc?.profileKeys ?? []).filter((k) => keep(k) && Date.parse(k.expiration) + PROFILE_KEY_SLACK_MS > now);

@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { createContext } from '../../../src/cli/client/context.js';
+import { deviceLogin } from '../../../src/cli/client/device-login.js';
 import { bridgeWithEmulator } from '../../helpers/bridge.js';
 import { FakeOp } from '../../helpers/fake-op.js';
-import { ALICE, loggedIn } from '../../helpers/device-flow.js';
+import { ALICE, decide, loggedIn, signedIn } from '../../helpers/device-flow.js';
 
 /**
  * The built `rambridge` against a real bridge (and the emulator) whose CLI sessions end soon: the
@@ -33,6 +34,11 @@ async function loggedInFor(seconds: number) {
     refreshToken: tokens.refresh_token,
     user: { idp: 'demo', subject: ALICE.sub, email: ALICE.email },
   });
+  return runIn(bridge, home);
+}
+
+/** The built `rambridge`, with HOME `home`, against `bridge`. */
+function runIn(bridge: Awaited<ReturnType<typeof bridgeWithEmulator>>, home: string) {
   const run = async (...args: string[]) => {
     try {
       const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args, '--server', bridge.publicUrl], {
@@ -115,5 +121,71 @@ describe('14 min 10 s left: too soon for credentials', () => {
     expect(stderr).toContain(`hint: Run: rambridge login --server ${setup.bridge.publicUrl}`);
     expect(stderr).not.toContain('Sign out');
     expect(setup.bridge.audits()).toEqual([]);
+  });
+});
+
+describe('rambridge login, as the line advises', () => {
+  let setup: Awaited<ReturnType<typeof loggedInFor>> & { home: string };
+  beforeAll(async () => {
+    const bridge = await bridgeWithEmulator(op, { logLevel: 'warn' }); // 12 h CLI sessions
+    const home = mkdtempSync(join(tmpdir(), 'rambridge-relogin-cut-'));
+    setup = { ...runIn(bridge, home), home };
+  });
+  afterAll(() => setup?.bridge.close());
+
+  /** `rambridge login` itself (the device flow), approved in the browser as Alice. */
+  async function login(): Promise<void> {
+    const { bridge, home } = setup;
+    let shown = '';
+    let approved: Promise<unknown> | undefined;
+    await deviceLogin(createContext({ HOME: home }), bridge.publicUrl, {
+      stream: { write: (text: string) => Boolean((shown += text)) },
+      sleep: async () => {
+        const code = /Enter code:\s+(\S+)/.exec(shown)![1]!;
+        await (approved ??= signedIn(bridge, op, ALICE).then((browser) => decide(browser, code, 'approve')));
+      },
+    });
+  }
+
+  /** Ages every CLI session of the bridge: 40 min left of it. */
+  async function fortyMinutesLeft(): Promise<void> {
+    const { bridge } = setup;
+    const entries = (bridge.store as unknown as { entries: Map<string, unknown> }).entries;
+    for (const key of [...entries.keys()].filter((k) => k.startsWith('cli:session:')))
+      await bridge.store.update<{ expiresAt: number }>(key, (s) => ({ ...s, expiresAt: bridge.clock.now() + 2400_000 }));
+  }
+
+  test('the cut credentials are cached for that session only; those not cut stay cached', async () => {
+    const { run, bridge } = setup;
+    await login();
+    await fortyMinutesLeft();
+    const cut = await run('creds', 'dev-readonly', '-d', '1h', '--format', 'json');
+    expect(cut.stderr).toContain('Credentials for 40 min, not 1 h');
+    const cutKey = (JSON.parse(cut.stdout) as { accessKeyId: string }).accessKeyId;
+    const whole = await run('creds', 'dev-readonly', '-d', '15m', '--format', 'process');
+    expect(whole).toMatchObject({ code: 0, stderr: '' });
+    // Within that session, the cut ones are served again (fast path), without a line.
+    expect(await run('creds', 'dev-readonly', '-d', '1h', '--format', 'process')).toMatchObject({
+      code: 0,
+      stderr: '',
+      stdout: expect.stringContaining(cutKey),
+    });
+
+    await login();
+    // The fast path misses: new credentials of the length asked for, from the new session.
+    const fresh = await run('creds', 'dev-readonly', '-d', '1h', '--format', 'process');
+    expect(fresh).toMatchObject({ code: 0, stderr: '' });
+    expect(fresh.stdout).not.toContain(cutKey);
+    const json = await run('creds', 'dev-readonly', '-d', '1h', '--format', 'json');
+    expect(JSON.parse(json.stdout)).toMatchObject({ durationSeconds: 3600 });
+    expect(fresh.stdout).toContain((JSON.parse(json.stdout) as { accessKeyId: string }).accessKeyId);
+    // Those not cut are still the ones cached.
+    expect(await run('creds', 'dev-readonly', '-d', '15m', '--format', 'process')).toEqual(whole);
+    // One issuance each: the cut one, the one not cut, and the fresh one after the login.
+    expect(bridge.audits().map((a) => [a.roleId, a.durationSeconds])).toEqual([
+      ['dev-readonly', 2400],
+      ['dev-readonly', 900],
+      ['dev-readonly', 3600],
+    ]);
   });
 });

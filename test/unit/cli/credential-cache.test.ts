@@ -68,6 +68,20 @@ test('stored 0600 in a 0700 directory; expired entries are pruned at the next wr
   expect(readFileSync(paths.credentials, 'utf8')).not.toContain('"old"');
 });
 
+test('a new login removes that server’s credentials cut short by the session’s end, and only those', async () => {
+  const { cache } = setup();
+  const cut = { ...key, durationSeconds: 7200 };
+  const elsewhere = { ...cut, server: 'https://other.example' };
+  const older = { ...cut, role: 'dev-readonly' }; // from a server that does not say what it granted
+  await cache.put(cut, { ...credentials(expiration), durationSeconds: 3600 });
+  await cache.put(elsewhere, { ...credentials(expiration), durationSeconds: 3600 });
+  await cache.put(key, { ...credentials(expiration), durationSeconds: 3600 });
+  await cache.put(older, credentials(expiration));
+  await cache.removeCut(key.server);
+  await expect(cache.get(cut)).resolves.toBeUndefined();
+  for (const kept of [elsewhere, key, older]) await expect(cache.get(kept)).resolves.toBeDefined();
+});
+
 test('logout removes one server and keeps the others', async () => {
   const { cache } = setup();
   const other = { ...key, server: 'https://other.example' };
