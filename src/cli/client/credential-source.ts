@@ -95,10 +95,14 @@ export async function obtainCredentials(ctx: ClientContext, request: CredentialQ
 export function cutNotice(obtained: ObtainedCredentials, server: string): string | undefined {
   // What the server granted; a server older than that field says nothing, and nothing is said.
   const granted = obtained.credentials.durationSeconds;
-  if (granted === undefined || granted >= obtained.durationSeconds || obtained.fromCache) return undefined;
+  const asked = obtained.durationSeconds;
+  if (granted === undefined || granted >= asked || obtained.fromCache) return undefined;
+  // Said as people read them, floored to the minute; a cut within the minute (-d 930 cut to 910)
+  // would read "15 min, not 15 min", so those are written to the second, as -d takes them (15m10s).
+  const length = formatSessionLength(granted) === formatSessionLength(asked) ? formatDurationFlag : formatSessionLength;
   return t('durationCut', {
-    duration: formatSessionLength(granted),
-    requested: formatSessionLength(obtained.durationSeconds),
+    duration: length(granted),
+    requested: length(asked),
     // The server cuts to exactly what is left of the session: it ends when they do.
     ends: formatRemaining(granted * 1000),
     server,
