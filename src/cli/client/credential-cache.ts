@@ -15,7 +15,16 @@ export interface CacheKey {
   server: string;
   user: string;
   role: string;
+  /** The length asked for; the credentials' own `durationSeconds` is what the server granted (`wasCut`). */
   durationSeconds: number;
+}
+
+/**
+ * Whether credentials asked for `askedSeconds` were granted less (cut to the end of the CLI session
+ * that asked: the server's `durationSeconds`); a server older than that field never says so.
+ */
+export function wasCut(credentials: CredentialsResponse, askedSeconds: number): boolean {
+  return credentials.durationSeconds !== undefined && credentials.durationSeconds < askedSeconds;
 }
 
 interface CacheEntry extends CacheKey {
@@ -164,8 +173,7 @@ export class CredentialCache {
    */
   async removeCut(server: string): Promise<void> {
     const doc = await this.file.read();
-    const granted = (e: CacheEntry) => e.credentials.durationSeconds ?? e.durationSeconds;
-    const cut = (e: CacheEntry) => e.server === server && granted(e) < e.durationSeconds;
+    const cut = (e: CacheEntry) => e.server === server && wasCut(e.credentials, e.durationSeconds);
     if (doc && Object.values(doc.entries).some(cut)) {
       await this.file.write({ version: 1, entries: this.usable(doc, (e) => !cut(e)), profileKeys: this.liveProfileKeys(doc, () => true) });
     }

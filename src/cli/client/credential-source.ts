@@ -1,7 +1,8 @@
 import { issueCredentials, listRoles, type RoleInfo, type CredentialsResponse } from './api.js';
 import { bridgeClient, type ClientContext } from './context.js';
 import { isUsable, localExpiry, type CacheKey } from './credential-cache.js';
-import { defaultDuration, formatDurationFlag, formatRemaining, formatSessionLength, parseDuration } from './duration.js';
+import { sayIfCut } from './cut-notice.js';
+import { defaultDuration, formatDurationFlag, formatSessionLength, parseDuration } from './duration.js';
 import { CliError, notLoggedIn } from './errors.js';
 import { withFileLock } from './lock.js';
 import { resolveRole } from './resolve-role.js';
@@ -25,6 +26,7 @@ export interface ObtainedCredentials {
   /** Whose they are (`userKey` of the session they came with). */
   user: string;
   role: RoleInfo;
+  /** The length asked for; `credentials.durationSeconds` is what the server granted. */
   durationSeconds: number;
   credentials: CredentialsResponse;
   fromCache: boolean;
@@ -89,27 +91,6 @@ export async function obtainCredentials(ctx: ClientContext, request: CredentialQ
 }
 
 /**
- * The line for stderr (never stdout: tools parse it) when new credentials were cut to the session's
- * end; none for credentials served again (credential-server holds an elevated role's in memory).
- */
-export function cutNotice(obtained: ObtainedCredentials, server: string): string | undefined {
-  // What the server granted; a server older than that field says nothing, and nothing is said.
-  const granted = obtained.credentials.durationSeconds;
-  const asked = obtained.durationSeconds;
-  if (granted === undefined || granted >= asked || obtained.fromCache) return undefined;
-  // Said as people read them, floored to the minute; a cut within the minute (-d 930 cut to 910)
-  // would read "15 min, not 15 min", so those are written to the second, as -d takes them (15m10s).
-  const length = formatSessionLength(granted) === formatSessionLength(asked) ? formatDurationFlag : formatSessionLength;
-  return t('durationCut', {
-    duration: length(granted),
-    requested: length(asked),
-    // The server cuts to exactly what is left of the session: it ends when they do.
-    ends: formatRemaining(granted * 1000),
-    server,
-  });
-}
-
-/**
  * What a long-running command (`credential-server`) asks for after its first credentials: the role
  * as resolved then, and, for an elevated role, the same reason again, since each of its issuances
  * needs one (others come from the cache, and a reason would bypass it).
@@ -137,8 +118,10 @@ export function laterCredentials(
   let asking: Promise<ObtainedCredentials> | undefined;
   return async () => {
     if (isUsable(held, ctx.clock.now())) return { ...held, fromCache: true };
-    // Requests arriving together wait for one issuance.
-    asking ??= obtainCredentials(ctx, later).finally(() => (asking = undefined));
+    // Requests arriving together wait for one issuance, new to the first only: what is said of new
+    // credentials (the served line, the cut line) is said once.
+    if (asking) return { ...(await asking), fromCache: true };
+    asking = obtainCredentials(ctx, later).finally(() => (asking = undefined));
     held = await asking;
     return held;
   };
@@ -150,8 +133,7 @@ export function laterCredentials(
  */
 export async function useCredentials(ctx: ClientContext, request: CredentialQuery): Promise<ObtainedCredentials> {
   const obtained = await obtainCredentials(ctx, request);
-  const notice = cutNotice(obtained, request.server);
-  if (notice !== undefined) process.stderr.write(`${notice}\n`);
+  sayIfCut(obtained, request.server);
   await ctx.roleBook.recordUse(request.server, obtained.role.id, ctx.clock.now());
   return obtained;
 }

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { clientCommand, runClient, withCredentialOptions, type CredentialOptions } from '../client/command.js';
 import { serverFor } from '../client/context.js';
-import { credentialQuery, cutNotice, laterCredentials, useCredentials, type ObtainedCredentials } from '../client/credential-source.js';
+import { credentialQuery, laterCredentials, useCredentials, type ObtainedCredentials } from '../client/credential-source.js';
+import { sayIfCut } from '../client/cut-notice.js';
 import { expiresLocally } from '../client/credential-cache.js';
 import { formatRemaining } from '../client/duration.js';
 import { startCredentialServer } from '../client/credential-server.js';
@@ -37,8 +38,7 @@ export function registerCredentialServer(program: Command): void {
           port,
           credentials: async () => {
             const obtained = await later();
-            const notice = cutNotice(obtained, server);
-            if (notice !== undefined) process.stderr.write(`${notice}\n`);
+            sayIfCut(obtained, server);
             process.stderr.write(servedLine(obtained, ctx.clock.now()));
             return obtained;
           },

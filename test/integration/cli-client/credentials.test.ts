@@ -5,10 +5,10 @@ import type { AliyunConfig } from '../../../src/cli/client/aliyun-config.js';
 import { createContext } from '../../../src/cli/client/context.js';
 import { REFRESH_MARGIN_MS } from '../../../src/cli/client/credential-cache.js';
 import { credentialEnvironment } from '../../../src/cli/client/credential-env.js';
+import { cutNotice } from '../../../src/cli/client/cut-notice.js';
 import { credentialsUriBody } from '../../../src/cli/client/credential-server.js';
 import {
   credentialQuery,
-  cutNotice,
   laterCredentials,
   obtainCredentials,
   repeatQuery,
@@ -218,6 +218,8 @@ test('credential-server holds an elevated role’s latest credentials in memory 
   const [renewed, together] = await Promise.all([later(), later()]);
   expect(renewed.credentials.accessKeyId).not.toBe(first.credentials.accessKeyId);
   expect(together.credentials).toEqual(renewed.credentials);
+  // One issuance, reported new once: what it prints (served … new, a cut line) is said once, not per waiting request.
+  expect([renewed.fromCache, together.fromCache]).toEqual([false, true]);
   expect((await later()).credentials).toEqual(renewed.credentials);
   expect(bridge.count('POST /api/credentials')).toBe(2);
   expect(reasons).toEqual(['incident 42 on prod', 'incident 42 on prod']);

@@ -1,4 +1,5 @@
-import { cutNotice, type ObtainedCredentials } from '../../../src/cli/client/credential-source.js';
+import type { ObtainedCredentials } from '../../../src/cli/client/credential-source.js';
+import { cutNotice } from '../../../src/cli/client/cut-notice.js';
 import { useLanguage } from '../../../src/cli/i18n/index.js';
 
 const SERVER = 'https://rb.example';
