@@ -5,7 +5,6 @@ import type { ClientContext } from './context.js';
 import { fetchDiscovery, notABridge } from './discovery.js';
 import { CliError } from './errors.js';
 import { requestJson, serverDate, serverError } from './http.js';
-import { withFileLock } from './lock.js';
 import { pollTokenEndpoint, requestDeviceAuthorization, revokeToken, type DeviceAuthorization } from './oauth.js';
 import { createPkce } from './pkce.js';
 import { printable } from './printable.js';
@@ -88,23 +87,17 @@ export async function deviceLogin(ctx: ClientContext, server: string, ui: LoginU
 /**
  * Stores the new session and ends the one it replaces at the server rather than leave it alive.
  * The cached credentials the old session's end cut short go with it (`removeCut`): the login is
- * what the cut's line on stderr advises for longer ones. The swap is made under the credentials
- * lock, then the sessions lock (the order credential fetches take them in; only they, not the
- * interactive flow before it): a refresh or a fetch running meanwhile finishes first, so the token
- * read is the latest one, the refresh cannot write its rotated tokens over the new login, and no
- * credentials cut by the old session are cached after it. The revocation is sent after the locks
- * are released: nothing can rotate a token no longer stored, and a slow server must not hold up
- * every other command waiting for them.
+ * what the cut's line on stderr advises for longer ones. The swap holds both locks
+ * (`withCredentialsToo`; not the interactive flow before it), so no credentials cut by the old
+ * session are cached after it; the old one is revoked after they are released.
  */
 async function replaceSession(ctx: ClientContext, server: string, session: StoredSession): Promise<void> {
-  const previous = await withFileLock(ctx.paths.credentialsLock, () =>
-    ctx.sessions.exclusively(async () => {
-      const stored = await ctx.sessions.get(server);
-      await ctx.sessions.put(server, session);
-      await ctx.cache.removeCut(server);
-      return stored;
-    }),
-  );
+  const previous = await ctx.sessions.withCredentialsToo(async () => {
+    const stored = await ctx.sessions.get(server);
+    await ctx.sessions.put(server, session);
+    await ctx.cache.removeCut(server);
+    return stored;
+  });
   if (previous?.revocationEndpoint) await revokeToken(ctx.fetch, previous.revocationEndpoint, previous.refreshToken, 'refresh_token');
 }
 

@@ -1,6 +1,5 @@
 import { updateAliyunConfig, withoutKeys } from './aliyun-config.js';
 import type { ClientContext } from './context.js';
-import { withFileLock } from './lock.js';
 import { revokeToken } from './oauth.js';
 
 export interface LogoutResult {
@@ -17,31 +16,26 @@ export interface LogoutResult {
 }
 
 /**
- * `rambridge logout`: forgets the session and its keys here, then ends it at the server. The
- * forgetting is done under the credentials lock, then the sessions lock (the order credential
- * fetches take them in): a refresh or a fetch running meanwhile finishes first, so the refresh
- * token read is the latest one and nothing writes the session or its keys back afterwards. The
- * revocation is sent after the locks are released: nothing can rotate a token no longer stored,
- * and a slow server must not hold up every other command waiting for the locks.
+ * `rambridge logout`: forgets the session and its keys here, holding both locks
+ * (`withCredentialsToo`), then ends it at the server, after they are released: nothing can rotate
+ * a token no longer stored.
  */
 export async function logOut(ctx: ClientContext, server: string): Promise<LogoutResult> {
-  const { session, clearedProfiles, profilesNotCleared } = await withFileLock(ctx.paths.credentialsLock, () =>
-    ctx.sessions.exclusively(async () => {
-      const stored = await ctx.sessions.get(server);
-      // A file the aliyun CLI and the user edit never stops the logout: the session is revoked and
-      // forgotten whatever it holds, and the ids of the keys left in it are kept for the next one.
-      const cleared = await clearAliyunProfiles(ctx, await ctx.cache.accessKeyIds(server)).then(
-        (names) => ({ clearedProfiles: names, profilesNotCleared: undefined }),
-        (err: unknown) => ({
-          clearedProfiles: [],
-          profilesNotCleared: { path: ctx.paths.aliyunConfig, reason: err instanceof Error ? err.message : String(err) },
-        }),
-      );
-      await ctx.sessions.remove(server);
-      await ctx.cache.removeServer(server, { keepKeyIds: cleared.profilesNotCleared !== undefined });
-      return { session: stored, ...cleared };
-    }),
-  );
+  const { session, clearedProfiles, profilesNotCleared } = await ctx.sessions.withCredentialsToo(async () => {
+    const stored = await ctx.sessions.get(server);
+    // A file the aliyun CLI and the user edit never stops the logout: the session is revoked and
+    // forgotten whatever it holds, and the ids of the keys left in it are kept for the next one.
+    const cleared = await clearAliyunProfiles(ctx, await ctx.cache.accessKeyIds(server)).then(
+      (names) => ({ clearedProfiles: names, profilesNotCleared: undefined }),
+      (err: unknown) => ({
+        clearedProfiles: [],
+        profilesNotCleared: { path: ctx.paths.aliyunConfig, reason: err instanceof Error ? err.message : String(err) },
+      }),
+    );
+    await ctx.sessions.remove(server);
+    await ctx.cache.removeServer(server, { keepKeyIds: cleared.profilesNotCleared !== undefined });
+    return { session: stored, ...cleared };
+  });
   await ctx.roleBook.forgetCatalogue(server);
   // Revoking the refresh token ends the whole session server-side; the access token dies with it.
   const revoked = session?.revocationEndpoint

@@ -38,10 +38,12 @@ interface SessionsDocument {
 export class SessionStore {
   private readonly file: PrivateJsonFile<SessionsDocument>;
   private readonly lockPath: string;
+  private readonly credentialsLockPath: string;
 
   constructor(paths: ClientPaths) {
     this.file = new PrivateJsonFile<SessionsDocument>(paths.sessions, paths.dir);
     this.lockPath = paths.refreshLock;
+    this.credentialsLockPath = paths.credentialsLock;
   }
 
   /**
@@ -50,6 +52,17 @@ export class SessionStore {
    */
   exclusively<T>(task: () => Promise<T>): Promise<T> {
     return withFileLock(this.lockPath, task);
+  }
+
+  /**
+   * Runs `task` holding the credentials lock, then this one: how a login or logout swaps a session
+   * and the keys it brought (the order credential fetches take them in, so none deadlocks). A
+   * refresh or a fetch running meanwhile finishes first: the token read is the latest one, and
+   * nothing writes the old session or its keys back afterwards. Only the swap: a slow server must
+   * not hold up every other command waiting for the locks.
+   */
+  withCredentialsToo<T>(task: () => Promise<T>): Promise<T> {
+    return withFileLock(this.credentialsLockPath, () => this.exclusively(task));
   }
 
   /** Fails, before a refresh token is spent, if the rotated one could not be saved (disk full, read-only). */
