@@ -167,6 +167,11 @@ test('an elevated role’s disabled actions do nothing either: no validation of 
       await picker.waitForTimeout(300);
       expect(await invalidsOf(picker)).toBe(0);
       expect(await focusedTestid(picker)).toBe('get-credentials');
+      // Nor does the picker’s Enter-to-open take the user to the justification of what cannot be done.
+      await picker.getByTestId('role-filter').fill('prod-admin');
+      await picker.keyboard.press('Enter');
+      await picker.waitForTimeout(300);
+      expect(await focusedTestid(picker)).toBe('role-filter');
     } finally {
       await picker.context().close();
     }

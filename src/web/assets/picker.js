@@ -62,12 +62,15 @@ function rememberQuery() {
 function openHighlighted() {
   const role = visible[active];
   if (!role) return false;
+  const open = role.querySelector('[data-testid="open-console"]');
+  // The session ends too soon for anything (session-ending.js): nothing to open, nor to justify.
+  if (open.getAttribute('aria-disabled') === 'true') return true;
   const justification = role.querySelector('textarea[name="justification"]');
   if (justification && !justification.value.trim()) {
     justification.focus();
     return true;
   }
-  role.querySelector('[data-testid="open-console"]').click();
+  open.click();
   return true;
 }
 
