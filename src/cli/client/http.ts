@@ -102,7 +102,8 @@ export function isInvalidToken(response: JsonResponse): boolean {
 const OTHER_401: Record<string, CliErrorCode> = {
   // STS found the bridge's sign-in proof (or a pass-through ID token) expired: asking again may work.
   ERR_STS_EXPIRED: 'ERR_CLI_SERVER_UNAVAILABLE',
-  // A pass-through role needs a fresh ID token from the IdP: only a new login brings one.
+  // A pass-through role needs a fresh ID token from the IdP, or the CLI session ends too soon for
+  // credentials (under 15 min left): only a new login helps.
   ERR_NOT_SIGNED_IN: 'ERR_CLI_REAUTH_REQUIRED',
 };
 

@@ -1,7 +1,6 @@
 // Back on a role after signing in again (web/resume.ts): focus the action the user had pressed
 // when the session turned out to have ended, so Enter continues it. Never presses it: the user does.
 (function () {
-  // With the session ending too soon for anything there is no notice: session-ending.js focuses the alert.
   const notice = document.querySelector('[data-focus-role]');
   if (!notice) return;
   const roleId = notice.getAttribute('data-focus-role');
