@@ -16,7 +16,8 @@ export function deepFreeze<T>(value: T): T {
 
 /**
  * `work(key)`, worked out once per frozen key and kept while the key lives (a WeakMap); a key not
- * frozen is worked out every time. Every caller gets the same value: `work` returns it frozen.
+ * frozen is worked out every time. Every caller gets the same value: an object `work` returns must
+ * be frozen (or, like a memo of its own, never handed out to change).
  */
 export function perFrozen<K extends object, V>(work: (key: K) => V): (key: K) => V {
   const kept = new WeakMap<K, V>();

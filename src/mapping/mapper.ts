@@ -58,6 +58,8 @@ export class RoleMapper {
 
   /** The roles this identity may use, in config order, each with every reason that grants it. */
   rolesFor(identity: Identity): readonly RoleChoice[] {
+    // An identity that can change (a browser session's copy) gets choices that are not frozen either,
+    // so nothing downstream keeps what it works out from them (src/frozen.ts).
     return Object.isFrozen(identity) ? this.keptRolesFor(identity) : this.mapRoles(identity);
   }
 

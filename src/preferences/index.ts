@@ -134,9 +134,10 @@ export class RolePreferences {
   }
 }
 
-/** The record as the user may see it now: only granted roles. */
+/** `visible`, worked out once per frozen record and frozen list of granted roles (a CLI session's requests). */
 const visibleKept = perFrozenPair((record: PreferencesRecord, granted: readonly string[]) => deepFreeze(visible(record, new Set(granted))));
 
+/** The record as the user may see it now: only granted roles. */
 function visible(record: PreferencesRecord, granted: ReadonlySet<string>): UserRolePreferences {
   const r = normalised(record);
   return {
@@ -158,11 +159,9 @@ function normalised(record: Partial<PreferencesRecord>): PreferencesRecord {
 
 /**
  * Hashed like the CLI session index's keys: key names are not encrypted at rest (store.encryptionKeys
- * seals values only), so the issuer and subject must not be readable from them.
+ * seals values only), so the issuer and subject must not be readable from them. A CLI session's
+ * identity is frozen, the same object on every request: its key is hashed once.
  */
-export function preferencesKey(user: PreferenceUser): string {
-  return keptKey(user);
-}
-
-/** A CLI session's identity is frozen, the same object on every request: its key is hashed once. */
-const keptKey = perFrozen((user: PreferenceUser) => `prefs:user:${hash('sha256', `user:${identityKey(user)}`, 'base64url')}`);
+export const preferencesKey = perFrozen(
+  (user: PreferenceUser): string => `prefs:user:${hash('sha256', `user:${identityKey(user)}`, 'base64url')}`,
+);

@@ -26,7 +26,7 @@ export interface PickerPreferences {
 
 type ElevationSettings = WebDeps['config']['elevation'];
 
-/** What the picker route calls: `await rolePreferencesFor(deps, user, mapper.rolesFor(user))`. */
+/** What the picker and `GET /api/roles` call: `await rolePreferencesFor(deps, user, mapper.rolesFor(user))`. */
 export async function rolePreferencesFor(
   deps: Pick<WebDeps, 'store' | 'clock' | 'config'>,
   user: Identity,

@@ -72,8 +72,12 @@ export function renderRoles(roles: readonly ListedRole[], now: number): string {
  */
 function upTo(r: ListedRole): string {
   const duration = formatSessionLength(r.maxSessionDuration);
-  const now = r.maxDurationNow;
-  if (now === undefined || now >= r.maxSessionDuration) return t('roleUpTo', { duration });
-  if (now === 0) return t('roleNoneNow', { duration, minutes: (MIN_DURATION_SECONDS + OFFER_MARGIN_SECONDS) / 60 });
-  return t('roleUpToNow', { duration, now: formatSessionLength(now), ends: formatRemaining((now + OFFER_MARGIN_SECONDS) * 1000) });
+  const canGetNow = r.maxDurationNow;
+  if (canGetNow === undefined || canGetNow >= r.maxSessionDuration) return t('roleUpTo', { duration });
+  if (canGetNow === 0) return t('roleNoneNow', { duration, minutes: (MIN_DURATION_SECONDS + OFFER_MARGIN_SECONDS) / 60 });
+  return t('roleUpToNow', {
+    duration,
+    now: formatSessionLength(canGetNow),
+    ends: formatRemaining((canGetNow + OFFER_MARGIN_SECONDS) * 1000),
+  });
 }
