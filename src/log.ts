@@ -8,6 +8,7 @@ export type { Logger };
 export {
   AUDIT_RECORD_DROPPED,
   flushAuditStream,
+  STOP_WAIT_MS,
   stopWaitingForReaders,
   waitForReadersAtStop,
   type FileDestination,
@@ -104,10 +105,11 @@ export function flushAuditBacklog(): number {
  * the connections share, and so does the exit hook that runs next): while what is kept waits for a
  * full pipe's reader, tries it again every 50 ms until it is written, without holding up the event
  * loop (a second signal still exits at once); answers how many bytes are still not written.
+ * `flush` tries what is kept once (`sessions revoke`: its own audit stream's).
  */
-export async function drainAuditBacklog(deadline: number): Promise<number> {
+export async function drainAuditBacklog(deadline: number, flush: () => number = flushAuditBacklog): Promise<number> {
   for (;;) {
-    const pending = flushAuditBacklog();
+    const pending = flush();
     const left = deadline - performance.now();
     if (pending === 0 || left <= 0 || !waitingForReader()) return pending;
     await sleep(Math.min(50, left));

@@ -9,8 +9,10 @@ import {
   auditDescriptorDestination,
   createAuditLogger,
   createLogger,
+  drainAuditBacklog,
   flushAuditBacklog,
   flushAuditStream,
+  STOP_WAIT_MS,
   type Logger,
 } from '../../log.js';
 import { createStore } from '../../store/index.js';
@@ -76,7 +78,8 @@ export interface AdminAudit {
  * The audit stream a revocation from the shell is recorded in: `audit.destination`'s file, which
  * `serve` created, opened without following a symbolic link and only if this user owns it
  * (openOwnAuditFile). `log`, `stdout` and `stderr` are the server process's own streams, out of this
- * command's reach: there the record goes to this command's stderr (its stdout is the report).
+ * command's reach: there the record goes to this command's stderr (its stdout is the report); when
+ * that is the same open file as its stdout (`2>&1`), through the one writer of both (createAuditLogger).
  */
 export function adminAuditLogger(config: BridgeConfig, source = 'the configuration'): AdminAudit {
   const { destination } = config.audit;
@@ -169,8 +172,11 @@ export async function sessionsCommand(
       else if (!dropped && adminAudit?.unwrittenBytes() === 0) unrecorded.length = 0;
     }
     const stdout = sessionsReport(found, action, opts);
-    // Kept records are written once the file takes writes again, or lost when this process exits.
-    if (adminAudit && unrecorded.length > 0 && (dropped || adminAudit.unwrittenBytes() > 0)) {
+    // Kept records wait for a full pipe's reader (a slow `2>&1 | …`) as long as a stop would let them
+    // (STOP_WAIT_MS), not beyond: what is still not written then (a full disk) is lost at the exit.
+    const unwritten =
+      adminAudit && unrecorded.length > 0 ? await drainAuditBacklog(performance.now() + STOP_WAIT_MS, adminAudit.unwrittenBytes) : 0;
+    if (adminAudit && unrecorded.length > 0 && (dropped || unwritten > 0)) {
       const vars = { count: unrecorded.length, destination: adminAudit.destination, sids: unrecorded.join(t('listSeparator')) };
       const error = failed(
         EXIT_NOT_RECORDED,

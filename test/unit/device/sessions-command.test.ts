@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { jest } from '@jest/globals';
 import {
@@ -225,6 +225,45 @@ describe('rambridge sessions', () => {
       spy.mockRestore();
     }
   });
+
+  test('revoke with 2>&1 and a slow reader: the records kept for the full pipe get the wait a stop gives, and the verdict counts what was written', () => {
+    // As the CLI runs it: 400 sessions, audit.destination: stderr, stderr the same pipe as stdout, nobody reading it
+    // for 2.5 s (writes wait 2 s, then the records are kept); a memory store stands in for Redis.
+    const dist = (file: string) => JSON.stringify(new URL(`../../../dist/${file}`, import.meta.url).href);
+    const script = `
+      const { sessionsCommand } = await import(${dist('cli/commands/sessions.js')});
+      const { parseConfigText } = await import(${dist('config/index.js')});
+      const { MemoryStore } = await import(${dist('store/index.js')});
+      const { CliSessions } = await import(${dist('device/index.js')});
+      const { systemClock } = await import(${dist('clock.js')});
+      const config = parseConfigText(${JSON.stringify(
+        `server: {publicUrl: "https://bridge.example.com", sessionSecrets: ["${'k'.repeat(32)}"]}\n` +
+          'idps: [{id: corp, type: oidc, issuer: "https://idp", clientId: rambridge}]\n' +
+          'store: {type: redis, url: "redis://127.0.0.1:1"}\naudit: {destination: stderr}',
+      )}, {});
+      const store = new MemoryStore(systemClock);
+      const sessions = new CliSessions({ store, clock: systemClock, maxAgeSeconds: 3600 });
+      for (let i = 0; i < 400; i++) await sessions.start(${JSON.stringify(SESSION.identity)}, ${JSON.stringify(SESSION.client)});
+      const result = await sessionsCommand(config, 'revoke', { user: 'alice-sub' }, systemClock, () => store);
+      process.stdout.write(result.stdout.split('\\n')[0] + '\\n');
+      process.stderr.write(result.stderr);
+      process.exitCode = result.code;
+    `;
+    const quoted = `'${script.replace(/'/g, `'\\''`)}'`;
+    const child = spawnSync(
+      '/bin/sh',
+      ['-c', `{ "${process.execPath}" --input-type=module -e ${quoted} 2>&1; echo "exit $?"; } | (sleep 2.5; cat)`],
+      {
+        encoding: 'utf8',
+        timeout: 20_000,
+      },
+    );
+    expect(child.stdout).not.toContain('may not be in the audit stream');
+    expect(child.stdout).toContain('400 CLI sessions revoked for alice-sub');
+    const records = child.stdout.split('\n').filter((l) => l.includes('"cli-session-revoked"'));
+    expect(records.map((l) => (JSON.parse(l) as { event: string }).event)).toHaveLength(400); // each whole
+    expect(child.stdout).toMatch(/\nexit 0\n$/);
+  }, 20_000);
 
   describe('revoke opens the audit file serve created, never through a symbolic link, and only as its owner', () => {
     const revokeWith = async (destination: string) => {
