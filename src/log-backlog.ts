@@ -49,9 +49,12 @@ export function waitForReadersAtStop(waitMs: number): number {
   return stopBy;
 }
 
-/** The process is exiting: from now on a full pipe is waited on until the stop's deadline, else STOP_WAIT_MS from now. */
+/**
+ * The process is exiting: from now on a full pipe is waited on until the stop's deadline, else
+ * STOP_WAIT_MS from the first call (each exit hook calls it: they share the one deadline).
+ */
 export function exitingNow(): void {
-  exitBy = stopBy ?? clock() + STOP_WAIT_MS;
+  exitBy ??= stopBy ?? clock() + STOP_WAIT_MS;
 }
 
 /** The process exits at once (a second stop signal): the exit does not wait for a full pipe's reader either. */

@@ -235,6 +235,19 @@ export function stdoutDestination(): TurnBatchedDestination {
   return stdout;
 }
 
+/**
+ * At the exit, what an audit destination of its own (`audit.destination`: `stdout`, `stderr` or a
+ * file) could not write is named: in the main log while that is a stdout taking writes (and not
+ * where the records were lost), else on stderr, after a line break there (the last record may be cut).
+ */
+export function auditLostAtExit(destination: string, pendingBytes: number): void {
+  const line = noticeLine(50, { event: 'audit-write-failed', destination, pendingBytes }, 'audit records not written at exit');
+  if (stdout && !stdout.refusing && destination !== 'stdout') {
+    stdout.write(line);
+    stdout.flushBacklog();
+  } else tellStderr(destination === 'stderr' ? `\n${line}` : line, true);
+}
+
 /** The main log's stdout destination if one was made (its backlog is flushed at a graceful stop). */
 export function openStdoutDestination(): TurnBatchedDestination | undefined {
   return stdout;

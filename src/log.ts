@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pino, type Logger, type DestinationStream } from 'pino';
-import { backloggedDestination, flushAuditStream, waitingForReader, type FileDestination } from './log-backlog.js';
-import { openStdoutDestination, stdoutDestination, TurnBatchedDestination } from './log-destination.js';
+import { backloggedDestination, exitingNow, flushAuditStream, waitingForReader, type FileDestination } from './log-backlog.js';
+import { auditLostAtExit, openStdoutDestination, stdoutDestination, TurnBatchedDestination } from './log-destination.js';
 import { redact } from './log-redaction.js';
 
 export type { Logger };
@@ -77,8 +77,22 @@ function auditDestination(destination: string): FileDestination {
     return open;
   }
   const created = backloggedDestination(destination === 'stdout' ? 1 : destination === 'stderr' ? 2 : destination);
+  if (auditDestinations.size === 0) process.once('exit', auditAtExit);
   auditDestinations.set(destination, created);
   return created;
+}
+
+/**
+ * At the exit (after a graceful stop's drainAuditBacklog, or without one), what the audit
+ * destinations still keep is tried once more, waiting for a full pipe's reader until the deadline
+ * stdout's exit hook shares (the stop's, else STOP_WAIT_MS); what is still not written is named.
+ */
+function auditAtExit(): void {
+  exitingNow();
+  for (const [destination, stream] of auditDestinations) {
+    const pendingBytes = flushAuditStream(stream);
+    if (pendingBytes > 0) auditLostAtExit(destination, pendingBytes);
+  }
 }
 
 /**

@@ -497,6 +497,67 @@ describe('a stdout that refuses writes', () => {
     expect(lines.filter((l) => l.msg === 'request')).toHaveLength(40);
   });
 
+  describe('audit records an audit destination of its own kept, at an exit without a graceful stop', () => {
+    // Audit records of 5 KB until one is kept, then the exit.
+    const untilKept = (
+      destination: string,
+    ) => `${bridgeLike(0, 0).replace("createAuditLogger(logger, 'log')", `createAuditLogger(logger, '${destination}')`)}
+      for (let i = 0; counts.kept === 0; i++) {
+        refusal('r' + i + '-' + 'g'.repeat(5000));
+        await nextTurn();
+        if (counts.kept > 0) logger.info({ last: i }, 'exiting');
+      }
+      process.exit(0);
+    `;
+    // As \`node … 2>&1 >&3 | (sleep …; cat) >&2\`: stderr a pipe of its own, read only after \`readerAfterS\`.
+    const stderrReadLate = (script: string, readerAfterS: number) =>
+      spawnSync(
+        '/bin/sh',
+        [
+          '-c',
+          `{ "${process.execPath}" --input-type=module -e ${quote(`process.stderr; ${script}`)} 2>&1 >&3 | (sleep ${readerAfterS}; cat) >&2; } 3>&1`,
+        ],
+        { encoding: 'utf8', timeout: 20_000 },
+      );
+
+    test('audit.destination: stderr on a pipe of its own, its reader back within the exit’s wait: the kept records are written, each whole', () => {
+      // Writes wait 2 s for the reader, then the records are kept; the exit waits 2 s more; the reader is back after 3 s.
+      const child = stderrReadLate(untilKept('stderr'), 3);
+      expect(child.status).toBe(0);
+      const last = parsed(child.stdout).find((l) => l.msg === 'exiting')?.last;
+      expect(last).toEqual(expect.any(Number));
+      const records = parsed(child.stderr).filter((l) => l.audit); // every line whole: JSON.parse throws on a cut one
+      expect(records.map((l) => String(l.requestId).split('-')[0])).toEqual(Array.from({ length: Number(last) + 1 }, (_, i) => `r${i}`));
+      expect(parsed(child.stdout).filter((l) => l.pendingBytes)).toEqual([]);
+    }, 20_000);
+
+    test('an audit file on a full disk: what it kept is named at the exit, in the main log', () => {
+      const out = spawnSync(process.execPath, ['--input-type=module', '-e', untilKept('/dev/full')], { encoding: 'utf8', timeout: 20_000 });
+      expect(out.status).toBe(0);
+      expect(parsed(out.stdout).filter((l) => l.pendingBytes)).toEqual([
+        expect.objectContaining({
+          level: 50,
+          event: 'audit-write-failed',
+          destination: '/dev/full',
+          pendingBytes: expect.any(Number) as number,
+        }),
+      ]);
+    });
+
+    test('audit.destination: stderr whose reader is not back within the exit’s wait: what it kept is named in the main log', () => {
+      const child = stderrReadLate(untilKept('stderr'), 6);
+      expect(child.status).toBe(0);
+      expect(parsed(child.stdout).filter((l) => l.pendingBytes)).toEqual([
+        expect.objectContaining({
+          level: 50,
+          event: 'audit-write-failed',
+          destination: 'stderr',
+          pendingBytes: expect.any(Number) as number,
+        }),
+      ]);
+    }, 20_000);
+  });
+
   test('a pipe whose reader is gone (EPIPE) is told on stderr, and the audit records are counted, not lost without a word', async () => {
     const script = `${bridgeLike(5, 10)}
       process.stderr.write('done ' + JSON.stringify(counts) + '\\n');
