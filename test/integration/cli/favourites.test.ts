@@ -1,13 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { createContext } from '../../../src/cli/client/context.js';
 import { RoleMapper } from '../../../src/mapping/index.js';
 import { rolePreferencesFor } from '../../../src/web/role-preferences.js';
 import { bridgeWithEmulator } from '../../helpers/bridge.js';
+import { runBuiltCli } from '../../helpers/built-cli.js';
 import { FakeOp } from '../../helpers/fake-op.js';
 import { ALICE, loggedIn, signedIn } from '../../helpers/device-flow.js';
 import { csrfOf } from '../../helpers/web.js';
@@ -17,7 +15,6 @@ import { csrfOf } from '../../helpers/web.js';
  * the web picker's, one set on the web is listed first by `rambridge roles`, and `creds` without
  * `--duration` asks for the length last chosen on the web.
  */
-const bin = fileURLToPath(new URL('../../../bin/rambridge.js', import.meta.url));
 
 let op: FakeOp;
 let bridge: Awaited<ReturnType<typeof bridgeWithEmulator>>;
@@ -41,17 +38,7 @@ afterAll(async () => {
   await op?.close();
 });
 
-async function run(...args: string[]) {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args, '--server', bridge.publicUrl], {
-      env: { PATH: process.env.PATH, HOME: home, LANG: 'C' },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const run = (...args: string[]) => runBuiltCli(bridge.publicUrl, home, args);
 
 const picker = () => {
   const identity = { idp: 'demo', issuer: op.issuer, subject: ALICE.sub, groups: ALICE.groups ?? [], amr: ['pwd'] };

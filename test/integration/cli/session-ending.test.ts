@@ -1,12 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { createContext } from '../../../src/cli/client/context.js';
 import { deviceLogin } from '../../../src/cli/client/device-login.js';
 import { bridgeWithEmulator } from '../../helpers/bridge.js';
+import { runBuiltCli } from '../../helpers/built-cli.js';
 import { FakeOp } from '../../helpers/fake-op.js';
 import { ALICE, decide, loggedIn, signedIn } from '../../helpers/device-flow.js';
 
@@ -16,7 +14,6 @@ import { ALICE, decide, loggedIn, signedIn } from '../../helpers/device-flow.js'
  * exactly: `GET /api/roles` says so in `maxDurationNow`, and `POST /api/credentials` cuts to it and
  * says what it granted (`durationSeconds`), or refuses under 900 s.
  */
-const bin = fileURLToPath(new URL('../../../bin/rambridge.js', import.meta.url));
 
 let op: FakeOp;
 beforeAll(async () => (op = await FakeOp.start()));
@@ -39,17 +36,7 @@ async function loggedInFor(seconds: number) {
 
 /** The built `rambridge`, with HOME `home`, against `bridge`. */
 function runIn(bridge: Awaited<ReturnType<typeof bridgeWithEmulator>>, home: string) {
-  const run = async (...args: string[]) => {
-    try {
-      const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args, '--server', bridge.publicUrl], {
-        env: { PATH: process.env.PATH, HOME: home, LANG: 'C' },
-      });
-      return { code: 0, stdout, stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  };
+  const run = (...args: string[]) => runBuiltCli(bridge.publicUrl, home, args);
   return { bridge, run };
 }
 
