@@ -12,7 +12,6 @@ import {
   drainAuditBacklog,
   flushAuditBacklog,
   flushAuditStream,
-  STOP_WAIT_MS,
   type Logger,
 } from '../../log.js';
 import { createStore } from '../../store/index.js';
@@ -172,10 +171,12 @@ export async function sessionsCommand(
       else if (!dropped && adminAudit?.unwrittenBytes() === 0) unrecorded.length = 0;
     }
     const stdout = sessionsReport(found, action, opts);
-    // Kept records wait for a full pipe's reader (a slow `2>&1 | …`) as long as a stop would let them
-    // (STOP_WAIT_MS), not beyond: what is still not written then (a full disk) is lost at the exit.
-    const unwritten =
-      adminAudit && unrecorded.length > 0 ? await drainAuditBacklog(performance.now() + STOP_WAIT_MS, adminAudit.unwrittenBytes) : 0;
+    // Kept records that only wait for a full pipe's reader (a slow `2>&1 | less`) wait for it without
+    // a deadline: the report and the verdict, written next into that pipe or after it, wait for the
+    // same reader (the process does not exit before they are written), so a reader that never comes
+    // back holds the command up no longer than before, and Ctrl-C still ends it. A refusal (a full
+    // disk, a reader gone) ends the wait at once: only those records count as not recorded.
+    const unwritten = adminAudit && unrecorded.length > 0 ? await drainAuditBacklog(Infinity, adminAudit.unwrittenBytes) : 0;
     if (adminAudit && unrecorded.length > 0 && (dropped || unwritten > 0)) {
       const vars = { count: unrecorded.length, destination: adminAudit.destination, sids: unrecorded.join(t('listSeparator')) };
       const error = failed(

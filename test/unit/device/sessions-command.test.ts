@@ -226,11 +226,10 @@ describe('rambridge sessions', () => {
     }
   });
 
-  test('revoke with 2>&1 and a slow reader: the records kept for the full pipe get the wait a stop gives, and the verdict counts what was written', () => {
-    // As the CLI runs it: 400 sessions, audit.destination: stderr, stderr the same pipe as stdout, nobody reading it
-    // for 2.5 s (writes wait 2 s, then the records are kept); a memory store stands in for Redis.
+  describe('revoke as the CLI runs it, audit.destination: stderr (a memory store stands in for Redis)', () => {
     const dist = (file: string) => JSON.stringify(new URL(`../../../dist/${file}`, import.meta.url).href);
-    const script = `
+    // `sessions` sessions revoked; `firstLine`: only the report’s first line on stdout.
+    const script = (sessions: number, { json = false, firstLine = false } = {}) => `
       const { sessionsCommand } = await import(${dist('cli/commands/sessions.js')});
       const { parseConfigText } = await import(${dist('config/index.js')});
       const { MemoryStore } = await import(${dist('store/index.js')});
@@ -243,27 +242,40 @@ describe('rambridge sessions', () => {
       )}, {});
       const store = new MemoryStore(systemClock);
       const sessions = new CliSessions({ store, clock: systemClock, maxAgeSeconds: 3600 });
-      for (let i = 0; i < 400; i++) await sessions.start(${JSON.stringify(SESSION.identity)}, ${JSON.stringify(SESSION.client)});
-      const result = await sessionsCommand(config, 'revoke', { user: 'alice-sub' }, systemClock, () => store);
-      process.stdout.write(result.stdout.split('\\n')[0] + '\\n');
+      for (let i = 0; i < ${sessions}; i++) await sessions.start(${JSON.stringify(SESSION.identity)}, ${JSON.stringify(SESSION.client)});
+      const result = await sessionsCommand(config, 'revoke', { user: 'alice-sub', json: ${json} }, systemClock, () => store);
+      process.stdout.write(${firstLine ? "result.stdout.split('\\n')[0] + '\\n'" : 'result.stdout'});
       process.stderr.write(result.stderr);
       process.exitCode = result.code;
     `;
-    const quoted = `'${script.replace(/'/g, `'\\''`)}'`;
-    const child = spawnSync(
-      '/bin/sh',
-      ['-c', `{ "${process.execPath}" --input-type=module -e ${quoted} 2>&1; echo "exit $?"; } | (sleep 2.5; cat)`],
-      {
+    // `shell(node)`: the shell command line around the node command.
+    const run = (code: string, shell: (node: string) => string) =>
+      spawnSync('/bin/sh', ['-c', shell(`"${process.execPath}" --input-type=module -e '${code.replace(/'/g, `'\\''`)}'`)], {
         encoding: 'utf8',
-        timeout: 20_000,
-      },
-    );
-    expect(child.stdout).not.toContain('may not be in the audit stream');
-    expect(child.stdout).toContain('400 CLI sessions revoked for alice-sub');
-    const records = child.stdout.split('\n').filter((l) => l.includes('"cli-session-revoked"'));
-    expect(records.map((l) => (JSON.parse(l) as { event: string }).event)).toHaveLength(400); // each whole
-    expect(child.stdout).toMatch(/\nexit 0\n$/);
-  }, 20_000);
+        timeout: 25_000,
+      });
+    const records = (text: string) =>
+      text
+        .split('\n')
+        .filter((l) => l.includes('"cli-session-revoked"'))
+        .map((l) => (JSON.parse(l) as { sid: string }).sid); // each whole
+
+    // 400 sessions, nobody reading for 5 s: writes wait 2 s, then the records are kept; they wait for the reader.
+    test('with 2>&1 and a slow reader: the records kept for the full pipe wait for it, and the verdict counts what was written', () => {
+      const child = run(script(400, { firstLine: true }), (node) => `{ ${node} 2>&1; echo "exit $?"; } | (sleep 5; cat)`);
+      expect(child.stdout).not.toContain('may not be in the audit stream');
+      expect(child.stdout).toContain('400 CLI sessions revoked for alice-sub');
+      expect(new Set(records(child.stdout)).size).toBe(400);
+      expect(child.stdout).toMatch(/\nexit 0\n$/);
+    }, 25_000);
+
+    test('with stderr a pipe of its own and a slow reader: the records kept for the full pipe wait for it, and the verdict counts what was written', () => {
+      const child = run(script(400), (node) => `{ ${node} 2>&1 >/dev/null; echo "exit $?"; } | (sleep 5; cat)`);
+      expect(child.stdout).not.toContain('may not be in the audit stream');
+      expect(new Set(records(child.stdout)).size).toBe(400);
+      expect(child.stdout).toMatch(/\nexit 0\n$/);
+    }, 25_000);
+  });
 
   describe('revoke opens the audit file serve created, never through a symbolic link, and only as its owner', () => {
     const revokeWith = async (destination: string) => {
