@@ -166,13 +166,7 @@ export class TurnBatchedDestination implements DestinationStream {
 
   /** Whether this is stdout and stderr is the same open file (`2>&1`, journald): lines written to either land in one stream. */
   sharesStderr(): boolean {
-    if (this.dest !== 1) return false;
-    try {
-      const [out, err] = [fstatSync(1), fstatSync(2)];
-      return out.dev === err.dev && out.ino === err.ino;
-    } catch {
-      return false;
-    }
+    return this.dest === 1 && stderrIsStdout();
   }
 
   /** After a write that went through with nothing left behind: says so once, with what was lost meanwhile. */
@@ -184,6 +178,16 @@ export class TurnBatchedDestination implements DestinationStream {
     const line = noticeLine(40, fields, 'stdout written again');
     tellStderr(line, true);
     this.write(line);
+  }
+}
+
+/** Whether the process's stderr is the same open file as its stdout (`2>&1`, journald). */
+export function stderrIsStdout(): boolean {
+  try {
+    const [out, err] = [fstatSync(1), fstatSync(2)];
+    return out.dev === err.dev && out.ino === err.ino;
+  } catch {
+    return false;
   }
 }
 

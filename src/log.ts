@@ -2,6 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { pino, type Logger, type DestinationStream } from 'pino';
 import { backloggedDestination, exitingNow, flushAuditStream, waitingForReader, type FileDestination } from './log-backlog.js';
 import { auditLostAtExit, openStdoutDestination, stdoutDestination, TurnBatchedDestination } from './log-destination.js';
+
+export { stderrIsStdout } from './log-destination.js';
 import { redact } from './log-redaction.js';
 
 export type { Logger };

@@ -12,6 +12,7 @@ import {
   drainAuditBacklog,
   flushAuditBacklog,
   flushAuditStream,
+  stderrIsStdout,
   type Logger,
 } from '../../log.js';
 import { createStore } from '../../store/index.js';
@@ -79,10 +80,13 @@ export interface AdminAudit {
  * (openOwnAuditFile). `log`, `stdout` and `stderr` are the server process's own streams, out of this
  * command's reach: there the record goes to this command's stderr (its stdout is the report); when
  * that is the same open file as its stdout (`2>&1`), through the one writer of both (createAuditLogger).
+ * Else as on a file: no notice at the exit of what it kept (it would go to stdout, after the
+ * report), as the verdict names the sessions not recorded.
  */
 export function adminAuditLogger(config: BridgeConfig, source = 'the configuration'): AdminAudit {
   const { destination } = config.audit;
   if (['log', 'stdout', 'stderr'].includes(destination)) {
+    if (!stderrIsStdout()) return auditOnDescriptor(2, 'stderr');
     const logger = openAuditLogger({ audit: { destination: 'stderr' } }, createLogger(), source);
     return { logger, destination: 'stderr', unwrittenBytes: flushAuditBacklog };
   }

@@ -260,6 +260,17 @@ describe('rambridge sessions', () => {
         .filter((l) => l.includes('"cli-session-revoked"'))
         .map((l) => (JSON.parse(l) as { sid: string }).sid); // each whole
 
+    test.each([
+      ['2>/dev/full', (node: string) => `${node} 2>/dev/full; echo "exit $?"`],
+      ['a stderr reader gone', (node: string) => `{ { ${node} 2>&1 >&3; echo "exit $?" >&3; } | true; } 3>&1`],
+    ])('revoke --json, %s: exit 1, and stdout is the report, and only the report', (_, shell) => {
+      const child = run(script(3, { json: true }), shell);
+      const [report, exit] = child.stdout.split(/(?<=\n)(?=exit \d+\n$)/);
+      expect(exit).toBe('exit 1\n');
+      expect(report).not.toContain('audit-write-failed');
+      expect((JSON.parse(report!) as { revoked: unknown[] }).revoked).toHaveLength(3);
+    });
+
     // 400 sessions, nobody reading for 5 s: writes wait 2 s, then the records are kept; they wait for the reader.
     test('with 2>&1 and a slow reader: the records kept for the full pipe wait for it, and the verdict counts what was written', () => {
       const child = run(script(400, { firstLine: true }), (node) => `{ ${node} 2>&1; echo "exit $?"; } | (sleep 5; cat)`);
