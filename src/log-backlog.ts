@@ -57,6 +57,19 @@ export function exitingNow(): void {
   exitBy ??= stopBy ?? clock() + STOP_WAIT_MS;
 }
 
+/** Once the process exits: until when the notices written then wait for a full pipe (stderr), all of them together. */
+let noticesBy: number | undefined;
+
+/**
+ * Until when a notice on stderr waits for a full pipe's reader, asked once it is full: FULL_WAIT_MS
+ * from now, but once the process exits, FULL_WAIT_MS from the first notice that waited, shared by
+ * those after it (a stderr that just refused one for that long is not waited on again).
+ */
+export function noticeDeadline(): number {
+  if (exitBy === undefined) return clock() + FULL_WAIT_MS;
+  return (noticesBy ??= clock() + FULL_WAIT_MS);
+}
+
 /** The process exits at once (a second stop signal): the exit does not wait for a full pipe's reader either. */
 export function stopWaitingForReaders(): void {
   stopBy = clock();

@@ -2,10 +2,9 @@ import { fstatSync, writeSync } from 'node:fs';
 import type { DestinationStream } from 'pino';
 import {
   backloggedDestination,
-  clock,
   exitingNow,
   flushAuditStream,
-  FULL_WAIT_MS,
+  noticeDeadline,
   pendingBytes,
   whileFull,
   type FileDestination,
@@ -204,11 +203,12 @@ function noticeLine(level: number, fields: Record<string, unknown>, msg: string)
 
 /**
  * A line on stderr. A full pipe (stdout's too under `2>&1` or journald, with nothing of stdout's
- * kept) is waited on if `wait`, FULL_WAIT_MS at most; nowhere left to tell if that fails too.
+ * kept) is waited on if `wait`, FULL_WAIT_MS at most (at the exit, FULL_WAIT_MS for all the
+ * notices: noticeDeadline); nowhere left to tell if that fails too.
  */
 function tellStderr(text: string, wait: boolean): void {
   let line = Buffer.from(text);
-  const until = wait ? clock() + FULL_WAIT_MS : 0;
+  let until: number | undefined;
   const attempt = () => {
     while (line.length > 0) line = line.subarray(writeSync(2, line));
   };
@@ -216,7 +216,7 @@ function tellStderr(text: string, wait: boolean): void {
     attempt();
   } catch (err) {
     try {
-      whileFull(err, attempt, () => until);
+      whileFull(err, attempt, () => (until ??= wait ? noticeDeadline() : 0));
     } catch {
       // Nothing to do.
     }

@@ -556,6 +556,40 @@ describe('a stdout that refuses writes', () => {
         }),
       ]);
     }, 20_000);
+
+    test('stdout, stderr and audit.destination: stderr all stuck: the exit’s notices share one wait, the exit takes the documented 2 s + 2 s', async () => {
+      // Audit records of 4 KB until one is kept (stderr full), log lines until stdout refuses (full), then the exit;
+      // fd 3 says how long the exit hooks took. Both pipes are FIFOs held open by a process that never reads.
+      const script = `process.stdout; process.stderr;
+        const { createLogger, createAuditLogger } = await import(${dist('log.js')});
+        const { writeSync } = await import('node:fs');
+        const logger = createLogger();
+        const audit = createAuditLogger(logger, 'stderr');
+        const big = 'x'.repeat(4000);
+        for (let kept = false; !kept; ) try { audit.info({ audit: true, big }, 'record'); } catch { kept = true; }
+        for (let i = 0; i < 100; i++) logger.info({ i, big }, 'line');
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const exitAt = performance.now();
+        process.on('exit', () => writeSync(3, String(Math.round(performance.now() - exitAt))));
+        process.exit(0);
+      `;
+      const dir = await mkdtemp(join(tmpdir(), 'rambridge-exit-'));
+      try {
+        const child = spawnSync(
+          '/bin/sh',
+          [
+            '-c',
+            `cd "${dir}" && mkfifo o e && { sleep 30 <o & a=$!; sleep 30 <e & b=$!; "${process.execPath}" --input-type=module -e ${quote(script)} 3>&1 >o 2>e; kill $a $b; }`,
+          ],
+          { encoding: 'utf8', timeout: 25_000 },
+        );
+        const took = Number(child.stdout);
+        expect(took).toBeGreaterThan(3500);
+        expect(took).toBeLessThan(4800); // 6000 when each notice waited 2 s of its own
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    }, 25_000);
   });
 
   test('a pipe whose reader is gone (EPIPE) is told on stderr, and the audit records are counted, not lost without a word', async () => {
