@@ -585,7 +585,8 @@ describe('a stdout that refuses writes', () => {
         );
         const took = Number(child.stdout);
         expect(took).toBeGreaterThan(3500);
-        expect(took).toBeLessThan(4800); // 6000 when each notice waited 2 s of its own
+        // 6000 when each notice waited 2 s of its own; the margin is for a busy machine, not the fix.
+        expect(took).toBeLessThan(5500);
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
