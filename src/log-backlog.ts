@@ -59,20 +59,28 @@ export function exitingNow(): void {
 
 /** Once the process exits: until when the notices written then wait for a full pipe (stderr), all of them together. */
 let noticesBy: number | undefined;
+/** Set by stopWaitingForReaders: the process exits at once, and nothing waits for a full pipe's reader any more. */
+let atOnce = false;
 
 /**
  * Until when a notice on stderr waits for a full pipe's reader, asked once it is full: FULL_WAIT_MS
  * from now, but once the process exits, FULL_WAIT_MS from the first notice that waited, shared by
- * those after it (a stderr that just refused one for that long is not waited on again).
+ * those after it (a stderr that just refused one for that long is not waited on again); now (tried
+ * once) after stopWaitingForReaders.
  */
 export function noticeDeadline(): number {
+  if (atOnce) return clock();
   if (exitBy === undefined) return clock() + FULL_WAIT_MS;
   return (noticesBy ??= clock() + FULL_WAIT_MS);
 }
 
-/** The process exits at once (a second stop signal): the exit does not wait for a full pipe's reader either. */
+/**
+ * The process exits at once (a second stop signal): the exit does not wait for a full pipe's reader
+ * either, for what is kept nor for the notices naming what is lost (each tried once).
+ */
 export function stopWaitingForReaders(): void {
   stopBy = clock();
+  atOnce = true;
 }
 
 /** The backlogged streams whose last write a full pipe refused (EAGAIN): a reader may still make room. */

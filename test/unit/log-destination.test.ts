@@ -339,6 +339,34 @@ describe('a stdout that refuses writes', () => {
 
   // Runs `script` with stdout non-blocking, piped into `reader` (a shell command), as `node … | reader`.
   const quote = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
+  /**
+   * How long (ms) the exit hooks took once `script` called timedExit(status): stdout and stderr are
+   * FIFOs held open by a process that never reads them (both non-blocking, as in serve).
+   */
+  const exitHooksTook = async (script: string) => {
+    const timed = `process.stdout; process.stderr;
+      const { writeSync: toFd } = await import('node:fs');
+      const timedExit = (status) => {
+        const exitAt = performance.now();
+        process.on('exit', () => toFd(3, String(Math.round(performance.now() - exitAt))));
+        process.exit(status);
+      };
+      ${script}`;
+    const dir = await mkdtemp(join(tmpdir(), 'rambridge-exit-'));
+    try {
+      const child = spawnSync(
+        '/bin/sh',
+        [
+          '-c',
+          `cd "${dir}" && mkfifo o e && { sleep 30 <o & a=$!; sleep 30 <e & b=$!; "${process.execPath}" --input-type=module -e ${quote(timed)} 3>&1 >o 2>e; kill $a $b; }`,
+        ],
+        { encoding: 'utf8', timeout: 25_000 },
+      );
+      return Number(child.stdout);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  };
   const pipedInto = (script: string, reader: string) =>
     spawnSync('/bin/sh', ['-c', `"${process.execPath}" --input-type=module -e ${quote(`process.stdout; ${script}`)} ${reader}`], {
       encoding: 'utf8',
@@ -558,40 +586,39 @@ describe('a stdout that refuses writes', () => {
     }, 20_000);
 
     test('stdout, stderr and audit.destination: stderr all stuck: the exit’s notices share one wait, the exit takes the documented 2 s + 2 s', async () => {
-      // Audit records of 4 KB until one is kept (stderr full), log lines until stdout refuses (full), then the exit;
-      // fd 3 says how long the exit hooks took. Both pipes are FIFOs held open by a process that never reads.
-      const script = `process.stdout; process.stderr;
+      // Audit records of 4 KB until one is kept (stderr full), log lines until stdout refuses (full), then the exit.
+      const script = `
         const { createLogger, createAuditLogger } = await import(${dist('log.js')});
-        const { writeSync } = await import('node:fs');
         const logger = createLogger();
         const audit = createAuditLogger(logger, 'stderr');
         const big = 'x'.repeat(4000);
         for (let kept = false; !kept; ) try { audit.info({ audit: true, big }, 'record'); } catch { kept = true; }
         for (let i = 0; i < 100; i++) logger.info({ i, big }, 'line');
         await new Promise((resolve) => setTimeout(resolve, 300));
-        const exitAt = performance.now();
-        process.on('exit', () => writeSync(3, String(Math.round(performance.now() - exitAt))));
-        process.exit(0);
+        timedExit(0);
       `;
-      const dir = await mkdtemp(join(tmpdir(), 'rambridge-exit-'));
-      try {
-        const child = spawnSync(
-          '/bin/sh',
-          [
-            '-c',
-            `cd "${dir}" && mkfifo o e && { sleep 30 <o & a=$!; sleep 30 <e & b=$!; "${process.execPath}" --input-type=module -e ${quote(script)} 3>&1 >o 2>e; kill $a $b; }`,
-          ],
-          { encoding: 'utf8', timeout: 25_000 },
-        );
-        const took = Number(child.stdout);
-        expect(took).toBeGreaterThan(3500);
-        // 6000 when each notice waited 2 s of its own; the margin is for a busy machine, not the fix.
-        expect(took).toBeLessThan(5500);
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
+      const took = await exitHooksTook(script);
+      expect(took).toBeGreaterThan(3500);
+      // 6000 when each notice waited 2 s of its own; the margin is for a busy machine, not the fix.
+      expect(took).toBeLessThan(5500);
     }, 25_000);
   });
+
+  test('a second stop signal exits at once: with stdout refusing and stderr full, the exit’s notice is tried once, not waited for', async () => {
+    // Log lines until stdout refuses (full), stderr filled, then what serve does on a second signal.
+    const script = `
+      const { createLogger, stopWaitingForReaders } = await import(${dist('log.js')});
+      const { writeSync } = await import('node:fs');
+      const logger = createLogger();
+      const big = 'x'.repeat(4000);
+      for (let i = 0; i < 100; i++) logger.info({ i, big }, 'line');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      try { for (;;) writeSync(2, big); } catch {}
+      stopWaitingForReaders();
+      timedExit(1);
+    `;
+    expect(await exitHooksTook(script)).toBeLessThan(1000); // 2000 when the notice waited for stderr
+  }, 25_000);
 
   test('a pipe whose reader is gone (EPIPE) is told on stderr, and the audit records are counted, not lost without a word', async () => {
     const script = `${bridgeLike(5, 10)}
