@@ -156,11 +156,12 @@ export class TurnBatchedDestination implements DestinationStream {
 
   /**
    * At a stop or the exit, what could not be written is named on stderr, waiting for a full pipe
-   * (FULL_WAIT_MS at most); on a shared file after a line break, as the last line may be cut.
+   * (FULL_WAIT_MS at most); after a line break on a shared file, or once the `stderr` audit
+   * destination was given up at the exit (stderrCut), as the last line or record may be cut.
    */
   lost(pendingBytes: number, event = 'log-write-failed', msg = 'log lines and audit records not written at exit'): void {
     const line = noticeLine(50, { event, pendingBytes }, msg);
-    tellStderr(this.sharesStderr() ? `\n${line}` : line, true);
+    tellStderr(this.sharesStderr() || stderrCut ? `\n${line}` : line, true);
   }
 
   /** Whether this is stdout and stderr is the same open file (`2>&1`, journald): lines written to either land in one stream. */
@@ -245,12 +246,21 @@ export function stdoutDestination(): TurnBatchedDestination {
  * where the records were lost), else on stderr, after a line break there (the last record may be cut).
  */
 export function auditLostAtExit(destination: string, pendingBytes: number): void {
+  if (destination === 'stderr') stderrCut = true;
   const line = noticeLine(50, { event: 'audit-write-failed', destination, pendingBytes }, 'audit records not written at exit');
   if (stdout && !stdout.refusing && destination !== 'stdout') {
     stdout.write(line);
     stdout.flushBacklog();
-  } else tellStderr(destination === 'stderr' ? `\n${line}` : line, true);
+  } else tellStderr(stderrCut ? `\n${line}` : line, true);
 }
+
+/**
+ * Set once the exit gave up on what the `stderr` audit destination kept: stderr may end inside a
+ * record, so every notice written there after it starts on a new line. Before that, a notice on
+ * stderr needs no line break: the audit exit hook runs before stdout's (auditAtExit), so a record
+ * a partial write cut has had its rest written by then, or been given up; nothing writes it later.
+ */
+let stderrCut = false;
 
 /** The main log's stdout destination if one was made (its backlog is flushed at a graceful stop). */
 export function openStdoutDestination(): TurnBatchedDestination | undefined {

@@ -79,15 +79,18 @@ function auditDestination(destination: string): FileDestination {
     return open;
   }
   const created = backloggedDestination(destination === 'stdout' ? 1 : destination === 'stderr' ? 2 : destination);
-  if (auditDestinations.size === 0) process.once('exit', auditAtExit);
+  // Before the main log's exit hook (stdoutDestination's): the rest of a record a partial write cut
+  // on stderr is written (or given up) before stdout's notice goes there, not after it.
+  if (auditDestinations.size === 0) process.prependOnceListener('exit', auditAtExit);
   auditDestinations.set(destination, created);
   return created;
 }
 
 /**
- * At the exit (after a graceful stop's drainAuditBacklog, or without one), what the audit
- * destinations still keep is tried once more, waiting for a full pipe's reader until the deadline
- * stdout's exit hook shares (the stop's, else STOP_WAIT_MS); what is still not written is named.
+ * At the exit (after a graceful stop's drainAuditBacklog, or without one; before stdout's exit
+ * hook), what the audit destinations still keep is tried once more, waiting for a full pipe's reader
+ * until the deadline stdout's exit hook shares (the stop's, else STOP_WAIT_MS); what is still not
+ * written is named.
  */
 function auditAtExit(): void {
   exitingNow();

@@ -585,6 +585,50 @@ describe('a stdout that refuses writes', () => {
       ]);
     }, 20_000);
 
+    test('audit.destination: stderr with a record cut by a partial write at the exit: stdout’s notice comes after its rest, not inside it', async () => {
+      // Audit records of 10 KB (over PIPE_BUF: a nearly full pipe takes part of one) until one is kept,
+      // log lines until stdout refuses, then the exit. Stdout is a FIFO nobody reads; stderr is read
+      // only once the exit has begun (the file \`go\`, with the last record's number), within its wait.
+      const script = `process.stdout; process.stderr;
+        const { createLogger, createAuditLogger } = await import(${dist('log.js')});
+        const logger = createLogger();
+        const audit = createAuditLogger(logger, 'stderr');
+        const big = 'x'.repeat(10000);
+        let last = 0;
+        for (let kept = false; !kept; last++) try { audit.info({ audit: true, i: last, big }, 'record'); } catch { kept = true; }
+        for (let i = 0; i < 100; i++) logger.info({ i, big }, 'line');
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        (await import('node:fs')).writeFileSync('go', String(last - 1));
+        process.exit(0);
+      `;
+      const dir = await mkdtemp(join(tmpdir(), 'rambridge-exit-'));
+      try {
+        const child = spawnSync(
+          '/bin/sh',
+          [
+            '-c',
+            `cd "${dir}" && mkfifo o e && { sleep 30 <o & a=$!; (exec <e; until [ -e go ]; do sleep 0.1; done; sleep 0.3; cat >err) & r=$!; "${process.execPath}" --input-type=module -e ${quote(script)} >o 2>e; wait $r; kill $a; cat go; echo; cat err; }`,
+          ],
+          { encoding: 'utf8', timeout: 25_000 },
+        );
+        const [last, ...lines] = child.stdout.split('\n').filter(Boolean);
+        const cut: string[] = [];
+        const whole = lines.flatMap((l) => {
+          try {
+            return [JSON.parse(l) as Record<string, unknown>];
+          } catch {
+            cut.push(l.replace(/x{20,}/g, 'x…'));
+            return [];
+          }
+        });
+        expect(cut).toEqual([]);
+        expect(whole.filter((l) => l.audit).map((l) => l.i)).toEqual(Array.from({ length: Number(last) + 1 }, (_, i) => i));
+        expect(whole.filter((l) => l.event === 'log-write-failed' && l.pendingBytes)).toHaveLength(1);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    }, 25_000);
+
     test('stdout, stderr and audit.destination: stderr all stuck: the exit’s notices share one wait, the exit takes the documented 2 s + 2 s', async () => {
       // Audit records of 4 KB until one is kept (stderr full), log lines until stdout refuses (full), then the exit.
       const script = `
