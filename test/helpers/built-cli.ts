@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { createContext } from '../../src/cli/client/context.js';
+import { ALICE } from './device-flow.js';
 
 const bin = fileURLToPath(new URL('../../bin/rambridge.js', import.meta.url));
 
@@ -18,4 +20,19 @@ export async function runBuiltCli(server: string, home: string, args: string[]):
     const e = err as { code: number; stdout: string; stderr: string };
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
+}
+
+/** What `rambridge login` leaves behind in `home` for `server`, from the tokens of a real device login (ALICE's). */
+export async function storeCliLogin(
+  home: string,
+  server: string,
+  tokens: { access_token: string; refresh_token: string; expires_in: number },
+): Promise<void> {
+  await createContext({ HOME: home }).sessions.put(server, {
+    tokenEndpoint: `${server}/oauth/token`,
+    accessToken: tokens.access_token,
+    accessTokenExpiresAt: Date.now() + tokens.expires_in * 1000,
+    refreshToken: tokens.refresh_token,
+    user: { idp: 'demo', subject: ALICE.sub, email: ALICE.email },
+  });
 }

@@ -1,11 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createContext } from '../../../src/cli/client/context.js';
 import { RoleMapper } from '../../../src/mapping/index.js';
 import { rolePreferencesFor } from '../../../src/web/role-preferences.js';
 import { bridgeWithEmulator } from '../../helpers/bridge.js';
-import { runBuiltCli } from '../../helpers/built-cli.js';
+import { runBuiltCli, storeCliLogin } from '../../helpers/built-cli.js';
 import { FakeOp } from '../../helpers/fake-op.js';
 import { ALICE, loggedIn, signedIn } from '../../helpers/device-flow.js';
 import { csrfOf } from '../../helpers/web.js';
@@ -25,13 +24,7 @@ beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'rambridge-fav-'));
   // What `rambridge login` leaves behind, from a real device login.
   const { tokens } = await loggedIn(bridge, op, ALICE);
-  await createContext({ HOME: home }).sessions.put(bridge.publicUrl, {
-    tokenEndpoint: `${bridge.publicUrl}/oauth/token`,
-    accessToken: tokens.access_token,
-    accessTokenExpiresAt: Date.now() + tokens.expires_in * 1000,
-    refreshToken: tokens.refresh_token,
-    user: { idp: 'demo', subject: ALICE.sub, email: ALICE.email },
-  });
+  await storeCliLogin(home, bridge.publicUrl, tokens);
 });
 afterAll(async () => {
   await bridge?.close();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createContext } from '../../../src/cli/client/context.js';
 import { deviceLogin } from '../../../src/cli/client/device-login.js';
 import { bridgeWithEmulator } from '../../helpers/bridge.js';
-import { runBuiltCli } from '../../helpers/built-cli.js';
+import { runBuiltCli, storeCliLogin } from '../../helpers/built-cli.js';
 import { FakeOp } from '../../helpers/fake-op.js';
 import { ALICE, decide, loggedIn, signedIn } from '../../helpers/device-flow.js';
 
@@ -24,13 +24,7 @@ async function loggedInFor(seconds: number) {
   const bridge = await bridgeWithEmulator(op, { logLevel: 'warn', config: (c) => (c.device.sessionMaxAgeSeconds = seconds) });
   const home = mkdtempSync(join(tmpdir(), 'rambridge-ending-'));
   const { tokens } = await loggedIn(bridge, op, ALICE);
-  await createContext({ HOME: home }).sessions.put(bridge.publicUrl, {
-    tokenEndpoint: `${bridge.publicUrl}/oauth/token`,
-    accessToken: tokens.access_token,
-    accessTokenExpiresAt: Date.now() + tokens.expires_in * 1000,
-    refreshToken: tokens.refresh_token,
-    user: { idp: 'demo', subject: ALICE.sub, email: ALICE.email },
-  });
+  await storeCliLogin(home, bridge.publicUrl, tokens);
   return runIn(bridge, home);
 }
 
